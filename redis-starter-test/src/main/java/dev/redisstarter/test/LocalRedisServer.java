@@ -1,0 +1,377 @@
+package dev.redisstarter.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A private {@code redis-server} process on 127.0.0.1, with no persistence ({@code --save "" --appendonly no}).
+ *
+ * <p>The port is chosen free at the first start (unless given) and kept, so that {@link #stop()} and
+ * {@link #start()} simulate a server restart that clients can reconnect to. The process is stopped on
+ * {@link #stop()}, on {@link #close()}, and by a shutdown hook when the JVM exits first. Its log and working
+ * files live in a temporary directory removed by {@link #close()}.
+ */
+public final class LocalRedisServer implements RedisServer {
+
+	private static final Logger logger = LoggerFactory.getLogger(LocalRedisServer.class);
+
+	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
+
+	private final Path binary;
+
+	private final Map<String, String> config;
+
+	private final @Nullable String sentinelConfig;
+
+	private final boolean clusterEnabled;
+
+	private final Path workDirectory;
+
+	private int port;
+
+	private @Nullable Process process;
+
+	private @Nullable Thread shutdownHook;
+
+	private @Nullable String version;
+
+	private LocalRedisServer(Builder builder) {
+		this.binary = (builder.binary != null) ? builder.binary : RedisBinary.resolve();
+		this.config = Map.copyOf(builder.config);
+		this.sentinelConfig = builder.sentinelConfig;
+		this.clusterEnabled = "yes".equals(builder.config.get("cluster-enabled"));
+		this.port = builder.port;
+		try {
+			this.workDirectory = Files.createTempDirectory("redis-starter-test-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * A builder for a server on a free port with the default binary (see {@link RedisBinary#resolve()}).
+	 * @return a new builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	@Override
+	public synchronized LocalRedisServer start() {
+		if (isRunning()) {
+			return this;
+		}
+		boolean portChosenHere = this.port == 0;
+		for (int attempt = 1;; attempt++) {
+			if (portChosenHere) {
+				this.port = FreePorts.pick(this.clusterEnabled);
+			}
+			try {
+				launch();
+				return this;
+			}
+			catch (IllegalStateException ex) {
+				// Another process may have taken the port between the check and the bind: try a new one.
+				if (!portChosenHere || attempt == 3 || !logContains("Address already in use")) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	private void launch() {
+		List<String> command = new ArrayList<>();
+		command.add(this.binary.toString());
+		if (this.sentinelConfig != null) {
+			Path file = this.workDirectory.resolve("sentinel.conf");
+			write(file, this.sentinelConfig);
+			command.add(file.toString());
+			command.add("--sentinel");
+		}
+		command.addAll(List.of("--port", Integer.toString(this.port), "--bind", "127.0.0.1", "--dir",
+				this.workDirectory.toString(), "--daemonize", "no"));
+		if (this.sentinelConfig == null) {
+			command.addAll(List.of("--save", "", "--appendonly", "no"));
+		}
+		this.config.forEach((key, value) -> {
+			command.add("--" + key);
+			command.addAll(List.of(value.split(" ")));
+		});
+		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+		try {
+			this.process = builder.start();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot run " + this.binary, ex);
+		}
+		Process started = this.process;
+		this.shutdownHook = new Thread(started::destroyForcibly, "redis-server-" + this.port + "-shutdown");
+		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
+		awaitReady(started);
+		logger.debug("Started {} (pid {}) on 127.0.0.1:{}", this.binary, started.pid(), this.port);
+	}
+
+	private void awaitReady(Process started) {
+		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!started.isAlive()) {
+				stopProcess();
+				throw new IllegalStateException("redis-server exited with " + started.exitValue() + " while starting on port "
+						+ this.port + ":\n" + logTail());
+			}
+			try {
+				if ("PONG".equals(RespConnection.callOnce(host(), this.port, "PING"))) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				// not listening yet
+			}
+			sleep(Duration.ofMillis(20));
+		}
+		stopProcess();
+		throw new IllegalStateException("redis-server did not answer PING within " + STARTUP_TIMEOUT + " on port "
+				+ this.port + ":\n" + logTail());
+	}
+
+	@Override
+	public synchronized void stop() {
+		stopProcess();
+	}
+
+	private void stopProcess() {
+		Process running = this.process;
+		if (running == null) {
+			return;
+		}
+		running.destroy();
+		try {
+			if (!running.waitFor(10, TimeUnit.SECONDS)) {
+				running.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			running.destroyForcibly();
+			Thread.currentThread().interrupt();
+		}
+		this.process = null;
+		removeShutdownHook();
+	}
+
+	private void removeShutdownHook() {
+		Thread hook = this.shutdownHook;
+		this.shutdownHook = null;
+		if (hook != null) {
+			try {
+				Runtime.getRuntime().removeShutdownHook(hook);
+			}
+			catch (IllegalStateException ex) {
+				// the JVM is exiting: the hook runs anyway
+			}
+		}
+	}
+
+	@Override
+	public synchronized void close() {
+		stopProcess();
+		try (Stream<Path> files = Files.walk(this.workDirectory)) {
+			files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+		}
+		catch (IOException ex) {
+			logger.debug("Could not remove {}", this.workDirectory, ex);
+		}
+	}
+
+	@Override
+	public synchronized boolean isRunning() {
+		return this.process != null && this.process.isAlive();
+	}
+
+	/**
+	 * The operating-system process id, while the server runs.
+	 * @return the pid, or empty when stopped
+	 */
+	public synchronized OptionalLong pid() {
+		return (this.process != null) ? OptionalLong.of(this.process.pid()) : OptionalLong.empty();
+	}
+
+	@Override
+	public String host() {
+		return "127.0.0.1";
+	}
+
+	@Override
+	public synchronized int port() {
+		if (this.port == 0) {
+			throw new IllegalStateException("The server has not been started yet, so it has no port");
+		}
+		return this.port;
+	}
+
+	@Override
+	public String url() {
+		return "redis://" + host() + ":" + port();
+	}
+
+	/**
+	 * The address in {@code host:port} form, as cluster and sentinel properties take it.
+	 * @return the address
+	 */
+	public String address() {
+		return host() + ":" + port();
+	}
+
+	/**
+	 * The binary this server runs.
+	 * @return the path of the executable
+	 */
+	public Path binary() {
+		return this.binary;
+	}
+
+	@Override
+	public synchronized String version() {
+		if (this.version == null) {
+			this.version = ServerInfo.version(host(), port());
+		}
+		return this.version;
+	}
+
+	/**
+	 * Sends one command and returns the reply, for tests and the launcher's own wiring.
+	 * @param command the command and its arguments
+	 * @return the reply: a {@link String}, {@link Long}, {@link List} or {@code null}
+	 */
+	public @Nullable Object command(String... command) {
+		try {
+			return RespConnection.callOnce(host(), port(), command);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Command " + command[0] + " to " + address() + " failed: " + ex.getMessage(), ex);
+		}
+	}
+
+	private Path logFile() {
+		return this.workDirectory.resolve("redis.log");
+	}
+
+	private boolean logContains(String text) {
+		return logTail().contains(text);
+	}
+
+	private String logTail() {
+		try {
+			List<String> lines = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
+			return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+		}
+		catch (IOException ex) {
+			return "(no log: " + ex.getMessage() + ")";
+		}
+	}
+
+	private static void write(Path file, String content) {
+		try {
+			Files.writeString(file, content, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "LocalRedisServer[" + this.binary + " on 127.0.0.1:" + this.port + "]";
+	}
+
+	/** Builds a {@link LocalRedisServer}. */
+	public static final class Builder {
+
+		private @Nullable Path binary;
+
+		private int port;
+
+		private final Map<String, String> config = new LinkedHashMap<>();
+
+		private @Nullable String sentinelConfig;
+
+		private Builder() {
+		}
+
+		/**
+		 * The executable to run instead of the one {@link RedisBinary#resolve()} finds.
+		 * @param binary the path of a {@code redis-server}
+		 * @return this builder
+		 */
+		public Builder binary(Path binary) {
+			this.binary = binary;
+			return this;
+		}
+
+		/**
+		 * A fixed port instead of a free one chosen at start.
+		 * @param port the port
+		 * @return this builder
+		 */
+		public Builder port(int port) {
+			if (port < 0 || port > 65535) {
+				throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+			}
+			this.port = port;
+			return this;
+		}
+
+		/**
+		 * One configuration directive passed on the command line, such as {@code config("maxmemory", "64mb")}.
+		 * @param name the directive
+		 * @param value its value; several words are passed as several arguments
+		 * @return this builder
+		 */
+		public Builder config(String name, String value) {
+			this.config.put(name, value);
+			return this;
+		}
+
+		Builder sentinelConfig(String content) {
+			this.sentinelConfig = content;
+			return this;
+		}
+
+		/**
+		 * Builds the server, not started yet.
+		 * @return the server
+		 */
+		public LocalRedisServer build() {
+			return new LocalRedisServer(this);
+		}
+
+	}
+
+}
