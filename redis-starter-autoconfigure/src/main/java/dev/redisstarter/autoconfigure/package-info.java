@@ -1,0 +1,7 @@
+/**
+ * Spring Boot auto-configuration of the Redis Starter.
+ */
+@NullMarked
+package dev.redisstarter.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

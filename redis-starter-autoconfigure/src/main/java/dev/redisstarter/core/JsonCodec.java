@@ -1,0 +1,151 @@
+package dev.redisstarter.core;
+
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Writes values as plain JSON and reads them back as the type the caller names: a {@link Class}, a
+ * {@link TypeReference}, or a {@link Type} such as a method's generic return type ({@code List<Product>}).
+ * No class name is ever written, so values stay readable with {@code redis-cli} and shareable with services
+ * in other languages.
+ *
+ * <p>A payload that does not parse as the requested type reads as absent and is reported to the
+ * {@link DecodeFailureReporter}; callers never see a parse exception. A value that cannot be written (a
+ * programming error in the caller's type) throws {@link ValueEncodingException}.
+ */
+public final class JsonCodec {
+
+	private final JsonMapper mapper;
+
+	private final DecodeFailureReporter failures;
+
+	/**
+	 * A codec on the given mapper.
+	 * @param mapper the application's mapper, or one built for the starter
+	 * @param failures where values that do not parse are reported
+	 */
+	public JsonCodec(JsonMapper mapper, DecodeFailureReporter failures) {
+		this.mapper = Objects.requireNonNull(mapper, "mapper must not be null");
+		this.failures = Objects.requireNonNull(failures, "failures must not be null");
+	}
+
+	/**
+	 * A codec on a default {@link JsonMapper} that reports failures to the log only.
+	 * @return a new codec
+	 */
+	public static JsonCodec withDefaults() {
+		return new JsonCodec(JsonMapper.builder().build(), new DecodeFailureReporter(null));
+	}
+
+	/**
+	 * Writes a value as UTF-8 JSON.
+	 * @param value the value; {@code null} writes {@code null}
+	 * @return the JSON bytes
+	 */
+	public byte[] encode(@Nullable Object value) {
+		try {
+			return this.mapper.writeValueAsBytes(value);
+		}
+		catch (JacksonException ex) {
+			throw new ValueEncodingException(value, ex);
+		}
+	}
+
+	/**
+	 * Writes a value as a JSON string.
+	 * @param value the value; {@code null} writes {@code null}
+	 * @return the JSON text
+	 */
+	public String encodeToString(@Nullable Object value) {
+		return new String(encode(value), StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Reads a payload as a class.
+	 * @param <T> the type read
+	 * @param key the key the payload came from, named in the report when it does not parse
+	 * @param payload the JSON bytes, or {@code null} for a missing key
+	 * @param type the class to read
+	 * @return the value, or empty when the payload is missing, JSON {@code null}, or does not parse
+	 */
+	public <T> Optional<T> decode(String key, byte @Nullable [] payload, Class<T> type) {
+		return read(key, payload, this.mapper.constructType(type));
+	}
+
+	/**
+	 * Reads a payload as a generic type given by a type reference.
+	 * @param <T> the type read
+	 * @param key the key the payload came from
+	 * @param payload the JSON bytes, or {@code null} for a missing key
+	 * @param type the type to read, such as {@code new TypeReference<List<Product>>() {}}
+	 * @return the value, or empty when the payload is missing, JSON {@code null}, or does not parse
+	 */
+	public <T> Optional<T> decode(String key, byte @Nullable [] payload, TypeReference<T> type) {
+		return read(key, payload, this.mapper.constructType(type));
+	}
+
+	/**
+	 * Reads a payload as a reflected type, such as {@code Method.getGenericReturnType()}.
+	 * @param <T> the type read; the caller vouches that it matches {@code type}
+	 * @param key the key the payload came from
+	 * @param payload the JSON bytes, or {@code null} for a missing key
+	 * @param type the type to read
+	 * @return the value, or empty when the payload is missing, JSON {@code null}, or does not parse
+	 */
+	public <T> Optional<T> decode(String key, byte @Nullable [] payload, Type type) {
+		return read(key, payload, this.mapper.constructType(type));
+	}
+
+	/**
+	 * Reads a JSON string as a reflected type (a {@link Class} included).
+	 * @param <T> the type read
+	 * @param key the key the payload came from
+	 * @param payload the JSON text, or {@code null} for a missing key
+	 * @param type the type to read
+	 * @return the value, or empty when the payload is missing, JSON {@code null}, or does not parse
+	 */
+	public <T> Optional<T> decodeString(String key, @Nullable String payload, Type type) {
+		return read(key, (payload != null) ? payload.getBytes(StandardCharsets.UTF_8) : null,
+				this.mapper.constructType(type));
+	}
+
+	/**
+	 * Resolves a reflected type once, for callers that decode the same type many times.
+	 * @param type the type
+	 * @return Jackson's view of it
+	 */
+	public JavaType javaType(Type type) {
+		return this.mapper.constructType(type);
+	}
+
+	/**
+	 * Reads a payload as a type resolved by {@link #javaType(Type)}.
+	 * @param <T> the type read
+	 * @param key the key the payload came from
+	 * @param payload the JSON bytes, or {@code null} for a missing key
+	 * @param type the resolved type
+	 * @return the value, or empty when the payload is missing, JSON {@code null}, or does not parse
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> Optional<T> read(String key, byte @Nullable [] payload, JavaType type) {
+		if (payload == null) {
+			return Optional.empty();
+		}
+		try {
+			return Optional.ofNullable((T) this.mapper.readValue(payload, type));
+		}
+		catch (JacksonException ex) {
+			this.failures.report(key, type, ex);
+			return Optional.empty();
+		}
+	}
+
+}

@@ -1,0 +1,111 @@
+package dev.redisstarter.core;
+
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds every key the starter writes: {@code <prefix><feature>:<part>:<part>...}.
+ *
+ * <p>Keys that one script touches together must share a Redis Cluster hash slot: {@link #hashTagged} puts
+ * the shared part in braces ({@code app:ratelimit:{user-42}:second}), and because neither the prefix nor the
+ * feature may contain braces, that tag is always the first one in the key and decides the slot.
+ *
+ * @param prefix what every key starts with, such as {@code orders:}; may be empty
+ */
+public record KeyNaming(String prefix) {
+
+	/** Separates the segments of a key. */
+	public static final String SEPARATOR = ":";
+
+	/**
+	 * Checks the prefix.
+	 * @param prefix what every key starts with
+	 */
+	public KeyNaming {
+		Objects.requireNonNull(prefix, "prefix must not be null");
+		String problem = prefixProblem(prefix);
+		if (problem != null) {
+			throw new IllegalArgumentException("Key prefix '" + prefix + "' " + problem);
+		}
+	}
+
+	/**
+	 * Why a prefix cannot be used, or {@code null} when it can.
+	 * @param prefix a candidate prefix
+	 * @return the reason, or {@code null}
+	 */
+	public static @Nullable String prefixProblem(String prefix) {
+		for (int i = 0; i < prefix.length(); i++) {
+			char c = prefix.charAt(i);
+			if (c == '{' || c == '}') {
+				return "must not contain '{' or '}': the starter's own hash tags decide the Cluster slot";
+			}
+			if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+				return "must not contain whitespace or control characters";
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * A key of a feature, such as {@code app:lb:global}.
+	 * @param feature the capability that owns the key
+	 * @param parts the remaining segments, joined by {@code :}
+	 * @return the key
+	 */
+	public String key(Feature feature, String... parts) {
+		StringBuilder key = start(feature);
+		for (String part : parts) {
+			key.append(SEPARATOR).append(part);
+		}
+		return key.toString();
+	}
+
+	/**
+	 * A key whose Cluster slot is decided by {@code tag}: {@code app:ratelimit:{tag}:part...}. Every key built
+	 * with the same feature and tag lives in the same slot, so one script may touch them all.
+	 * @param feature the capability that owns the key
+	 * @param tag the hash tag; not empty, without {@code '}'}
+	 * @param parts the segments after the tag
+	 * @return the key
+	 */
+	public String hashTagged(Feature feature, String tag, String... parts) {
+		if (tag.isEmpty() || tag.indexOf('}') >= 0) {
+			throw new IllegalArgumentException("Hash tag '" + tag + "' must be non-empty and must not contain '}'");
+		}
+		StringBuilder key = start(feature).append(SEPARATOR).append('{').append(tag).append('}');
+		for (String part : parts) {
+			key.append(SEPARATOR).append(part);
+		}
+		return key.toString();
+	}
+
+	/**
+	 * A {@code SCAN MATCH} pattern for keys of a feature: the prefix and feature are escaped, so that glob
+	 * characters in a prefix match only themselves, and {@code glob} follows as given.
+	 * @param feature the capability whose keys to match
+	 * @param glob the pattern of the rest of the key, such as {@code products:*}
+	 * @return the pattern
+	 */
+	public String pattern(Feature feature, String glob) {
+		return escapeGlob(this.prefix + feature.segment()) + SEPARATOR + glob;
+	}
+
+	private StringBuilder start(Feature feature) {
+		return new StringBuilder(this.prefix.length() + 48).append(this.prefix).append(feature.segment());
+	}
+
+	static String escapeGlob(String text) {
+		StringBuilder escaped = new StringBuilder(text.length());
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+				escaped.append('\\');
+			}
+			escaped.append(c);
+		}
+		return escaped.toString();
+	}
+
+}
