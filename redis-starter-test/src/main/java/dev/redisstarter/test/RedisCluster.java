@@ -191,7 +191,8 @@ public final class RedisCluster implements RedisDeployment, AutoCloseable {
 
 	@Override
 	public String toString() {
-		return "RedisCluster[" + seedNodes() + "]";
+		List<LocalRedisServer> current = masters();
+		return "RedisCluster[" + seedNodes() + (current.isEmpty() ? "" : ", Redis " + current.get(0).version()) + "]";
 	}
 
 }

@@ -140,6 +140,11 @@ public final class RedisSentinelGroup implements RedisDeployment, AutoCloseable 
 	}
 
 	@Override
+	public synchronized String toString() {
+		return "RedisSentinelGroup[" + this.masterName + ", sentinels " + sentinelNodes() + "]";
+	}
+
+	@Override
 	public Map<String, String> springDataRedisProperties() {
 		return Map.of("spring.data.redis.sentinel.master", this.masterName, "spring.data.redis.sentinel.nodes",
 				sentinelNodes());

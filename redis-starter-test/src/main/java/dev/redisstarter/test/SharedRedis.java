@@ -3,6 +3,9 @@ package dev.redisstarter.test;
 import java.util.EnumMap;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * One deployment of each {@link Topology} per JVM, started on first use and stopped when the JVM exits.
  *
@@ -11,6 +14,8 @@ import java.util.Map;
  * stop or restart a server (fault tests) must start a {@link LocalRedisServer} of their own instead.
  */
 public final class SharedRedis {
+
+	private static final Logger logger = LoggerFactory.getLogger(SharedRedis.class);
 
 	private static final Map<Topology, RedisDeployment> deployments = new EnumMap<>(Topology.class);
 
@@ -56,6 +61,8 @@ public final class SharedRedis {
 			case CLUSTER -> RedisCluster.threeMasters().start();
 			case SENTINEL -> RedisSentinelGroup.create().start();
 		};
+		logger.info("Shared Redis for {} tests: {}{}", topology, deployment,
+				(deployment instanceof RedisServer server) ? " (Redis " + server.version() + ")" : "");
 		AutoCloseable closeable = (AutoCloseable) deployment;
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 			try {
