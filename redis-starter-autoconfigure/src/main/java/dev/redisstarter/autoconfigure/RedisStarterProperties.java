@@ -1,10 +1,17 @@
 package dev.redisstarter.autoconfigure;
 
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.leaderboard.RankOrder;
+import dev.redisstarter.leaderboard.TieRule;
 
 /**
  * Configuration of the Redis Starter, under {@code redis.starter}. Connection settings stay Spring Boot's
@@ -24,6 +31,11 @@ public class RedisStarterProperties {
 	 * by ':', or to no prefix when no application name is set. Must not contain '{', '}' or whitespace.
 	 */
 	private @Nullable String keyPrefix;
+
+	/**
+	 * Leaderboards.
+	 */
+	private final Leaderboard leaderboard = new Leaderboard();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -45,6 +57,145 @@ public class RedisStarterProperties {
 			}
 		}
 		this.keyPrefix = keyPrefix;
+	}
+
+	public Leaderboard getLeaderboard() {
+		return this.leaderboard;
+	}
+
+	static Duration positive(String property, Duration value) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(property + " must be a positive duration, was " + value);
+		}
+		return value;
+	}
+
+	/**
+	 * Leaderboard settings, under {@code redis.starter.leaderboard}.
+	 */
+	public static class Leaderboard {
+
+		/**
+		 * Whether leaderboards are enabled.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Which end of a board ranks first: 'highest-first' or 'lowest-first'.
+		 */
+		private RankOrder order = RankOrder.HIGHEST_FIRST;
+
+		/**
+		 * How members with equal scores are ranked: 'competition' (1224), 'dense' (1223) or 'first-reached'
+		 * (whoever reached the score first ranks higher; whole-number scores only).
+		 */
+		private TieRule tieRule = TieRule.COMPETITION;
+
+		/**
+		 * How long a daily, weekly or monthly board is kept after its period ends.
+		 */
+		private Duration retention = Duration.ofDays(30);
+
+		/**
+		 * Time zone in which daily, weekly and monthly periods begin and end.
+		 */
+		private ZoneId timeZone = ZoneId.of("UTC");
+
+		/**
+		 * Settings of individual boards by board name; what is not set falls back to the values above.
+		 */
+		private final Map<String, Board> boards = new LinkedHashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public RankOrder getOrder() {
+			return this.order;
+		}
+
+		public void setOrder(RankOrder order) {
+			this.order = order;
+		}
+
+		public TieRule getTieRule() {
+			return this.tieRule;
+		}
+
+		public void setTieRule(TieRule tieRule) {
+			this.tieRule = tieRule;
+		}
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = positive("redis.starter.leaderboard.retention", retention);
+		}
+
+		public ZoneId getTimeZone() {
+			return this.timeZone;
+		}
+
+		public void setTimeZone(ZoneId timeZone) {
+			this.timeZone = timeZone;
+		}
+
+		public Map<String, Board> getBoards() {
+			return this.boards;
+		}
+
+	}
+
+	/**
+	 * Settings of one board, under {@code redis.starter.leaderboard.boards.<name>}.
+	 */
+	public static class Board {
+
+		/**
+		 * Which end of this board ranks first.
+		 */
+		private @Nullable RankOrder order;
+
+		/**
+		 * How members of this board with equal scores are ranked.
+		 */
+		private @Nullable TieRule tieRule;
+
+		/**
+		 * How long this board's periods are kept after they end.
+		 */
+		private @Nullable Duration retention;
+
+		public @Nullable RankOrder getOrder() {
+			return this.order;
+		}
+
+		public void setOrder(@Nullable RankOrder order) {
+			this.order = order;
+		}
+
+		public @Nullable TieRule getTieRule() {
+			return this.tieRule;
+		}
+
+		public void setTieRule(@Nullable TieRule tieRule) {
+			this.tieRule = tieRule;
+		}
+
+		public @Nullable Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(@Nullable Duration retention) {
+			this.retention = (retention != null) ? positive("redis.starter.leaderboard.boards.*.retention", retention) : null;
+		}
+
 	}
 
 }

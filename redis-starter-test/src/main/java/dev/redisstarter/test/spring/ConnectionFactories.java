@@ -1,0 +1,49 @@
+package dev.redisstarter.test.spring;
+
+import java.util.List;
+
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.RedisSentinelConfiguration;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.redisstarter.test.RedisCluster;
+import dev.redisstarter.test.RedisDeployment;
+import dev.redisstarter.test.RedisSentinelGroup;
+import dev.redisstarter.test.RedisServer;
+
+/**
+ * Independent Lettuce connection factories for a deployment, each with connections of its own: several of
+ * them stand in for several application instances in concurrency tests.
+ */
+public final class ConnectionFactories {
+
+	private ConnectionFactories() {
+	}
+
+	/**
+	 * A started factory for the deployment. The caller destroys it.
+	 * @param deployment a server, cluster or sentinel group
+	 * @return a started factory
+	 */
+	public static LettuceConnectionFactory lettuce(RedisDeployment deployment) {
+		LettuceConnectionFactory factory;
+		if (deployment instanceof RedisCluster cluster) {
+			factory = new LettuceConnectionFactory(new RedisClusterConfiguration(List.of(cluster.seedNodes().split(","))));
+		}
+		else if (deployment instanceof RedisSentinelGroup group) {
+			factory = new LettuceConnectionFactory(new RedisSentinelConfiguration(group.masterName(),
+					new java.util.HashSet<>(List.of(group.sentinelNodes().split(",")))));
+		}
+		else if (deployment instanceof RedisServer server) {
+			factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(server.host(), server.port()));
+		}
+		else {
+			throw new IllegalArgumentException("Unknown deployment " + deployment);
+		}
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
+}
