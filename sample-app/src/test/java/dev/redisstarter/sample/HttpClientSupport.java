@@ -1,0 +1,49 @@
+package dev.redisstarter.sample;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Plain HTTP calls to the running sample, as curl would make them. */
+final class HttpClientSupport {
+
+	private final HttpClient client = HttpClient.newHttpClient();
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private final String base;
+
+	HttpClientSupport(int port) {
+		this.base = "http://127.0.0.1:" + port;
+	}
+
+	Response get(String path) throws IOException, InterruptedException {
+		return send(HttpRequest.newBuilder(URI.create(this.base + path)).GET().build());
+	}
+
+	Response post(String path, String body) throws IOException, InterruptedException {
+		return send(HttpRequest.newBuilder(URI.create(this.base + path))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build());
+	}
+
+	private Response send(HttpRequest request) throws IOException, InterruptedException {
+		HttpResponse<String> response = this.client.send(request, HttpResponse.BodyHandlers.ofString());
+		return new Response(response.statusCode(), response.body(), response.headers().map(), this.json);
+	}
+
+	record Response(int status, String body, java.util.Map<String, java.util.List<String>> headers, JsonMapper mapper) {
+
+		JsonNode json() {
+			return this.mapper.readTree(this.body);
+		}
+
+	}
+
+}
