@@ -1,0 +1,184 @@
+package dev.redisstarter.ratelimit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import dev.redisstarter.core.Feature;
+import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.LuaScript;
+
+/**
+ * {@link RateLimiter} on Redis: each decision is one {@code EVALSHA} of {@code decide.lua}, whatever the
+ * algorithm and however many limits are checked together.
+ *
+ * <p>Keys, all hash-tagged by the limited key so that every limit on it lives in one Cluster slot (braces and
+ * {@code %} in the limited key are percent-encoded):
+ * <ul>
+ * <li>{@code <prefix>ratelimit:{<key>}:<name>:<algorithm>:<limit>:<window µs>}: the limit's state: a hash
+ * (fixed window, sliding window, token bucket), a sorted set of request times (sliding log) or a string
+ * (GCRA), expiring when the state would be back to "nothing used";</li>
+ * <li>{@code <prefix>ratelimit:{<key>}:<name>:blocked}: present while a limit with a block duration keeps
+ * the key blocked.</li>
+ * </ul>
+ * When Redis cannot be reached within the command timeout, the limits' {@link FailureMode} decides: the
+ * request is rejected if any limit fails closed, allowed otherwise.
+ */
+public final class RedisRateLimiter implements RateLimiter {
+
+	private static final Log logger = LogFactory.getLog(RedisRateLimiter.class);
+
+	private static final long LOG_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
+
+	private final StringRedisTemplate redis;
+
+	private final KeyNaming keys;
+
+	private final RateLimitMetrics metrics;
+
+	private final LuaScript<List> decide = LuaScript.load("dev/redisstarter/ratelimit/decide.lua", List.class);
+
+	private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
+
+	/**
+	 * A limiter.
+	 * @param redis the template to run the script through
+	 * @param keys the key naming
+	 * @param metrics where decisions are counted
+	 */
+	public RedisRateLimiter(StringRedisTemplate redis, KeyNaming keys, RateLimitMetrics metrics) {
+		this.redis = Objects.requireNonNull(redis, "redis must not be null");
+		this.keys = Objects.requireNonNull(keys, "keys must not be null");
+		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
+	}
+
+	@Override
+	public RateLimitResult tryAcquire(String key, List<RateLimit> limits, long permits) {
+		long start = System.nanoTime();
+		check(key, limits, permits);
+		RateLimitResult result = decide(key, limits, permits);
+		this.metrics.record(limits.get(0).name(), result.decision(), System.nanoTime() - start);
+		return result;
+	}
+
+	private RateLimitResult decide(String key, List<RateLimit> limits, long permits) {
+		for (RateLimit limit : limits) {
+			if (permits > limit.capacity()) {
+				return new RateLimitResult(false, limit.limit(), 0, limit.window(), limit.window(),
+						RateLimitResult.Decision.EXCEEDS_CAPACITY, limit.name(), limit.window());
+			}
+		}
+		List<String> scriptKeys = new ArrayList<>(limits.size() * 2);
+		List<String> args = new ArrayList<>(1 + limits.size() * 6);
+		args.add(Long.toString(permits));
+		String tag = escape(key);
+		for (RateLimit limit : limits) {
+			scriptKeys.add(this.keys.hashTagged(Feature.RATE_LIMIT, tag, limit.name(), limit.stateId()));
+			scriptKeys.add(this.keys.hashTagged(Feature.RATE_LIMIT, tag, limit.name(), "blocked"));
+			long windowMicros = RateLimit.micros(limit.window());
+			args.add(limit.algorithm().code());
+			args.add(Long.toString(limit.limit()));
+			args.add(Long.toString(windowMicros));
+			args.add(Double.toString((double) limit.limit() / windowMicros));
+			args.add(Long.toString(limit.burst()));
+			args.add(Long.toString(RateLimit.micros(limit.blockDuration())));
+		}
+		List<?> reply;
+		try {
+			reply = this.redis.execute(this.decide, scriptKeys, args.toArray());
+		}
+		catch (DataAccessException ex) {
+			return redisUnavailable(key, limits, ex);
+		}
+		return merge(limits, reply);
+	}
+
+	private RateLimitResult merge(List<RateLimit> limits, List<?> reply) {
+		RateLimitResult deciding = null;
+		boolean allowed = true;
+		for (int i = 0; i < limits.size(); i++) {
+			long status = (Long) reply.get(i * 4);
+			allowed &= status == 1;
+			RateLimit limit = limits.get(i);
+			RateLimitResult.Decision decision = (status == 1) ? RateLimitResult.Decision.ALLOWED
+					: (status == 2) ? RateLimitResult.Decision.BLOCKED : RateLimitResult.Decision.REJECTED;
+			RateLimitResult candidate = new RateLimitResult(status == 1, limit.limit(), (Long) reply.get(i * 4 + 1),
+					micros((Long) reply.get(i * 4 + 2)), micros((Long) reply.get(i * 4 + 3)), decision, limit.name(),
+					limit.window());
+			if (deciding == null || moreRestrictive(candidate, deciding)) {
+				deciding = candidate;
+			}
+		}
+		return deciding;
+	}
+
+	/** A rejection beats an allowance; among rejections the longest wait, among allowances the fewest left. */
+	private static boolean moreRestrictive(RateLimitResult candidate, RateLimitResult current) {
+		if (candidate.allowed() != current.allowed()) {
+			return !candidate.allowed();
+		}
+		if (!candidate.allowed()) {
+			return candidate.retryAfter().compareTo(current.retryAfter()) > 0;
+		}
+		return candidate.remaining() < current.remaining();
+	}
+
+	private RateLimitResult redisUnavailable(String key, List<RateLimit> limits, DataAccessException ex) {
+		boolean failClosed = limits.stream().anyMatch((limit) -> limit.failureMode() == FailureMode.FAIL_CLOSED);
+		long now = System.nanoTime();
+		long last = this.lastFailureLog.get();
+		if (now - last >= LOG_INTERVAL_NANOS && this.lastFailureLog.compareAndSet(last, now)) {
+			logger.warn("Redis unavailable for rate limit '" + limits.get(0).name() + "': requests are "
+					+ (failClosed ? "rejected (fail-closed)" : "allowed (fail-open)")
+					+ " until it answers again (logged at most every 10 s): " + ex.getMessage());
+		}
+		RateLimit first = limits.get(0);
+		return failClosed
+				? new RateLimitResult(false, first.limit(), 0, first.window(), Duration.ofSeconds(1),
+						RateLimitResult.Decision.FAILED_CLOSED, first.name(), first.window())
+				: new RateLimitResult(true, first.limit(), first.limit(), Duration.ZERO, Duration.ZERO,
+						RateLimitResult.Decision.FAILED_OPEN, first.name(), first.window());
+	}
+
+	private static void check(String key, List<RateLimit> limits, long permits) {
+		if (key == null || key.isEmpty()) {
+			throw new IllegalArgumentException("The rate-limited key must not be empty");
+		}
+		if (limits == null || limits.isEmpty()) {
+			throw new IllegalArgumentException("At least one rate limit is needed for key '" + key + "'");
+		}
+		if (permits < 1) {
+			throw new IllegalArgumentException("permits must be at least 1, was " + permits);
+		}
+		Set<String> names = new HashSet<>();
+		for (RateLimit limit : limits) {
+			if (!names.add(limit.name())) {
+				throw new IllegalArgumentException("Rate limits checked together need distinct names; '" + limit.name()
+						+ "' appears twice (use RateLimit.withName)");
+			}
+		}
+	}
+
+	/** Keeps the limited key from closing or opening a hash tag. */
+	static String escape(String key) {
+		if (key.indexOf('{') < 0 && key.indexOf('}') < 0 && key.indexOf('%') < 0) {
+			return key;
+		}
+		return key.replace("%", "%25").replace("{", "%7B").replace("}", "%7D");
+	}
+
+	private static Duration micros(long micros) {
+		return Duration.ofNanos(micros * 1000);
+	}
+
+}
