@@ -8,6 +8,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.leaderboard.RankOrder;
@@ -37,8 +38,18 @@ public class RedisStarterProperties {
 	 */
 	private final Leaderboard leaderboard = new Leaderboard();
 
+	/**
+	 * Rate limiting.
+	 */
+	@NestedConfigurationProperty
+	private final RateLimitProperties rateLimit = new RateLimitProperties();
+
 	public boolean isEnabled() {
 		return this.enabled;
+	}
+
+	public RateLimitProperties getRateLimit() {
+		return this.rateLimit;
 	}
 
 	public void setEnabled(boolean enabled) {

@@ -98,6 +98,18 @@ public record RateLimit(String name, Algorithm algorithm, long limit, Duration w
 	}
 
 	/**
+	 * A bucket of {@code capacity} tokens refilled by {@code refillTokens} every {@code refillPeriod}, for
+	 * example {@code tokenBucket(10, 1, Duration.ofMinutes(1))} for one token a minute.
+	 * @param capacity the most tokens the bucket holds
+	 * @param refillTokens tokens added per period
+	 * @param refillPeriod the period
+	 * @return the limit
+	 */
+	public static RateLimit tokenBucket(long capacity, double refillTokens, Duration refillPeriod) {
+		return tokenBucket(capacity, refillTokens / (refillPeriod.toNanos() / 1e9));
+	}
+
+	/**
 	 * GCRA at {@code limit} requests per window, all of which may come at once.
 	 * @param limit requests per window
 	 * @param window the window

@@ -1,0 +1,140 @@
+package dev.redisstarter.autoconfigure;
+
+import java.util.List;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+import dev.redisstarter.core.JsonCodec;
+import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.ratelimit.RateLimitContext;
+import dev.redisstarter.ratelimit.RateLimitMetrics;
+import dev.redisstarter.ratelimit.RateLimitPolicies;
+import dev.redisstarter.ratelimit.RateLimitedAdvisor;
+import dev.redisstarter.ratelimit.RateLimitedInterceptor;
+import dev.redisstarter.ratelimit.RateLimitedMethods;
+import dev.redisstarter.ratelimit.RateLimiter;
+import dev.redisstarter.ratelimit.RedisRateLimiter;
+import dev.redisstarter.ratelimit.web.ClientAddressResolver;
+import dev.redisstarter.ratelimit.web.IpRange;
+import dev.redisstarter.ratelimit.web.RateLimitExceptionHandler;
+import dev.redisstarter.ratelimit.web.RateLimitFilter;
+import dev.redisstarter.ratelimit.web.RateLimitHeaders;
+import dev.redisstarter.ratelimit.web.RateLimitRule;
+import dev.redisstarter.ratelimit.web.WebRateLimitContext;
+
+/**
+ * Rate limiting: a {@link RateLimiter}, the policies of {@code redis.starter.rate-limit.policies},
+ * {@code @RateLimited} through an advisor, and in a servlet web application 429 answers, header fields and
+ * the rules of {@code redis.starter.rate-limit.http.rules}. Off with {@code redis.starter.rate-limit.enabled=false}.
+ */
+@AutoConfiguration(after = RedisStarterAutoConfiguration.class)
+@ConditionalOnBean(KeyNaming.class)
+@ConditionalOnBooleanProperty(name = "redis.starter.rate-limit.enabled", matchIfMissing = true)
+public final class RateLimitAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	RateLimitMetrics redisStarterRateLimitMetrics(ObjectProvider<MeterRegistry> meterRegistry) {
+		return new RateLimitMetrics(meterRegistry.getIfUnique());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RateLimitPolicies redisStarterRateLimitPolicies(RedisStarterProperties properties) {
+		return RateLimitPolicyFactory.policies(properties.getRateLimit().getPolicies());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(RateLimiter.class)
+	RedisRateLimiter redisStarterRateLimiter(RedisConnectionFactory connectionFactory, KeyNaming keys,
+			RateLimitMetrics metrics) {
+		return new RedisRateLimiter(new StringRedisTemplate(connectionFactory), keys, metrics);
+	}
+
+	/** Static and lazy in its dependencies, so that creating the advisor early creates no Redis beans. */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	static RateLimitedAdvisor redisStarterRateLimitedAdvisor(ObjectProvider<RateLimitPolicies> policies,
+			ObjectProvider<RateLimiter> limiter, ObjectProvider<RateLimitContext> contexts) {
+		RateLimitedMethods methods = new RateLimitedMethods(policies::getObject);
+		return new RateLimitedAdvisor(methods, new RateLimitedInterceptor(methods, limiter, contexts));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ HttpServletRequest.class, RestControllerAdvice.class })
+	@ConditionalOnBooleanProperty(name = "redis.starter.rate-limit.http.enabled", matchIfMissing = true)
+	static class WebConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClientAddressResolver redisStarterClientAddressResolver(RedisStarterProperties properties) {
+			List<String> proxies = properties.getRateLimit().getHttp().getTrustedProxies();
+			try {
+				return new ClientAddressResolver(proxies.stream().map(IpRange::parse).toList());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException("redis.starter.rate-limit.http.trusted-proxies: " + ex.getMessage(), ex);
+			}
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RateLimitHeaders redisStarterRateLimitHeaders(RedisStarterProperties properties) {
+			return new RateLimitHeaders(properties.getRateLimit().getHttp().getHeaders());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		WebRateLimitContext redisStarterWebRateLimitContext(ClientAddressResolver addresses, RateLimitHeaders headers) {
+			return new WebRateLimitContext(addresses, headers);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RateLimitExceptionHandler redisStarterRateLimitExceptionHandler(RateLimitHeaders headers) {
+			return new RateLimitExceptionHandler(headers);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnProperty(name = "redis.starter.rate-limit.http.rules[0].policy")
+		RateLimitFilter redisStarterRateLimitFilter(RedisStarterProperties properties, RateLimiter limiter,
+				RateLimitPolicies policies, ClientAddressResolver addresses, RateLimitHeaders headers, JsonCodec json) {
+			List<RateLimitProperties.Rule> configured = properties.getRateLimit().getHttp().getRules();
+			List<RateLimitRule> rules = new java.util.ArrayList<>();
+			for (int i = 0; i < configured.size(); i++) {
+				RateLimitProperties.Rule rule = configured.get(i);
+				try {
+					rules.add(RateLimitRule.of(rule.getPaths(), rule.getMethods(), rule.getPolicy(), rule.getKey()));
+					policies.get(rule.getPolicy());
+				}
+				catch (IllegalArgumentException ex) {
+					throw new IllegalArgumentException("redis.starter.rate-limit.http.rules[" + i + "]: " + ex.getMessage(),
+							ex);
+				}
+			}
+			return new RateLimitFilter(rules, limiter, policies, addresses, headers, json);
+		}
+
+	}
+
+}

@@ -1,0 +1,31 @@
+package dev.redisstarter.ratelimit;
+
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the surroundings of a call contribute to rate limiting: the web layer supplies the client address
+ * as default key and key variables, and writes each decision into the response's headers.
+ */
+public interface RateLimitContext {
+
+	/**
+	 * The key used when an annotation names none, or {@code null} when this context has none to offer.
+	 * @return the default key
+	 */
+	@Nullable String defaultKey();
+
+	/**
+	 * Variables available to key expressions, such as {@code clientAddress}.
+	 * @return variables by name; empty outside this context
+	 */
+	Map<String, Object> variables();
+
+	/**
+	 * Observes the decision on a call, allowed or not.
+	 * @param result the decision
+	 */
+	void decided(RateLimitResult result);
+
+}

@@ -1,0 +1,149 @@
+package dev.redisstarter.ratelimit;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.MethodClassKey;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.expression.Expression;
+import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+
+import dev.redisstarter.core.Durations;
+
+/**
+ * Reads the {@link RateLimited} annotations of a method once: resolves policies, builds inline limits and
+ * parses key expressions, throwing a message that names the method when any of it is wrong. Called by the
+ * advisor's pointcut while beans are created, so mistakes stop start-up; the interceptor reuses the result.
+ */
+public final class RateLimitedMethods {
+
+	private final Supplier<RateLimitPolicies> policies;
+
+	private final SpelExpressionParser parser = new SpelExpressionParser();
+
+	private final Map<MethodClassKey, Optional<RateLimitedMethod>> methods = new ConcurrentHashMap<>();
+
+	/**
+	 * Reads methods against the given policies.
+	 * @param policies the named policies, looked up when the first annotated method is read
+	 */
+	public RateLimitedMethods(Supplier<RateLimitPolicies> policies) {
+		this.policies = policies;
+	}
+
+	/**
+	 * The limits of a method, read once.
+	 * @param method the invoked method
+	 * @param targetClass the class of the target bean
+	 * @return the compiled limits, or empty when the method is not rate limited
+	 */
+	public Optional<RateLimitedMethod> find(Method method, @Nullable Class<?> targetClass) {
+		MethodClassKey key = new MethodClassKey(method, targetClass);
+		Optional<RateLimitedMethod> known = this.methods.get(key);
+		if (known != null) {
+			return known;
+		}
+		// Not computeIfAbsent: resolving a policy may create beans, whose methods are matched in turn.
+		Optional<RateLimitedMethod> read = read(AopUtils.getMostSpecificMethod(method, targetClass));
+		Optional<RateLimitedMethod> raced = this.methods.putIfAbsent(key, read);
+		return (raced != null) ? raced : read;
+	}
+
+	private Optional<RateLimitedMethod> read(Method method) {
+		Set<RateLimited> annotations = AnnotatedElementUtils.findMergedRepeatableAnnotations(method, RateLimited.class);
+		if (annotations.isEmpty()) {
+			return Optional.empty();
+		}
+		String description = method.getDeclaringClass().getSimpleName() + "." + method.getName();
+		try {
+			Map<String, RateLimitedMethod.Group> groups = new LinkedHashMap<>();
+			int inline = 0;
+			for (RateLimited annotation : annotations) {
+				List<RateLimit> limits = limits(annotation, description, inline);
+				if (annotation.policy().isEmpty()) {
+					inline++;
+				}
+				if (annotation.permits() < 1) {
+					throw new IllegalArgumentException("permits must be at least 1, was " + annotation.permits());
+				}
+				String groupKey = annotation.key() + "\u0000" + annotation.permits();
+				RateLimitedMethod.Group group = groups.get(groupKey);
+				if (group == null) {
+					groups.put(groupKey, new RateLimitedMethod.Group(annotation.key(), parse(annotation.key()), limits,
+							annotation.permits()));
+				}
+				else {
+					List<RateLimit> combined = new ArrayList<>(group.limits());
+					combined.addAll(limits);
+					groups.put(groupKey, new RateLimitedMethod.Group(group.keySource(), group.key(), combined,
+							group.permits()));
+				}
+			}
+			return Optional.of(new RateLimitedMethod(description, List.copyOf(groups.values())));
+		}
+		catch (IllegalArgumentException | ParseException ex) {
+			throw new IllegalStateException("Invalid @RateLimited on " + method.toGenericString() + ": " + ex.getMessage(),
+					ex);
+		}
+	}
+
+	private List<RateLimit> limits(RateLimited annotation, String description, int inlineIndex) {
+		if (!annotation.policy().isEmpty()) {
+			if (annotation.limit() != 0 || !annotation.window().isEmpty()) {
+				throw new IllegalArgumentException("name a policy or give limit and window, not both");
+			}
+			return this.policies.get().get(annotation.policy());
+		}
+		if (annotation.limit() < 1 || annotation.window().isEmpty()) {
+			throw new IllegalArgumentException("name a policy, or give limit (at least 1) and window");
+		}
+		Duration window = Durations.parse(annotation.window());
+		String name = description + ((inlineIndex > 0) ? "#" + inlineIndex : "");
+		RateLimit limit = switch (annotation.algorithm()) {
+			case FIXED_WINDOW -> RateLimit.fixedWindow(annotation.limit(), window);
+			case SLIDING_LOG -> RateLimit.slidingLog(annotation.limit(), window);
+			case SLIDING_WINDOW -> RateLimit.slidingWindow(annotation.limit(), window);
+			case TOKEN_BUCKET -> RateLimit.tokenBucket(annotation.limit(), annotation.limit(), window);
+			case GCRA -> RateLimit.gcra(annotation.limit(), window);
+		};
+		return List.of(limit.withName(name));
+	}
+
+	private @Nullable Expression parse(String key) {
+		return key.isEmpty() ? null : this.parser.parseExpression(key);
+	}
+
+	/**
+	 * The limits of one rate-limited method.
+	 *
+	 * @param description {@code Class.method}, for messages
+	 * @param groups the limits grouped by key expression; each group is decided in one step
+	 */
+	public record RateLimitedMethod(String description, List<Group> groups) {
+
+		/**
+		 * Limits sharing one key.
+		 *
+		 * @param keySource the key expression as written, for messages
+		 * @param key the parsed key expression, or {@code null} for the default key
+		 * @param limits the limits, checked together
+		 * @param permits the cost of one call
+		 */
+		public record Group(String keySource, @Nullable Expression key, List<RateLimit> limits, long permits) {
+		}
+
+	}
+
+}
