@@ -26,6 +26,18 @@ final class HttpClientSupport {
 		return send(HttpRequest.newBuilder(URI.create(this.base + path)).GET().build());
 	}
 
+	Response get(String path, String header, String value) throws IOException, InterruptedException {
+		return send(HttpRequest.newBuilder(URI.create(this.base + path)).header(header, value).GET().build());
+	}
+
+	Response post(String path, String body, String header, String value) throws IOException, InterruptedException {
+		return send(HttpRequest.newBuilder(URI.create(this.base + path))
+			.header("Content-Type", "application/json")
+			.header(header, value)
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build());
+	}
+
 	Response post(String path, String body) throws IOException, InterruptedException {
 		return send(HttpRequest.newBuilder(URI.create(this.base + path))
 			.header("Content-Type", "application/json")
@@ -42,6 +54,15 @@ final class HttpClientSupport {
 
 		JsonNode json() {
 			return this.mapper.readTree(this.body);
+		}
+
+		String header(String name) {
+			return this.headers.entrySet()
+				.stream()
+				.filter((entry) -> entry.getKey().equalsIgnoreCase(name))
+				.map((entry) -> entry.getValue().get(0))
+				.findFirst()
+				.orElse(null);
 		}
 
 	}
