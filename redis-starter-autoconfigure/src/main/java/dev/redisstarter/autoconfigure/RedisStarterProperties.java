@@ -44,12 +44,22 @@ public class RedisStarterProperties {
 	@NestedConfigurationProperty
 	private final RateLimitProperties rateLimit = new RateLimitProperties();
 
+	/**
+	 * Distributed locks.
+	 */
+	@NestedConfigurationProperty
+	private final LockProperties lock = new LockProperties();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
 
 	public RateLimitProperties getRateLimit() {
 		return this.rateLimit;
+	}
+
+	public LockProperties getLock() {
+		return this.lock;
 	}
 
 	public void setEnabled(boolean enabled) {

@@ -1,0 +1,78 @@
+package dev.redisstarter.autoconfigure;
+
+import java.time.Duration;
+
+/**
+ * Distributed-lock settings, under {@code redis.starter.lock}.
+ */
+public class LockProperties {
+
+	/**
+	 * Whether distributed locks are enabled.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Lease of acquisitions that give none; renewed every third of it while held when renewal is on.
+	 */
+	private Duration defaultLease = Duration.ofSeconds(30);
+
+	/**
+	 * How long @WithLock waits for a lock when it says nothing.
+	 */
+	private Duration defaultWait = Duration.ofSeconds(5);
+
+	/**
+	 * Whether leases without an explicit length are renewed while held (the watchdog).
+	 */
+	private boolean renewal = true;
+
+	/**
+	 * How often a waiter tries again when no release notice arrives.
+	 */
+	private Duration pollInterval = Duration.ofMillis(500);
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Duration getDefaultLease() {
+		return this.defaultLease;
+	}
+
+	public void setDefaultLease(Duration defaultLease) {
+		this.defaultLease = RedisStarterProperties.positive("redis.starter.lock.default-lease", defaultLease);
+	}
+
+	public Duration getDefaultWait() {
+		return this.defaultWait;
+	}
+
+	public void setDefaultWait(Duration defaultWait) {
+		if (defaultWait == null || defaultWait.isNegative()) {
+			throw new IllegalArgumentException("redis.starter.lock.default-wait must not be negative, was " + defaultWait);
+		}
+		this.defaultWait = defaultWait;
+	}
+
+	public boolean isRenewal() {
+		return this.renewal;
+	}
+
+	public void setRenewal(boolean renewal) {
+		this.renewal = renewal;
+	}
+
+	public Duration getPollInterval() {
+		return this.pollInterval;
+	}
+
+	public void setPollInterval(Duration pollInterval) {
+		this.pollInterval = RedisStarterProperties.positive("redis.starter.lock.poll-interval", pollInterval);
+	}
+
+}

@@ -1,0 +1,103 @@
+package dev.redisstarter.lock;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Lock meters, without lock names in tags (names are often ids): {@code redis.starter.lock.acquisitions}
+ * (tag {@code result}: acquired, reentered, timed-out), {@code redis.starter.lock.wait} and
+ * {@code redis.starter.lock.hold} (timers), {@code redis.starter.lock.leases.lost} (a renewal found the lock
+ * gone), {@code redis.starter.lock.releases.not-owner} (a release after the lease ended) and
+ * {@code redis.starter.lock.polls} (a waiter woke by the poll interval rather than by a release notice).
+ */
+public final class LockMetrics {
+
+	private final @Nullable Counter acquired;
+
+	private final @Nullable Counter reentered;
+
+	private final @Nullable Counter timedOut;
+
+	private final @Nullable Timer waitTimer;
+
+	private final @Nullable Timer holdTimer;
+
+	private final @Nullable Counter leasesLost;
+
+	private final @Nullable Counter notOwner;
+
+	private final @Nullable Counter polls;
+
+	/**
+	 * Metrics into a registry.
+	 * @param registry the registry, or {@code null} for none
+	 */
+	public LockMetrics(@Nullable MeterRegistry registry) {
+		this.acquired = counter(registry, "redis.starter.lock.acquisitions", "acquired");
+		this.reentered = counter(registry, "redis.starter.lock.acquisitions", "reentered");
+		this.timedOut = counter(registry, "redis.starter.lock.acquisitions", "timed-out");
+		this.waitTimer = (registry != null) ? Timer.builder("redis.starter.lock.wait").register(registry) : null;
+		this.holdTimer = (registry != null) ? Timer.builder("redis.starter.lock.hold").register(registry) : null;
+		this.leasesLost = counter(registry, "redis.starter.lock.leases.lost", null);
+		this.notOwner = counter(registry, "redis.starter.lock.releases.not-owner", null);
+		this.polls = counter(registry, "redis.starter.lock.polls", null);
+	}
+
+	private static @Nullable Counter counter(@Nullable MeterRegistry registry, String name, @Nullable String result) {
+		if (registry == null) {
+			return null;
+		}
+		Counter.Builder builder = Counter.builder(name);
+		if (result != null) {
+			builder.tag("result", result);
+		}
+		return builder.register(registry);
+	}
+
+	void acquired(long waitNanos) {
+		increment(this.acquired);
+		if (this.waitTimer != null) {
+			this.waitTimer.record(Duration.ofNanos(waitNanos));
+		}
+	}
+
+	void reentered() {
+		increment(this.reentered);
+	}
+
+	void timedOut(long waitNanos) {
+		increment(this.timedOut);
+		if (this.waitTimer != null) {
+			this.waitTimer.record(Duration.ofNanos(waitNanos));
+		}
+	}
+
+	void held(long nanos) {
+		if (this.holdTimer != null) {
+			this.holdTimer.record(Duration.ofNanos(nanos));
+		}
+	}
+
+	void leaseLost() {
+		increment(this.leasesLost);
+	}
+
+	void releasedByNonOwner() {
+		increment(this.notOwner);
+	}
+
+	void polled() {
+		increment(this.polls);
+	}
+
+	private static void increment(@Nullable Counter counter) {
+		if (counter != null) {
+			counter.increment();
+		}
+	}
+
+}

@@ -1,0 +1,28 @@
+package dev.redisstarter.lock;
+
+import java.time.Duration;
+
+/** A lock was held by another owner for the whole wait. */
+public class LockNotAcquiredException extends RuntimeException {
+
+	private final String lockName;
+
+	/**
+	 * A timeout.
+	 * @param lockName the lock
+	 * @param wait how long was waited
+	 */
+	public LockNotAcquiredException(String lockName, Duration wait) {
+		super("Lock '" + lockName + "' was not acquired within " + wait);
+		this.lockName = lockName;
+	}
+
+	/**
+	 * The lock's name.
+	 * @return the name
+	 */
+	public String getLockName() {
+		return this.lockName;
+	}
+
+}

@@ -1,0 +1,151 @@
+package dev.redisstarter.lock;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessException;
+
+/**
+ * One acquisition in Redis: knows its owner id, releases and extends only as that owner, and stops its
+ * renewal when released or lost.
+ */
+final class RedisLockLease implements LockLease {
+
+	private static final Log logger = LogFactory.getLog(RedisLockLease.class);
+
+	private final RedisDistributedLock lock;
+
+	private final String name;
+
+	private final String key;
+
+	private final String owner;
+
+	private final long fencingToken;
+
+	private final long acquiredAt = System.nanoTime();
+
+	private final AtomicBoolean released = new AtomicBoolean();
+
+	private volatile @Nullable ScheduledFuture<?> renewal;
+
+	RedisLockLease(RedisDistributedLock lock, String name, String key, String owner, long fencingToken) {
+		this.lock = lock;
+		this.name = name;
+		this.key = key;
+		this.owner = owner;
+		this.fencingToken = fencingToken;
+	}
+
+	void renewWith(ScheduledFuture<?> renewal) {
+		this.renewal = renewal;
+	}
+
+	/** Called by the watchdog: extends the lease, or stops renewing once the lock is gone. */
+	void renew(Duration lease) {
+		if (this.released.get()) {
+			return;
+		}
+		try {
+			if (!extend(lease)) {
+				this.lock.metrics().leaseLost();
+				logger.warn("Lock '" + this.name + "' was lost while held (its lease ended before renewal)");
+				stopRenewal();
+			}
+		}
+		catch (RuntimeException ex) {
+			// Redis unreachable: keep trying while the lease lasts; if it ends, the lock frees itself.
+			logger.debug("Could not renew lock '" + this.name + "'", ex);
+		}
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	@Override
+	public long fencingToken() {
+		return this.fencingToken;
+	}
+
+	@Override
+	public boolean isHeld() {
+		if (this.released.get()) {
+			return false;
+		}
+		try {
+			return this.owner.equals(this.lock.redis().opsForValue().get(this.key));
+		}
+		catch (DataAccessException ex) {
+			throw new LockUnavailableException(this.name, ex);
+		}
+	}
+
+	@Override
+	public boolean extend(Duration lease) {
+		if (this.released.get()) {
+			return false;
+		}
+		try {
+			Long extended = this.lock.redis()
+				.execute(this.lock.scripts().extend(), List.of(this.key), this.owner, Long.toString(Math.max(1, lease.toMillis())));
+			return extended != null && extended == 1L;
+		}
+		catch (DataAccessException ex) {
+			throw new LockUnavailableException(this.name, ex);
+		}
+	}
+
+	@Override
+	public boolean release() {
+		if (!this.released.compareAndSet(false, true)) {
+			return false;
+		}
+		stopRenewal();
+		this.lock.forget(this);
+		this.lock.metrics().held(System.nanoTime() - this.acquiredAt);
+		Long released;
+		try {
+			released = this.lock.redis()
+				.execute(this.lock.scripts().release(), List.of(this.key), this.owner, this.lock.channel(), this.name);
+		}
+		catch (DataAccessException ex) {
+			throw new LockUnavailableException(this.name, ex);
+		}
+		if (released == null || released != 1L) {
+			this.lock.metrics().releasedByNonOwner();
+			return false;
+		}
+		return true;
+	}
+
+	@Override
+	public void close() {
+		try {
+			release();
+		}
+		catch (LockUnavailableException ex) {
+			logger.warn(ex.getMessage() + "; the lock frees itself when its lease ends");
+		}
+	}
+
+	private void stopRenewal() {
+		ScheduledFuture<?> scheduled = this.renewal;
+		if (scheduled != null) {
+			scheduled.cancel(false);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "LockLease[" + this.name + ", token " + this.fencingToken + "]";
+	}
+
+}

@@ -1,0 +1,89 @@
+package dev.redisstarter.lock;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.MethodClassKey;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.expression.Expression;
+import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+
+import dev.redisstarter.core.Durations;
+
+/**
+ * Reads the {@link WithLock} annotation of a method once (key expression parsed, durations checked), throwing
+ * a message that names the method when it is wrong. Used by the advisor's pointcut while beans are created,
+ * and by the interceptor on each call.
+ */
+public final class WithLockMethods {
+
+	private final SpelExpressionParser parser = new SpelExpressionParser();
+
+	private final Map<MethodClassKey, Optional<LockedMethod>> methods = new ConcurrentHashMap<>();
+
+	/**
+	 * The lock of a method, read once.
+	 * @param method the invoked method
+	 * @param targetClass the class of the target bean
+	 * @return the compiled annotation, or empty when the method has none
+	 */
+	public Optional<LockedMethod> find(Method method, @Nullable Class<?> targetClass) {
+		MethodClassKey key = new MethodClassKey(method, targetClass);
+		Optional<LockedMethod> known = this.methods.get(key);
+		if (known != null) {
+			return known;
+		}
+		Optional<LockedMethod> read = read(AopUtils.getMostSpecificMethod(method, targetClass));
+		Optional<LockedMethod> raced = this.methods.putIfAbsent(key, read);
+		return (raced != null) ? raced : read;
+	}
+
+	private Optional<LockedMethod> read(Method method) {
+		WithLock annotation = AnnotatedElementUtils.findMergedAnnotation(method, WithLock.class);
+		if (annotation == null) {
+			return Optional.empty();
+		}
+		try {
+			Expression key = this.parser.parseExpression(annotation.key());
+			Duration waitTime = annotation.waitTime().isEmpty() ? null : Durations.parse(annotation.waitTime());
+			Duration lease = annotation.lease().isEmpty() ? null : Durations.parse(annotation.lease());
+			if (lease != null && lease.toMillis() < 1) {
+				throw new IllegalArgumentException("lease must be at least 1 ms, was " + lease);
+			}
+			int tokenIndex = -1;
+			Class<?>[] parameters = method.getParameterTypes();
+			for (int i = 0; i < parameters.length; i++) {
+				if (parameters[i] == FencingToken.class) {
+					tokenIndex = i;
+				}
+			}
+			return Optional.of(new LockedMethod(method.getDeclaringClass().getSimpleName() + "." + method.getName(),
+					annotation.key(), key, waitTime, lease, tokenIndex));
+		}
+		catch (IllegalArgumentException | ParseException ex) {
+			throw new IllegalStateException("Invalid @WithLock on " + method.toGenericString() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * A method's lock.
+	 *
+	 * @param description {@code Class.method}, for messages
+	 * @param keySource the key expression as written
+	 * @param key the parsed key expression
+	 * @param waitTime the wait, or {@code null} for the default
+	 * @param lease a fixed lease, or {@code null} for the renewed default
+	 * @param tokenIndex the index of a {@link FencingToken} parameter, or -1
+	 */
+	public record LockedMethod(String description, String keySource, Expression key, @Nullable Duration waitTime,
+			@Nullable Duration lease, int tokenIndex) {
+	}
+
+}

@@ -1,0 +1,226 @@
+package dev.redisstarter.lock;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import dev.redisstarter.core.Feature;
+import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.test.RedisDeployment;
+import dev.redisstarter.test.spring.ConnectionFactories;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** The lock's behaviour, run against each topology by a subclass. */
+abstract class LockContractTests {
+
+	private static final KeyNaming KEYS = new KeyNaming("locktest:");
+
+	private final List<LettuceConnectionFactory> factories = new ArrayList<>();
+
+	private final List<RedisDistributedLock> locks = new ArrayList<>();
+
+	abstract RedisDeployment deployment();
+
+	@AfterEach
+	void close() {
+		this.locks.forEach(RedisDistributedLock::close);
+		this.factories.forEach(LettuceConnectionFactory::destroy);
+	}
+
+	private LettuceConnectionFactory factory() {
+		LettuceConnectionFactory factory = ConnectionFactories.lettuce(deployment());
+		this.factories.add(factory);
+		return factory;
+	}
+
+	/** A lock service with connections of its own, standing in for one application instance. */
+	private RedisDistributedLock instance(LockSettings settings, SimpleMeterRegistry meters) {
+		return instance(factory(), settings, meters);
+	}
+
+	private RedisDistributedLock instance(LettuceConnectionFactory factory, LockSettings settings,
+			SimpleMeterRegistry meters) {
+		RedisDistributedLock lock = new RedisDistributedLock(factory, KEYS, settings, new LockMetrics(meters));
+		this.locks.add(lock);
+		return lock;
+	}
+
+	private RedisDistributedLock instance() {
+		return instance(LockSettings.DEFAULTS, new SimpleMeterRegistry());
+	}
+
+	private static String uniqueName() {
+		return "lock-" + UUID.randomUUID();
+	}
+
+	@Test
+	void thirtyTwoThreadsOverThreeInstancesNeverOverlapAndTokensStrictlyIncrease() throws Exception {
+		List<RedisDistributedLock> instances = List.of(instance(), instance(), instance());
+		StringRedisTemplate redis = new StringRedisTemplate(factory());
+		String name = uniqueName();
+		String counter = KEYS.hashTagged(Feature.LOCK, name, "test-counter");
+		List<Long> tokens = new CopyOnWriteArrayList<>();
+		ExecutorService pool = Executors.newFixedThreadPool(32);
+		try {
+			List<Future<?>> threads = new ArrayList<>();
+			for (int t = 0; t < 32; t++) {
+				RedisDistributedLock lock = instances.get(t % 3);
+				threads.add(pool.submit(() -> {
+					for (int i = 0; i < 200; i++) {
+						try (LockLease lease = lock.tryAcquire(name, Duration.ofSeconds(60)).orElseThrow()) {
+							tokens.add(lease.fencingToken());
+							String value = redis.opsForValue().get(counter);
+							Thread.yield();
+							redis.opsForValue().set(counter, Long.toString(((value != null) ? Long.parseLong(value) : 0) + 1));
+						}
+					}
+					return null;
+				}));
+			}
+			for (Future<?> thread : threads) {
+				thread.get(5, TimeUnit.MINUTES);
+			}
+		}
+		finally {
+			pool.shutdown();
+		}
+		assertThat(redis.opsForValue().get(counter)).isEqualTo("6400");
+		assertThat(tokens).hasSize(6400);
+		for (int i = 1; i < tokens.size(); i++) {
+			assertThat(tokens.get(i)).as("token %d", i).isGreaterThan(tokens.get(i - 1));
+		}
+		redis.delete(counter);
+	}
+
+	@Test
+	void anExpiredLeaseIsTakenByAnotherOwnerAndTheStaleReleaseDisturbsNothing() throws Exception {
+		RedisDistributedLock first = instance();
+		RedisDistributedLock second = instance();
+		String name = uniqueName();
+		LockLease stale = first.tryAcquire(name, Duration.ZERO, Duration.ofMillis(200)).orElseThrow();
+		assertThat(second.tryAcquire(name, Duration.ZERO, Duration.ofSeconds(10))).isEmpty();
+		Thread.sleep(300);
+		assertThat(stale.isHeld()).isFalse();
+		LockLease current = second.tryAcquire(name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow();
+		assertThat(current.fencingToken()).isGreaterThan(stale.fencingToken());
+		assertThat(stale.release()).isFalse();
+		assertThat(stale.extend(Duration.ofSeconds(5))).isFalse();
+		assertThat(current.isHeld()).as("the stale owner's release touched nothing").isTrue();
+		current.close();
+	}
+
+	@Test
+	void tokensKeepIncreasingAfterTheTokenCounterIsLost() {
+		RedisDistributedLock lock = instance();
+		StringRedisTemplate redis = new StringRedisTemplate(factory());
+		String name = uniqueName();
+		long before;
+		try (LockLease lease = lock.tryAcquire(name, Duration.ZERO).orElseThrow()) {
+			before = lease.fencingToken();
+		}
+		redis.delete(KEYS.hashTagged(Feature.LOCK, name, "fence"));
+		try (LockLease lease = lock.tryAcquire(name, Duration.ZERO).orElseThrow()) {
+			assertThat(lease.fencingToken()).isGreaterThan(before);
+		}
+	}
+
+	@Test
+	void theWatchdogKeepsALockWellPastItsLeaseAndStopsAfterRelease() throws Exception {
+		RedisDistributedLock lock = instance(LockSettings.DEFAULTS.withDefaultLease(Duration.ofMillis(300)),
+				new SimpleMeterRegistry());
+		RedisDistributedLock other = instance();
+		String name = uniqueName();
+		LockLease lease = lock.tryAcquire(name, Duration.ZERO).orElseThrow();
+		Thread.sleep(1200);
+		assertThat(lease.isHeld()).as("held after four leases").isTrue();
+		assertThat(other.tryAcquire(name, Duration.ZERO, Duration.ofMillis(300))).isEmpty();
+		assertThat(lease.release()).isTrue();
+		LockLease next = other.tryAcquire(name, Duration.ZERO, Duration.ofMillis(400)).orElseThrow();
+		Thread.sleep(700);
+		assertThat(next.isHeld()).as("nothing renews a released lease's lock for its next owner").isFalse();
+	}
+
+	@Test
+	void aCrashedHoldersLockIsFreeWithinOneLease() throws Exception {
+		LettuceConnectionFactory crashing = factory();
+		RedisDistributedLock doomed = instance(crashing, LockSettings.DEFAULTS.withDefaultLease(Duration.ofMillis(600)),
+				new SimpleMeterRegistry());
+		RedisDistributedLock survivor = instance();
+		String name = uniqueName();
+		assertThat(doomed.tryAcquire(name, Duration.ZERO)).isPresent();
+		crashing.destroy();
+		long start = System.nanoTime();
+		Optional<LockLease> taken = survivor.tryAcquire(name, Duration.ofSeconds(5), Duration.ofSeconds(5));
+		assertThat(taken).isPresent();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("within one lease, give or take a renewal")
+			.isLessThan(Duration.ofMillis(1500));
+		taken.get().close();
+	}
+
+	@Test
+	void aWaiterIsWokenByTheReleaseNoticeNotByPolling() throws Exception {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		RedisDistributedLock holderSide = instance();
+		RedisDistributedLock waiterSide = instance(LockSettings.DEFAULTS.withPollInterval(Duration.ofSeconds(30)), meters);
+		String name = uniqueName();
+		LockLease held = holderSide.tryAcquire(name, Duration.ZERO, Duration.ofSeconds(60)).orElseThrow();
+		CompletableFuture<Optional<LockLease>> waiter = CompletableFuture
+			.supplyAsync(() -> waiterSide.tryAcquire(name, Duration.ofSeconds(20), Duration.ofSeconds(10)));
+		Thread.sleep(300);
+		assertThat(waiter).isNotDone();
+		held.release();
+		Optional<LockLease> handedOff = waiter.get(10, TimeUnit.SECONDS);
+		assertThat(handedOff).isPresent();
+		assertThat(meters.get("redis.starter.lock.polls").counter().count()).isZero();
+		assertThat(meters.get("redis.starter.lock.acquisitions").tag("result", "acquired").counter().count()).isEqualTo(1);
+		handedOff.get().close();
+	}
+
+	@Test
+	void theSameThreadReentersAndOnlyTheOutermostReleaseFreesTheLock() throws Exception {
+		RedisDistributedLock lock = instance();
+		RedisDistributedLock other = instance();
+		String name = uniqueName();
+		try (LockLease outer = lock.tryAcquire(name, Duration.ZERO).orElseThrow()) {
+			try (LockLease inner = lock.tryAcquire(name, Duration.ZERO).orElseThrow()) {
+				assertThat(inner.fencingToken()).isEqualTo(outer.fencingToken());
+			}
+			assertThat(outer.isHeld()).isTrue();
+			assertThat(CompletableFuture.supplyAsync(() -> lock.tryAcquire(name, Duration.ZERO)).get())
+				.as("another thread of the same instance does not re-enter")
+				.isEmpty();
+		}
+		assertThat(other.tryAcquire(name, Duration.ZERO)).isPresent();
+	}
+
+	@Test
+	void withLockThrowsNamingTheLockAndTheWaitWhenItTimesOut() {
+		RedisDistributedLock lock = instance();
+		RedisDistributedLock other = instance();
+		String name = uniqueName();
+		assertThat(other.tryAcquire(name, Duration.ZERO, Duration.ofSeconds(10))).isPresent();
+		assertThatExceptionOfType(LockNotAcquiredException.class)
+			.isThrownBy(() -> lock.withLock(name, Duration.ofMillis(200), () -> "never"))
+			.withMessageContaining(name)
+			.withMessageContaining("PT0.2S");
+		assertThat(lock.withLock(uniqueName(), Duration.ZERO, () -> "ran")).isEqualTo("ran");
+	}
+
+}
