@@ -13,10 +13,12 @@ import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
- * Wakes local waiters when any instance releases a lock: one subscription (on a connection of its own) to the
- * channel every release publishes the lock's name on. A signal exists only while a lock has waiters here.
- * A waiter reads the signal's generation before it tries the lock, so a notice that arrives between a failed
- * try and the wait is not lost.
+ * Wakes a local waiter when any instance releases a lock: one subscription (on a connection of its own) to
+ * the channel every release publishes the lock's name on. A signal exists only while a lock has waiters here.
+ * Each notice is a ticket that wakes one waiter, not all of them: only one can win the lock, and waking every
+ * waiter would cost a failed round trip each (a thundering herd). A waiter registers before it first tries
+ * the lock, so a notice that arrives between a failed try and the wait leaves a ticket and is not lost; a
+ * woken waiter always tries again, and its own release passes the turn on.
  */
 final class LockNotices implements MessageListener, AutoCloseable {
 
@@ -62,32 +64,29 @@ final class LockNotices implements MessageListener, AutoCloseable {
 		}
 	}
 
-	/** Release notices of one lock; {@code waiters} is guarded by the map's compute. */
+	/** Release notices of one lock, as tickets; {@code waiters} is guarded by the map's compute. */
 	static final class Signal {
 
-		private long generation;
+		private long tickets;
 
 		int waiters;
 
-		synchronized long generation() {
-			return this.generation;
-		}
-
 		synchronized void fire() {
-			this.generation++;
-			notifyAll();
+			this.tickets++;
+			notify();
 		}
 
-		/** Waits until a notice newer than {@code seen} arrives; returns whether one did. */
-		synchronized boolean await(long seen, long nanos) throws InterruptedException {
+		/** Waits for a ticket and takes it; returns whether one came within the time. */
+		synchronized boolean await(long nanos) throws InterruptedException {
 			long deadline = System.nanoTime() + nanos;
-			while (this.generation == seen) {
+			while (this.tickets == 0) {
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
 					return false;
 				}
 				TimeUnit.NANOSECONDS.timedWait(this, left);
 			}
+			this.tickets--;
 			return true;
 		}
 

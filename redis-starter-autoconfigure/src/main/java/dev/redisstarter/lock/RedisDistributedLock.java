@@ -113,7 +113,6 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		LockNotices.Signal signal = null;
 		try {
 			while (true) {
-				long seen = (signal != null) ? signal.generation() : 0;
 				List<?> reply = this.redis.execute(this.scripts.acquire(), scriptKeys, owner,
 						Long.toString(lease.toMillis()), Long.toString(FENCE_RETENTION.toMillis()));
 				if (((Long) reply.get(0)) == 1L) {
@@ -132,7 +131,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 				}
 				long holderLeft = Math.max(1, (Long) reply.get(1)) * 1_000_000L;
 				long nap = Math.min(left, Math.min(this.settings.pollInterval().toNanos(), holderLeft));
-				if (!signal.await(seen, nap) && nap == this.settings.pollInterval().toNanos()) {
+				if (!signal.await(nap) && nap == this.settings.pollInterval().toNanos()) {
 					this.metrics.polled();
 				}
 			}
