@@ -38,6 +38,13 @@ final class HttpClientSupport {
 			.build());
 	}
 
+	Response put(String path, String body) throws IOException, InterruptedException {
+		return send(HttpRequest.newBuilder(URI.create(this.base + path))
+			.header("Content-Type", "application/json")
+			.PUT(HttpRequest.BodyPublishers.ofString(body))
+			.build());
+	}
+
 	Response post(String path, String body) throws IOException, InterruptedException {
 		return send(HttpRequest.newBuilder(URI.create(this.base + path))
 			.header("Content-Type", "application/json")
