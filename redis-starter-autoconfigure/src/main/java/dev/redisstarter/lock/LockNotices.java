@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -29,6 +30,8 @@ final class LockNotices implements MessageListener, AutoCloseable {
 	LockNotices(RedisConnectionFactory connectionFactory, String channel) {
 		this.container = new RedisMessageListenerContainer();
 		this.container.setConnectionFactory(connectionFactory);
+		// The listener only signals a local monitor: run it on the client's thread rather than a new one each time.
+		this.container.setTaskExecutor(new SyncTaskExecutor());
 		this.container.addMessageListener(this, new ChannelTopic(channel));
 		this.container.afterPropertiesSet();
 		this.container.start();

@@ -10,14 +10,17 @@ import dev.redisstarter.core.LuaScript;
  * @param acquire takes the lock and issues a fencing token ({@code acquire.lua})
  * @param release owner-checked delete plus a release notice ({@code release.lua})
  * @param extend owner-checked lease extension ({@code extend.lua})
+ * @param stopWaiting a waiter that gives up leaves the waiter count ({@code stop-waiting.lua})
  */
 @SuppressWarnings("rawtypes")
-record LockScripts(LuaScript<List> acquire, LuaScript<Long> release, LuaScript<Long> extend) {
+record LockScripts(LuaScript<List> acquire, LuaScript<Long> release, LuaScript<Long> extend,
+		LuaScript<Long> stopWaiting) {
 
 	static LockScripts load() {
 		String directory = "dev/redisstarter/lock/";
 		return new LockScripts(LuaScript.load(directory + "acquire.lua", List.class),
-				LuaScript.load(directory + "release.lua", Long.class), LuaScript.load(directory + "extend.lua", Long.class));
+				LuaScript.load(directory + "release.lua", Long.class), LuaScript.load(directory + "extend.lua", Long.class),
+				LuaScript.load(directory + "stop-waiting.lua", Long.class));
 	}
 
 }

@@ -25,6 +25,9 @@ import dev.redisstarter.core.KeyNaming;
  * {@code acquire.lua} (SET NX PX, then the token); release is {@code release.lua} (compare and delete, then
  * PUBLISH); renewal and {@link LockLease#extend} are {@code extend.lua} (compare and PEXPIRE).</li>
  * <li>{@code <prefix>lock:{<name>}:fence}: string holding the last fencing token, kept one day.</li>
+ * <li>{@code <prefix>lock:{<name>}:waiters}: how many owners wait (counted by a failed {@code acquire.lua},
+ * uncounted by a successful one or by {@code stop-waiting.lua}), expiring shortly after the longest wait; a
+ * release publishes a notice only while it is above zero, so uncontended locks never publish.</li>
  * <li>channel {@code <prefix>lock:released}: every release publishes the lock's name, waking waiters in every
  * instance at once; a waiter that misses a notice tries again after the poll interval or when the holder's
  * lease ends, whichever comes first.</li>
@@ -108,24 +111,32 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		long start = System.nanoTime();
 		long deadline = start + wait.toNanos();
 		String key = this.keys.hashTagged(Feature.LOCK, name);
-		List<String> scriptKeys = List.of(key, this.keys.hashTagged(Feature.LOCK, name, "fence"));
+		String waitersKey = this.keys.hashTagged(Feature.LOCK, name, "waiters");
+		List<String> scriptKeys = List.of(key, this.keys.hashTagged(Feature.LOCK, name, "fence"), waitersKey);
 		String owner = this.instanceId + ":" + this.acquisitions.incrementAndGet();
+		// Counted among the waiters in Redis for as long as this call may still wait, plus a margin.
+		String waiterTtl = Long.toString(Math.max(1, wait.toMillis()) + 1000);
 		LockNotices.Signal signal = null;
+		boolean waiting = false;
 		try {
 			while (true) {
 				List<?> reply = this.redis.execute(this.scripts.acquire(), scriptKeys, owner,
-						Long.toString(lease.toMillis()), Long.toString(FENCE_RETENTION.toMillis()));
+						Long.toString(lease.toMillis()), Long.toString(FENCE_RETENTION.toMillis()), waiting ? "1" : "0",
+						(wait.isZero() || signal == null) ? "0" : waiterTtl);
 				if (((Long) reply.get(0)) == 1L) {
+					waiting = false;
 					this.metrics.acquired(System.nanoTime() - start);
-					return Optional.of(held(name, key, owner, (Long) reply.get(1), lease, renew));
+					return Optional.of(held(name, key, waitersKey, owner, (Long) reply.get(1), lease, renew));
 				}
+				waiting |= signal != null && !wait.isZero();
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
 					this.metrics.timedOut(System.nanoTime() - start);
 					return Optional.empty();
 				}
 				if (signal == null) {
-					// Register before the next try, so that a release between that try and the wait is seen.
+					// Listen, and be counted as a waiter by the next try, before waiting: a release between
+					// that try and the wait then leaves a notice.
 					signal = this.notices.register(name);
 					continue;
 				}
@@ -147,11 +158,24 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 			if (signal != null) {
 				this.notices.unregister(name);
 			}
+			if (waiting) {
+				stopWaiting(waitersKey);
+			}
 		}
 	}
 
-	private LockLease held(String name, String key, String owner, long token, Duration lease, boolean renew) {
-		RedisLockLease acquired = new RedisLockLease(this, name, key, owner, token);
+	private void stopWaiting(String waitersKey) {
+		try {
+			this.redis.execute(this.scripts.stopWaiting(), List.of(waitersKey));
+		}
+		catch (DataAccessException ex) {
+			// The counter expires by itself; until then a few releases publish needlessly.
+		}
+	}
+
+	private LockLease held(String name, String key, String waitersKey, String owner, long token, Duration lease,
+			boolean renew) {
+		RedisLockLease acquired = new RedisLockLease(this, name, key, waitersKey, owner, token);
 		if (renew) {
 			long period = Math.max(1, lease.toMillis() / 3);
 			acquired.renewWith(this.watchdog.scheduleAtFixedRate(() -> acquired.renew(lease), period, period,

@@ -25,6 +25,8 @@ final class RedisLockLease implements LockLease {
 
 	private final String key;
 
+	private final String waitersKey;
+
 	private final String owner;
 
 	private final long fencingToken;
@@ -35,10 +37,12 @@ final class RedisLockLease implements LockLease {
 
 	private volatile @Nullable ScheduledFuture<?> renewal;
 
-	RedisLockLease(RedisDistributedLock lock, String name, String key, String owner, long fencingToken) {
+	RedisLockLease(RedisDistributedLock lock, String name, String key, String waitersKey, String owner,
+			long fencingToken) {
 		this.lock = lock;
 		this.name = name;
 		this.key = key;
+		this.waitersKey = waitersKey;
 		this.owner = owner;
 		this.fencingToken = fencingToken;
 	}
@@ -114,7 +118,8 @@ final class RedisLockLease implements LockLease {
 		Long released;
 		try {
 			released = this.lock.redis()
-				.execute(this.lock.scripts().release(), List.of(this.key), this.owner, this.lock.channel(), this.name);
+				.execute(this.lock.scripts().release(), List.of(this.key, this.waitersKey), this.owner, this.lock.channel(),
+						this.name);
 		}
 		catch (DataAccessException ex) {
 			throw new LockUnavailableException(this.name, ex);

@@ -1,0 +1,156 @@
+package dev.redisstarter.benchmarks;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Lock;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.redisson.Redisson;
+import org.redisson.api.RLock;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.integration.redis.util.RedisLockRegistry;
+
+import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.lock.LockLease;
+import dev.redisstarter.lock.LockMetrics;
+import dev.redisstarter.lock.LockSettings;
+import dev.redisstarter.lock.RedisDistributedLock;
+
+/**
+ * Acquire plus release, per operation: uncontended (each thread its own lock name) and contended (every
+ * thread on one name, so each operation is a hand-off; at 16 threads the mean time from one release to the
+ * next acquisition is about 1 / throughput). The starter's {@link RedisDistributedLock}, Redisson's
+ * {@code RLock} and Spring Integration's {@code RedisLockRegistry}, each with a 30 s lease where it has one.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class LockBenchmark {
+
+	private static final Duration LEASE = Duration.ofSeconds(30);
+
+	private static final Duration WAIT = Duration.ofSeconds(10);
+
+	private final AtomicInteger threads = new AtomicInteger();
+
+	private BenchmarkRedis redis;
+
+	private LettuceConnectionFactory factory;
+
+	private RedisDistributedLock starter;
+
+	private RedissonClient redisson;
+
+	private RedisLockRegistry registry;
+
+	@Setup
+	public void setUp() {
+		this.redis = new BenchmarkRedis();
+		this.factory = new LettuceConnectionFactory(this.redis.host(), this.redis.port());
+		this.factory.afterPropertiesSet();
+		this.factory.start();
+		this.starter = new RedisDistributedLock(this.factory, new KeyNaming("bench:"), LockSettings.DEFAULTS,
+				new LockMetrics(new SimpleMeterRegistry()));
+		Config config = new Config();
+		config.useSingleServer().setAddress(this.redis.url());
+		this.redisson = Redisson.create(config);
+		this.registry = new RedisLockRegistry(this.factory, "bench-registry", LEASE);
+	}
+
+	@TearDown
+	public void tearDown() {
+		this.registry.destroy();
+		this.redisson.shutdown();
+		this.starter.close();
+		this.factory.destroy();
+		this.redis.close();
+	}
+
+	/** Each thread's own lock name, and each library's handle on it and on the shared name. */
+	@State(Scope.Thread)
+	public static class PerThread {
+
+		String name;
+
+		RLock redissonOwn;
+
+		RLock redissonShared;
+
+		Lock registryOwn;
+
+		Lock registryShared;
+
+		@Setup
+		public void setUp(LockBenchmark benchmark) {
+			this.name = "lock-" + benchmark.threads.incrementAndGet();
+			this.redissonOwn = benchmark.redisson.getLock("redisson-" + this.name);
+			this.redissonShared = benchmark.redisson.getLock("redisson-shared");
+			this.registryOwn = benchmark.registry.obtain(this.name);
+			this.registryShared = benchmark.registry.obtain("shared");
+		}
+
+	}
+
+	@Benchmark
+	public long starterUncontended(PerThread thread) {
+		try (LockLease lease = this.starter.tryAcquire(thread.name, Duration.ZERO, LEASE).orElseThrow()) {
+			return lease.fencingToken();
+		}
+	}
+
+	@Benchmark
+	public boolean redissonUncontended(PerThread thread) throws InterruptedException {
+		if (!thread.redissonOwn.tryLock(0, LEASE.toMillis(), TimeUnit.MILLISECONDS)) {
+			throw new IllegalStateException("not acquired");
+		}
+		thread.redissonOwn.unlock();
+		return true;
+	}
+
+	@Benchmark
+	public boolean springIntegrationUncontended(PerThread thread) {
+		if (!thread.registryOwn.tryLock()) {
+			throw new IllegalStateException("not acquired");
+		}
+		thread.registryOwn.unlock();
+		return true;
+	}
+
+	@Benchmark
+	public long starterContended() {
+		try (LockLease lease = this.starter.tryAcquire("shared", WAIT, LEASE).orElseThrow()) {
+			return lease.fencingToken();
+		}
+	}
+
+	@Benchmark
+	public boolean redissonContended(PerThread thread) throws InterruptedException {
+		if (!thread.redissonShared.tryLock(WAIT.toMillis(), LEASE.toMillis(), TimeUnit.MILLISECONDS)) {
+			throw new IllegalStateException("not acquired");
+		}
+		thread.redissonShared.unlock();
+		return true;
+	}
+
+	@Benchmark
+	public boolean springIntegrationContended(PerThread thread) throws InterruptedException {
+		if (!thread.registryShared.tryLock(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+			throw new IllegalStateException("not acquired");
+		}
+		thread.registryShared.unlock();
+		return true;
+	}
+
+}
