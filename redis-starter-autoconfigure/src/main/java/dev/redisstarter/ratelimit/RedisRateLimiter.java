@@ -1,11 +1,13 @@
 package dev.redisstarter.ratelimit;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
@@ -17,10 +19,12 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.LuaScript;
+import dev.redisstarter.core.ScriptRunner;
 
 /**
  * {@link RateLimiter} on Redis: each decision is one {@code EVALSHA} of {@code decide.lua}, whatever the
- * algorithm and however many limits are checked together.
+ * algorithm and however many limits are checked together, sent with pre-encoded arguments through a
+ * {@link ScriptRunner} (the template's connection factory, without its serializers).
  *
  * <p>Keys, all hash-tagged by the limited key so that every limit on it lives in one Cluster slot (braces and
  * {@code %} in the limited key are percent-encoded):
@@ -40,13 +44,16 @@ public final class RedisRateLimiter implements RateLimiter {
 
 	private static final long LOG_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
 
-	private final StringRedisTemplate redis;
+	private final ScriptRunner scripts;
 
 	private final KeyNaming keys;
 
 	private final RateLimitMetrics metrics;
 
 	private final LuaScript<List> decide = LuaScript.load("dev/redisstarter/ratelimit/decide.lua", List.class);
+
+	/** Each limit's six script arguments, encoded once: they are the same for every request. */
+	private final Map<RateLimit, byte[][]> encodedLimits = new ConcurrentHashMap<>();
 
 	private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
@@ -57,7 +64,7 @@ public final class RedisRateLimiter implements RateLimiter {
 	 * @param metrics where decisions are counted
 	 */
 	public RedisRateLimiter(StringRedisTemplate redis, KeyNaming keys, RateLimitMetrics metrics) {
-		this.redis = Objects.requireNonNull(redis, "redis must not be null");
+		this.scripts = new ScriptRunner(Objects.requireNonNull(redis, "redis must not be null").getRequiredConnectionFactory());
 		this.keys = Objects.requireNonNull(keys, "keys must not be null");
 		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
 	}
@@ -78,24 +85,20 @@ public final class RedisRateLimiter implements RateLimiter {
 						RateLimitResult.Decision.EXCEEDS_CAPACITY, limit.name(), limit.window());
 			}
 		}
-		List<String> scriptKeys = new ArrayList<>(limits.size() * 2);
-		List<String> args = new ArrayList<>(1 + limits.size() * 6);
-		args.add(Long.toString(permits));
+		int count = limits.size();
+		byte[][] keysAndArgs = new byte[count * 2 + 1 + count * 6][];
 		String tag = escape(key);
-		for (RateLimit limit : limits) {
-			scriptKeys.add(this.keys.hashTagged(Feature.RATE_LIMIT, tag, limit.name(), limit.stateId()));
-			scriptKeys.add(this.keys.hashTagged(Feature.RATE_LIMIT, tag, limit.name(), "blocked"));
-			long windowMicros = RateLimit.micros(limit.window());
-			args.add(limit.algorithm().code());
-			args.add(Long.toString(limit.limit()));
-			args.add(Long.toString(windowMicros));
-			args.add(Double.toString((double) limit.limit() / windowMicros));
-			args.add(Long.toString(limit.burst()));
-			args.add(Long.toString(RateLimit.micros(limit.blockDuration())));
+		keysAndArgs[count * 2] = Long.toString(permits).getBytes(StandardCharsets.UTF_8);
+		for (int i = 0; i < count; i++) {
+			RateLimit limit = limits.get(i);
+			keysAndArgs[2 * i] = utf8(this.keys.hashTagged(Feature.RATE_LIMIT, tag, limit.name(), limit.stateId()));
+			keysAndArgs[2 * i + 1] = utf8(this.keys.hashTagged(Feature.RATE_LIMIT, tag, limit.name(), "blocked"));
+			System.arraycopy(this.encodedLimits.computeIfAbsent(limit, RedisRateLimiter::encode), 0, keysAndArgs,
+					count * 2 + 1 + i * 6, 6);
 		}
 		List<?> reply;
 		try {
-			reply = this.redis.execute(this.decide, scriptKeys, args.toArray());
+			reply = this.scripts.multi(this.decide, count * 2, keysAndArgs);
 		}
 		catch (DataAccessException ex) {
 			return redisUnavailable(key, limits, ex);
@@ -167,6 +170,17 @@ public final class RedisRateLimiter implements RateLimiter {
 						+ "' appears twice (use RateLimit.withName)");
 			}
 		}
+	}
+
+	private static byte[][] encode(RateLimit limit) {
+		long windowMicros = RateLimit.micros(limit.window());
+		return new byte[][] { utf8(limit.algorithm().code()), utf8(Long.toString(limit.limit())),
+				utf8(Long.toString(windowMicros)), utf8(Double.toString((double) limit.limit() / windowMicros)),
+				utf8(Long.toString(limit.burst())), utf8(Long.toString(RateLimit.micros(limit.blockDuration()))) };
+	}
+
+	private static byte[] utf8(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/** Keeps the limited key from closing or opening a hash tag. */
