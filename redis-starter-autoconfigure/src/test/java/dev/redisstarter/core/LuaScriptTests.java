@@ -63,6 +63,29 @@ class LuaScriptTests {
 	}
 
 	@Test
+	void theScriptRunnerSendsEvalshaAndReloadsAfterARestart() {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
+			LettuceConnectionFactory factory = new LettuceConnectionFactory(server.host(), server.port());
+			factory.afterPropertiesSet();
+			factory.start();
+			try {
+				ScriptRunner runner = new ScriptRunner(factory);
+				byte[][] args = { "runner".getBytes(), "3".getBytes(), "60000".getBytes() };
+				assertThat(runner.integer(INCREMENT, 1, args)).isEqualTo(3);
+				assertThat(evalshaCalls(server)).isEqualTo(1);
+				server.stop();
+				server.start();
+				assertThat(runner.integer(INCREMENT, 1, args)).as("NOSCRIPT answered by EVAL").isEqualTo(3);
+				assertThat(runner.integer(INCREMENT, 1, args)).isEqualTo(6);
+				assertThat(evalshaCalls(server)).as("cached again: the third call was an EVALSHA").isGreaterThanOrEqualTo(1);
+			}
+			finally {
+				factory.destroy();
+			}
+		}
+	}
+
+	@Test
 	void runsOnEveryClusterNode() {
 		RedisCluster cluster = SharedRedis.cluster();
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
