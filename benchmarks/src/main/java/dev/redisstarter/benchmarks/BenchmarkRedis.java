@@ -26,6 +26,21 @@ final class BenchmarkRedis implements AutoCloseable {
 		return this.server.url();
 	}
 
+	/** A Redisson client on this server, for the comparisons; the caller shuts it down. */
+	org.redisson.api.RedissonClient redisson() {
+		org.redisson.config.Config config = new org.redisson.config.Config();
+		config.useSingleServer().setAddress(url());
+		return org.redisson.Redisson.create(config);
+	}
+
+	/** A started Spring connection factory on this server; the caller destroys it. */
+	org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory connectionFactory() {
+		var factory = new org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory(host(), port());
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
 	@Override
 	public void close() {
 		this.server.close();

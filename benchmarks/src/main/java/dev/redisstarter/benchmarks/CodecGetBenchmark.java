@@ -66,9 +66,7 @@ public class CodecGetBenchmark {
 		this.client = RedisClient.create(RedisURI.create(this.redis.url()));
 		this.lettuceStrings = this.client.connect(StringCodec.UTF8);
 		this.lettuceBytes = this.client.connect(ByteArrayCodec.INSTANCE);
-		this.factory = new LettuceConnectionFactory(this.redis.host(), this.redis.port());
-		this.factory.afterPropertiesSet();
-		this.factory.start();
+		this.factory = this.redis.connectionFactory();
 		this.stringTemplate = new StringRedisTemplate(this.factory);
 		this.bytesTemplate = new RedisTemplate<>();
 		this.bytesTemplate.setConnectionFactory(this.factory);

@@ -14,10 +14,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.redisson.Redisson;
 import org.redisson.api.RLock;
 import org.redisson.api.RedissonClient;
-import org.redisson.config.Config;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.integration.redis.util.RedisLockRegistry;
@@ -58,14 +56,10 @@ public class LockBenchmark {
 	@Setup
 	public void setUp() {
 		this.redis = new BenchmarkRedis();
-		this.factory = new LettuceConnectionFactory(this.redis.host(), this.redis.port());
-		this.factory.afterPropertiesSet();
-		this.factory.start();
+		this.factory = this.redis.connectionFactory();
 		this.starter = new RedisDistributedLock(this.factory, new KeyNaming("bench:"), LockSettings.DEFAULTS,
 				new LockMetrics(new SimpleMeterRegistry()));
-		Config config = new Config();
-		config.useSingleServer().setAddress(this.redis.url());
-		this.redisson = Redisson.create(config);
+		this.redisson = this.redis.redisson();
 		this.registry = new RedisLockRegistry(this.factory, "bench-registry", LEASE);
 	}
 

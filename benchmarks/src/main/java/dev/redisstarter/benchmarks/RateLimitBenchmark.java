@@ -25,11 +25,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.redisson.Redisson;
 import org.redisson.api.RRateLimiter;
 import org.redisson.api.RateType;
 import org.redisson.api.RedissonClient;
-import org.redisson.config.Config;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -82,9 +80,7 @@ public class RateLimitBenchmark {
 	@Setup
 	public void setUp() {
 		this.redis = new BenchmarkRedis();
-		this.factory = new LettuceConnectionFactory(this.redis.host(), this.redis.port());
-		this.factory.afterPropertiesSet();
-		this.factory.start();
+		this.factory = this.redis.connectionFactory();
 		this.limiter = new RedisRateLimiter(new StringRedisTemplate(this.factory), KEYS, new RateLimitMetrics(null));
 		this.client = RedisClient.create(RedisURI.create(this.redis.url()));
 		this.raw = this.client.connect(StringCodec.UTF8);
@@ -94,9 +90,7 @@ public class RateLimitBenchmark {
 		this.bucket4j = Bucket4jLettuce.casBasedBuilder(this.bucket4jConnection)
 			.expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
 			.build();
-		Config config = new Config();
-		config.useSingleServer().setAddress(this.redis.url());
-		this.redisson = Redisson.create(config);
+		this.redisson = this.redis.redisson();
 	}
 
 	@TearDown

@@ -2,19 +2,16 @@ package dev.redisstarter.lock;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.aop.support.AopUtils;
-import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 
+import dev.redisstarter.core.AnnotatedMethods;
 import dev.redisstarter.core.Durations;
 
 /**
@@ -26,7 +23,7 @@ public final class WithLockMethods {
 
 	private final SpelExpressionParser parser = new SpelExpressionParser();
 
-	private final Map<MethodClassKey, Optional<LockedMethod>> methods = new ConcurrentHashMap<>();
+	private final AnnotatedMethods<LockedMethod> methods = new AnnotatedMethods<>(this::read);
 
 	/**
 	 * The lock of a method, read once.
@@ -35,14 +32,15 @@ public final class WithLockMethods {
 	 * @return the compiled annotation, or empty when the method has none
 	 */
 	public Optional<LockedMethod> find(Method method, @Nullable Class<?> targetClass) {
-		MethodClassKey key = new MethodClassKey(method, targetClass);
-		Optional<LockedMethod> known = this.methods.get(key);
-		if (known != null) {
-			return known;
-		}
-		Optional<LockedMethod> read = read(AopUtils.getMostSpecificMethod(method, targetClass));
-		Optional<LockedMethod> raced = this.methods.putIfAbsent(key, read);
-		return (raced != null) ? raced : read;
+		return this.methods.find(method, targetClass);
+	}
+
+	/**
+	 * The cache behind {@link #find}, for the advisor.
+	 * @return the annotated methods
+	 */
+	AnnotatedMethods<LockedMethod> annotated() {
+		return this.methods;
 	}
 
 	private Optional<LockedMethod> read(Method method) {

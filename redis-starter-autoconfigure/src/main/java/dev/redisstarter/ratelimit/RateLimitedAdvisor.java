@@ -1,22 +1,9 @@
 package dev.redisstarter.ratelimit;
 
-import java.lang.reflect.Method;
+import dev.redisstarter.core.AnnotatedMethodAdvisor;
 
-import org.aopalliance.aop.Advice;
-
-import org.springframework.aop.Pointcut;
-import org.springframework.aop.support.AbstractPointcutAdvisor;
-import org.springframework.aop.support.StaticMethodMatcherPointcut;
-
-/**
- * Applies the {@link RateLimitedInterceptor} to every bean method annotated with {@link RateLimited}.
- * Matching reads (and so validates) the annotations as each bean is created.
- */
-public final class RateLimitedAdvisor extends AbstractPointcutAdvisor {
-
-	private final transient Pointcut pointcut;
-
-	private final transient RateLimitedInterceptor interceptor;
+/** Applies the {@link RateLimitedInterceptor} to every bean method annotated with {@link RateLimited}. */
+public final class RateLimitedAdvisor extends AnnotatedMethodAdvisor {
 
 	/**
 	 * An advisor.
@@ -24,25 +11,7 @@ public final class RateLimitedAdvisor extends AbstractPointcutAdvisor {
 	 * @param interceptor the interceptor
 	 */
 	public RateLimitedAdvisor(RateLimitedMethods methods, RateLimitedInterceptor interceptor) {
-		this.interceptor = interceptor;
-		this.pointcut = new StaticMethodMatcherPointcut() {
-
-			@Override
-			public boolean matches(Method method, Class<?> targetClass) {
-				return methods.find(method, targetClass).isPresent();
-			}
-
-		};
-	}
-
-	@Override
-	public Pointcut getPointcut() {
-		return this.pointcut;
-	}
-
-	@Override
-	public Advice getAdvice() {
-		return this.interceptor;
+		super(methods.annotated(), interceptor);
 	}
 
 }

@@ -8,18 +8,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.aop.support.AopUtils;
-import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 
+import dev.redisstarter.core.AnnotatedMethods;
 import dev.redisstarter.core.Durations;
 
 /**
@@ -33,7 +31,7 @@ public final class RateLimitedMethods {
 
 	private final SpelExpressionParser parser = new SpelExpressionParser();
 
-	private final Map<MethodClassKey, Optional<RateLimitedMethod>> methods = new ConcurrentHashMap<>();
+	private final AnnotatedMethods<RateLimitedMethod> methods = new AnnotatedMethods<>(this::read);
 
 	/**
 	 * Reads methods against the given policies.
@@ -50,15 +48,15 @@ public final class RateLimitedMethods {
 	 * @return the compiled limits, or empty when the method is not rate limited
 	 */
 	public Optional<RateLimitedMethod> find(Method method, @Nullable Class<?> targetClass) {
-		MethodClassKey key = new MethodClassKey(method, targetClass);
-		Optional<RateLimitedMethod> known = this.methods.get(key);
-		if (known != null) {
-			return known;
-		}
-		// Not computeIfAbsent: resolving a policy may create beans, whose methods are matched in turn.
-		Optional<RateLimitedMethod> read = read(AopUtils.getMostSpecificMethod(method, targetClass));
-		Optional<RateLimitedMethod> raced = this.methods.putIfAbsent(key, read);
-		return (raced != null) ? raced : read;
+		return this.methods.find(method, targetClass);
+	}
+
+	/**
+	 * The cache behind {@link #find}, for the advisor.
+	 * @return the annotated methods
+	 */
+	AnnotatedMethods<RateLimitedMethod> annotated() {
+		return this.methods;
 	}
 
 	private Optional<RateLimitedMethod> read(Method method) {
