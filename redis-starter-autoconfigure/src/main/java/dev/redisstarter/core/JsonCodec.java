@@ -118,6 +118,23 @@ public final class JsonCodec {
 	}
 
 	/**
+	 * Converts a value already read (such as a map from a JSON tree) to another type.
+	 * @param <T> the type wanted
+	 * @param value the value
+	 * @param type the type wanted
+	 * @return the converted value
+	 * @throws IllegalArgumentException when the value does not fit the type
+	 */
+	public <T> T convert(@Nullable Object value, JavaType type) {
+		try {
+			return this.mapper.convertValue(value, type);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException("Cannot read the value as " + type.toCanonical() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
 	 * Resolves a reflected type once, for callers that decode the same type many times.
 	 * @param type the type
 	 * @return Jackson's view of it

@@ -1,0 +1,332 @@
+package dev.redisstarter.session;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+import dev.redisstarter.core.Feature;
+import dev.redisstarter.core.JsonCodec;
+import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.ScriptRunner;
+
+/**
+ * {@link SessionService} on Redis. A session id ends with a tag derived from its user, and every key of a
+ * user carries that tag, so a session and its user's index always share a Cluster slot and every operation
+ * is one atomic script (no cross-slot step to keep in step):
+ * <ul>
+ * <li>{@code <prefix>session:{<tag>}:s:<id>}: hash with {@code user}, {@code created}, {@code accessed},
+ * {@code absolute} (ms, Redis server time) and {@code a:<name>} per attribute (JSON), expiring at the idle
+ * expiry, never later than {@code absolute};</li>
+ * <li>{@code <prefix>session:{<tag>}:u:<user>}: sorted set of the user's session ids by creation time,
+ * expiring with the longest-lived of them. Ids of ended sessions are pruned by every create and list, so the
+ * index never holds more than the user's live sessions plus those ended since the last create.</li>
+ * </ul>
+ * Scripts: {@code create.lua} (prune, limit, write: one round trip), {@code read.lua} (read and slide),
+ * {@code update.lua}, {@code rotate.lua}, {@code destroy.lua}, {@code list.lua}. When Redis cannot be reached,
+ * calls fail within the command timeout with {@link SessionStoreUnavailableException}.
+ */
+public final class RedisSessionService implements SessionService {
+
+	private final ScriptRunner scripts;
+
+	private final KeyNaming keys;
+
+	private final JsonCodec codec;
+
+	private final SessionSettings settings;
+
+	private final SessionMetrics metrics;
+
+	private final @Nullable ApplicationEventPublisher events;
+
+	private final SessionScripts lua = SessionScripts.load();
+
+	private final SessionIds ids = new SessionIds();
+
+	/**
+	 * A session service.
+	 * @param connectionFactory where connections come from
+	 * @param keys the key naming
+	 * @param codec writes and reads attribute values
+	 * @param settings expiry and limits
+	 * @param metrics where events are counted
+	 * @param events where events are published, or {@code null}
+	 */
+	public RedisSessionService(RedisConnectionFactory connectionFactory, KeyNaming keys, JsonCodec codec,
+			SessionSettings settings, SessionMetrics metrics, @Nullable ApplicationEventPublisher events) {
+		this.scripts = new ScriptRunner(connectionFactory);
+		this.keys = Objects.requireNonNull(keys, "keys must not be null");
+		this.codec = Objects.requireNonNull(codec, "codec must not be null");
+		this.settings = Objects.requireNonNull(settings, "settings must not be null");
+		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
+		this.events = events;
+	}
+
+	@Override
+	public Session create(String userId, Map<String, ?> data) {
+		checkUser(userId);
+		String tag = SessionIds.tag(userId);
+		String id = this.ids.newId(userId);
+		List<byte[]> args = new ArrayList<>();
+		args.add(bytes(sessionKey(tag, id)));
+		args.add(bytes(indexKey(tag, userId)));
+		args.add(bytes(sessionKey(tag, "")));
+		args.add(bytes(id));
+		args.add(bytes(userId));
+		args.add(bytes(Long.toString(this.settings.ttl().toMillis())));
+		args.add(bytes(Long.toString(this.settings.maxLifetime().toMillis())));
+		args.add(bytes(Integer.toString(this.settings.maxPerUser())));
+		args.add(bytes((this.settings.limitPolicy() == SessionSettings.LimitPolicy.REFUSE) ? "refuse" : "evict-oldest"));
+		Map<String, JsonNode> attributes = encode(data, args);
+		List<Object> reply = run("create a session for user '" + userId + "'", () -> this.scripts.multi(this.lua.create(),
+				2, args.toArray(byte[][]::new)));
+		if ((Long) reply.get(0) == 0L) {
+			throw new SessionLimitExceededException(userId, this.settings.maxPerUser());
+		}
+		for (int i = 4; i < reply.size(); i++) {
+			publish(SessionEvent.Kind.EVICTED, text(reply.get(i)), userId);
+		}
+		publish(SessionEvent.Kind.CREATED, id, userId);
+		Instant created = Instant.ofEpochMilli((Long) reply.get(1));
+		return new Session(id, userId, attributes, created, created, Instant.ofEpochMilli((Long) reply.get(2)),
+				Instant.ofEpochMilli((Long) reply.get(3)), this.codec);
+	}
+
+	@Override
+	public Optional<Session> get(String id) {
+		return read(id, this.settings.touchOnRead());
+	}
+
+	@Override
+	public Session refresh(String id) {
+		return read(id, true).orElseThrow(() -> new SessionNotFoundException(id));
+	}
+
+	private Optional<Session> read(String id, boolean touch) {
+		String tag = SessionIds.tagOf(id);
+		if (tag == null) {
+			return Optional.empty();
+		}
+		String key = sessionKey(tag, id);
+		List<Object> reply = run("read a session", () -> this.scripts.multi(this.lua.read(), 1, bytes(key),
+				bytes(touch ? "1" : "0"), bytes(Long.toString(this.settings.ttl().toMillis()))));
+		if (reply.isEmpty()) {
+			return Optional.empty();
+		}
+		if ("expired".equals(text(reply.get(0)))) {
+			this.metrics.record(SessionEvent.Kind.EXPIRED);
+			publish(SessionEvent.Kind.EXPIRED, id, "");
+			return Optional.empty();
+		}
+		Optional<Session> session = parse(id, key, (Long) reply.get(2), reply.subList(3, reply.size()));
+		if (session.isEmpty()) {
+			destroy(id);
+		}
+		return session;
+	}
+
+	@Override
+	public Session update(String id, Map<String, ?> data) {
+		return change(id, "merge", data);
+	}
+
+	@Override
+	public Session replace(String id, Map<String, ?> data) {
+		return change(id, "replace", data);
+	}
+
+	private Session change(String id, String mode, Map<String, ?> data) {
+		String tag = requireTag(id);
+		List<byte[]> args = new ArrayList<>();
+		args.add(bytes(sessionKey(tag, id)));
+		args.add(bytes(mode));
+		encode(data, args);
+		Long changed = run("update a session", () -> this.scripts.integer(this.lua.update(), 1, args.toArray(byte[][]::new)));
+		if (changed == null || changed != 1L) {
+			throw new SessionNotFoundException(id);
+		}
+		return read(id, false).orElseThrow(() -> new SessionNotFoundException(id));
+	}
+
+	@Override
+	public Session rotate(String id) {
+		String tag = requireTag(id);
+		String fresh = this.ids.newIdWithTag(tag);
+		Long rotated = run("rotate a session", () -> this.scripts.integer(this.lua.rotate(), 2, bytes(sessionKey(tag, id)),
+				bytes(sessionKey(tag, fresh)), bytes(id), bytes(fresh), bytes(indexKey(tag, ""))));
+		if (rotated == null || rotated != 1L) {
+			throw new SessionNotFoundException(id);
+		}
+		return read(fresh, false).orElseThrow(() -> new SessionNotFoundException(fresh));
+	}
+
+	@Override
+	public boolean destroy(String id) {
+		String tag = SessionIds.tagOf(id);
+		if (tag == null) {
+			return false;
+		}
+		List<Object> reply = run("destroy a session", () -> this.scripts.multi(this.lua.destroy(), 1,
+				bytes(sessionKey(tag, id)), bytes("one"), bytes(id), bytes(indexKey(tag, ""))));
+		String userId = text(reply.get(0));
+		for (int i = 1; i < reply.size(); i++) {
+			publish(SessionEvent.Kind.DESTROYED, text(reply.get(i)), userId);
+		}
+		return reply.size() > 1;
+	}
+
+	@Override
+	public int destroyAllForUser(String userId) {
+		checkUser(userId);
+		String tag = SessionIds.tag(userId);
+		List<Object> reply = run("destroy the sessions of user '" + userId + "'", () -> this.scripts.multi(
+				this.lua.destroy(), 1, bytes(indexKey(tag, userId)), bytes("all"), bytes(sessionKey(tag, ""))));
+		for (int i = 1; i < reply.size(); i++) {
+			publish(SessionEvent.Kind.DESTROYED, text(reply.get(i)), userId);
+		}
+		return reply.size() - 1;
+	}
+
+	@Override
+	public List<Session> listForUser(String userId) {
+		checkUser(userId);
+		String tag = SessionIds.tag(userId);
+		List<Object> reply = run("list the sessions of user '" + userId + "'",
+				() -> this.scripts.multi(this.lua.list(), 1, bytes(indexKey(tag, userId)), bytes(sessionKey(tag, ""))));
+		List<Session> sessions = new ArrayList<>();
+		int i = 0;
+		while (i < reply.size()) {
+			String id = text(reply.get(i));
+			long ttl = (Long) reply.get(i + 1);
+			int fieldCount = ((Long) reply.get(i + 2)).intValue();
+			List<Object> fields = reply.subList(i + 3, i + 3 + fieldCount);
+			i += 3 + fieldCount;
+			parse(id, sessionKey(tag, id), -1 - ttl, fields).ifPresent(sessions::add);
+		}
+		return sessions;
+	}
+
+	/**
+	 * Builds a session from its hash fields. {@code expires} is epoch ms, or {@code -1 - ttl} when only the
+	 * time to live is known. A session with missing fields or an attribute that does not parse is corrupt:
+	 * it reads as absent (and the caller removes it), and the codec counts it.
+	 */
+	private Optional<Session> parse(String id, String key, long expires, List<Object> fields) {
+		Map<String, JsonNode> attributes = new LinkedHashMap<>();
+		String user = null;
+		Long created = null;
+		Long accessed = null;
+		Long absolute = null;
+		for (int i = 0; i + 1 < fields.size(); i += 2) {
+			String name = text(fields.get(i));
+			byte[] value = (byte[]) fields.get(i + 1);
+			switch (name) {
+				case "user" -> user = new String(value, StandardCharsets.UTF_8);
+				case "created" -> created = number(value);
+				case "accessed" -> accessed = number(value);
+				case "absolute" -> absolute = number(value);
+				default -> {
+					if (name.startsWith("a:")) {
+						Optional<JsonNode> parsed = this.codec.decode(key, value, JsonNode.class);
+						if (parsed.isEmpty()) {
+							return Optional.empty();
+						}
+						attributes.put(name.substring(2), parsed.get());
+					}
+				}
+			}
+		}
+		if (user == null || created == null || accessed == null || absolute == null) {
+			return Optional.empty();
+		}
+		long expiresAt = (expires >= 0) ? expires : accessed + Math.max(0, -1 - expires);
+		return Optional.of(new Session(id, user, attributes, Instant.ofEpochMilli(created), Instant.ofEpochMilli(accessed),
+				Instant.ofEpochMilli(Math.min(expiresAt, absolute)), Instant.ofEpochMilli(absolute), this.codec));
+	}
+
+	private Map<String, JsonNode> encode(Map<String, ?> data, List<byte[]> args) {
+		Map<String, JsonNode> attributes = new LinkedHashMap<>();
+		data.forEach((name, value) -> {
+			if (name == null || name.isEmpty()) {
+				throw new IllegalArgumentException("Session attribute names must not be empty");
+			}
+			byte[] json = this.codec.encode(value);
+			args.add(bytes(name));
+			args.add(json);
+			if (value != null) {
+				attributes.put(name, this.codec.decode(name, json, JsonNode.class).orElseThrow());
+			}
+		});
+		return attributes;
+	}
+
+	private void publish(SessionEvent.Kind kind, String id, String userId) {
+		if (kind != SessionEvent.Kind.EXPIRED) {
+			this.metrics.record(kind);
+		}
+		if (this.events != null) {
+			this.events.publishEvent(new SessionEvent(this, kind, id, userId));
+		}
+	}
+
+	private <T> T run(String operation, java.util.function.Supplier<T> call) {
+		try {
+			return call.get();
+		}
+		catch (DataAccessException ex) {
+			throw new SessionStoreUnavailableException(operation, ex);
+		}
+	}
+
+	private String sessionKey(String tag, String id) {
+		return this.keys.hashTagged(Feature.SESSION, tag, "s", id);
+	}
+
+	private String indexKey(String tag, String userId) {
+		return this.keys.hashTagged(Feature.SESSION, tag, "u", userId);
+	}
+
+	private static String requireTag(String id) {
+		String tag = SessionIds.tagOf(id);
+		if (tag == null) {
+			throw new SessionNotFoundException(id);
+		}
+		return tag;
+	}
+
+	private static void checkUser(String userId) {
+		if (userId == null || userId.isEmpty() || userId.length() > 256) {
+			throw new IllegalArgumentException("A user id must have 1 to 256 characters, was '" + userId + "'");
+		}
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static String text(Object reply) {
+		return (reply instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
+	}
+
+	private static Long number(byte[] value) {
+		try {
+			return Long.parseLong(new String(value, StandardCharsets.UTF_8));
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+}

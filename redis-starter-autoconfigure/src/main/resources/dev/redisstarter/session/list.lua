@@ -1,0 +1,20 @@
+-- Lists a user's live sessions, pruning the index of those that have expired.
+--
+-- KEYS[1]: the user's index
+-- ARGV[1]: the key of a session is ARGV[1] .. id
+-- Returns: for each live session, its id, its remaining time to live in ms, its field count, then its fields
+local reply = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local data = redis.call('HGETALL', ARGV[1] .. id)
+  if #data == 0 then
+    redis.call('ZREM', KEYS[1], id)
+  else
+    reply[#reply + 1] = id
+    reply[#reply + 1] = redis.call('PTTL', ARGV[1] .. id)
+    reply[#reply + 1] = #data
+    for i = 1, #data do
+      reply[#reply + 1] = data[i]
+    end
+  end
+end
+return reply
