@@ -50,6 +50,12 @@ public class RedisStarterProperties {
 	@NestedConfigurationProperty
 	private final LockProperties lock = new LockProperties();
 
+	/**
+	 * Sessions.
+	 */
+	@NestedConfigurationProperty
+	private final SessionProperties session = new SessionProperties();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -60,6 +66,10 @@ public class RedisStarterProperties {
 
 	public LockProperties getLock() {
 		return this.lock;
+	}
+
+	public SessionProperties getSession() {
+		return this.session;
 	}
 
 	public void setEnabled(boolean enabled) {

@@ -1,0 +1,96 @@
+package dev.redisstarter.autoconfigure;
+
+import java.util.List;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+import dev.redisstarter.core.JsonCodec;
+import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.session.RedisSessionService;
+import dev.redisstarter.session.SessionMetrics;
+import dev.redisstarter.session.SessionService;
+import dev.redisstarter.session.SessionSettings;
+import dev.redisstarter.session.web.CurrentSessionArgumentResolver;
+import dev.redisstarter.session.web.SessionExceptionHandler;
+import dev.redisstarter.session.web.SessionTokenReader;
+
+/**
+ * Sessions from {@code redis.starter.session.*}, and in a servlet web application {@code @CurrentSession}
+ * parameters with 401 answers. Off with {@code redis.starter.session.enabled=false}.
+ */
+@AutoConfiguration(after = RedisStarterAutoConfiguration.class)
+@ConditionalOnBean(KeyNaming.class)
+@ConditionalOnBooleanProperty(name = "redis.starter.session.enabled", matchIfMissing = true)
+public final class SessionAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	SessionMetrics redisStarterSessionMetrics(ObjectProvider<MeterRegistry> meterRegistry) {
+		return new SessionMetrics(meterRegistry.getIfUnique());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SessionSettings redisStarterSessionSettings(RedisStarterProperties properties) {
+		SessionProperties session = properties.getSession();
+		return new SessionSettings(session.getTtl(), session.getMaxLifetime(), session.isTouchOnRead(),
+				session.getMaxPerUser(), session.getLimitPolicy());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(SessionService.class)
+	RedisSessionService redisStarterSessionService(RedisConnectionFactory connectionFactory, KeyNaming keys,
+			JsonCodec codec, SessionSettings settings, SessionMetrics metrics, ApplicationEventPublisher events) {
+		return new RedisSessionService(connectionFactory, keys, codec, settings, metrics, events);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ HttpServletRequest.class, WebMvcConfigurer.class })
+	@ConditionalOnBooleanProperty(name = "redis.starter.session.http.enabled", matchIfMissing = true)
+	static class WebConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SessionTokenReader redisStarterSessionTokenReader(RedisStarterProperties properties) {
+			SessionProperties.Http http = properties.getSession().getHttp();
+			return new SessionTokenReader(http.getHeader(), http.getCookieName());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		SessionExceptionHandler redisStarterSessionExceptionHandler() {
+			return new SessionExceptionHandler();
+		}
+
+		@Bean
+		WebMvcConfigurer redisStarterCurrentSessionConfigurer(ObjectProvider<SessionService> sessions,
+				SessionTokenReader tokens) {
+			return new WebMvcConfigurer() {
+
+				@Override
+				public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+					resolvers.add(new CurrentSessionArgumentResolver(sessions.getObject(), tokens));
+				}
+
+			};
+		}
+
+	}
+
+}

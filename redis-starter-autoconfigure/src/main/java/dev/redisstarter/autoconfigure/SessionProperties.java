@@ -1,0 +1,150 @@
+package dev.redisstarter.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.redisstarter.session.SessionSettings;
+
+/**
+ * Session settings, under {@code redis.starter.session}.
+ */
+public class SessionProperties {
+
+	/**
+	 * Whether sessions are enabled.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Idle time to live: a session unused this long ends.
+	 */
+	private Duration ttl = Duration.ofMinutes(30);
+
+	/**
+	 * Absolute lifetime: a session ends this long after creation, however busy.
+	 */
+	private Duration maxLifetime = Duration.ofHours(12);
+
+	/**
+	 * Whether reading a session slides its idle expiry.
+	 */
+	private boolean touchOnRead = true;
+
+	/**
+	 * The most live sessions one user may have; 0 for no limit.
+	 */
+	private int maxPerUser;
+
+	/**
+	 * What a login beyond max-per-user does: evict-oldest or refuse.
+	 */
+	private SessionSettings.LimitPolicy limitPolicy = SessionSettings.LimitPolicy.EVICT_OLDEST;
+
+	/**
+	 * Spring MVC integration.
+	 */
+	private final Http http = new Http();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Duration getTtl() {
+		return this.ttl;
+	}
+
+	public void setTtl(Duration ttl) {
+		this.ttl = RedisStarterProperties.positive("redis.starter.session.ttl", ttl);
+	}
+
+	public Duration getMaxLifetime() {
+		return this.maxLifetime;
+	}
+
+	public void setMaxLifetime(Duration maxLifetime) {
+		this.maxLifetime = RedisStarterProperties.positive("redis.starter.session.max-lifetime", maxLifetime);
+	}
+
+	public boolean isTouchOnRead() {
+		return this.touchOnRead;
+	}
+
+	public void setTouchOnRead(boolean touchOnRead) {
+		this.touchOnRead = touchOnRead;
+	}
+
+	public int getMaxPerUser() {
+		return this.maxPerUser;
+	}
+
+	public void setMaxPerUser(int maxPerUser) {
+		if (maxPerUser < 0) {
+			throw new IllegalArgumentException("redis.starter.session.max-per-user must not be negative, was " + maxPerUser);
+		}
+		this.maxPerUser = maxPerUser;
+	}
+
+	public SessionSettings.LimitPolicy getLimitPolicy() {
+		return this.limitPolicy;
+	}
+
+	public void setLimitPolicy(SessionSettings.LimitPolicy limitPolicy) {
+		this.limitPolicy = limitPolicy;
+	}
+
+	public Http getHttp() {
+		return this.http;
+	}
+
+	/**
+	 * Spring MVC integration.
+	 */
+	public static class Http {
+
+		/**
+		 * Whether @CurrentSession parameters and 401 answers are configured.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Header that carries the session id ('Bearer ' prefix optional).
+		 */
+		private String header = "Authorization";
+
+		/**
+		 * Cookie that carries the session id instead of the header; unset to use the header.
+		 */
+		private @Nullable String cookieName;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getHeader() {
+			return this.header;
+		}
+
+		public void setHeader(String header) {
+			this.header = header;
+		}
+
+		public @Nullable String getCookieName() {
+			return this.cookieName;
+		}
+
+		public void setCookieName(@Nullable String cookieName) {
+			this.cookieName = cookieName;
+		}
+
+	}
+
+}

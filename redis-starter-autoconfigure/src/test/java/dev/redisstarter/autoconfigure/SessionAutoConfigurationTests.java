@@ -1,0 +1,69 @@
+package dev.redisstarter.autoconfigure;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationListener;
+
+import dev.redisstarter.session.SessionEvent;
+import dev.redisstarter.session.SessionService;
+import dev.redisstarter.session.SessionSettings;
+import dev.redisstarter.test.RealRedis;
+import dev.redisstarter.test.SharedRedis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@RealRedis
+class SessionAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisStarterAutoConfiguration.class,
+				SessionAutoConfiguration.class))
+		.withPropertyValues(SharedRedis.standalone().propertyValues())
+		.withPropertyValues("redis.starter.key-prefix=se-" + UUID.randomUUID() + ":");
+
+	@Test
+	void propertiesBecomeTheSessionSettings() {
+		this.runner
+			.withPropertyValues("redis.starter.session.ttl=10m", "redis.starter.session.max-lifetime=2h",
+					"redis.starter.session.touch-on-read=false", "redis.starter.session.max-per-user=5",
+					"redis.starter.session.limit-policy=refuse")
+			.run((context) -> assertThat(context.getBean(SessionSettings.class)).isEqualTo(new SessionSettings(
+					Duration.ofMinutes(10), Duration.ofHours(2), false, 5, SessionSettings.LimitPolicy.REFUSE)));
+	}
+
+	@Test
+	void sessionEventsArePublishedAsApplicationEvents() {
+		java.util.List<SessionEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+		this.runner.withBean("listener", ApplicationListener.class,
+				() -> (ApplicationListener<SessionEvent>) seen::add).run((context) -> {
+					SessionService sessions = context.getBean(SessionService.class);
+					String id = sessions.create("ann", Map.of()).id();
+					sessions.destroy(id);
+					assertThat(seen).extracting(SessionEvent::getKind)
+						.containsExactly(SessionEvent.Kind.CREATED, SessionEvent.Kind.DESTROYED);
+				});
+	}
+
+	@Test
+	void aNonPositiveTtlFailsStartUpNamingTheProperty() {
+		this.runner.withPropertyValues("redis.starter.session.ttl=0s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("redis.starter.session.ttl"));
+	}
+
+	@Test
+	void backsOffWhenDisabled() {
+		this.runner.withPropertyValues("redis.starter.session.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(SessionService.class));
+	}
+
+}
