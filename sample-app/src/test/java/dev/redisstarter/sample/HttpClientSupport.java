@@ -38,6 +38,10 @@ final class HttpClientSupport {
 			.build());
 	}
 
+	Response delete(String path) throws IOException, InterruptedException {
+		return send(HttpRequest.newBuilder(URI.create(this.base + path)).DELETE().build());
+	}
+
 	Response put(String path, String body) throws IOException, InterruptedException {
 		return send(HttpRequest.newBuilder(URI.create(this.base + path))
 			.header("Content-Type", "application/json")
