@@ -1,0 +1,163 @@
+package dev.redisstarter.benchmarks;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.session.SessionRepository;
+import org.springframework.session.data.redis.RedisIndexedSessionRepository;
+import org.springframework.session.data.redis.RedisSessionRepository;
+
+import dev.redisstarter.core.DecodeFailureReporter;
+import dev.redisstarter.core.JsonCodec;
+import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.session.RedisSessionService;
+import dev.redisstarter.session.Session;
+import dev.redisstarter.session.SessionMetrics;
+import dev.redisstarter.session.SessionService;
+import dev.redisstarter.session.SessionSettings;
+
+/**
+ * Reading a session with its expiry slid, and creating one: the starter's {@link SessionService} against
+ * Spring Session Data Redis's {@code RedisSessionRepository} and {@code RedisIndexedSessionRepository}, each
+ * doing {@code findById}, setting the last access time and {@code save} (what Spring Session's filter does on
+ * every request), with their default serialization. Each thread reads its own session.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class SessionBenchmark {
+
+	private static final Map<String, Object> DATA = Map.of("theme", "dark", "locale", "en-GB", "cart", "3 items");
+
+	private final AtomicInteger threads = new AtomicInteger();
+
+	private BenchmarkRedis redis;
+
+	private LettuceConnectionFactory factory;
+
+	private SessionService starter;
+
+	private RedisSessionRepository plain;
+
+	private RedisIndexedSessionRepository indexed;
+
+	@Setup
+	public void setUp() {
+		this.redis = new BenchmarkRedis();
+		this.factory = this.redis.connectionFactory();
+		this.starter = new RedisSessionService(this.factory, new KeyNaming("bench:"),
+				new JsonCodec(JsonMapper.builder().build(), new DecodeFailureReporter(null)),
+				SessionSettings.DEFAULTS.withExpiry(Duration.ofMinutes(1), Duration.ofMinutes(1)),
+				new SessionMetrics(new SimpleMeterRegistry()), null);
+		RedisTemplate<String, Object> template = new RedisTemplate<>();
+		template.setConnectionFactory(this.factory);
+		template.setKeySerializer(RedisSerializer.string());
+		template.setHashKeySerializer(RedisSerializer.string());
+		template.afterPropertiesSet();
+		this.plain = new RedisSessionRepository(template);
+		this.plain.setDefaultMaxInactiveInterval(Duration.ofMinutes(1));
+		this.indexed = new RedisIndexedSessionRepository(template);
+		this.indexed.setDefaultMaxInactiveInterval(Duration.ofMinutes(1));
+	}
+
+	@TearDown
+	public void tearDown() {
+		this.factory.destroy();
+		this.redis.close();
+	}
+
+	/** Each thread's sessions, one per store. */
+	@State(Scope.Thread)
+	public static class PerThread {
+
+		String user;
+
+		String starterId;
+
+		String plainId;
+
+		String indexedId;
+
+		int created;
+
+		@Setup
+		public void setUp(SessionBenchmark benchmark) {
+			this.user = "user-" + benchmark.threads.incrementAndGet();
+			this.starterId = benchmark.starter.create(this.user, DATA).id();
+			this.plainId = idOf(createAndSave(benchmark.plain));
+			this.indexedId = createAndSave(benchmark.indexed).getId();
+		}
+
+	}
+
+	@Benchmark
+	public Session starterGet(PerThread thread) {
+		return this.starter.get(thread.starterId).orElseThrow();
+	}
+
+	@Benchmark
+	public Object springSessionFindByIdAndSave(PerThread thread) {
+		return findAndSave(this.plain, thread.plainId);
+	}
+
+	@Benchmark
+	public Object springIndexedFindByIdAndSave(PerThread thread) {
+		return findAndSave(this.indexed, thread.indexedId);
+	}
+
+	@Benchmark
+	public Session starterCreate(PerThread thread) {
+		return this.starter.create(thread.user + "-" + (thread.created++ % 1000), DATA);
+	}
+
+	@Benchmark
+	public Object springSessionCreate() {
+		return createAndSave(this.plain);
+	}
+
+	@Benchmark
+	public Object springIndexedCreate() {
+		return createAndSave(this.indexed);
+	}
+
+	private static <S extends org.springframework.session.Session> S createAndSave(SessionRepository<S> repository) {
+		S session = repository.createSession();
+		DATA.forEach(session::setAttribute);
+		repository.save(session);
+		return session;
+	}
+
+	private static String idOf(org.springframework.session.Session session) {
+		return session.getId();
+	}
+
+	private static <S extends org.springframework.session.Session> S findAndSave(SessionRepository<S> repository,
+			String id) {
+		S session = repository.findById(id);
+		if (session == null) {
+			throw new IllegalStateException("The session expired during the benchmark");
+		}
+		// What Spring Session's SessionRepositoryFilter does on every request before it saves.
+		session.setLastAccessedTime(java.time.Instant.now());
+		repository.save(session);
+		return session;
+	}
+
+
+}
