@@ -51,6 +51,17 @@ public final class ScriptRunner {
 		return (Long) run(script, ReturnType.INTEGER, keyCount, keysAndArgs);
 	}
 
+	/**
+	 * Runs a script that returns a string.
+	 * @param script the script
+	 * @param keyCount how many of {@code keysAndArgs} are keys (they come first)
+	 * @param keysAndArgs keys, then arguments
+	 * @return the reply as bytes
+	 */
+	public @Nullable Object run(LuaScript<?> script, int keyCount, byte[]... keysAndArgs) {
+		return run(script, ReturnType.VALUE, keyCount, keysAndArgs);
+	}
+
 	private @Nullable Object run(LuaScript<?> script, ReturnType type, int keyCount, byte[]... keysAndArgs) {
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			try {

@@ -1,0 +1,58 @@
+package dev.redisstarter.cache;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Cache-aside on Redis: values as plain JSON read back as the caller's type, tags that invalidate groups of
+ * entries, and loads that run once however many callers and instances miss a key together.
+ */
+public interface CacheService {
+
+	/**
+	 * Reads an entry.
+	 * @param <T> the type
+	 * @param key the key (the prefix {@code <prefix>cache:} is added)
+	 * @param type the type to read
+	 * @return the value, or empty when absent, cached as absent, invalidated by a tag, or unreadable
+	 */
+	<T> Optional<T> get(String key, Class<T> type);
+
+	/**
+	 * Reads an entry, or loads, caches and returns it. Concurrent misses in this JVM share one load without a
+	 * round trip each; misses in other instances wait (up to the configured wait) for the first loader's value.
+	 * A {@code null} from the loader is cached as absent for the null TTL. When Redis fails, the loader's value
+	 * is returned (unless configured to throw).
+	 * @param <T> the type
+	 * @param key the key
+	 * @param type the type to read
+	 * @param ttl the time to live of a loaded value (spread by the jitter)
+	 * @param loader loads the value on a miss
+	 * @return the cached or loaded value; {@code null} when the loader found nothing
+	 */
+	<T> T getOrLoad(String key, Class<T> type, Duration ttl, Supplier<T> loader);
+
+	/**
+	 * Writes an entry.
+	 * @param key the key
+	 * @param value the value; {@code null} caches "absent"
+	 * @param ttl the time to live (spread by the jitter)
+	 * @param tags tags the entry carries; invalidating any of them makes it unreadable
+	 */
+	void set(String key, Object value, Duration ttl, String... tags);
+
+	/**
+	 * Removes entries.
+	 * @param keys the keys
+	 */
+	void delete(String... keys);
+
+	/**
+	 * Makes every entry carrying any of the tags unreadable, wherever it is stored (also across Cluster slots).
+	 * @param tags the tags
+	 * @return how many of the tags had entries written since their last invalidation
+	 */
+	long invalidateTags(String... tags);
+
+}

@@ -1,0 +1,259 @@
+package dev.redisstarter.cache;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.lettuce.core.cluster.SlotHash;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import dev.redisstarter.core.DecodeFailureReporter;
+import dev.redisstarter.core.Feature;
+import dev.redisstarter.core.JsonCodec;
+import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.test.RedisDeployment;
+import dev.redisstarter.test.spring.ConnectionFactories;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The cache's behaviour, run against each topology by a subclass. */
+abstract class CacheContractTests {
+
+	private static final KeyNaming KEYS = new KeyNaming("cachetest:");
+
+	record Product(long id, String name, String category) {
+	}
+
+	private final List<LettuceConnectionFactory> factories = new ArrayList<>();
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	abstract RedisDeployment deployment();
+
+	@AfterEach
+	void close() {
+		this.factories.forEach(LettuceConnectionFactory::destroy);
+	}
+
+	private LettuceConnectionFactory factory() {
+		LettuceConnectionFactory factory = ConnectionFactories.lettuce(deployment());
+		this.factories.add(factory);
+		return factory;
+	}
+
+	/** A cache with connections of its own, standing in for one application instance. */
+	private CacheService cache(CacheSettings settings) {
+		return new RedisCacheService(factory(), KEYS,
+				new JsonCodec(JsonMapper.builder().build(), new DecodeFailureReporter(this.meters)), settings);
+	}
+
+	private static String unique(String name) {
+		return name + "-" + UUID.randomUUID();
+	}
+
+	@Test
+	void sixtyFourThreadsOverThreeInstancesMissingOneColdKeyLoadItOnce() throws Exception {
+		List<CacheService> instances = List.of(cache(CacheSettings.DEFAULTS), cache(CacheSettings.DEFAULTS),
+				cache(CacheSettings.DEFAULTS));
+		String key = unique("product");
+		AtomicInteger loads = new AtomicInteger();
+		CountDownLatch start = new CountDownLatch(1);
+		ExecutorService pool = Executors.newFixedThreadPool(64);
+		List<Product> seen = new ArrayList<>();
+		try {
+			List<Future<Product>> callers = new ArrayList<>();
+			for (int t = 0; t < 64; t++) {
+				CacheService instance = instances.get(t % 3);
+				callers.add(pool.submit(() -> {
+					start.await();
+					return instance.getOrLoad(key, Product.class, Duration.ofMinutes(5), () -> {
+						loads.incrementAndGet();
+						sleep(200);
+						return new Product(1, "Lamp", "home");
+					});
+				}));
+			}
+			start.countDown();
+			for (Future<Product> caller : callers) {
+				seen.add(caller.get(30, TimeUnit.SECONDS));
+			}
+		}
+		finally {
+			pool.shutdown();
+		}
+		assertThat(loads.get()).isEqualTo(1);
+		assertThat(seen).hasSize(64).containsOnly(new Product(1, "Lamp", "home"));
+	}
+
+	@Test
+	void aNullFromTheLoaderIsCachedForTheNullTtlAndThenReloaded() throws Exception {
+		CacheService cache = cache(CacheSettings.DEFAULTS.withNullTtl(Duration.ofMillis(400)).withTtlJitter(0));
+		String key = unique("missing");
+		AtomicInteger loads = new AtomicInteger();
+		for (int i = 0; i < 5; i++) {
+			assertThat(cache.getOrLoad(key, Product.class, Duration.ofMinutes(5), () -> {
+				loads.incrementAndGet();
+				return null;
+			})).isNull();
+		}
+		assertThat(loads.get()).isEqualTo(1);
+		assertThat(cache.get(key, Product.class)).isEmpty();
+		Thread.sleep(500);
+		cache.getOrLoad(key, Product.class, Duration.ofMinutes(5), () -> {
+			loads.incrementAndGet();
+			return null;
+		});
+		assertThat(loads.get()).isEqualTo(2);
+	}
+
+	@Test
+	void oneTagInvalidatesEntriesInDifferentSlots() {
+		CacheService cache = cache(CacheSettings.DEFAULTS);
+		String tag = unique("category:home");
+		Set<Integer> slots = new HashSet<>();
+		List<String> keys = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			String key = unique("product");
+			keys.add(key);
+			slots.add(SlotHash.getSlot(KEYS.key(Feature.CACHE, key)));
+			cache.set(key, new Product(i, "p" + i, "home"), Duration.ofMinutes(5), tag, "product:" + i);
+		}
+		assertThat(slots).hasSizeGreaterThan(1);
+		keys.forEach((key) -> assertThat(cache.get(key, Product.class)).isPresent());
+		assertThat(cache.invalidateTags(tag)).isEqualTo(1);
+		keys.forEach((key) -> assertThat(cache.get(key, Product.class)).isEmpty());
+	}
+
+	@Test
+	void anEntryWithTwoTagsGoesWhenEitherIsInvalidated() {
+		CacheService cache = cache(CacheSettings.DEFAULTS);
+		String x = unique("x");
+		String y = unique("y");
+		String first = unique("k");
+		String second = unique("k");
+		cache.set(first, "one", Duration.ofMinutes(5), x, y);
+		cache.set(second, "two", Duration.ofMinutes(5), x, y);
+		cache.invalidateTags(y);
+		assertThat(cache.get(first, String.class)).isEmpty();
+		cache.set(second, "two", Duration.ofMinutes(5), x, y);
+		assertThat(cache.get(second, String.class)).contains("two");
+		cache.invalidateTags(x);
+		assertThat(cache.get(second, String.class)).isEmpty();
+	}
+
+	@Test
+	void deletingTagBookkeepingByHandNeverMakesAnInvalidatedEntryReadable() {
+		CacheService cache = cache(CacheSettings.DEFAULTS);
+		StringRedisTemplate redis = new StringRedisTemplate(factory());
+		String tag = unique("t");
+		String stale = unique("stale");
+		String fresh = unique("fresh");
+		cache.set(stale, "old", Duration.ofMinutes(5), tag);
+		cache.invalidateTags(tag);
+		assertThat(cache.get(stale, String.class)).isEmpty();
+		cache.set(fresh, "new", Duration.ofMinutes(5), tag);
+		assertThat(cache.get(stale, String.class)).as("a new version, never the old one").isEmpty();
+		assertThat(cache.get(fresh, String.class)).contains("new");
+		redis.delete(KEYS.key(Feature.CACHE, "tag", tag));
+		assertThat(cache.get(stale, String.class)).isEmpty();
+		assertThat(cache.get(fresh, String.class)).as("an evicted tag fails safe, as a miss").isEmpty();
+	}
+
+	@Test
+	void tagBookkeepingExpiresWithItsEntries() throws Exception {
+		CacheService cache = cache(CacheSettings.DEFAULTS.withTtlJitter(0));
+		StringRedisTemplate redis = new StringRedisTemplate(factory());
+		String tag = unique("short");
+		cache.set(unique("k"), "v", Duration.ofMillis(300), tag);
+		String tagKey = KEYS.key(Feature.CACHE, "tag", tag);
+		assertThat(redis.getExpire(tagKey, TimeUnit.MILLISECONDS)).isBetween(1L, 300L);
+		Thread.sleep(450);
+		assertThat(redis.hasKey(tagKey)).isFalse();
+	}
+
+	@Test
+	void entriesWrittenConcurrentlyBeforeAnInvalidationAreNeverServedAfterIt() throws Exception {
+		List<CacheService> writers = List.of(cache(CacheSettings.DEFAULTS), cache(CacheSettings.DEFAULTS));
+		CacheService reader = cache(CacheSettings.DEFAULTS);
+		String tag = unique("race");
+		List<String> keys = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			keys.add(unique("k"));
+		}
+		CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> {
+			for (int i = 0; i < keys.size(); i++) {
+				writers.get(i % 2).set(keys.get(i), "v" + i, Duration.ofMinutes(5), tag);
+			}
+		});
+		writing.get(10, TimeUnit.SECONDS);
+		cache(CacheSettings.DEFAULTS).invalidateTags(tag);
+		for (String key : keys) {
+			assertThat(reader.get(key, String.class)).isEmpty();
+		}
+	}
+
+	@Test
+	void aCorruptValueIsAMissIsReplacedAndIsCounted() {
+		CacheService cache = cache(CacheSettings.DEFAULTS);
+		StringRedisTemplate redis = new StringRedisTemplate(factory());
+		String key = unique("corrupt");
+		redis.opsForValue().set(KEYS.key(Feature.CACHE, key), "{\"id\": oops", Duration.ofMinutes(1));
+		assertThat(cache.get(key, Product.class)).isEmpty();
+		assertThat(this.meters.get(DecodeFailureReporter.METER_NAME).counter().count()).isEqualTo(1);
+		Product loaded = cache.getOrLoad(key, Product.class, Duration.ofMinutes(1), () -> new Product(2, "Desk", "office"));
+		assertThat(cache.get(key, Product.class)).contains(loaded);
+	}
+
+	@Test
+	void timesToLiveAreSpreadByTheJitter() {
+		CacheService cache = cache(CacheSettings.DEFAULTS.withTtlJitter(0.2));
+		StringRedisTemplate redis = new StringRedisTemplate(factory());
+		Set<Long> ttls = new HashSet<>();
+		for (int i = 0; i < 30; i++) {
+			String key = unique("j");
+			cache.set(key, i, Duration.ofSeconds(100));
+			long ttl = redis.getExpire(KEYS.key(Feature.CACHE, key), TimeUnit.SECONDS);
+			assertThat(ttl).isBetween(78L, 120L);
+			ttls.add(ttl);
+		}
+		assertThat(ttls).hasSizeGreaterThan(5);
+	}
+
+	@Test
+	void deleteRemovesEntries() {
+		CacheService cache = cache(CacheSettings.DEFAULTS);
+		String a = unique("a");
+		String b = unique("b");
+		cache.set(a, 1, Duration.ofMinutes(1));
+		cache.set(b, 2, Duration.ofMinutes(1));
+		cache.delete(a, b);
+		assertThat(cache.get(a, Integer.class)).isEmpty();
+		assertThat(cache.get(b, Integer.class)).isEmpty();
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
