@@ -56,6 +56,12 @@ public class RedisStarterProperties {
 	@NestedConfigurationProperty
 	private final SessionProperties session = new SessionProperties();
 
+	/**
+	 * Caching.
+	 */
+	@NestedConfigurationProperty
+	private final CacheProperties cache = new CacheProperties();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -70,6 +76,10 @@ public class RedisStarterProperties {
 
 	public SessionProperties getSession() {
 		return this.session;
+	}
+
+	public CacheProperties getCache() {
+		return this.cache;
 	}
 
 	public void setEnabled(boolean enabled) {

@@ -1,0 +1,94 @@
+package dev.redisstarter.autoconfigure;
+
+import java.time.Duration;
+
+/**
+ * Cache settings, under {@code redis.starter.cache}.
+ */
+public class CacheProperties {
+
+	/**
+	 * Whether the cache service is enabled.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * How long a loader's null is cached as absent.
+	 */
+	private Duration nullTtl = Duration.ofMinutes(1);
+
+	/**
+	 * Spreads every time to live by up to this fraction either way (0 to 0.5).
+	 */
+	private double ttlJitter = 0.1;
+
+	/**
+	 * How long a loader may hold the cross-instance load lock for a key.
+	 */
+	private Duration loadTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * How long a caller that missed waits for another instance's load before loading itself.
+	 */
+	private Duration waitTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * Whether a Redis failure is thrown instead of answered by calling the loader.
+	 */
+	private boolean failOnRedisDown;
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Duration getNullTtl() {
+		return this.nullTtl;
+	}
+
+	public void setNullTtl(Duration nullTtl) {
+		this.nullTtl = RedisStarterProperties.positive("redis.starter.cache.null-ttl", nullTtl);
+	}
+
+	public double getTtlJitter() {
+		return this.ttlJitter;
+	}
+
+	public void setTtlJitter(double ttlJitter) {
+		if (!(ttlJitter >= 0 && ttlJitter <= 0.5)) {
+			throw new IllegalArgumentException("redis.starter.cache.ttl-jitter must be between 0 and 0.5, was " + ttlJitter);
+		}
+		this.ttlJitter = ttlJitter;
+	}
+
+	public Duration getLoadTimeout() {
+		return this.loadTimeout;
+	}
+
+	public void setLoadTimeout(Duration loadTimeout) {
+		this.loadTimeout = RedisStarterProperties.positive("redis.starter.cache.load-timeout", loadTimeout);
+	}
+
+	public Duration getWaitTimeout() {
+		return this.waitTimeout;
+	}
+
+	public void setWaitTimeout(Duration waitTimeout) {
+		if (waitTimeout == null || waitTimeout.isNegative()) {
+			throw new IllegalArgumentException("redis.starter.cache.wait-timeout must not be negative, was " + waitTimeout);
+		}
+		this.waitTimeout = waitTimeout;
+	}
+
+	public boolean isFailOnRedisDown() {
+		return this.failOnRedisDown;
+	}
+
+	public void setFailOnRedisDown(boolean failOnRedisDown) {
+		this.failOnRedisDown = failOnRedisDown;
+	}
+
+}
