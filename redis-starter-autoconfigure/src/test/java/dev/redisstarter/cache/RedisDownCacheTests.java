@@ -6,14 +6,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redisstarter.core.DecodeFailureReporter;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.test.LocalRedisServer;
+import dev.redisstarter.test.spring.ConnectionFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,11 +22,7 @@ class RedisDownCacheTests {
 	@Test
 	void getOrLoadServesTheLoaderWhileRedisIsDownAndCachesAgainAfterARestart() {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(
-					new RedisStandaloneConfiguration(server.host(), server.port()),
-					LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(500)).build());
-			factory.afterPropertiesSet();
-			factory.start();
+			LettuceConnectionFactory factory = ConnectionFactories.lettuce(server, Duration.ofMillis(500));
 			try {
 				CacheService cache = new RedisCacheService(factory, new KeyNaming(""),
 						new JsonCodec(JsonMapper.builder().build(), new DecodeFailureReporter(null)), CacheSettings.DEFAULTS);

@@ -5,12 +5,11 @@ import java.time.Duration;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.test.LocalRedisServer;
+import dev.redisstarter.test.spring.ConnectionFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -21,11 +20,7 @@ class RedisDownLockTests {
 	@Test
 	void acquiringWithRedisDownThrowsLockUnavailableWithinTheCommandTimeout() {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(
-					new RedisStandaloneConfiguration(server.host(), server.port()),
-					LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(500)).build());
-			factory.afterPropertiesSet();
-			factory.start();
+			LettuceConnectionFactory factory = ConnectionFactories.lettuce(server, Duration.ofMillis(500));
 			try (RedisDistributedLock lock = new RedisDistributedLock(factory, new KeyNaming(""), LockSettings.DEFAULTS,
 					new LockMetrics(new SimpleMeterRegistry()))) {
 				LockLease held = lock.tryAcquire("orders", Duration.ZERO).orElseThrow();

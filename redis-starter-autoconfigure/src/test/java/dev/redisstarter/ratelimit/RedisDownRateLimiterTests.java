@@ -7,14 +7,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.ratelimit.RateLimitResult.Decision;
 import dev.redisstarter.test.LocalRedisServer;
+import dev.redisstarter.test.spring.ConnectionFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,10 +31,7 @@ class RedisDownRateLimiterTests {
 	@BeforeEach
 	void start() {
 		this.server.start();
-		this.factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(this.server.host(), this.server.port()),
-				LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(500)).build());
-		this.factory.afterPropertiesSet();
-		this.factory.start();
+		this.factory = ConnectionFactories.lettuce(this.server, Duration.ofMillis(500));
 		this.limiter = new RedisRateLimiter(new StringRedisTemplate(this.factory), new KeyNaming(""),
 				new RateLimitMetrics(this.meters));
 	}

@@ -22,6 +22,24 @@ public final class ConnectionFactories {
 	}
 
 	/**
+	 * A started factory for one server with a short command timeout, for tests that stop the server and need
+	 * calls to fail fast. The caller destroys it.
+	 * @param server the server
+	 * @param commandTimeout how long a command may wait for its reply
+	 * @return a started factory
+	 */
+	public static LettuceConnectionFactory lettuce(RedisServer server, java.time.Duration commandTimeout) {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(server.host(), server.port()),
+				org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration.builder()
+					.commandTimeout(commandTimeout)
+					.build());
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
+	/**
 	 * A started factory for the deployment. The caller destroys it.
 	 * @param deployment a server, cluster or sentinel group
 	 * @return a started factory
