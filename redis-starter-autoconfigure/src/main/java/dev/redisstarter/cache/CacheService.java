@@ -34,6 +34,23 @@ public interface CacheService {
 	<T> T getOrLoad(String key, Class<T> type, Duration ttl, Supplier<T> loader);
 
 	/**
+	 * Reads an entry as a generic type (such as a method's {@code List<Product>} return type), or loads it;
+	 * the loaded value is cached with the tags {@code tagsOf} gives for it, unless {@code cacheIf} says no.
+	 * Otherwise as {@link #getOrLoad(String, Class, Duration, Supplier)}.
+	 * @param <T> the type
+	 * @param key the key
+	 * @param type the type to read
+	 * @param ttl the time to live of a loaded value
+	 * @param loader loads the value on a miss
+	 * @param tagsOf the tags of a loaded, non-null value
+	 * @param cacheIf whether a loaded value is cached at all
+	 * @return the cached or loaded value; {@code null} when the loader found nothing
+	 */
+	<T> T getOrLoad(String key, java.lang.reflect.Type type, Duration ttl, Supplier<T> loader,
+			java.util.function.Function<? super T, ? extends java.util.Collection<String>> tagsOf,
+			java.util.function.Predicate<? super T> cacheIf);
+
+	/**
 	 * Writes an entry.
 	 * @param key the key
 	 * @param value the value; {@code null} caches "absent"

@@ -1,9 +1,11 @@
 package dev.redisstarter.cache;
 
 import java.nio.charset.StandardCharsets;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -112,9 +116,16 @@ public final class RedisCacheService implements CacheService {
 	}
 
 	@Override
-	@SuppressWarnings("unchecked")
 	public <T> T getOrLoad(String key, Class<T> type, Duration ttl, Supplier<T> loader) {
+		return getOrLoad(key, (Type) type, ttl, loader, (value) -> List.of(), (value) -> true);
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public <T> T getOrLoad(String key, Type type, Duration ttl, Supplier<T> loader,
+			Function<? super T, ? extends Collection<String>> tagsOf, Predicate<? super T> cacheIf) {
 		JavaType javaType = this.codec.javaType(type);
+		Load<T> load = new Load<>(ttl, loader, tagsOf, cacheIf);
 		try {
 			Lookup found = lookup(key, javaType);
 			if (found.hit()) {
@@ -130,7 +141,7 @@ public final class RedisCacheService implements CacheService {
 			return (T) join(running);
 		}
 		try {
-			T value = loadOnce(key, javaType, ttl, loader);
+			T value = loadOnce(key, javaType, load);
 			mine.complete(value);
 			return value;
 		}
@@ -145,7 +156,8 @@ public final class RedisCacheService implements CacheService {
 
 	/** Loads under the key's cross-instance lock, or waits for the instance that holds it. */
 	@SuppressWarnings("unchecked")
-	private <T> T loadOnce(String key, JavaType type, Duration ttl, Supplier<T> loader) {
+	private <T> T loadOnce(String key, JavaType type, Load<T> load) {
+		Supplier<T> loader = load.loader();
 		String lock = this.keys.key(Feature.CACHE, "lock", key);
 		String owner = this.instanceId + ":" + this.loads.incrementAndGet();
 		long deadline = System.nanoTime() + this.settings.waitTimeout().toNanos();
@@ -159,9 +171,7 @@ public final class RedisCacheService implements CacheService {
 						if (again.hit()) {
 							return (T) again.value();
 						}
-						T value = loader.get();
-						set(key, value, (value != null) ? ttl : this.settings.nullTtl());
-						return value;
+						return load.run(this, key);
 					}
 					finally {
 						this.scripts.integer(UNLOCK, 1, bytes(lock), bytes(owner));
@@ -169,9 +179,7 @@ public final class RedisCacheService implements CacheService {
 				}
 				if (System.nanoTime() > deadline) {
 					// The other loader is too slow: serve this caller without waiting longer.
-					T value = loader.get();
-					set(key, value, (value != null) ? ttl : this.settings.nullTtl());
-					return value;
+					return load.run(this, key);
 				}
 				TimeUnit.MILLISECONDS.sleep(this.settings.pollInterval().toMillis());
 				Lookup waited = lookup(key, type);
@@ -315,6 +323,29 @@ public final class RedisCacheService implements CacheService {
 
 	private static String text(@Nullable Object reply) {
 		return (reply instanceof byte[] raw) ? new String(raw, StandardCharsets.UTF_8) : String.valueOf(reply);
+	}
+
+	Duration nullTtl() {
+		return this.settings.nullTtl();
+	}
+
+	/** What a load runs and how its value is cached. */
+	private record Load<T>(Duration ttl, Supplier<T> loader, Function<? super T, ? extends Collection<String>> tagsOf,
+			Predicate<? super T> cacheIf) {
+
+		T run(RedisCacheService cache, String key) {
+			T value = this.loader.get();
+			if (this.cacheIf.test(value)) {
+				if (value != null) {
+					cache.set(key, value, this.ttl, this.tagsOf.apply(value).toArray(String[]::new));
+				}
+				else {
+					cache.set(key, null, cache.nullTtl());
+				}
+			}
+			return value;
+		}
+
 	}
 
 	/** The outcome of a read: a hit (possibly a cached "absent", value {@code null}) or a miss. */

@@ -1,0 +1,116 @@
+package dev.redisstarter.cache;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.expression.MethodBasedEvaluationContext;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.expression.Expression;
+
+/**
+ * Runs {@link TaggedCacheable} methods through {@link CacheService#getOrLoad} and applies {@link EvictTags}.
+ * The method's own exceptions pass through unchanged.
+ */
+public final class CacheAnnotationInterceptor implements MethodInterceptor {
+
+	private final CacheAnnotationMethods methods;
+
+	private final ObjectProvider<CacheService> cache;
+
+	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+
+	/**
+	 * An interceptor.
+	 * @param methods the annotation reader shared with the pointcut
+	 * @param cache the cache service, looked up at the first call
+	 */
+	public CacheAnnotationInterceptor(CacheAnnotationMethods methods, ObjectProvider<CacheService> cache) {
+		this.methods = methods;
+		this.cache = cache;
+	}
+
+	@Override
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+		Class<?> targetClass = (invocation.getThis() != null) ? AopUtils.getTargetClass(invocation.getThis()) : null;
+		Optional<CacheAnnotationMethods.CachingMethod> found = this.methods.find(invocation.getMethod(), targetClass);
+		if (found.isEmpty()) {
+			return invocation.proceed();
+		}
+		CacheAnnotationMethods.CachingMethod method = found.get();
+		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(null, invocation.getMethod(),
+				invocation.getArguments(), this.parameterNames);
+		CacheAnnotationMethods.Eviction eviction = method.eviction();
+		if (eviction != null && eviction.beforeInvocation()) {
+			evict(eviction, context);
+		}
+		Object result = (method.cacheable() != null) ? cached(method.cacheable(), invocation, context) : invocation.proceed();
+		if (eviction != null && !eviction.beforeInvocation()) {
+			context.setVariable("result", result);
+			evict(eviction, context);
+		}
+		return result;
+	}
+
+	private @Nullable Object cached(CacheAnnotationMethods.Cacheable cacheable, MethodInvocation invocation,
+			MethodBasedEvaluationContext context) throws Throwable {
+		if (cacheable.condition() != null && !Boolean.TRUE.equals(cacheable.condition().getValue(context, Boolean.class))) {
+			return invocation.proceed();
+		}
+		String key = cacheable.cache() + ":" + cacheable.key().getValue(context);
+		try {
+			Object result = this.cache.getObject().getOrLoad(key, cacheable.returnType(), cacheable.ttl(), () -> {
+				try {
+					return invocation.proceed();
+				}
+				catch (Throwable ex) {
+					throw new MethodFailure(ex);
+				}
+			}, (value) -> tags(cacheable.tags(), context, value), (value) -> {
+				if (cacheable.unless() == null) {
+					return true;
+				}
+				context.setVariable("result", value);
+				return !Boolean.TRUE.equals(cacheable.unless().getValue(context, Boolean.class));
+			});
+			return (result == null && cacheable.optional()) ? Optional.empty() : result;
+		}
+		catch (MethodFailure failure) {
+			throw failure.getCause();
+		}
+	}
+
+	private void evict(CacheAnnotationMethods.Eviction eviction, MethodBasedEvaluationContext context) {
+		this.cache.getObject().invalidateTags(tags(eviction.tags(), context, null).toArray(String[]::new));
+	}
+
+	private static List<String> tags(List<Expression> expressions, MethodBasedEvaluationContext context,
+			@Nullable Object result) {
+		context.setVariable("result", result);
+		List<String> tags = new ArrayList<>(expressions.size());
+		for (Expression expression : expressions) {
+			Object tag = expression.getValue(context);
+			if (tag != null) {
+				tags.add(tag.toString());
+			}
+		}
+		return tags;
+	}
+
+	/** Carries the method's own exception through the loader, to be rethrown unchanged. */
+	private static final class MethodFailure extends RuntimeException {
+
+		MethodFailure(Throwable cause) {
+			super(cause);
+		}
+
+	}
+
+}
