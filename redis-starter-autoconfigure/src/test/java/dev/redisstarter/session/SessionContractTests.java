@@ -239,6 +239,7 @@ abstract class SessionContractTests {
 		SessionService destroyer = service(SessionSettings.DEFAULTS);
 		String user = uniqueUser();
 		AtomicBoolean running = new AtomicBoolean(true);
+		AtomicInteger created = new AtomicInteger();
 		ExecutorService pool = Executors.newFixedThreadPool(3);
 		try {
 			List<Future<?>> tasks = new ArrayList<>();
@@ -246,9 +247,15 @@ abstract class SessionContractTests {
 				tasks.add(pool.submit(() -> {
 					while (running.get()) {
 						creator.create(user, Map.of("x", 1));
+						created.incrementAndGet();
 					}
 					return null;
 				}));
+			}
+			// Destroy only once creations are under way, so that the two really race.
+			long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+			while (created.get() < 5 && System.nanoTime() < deadline) {
+				Thread.sleep(5);
 			}
 			int destroyed = 0;
 			for (int i = 0; i < 30; i++) {
