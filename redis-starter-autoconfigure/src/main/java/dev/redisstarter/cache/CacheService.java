@@ -60,6 +60,42 @@ public interface CacheService {
 	void set(String key, Object value, Duration ttl, String... tags);
 
 	/**
+	 * Stores a value in its system of record first, then caches it; when the store throws, nothing is cached.
+	 * @param <T> the type
+	 * @param key the key
+	 * @param value the value
+	 * @param ttl the time to live
+	 * @param store writes the value to the system of record
+	 * @param tags tags the entry carries
+	 * @return the value
+	 */
+	<T> T writeThrough(String key, T value, Duration ttl, java.util.function.Consumer<T> store, String... tags);
+
+	/**
+	 * Reads several entries.
+	 * @param <T> the type
+	 * @param keys the keys
+	 * @param type the type to read
+	 * @return the entries found, by key (absent, cached-absent and invalidated ones left out)
+	 */
+	<T> java.util.Map<String, T> getAll(java.util.Collection<String> keys, Class<T> type);
+
+	/**
+	 * Writes several untagged entries with one time to live (each spread by the jitter).
+	 * @param entries values by key
+	 * @param ttl the time to live
+	 */
+	void setAll(java.util.Map<String, ?> entries, Duration ttl);
+
+	/**
+	 * Removes every entry whose key matches a glob, by {@code SCAN} (on every master of a Cluster) and
+	 * {@code UNLINK} in batches; never {@code KEYS}.
+	 * @param glob the pattern of the key after the cache prefix, such as {@code products:*}
+	 * @return how many entries were removed
+	 */
+	long invalidatePattern(String glob);
+
+	/**
 	 * Removes entries.
 	 * @param keys the keys
 	 */

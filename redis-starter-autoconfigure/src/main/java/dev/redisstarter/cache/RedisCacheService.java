@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -28,7 +29,12 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JavaType;
 
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.connection.RedisClusterNode;
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.Cursor;
+import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.serializer.RedisSerializer;
 
@@ -66,6 +72,8 @@ public final class RedisCacheService implements CacheService {
 
 	private final RedisTemplate<String, byte[]> redis;
 
+	private final RedisConnectionFactory connectionFactory;
+
 	private final ScriptRunner scripts;
 
 	private final KeyNaming keys;
@@ -89,6 +97,7 @@ public final class RedisCacheService implements CacheService {
 	 */
 	public RedisCacheService(RedisConnectionFactory connectionFactory, KeyNaming keys, JsonCodec codec,
 			CacheSettings settings) {
+		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory must not be null");
 		this.redis = new RedisTemplate<>();
 		this.redis.setConnectionFactory(connectionFactory);
 		this.redis.setKeySerializer(RedisSerializer.string());
@@ -227,6 +236,94 @@ public final class RedisCacheService implements CacheService {
 			}
 			logger.warn("Cache write of '" + key + "' failed: " + ex.getMessage());
 		}
+	}
+
+	@Override
+	public <T> T writeThrough(String key, T value, Duration ttl, Consumer<T> store, String... tags) {
+		store.accept(value);
+		set(key, value, ttl, tags);
+		return value;
+	}
+
+	@Override
+	public <T> Map<String, T> getAll(Collection<String> keys, Class<T> type) {
+		Map<String, T> found = new LinkedHashMap<>();
+		JavaType javaType = this.codec.javaType(type);
+		for (String key : keys) {
+			try {
+				Lookup lookup = lookup(key, javaType);
+				if (lookup.hit() && lookup.value() != null) {
+					found.put(key, type.cast(lookup.value()));
+				}
+			}
+			catch (DataAccessException ex) {
+				if (this.settings.failOnRedisDown()) {
+					throw new CacheUnavailableException(key, ex);
+				}
+			}
+		}
+		return found;
+	}
+
+	@Override
+	public void setAll(Map<String, ?> entries, Duration ttl) {
+		entries.forEach((key, value) -> set(key, value, ttl));
+	}
+
+	@Override
+	public long invalidatePattern(String glob) {
+		if (glob == null || glob.isEmpty()) {
+			throw new IllegalArgumentException("The pattern must not be empty");
+		}
+		String pattern = this.keys.pattern(Feature.CACHE, glob);
+		ScanOptions options = ScanOptions.scanOptions().match(pattern).count(500).build();
+		long removed = 0;
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			if (connection instanceof RedisClusterConnection cluster) {
+				for (RedisClusterNode node : cluster.clusterGetNodes()) {
+					if (node.isMaster()) {
+						try (Cursor<byte[]> cursor = cluster.scan(node, options)) {
+							removed += unlinkAll(cursor);
+						}
+					}
+				}
+			}
+			else {
+				try (Cursor<byte[]> cursor = connection.keyCommands().scan(options)) {
+					removed += unlinkAll(cursor);
+				}
+			}
+		}
+		return removed;
+	}
+
+	/** UNLINKs in batches of 100 (per key on a Cluster, whose keys may sit in different slots). */
+	private long unlinkAll(Cursor<byte[]> cursor) {
+		long removed = 0;
+		List<String> batch = new ArrayList<>(100);
+		String tags = this.keys.key(Feature.CACHE, "tag", "");
+		String locks = this.keys.key(Feature.CACHE, "lock", "");
+		while (cursor.hasNext()) {
+			String key = new String(cursor.next(), StandardCharsets.UTF_8);
+			// Entries only: tag versions and load locks share the namespace and are not the caller's to remove.
+			if (key.startsWith(tags) || key.startsWith(locks)) {
+				continue;
+			}
+			batch.add(key);
+			if (batch.size() == 100) {
+				removed += unlink(batch);
+				batch.clear();
+			}
+		}
+		return removed + unlink(batch);
+	}
+
+	private long unlink(List<String> batch) {
+		if (batch.isEmpty()) {
+			return 0;
+		}
+		Long removed = this.redis.unlink(batch);
+		return (removed != null) ? removed : 0;
 	}
 
 	@Override

@@ -236,6 +236,60 @@ abstract class CacheContractTests {
 	}
 
 	@Test
+	void writeThroughStoresFirstAndCachesNothingWhenTheStoreFails() {
+		CacheService cache = cache(CacheSettings.DEFAULTS);
+		String key = unique("wt");
+		List<Product> stored = new ArrayList<>();
+		Product lamp = new Product(5, "Lamp", "home");
+		assertThat(cache.writeThrough(key, lamp, Duration.ofMinutes(1), stored::add, "product:5")).isEqualTo(lamp);
+		assertThat(stored).containsExactly(lamp);
+		assertThat(cache.get(key, Product.class)).contains(lamp);
+		String failing = unique("wt");
+		org.assertj.core.api.Assertions.assertThatIllegalStateException()
+			.isThrownBy(() -> cache.writeThrough(failing, lamp, Duration.ofMinutes(1), (value) -> {
+				throw new IllegalStateException("database down");
+			}));
+		assertThat(cache.get(failing, Product.class)).isEmpty();
+	}
+
+	@Test
+	void getAllReturnsTheEntriesFoundAndSetAllWritesMany() {
+		CacheService cache = cache(CacheSettings.DEFAULTS);
+		String tag = unique("t");
+		java.util.Map<String, Integer> entries = new java.util.LinkedHashMap<>();
+		for (int i = 0; i < 10; i++) {
+			entries.put(unique("many"), i);
+		}
+		cache.setAll(entries, Duration.ofMinutes(1));
+		String tagged = unique("tagged");
+		cache.set(tagged, 99, Duration.ofMinutes(1), tag);
+		cache.invalidateTags(tag);
+		List<String> keys = new ArrayList<>(entries.keySet());
+		keys.add(tagged);
+		keys.add(unique("absent"));
+		assertThat(cache.getAll(keys, Integer.class)).isEqualTo(entries);
+	}
+
+	@Test
+	void invalidatePatternRemovesMatchingEntriesOnEveryMasterAndNothingElse() {
+		CacheService cache = cache(CacheSettings.DEFAULTS);
+		String group = unique("group");
+		String tag = unique("kept-tag");
+		Set<Integer> slots = new HashSet<>();
+		for (int i = 0; i < 30; i++) {
+			String key = group + ":" + i;
+			slots.add(SlotHash.getSlot(KEYS.key(Feature.CACHE, key)));
+			cache.set(key, i, Duration.ofMinutes(1), tag);
+		}
+		String other = unique("other");
+		cache.set(other, "stays", Duration.ofMinutes(1), tag);
+		assertThat(slots).hasSizeGreaterThan(3);
+		assertThat(cache.invalidatePattern(group + ":*")).isEqualTo(30);
+		assertThat(cache.get(group + ":7", Integer.class)).isEmpty();
+		assertThat(cache.get(other, String.class)).as("other entries and their tags untouched").contains("stays");
+	}
+
+	@Test
 	void deleteRemovesEntries() {
 		CacheService cache = cache(CacheSettings.DEFAULTS);
 		String a = unique("a");
