@@ -105,19 +105,6 @@ public final class JsonCodec {
 	}
 
 	/**
-	 * Reads a JSON string as a reflected type (a {@link Class} included).
-	 * @param <T> the type read
-	 * @param key the key the payload came from
-	 * @param payload the JSON text, or {@code null} for a missing key
-	 * @param type the type to read
-	 * @return the value, or empty when the payload is missing, JSON {@code null}, or does not parse
-	 */
-	public <T> Optional<T> decodeString(String key, @Nullable String payload, Type type) {
-		return read(key, (payload != null) ? payload.getBytes(StandardCharsets.UTF_8) : null,
-				this.mapper.constructType(type));
-	}
-
-	/**
 	 * Converts a value already read (such as a map from a JSON tree) to another type.
 	 * @param <T> the type wanted
 	 * @param value the value

@@ -104,7 +104,6 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		}
 		Holder holder = this.held.get(name);
 		if (holder != null && holder.thread == Thread.currentThread()) {
-			holder.enter();
 			this.metrics.reentered();
 			return Optional.of(new ReentrantHold(holder));
 		}
@@ -205,14 +204,6 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		return this.channel;
 	}
 
-	/**
-	 * The settings this lock service runs with.
-	 * @return the settings
-	 */
-	public LockSettings settings() {
-		return this.settings;
-	}
-
 	private static void checkName(String name) {
 		if (name == null || name.isEmpty() || name.indexOf('}') >= 0) {
 			throw new IllegalArgumentException("A lock name must be non-empty and must not contain '}', was '" + name + "'");
@@ -226,14 +217,12 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		this.notices.close();
 	}
 
-	/** The lease a thread holds on a name, with its reentrant depth. */
+	/** The lease a thread holds on a name; nested acquisitions by that thread re-enter it. */
 	static final class Holder {
 
 		private final Thread thread;
 
 		private final RedisLockLease lease;
-
-		private int depth;
 
 		Holder(Thread thread, RedisLockLease lease) {
 			this.thread = thread;
@@ -242,14 +231,6 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 		RedisLockLease lease() {
 			return this.lease;
-		}
-
-		void enter() {
-			this.depth++;
-		}
-
-		void exit() {
-			this.depth--;
 		}
 
 	}

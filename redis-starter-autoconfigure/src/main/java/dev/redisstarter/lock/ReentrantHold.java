@@ -39,11 +39,8 @@ final class ReentrantHold implements LockLease {
 
 	@Override
 	public boolean release() {
-		if (this.released.compareAndSet(false, true)) {
-			this.holder.exit();
-			return true;
-		}
-		return false;
+		// Only the outermost lease releases the lock in Redis; a nested one just stops being usable.
+		return this.released.compareAndSet(false, true);
 	}
 
 	@Override
