@@ -1,5 +1,10 @@
 package dev.redisstarter.autoconfigure;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,6 +18,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import dev.redisstarter.cache.CacheAnnotationAdvisor;
 import dev.redisstarter.cache.CacheAnnotationInterceptor;
 import dev.redisstarter.cache.CacheAnnotationMethods;
+import dev.redisstarter.cache.CacheMetrics;
+import dev.redisstarter.cache.CachePolicy;
 import dev.redisstarter.cache.CacheService;
 import dev.redisstarter.cache.CacheSettings;
 import dev.redisstarter.cache.RedisCacheService;
@@ -33,24 +40,35 @@ public final class CacheAutoConfiguration {
 	@ConditionalOnMissingBean
 	CacheSettings redisStarterCacheSettings(RedisStarterProperties properties) {
 		CacheProperties cache = properties.getCache();
-		return new CacheSettings(cache.getNullTtl(), cache.getTtlJitter(), cache.getLoadTimeout(), cache.getWaitTimeout(),
-				CacheSettings.DEFAULTS.pollInterval(), cache.isFailOnRedisDown());
+		CachePolicy defaults = new CachePolicy(cache.getDefaultTtl(), cache.getNullTtl(), cache.getTtlJitter(),
+				cache.isEarlyRefresh(), cache.getEarlyRefreshBeta());
+		Map<String, CachePolicy> caches = new LinkedHashMap<>();
+		cache.getCaches().forEach((name, own) -> caches.put(name, own.over(defaults)));
+		return new CacheSettings(defaults, caches, cache.getLoadTimeout(), cache.getWaitTimeout(),
+				CacheSettings.DEFAULTS.pollInterval(), cache.isFailOnRedisDown(), cache.isLocalTagVersions());
 	}
 
 	/** Static and lazy in its dependencies, so that creating the advisor early creates no Redis beans. */
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
-	static CacheAnnotationAdvisor redisStarterCacheAnnotationAdvisor(ObjectProvider<CacheService> cache) {
+	static CacheAnnotationAdvisor redisStarterCacheAnnotationAdvisor(ObjectProvider<CacheService> cache,
+			ObjectProvider<CacheSettings> settings) {
 		CacheAnnotationMethods methods = new CacheAnnotationMethods();
-		return new CacheAnnotationAdvisor(methods, new CacheAnnotationInterceptor(methods, cache));
+		return new CacheAnnotationAdvisor(methods, new CacheAnnotationInterceptor(methods, cache, settings));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(CacheService.class)
 	RedisCacheService redisStarterCacheService(RedisConnectionFactory connectionFactory, KeyNaming keys, JsonCodec codec,
-			CacheSettings settings) {
-		return new RedisCacheService(connectionFactory, keys, codec, settings);
+			CacheSettings settings, CacheMetrics metrics) {
+		return new RedisCacheService(connectionFactory, keys, codec, settings, metrics);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CacheMetrics redisStarterCacheMetrics(ObjectProvider<MeterRegistry> meterRegistry) {
+		return new CacheMetrics(meterRegistry.getIfUnique());
 	}
 
 }

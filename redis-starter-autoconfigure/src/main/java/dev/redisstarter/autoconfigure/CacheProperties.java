@@ -1,6 +1,8 @@
 package dev.redisstarter.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Cache settings, under {@code redis.starter.cache}.
@@ -11,6 +13,31 @@ public class CacheProperties {
 	 * Whether the cache service is enabled.
 	 */
 	private boolean enabled = true;
+
+	/**
+	 * Time to live of entries whose code asks for none (@TaggedCacheable without ttl, the Spring Cache bridge).
+	 */
+	private Duration defaultTtl = Duration.ofMinutes(10);
+
+	/**
+	 * Whether hits may reload an entry shortly before it expires (probabilistic early refresh, XFetch).
+	 */
+	private boolean earlyRefresh;
+
+	/**
+	 * How eagerly entries are refreshed early: 1 is the optimum of the XFetch paper, above 1 is earlier.
+	 */
+	private double earlyRefreshBeta = 1.0;
+
+	/**
+	 * Whether tag versions are kept in memory and kept fresh by pub/sub, so that a tagged hit is one round trip.
+	 */
+	private boolean localTagVersions = true;
+
+	/**
+	 * Per-cache settings, by cache name (the part of a key before its first ':'); unset fields take the defaults.
+	 */
+	private final Map<String, CachePolicyProperties> caches = new LinkedHashMap<>();
 
 	/**
 	 * How long a loader's null is cached as absent.
@@ -43,6 +70,42 @@ public class CacheProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public Duration getDefaultTtl() {
+		return this.defaultTtl;
+	}
+
+	public void setDefaultTtl(Duration defaultTtl) {
+		this.defaultTtl = RedisStarterProperties.positive("redis.starter.cache.default-ttl", defaultTtl);
+	}
+
+	public boolean isEarlyRefresh() {
+		return this.earlyRefresh;
+	}
+
+	public void setEarlyRefresh(boolean earlyRefresh) {
+		this.earlyRefresh = earlyRefresh;
+	}
+
+	public double getEarlyRefreshBeta() {
+		return this.earlyRefreshBeta;
+	}
+
+	public void setEarlyRefreshBeta(double earlyRefreshBeta) {
+		this.earlyRefreshBeta = CachePolicyProperties.beta("redis.starter.cache.early-refresh-beta", earlyRefreshBeta);
+	}
+
+	public boolean isLocalTagVersions() {
+		return this.localTagVersions;
+	}
+
+	public void setLocalTagVersions(boolean localTagVersions) {
+		this.localTagVersions = localTagVersions;
+	}
+
+	public Map<String, CachePolicyProperties> getCaches() {
+		return this.caches;
 	}
 
 	public Duration getNullTtl() {

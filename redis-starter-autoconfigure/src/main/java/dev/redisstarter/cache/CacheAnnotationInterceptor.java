@@ -1,5 +1,6 @@
 package dev.redisstarter.cache;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,16 +26,21 @@ public final class CacheAnnotationInterceptor implements MethodInterceptor {
 
 	private final ObjectProvider<CacheService> cache;
 
+	private final ObjectProvider<CacheSettings> settings;
+
 	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
 	/**
 	 * An interceptor.
 	 * @param methods the annotation reader shared with the pointcut
 	 * @param cache the cache service, looked up at the first call
+	 * @param settings per-cache times to live (defaults when there is no bean)
 	 */
-	public CacheAnnotationInterceptor(CacheAnnotationMethods methods, ObjectProvider<CacheService> cache) {
+	public CacheAnnotationInterceptor(CacheAnnotationMethods methods, ObjectProvider<CacheService> cache,
+			ObjectProvider<CacheSettings> settings) {
 		this.methods = methods;
 		this.cache = cache;
+		this.settings = settings;
 	}
 
 	@Override
@@ -66,7 +72,7 @@ public final class CacheAnnotationInterceptor implements MethodInterceptor {
 		}
 		String key = cacheable.cache() + ":" + cacheable.key().getValue(context);
 		try {
-			Object result = this.cache.getObject().getOrLoad(key, cacheable.returnType(), cacheable.ttl(), () -> {
+			Object result = this.cache.getObject().getOrLoad(key, cacheable.returnType(), ttl(cacheable), () -> {
 				try {
 					return invocation.proceed();
 				}
@@ -85,6 +91,11 @@ public final class CacheAnnotationInterceptor implements MethodInterceptor {
 		catch (MethodFailure failure) {
 			throw failure.getCause();
 		}
+	}
+
+	private Duration ttl(CacheAnnotationMethods.Cacheable cacheable) {
+		CacheSettings configured = this.settings.getIfAvailable(() -> CacheSettings.DEFAULTS);
+		return configured.ttl(cacheable.cache(), cacheable.ttl());
 	}
 
 	private void evict(CacheAnnotationMethods.Eviction eviction, MethodBasedEvaluationContext context) {

@@ -58,7 +58,7 @@ public final class CacheAnnotationMethods {
 					throw new IllegalArgumentException("a method that returns nothing has nothing to cache");
 				}
 				cached = new Cacheable(cacheable.cache(), this.parser.parseExpression(cacheable.key()),
-						parseAll(cacheable.tags()), Durations.parse(cacheable.ttl()), parse(cacheable.condition()),
+						parseAll(cacheable.tags()), cacheable.ttl().isEmpty() ? null : Durations.parse(cacheable.ttl()), parse(cacheable.condition()),
 						parse(cacheable.unless()), method.getGenericReturnType(), method.getReturnType() == Optional.class);
 			}
 			Eviction eviction = (evict != null) ? new Eviction(parseAll(evict.value()), evict.beforeInvocation()) : null;
@@ -95,13 +95,13 @@ public final class CacheAnnotationMethods {
 	 * @param cache the cache name
 	 * @param key the key expression
 	 * @param tags the tag expressions
-	 * @param ttl the time to live
+	 * @param ttl the time to live asked for, or {@code null} for the configured one
 	 * @param condition the condition, or {@code null}
 	 * @param unless the veto, or {@code null}
 	 * @param returnType the method's generic return type
 	 * @param optional whether the method returns an {@code Optional}
 	 */
-	public record Cacheable(String cache, Expression key, List<Expression> tags, Duration ttl,
+	public record Cacheable(String cache, Expression key, List<Expression> tags, @Nullable Duration ttl,
 			@Nullable Expression condition, @Nullable Expression unless, Type returnType, boolean optional) {
 	}
 

@@ -8,29 +8,37 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How an entry is stored: {@code N} for a cached "absent"; otherwise an optional header line
- * {@code T:<tag>=<version>,...} (the versions of its tags when it was written) followed by the value's JSON.
- * JSON never starts with {@code T:} or is just {@code N}, so the forms cannot be confused, and an untagged
- * entry is plain JSON, readable as such with {@code redis-cli}.
+ * How an entry is stored: {@code N} for a cached "absent"; otherwise optional header lines, then the value's
+ * JSON. Header lines: {@code D:<ms>} (how long the load took, for early refresh) and {@code T:<tag>=<version>,...}
+ * (the versions of its tags when it was written). JSON never starts with a letter and a colon or is just
+ * {@code N}, so the forms cannot be confused, and an entry without header is plain JSON, readable as such with
+ * {@code redis-cli}.
  *
  * @param absent whether this is a cached "absent"
  * @param tags tag versions the entry was written with
+ * @param loadMillis how long the load took, or 0 when not recorded
  * @param json the value's JSON (empty for "absent")
  */
-record CacheEntry(boolean absent, Map<String, String> tags, byte[] json) {
+record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, byte[] json) {
 
 	private static final byte[] ABSENT = { 'N' };
 
-	static byte[] encode(byte @Nullable [] json, Map<String, String> tags) {
+	static byte[] encode(byte @Nullable [] json, Map<String, String> tags, long loadMillis) {
 		if (json == null) {
 			return ABSENT;
 		}
-		if (tags.isEmpty()) {
+		if (tags.isEmpty() && loadMillis <= 0) {
 			return json;
 		}
-		StringBuilder header = new StringBuilder("T:");
-		tags.forEach((tag, version) -> header.append(tag).append('=').append(version).append(','));
-		header.setCharAt(header.length() - 1, '\n');
+		StringBuilder header = new StringBuilder();
+		if (loadMillis > 0) {
+			header.append("D:").append(loadMillis).append('\n');
+		}
+		if (!tags.isEmpty()) {
+			header.append("T:");
+			tags.forEach((tag, version) -> header.append(tag).append('=').append(version).append(','));
+			header.setCharAt(header.length() - 1, '\n');
+		}
 		byte[] head = header.toString().getBytes(StandardCharsets.UTF_8);
 		byte[] entry = Arrays.copyOf(head, head.length + json.length);
 		System.arraycopy(json, 0, entry, head.length, json.length);
@@ -39,23 +47,49 @@ record CacheEntry(boolean absent, Map<String, String> tags, byte[] json) {
 
 	static CacheEntry decode(byte[] stored) {
 		if (stored.length == 1 && stored[0] == 'N') {
-			return new CacheEntry(true, Map.of(), new byte[0]);
+			return new CacheEntry(true, Map.of(), 0, new byte[0]);
 		}
-		if (stored.length < 2 || stored[0] != 'T' || stored[1] != ':') {
-			return new CacheEntry(false, Map.of(), stored);
+		Map<String, String> tags = Map.of();
+		long loadMillis = 0;
+		int start = 0;
+		while (start + 1 < stored.length && stored[start] >= 'A' && stored[start] <= 'Z' && stored[start + 1] == ':') {
+			int end = start + 2;
+			while (end < stored.length && stored[end] != '\n') {
+				end++;
+			}
+			String line = new String(stored, start + 2, end - start - 2, StandardCharsets.UTF_8);
+			if (stored[start] == 'T') {
+				tags = tags(line);
+			}
+			else if (stored[start] == 'D') {
+				loadMillis = parseMillis(line);
+			}
+			start = Math.min(end + 1, stored.length);
 		}
-		int end = 2;
-		while (end < stored.length && stored[end] != '\n') {
-			end++;
+		if (start == 0) {
+			return new CacheEntry(false, tags, 0, stored);
 		}
+		return new CacheEntry(false, tags, loadMillis, Arrays.copyOfRange(stored, start, stored.length));
+	}
+
+	private static Map<String, String> tags(String line) {
 		Map<String, String> tags = new LinkedHashMap<>();
-		for (String pair : new String(stored, 2, end - 2, StandardCharsets.UTF_8).split(",")) {
+		for (String pair : line.split(",")) {
 			int equals = pair.indexOf('=');
 			if (equals > 0) {
 				tags.put(pair.substring(0, equals), pair.substring(equals + 1));
 			}
 		}
-		return new CacheEntry(false, tags, Arrays.copyOfRange(stored, Math.min(end + 1, stored.length), stored.length));
+		return tags;
+	}
+
+	private static long parseMillis(String line) {
+		try {
+			return Long.parseLong(line);
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
 	}
 
 	static void checkTag(String tag) {

@@ -1,23 +1,19 @@
 package dev.redisstarter.cache;
 
-import java.nio.charset.StandardCharsets;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -29,52 +25,34 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JavaType;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.connection.RedisClusterConnection;
-import org.springframework.data.redis.connection.RedisClusterNode;
-import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.Cursor;
-import org.springframework.data.redis.core.ScanOptions;
-import org.springframework.data.redis.core.RedisTemplate;
-import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
-import dev.redisstarter.core.LuaScript;
-import dev.redisstarter.core.ScriptRunner;
 
 /**
- * {@link CacheService} on Redis. Keys:
+ * {@link CacheService} on Redis (through Lettuce). Keys:
  * <ul>
  * <li>{@code <prefix>cache:<key>}: string, the entry (see {@link CacheEntry}), with a jittered TTL;</li>
- * <li>{@code <prefix>cache:tag:<tag>}: string, the tag's current version ({@code tag-version.lua}), kept as long
- * as the longest-lived entry written with it. Invalidation deletes it: an entry whose tag version is missing
- * or different reads as a miss, so an evicted tag fails safe and an invalidation is never lost;</li>
+ * <li>{@code <prefix>cache:tag:<tag>}: string, the tag's current version, kept as long as the longest-lived
+ * entry written with it; an invalidation replaces it (and publishes the tag on {@code <prefix>cache:invalidations}),
+ * so every entry written with the old one reads as a miss. A version lost to eviction is never recreated with
+ * an old value, so an evicted record fails safe (as misses) and an invalidation is never lost;</li>
  * <li>{@code <prefix>cache:lock:<key>}: string, the owner of a running load, expiring after the load timeout.</li>
  * </ul>
- * A hit is one {@code GET} (untagged) or a {@code GET} plus one {@code MGET} of its tags' versions (tagged).
- * Consistency when an invalidation races a write: {@link #set} reads its tags' versions just before it writes
- * the entry, so an invalidation after that read leaves the entry with old versions, which reads as a miss;
- * after {@code invalidateTags} returns, no read returns an entry written with the tags' earlier versions. Not
- * yet guaranteed: a caller that read its data source before an invalidation and calls {@code set} after it
- * writes a readable (stale) entry; closing that needs the versions taken before the load (planned with
- * {@code @TaggedCacheable}).
+ * A hit is one {@code GET}: tag versions are known locally and kept fresh by pub/sub ({@link TagVersions});
+ * versions not known locally cost one {@code MGET} more. Consistency when an invalidation races a load: a value
+ * whose load started before one of its tags was invalidated is returned to its caller but not cached (the load
+ * lock's server time marks the start, and {@code tag-version.lua} compares), whether the tags are known before
+ * the load or come from its result. Once {@code invalidateTags} returns, this instance serves no entry written
+ * before it; other instances stop within the delivery of the notice, and check against Redis while their
+ * subscription is down.
  */
-public final class RedisCacheService implements CacheService {
+public final class RedisCacheService implements CacheService, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RedisCacheService.class);
-
-	private static final LuaScript<String> TAG_VERSION = LuaScript.load("dev/redisstarter/cache/tag-version.lua",
-			String.class);
-
-	private static final LuaScript<Long> UNLOCK = LuaScript.load("dev/redisstarter/cache/unlock.lua", Long.class);
-
-	private final RedisTemplate<String, byte[]> redis;
-
-	private final RedisConnectionFactory connectionFactory;
-
-	private final ScriptRunner scripts;
 
 	private final KeyNaming keys;
 
@@ -82,44 +60,69 @@ public final class RedisCacheService implements CacheService {
 
 	private final CacheSettings settings;
 
+	private final CacheMetrics metrics;
+
+	private final CacheCommands commands;
+
+	private final TagVersions versions;
+
+	private final EntryStore store;
+
+	private final LoadLock lock;
+
+	private final PatternInvalidation patterns;
+
 	private final Map<String, CompletableFuture<Object>> loading = new ConcurrentHashMap<>();
 
-	private final String instanceId = UUID.randomUUID().toString();
-
-	private final AtomicLong loads = new AtomicLong();
-
 	/**
-	 * A cache service.
-	 * @param connectionFactory where connections come from
+	 * A cache service without metrics.
+	 * @param connectionFactory a Lettuce connection factory (Spring Boot's default)
 	 * @param keys the key naming
 	 * @param codec writes and reads values
-	 * @param settings null TTL, jitter, load lock and wait
+	 * @param settings policies, load lock and wait
 	 */
 	public RedisCacheService(RedisConnectionFactory connectionFactory, KeyNaming keys, JsonCodec codec,
 			CacheSettings settings) {
-		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory must not be null");
-		this.redis = new RedisTemplate<>();
-		this.redis.setConnectionFactory(connectionFactory);
-		this.redis.setKeySerializer(RedisSerializer.string());
-		this.redis.setValueSerializer(RedisSerializer.byteArray());
-		this.redis.afterPropertiesSet();
-		this.scripts = new ScriptRunner(connectionFactory);
+		this(connectionFactory, keys, codec, settings, CacheMetrics.NONE);
+	}
+
+	/**
+	 * A cache service.
+	 * @param connectionFactory a Lettuce connection factory (Spring Boot's default)
+	 * @param keys the key naming
+	 * @param codec writes and reads values
+	 * @param settings policies, load lock and wait
+	 * @param metrics where hits, misses and loads are counted
+	 */
+	public RedisCacheService(RedisConnectionFactory connectionFactory, KeyNaming keys, JsonCodec codec,
+			CacheSettings settings, CacheMetrics metrics) {
+		Objects.requireNonNull(connectionFactory, "connectionFactory must not be null");
+		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
+			throw new IllegalArgumentException("The cache needs Lettuce (Spring Boot's default Redis client), not "
+					+ connectionFactory.getClass().getName());
+		}
 		this.keys = Objects.requireNonNull(keys, "keys must not be null");
 		this.codec = Objects.requireNonNull(codec, "codec must not be null");
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
+		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
+		this.commands = new CacheCommands(lettuce);
+		String channel = keys.key(Feature.CACHE, "invalidations");
+		this.versions = new TagVersions(lettuce, channel, settings.localTagVersions());
+		this.store = new EntryStore(this.commands, this.versions, keys, channel, settings.loadTimeout().toMillis());
+		this.lock = new LoadLock(this.commands, keys, settings.loadTimeout().toMillis());
+		this.patterns = new PatternInvalidation(this.commands, keys);
 	}
 
 	@Override
 	public <T> Optional<T> get(String key, Class<T> type) {
+		checkKey(key);
+		String cache = CacheMetrics.cacheOf(key);
 		try {
-			Lookup found = lookup(key, this.codec.javaType(type));
+			Lookup found = lookup(key, cache, this.codec.javaType(type), false);
 			return found.hit() ? Optional.ofNullable(type.cast(found.value())) : Optional.empty();
 		}
 		catch (DataAccessException ex) {
-			if (this.settings.failOnRedisDown()) {
-				throw new CacheUnavailableException(key, ex);
-			}
-			logger.warn("Cache read of '" + key + "' failed, answering a miss: " + ex.getMessage());
+			failed(key, cache, "read", ex);
 			return Optional.empty();
 		}
 	}
@@ -133,24 +136,33 @@ public final class RedisCacheService implements CacheService {
 	@SuppressWarnings("unchecked")
 	public <T> T getOrLoad(String key, Type type, Duration ttl, Supplier<T> loader,
 			Function<? super T, ? extends Collection<String>> tagsOf, Predicate<? super T> cacheIf) {
+		checkKey(key);
+		String cache = CacheMetrics.cacheOf(key);
+		CachePolicy policy = this.settings.policy(cache);
 		JavaType javaType = this.codec.javaType(type);
-		Load<T> load = new Load<>(ttl, loader, tagsOf, cacheIf);
+		Load<T> load = new Load<>(key, cache, policy, ttl, loader, tagsOf, cacheIf);
+		Lookup found;
 		try {
-			Lookup found = lookup(key, javaType);
-			if (found.hit()) {
-				return (T) found.value();
-			}
+			found = lookup(key, cache, javaType, policy.earlyRefresh());
 		}
 		catch (DataAccessException ex) {
-			return redisDown(key, loader, ex);
+			failed(key, cache, "read", ex);
+			return loader.get();
+		}
+		if (found.hit()) {
+			if (found.refreshNow(policy)) {
+				return (T) refresh(load, found.value());
+			}
+			return (T) found.value();
 		}
 		CompletableFuture<Object> mine = new CompletableFuture<>();
 		CompletableFuture<Object> running = this.loading.putIfAbsent(key, mine);
 		if (running != null) {
+			this.metrics.count(CacheMetrics.COALESCED, cache, "local");
 			return (T) join(running);
 		}
 		try {
-			T value = loadOnce(key, javaType, load);
+			T value = loadOnce(load, javaType);
 			mine.complete(value);
 			return value;
 		}
@@ -165,53 +177,115 @@ public final class RedisCacheService implements CacheService {
 
 	/** Loads under the key's cross-instance lock, or waits for the instance that holds it. */
 	@SuppressWarnings("unchecked")
-	private <T> T loadOnce(String key, JavaType type, Load<T> load) {
-		Supplier<T> loader = load.loader();
-		String lock = this.keys.key(Feature.CACHE, "lock", key);
-		String owner = this.instanceId + ":" + this.loads.incrementAndGet();
+	private <T> T loadOnce(Load<T> load, JavaType type) {
 		long deadline = System.nanoTime() + this.settings.waitTimeout().toNanos();
 		try {
 			while (true) {
-				Boolean locked = this.redis.opsForValue()
-					.setIfAbsent(lock, owner.getBytes(StandardCharsets.UTF_8), this.settings.loadTimeout());
-				if (Boolean.TRUE.equals(locked)) {
+				LoadLock.Attempt attempt = this.lock.tryLock(load.key());
+				if (attempt.taken()) {
 					try {
-						Lookup again = lookup(key, type);
+						Lookup again = recheck(load.key(), type);
 						if (again.hit()) {
 							return (T) again.value();
 						}
-						return load.run(this, key);
+						return run(load, attempt.serverMicros());
 					}
 					finally {
-						this.scripts.integer(UNLOCK, 1, bytes(lock), bytes(owner));
+						this.lock.unlock(load.key(), attempt);
 					}
 				}
 				if (System.nanoTime() > deadline) {
 					// The other loader is too slow: serve this caller without waiting longer.
-					return load.run(this, key);
+					return run(load, attempt.serverMicros());
 				}
 				TimeUnit.MILLISECONDS.sleep(this.settings.pollInterval().toMillis());
-				Lookup waited = lookup(key, type);
+				Lookup waited = recheck(load.key(), type);
 				if (waited.hit()) {
+					this.metrics.count(CacheMetrics.COALESCED, load.cache(), "remote");
 					return (T) waited.value();
 				}
 			}
 		}
 		catch (DataAccessException ex) {
-			return redisDown(key, loader, ex);
+			failed(load.key(), load.cache(), "read", ex);
+			return load.loader().get();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return loader.get();
+			return load.loader().get();
 		}
 	}
 
-	private <T> T redisDown(String key, Supplier<T> loader, DataAccessException ex) {
-		if (this.settings.failOnRedisDown()) {
-			throw new CacheUnavailableException(key, ex);
+	/**
+	 * Early refresh of a hit: one caller in this JVM, and one instance (the one that takes the load lock),
+	 * reloads; everyone else keeps the cached value meanwhile.
+	 */
+	private <T> Object refresh(Load<T> load, @Nullable Object cached) {
+		this.metrics.count(CacheMetrics.GETS, load.cache(), "refresh");
+		CompletableFuture<Object> mine = new CompletableFuture<>();
+		if (this.loading.putIfAbsent(load.key(), mine) != null) {
+			return cached;
 		}
-		logger.warn("Cache unavailable for '" + key + "', calling the loader: " + ex.getMessage());
-		return loader.get();
+		try {
+			LoadLock.Attempt attempt = this.lock.tryLock(load.key());
+			if (!attempt.taken()) {
+				mine.complete(cached);
+				return cached;
+			}
+			try {
+				T value = run(load, attempt.serverMicros());
+				mine.complete(value);
+				return value;
+			}
+			finally {
+				this.lock.unlock(load.key(), attempt);
+			}
+		}
+		catch (DataAccessException ex) {
+			failed(load.key(), load.cache(), "write", ex);
+			mine.complete(cached);
+			return cached;
+		}
+		catch (RuntimeException | Error ex) {
+			mine.completeExceptionally(ex);
+			throw ex;
+		}
+		finally {
+			this.loading.remove(load.key(), mine);
+		}
+	}
+
+	/** Calls the loader and caches its value, unless a tag was invalidated since {@code startedMicros}. */
+	private <T> T run(Load<T> load, long startedMicros) {
+		long start = System.nanoTime();
+		T value;
+		try {
+			value = load.loader().get();
+		}
+		catch (RuntimeException | Error ex) {
+			this.metrics.load(load.cache(), false, System.nanoTime() - start);
+			throw ex;
+		}
+		long took = System.nanoTime() - start;
+		this.metrics.load(load.cache(), true, took);
+		if (!load.cacheIf().test(value)) {
+			return value;
+		}
+		try {
+			if (value != null) {
+				long loadMillis = load.policy().earlyRefresh() ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(took)) : 0;
+				this.store.write(load.key(), this.codec.encode(value), jitter(load.ttl(), load.policy()),
+						List.copyOf(load.tagsOf().apply(value)), startedMicros, loadMillis);
+			}
+			else {
+				this.store.write(load.key(), null, jitter(load.policy().nullTtl(), load.policy()), List.of(),
+						startedMicros, 0);
+			}
+		}
+		catch (DataAccessException ex) {
+			failed(load.key(), load.cache(), "write", ex);
+		}
+		return value;
 	}
 
 	@Override
@@ -220,21 +294,14 @@ public final class RedisCacheService implements CacheService {
 		for (String tag : tags) {
 			CacheEntry.checkTag(tag);
 		}
-		long ttlMillis = jitter(ttl);
+		String cache = CacheMetrics.cacheOf(key);
+		long ttlMillis = jitter(ttl, this.settings.policy(cache));
 		byte[] json = (value != null) ? this.codec.encode(value) : null;
 		try {
-			// The tags' versions are read before the entry is written: see the class comment on races.
-			Map<String, String> versions = new LinkedHashMap<>();
-			for (String tag : tags) {
-				versions.put(tag, text(this.scripts.run(TAG_VERSION, 1, bytes(tagKey(tag)), bytes(Long.toString(ttlMillis)))));
-			}
-			this.redis.opsForValue().set(entryKey(key), CacheEntry.encode(json, versions), Duration.ofMillis(ttlMillis));
+			this.store.write(key, json, ttlMillis, List.of(tags), 0, 0);
 		}
 		catch (DataAccessException ex) {
-			if (this.settings.failOnRedisDown()) {
-				throw new CacheUnavailableException(key, ex);
-			}
-			logger.warn("Cache write of '" + key + "' failed: " + ex.getMessage());
+			failed(key, cache, "write", ex);
 		}
 	}
 
@@ -247,153 +314,146 @@ public final class RedisCacheService implements CacheService {
 
 	@Override
 	public <T> Map<String, T> getAll(Collection<String> keys, Class<T> type) {
+		List<String> wanted = List.copyOf(keys);
+		wanted.forEach(RedisCacheService::checkKey);
 		Map<String, T> found = new LinkedHashMap<>();
+		if (wanted.isEmpty()) {
+			return found;
+		}
 		JavaType javaType = this.codec.javaType(type);
-		for (String key : keys) {
-			try {
-				Lookup lookup = lookup(key, javaType);
-				if (lookup.hit() && lookup.value() != null) {
-					found.put(key, type.cast(lookup.value()));
-				}
+		Map<String, CacheEntry> entries;
+		try {
+			entries = this.store.readAll(wanted);
+		}
+		catch (DataAccessException ex) {
+			failed(wanted.get(0), CacheMetrics.cacheOf(wanted.get(0)), "read", ex);
+			return found;
+		}
+		for (String key : wanted) {
+			CacheEntry entry = entries.get(key);
+			String cache = CacheMetrics.cacheOf(key);
+			if (entry == null || entry.absent()) {
+				this.metrics.count(CacheMetrics.GETS, cache, (entry == null) ? "miss" : "hit");
+				continue;
 			}
-			catch (DataAccessException ex) {
-				if (this.settings.failOnRedisDown()) {
-					throw new CacheUnavailableException(key, ex);
-				}
-			}
+			Optional<Object> value = decode(key, cache, entry, javaType);
+			value.ifPresent((decoded) -> found.put(key, type.cast(decoded)));
 		}
 		return found;
 	}
 
 	@Override
 	public void setAll(Map<String, ?> entries, Duration ttl) {
-		entries.forEach((key, value) -> set(key, value, ttl));
+		List<byte[]> entryKeys = new ArrayList<>(entries.size());
+		List<byte[]> values = new ArrayList<>(entries.size());
+		List<Long> ttls = new ArrayList<>(entries.size());
+		entries.forEach((key, value) -> {
+			checkKey(key);
+			entryKeys.add(this.store.entryKey(key));
+			values.add(CacheEntry.encode((value != null) ? this.codec.encode(value) : null, Map.of(), 0));
+			ttls.add(jitter(ttl, this.settings.policy(CacheMetrics.cacheOf(key))));
+		});
+		if (entryKeys.isEmpty()) {
+			return;
+		}
+		try {
+			this.commands.setAll(entryKeys, values, ttls);
+		}
+		catch (DataAccessException ex) {
+			String first = entries.keySet().iterator().next();
+			failed(first, CacheMetrics.cacheOf(first), "write", ex);
+		}
 	}
 
 	@Override
 	public long invalidatePattern(String glob) {
-		if (glob == null || glob.isEmpty()) {
-			throw new IllegalArgumentException("The pattern must not be empty");
-		}
-		String pattern = this.keys.pattern(Feature.CACHE, glob);
-		ScanOptions options = ScanOptions.scanOptions().match(pattern).count(500).build();
-		long removed = 0;
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			if (connection instanceof RedisClusterConnection cluster) {
-				for (RedisClusterNode node : cluster.clusterGetNodes()) {
-					if (node.isMaster()) {
-						try (Cursor<byte[]> cursor = cluster.scan(node, options)) {
-							removed += unlinkAll(cursor);
-						}
-					}
-				}
-			}
-			else {
-				try (Cursor<byte[]> cursor = connection.keyCommands().scan(options)) {
-					removed += unlinkAll(cursor);
-				}
-			}
-		}
+		long removed = this.patterns.invalidate(glob);
+		this.metrics.count(CacheMetrics.INVALIDATIONS, CacheMetrics.cacheOf(glob), "pattern", removed);
 		return removed;
-	}
-
-	/** UNLINKs in batches of 100 (per key on a Cluster, whose keys may sit in different slots). */
-	private long unlinkAll(Cursor<byte[]> cursor) {
-		long removed = 0;
-		List<String> batch = new ArrayList<>(100);
-		String tags = this.keys.key(Feature.CACHE, "tag", "");
-		String locks = this.keys.key(Feature.CACHE, "lock", "");
-		while (cursor.hasNext()) {
-			String key = new String(cursor.next(), StandardCharsets.UTF_8);
-			// Entries only: tag versions and load locks share the namespace and are not the caller's to remove.
-			if (key.startsWith(tags) || key.startsWith(locks)) {
-				continue;
-			}
-			batch.add(key);
-			if (batch.size() == 100) {
-				removed += unlink(batch);
-				batch.clear();
-			}
-		}
-		return removed + unlink(batch);
-	}
-
-	private long unlink(List<String> batch) {
-		if (batch.isEmpty()) {
-			return 0;
-		}
-		Long removed = this.redis.unlink(batch);
-		return (removed != null) ? removed : 0;
 	}
 
 	@Override
 	public void delete(String... keys) {
-		List<String> entries = new ArrayList<>(keys.length);
+		List<byte[]> entries = new ArrayList<>(keys.length);
 		for (String key : keys) {
 			checkKey(key);
-			entries.add(entryKey(key));
+			entries.add(this.store.entryKey(key));
 		}
-		this.redis.delete(entries);
+		long removed = this.commands.delete(entries);
+		if (keys.length > 0) {
+			this.metrics.count(CacheMetrics.INVALIDATIONS, CacheMetrics.cacheOf(keys[0]), "key", removed);
+		}
 	}
 
 	@Override
 	public long invalidateTags(String... tags) {
-		long invalidated = 0;
 		for (String tag : tags) {
 			CacheEntry.checkTag(tag);
-			if (Boolean.TRUE.equals(this.redis.delete(tagKey(tag)))) {
-				invalidated++;
-			}
 		}
+		if (tags.length == 0) {
+			return 0;
+		}
+		long invalidated = this.store.invalidate(List.of(tags));
+		this.metrics.count(CacheMetrics.INVALIDATIONS, "*", "tag", tags.length);
 		return invalidated;
 	}
 
-	/** Reads an entry and checks its tags: one GET, plus one MGET for a tagged entry. */
-	private Lookup lookup(String key, JavaType type) {
-		checkKey(key);
-		String entryKey = entryKey(key);
-		byte[] stored = this.redis.opsForValue().get(entryKey);
+	/** Reads an entry: a miss when missing, outdated by a tag, or unreadable (then removed and counted). */
+	private Lookup lookup(String key, String cache, JavaType type, boolean withTtl) {
+		EntryStore.Stored stored = this.store.read(key, withTtl);
+		if (stored == null) {
+			this.metrics.count(CacheMetrics.GETS, cache, "miss");
+			return Lookup.MISS;
+		}
+		CacheEntry entry = stored.entry();
+		if (entry.absent()) {
+			this.metrics.count(CacheMetrics.GETS, cache, "hit");
+			return new Lookup(true, null, stored);
+		}
+		Optional<Object> value = decode(key, cache, entry, type);
+		return value.map((decoded) -> new Lookup(true, decoded, stored)).orElse(Lookup.MISS);
+	}
+
+	/** A lookup by a caller already counted as a miss: not counted again. */
+	private Lookup recheck(String key, JavaType type) {
+		EntryStore.Stored stored = this.store.read(key, false);
 		if (stored == null) {
 			return Lookup.MISS;
 		}
-		CacheEntry entry = CacheEntry.decode(stored);
-		if (!entry.tags().isEmpty()) {
-			List<String> tagKeys = entry.tags().keySet().stream().map(this::tagKey).toList();
-			List<byte[]> current = this.redis.opsForValue().multiGet(tagKeys);
-			int i = 0;
-			for (String version : entry.tags().values()) {
-				byte[] now = (current != null) ? current.get(i++) : null;
-				if (now == null || !Arrays.equals(now, version.getBytes(StandardCharsets.UTF_8))) {
-					return Lookup.MISS;
-				}
-			}
+		if (stored.entry().absent()) {
+			return new Lookup(true, null, stored);
 		}
-		if (entry.absent()) {
-			return new Lookup(true, null);
-		}
-		Optional<Object> value = this.codec.read(entryKey, entry.json(), type);
-		if (value.isEmpty()) {
-			// Unreadable (counted by the codec): remove it, so that the next load replaces it.
-			this.redis.delete(entryKey);
-			return Lookup.MISS;
-		}
-		return new Lookup(true, value.get());
+		Optional<Object> value = this.codec.read(this.keys.key(Feature.CACHE, key), stored.entry().json(), type);
+		return value.map((decoded) -> new Lookup(true, decoded, stored)).orElse(Lookup.MISS);
 	}
 
-	private long jitter(Duration ttl) {
+	private Optional<Object> decode(String key, String cache, CacheEntry entry, JavaType type) {
+		String entryKey = this.keys.key(Feature.CACHE, key);
+		Optional<Object> value = this.codec.read(entryKey, entry.json(), type);
+		if (value.isEmpty()) {
+			// Unreadable (logged and counted by the codec): remove it, so that the next load replaces it.
+			this.metrics.count(CacheMetrics.GETS, cache, "corrupt");
+			this.commands.delete(List.of(this.store.entryKey(key)));
+			return value;
+		}
+		this.metrics.count(CacheMetrics.GETS, cache, "hit");
+		return value;
+	}
+
+	private void failed(String key, String cache, String operation, DataAccessException ex) {
+		this.metrics.count(CacheMetrics.REDIS_FAILURES, cache, operation);
+		if (this.settings.failOnRedisDown()) {
+			throw new CacheUnavailableException(key, ex);
+		}
+		logger.warn("Cache " + operation + " of '" + key + "' failed, served without the cache: " + ex.getMessage());
+	}
+
+	private static long jitter(Duration ttl, CachePolicy policy) {
 		if (ttl == null || ttl.toMillis() < 1) {
 			throw new IllegalArgumentException("A cache time to live must be at least 1 ms, was " + ttl);
 		}
-		double spread = this.settings.ttlJitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
+		double spread = policy.ttlJitter() * (2 * ThreadLocalRandom.current().nextDouble() - 1);
 		return Math.max(1, Math.round(ttl.toMillis() * (1 + spread)));
-	}
-
-	private String entryKey(String key) {
-		return this.keys.key(Feature.CACHE, key);
-	}
-
-	private String tagKey(String tag) {
-		return this.keys.key(Feature.CACHE, "tag", tag);
 	}
 
 	private static void checkKey(String key) {
@@ -414,41 +474,37 @@ public final class RedisCacheService implements CacheService {
 		}
 	}
 
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static String text(@Nullable Object reply) {
-		return (reply instanceof byte[] raw) ? new String(raw, StandardCharsets.UTF_8) : String.valueOf(reply);
-	}
-
-	Duration nullTtl() {
-		return this.settings.nullTtl();
+	/** Stops listening for invalidations. */
+	@Override
+	public void close() {
+		this.versions.close();
 	}
 
 	/** What a load runs and how its value is cached. */
-	private record Load<T>(Duration ttl, Supplier<T> loader, Function<? super T, ? extends Collection<String>> tagsOf,
-			Predicate<? super T> cacheIf) {
-
-		T run(RedisCacheService cache, String key) {
-			T value = this.loader.get();
-			if (this.cacheIf.test(value)) {
-				if (value != null) {
-					cache.set(key, value, this.ttl, this.tagsOf.apply(value).toArray(String[]::new));
-				}
-				else {
-					cache.set(key, null, cache.nullTtl());
-				}
-			}
-			return value;
-		}
-
+	private record Load<T>(String key, String cache, CachePolicy policy, Duration ttl, Supplier<T> loader,
+			Function<? super T, ? extends Collection<String>> tagsOf, Predicate<? super T> cacheIf) {
 	}
 
 	/** The outcome of a read: a hit (possibly a cached "absent", value {@code null}) or a miss. */
-	private record Lookup(boolean hit, @Nullable Object value) {
+	private record Lookup(boolean hit, @Nullable Object value, EntryStore.@Nullable Stored stored) {
 
-		static final Lookup MISS = new Lookup(false, null);
+		static final Lookup MISS = new Lookup(false, null, null);
+
+		/**
+		 * XFetch: refresh when {@code -delta * beta * ln(random)} reaches the remaining life, {@code delta}
+		 * being how long the load took. Rare far from expiry, certain at it, earlier for slow loads.
+		 */
+		boolean refreshNow(CachePolicy policy) {
+			if (!policy.earlyRefresh() || this.stored == null || this.stored.ttlMillis() <= 0) {
+				return false;
+			}
+			long delta = this.stored.entry().loadMillis();
+			if (delta <= 0) {
+				return false;
+			}
+			double gap = -delta * policy.earlyRefreshBeta() * Math.log(1 - ThreadLocalRandom.current().nextDouble());
+			return gap >= this.stored.ttlMillis();
+		}
 
 	}
 

@@ -41,10 +41,12 @@ public @interface TaggedCacheable {
 	String[] tags() default {};
 
 	/**
-	 * Time to live ({@code 10m}, {@code 30s}, {@code PT1H}).
+	 * Time to live ({@code 10m}, {@code 30s}, {@code PT1H}). Empty: {@code redis.starter.cache.default-ttl}.
+	 * {@code redis.starter.cache.caches.<cache>.ttl}, when set, wins over this, so that operators can tune a
+	 * cache without a release.
 	 * @return the time to live
 	 */
-	String ttl() default "10m";
+	String ttl() default "";
 
 	/**
 	 * SpEL over the arguments: when false, the method runs without the cache.

@@ -1,19 +1,27 @@
--- Returns a tag's current version, creating one if the tag has none (first use, or invalidated, or evicted),
--- and keeps the tag at least as long as the entry being written with it.
--- Versions are the server's time in microseconds when created: a tag deleted and created again never
--- gets back an old version, so an entry written before an invalidation can never match again.
+-- Returns a tag's current version for an entry about to be written with it, creating one if the tag has none
+-- (first use, or its record expired or was evicted), and keeps the record at least as long as the entry.
+-- Versions are the server's time in microseconds, so a version never comes back once replaced; a version
+-- written by an invalidation starts with 'i'.
 --
 -- KEYS[1]: the tag's version (string)
 -- ARGV[1]: the lifetime of the entry being written, in milliseconds
--- Returns: the version
+-- ARGV[2]: when the entry's load started (server microseconds, less a margin for clock differences between
+--          Cluster nodes), or 0 when the value did not come from a load
+-- Returns: {version, stale}: stale is 1 when the tag was invalidated after the load started, so the loaded
+--          value may predate the change and must not be cached
 local version = redis.call('GET', KEYS[1])
 if not version then
   local time = redis.call('TIME')
   version = time[1] .. string.format('%06d', tonumber(time[2]))
   redis.call('SET', KEYS[1], version, 'PX', ARGV[1])
-  return version
+  return {version, 0}
+end
+local stale = 0
+local started = tonumber(ARGV[2])
+if started > 0 and string.sub(version, 1, 1) == 'i' and tonumber(string.sub(version, 2)) >= started then
+  stale = 1
 end
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
 end
-return version
+return {version, stale}

@@ -2,8 +2,8 @@
 --
 -- KEYS[1]: the lock (string: the owner's id)
 -- ARGV[1]: the owner's id
--- Returns: 1 when released, 0 when the lock was not this owner's (expired or taken over)
+-- Returns: {1 when released, 0 when the lock was not this owner's (expired or taken over)}
 if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
+  return {redis.call('DEL', KEYS[1])}
 end
-return 0
+return {0}

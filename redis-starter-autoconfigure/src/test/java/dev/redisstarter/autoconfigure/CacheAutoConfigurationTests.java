@@ -28,12 +28,21 @@ class CacheAutoConfigurationTests {
 	@Test
 	void providesACacheServiceWithTheConfiguredSettings() {
 		this.runner.withPropertyValues("redis.starter.cache.null-ttl=30s", "redis.starter.cache.ttl-jitter=0.2",
-				"redis.starter.cache.fail-on-redis-down=true")
+				"redis.starter.cache.fail-on-redis-down=true", "redis.starter.cache.default-ttl=5m",
+				"redis.starter.cache.caches.products.ttl=1h", "redis.starter.cache.caches.products.early-refresh=true",
+				"redis.starter.cache.caches.prices.null-ttl=5s")
 			.run((context) -> {
 				CacheSettings settings = context.getBean(CacheSettings.class);
-				assertThat(settings.nullTtl()).isEqualTo(Duration.ofSeconds(30));
-				assertThat(settings.ttlJitter()).isEqualTo(0.2);
+				assertThat(settings.defaults().nullTtl()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(settings.defaults().ttlJitter()).isEqualTo(0.2);
 				assertThat(settings.failOnRedisDown()).isTrue();
+				assertThat(settings.ttl("products", Duration.ofMinutes(1))).isEqualTo(Duration.ofHours(1));
+				assertThat(settings.policy("products").earlyRefresh()).isTrue();
+				assertThat(settings.policy("products").nullTtl()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(settings.ttl("prices", Duration.ofMinutes(1))).isEqualTo(Duration.ofMinutes(1));
+				assertThat(settings.ttl("prices", null)).isEqualTo(Duration.ofMinutes(5));
+				assertThat(settings.policy("prices").nullTtl()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(settings.policy("other")).isEqualTo(settings.defaults());
 				CacheService cache = context.getBean(CacheService.class);
 				assertThat(cache.getOrLoad("k", String.class, Duration.ofMinutes(1), () -> "v")).isEqualTo("v");
 				assertThat(cache.get("k", String.class)).contains("v");
@@ -47,6 +56,15 @@ class CacheAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("redis.starter.cache.ttl-jitter"));
+	}
+
+	@Test
+	void aCacheJitterOutOfRangeFailsStartUpNamingTheProperty() {
+		this.runner.withPropertyValues("redis.starter.cache.caches.products.ttl-jitter=2")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("ttl-jitter"));
 	}
 
 	@Test

@@ -2,7 +2,11 @@ package dev.redisstarter.cache;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -13,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.lettuce.core.cluster.SlotHash;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -46,8 +52,11 @@ abstract class CacheContractTests {
 
 	abstract RedisDeployment deployment();
 
+	private final List<RedisCacheService> services = new ArrayList<>();
+
 	@AfterEach
 	void close() {
+		this.services.forEach(RedisCacheService::close);
 		this.factories.forEach(LettuceConnectionFactory::destroy);
 	}
 
@@ -59,8 +68,33 @@ abstract class CacheContractTests {
 
 	/** A cache with connections of its own, standing in for one application instance. */
 	private CacheService cache(CacheSettings settings) {
-		return new RedisCacheService(factory(), KEYS,
-				new JsonCodec(JsonMapper.builder().build(), new DecodeFailureReporter(this.meters)), settings);
+		RedisCacheService cache = new RedisCacheService(factory(), KEYS,
+				new JsonCodec(JsonMapper.builder().build(), new DecodeFailureReporter(this.meters)), settings,
+				new CacheMetrics(this.meters));
+		this.services.add(cache);
+		return cache;
+	}
+
+	/** Calls per command so far, summed over every node. */
+	private Map<String, Long> commandCalls() {
+		Map<String, Long> calls = new HashMap<>();
+		try (RedisConnection connection = factory().getConnection()) {
+			Properties stats = connection.serverCommands().info("commandstats");
+			stats.forEach((name, value) -> {
+				String command = name.toString().replaceFirst(".*cmdstat_", "");
+				String count = value.toString().replaceFirst("^calls=(\\d+),.*$", "$1");
+				calls.merge(command, Long.parseLong(count), Long::sum);
+			});
+		}
+		return calls;
+	}
+
+	private static long delta(Map<String, Long> before, Map<String, Long> after, String command) {
+		return after.getOrDefault(command, 0L) - before.getOrDefault(command, 0L);
+	}
+
+	private double meter(String name, String result) {
+		return this.meters.find(name).tag("result", result).counters().stream().mapToDouble((c) -> c.count()).sum();
 	}
 
 	private static String unique(String name) {
@@ -171,8 +205,13 @@ abstract class CacheContractTests {
 		assertThat(cache.get(stale, String.class)).as("a new version, never the old one").isEmpty();
 		assertThat(cache.get(fresh, String.class)).contains("new");
 		redis.delete(KEYS.key(Feature.CACHE, "tag", tag));
-		assertThat(cache.get(stale, String.class)).isEmpty();
-		assertThat(cache.get(fresh, String.class)).as("an evicted tag fails safe, as a miss").isEmpty();
+		assertThat(cache.get(stale, String.class)).as("the old version is forgotten here too").isEmpty();
+		CacheService another = cache(CacheSettings.DEFAULTS);
+		assertThat(another.get(stale, String.class)).isEmpty();
+		assertThat(another.get(fresh, String.class)).as("an evicted tag fails safe, as a miss").isEmpty();
+		cache.set(fresh, "newer", Duration.ofMinutes(5), tag);
+		assertThat(another.get(stale, String.class)).as("the tag's next version is new as well").isEmpty();
+		assertThat(another.get(fresh, String.class)).contains("newer");
 	}
 
 	@Test
@@ -206,6 +245,141 @@ abstract class CacheContractTests {
 		for (String key : keys) {
 			assertThat(reader.get(key, String.class)).isEmpty();
 		}
+	}
+
+	@Test
+	void aTaggedHitIsOneRoundTripOnceItsTagVersionsAreKnown() {
+		CacheService cache = cache(CacheSettings.DEFAULTS);
+		String key = unique("hot");
+		cache.set(key, "v", Duration.ofMinutes(5), unique("a"), unique("b"));
+		assertThat(cache.get(key, String.class)).contains("v");
+		assertThat(cache.get(key, String.class)).contains("v");
+		Map<String, Long> before = commandCalls();
+		for (int i = 0; i < 50; i++) {
+			assertThat(cache.get(key, String.class)).contains("v");
+		}
+		Map<String, Long> after = commandCalls();
+		assertThat(delta(before, after, "mget")).as("no tag versions read from Redis").isZero();
+		assertThat(delta(before, after, "get")).isGreaterThanOrEqualTo(50);
+	}
+
+	@Test
+	void withoutLocalVersionsEveryTaggedHitChecksRedis() {
+		CacheService cache = cache(CacheSettings.DEFAULTS.withLocalTagVersions(false));
+		String key = unique("strict");
+		cache.set(key, "v", Duration.ofMinutes(5), unique("a"));
+		Map<String, Long> before = commandCalls();
+		for (int i = 0; i < 10; i++) {
+			assertThat(cache.get(key, String.class)).contains("v");
+		}
+		assertThat(delta(before, commandCalls(), "mget")).isGreaterThanOrEqualTo(10);
+	}
+
+	@Test
+	void anotherInstanceStopsServingAnInvalidatedEntryOnceTheNoticeArrives() throws Exception {
+		CacheService writer = cache(CacheSettings.DEFAULTS);
+		CacheService reader = cache(CacheSettings.DEFAULTS);
+		CacheService strict = cache(CacheSettings.DEFAULTS.withLocalTagVersions(false));
+		String tag = unique("t");
+		String key = unique("k");
+		writer.set(key, "v", Duration.ofMinutes(5), tag);
+		assertThat(reader.get(key, String.class)).contains("v");
+		assertThat(reader.get(key, String.class)).contains("v");
+		writer.invalidateTags(tag);
+		assertThat(writer.get(key, String.class)).as("at once on the invalidating instance").isEmpty();
+		assertThat(strict.get(key, String.class)).as("at once without local versions").isEmpty();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+		while (reader.get(key, String.class).isPresent() && System.nanoTime() < deadline) {
+			sleep(1);
+		}
+		for (int i = 0; i < 20; i++) {
+			assertThat(reader.get(key, String.class)).isEmpty();
+		}
+	}
+
+	@Test
+	void aLoadThatStartedBeforeAnInvalidationOfItsTagsIsServedButNotCached() {
+		CacheService cache = cache(CacheSettings.DEFAULTS);
+		CacheService other = cache(CacheSettings.DEFAULTS);
+		String key = unique("raced");
+		String tag = unique("category");
+		cache.set(unique("warm"), "x", Duration.ofMinutes(5), tag);
+		// The data source is read, then (before the value is cached) another instance changes it and invalidates.
+		Product loaded = cache.getOrLoad(key, Product.class, Duration.ofMinutes(5), () -> {
+			Product old = new Product(1, "old", tag);
+			other.invalidateTags(tag);
+			return old;
+		}, (product) -> List.of(product.category()), (product) -> true);
+		assertThat(loaded.name()).isEqualTo("old");
+		assertThat(cache.get(key, Product.class)).as("the stale load was not cached").isEmpty();
+		assertThat(other.get(key, Product.class)).isEmpty();
+		sleep(150);
+		Product reloaded = cache.getOrLoad(key, Product.class, Duration.ofMinutes(5), () -> new Product(1, "new", tag),
+				(product) -> List.of(product.category()), (product) -> true);
+		assertThat(reloaded.name()).isEqualTo("new");
+		assertThat(other.get(key, Product.class)).contains(reloaded);
+	}
+
+	@Test
+	void aHotEntryIsRefreshedBeforeItExpiresSoReadersNeverMiss() {
+		CachePolicy hot = CachePolicy.DEFAULTS.withTtlJitter(0).withEarlyRefresh(true, 3);
+		CacheService cache = cache(CacheSettings.DEFAULTS.withCaches(Map.of("hot", hot)));
+		String key = "hot:" + UUID.randomUUID();
+		AtomicInteger loads = new AtomicInteger();
+		Supplier<Integer> slowLoader = () -> {
+			sleep(40);
+			return loads.incrementAndGet();
+		};
+		long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+		Set<Integer> seen = new HashSet<>();
+		while (System.nanoTime() < end) {
+			seen.add(cache.getOrLoad(key, Integer.class, Duration.ofMillis(400), slowLoader));
+			sleep(5);
+		}
+		assertThat(loads.get()).as("refreshed while hot").isGreaterThanOrEqualTo(3);
+		assertThat(seen).hasSizeGreaterThanOrEqualTo(3);
+		assertThat(meter(CacheMetrics.GETS, "miss")).as("only the first read missed").isEqualTo(1);
+		assertThat(meter(CacheMetrics.GETS, "refresh")).isGreaterThanOrEqualTo(2);
+	}
+
+	@Test
+	void getAllLeavesOutEntriesWhoseTagWasInvalidated() {
+		CacheService cache = cache(CacheSettings.DEFAULTS);
+		String tag = unique("t");
+		Map<String, String> keys = new LinkedHashMap<>();
+		for (int i = 0; i < 30; i++) {
+			keys.put(unique("k" + i), "v" + i);
+		}
+		List<String> names = new ArrayList<>(keys.keySet());
+		for (int i = 0; i < names.size(); i++) {
+			if (i % 3 == 0) {
+				cache.set(names.get(i), keys.get(names.get(i)), Duration.ofMinutes(5), tag);
+			}
+			else {
+				cache.set(names.get(i), keys.get(names.get(i)), Duration.ofMinutes(5));
+			}
+		}
+		assertThat(cache.getAll(names, String.class)).hasSize(30);
+		cache.invalidateTags(tag);
+		Map<String, String> found = cache.getAll(names, String.class);
+		assertThat(found).hasSize(20);
+		assertThat(found.keySet()).doesNotContain(names.get(0), names.get(3));
+	}
+
+	@Test
+	void metricsCountHitsMissesLoadsAndInvalidations() {
+		CacheService cache = cache(CacheSettings.DEFAULTS);
+		String key = "metered:" + UUID.randomUUID();
+		cache.getOrLoad(key, String.class, Duration.ofMinutes(1), () -> "v");
+		cache.getOrLoad(key, String.class, Duration.ofMinutes(1), () -> "v");
+		assertThat(this.meters.get(CacheMetrics.GETS).tag("cache", "metered").tag("result", "miss").counter().count())
+			.isEqualTo(1);
+		assertThat(this.meters.get(CacheMetrics.GETS).tag("cache", "metered").tag("result", "hit").counter().count())
+			.isEqualTo(1);
+		assertThat(this.meters.get(CacheMetrics.LOADS).tag("cache", "metered").tag("result", "success").timer().count())
+			.isEqualTo(1);
+		cache.invalidateTags(unique("t"), unique("u"));
+		assertThat(meter(CacheMetrics.INVALIDATIONS, "tag")).isEqualTo(2);
 	}
 
 	@Test

@@ -1,0 +1,99 @@
+package dev.redisstarter.cache;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Meters of the cache, each tagged {@code cache} (the part of the key before its first {@code ':'}) and
+ * {@code result}:
+ * <ul>
+ * <li>{@code redis.starter.cache.gets}: hit, miss, corrupt (an unreadable value, a miss), refresh (a hit
+ * chosen for early refresh);</li>
+ * <li>{@code redis.starter.cache.loads} (timer): success, failure (the loader threw);</li>
+ * <li>{@code redis.starter.cache.coalesced}: local (waited for a load in this JVM), remote (for another
+ * instance's);</li>
+ * <li>{@code redis.starter.cache.invalidations}: tag (tags invalidated, {@code cache} is {@code *}), key,
+ * pattern (entries removed);</li>
+ * <li>{@code redis.starter.cache.redis.failures}: read, write (Redis failed; the caller was served anyway).</li>
+ * </ul>
+ * Decode failures are also counted by {@code redis.starter.codec.decode.failures}.
+ */
+public final class CacheMetrics {
+
+	/** Counter of lookups. */
+	public static final String GETS = "redis.starter.cache.gets";
+
+	/** Timer of loader calls. */
+	public static final String LOADS = "redis.starter.cache.loads";
+
+	/** Counter of callers that waited for another's load instead of loading. */
+	public static final String COALESCED = "redis.starter.cache.coalesced";
+
+	/** Counter of invalidations. */
+	public static final String INVALIDATIONS = "redis.starter.cache.invalidations";
+
+	/** Counter of Redis failures answered without Redis. */
+	public static final String REDIS_FAILURES = "redis.starter.cache.redis.failures";
+
+	/** No meters at all. */
+	public static final CacheMetrics NONE = new CacheMetrics(null);
+
+	private final @Nullable MeterRegistry registry;
+
+	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+	/**
+	 * Metrics into a registry.
+	 * @param registry the registry, or {@code null} for none
+	 */
+	public CacheMetrics(@Nullable MeterRegistry registry) {
+		this.registry = registry;
+	}
+
+	static String cacheOf(String key) {
+		int colon = key.indexOf(':');
+		return (colon > 0) ? key.substring(0, colon) : key;
+	}
+
+	void count(String meter, String cache, String result, long amount) {
+		MeterRegistry meters = this.registry;
+		if (meters == null || amount <= 0) {
+			return;
+		}
+		String id = meter + '\u0000' + cache + '\u0000' + result;
+		Counter counter = this.counters.get(id);
+		if (counter == null) {
+			counter = Counter.builder(meter).tag("cache", cache).tag("result", result).register(meters);
+			this.counters.putIfAbsent(id, counter);
+		}
+		counter.increment(amount);
+	}
+
+	void count(String meter, String cache, String result) {
+		count(meter, cache, result, 1);
+	}
+
+	void load(String cache, boolean success, long nanos) {
+		MeterRegistry meters = this.registry;
+		if (meters == null) {
+			return;
+		}
+		String result = success ? "success" : "failure";
+		String id = cache + '\u0000' + result;
+		Timer timer = this.timers.get(id);
+		if (timer == null) {
+			timer = Timer.builder(LOADS).tag("cache", cache).tag("result", result).register(meters);
+			this.timers.putIfAbsent(id, timer);
+		}
+		timer.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+}

@@ -1,0 +1,89 @@
+package dev.redisstarter.cache;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How one cache's entries live: the defaults under {@code redis.starter.cache.*}, or one cache's under
+ * {@code redis.starter.cache.caches.<name>.*}.
+ *
+ * @param ttl time to live of entries written without one ({@code @TaggedCacheable}, the Spring Cache bridge);
+ * {@code null} in a cache's own policy when it is not configured there
+ * @param nullTtl how long a loader's {@code null} is cached as "absent" (negative caching)
+ * @param ttlJitter spreads every time to live by up to this fraction either way (0 to 0.5), so that entries
+ * written together do not expire together
+ * @param earlyRefresh whether a hit may reload the entry before it expires, with a probability that grows as
+ * expiry nears and with the time its load took (Vattani, Chierichetti and Lowenstein, VLDB 2015)
+ * @param earlyRefreshBeta how eagerly: 1 is the paper's optimum, above 1 refreshes earlier
+ */
+public record CachePolicy(@Nullable Duration ttl, Duration nullTtl, double ttlJitter, boolean earlyRefresh,
+		double earlyRefreshBeta) {
+
+	/** 10 minutes, 1 minute for nulls, 10% jitter, no early refresh (beta 1 when turned on). */
+	public static final CachePolicy DEFAULTS = new CachePolicy(Duration.ofMinutes(10), Duration.ofMinutes(1), 0.1,
+			false, 1.0);
+
+	/**
+	 * Checks the policy.
+	 * @param ttl time to live, or {@code null}
+	 * @param nullTtl null TTL
+	 * @param ttlJitter jitter fraction
+	 * @param earlyRefresh early refresh on or off
+	 * @param earlyRefreshBeta early refresh eagerness
+	 */
+	public CachePolicy {
+		Objects.requireNonNull(nullTtl, "nullTtl must not be null");
+		if (ttl != null && ttl.toMillis() < 1) {
+			throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
+		}
+		if (nullTtl.toMillis() < 1) {
+			throw new IllegalArgumentException("nullTtl must be at least 1 ms, was " + nullTtl);
+		}
+		if (!(ttlJitter >= 0 && ttlJitter <= 0.5)) {
+			throw new IllegalArgumentException("ttlJitter must be between 0 and 0.5, was " + ttlJitter);
+		}
+		if (!(earlyRefreshBeta > 0 && earlyRefreshBeta <= 100)) {
+			throw new IllegalArgumentException("earlyRefreshBeta must be above 0 and at most 100, was " + earlyRefreshBeta);
+		}
+	}
+
+	/**
+	 * This policy with another time to live.
+	 * @param ttl the time to live
+	 * @return a new policy
+	 */
+	public CachePolicy withTtl(@Nullable Duration ttl) {
+		return new CachePolicy(ttl, this.nullTtl, this.ttlJitter, this.earlyRefresh, this.earlyRefreshBeta);
+	}
+
+	/**
+	 * This policy with another null TTL.
+	 * @param nullTtl how long a null is cached
+	 * @return a new policy
+	 */
+	public CachePolicy withNullTtl(Duration nullTtl) {
+		return new CachePolicy(this.ttl, nullTtl, this.ttlJitter, this.earlyRefresh, this.earlyRefreshBeta);
+	}
+
+	/**
+	 * This policy with another jitter.
+	 * @param ttlJitter the fraction
+	 * @return a new policy
+	 */
+	public CachePolicy withTtlJitter(double ttlJitter) {
+		return new CachePolicy(this.ttl, this.nullTtl, ttlJitter, this.earlyRefresh, this.earlyRefreshBeta);
+	}
+
+	/**
+	 * This policy with early refresh on or off.
+	 * @param earlyRefresh on or off
+	 * @param beta how eagerly (1 is the paper's optimum)
+	 * @return a new policy
+	 */
+	public CachePolicy withEarlyRefresh(boolean earlyRefresh, double beta) {
+		return new CachePolicy(this.ttl, this.nullTtl, this.ttlJitter, earlyRefresh, beta);
+	}
+
+}

@@ -1,0 +1,284 @@
+package dev.redisstarter.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.jspecify.annotations.Nullable;
+
+import dev.redisstarter.core.Feature;
+import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.LuaScript;
+
+/**
+ * Entries and their tags in Redis, in bytes. A read is one {@code GET}; a tagged entry is current when each
+ * tag's version is the one it was written with, checked against the versions known locally
+ * ({@link TagVersions}) and, for those not known, against Redis in one more round trip. A tagged write reads
+ * (or creates) its tags' versions and writes the entry, in one round trip when the versions are known locally
+ * and two otherwise.
+ */
+final class EntryStore {
+
+	private static final LuaScript<Object> TAG_VERSION = LuaScript.load("dev/redisstarter/cache/tag-version.lua",
+			Object.class);
+
+	private static final LuaScript<Object> INVALIDATE_TAG = LuaScript.load("dev/redisstarter/cache/invalidate-tag.lua",
+			Object.class);
+
+	/** Clock difference allowed between Cluster nodes when telling whether an invalidation followed a load. */
+	private static final long CLOCK_MARGIN_MICROS = 100_000;
+
+	private final CacheCommands commands;
+
+	private final TagVersions versions;
+
+	private final KeyNaming keys;
+
+	private final byte[] channel;
+
+	private final byte[] loadTimeoutMillis;
+
+	EntryStore(CacheCommands commands, TagVersions versions, KeyNaming keys, String channel, long loadTimeoutMillis) {
+		this.commands = commands;
+		this.versions = versions;
+		this.keys = keys;
+		this.channel = bytes(channel);
+		this.loadTimeoutMillis = bytes(Long.toString(loadTimeoutMillis));
+	}
+
+	byte[] entryKey(String key) {
+		return bytes(this.keys.key(Feature.CACHE, key));
+	}
+
+	private byte[] tagKey(String tag) {
+		return bytes(this.keys.key(Feature.CACHE, "tag", tag));
+	}
+
+	/** The entry under a key if it is current, else {@code null}; with its remaining life when asked. */
+	@Nullable Stored read(String key, boolean withTtl) {
+		byte[] entryKey = entryKey(key);
+		byte[] raw;
+		long ttlMillis = -1;
+		if (withTtl) {
+			CacheCommands.EntryWithTtl found = this.commands.getWithTtl(entryKey);
+			raw = found.value();
+			ttlMillis = (found.ttlMillis() != null) ? found.ttlMillis() : -1;
+		}
+		else {
+			raw = this.commands.get(entryKey);
+		}
+		if (raw == null) {
+			return null;
+		}
+		CacheEntry entry = CacheEntry.decode(raw);
+		if (!entry.tags().isEmpty() && !current(List.of(entry)).contains(0)) {
+			return null;
+		}
+		return new Stored(entry, ttlMillis);
+	}
+
+	/** Current entries by key (missing and outdated ones left out): two round trips at most. */
+	Map<String, CacheEntry> readAll(List<String> keys) {
+		List<byte[]> entryKeys = keys.stream().map(this::entryKey).toList();
+		List<byte @Nullable []> raw = this.commands.mget(entryKeys);
+		List<CacheEntry> entries = new ArrayList<>(raw.size());
+		List<String> found = new ArrayList<>(raw.size());
+		for (int i = 0; i < raw.size(); i++) {
+			byte[] value = raw.get(i);
+			if (value != null) {
+				entries.add(CacheEntry.decode(value));
+				found.add(keys.get(i));
+			}
+		}
+		Set<Integer> current = current(entries);
+		Map<String, CacheEntry> result = new LinkedHashMap<>();
+		for (int i = 0; i < entries.size(); i++) {
+			if (current.contains(i)) {
+				result.put(found.get(i), entries.get(i));
+			}
+		}
+		return result;
+	}
+
+	/** Which entries (by index) carry current versions of all their tags: reads unknown versions in one MGET. */
+	private Set<Integer> current(List<CacheEntry> entries) {
+		Set<String> unknown = new LinkedHashSet<>();
+		for (CacheEntry entry : entries) {
+			entry.tags().forEach((tag, version) -> {
+				if (!version.equals(this.versions.known(tag))) {
+					unknown.add(tag);
+				}
+			});
+		}
+		Map<String, String> fromRedis = Map.of();
+		if (!unknown.isEmpty()) {
+			long epoch = this.versions.epoch();
+			List<String> tags = List.copyOf(unknown);
+			List<byte @Nullable []> read = this.commands.mget(tags.stream().map(this::tagKey).toList());
+			fromRedis = new LinkedHashMap<>();
+			for (int i = 0; i < tags.size(); i++) {
+				byte[] version = read.get(i);
+				if (version != null) {
+					String text = new String(version, StandardCharsets.UTF_8);
+					fromRedis.put(tags.get(i), text);
+					this.versions.learn(tags.get(i), text, epoch);
+				}
+			}
+		}
+		Set<Integer> current = new LinkedHashSet<>();
+		for (int i = 0; i < entries.size(); i++) {
+			if (matches(entries.get(i).tags(), fromRedis)) {
+				current.add(i);
+			}
+		}
+		return current;
+	}
+
+	private boolean matches(Map<String, String> written, Map<String, String> fromRedis) {
+		for (Map.Entry<String, String> tag : written.entrySet()) {
+			String now = fromRedis.get(tag.getKey());
+			if (now == null) {
+				now = this.versions.known(tag.getKey());
+			}
+			if (!tag.getValue().equals(now)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Writes an entry with its tags' current versions.
+	 * @param key the cache key
+	 * @param entryJson the value's JSON, or {@code null} for "absent"
+	 * @param ttlMillis the entry's life
+	 * @param tags the entry's tags
+	 * @param loadStartMicros server time when the value's load started, or 0 when it did not come from a load
+	 * @param loadMillis how long the load took (kept for early refresh), or 0
+	 * @return false when nothing was cached because a tag was invalidated after the load started
+	 */
+	boolean write(String key, byte @Nullable [] entryJson, long ttlMillis, Collection<String> tags, long loadStartMicros,
+			long loadMillis) {
+		byte[] entryKey = entryKey(key);
+		byte[] ttl = bytes(Long.toString(ttlMillis));
+		if (tags.isEmpty()) {
+			this.commands.set(entryKey, CacheEntry.encode(entryJson, Map.of(), loadMillis), ttlMillis);
+			return true;
+		}
+		byte[] started = bytes(Long.toString((loadStartMicros > 0) ? loadStartMicros - CLOCK_MARGIN_MICROS : 0));
+		Map<String, String> known = new LinkedHashMap<>();
+		for (String tag : tags) {
+			String version = this.versions.known(tag);
+			if (version != null) {
+				known.put(tag, version);
+			}
+		}
+		if (known.size() == tags.size()) {
+			Boolean written = writeWithKnownVersions(entryKey, entryJson, ttlMillis, ttl, known, started, loadMillis);
+			if (written != null) {
+				return written;
+			}
+			// A tag's record had expired or been evicted and has a new version: write again with it.
+		}
+		long epoch = this.versions.epoch();
+		List<TagReply> replies = tagVersions(tags, ttl, started, null);
+		Map<String, String> current = new LinkedHashMap<>();
+		for (TagReply reply : replies) {
+			if (reply.stale()) {
+				return false;
+			}
+			current.put(reply.tag(), reply.version());
+		}
+		this.commands.set(entryKey, CacheEntry.encode(entryJson, current, loadMillis), ttlMillis);
+		current.forEach((tag, version) -> this.versions.learn(tag, version, epoch));
+		return true;
+	}
+
+	/**
+	 * One round trip: the tags' records and the entry are written together, the entry undone if a tag moved.
+	 * @return true when written, false when stale (not to be cached), {@code null} when a version moved
+	 */
+	private @Nullable Boolean writeWithKnownVersions(byte[] entryKey, byte @Nullable [] entryJson, long ttlMillis, byte[] ttl,
+			Map<String, String> known, byte[] started, long loadMillis) {
+		byte[] entry = CacheEntry.encode(entryJson, known, loadMillis);
+		List<TagReply> replies = tagVersions(known.keySet(), ttl, started, (redis) -> redis.set(entryKey, entry,
+				SetArgs.Builder.px(ttlMillis)));
+		boolean moved = false;
+		boolean stale = false;
+		for (TagReply reply : replies) {
+			stale |= reply.stale();
+			if (!reply.version().equals(known.get(reply.tag()))) {
+				moved = true;
+				this.versions.forget(reply.tag());
+			}
+		}
+		if (moved || stale) {
+			// Written with a version that is no longer current: it could never be read, but take it away now.
+			this.commands.delete(List.of(entryKey));
+			return stale ? Boolean.FALSE : null;
+		}
+		return Boolean.TRUE;
+	}
+
+	private List<TagReply> tagVersions(Collection<String> tags, byte[] ttl, byte[] started,
+			@Nullable Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<String>> alongside) {
+		return this.commands.send((redis) -> {
+			List<String> names = List.copyOf(tags);
+			List<CacheCommands.PendingScript> pending = new ArrayList<>(names.size());
+			for (String tag : names) {
+				pending.add(this.commands.startScript(redis, TAG_VERSION, new byte[][] { tagKey(tag) }, ttl, started));
+			}
+			RedisFuture<String> other = (alongside != null) ? alongside.apply(redis) : null;
+			List<TagReply> replies = new ArrayList<>(names.size());
+			for (int i = 0; i < names.size(); i++) {
+				List<Object> reply = this.commands.awaitScript(redis, pending.get(i));
+				replies.add(new TagReply(names.get(i), new String((byte[]) reply.get(0), StandardCharsets.UTF_8),
+						((Long) reply.get(1)) == 1L));
+			}
+			if (other != null) {
+				this.commands.await(other);
+			}
+			return replies;
+		});
+	}
+
+	/** Gives each tag a new version and tells every instance; returns how many tags had a version. */
+	long invalidate(Collection<String> tags) {
+		List<String> names = List.copyOf(tags);
+		long existed = this.commands.send((redis) -> {
+			List<CacheCommands.PendingScript> pending = new ArrayList<>(names.size());
+			for (String tag : names) {
+				pending.add(this.commands.startScript(redis, INVALIDATE_TAG, new byte[][] { tagKey(tag) },
+						this.loadTimeoutMillis, this.channel, bytes(tag)));
+			}
+			long count = 0;
+			for (CacheCommands.PendingScript script : pending) {
+				count += (Long) this.commands.awaitScript(redis, script).get(0);
+			}
+			return count;
+		});
+		names.forEach(this.versions::forget);
+		return existed;
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** An entry read, with its remaining life in ms (-1 when not asked for). */
+	record Stored(CacheEntry entry, long ttlMillis) {
+	}
+
+	private record TagReply(String tag, String version, boolean stale) {
+	}
+
+}

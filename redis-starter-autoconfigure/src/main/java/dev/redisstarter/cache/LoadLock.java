@@ -1,0 +1,63 @@
+package dev.redisstarter.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.redisstarter.core.Feature;
+import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.LuaScript;
+
+/**
+ * The lock that lets one instance at a time load a missing key ({@code <prefix>cache:lock:<key>}, expiring
+ * after the load timeout, released only by its owner). Each attempt also tells the server's time, which
+ * marks when a load started (see {@code tag-version.lua}).
+ */
+final class LoadLock {
+
+	private static final LuaScript<Object> LOCK = LuaScript.load("dev/redisstarter/cache/load-lock.lua", Object.class);
+
+	private static final LuaScript<Object> UNLOCK = LuaScript.load("dev/redisstarter/cache/unlock.lua", Object.class);
+
+	private final CacheCommands commands;
+
+	private final KeyNaming keys;
+
+	private final byte[] leaseMillis;
+
+	private final String instanceId = UUID.randomUUID().toString();
+
+	private final AtomicLong attempts = new AtomicLong();
+
+	LoadLock(CacheCommands commands, KeyNaming keys, long leaseMillis) {
+		this.commands = commands;
+		this.keys = keys;
+		this.leaseMillis = bytes(Long.toString(leaseMillis));
+	}
+
+	/** Tries the lock once for a new owner id. */
+	Attempt tryLock(String key) {
+		byte[] owner = bytes(this.instanceId + ":" + this.attempts.incrementAndGet());
+		List<Object> reply = this.commands.script(LOCK, new byte[][] { lockKey(key) }, owner, this.leaseMillis);
+		long startedMicros = Long.parseLong(new String((byte[]) reply.get(1), StandardCharsets.UTF_8));
+		return new Attempt(((Long) reply.get(0)) == 1L, owner, startedMicros);
+	}
+
+	void unlock(String key, Attempt attempt) {
+		this.commands.script(UNLOCK, new byte[][] { lockKey(key) }, attempt.owner());
+	}
+
+	private byte[] lockKey(String key) {
+		return bytes(this.keys.key(Feature.CACHE, "lock", key));
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** One try: whether it was taken, by which owner id, and the server time it was tried at. */
+	record Attempt(boolean taken, byte[] owner, long serverMicros) {
+	}
+
+}
