@@ -60,14 +60,14 @@ abstract class CacheContractTests {
 		this.factories.forEach(LettuceConnectionFactory::destroy);
 	}
 
-	private LettuceConnectionFactory factory() {
+	LettuceConnectionFactory factory() {
 		LettuceConnectionFactory factory = ConnectionFactories.lettuce(deployment());
 		this.factories.add(factory);
 		return factory;
 	}
 
 	/** A cache with connections of its own, standing in for one application instance. */
-	private CacheService cache(CacheSettings settings) {
+	CacheService cache(CacheSettings settings) {
 		RedisCacheService cache = new RedisCacheService(factory(), KEYS,
 				new JsonCodec(JsonMapper.builder().build(), new DecodeFailureReporter(this.meters)), settings,
 				new CacheMetrics(this.meters));
@@ -97,7 +97,7 @@ abstract class CacheContractTests {
 		return this.meters.find(name).tag("result", result).counters().stream().mapToDouble((c) -> c.count()).sum();
 	}
 
-	private static String unique(String name) {
+	static String unique(String name) {
 		return name + "-" + UUID.randomUUID();
 	}
 
@@ -475,7 +475,7 @@ abstract class CacheContractTests {
 		assertThat(cache.get(b, Integer.class)).isEmpty();
 	}
 
-	private static void sleep(long millis) {
+	static void sleep(long millis) {
 		try {
 			Thread.sleep(millis);
 		}

@@ -1,12 +1,16 @@
 package dev.redisstarter.autoconfigure;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aop.support.AopUtils;
@@ -16,24 +20,32 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import dev.redisstarter.cache.EvictTags;
 import dev.redisstarter.cache.TaggedCacheable;
-import dev.redisstarter.test.RealRedis;
-import dev.redisstarter.test.SharedRedis;
+import dev.redisstarter.cache.CacheMetrics;
+import dev.redisstarter.core.DecodeFailureReporter;
+import dev.redisstarter.test.RedisDeployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-@RealRedis
-class CacheAnnotationTests {
+/** The cache annotations in an application context, run against each topology by a subclass. */
+abstract class CacheAnnotationContractTests {
+
+	private final String prefix = "ann-" + UUID.randomUUID() + ":";
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
 				RedisStarterAutoConfiguration.class, CacheAutoConfiguration.class))
-		.withPropertyValues(SharedRedis.standalone().propertyValues())
-		.withPropertyValues("redis.starter.key-prefix=ann-" + UUID.randomUUID() + ":")
+		.withPropertyValues(deployment().propertyValues())
+		.withPropertyValues("redis.starter.key-prefix=" + this.prefix)
+		.withBean(SimpleMeterRegistry.class)
 		.withUserConfiguration(CatalogueConfiguration.class);
+
+	abstract RedisDeployment deployment();
 
 	record Price(BigDecimal amount, String currency) {
 	}
@@ -103,11 +115,45 @@ class CacheAnnotationTests {
 	}
 
 	@Test
+	void aCorruptValueIsAMissIsReplacedAndIsCounted() {
+		this.runner.run((context) -> {
+			Catalogue catalogue = context.getBean(Catalogue.class);
+			StringRedisTemplate redis = new StringRedisTemplate(context.getBean(RedisConnectionFactory.class));
+			assertThat(catalogue.find(5)).isEqualTo(new Product(5, "p5", "home"));
+			String entryKey = this.prefix + "cache:products:5";
+			assertThat(redis.hasKey(entryKey)).isTrue();
+			redis.opsForValue().set(entryKey, "{not json", Duration.ofMinutes(1));
+			assertThat(catalogue.find(5)).isEqualTo(new Product(5, "p5", "home"));
+			assertThat(catalogue.calls()).as("the corrupt value was a miss").isEqualTo(2);
+			assertThat(catalogue.find(5)).isEqualTo(new Product(5, "p5", "home"));
+			assertThat(catalogue.calls()).as("and was replaced").isEqualTo(2);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get(DecodeFailureReporter.METER_NAME).counter().count()).isEqualTo(1);
+			assertThat(meters.get(CacheMetrics.GETS).tag("cache", "products").tag("result", "corrupt").counter().count())
+				.isEqualTo(1);
+		});
+	}
+
+	@Test
+	void yamlTimeToLiveOfACacheWinsOverTheAnnotations() {
+		this.runner.withPropertyValues("redis.starter.cache.caches.prices.ttl=3h", "redis.starter.cache.ttl-jitter=0")
+			.run((context) -> {
+				Catalogue catalogue = context.getBean(Catalogue.class);
+				StringRedisTemplate redis = new StringRedisTemplate(context.getBean(RedisConnectionFactory.class));
+				catalogue.prices(1);
+				catalogue.find(1);
+				assertThat(redis.getExpire(this.prefix + "cache:prices:1", TimeUnit.MINUTES)).isBetween(170L, 180L);
+				assertThat(redis.getExpire(this.prefix + "cache:products:1", TimeUnit.MINUTES))
+					.as("default-ttl").isBetween(9L, 10L);
+			});
+	}
+
+	@Test
 	void anExpressionThatDoesNotParseFailsStartUpNamingTheMethod() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
 					RedisStarterAutoConfiguration.class, CacheAutoConfiguration.class))
-			.withPropertyValues(SharedRedis.standalone().propertyValues())
+			.withPropertyValues(deployment().propertyValues())
 			.withBean(BadTags.class)
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
