@@ -1,16 +1,21 @@
 package dev.redisstarter.autoconfigure;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Role;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -23,6 +28,7 @@ import dev.redisstarter.cache.CachePolicy;
 import dev.redisstarter.cache.CacheService;
 import dev.redisstarter.cache.CacheSettings;
 import dev.redisstarter.cache.RedisCacheService;
+import dev.redisstarter.cache.RedisStarterCacheManager;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
 
@@ -31,7 +37,8 @@ import dev.redisstarter.core.KeyNaming;
  * through an advisor. Off with {@code redis.starter.cache.enabled=false};
  * gives way to an application's own.
  */
-@AutoConfiguration(after = RedisStarterAutoConfiguration.class)
+@AutoConfiguration(after = RedisStarterAutoConfiguration.class,
+		beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration")
 @ConditionalOnBean(KeyNaming.class)
 @ConditionalOnBooleanProperty(name = "redis.starter.cache.enabled", matchIfMissing = true)
 public final class CacheAutoConfiguration {
@@ -63,6 +70,22 @@ public final class CacheAutoConfiguration {
 	RedisCacheService redisStarterCacheService(RedisConnectionFactory connectionFactory, KeyNaming keys, JsonCodec codec,
 			CacheSettings settings, CacheMetrics metrics) {
 		return new RedisCacheService(connectionFactory, keys, codec, settings, metrics);
+	}
+
+	/**
+	 * The Spring Cache bridge, when asked for. Named {@code cacheManager} and created before Spring Boot's cache
+	 * auto-configuration, which then backs off (it creates a cache manager only when there is none).
+	 */
+	@Bean
+	@ConditionalOnBooleanProperty(name = "redis.starter.cache.spring-cache.enabled")
+	@ConditionalOnMissingBean(CacheManager.class)
+	RedisStarterCacheManager cacheManager(RedisCacheService service, CacheSettings settings, JsonCodec codec,
+			RedisStarterProperties properties, BeanFactory beanFactory) {
+		List<String> packages = new ArrayList<>(properties.getCache().getSpringCache().getAllowedPackages());
+		if (AutoConfigurationPackages.has(beanFactory)) {
+			packages.addAll(AutoConfigurationPackages.get(beanFactory));
+		}
+		return new RedisStarterCacheManager(service, settings, codec, packages);
 	}
 
 	@Bean

@@ -1,8 +1,12 @@
 package dev.redisstarter.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
  * Cache settings, under {@code redis.starter.cache}.
@@ -40,6 +44,12 @@ public class CacheProperties {
 	private final Map<String, CachePolicyProperties> caches = new LinkedHashMap<>();
 
 	/**
+	 * The Spring Cache bridge.
+	 */
+	@NestedConfigurationProperty
+	private final SpringCache springCache = new SpringCache();
+
+	/**
 	 * How long a loader's null is cached as absent.
 	 */
 	private Duration nullTtl = Duration.ofMinutes(1);
@@ -70,6 +80,10 @@ public class CacheProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public SpringCache getSpringCache() {
+		return this.springCache;
 	}
 
 	public Duration getDefaultTtl() {
@@ -152,6 +166,40 @@ public class CacheProperties {
 
 	public void setFailOnRedisDown(boolean failOnRedisDown) {
 		this.failOnRedisDown = failOnRedisDown;
+	}
+
+	/**
+	 * The Spring Cache bridge, under {@code redis.starter.cache.spring-cache}.
+	 */
+	public static class SpringCache {
+
+		/**
+		 * Whether plain @Cacheable, @CachePut and @CacheEvict go through the starter's cache (a CacheManager).
+		 */
+		private boolean enabled;
+
+		/**
+		 * Packages (with subpackages) whose classes cached values may be read back as, besides the JDK's value
+		 * types; the application's own packages are always allowed.
+		 */
+		private List<String> allowedPackages = new ArrayList<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public List<String> getAllowedPackages() {
+			return this.allowedPackages;
+		}
+
+		public void setAllowedPackages(List<String> allowedPackages) {
+			this.allowedPackages = allowedPackages;
+		}
+
 	}
 
 }

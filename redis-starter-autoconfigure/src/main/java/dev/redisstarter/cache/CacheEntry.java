@@ -9,30 +9,39 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How an entry is stored: {@code N} for a cached "absent"; otherwise optional header lines, then the value's
- * JSON. Header lines: {@code D:<ms>} (how long the load took, for early refresh) and {@code T:<tag>=<version>,...}
- * (the versions of its tags when it was written). JSON never starts with a letter and a colon or is just
+ * JSON. Header lines: {@code D:<ms>} (how long the load took, for early refresh), {@code C:<type>} (the value's
+ * type, written only by the Spring Cache bridge, whose callers do not say what they read) and
+ * {@code T:<tag>=<version>,...} (the versions of its tags when it was written). JSON never starts with a letter and a colon or is just
  * {@code N}, so the forms cannot be confused, and an entry without header is plain JSON, readable as such with
  * {@code redis-cli}.
  *
  * @param absent whether this is a cached "absent"
  * @param tags tag versions the entry was written with
  * @param loadMillis how long the load took, or 0 when not recorded
+ * @param type the value's type as Jackson's canonical name, or {@code null} when not recorded
  * @param json the value's JSON (empty for "absent")
  */
-record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, byte[] json) {
+record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, @Nullable String type, byte[] json) {
 
 	private static final byte[] ABSENT = { 'N' };
 
 	static byte[] encode(byte @Nullable [] json, Map<String, String> tags, long loadMillis) {
+		return encode(json, tags, loadMillis, null);
+	}
+
+	static byte[] encode(byte @Nullable [] json, Map<String, String> tags, long loadMillis, @Nullable String type) {
 		if (json == null) {
 			return ABSENT;
 		}
-		if (tags.isEmpty() && loadMillis <= 0) {
+		if (tags.isEmpty() && loadMillis <= 0 && type == null) {
 			return json;
 		}
 		StringBuilder header = new StringBuilder();
 		if (loadMillis > 0) {
 			header.append("D:").append(loadMillis).append('\n');
+		}
+		if (type != null) {
+			header.append("C:").append(type).append('\n');
 		}
 		if (!tags.isEmpty()) {
 			header.append("T:");
@@ -47,10 +56,11 @@ record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, byt
 
 	static CacheEntry decode(byte[] stored) {
 		if (stored.length == 1 && stored[0] == 'N') {
-			return new CacheEntry(true, Map.of(), 0, new byte[0]);
+			return new CacheEntry(true, Map.of(), 0, null, new byte[0]);
 		}
 		Map<String, String> tags = Map.of();
 		long loadMillis = 0;
+		String type = null;
 		int start = 0;
 		while (start + 1 < stored.length && stored[start] >= 'A' && stored[start] <= 'Z' && stored[start + 1] == ':') {
 			int end = start + 2;
@@ -64,12 +74,15 @@ record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, byt
 			else if (stored[start] == 'D') {
 				loadMillis = parseMillis(line);
 			}
+			else if (stored[start] == 'C') {
+				type = line;
+			}
 			start = Math.min(end + 1, stored.length);
 		}
 		if (start == 0) {
-			return new CacheEntry(false, tags, 0, stored);
+			return new CacheEntry(false, tags, 0, null, stored);
 		}
-		return new CacheEntry(false, tags, loadMillis, Arrays.copyOfRange(stored, start, stored.length));
+		return new CacheEntry(false, tags, loadMillis, type, Arrays.copyOfRange(stored, start, stored.length));
 	}
 
 	private static Map<String, String> tags(String line) {

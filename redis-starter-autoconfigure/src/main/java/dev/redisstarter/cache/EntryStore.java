@@ -160,18 +160,19 @@ final class EntryStore {
 	 * Writes an entry with its tags' current versions.
 	 * @param key the cache key
 	 * @param entryJson the value's JSON, or {@code null} for "absent"
+	 * @param type the value's type to record, or {@code null}
 	 * @param ttlMillis the entry's life
 	 * @param tags the entry's tags
 	 * @param loadStartMicros server time when the value's load started, or 0 when it did not come from a load
 	 * @param loadMillis how long the load took (kept for early refresh), or 0
 	 * @return false when nothing was cached because a tag was invalidated after the load started
 	 */
-	boolean write(String key, byte @Nullable [] entryJson, long ttlMillis, Collection<String> tags, long loadStartMicros,
-			long loadMillis) {
+	boolean write(String key, byte @Nullable [] entryJson, @Nullable String type, long ttlMillis, Collection<String> tags,
+			long loadStartMicros, long loadMillis) {
 		byte[] entryKey = entryKey(key);
 		byte[] ttl = bytes(Long.toString(ttlMillis));
 		if (tags.isEmpty()) {
-			this.commands.set(entryKey, CacheEntry.encode(entryJson, Map.of(), loadMillis), ttlMillis);
+			this.commands.set(entryKey, CacheEntry.encode(entryJson, Map.of(), loadMillis, type), ttlMillis);
 			return true;
 		}
 		byte[] started = bytes(Long.toString((loadStartMicros > 0) ? loadStartMicros - CLOCK_MARGIN_MICROS : 0));
@@ -183,7 +184,8 @@ final class EntryStore {
 			}
 		}
 		if (known.size() == tags.size()) {
-			Boolean written = writeWithKnownVersions(entryKey, entryJson, ttlMillis, ttl, known, started, loadMillis);
+			Boolean written = writeWithKnownVersions(entryKey, CacheEntry.encode(entryJson, known, loadMillis, type),
+					ttlMillis, ttl, known, started);
 			if (written != null) {
 				return written;
 			}
@@ -198,7 +200,7 @@ final class EntryStore {
 			}
 			current.put(reply.tag(), reply.version());
 		}
-		this.commands.set(entryKey, CacheEntry.encode(entryJson, current, loadMillis), ttlMillis);
+		this.commands.set(entryKey, CacheEntry.encode(entryJson, current, loadMillis, type), ttlMillis);
 		current.forEach((tag, version) -> this.versions.learn(tag, version, epoch));
 		return true;
 	}
@@ -207,9 +209,8 @@ final class EntryStore {
 	 * One round trip: the tags' records and the entry are written together, the entry undone if a tag moved.
 	 * @return true when written, false when stale (not to be cached), {@code null} when a version moved
 	 */
-	private @Nullable Boolean writeWithKnownVersions(byte[] entryKey, byte @Nullable [] entryJson, long ttlMillis, byte[] ttl,
-			Map<String, String> known, byte[] started, long loadMillis) {
-		byte[] entry = CacheEntry.encode(entryJson, known, loadMillis);
+	private @Nullable Boolean writeWithKnownVersions(byte[] entryKey, byte[] entry, long ttlMillis, byte[] ttl,
+			Map<String, String> known, byte[] started) {
 		List<TagReply> replies = tagVersions(known.keySet(), ttl, started, (redis) -> redis.set(entryKey, entry,
 				SetArgs.Builder.px(ttlMillis)));
 		boolean moved = false;

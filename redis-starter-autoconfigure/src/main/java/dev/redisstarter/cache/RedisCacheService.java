@@ -118,7 +118,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		checkKey(key);
 		String cache = CacheMetrics.cacheOf(key);
 		try {
-			Lookup found = lookup(key, cache, this.codec.javaType(type), false);
+			Lookup found = lookup(key, cache, ValueType.fixed(this.codec.javaType(type)), false);
 			return found.hit() ? Optional.ofNullable(type.cast(found.value())) : Optional.empty();
 		}
 		catch (DataAccessException ex) {
@@ -133,14 +133,18 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 	}
 
 	@Override
-	@SuppressWarnings("unchecked")
 	public <T> T getOrLoad(String key, Type type, Duration ttl, Supplier<T> loader,
+			Function<? super T, ? extends Collection<String>> tagsOf, Predicate<? super T> cacheIf) {
+		return getOrLoad(key, ValueType.fixed(this.codec.javaType(type)), ttl, loader, tagsOf, cacheIf);
+	}
+
+	@SuppressWarnings("unchecked")
+	<T> T getOrLoad(String key, ValueType javaType, Duration ttl, Supplier<T> loader,
 			Function<? super T, ? extends Collection<String>> tagsOf, Predicate<? super T> cacheIf) {
 		checkKey(key);
 		String cache = CacheMetrics.cacheOf(key);
 		CachePolicy policy = this.settings.policy(cache);
-		JavaType javaType = this.codec.javaType(type);
-		Load<T> load = new Load<>(key, cache, policy, ttl, loader, tagsOf, cacheIf);
+		Load<T> load = new Load<>(key, cache, policy, ttl, javaType, loader, tagsOf, cacheIf);
 		Lookup found;
 		try {
 			found = lookup(key, cache, javaType, policy.earlyRefresh());
@@ -177,7 +181,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 
 	/** Loads under the key's cross-instance lock, or waits for the instance that holds it. */
 	@SuppressWarnings("unchecked")
-	private <T> T loadOnce(Load<T> load, JavaType type) {
+	private <T> T loadOnce(Load<T> load, ValueType type) {
 		long deadline = System.nanoTime() + this.settings.waitTimeout().toNanos();
 		try {
 			while (true) {
@@ -274,11 +278,12 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		try {
 			if (value != null) {
 				long loadMillis = load.policy().earlyRefresh() ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(took)) : 0;
-				this.store.write(load.key(), this.codec.encode(value), jitter(load.ttl(), load.policy()),
-						List.copyOf(load.tagsOf().apply(value)), startedMicros, loadMillis);
+				this.store.write(load.key(), this.codec.encode(value), load.type().describe(value),
+						jitter(load.ttl(), load.policy()), List.copyOf(load.tagsOf().apply(value)), startedMicros,
+						loadMillis);
 			}
 			else {
-				this.store.write(load.key(), null, jitter(load.policy().nullTtl(), load.policy()), List.of(),
+				this.store.write(load.key(), null, null, jitter(load.policy().nullTtl(), load.policy()), List.of(),
 						startedMicros, 0);
 			}
 		}
@@ -290,6 +295,10 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 
 	@Override
 	public void set(String key, @Nullable Object value, Duration ttl, String... tags) {
+		set(key, value, ttl, null, tags);
+	}
+
+	void set(String key, @Nullable Object value, Duration ttl, @Nullable ValueType type, String... tags) {
 		checkKey(key);
 		for (String tag : tags) {
 			CacheEntry.checkTag(tag);
@@ -298,7 +307,8 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		long ttlMillis = jitter(ttl, this.settings.policy(cache));
 		byte[] json = (value != null) ? this.codec.encode(value) : null;
 		try {
-			this.store.write(key, json, ttlMillis, List.of(tags), 0, 0);
+			String described = (value != null && type != null) ? type.describe(value) : null;
+			this.store.write(key, json, described, ttlMillis, List.of(tags), 0, 0);
 		}
 		catch (DataAccessException ex) {
 			failed(key, cache, "write", ex);
@@ -320,7 +330,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		if (wanted.isEmpty()) {
 			return found;
 		}
-		JavaType javaType = this.codec.javaType(type);
+		ValueType javaType = ValueType.fixed(this.codec.javaType(type));
 		Map<String, CacheEntry> entries;
 		try {
 			entries = this.store.readAll(wanted);
@@ -398,8 +408,21 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		return invalidated;
 	}
 
+	/** A lookup for the Spring Cache bridge: a Redis failure is a miss (or thrown, per the settings). */
+	Lookup read(String key, ValueType type) {
+		checkKey(key);
+		String cache = CacheMetrics.cacheOf(key);
+		try {
+			return lookup(key, cache, type, false);
+		}
+		catch (DataAccessException ex) {
+			failed(key, cache, "read", ex);
+			return Lookup.MISS;
+		}
+	}
+
 	/** Reads an entry: a miss when missing, outdated by a tag, or unreadable (then removed and counted). */
-	private Lookup lookup(String key, String cache, JavaType type, boolean withTtl) {
+	Lookup lookup(String key, String cache, ValueType type, boolean withTtl) {
 		EntryStore.Stored stored = this.store.read(key, withTtl);
 		if (stored == null) {
 			this.metrics.count(CacheMetrics.GETS, cache, "miss");
@@ -415,7 +438,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 	}
 
 	/** A lookup by a caller already counted as a miss: not counted again. */
-	private Lookup recheck(String key, JavaType type) {
+	private Lookup recheck(String key, ValueType type) {
 		EntryStore.Stored stored = this.store.read(key, false);
 		if (stored == null) {
 			return Lookup.MISS;
@@ -423,13 +446,16 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		if (stored.entry().absent()) {
 			return new Lookup(true, null, stored);
 		}
-		Optional<Object> value = this.codec.read(this.keys.key(Feature.CACHE, key), stored.entry().json(), type);
+		JavaType readAs = type.readAs(stored.entry());
+		Optional<Object> value = (readAs != null)
+				? this.codec.read(this.keys.key(Feature.CACHE, key), stored.entry().json(), readAs) : Optional.empty();
 		return value.map((decoded) -> new Lookup(true, decoded, stored)).orElse(Lookup.MISS);
 	}
 
-	private Optional<Object> decode(String key, String cache, CacheEntry entry, JavaType type) {
+	private Optional<Object> decode(String key, String cache, CacheEntry entry, ValueType type) {
 		String entryKey = this.keys.key(Feature.CACHE, key);
-		Optional<Object> value = this.codec.read(entryKey, entry.json(), type);
+		JavaType readAs = type.readAs(entry);
+		Optional<Object> value = (readAs != null) ? this.codec.read(entryKey, entry.json(), readAs) : Optional.empty();
 		if (value.isEmpty()) {
 			// Unreadable (logged and counted by the codec): remove it, so that the next load replaces it.
 			this.metrics.count(CacheMetrics.GETS, cache, "corrupt");
@@ -481,12 +507,12 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 	}
 
 	/** What a load runs and how its value is cached. */
-	private record Load<T>(String key, String cache, CachePolicy policy, Duration ttl, Supplier<T> loader,
+	private record Load<T>(String key, String cache, CachePolicy policy, Duration ttl, ValueType type, Supplier<T> loader,
 			Function<? super T, ? extends Collection<String>> tagsOf, Predicate<? super T> cacheIf) {
 	}
 
 	/** The outcome of a read: a hit (possibly a cached "absent", value {@code null}) or a miss. */
-	private record Lookup(boolean hit, @Nullable Object value, EntryStore.@Nullable Stored stored) {
+	record Lookup(boolean hit, @Nullable Object value, EntryStore.@Nullable Stored stored) {
 
 		static final Lookup MISS = new Lookup(false, null, null);
 

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JavaType;
+import tools.jackson.databind.type.TypeFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -128,6 +129,14 @@ public final class JsonCodec {
 	 */
 	public JavaType javaType(Type type) {
 		return this.mapper.constructType(type);
+	}
+
+	/**
+	 * The mapper's type factory, for types built or parsed at run time.
+	 * @return the type factory
+	 */
+	public TypeFactory typeFactory() {
+		return this.mapper.getTypeFactory();
 	}
 
 	/**
