@@ -34,8 +34,12 @@ final class EntryStore {
 	private static final LuaScript<Object> INVALIDATE_TAG = LuaScript.load("dev/redisstarter/cache/invalidate-tag.lua",
 			Object.class);
 
-	/** Clock difference allowed between Cluster nodes when telling whether an invalidation followed a load. */
-	private static final long CLOCK_MARGIN_MICROS = 100_000;
+	/**
+	 * Clock difference allowed between Cluster nodes when telling whether an invalidation followed a load's
+	 * start (the load's time comes from its lock's node, the invalidation's from its tag's). One server has
+	 * one clock and needs none.
+	 */
+	static final long CLUSTER_CLOCK_MARGIN_MICROS = 50_000;
 
 	private final CacheCommands commands;
 
@@ -47,7 +51,10 @@ final class EntryStore {
 
 	private final byte[] loadTimeoutMillis;
 
+	private final long clockMarginMicros;
+
 	EntryStore(CacheCommands commands, TagVersions versions, KeyNaming keys, String channel, long loadTimeoutMillis) {
+		this.clockMarginMicros = commands.connectionFactory().isClusterAware() ? CLUSTER_CLOCK_MARGIN_MICROS : 0;
 		this.commands = commands;
 		this.versions = versions;
 		this.keys = keys;
@@ -175,7 +182,7 @@ final class EntryStore {
 			this.commands.set(entryKey, CacheEntry.encode(entryJson, Map.of(), loadMillis, type), ttlMillis);
 			return true;
 		}
-		byte[] started = bytes(Long.toString((loadStartMicros > 0) ? loadStartMicros - CLOCK_MARGIN_MICROS : 0));
+		byte[] started = bytes(Long.toString((loadStartMicros > 0) ? loadStartMicros - this.clockMarginMicros : 0));
 		Map<String, String> known = new LinkedHashMap<>();
 		for (String tag : tags) {
 			String version = this.versions.known(tag);

@@ -1,0 +1,6 @@
+CREATE TABLE product (
+  id BIGINT PRIMARY KEY,
+  name VARCHAR(200) NOT NULL,
+  category VARCHAR(100) NOT NULL,
+  price DECIMAL(10, 2) NOT NULL
+);
