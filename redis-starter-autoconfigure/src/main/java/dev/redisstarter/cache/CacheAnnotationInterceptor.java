@@ -1,9 +1,12 @@
 package dev.redisstarter.cache;
 
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -28,7 +31,7 @@ public final class CacheAnnotationInterceptor implements MethodInterceptor {
 
 	private final ObjectProvider<CacheSettings> settings;
 
-	private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+	private final ParameterNameDiscoverer parameterNames = new RememberedParameterNames();
 
 	/**
 	 * An interceptor.
@@ -120,6 +123,30 @@ public final class CacheAnnotationInterceptor implements MethodInterceptor {
 
 		MethodFailure(Throwable cause) {
 			super(cause);
+		}
+
+	}
+
+	/** Parameter names found once per method: discovering them allocates, and SpEL asks on every call. */
+	private static final class RememberedParameterNames implements ParameterNameDiscoverer {
+
+		private final ParameterNameDiscoverer discoverer = new DefaultParameterNameDiscoverer();
+
+		private final Map<Method, Optional<String[]>> names = new ConcurrentHashMap<>();
+
+		@Override
+		public String @Nullable [] getParameterNames(Method method) {
+			Optional<String[]> known = this.names.get(method);
+			if (known == null) {
+				known = Optional.ofNullable(this.discoverer.getParameterNames(method));
+				this.names.putIfAbsent(method, known);
+			}
+			return known.orElse(null);
+		}
+
+		@Override
+		public String @Nullable [] getParameterNames(java.lang.reflect.Constructor<?> constructor) {
+			return this.discoverer.getParameterNames(constructor);
 		}
 
 	}

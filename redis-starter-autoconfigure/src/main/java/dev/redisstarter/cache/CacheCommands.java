@@ -9,14 +9,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisConnectionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
@@ -31,18 +38,81 @@ import dev.redisstarter.core.LuaScript;
 /**
  * The cache's Redis commands, in bytes, on Lettuce's asynchronous API: commands sent together are written
  * without waiting for each other's replies, so a batch costs one round trip per node (Lettuce routes each key
- * to its Cluster node, and splits {@code MGET} by slot). Failures surface as Spring's
+ * to its Cluster node, and splits {@code MGET} by slot). Commands go over a connection of the cache's own, opened
+ * with the factory's Lettuce client (so its URI, SSL, Sentinel or Cluster settings apply) on first use, which
+ * spares every hit Spring's per-call connection wrapper; when the client cannot open one (a static
+ * master/replica set-up), the factory's shared connection is used. Failures surface as Spring's
  * {@link DataAccessException}s, as they would through a template.
  */
-final class CacheCommands {
+final class CacheCommands implements AutoCloseable {
 
 	private final LettuceConnectionFactory connectionFactory;
 
 	private final Duration timeout;
 
+	private volatile @Nullable StatefulConnection<byte[], byte[]> own;
+
+	private volatile boolean shared;
+
 	CacheCommands(LettuceConnectionFactory connectionFactory) {
 		this.connectionFactory = connectionFactory;
 		this.timeout = connectionFactory.getClientConfiguration().getCommandTimeout();
+	}
+
+	/** The cache's own connection's commands, opened on first use; {@code null} to use the shared one. */
+	@SuppressWarnings("unchecked")
+	private @Nullable RedisClusterAsyncCommands<byte[], byte[]> ownCommands() {
+		StatefulConnection<byte[], byte[]> connection = this.own;
+		if (connection == null) {
+			if (this.shared) {
+				return null;
+			}
+			connection = connect();
+			if (connection == null) {
+				return null;
+			}
+		}
+		if (connection instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster) {
+			return cluster.async();
+		}
+		return ((StatefulRedisConnection<byte[], byte[]>) connection).async();
+	}
+
+	private synchronized @Nullable StatefulConnection<byte[], byte[]> connect() {
+		if (this.own != null || this.shared) {
+			return this.own;
+		}
+		AbstractRedisClient client = this.connectionFactory.getNativeClient();
+		if (client == null) {
+			return null;
+		}
+		try {
+			if (client instanceof RedisClusterClient cluster) {
+				this.own = cluster.connect(ByteArrayCodec.INSTANCE);
+			}
+			else if (client instanceof RedisClient standalone) {
+				this.own = standalone.connect(ByteArrayCodec.INSTANCE);
+			}
+			else {
+				this.shared = true;
+			}
+		}
+		catch (RedisConnectionException ex) {
+			throw translate(ex);
+		}
+		catch (IllegalStateException | IllegalArgumentException ex) {
+			// A client without a default address (static master/replica): the factory's connection knows the way.
+			this.shared = true;
+		}
+		return this.own;
+	}
+
+	@Override
+	public void close() {
+		StatefulConnection<byte[], byte[]> connection = this.own;
+		if (connection != null) {
+			connection.close();
+		}
 	}
 
 	LettuceConnectionFactory connectionFactory() {
@@ -51,6 +121,10 @@ final class CacheCommands {
 
 	/** Runs commands on the shared connection and waits for the futures they return. */
 	<T> T send(Function<RedisClusterAsyncCommands<byte[], byte[]>, T> commands) {
+		RedisClusterAsyncCommands<byte[], byte[]> own = ownCommands();
+		if (own != null) {
+			return commands.apply(own);
+		}
 		try (RedisConnection connection = this.connectionFactory.getConnection()) {
 			@SuppressWarnings("unchecked")
 			RedisClusterAsyncCommands<byte[], byte[]> async = (RedisClusterAsyncCommands<byte[], byte[]>) connection

@@ -19,9 +19,15 @@ import org.jspecify.annotations.Nullable;
  * @param tags tag versions the entry was written with
  * @param loadMillis how long the load took, or 0 when not recorded
  * @param type the value's type as Jackson's canonical name, or {@code null} when not recorded
- * @param json the value's JSON (empty for "absent")
+ * @param stored the entry as stored
+ * @param jsonOffset where the value's JSON starts in {@code stored} (it runs to the end)
  */
-record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, @Nullable String type, byte[] json) {
+record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, @Nullable String type, byte[] stored,
+		int jsonOffset) {
+
+	int jsonLength() {
+		return this.stored.length - this.jsonOffset;
+	}
 
 	private static final byte[] ABSENT = { 'N' };
 
@@ -56,7 +62,7 @@ record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, @Nu
 
 	static CacheEntry decode(byte[] stored) {
 		if (stored.length == 1 && stored[0] == 'N') {
-			return new CacheEntry(true, Map.of(), 0, null, new byte[0]);
+			return new CacheEntry(true, Map.of(), 0, null, stored, stored.length);
 		}
 		Map<String, String> tags = Map.of();
 		long loadMillis = 0;
@@ -80,9 +86,9 @@ record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, @Nu
 			start = Math.min(end + 1, stored.length);
 		}
 		if (start == 0) {
-			return new CacheEntry(false, tags, 0, null, stored);
+			return new CacheEntry(false, tags, 0, null, stored, 0);
 		}
-		return new CacheEntry(false, tags, loadMillis, type, Arrays.copyOfRange(stored, start, stored.length));
+		return new CacheEntry(false, tags, loadMillis, type, stored, start);
 	}
 
 	private static Map<String, String> tags(String line) {

@@ -46,9 +46,9 @@ public final class CacheMetrics {
 
 	private final @Nullable MeterRegistry registry;
 
-	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+	private final Map<MeterKey, Counter> counters = new ConcurrentHashMap<>();
 
-	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+	private final Map<MeterKey, Timer> timers = new ConcurrentHashMap<>();
 
 	/**
 	 * Metrics into a registry.
@@ -68,7 +68,7 @@ public final class CacheMetrics {
 		if (meters == null || amount <= 0) {
 			return;
 		}
-		String id = meter + '\u0000' + cache + '\u0000' + result;
+		MeterKey id = new MeterKey(meter, cache, result);
 		Counter counter = this.counters.get(id);
 		if (counter == null) {
 			counter = Counter.builder(meter).tag("cache", cache).tag("result", result).register(meters);
@@ -87,13 +87,17 @@ public final class CacheMetrics {
 			return;
 		}
 		String result = success ? "success" : "failure";
-		String id = cache + '\u0000' + result;
+		MeterKey id = new MeterKey(LOADS, cache, result);
 		Timer timer = this.timers.get(id);
 		if (timer == null) {
 			timer = Timer.builder(LOADS).tag("cache", cache).tag("result", result).register(meters);
 			this.timers.putIfAbsent(id, timer);
 		}
 		timer.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	/** Which meter: its name and tags. */
+	private record MeterKey(String meter, String cache, String result) {
 	}
 
 }

@@ -87,10 +87,20 @@ final class EntryStore {
 			return null;
 		}
 		CacheEntry entry = CacheEntry.decode(raw);
-		if (!entry.tags().isEmpty() && !current(List.of(entry)).contains(0)) {
+		if (!entry.tags().isEmpty() && !knownCurrent(entry.tags()) && !current(List.of(entry)).contains(0)) {
 			return null;
 		}
 		return new Stored(entry, ttlMillis);
+	}
+
+	/** The common case, without allocating: every tag's version is known here and matches. */
+	private boolean knownCurrent(Map<String, String> tags) {
+		for (Map.Entry<String, String> tag : tags.entrySet()) {
+			if (!tag.getValue().equals(this.versions.known(tag.getKey()))) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/** Current entries by key (missing and outdated ones left out): two round trips at most. */

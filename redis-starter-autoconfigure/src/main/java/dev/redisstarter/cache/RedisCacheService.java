@@ -446,16 +446,17 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		if (stored.entry().absent()) {
 			return new Lookup(true, null, stored);
 		}
-		JavaType readAs = type.readAs(stored.entry());
-		Optional<Object> value = (readAs != null)
-				? this.codec.read(this.keys.key(Feature.CACHE, key), stored.entry().json(), readAs) : Optional.empty();
+		CacheEntry entry = stored.entry();
+		JavaType readAs = type.readAs(entry);
+		Optional<Object> value = (readAs != null) ? this.codec.read(entry.stored(), entry.jsonOffset(), entry.jsonLength(),
+				readAs, () -> this.keys.key(Feature.CACHE, key)) : Optional.empty();
 		return value.map((decoded) -> new Lookup(true, decoded, stored)).orElse(Lookup.MISS);
 	}
 
 	private Optional<Object> decode(String key, String cache, CacheEntry entry, ValueType type) {
-		String entryKey = this.keys.key(Feature.CACHE, key);
 		JavaType readAs = type.readAs(entry);
-		Optional<Object> value = (readAs != null) ? this.codec.read(entryKey, entry.json(), readAs) : Optional.empty();
+		Optional<Object> value = (readAs != null) ? this.codec.read(entry.stored(), entry.jsonOffset(), entry.jsonLength(),
+				readAs, () -> this.keys.key(Feature.CACHE, key)) : Optional.empty();
 		if (value.isEmpty()) {
 			// Unreadable (logged and counted by the codec): remove it, so that the next load replaces it.
 			this.metrics.count(CacheMetrics.GETS, cache, "corrupt");
@@ -500,10 +501,11 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		}
 	}
 
-	/** Stops listening for invalidations. */
+	/** Stops listening for invalidations and closes the cache's connection. */
 	@Override
 	public void close() {
 		this.versions.close();
+		this.commands.close();
 	}
 
 	/** What a load runs and how its value is cached. */

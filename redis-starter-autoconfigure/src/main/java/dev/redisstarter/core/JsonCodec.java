@@ -4,6 +4,7 @@ import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
@@ -157,6 +158,27 @@ public final class JsonCodec {
 		}
 		catch (JacksonException ex) {
 			this.failures.report(key, type, ex);
+			return Optional.empty();
+		}
+	}
+
+	/**
+	 * Reads part of a buffer (a value after a header, without copying it) as a resolved type.
+	 * @param <T> the type read
+	 * @param buffer the bytes
+	 * @param offset where the JSON starts
+	 * @param length how long it is
+	 * @param type the resolved type
+	 * @param key the key the bytes came from, asked for only to report a failure
+	 * @return the value, or empty when JSON {@code null} or does not parse
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> Optional<T> read(byte[] buffer, int offset, int length, JavaType type, Supplier<String> key) {
+		try {
+			return Optional.ofNullable((T) this.mapper.readValue(buffer, offset, length, type));
+		}
+		catch (JacksonException ex) {
+			this.failures.report(key.get(), type, ex);
 			return Optional.empty();
 		}
 	}
