@@ -60,6 +60,18 @@ record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, @Nu
 		return entry;
 	}
 
+	/** The header lines other than the tags' ({@code D:} and {@code C:}), for a script that adds the tags. */
+	static byte[] headerWithoutTags(long loadMillis, @Nullable String type) {
+		StringBuilder header = new StringBuilder();
+		if (loadMillis > 0) {
+			header.append("D:").append(loadMillis).append('\n');
+		}
+		if (type != null) {
+			header.append("C:").append(type).append('\n');
+		}
+		return header.toString().getBytes(StandardCharsets.UTF_8);
+	}
+
 	static CacheEntry decode(byte[] stored) {
 		if (stored.length == 1 && stored[0] == 'N') {
 			return new CacheEntry(true, Map.of(), 0, null, stored, stored.length);

@@ -23,12 +23,15 @@ import dev.redisstarter.core.LuaScript;
  * Entries and their tags in Redis, in bytes. A read is one {@code GET}; a tagged entry is current when each
  * tag's version is the one it was written with, checked against the versions known locally
  * ({@link TagVersions}) and, for those not known, against Redis in one more round trip. A tagged write reads
- * (or creates) its tags' versions and writes the entry, in one round trip when the versions are known locally
- * and two otherwise.
+ * (or creates) its tags' versions and writes the entry: on one server in one script; on a Cluster, where they sit
+ * in different slots, in one pipelined round trip when the versions are known locally and two otherwise.
  */
 final class EntryStore {
 
 	private static final LuaScript<Object> TAG_VERSION = LuaScript.load("dev/redisstarter/cache/tag-version.lua",
+			Object.class);
+
+	private static final LuaScript<Object> WRITE_TAGGED = LuaScript.load("dev/redisstarter/cache/write-tagged.lua",
 			Object.class);
 
 	private static final LuaScript<Object> INVALIDATE_TAG = LuaScript.load("dev/redisstarter/cache/invalidate-tag.lua",
@@ -53,8 +56,12 @@ final class EntryStore {
 
 	private final long clockMarginMicros;
 
+	/** Whether entries and tags may sit on different nodes (a Cluster), so one script cannot write them all. */
+	private final boolean clustered;
+
 	EntryStore(CacheCommands commands, TagVersions versions, KeyNaming keys, String channel, long loadTimeoutMillis) {
-		this.clockMarginMicros = commands.connectionFactory().isClusterAware() ? CLUSTER_CLOCK_MARGIN_MICROS : 0;
+		this.clustered = commands.connectionFactory().isClusterAware();
+		this.clockMarginMicros = this.clustered ? CLUSTER_CLOCK_MARGIN_MICROS : 0;
 		this.commands = commands;
 		this.versions = versions;
 		this.keys = keys;
@@ -193,6 +200,9 @@ final class EntryStore {
 			return true;
 		}
 		byte[] started = bytes(Long.toString((loadStartMicros > 0) ? loadStartMicros - this.clockMarginMicros : 0));
+		if (!this.clustered && entryJson != null) {
+			return writeInOneCall(entryKey, entryJson, type, ttl, List.copyOf(tags), started, loadMillis);
+		}
 		Map<String, String> known = new LinkedHashMap<>();
 		for (String tag : tags) {
 			String version = this.versions.known(tag);
@@ -219,6 +229,31 @@ final class EntryStore {
 		}
 		this.commands.set(entryKey, CacheEntry.encode(entryJson, current, loadMillis, type), ttlMillis);
 		current.forEach((tag, version) -> this.versions.learn(tag, version, epoch));
+		return true;
+	}
+
+	/** One script, one round trip, whether the versions are known here or not (entry and tags on one server). */
+	private boolean writeInOneCall(byte[] entryKey, byte[] entryJson, @Nullable String type, byte[] ttl, List<String> tags,
+			byte[] started, long loadMillis) {
+		byte[][] keys = new byte[tags.size() + 1][];
+		byte[][] args = new byte[4 + tags.size()][];
+		args[0] = ttl;
+		args[1] = started;
+		args[2] = CacheEntry.headerWithoutTags(loadMillis, type);
+		args[3] = entryJson;
+		for (int i = 0; i < tags.size(); i++) {
+			keys[i] = tagKey(tags.get(i));
+			args[4 + i] = bytes(tags.get(i));
+		}
+		keys[tags.size()] = entryKey;
+		long epoch = this.versions.epoch();
+		List<Object> reply = this.commands.script(WRITE_TAGGED, keys, args);
+		if (((Long) reply.get(0)) == 1L) {
+			return false;
+		}
+		for (int i = 0; i < tags.size(); i++) {
+			this.versions.learn(tags.get(i), new String((byte[]) reply.get(i + 1), StandardCharsets.UTF_8), epoch);
+		}
 		return true;
 	}
 

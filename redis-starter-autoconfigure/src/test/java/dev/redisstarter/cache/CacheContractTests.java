@@ -76,7 +76,7 @@ abstract class CacheContractTests {
 	}
 
 	/** Calls per command so far, summed over every node. */
-	private Map<String, Long> commandCalls() {
+	Map<String, Long> commandCalls() {
 		Map<String, Long> calls = new HashMap<>();
 		try (RedisConnection connection = factory().getConnection()) {
 			Properties stats = connection.serverCommands().info("commandstats");
@@ -89,7 +89,7 @@ abstract class CacheContractTests {
 		return calls;
 	}
 
-	private static long delta(Map<String, Long> before, Map<String, Long> after, String command) {
+	static long delta(Map<String, Long> before, Map<String, Long> after, String command) {
 		return after.getOrDefault(command, 0L) - before.getOrDefault(command, 0L);
 	}
 

@@ -1,6 +1,7 @@
 package dev.redisstarter.cache;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.KillArgs;
@@ -24,6 +25,19 @@ class StandaloneCacheTests extends CacheContractTests {
 	@Override
 	RedisDeployment deployment() {
 		return SharedRedis.standalone();
+	}
+
+	@Test
+	void aTaggedSetIsOneScriptCallOnOneServerWhetherOrNotItsVersionsAreKnown() {
+		CacheService cache = cache(CacheSettings.DEFAULTS);
+		String first = unique("a");
+		String second = unique("b");
+		Map<String, Long> before = commandCalls();
+		cache.set(unique("k"), "v", Duration.ofMinutes(5), first, second);
+		cache.set(unique("k"), "v", Duration.ofMinutes(5), first, second);
+		Map<String, Long> after = commandCalls();
+		assertThat(delta(before, after, "evalsha") + delta(before, after, "eval")).isEqualTo(2);
+		assertThat(delta(before, after, "mget")).isZero();
 	}
 
 	@Test
