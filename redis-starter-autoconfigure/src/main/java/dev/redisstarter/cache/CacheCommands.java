@@ -206,7 +206,7 @@ final class CacheCommands implements AutoCloseable {
 				throw translate(ex.getCause());
 			}
 			RedisFuture<List<Object>> again = redis.eval(pending.script().text(), ScriptOutputType.MULTI,
-					pending.keys(), pending.args());
+					pending.scriptKeys(), pending.args());
 			return await(again);
 		}
 	}
@@ -259,7 +259,7 @@ final class CacheCommands implements AutoCloseable {
 	}
 
 	/** A script sent and not yet answered. */
-	record PendingScript(LuaScript<?> script, byte[][] keys, byte[][] args, RedisFuture<List<Object>> reply) {
+	record PendingScript(LuaScript<?> script, byte[][] scriptKeys, byte[][] args, RedisFuture<List<Object>> reply) {
 	}
 
 }

@@ -31,10 +31,6 @@ record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, @Nu
 
 	private static final byte[] ABSENT = { 'N' };
 
-	static byte[] encode(byte @Nullable [] json, Map<String, String> tags, long loadMillis) {
-		return encode(json, tags, loadMillis, null);
-	}
-
 	static byte[] encode(byte @Nullable [] json, Map<String, String> tags, long loadMillis, @Nullable String type) {
 		if (json == null) {
 			return ABSENT;
@@ -42,13 +38,7 @@ record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, @Nu
 		if (tags.isEmpty() && loadMillis <= 0 && type == null) {
 			return json;
 		}
-		StringBuilder header = new StringBuilder();
-		if (loadMillis > 0) {
-			header.append("D:").append(loadMillis).append('\n');
-		}
-		if (type != null) {
-			header.append("C:").append(type).append('\n');
-		}
+		StringBuilder header = new StringBuilder(headerWithoutTags(loadMillis, type));
 		if (!tags.isEmpty()) {
 			header.append("T:");
 			tags.forEach((tag, version) -> header.append(tag).append('=').append(version).append(','));
@@ -61,7 +51,7 @@ record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, @Nu
 	}
 
 	/** The header lines other than the tags' ({@code D:} and {@code C:}), for a script that adds the tags. */
-	static byte[] headerWithoutTags(long loadMillis, @Nullable String type) {
+	static String headerWithoutTags(long loadMillis, @Nullable String type) {
 		StringBuilder header = new StringBuilder();
 		if (loadMillis > 0) {
 			header.append("D:").append(loadMillis).append('\n');
@@ -69,7 +59,7 @@ record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, @Nu
 		if (type != null) {
 			header.append("C:").append(type).append('\n');
 		}
-		return header.toString().getBytes(StandardCharsets.UTF_8);
+		return header.toString();
 	}
 
 	static CacheEntry decode(byte[] stored) {

@@ -18,8 +18,8 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code redis.starter.cache.loads} (timer): success, failure (the loader threw);</li>
  * <li>{@code redis.starter.cache.coalesced}: local (waited for a load in this JVM), remote (for another
  * instance's);</li>
- * <li>{@code redis.starter.cache.invalidations}: tag (tags invalidated, {@code cache} is {@code *}), key,
- * pattern (entries removed);</li>
+ * <li>{@code redis.starter.cache.invalidations}: tag (tags invalidated, {@code cache} is {@code *}), key
+ * (entries deleted, {@code *} when the keys span caches), pattern (entries removed);</li>
  * <li>{@code redis.starter.cache.redis.failures}: read, write (Redis failed; the caller was served anyway).</li>
  * </ul>
  * Decode failures are also counted by {@code redis.starter.codec.decode.failures}.

@@ -50,15 +50,6 @@ public record CachePolicy(@Nullable Duration ttl, Duration nullTtl, double ttlJi
 	}
 
 	/**
-	 * This policy with another time to live.
-	 * @param ttl the time to live
-	 * @return a new policy
-	 */
-	public CachePolicy withTtl(@Nullable Duration ttl) {
-		return new CachePolicy(ttl, this.nullTtl, this.ttlJitter, this.earlyRefresh, this.earlyRefreshBeta);
-	}
-
-	/**
 	 * This policy with another null TTL.
 	 * @param nullTtl how long a null is cached
 	 * @return a new policy

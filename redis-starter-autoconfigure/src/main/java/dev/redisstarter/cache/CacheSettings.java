@@ -123,14 +123,4 @@ public record CacheSettings(CachePolicy defaults, Map<String, CachePolicy> cache
 		return withDefaults(this.defaults.withTtlJitter(ttlJitter));
 	}
 
-	/**
-	 * These settings with a failure policy.
-	 * @param failOnRedisDown whether Redis failures are thrown
-	 * @return new settings
-	 */
-	public CacheSettings withFailOnRedisDown(boolean failOnRedisDown) {
-		return new CacheSettings(this.defaults, this.caches, this.loadTimeout, this.waitTimeout, this.pollInterval,
-				failOnRedisDown, this.localTagVersions);
-	}
-
 }

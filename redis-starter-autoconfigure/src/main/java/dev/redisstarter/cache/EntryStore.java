@@ -239,7 +239,7 @@ final class EntryStore {
 		byte[][] args = new byte[4 + tags.size()][];
 		args[0] = ttl;
 		args[1] = started;
-		args[2] = CacheEntry.headerWithoutTags(loadMillis, type);
+		args[2] = bytes(CacheEntry.headerWithoutTags(loadMillis, type));
 		args[3] = entryJson;
 		for (int i = 0; i < tags.size(); i++) {
 			keys[i] = tagKey(tags.get(i));

@@ -144,7 +144,6 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		checkKey(key);
 		String cache = CacheMetrics.cacheOf(key);
 		CachePolicy policy = this.settings.policy(cache);
-		Load<T> load = new Load<>(key, cache, policy, ttl, javaType, loader, tagsOf, cacheIf);
 		Lookup found;
 		try {
 			found = lookup(key, cache, javaType, policy.earlyRefresh());
@@ -153,20 +152,28 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 			failed(key, cache, "read", ex);
 			return loader.get();
 		}
-		if (found.hit()) {
-			if (found.refreshNow(policy)) {
-				return (T) refresh(load, found.value());
-			}
+		if (found.hit() && !found.refreshNow(policy)) {
 			return (T) found.value();
 		}
+		Load<T> load = new Load<>(key, cache, policy, ttl, javaType, loader, tagsOf, cacheIf);
 		CompletableFuture<Object> mine = new CompletableFuture<>();
 		CompletableFuture<Object> running = this.loading.putIfAbsent(key, mine);
+		if (found.hit()) {
+			this.metrics.count(CacheMetrics.GETS, cache, "refresh");
+			// Early refresh: if this JVM is already loading the key, keep serving the cached value meanwhile.
+			return (running != null) ? (T) found.value() : asTheLoad(key, mine, () -> (T) refresh(load, found.value()));
+		}
 		if (running != null) {
 			this.metrics.count(CacheMetrics.COALESCED, cache, "local");
 			return (T) join(running);
 		}
+		return asTheLoad(key, mine, () -> loadOnce(load, javaType));
+	}
+
+	/** Runs this JVM's one load of a key: callers that find {@code mine} registered wait for its outcome. */
+	private <T> T asTheLoad(String key, CompletableFuture<Object> mine, Supplier<T> work) {
 		try {
-			T value = loadOnce(load, javaType);
+			T value = work.get();
 			mine.complete(value);
 			return value;
 		}
@@ -188,7 +195,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 				LoadLock.Attempt attempt = this.lock.tryLock(load.key());
 				if (attempt.taken()) {
 					try {
-						Lookup again = recheck(load.key(), type);
+						Lookup again = lookup(load.key(), load.cache(), type, false, false);
 						if (again.hit()) {
 							return (T) again.value();
 						}
@@ -203,7 +210,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 					return run(load, attempt.serverMicros());
 				}
 				TimeUnit.MILLISECONDS.sleep(this.settings.pollInterval().toMillis());
-				Lookup waited = recheck(load.key(), type);
+				Lookup waited = lookup(load.key(), load.cache(), type, false, false);
 				if (waited.hit()) {
 					this.metrics.count(CacheMetrics.COALESCED, load.cache(), "remote");
 					return (T) waited.value();
@@ -221,25 +228,17 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 	}
 
 	/**
-	 * Early refresh of a hit: one caller in this JVM, and one instance (the one that takes the load lock),
-	 * reloads; everyone else keeps the cached value meanwhile.
+	 * Early refresh of a hit: one instance (the one that takes the load lock) reloads; the others keep the
+	 * cached value meanwhile, as does this caller when Redis fails.
 	 */
 	private <T> Object refresh(Load<T> load, @Nullable Object cached) {
-		this.metrics.count(CacheMetrics.GETS, load.cache(), "refresh");
-		CompletableFuture<Object> mine = new CompletableFuture<>();
-		if (this.loading.putIfAbsent(load.key(), mine) != null) {
-			return cached;
-		}
 		try {
 			LoadLock.Attempt attempt = this.lock.tryLock(load.key());
 			if (!attempt.taken()) {
-				mine.complete(cached);
 				return cached;
 			}
 			try {
-				T value = run(load, attempt.serverMicros());
-				mine.complete(value);
-				return value;
+				return run(load, attempt.serverMicros());
 			}
 			finally {
 				this.lock.unlock(load.key(), attempt);
@@ -247,15 +246,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		}
 		catch (DataAccessException ex) {
 			failed(load.key(), load.cache(), "write", ex);
-			mine.complete(cached);
 			return cached;
-		}
-		catch (RuntimeException | Error ex) {
-			mine.completeExceptionally(ex);
-			throw ex;
-		}
-		finally {
-			this.loading.remove(load.key(), mine);
 		}
 	}
 
@@ -346,7 +337,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 				this.metrics.count(CacheMetrics.GETS, cache, (entry == null) ? "miss" : "hit");
 				continue;
 			}
-			Optional<Object> value = decode(key, cache, entry, javaType);
+			Optional<Object> value = decode(key, cache, entry, javaType, true);
 			value.ifPresent((decoded) -> found.put(key, type.cast(decoded)));
 		}
 		return found;
@@ -360,7 +351,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		entries.forEach((key, value) -> {
 			checkKey(key);
 			entryKeys.add(this.store.entryKey(key));
-			values.add(CacheEntry.encode((value != null) ? this.codec.encode(value) : null, Map.of(), 0));
+			values.add(CacheEntry.encode((value != null) ? this.codec.encode(value) : null, Map.of(), 0, null));
 			ttls.add(jitter(ttl, this.settings.policy(CacheMetrics.cacheOf(key))));
 		});
 		if (entryKeys.isEmpty()) {
@@ -391,7 +382,14 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		}
 		long removed = this.commands.delete(entries);
 		if (keys.length > 0) {
-			this.metrics.count(CacheMetrics.INVALIDATIONS, CacheMetrics.cacheOf(keys[0]), "key", removed);
+			String cache = CacheMetrics.cacheOf(keys[0]);
+			for (String key : keys) {
+				if (!CacheMetrics.cacheOf(key).equals(cache)) {
+					cache = "*";
+					break;
+				}
+			}
+			this.metrics.count(CacheMetrics.INVALIDATIONS, cache, "key", removed);
 		}
 	}
 
@@ -422,49 +420,48 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 	}
 
 	/** Reads an entry: a miss when missing, outdated by a tag, or unreadable (then removed and counted). */
-	Lookup lookup(String key, String cache, ValueType type, boolean withTtl) {
+	private Lookup lookup(String key, String cache, ValueType type, boolean withTtl) {
+		return lookup(key, cache, type, withTtl, true);
+	}
+
+	/**
+	 * Reads an entry.
+	 * @param counted false for a caller already counted as a miss (a loader checking again), so it is not
+	 * counted twice
+	 */
+	private Lookup lookup(String key, String cache, ValueType type, boolean withTtl, boolean counted) {
 		EntryStore.Stored stored = this.store.read(key, withTtl);
 		if (stored == null) {
-			this.metrics.count(CacheMetrics.GETS, cache, "miss");
+			count(counted, cache, "miss");
 			return Lookup.MISS;
 		}
 		CacheEntry entry = stored.entry();
 		if (entry.absent()) {
-			this.metrics.count(CacheMetrics.GETS, cache, "hit");
+			count(counted, cache, "hit");
 			return new Lookup(true, null, stored);
 		}
-		Optional<Object> value = decode(key, cache, entry, type);
+		Optional<Object> value = decode(key, cache, entry, type, counted);
 		return value.map((decoded) -> new Lookup(true, decoded, stored)).orElse(Lookup.MISS);
 	}
 
-	/** A lookup by a caller already counted as a miss: not counted again. */
-	private Lookup recheck(String key, ValueType type) {
-		EntryStore.Stored stored = this.store.read(key, false);
-		if (stored == null) {
-			return Lookup.MISS;
-		}
-		if (stored.entry().absent()) {
-			return new Lookup(true, null, stored);
-		}
-		CacheEntry entry = stored.entry();
-		JavaType readAs = type.readAs(entry);
-		Optional<Object> value = (readAs != null) ? this.codec.read(entry.stored(), entry.jsonOffset(), entry.jsonLength(),
-				readAs, () -> this.keys.key(Feature.CACHE, key)) : Optional.empty();
-		return value.map((decoded) -> new Lookup(true, decoded, stored)).orElse(Lookup.MISS);
-	}
-
-	private Optional<Object> decode(String key, String cache, CacheEntry entry, ValueType type) {
+	private Optional<Object> decode(String key, String cache, CacheEntry entry, ValueType type, boolean counted) {
 		JavaType readAs = type.readAs(entry);
 		Optional<Object> value = (readAs != null) ? this.codec.read(entry.stored(), entry.jsonOffset(), entry.jsonLength(),
 				readAs, () -> this.keys.key(Feature.CACHE, key)) : Optional.empty();
 		if (value.isEmpty()) {
 			// Unreadable (logged and counted by the codec): remove it, so that the next load replaces it.
-			this.metrics.count(CacheMetrics.GETS, cache, "corrupt");
+			count(true, cache, "corrupt");
 			this.commands.delete(List.of(this.store.entryKey(key)));
 			return value;
 		}
-		this.metrics.count(CacheMetrics.GETS, cache, "hit");
+		count(counted, cache, "hit");
 		return value;
+	}
+
+	private void count(boolean counted, String cache, String result) {
+		if (counted) {
+			this.metrics.count(CacheMetrics.GETS, cache, result);
+		}
 	}
 
 	private void failed(String key, String cache, String operation, DataAccessException ex) {
