@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -14,11 +15,14 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import dev.redisstarter.cache.CacheAnnotationAdvisor;
 import dev.redisstarter.cache.CacheAnnotationInterceptor;
@@ -29,8 +33,11 @@ import dev.redisstarter.cache.CacheService;
 import dev.redisstarter.cache.CacheSettings;
 import dev.redisstarter.cache.RedisCacheService;
 import dev.redisstarter.cache.RedisStarterCacheManager;
+import dev.redisstarter.cache.web.CacheExceptionHandler;
+import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.RedisAccess;
 
 /**
  * A {@link CacheService} from {@code redis.starter.cache.*}, and {@code @TaggedCacheable}/{@code @EvictTags}
@@ -67,9 +74,10 @@ public final class CacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(CacheService.class)
-	RedisCacheService redisStarterCacheService(RedisConnectionFactory connectionFactory, KeyNaming keys, JsonCodec codec,
-			CacheSettings settings, CacheMetrics metrics) {
-		return new RedisCacheService(connectionFactory, keys, codec, settings, metrics);
+	RedisCacheService redisStarterCacheService(RedisAccess access, RedisStarterProperties properties, KeyNaming keys,
+			JsonCodec codec, CacheSettings settings, CacheMetrics metrics) {
+		return new RedisCacheService(access.calls(Feature.CACHE, properties.getCache().getTimeout()), keys, codec,
+				settings, metrics);
 	}
 
 	/**
@@ -92,6 +100,22 @@ public final class CacheAutoConfiguration {
 	@ConditionalOnMissingBean
 	CacheMetrics redisStarterCacheMetrics(ObjectProvider<MeterRegistry> meterRegistry) {
 		return new CacheMetrics(meterRegistry.getIfUnique());
+	}
+
+	/**
+	 * In a servlet web application, 503 answers when the cache fails on Redis being down.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ HttpServletRequest.class, RestControllerAdvice.class })
+	static class WebConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		CacheExceptionHandler redisStarterCacheExceptionHandler() {
+			return new CacheExceptionHandler();
+		}
+
 	}
 
 }

@@ -19,6 +19,11 @@ public class CacheProperties {
 	private boolean enabled = true;
 
 	/**
+	 * How long each cache call waits for Redis before the Redis-down policy applies (serve from the loader, or fail when fail-on-redis-down); independent of spring.data.redis.timeout.
+	 */
+	private Duration timeout = Duration.ofMillis(300);
+
+	/**
 	 * Time to live of entries whose code asks for none (@TaggedCacheable without ttl, the Spring Cache bridge).
 	 */
 	private Duration defaultTtl = Duration.ofMinutes(10);
@@ -86,6 +91,14 @@ public class CacheProperties {
 		return this.springCache;
 	}
 
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = RedisStarterProperties.positive("redis.starter.cache.timeout", timeout);
+	}
 	public Duration getDefaultTtl() {
 		return this.defaultTtl;
 	}

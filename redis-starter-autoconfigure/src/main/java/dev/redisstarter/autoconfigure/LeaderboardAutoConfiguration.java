@@ -4,19 +4,26 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.leaderboard.LeaderboardSettings;
 import dev.redisstarter.leaderboard.Leaderboards;
 import dev.redisstarter.leaderboard.RedisLeaderboards;
+import dev.redisstarter.leaderboard.web.LeaderboardExceptionHandler;
 
 /**
  * {@link Leaderboards} from {@code redis.starter.leaderboard.*}. Off with
@@ -30,7 +37,7 @@ public final class LeaderboardAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(Leaderboards.class)
-	RedisLeaderboards redisStarterLeaderboards(RedisConnectionFactory connectionFactory, KeyNaming keys,
+	RedisLeaderboards redisStarterLeaderboards(RedisAccess access, KeyNaming keys,
 			RedisStarterProperties properties, ObjectProvider<Clock> clock) {
 		RedisStarterProperties.Leaderboard leaderboard = properties.getLeaderboard();
 		LeaderboardSettings defaults = new LeaderboardSettings(leaderboard.getOrder(), leaderboard.getTieRule(),
@@ -50,12 +57,28 @@ public final class LeaderboardAutoConfiguration {
 			boards.put(name, settings);
 		});
 		try {
-			return new RedisLeaderboards(new StringRedisTemplate(connectionFactory), keys, defaults, boards,
+			return new RedisLeaderboards(access.calls(Feature.LEADERBOARD, leaderboard.getTimeout()), keys, defaults, boards,
 					leaderboard.getTimeZone(), clock.getIfUnique(Clock::systemUTC));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException("Invalid redis.starter.leaderboard.boards: " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * In a servlet web application, 503 answers when a leaderboard cannot reach Redis.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ HttpServletRequest.class, RestControllerAdvice.class })
+	static class WebConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		LeaderboardExceptionHandler redisStarterLeaderboardExceptionHandler() {
+			return new LeaderboardExceptionHandler();
+		}
+
 	}
 
 }

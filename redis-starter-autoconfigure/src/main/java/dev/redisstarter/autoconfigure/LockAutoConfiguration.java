@@ -1,18 +1,24 @@
 package dev.redisstarter.autoconfigure;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.lock.DistributedLock;
 import dev.redisstarter.lock.LockMetrics;
 import dev.redisstarter.lock.LockSettings;
@@ -20,6 +26,7 @@ import dev.redisstarter.lock.RedisDistributedLock;
 import dev.redisstarter.lock.WithLockAdvisor;
 import dev.redisstarter.lock.WithLockInterceptor;
 import dev.redisstarter.lock.WithLockMethods;
+import dev.redisstarter.lock.web.LockExceptionHandler;
 
 /**
  * Distributed locks from {@code redis.starter.lock.*}, and {@code @WithLock} through an advisor. Off with
@@ -45,9 +52,9 @@ public final class LockAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(DistributedLock.class)
-	RedisDistributedLock redisStarterDistributedLock(RedisConnectionFactory connectionFactory, KeyNaming keys,
-			LockSettings settings, LockMetrics metrics) {
-		return new RedisDistributedLock(connectionFactory, keys, settings, metrics);
+	RedisDistributedLock redisStarterDistributedLock(RedisAccess access, RedisStarterProperties properties,
+			KeyNaming keys, LockSettings settings, LockMetrics metrics) {
+		return new RedisDistributedLock(access.calls(Feature.LOCK, properties.getLock().getTimeout()), keys, settings, metrics);
 	}
 
 	/** Static and lazy in its dependencies, so that creating the advisor early creates no Redis beans. */
@@ -58,6 +65,22 @@ public final class LockAutoConfiguration {
 			ObjectProvider<LockSettings> settings) {
 		WithLockMethods methods = new WithLockMethods();
 		return new WithLockAdvisor(methods, new WithLockInterceptor(methods, lock, settings));
+	}
+
+	/**
+	 * In a servlet web application, 409 and 503 answers for lock failures.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ HttpServletRequest.class, RestControllerAdvice.class })
+	static class WebConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		LockExceptionHandler redisStarterLockExceptionHandler() {
+			return new LockExceptionHandler();
+		}
+
 	}
 
 }

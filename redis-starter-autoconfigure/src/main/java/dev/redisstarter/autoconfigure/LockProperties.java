@@ -13,6 +13,11 @@ public class LockProperties {
 	private boolean enabled = true;
 
 	/**
+	 * How long each lock call (try, release, extend) waits for Redis before LockUnavailableException; independent of spring.data.redis.timeout.
+	 */
+	private Duration timeout = Duration.ofMillis(500);
+
+	/**
 	 * Lease of acquisitions that give none; renewed every third of it while held when renewal is on.
 	 */
 	private Duration defaultLease = Duration.ofSeconds(30);
@@ -40,6 +45,14 @@ public class LockProperties {
 		this.enabled = enabled;
 	}
 
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = RedisStarterProperties.positive("redis.starter.lock.timeout", timeout);
+	}
 	public Duration getDefaultLease() {
 		return this.defaultLease;
 	}

@@ -17,12 +17,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.ratelimit.RateLimitContext;
 import dev.redisstarter.ratelimit.RateLimitMetrics;
 import dev.redisstarter.ratelimit.RateLimitPolicies;
@@ -63,9 +63,10 @@ public final class RateLimitAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(RateLimiter.class)
-	RedisRateLimiter redisStarterRateLimiter(RedisConnectionFactory connectionFactory, KeyNaming keys,
+	RedisRateLimiter redisStarterRateLimiter(RedisAccess access, RedisStarterProperties properties, KeyNaming keys,
 			RateLimitMetrics metrics) {
-		return new RedisRateLimiter(new StringRedisTemplate(connectionFactory), keys, metrics);
+		return new RedisRateLimiter(access.calls(Feature.RATE_LIMIT, properties.getRateLimit().getTimeout()), keys,
+				metrics);
 	}
 
 	/** Static and lazy in its dependencies, so that creating the advisor early creates no Redis beans. */

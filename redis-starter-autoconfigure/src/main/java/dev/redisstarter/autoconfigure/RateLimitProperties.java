@@ -22,6 +22,11 @@ public class RateLimitProperties {
 	private boolean enabled = true;
 
 	/**
+	 * How long each decision waits for Redis before the limit's failure mode applies (fail open or closed); independent of spring.data.redis.timeout.
+	 */
+	private Duration timeout = Duration.ofMillis(250);
+
+	/**
 	 * Named policies, used by @RateLimited(policy = ...) and by HTTP rules.
 	 */
 	private final Map<String, Policy> policies = new LinkedHashMap<>();
@@ -39,6 +44,14 @@ public class RateLimitProperties {
 		this.enabled = enabled;
 	}
 
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = RedisStarterProperties.positive("redis.starter.rate-limit.timeout", timeout);
+	}
 	public Map<String, Policy> getPolicies() {
 		return this.policies;
 	}

@@ -1,22 +1,37 @@
 package dev.redisstarter.autoconfigure;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import dev.redisstarter.core.DecodeFailureReporter;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.ResilienceSettings;
+import dev.redisstarter.core.ServerCheck;
+import dev.redisstarter.core.web.RedisUnavailableExceptionHandler;
 
 /**
  * The pieces every capability shares: {@link KeyNaming} from {@code redis.starter.key-prefix} and a
@@ -31,6 +46,9 @@ import dev.redisstarter.core.KeyNaming;
 @ConditionalOnBooleanProperty(name = "redis.starter.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(RedisStarterProperties.class)
 public final class RedisStarterAutoConfiguration {
+
+	/** How long start-up waits for the server checks in fail mode; an unreachable Redis does not delay it more. */
+	private static final Duration STARTUP_CHECK_WAIT = Duration.ofSeconds(2);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -59,6 +77,83 @@ public final class RedisStarterAutoConfiguration {
 	JsonCodec redisStarterJsonCodec(ObjectProvider<JsonMapper> jsonMapper, DecodeFailureReporter failures) {
 		JsonMapper mapper = jsonMapper.getIfUnique(() -> JsonMapper.builder().build());
 		return new JsonCodec(mapper, failures);
+	}
+
+	/**
+	 * The starter's own connection, circuit breaker and deadlines, shared by every capability. Connects in the
+	 * background, so the application starts without Redis.
+	 */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	RedisAccess redisStarterAccess(RedisConnectionFactory connectionFactory, RedisStarterProperties properties,
+			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<ServerCheck> serverCheck) {
+		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
+			throw new IllegalStateException("The Redis Starter needs Lettuce, Spring Boot's default Redis client, but the"
+					+ " RedisConnectionFactory is a " + connectionFactory.getClass().getName()
+					+ ": remove the Jedis dependency, or set redis.starter.enabled=false");
+		}
+		ResilienceProperties resilience = properties.getResilience();
+		RedisAccess access = new RedisAccess(lettuce,
+				new ResilienceSettings(resilience.getFailureThreshold(), resilience.getOpenDuration(),
+						resilience.getProbeTimeout(), resilience.getLivenessInterval(), resilience.getLivenessTimeout()),
+				meterRegistry.getIfUnique());
+		serverCheck.ifAvailable((check) -> access.onConnect(check::run));
+		return access.start();
+	}
+
+	@Bean
+	RedisAccessLifecycle redisStarterAccessLifecycle(RedisAccess access) {
+		return new RedisAccessLifecycle(access, access.connectionFactory());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServerCheck redisStarterServerCheck(RedisStarterProperties properties) {
+		List<String> kept = new ArrayList<>();
+		if (properties.getLock().isEnabled()) {
+			kept.add("locks");
+		}
+		if (properties.getSession().isEnabled()) {
+			kept.add("sessions");
+		}
+		if (properties.getRateLimit().isEnabled()) {
+			kept.add("rate limits");
+		}
+		return new ServerCheck(properties.getResilience().getEvictionPolicyCheck(), kept);
+	}
+
+	/** With {@code eviction-policy-check: fail}, refuses to start when a reachable server fails the checks. */
+	@Bean
+	static SmartInitializingSingleton redisStarterServerCheckAtStartup(ObjectProvider<ServerCheck> serverCheck,
+			ObjectProvider<RedisAccess> access) {
+		return () -> {
+			ServerCheck check = serverCheck.getIfUnique();
+			if (check == null || check.mode() != ServerCheck.Mode.FAIL || access.getIfUnique() == null) {
+				return;
+			}
+			ServerCheck.Result result = check.awaitFirst(STARTUP_CHECK_WAIT.toMillis());
+			if (result != null && !result.ok()) {
+				throw new IllegalStateException("Redis fails the starter's server checks"
+						+ " (redis.starter.resilience.eviction-policy-check=fail): " + String.join("; ", result.problems()));
+			}
+		};
+	}
+
+	/**
+	 * In a servlet web application, the 503 fallback for Redis connection failures and timeouts that no other
+	 * handler answers.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ HttpServletRequest.class, RestControllerAdvice.class })
+	static class WebConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisUnavailableExceptionHandler redisStarterRedisUnavailableExceptionHandler() {
+			return new RedisUnavailableExceptionHandler();
+		}
+
 	}
 
 }

@@ -34,6 +34,12 @@ public class RedisStarterProperties {
 	private @Nullable String keyPrefix;
 
 	/**
+	 * How the starter behaves when Redis is down, slow or frozen.
+	 */
+	@NestedConfigurationProperty
+	private final ResilienceProperties resilience = new ResilienceProperties();
+
+	/**
 	 * Leaderboards.
 	 */
 	private final Leaderboard leaderboard = new Leaderboard();
@@ -64,6 +70,10 @@ public class RedisStarterProperties {
 
 	public boolean isEnabled() {
 		return this.enabled;
+	}
+
+	public ResilienceProperties getResilience() {
+		return this.resilience;
 	}
 
 	public RateLimitProperties getRateLimit() {
@@ -138,6 +148,12 @@ public class RedisStarterProperties {
 		private Duration retention = Duration.ofDays(30);
 
 		/**
+		 * How long each leaderboard call waits for Redis before LeaderboardUnavailableException; independent of
+		 * spring.data.redis.timeout.
+		 */
+		private Duration timeout = Duration.ofMillis(500);
+
+		/**
 		 * Time zone in which daily, weekly and monthly periods begin and end.
 		 */
 		private ZoneId timeZone = ZoneId.of("UTC");
@@ -169,6 +185,14 @@ public class RedisStarterProperties {
 
 		public void setTieRule(TieRule tieRule) {
 			this.tieRule = tieRule;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = positive("redis.starter.leaderboard.timeout", timeout);
 		}
 
 		public Duration getRetention() {

@@ -15,12 +15,13 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
+import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.session.RedisSessionService;
 import dev.redisstarter.session.SessionMetrics;
 import dev.redisstarter.session.SessionService;
@@ -54,9 +55,11 @@ public final class SessionAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(SessionService.class)
-	RedisSessionService redisStarterSessionService(RedisConnectionFactory connectionFactory, KeyNaming keys,
-			JsonCodec codec, SessionSettings settings, SessionMetrics metrics, ApplicationEventPublisher events) {
-		return new RedisSessionService(connectionFactory, keys, codec, settings, metrics, events);
+	RedisSessionService redisStarterSessionService(RedisAccess access, RedisStarterProperties properties,
+			KeyNaming keys, JsonCodec codec, SessionSettings settings, SessionMetrics metrics,
+			ApplicationEventPublisher events) {
+		return new RedisSessionService(access.calls(Feature.SESSION, properties.getSession().getTimeout()), keys, codec,
+				settings, metrics, events);
 	}
 
 	@Configuration(proxyBeanMethods = false)

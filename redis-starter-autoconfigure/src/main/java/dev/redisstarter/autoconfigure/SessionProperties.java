@@ -17,6 +17,11 @@ public class SessionProperties {
 	private boolean enabled = true;
 
 	/**
+	 * How long each session call waits for Redis before SessionStoreUnavailableException; independent of spring.data.redis.timeout.
+	 */
+	private Duration timeout = Duration.ofMillis(600);
+
+	/**
 	 * Idle time to live: a session unused this long ends.
 	 */
 	private Duration ttl = Duration.ofMinutes(30);
@@ -54,6 +59,14 @@ public class SessionProperties {
 		this.enabled = enabled;
 	}
 
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = RedisStarterProperties.positive("redis.starter.session.timeout", timeout);
+	}
 	public Duration getTtl() {
 		return this.ttl;
 	}

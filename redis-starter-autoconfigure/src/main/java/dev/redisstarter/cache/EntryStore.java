@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.LuaScript;
+import dev.redisstarter.core.RedisCalls;
 
 /**
  * Entries and their tags in Redis, in bytes. A read is one {@code GET}; a tagged entry is current when each
@@ -56,10 +57,15 @@ final class EntryStore {
 
 	private final long clockMarginMicros;
 
+	/** Invalidations that have not reached Redis yet: entries carrying their tags are treated as absent. */
+	private final DeferredInvalidations deferred;
+
 	/** Whether entries and tags may sit on different nodes (a Cluster), so one script cannot write them all. */
 	private final boolean clustered;
 
-	EntryStore(CacheCommands commands, TagVersions versions, KeyNaming keys, String channel, long loadTimeoutMillis) {
+	EntryStore(CacheCommands commands, TagVersions versions, DeferredInvalidations deferred, KeyNaming keys,
+			String channel, long loadTimeoutMillis) {
+		this.deferred = deferred;
 		this.clustered = commands.connectionFactory().isClusterAware();
 		this.clockMarginMicros = this.clustered ? CLUSTER_CLOCK_MARGIN_MICROS : 0;
 		this.commands = commands;
@@ -94,7 +100,8 @@ final class EntryStore {
 			return null;
 		}
 		CacheEntry entry = CacheEntry.decode(raw);
-		if (!entry.tags().isEmpty() && !knownCurrent(entry.tags()) && !current(List.of(entry)).contains(0)) {
+		if (!entry.tags().isEmpty() && (this.deferred.anyPending(entry.tags())
+				|| (!knownCurrent(entry.tags()) && !current(List.of(entry)).contains(0)))) {
 			return null;
 		}
 		return new Stored(entry, ttlMillis);
@@ -119,8 +126,11 @@ final class EntryStore {
 		for (int i = 0; i < raw.size(); i++) {
 			byte[] value = raw.get(i);
 			if (value != null) {
-				entries.add(CacheEntry.decode(value));
-				found.add(keys.get(i));
+				CacheEntry entry = CacheEntry.decode(value);
+				if (!this.deferred.anyPending(entry.tags())) {
+					entries.add(entry);
+					found.add(keys.get(i));
+				}
 			}
 		}
 		Set<Integer> current = current(entries);
@@ -286,7 +296,7 @@ final class EntryStore {
 			@Nullable Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<String>> alongside) {
 		return this.commands.send((redis) -> {
 			List<String> names = List.copyOf(tags);
-			List<CacheCommands.PendingScript> pending = new ArrayList<>(names.size());
+			List<RedisCalls.PendingScript<List<Object>>> pending = new ArrayList<>(names.size());
 			for (String tag : names) {
 				pending.add(this.commands.startScript(redis, TAG_VERSION, new byte[][] { tagKey(tag) }, ttl, started));
 			}
@@ -308,13 +318,13 @@ final class EntryStore {
 	long invalidate(Collection<String> tags) {
 		List<String> names = List.copyOf(tags);
 		long existed = this.commands.send((redis) -> {
-			List<CacheCommands.PendingScript> pending = new ArrayList<>(names.size());
+			List<RedisCalls.PendingScript<List<Object>>> pending = new ArrayList<>(names.size());
 			for (String tag : names) {
 				pending.add(this.commands.startScript(redis, INVALIDATE_TAG, new byte[][] { tagKey(tag) },
 						this.loadTimeoutMillis, this.channel, bytes(tag)));
 			}
 			long count = 0;
-			for (CacheCommands.PendingScript script : pending) {
+			for (RedisCalls.PendingScript<List<Object>> script : pending) {
 				count += (Long) this.commands.awaitScript(redis, script).get(0);
 			}
 			return count;

@@ -12,6 +12,7 @@ import org.springframework.data.redis.core.ScanOptions;
 
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.RedisUnavailableException;
 
 /**
  * Removes the entries whose keys match a glob: {@code SCAN} (on every master of a Cluster), never {@code KEYS},
@@ -35,6 +36,9 @@ final class PatternInvalidation {
 			throw new IllegalArgumentException("The pattern must not be empty");
 		}
 		ScanOptions options = ScanOptions.scanOptions().match(this.keys.pattern(Feature.CACHE, glob)).count(500).build();
+		if (!this.commands.calls().access().circuit().allowsCalls()) {
+			throw new RedisUnavailableException("Redis is unreachable (circuit open): pattern '" + glob + "' not invalidated");
+		}
 		long removed = 0;
 		try (RedisConnection connection = this.commands.connectionFactory().getConnection()) {
 			if (connection instanceof RedisClusterConnection cluster) {

@@ -26,11 +26,13 @@ import tools.jackson.databind.JavaType;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.core.RedisCircuitBreaker;
 
 /**
  * {@link CacheService} on Redis (through Lettuce). Keys:
@@ -68,9 +70,17 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 
 	private final EntryStore store;
 
+	private final DeferredInvalidations deferred;
+
 	private final LoadLock lock;
 
 	private final PatternInvalidation patterns;
+
+	/** How many tag invalidations may wait for Redis to come back; past it they are dropped and counted. */
+	static final int MAX_DEFERRED_TAGS = 10_000;
+
+	/** How long a cache call waits for Redis by default ({@code redis.starter.cache.timeout}). */
+	public static final Duration DEFAULT_DEADLINE = Duration.ofMillis(300);
 
 	private final Map<String, CompletableFuture<Object>> loading = new ConcurrentHashMap<>();
 
@@ -96,19 +106,38 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 	 */
 	public RedisCacheService(RedisConnectionFactory connectionFactory, KeyNaming keys, JsonCodec codec,
 			CacheSettings settings, CacheMetrics metrics) {
-		Objects.requireNonNull(connectionFactory, "connectionFactory must not be null");
-		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
-			throw new IllegalArgumentException("The cache needs Lettuce (Spring Boot's default Redis client), not "
-					+ connectionFactory.getClass().getName());
-		}
+		this(RedisAccess.of(Objects.requireNonNull(connectionFactory, "connectionFactory must not be null"))
+			.calls(Feature.CACHE, DEFAULT_DEADLINE), keys, codec, settings, metrics);
+	}
+
+	/**
+	 * A cache service on the starter's shared access.
+	 * @param calls the cache calls, each bounded by the cache deadline (the invalidation subscription takes a
+	 * connection of its own from the same client)
+	 * @param keys the key naming
+	 * @param codec writes and reads values
+	 * @param settings policies, load lock and wait
+	 * @param metrics where hits, misses and loads are counted
+	 */
+	public RedisCacheService(RedisCalls calls, KeyNaming keys, JsonCodec codec, CacheSettings settings,
+			CacheMetrics metrics) {
+		Objects.requireNonNull(calls, "calls must not be null");
 		this.keys = Objects.requireNonNull(keys, "keys must not be null");
 		this.codec = Objects.requireNonNull(codec, "codec must not be null");
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
-		this.commands = new CacheCommands(lettuce);
+		this.commands = new CacheCommands(calls);
 		String channel = keys.key(Feature.CACHE, "invalidations");
-		this.versions = new TagVersions(lettuce, channel, settings.localTagVersions());
-		this.store = new EntryStore(this.commands, this.versions, keys, channel, settings.loadTimeout().toMillis());
+		this.versions = new TagVersions(calls.access(), channel, settings.localTagVersions());
+		this.deferred = new DeferredInvalidations(MAX_DEFERRED_TAGS,
+				calls.access().settings().openDuration().toMillis(), this::invalidateInRedis, metrics);
+		calls.access().circuit().onTransition((state) -> {
+			if (state == RedisCircuitBreaker.State.CLOSED && this.deferred.size() > 0) {
+				CompletableFuture.runAsync(this.deferred::retryNow);
+			}
+		});
+		this.store = new EntryStore(this.commands, this.versions, this.deferred, keys, channel,
+				settings.loadTimeout().toMillis());
 		this.lock = new LoadLock(this.commands, keys, settings.loadTimeout().toMillis());
 		this.patterns = new PatternInvalidation(this.commands, keys);
 	}
@@ -401,8 +430,24 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		if (tags.length == 0) {
 			return 0;
 		}
-		long invalidated = this.store.invalidate(List.of(tags));
+		List<String> invalidating = List.of(tags);
+		long invalidated;
+		try {
+			invalidated = this.store.invalidate(invalidating);
+		}
+		catch (DataAccessException ex) {
+			// The caller's work is done: keep the invalidation for when Redis answers, and stop serving here.
+			invalidating.forEach(this.versions::forget);
+			this.deferred.defer(invalidating, ex);
+			return 0;
+		}
 		this.metrics.count(CacheMetrics.INVALIDATIONS, "*", "tag", tags.length);
+		return invalidated;
+	}
+
+	private long invalidateInRedis(List<String> tags) {
+		long invalidated = this.store.invalidate(tags);
+		this.metrics.count(CacheMetrics.INVALIDATIONS, "*", "tag", tags.size());
 		return invalidated;
 	}
 
@@ -498,11 +543,16 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		}
 	}
 
-	/** Stops listening for invalidations and closes the cache's connection. */
+	/** Whether locally known tag versions are trusted now (the invalidation subscription is up). */
+	boolean tagVersionsTrusted() {
+		return this.versions.trusted();
+	}
+
+	/** Stops listening for invalidations. The shared connection is the {@link RedisAccess}'s to close. */
 	@Override
 	public void close() {
+		this.deferred.close();
 		this.versions.close();
-		this.commands.close();
 	}
 
 	/** What a load runs and how its value is cached. */

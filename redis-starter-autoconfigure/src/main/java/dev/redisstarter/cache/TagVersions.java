@@ -2,22 +2,12 @@ package dev.redisstarter.cache;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisConnectionStateListener;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.RedisSubscription;
 
 /**
  * The tag versions this instance knows, so that a tagged hit needs no second round trip to check them.
@@ -29,18 +19,12 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 final class TagVersions implements AutoCloseable {
 
-	private static final Log logger = LogFactory.getLog(TagVersions.class);
-
 	/** Beyond this many tags, the known versions are dropped and learned again (a bound, not an LRU). */
 	private static final int MAX_KNOWN = 100_000;
 
-	private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-	private final LettuceConnectionFactory connectionFactory;
-
-	private final byte[] channel;
-
 	private final boolean enabled;
+
+	private final @Nullable RedisSubscription subscription;
 
 	private final ConcurrentHashMap<String, String> known = new ConcurrentHashMap<>();
 
@@ -49,22 +33,18 @@ final class TagVersions implements AutoCloseable {
 
 	private volatile boolean trusted;
 
-	private volatile @Nullable StatefulRedisPubSubConnection<byte[], byte[]> subscription;
-
-	private volatile long nextAttempt;
-
-	private volatile boolean closed;
-
 	/**
 	 * Versions kept locally.
-	 * @param connectionFactory whose client the subscription connects with
+	 * @param access whose client the subscription connects with (in the background; its liveness is checked)
 	 * @param channel where invalidations are published
 	 * @param enabled false to keep nothing locally (every tagged hit then reads the versions from Redis)
 	 */
-	TagVersions(LettuceConnectionFactory connectionFactory, String channel, boolean enabled) {
-		this.connectionFactory = connectionFactory;
-		this.channel = channel.getBytes(StandardCharsets.UTF_8);
+	TagVersions(RedisAccess access, String channel, boolean enabled) {
 		this.enabled = enabled;
+		this.subscription = enabled ? new RedisSubscription(access, "cache invalidations", channel, new Notices()) : null;
+		if (this.subscription != null) {
+			this.subscription.start();
+		}
 	}
 
 	/** The version known for a tag, or {@code null} when it must be read from Redis. */
@@ -72,10 +52,12 @@ final class TagVersions implements AutoCloseable {
 		if (!this.enabled) {
 			return null;
 		}
-		if (this.subscription == null) {
-			subscribe();
-		}
 		return this.trusted ? this.known.get(tag) : null;
+	}
+
+	/** Whether known versions are trusted now: the subscription is up. */
+	boolean trusted() {
+		return this.trusted;
 	}
 
 	/** Where notices stand: take it before reading versions from Redis, and pass it to {@link #learn}. */
@@ -110,62 +92,31 @@ final class TagVersions implements AutoCloseable {
 		this.known.clear();
 	}
 
-	private synchronized void subscribe() {
-		if (this.subscription != null || this.closed || System.nanoTime() < this.nextAttempt) {
-			return;
-		}
-		try {
-			AbstractRedisClient client = this.connectionFactory.getNativeClient();
-			StatefulRedisPubSubConnection<byte[], byte[]> connection;
-			if (client instanceof RedisClusterClient cluster) {
-				connection = cluster.connectPubSub(ByteArrayCodec.INSTANCE);
-			}
-			else if (client instanceof RedisClient standalone) {
-				connection = standalone.connectPubSub(ByteArrayCodec.INSTANCE);
-			}
-			else {
-				this.nextAttempt = Long.MAX_VALUE;
-				logger.info("Cache tag versions are read from Redis on every tagged hit: no Lettuce client to subscribe with");
-				return;
-			}
-			connection.addListener(new Notices());
-			connection.addListener(new RedisConnectionStateListener() {
-				@Override
-				public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-					forgetAll();
-				}
-			});
-			connection.sync().subscribe(this.channel);
-			this.subscription = connection;
-		}
-		catch (RuntimeException ex) {
-			this.nextAttempt = System.nanoTime() + RETRY_NANOS;
-			logger.debug("Could not subscribe to cache invalidations, will retry: " + ex.getMessage());
-		}
-	}
-
 	@Override
 	public void close() {
-		this.closed = true;
-		forgetAll();
-		StatefulRedisPubSubConnection<byte[], byte[]> connection = this.subscription;
-		if (connection != null) {
-			connection.close();
+		if (this.subscription != null) {
+			this.subscription.close();
 		}
+		forgetAll();
 	}
 
-	/** Notices and (re)subscriptions: Lettuce subscribes again by itself after a reconnection. */
-	private final class Notices extends RedisPubSubAdapter<byte[], byte[]> {
+	/** Notices, (re)subscriptions and losses: Lettuce subscribes again by itself after a reconnection. */
+	private final class Notices implements RedisSubscription.Listener {
 
 		@Override
-		public void message(byte[] channel, byte[] tag) {
+		public void message(byte[] tag) {
 			forget(new String(tag, StandardCharsets.UTF_8));
 		}
 
 		@Override
-		public void subscribed(byte[] channel, long count) {
+		public void subscribed() {
 			forgetAll();
 			TagVersions.this.trusted = true;
+		}
+
+		@Override
+		public void lost() {
+			forgetAll();
 		}
 
 	}

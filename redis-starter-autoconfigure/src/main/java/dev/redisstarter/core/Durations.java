@@ -47,4 +47,18 @@ public final class Durations {
 		}
 	}
 
+	/**
+	 * Checks that a duration is positive.
+	 * @param name what it is, for the message
+	 * @param duration the duration
+	 * @return the duration
+	 * @throws IllegalArgumentException when it is null, zero or negative
+	 */
+	public static Duration requirePositive(String name, Duration duration) {
+		if (duration == null || duration.isZero() || duration.isNegative()) {
+			throw new IllegalArgumentException(name + " must be positive, was " + duration);
+		}
+		return duration;
+	}
+
 }

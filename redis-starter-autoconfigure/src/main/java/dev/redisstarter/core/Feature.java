@@ -6,30 +6,49 @@ package dev.redisstarter.core;
 public enum Feature {
 
 	/** Cached values and tag versions. */
-	CACHE("cache"),
+	CACHE("cache", "cache"),
 
 	/** Sessions and per-user session indexes. */
-	SESSION("session"),
+	SESSION("session", "session"),
 
 	/** Rate-limit counters, logs and buckets. */
-	RATE_LIMIT("ratelimit"),
+	RATE_LIMIT("ratelimit", "rate-limit"),
 
 	/** Locks and fencing counters. */
-	LOCK("lock"),
+	LOCK("lock", "lock"),
 
 	/** Streams. */
-	STREAM("stream"),
+	STREAM("stream", "stream"),
 
 	/** Job queues. */
-	QUEUE("queue"),
+	QUEUE("queue", "queue"),
 
 	/** Leaderboards. */
-	LEADERBOARD("lb");
+	LEADERBOARD("lb", "leaderboard");
 
 	private final String segment;
 
-	Feature(String segment) {
+	private final String propertyName;
+
+	Feature(String segment, String propertyName) {
 		this.segment = segment;
+		this.propertyName = propertyName;
+	}
+
+	/**
+	 * The name of this feature's group under {@code redis.starter}, such as {@code rate-limit}.
+	 * @return the property group, also the {@code feature} tag of shared meters
+	 */
+	public String propertyName() {
+		return this.propertyName;
+	}
+
+	/**
+	 * The name this feature's meters start with, such as {@code redis.starter.ratelimit}.
+	 * @return the meter name prefix, without a trailing dot
+	 */
+	public String meterPrefix() {
+		return "redis.starter." + this.propertyName.replace("-", "");
 	}
 
 	/**

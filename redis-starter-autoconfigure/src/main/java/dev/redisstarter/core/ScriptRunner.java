@@ -1,31 +1,36 @@
 package dev.redisstarter.core;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 
+import io.lettuce.core.ScriptOutputType;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.ReturnType;
-
 /**
- * Runs {@link LuaScript}s with arguments already encoded as bytes, straight on a connection from the factory:
+ * Runs {@link LuaScript}s with arguments already encoded as bytes, through a capability's {@link RedisCalls}
+ * (so each run is bounded by the capability's deadline and refused at once while Redis is unreachable):
  * {@code EVALSHA}, and on a {@code NOSCRIPT} reply (a restarted or failed-over server, another Cluster node)
  * {@code EVAL} once, which caches the script there again. For hot paths where {@code RedisTemplate}'s
  * serializers and result conversion cost more than the round trip's own client work.
  */
 public final class ScriptRunner {
 
-	private final RedisConnectionFactory connectionFactory;
+	private final RedisCalls calls;
 
 	/**
 	 * A runner.
-	 * @param connectionFactory where connections come from (Boot's, so SSL, Sentinel and Cluster apply)
+	 * @param calls the capability's calls
 	 */
-	public ScriptRunner(RedisConnectionFactory connectionFactory) {
-		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory must not be null");
+	public ScriptRunner(RedisCalls calls) {
+		this.calls = Objects.requireNonNull(calls, "calls must not be null");
+	}
+
+	/**
+	 * The calls this runner goes through.
+	 * @return the capability's calls
+	 */
+	public RedisCalls calls() {
+		return this.calls;
 	}
 
 	/**
@@ -35,9 +40,8 @@ public final class ScriptRunner {
 	 * @param keysAndArgs keys, then arguments
 	 * @return the reply: integers as {@link Long}, strings as {@code byte[]}
 	 */
-	@SuppressWarnings("unchecked")
 	public List<Object> multi(LuaScript<?> script, int keyCount, byte[]... keysAndArgs) {
-		return (List<Object>) run(script, ReturnType.MULTI, keyCount, keysAndArgs);
+		return this.calls.script(script, ScriptOutputType.MULTI, keyCount, keysAndArgs);
 	}
 
 	/**
@@ -48,7 +52,7 @@ public final class ScriptRunner {
 	 * @return the reply
 	 */
 	public @Nullable Long integer(LuaScript<?> script, int keyCount, byte[]... keysAndArgs) {
-		return (Long) run(script, ReturnType.INTEGER, keyCount, keysAndArgs);
+		return this.calls.script(script, ScriptOutputType.INTEGER, keyCount, keysAndArgs);
 	}
 
 	/**
@@ -59,31 +63,7 @@ public final class ScriptRunner {
 	 * @return the reply as bytes
 	 */
 	public @Nullable Object run(LuaScript<?> script, int keyCount, byte[]... keysAndArgs) {
-		return run(script, ReturnType.VALUE, keyCount, keysAndArgs);
-	}
-
-	private @Nullable Object run(LuaScript<?> script, ReturnType type, int keyCount, byte[]... keysAndArgs) {
-		try (RedisConnection connection = this.connectionFactory.getConnection()) {
-			try {
-				return connection.scriptingCommands().evalSha(script.sha1(), type, keyCount, keysAndArgs);
-			}
-			catch (RuntimeException ex) {
-				if (!isNoScript(ex)) {
-					throw ex;
-				}
-				return connection.scriptingCommands()
-					.eval(script.text().getBytes(StandardCharsets.UTF_8), type, keyCount, keysAndArgs);
-			}
-		}
-	}
-
-	private static boolean isNoScript(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause.getMessage() != null && cause.getMessage().contains("NOSCRIPT")) {
-				return true;
-			}
-		}
-		return false;
+		return this.calls.script(script, ScriptOutputType.VALUE, keyCount, keysAndArgs);
 	}
 
 }

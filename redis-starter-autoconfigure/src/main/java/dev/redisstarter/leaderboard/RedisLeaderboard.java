@@ -1,14 +1,20 @@
 package dev.redisstarter.leaderboard;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
+import io.lettuce.core.ScriptOutputType;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.dao.DataAccessException;
+
+import dev.redisstarter.core.LuaScript;
+import dev.redisstarter.core.RedisCalls;
 
 /**
  * A board on a sorted set. Keys (all in one Cluster slot, hash-tagged by the board id):
@@ -25,7 +31,7 @@ final class RedisLeaderboard implements Leaderboard {
 
 	private final String id;
 
-	private final StringRedisTemplate redis;
+	private final RedisCalls calls;
 
 	private final LeaderboardScripts scripts;
 
@@ -37,11 +43,11 @@ final class RedisLeaderboard implements Leaderboard {
 
 	private final long expireAtMillis;
 
-	RedisLeaderboard(String id, List<String> keys, StringRedisTemplate redis, LeaderboardScripts scripts,
+	RedisLeaderboard(String id, List<String> keys, RedisCalls calls, LeaderboardScripts scripts,
 			LeaderboardSettings settings, ScoreEncoding encoding, long expireAtMillis) {
 		this.id = id;
 		this.keys = List.copyOf(keys);
-		this.redis = redis;
+		this.calls = calls;
 		this.scripts = scripts;
 		this.settings = settings;
 		this.encoding = encoding;
@@ -71,7 +77,7 @@ final class RedisLeaderboard implements Leaderboard {
 	private List<?> write(String member, double value, String mode, String what) {
 		checkMember(member);
 		this.encoding.check(this.id, what, value);
-		List<?> result = this.redis.execute(this.scripts.writeScore(), this.keys, member, Double.toString(value), mode,
+		List<?> result = list(this.scripts.writeScore(), this.keys, member, Double.toString(value), mode,
 				tieRule(), direction(), Integer.toString(this.encoding.bits()),
 				Long.toString(this.encoding.baseEpochSecond()), Long.toString(this.expireAtMillis));
 		if (mode.equals("incr")) {
@@ -95,20 +101,21 @@ final class RedisLeaderboard implements Leaderboard {
 	}
 
 	private long removeMembers(String what, String argument) {
-		Long removed = this.redis.execute(this.scripts.removeMembers(), this.keys, what, argument, tieRule(), direction());
+		Long removed = script(this.scripts.removeMembers(), ScriptOutputType.INTEGER, this.keys, what, argument, tieRule(),
+				direction());
 		return (removed != null) ? removed : 0;
 	}
 
 	@Override
 	public OptionalDouble score(String member) {
 		checkMember(member);
-		Double stored = this.redis.opsForZSet().score(this.keys.get(0), member);
+		Double stored = call(() -> this.calls.call((redis) -> redis.zscore(utf8(this.keys.get(0)), utf8(member))));
 		return (stored != null) ? OptionalDouble.of(this.encoding.decode(stored)) : OptionalDouble.empty();
 	}
 
 	@Override
 	public long size() {
-		Long size = this.redis.opsForZSet().zCard(this.keys.get(0));
+		Long size = call(() -> this.calls.call((redis) -> redis.zcard(utf8(this.keys.get(0)))));
 		return (size != null) ? size : 0;
 	}
 
@@ -120,7 +127,7 @@ final class RedisLeaderboard implements Leaderboard {
 	@Override
 	public Optional<LeaderboardEntry> entry(String member) {
 		checkMember(member);
-		List<?> result = this.redis.execute(this.scripts.rank(), this.keys.subList(0, 2), member, tieRule(), direction());
+		List<?> result = list(this.scripts.rank(), this.keys.subList(0, 2), member, tieRule(), direction());
 		if (result == null || result.isEmpty()) {
 			return Optional.empty();
 		}
@@ -152,7 +159,7 @@ final class RedisLeaderboard implements Leaderboard {
 	}
 
 	private List<LeaderboardEntry> range(String mode, String from, int size) {
-		List<?> result = this.redis.execute(this.scripts.range(), this.keys.subList(0, 2), tieRule(), direction(), mode,
+		List<?> result = list(this.scripts.range(), this.keys.subList(0, 2), tieRule(), direction(), mode,
 				from, Integer.toString(size));
 		if (result == null || result.isEmpty()) {
 			return List.of();
@@ -183,6 +190,41 @@ final class RedisLeaderboard implements Leaderboard {
 
 	private double decode(@Nullable Object stored) {
 		return this.encoding.decode(Double.parseDouble(String.valueOf(stored)));
+	}
+
+	/** Runs a script with an array reply; its strings come back as {@code String}s, its integers as {@code Long}s. */
+	private List<Object> list(LuaScript<?> script, List<String> scriptKeys, String... args) {
+		List<Object> reply = script(script, ScriptOutputType.MULTI, scriptKeys, args);
+		List<Object> decoded = new ArrayList<>(reply.size());
+		for (Object item : reply) {
+			decoded.add((item instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : item);
+		}
+		return decoded;
+	}
+
+	private <T> T script(LuaScript<?> script, ScriptOutputType type, List<String> scriptKeys, String... args) {
+		byte[][] keysAndArgs = new byte[scriptKeys.size() + args.length][];
+		for (int i = 0; i < scriptKeys.size(); i++) {
+			keysAndArgs[i] = utf8(scriptKeys.get(i));
+		}
+		for (int i = 0; i < args.length; i++) {
+			keysAndArgs[scriptKeys.size() + i] = utf8(args[i]);
+		}
+		return call(() -> this.calls.script(script, type, scriptKeys.size(), keysAndArgs));
+	}
+
+	/** Redis failures become {@link LeaderboardUnavailableException}s naming the board. */
+	private <T> T call(Supplier<T> redisCall) {
+		try {
+			return redisCall.get();
+		}
+		catch (DataAccessException ex) {
+			throw new LeaderboardUnavailableException(this.id, ex);
+		}
+	}
+
+	private static byte[] utf8(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	private String tieRule() {

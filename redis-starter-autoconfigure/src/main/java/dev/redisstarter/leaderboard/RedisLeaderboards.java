@@ -1,6 +1,7 @@
 package dev.redisstarter.leaderboard;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -11,6 +12,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.RedisCalls;
 
 /**
  * {@link Leaderboards} on Redis sorted sets. Settings come per board name, falling back to the defaults;
@@ -19,7 +22,10 @@ import dev.redisstarter.core.KeyNaming;
  */
 public final class RedisLeaderboards implements Leaderboards {
 
-	private final StringRedisTemplate redis;
+	/** How long a leaderboard call waits for Redis by default ({@code redis.starter.leaderboard.timeout}). */
+	public static final Duration DEFAULT_DEADLINE = Duration.ofMillis(500);
+
+	private final RedisCalls calls;
 
 	private final KeyNaming keys;
 
@@ -44,7 +50,22 @@ public final class RedisLeaderboards implements Leaderboards {
 	 */
 	public RedisLeaderboards(StringRedisTemplate redis, KeyNaming keys, LeaderboardSettings defaults,
 			Map<String, LeaderboardSettings> boards, ZoneId zone, Clock clock) {
-		this.redis = Objects.requireNonNull(redis, "redis must not be null");
+		this(RedisAccess.of(Objects.requireNonNull(redis, "redis must not be null").getRequiredConnectionFactory())
+			.calls(Feature.LEADERBOARD, DEFAULT_DEADLINE), keys, defaults, boards, zone, clock);
+	}
+
+	/**
+	 * Boards on the starter's shared access.
+	 * @param calls the leaderboard calls, each bounded by the leaderboard deadline
+	 * @param keys the key naming
+	 * @param defaults settings of boards not named in {@code boards}
+	 * @param boards settings per board name
+	 * @param zone the time zone periods are computed in
+	 * @param clock what "now" is for periodic boards
+	 */
+	public RedisLeaderboards(RedisCalls calls, KeyNaming keys, LeaderboardSettings defaults,
+			Map<String, LeaderboardSettings> boards, ZoneId zone, Clock clock) {
+		this.calls = Objects.requireNonNull(calls, "calls must not be null");
 		this.keys = Objects.requireNonNull(keys, "keys must not be null");
 		this.defaults = Objects.requireNonNull(defaults, "defaults must not be null");
 		this.boards = Map.copyOf(boards);
@@ -92,7 +113,7 @@ public final class RedisLeaderboards implements Leaderboards {
 		List<String> boardKeys = List.of(this.keys.hashTagged(Feature.LEADERBOARD, id),
 				this.keys.hashTagged(Feature.LEADERBOARD, id, "distinct"),
 				this.keys.hashTagged(Feature.LEADERBOARD, id, "counts"));
-		return new RedisLeaderboard(id, boardKeys, this.redis, this.scripts, settings, encoding, expireAt);
+		return new RedisLeaderboard(id, boardKeys, this.calls, this.scripts, settings, encoding, expireAt);
 	}
 
 	private LeaderboardSettings settings(String name) {

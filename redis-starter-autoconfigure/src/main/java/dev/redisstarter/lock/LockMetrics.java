@@ -32,6 +32,8 @@ public final class LockMetrics {
 
 	private final @Nullable Counter polls;
 
+	private final @Nullable Counter abandoned;
+
 	/**
 	 * Metrics into a registry.
 	 * @param registry the registry, or {@code null} for none
@@ -45,6 +47,7 @@ public final class LockMetrics {
 		this.leasesLost = counter(registry, "redis.starter.lock.leases.lost", null);
 		this.notOwner = counter(registry, "redis.starter.lock.releases.not-owner", null);
 		this.polls = counter(registry, "redis.starter.lock.polls", null);
+		this.abandoned = counter(registry, "redis.starter.lock.abandoned", null);
 	}
 
 	private static @Nullable Counter counter(@Nullable MeterRegistry registry, String name, @Nullable String result) {
@@ -92,6 +95,11 @@ public final class LockMetrics {
 
 	void polled() {
 		increment(this.polls);
+	}
+
+	/** A lock taken by a reply that came after its caller gave up, released at once. */
+	void abandoned() {
+		increment(this.abandoned);
 	}
 
 	private static void increment(@Nullable Counter counter) {

@@ -4,14 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import org.jspecify.annotations.Nullable;
+import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.RedisSubscription;
 
-import org.springframework.core.task.SyncTaskExecutor;
-import org.springframework.data.redis.connection.Message;
-import org.springframework.data.redis.connection.MessageListener;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.listener.ChannelTopic;
-import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
  * Wakes a local waiter when any instance releases a lock: one subscription (on a connection of its own) to
@@ -21,28 +16,34 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * the lock, so a notice that arrives between a failed try and the wait leaves a ticket and is not lost; a
  * woken waiter always tries again, and its own release passes the turn on.
  */
-final class LockNotices implements MessageListener, AutoCloseable {
+final class LockNotices implements RedisSubscription.Listener, AutoCloseable {
 
-	private final RedisMessageListenerContainer container;
+	private final RedisSubscription subscription;
 
 	private final ConcurrentHashMap<String, Signal> signals = new ConcurrentHashMap<>();
 
-	LockNotices(RedisConnectionFactory connectionFactory, String channel) {
-		this.container = new RedisMessageListenerContainer();
-		this.container.setConnectionFactory(connectionFactory);
-		// The listener only signals a local monitor: run it on the client's thread rather than a new one each time.
-		this.container.setTaskExecutor(new SyncTaskExecutor());
-		this.container.addMessageListener(this, new ChannelTopic(channel));
-		this.container.afterPropertiesSet();
-		this.container.start();
+	/** Subscribes in the background: a lock works without notices (waiters poll) until it is up. */
+	LockNotices(RedisAccess access, String channel) {
+		this.subscription = new RedisSubscription(access, "lock release notices", channel, this);
+		this.subscription.start();
 	}
 
 	@Override
-	public void onMessage(Message message, byte @Nullable [] pattern) {
-		Signal signal = this.signals.get(new String(message.getBody(), StandardCharsets.UTF_8));
+	public void message(byte[] message) {
+		Signal signal = this.signals.get(new String(message, StandardCharsets.UTF_8));
 		if (signal != null) {
 			signal.fire();
 		}
+	}
+
+	@Override
+	public void subscribed() {
+		// Releases missed while it was down are made up for by polling.
+	}
+
+	@Override
+	public void lost() {
+		// Waiters keep polling every poll interval.
 	}
 
 	Signal register(String name) {
@@ -59,12 +60,7 @@ final class LockNotices implements MessageListener, AutoCloseable {
 
 	@Override
 	public void close() {
-		try {
-			this.container.destroy();
-		}
-		catch (Exception ex) {
-			// closing: nothing to do
-		}
+		this.subscription.close();
 	}
 
 	/** Release notices of one lock, as tickets; {@code waiters} is guarded by the map's compute. */

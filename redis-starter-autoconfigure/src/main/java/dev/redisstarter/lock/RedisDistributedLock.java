@@ -1,22 +1,31 @@
 package dev.redisstarter.lock;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.lettuce.core.ScriptOutputType;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.LuaScript;
+import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.core.RedisCircuitBreaker;
+import dev.redisstarter.core.RedisDeadlineExceededException;
 
 /**
  * {@link DistributedLock} on Redis. Keys and commands:
@@ -39,7 +48,10 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	private static final Duration FENCE_RETENTION = Duration.ofDays(1);
 
-	private final StringRedisTemplate redis;
+	/** How long a lock call waits for Redis by default ({@code redis.starter.lock.timeout}). */
+	public static final Duration DEFAULT_DEADLINE = Duration.ofMillis(500);
+
+	private final RedisCalls calls;
 
 	private final KeyNaming keys;
 
@@ -61,6 +73,8 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	private final Map<String, Holder> held = new ConcurrentHashMap<>();
 
+	private final AbandonedAcquisitions abandoned = new AbandonedAcquisitions();
+
 	/**
 	 * A lock service.
 	 * @param connectionFactory the connection factory (the release-notice subscription takes a connection of its own)
@@ -70,7 +84,20 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	 */
 	public RedisDistributedLock(RedisConnectionFactory connectionFactory, KeyNaming keys, LockSettings settings,
 			LockMetrics metrics) {
-		this.redis = new StringRedisTemplate(Objects.requireNonNull(connectionFactory, "connectionFactory must not be null"));
+		this(RedisAccess.of(Objects.requireNonNull(connectionFactory, "connectionFactory must not be null"))
+			.calls(Feature.LOCK, DEFAULT_DEADLINE), keys, settings, metrics);
+	}
+
+	/**
+	 * A lock service on the starter's shared access.
+	 * @param calls the lock calls, each bounded by the lock deadline (the release-notice subscription takes a
+	 * connection of its own from the same client)
+	 * @param keys the key naming
+	 * @param settings leases, waits, renewal and polling
+	 * @param metrics where acquisitions are counted
+	 */
+	public RedisDistributedLock(RedisCalls calls, KeyNaming keys, LockSettings settings, LockMetrics metrics) {
+		this.calls = Objects.requireNonNull(calls, "calls must not be null");
 		this.keys = Objects.requireNonNull(keys, "keys must not be null");
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
@@ -81,7 +108,13 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 			return thread;
 		});
 		this.watchdog.setRemoveOnCancelPolicy(true);
-		this.notices = new LockNotices(connectionFactory, this.channel);
+		this.notices = new LockNotices(calls.access(), this.channel);
+		calls.access().circuit().onTransition((state) -> {
+			if (state == RedisCircuitBreaker.State.CLOSED) {
+				releaseAbandoned();
+			}
+		});
+		calls.access().onConnect((redis) -> releaseAbandoned());
 	}
 
 	@Override
@@ -111,7 +144,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		long deadline = start + wait.toNanos();
 		String key = this.keys.hashTagged(Feature.LOCK, name);
 		String waitersKey = this.keys.hashTagged(Feature.LOCK, name, "waiters");
-		List<String> scriptKeys = List.of(key, this.keys.hashTagged(Feature.LOCK, name, "fence"), waitersKey);
+		byte[][] scriptKeys = { utf8(key), utf8(this.keys.hashTagged(Feature.LOCK, name, "fence")), utf8(waitersKey) };
 		String owner = this.instanceId + ":" + this.acquisitions.incrementAndGet();
 		// Counted among the waiters in Redis for as long as this call may still wait, plus a margin.
 		String waiterTtl = Long.toString(Math.max(1, wait.toMillis()) + 1000);
@@ -119,12 +152,12 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		boolean waiting = false;
 		try {
 			while (true) {
-				List<?> reply = this.redis.execute(this.scripts.acquire(), scriptKeys, owner,
-						Long.toString(lease.toMillis()), Long.toString(FENCE_RETENTION.toMillis()), waiting ? "1" : "0",
+				List<?> reply = tryOnce(name, scriptKeys, owner, lease, waiting,
 						(wait.isZero() || signal == null) ? "0" : waiterTtl);
 				if (((Long) reply.get(0)) == 1L) {
 					waiting = false;
 					this.metrics.acquired(System.nanoTime() - start);
+					releaseAbandoned();
 					return Optional.of(held(name, key, waitersKey, owner, (Long) reply.get(1), lease, renew));
 				}
 				waiting |= signal != null && !wait.isZero();
@@ -163,9 +196,76 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		}
 	}
 
+	/**
+	 * One try of {@code acquire.lua}. A lock taken by a reply that came after the deadline, when this caller has
+	 * already given up, is released at once (owner-checked), so it is never held by nobody for its lease.
+	 */
+	private List<?> tryOnce(String name, byte[][] scriptKeys, String owner, Duration lease, boolean waiting,
+			String waiterTtl) {
+		byte[][] keysAndArgs = { scriptKeys[0], scriptKeys[1], scriptKeys[2], utf8(owner),
+				utf8(Long.toString(lease.toMillis())), utf8(Long.toString(FENCE_RETENTION.toMillis())),
+				utf8(waiting ? "1" : "0"), utf8(waiterTtl) };
+		AbandonedAcquisitions.Abandoned ifLate = new AbandonedAcquisitions.Abandoned(name, scriptKeys[0], scriptKeys[2],
+				owner, System.nanoTime() + lease.toNanos());
+		try {
+			return this.calls.run((redis) -> this.calls.awaitScript(redis,
+					this.calls.<List<Object>>startScript(redis, this.scripts.acquire(), ScriptOutputType.MULTI, 3,
+							keysAndArgs),
+					(late) -> {
+						if (((Long) late.get(0)) == 1L) {
+							this.metrics.abandoned();
+							release(ifLate);
+						}
+						else {
+							this.abandoned.forget(owner);
+						}
+					}));
+		}
+		catch (RedisDeadlineExceededException ex) {
+			// No answer yet: Redis may have run it, and the reply may never come (a replaced connection).
+			this.abandoned.add(ifLate);
+			throw ex;
+		}
+	}
+
+	/** Releases an abandoned acquisition (owner-checked); returns whether Redis was reached. */
+	private boolean release(AbandonedAcquisitions.Abandoned abandoned) {
+		try {
+			this.calls.script(this.scripts.release(), ScriptOutputType.INTEGER, 2, abandoned.key(),
+					abandoned.waitersKey(), utf8(abandoned.owner()), utf8(this.channel), utf8(abandoned.name()));
+			this.abandoned.forget(abandoned.owner());
+			return true;
+		}
+		catch (DataAccessException ex) {
+			// Tried again once Redis answers; the lock frees itself when its lease ends at the latest.
+			return false;
+		}
+	}
+
+	private void releaseAbandoned() {
+		if (!this.abandoned.isEmpty()) {
+			CompletableFuture.runAsync(() -> this.abandoned.releaseAll(this::release));
+		}
+	}
+
+	/**
+	 * Runs a lock script with an integer reply.
+	 */
+	@Nullable Long script(LuaScript<?> script, int keyCount, String... keysAndArgs) {
+		byte[][] encoded = new byte[keysAndArgs.length][];
+		for (int i = 0; i < keysAndArgs.length; i++) {
+			encoded[i] = utf8(keysAndArgs[i]);
+		}
+		return this.calls.script(script, ScriptOutputType.INTEGER, keyCount, encoded);
+	}
+
+	private static byte[] utf8(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
 	private void stopWaiting(String waitersKey) {
 		try {
-			this.redis.execute(this.scripts.stopWaiting(), List.of(waitersKey));
+			script(this.scripts.stopWaiting(), 1, waitersKey);
 		}
 		catch (DataAccessException ex) {
 			// The counter expires by itself; until then a few releases publish needlessly.
@@ -188,8 +288,8 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		this.held.computeIfPresent(lease.name(), (name, holder) -> (holder.lease == lease) ? null : holder);
 	}
 
-	StringRedisTemplate redis() {
-		return this.redis;
+	RedisCalls calls() {
+		return this.calls;
 	}
 
 	LockScripts scripts() {

@@ -1,7 +1,7 @@
 package dev.redisstarter.lock;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -85,7 +85,8 @@ final class RedisLockLease implements LockLease {
 			return false;
 		}
 		try {
-			return this.owner.equals(this.lock.redis().opsForValue().get(this.key));
+			byte[] holder = this.lock.calls().call((redis) -> redis.get(this.key.getBytes(StandardCharsets.UTF_8)));
+			return holder != null && this.owner.equals(new String(holder, StandardCharsets.UTF_8));
 		}
 		catch (DataAccessException ex) {
 			throw new LockUnavailableException(this.name, ex);
@@ -98,8 +99,8 @@ final class RedisLockLease implements LockLease {
 			return false;
 		}
 		try {
-			Long extended = this.lock.redis()
-				.execute(this.lock.scripts().extend(), List.of(this.key), this.owner, Long.toString(Math.max(1, lease.toMillis())));
+			Long extended = this.lock.script(this.lock.scripts().extend(), 1, this.key, this.owner,
+					Long.toString(Math.max(1, lease.toMillis())));
 			return extended != null && extended == 1L;
 		}
 		catch (DataAccessException ex) {
@@ -117,9 +118,8 @@ final class RedisLockLease implements LockLease {
 		this.lock.metrics().held(System.nanoTime() - this.acquiredAt);
 		Long released;
 		try {
-			released = this.lock.redis()
-				.execute(this.lock.scripts().release(), List.of(this.key, this.waitersKey), this.owner, this.lock.channel(),
-						this.name);
+			released = this.lock.script(this.lock.scripts().release(), 2, this.key, this.waitersKey, this.owner,
+					this.lock.channel(), this.name);
 		}
 		catch (DataAccessException ex) {
 			throw new LockUnavailableException(this.name, ex);

@@ -19,6 +19,8 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.LuaScript;
+import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.ScriptRunner;
 
 /**
@@ -44,6 +46,9 @@ public final class RedisRateLimiter implements RateLimiter {
 
 	private static final long LOG_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
 
+	/** How long a decision waits for Redis by default ({@code redis.starter.rate-limit.timeout}). */
+	public static final Duration DEFAULT_DEADLINE = Duration.ofMillis(250);
+
 	private final ScriptRunner scripts;
 
 	private final KeyNaming keys;
@@ -64,7 +69,18 @@ public final class RedisRateLimiter implements RateLimiter {
 	 * @param metrics where decisions are counted
 	 */
 	public RedisRateLimiter(StringRedisTemplate redis, KeyNaming keys, RateLimitMetrics metrics) {
-		this.scripts = new ScriptRunner(Objects.requireNonNull(redis, "redis must not be null").getRequiredConnectionFactory());
+		this(RedisAccess.of(Objects.requireNonNull(redis, "redis must not be null").getRequiredConnectionFactory())
+			.calls(Feature.RATE_LIMIT, DEFAULT_DEADLINE), keys, metrics);
+	}
+
+	/**
+	 * A limiter on the starter's shared access.
+	 * @param calls the rate-limit calls, each bounded by the rate-limit deadline
+	 * @param keys the key naming
+	 * @param metrics where decisions are counted
+	 */
+	public RedisRateLimiter(RedisCalls calls, KeyNaming keys, RateLimitMetrics metrics) {
+		this.scripts = new ScriptRunner(calls);
 		this.keys = Objects.requireNonNull(keys, "keys must not be null");
 		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
 	}

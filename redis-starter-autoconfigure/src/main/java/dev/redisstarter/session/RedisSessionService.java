@@ -1,6 +1,7 @@
 package dev.redisstarter.session;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +20,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.ScriptRunner;
 
 /**
@@ -53,6 +56,9 @@ public final class RedisSessionService implements SessionService {
 
 	private final SessionScripts lua = SessionScripts.load();
 
+	/** How long a session call waits for Redis by default ({@code redis.starter.session.timeout}). */
+	public static final Duration DEFAULT_DEADLINE = Duration.ofMillis(600);
+
 	private final SessionIds ids = new SessionIds();
 
 	/**
@@ -66,7 +72,22 @@ public final class RedisSessionService implements SessionService {
 	 */
 	public RedisSessionService(RedisConnectionFactory connectionFactory, KeyNaming keys, JsonCodec codec,
 			SessionSettings settings, SessionMetrics metrics, @Nullable ApplicationEventPublisher events) {
-		this.scripts = new ScriptRunner(connectionFactory);
+		this(RedisAccess.of(connectionFactory).calls(Feature.SESSION, DEFAULT_DEADLINE), keys, codec, settings, metrics,
+				events);
+	}
+
+	/**
+	 * A session service on the starter's shared access.
+	 * @param calls the session calls, each bounded by the session deadline
+	 * @param keys the key naming
+	 * @param codec writes and reads attribute values
+	 * @param settings expiry and limits
+	 * @param metrics where events are counted
+	 * @param events where events are published, or {@code null}
+	 */
+	public RedisSessionService(RedisCalls calls, KeyNaming keys, JsonCodec codec, SessionSettings settings,
+			SessionMetrics metrics, @Nullable ApplicationEventPublisher events) {
+		this.scripts = new ScriptRunner(calls);
 		this.keys = Objects.requireNonNull(keys, "keys must not be null");
 		this.codec = Objects.requireNonNull(codec, "codec must not be null");
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -72,6 +73,13 @@ abstract class CacheContractTests {
 				new JsonCodec(JsonMapper.builder().build(), new DecodeFailureReporter(this.meters)), settings,
 				new CacheMetrics(this.meters));
 		this.services.add(cache);
+		if (settings.localTagVersions()) {
+			// The invalidation subscription connects in the background: tests start once it is up.
+			long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+			while (!cache.tagVersionsTrusted() && System.nanoTime() < deadline) {
+				LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+			}
+		}
 		return cache;
 	}
 

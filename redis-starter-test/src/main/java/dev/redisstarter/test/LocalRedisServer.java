@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
@@ -26,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * {@link #start()} simulate a server restart that clients can reconnect to. The process is stopped on
  * {@link #stop()}, on {@link #close()}, and by a shutdown hook when the JVM exits first. Its log and working
  * files live in a temporary directory removed by {@link #close()}.
+ *
+ * <p>For fault tests, besides {@link #stop()} and {@link #start()}: {@link #freeze()} and {@link #thaw()} hang
+ * and resume the process, {@link #pauseClients(Duration)} holds every command for a while, and a
+ * {@link FaultProxy} in front of the server fails the network between client and server.
  */
 public final class LocalRedisServer implements RedisServer {
 
@@ -45,9 +48,7 @@ public final class LocalRedisServer implements RedisServer {
 
 	private int port;
 
-	private @Nullable Process process;
-
-	private @Nullable Thread shutdownHook;
+	private @Nullable RedisProcess process;
 
 	private @Nullable String version;
 
@@ -114,22 +115,13 @@ public final class LocalRedisServer implements RedisServer {
 			command.add("--" + key);
 			command.addAll(List.of(value.split(" ")));
 		});
-		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-			.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
-		try {
-			this.process = builder.start();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot run " + this.binary, ex);
-		}
-		Process started = this.process;
-		this.shutdownHook = new Thread(started::destroyForcibly, "redis-server-" + this.port + "-shutdown");
-		Runtime.getRuntime().addShutdownHook(this.shutdownHook);
+		RedisProcess started = RedisProcess.start(command, logFile(), "redis-server-" + this.port);
+		this.process = started;
 		awaitReady(started);
 		logger.debug("Started {} (pid {}) on 127.0.0.1:{}", this.binary, started.pid(), this.port);
 	}
 
-	private void awaitReady(Process started) {
+	private void awaitReady(RedisProcess started) {
 		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
 		while (System.nanoTime() < deadline) {
 			if (!started.isAlive()) {
@@ -152,40 +144,81 @@ public final class LocalRedisServer implements RedisServer {
 				+ this.port + ":\n" + logTail());
 	}
 
+	/** Stops the server and waits until its process is gone; a frozen server is thawed first so that it can exit. */
 	@Override
 	public synchronized void stop() {
 		stopProcess();
 	}
 
-	private void stopProcess() {
-		Process running = this.process;
-		if (running == null) {
-			return;
-		}
-		running.destroy();
-		try {
-			if (!running.waitFor(10, TimeUnit.SECONDS)) {
-				running.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-			}
-		}
-		catch (InterruptedException ex) {
-			running.destroyForcibly();
-			Thread.currentThread().interrupt();
-		}
-		this.process = null;
-		removeShutdownHook();
+	/**
+	 * Freezes the process with {@code SIGSTOP}, as a server that hangs (a paused VM, a host stalled on swap or a
+	 * stuck disk) would look: its port stays open and the kernel still completes new TCP handshakes, but no
+	 * command is read or answered, so clients time out instead of seeing the connection close. Only the process
+	 * this server started is signalled, by its pid. A frozen server can be thawed, stopped or closed.
+	 * @return this server
+	 * @throws IllegalStateException when the server is not running, or the signal cannot be sent (on a system
+	 * without {@code kill})
+	 */
+	public synchronized LocalRedisServer freeze() {
+		running("freeze").freeze();
+		return this;
 	}
 
-	private void removeShutdownHook() {
-		Thread hook = this.shutdownHook;
-		this.shutdownHook = null;
-		if (hook != null) {
-			try {
-				Runtime.getRuntime().removeShutdownHook(hook);
-			}
-			catch (IllegalStateException ex) {
-				// the JVM is exiting: the hook runs anyway
-			}
+	/**
+	 * Resumes a frozen server with {@code SIGCONT}; commands that waited are then answered. A server that is not
+	 * frozen is left as it is.
+	 * @return this server
+	 * @throws IllegalStateException when the server is frozen and the signal cannot be sent
+	 */
+	public synchronized LocalRedisServer thaw() {
+		RedisProcess running = this.process;
+		if (running != null) {
+			running.thaw();
+		}
+		return this;
+	}
+
+	/**
+	 * Whether the server is frozen by {@link #freeze()}; a frozen server still counts as {@linkplain #isRunning()
+	 * running}.
+	 * @return whether the process is alive and stopped by {@code SIGSTOP}
+	 */
+	public synchronized boolean isFrozen() {
+		RedisProcess running = this.process;
+		return running != null && running.isFrozen();
+	}
+
+	/**
+	 * Makes the server hold every client command for a while, with {@code CLIENT PAUSE <ms> ALL} (Redis 6.2 and
+	 * later): unlike {@link #freeze()} the server stays healthy and answers the held commands when the pause
+	 * ends, so this shows how an application copes with a slow server rather than a dead one.
+	 * @param duration how long commands are held; at least one millisecond
+	 * @return this server
+	 * @throws IllegalArgumentException when the duration is shorter than a millisecond
+	 * @throws java.io.UncheckedIOException when the command fails: the server is frozen or stopped, or older than
+	 * 6.2 (which rejects {@code ALL})
+	 */
+	public LocalRedisServer pauseClients(Duration duration) {
+		if (duration.toMillis() < 1) {
+			throw new IllegalArgumentException("duration must be at least 1ms, was " + duration);
+		}
+		command("CLIENT", "PAUSE", Long.toString(duration.toMillis()), "ALL");
+		return this;
+	}
+
+	private RedisProcess running(String action) {
+		RedisProcess running = this.process;
+		if (running == null || !running.isAlive()) {
+			throw new IllegalStateException("Cannot " + action + " " + this + ": it is not running");
+		}
+		return running;
+	}
+
+	private void stopProcess() {
+		RedisProcess running = this.process;
+		if (running != null) {
+			this.process = null;
+			running.stop();
 		}
 	}
 
@@ -202,7 +235,8 @@ public final class LocalRedisServer implements RedisServer {
 
 	@Override
 	public synchronized boolean isRunning() {
-		return this.process != null && this.process.isAlive();
+		RedisProcess running = this.process;
+		return running != null && running.isAlive();
 	}
 
 	/**
@@ -210,7 +244,8 @@ public final class LocalRedisServer implements RedisServer {
 	 * @return the pid, or empty when stopped
 	 */
 	public synchronized OptionalLong pid() {
-		return (this.process != null) ? OptionalLong.of(this.process.pid()) : OptionalLong.empty();
+		RedisProcess running = this.process;
+		return (running != null) ? OptionalLong.of(running.pid()) : OptionalLong.empty();
 	}
 
 	@Override

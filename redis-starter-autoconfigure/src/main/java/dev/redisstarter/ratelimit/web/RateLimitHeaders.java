@@ -7,18 +7,23 @@ import dev.redisstarter.ratelimit.RateLimitResult;
 
 /**
  * Writes a decision as response header fields. Times are whole seconds, rounded up so that a client
- * that waits them out is never early.
+ * that waits them out is never early. A request let through because Redis is unavailable and the limit fails
+ * open ({@link RateLimitResult.Decision#FAILED_OPEN}) gets no fields at all: the limiter does not know the
+ * quota then, and must not claim a full one.
  *
  * @param style which fields to write
  */
 public record RateLimitHeaders(HeaderStyle style) {
 
 	/**
-	 * Writes the fields of a decision.
+	 * Writes the fields of a decision; none for a decision that failed open.
 	 * @param result the decision
 	 * @param header sets one header field (name, value)
 	 */
 	public void write(RateLimitResult result, BiConsumer<String, String> header) {
+		if (result.decision() == RateLimitResult.Decision.FAILED_OPEN) {
+			return;
+		}
 		long reset = seconds(result.resetAfter());
 		if (this.style == HeaderStyle.IETF || this.style == HeaderStyle.BOTH) {
 			String name = "\"" + result.policy().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";

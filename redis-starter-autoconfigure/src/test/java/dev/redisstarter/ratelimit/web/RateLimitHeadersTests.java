@@ -42,6 +42,15 @@ class RateLimitHeadersTests {
 		assertThat(write(HeaderStyle.IETF, allowed)).containsEntry("RateLimit", "\"api\";r=4;t=5").doesNotContainKey("Retry-After");
 	}
 
+	@Test
+	void aRequestLetThroughWhileTheLimiterFailsOpenGetsNoRateLimitFields() {
+		RateLimitResult failedOpen = new RateLimitResult(true, 10, 10, Duration.ZERO, Duration.ZERO, Decision.FAILED_OPEN,
+				"api", Duration.ofSeconds(10));
+		for (HeaderStyle style : HeaderStyle.values()) {
+			assertThat(write(style, failedOpen)).as(style.name()).isEmpty();
+		}
+	}
+
 	private static Map<String, String> write(HeaderStyle style, RateLimitResult result) {
 		Map<String, String> headers = new LinkedHashMap<>();
 		new RateLimitHeaders(style).write(result, headers::put);

@@ -1,0 +1,157 @@
+package dev.redisstarter.cache;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.dao.DataAccessException;
+
+/**
+ * Tag invalidations that could not reach Redis, kept to be sent again once it answers, so that an update
+ * saved during an outage is not served stale for the rest of its entries' lives. Until a tag's invalidation
+ * has reached Redis, this instance treats entries carrying it as absent. Bounded: past {@code capacity} tags,
+ * further ones are dropped, counted and logged (their entries expire with their time to live). Retries run
+ * every {@code retryInterval} on a background thread while anything is pending.
+ */
+final class DeferredInvalidations {
+
+	private static final Log logger = LogFactory.getLog(DeferredInvalidations.class);
+
+	private static final int BATCH = 100;
+
+	private final Set<String> pending = ConcurrentHashMap.newKeySet();
+
+	private final int capacity;
+
+	private final long retryIntervalMillis;
+
+	private final ToLongFunction<List<String>> invalidate;
+
+	private final CacheMetrics metrics;
+
+	private final AtomicBoolean retryScheduled = new AtomicBoolean();
+
+	private final AtomicLong dropped = new AtomicLong();
+
+	private volatile boolean closed;
+
+	/**
+	 * Deferred invalidations.
+	 * @param capacity how many tags may wait at most
+	 * @param retryIntervalMillis how often to try again
+	 * @param invalidate sends invalidations to Redis (throws {@link DataAccessException} when it cannot)
+	 * @param metrics where dropped and retried invalidations are counted
+	 */
+	DeferredInvalidations(int capacity, long retryIntervalMillis, ToLongFunction<List<String>> invalidate,
+			CacheMetrics metrics) {
+		this.capacity = capacity;
+		this.retryIntervalMillis = retryIntervalMillis;
+		this.invalidate = invalidate;
+		this.metrics = metrics;
+	}
+
+	/** Keeps tags whose invalidation failed, and schedules a retry. */
+	void defer(Collection<String> tags, DataAccessException failure) {
+		int kept = 0;
+		for (String tag : tags) {
+			if (this.pending.size() < this.capacity || this.pending.contains(tag)) {
+				this.pending.add(tag);
+				kept++;
+			}
+		}
+		int lost = tags.size() - kept;
+		if (lost > 0) {
+			this.dropped.addAndGet(lost);
+			this.metrics.count(CacheMetrics.INVALIDATIONS, "*", "dropped", lost);
+			logger.warn(lost + " tag invalidation(s) dropped: " + this.capacity + " already wait for Redis to come back;"
+					+ " their entries expire with their time to live (" + this.dropped.get() + " dropped so far)");
+		}
+		this.metrics.count(CacheMetrics.INVALIDATIONS, "*", "deferred", kept);
+		logger.warn("Could not invalidate tags " + tags + " (" + failure.getMessage()
+				+ "): this instance treats their entries as absent, and sends the invalidation again when Redis answers");
+		scheduleRetry();
+	}
+
+	/** Whether any of these tags waits for its invalidation to reach Redis. */
+	boolean anyPending(Map<String, String> tags) {
+		if (this.pending.isEmpty()) {
+			return false;
+		}
+		for (String tag : tags.keySet()) {
+			if (this.pending.contains(tag)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** How many tags wait. */
+	int size() {
+		return this.pending.size();
+	}
+
+	/** Tries the pending invalidations now (on the caller's thread); what fails stays pending. */
+	void retryNow() {
+		List<String> batch = new ArrayList<>(BATCH);
+		for (String tag : this.pending) {
+			batch.add(tag);
+			if (batch.size() == BATCH) {
+				if (!send(batch)) {
+					return;
+				}
+				batch = new ArrayList<>(BATCH);
+			}
+		}
+		if (!batch.isEmpty()) {
+			send(batch);
+		}
+	}
+
+	private boolean send(List<String> batch) {
+		try {
+			this.invalidate.applyAsLong(batch);
+			batch.forEach(this.pending::remove);
+			this.metrics.count(CacheMetrics.INVALIDATIONS, "*", "retried", batch.size());
+			logger.info("Sent " + batch.size() + " deferred tag invalidation(s) to Redis");
+			return true;
+		}
+		catch (DataAccessException ex) {
+			return false;
+		}
+	}
+
+	void scheduleRetry() {
+		if (this.closed || !this.retryScheduled.compareAndSet(false, true)) {
+			return;
+		}
+		CompletableFuture.delayedExecutor(this.retryIntervalMillis, TimeUnit.MILLISECONDS).execute(() -> {
+			this.retryScheduled.set(false);
+			if (this.closed) {
+				return;
+			}
+			retryNow();
+			if (!this.pending.isEmpty()) {
+				scheduleRetry();
+			}
+		});
+	}
+
+	void close() {
+		this.closed = true;
+		if (!this.pending.isEmpty()) {
+			logger.warn(this.pending.size() + " tag invalidation(s) never reached Redis before the cache closed");
+		}
+	}
+
+}

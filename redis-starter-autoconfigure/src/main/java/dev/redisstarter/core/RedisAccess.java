@@ -1,0 +1,541 @@
+package dev.redisstarter.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * The starter's way to one Redis deployment, shared by every capability: a connection of its own, opened with
+ * the factory's Lettuce client (so its address, SSL, Sentinel or Cluster settings apply) on a background
+ * thread, so the application starts without Redis; a {@link RedisCircuitBreaker}; and per-capability
+ * {@link RedisCalls} that bound each call by the capability's deadline, whatever the application's own
+ * {@code spring.data.redis.timeout} is (the starter never changes it).
+ *
+ * <p>While the connection is down, calls are refused at once rather than queued behind Lettuce's reconnect.
+ * While the circuit is open, a probe runs after each cool-down: a {@code PING} on the connection, or, when
+ * the connection is down, a fresh connection (so recovery never waits out Lettuce's reconnect back-off,
+ * which grows to 30 s). The first answer closes the circuit. When the client cannot open a connection of its
+ * own (a static master/replica set-up), the factory's shared connection is used, with the same deadlines.
+ */
+public final class RedisAccess implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(RedisAccess.class);
+
+	private static final Duration FIRST_CONNECTION_WAIT = Duration.ofSeconds(5);
+
+	/** How long a connection attempt may hang before another one starts beside it. */
+	private static final Duration ABANDON_CONNECT_AFTER = Duration.ofSeconds(3);
+
+	private final LettuceConnectionFactory connectionFactory;
+
+	private final ResilienceSettings settings;
+
+	private final RedisCircuitBreaker circuit;
+
+	private final @Nullable MeterRegistry meterRegistry;
+
+	private final List<Consumer<RedisClusterAsyncCommands<byte[], byte[]>>> connectListeners = new CopyOnWriteArrayList<>();
+
+	private final AtomicBoolean probeScheduled = new AtomicBoolean();
+
+	private volatile @Nullable StatefulConnection<byte[], byte[]> connection;
+
+	private volatile @Nullable CompletableFuture<StatefulConnection<byte[], byte[]>> connecting;
+
+	private volatile long connectStarted;
+
+	private volatile boolean everConnected;
+
+	private volatile boolean shared;
+
+	private volatile boolean closed;
+
+	private volatile boolean suspended;
+
+	/**
+	 * Access to the factory's Redis; nothing connects until {@link #start()} or the first call.
+	 * @param connectionFactory Boot's factory, whose Lettuce client opens the connection
+	 * @param settings the circuit and liveness settings
+	 * @param meterRegistry where deadline expiries and circuit transitions are counted, or {@code null}
+	 */
+	public RedisAccess(LettuceConnectionFactory connectionFactory, ResilienceSettings settings,
+			@Nullable MeterRegistry meterRegistry) {
+		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory must not be null");
+		this.settings = Objects.requireNonNull(settings, "settings must not be null");
+		this.meterRegistry = meterRegistry;
+		this.circuit = new RedisCircuitBreaker(describe(connectionFactory), settings.failureThreshold(),
+				settings.openDuration());
+		this.circuit.onTransition((state) -> {
+			if (state == RedisCircuitBreaker.State.OPEN) {
+				scheduleProbe();
+			}
+		});
+		if (meterRegistry != null) {
+			meterRegistry.gauge("redis.starter.circuit.open", List.of(), this.circuit,
+					(circuit) -> circuit.state() == RedisCircuitBreaker.State.OPEN ? 1 : 0);
+			meterRegistry.more().counter("redis.starter.circuit.openings", List.of(), this.circuit,
+					RedisCircuitBreaker::openings);
+		}
+	}
+
+	/**
+	 * Access with the default settings and no metrics, for use without Spring Boot. Waits up to 5 s for the
+	 * first connection, so that a program calling at once finds it ready, and returns anyway when Redis is
+	 * unreachable (the connection keeps being tried in the background). Its connection closes with the
+	 * factory's client.
+	 * @param connectionFactory the factory, a {@link LettuceConnectionFactory}
+	 * @return access, connecting in the background
+	 * @throws IllegalArgumentException when the factory is not Lettuce's
+	 */
+	public static RedisAccess of(RedisConnectionFactory connectionFactory) {
+		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
+			throw new IllegalArgumentException("The Redis Starter needs Lettuce (Spring Boot's default Redis client), not "
+					+ ((connectionFactory != null) ? connectionFactory.getClass().getName() : null));
+		}
+		RedisAccess access = new RedisAccess(lettuce, ResilienceSettings.DEFAULTS, null);
+		access.start().awaitConnection(FIRST_CONNECTION_WAIT);
+		return access;
+	}
+
+	/**
+	 * Starts connecting in the background; returns at once.
+	 * @return this
+	 */
+	public RedisAccess start() {
+		if (this.connection == null && !this.shared && !this.suspended) {
+			connect();
+		}
+		return this;
+	}
+
+	/**
+	 * Waits until the connection is established, at most {@code timeout}.
+	 * @param timeout how long to wait
+	 * @return whether it is established
+	 */
+	public boolean awaitConnection(Duration timeout) {
+		if (this.shared || this.connection != null) {
+			return true;
+		}
+		CompletableFuture<StatefulConnection<byte[], byte[]>> pending = this.connecting;
+		if (pending == null) {
+			return false;
+		}
+		try {
+			pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			return true;
+		}
+		catch (TimeoutException | ExecutionException ex) {
+			return this.shared;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	/**
+	 * A capability's calls, each bounded by its deadline.
+	 * @param feature the capability, for messages and meters
+	 * @param deadline how long each call may wait for Redis
+	 * @return the calls
+	 */
+	public RedisCalls calls(Feature feature, Duration deadline) {
+		return new RedisCalls(this, feature, Durations.requirePositive("redis.starter." + feature.propertyName()
+				+ ".timeout", deadline), this.meterRegistry);
+	}
+
+	/**
+	 * The circuit shared by every capability on this factory.
+	 * @return the circuit
+	 */
+	public RedisCircuitBreaker circuit() {
+		return this.circuit;
+	}
+
+	/**
+	 * The settings.
+	 * @return the circuit and liveness settings
+	 */
+	public ResilienceSettings settings() {
+		return this.settings;
+	}
+
+	/**
+	 * The factory whose client this access connects with (for subscriptions, which need connections of their own).
+	 * @return the factory
+	 */
+	public LettuceConnectionFactory connectionFactory() {
+		return this.connectionFactory;
+	}
+
+	/**
+	 * Runs a task with the connection's commands each time a connection is established (at once if one is).
+	 * @param listener called on a client thread; must not block
+	 */
+	public void onConnect(Consumer<RedisClusterAsyncCommands<byte[], byte[]>> listener) {
+		this.connectListeners.add(listener);
+		StatefulConnection<byte[], byte[]> current = this.connection;
+		if (current != null && current.isOpen()) {
+			listener.accept(commandsOf(current));
+		}
+	}
+
+	/**
+	 * Stops using Redis until {@link #resume()}: closes the connection and stops probing. For a connection
+	 * factory that is about to stop (a Spring context being stopped or paused), whose client closes every
+	 * connection it opened.
+	 */
+	public void suspend() {
+		this.suspended = true;
+		StatefulConnection<byte[], byte[]> current;
+		synchronized (this) {
+			current = this.connection;
+			this.connection = null;
+		}
+		if (current != null) {
+			current.closeAsync();
+		}
+	}
+
+	/** Uses Redis again after {@link #suspend()}: connects in the background with the factory's (new) client. */
+	public void resume() {
+		this.suspended = false;
+		this.circuit.close();
+		start();
+	}
+
+	/**
+	 * Whether calls are suspended.
+	 * @return true between {@link #suspend()} and {@link #resume()}
+	 */
+	public boolean isSuspended() {
+		return this.suspended;
+	}
+
+	/**
+	 * Whether this access was closed.
+	 * @return true once closed
+	 */
+	public boolean isClosed() {
+		return this.closed;
+	}
+
+	/**
+	 * Whether the starter's connection is established and open.
+	 * @return true when calls can reach Redis
+	 */
+	public boolean isConnected() {
+		StatefulConnection<byte[], byte[]> current = this.connection;
+		return this.shared || (current != null && current.isOpen());
+	}
+
+	/**
+	 * Sends a {@code PING} on the starter's connection, for health checks; not counted by the circuit.
+	 * @param timeout how long to wait for the answer
+	 * @return how long the answer took
+	 * @throws RedisUnavailableException when the circuit is open, the connection down, or no answer came in time
+	 */
+	public Duration ping(Duration timeout) {
+		if (!this.circuit.allowsCalls()) {
+			throw new RedisUnavailableException("circuit open: " + this.circuit.lastFailure());
+		}
+		StatefulConnection<byte[], byte[]> current = this.connection;
+		if (this.shared) {
+			long start = System.nanoTime();
+			try (RedisConnection shared = this.connectionFactory.getConnection()) {
+				shared.ping();
+			}
+			return Duration.ofNanos(System.nanoTime() - start);
+		}
+		if (current == null || !current.isOpen()) {
+			throw new RedisUnavailableException("the starter's connection is not established");
+		}
+		long start = System.nanoTime();
+		try {
+			commandsOf(current).ping().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			return Duration.ofNanos(System.nanoTime() - start);
+		}
+		catch (TimeoutException ex) {
+			throw new RedisUnavailableException("no answer to PING within " + timeout.toMillis() + " ms");
+		}
+		catch (ExecutionException ex) {
+			throw new RedisUnavailableException("PING failed: " + ex.getCause().getMessage(), ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RedisUnavailableException("interrupted", ex);
+		}
+	}
+
+	/**
+	 * The connection's commands for one call, or a refusal when Redis is known to be unreachable. Waits for a
+	 * connection being opened for at most {@code deadlineNanos}.
+	 */
+	@Nullable RedisClusterAsyncCommands<byte[], byte[]> commands(RedisCalls calls, long deadlineNanos) {
+		if (this.closed || this.suspended) {
+			throw new RedisUnavailableException("The starter's Redis access is " + (this.closed ? "closed" : "suspended")
+					+ " (" + calls.feature().segment() + ")");
+		}
+		if (!this.circuit.allowsCalls()) {
+			throw new RedisUnavailableException("Redis is unreachable (circuit open since repeated failures: "
+					+ this.circuit.lastFailure() + "); the " + calls.feature().segment() + " call was not sent");
+		}
+		if (this.shared) {
+			return null;
+		}
+		StatefulConnection<byte[], byte[]> current = this.connection;
+		if (current == null) {
+			current = awaitConnection(calls, deadlineNanos);
+			if (current == null) {
+				return null;
+			}
+		}
+		if (!current.isOpen()) {
+			RedisUnavailableException refused = new RedisUnavailableException(
+					"The starter's connection to Redis is down and reconnecting; the " + calls.feature().segment()
+							+ " call was not sent");
+			failed(refused);
+			throw refused;
+		}
+		return commandsOf(current);
+	}
+
+	private @Nullable StatefulConnection<byte[], byte[]> awaitConnection(RedisCalls calls, long deadlineNanos) {
+		CompletableFuture<StatefulConnection<byte[], byte[]>> pending = connect();
+		try {
+			return pending.get(deadlineNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			// Not counted by the circuit: the attempt itself opens it if it fails.
+			throw new RedisDeadlineExceededException(calls.feature(), calls.deadline());
+		}
+		catch (ExecutionException ex) {
+			if (this.shared) {
+				return null;
+			}
+			throw new RedisUnavailableException("Redis is unreachable: " + ex.getCause().getMessage()
+					+ "; the " + calls.feature().segment() + " call was not sent", ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RedisUnavailableException("Interrupted while connecting to Redis", ex);
+		}
+	}
+
+	/**
+	 * Starts opening a connection on a thread of its own, unless one is being opened; returns that attempt. An
+	 * attempt older than {@link #ABANDON_CONNECT_AFTER} is left to finish alone (a handshake through a black hole
+	 * hangs until Lettuce's own timeout) and a new one starts; whichever succeeds is installed.
+	 */
+	private synchronized CompletableFuture<StatefulConnection<byte[], byte[]>> connect() {
+		CompletableFuture<StatefulConnection<byte[], byte[]>> pending = this.connecting;
+		if (pending != null && !pending.isDone()
+				&& System.nanoTime() - this.connectStarted < ABANDON_CONNECT_AFTER.toNanos()) {
+			return pending;
+		}
+		CompletableFuture<StatefulConnection<byte[], byte[]>> attempt = new CompletableFuture<>();
+		this.connecting = attempt;
+		this.connectStarted = System.nanoTime();
+		Thread thread = new Thread(() -> {
+			try {
+				attempt.complete(open());
+			}
+			catch (Throwable ex) {
+				attempt.completeExceptionally(ex);
+			}
+		}, "redis-starter-connect");
+		thread.setDaemon(true);
+		thread.start();
+		attempt.whenComplete((opened, failure) -> {
+			if (opened != null) {
+				install(opened);
+			}
+			else if (!this.shared && !this.closed && !this.suspended) {
+				logger.debug("Could not connect to Redis: " + failure.getMessage());
+				this.circuit.recordFailure(failure);
+				this.circuit.open();
+			}
+		});
+		return attempt;
+	}
+
+	private StatefulConnection<byte[], byte[]> open() {
+		if (!this.connectionFactory.isRunning()) {
+			throw new RedisUnavailableException("The Redis connection factory is not running");
+		}
+		AbstractRedisClient client = this.connectionFactory.getNativeClient();
+		if (client instanceof RedisClusterClient cluster) {
+			return cluster.connect(ByteArrayCodec.INSTANCE);
+		}
+		if (client instanceof RedisClient standalone) {
+			try {
+				return standalone.connect(ByteArrayCodec.INSTANCE);
+			}
+			catch (IllegalStateException | IllegalArgumentException ex) {
+				// A client without a default address (static master/replica): the factory's connection knows the way.
+				this.shared = true;
+				throw ex;
+			}
+		}
+		this.shared = true;
+		throw new IllegalStateException("No Lettuce client to connect with: the factory's shared connection is used");
+	}
+
+	private void install(StatefulConnection<byte[], byte[]> opened) {
+		if (this.closed || this.suspended) {
+			opened.closeAsync();
+			return;
+		}
+		this.everConnected = true;
+		opened.addListener(new RedisConnectionStateListener() {
+			@Override
+			public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+				if (!RedisAccess.this.closed && RedisAccess.this.connection == opened) {
+					logger.info("The starter's connection to " + RedisAccess.this.circuit + " dropped: calls fail fast until it is back");
+				}
+			}
+		});
+		StatefulConnection<byte[], byte[]> previous;
+		synchronized (this) {
+			previous = this.connection;
+			this.connection = opened;
+		}
+		if (previous != null && previous != opened) {
+			// Stops the old connection's reconnect loop.
+			previous.closeAsync();
+		}
+		this.circuit.close();
+		RedisClusterAsyncCommands<byte[], byte[]> commands = commandsOf(opened);
+		for (Consumer<RedisClusterAsyncCommands<byte[], byte[]>> listener : this.connectListeners) {
+			try {
+				listener.accept(commands);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A Redis connect listener failed: " + ex, ex);
+			}
+		}
+	}
+
+	/** A call failed to reach Redis. */
+	void failed(Throwable failure) {
+		this.circuit.recordFailure(failure);
+	}
+
+	/** Redis answered a call. */
+	void answered() {
+		this.circuit.recordSuccess();
+	}
+
+	private void scheduleProbe() {
+		if (this.closed || !this.probeScheduled.compareAndSet(false, true)) {
+			return;
+		}
+		CompletableFuture.delayedExecutor(this.settings.openDuration().toMillis(), TimeUnit.MILLISECONDS)
+			.execute(() -> {
+				this.probeScheduled.set(false);
+				probe();
+			});
+	}
+
+	/**
+	 * Runs on a pool thread after each cool-down while the circuit is open; never blocks. A connection that is
+	 * down, or open but silent (a black hole, a frozen server), is replaced by a fresh one rather than left to
+	 * Lettuce's reconnect back-off; the first {@code PING} answered, or the first connection established,
+	 * closes the circuit.
+	 */
+	private void probe() {
+		if (this.closed || this.suspended || this.circuit.allowsCalls()) {
+			return;
+		}
+		if (this.everConnected && !this.connectionFactory.isRunning()) {
+			// The factory was stopped or destroyed (the application is closing): nothing left to probe.
+			close();
+			return;
+		}
+		StatefulConnection<byte[], byte[]> current = this.connection;
+		if (current == null || !current.isOpen()) {
+			connect();
+			scheduleProbe();
+			return;
+		}
+		commandsOf(current).ping()
+			.toCompletableFuture()
+			.orTimeout(this.settings.probeTimeout().toMillis(), TimeUnit.MILLISECONDS)
+			.whenComplete((pong, failure) -> {
+				if (failure == null) {
+					this.circuit.close();
+					return;
+				}
+				replace(current);
+				scheduleProbe();
+			});
+	}
+
+	/** Drops a connection that does not answer; replies still owed on it could never be matched again. */
+	private void replace(StatefulConnection<byte[], byte[]> silent) {
+		synchronized (this) {
+			if (this.connection != silent) {
+				return;
+			}
+			this.connection = null;
+		}
+		silent.closeAsync();
+		connect();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static RedisClusterAsyncCommands<byte[], byte[]> commandsOf(StatefulConnection<byte[], byte[]> connection) {
+		if (connection instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster) {
+			return cluster.async();
+		}
+		return ((StatefulRedisConnection<byte[], byte[]>) connection).async();
+	}
+
+	private static String describe(LettuceConnectionFactory factory) {
+		if (factory.isClusterAware()) {
+			return "cluster " + factory.getClusterConfiguration().getClusterNodes();
+		}
+		if (factory.isRedisSentinelAware()) {
+			return "sentinel master '" + factory.getSentinelConfiguration().getMaster().getName() + "'";
+		}
+		return factory.getHostName() + ":" + factory.getPort();
+	}
+
+	/** Closes the starter's connection; calls are refused from now on. The factory is left alone. */
+	@Override
+	public void close() {
+		this.closed = true;
+		StatefulConnection<byte[], byte[]> current = this.connection;
+		if (current != null) {
+			current.close();
+		}
+	}
+
+}

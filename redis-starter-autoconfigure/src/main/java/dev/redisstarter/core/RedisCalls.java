@@ -1,0 +1,287 @@
+package dev.redisstarter.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.RedisSystemException;
+import org.springframework.data.redis.connection.RedisConnection;
+
+/**
+ * One capability's calls to Redis through {@link RedisAccess}: commands on Lettuce's asynchronous API, each
+ * wait bounded by the capability's deadline. When the deadline passes, the caller gets a
+ * {@link RedisDeadlineExceededException} at once and the expiry is counted in
+ * {@code redis.starter.<feature>.deadlines.expired}; while Redis is known to be unreachable, a
+ * {@link RedisUnavailableException} without touching the network. Both are Spring {@link DataAccessException}s,
+ * as every other failure is, so each capability's Redis-down policy applies unchanged.
+ *
+ * <p>A reply that arrives after its caller gave up is dropped, unless the caller asked to see it
+ * ({@link #awaitOrOnLateReply}) to undo what it did (a lock taken for nobody).
+ */
+public final class RedisCalls {
+
+	private final RedisAccess access;
+
+	private final Feature feature;
+
+	private final Duration deadline;
+
+	private final long deadlineNanos;
+
+	private final @Nullable Counter expired;
+
+	RedisCalls(RedisAccess access, Feature feature, Duration deadline, @Nullable MeterRegistry meterRegistry) {
+		this.access = access;
+		this.feature = feature;
+		this.deadline = deadline;
+		this.deadlineNanos = deadline.toNanos();
+		this.expired = (meterRegistry != null) ? Counter.builder(feature.meterPrefix() + ".deadlines.expired")
+			.description("Calls to Redis whose deadline passed before Redis answered")
+			.register(meterRegistry) : null;
+	}
+
+	/**
+	 * The capability.
+	 * @return whose calls these are
+	 */
+	public Feature feature() {
+		return this.feature;
+	}
+
+	/**
+	 * The deadline of each call.
+	 * @return how long a call waits for Redis
+	 */
+	public Duration deadline() {
+		return this.deadline;
+	}
+
+	/**
+	 * The access these calls go through.
+	 * @return the shared access
+	 */
+	public RedisAccess access() {
+		return this.access;
+	}
+
+	/**
+	 * Runs commands and returns what {@code body} makes of their replies; {@code body} waits with
+	 * {@link #await}. Refused at once while Redis is known to be unreachable.
+	 * @param <T> the result
+	 * @param body sends commands and awaits them
+	 * @return its result
+	 */
+	public <T> T run(Function<RedisClusterAsyncCommands<byte[], byte[]>, T> body) {
+		RedisClusterAsyncCommands<byte[], byte[]> commands = this.access.commands(this, this.deadlineNanos);
+		if (commands != null) {
+			return body.apply(commands);
+		}
+		try (RedisConnection connection = this.access.connectionFactory().getConnection()) {
+			@SuppressWarnings("unchecked")
+			RedisClusterAsyncCommands<byte[], byte[]> shared = (RedisClusterAsyncCommands<byte[], byte[]>) connection
+				.getNativeConnection();
+			return body.apply(shared);
+		}
+	}
+
+	/**
+	 * Sends one command and waits for its reply.
+	 * @param <T> the reply
+	 * @param command sends the command
+	 * @return the reply
+	 */
+	public <T> T call(Function<RedisClusterAsyncCommands<byte[], byte[]>, RedisFuture<T>> command) {
+		return run((redis) -> await(command.apply(redis)));
+	}
+
+	/**
+	 * Waits for a reply, at most the deadline.
+	 * @param <T> the reply
+	 * @param reply a command sent with {@link #run}'s commands
+	 * @return the reply
+	 * @throws DataAccessException when Redis failed, or did not answer in time
+	 */
+	public <T> T await(Future<T> reply) {
+		try {
+			return awaitRaw(reply, true);
+		}
+		catch (ExecutionException ex) {
+			throw translate(ex.getCause());
+		}
+	}
+
+	/**
+	 * Waits for a reply, at most the deadline; if it comes later, hands it to {@code lateReply} (on a client
+	 * thread) so that the caller, who has given up, can undo it.
+	 * @param <T> the reply
+	 * @param reply a command sent with {@link #run}'s commands
+	 * @param lateReply what to do with a reply that came after the deadline
+	 * @return the reply
+	 */
+	public <T> T awaitOrOnLateReply(RedisFuture<T> reply, Consumer<T> lateReply) {
+		try {
+			return awaitRaw(reply, false);
+		}
+		catch (RedisDeadlineExceededException ex) {
+			reply.thenAccept(lateReply);
+			throw ex;
+		}
+		catch (ExecutionException ex) {
+			throw translate(ex.getCause());
+		}
+	}
+
+	/**
+	 * Runs a script: {@code EVALSHA}, and {@code EVAL} once on {@code NOSCRIPT} (a restarted or failed-over
+	 * server, another Cluster node), which caches it there again.
+	 * @param script the script
+	 * @param type how to read its reply
+	 * @param keyCount how many of {@code keysAndArgs} are keys (they come first)
+	 * @param keysAndArgs keys, then arguments
+	 * @param <T> the reply: integers as {@link Long}, strings as {@code byte[]}, arrays as {@link List}
+	 * @return the reply
+	 */
+	public <T> T script(LuaScript<?> script, ScriptOutputType type, int keyCount, byte[]... keysAndArgs) {
+		return run((redis) -> awaitScript(redis, startScript(redis, script, type, keyCount, keysAndArgs), null));
+	}
+
+	/**
+	 * Sends a script without waiting; finish it with {@link #awaitScript}.
+	 * @param <T> the reply
+	 * @param redis the commands of the current {@link #run}
+	 * @param script the script
+	 * @param type how to read its reply
+	 * @param keyCount how many of {@code keysAndArgs} are keys
+	 * @param keysAndArgs keys, then arguments
+	 * @return the script in flight
+	 */
+	public <T> PendingScript<T> startScript(RedisClusterAsyncCommands<byte[], byte[]> redis, LuaScript<?> script,
+			ScriptOutputType type, int keyCount, byte[]... keysAndArgs) {
+		byte[][] keys = new byte[keyCount][];
+		System.arraycopy(keysAndArgs, 0, keys, 0, keyCount);
+		byte[][] args = new byte[keysAndArgs.length - keyCount][];
+		System.arraycopy(keysAndArgs, keyCount, args, 0, args.length);
+		RedisFuture<T> reply = redis.evalsha(script.sha1(), type, keys, args);
+		return new PendingScript<>(script, type, keys, args, reply);
+	}
+
+	/**
+	 * Waits for a script sent with {@link #startScript}, sending it by text after {@code NOSCRIPT}.
+	 * @param <T> the reply
+	 * @param redis the commands of the current {@link #run}
+	 * @param pending the script in flight
+	 * @param lateReply what to do with a reply that came after the deadline, or {@code null} to drop it
+	 * @return the reply
+	 */
+	public <T> T awaitScript(RedisClusterAsyncCommands<byte[], byte[]> redis, PendingScript<T> pending,
+			@Nullable Consumer<T> lateReply) {
+		try {
+			try {
+				return awaitRaw(pending.reply(), lateReply == null);
+			}
+			catch (RedisDeadlineExceededException ex) {
+				if (lateReply != null) {
+					pending.reply().thenAccept(lateReply);
+				}
+				throw ex;
+			}
+		}
+		catch (ExecutionException ex) {
+			if (!(ex.getCause() instanceof RedisNoScriptException)) {
+				throw translate(ex.getCause());
+			}
+			RedisFuture<T> again = redis.eval(pending.script().text(), pending.type(), pending.keys(), pending.args());
+			return (lateReply != null) ? awaitOrOnLateReply(again, lateReply) : await(again);
+		}
+	}
+
+	private <T> T awaitRaw(Future<T> reply, boolean cancelLate) throws ExecutionException {
+		try {
+			T value = reply.get(this.deadlineNanos, TimeUnit.NANOSECONDS);
+			this.access.answered();
+			return value;
+		}
+		catch (TimeoutException ex) {
+			if (cancelLate) {
+				reply.cancel(false);
+			}
+			RedisDeadlineExceededException expiry = new RedisDeadlineExceededException(this.feature, this.deadline);
+			if (this.expired != null) {
+				this.expired.increment();
+			}
+			this.access.failed(expiry);
+			throw expiry;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			reply.cancel(false);
+			throw new RedisSystemException("Interrupted while waiting for Redis", ex);
+		}
+		catch (CancellationException ex) {
+			throw new RedisSystemException("The " + this.feature.segment() + " call to Redis was cancelled", ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RedisCommandExecutionException) {
+				// Redis answered, with an error.
+				this.access.answered();
+			}
+			else {
+				this.access.failed(ex.getCause());
+			}
+			throw ex;
+		}
+	}
+
+	private DataAccessException translate(@Nullable Throwable cause) {
+		if (cause instanceof DataAccessException dataAccess) {
+			return dataAccess;
+		}
+		String message = (cause != null) ? cause.getMessage() : "unknown failure";
+		if (cause instanceof RedisCommandTimeoutException) {
+			return new QueryTimeoutException(message, cause);
+		}
+		if (cause instanceof RedisConnectionException || (cause != null && !(cause instanceof RedisCommandExecutionException))) {
+			return new RedisConnectionFailureException(message, cause);
+		}
+		return new RedisSystemException(message, cause);
+	}
+
+	@Override
+	public String toString() {
+		return "RedisCalls[" + this.feature.segment() + ", deadline " + this.deadline.toMillis() + " ms]";
+	}
+
+	/**
+	 * A script sent and not yet answered.
+	 * @param <T> the reply
+	 * @param script the script
+	 * @param type how its reply is read
+	 * @param keys its keys
+	 * @param args its arguments
+	 * @param reply the reply to come
+	 */
+	public record PendingScript<T>(LuaScript<?> script, ScriptOutputType type, byte[][] keys, byte[][] args,
+			RedisFuture<T> reply) {
+	}
+
+}

@@ -1,0 +1,191 @@
+package dev.redisstarter.core;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Whether the starter believes Redis is reachable, shared by every capability on one connection factory.
+ * It opens after {@code failureThreshold} calls in a row failed to reach Redis (a connection failure or a
+ * deadline that passed); a success in between starts the count again. While open, callers are refused at once
+ * ({@link #allowsCalls()} is false), and the owner probes Redis after each cool-down; the first answer closes
+ * it. Transitions are logged once each and reported to listeners (metrics, health), never per call.
+ *
+ * <p>A small class of our own rather than Resilience4j's: the starter needs consecutive failures, a probe that
+ * closes it (not trial calls that fail users), and no further dependency in every application.
+ */
+public final class RedisCircuitBreaker {
+
+	private static final Log logger = LogFactory.getLog(RedisCircuitBreaker.class);
+
+	/** Where the circuit stands. */
+	public enum State {
+
+		/** Calls go to Redis. */
+		CLOSED,
+
+		/** Redis is believed unreachable: calls are refused without touching the network. */
+		OPEN
+
+	}
+
+	private final String name;
+
+	private final int failureThreshold;
+
+	private final Duration openDuration;
+
+	private final AtomicReference<State> state = new AtomicReference<>(State.CLOSED);
+
+	private final AtomicInteger consecutiveFailures = new AtomicInteger();
+
+	private final AtomicLong openedAt = new AtomicLong();
+
+	private final AtomicLong openings = new AtomicLong();
+
+	private volatile String lastFailure = "";
+
+	private final List<Consumer<State>> listeners = new CopyOnWriteArrayList<>();
+
+	/**
+	 * A closed circuit.
+	 * @param name what it guards, for logs (such as the Redis address)
+	 * @param failureThreshold failures in a row that open it, at least 1
+	 * @param openDuration how long it stays open before a probe, positive
+	 */
+	public RedisCircuitBreaker(String name, int failureThreshold, Duration openDuration) {
+		this.name = Objects.requireNonNull(name, "name must not be null");
+		if (failureThreshold < 1) {
+			throw new IllegalArgumentException("failureThreshold must be at least 1, was " + failureThreshold);
+		}
+		if (openDuration == null || openDuration.isNegative() || openDuration.isZero()) {
+			throw new IllegalArgumentException("openDuration must be positive, was " + openDuration);
+		}
+		this.failureThreshold = failureThreshold;
+		this.openDuration = openDuration;
+	}
+
+	/**
+	 * Whether calls may go to Redis now.
+	 * @return false while open
+	 */
+	public boolean allowsCalls() {
+		return this.state.get() == State.CLOSED;
+	}
+
+	/**
+	 * The current state.
+	 * @return open or closed
+	 */
+	public State state() {
+		return this.state.get();
+	}
+
+	/**
+	 * How long the circuit stays open before each probe.
+	 * @return the cool-down
+	 */
+	public Duration openDuration() {
+		return this.openDuration;
+	}
+
+	/**
+	 * How many times it has opened since it was created.
+	 * @return the count
+	 */
+	public long openings() {
+		return this.openings.get();
+	}
+
+	/**
+	 * What the last failure that counted was, for health details.
+	 * @return a short description, empty when none
+	 */
+	public String lastFailure() {
+		return this.lastFailure;
+	}
+
+	/**
+	 * Adds a listener told of every transition, on the thread that caused it.
+	 * @param listener called with the new state
+	 */
+	public void onTransition(Consumer<State> listener) {
+		this.listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+	}
+
+	/** Redis answered a call: the failure count starts again. */
+	public void recordSuccess() {
+		if (this.consecutiveFailures.get() != 0) {
+			this.consecutiveFailures.set(0);
+		}
+	}
+
+	/**
+	 * A call could not reach Redis, or its deadline passed.
+	 * @param failure what happened
+	 * @return whether this failure opened the circuit
+	 */
+	public boolean recordFailure(Throwable failure) {
+		this.lastFailure = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+		if (this.consecutiveFailures.incrementAndGet() >= this.failureThreshold) {
+			return open();
+		}
+		return false;
+	}
+
+	/**
+	 * Opens the circuit at once (Redis is known to be gone).
+	 * @return whether it was closed until now
+	 */
+	public boolean open() {
+		if (!this.state.compareAndSet(State.CLOSED, State.OPEN)) {
+			return false;
+		}
+		this.openedAt.set(System.nanoTime());
+		this.openings.incrementAndGet();
+		logger.warn("Redis at " + this.name + " is unreachable (" + this.lastFailure + "): the starter's calls fail fast"
+				+ " and apply each capability's policy until it answers again; probing every " + this.openDuration);
+		notifyListeners(State.OPEN);
+		return true;
+	}
+
+	/**
+	 * A probe was answered: closes the circuit.
+	 * @return whether it was open until now
+	 */
+	public boolean close() {
+		this.consecutiveFailures.set(0);
+		if (!this.state.compareAndSet(State.OPEN, State.CLOSED)) {
+			return false;
+		}
+		long openMillis = (System.nanoTime() - this.openedAt.get()) / 1_000_000;
+		logger.info("Redis at " + this.name + " answers again after " + openMillis + " ms: the starter's calls resume");
+		notifyListeners(State.CLOSED);
+		return true;
+	}
+
+	private void notifyListeners(State newState) {
+		for (Consumer<State> listener : this.listeners) {
+			try {
+				listener.accept(newState);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("A circuit listener failed: " + ex, ex);
+			}
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "RedisCircuitBreaker[" + this.name + ", " + this.state.get() + "]";
+	}
+
+}

@@ -1,0 +1,69 @@
+package dev.redisstarter.lock;
+
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.redisstarter.core.Feature;
+import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.ResilienceSettings;
+import dev.redisstarter.test.Fault;
+import dev.redisstarter.test.FaultProxy;
+import dev.redisstarter.test.LocalRedisServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/** A lock taken by a reply that came after its caller gave up is released, not held by nobody for its lease. */
+class LateLockReplyTests {
+
+	@Test
+	void aLockWhoseAcquisitionReplyCameTooLateIsReleasedAtOnce() {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
+				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
+			LettuceConnectionFactory factory = new LettuceConnectionFactory(proxy.host(), proxy.port());
+			factory.afterPropertiesSet();
+			factory.start();
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			// A high threshold: the slow replies must not open the circuit, so the release can go out.
+			RedisAccess access = new RedisAccess(factory, ResilienceSettings.DEFAULTS.withCircuit(100, Duration.ofSeconds(1)),
+					meters).start();
+			access.awaitConnection(Duration.ofSeconds(10));
+			try (RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofMillis(200)),
+					new KeyNaming(""), LockSettings.DEFAULTS, new LockMetrics(meters))) {
+				// Loads the script on the server, so that the late reply below is the lock's, not a NOSCRIPT.
+				lock.tryAcquire("warm-up", Duration.ZERO).orElseThrow().close();
+				proxy.setLatency(Duration.ofMillis(600)).set(Fault.LATENCY);
+				assertThatExceptionOfType(LockUnavailableException.class)
+					.isThrownBy(() -> lock.tryAcquire("order-7", Duration.ZERO, Duration.ofMinutes(10)));
+				long taken = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+				while (Long.valueOf(0).equals(server.command("EXISTS", "lock:{order-7}")) && System.nanoTime() < taken) {
+					LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+				}
+				assertThat(server.command("EXISTS", "lock:{order-7}")).as("taken by the late reply").isEqualTo(1L);
+
+				long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+				while (Long.valueOf(1).equals(server.command("EXISTS", "lock:{order-7}")) && System.nanoTime() < deadline) {
+					LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+				}
+				assertThat(server.command("EXISTS", "lock:{order-7}")).as("released, not held for its 10 min lease")
+					.isEqualTo(0L);
+				assertThat(meters.get("redis.starter.lock.abandoned").counter().count()).isEqualTo(1);
+
+				proxy.pass();
+				assertThat(server.command("SET", "lock:{order-7}", "next-owner", "NX", "PX", "60000"))
+					.as("free for the next owner").isEqualTo("OK");
+			}
+			finally {
+				access.close();
+				factory.destroy();
+			}
+		}
+	}
+
+}
