@@ -417,7 +417,8 @@ public final class RedisAccess implements AutoCloseable {
 		opened.addListener(new RedisConnectionStateListener() {
 			@Override
 			public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-				if (!RedisAccess.this.closed && RedisAccess.this.connection == opened) {
+				if (!RedisAccess.this.closed && !RedisAccess.this.suspended && RedisAccess.this.connection == opened
+						&& RedisAccess.this.connectionFactory.isRunning()) {
 					logger.info("The starter's connection to " + RedisAccess.this.circuit + " dropped: calls fail fast until it is back");
 				}
 			}
