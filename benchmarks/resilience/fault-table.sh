@@ -59,7 +59,13 @@ start_redis
 start=$(date +%s.%N)
 first=$(timed GET /api/products/3)
 echo "first request after Redis came back: $first"
-for _ in $(seq 1 100); do [ "$(timed POST /api/inventory/sku1/reserve | cut -d' ' -f1)" = 200 ] && break; sleep 0.1; done
+# The restarted server is empty: "working" means health UP and no endpoint answering 503.
+for _ in $(seq 1 200); do
+  [ "$(timed GET /actuator/health | cut -d' ' -f1)" = 200 ] \
+    && [ "$(timed POST /api/inventory/sku1/reserve | cut -d' ' -f1)" != 503 ] \
+    && [ "$(timed POST /api/leaderboards/g/scores '{"member": "ada", "score": 3}' | cut -d' ' -f1)" = 200 ] && break
+  sleep 0.05
+done
 echo "every endpoint working again after: $(python3 -c "import time; print(round(time.time() - $start, 2))") s"
 warm
 python3 -c "import socket; s=socket.create_connection(('127.0.0.1', $redis_port)); s.sendall(b'CLIENT PAUSE 20000 ALL\r\n'); print(s.recv(100).decode().strip())"
