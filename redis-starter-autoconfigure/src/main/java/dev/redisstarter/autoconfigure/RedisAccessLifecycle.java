@@ -1,5 +1,7 @@
 package dev.redisstarter.autoconfigure;
 
+import java.time.Duration;
+
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -8,7 +10,8 @@ import dev.redisstarter.core.RedisAccess;
 /**
  * Follows the connection factory's lifecycle: when the context stops (or a test context is paused), the
  * factory's client closes every connection it opened, so the starter suspends its access just before; when it
- * starts again, the access reconnects with the factory's new client. Its phase is one above the factory's, so it
+ * starts again, the access reconnects with the factory's new client. At the first start it waits a little for the
+ * first connection. Its phase is one above the factory's, so it
  * starts after it and stops before it.
  */
 final class RedisAccessLifecycle implements SmartLifecycle {
@@ -17,27 +20,46 @@ final class RedisAccessLifecycle implements SmartLifecycle {
 
 	private final int phase;
 
-	RedisAccessLifecycle(RedisAccess access, LettuceConnectionFactory connectionFactory) {
+	private final Duration startupWait;
+
+	private volatile boolean startedOnce;
+
+	private volatile boolean running;
+
+	RedisAccessLifecycle(RedisAccess access, LettuceConnectionFactory connectionFactory, Duration startupWait) {
 		this.access = access;
+		this.startupWait = startupWait;
 		this.phase = (connectionFactory.getPhase() == Integer.MAX_VALUE) ? Integer.MAX_VALUE
 				: connectionFactory.getPhase() + 1;
 	}
 
+	/**
+	 * Resumes a suspended access; the first time, waits up to the start-up wait for the first connection, so
+	 * that the first requests find it ready (an unreachable Redis refuses at once and costs no wait).
+	 */
 	@Override
 	public void start() {
 		if (this.access.isSuspended()) {
 			this.access.resume();
 		}
+		this.running = true;
+		if (!this.startedOnce) {
+			this.startedOnce = true;
+			if (!this.startupWait.isZero()) {
+				this.access.awaitConnection(this.startupWait);
+			}
+		}
 	}
 
 	@Override
 	public void stop() {
+		this.running = false;
 		this.access.suspend();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return !this.access.isSuspended();
+		return this.running;
 	}
 
 	@Override

@@ -102,8 +102,9 @@ public final class RedisStarterAutoConfiguration {
 	}
 
 	@Bean
-	RedisAccessLifecycle redisStarterAccessLifecycle(RedisAccess access) {
-		return new RedisAccessLifecycle(access, access.connectionFactory());
+	RedisAccessLifecycle redisStarterAccessLifecycle(RedisAccess access, RedisStarterProperties properties) {
+		return new RedisAccessLifecycle(access, access.connectionFactory(),
+				properties.getResilience().getStartupWait());
 	}
 
 	@Bean

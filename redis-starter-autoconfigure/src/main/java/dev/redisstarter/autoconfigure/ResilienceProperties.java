@@ -39,6 +39,12 @@ public class ResilienceProperties {
 	private Duration livenessTimeout = Duration.ofSeconds(1);
 
 	/**
+	 * How long start-up waits for the starter's first connection, so that the first requests find it ready. A
+	 * Redis that refuses connections costs no wait; one that does not answer costs at most this. 0 never waits.
+	 */
+	private Duration startupWait = Duration.ofSeconds(2);
+
+	/**
 	 * What to do when the server's maxmemory-policy can evict keys the starter needs kept (locks, sessions,
 	 * rate limits): 'warn' (log and show in health), 'fail' (refuse to start when Redis is reachable at start-up,
 	 * health DOWN otherwise) or 'ignore'.
@@ -89,6 +95,18 @@ public class ResilienceProperties {
 	public void setLivenessTimeout(Duration livenessTimeout) {
 		this.livenessTimeout = RedisStarterProperties.positive("redis.starter.resilience.liveness-timeout",
 				livenessTimeout);
+	}
+
+	public Duration getStartupWait() {
+		return this.startupWait;
+	}
+
+	public void setStartupWait(Duration startupWait) {
+		if (startupWait == null || startupWait.isNegative()) {
+			throw new IllegalArgumentException(
+					"redis.starter.resilience.startup-wait must not be negative, was " + startupWait);
+		}
+		this.startupWait = startupWait;
 	}
 
 	public ServerCheck.Mode getEvictionPolicyCheck() {

@@ -19,6 +19,8 @@ import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.expression.Expression;
 
+import dev.redisstarter.core.AnnotationExpressions;
+
 /**
  * Runs {@link TaggedCacheable} methods through {@link CacheService#getOrLoad} and applies {@link EvictTags}.
  * The method's own exceptions pass through unchanged.
@@ -58,22 +60,23 @@ public final class CacheAnnotationInterceptor implements MethodInterceptor {
 				invocation.getArguments(), this.parameterNames);
 		CacheAnnotationMethods.Eviction eviction = method.eviction();
 		if (eviction != null && eviction.beforeInvocation()) {
-			evict(eviction, context);
+			evict(method, eviction, context, null);
 		}
-		Object result = (method.cacheable() != null) ? cached(method.cacheable(), invocation, context) : invocation.proceed();
+		Object result = (method.cacheable() != null) ? cached(method, method.cacheable(), invocation, context)
+				: invocation.proceed();
 		if (eviction != null && !eviction.beforeInvocation()) {
-			context.setVariable("result", result);
-			evict(eviction, context);
+			evict(method, eviction, context, result);
 		}
 		return result;
 	}
 
-	private @Nullable Object cached(CacheAnnotationMethods.Cacheable cacheable, MethodInvocation invocation,
-			MethodBasedEvaluationContext context) throws Throwable {
+	private @Nullable Object cached(CacheAnnotationMethods.CachingMethod method, CacheAnnotationMethods.Cacheable cacheable,
+			MethodInvocation invocation, MethodBasedEvaluationContext context) throws Throwable {
 		if (cacheable.condition() != null && !Boolean.TRUE.equals(cacheable.condition().getValue(context, Boolean.class))) {
 			return invocation.proceed();
 		}
-		String key = cacheable.cache() + ":" + cacheable.key().getValue(context);
+		String key = cacheable.cache() + ":" + AnnotationExpressions.name(cacheable.key(), context,
+				"The @TaggedCacheable key of " + method.description());
 		try {
 			Object result = this.cache.getObject().getOrLoad(key, cacheable.returnType(), ttl(cacheable), () -> {
 				try {
@@ -82,7 +85,7 @@ public final class CacheAnnotationInterceptor implements MethodInterceptor {
 				catch (Throwable ex) {
 					throw new MethodFailure(ex);
 				}
-			}, (value) -> tags(cacheable.tags(), context, value), (value) -> {
+			}, (value) -> tags(cacheable.tags(), context, value, "@TaggedCacheable", method), (value) -> {
 				if (cacheable.unless() == null) {
 					return true;
 				}
@@ -101,19 +104,19 @@ public final class CacheAnnotationInterceptor implements MethodInterceptor {
 		return configured.ttl(cacheable.cache(), cacheable.ttl());
 	}
 
-	private void evict(CacheAnnotationMethods.Eviction eviction, MethodBasedEvaluationContext context) {
-		this.cache.getObject().invalidateTags(tags(eviction.tags(), context, null).toArray(String[]::new));
+	private void evict(CacheAnnotationMethods.CachingMethod method, CacheAnnotationMethods.Eviction eviction,
+			MethodBasedEvaluationContext context, @Nullable Object result) {
+		this.cache.getObject()
+			.invalidateTags(tags(eviction.tags(), context, result, "@EvictTags", method).toArray(String[]::new));
 	}
 
 	private static List<String> tags(List<Expression> expressions, MethodBasedEvaluationContext context,
-			@Nullable Object result) {
+			@Nullable Object result, String annotation, CacheAnnotationMethods.CachingMethod method) {
 		context.setVariable("result", result);
 		List<String> tags = new ArrayList<>(expressions.size());
 		for (Expression expression : expressions) {
-			Object tag = expression.getValue(context);
-			if (tag != null) {
-				tags.add(tag.toString());
-			}
+			tags.add(AnnotationExpressions.name(expression, context,
+					"A " + annotation + " tag '" + expression.getExpressionString() + "' of " + method.description()));
 		}
 		return tags;
 	}

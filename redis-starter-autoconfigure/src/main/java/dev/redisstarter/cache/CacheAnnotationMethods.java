@@ -12,9 +12,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
-import org.springframework.expression.spel.standard.SpelExpressionParser;
 
 import dev.redisstarter.core.AnnotatedMethods;
+import dev.redisstarter.core.AnnotationExpressions;
 import dev.redisstarter.core.Durations;
 
 /**
@@ -24,7 +24,12 @@ import dev.redisstarter.core.Durations;
  */
 public final class CacheAnnotationMethods {
 
-	private final SpelExpressionParser parser = new SpelExpressionParser();
+	private static final List<String> NO_VARIABLES = List.of();
+
+	/** What {@code #result} is: the method's return value, where one exists. */
+	private static final List<String> RESULT = List.of("result");
+
+	private final AnnotationExpressions expressions = new AnnotationExpressions();
 
 	private final AnnotatedMethods<CachingMethod> methods = new AnnotatedMethods<>(this::read);
 
@@ -57,11 +62,15 @@ public final class CacheAnnotationMethods {
 				if (method.getReturnType() == void.class) {
 					throw new IllegalArgumentException("a method that returns nothing has nothing to cache");
 				}
-				cached = new Cacheable(cacheable.cache(), this.parser.parseExpression(cacheable.key()),
-						parseAll(cacheable.tags()), cacheable.ttl().isEmpty() ? null : Durations.parse(cacheable.ttl()), parse(cacheable.condition()),
-						parse(cacheable.unless()), method.getGenericReturnType(), method.getReturnType() == Optional.class);
+				cached = new Cacheable(cacheable.cache(), this.expressions.parse(cacheable.key(), method, NO_VARIABLES),
+						parseAll(cacheable.tags(), method, RESULT),
+						cacheable.ttl().isEmpty() ? null : Durations.parse(cacheable.ttl()),
+						parse(cacheable.condition(), method, NO_VARIABLES), parse(cacheable.unless(), method, RESULT),
+						method.getGenericReturnType(), method.getReturnType() == Optional.class);
 			}
-			Eviction eviction = (evict != null) ? new Eviction(parseAll(evict.value()), evict.beforeInvocation()) : null;
+			Eviction eviction = (evict != null) ? new Eviction(
+					parseAll(evict.value(), method, evict.beforeInvocation() ? NO_VARIABLES : RESULT),
+					evict.beforeInvocation()) : null;
 			return Optional.of(new CachingMethod(method.getDeclaringClass().getSimpleName() + "." + method.getName(), cached,
 					eviction));
 		}
@@ -71,12 +80,12 @@ public final class CacheAnnotationMethods {
 		}
 	}
 
-	private List<Expression> parseAll(String[] expressions) {
-		return Arrays.stream(expressions).map(this.parser::parseExpression).toList();
+	private List<Expression> parseAll(String[] expressions, Method method, List<String> variables) {
+		return Arrays.stream(expressions).map((source) -> this.expressions.parse(source, method, variables)).toList();
 	}
 
-	private @Nullable Expression parse(String expression) {
-		return expression.isEmpty() ? null : this.parser.parseExpression(expression);
+	private @Nullable Expression parse(String expression, Method method, List<String> variables) {
+		return expression.isEmpty() ? null : this.expressions.parse(expression, method, variables);
 	}
 
 	/**

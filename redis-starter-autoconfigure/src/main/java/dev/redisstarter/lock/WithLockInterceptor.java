@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.expression.MethodBasedEvaluationContext;
+
+import dev.redisstarter.core.AnnotationExpressions;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
 
@@ -50,12 +52,8 @@ public final class WithLockInterceptor implements MethodInterceptor {
 		WithLockMethods.LockedMethod method = locked.get();
 		MethodBasedEvaluationContext evaluation = new MethodBasedEvaluationContext(null, invocation.getMethod(),
 				invocation.getArguments(), this.parameterNames);
-		Object value = method.key().getValue(evaluation);
-		if (value == null || value.toString().isEmpty()) {
-			throw new IllegalStateException("The @WithLock key '" + method.keySource() + "' of " + method.description()
-					+ " evaluated to nothing");
-		}
-		String name = value.toString();
+		String name = AnnotationExpressions.name(method.key(), evaluation,
+				"The @WithLock key '" + method.keySource() + "' of " + method.description());
 		DistributedLock locks = this.lock.getObject();
 		Duration wait = (method.waitTime() != null) ? method.waitTime()
 				: this.settings.getIfAvailable(() -> LockSettings.DEFAULTS).defaultWait();

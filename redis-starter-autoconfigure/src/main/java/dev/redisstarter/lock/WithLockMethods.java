@@ -2,6 +2,7 @@ package dev.redisstarter.lock;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
@@ -9,9 +10,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
-import org.springframework.expression.spel.standard.SpelExpressionParser;
 
 import dev.redisstarter.core.AnnotatedMethods;
+import dev.redisstarter.core.AnnotationExpressions;
 import dev.redisstarter.core.Durations;
 
 /**
@@ -21,7 +22,7 @@ import dev.redisstarter.core.Durations;
  */
 public final class WithLockMethods {
 
-	private final SpelExpressionParser parser = new SpelExpressionParser();
+	private final AnnotationExpressions expressions = new AnnotationExpressions();
 
 	private final AnnotatedMethods<LockedMethod> methods = new AnnotatedMethods<>(this::read);
 
@@ -49,7 +50,7 @@ public final class WithLockMethods {
 			return Optional.empty();
 		}
 		try {
-			Expression key = this.parser.parseExpression(annotation.key());
+			Expression key = this.expressions.parse(annotation.key(), method, List.of());
 			Duration waitTime = annotation.waitTime().isEmpty() ? null : Durations.parse(annotation.waitTime());
 			Duration lease = annotation.lease().isEmpty() ? null : Durations.parse(annotation.lease());
 			if (lease != null && lease.toMillis() < 1) {

@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.expression.MethodBasedEvaluationContext;
+
+import dev.redisstarter.core.AnnotationExpressions;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
 
@@ -85,12 +87,8 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 		for (RateLimitContext context : active) {
 			context.variables().forEach(evaluation::setVariable);
 		}
-		Object value = group.key().getValue(evaluation);
-		if (value == null || value.toString().isEmpty()) {
-			throw new IllegalStateException("The @RateLimited key '" + group.keySource() + "' of " + method.description()
-					+ " evaluated to nothing; a call needs a key to be limited");
-		}
-		return value.toString();
+		return AnnotationExpressions.name(group.key(), evaluation,
+				"The @RateLimited key '" + group.keySource() + "' of " + method.description());
 	}
 
 	private static void report(List<RateLimitContext> active, @Nullable RateLimitResult result) {

@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
-import org.springframework.expression.spel.standard.SpelExpressionParser;
 
 import dev.redisstarter.core.AnnotatedMethods;
+import dev.redisstarter.core.AnnotationExpressions;
 import dev.redisstarter.core.Durations;
 
 /**
@@ -29,7 +29,10 @@ public final class RateLimitedMethods {
 
 	private final Supplier<RateLimitPolicies> policies;
 
-	private final SpelExpressionParser parser = new SpelExpressionParser();
+	/** The variables a web request offers a key besides the method's parameters ({@code WebRateLimitContext}). */
+	private static final List<String> KEY_VARIABLES = List.of("clientAddress", "principalName", "headers");
+
+	private final AnnotationExpressions expressions = new AnnotationExpressions();
 
 	private final AnnotatedMethods<RateLimitedMethod> methods = new AnnotatedMethods<>(this::read);
 
@@ -79,7 +82,7 @@ public final class RateLimitedMethods {
 				String groupKey = annotation.key() + "\u0000" + annotation.permits();
 				RateLimitedMethod.Group group = groups.get(groupKey);
 				if (group == null) {
-					groups.put(groupKey, new RateLimitedMethod.Group(annotation.key(), parse(annotation.key()), limits,
+					groups.put(groupKey, new RateLimitedMethod.Group(annotation.key(), parse(annotation.key(), method), limits,
 							annotation.permits()));
 				}
 				else {
@@ -119,8 +122,8 @@ public final class RateLimitedMethods {
 		return List.of(limit.withName(name));
 	}
 
-	private @Nullable Expression parse(String key) {
-		return key.isEmpty() ? null : this.parser.parseExpression(key);
+	private @Nullable Expression parse(String key, Method method) {
+		return key.isEmpty() ? null : this.expressions.parse(key, method, KEY_VARIABLES);
 	}
 
 	/**

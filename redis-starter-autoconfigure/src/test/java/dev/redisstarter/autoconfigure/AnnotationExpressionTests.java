@@ -1,0 +1,183 @@
+package dev.redisstarter.autoconfigure;
+
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import dev.redisstarter.cache.EvictTags;
+import dev.redisstarter.cache.TaggedCacheable;
+import dev.redisstarter.lock.WithLock;
+import dev.redisstarter.ratelimit.RateLimited;
+import dev.redisstarter.test.RealRedis;
+import dev.redisstarter.test.SharedRedis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * A misspelled SpEL variable stops start-up naming the method and the variable, instead of evaluating to null
+ * and becoming part of a key ({@code products:null}); a key, tag or lock name that evaluates to nothing at call
+ * time is an error naming the annotation and the method.
+ */
+@RealRedis
+class AnnotationExpressionTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
+				RedisStarterAutoConfiguration.class, LockAutoConfiguration.class, CacheAutoConfiguration.class,
+				RateLimitAutoConfiguration.class))
+		.withPropertyValues(SharedRedis.standalone().propertyValues())
+		.withPropertyValues("redis.starter.key-prefix=expr-" + UUID.randomUUID() + ":");
+
+	@Test
+	void aMisspelledCacheKeyVariableStopsStartUpNamingTheMethodAndTheVariable() {
+		this.runner.withBean(MisspelledCacheKey.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("MisspelledCacheKey.find")
+				.hasStackTraceContaining("#productId")
+				.hasStackTraceContaining("#id"));
+	}
+
+	@Test
+	void aMisspelledEvictionTagVariableStopsStartUp() {
+		this.runner.withBean(MisspelledEviction.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("MisspelledEviction.update")
+				.hasStackTraceContaining("#productId"));
+	}
+
+	@Test
+	void aMisspelledLockKeyVariableStopsStartUp() {
+		this.runner.withBean(MisspelledLockKey.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("Invalid @WithLock on")
+				.hasStackTraceContaining("#skuu"));
+	}
+
+	@Test
+	void aMisspelledRateLimitKeyVariableStopsStartUp() {
+		this.runner.withBean(MisspelledRateLimitKey.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("Invalid @RateLimited on")
+				.hasStackTraceContaining("#userr"));
+	}
+
+	@Test
+	void theResultIsNotAVariableOfACacheKey() {
+		this.runner.withBean(ResultInKey.class)
+			.run((context) -> assertThat(context).hasFailed().getFailure().hasStackTraceContaining("#result"));
+	}
+
+	@Test
+	void parametersByNameOrPositionTheResultInTagsAndTheWebVariablesAreAccepted() {
+		this.runner.withBean(WellWritten.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			WellWritten bean = context.getBean(WellWritten.class);
+			assertThat(bean.find(7L)).isEqualTo("product 7");
+			assertThat(bean.reserve("sku-1")).isEqualTo("reserved sku-1");
+		});
+	}
+
+	@Test
+	void aKeyTagOrLockNameThatEvaluatesToNullIsAnErrorNamingTheAnnotationAndTheMethod() {
+		this.runner.withBean(WellWritten.class).run((context) -> {
+			WellWritten bean = context.getBean(WellWritten.class);
+			assertThatIllegalStateException().isThrownBy(() -> bean.find(null))
+				.withMessageContaining("@TaggedCacheable key")
+				.withMessageContaining("WellWritten.find")
+				.withMessageContaining("null");
+			assertThatIllegalStateException().isThrownBy(() -> bean.reserve(null))
+				.withMessageContaining("@WithLock key")
+				.withMessageContaining("WellWritten.reserve");
+			assertThatIllegalStateException().isThrownBy(() -> bean.limited(""))
+				.withMessageContaining("@RateLimited key")
+				.withMessageContaining("empty");
+			assertThatIllegalStateException().isThrownBy(() -> bean.tagged(3L, null))
+				.withMessageContaining("@TaggedCacheable tag")
+				.withMessageContaining("WellWritten.tagged");
+			assertThatIllegalStateException().isThrownBy(() -> bean.evict(null))
+				.withMessageContaining("@EvictTags tag")
+				.withMessageContaining("WellWritten.evict");
+		});
+	}
+
+	static class MisspelledCacheKey {
+
+		@TaggedCacheable(cache = "products", key = "#productId")
+		String find(long id) {
+			return "product " + id;
+		}
+
+	}
+
+	static class MisspelledEviction {
+
+		@EvictTags({ "'product:' + #productId" })
+		void update(long id) {
+		}
+
+	}
+
+	static class MisspelledLockKey {
+
+		@WithLock(key = "'stock:' + #skuu")
+		void reserve(String sku) {
+		}
+
+	}
+
+	static class MisspelledRateLimitKey {
+
+		@RateLimited(limit = 5, window = "1m", key = "#userr")
+		void call(String user) {
+		}
+
+	}
+
+	static class ResultInKey {
+
+		@TaggedCacheable(cache = "products", key = "#result")
+		String find(long id) {
+			return "product " + id;
+		}
+
+	}
+
+	static class WellWritten {
+
+		@TaggedCacheable(cache = "products", key = "#id", tags = { "'product:' + #p0", "'name:' + #result" }, ttl = "1m")
+		String find(Long id) {
+			return "product " + id;
+		}
+
+		@TaggedCacheable(cache = "categories", key = "#id", tags = "#category", ttl = "1m")
+		String tagged(Long id, String category) {
+			return "tagged " + id;
+		}
+
+		@EvictTags("#category")
+		void evict(String category) {
+		}
+
+		@WithLock(key = "#a0", waitTime = "1s")
+		String reserve(String sku) {
+			return "reserved " + sku;
+		}
+
+		@RateLimited(limit = 100, window = "1m", key = "#user + (#clientAddress ?: '')")
+		String limited(String user) {
+			return "ok";
+		}
+
+	}
+
+}
