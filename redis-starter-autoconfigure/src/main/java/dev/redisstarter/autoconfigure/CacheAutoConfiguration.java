@@ -22,6 +22,7 @@ import org.springframework.cache.CacheManager;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import dev.redisstarter.cache.CacheAnnotationAdvisor;
@@ -67,9 +68,12 @@ public final class CacheAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
 	static CacheAnnotationAdvisor redisStarterCacheAnnotationAdvisor(ObjectProvider<CacheService> cache,
-			ObjectProvider<CacheSettings> settings) {
+			ObjectProvider<CacheSettings> settings, Environment environment) {
 		CacheAnnotationMethods methods = new CacheAnnotationMethods();
-		return new CacheAnnotationAdvisor(methods, new CacheAnnotationInterceptor(methods, cache, settings));
+		CacheAnnotationAdvisor advisor = new CacheAnnotationAdvisor(methods, new CacheAnnotationInterceptor(methods, cache, settings));
+		advisor.setOrder(
+				environment.getProperty("redis.starter.cache.advisor-order", Integer.class, CacheAnnotationAdvisor.DEFAULT_ORDER));
+		return advisor;
 	}
 
 	@Bean

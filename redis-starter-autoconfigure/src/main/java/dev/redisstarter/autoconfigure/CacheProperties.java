@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.redisstarter.cache.CacheAnnotationAdvisor;
+
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
@@ -22,6 +24,11 @@ public class CacheProperties {
 	 * How long each cache call waits for Redis before the Redis-down policy applies (serve from the loader, or fail when fail-on-redis-down); independent of spring.data.redis.timeout.
 	 */
 	private Duration timeout = Duration.ofMillis(300);
+
+	/**
+	 * Order of the @TaggedCacheable/@EvictTags advisor: by default outside any @Transactional of default order, so a hit opens no transaction; evictions wait for the commit of an active transaction in any case.
+	 */
+	private int advisorOrder = CacheAnnotationAdvisor.DEFAULT_ORDER;
 
 	/**
 	 * Time to live of entries whose code asks for none (@TaggedCacheable without ttl, the Spring Cache bridge).
@@ -99,6 +106,14 @@ public class CacheProperties {
 	public void setTimeout(Duration timeout) {
 		this.timeout = RedisStarterProperties.positive("redis.starter.cache.timeout", timeout);
 	}
+	public int getAdvisorOrder() {
+		return this.advisorOrder;
+	}
+
+	public void setAdvisorOrder(int advisorOrder) {
+		this.advisorOrder = advisorOrder;
+	}
+
 	public Duration getDefaultTtl() {
 		return this.defaultTtl;
 	}

@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import dev.redisstarter.core.Feature;
@@ -62,9 +63,12 @@ public final class LockAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
 	static WithLockAdvisor redisStarterWithLockAdvisor(ObjectProvider<DistributedLock> lock,
-			ObjectProvider<LockSettings> settings) {
+			ObjectProvider<LockSettings> settings, Environment environment) {
 		WithLockMethods methods = new WithLockMethods();
-		return new WithLockAdvisor(methods, new WithLockInterceptor(methods, lock, settings));
+		WithLockAdvisor advisor = new WithLockAdvisor(methods, new WithLockInterceptor(methods, lock, settings));
+		advisor.setOrder(
+				environment.getProperty("redis.starter.lock.advisor-order", Integer.class, WithLockAdvisor.DEFAULT_ORDER));
+		return advisor;
 	}
 
 	/**

@@ -2,6 +2,8 @@ package dev.redisstarter.autoconfigure;
 
 import java.time.Duration;
 
+import dev.redisstarter.lock.WithLockAdvisor;
+
 /**
  * Distributed-lock settings, under {@code redis.starter.lock}.
  */
@@ -16,6 +18,11 @@ public class LockProperties {
 	 * How long each lock call (try, release, extend) waits for Redis before LockUnavailableException; independent of spring.data.redis.timeout.
 	 */
 	private Duration timeout = Duration.ofMillis(500);
+
+	/**
+	 * Order of the @WithLock advisor among the application's advisors: by default outside the cache advisor and any @Transactional of default order, so the lock is held until the transaction has committed.
+	 */
+	private int advisorOrder = WithLockAdvisor.DEFAULT_ORDER;
 
 	/**
 	 * Lease of acquisitions that give none; renewed every third of it while held when renewal is on.
@@ -53,6 +60,14 @@ public class LockProperties {
 	public void setTimeout(Duration timeout) {
 		this.timeout = RedisStarterProperties.positive("redis.starter.lock.timeout", timeout);
 	}
+	public int getAdvisorOrder() {
+		return this.advisorOrder;
+	}
+
+	public void setAdvisorOrder(int advisorOrder) {
+		this.advisorOrder = advisorOrder;
+	}
+
 	public Duration getDefaultLease() {
 		return this.defaultLease;
 	}

@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import dev.redisstarter.core.Feature;
@@ -74,9 +75,12 @@ public final class RateLimitAutoConfiguration {
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
 	static RateLimitedAdvisor redisStarterRateLimitedAdvisor(ObjectProvider<RateLimitPolicies> policies,
-			ObjectProvider<RateLimiter> limiter, ObjectProvider<RateLimitContext> contexts) {
+			ObjectProvider<RateLimiter> limiter, ObjectProvider<RateLimitContext> contexts, Environment environment) {
 		RateLimitedMethods methods = new RateLimitedMethods(policies::getObject);
-		return new RateLimitedAdvisor(methods, new RateLimitedInterceptor(methods, limiter, contexts));
+		RateLimitedAdvisor advisor = new RateLimitedAdvisor(methods, new RateLimitedInterceptor(methods, limiter, contexts));
+		advisor.setOrder(
+				environment.getProperty("redis.starter.rate-limit.advisor-order", Integer.class, RateLimitedAdvisor.DEFAULT_ORDER));
+		return advisor;
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.redisstarter.ratelimit.RateLimitedAdvisor;
+
 import org.jspecify.annotations.Nullable;
 
 import dev.redisstarter.ratelimit.Algorithm;
@@ -25,6 +27,11 @@ public class RateLimitProperties {
 	 * How long each decision waits for Redis before the limit's failure mode applies (fail open or closed); independent of spring.data.redis.timeout.
 	 */
 	private Duration timeout = Duration.ofMillis(250);
+
+	/**
+	 * Order of the @RateLimited advisor: by default the outermost of the starter's, so a rejected call takes no lock and opens no transaction.
+	 */
+	private int advisorOrder = RateLimitedAdvisor.DEFAULT_ORDER;
 
 	/**
 	 * Named policies, used by @RateLimited(policy = ...) and by HTTP rules.
@@ -52,6 +59,14 @@ public class RateLimitProperties {
 	public void setTimeout(Duration timeout) {
 		this.timeout = RedisStarterProperties.positive("redis.starter.rate-limit.timeout", timeout);
 	}
+	public int getAdvisorOrder() {
+		return this.advisorOrder;
+	}
+
+	public void setAdvisorOrder(int advisorOrder) {
+		this.advisorOrder = advisorOrder;
+	}
+
 	public Map<String, Policy> getPolicies() {
 		return this.policies;
 	}

@@ -18,6 +18,8 @@ import org.springframework.context.expression.MethodBasedEvaluationContext;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.expression.Expression;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.redisstarter.core.AnnotationExpressions;
 
@@ -104,10 +106,23 @@ public final class CacheAnnotationInterceptor implements MethodInterceptor {
 		return configured.ttl(cacheable.cache(), cacheable.ttl());
 	}
 
+	/**
+	 * Invalidates the tags now, or, after the method inside an active transaction, once it has committed (and
+	 * not at all on rollback): a reader between an eviction and the commit would cache the old data again.
+	 */
 	private void evict(CacheAnnotationMethods.CachingMethod method, CacheAnnotationMethods.Eviction eviction,
 			MethodBasedEvaluationContext context, @Nullable Object result) {
-		this.cache.getObject()
-			.invalidateTags(tags(eviction.tags(), context, result, "@EvictTags", method).toArray(String[]::new));
+		String[] tags = tags(eviction.tags(), context, result, "@EvictTags", method).toArray(String[]::new);
+		if (!eviction.beforeInvocation() && TransactionSynchronizationManager.isSynchronizationActive()) {
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void afterCommit() {
+					CacheAnnotationInterceptor.this.cache.getObject().invalidateTags(tags);
+				}
+			});
+			return;
+		}
+		this.cache.getObject().invalidateTags(tags);
 	}
 
 	private static List<String> tags(List<Expression> expressions, MethodBasedEvaluationContext context,
