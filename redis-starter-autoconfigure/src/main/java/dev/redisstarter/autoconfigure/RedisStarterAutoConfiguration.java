@@ -31,6 +31,7 @@ import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.ResilienceSettings;
 import dev.redisstarter.core.ServerCheck;
+import dev.redisstarter.core.ServerCheckFailedException;
 import dev.redisstarter.core.web.RedisUnavailableExceptionHandler;
 
 /**
@@ -134,8 +135,7 @@ public final class RedisStarterAutoConfiguration {
 			}
 			ServerCheck.Result result = check.awaitFirst(STARTUP_CHECK_WAIT.toMillis());
 			if (result != null && !result.ok()) {
-				throw new IllegalStateException("Redis fails the starter's server checks"
-						+ " (redis.starter.resilience.eviction-policy-check=fail): " + String.join("; ", result.problems()));
+				throw new ServerCheckFailedException(result.problems());
 			}
 		};
 	}

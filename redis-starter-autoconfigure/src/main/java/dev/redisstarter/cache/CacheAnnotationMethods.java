@@ -15,7 +15,9 @@ import org.springframework.expression.ParseException;
 
 import dev.redisstarter.core.AnnotatedMethods;
 import dev.redisstarter.core.AnnotationExpressions;
+import dev.redisstarter.core.AsyncReturnTypes;
 import dev.redisstarter.core.Durations;
+import dev.redisstarter.core.InvalidAnnotationException;
 
 /**
  * Reads {@link TaggedCacheable} and {@link EvictTags} once per method: parses every expression, reads the time
@@ -59,6 +61,7 @@ public final class CacheAnnotationMethods {
 				if (cacheable.cache().isBlank()) {
 					throw new IllegalArgumentException("cache must not be empty");
 				}
+				AsyncReturnTypes.refuse(method, "@TaggedCacheable", "caches the result");
 				if (method.getReturnType() == void.class) {
 					throw new IllegalArgumentException("a method that returns nothing has nothing to cache");
 				}
@@ -68,6 +71,9 @@ public final class CacheAnnotationMethods {
 						parse(cacheable.condition(), method, NO_VARIABLES), parse(cacheable.unless(), method, RESULT),
 						method.getGenericReturnType(), method.getReturnType() == Optional.class);
 			}
+			if (evict != null && !evict.beforeInvocation()) {
+				AsyncReturnTypes.refuse(method, "@EvictTags", "invalidates");
+			}
 			Eviction eviction = (evict != null) ? new Eviction(
 					parseAll(evict.value(), method, evict.beforeInvocation() ? NO_VARIABLES : RESULT),
 					evict.beforeInvocation()) : null;
@@ -75,8 +81,8 @@ public final class CacheAnnotationMethods {
 					eviction));
 		}
 		catch (IllegalArgumentException | ParseException ex) {
-			throw new IllegalStateException("Invalid cache annotation on " + method.toGenericString() + ": " + ex.getMessage(),
-					ex);
+			throw new InvalidAnnotationException((cacheable != null) ? "@TaggedCacheable" : "@EvictTags", method,
+					ex.getMessage(), ex);
 		}
 	}
 

@@ -13,7 +13,9 @@ import org.springframework.expression.ParseException;
 
 import dev.redisstarter.core.AnnotatedMethods;
 import dev.redisstarter.core.AnnotationExpressions;
+import dev.redisstarter.core.AsyncReturnTypes;
 import dev.redisstarter.core.Durations;
+import dev.redisstarter.core.InvalidAnnotationException;
 
 /**
  * Reads the {@link WithLock} annotation of a method once (key expression parsed, durations checked), throwing
@@ -50,6 +52,7 @@ public final class WithLockMethods {
 			return Optional.empty();
 		}
 		try {
+			AsyncReturnTypes.refuse(method, "@WithLock", "releases the lock");
 			Expression key = this.expressions.parse(annotation.key(), method, List.of());
 			Duration waitTime = annotation.waitTime().isEmpty() ? null : Durations.parse(annotation.waitTime());
 			Duration lease = annotation.lease().isEmpty() ? null : Durations.parse(annotation.lease());
@@ -67,7 +70,7 @@ public final class WithLockMethods {
 					annotation.key(), key, waitTime, lease, tokenIndex));
 		}
 		catch (IllegalArgumentException | ParseException ex) {
-			throw new IllegalStateException("Invalid @WithLock on " + method.toGenericString() + ": " + ex.getMessage(), ex);
+			throw new InvalidAnnotationException("@WithLock", method, ex.getMessage(), ex);
 		}
 	}
 

@@ -19,6 +19,7 @@ import org.springframework.expression.ParseException;
 import dev.redisstarter.core.AnnotatedMethods;
 import dev.redisstarter.core.AnnotationExpressions;
 import dev.redisstarter.core.Durations;
+import dev.redisstarter.core.InvalidAnnotationException;
 
 /**
  * Reads the {@link RateLimited} annotations of a method once: resolves policies, builds inline limits and
@@ -95,8 +96,7 @@ public final class RateLimitedMethods {
 			return Optional.of(new RateLimitedMethod(description, List.copyOf(groups.values())));
 		}
 		catch (IllegalArgumentException | ParseException ex) {
-			throw new IllegalStateException("Invalid @RateLimited on " + method.toGenericString() + ": " + ex.getMessage(),
-					ex);
+			throw new InvalidAnnotationException("@RateLimited", method, ex.getMessage(), ex);
 		}
 	}
 

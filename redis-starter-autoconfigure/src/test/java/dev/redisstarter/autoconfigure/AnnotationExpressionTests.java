@@ -1,12 +1,16 @@
 package dev.redisstarter.autoconfigure;
 
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.redisstarter.cache.EvictTags;
@@ -108,6 +112,61 @@ class AnnotationExpressionTests {
 				.withMessageContaining("@EvictTags tag")
 				.withMessageContaining("WellWritten.evict");
 		});
+	}
+
+	@Test
+	void asynchronousMethodsAreRefusedAtStartUpRatherThanReleasedOrCachedTooEarly() {
+		this.runner.withBean(AsyncLock.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("@WithLock releases the lock when the method returns, but CompletableFuture"));
+		this.runner.withBean(AsyncCache.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("@TaggedCacheable caches the result when the method returns, but CompletionStage"));
+		this.runner.withBean(AsyncEviction.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("@EvictTags invalidates when the method returns, but Future"));
+	}
+
+	@Test
+	void aWrongAnnotationIsExplainedInTheApplicationFailedToStartReport() {
+		this.runner.withBean(MisspelledLockKey.class).run((context) -> {
+			Throwable failure = context.getStartupFailure();
+			FailureAnalysis analysis = new InvalidAnnotationFailureAnalyzer().analyze(failure);
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getDescription()).contains("@WithLock", "MisspelledLockKey.reserve", "#skuu")
+				.doesNotContain("Unexpected AOP exception");
+			assertThat(analysis.getAction()).contains("Correct the @WithLock annotation");
+		});
+	}
+
+	static class AsyncLock {
+
+		@WithLock(key = "#sku")
+		CompletableFuture<String> reserve(String sku) {
+			return CompletableFuture.completedFuture(sku);
+		}
+
+	}
+
+	static class AsyncCache {
+
+		@TaggedCacheable(cache = "products", key = "#id")
+		CompletionStage<String> find(long id) {
+			return CompletableFuture.completedFuture("p");
+		}
+
+	}
+
+	static class AsyncEviction {
+
+		@EvictTags("'product:' + #id")
+		Future<Void> update(long id) {
+			return CompletableFuture.completedFuture(null);
+		}
+
 	}
 
 	static class MisspelledCacheKey {

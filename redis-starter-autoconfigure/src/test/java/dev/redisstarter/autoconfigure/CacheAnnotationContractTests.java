@@ -157,7 +157,7 @@ abstract class CacheAnnotationContractTests {
 			.withBean(BadTags.class)
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
-				.hasStackTraceContaining("Invalid cache annotation on")
+				.hasStackTraceContaining("Invalid @TaggedCacheable on")
 				.hasStackTraceContaining("BadTags.find"));
 	}
 
