@@ -1,12 +1,12 @@
 package dev.redisstarter.cache;
 
-import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,7 +30,12 @@ final class DeferredInvalidations {
 
 	private static final int BATCH = 100;
 
-	private final Set<String> pending = ConcurrentHashMap.newKeySet();
+	/** Each waiting tag with the generation of its latest deferral: a retry removes only what it sent. */
+	private final Map<String, Long> pending = new ConcurrentHashMap<>();
+
+	private final AtomicLong generations = new AtomicLong();
+
+	private final Executor executor;
 
 	private final int capacity;
 
@@ -52,9 +57,11 @@ final class DeferredInvalidations {
 	 * @param retryIntervalMillis how often to try again
 	 * @param invalidate sends invalidations to Redis (throws {@link DataAccessException} when it cannot)
 	 * @param metrics where dropped and retried invalidations are counted
+	 * @param executor where retries run (the starter's background thread)
 	 */
 	DeferredInvalidations(int capacity, long retryIntervalMillis, ToLongFunction<List<String>> invalidate,
-			CacheMetrics metrics) {
+			CacheMetrics metrics, Executor executor) {
+		this.executor = executor;
 		this.capacity = capacity;
 		this.retryIntervalMillis = retryIntervalMillis;
 		this.invalidate = invalidate;
@@ -65,8 +72,8 @@ final class DeferredInvalidations {
 	void defer(Collection<String> tags, DataAccessException failure) {
 		int kept = 0;
 		for (String tag : tags) {
-			if (this.pending.size() < this.capacity || this.pending.contains(tag)) {
-				this.pending.add(tag);
+			if (this.pending.size() < this.capacity || this.pending.containsKey(tag)) {
+				this.pending.put(tag, this.generations.incrementAndGet());
 				kept++;
 			}
 		}
@@ -89,7 +96,7 @@ final class DeferredInvalidations {
 			return false;
 		}
 		for (String tag : tags.keySet()) {
-			if (this.pending.contains(tag)) {
+			if (this.pending.containsKey(tag)) {
 				return true;
 			}
 		}
@@ -103,14 +110,14 @@ final class DeferredInvalidations {
 
 	/** Tries the pending invalidations now (on the caller's thread); what fails stays pending. */
 	void retryNow() {
-		List<String> batch = new ArrayList<>(BATCH);
-		for (String tag : this.pending) {
-			batch.add(tag);
+		Map<String, Long> batch = new LinkedHashMap<>();
+		for (Map.Entry<String, Long> tag : this.pending.entrySet()) {
+			batch.put(tag.getKey(), tag.getValue());
 			if (batch.size() == BATCH) {
 				if (!send(batch)) {
 					return;
 				}
-				batch = new ArrayList<>(BATCH);
+				batch = new LinkedHashMap<>();
 			}
 		}
 		if (!batch.isEmpty()) {
@@ -118,9 +125,10 @@ final class DeferredInvalidations {
 		}
 	}
 
-	private boolean send(List<String> batch) {
+	private boolean send(Map<String, Long> batch) {
 		try {
-			this.invalidate.applyAsLong(batch);
+			this.invalidate.applyAsLong(List.copyOf(batch.keySet()));
+			// A tag deferred again while this was in flight has a newer generation and stays.
 			batch.forEach(this.pending::remove);
 			this.metrics.count(CacheMetrics.INVALIDATIONS, "*", "retried", batch.size());
 			logger.info("Sent " + batch.size() + " deferred tag invalidation(s) to Redis");
@@ -131,11 +139,18 @@ final class DeferredInvalidations {
 		}
 	}
 
+	/** Retries now on the executor (Redis answers again). */
+	void retrySoon() {
+		if (!this.pending.isEmpty()) {
+			this.executor.execute(this::retryNow);
+		}
+	}
+
 	void scheduleRetry() {
 		if (this.closed || !this.retryScheduled.compareAndSet(false, true)) {
 			return;
 		}
-		CompletableFuture.delayedExecutor(this.retryIntervalMillis, TimeUnit.MILLISECONDS).execute(() -> {
+		CompletableFuture.delayedExecutor(this.retryIntervalMillis, TimeUnit.MILLISECONDS, this.executor).execute(() -> {
 			this.retryScheduled.set(false);
 			if (this.closed) {
 				return;

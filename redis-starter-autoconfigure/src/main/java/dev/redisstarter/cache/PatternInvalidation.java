@@ -4,23 +4,22 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.springframework.data.redis.connection.RedisClusterConnection;
-import org.springframework.data.redis.connection.RedisClusterNode;
-import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.core.Cursor;
-import org.springframework.data.redis.core.ScanOptions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
-import dev.redisstarter.core.RedisUnavailableException;
 
 /**
- * Removes the entries whose keys match a glob: {@code SCAN} (on every master of a Cluster), never {@code KEYS},
- * and {@code UNLINK} in batches. Tag versions and load locks share the namespace and are left alone.
+ * Removes the entries whose keys match a glob: {@code SCAN}, never {@code KEYS}, and {@code UNLINK} in batches,
+ * on the cache's own connection, so each page is bounded by the cache deadline and refused at once while the
+ * circuit is open. On a Cluster, Lettuce's cluster {@code SCAN} walks every master in turn, and {@code UNLINK} is
+ * split by slot. Tag versions and load locks share the namespace and are left alone.
  */
 final class PatternInvalidation {
 
-	private static final int BATCH = 100;
+	private static final int PAGE = 500;
 
 	private final CacheCommands commands;
 
@@ -35,48 +34,26 @@ final class PatternInvalidation {
 		if (glob == null || glob.isEmpty()) {
 			throw new IllegalArgumentException("The pattern must not be empty");
 		}
-		ScanOptions options = ScanOptions.scanOptions().match(this.keys.pattern(Feature.CACHE, glob)).count(500).build();
-		if (!this.commands.calls().access().circuit().allowsCalls()) {
-			throw new RedisUnavailableException("Redis is unreachable (circuit open): pattern '" + glob + "' not invalidated");
-		}
-		long removed = 0;
-		try (RedisConnection connection = this.commands.connectionFactory().getConnection()) {
-			if (connection instanceof RedisClusterConnection cluster) {
-				for (RedisClusterNode node : cluster.clusterGetNodes()) {
-					if (node.isMaster()) {
-						try (Cursor<byte[]> cursor = cluster.scan(node, options)) {
-							removed += unlinkAll(cursor);
-						}
-					}
-				}
-			}
-			else {
-				try (Cursor<byte[]> cursor = connection.keyCommands().scan(options)) {
-					removed += unlinkAll(cursor);
-				}
-			}
-		}
-		return removed;
-	}
-
-	private long unlinkAll(Cursor<byte[]> cursor) {
-		long removed = 0;
-		List<byte[]> batch = new ArrayList<>(BATCH);
+		ScanArgs args = ScanArgs.Builder.matches(this.keys.pattern(Feature.CACHE, glob)).limit(PAGE);
 		String tags = this.keys.key(Feature.CACHE, "tag", "");
 		String locks = this.keys.key(Feature.CACHE, "lock", "");
-		while (cursor.hasNext()) {
-			byte[] key = cursor.next();
-			String name = new String(key, StandardCharsets.UTF_8);
-			if (name.startsWith(tags) || name.startsWith(locks)) {
-				continue;
+		long removed = 0;
+		ScanCursor cursor = ScanCursor.INITIAL;
+		do {
+			ScanCursor from = cursor;
+			KeyScanCursor<byte[]> page = this.commands.send((redis) -> this.commands.await(redis.scan(from, args)));
+			List<byte[]> batch = new ArrayList<>(page.getKeys().size());
+			for (byte[] key : page.getKeys()) {
+				String name = new String(key, StandardCharsets.UTF_8);
+				if (!name.startsWith(tags) && !name.startsWith(locks)) {
+					batch.add(key);
+				}
 			}
-			batch.add(key);
-			if (batch.size() == BATCH) {
-				removed += this.commands.unlink(batch);
-				batch.clear();
-			}
+			removed += this.commands.unlink(batch);
+			cursor = page;
 		}
-		return removed + this.commands.unlink(batch);
+		while (!cursor.isFinished());
+		return removed;
 	}
 
 }

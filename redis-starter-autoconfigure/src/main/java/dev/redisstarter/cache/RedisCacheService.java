@@ -130,10 +130,11 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		String channel = keys.key(Feature.CACHE, "invalidations");
 		this.versions = new TagVersions(calls.access(), channel, settings.localTagVersions());
 		this.deferred = new DeferredInvalidations(MAX_DEFERRED_TAGS,
-				calls.access().settings().openDuration().toMillis(), this::invalidateInRedis, metrics);
+				calls.access().settings().openDuration().toMillis(), this::invalidateInRedis, metrics,
+				calls.access().background());
 		calls.access().circuit().onTransition((state) -> {
-			if (state == RedisCircuitBreaker.State.CLOSED && this.deferred.size() > 0) {
-				CompletableFuture.runAsync(this.deferred::retryNow);
+			if (state == RedisCircuitBreaker.State.CLOSED) {
+				this.deferred.retrySoon();
 			}
 		});
 		this.store = new EntryStore(this.commands, this.versions, this.deferred, keys, channel,

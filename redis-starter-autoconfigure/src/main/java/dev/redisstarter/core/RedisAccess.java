@@ -6,9 +6,13 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import io.lettuce.core.AbstractRedisClient;
@@ -52,6 +56,14 @@ public final class RedisAccess implements AutoCloseable {
 	/** How long a connection attempt may hang before another one starts beside it. */
 	private static final Duration ABANDON_CONNECT_AFTER = Duration.ofSeconds(3);
 
+	/**
+	 * At most this many connection attempts at once: each one that hangs holds a thread until Lettuce's own
+	 * timeout (the command timeout, 60 s by default).
+	 */
+	private static final int MAX_ATTEMPTS_IN_FLIGHT = 2;
+
+	private static final int BACKGROUND_QUEUE = 10_000;
+
 	private final LettuceConnectionFactory connectionFactory;
 
 	private final ResilienceSettings settings;
@@ -69,6 +81,10 @@ public final class RedisAccess implements AutoCloseable {
 	private volatile @Nullable CompletableFuture<StatefulConnection<byte[], byte[]>> connecting;
 
 	private volatile long connectStarted;
+
+	private final AtomicInteger attemptsInFlight = new AtomicInteger();
+
+	private final ThreadPoolExecutor background = backgroundExecutor();
 
 	private volatile boolean everConnected;
 
@@ -193,6 +209,26 @@ public final class RedisAccess implements AutoCloseable {
 	 */
 	public LettuceConnectionFactory connectionFactory() {
 		return this.connectionFactory;
+	}
+
+	/**
+	 * Where the starter's own follow-up work runs (late replies, retries, probes), off Lettuce's I/O threads and
+	 * off the common pool: one daemon thread, started on demand and gone after 30 s idle.
+	 * @return the executor
+	 */
+	public Executor background() {
+		return this.background;
+	}
+
+	private static ThreadPoolExecutor backgroundExecutor() {
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(BACKGROUND_QUEUE), (task) -> {
+					Thread thread = new Thread(task, "redis-starter-background");
+					thread.setDaemon(true);
+					return thread;
+				}, (task, pool) -> logger.warn("The starter's background queue is full (" + BACKGROUND_QUEUE
+						+ " tasks): a retry or late-reply release was dropped; what it was for expires by itself"));
+		return executor;
 	}
 
 	/**
@@ -357,12 +393,14 @@ public final class RedisAccess implements AutoCloseable {
 	private synchronized CompletableFuture<StatefulConnection<byte[], byte[]>> connect() {
 		CompletableFuture<StatefulConnection<byte[], byte[]>> pending = this.connecting;
 		if (pending != null && !pending.isDone()
-				&& System.nanoTime() - this.connectStarted < ABANDON_CONNECT_AFTER.toNanos()) {
+				&& (System.nanoTime() - this.connectStarted < ABANDON_CONNECT_AFTER.toNanos()
+						|| this.attemptsInFlight.get() >= MAX_ATTEMPTS_IN_FLIGHT)) {
 			return pending;
 		}
 		CompletableFuture<StatefulConnection<byte[], byte[]>> attempt = new CompletableFuture<>();
 		this.connecting = attempt;
 		this.connectStarted = System.nanoTime();
+		this.attemptsInFlight.incrementAndGet();
 		Thread thread = new Thread(() -> {
 			try {
 				attempt.complete(open());
@@ -370,14 +408,20 @@ public final class RedisAccess implements AutoCloseable {
 			catch (Throwable ex) {
 				attempt.completeExceptionally(ex);
 			}
+			finally {
+				this.attemptsInFlight.decrementAndGet();
+			}
 		}, "redis-starter-connect");
 		thread.setDaemon(true);
 		thread.start();
 		attempt.whenComplete((opened, failure) -> {
 			if (opened != null) {
-				install(opened);
+				install(opened, attempt);
 			}
-			else if (!this.shared && !this.closed && !this.suspended) {
+			else if (!this.shared && !this.closed && !this.suspended && attempt == this.connecting
+					&& !isConnected()) {
+				// Only the latest attempt speaks for Redis: one left behind (hung in a black hole) that fails
+				// after a newer one succeeded must not open the circuit again.
 				logger.debug("Could not connect to Redis: " + failure.getMessage());
 				this.circuit.recordFailure(failure);
 				this.circuit.open();
@@ -408,8 +452,12 @@ public final class RedisAccess implements AutoCloseable {
 		throw new IllegalStateException("No Lettuce client to connect with: the factory's shared connection is used");
 	}
 
-	private void install(StatefulConnection<byte[], byte[]> opened) {
-		if (this.closed || this.suspended) {
+	private void install(StatefulConnection<byte[], byte[]> opened,
+			CompletableFuture<StatefulConnection<byte[], byte[]>> attempt) {
+		StatefulConnection<byte[], byte[]> current = this.connection;
+		boolean superseded = attempt != this.connecting && current != null && current.isOpen();
+		if (this.closed || this.suspended || superseded) {
+			// Closed, suspended, or an attempt left behind that a newer connection already replaced.
 			opened.closeAsync();
 			return;
 		}
@@ -458,7 +506,7 @@ public final class RedisAccess implements AutoCloseable {
 		if (this.closed || !this.probeScheduled.compareAndSet(false, true)) {
 			return;
 		}
-		CompletableFuture.delayedExecutor(this.settings.openDuration().toMillis(), TimeUnit.MILLISECONDS)
+		CompletableFuture.delayedExecutor(this.settings.openDuration().toMillis(), TimeUnit.MILLISECONDS, this.background)
 			.execute(() -> {
 				this.probeScheduled.set(false);
 				probe();
@@ -533,6 +581,7 @@ public final class RedisAccess implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
+		this.background.shutdown();
 		StatefulConnection<byte[], byte[]> current = this.connection;
 		if (current != null) {
 			current.close();

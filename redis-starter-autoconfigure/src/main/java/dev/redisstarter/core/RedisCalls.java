@@ -36,7 +36,8 @@ import org.springframework.data.redis.connection.RedisConnection;
  * as every other failure is, so each capability's Redis-down policy applies unchanged.
  *
  * <p>A reply that arrives after its caller gave up is dropped, unless the caller asked to see it
- * ({@link #awaitOrOnLateReply}) to undo what it did (a lock taken for nobody).
+ * ({@link #awaitOrOnLateReply}) to undo what it did (a lock taken for nobody); that runs on the access's
+ * {@linkplain RedisAccess#background() background thread}, never on Lettuce's I/O thread.
  */
 public final class RedisCalls {
 
@@ -143,7 +144,7 @@ public final class RedisCalls {
 			return awaitRaw(reply, false);
 		}
 		catch (RedisDeadlineExceededException ex) {
-			reply.thenAccept(lateReply);
+			reply.thenAcceptAsync(lateReply, this.access.background());
 			throw ex;
 		}
 		catch (ExecutionException ex) {
@@ -201,7 +202,7 @@ public final class RedisCalls {
 			}
 			catch (RedisDeadlineExceededException ex) {
 				if (lateReply != null) {
-					pending.reply().thenAccept(lateReply);
+					pending.reply().thenAcceptAsync(lateReply, this.access.background());
 				}
 				throw ex;
 			}

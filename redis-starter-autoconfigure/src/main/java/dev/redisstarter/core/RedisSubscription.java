@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.AbstractRedisClient;
@@ -39,6 +40,9 @@ public final class RedisSubscription implements AutoCloseable {
 
 	private static final long ABANDON_CONNECT_AFTER_NANOS = TimeUnit.SECONDS.toNanos(3);
 
+	/** Each attempt that hangs holds a thread until Lettuce's own timeout: at most this many at once. */
+	private static final int MAX_ATTEMPTS_IN_FLIGHT = 2;
+
 	/** What a subscription reports. Called on Lettuce's threads or the subscription's own: must not block. */
 	public interface Listener {
 
@@ -66,6 +70,8 @@ public final class RedisSubscription implements AutoCloseable {
 
 	/** When the attempt under way started, 0 when none: one that hangs (a black hole) is left after a while. */
 	private final AtomicLong connectingSince = new AtomicLong();
+
+	private final AtomicInteger attemptsInFlight = new AtomicInteger();
 
 	private volatile @Nullable StatefulRedisPubSubConnection<byte[], byte[]> connection;
 
@@ -112,7 +118,9 @@ public final class RedisSubscription implements AutoCloseable {
 		if (this.closed) {
 			return;
 		}
-		CompletableFuture.delayedExecutor(this.access.settings().livenessInterval().toMillis(), TimeUnit.MILLISECONDS)
+		CompletableFuture
+			.delayedExecutor(this.access.settings().livenessInterval().toMillis(), TimeUnit.MILLISECONDS,
+					this.access.background())
 			.execute(this::check);
 	}
 
@@ -168,14 +176,17 @@ public final class RedisSubscription implements AutoCloseable {
 		long since = this.connectingSince.get();
 		long now = System.nanoTime();
 		boolean hung = since != 0 && now - since > ABANDON_CONNECT_AFTER_NANOS;
-		if (this.closed || (since != 0 && !hung) || !this.connectingSince.compareAndSet(since, now)) {
+		if (this.closed || (since != 0 && (!hung || this.attemptsInFlight.get() >= MAX_ATTEMPTS_IN_FLIGHT))
+				|| !this.connectingSince.compareAndSet(since, now)) {
 			return;
 		}
+		this.attemptsInFlight.incrementAndGet();
 		Thread thread = new Thread(() -> {
 			try {
 				connect();
 			}
 			finally {
+				this.attemptsInFlight.decrementAndGet();
 				this.connectingSince.compareAndSet(now, 0);
 			}
 		}, "redis-starter-subscribe");

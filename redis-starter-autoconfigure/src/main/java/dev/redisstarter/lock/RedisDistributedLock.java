@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -150,6 +149,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		String waiterTtl = Long.toString(Math.max(1, wait.toMillis()) + 1000);
 		LockNotices.Signal signal = null;
 		boolean waiting = false;
+		boolean failed = false;
 		try {
 			while (true) {
 				List<?> reply = tryOnce(name, scriptKeys, owner, lease, waiting,
@@ -180,6 +180,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 			}
 		}
 		catch (DataAccessException ex) {
+			failed = true;
 			throw new LockUnavailableException(name, ex);
 		}
 		catch (InterruptedException ex) {
@@ -191,7 +192,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 				this.notices.unregister(name);
 			}
 			if (waiting) {
-				stopWaiting(waitersKey);
+				stopWaiting(waitersKey, !failed);
 			}
 		}
 	}
@@ -244,7 +245,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	private void releaseAbandoned() {
 		if (!this.abandoned.isEmpty()) {
-			CompletableFuture.runAsync(() -> this.abandoned.releaseAll(this::release));
+			this.calls.access().background().execute(() -> this.abandoned.releaseAll(this::release));
 		}
 	}
 
@@ -263,9 +264,19 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
-	private void stopWaiting(String waitersKey) {
+	/**
+	 * Leaves the waiter count. After a failure, without waiting for the reply: the caller has already spent
+	 * its deadline, and the counter expires by itself if the command is lost.
+	 */
+	private void stopWaiting(String waitersKey, boolean awaitReply) {
 		try {
-			script(this.scripts.stopWaiting(), 1, waitersKey);
+			if (awaitReply) {
+				script(this.scripts.stopWaiting(), 1, waitersKey);
+			}
+			else {
+				this.calls.run((redis) -> redis.evalsha(this.scripts.stopWaiting().sha1(), ScriptOutputType.INTEGER,
+						new byte[][] { utf8(waitersKey) }));
+			}
 		}
 		catch (DataAccessException ex) {
 			// The counter expires by itself; until then a few releases publish needlessly.
@@ -282,6 +293,15 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		}
 		this.held.put(name, new Holder(Thread.currentThread(), acquired));
 		return acquired;
+	}
+
+	/**
+	 * A release that could not reach Redis: sent again, owner-checked, once Redis answers (the lease ends by
+	 * itself at the latest).
+	 */
+	void releaseLater(String name, String key, String waitersKey, String owner) {
+		this.abandoned.add(new AbandonedAcquisitions.Abandoned(name, utf8(key), utf8(waitersKey), owner,
+				System.nanoTime() + FENCE_RETENTION.toNanos()));
 	}
 
 	void forget(RedisLockLease lease) {

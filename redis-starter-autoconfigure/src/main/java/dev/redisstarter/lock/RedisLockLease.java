@@ -122,6 +122,7 @@ final class RedisLockLease implements LockLease {
 					this.lock.channel(), this.name);
 		}
 		catch (DataAccessException ex) {
+			this.lock.releaseLater(this.name, this.key, this.waitersKey, this.owner);
 			throw new LockUnavailableException(this.name, ex);
 		}
 		if (released == null || released != 1L) {

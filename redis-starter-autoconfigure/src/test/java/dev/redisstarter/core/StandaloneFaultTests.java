@@ -2,11 +2,16 @@ package dev.redisstarter.core;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redisstarter.core.StarterUnderFaults.Timed;
@@ -105,6 +110,10 @@ class StandaloneFaultTests {
 		String sessionId = this.starter.sessions.create("ada", Map.of()).id();
 		fault.inject(this.server, this.proxy);
 
+		Timed<Throwable> pattern = timeFailure(() -> this.starter.cache.invalidatePattern("product*"));
+		assertThat(pattern.result()).isInstanceOf(DataAccessException.class);
+		assertThat(pattern.took()).as("a pattern invalidation is bounded too").isLessThan(SUB_SECOND_MARGIN);
+
 		Timed<String> cached = time(() -> this.starter.cachedRead("product"));
 		assertThat(cached.result()).as("the loader serves").isEqualTo("loaded");
 		assertThat(cached.took()).isLessThan(SUB_SECOND_MARGIN);
@@ -154,6 +163,36 @@ class StandaloneFaultTests {
 		Duration recovery = this.starter.awaitRecovery(Duration.ofSeconds(15));
 		assertThat(recovery).as("recovered without a restart, within seconds").isLessThan(Duration.ofSeconds(8));
 		assertThat(this.starter.access.circuit().state()).isEqualTo(RedisCircuitBreaker.State.CLOSED);
+	}
+
+	@Test
+	void connectionAttemptsLeftHangingInABlackHoleDoNotReopenTheCircuitOnceRedisIsBack() {
+		this.server.start();
+		this.proxy = FaultProxy.inFrontOf(this.server);
+		// Attempts through the black hole hang until Lettuce's handshake gives up: the command timeout, here 5 s.
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(this.proxy.host(), this.proxy.port()),
+				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(5)).build());
+		factory.afterPropertiesSet();
+		factory.start();
+		this.starter = new StarterUnderFaults(factory, ResilienceSettings.DEFAULTS.withCircuit(3, Duration.ofSeconds(1)));
+		this.proxy.set(Fault.BLACK_HOLE);
+		for (int i = 0; i < 3; i++) {
+			this.starter.cachedRead("product");
+		}
+		assertThat(this.starter.access.circuit().state()).isEqualTo(RedisCircuitBreaker.State.OPEN);
+		LockSupport.parkNanos(Duration.ofSeconds(7).toNanos());
+		this.proxy.setForNewConnections(Fault.PASS);
+		this.starter.awaitRecovery(Duration.ofSeconds(10));
+		long openings = this.starter.access.circuit().openings();
+		long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+		while (System.nanoTime() < until) {
+			assertThat(this.starter.limiter.tryAcquire("k", StarterUnderFaults.CLOSED).decision())
+				.isNotEqualTo(RateLimitResult.Decision.FAILED_CLOSED);
+			LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+		}
+		assertThat(this.starter.access.circuit().openings()).as("the hung attempts failed without effect")
+			.isEqualTo(openings);
 	}
 
 	@ParameterizedTest

@@ -66,4 +66,87 @@ class LateLockReplyTests {
 		}
 	}
 
+	@Test
+	void aLateReplyIsHandledOffTheClientThreadSoOtherCallsDoNotWaitBehindItsRelease() {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
+			LettuceConnectionFactory factory = new LettuceConnectionFactory(server.host(), server.port());
+			factory.afterPropertiesSet();
+			factory.start();
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			RedisAccess access = new RedisAccess(factory, ResilienceSettings.DEFAULTS, meters).start();
+			access.awaitConnection(Duration.ofSeconds(10));
+			try (RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofMillis(300)),
+					new KeyNaming(""), LockSettings.DEFAULTS, new LockMetrics(meters))) {
+				lock.tryAcquire("warm-up", Duration.ZERO).orElseThrow().close();
+				server.freeze();
+				try {
+					assertThatExceptionOfType(LockUnavailableException.class)
+						.isThrownBy(() -> lock.tryAcquire("order-8", Duration.ZERO, Duration.ofMinutes(10)));
+				}
+				finally {
+					server.thaw();
+				}
+				long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+				while (meters.find("redis.starter.lock.abandoned").counter() == null
+						|| meters.get("redis.starter.lock.abandoned").counter().count() < 1) {
+					assertThat(System.nanoTime()).as("the late reply arrived").isLessThan(deadline);
+					LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+				}
+				while (Long.valueOf(1).equals(server.command("EXISTS", "lock:{order-8}")) && System.nanoTime() < deadline) {
+					LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+				}
+				assertThat(server.command("EXISTS", "lock:{order-8}")).isEqualTo(0L);
+				assertThat(meters.get("redis.starter.lock.deadlines.expired").counter().count())
+					.as("only the acquisition expired: its release got its reply, on another thread").isEqualTo(1);
+				assertThat(access.circuit().openings()).isZero();
+				assertThat(lock.tryAcquire("order-9", Duration.ZERO)).isPresent();
+			}
+			finally {
+				access.close();
+				factory.destroy();
+			}
+		}
+	}
+
+	@Test
+	void aWaiterThatFailsDoesNotSpendASecondDeadlineLeavingTheWaiterCount() throws Exception {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
+			LettuceConnectionFactory factory = new LettuceConnectionFactory(server.host(), server.port());
+			factory.afterPropertiesSet();
+			factory.start();
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			RedisAccess access = new RedisAccess(factory, ResilienceSettings.DEFAULTS, meters).start();
+			access.awaitConnection(Duration.ofSeconds(10));
+			try (RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofMillis(300)),
+					new KeyNaming(""), LockSettings.DEFAULTS, new LockMetrics(meters))) {
+				server.command("SET", "lock:{busy}", "someone-else", "PX", "60000");
+				java.util.concurrent.CompletableFuture<Throwable> waiter = java.util.concurrent.CompletableFuture
+					.supplyAsync(() -> {
+						try {
+							lock.tryAcquire("busy", Duration.ofSeconds(30));
+							return null;
+						}
+						catch (RuntimeException ex) {
+							return ex;
+						}
+					});
+				Thread.sleep(300);
+				server.freeze();
+				try {
+					assertThat(waiter.get(10, java.util.concurrent.TimeUnit.SECONDS))
+						.isInstanceOf(LockUnavailableException.class);
+					assertThat(meters.get("redis.starter.lock.deadlines.expired").counter().count())
+						.as("the failed waiter left the waiter count without waiting for it").isEqualTo(1);
+				}
+				finally {
+					server.thaw();
+				}
+			}
+			finally {
+				access.close();
+				factory.destroy();
+			}
+		}
+	}
+
 }
