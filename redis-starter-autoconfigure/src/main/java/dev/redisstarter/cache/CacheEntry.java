@@ -2,6 +2,7 @@ package dev.redisstarter.cache;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -33,7 +34,10 @@ record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, @Nu
 
 	static byte[] encode(byte @Nullable [] json, Map<String, String> tags, long loadMillis, @Nullable String type) {
 		if (json == null) {
-			return ABSENT;
+			if (tags.isEmpty()) {
+				return ABSENT;
+			}
+			json = ABSENT;
 		}
 		if (tags.isEmpty() && loadMillis <= 0 && type == null) {
 			return json;
@@ -41,7 +45,7 @@ record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, @Nu
 		StringBuilder header = new StringBuilder(headerWithoutTags(loadMillis, type));
 		if (!tags.isEmpty()) {
 			header.append("T:");
-			tags.forEach((tag, version) -> header.append(tag).append('=').append(version).append(','));
+			tags.forEach((tag, version) -> header.append(encodeTag(tag)).append('=').append(version).append(','));
 			header.setCharAt(header.length() - 1, '\n');
 		}
 		byte[] head = header.toString().getBytes(StandardCharsets.UTF_8);
@@ -90,7 +94,8 @@ record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, @Nu
 		if (start == 0) {
 			return new CacheEntry(false, tags, 0, null, stored, 0);
 		}
-		return new CacheEntry(false, tags, loadMillis, type, stored, start);
+		boolean absent = stored.length - start == 1 && stored[start] == 'N';
+		return new CacheEntry(absent, tags, loadMillis, type, stored, start);
 	}
 
 	private static Map<String, String> tags(String line) {
@@ -98,7 +103,7 @@ record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, @Nu
 		for (String pair : line.split(",")) {
 			int equals = pair.indexOf('=');
 			if (equals > 0) {
-				tags.put(pair.substring(0, equals), pair.substring(equals + 1));
+				tags.put(decodeTag(pair.substring(0, equals)), pair.substring(equals + 1));
 			}
 		}
 		return tags;
@@ -113,9 +118,60 @@ record CacheEntry(boolean absent, Map<String, String> tags, long loadMillis, @Nu
 		}
 	}
 
+	/**
+	 * A tag as written in the header: {@code %}, {@code =}, {@code ,} and line breaks percent-encoded, so that any
+	 * tag (tags from {@code #result} come from data) reads back as it was.
+	 */
+	static String encodeTag(String tag) {
+		StringBuilder encoded = null;
+		for (int i = 0; i < tag.length(); i++) {
+			char c = tag.charAt(i);
+			String escape = switch (c) {
+				case '%' -> "%25";
+				case '=' -> "%3D";
+				case ',' -> "%2C";
+				case '\n' -> "%0A";
+				case '\r' -> "%0D";
+				default -> null;
+			};
+			if (escape != null && encoded == null) {
+				encoded = new StringBuilder(tag.length() + 8).append(tag, 0, i);
+			}
+			if (encoded != null) {
+				if (escape != null) {
+					encoded.append(escape);
+				}
+				else {
+					encoded.append(c);
+				}
+			}
+		}
+		return (encoded != null) ? encoded.toString() : tag;
+	}
+
+	static String decodeTag(String encoded) {
+		if (encoded.indexOf('%') < 0) {
+			return encoded;
+		}
+		StringBuilder tag = new StringBuilder(encoded.length());
+		for (int i = 0; i < encoded.length(); i++) {
+			char c = encoded.charAt(i);
+			int code = (c == '%' && i + 2 < encoded.length() && HexFormat.isHexDigit(encoded.charAt(i + 1))
+					&& HexFormat.isHexDigit(encoded.charAt(i + 2))) ? HexFormat.fromHexDigits(encoded, i + 1, i + 3) : -1;
+			if (code >= 0) {
+				tag.append((char) code);
+				i += 2;
+			}
+			else {
+				tag.append(c);
+			}
+		}
+		return tag.toString();
+	}
+
 	static void checkTag(String tag) {
-		if (tag == null || tag.isEmpty() || tag.indexOf('=') >= 0 || tag.indexOf(',') >= 0 || tag.indexOf('\n') >= 0) {
-			throw new IllegalArgumentException("A cache tag must be non-empty without '=', ',' or line breaks, was '" + tag + "'");
+		if (tag == null || tag.isEmpty()) {
+			throw new IllegalArgumentException("A cache tag must not be empty");
 		}
 	}
 

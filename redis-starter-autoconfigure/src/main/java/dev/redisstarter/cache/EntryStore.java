@@ -60,6 +60,9 @@ final class EntryStore {
 	/** Invalidations that have not reached Redis yet: entries carrying their tags are treated as absent. */
 	private final DeferredInvalidations deferred;
 
+	/** The body of a cached "absent" after its header lines. */
+	private static final byte[] ABSENT_BODY = { 'N' };
+
 	/** Whether entries and tags may sit on different nodes (a Cluster), so one script cannot write them all. */
 	private final boolean clustered;
 
@@ -210,8 +213,9 @@ final class EntryStore {
 			return true;
 		}
 		byte[] started = bytes(Long.toString((loadStartMicros > 0) ? loadStartMicros - this.clockMarginMicros : 0));
-		if (!this.clustered && entryJson != null) {
-			return writeInOneCall(entryKey, entryJson, type, ttl, List.copyOf(tags), started, loadMillis);
+		if (!this.clustered) {
+			return writeInOneCall(entryKey, (entryJson != null) ? entryJson : ABSENT_BODY, type, ttl, List.copyOf(tags),
+					started, loadMillis);
 		}
 		Map<String, String> known = new LinkedHashMap<>();
 		for (String tag : tags) {
@@ -253,7 +257,7 @@ final class EntryStore {
 		args[3] = entryJson;
 		for (int i = 0; i < tags.size(); i++) {
 			keys[i] = tagKey(tags.get(i));
-			args[4 + i] = bytes(tags.get(i));
+			args[4 + i] = bytes(CacheEntry.encodeTag(tags.get(i)));
 		}
 		keys[tags.size()] = entryKey;
 		long epoch = this.versions.epoch();

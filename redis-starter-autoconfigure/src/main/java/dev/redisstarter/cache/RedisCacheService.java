@@ -300,18 +300,39 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 			if (value != null) {
 				long loadMillis = load.policy().earlyRefresh() ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(took)) : 0;
 				this.store.write(load.key(), this.codec.encode(value), load.type().describe(value),
-						jitter(load.ttl(), load.policy()), List.copyOf(load.tagsOf().apply(value)), startedMicros,
+						jitter(load.ttl(), load.policy()), checkedTags(load.tagsOf().apply(value)), startedMicros,
 						loadMillis);
 			}
 			else {
-				this.store.write(load.key(), null, null, jitter(load.policy().nullTtl(), load.policy()), List.of(),
-						startedMicros, 0);
+				List<String> tags = tagsOfAbsent(load);
+				if (tags != null) {
+					this.store.write(load.key(), null, null, jitter(load.policy().nullTtl(), load.policy()), tags,
+							startedMicros, 0);
+				}
 			}
 		}
 		catch (DataAccessException ex) {
 			failed(load.key(), load.cache(), "write", ex);
 		}
 		return value;
+	}
+
+	private static List<String> checkedTags(Collection<String> tags) {
+		tags.forEach(CacheEntry::checkTag);
+		return List.copyOf(tags);
+	}
+
+	/**
+	 * The tags of a cached "absent", so that an invalidation reaches it too; {@code null} (not cached) when they
+	 * cannot be computed without a value (tags read from the result).
+	 */
+	private static <T> @Nullable List<String> tagsOfAbsent(Load<T> load) {
+		try {
+			return checkedTags(load.tagsOf().apply(null));
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
 	}
 
 	@Override

@@ -38,6 +38,7 @@ import dev.redisstarter.test.RedisDeployment;
 import dev.redisstarter.test.spring.ConnectionFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /** The cache's behaviour, run against each topology by a subclass. */
 abstract class CacheContractTests {
@@ -162,6 +163,57 @@ abstract class CacheContractTests {
 			return null;
 		});
 		assertThat(loads.get()).isEqualTo(2);
+	}
+
+	@Test
+	void aCachedAbsenceCarriesItsTagsSoAnInvalidationEndsIt() {
+		CacheService cache = cache(CacheSettings.DEFAULTS.withNullTtl(Duration.ofMinutes(5)));
+		String key = unique("product");
+		String tag = unique("product:7");
+		AtomicInteger loads = new AtomicInteger();
+		Supplier<Product> notYetCreated = () -> {
+			loads.incrementAndGet();
+			return null;
+		};
+		assertThat(cache.getOrLoad(key, Product.class, Duration.ofMinutes(5), notYetCreated, (product) -> List.of(tag),
+				(product) -> true)).isNull();
+		assertThat(cache.getOrLoad(key, Product.class, Duration.ofMinutes(5), notYetCreated, (product) -> List.of(tag),
+				(product) -> true)).as("the absence is cached").isNull();
+		assertThat(loads.get()).isEqualTo(1);
+		cache.invalidateTags(tag);
+		assertThat(cache.getOrLoad(key, Product.class, Duration.ofMinutes(5), () -> new Product(7, "created", "home"),
+				(product) -> List.of(tag), (product) -> true)).as("the product created since is found").isNotNull();
+
+		String set = unique("set-absent");
+		cache.set(set, null, Duration.ofMinutes(5), tag);
+		cache.invalidateTags(tag);
+		assertThat(cache.getOrLoad(set, String.class, Duration.ofMinutes(5), () -> "now present")).isEqualTo("now present");
+	}
+
+	@Test
+	void anyTagStringWorksSoTagsFromDataCannotCorruptAnEntry() {
+		CacheService cache = cache(CacheSettings.DEFAULTS);
+		for (String tag : List.of("author:Ann\nD:1", "category:Books, Music", "a=b", "percent%2C", "line\r\nbreak",
+				"t\u00e9l\u00e9phone")) {
+			String unique = unique(tag);
+			String key = unique("k");
+			AtomicInteger loads = new AtomicInteger();
+			Supplier<String> loader = () -> "v" + loads.incrementAndGet();
+			assertThat(cache.getOrLoad(key, String.class, Duration.ofMinutes(5), loader, (value) -> List.of(unique),
+					(value) -> true)).isEqualTo("v1");
+			assertThat(cache.getOrLoad(key, String.class, Duration.ofMinutes(5), loader, (value) -> List.of(unique),
+					(value) -> true)).as("cached with tag '%s'", tag).isEqualTo("v1");
+			cache.invalidateTags(unique);
+			assertThat(cache.get(key, String.class)).as("invalidated by tag '%s'", tag).isEmpty();
+		}
+	}
+
+	@Test
+	void anEmptyTagIsRefusedOnEveryPath() {
+		CacheService cache = cache(CacheSettings.DEFAULTS);
+		assertThatIllegalArgumentException().isThrownBy(() -> cache.set(unique("k"), "v", Duration.ofMinutes(1), ""));
+		assertThatIllegalArgumentException().isThrownBy(() -> cache.getOrLoad(unique("k"), String.class,
+				Duration.ofMinutes(1), () -> "v", (value) -> List.of(""), (value) -> true));
 	}
 
 	@Test
