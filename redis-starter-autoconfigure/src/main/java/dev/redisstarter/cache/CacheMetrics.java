@@ -38,6 +38,15 @@ public final class CacheMetrics {
 	/** Counter of invalidations. */
 	public static final String INVALIDATIONS = "redis.starter.cache.invalidations";
 
+	/** Counter of early refreshes whose loader failed (the cached value was served). */
+	public static final String REFRESH_FAILURES = "redis.starter.cache.refresh.failures";
+
+	/** Counter of loaded values served but not cached, tagged with why ({@code too-slow}: longer than the load timeout). */
+	public static final String UNCACHED_LOADS = "redis.starter.cache.loads.uncached";
+
+	/** The {@code cache} tag of keys without a cache name before a colon: one meter, not one per key. */
+	public static final String NO_CACHE_NAME = "none";
+
 	/** Counter of Redis failures answered without Redis. */
 	public static final String REDIS_FAILURES = "redis.starter.cache.redis.failures";
 
@@ -60,7 +69,7 @@ public final class CacheMetrics {
 
 	static String cacheOf(String key) {
 		int colon = key.indexOf(':');
-		return (colon > 0) ? key.substring(0, colon) : key;
+		return (colon > 0) ? key.substring(0, colon) : NO_CACHE_NAME;
 	}
 
 	void count(String meter, String cache, String result, long amount) {

@@ -15,6 +15,8 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.dao.DataAccessException;
+
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.LuaScript;
@@ -78,12 +80,21 @@ final class EntryStore {
 		this.loadTimeoutMillis = bytes(Long.toString(loadTimeoutMillis));
 	}
 
+	/**
+	 * A key of the cache's own records: {@code <prefix>cache::<kind>:<name>}. Entries are
+	 * {@code <prefix>cache:<key>} and cache keys may not start with {@code :}, so the two spaces never meet (a
+	 * cache named {@code lock} or {@code tag} is just a cache).
+	 */
+	static String internalKey(KeyNaming keys, String kind, String name) {
+		return keys.key(Feature.CACHE, "", kind, name);
+	}
+
 	byte[] entryKey(String key) {
 		return bytes(this.keys.key(Feature.CACHE, key));
 	}
 
 	private byte[] tagKey(String tag) {
-		return bytes(this.keys.key(Feature.CACHE, "tag", tag));
+		return bytes(internalKey(this.keys, "tag", tag));
 	}
 
 	/** The entry under a key if it is current, else {@code null}; with its remaining life when asked. */
@@ -289,8 +300,18 @@ final class EntryStore {
 			}
 		}
 		if (moved || stale) {
-			// Written with a version that is no longer current: it could never be read, but take it away now.
-			this.commands.delete(List.of(entryKey));
+			// Written with a version that is no longer current (never readable), or stale with the current one
+			// (readable): take it away now.
+			try {
+				this.commands.delete(List.of(entryKey));
+			}
+			catch (DataAccessException ex) {
+				if (stale) {
+					// A stale entry that stays would be served: invalidate its tags again once Redis answers,
+					// which makes it unreadable, and serve nothing with them here until then.
+					this.deferred.defer(known.keySet(), ex);
+				}
+			}
 			return stale ? Boolean.FALSE : null;
 		}
 		return Boolean.TRUE;

@@ -5,12 +5,11 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.LuaScript;
 
 /**
- * The lock that lets one instance at a time load a missing key ({@code <prefix>cache:lock:<key>}, expiring
+ * The lock that lets one instance at a time load a missing key ({@code <prefix>cache::lock:<key>}, expiring
  * after the load timeout, released only by its owner). Each attempt also tells the server's time, which
  * marks when a load started (see {@code tag-version.lua}).
  */
@@ -49,7 +48,7 @@ final class LoadLock {
 	}
 
 	private byte[] lockKey(String key) {
-		return bytes(this.keys.key(Feature.CACHE, "lock", key));
+		return bytes(EntryStore.internalKey(this.keys, "lock", key));
 	}
 
 	private static byte[] bytes(String text) {

@@ -15,7 +15,7 @@ import dev.redisstarter.core.KeyNaming;
  * Removes the entries whose keys match a glob: {@code SCAN}, never {@code KEYS}, and {@code UNLINK} in batches,
  * on the cache's own connection, so each page is bounded by the cache deadline and refused at once while the
  * circuit is open. On a Cluster, Lettuce's cluster {@code SCAN} walks every master in turn, and {@code UNLINK} is
- * split by slot. Tag versions and load locks share the namespace and are left alone.
+ * split by slot. The cache's own records (tag versions, load locks) are left alone.
  */
 final class PatternInvalidation {
 
@@ -35,8 +35,7 @@ final class PatternInvalidation {
 			throw new IllegalArgumentException("The pattern must not be empty");
 		}
 		ScanArgs args = ScanArgs.Builder.matches(this.keys.pattern(Feature.CACHE, glob)).limit(PAGE);
-		String tags = this.keys.key(Feature.CACHE, "tag", "");
-		String locks = this.keys.key(Feature.CACHE, "lock", "");
+		String internal = this.keys.key(Feature.CACHE, "", "");
 		long removed = 0;
 		ScanCursor cursor = ScanCursor.INITIAL;
 		do {
@@ -45,7 +44,7 @@ final class PatternInvalidation {
 			List<byte[]> batch = new ArrayList<>(page.getKeys().size());
 			for (byte[] key : page.getKeys()) {
 				String name = new String(key, StandardCharsets.UTF_8);
-				if (!name.startsWith(tags) && !name.startsWith(locks)) {
+				if (!name.startsWith(internal)) {
 					batch.add(key);
 				}
 			}

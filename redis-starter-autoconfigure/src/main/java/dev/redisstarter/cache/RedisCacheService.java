@@ -38,11 +38,11 @@ import dev.redisstarter.core.RedisCircuitBreaker;
  * {@link CacheService} on Redis (through Lettuce). Keys:
  * <ul>
  * <li>{@code <prefix>cache:<key>}: string, the entry (see {@link CacheEntry}), with a jittered TTL;</li>
- * <li>{@code <prefix>cache:tag:<tag>}: string, the tag's current version, kept as long as the longest-lived
+ * <li>{@code <prefix>cache::tag:<tag>}: string, the tag's current version, kept as long as the longest-lived
  * entry written with it; an invalidation replaces it (and publishes the tag on {@code <prefix>cache:invalidations}),
  * so every entry written with the old one reads as a miss. A version lost to eviction is never recreated with
  * an old value, so an evicted record fails safe (as misses) and an invalidation is never lost;</li>
- * <li>{@code <prefix>cache:lock:<key>}: string, the owner of a running load, expiring after the load timeout.</li>
+ * <li>{@code <prefix>cache::lock:<key>}: string, the owner of a running load, expiring after the load timeout.</li>
  * </ul>
  * A hit is one {@code GET}: tag versions are known locally and kept fresh by pub/sub ({@link TagVersions});
  * versions not known locally cost one {@code MGET} more. Consistency when an invalidation races a load: a value
@@ -168,8 +168,19 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		return getOrLoad(key, ValueType.fixed(this.codec.javaType(type)), ttl, loader, tagsOf, cacheIf);
 	}
 
-	@SuppressWarnings("unchecked")
 	<T> T getOrLoad(String key, ValueType javaType, Duration ttl, Supplier<T> loader,
+			Function<? super T, ? extends Collection<String>> tagsOf, Predicate<? super T> cacheIf) {
+		try {
+			return lookupOrLoad(key, javaType, ttl, loader, tagsOf, cacheIf);
+		}
+		catch (LoaderFailure failure) {
+			// The loader's own exception, unchanged: never taken for a Redis failure, nor retried.
+			throw failure.original();
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T> T lookupOrLoad(String key, ValueType javaType, Duration ttl, Supplier<T> loader,
 			Function<? super T, ? extends Collection<String>> tagsOf, Predicate<? super T> cacheIf) {
 		checkKey(key);
 		String cache = CacheMetrics.cacheOf(key);
@@ -222,6 +233,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		long deadline = System.nanoTime() + this.settings.waitTimeout().toNanos();
 		try {
 			while (true) {
+				long lockedAt = System.nanoTime();
 				LoadLock.Attempt attempt = this.lock.tryLock(load.key());
 				if (attempt.taken()) {
 					try {
@@ -229,7 +241,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 						if (again.hit()) {
 							return (T) again.value();
 						}
-						return run(load, attempt.serverMicros());
+						return run(load, attempt.serverMicros(), lockedAt);
 					}
 					finally {
 						this.lock.unlock(load.key(), attempt);
@@ -237,7 +249,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 				}
 				if (System.nanoTime() > deadline) {
 					// The other loader is too slow: serve this caller without waiting longer.
-					return run(load, attempt.serverMicros());
+					return run(load, attempt.serverMicros(), lockedAt);
 				}
 				TimeUnit.MILLISECONDS.sleep(this.settings.pollInterval().toMillis());
 				Lookup waited = lookup(load.key(), load.cache(), type, false, false);
@@ -263,12 +275,13 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 	 */
 	private <T> Object refresh(Load<T> load, @Nullable Object cached) {
 		try {
+			long lockedAt = System.nanoTime();
 			LoadLock.Attempt attempt = this.lock.tryLock(load.key());
 			if (!attempt.taken()) {
 				return cached;
 			}
 			try {
-				return run(load, attempt.serverMicros());
+				return run(load, attempt.serverMicros(), lockedAt);
 			}
 			finally {
 				this.lock.unlock(load.key(), attempt);
@@ -278,10 +291,21 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 			failed(load.key(), load.cache(), "write", ex);
 			return cached;
 		}
+		catch (LoaderFailure failure) {
+			// The entry is still good: readers keep it, and the next early read tries again.
+			this.metrics.count(CacheMetrics.REFRESH_FAILURES, load.cache(), "failure");
+			logger.warn("Early refresh of '" + load.key() + "' failed, the cached value is served: "
+					+ failure.original());
+			return cached;
+		}
 	}
 
-	/** Calls the loader and caches its value, unless a tag was invalidated since {@code startedMicros}. */
-	private <T> T run(Load<T> load, long startedMicros) {
+	/**
+	 * Calls the loader and caches its value, unless a tag was invalidated since {@code startedMicros}, or the
+	 * load outlived what an invalidation's record covers (the load timeout), so that the check could miss one.
+	 * The loader's own exceptions come out wrapped in {@link LoaderFailure}.
+	 */
+	private <T> T run(Load<T> load, long startedMicros, long lockedAtNanos) {
 		long start = System.nanoTime();
 		T value;
 		try {
@@ -289,11 +313,17 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		}
 		catch (RuntimeException | Error ex) {
 			this.metrics.load(load.cache(), false, System.nanoTime() - start);
-			throw ex;
+			throw new LoaderFailure(ex);
 		}
 		long took = System.nanoTime() - start;
 		this.metrics.load(load.cache(), true, took);
 		if (!load.cacheIf().test(value)) {
+			return value;
+		}
+		if (System.nanoTime() - lockedAtNanos >= this.settings.loadTimeout().toNanos()) {
+			this.metrics.count(CacheMetrics.UNCACHED_LOADS, load.cache(), "too-slow");
+			logger.debug("'" + load.key() + "' took longer to load than redis.starter.cache.load-timeout: served,"
+					+ " not cached, since an invalidation during the load might no longer be seen");
 			return value;
 		}
 		try {
@@ -551,6 +581,10 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		if (key == null || key.isEmpty()) {
 			throw new IllegalArgumentException("A cache key must not be empty");
 		}
+		if (key.charAt(0) == ':') {
+			throw new IllegalArgumentException("A cache key must not start with ':' (the cache's own records live"
+					+ " there), was '" + key + "'");
+		}
 	}
 
 	private static Object join(CompletableFuture<Object> running) {
@@ -601,6 +635,22 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 			}
 			double gap = -delta * policy.earlyRefreshBeta() * Math.log(1 - ThreadLocalRandom.current().nextDouble());
 			return gap >= this.stored.ttlMillis();
+		}
+
+	}
+
+	/** A loader's own exception, carried through the cache's Redis-failure handling unchanged. */
+	private static final class LoaderFailure extends RuntimeException {
+
+		LoaderFailure(Throwable original) {
+			super(null, original, false, false);
+		}
+
+		RuntimeException original() {
+			if (getCause() instanceof Error error) {
+				throw error;
+			}
+			return (RuntimeException) getCause();
 		}
 
 	}

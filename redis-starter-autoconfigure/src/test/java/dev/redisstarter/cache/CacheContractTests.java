@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -38,6 +39,7 @@ import dev.redisstarter.test.RedisDeployment;
 import dev.redisstarter.test.spring.ConnectionFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /** The cache's behaviour, run against each topology by a subclass. */
@@ -217,6 +219,91 @@ abstract class CacheContractTests {
 	}
 
 	@Test
+	void aLoadThatOutlivesTheLoadTimeoutIsServedButNotCached() {
+		CacheSettings shortLoads = new CacheSettings(CachePolicy.DEFAULTS, Map.of(), Duration.ofMillis(300),
+				Duration.ofSeconds(5), Duration.ofMillis(20), false, true);
+		CacheService cache = cache(shortLoads);
+		String key = unique("slow");
+		AtomicInteger loads = new AtomicInteger();
+		Supplier<Integer> slow = () -> {
+			sleep(450);
+			return loads.incrementAndGet();
+		};
+		assertThat(cache.getOrLoad(key, Integer.class, Duration.ofMinutes(5), slow)).isEqualTo(1);
+		assertThat(cache.get(key, Integer.class)).as("an invalidation during the load might have been missed").isEmpty();
+		assertThat(meter(CacheMetrics.UNCACHED_LOADS, "too-slow")).isEqualTo(1);
+	}
+
+	@Test
+	void aLoaderExceptionReachesTheCallerUnchangedAndIsNeverTakenForARedisFailure() {
+		for (boolean failOnRedisDown : new boolean[] { false, true }) {
+			CacheService cache = cache(new CacheSettings(CachePolicy.DEFAULTS, Map.of(), Duration.ofSeconds(10),
+					Duration.ofSeconds(5), Duration.ofMillis(20), failOnRedisDown, true));
+			AtomicInteger loads = new AtomicInteger();
+			QueryTimeoutException databaseDown = new QueryTimeoutException("database is down");
+			assertThatExceptionOfType(QueryTimeoutException.class)
+				.isThrownBy(() -> cache.getOrLoad(unique("db"), String.class, Duration.ofMinutes(1), () -> {
+					loads.incrementAndGet();
+					throw databaseDown;
+				}))
+				.isSameAs(databaseDown);
+			assertThat(loads.get()).as("not retried as if Redis had failed").isEqualTo(1);
+		}
+		assertThat(this.meters.find(CacheMetrics.REDIS_FAILURES).counters()).isEmpty();
+	}
+
+	@Test
+	void aFailingEarlyRefreshServesTheCachedValueAndIsCounted() {
+		CachePolicy hot = CachePolicy.DEFAULTS.withTtlJitter(0).withEarlyRefresh(true, 50);
+		CacheService cache = cache(CacheSettings.DEFAULTS.withCaches(Map.of("hot", hot)));
+		String key = "hot:" + UUID.randomUUID();
+		AtomicInteger loads = new AtomicInteger();
+		Supplier<String> failingAfterTheFirst = () -> {
+			sleep(20);
+			if (loads.incrementAndGet() > 1) {
+				throw new IllegalStateException("the database is down");
+			}
+			return "cached";
+		};
+		assertThat(cache.getOrLoad(key, String.class, Duration.ofMillis(800), failingAfterTheFirst)).isEqualTo("cached");
+		for (int i = 0; i < 10; i++) {
+			sleep(30);
+			assertThat(cache.getOrLoad(key, String.class, Duration.ofMillis(800), failingAfterTheFirst))
+				.as("served while the refresh fails").isEqualTo("cached");
+		}
+		assertThat(loads.get()).as("refreshes were tried").isGreaterThan(1);
+		assertThat(meter(CacheMetrics.REFRESH_FAILURES, "failure")).isPositive();
+	}
+
+	@Test
+	void cachesNamedLockOrTagNeverMeetTheCachesOwnRecords() {
+		CacheService cache = cache(CacheSettings.DEFAULTS);
+		String id = UUID.randomUUID().toString();
+		cache.set("lock:products:" + id, "an entry of a cache named lock", Duration.ofMinutes(5));
+		cache.set("tag:" + id, "an entry of a cache named tag", Duration.ofMinutes(5));
+		long start = System.nanoTime();
+		assertThat(cache.getOrLoad("products:" + id, String.class, Duration.ofMinutes(5), () -> "loaded"))
+			.isEqualTo("loaded");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("no wait behind a foreign 'lock'")
+			.isLessThan(Duration.ofSeconds(2));
+		assertThat(cache.get("lock:products:" + id, String.class)).contains("an entry of a cache named lock");
+		cache.set("products:" + id + ":2", "v", Duration.ofMinutes(5), id);
+		assertThat(cache.get("tag:" + id, String.class)).as("not overwritten by a tag's version")
+			.contains("an entry of a cache named tag");
+		assertThatIllegalArgumentException().isThrownBy(() -> cache.get(":tag:" + id, String.class));
+	}
+
+	@Test
+	void keysWithoutACacheNameShareOneMeter() {
+		CacheService cache = cache(CacheSettings.DEFAULTS);
+		for (int i = 0; i < 50; i++) {
+			cache.get("user-" + UUID.randomUUID(), String.class);
+		}
+		assertThat(this.meters.find(CacheMetrics.GETS).counters()).singleElement()
+			.satisfies((counter) -> assertThat(counter.getId().getTag("cache")).isEqualTo(CacheMetrics.NO_CACHE_NAME));
+	}
+
+	@Test
 	void oneTagInvalidatesEntriesInDifferentSlots() {
 		CacheService cache = cache(CacheSettings.DEFAULTS);
 		String tag = unique("category:home");
@@ -264,7 +351,7 @@ abstract class CacheContractTests {
 		cache.set(fresh, "new", Duration.ofMinutes(5), tag);
 		assertThat(cache.get(stale, String.class)).as("a new version, never the old one").isEmpty();
 		assertThat(cache.get(fresh, String.class)).contains("new");
-		redis.delete(KEYS.key(Feature.CACHE, "tag", tag));
+		redis.delete(KEYS.key(Feature.CACHE, "", "tag", tag));
 		assertThat(cache.get(stale, String.class)).as("the old version is forgotten here too").isEmpty();
 		CacheService another = cache(CacheSettings.DEFAULTS);
 		assertThat(another.get(stale, String.class)).isEmpty();
@@ -280,7 +367,7 @@ abstract class CacheContractTests {
 		StringRedisTemplate redis = new StringRedisTemplate(factory());
 		String tag = unique("short");
 		cache.set(unique("k"), "v", Duration.ofMillis(300), tag);
-		String tagKey = KEYS.key(Feature.CACHE, "tag", tag);
+		String tagKey = KEYS.key(Feature.CACHE, "", "tag", tag);
 		assertThat(redis.getExpire(tagKey, TimeUnit.MILLISECONDS)).isBetween(1L, 300L);
 		Thread.sleep(450);
 		assertThat(redis.hasKey(tagKey)).isFalse();
