@@ -5,6 +5,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -15,20 +17,41 @@ import tools.jackson.databind.type.TypeFactory;
 /**
  * Types recorded in entries, for the Spring Cache bridge: Spring's {@code Cache.get(key)} does not say what it
  * reads. A value's type is recorded as Jackson's canonical name, element types included for lists, sets and
- * maps whose elements share one class ({@code java.util.List<com.example.Book>}). A recorded type is read only
- * when every class it names is allowed (the classes of {@code java.lang}, {@code java.util}, {@code java.time} and
- * {@code java.math} themselves, or anything under an allowed package), so that whoever can write to Redis cannot
- * make the application build arbitrary classes.
+ * maps whose elements share one class ({@code java.util.List<com.example.Book>}).
+ *
+ * <p>Whoever can write to Redis chooses the recorded names, so every class name in a recorded type is checked
+ * against the allow-list as text, before any class is looked up (looking a class up may run its static
+ * initialiser): the JDK's value types listed below, and anything under an allowed package. Nothing else is
+ * resolved; {@code Class}, {@code ClassLoader}, {@code Thread}, {@code Runtime}, {@code ProcessBuilder} and the
+ * rest of {@code java.lang} are not on the list.
+ *
+ * <p>A value that would not read back as written is not cached ({@link #roundTrips}), with one log line per
+ * type: a class outside the allowed packages, or a collection of mixed classes other than JSON's own types.
  */
 final class DescribedValueType implements ValueType {
 
 	private static final Log logger = LogFactory.getLog(DescribedValueType.class);
 
-	private static final Set<String> JDK_PACKAGES = Set.of("java.lang", "java.util", "java.time", "java.math");
+	/** The JDK classes a cached value may name: value types and the collections Jackson reads into. */
+	private static final Set<String> JDK_TYPES = Set.of("java.lang.Object", "java.lang.String", "java.lang.Boolean",
+			"java.lang.Byte", "java.lang.Short", "java.lang.Integer", "java.lang.Long", "java.lang.Float",
+			"java.lang.Double", "java.lang.Character", "java.lang.Number", "java.math.BigDecimal",
+			"java.math.BigInteger", "java.util.List", "java.util.ArrayList", "java.util.LinkedList", "java.util.Set",
+			"java.util.HashSet", "java.util.LinkedHashSet", "java.util.TreeSet", "java.util.Map", "java.util.HashMap",
+			"java.util.LinkedHashMap", "java.util.TreeMap", "java.util.Collection", "java.util.Optional",
+			"java.util.UUID", "java.util.Locale", "java.util.Currency", "java.util.Date");
+
+	private static final Set<String> PRIMITIVES = Set.of("boolean", "byte", "short", "int", "long", "float", "double",
+			"char");
+
+	/** Where one class name ends and the next begins in a canonical type: {@code a.B<c.D,e.F[]>}. */
+	private static final Pattern NAME_SEPARATORS = Pattern.compile("[<>,\\s]+|\\[\\]");
 
 	private final TypeFactory types;
 
 	private final List<String> allowedPackages;
+
+	private final Set<String> refusedTypes = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Types recorded and read back.
@@ -46,23 +69,73 @@ final class DescribedValueType implements ValueType {
 		if (recorded == null) {
 			return null;
 		}
+		String refused = firstRefusedName(recorded);
+		if (refused != null) {
+			logger.warn("A cached value of type " + recorded + " is not read back: " + refused + " is not allowed (add"
+					+ " its package to redis.starter.cache.spring-cache.allowed-packages if it is yours)");
+			return null;
+		}
 		try {
-			JavaType type = this.types.constructFromCanonical(recorded);
-			if (allowed(type)) {
-				return type;
-			}
-			logger.warn("A cached value of type " + recorded + " is not read back: add its package to "
-					+ "redis.starter.cache.spring-cache.allowed-packages if it is yours");
+			return this.types.constructFromCanonical(recorded);
 		}
 		catch (IllegalArgumentException ex) {
 			logger.warn("A cached value has an unknown type " + recorded + ": " + ex.getMessage());
+			return null;
 		}
-		return null;
 	}
 
 	@Override
 	public String describe(Object value) {
 		return typeOf(value).toCanonical();
+	}
+
+	@Override
+	public boolean roundTrips(Object value) {
+		String recorded = describe(value);
+		String refused = firstRefusedName(recorded);
+		if (refused != null) {
+			refuseOnce(recorded, refused + " is outside the allowed packages: add its package to"
+					+ " redis.starter.cache.spring-cache.allowed-packages to cache it");
+			return false;
+		}
+		if (!elementsReadBack(value)) {
+			refuseOnce(value.getClass().getName() + " of mixed element classes", "its elements would read back as"
+					+ " maps, not as the classes written: cache a list of one class, or a value object that holds them");
+			return false;
+		}
+		return true;
+	}
+
+	private void refuseOnce(String type, String why) {
+		if (this.refusedTypes.size() < 1000 && this.refusedTypes.add(type)) {
+			logger.warn("A value of type " + type + " is not cached by the Spring Cache bridge (it would not read back"
+					+ " as written): " + why);
+		}
+	}
+
+	/** The first class name in a canonical type that is not allowed, or {@code null}: checked as text only. */
+	@Nullable String firstRefusedName(String canonical) {
+		for (String name : NAME_SEPARATORS.split(canonical)) {
+			if (!name.isEmpty() && !allowedName(name)) {
+				return name;
+			}
+		}
+		return null;
+	}
+
+	private boolean allowedName(String name) {
+		if (PRIMITIVES.contains(name) || JDK_TYPES.contains(name)) {
+			return true;
+		}
+		if (name.startsWith("java.time.") && name.indexOf('.', "java.time.".length()) < 0) {
+			return true;
+		}
+		for (String allowed : this.allowedPackages) {
+			if (name.startsWith(allowed)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private JavaType typeOf(Object value) {
@@ -76,6 +149,38 @@ final class DescribedValueType implements ValueType {
 			return this.types.constructMapType(Map.class, commonClass(map.keySet()), commonClass(map.values()));
 		}
 		return this.types.constructType(value.getClass());
+	}
+
+	/**
+	 * Whether a collection's elements read back as written: they share one class (recorded), or each is one of
+	 * JSON's own types (read back as such).
+	 */
+	private static boolean elementsReadBack(Object value) {
+		if (value instanceof Map<?, ?> map) {
+			return (commonClass(map.keySet()) != Object.class || map.keySet().stream().allMatch(String.class::isInstance))
+					&& (commonClass(map.values()) != Object.class || map.values().stream().allMatch(DescribedValueType::natural));
+		}
+		if (value instanceof Collection<?> collection) {
+			return commonClass(collection) != Object.class
+					|| collection.stream().allMatch(DescribedValueType::natural);
+		}
+		return true;
+	}
+
+	/** JSON's own types, which read back as themselves when nothing more is known. */
+	private static boolean natural(@Nullable Object element) {
+		if (element == null || element instanceof String || element instanceof Boolean || element instanceof Integer
+				|| element instanceof Double) {
+			return true;
+		}
+		if (element instanceof List<?> list) {
+			return list.stream().allMatch(DescribedValueType::natural);
+		}
+		if (element instanceof Map<?, ?> map) {
+			return map.keySet().stream().allMatch(String.class::isInstance)
+					&& map.values().stream().allMatch(DescribedValueType::natural);
+		}
+		return false;
 	}
 
 	/** The one class all elements share, else {@code Object} (read back as JSON's natural types). */
@@ -96,25 +201,6 @@ final class DescribedValueType implements ValueType {
 			}
 		}
 		return common;
-	}
-
-	private boolean allowed(JavaType type) {
-		Class<?> raw = type.getRawClass();
-		while (raw.isArray()) {
-			raw = raw.getComponentType();
-		}
-		if (!raw.isPrimitive() && !JDK_PACKAGES.contains(raw.getPackageName())
-				&& this.allowedPackages.stream().noneMatch(raw.getName()::startsWith)) {
-			return false;
-		}
-		for (int i = 0; i < type.containedTypeCount(); i++) {
-			JavaType contained = type.containedType(i);
-			if (contained != null && !allowed(contained)) {
-				return false;
-			}
-		}
-		JavaType content = type.getContentType();
-		return content == null || allowed(content);
 	}
 
 }

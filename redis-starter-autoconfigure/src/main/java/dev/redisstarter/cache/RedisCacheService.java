@@ -327,6 +327,9 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 			return value;
 		}
 		try {
+			if (value != null && !load.type().roundTrips(value)) {
+				return value;
+			}
 			if (value != null) {
 				long loadMillis = load.policy().earlyRefresh() ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(took)) : 0;
 				this.store.write(load.key(), this.codec.encode(value), load.type().describe(value),
@@ -379,6 +382,11 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		long ttlMillis = jitter(ttl, this.settings.policy(cache));
 		byte[] json = (value != null) ? this.codec.encode(value) : null;
 		try {
+			if (value != null && type != null && !type.roundTrips(value)) {
+				// Not cached; an older entry under the key would now be stale.
+				this.commands.delete(List.of(this.store.entryKey(key)));
+				return;
+			}
 			String described = (value != null && type != null) ? type.describe(value) : null;
 			this.store.write(key, json, described, ttlMillis, List.of(tags), 0, 0);
 		}

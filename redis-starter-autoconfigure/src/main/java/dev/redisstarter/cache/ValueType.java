@@ -16,6 +16,15 @@ interface ValueType {
 	/** What to record about a value's type in its entry, or {@code null} for nothing. */
 	@Nullable String describe(Object value);
 
+	/**
+	 * Whether a value would read back as what was written; a value that would not is not cached.
+	 * @param value the value about to be cached
+	 * @return true to cache it
+	 */
+	default boolean roundTrips(Object value) {
+		return true;
+	}
+
 	static ValueType fixed(JavaType type) {
 		return new ValueType() {
 

@@ -150,7 +150,67 @@ abstract class SpringCacheBridgeContractTests {
 		});
 	}
 
+	@Test
+	void namesAreCheckedBeforeAnyClassIsLoadedAndDangerousJdkTypesAreRefused() {
+		this.runner.run((context) -> {
+			Library library = context.getBean(Library.class);
+			StringRedisTemplate redis = new StringRedisTemplate(context.getBean(RedisConnectionFactory.class));
+			long id = 20;
+			for (String type : List.of("java.lang.Class", "java.lang.Runtime", "java.lang.ProcessBuilder",
+					"java.lang.Thread", "java.lang.ClassLoader", "java.util.List<java.lang.Class>",
+					"dev.untrusted.StaticInitialiserProbe", "java.util.Map<java.lang.String,dev.untrusted.StaticInitialiserProbe>")) {
+				redis.opsForValue().set(this.prefix + "cache:books:" + id, "C:" + type + "\n\"java.lang.String\"",
+						Duration.ofMinutes(1));
+				assertThat(library.find(id)).as(type).isEqualTo(new Book(id, "b" + id));
+				id++;
+			}
+			assertThat(System.getProperty(dev.untrusted.StaticInitialiserProbe.INITIALISED))
+				.as("the refused class was never initialised").isNull();
+		});
+	}
+
+	@Test
+	void aCollectionOfMixedClassesIsNotCachedRatherThanReadBackAsMaps() {
+		this.runner.run((context) -> {
+			Library library = context.getBean(Library.class);
+			assertThat(library.pets()).containsExactly(new Dog("rex"), new Cat("tom"));
+			assertThat(library.pets()).as("served from the method again, never as maps")
+				.containsExactly(new Dog("rex"), new Cat("tom"));
+			assertThat(library.calls()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void aTypeOutsideTheAllowedPackagesIsNotCachedRatherThanWrittenAndNeverRead() {
+		this.runner.run((context) -> {
+			Library library = context.getBean(Library.class);
+			assertThat(library.page(3).number()).isEqualTo(3);
+			assertThat(library.page(3).number()).isEqualTo(3);
+			assertThat(library.calls()).isEqualTo(2);
+			StringRedisTemplate redis = new StringRedisTemplate(context.getBean(RedisConnectionFactory.class));
+			assertThat(redis.hasKey(this.prefix + "cache:pages:3")).as("nothing written").isFalse();
+		});
+	}
+
+	record Dog(String name) {
+	}
+
+	record Cat(String name) {
+	}
+
 	static class Library {
+
+		@Cacheable("pets")
+		public List<Object> pets() {
+			this.calls.incrementAndGet();
+			return List.of(new Dog("rex"), new Cat("tom"));
+		}
+
+		@Cacheable("pages")
+		public dev.untrusted.StaticInitialiserProbe.Page page(int number) {
+			this.calls.incrementAndGet();
+			return new dev.untrusted.StaticInitialiserProbe.Page(number);
+		}
 
 		private final AtomicInteger calls = new AtomicInteger();
 
