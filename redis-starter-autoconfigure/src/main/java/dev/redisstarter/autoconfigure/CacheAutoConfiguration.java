@@ -100,6 +100,20 @@ public final class CacheAutoConfiguration {
 		return new RedisStarterCacheManager(service, settings, codec, packages);
 	}
 
+	/** Spring Boot's cache meters for the bridge's caches, when Boot's cache metrics are on the classpath. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.cache.metrics.CacheMeterBinderProvider")
+	@ConditionalOnBooleanProperty(name = "redis.starter.cache.spring-cache.enabled")
+	static class CacheMeterConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisStarterCacheMeterBinderProvider redisStarterCacheMeterBinderProvider() {
+			return new RedisStarterCacheMeterBinderProvider();
+		}
+
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	CacheMetrics redisStarterCacheMetrics(ObjectProvider<MeterRegistry> meterRegistry) {

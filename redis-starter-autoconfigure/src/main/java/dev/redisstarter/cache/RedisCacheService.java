@@ -511,6 +511,11 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		return invalidated;
 	}
 
+	/** Times a load the Spring Cache bridge saw from outside (a miss, then the put of the loaded value). */
+	void recordLoad(String cache, long nanos) {
+		this.metrics.load(cache, true, nanos);
+	}
+
 	/** A lookup for the Spring Cache bridge: a Redis failure is a miss (or thrown, per the settings). */
 	Lookup read(String key, ValueType type) {
 		checkKey(key);

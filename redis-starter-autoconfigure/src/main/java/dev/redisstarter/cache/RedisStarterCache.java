@@ -3,6 +3,7 @@ package dev.redisstarter.cache;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +26,17 @@ public final class RedisStarterCache extends AbstractValueAdaptingCache {
 	private final CacheSettings settings;
 
 	private final ValueType type;
+
+	private final LongAdder hits = new LongAdder();
+
+	private final LongAdder misses = new LongAdder();
+
+	private final LongAdder puts = new LongAdder();
+
+	private final LongAdder evictions = new LongAdder();
+
+	/** The key this thread missed last and when: a put of that key next is a non-{@code sync} load to time. */
+	private final ThreadLocal<Miss> lastMiss = new ThreadLocal<>();
 
 	RedisStarterCache(String name, RedisCacheService service, CacheSettings settings, ValueType type) {
 		super(true);
@@ -57,28 +69,46 @@ public final class RedisStarterCache extends AbstractValueAdaptingCache {
 
 	@Override
 	protected @Nullable Object lookup(Object key) {
-		RedisCacheService.Lookup found = this.service.read(key(key), this.type);
+		String cacheKey = key(key);
+		RedisCacheService.Lookup found = this.service.read(cacheKey, this.type);
 		if (!found.hit()) {
+			this.misses.increment();
+			this.lastMiss.set(new Miss(cacheKey, System.nanoTime()));
 			return null;
 		}
+		this.hits.increment();
 		return (found.value() != null) ? found.value() : NullValue.INSTANCE;
 	}
 
 	@Override
 	@SuppressWarnings("unchecked")
 	public <T> @Nullable T get(Object key, Callable<T> valueLoader) {
-		return this.service.getOrLoad(key(key), this.type, ttl(), () -> {
+		boolean[] loaded = { false };
+		T value = this.service.getOrLoad(key(key), this.type, ttl(), () -> {
+			loaded[0] = true;
 			try {
 				return valueLoader.call();
 			}
 			catch (Exception ex) {
 				throw new ValueRetrievalException(key, valueLoader, ex);
 			}
-		}, (value) -> List.of(), (value) -> true);
+		}, (loadedValue) -> List.of(), (loadedValue) -> true);
+		(loaded[0] ? this.misses : this.hits).increment();
+		return value;
 	}
 
 	@Override
 	public void put(Object key, @Nullable Object value) {
+		this.puts.increment();
+		String cacheKey = key(key);
+		Miss miss = this.lastMiss.get();
+		if (miss != null) {
+			this.lastMiss.remove();
+			if (miss.key().equals(cacheKey)) {
+				// @Cacheable without sync: the method ran between this thread's miss and this put.
+				this.service.recordLoad(this.name, System.nanoTime() - miss.atNanos());
+			}
+		}
 		if (value == null) {
 			this.service.set(key(key), null, this.settings.policy(this.name).nullTtl(), this.type);
 		}
@@ -89,7 +119,44 @@ public final class RedisStarterCache extends AbstractValueAdaptingCache {
 
 	@Override
 	public void evict(Object key) {
+		this.evictions.increment();
 		this.service.delete(key(key));
+	}
+
+	/**
+	 * Lookups that found an entry, since the cache was created (for Spring Boot's cache meters).
+	 * @return the count
+	 */
+	public long hitCount() {
+		return this.hits.sum();
+	}
+
+	/**
+	 * Lookups that found none, since the cache was created (for Spring Boot's cache meters).
+	 * @return the count
+	 */
+	public long missCount() {
+		return this.misses.sum();
+	}
+
+	/**
+	 * Values put, since the cache was created (for Spring Boot's cache meters).
+	 * @return the count
+	 */
+	public long putCount() {
+		return this.puts.sum();
+	}
+
+	/**
+	 * Keys evicted, since the cache was created (for Spring Boot's cache meters).
+	 * @return the count
+	 */
+	public long evictionCount() {
+		return this.evictions.sum();
+	}
+
+	/** A miss of this thread, waiting for the put of its loaded value. */
+	private record Miss(String key, long atNanos) {
 	}
 
 	@Override

@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -31,6 +32,8 @@ import org.springframework.data.redis.cache.RedisCacheManager;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import dev.redisstarter.cache.CacheMetrics;
+import dev.redisstarter.cache.RedisStarterCache;
 import dev.redisstarter.cache.RedisStarterCacheManager;
 import dev.redisstarter.test.RedisDeployment;
 
@@ -192,6 +195,24 @@ abstract class SpringCacheBridgeContractTests {
 		});
 	}
 
+	@Test
+	void bridgeCachesPublishSpringBootsCacheMetersAndTimeNonSyncLoads() {
+		this.runner.run((context) -> {
+			Library library = context.getBean(Library.class);
+			SimpleMeterRegistry registry = new SimpleMeterRegistry();
+			RedisStarterCache books = (RedisStarterCache) context.getBean(CacheManager.class).getCache("books");
+			new RedisStarterCacheMeterBinderProvider().getMeterBinder(books, List.of()).bindTo(registry);
+			library.find(31);
+			library.find(31);
+			assertThat(registry.get("cache.gets").tag("result", "miss").functionCounter().count()).isEqualTo(1);
+			assertThat(registry.get("cache.gets").tag("result", "hit").functionCounter().count()).isEqualTo(1);
+			assertThat(registry.get("cache.puts").functionCounter().count()).isEqualTo(1);
+			SimpleMeterRegistry starterMeters = context.getBean(SimpleMeterRegistry.class);
+			assertThat(starterMeters.get(CacheMetrics.LOADS).tag("cache", "books").timer().count())
+				.as("the non-sync load, from the miss to the put").isEqualTo(1);
+		});
+	}
+
 	record Dog(String name) {
 	}
 
@@ -267,6 +288,11 @@ abstract class SpringCacheBridgeContractTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableCaching
 	static class LibraryConfiguration {
+
+		@Bean
+		SimpleMeterRegistry meterRegistry() {
+			return new SimpleMeterRegistry();
+		}
 
 		@Bean
 		Library library() {
