@@ -14,7 +14,6 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -48,7 +47,7 @@ import dev.redisstarter.core.RedisAccess;
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class,
 		beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration")
 @ConditionalOnBean(KeyNaming.class)
-@ConditionalOnBooleanProperty(name = "redis.starter.cache.enabled", matchIfMissing = true)
+@ConditionalOnEnabled("redis.starter.cache.enabled")
 public final class CacheAutoConfiguration {
 
 	@Bean
@@ -89,7 +88,7 @@ public final class CacheAutoConfiguration {
 	 * auto-configuration, which then backs off (it creates a cache manager only when there is none).
 	 */
 	@Bean
-	@ConditionalOnBooleanProperty(name = "redis.starter.cache.spring-cache.enabled")
+	@ConditionalOnEnabled(value = "redis.starter.cache.spring-cache.enabled", matchIfMissing = false)
 	@ConditionalOnMissingBean(CacheManager.class)
 	RedisStarterCacheManager cacheManager(RedisCacheService service, CacheSettings settings, JsonCodec codec,
 			RedisStarterProperties properties, BeanFactory beanFactory) {
@@ -103,7 +102,7 @@ public final class CacheAutoConfiguration {
 	/** Spring Boot's cache meters for the bridge's caches, when Boot's cache metrics are on the classpath. */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(name = "org.springframework.boot.cache.metrics.CacheMeterBinderProvider")
-	@ConditionalOnBooleanProperty(name = "redis.starter.cache.spring-cache.enabled")
+	@ConditionalOnEnabled(value = "redis.starter.cache.spring-cache.enabled", matchIfMissing = false)
 	static class CacheMeterConfiguration {
 
 		@Bean

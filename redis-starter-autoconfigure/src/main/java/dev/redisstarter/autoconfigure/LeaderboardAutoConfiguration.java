@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -32,7 +31,7 @@ import dev.redisstarter.leaderboard.web.LeaderboardExceptionHandler;
  */
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class)
 @ConditionalOnBean(KeyNaming.class)
-@ConditionalOnBooleanProperty(name = "redis.starter.leaderboard.enabled", matchIfMissing = true)
+@ConditionalOnEnabled("redis.starter.leaderboard.enabled")
 public final class LeaderboardAutoConfiguration {
 
 	@Bean

@@ -15,6 +15,12 @@ public class LockProperties {
 	private boolean enabled = true;
 
 	/**
+	 * Whether @WithLock methods may run without a lock when locks are disabled (logged at WARN). By default,
+	 * disabled locks with @WithLock methods stop start-up.
+	 */
+	private boolean runUnlockedWhenDisabled;
+
+	/**
 	 * How long each lock call (try, release, extend) waits for Redis before LockUnavailableException; independent of spring.data.redis.timeout.
 	 */
 	private Duration timeout = Duration.ofMillis(500);
@@ -66,6 +72,14 @@ public class LockProperties {
 
 	public void setAdvisorOrder(int advisorOrder) {
 		this.advisorOrder = advisorOrder;
+	}
+
+	public boolean isRunUnlockedWhenDisabled() {
+		return this.runUnlockedWhenDisabled;
+	}
+
+	public void setRunUnlockedWhenDisabled(boolean runUnlockedWhenDisabled) {
+		this.runUnlockedWhenDisabled = runUnlockedWhenDisabled;
 	}
 
 	public Duration getDefaultLease() {

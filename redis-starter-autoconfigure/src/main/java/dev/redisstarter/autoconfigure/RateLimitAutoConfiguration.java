@@ -9,7 +9,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -47,7 +46,7 @@ import dev.redisstarter.ratelimit.web.WebRateLimitContext;
  */
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class)
 @ConditionalOnBean(KeyNaming.class)
-@ConditionalOnBooleanProperty(name = "redis.starter.rate-limit.enabled", matchIfMissing = true)
+@ConditionalOnEnabled("redis.starter.rate-limit.enabled")
 public final class RateLimitAutoConfiguration {
 
 	@Bean
@@ -86,7 +85,7 @@ public final class RateLimitAutoConfiguration {
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 	@ConditionalOnClass({ HttpServletRequest.class, RestControllerAdvice.class })
-	@ConditionalOnBooleanProperty(name = "redis.starter.rate-limit.http.enabled", matchIfMissing = true)
+	@ConditionalOnEnabled("redis.starter.rate-limit.http.enabled")
 	static class WebConfiguration {
 
 		@Bean

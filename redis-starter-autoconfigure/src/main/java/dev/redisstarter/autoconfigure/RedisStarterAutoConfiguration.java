@@ -11,7 +11,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
@@ -37,14 +37,15 @@ import dev.redisstarter.core.web.RedisUnavailableExceptionHandler;
 /**
  * The pieces every capability shares: {@link KeyNaming} from {@code redis.starter.key-prefix} and a
  * {@link JsonCodec} on the application's {@link JsonMapper}. Active when Spring Boot has configured a
- * {@link RedisConnectionFactory} and {@code redis.starter.enabled} is not {@code false}; every bean gives way
- * to one of the application's own.
+ * {@link RedisConnectionFactory} on Lettuce (with Jedis the starter backs off, as the condition report says)
+ * and {@code redis.starter.enabled} is not {@code false}; every bean gives way to one of the application's own.
  */
 @AutoConfiguration(after = DataRedisAutoConfiguration.class,
 		afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
 @ConditionalOnSingleCandidate(RedisConnectionFactory.class)
-@ConditionalOnBooleanProperty(name = "redis.starter.enabled", matchIfMissing = true)
+@ConditionalOnBean(LettuceConnectionFactory.class)
+@ConditionalOnEnabled("redis.starter.enabled")
 @EnableConfigurationProperties(RedisStarterProperties.class)
 public final class RedisStarterAutoConfiguration {
 

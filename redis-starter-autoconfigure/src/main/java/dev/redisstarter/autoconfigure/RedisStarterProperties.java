@@ -29,7 +29,8 @@ public class RedisStarterProperties {
 
 	/**
 	 * Prefix of every key the starter writes. Defaults to the value of 'spring.application.name' followed
-	 * by ':', or to no prefix when no application name is set. Must not contain '{', '}' or whitespace.
+	 * by ':', or to no prefix when no application name is set. A ':' is added when it does not end with one
+	 * ('shop' is 'shop:'). Must not contain '{', '}' or whitespace.
 	 */
 	private @Nullable String keyPrefix;
 
@@ -105,6 +106,10 @@ public class RedisStarterProperties {
 			String problem = KeyNaming.prefixProblem(keyPrefix);
 			if (problem != null) {
 				throw new IllegalArgumentException("redis.starter.key-prefix " + problem);
+			}
+			if (!keyPrefix.isEmpty() && !keyPrefix.endsWith(":")) {
+				// 'shop' would give keys like shopcache:products:1.
+				keyPrefix = keyPrefix + ":";
 			}
 		}
 		this.keyPrefix = keyPrefix;

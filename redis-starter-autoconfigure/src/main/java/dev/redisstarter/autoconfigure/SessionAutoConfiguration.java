@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -36,7 +35,7 @@ import dev.redisstarter.session.web.SessionTokenReader;
  */
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class)
 @ConditionalOnBean(KeyNaming.class)
-@ConditionalOnBooleanProperty(name = "redis.starter.session.enabled", matchIfMissing = true)
+@ConditionalOnEnabled("redis.starter.session.enabled")
 public final class SessionAutoConfiguration {
 
 	@Bean
@@ -65,7 +64,7 @@ public final class SessionAutoConfiguration {
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 	@ConditionalOnClass({ HttpServletRequest.class, WebMvcConfigurer.class })
-	@ConditionalOnBooleanProperty(name = "redis.starter.session.http.enabled", matchIfMissing = true)
+	@ConditionalOnEnabled("redis.starter.session.http.enabled")
 	static class WebConfiguration {
 
 		@Bean

@@ -2,6 +2,8 @@ package dev.redisstarter.core;
 
 import java.lang.reflect.Method;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One of the starter's annotations is wrong on a method: an expression that does not parse or names nothing, a
  * duration that does not parse, an unknown policy, a return type it cannot handle. Thrown while the bean is
@@ -22,7 +24,7 @@ public class InvalidAnnotationException extends IllegalStateException {
 	 * @param problem what is wrong
 	 * @param cause the underlying error, or {@code null}
 	 */
-	public InvalidAnnotationException(String annotation, Method method, String problem, Throwable cause) {
+	public InvalidAnnotationException(String annotation, Method method, String problem, @Nullable Throwable cause) {
 		super("Invalid " + annotation + " on " + method.toGenericString() + ": " + problem, cause);
 		this.annotation = annotation;
 		this.method = method;

@@ -230,11 +230,11 @@ public final class RedisSessionService implements SessionService {
 		int i = 0;
 		while (i < reply.size()) {
 			String id = text(reply.get(i));
-			long ttl = (Long) reply.get(i + 1);
+			long expiresAt = (Long) reply.get(i + 1);
 			int fieldCount = ((Long) reply.get(i + 2)).intValue();
 			List<Object> fields = reply.subList(i + 3, i + 3 + fieldCount);
 			i += 3 + fieldCount;
-			parse(id, sessionKey(tag, id), -1 - ttl, fields).ifPresent(sessions::add);
+			parse(id, sessionKey(tag, id), expiresAt, fields).ifPresent(sessions::add);
 		}
 		return sessions;
 	}

@@ -10,7 +10,8 @@
 -- ARGV[2]: the lease in milliseconds
 -- ARGV[3]: how long to keep the last token, in milliseconds
 -- ARGV[4]: '1' when the owner is counted among the waiters (and stops being one if it acquires), else '0'
--- ARGV[5]: on a failed try, '0' to stay as it is, or the milliseconds to be counted among the waiters
+-- ARGV[5]: on a failed try, '0' to stay as it is, or the milliseconds to be counted among the waiters (the
+--          counter's time to live only grows)
 -- Returns: {1, fencing token} when acquired; {0, milliseconds until the current holder's lease ends}
 local waiting = ARGV[4] == '1'
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
@@ -19,7 +20,10 @@ if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
     if not waiting then
       redis.call('INCR', KEYS[3])
     end
-    redis.call('PEXPIRE', KEYS[3], register)
+    -- Only ever lengthened: a short waiter must not cut the count short under a long one.
+    if redis.call('PTTL', KEYS[3]) < register then
+      redis.call('PEXPIRE', KEYS[3], register)
+    end
   end
   return {0, redis.call('PTTL', KEYS[1])}
 end

@@ -127,6 +127,29 @@ abstract class LockContractTests {
 	}
 
 	@Test
+	void aShortWaiterNeverShortensTheWaiterCountOfALongOne() throws Exception {
+		RedisDistributedLock holderInstance = instance();
+		RedisDistributedLock longWaiter = instance();
+		RedisDistributedLock shortWaiter = instance();
+		StringRedisTemplate redis = new StringRedisTemplate(factory());
+		String name = uniqueName();
+		String waitersKey = KEYS.hashTagged(Feature.LOCK, name, "waiters");
+		LockLease held = holderInstance.tryAcquire(name, Duration.ZERO).orElseThrow();
+		java.util.concurrent.CompletableFuture<java.util.Optional<LockLease>> waiting = java.util.concurrent.CompletableFuture
+			.supplyAsync(() -> longWaiter.tryAcquire(name, Duration.ofSeconds(60)));
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (!Boolean.TRUE.equals(redis.hasKey(waitersKey)) && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+		assertThat(shortWaiter.tryAcquire(name, Duration.ofMillis(10))).isEmpty();
+		assertThat(redis.getExpire(waitersKey, java.util.concurrent.TimeUnit.MILLISECONDS))
+			.as("still counted for the 60 s waiter").isGreaterThan(50_000);
+		held.close();
+		assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("woken by the release notice").isPresent();
+		waiting.get().get().close();
+	}
+
+	@Test
 	void tokensKeepIncreasingAfterTheTokenCounterIsLost() {
 		RedisDistributedLock lock = instance();
 		StringRedisTemplate redis = new StringRedisTemplate(factory());

@@ -166,6 +166,28 @@ abstract class SessionContractTests {
 	}
 
 	@Test
+	void listForUserReportsExpiryFromNowNotFromTheLastAccess() throws Exception {
+		SessionService sessions = service(SessionSettings.DEFAULTS.withTouchOnRead(false));
+		String user = uniqueUser();
+		sessions.create(user, Map.of());
+		Thread.sleep(1200);
+		Session listed = sessions.listForUser(user).get(0);
+		Duration left = Duration.between(java.time.Instant.now(), listed.expiresAt());
+		// The session was not touched: it expires ttl after its creation, 1.2 s ago.
+		assertThat(left).isBetween(SessionSettings.DEFAULTS.ttl().minusMillis(1700),
+				SessionSettings.DEFAULTS.ttl().minusMillis(700));
+	}
+
+	@Test
+	void aMissingSessionIsReportedWithoutItsIdWhichIsABearerToken() {
+		SessionService sessions = service(SessionSettings.DEFAULTS);
+		String id = sessions.create(uniqueUser(), Map.of()).id();
+		sessions.destroy(id);
+		assertThatExceptionOfType(SessionNotFoundException.class).isThrownBy(() -> sessions.refresh(id))
+			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain(id));
+	}
+
+	@Test
 	void twentyConcurrentLoginsNeverLeaveMoreThanTheLimitAliveWhenEvicting() throws Exception {
 		List<SessionService> instances = List.of(
 				service(SessionSettings.DEFAULTS.withLimit(3, SessionSettings.LimitPolicy.EVICT_OLDEST)),

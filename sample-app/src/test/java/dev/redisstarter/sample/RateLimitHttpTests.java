@@ -44,7 +44,7 @@ class RateLimitHttpTests {
 		JsonNode problem = rejected.json();
 		assertThat(problem.get("status").asInt()).isEqualTo(429);
 		assertThat(problem.get("title").asString()).isEqualTo("Too Many Requests");
-		assertThat(problem.get("detail").asString()).contains("'limited' allows 10 per 10 s");
+		assertThat(problem.get("detail").asString()).contains("Rate limit 'limited' (10 per 10 s) reached; retry after");
 		assertThat(problem.get("instance").asString()).isEqualTo("/api/limited");
 
 		assertThat(http.get("/api/limited", "X-Forwarded-For", newClient()).status())

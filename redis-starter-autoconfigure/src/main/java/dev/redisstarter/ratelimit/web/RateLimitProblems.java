@@ -26,13 +26,14 @@ final class RateLimitProblems {
 	}
 
 	private static String detail(RateLimitResult result) {
-		String limit = "'" + result.policy() + "' allows " + result.limit() + " per " + humane(result.window());
+		String limit = "'" + result.policy() + "' (" + result.limit() + " per " + humane(result.window()) + ")";
+		long retry = Math.max(1, RateLimitHeaders.seconds(result.retryAfter()));
 		return switch (result.decision()) {
-			case EXCEEDS_CAPACITY -> "This request costs more than rate limit " + limit + ", so it can never pass.";
-			case BLOCKED -> "Blocked by rate limit " + limit + "; retry after " + RateLimitHeaders.seconds(result.retryAfter()) + " s.";
+			case EXCEEDS_CAPACITY -> "This request costs more than rate limit " + limit + " allows, so it can never pass.";
+			case BLOCKED -> "Blocked by rate limit " + limit + "; retry after " + retry + " s.";
 			case FAILED_CLOSED -> "The rate limiter is unavailable and rate limit '" + result.policy()
 					+ "' refuses requests until it is back.";
-			default -> "Rate limit " + limit + " was reached; retry after " + Math.max(1, RateLimitHeaders.seconds(result.retryAfter())) + " s.";
+			default -> "Rate limit " + limit + " reached; retry after " + retry + " s.";
 		};
 	}
 

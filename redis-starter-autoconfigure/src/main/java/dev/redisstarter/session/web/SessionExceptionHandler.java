@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import dev.redisstarter.session.SessionLimitExceededException;
+import dev.redisstarter.session.SessionNotFoundException;
 import dev.redisstarter.session.SessionStoreUnavailableException;
 
 /**
@@ -28,6 +29,19 @@ public class SessionExceptionHandler {
 	 */
 	@ExceptionHandler(SessionRequiredException.class)
 	public ResponseEntity<ProblemDetail> sessionRequired(SessionRequiredException ex) {
+		return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+			.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+			.body(ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, ex.getMessage()));
+	}
+
+	/**
+	 * A session id that names no live session (refresh, update, rotate of an ended session). Its message holds
+	 * no id.
+	 * @param ex the failure
+	 * @return 401
+	 */
+	@ExceptionHandler(SessionNotFoundException.class)
+	public ResponseEntity<ProblemDetail> sessionNotFound(SessionNotFoundException ex) {
 		return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
 			.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
 			.body(ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED, ex.getMessage()));
