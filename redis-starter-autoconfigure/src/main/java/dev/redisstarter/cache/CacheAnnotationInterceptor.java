@@ -130,6 +130,10 @@ public final class CacheAnnotationInterceptor implements MethodInterceptor {
 		context.setVariable("result", result);
 		List<String> tags = new ArrayList<>(expressions.size());
 		for (Expression expression : expressions) {
+			if (result == null && AnnotationExpressions.variablesOf(expression).contains("result")) {
+				// A tag that describes the value: there is none (a cached absence, or before the method ran).
+				continue;
+			}
 			tags.add(AnnotationExpressions.name(expression, context,
 					"A " + annotation + " tag '" + expression.getExpressionString() + "' of " + method.description()));
 		}

@@ -93,8 +93,12 @@ public final class AnnotationExpressions {
 		return matcher.matches() && matcher.group(1).length() < 4 && Integer.parseInt(matcher.group(1)) < parameterCount;
 	}
 
-	/** The names of the {@code #variables} an expression reads, without the {@code #}. */
-	static Set<String> variablesOf(Expression expression) {
+	/**
+	 * The names of the {@code #variables} an expression reads, without the {@code #}.
+	 * @param expression a parsed expression
+	 * @return the names, in order of appearance
+	 */
+	public static Set<String> variablesOf(Expression expression) {
 		Set<String> variables = new LinkedHashSet<>();
 		if (expression instanceof SpelExpression spel) {
 			collect(spel.getAST(), variables);

@@ -93,6 +93,32 @@ class Review2BridgeTests {
 			});
 	}
 
+	@Test
+	void bootsRegistrarBindsBridgeCaches() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
+					RedisStarterAutoConfiguration.class, CacheAutoConfiguration.class,
+					org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration.class,
+					org.springframework.boot.cache.autoconfigure.metrics.CacheMetricsAutoConfiguration.class))
+			.withPropertyValues(SharedRedis.standalone().propertyValues())
+			.withPropertyValues("redis.starter.key-prefix=rv2m-" + UUID.randomUUID() + ":",
+					"redis.starter.cache.spring-cache.enabled=true",
+					"redis.starter.cache.caches.boxes.ttl=1h",
+					"redis.starter.cache.spring-cache.allowed-packages=dev.redisstarter")
+			.withBean(io.micrometer.core.instrument.simple.SimpleMeterRegistry.class)
+			.withUserConfiguration(Config.class)
+			.run((context) -> {
+				if (context.getStartupFailure() != null) { context.getStartupFailure().printStackTrace(); }
+				Shelves s = context.getBean(Shelves.class);
+				s.shelf();
+				s.box();
+				s.box();
+				var registry = context.getBean(io.micrometer.core.instrument.simple.SimpleMeterRegistry.class);
+				System.out.println("REVIEW2 cache.gets meters: " + registry.find("cache.gets").meters().stream()
+					.map((m) -> m.getId().getTag("cache") + "/" + m.getId().getTag("result") + "=" + m.measure().iterator().next().getValue()).toList());
+			});
+	}
+
 	public static class Shelves {
 
 		final AtomicInteger calls = new AtomicInteger();
