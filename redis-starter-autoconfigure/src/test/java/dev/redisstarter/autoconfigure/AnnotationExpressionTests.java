@@ -33,8 +33,8 @@ class AnnotationExpressionTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
-				RedisStarterAutoConfiguration.class, LockAutoConfiguration.class, CacheAutoConfiguration.class,
-				RateLimitAutoConfiguration.class))
+				RedisStarterAutoConfiguration.class, RedisStarterLockAutoConfiguration.class, RedisStarterCacheAutoConfiguration.class,
+				RedisStarterRateLimitAutoConfiguration.class))
 		.withPropertyValues(SharedRedis.standalone().propertyValues())
 		.withPropertyValues("redis.starter.key-prefix=expr-" + UUID.randomUUID() + ":");
 

@@ -39,7 +39,7 @@ abstract class CacheAnnotationContractTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
-				RedisStarterAutoConfiguration.class, CacheAutoConfiguration.class))
+				RedisStarterAutoConfiguration.class, RedisStarterCacheAutoConfiguration.class))
 		.withPropertyValues(deployment().propertyValues())
 		.withPropertyValues("redis.starter.key-prefix=" + this.prefix)
 		.withBean(SimpleMeterRegistry.class)
@@ -152,7 +152,7 @@ abstract class CacheAnnotationContractTests {
 	void anExpressionThatDoesNotParseFailsStartUpNamingTheMethod() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
-					RedisStarterAutoConfiguration.class, CacheAutoConfiguration.class))
+					RedisStarterAutoConfiguration.class, RedisStarterCacheAutoConfiguration.class))
 			.withPropertyValues(deployment().propertyValues())
 			.withBean(BadTags.class)
 			.run((context) -> assertThat(context).hasFailed()

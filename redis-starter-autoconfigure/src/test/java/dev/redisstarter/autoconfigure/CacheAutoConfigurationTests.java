@@ -21,7 +21,7 @@ class CacheAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisStarterAutoConfiguration.class,
-				CacheAutoConfiguration.class))
+				RedisStarterCacheAutoConfiguration.class))
 		.withPropertyValues(SharedRedis.standalone().propertyValues())
 		.withPropertyValues("redis.starter.key-prefix=ca-" + UUID.randomUUID() + ":");
 

@@ -26,7 +26,7 @@ class LeaderboardAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisStarterAutoConfiguration.class,
-				LeaderboardAutoConfiguration.class))
+				RedisStarterLeaderboardAutoConfiguration.class))
 		.withPropertyValues(SharedRedis.standalone().propertyValues());
 
 	@Test

@@ -35,7 +35,7 @@ class LockAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
-				RedisStarterAutoConfiguration.class, LockAutoConfiguration.class))
+				RedisStarterAutoConfiguration.class, RedisStarterLockAutoConfiguration.class))
 		.withPropertyValues(SharedRedis.standalone().propertyValues())
 		.withPropertyValues("redis.starter.key-prefix=lk-" + UUID.randomUUID() + ":");
 

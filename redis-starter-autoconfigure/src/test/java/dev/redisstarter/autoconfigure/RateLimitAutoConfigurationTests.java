@@ -36,7 +36,7 @@ class RateLimitAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
-				RedisStarterAutoConfiguration.class, RateLimitAutoConfiguration.class))
+				RedisStarterAutoConfiguration.class, RedisStarterRateLimitAutoConfiguration.class))
 		.withPropertyValues(SharedRedis.standalone().propertyValues())
 		.withPropertyValues("redis.starter.key-prefix=rl-" + UUID.randomUUID() + ":");
 

@@ -24,7 +24,7 @@ class RedisDownCacheAnnotationTests {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
 			new ApplicationContextRunner()
 				.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
-						RedisStarterAutoConfiguration.class, CacheAutoConfiguration.class))
+						RedisStarterAutoConfiguration.class, RedisStarterCacheAutoConfiguration.class))
 				.withPropertyValues("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + server.port(),
 						"spring.data.redis.timeout=500ms", "redis.starter.key-prefix=down-" + UUID.randomUUID() + ":")
 				.withUserConfiguration(CacheAnnotationContractTests.CatalogueConfiguration.class)

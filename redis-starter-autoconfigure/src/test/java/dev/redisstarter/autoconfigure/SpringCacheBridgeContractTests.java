@@ -46,7 +46,7 @@ abstract class SpringCacheBridgeContractTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
-				RedisStarterAutoConfiguration.class, dev.redisstarter.autoconfigure.CacheAutoConfiguration.class,
+				RedisStarterAutoConfiguration.class, dev.redisstarter.autoconfigure.RedisStarterCacheAutoConfiguration.class,
 				CacheAutoConfiguration.class))
 		.withPropertyValues(deployment().propertyValues())
 		.withPropertyValues("redis.starter.key-prefix=" + this.prefix, "redis.starter.cache.spring-cache.enabled=true",

@@ -39,8 +39,8 @@ class StartWithoutRedisTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisStarterAutoConfiguration.class,
-				RateLimitAutoConfiguration.class, LockAutoConfiguration.class, SessionAutoConfiguration.class,
-				CacheAutoConfiguration.class, LeaderboardAutoConfiguration.class,
+				RedisStarterRateLimitAutoConfiguration.class, RedisStarterLockAutoConfiguration.class, RedisStarterSessionAutoConfiguration.class,
+				RedisStarterCacheAutoConfiguration.class, RedisStarterLeaderboardAutoConfiguration.class,
 				RedisStarterHealthAutoConfiguration.class));
 
 	@Test

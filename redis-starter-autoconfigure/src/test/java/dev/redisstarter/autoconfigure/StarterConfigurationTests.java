@@ -30,7 +30,7 @@ class StarterConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
-				RedisStarterAutoConfiguration.class, LockAutoConfiguration.class, SessionAutoConfiguration.class,
+				RedisStarterAutoConfiguration.class, RedisStarterLockAutoConfiguration.class, RedisStarterSessionAutoConfiguration.class,
 				WithLockGuardAutoConfiguration.class))
 		.withPropertyValues(SharedRedis.standalone().propertyValues())
 		.withPropertyValues("redis.starter.key-prefix=cfg-" + UUID.randomUUID() + ":");
@@ -61,7 +61,7 @@ class StarterConfigurationTests {
 	@Test
 	void withAConnectionFactoryOtherThanLettuceTheStarterBacksOff() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(RedisStarterAutoConfiguration.class, SessionAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(RedisStarterAutoConfiguration.class, RedisStarterSessionAutoConfiguration.class))
 			.withBean(RedisConnectionFactory.class, NotLettuce::new)
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(KeyNaming.class)
 				.doesNotHaveBean(SessionService.class));

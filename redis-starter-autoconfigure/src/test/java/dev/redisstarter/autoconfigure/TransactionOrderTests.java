@@ -40,7 +40,7 @@ class TransactionOrderTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(AopAutoConfiguration.class, DataRedisAutoConfiguration.class,
-				RedisStarterAutoConfiguration.class, LockAutoConfiguration.class, CacheAutoConfiguration.class))
+				RedisStarterAutoConfiguration.class, RedisStarterLockAutoConfiguration.class, RedisStarterCacheAutoConfiguration.class))
 		.withPropertyValues(SharedRedis.standalone().propertyValues())
 		.withPropertyValues("redis.starter.key-prefix=tx-" + UUID.randomUUID() + ":")
 		.withUserConfiguration(TransactionalConfiguration.class);

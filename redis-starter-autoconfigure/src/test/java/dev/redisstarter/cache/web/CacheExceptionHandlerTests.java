@@ -21,7 +21,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.config.annotation.EnableWebMvc;
 
-import dev.redisstarter.autoconfigure.CacheAutoConfiguration;
+import dev.redisstarter.autoconfigure.RedisStarterCacheAutoConfiguration;
 import dev.redisstarter.autoconfigure.RedisStarterAutoConfiguration;
 import dev.redisstarter.cache.CacheUnavailableException;
 import dev.redisstarter.test.RealRedis;
@@ -41,7 +41,7 @@ class CacheExceptionHandlerTests {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisStarterAutoConfiguration.class,
-				CacheAutoConfiguration.class))
+				RedisStarterCacheAutoConfiguration.class))
 		.withPropertyValues(SharedRedis.standalone().propertyValues())
 		.withPropertyValues("redis.starter.key-prefix=cweb-" + UUID.randomUUID() + ":")
 		.withUserConfiguration(ProductsWeb.class);
@@ -75,7 +75,7 @@ class CacheExceptionHandlerTests {
 	void isAbsentOutsideAServletWebApplication() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-					RedisStarterAutoConfiguration.class, CacheAutoConfiguration.class))
+					RedisStarterAutoConfiguration.class, RedisStarterCacheAutoConfiguration.class))
 			.withPropertyValues(SharedRedis.standalone().propertyValues())
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(CacheExceptionHandler.class));
 	}

@@ -21,7 +21,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.config.annotation.EnableWebMvc;
 
-import dev.redisstarter.autoconfigure.LeaderboardAutoConfiguration;
+import dev.redisstarter.autoconfigure.RedisStarterLeaderboardAutoConfiguration;
 import dev.redisstarter.autoconfigure.RedisStarterAutoConfiguration;
 import dev.redisstarter.leaderboard.LeaderboardUnavailableException;
 import dev.redisstarter.test.RealRedis;
@@ -39,7 +39,7 @@ class LeaderboardExceptionHandlerTests {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisStarterAutoConfiguration.class,
-				LeaderboardAutoConfiguration.class))
+				RedisStarterLeaderboardAutoConfiguration.class))
 		.withPropertyValues(SharedRedis.standalone().propertyValues())
 		.withPropertyValues("redis.starter.key-prefix=lbweb-" + UUID.randomUUID() + ":")
 		.withUserConfiguration(BoardsWeb.class);
@@ -73,7 +73,7 @@ class LeaderboardExceptionHandlerTests {
 	void isAbsentOutsideAServletWebApplication() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-					RedisStarterAutoConfiguration.class, LeaderboardAutoConfiguration.class))
+					RedisStarterAutoConfiguration.class, RedisStarterLeaderboardAutoConfiguration.class))
 			.withPropertyValues(SharedRedis.standalone().propertyValues())
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(LeaderboardExceptionHandler.class));
 	}

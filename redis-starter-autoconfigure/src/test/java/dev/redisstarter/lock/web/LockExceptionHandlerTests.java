@@ -25,7 +25,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.config.annotation.EnableWebMvc;
 
-import dev.redisstarter.autoconfigure.LockAutoConfiguration;
+import dev.redisstarter.autoconfigure.RedisStarterLockAutoConfiguration;
 import dev.redisstarter.autoconfigure.RedisStarterAutoConfiguration;
 import dev.redisstarter.lock.LockNotAcquiredException;
 import dev.redisstarter.lock.LockUnavailableException;
@@ -45,7 +45,7 @@ class LockExceptionHandlerTests {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisStarterAutoConfiguration.class,
-				LockAutoConfiguration.class))
+				RedisStarterLockAutoConfiguration.class))
 		.withPropertyValues(SharedRedis.standalone().propertyValues())
 		.withPropertyValues("redis.starter.key-prefix=lkweb-" + UUID.randomUUID() + ":")
 		.withUserConfiguration(OrdersWeb.class);
@@ -101,7 +101,7 @@ class LockExceptionHandlerTests {
 	void isAbsentOutsideAServletWebApplication() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-					RedisStarterAutoConfiguration.class, LockAutoConfiguration.class))
+					RedisStarterAutoConfiguration.class, RedisStarterLockAutoConfiguration.class))
 			.withPropertyValues(SharedRedis.standalone().propertyValues())
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(LockExceptionHandler.class));
 	}

@@ -47,7 +47,7 @@ import dev.redisstarter.ratelimit.web.WebRateLimitContext;
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class)
 @ConditionalOnBean(KeyNaming.class)
 @ConditionalOnEnabled("redis.starter.rate-limit.enabled")
-public final class RateLimitAutoConfiguration {
+public final class RedisStarterRateLimitAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean

@@ -36,7 +36,7 @@ import dev.redisstarter.session.web.SessionTokenReader;
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class)
 @ConditionalOnBean(KeyNaming.class)
 @ConditionalOnEnabled("redis.starter.session.enabled")
-public final class SessionAutoConfiguration {
+public final class RedisStarterSessionAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean

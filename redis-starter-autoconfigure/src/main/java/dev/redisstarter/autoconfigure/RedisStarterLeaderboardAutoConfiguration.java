@@ -32,7 +32,7 @@ import dev.redisstarter.leaderboard.web.LeaderboardExceptionHandler;
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class)
 @ConditionalOnBean(KeyNaming.class)
 @ConditionalOnEnabled("redis.starter.leaderboard.enabled")
-public final class LeaderboardAutoConfiguration {
+public final class RedisStarterLeaderboardAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(Leaderboards.class)

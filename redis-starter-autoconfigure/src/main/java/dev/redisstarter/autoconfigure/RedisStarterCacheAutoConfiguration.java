@@ -48,7 +48,7 @@ import dev.redisstarter.core.RedisAccess;
 		beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration")
 @ConditionalOnBean(KeyNaming.class)
 @ConditionalOnEnabled("redis.starter.cache.enabled")
-public final class CacheAutoConfiguration {
+public final class RedisStarterCacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean

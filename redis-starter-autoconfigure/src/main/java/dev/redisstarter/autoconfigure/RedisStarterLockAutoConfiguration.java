@@ -35,7 +35,7 @@ import dev.redisstarter.lock.web.LockExceptionHandler;
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class)
 @ConditionalOnBean(KeyNaming.class)
 @ConditionalOnEnabled("redis.starter.lock.enabled")
-public final class LockAutoConfiguration {
+public final class RedisStarterLockAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
