@@ -130,7 +130,8 @@ public final class LocalRedisServer implements RedisServer {
 						+ this.port + ":\n" + logTail());
 			}
 			try {
-				if ("PONG".equals(RespConnection.callOnce(host(), this.port, "PING"))) {
+				// The server that answers must be the one started here, not another that holds the port.
+				if ("PONG".equals(RespConnection.callOnce(host(), this.port, "PING")) && answersAs(started)) {
 					return;
 				}
 			}
@@ -142,6 +143,18 @@ public final class LocalRedisServer implements RedisServer {
 		stopProcess();
 		throw new IllegalStateException("redis-server did not answer PING within " + STARTUP_TIMEOUT + " on port "
 				+ this.port + ":\n" + logTail());
+	}
+
+	private boolean answersAs(RedisProcess started) throws IOException {
+		Object info = RespConnection.callOnce(host(), this.port, "INFO", "server");
+		String text = (info instanceof byte[] bytes) ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+				: String.valueOf(info);
+		for (String line : text.split("\r?\n")) {
+			if (line.startsWith("process_id:")) {
+				return Long.parseLong(line.substring("process_id:".length()).strip()) == started.pid();
+			}
+		}
+		return false;
 	}
 
 	/** Stops the server and waits until its process is gone; a frozen server is thawed first so that it can exit. */

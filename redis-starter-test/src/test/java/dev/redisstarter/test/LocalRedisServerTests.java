@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 
 @Tag("compat")
@@ -32,6 +33,17 @@ class LocalRedisServerTests {
 			assertThat(server.pid().orElseThrow()).isNotEqualTo(firstPid);
 			assertThat(server.command("PING")).isEqualTo("PONG");
 			assertThat(server.command("GET", "survives-restart")).as("no persistence").isNull();
+		}
+	}
+
+	@Test
+	void neverAttachesToAnotherServerThatHoldsItsPort() {
+		try (LocalRedisServer first = LocalRedisServer.builder().build().start();
+				LocalRedisServer second = LocalRedisServer.builder().port(first.port()).build()) {
+			assertThatIllegalStateException().isThrownBy(second::start)
+				.withMessageContaining(Integer.toString(first.port()));
+			assertThat(second.isRunning()).isFalse();
+			assertThat(first.command("PING")).isEqualTo("PONG");
 		}
 	}
 
