@@ -75,7 +75,9 @@ public final class RedisStarterRateLimitAutoConfiguration {
 	@ConditionalOnMissingBean
 	static RateLimitedAdvisor redisStarterRateLimitedAdvisor(ObjectProvider<RateLimitPolicies> policies,
 			ObjectProvider<RateLimiter> limiter, ObjectProvider<RateLimitContext> contexts, Environment environment) {
-		RateLimitedMethods methods = new RateLimitedMethods(policies::getObject);
+		RateLimitedMethods methods = new RateLimitedMethods(policies::getObject, () -> contexts.orderedStream()
+			.flatMap((context) -> context.variableNames().stream())
+			.toList());
 		RateLimitedAdvisor advisor = new RateLimitedAdvisor(methods, new RateLimitedInterceptor(methods, limiter, contexts));
 		advisor.setOrder(
 				environment.getProperty("redis.starter.rate-limit.advisor-order", Integer.class, RateLimitedAdvisor.DEFAULT_ORDER));

@@ -22,6 +22,7 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import dev.redisstarter.core.AnnotationExpressions;
+import dev.redisstarter.core.AnnotationRoot;
 
 /**
  * Runs {@link TaggedCacheable} methods through {@link CacheService#getOrLoad} and applies {@link EvictTags}.
@@ -58,7 +59,9 @@ public final class CacheAnnotationInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		CacheAnnotationMethods.CachingMethod method = found.get();
-		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(null, invocation.getMethod(),
+		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(
+				new AnnotationRoot(invocation.getMethod(), invocation.getArguments(), invocation.getThis(), targetClass),
+				invocation.getMethod(),
 				invocation.getArguments(), this.parameterNames);
 		CacheAnnotationMethods.Eviction eviction = method.eviction();
 		if (eviction != null && eviction.beforeInvocation()) {
@@ -107,12 +110,16 @@ public final class CacheAnnotationInterceptor implements MethodInterceptor {
 	}
 
 	/**
-	 * Invalidates the tags now, or, after the method inside an active transaction, once it has committed (and
-	 * not at all on rollback): a reader between an eviction and the commit would cache the old data again.
+	 * Invalidates the tags now and, after a method that ran inside a caller's active transaction, once more after
+	 * that transaction commits. The first covers writes the method already committed (its own transaction,
+	 * {@code REQUIRES_NEW} included: this advisor sits outside it); the second, writes that commit only with the
+	 * caller's transaction: a reader between the first invalidation and that commit may have cached the old data.
+	 * On rollback only the first happened, which costs a miss, never a stale read.
 	 */
 	private void evict(CacheAnnotationMethods.CachingMethod method, CacheAnnotationMethods.Eviction eviction,
 			MethodBasedEvaluationContext context, @Nullable Object result) {
 		String[] tags = tags(eviction.tags(), context, result, "@EvictTags", method).toArray(String[]::new);
+		this.cache.getObject().invalidateTags(tags);
 		if (!eviction.beforeInvocation() && TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
@@ -120,9 +127,7 @@ public final class CacheAnnotationInterceptor implements MethodInterceptor {
 					CacheAnnotationInterceptor.this.cache.getObject().invalidateTags(tags);
 				}
 			});
-			return;
 		}
-		this.cache.getObject().invalidateTags(tags);
 	}
 
 	private static List<String> tags(List<Expression> expressions, MethodBasedEvaluationContext context,

@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.type.TypeFactory;
 
+import dev.redisstarter.core.JsonCodec;
+
 /**
  * Types recorded in entries, for the Spring Cache bridge: Spring's {@code Cache.get(key)} does not say what it
  * reads. A value's type is recorded as Jackson's canonical name, element types included for lists, sets and
@@ -53,13 +55,19 @@ final class DescribedValueType implements ValueType {
 
 	private final Set<String> refusedTypes = ConcurrentHashMap.newKeySet();
 
+	private final JsonCodec codec;
+
+	/** Whether values of a recorded type parsed back as it, tried once per type. */
+	private final Map<String, Boolean> parsesBack = new ConcurrentHashMap<>();
+
 	/**
 	 * Types recorded and read back.
-	 * @param types the codec's type factory
+	 * @param codec the codec values are written and read with
 	 * @param allowedPackages packages (with their subpackages) whose classes may be read back
 	 */
-	DescribedValueType(TypeFactory types, List<String> allowedPackages) {
-		this.types = types;
+	DescribedValueType(JsonCodec codec, List<String> allowedPackages) {
+		this.codec = codec;
+		this.types = codec.typeFactory();
 		this.allowedPackages = allowedPackages.stream().map((name) -> name.endsWith(".") ? name : name + ".").toList();
 	}
 
@@ -103,7 +111,18 @@ final class DescribedValueType implements ValueType {
 					+ " maps, not as the classes written: cache a list of one class, or a value object that holds them");
 			return false;
 		}
-		return true;
+		Boolean parses = this.parsesBack.get(recorded);
+		if (parses == null) {
+			parses = this.codec.readsBackAs(value, this.types.constructFromCanonical(recorded));
+			if (this.parsesBack.size() < 1000) {
+				this.parsesBack.put(recorded, parses);
+			}
+		}
+		if (!parses) {
+			refuseOnce(recorded, "its JSON does not parse back as " + recorded
+					+ " (an abstract or interface type inside it, or no way to construct it)");
+		}
+		return parses;
 	}
 
 	private void refuseOnce(String type, String why) {

@@ -62,6 +62,9 @@ final class EntryStore {
 	/** Invalidations that have not reached Redis yet: entries carrying their tags are treated as absent. */
 	private final DeferredInvalidations deferred;
 
+	/** How old a load may be when its value is written: older, an invalidation's record may have expired. */
+	private final byte[] loadTimeoutMicros;
+
 	/** The body of a cached "absent" after its header lines. */
 	private static final byte[] ABSENT_BODY = { 'N' };
 
@@ -78,6 +81,7 @@ final class EntryStore {
 		this.keys = keys;
 		this.channel = bytes(channel);
 		this.loadTimeoutMillis = bytes(Long.toString(loadTimeoutMillis));
+		this.loadTimeoutMicros = bytes(Long.toString(loadTimeoutMillis * 1000));
 	}
 
 	/**
@@ -261,7 +265,7 @@ final class EntryStore {
 	private boolean writeInOneCall(byte[] entryKey, byte[] entryJson, @Nullable String type, byte[] ttl, List<String> tags,
 			byte[] started, long loadMillis) {
 		byte[][] keys = new byte[tags.size() + 1][];
-		byte[][] args = new byte[4 + tags.size()][];
+		byte[][] args = new byte[5 + tags.size()][];
 		args[0] = ttl;
 		args[1] = started;
 		args[2] = bytes(CacheEntry.headerWithoutTags(loadMillis, type));
@@ -270,6 +274,7 @@ final class EntryStore {
 			keys[i] = tagKey(tags.get(i));
 			args[4 + i] = bytes(CacheEntry.encodeTag(tags.get(i)));
 		}
+		args[4 + tags.size()] = this.loadTimeoutMicros;
 		keys[tags.size()] = entryKey;
 		long epoch = this.versions.epoch();
 		List<Object> reply = this.commands.script(WRITE_TAGGED, keys, args);
@@ -323,7 +328,8 @@ final class EntryStore {
 			List<String> names = List.copyOf(tags);
 			List<RedisCalls.PendingScript<List<Object>>> pending = new ArrayList<>(names.size());
 			for (String tag : names) {
-				pending.add(this.commands.startScript(redis, TAG_VERSION, new byte[][] { tagKey(tag) }, ttl, started));
+				pending.add(this.commands.startScript(redis, TAG_VERSION, new byte[][] { tagKey(tag) }, ttl, started,
+						this.loadTimeoutMicros));
 			}
 			RedisFuture<String> other = (alongside != null) ? alongside.apply(redis) : null;
 			List<TagReply> replies = new ArrayList<>(names.size());

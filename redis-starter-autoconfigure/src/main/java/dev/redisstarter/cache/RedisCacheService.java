@@ -244,7 +244,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 						return run(load, attempt.serverMicros(), lockedAt);
 					}
 					finally {
-						this.lock.unlock(load.key(), attempt);
+						unlockQuietly(load.key(), attempt);
 					}
 				}
 				if (System.nanoTime() > deadline) {
@@ -270,6 +270,19 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 	}
 
 	/**
+	 * Releases a load lock; a failure is left to the lock's own expiry, so that it can never replace the load's
+	 * value or the loader's exception (nor make the caller load again).
+	 */
+	private void unlockQuietly(String key, LoadLock.Attempt attempt) {
+		try {
+			this.lock.unlock(key, attempt);
+		}
+		catch (DataAccessException ex) {
+			logger.debug("Could not release the load lock of '" + key + "'; it expires by itself: " + ex.getMessage());
+		}
+	}
+
+	/**
 	 * Early refresh of a hit: one instance (the one that takes the load lock) reloads; the others keep the
 	 * cached value meanwhile, as does this caller when Redis fails.
 	 */
@@ -284,7 +297,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 				return run(load, attempt.serverMicros(), lockedAt);
 			}
 			finally {
-				this.lock.unlock(load.key(), attempt);
+				unlockQuietly(load.key(), attempt);
 			}
 		}
 		catch (DataAccessException ex) {

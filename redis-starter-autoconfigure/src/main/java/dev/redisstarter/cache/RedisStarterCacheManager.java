@@ -41,7 +41,7 @@ public final class RedisStarterCacheManager implements CacheManager {
 			List<String> allowedPackages) {
 		this.service = Objects.requireNonNull(service, "service must not be null");
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
-		this.type = new DescribedValueType(codec.typeFactory(), allowedPackages);
+		this.type = new DescribedValueType(codec, allowedPackages);
 	}
 
 	@Override

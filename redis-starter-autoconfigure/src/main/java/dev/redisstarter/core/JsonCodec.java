@@ -124,6 +124,22 @@ public final class JsonCodec {
 	}
 
 	/**
+	 * Whether a value, written as JSON, parses again as a type (without reporting a failure).
+	 * @param value the value
+	 * @param type the type it would be read as
+	 * @return false when the JSON does not parse as the type (an abstract element type, a missing creator, ...)
+	 */
+	public boolean readsBackAs(Object value, JavaType type) {
+		try {
+			this.mapper.readValue(this.mapper.writeValueAsBytes(value), type);
+			return true;
+		}
+		catch (JacksonException ex) {
+			return false;
+		}
+	}
+
+	/**
 	 * Resolves a reflected type once, for callers that decode the same type many times.
 	 * @param type the type
 	 * @return Jackson's view of it

@@ -12,6 +12,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.expression.MethodBasedEvaluationContext;
 
 import dev.redisstarter.core.AnnotationExpressions;
+import dev.redisstarter.core.AnnotationRoot;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
 
@@ -50,7 +51,9 @@ public final class WithLockInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		WithLockMethods.LockedMethod method = locked.get();
-		MethodBasedEvaluationContext evaluation = new MethodBasedEvaluationContext(null, invocation.getMethod(),
+		MethodBasedEvaluationContext evaluation = new MethodBasedEvaluationContext(
+				new AnnotationRoot(invocation.getMethod(), invocation.getArguments(), invocation.getThis(), targetClass),
+				invocation.getMethod(),
 				invocation.getArguments(), this.parameterNames);
 		String name = AnnotationExpressions.name(method.key(), evaluation,
 				"The @WithLock key '" + method.keySource() + "' of " + method.description());

@@ -1,6 +1,7 @@
 package dev.redisstarter.ratelimit;
 
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -21,6 +22,15 @@ public interface RateLimitContext {
 	 * @return variables by name; empty outside this context
 	 */
 	Map<String, Object> variables();
+
+	/**
+	 * The names of the variables this context offers key expressions, so that start-up can tell a misspelled
+	 * {@code #variable} from one of these.
+	 * @return the names, without {@code #}
+	 */
+	default Set<String> variableNames() {
+		return Set.of();
+	}
 
 	/**
 	 * Observes the decision on a call, allowed or not.

@@ -12,6 +12,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.expression.MethodBasedEvaluationContext;
 
 import dev.redisstarter.core.AnnotationExpressions;
+import dev.redisstarter.core.AnnotationRoot;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
 
@@ -82,7 +83,10 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 			}
 			return GLOBAL_KEY;
 		}
-		MethodBasedEvaluationContext evaluation = new MethodBasedEvaluationContext(null, invocation.getMethod(),
+		MethodBasedEvaluationContext evaluation = new MethodBasedEvaluationContext(
+				new AnnotationRoot(invocation.getMethod(), invocation.getArguments(), invocation.getThis(),
+						(invocation.getThis() != null) ? invocation.getThis().getClass() : null),
+				invocation.getMethod(),
 				invocation.getArguments(), this.parameterNames);
 		for (RateLimitContext context : active) {
 			context.variables().forEach(evaluation::setVariable);

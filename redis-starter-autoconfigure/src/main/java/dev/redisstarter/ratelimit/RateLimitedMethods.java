@@ -3,6 +3,8 @@ package dev.redisstarter.ratelimit;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +32,10 @@ public final class RateLimitedMethods {
 
 	private final Supplier<RateLimitPolicies> policies;
 
-	/** The variables a web request offers a key besides the method's parameters ({@code WebRateLimitContext}). */
-	private static final List<String> KEY_VARIABLES = List.of("clientAddress", "principalName", "headers");
+	/** The variables the web context offers keys, known even before the contexts are (their own list adds to it). */
+	private static final List<String> WEB_VARIABLES = List.of("clientAddress", "principalName", "headers");
+
+	private final Supplier<? extends Collection<String>> contextVariables;
 
 	private final AnnotationExpressions expressions = new AnnotationExpressions();
 
@@ -42,7 +46,18 @@ public final class RateLimitedMethods {
 	 * @param policies the named policies, looked up when the first annotated method is read
 	 */
 	public RateLimitedMethods(Supplier<RateLimitPolicies> policies) {
+		this(policies, List::of);
+	}
+
+	/**
+	 * A reader that also accepts the variables of the application's {@link RateLimitContext}s in key expressions.
+	 * @param policies the named policies, looked up when a method names one
+	 * @param contextVariables the names of the variables the contexts offer
+	 */
+	public RateLimitedMethods(Supplier<RateLimitPolicies> policies,
+			Supplier<? extends Collection<String>> contextVariables) {
 		this.policies = policies;
+		this.contextVariables = contextVariables;
 	}
 
 	/**
@@ -73,7 +88,7 @@ public final class RateLimitedMethods {
 			Map<String, RateLimitedMethod.Group> groups = new LinkedHashMap<>();
 			int inline = 0;
 			for (RateLimited annotation : annotations) {
-				List<RateLimit> limits = limits(annotation, description, inline);
+				List<RateLimit> limits = limits(annotation, method, description, inline);
 				if (annotation.policy().isEmpty()) {
 					inline++;
 				}
@@ -100,7 +115,23 @@ public final class RateLimitedMethods {
 		}
 	}
 
-	private List<RateLimit> limits(RateLimited annotation, String description, int inlineIndex) {
+	/**
+	 * The name of a method's inline limit: its class's full name, the method and its parameter types
+	 * ({@code com.example.Orders.place(String,int)}), so that same-named classes in other packages and overloads
+	 * never share a bucket.
+	 */
+	static String inlineName(Method method) {
+		StringBuilder name = new StringBuilder(method.getDeclaringClass().getName()).append('.')
+			.append(method.getName())
+			.append('(');
+		Class<?>[] parameters = method.getParameterTypes();
+		for (int i = 0; i < parameters.length; i++) {
+			name.append((i > 0) ? "," : "").append(parameters[i].getSimpleName());
+		}
+		return name.append(')').toString();
+	}
+
+	private List<RateLimit> limits(RateLimited annotation, Method method, String description, int inlineIndex) {
 		if (!annotation.policy().isEmpty()) {
 			if (annotation.limit() != 0 || !annotation.window().isEmpty()) {
 				throw new IllegalArgumentException("name a policy or give limit and window, not both");
@@ -111,7 +142,7 @@ public final class RateLimitedMethods {
 			throw new IllegalArgumentException("name a policy, or give limit (at least 1) and window");
 		}
 		Duration window = Durations.parse(annotation.window());
-		String name = description + ((inlineIndex > 0) ? "#" + inlineIndex : "");
+		String name = inlineName(method) + ((inlineIndex > 0) ? "#" + inlineIndex : "");
 		RateLimit limit = switch (annotation.algorithm()) {
 			case FIXED_WINDOW -> RateLimit.fixedWindow(annotation.limit(), window);
 			case SLIDING_LOG -> RateLimit.slidingLog(annotation.limit(), window);
@@ -123,7 +154,12 @@ public final class RateLimitedMethods {
 	}
 
 	private @Nullable Expression parse(String key, Method method) {
-		return key.isEmpty() ? null : this.expressions.parse(key, method, KEY_VARIABLES);
+		if (key.isEmpty()) {
+			return null;
+		}
+		Set<String> variables = new HashSet<>(WEB_VARIABLES);
+		variables.addAll(this.contextVariables.get());
+		return this.expressions.parse(key, method, variables);
 	}
 
 	/**

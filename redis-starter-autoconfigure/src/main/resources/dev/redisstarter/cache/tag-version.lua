@@ -7,8 +7,10 @@
 -- ARGV[1]: the lifetime of the entry being written, in milliseconds
 -- ARGV[2]: when the entry's load started (server microseconds, less a margin for clock differences between
 --          Cluster nodes), or 0 when the value did not come from a load
--- Returns: {version, stale}: stale is 1 when the tag was invalidated after the load started, so the loaded
---          value may predate the change and must not be cached
+-- ARGV[3]: the load timeout in microseconds: a load older than this is stale too, since the record of an
+--          invalidation made during it may have expired already (0 for no limit)
+-- Returns: {version, stale}: stale is 1 when the tag was invalidated after the load started, or the load is older
+--          than the load timeout, so the loaded value may predate the change and must not be cached
 local version = redis.call('GET', KEYS[1])
 if not version then
   local time = redis.call('TIME')
@@ -20,6 +22,13 @@ local stale = 0
 local started = tonumber(ARGV[2])
 if started > 0 and string.sub(version, 1, 1) == 'i' and tonumber(string.sub(version, 2)) >= started then
   stale = 1
+end
+local maxAge = tonumber(ARGV[3] or '0')
+if started > 0 and maxAge > 0 then
+  local time = redis.call('TIME')
+  if tonumber(time[1]) * 1000000 + tonumber(time[2]) - started >= maxAge then
+    stale = 1
+  end
 end
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])

@@ -9,15 +9,24 @@
 -- ARGV[2]: when the entry's load started (server microseconds), or 0 when the value did not come from a load
 -- ARGV[3]: the entry's header lines other than its tags ('' for none)
 -- ARGV[4]: the value's JSON
--- ARGV[5..4+n]: the tags' names, in the order of KEYS
--- Returns: {stale, version 1, ..., version n}: stale is 1 when a tag was invalidated after the load started
---          (then nothing is written)
+-- ARGV[5..4+n]: the tags' names (percent-encoded as in the header), in the order of KEYS
+-- ARGV[5+n]: the load timeout in microseconds: a load older than this is stale (the record of an invalidation
+--            made during it may have expired already); 0 for no limit
+-- Returns: {stale, version 1, ..., version n}: stale is 1 when a tag was invalidated after the load started, or
+--          the load is older than the load timeout (then nothing is written)
 local n = #KEYS - 1
 local ttl = tonumber(ARGV[1])
 local started = tonumber(ARGV[2])
 local now = nil
 local stale = 0
 local reply = {0}
+local maxAge = tonumber(ARGV[5 + n] or '0')
+if started > 0 and maxAge > 0 then
+  local time = redis.call('TIME')
+  if tonumber(time[1]) * 1000000 + tonumber(time[2]) - started >= maxAge then
+    stale = 1
+  end
+end
 local pairs = {}
 for i = 1, n do
   local version = redis.call('GET', KEYS[i])

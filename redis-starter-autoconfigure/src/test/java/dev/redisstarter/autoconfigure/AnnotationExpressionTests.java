@@ -115,6 +115,54 @@ class AnnotationExpressionTests {
 	}
 
 	@Test
+	void rootAndTheVariablesOfTheApplicationsOwnRateLimitContextsWork() {
+		this.runner.withBean(Rooted.class).withBean(TenantContext.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			Rooted bean = context.getBean(Rooted.class);
+			assertThat(bean.find(3L)).isEqualTo("rooted 3");
+			assertThat(bean.limited()).isEqualTo("ok");
+		});
+	}
+
+	static class Rooted {
+
+		@TaggedCacheable(cache = "roots", key = "#root.methodName + ':' + #id", ttl = "1m")
+		String find(Long id) {
+			return "rooted " + id;
+		}
+
+		@RateLimited(limit = 100, window = "1m", key = "#tenant")
+		String limited() {
+			return "ok";
+		}
+
+	}
+
+	/** An application's own context, offering {@code #tenant}. */
+	static class TenantContext implements dev.redisstarter.ratelimit.RateLimitContext {
+
+		@Override
+		public String defaultKey() {
+			return null;
+		}
+
+		@Override
+		public java.util.Set<String> variableNames() {
+			return java.util.Set.of("tenant");
+		}
+
+		@Override
+		public java.util.Map<String, Object> variables() {
+			return java.util.Map.of("tenant", "acme");
+		}
+
+		@Override
+		public void decided(dev.redisstarter.ratelimit.RateLimitResult result) {
+		}
+
+	}
+
+	@Test
 	void asynchronousMethodsAreRefusedAtStartUpRatherThanReleasedOrCachedTooEarly() {
 		this.runner.withBean(AsyncLock.class)
 			.run((context) -> assertThat(context).hasFailed()

@@ -57,6 +57,33 @@ class RateLimitAutoConfigurationTests {
 	}
 
 	@Test
+	void overloadsAndSameNamedClassesNeverShareAnInlineLimit() {
+		this.runner.withBean(Overloads.class).withBean(dev.redisstarter.autoconfigure.other.Overloads.class)
+			.run((context) -> {
+				Overloads overloads = context.getBean(Overloads.class);
+				dev.redisstarter.autoconfigure.other.Overloads other = context
+					.getBean(dev.redisstarter.autoconfigure.other.Overloads.class);
+				overloads.call("k");
+				overloads.call(1);
+				other.call("k");
+				assertThatExceptionOfType(RateLimitExceededException.class).isThrownBy(() -> overloads.call("k"))
+					.withMessageContaining("RateLimitAutoConfigurationTests$Overloads.call(String)");
+			});
+	}
+
+	static class Overloads {
+
+		@RateLimited(limit = 1, window = "1h", key = "'same'")
+		void call(String value) {
+		}
+
+		@RateLimited(limit = 1, window = "1h", key = "'same'")
+		void call(int value) {
+		}
+
+	}
+
+	@Test
 	void aPolicyFromPropertiesLimitsTheAnnotatedMethodWithOneKeyForAllCallers() {
 		this.runner.withUserConfiguration(ShoutingConfiguration.class)
 			.withPropertyValues("redis.starter.rate-limit.policies.shouting.algorithm=token-bucket",

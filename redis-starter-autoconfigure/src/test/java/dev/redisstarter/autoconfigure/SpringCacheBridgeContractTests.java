@@ -213,6 +213,27 @@ abstract class SpringCacheBridgeContractTests {
 		});
 	}
 
+	@Test
+	void aValueWhoseJsonDoesNotParseBackIsNotCachedRatherThanDeletedOnEveryRead() {
+		this.runner.run((context) -> {
+			Library library = context.getBean(Library.class);
+			assertThat(library.shelter().pets()).hasSize(1);
+			assertThat(library.shelter().pets()).hasSize(1);
+			assertThat(library.calls()).isEqualTo(2);
+			StringRedisTemplate redis = new StringRedisTemplate(context.getBean(RedisConnectionFactory.class));
+			assertThat(redis.hasKey(this.prefix + "cache:shelters:SimpleKey []")).isFalse();
+		});
+	}
+
+	interface Animal {
+	}
+
+	record Puppy(String name) implements Animal {
+	}
+
+	record Shelter(List<Animal> pets) {
+	}
+
 	record Dog(String name) {
 	}
 
@@ -220,6 +241,12 @@ abstract class SpringCacheBridgeContractTests {
 	}
 
 	static class Library {
+
+		@Cacheable("shelters")
+		public Shelter shelter() {
+			this.calls.incrementAndGet();
+			return new Shelter(List.of(new Puppy("rex")));
+		}
 
 		@Cacheable("pets")
 		public List<Object> pets() {

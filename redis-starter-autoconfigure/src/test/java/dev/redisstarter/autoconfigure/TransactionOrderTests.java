@@ -80,6 +80,54 @@ class TransactionOrderTests {
 	}
 
 	@Test
+	void insideACallersTransactionTheEvictionIsDoneAgainAfterThatTransactionCommits() {
+		this.runner.run((context) -> {
+			RecordingTransactionManager transactions = context.getBean(RecordingTransactionManager.class);
+			CacheService cache = context.getBean(CacheService.class);
+			cache.set("products:9", "old name", Duration.ofMinutes(5), "product:9");
+			// A reader caches the old row after the method's eviction, before the caller's commit.
+			transactions.onCommit = () -> cache.set("products:9", "old name", Duration.ofMinutes(5), "product:9");
+			context.getBean(Orders.class).renameWithinOrder(9);
+			assertThat(cache.get("products:9", String.class)).as("evicted again after the commit").isEmpty();
+		});
+	}
+
+	@Test
+	void aRequiresNewMethodsEvictionHoldsEvenWhenTheCallersTransactionRollsBack() {
+		this.runner.run((context) -> {
+			RecordingTransactionManager transactions = context.getBean(RecordingTransactionManager.class);
+			CacheService cache = context.getBean(CacheService.class);
+			cache.set("products:10", "old name", Duration.ofMinutes(5), "product:10");
+			assertThatIllegalStateException()
+				.isThrownBy(() -> context.getBean(Orders.class).renameInNewTransactionThenFail(10));
+			assertThat(transactions.events).containsExactly("begin", "begin", "commit", "rollback");
+			assertThat(cache.get("products:10", String.class)).as("the new transaction committed its write")
+				.isEmpty();
+		});
+	}
+
+	static class Orders {
+
+		private final Catalogue catalogue;
+
+		Orders(Catalogue catalogue) {
+			this.catalogue = catalogue;
+		}
+
+		@Transactional
+		public void renameWithinOrder(long id) {
+			this.catalogue.renameJoining(id);
+		}
+
+		@Transactional
+		public void renameInNewTransactionThenFail(long id) {
+			this.catalogue.renameInNewTransaction(id);
+			throw new IllegalStateException("the order failed after the rename");
+		}
+
+	}
+
+	@Test
 	void theAdvisorOrderIsConfigurable() {
 		this.runner.withPropertyValues("redis.starter.lock.advisor-order=2147483647").run((context) -> {
 			RecordingTransactionManager transactions = context.getBean(RecordingTransactionManager.class);
@@ -106,6 +154,15 @@ class TransactionOrderTests {
 	static class Catalogue {
 
 		@EvictTags("'product:' + #id")
+		public void renameJoining(long id) {
+		}
+
+		@EvictTags("'product:' + #id")
+		@Transactional(propagation = org.springframework.transaction.annotation.Propagation.REQUIRES_NEW)
+		public void renameInNewTransaction(long id) {
+		}
+
+		@EvictTags("'product:' + #id")
 		@Transactional
 		public void rename(long id, boolean fail) {
 			if (fail) {
@@ -123,14 +180,38 @@ class TransactionOrderTests {
 		volatile Runnable onCommit = () -> {
 		};
 
+		private final ThreadLocal<Boolean> active = ThreadLocal.withInitial(() -> false);
+
 		@Override
 		protected Object doGetTransaction() {
 			return new Object();
 		}
 
 		@Override
+		protected boolean isExistingTransaction(Object transaction) {
+			return this.active.get();
+		}
+
+		@Override
 		protected void doBegin(Object transaction, TransactionDefinition definition) {
+			this.active.set(true);
 			this.events.add("begin");
+		}
+
+		@Override
+		protected Object doSuspend(Object transaction) {
+			this.active.set(false);
+			return "suspended";
+		}
+
+		@Override
+		protected void doResume(Object transaction, Object suspended) {
+			this.active.set(true);
+		}
+
+		@Override
+		protected void doCleanupAfterCompletion(Object transaction) {
+			this.active.set(false);
 		}
 
 		@Override
@@ -163,6 +244,11 @@ class TransactionOrderTests {
 		@Bean
 		Catalogue catalogue() {
 			return new Catalogue();
+		}
+
+		@Bean
+		Orders orders(Catalogue catalogue) {
+			return new Orders(catalogue);
 		}
 
 	}

@@ -44,6 +44,11 @@ public final class WebRateLimitContext implements RateLimitContext {
 	}
 
 	@Override
+	public java.util.Set<String> variableNames() {
+		return java.util.Set.of("clientAddress", "principalName", "headers");
+	}
+
+	@Override
 	public Map<String, Object> variables() {
 		HttpServletRequest request = request();
 		if (request == null) {
