@@ -236,6 +236,12 @@ public class RateLimitProperties {
 		private List<String> trustedProxies = new ArrayList<>();
 
 		/**
+		 * How many leading bits of a client's IPv6 address make its rate-limit key: 64 groups a subscriber's /64
+		 * (each can pick any address in it), 128 keeps every address apart.
+		 */
+		private int ipv6PrefixLength = 64;
+
+		/**
 		 * Limits applied to requests by path and method, without code.
 		 */
 		private final List<Rule> rules = new ArrayList<>();
@@ -262,6 +268,18 @@ public class RateLimitProperties {
 
 		public void setTrustedProxies(List<String> trustedProxies) {
 			this.trustedProxies = trustedProxies;
+		}
+
+		public int getIpv6PrefixLength() {
+			return this.ipv6PrefixLength;
+		}
+
+		public void setIpv6PrefixLength(int ipv6PrefixLength) {
+			if (ipv6PrefixLength < 1 || ipv6PrefixLength > 128) {
+				throw new IllegalArgumentException(
+						"redis.starter.rate-limit.http.ipv6-prefix-length must be 1 to 128, was " + ipv6PrefixLength);
+			}
+			this.ipv6PrefixLength = ipv6PrefixLength;
 		}
 
 		public List<Rule> getRules() {

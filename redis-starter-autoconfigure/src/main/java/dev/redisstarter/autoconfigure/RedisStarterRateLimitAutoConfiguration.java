@@ -95,7 +95,8 @@ public final class RedisStarterRateLimitAutoConfiguration {
 		ClientAddressResolver redisStarterClientAddressResolver(RedisStarterProperties properties) {
 			List<String> proxies = properties.getRateLimit().getHttp().getTrustedProxies();
 			try {
-				return new ClientAddressResolver(proxies.stream().map(IpRange::parse).toList());
+				return new ClientAddressResolver(proxies.stream().map(IpRange::parse).toList(),
+						properties.getRateLimit().getHttp().getIpv6PrefixLength());
 			}
 			catch (IllegalArgumentException ex) {
 				throw new IllegalArgumentException("redis.starter.rate-limit.http.trusted-proxies: " + ex.getMessage(), ex);

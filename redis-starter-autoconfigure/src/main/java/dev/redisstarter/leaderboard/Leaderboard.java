@@ -104,7 +104,9 @@ public interface Leaderboard {
 	List<LeaderboardEntry> around(String member, int radius);
 
 	/**
-	 * Removes every member ranked below the best {@code keepTop}, to bound the memory of a large board.
+	 * Removes every member ranked below the best {@code keepTop}, to bound the memory of a large board. Runs as
+	 * several calls of at most 1,000 removals each, so that no call holds Redis for long (a million members are
+	 * a thousand short calls, not one of seconds); members added meanwhile are trimmed too.
 	 * @param keepTop how many of the best to keep
 	 * @return how many members were removed
 	 */

@@ -29,6 +29,9 @@ import dev.redisstarter.core.RedisCalls;
  */
 final class RedisLeaderboard implements Leaderboard {
 
+	/** Members one trimming call removes at most, so that one call holds Redis for a few milliseconds only. */
+	static final int TRIM_CHUNK = 1000;
+
 	private final String id;
 
 	private final RedisCalls calls;
@@ -79,8 +82,10 @@ final class RedisLeaderboard implements Leaderboard {
 		this.encoding.check(this.id, what, value);
 		List<?> result = list(this.scripts.writeScore(), this.keys, member, Double.toString(value), mode,
 				tieRule(), direction(), Integer.toString(this.encoding.bits()),
-				Long.toString(this.encoding.baseEpochSecond()), Long.toString(this.expireAtMillis));
-		if (mode.equals("incr")) {
+				Long.toString(this.encoding.baseEpochSecond()), Long.toString(this.expireAtMillis),
+				Long.toString((long) this.encoding.maxScore()));
+		if (mode.equals("incr") || ((Long) result.get(1)) == -1L) {
+			// The script refused an out-of-range result before writing it; this names the limit.
 			this.encoding.check(this.id, "resulting score", Double.parseDouble((String) result.get(0)));
 		}
 		return result;
@@ -101,9 +106,16 @@ final class RedisLeaderboard implements Leaderboard {
 	}
 
 	private long removeMembers(String what, String argument) {
-		Long removed = script(this.scripts.removeMembers(), ScriptOutputType.INTEGER, this.keys, what, argument, tieRule(),
-				direction());
-		return (removed != null) ? removed : 0;
+		long total = 0;
+		while (true) {
+			Long removed = script(this.scripts.removeMembers(), ScriptOutputType.INTEGER, this.keys, what, argument,
+					tieRule(), direction(), Integer.toString(TRIM_CHUNK));
+			long count = (removed != null) ? removed : 0;
+			total += count;
+			if (!what.equals("below-top") || count < TRIM_CHUNK) {
+				return total;
+			}
+		}
 	}
 
 	@Override

@@ -46,6 +46,12 @@ public final class RedisRateLimiter implements RateLimiter {
 
 	private static final long LOG_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
 
+	/**
+	 * The most permits one request may take from a sliding log: each is an entry the script writes, so this
+	 * bounds the work (and the memory) one decision costs inside Redis.
+	 */
+	public static final long MAX_SLIDING_LOG_PERMITS = 1000;
+
 	/** How long a decision waits for Redis by default ({@code redis.starter.rate-limit.timeout}). */
 	public static final Duration DEFAULT_DEADLINE = Duration.ofMillis(250);
 
@@ -181,6 +187,11 @@ public final class RedisRateLimiter implements RateLimiter {
 		}
 		Set<String> names = new HashSet<>();
 		for (RateLimit limit : limits) {
+			if (limit.algorithm() == Algorithm.SLIDING_LOG && permits > MAX_SLIDING_LOG_PERMITS) {
+				throw new IllegalArgumentException("A sliding-log decision writes one log entry per permit, so one"
+						+ " request may take at most " + MAX_SLIDING_LOG_PERMITS + " permits of '" + limit.name()
+						+ "', was " + permits + ": use a sliding window or a token bucket for heavy requests");
+			}
 			if (!names.add(limit.name())) {
 				throw new IllegalArgumentException("Rate limits checked together need distinct names; '" + limit.name()
 						+ "' appears twice (use RateLimit.withName)");

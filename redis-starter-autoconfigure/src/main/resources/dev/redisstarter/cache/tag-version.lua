@@ -11,24 +11,27 @@
 --          invalidation made during it may have expired already (0 for no limit)
 -- Returns: {version, stale}: stale is 1 when the tag was invalidated after the load started, or the load is older
 --          than the load timeout, so the loaded value may predate the change and must not be cached
+local started = tonumber(ARGV[2])
+-- Checked first: an invalidation made during a load that old may have left a record that expired since, so even a
+-- tag without a version proves nothing.
+local tooOld = 0
+local maxAge = tonumber(ARGV[3] or '0')
+if started > 0 and maxAge > 0 then
+  local time = redis.call('TIME')
+  if tonumber(time[1]) * 1000000 + tonumber(time[2]) - started >= maxAge then
+    tooOld = 1
+  end
+end
 local version = redis.call('GET', KEYS[1])
 if not version then
   local time = redis.call('TIME')
   version = time[1] .. string.format('%06d', tonumber(time[2]))
   redis.call('SET', KEYS[1], version, 'PX', ARGV[1])
-  return {version, 0}
+  return {version, tooOld}
 end
-local stale = 0
-local started = tonumber(ARGV[2])
+local stale = tooOld
 if started > 0 and string.sub(version, 1, 1) == 'i' and tonumber(string.sub(version, 2)) >= started then
   stale = 1
-end
-local maxAge = tonumber(ARGV[3] or '0')
-if started > 0 and maxAge > 0 then
-  local time = redis.call('TIME')
-  if tonumber(time[1]) * 1000000 + tonumber(time[2]) - started >= maxAge then
-    stale = 1
-  end
 end
 if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])

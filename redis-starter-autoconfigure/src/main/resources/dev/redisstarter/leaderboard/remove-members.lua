@@ -7,6 +7,8 @@
 -- ARGV[2]: the member, or N (how many of the best to keep)
 -- ARGV[3]: tie rule: 'competition', 'dense' or 'first-reached'
 -- ARGV[4]: 1 when the highest score ranks first, -1 when the lowest does
+-- ARGV[5]: below-top only: the most members this call removes, so that one call holds Redis briefly (the caller
+--          calls again while a call removes that many)
 -- Returns: how many members were removed
 local board, distinct, counts = KEYS[1], KEYS[2], KEYS[3]
 local what, tie, direction = ARGV[1], ARGV[3], tonumber(ARGV[4])
@@ -19,10 +21,16 @@ if what == 'member' then
   end
 else
   local keep = tonumber(ARGV[2])
+  local excess = redis.call('ZCARD', board) - keep
+  if excess <= 0 then
+    return 0
+  end
+  local n = math.min(excess, tonumber(ARGV[5]))
   if direction > 0 then
-    removed = redis.call('ZRANGE', board, 0, -(keep + 1), 'WITHSCORES')
+    -- The best are the highest: the lowest ranks sit at the start.
+    removed = redis.call('ZRANGE', board, 0, n - 1, 'WITHSCORES')
   else
-    removed = redis.call('ZRANGE', board, keep, -1, 'WITHSCORES')
+    removed = redis.call('ZRANGE', board, -n, -1, 'WITHSCORES')
   end
 end
 

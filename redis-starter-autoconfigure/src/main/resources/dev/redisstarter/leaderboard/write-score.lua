@@ -13,7 +13,9 @@
 -- ARGV[6]: first-reached only: bits of the stored score that hold the time (2^bits ticks of one second)
 -- ARGV[7]: first-reached only: epoch second from which ticks count
 -- ARGV[8]: epoch milliseconds at which the board's keys expire; 0 keeps them
--- Returns: {the member's score afterwards (decoded, as '%.17g' text), 1 when it changed or 0}
+-- ARGV[9]: first-reached only: the largest magnitude of score the encoding keeps exact
+-- Returns: {the member's score afterwards (decoded, as '%.17g' text), 1 when it changed or 0}, or
+--          {the score it would have been, -1} when that is out of the encoding's range (nothing is written)
 local board, distinct, counts = KEYS[1], KEYS[2], KEYS[3]
 local member, value, mode, tie = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4]
 local direction, bits, base, expireAt = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
@@ -55,6 +57,9 @@ if old ~= nil and new == old then
 end
 
 local stored = new
+if firstReached and math.abs(new) > tonumber(ARGV[9]) then
+  return {string.format('%.17g', new), -1}
+end
 if firstReached then
   local now = redis.call('TIME')
   local tick = math.max(0, math.min(scale - 1, tonumber(now[1]) - base))

@@ -235,6 +235,24 @@ abstract class CacheContractTests {
 	}
 
 	@Test
+	void theLoadTimeoutIsCheckedWhenTheEntryIsWrittenNotWhenTheLoaderReturns() {
+		CacheSettings shortLoads = new CacheSettings(CachePolicy.DEFAULTS, Map.of(), Duration.ofMillis(500),
+				Duration.ofSeconds(5), Duration.ofMillis(20), false, true);
+		CacheService cache = cache(shortLoads);
+		String key = unique("slow-tags");
+		String tag = unique("t");
+		// The loader returns within the load timeout; computing its tags takes the load past it.
+		assertThat(cache.getOrLoad(key, String.class, Duration.ofMinutes(5), () -> {
+			sleep(300);
+			return "v";
+		}, (value) -> {
+			sleep(350);
+			return List.of(tag);
+		}, (value) -> true)).isEqualTo("v");
+		assertThat(cache.get(key, String.class)).as("older than the load timeout when written").isEmpty();
+	}
+
+	@Test
 	void aLoaderExceptionReachesTheCallerUnchangedAndIsNeverTakenForARedisFailure() {
 		for (boolean failOnRedisDown : new boolean[] { false, true }) {
 			CacheService cache = cache(new CacheSettings(CachePolicy.DEFAULTS, Map.of(), Duration.ofSeconds(10),

@@ -220,6 +220,34 @@ abstract class LeaderboardContractTests {
 	}
 
 	@Test
+	void trimmingALargeBoardRemovesInBoundedChunksAndKeepsTheBest() {
+		Leaderboard board = leaderboards(LeaderboardSettings.DEFAULTS).get(uniqueName());
+		for (int i = 0; i < 2_500; i++) {
+			board.add("m" + i, i);
+		}
+		assertThat(board.trim(10)).isEqualTo(2_490);
+		assertThat(board.size()).isEqualTo(10);
+		assertThat(board.top(1).get(0).member()).isEqualTo("m2499");
+		Leaderboard lowest = leaderboards(LeaderboardSettings.DEFAULTS.withOrder(RankOrder.LOWEST_FIRST))
+			.get(uniqueName());
+		for (int i = 0; i < 1_500; i++) {
+			lowest.add("m" + i, i);
+		}
+		assertThat(lowest.trim(3)).isEqualTo(1_497);
+		assertThat(lowest.top(3)).extracting(LeaderboardEntry::member).containsExactly("m0", "m1", "m2");
+	}
+
+	@Test
+	void anIncrementPastWhatFirstReachedCanStoreIsRefusedBeforeAnythingIsWritten() {
+		Leaderboard board = leaderboards(LeaderboardSettings.DEFAULTS.withTieRule(TieRule.FIRST_REACHED))
+			.get(uniqueName());
+		board.add("m", 2_000_000);
+		assertThatIllegalArgumentException().isThrownBy(() -> board.increment("m", 200_000))
+			.withMessageContaining("2097151");
+		assertThat(board.score("m")).as("nothing was written").hasValue(2_000_000);
+	}
+
+	@Test
 	void concurrentIncrementsFromSixteenThreadsSumExactly() throws Exception {
 		String name = uniqueName();
 		List<Leaderboard> instances = new ArrayList<>();

@@ -28,6 +28,7 @@ import dev.redisstarter.test.RedisDeployment;
 import dev.redisstarter.test.spring.ConnectionFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /** The limiter's behaviour, run against each topology by a subclass. */
 abstract class RateLimiterContractTests {
@@ -219,6 +220,15 @@ abstract class RateLimiterContractTests {
 		assertThat(blocked.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(800));
 		Thread.sleep(blocked.retryAfter().toMillis() + 20);
 		assertThat(this.limiter.tryAcquire(key, limit, 2).allowed()).isTrue();
+	}
+
+	@Test
+	void oneSlidingLogRequestCannotMakeRedisWriteMoreThanTheCapOfEntries() {
+		RateLimit huge = RateLimit.slidingLog(1_000_000, Duration.ofMinutes(1)).withName("huge");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.limiter.tryAcquire(uniqueKey(), huge, RedisRateLimiter.MAX_SLIDING_LOG_PERMITS + 1))
+			.withMessageContaining("at most " + RedisRateLimiter.MAX_SLIDING_LOG_PERMITS);
+		assertThat(this.limiter.tryAcquire(uniqueKey(), huge, RedisRateLimiter.MAX_SLIDING_LOG_PERMITS).allowed()).isTrue();
 	}
 
 	@Test

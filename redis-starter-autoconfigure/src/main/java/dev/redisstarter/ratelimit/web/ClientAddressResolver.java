@@ -16,12 +16,28 @@ public final class ClientAddressResolver {
 
 	private final List<IpRange> trustedProxies;
 
+	private final int ipv6PrefixLength;
+
 	/**
-	 * A resolver.
+	 * A resolver that groups IPv6 clients by their /64.
 	 * @param trustedProxies the proxies whose {@code X-Forwarded-For} is believed; empty to ignore the header
 	 */
 	public ClientAddressResolver(List<IpRange> trustedProxies) {
+		this(trustedProxies, 64);
+	}
+
+	/**
+	 * A resolver.
+	 * @param trustedProxies the proxies whose {@code X-Forwarded-For} is believed; empty to ignore the header
+	 * @param ipv6PrefixLength how many leading bits of an IPv6 address name its client (64: one subscriber's
+	 * network, since each holds a /64 or more and can pick any address in it; 128: every address apart)
+	 */
+	public ClientAddressResolver(List<IpRange> trustedProxies, int ipv6PrefixLength) {
+		if (ipv6PrefixLength < 1 || ipv6PrefixLength > 128) {
+			throw new IllegalArgumentException("The IPv6 prefix length must be 1 to 128, was " + ipv6PrefixLength);
+		}
 		this.trustedProxies = List.copyOf(trustedProxies);
+		this.ipv6PrefixLength = ipv6PrefixLength;
 	}
 
 	/**
@@ -30,6 +46,10 @@ public final class ClientAddressResolver {
 	 * @return the client address
 	 */
 	public String resolve(HttpServletRequest request) {
+		return grouped(client(request));
+	}
+
+	private String client(HttpServletRequest request) {
 		String remote = request.getRemoteAddr();
 		if (!trusted(remote)) {
 			return remote;
@@ -48,6 +68,38 @@ public final class ClientAddressResolver {
 			}
 		}
 		return hops.isEmpty() ? remote : hops.get(0);
+	}
+
+	/** An IPv6 literal as its network ({@code 2001:db8:1:2::/64}); anything else as it is. Never a DNS lookup. */
+	String grouped(String address) {
+		if (this.ipv6PrefixLength == 128 || address.indexOf(':') < 0) {
+			return address;
+		}
+		String literal = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1)
+				: address;
+		int zone = literal.indexOf('%');
+		if (zone >= 0) {
+			literal = literal.substring(0, zone);
+		}
+		for (int i = 0; i < literal.length(); i++) {
+			char c = literal.charAt(i);
+			if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
+				return address;
+			}
+		}
+		try {
+			byte[] bytes = java.net.InetAddress.getByName(literal).getAddress();
+			if (bytes.length != 16) {
+				return address;
+			}
+			for (int bit = this.ipv6PrefixLength; bit < 128; bit++) {
+				bytes[bit / 8] &= (byte) ~(1 << (7 - bit % 8));
+			}
+			return java.net.InetAddress.getByAddress(bytes).getHostAddress() + "/" + this.ipv6PrefixLength;
+		}
+		catch (java.net.UnknownHostException ex) {
+			return address;
+		}
 	}
 
 	private boolean trusted(String address) {

@@ -15,6 +15,18 @@ class ClientAddressResolverTests {
 			List.of(IpRange.parse("10.0.0.0/8"), IpRange.parse("127.0.0.1"), IpRange.parse("fd00::/8")));
 
 	@Test
+	void ipv6ClientsAreGroupedByTheirSlash64SoRotatingAddressesGetsNoFreshBucket() {
+		ClientAddressResolver resolver = new ClientAddressResolver(List.of());
+		assertThat(resolver.resolve(request("2001:db8:1:2:aaaa:bbbb:cccc:dddd", null))).isEqualTo("2001:db8:1:2:0:0:0:0/64");
+		assertThat(resolver.resolve(request("2001:db8:1:2::1", null))).isEqualTo("2001:db8:1:2:0:0:0:0/64");
+		assertThat(resolver.resolve(request("2001:db8:1:3::1", null))).isEqualTo("2001:db8:1:3:0:0:0:0/64");
+		assertThat(new ClientAddressResolver(List.of(), 128).resolve(request("2001:db8:1:2::1", null)))
+			.isEqualTo("2001:db8:1:2::1");
+		assertThat(resolver.resolve(request("203.0.113.9", null))).as("IPv4 as it is").isEqualTo("203.0.113.9");
+		assertThat(resolver.grouped("not:an-address.example")).as("never a DNS lookup").isEqualTo("not:an-address.example");
+	}
+
+	@Test
 	void ignoresForwardedForFromAnUntrustedPeer() {
 		MockHttpServletRequest request = request("203.0.113.9", "1.2.3.4");
 		assertThat(this.behindProxies.resolve(request)).isEqualTo("203.0.113.9");
