@@ -21,6 +21,12 @@ public class LockProperties {
 	private boolean runUnlockedWhenDisabled;
 
 	/**
+	 * How long the watchdog renews a lease at most: a lease the application forgot to close stops being renewed
+	 * after this, and ends with its lease.
+	 */
+	private Duration maxRenewal = Duration.ofHours(1);
+
+	/**
 	 * How long each lock call (try, release, extend) waits for Redis before LockUnavailableException; independent of spring.data.redis.timeout.
 	 */
 	private Duration timeout = Duration.ofMillis(500);
@@ -72,6 +78,14 @@ public class LockProperties {
 
 	public void setAdvisorOrder(int advisorOrder) {
 		this.advisorOrder = advisorOrder;
+	}
+
+	public Duration getMaxRenewal() {
+		return this.maxRenewal;
+	}
+
+	public void setMaxRenewal(Duration maxRenewal) {
+		this.maxRenewal = RedisStarterProperties.positive("redis.starter.lock.max-renewal", maxRenewal);
 	}
 
 	public boolean isRunUnlockedWhenDisabled() {

@@ -242,6 +242,12 @@ public class RateLimitProperties {
 		private int ipv6PrefixLength = 64;
 
 		/**
+		 * Order of the rule filter among the servlet filters: by default before Spring Security's (-100), so rules
+		 * can limit its login and HTTP Basic handling; 0 (after Security) for rules keyed by principal.
+		 */
+		private int filterOrder = -110;
+
+		/**
 		 * Limits applied to requests by path and method, without code.
 		 */
 		private final List<Rule> rules = new ArrayList<>();
@@ -268,6 +274,14 @@ public class RateLimitProperties {
 
 		public void setTrustedProxies(List<String> trustedProxies) {
 			this.trustedProxies = trustedProxies;
+		}
+
+		public int getFilterOrder() {
+			return this.filterOrder;
+		}
+
+		public void setFilterOrder(int filterOrder) {
+			this.filterOrder = filterOrder;
 		}
 
 		public int getIpv6PrefixLength() {

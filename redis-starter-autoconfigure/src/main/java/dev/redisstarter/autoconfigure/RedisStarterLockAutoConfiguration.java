@@ -47,7 +47,8 @@ public final class RedisStarterLockAutoConfiguration {
 	@ConditionalOnMissingBean
 	LockSettings redisStarterLockSettings(RedisStarterProperties properties) {
 		LockProperties lock = properties.getLock();
-		return new LockSettings(lock.getDefaultLease(), lock.getDefaultWait(), lock.isRenewal(), lock.getPollInterval());
+		return new LockSettings(lock.getDefaultLease(), lock.getDefaultWait(), lock.isRenewal(), lock.getPollInterval(),
+				lock.getMaxRenewal());
 	}
 
 	@Bean(destroyMethod = "close")

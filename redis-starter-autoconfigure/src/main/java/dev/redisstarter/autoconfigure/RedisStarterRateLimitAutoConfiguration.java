@@ -139,7 +139,8 @@ public final class RedisStarterRateLimitAutoConfiguration {
 							ex);
 				}
 			}
-			return new RateLimitFilter(rules, limiter, policies, addresses, headers, json);
+			return new RateLimitFilter(rules, limiter, policies, addresses, headers, json,
+					properties.getRateLimit().getHttp().getFilterOrder());
 		}
 
 	}

@@ -226,8 +226,13 @@ public final class RedisAccess implements AutoCloseable {
 					Thread thread = new Thread(task, "redis-starter-background");
 					thread.setDaemon(true);
 					return thread;
-				}, (task, pool) -> logger.warn("The starter's background queue is full (" + BACKGROUND_QUEUE
-						+ " tasks): a retry or late-reply release was dropped; what it was for expires by itself"));
+				}, (task, pool) -> {
+					if (!pool.isShutdown()) {
+						logger.warn("The starter's background queue is full (" + BACKGROUND_QUEUE + " tasks): a retry or"
+								+ " late-reply release was dropped; what it was for expires by itself");
+					}
+					// Shut down: the access is closed, and its follow-up work with it.
+				});
 		return executor;
 	}
 

@@ -136,8 +136,14 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		}
 		Holder holder = this.held.get(name);
 		if (holder != null && holder.thread == Thread.currentThread()) {
-			this.metrics.reentered();
-			return Optional.of(new ReentrantHold(holder));
+			// Re-entry only while the lease still owns the lock: its lease may have ended, and another owner
+			// taken it, since this thread acquired it.
+			if (holder.lease().stillOwned()) {
+				this.metrics.reentered();
+				return Optional.of(new ReentrantHold(holder));
+			}
+			this.metrics.leaseLost();
+			forget(holder.lease());
 		}
 		long start = System.nanoTime();
 		long deadline = start + wait.toNanos();
@@ -310,6 +316,10 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	RedisCalls calls() {
 		return this.calls;
+	}
+
+	LockSettings settings() {
+		return this.settings;
 	}
 
 	LockScripts scripts() {

@@ -47,6 +47,11 @@ final class RedisLockLease implements LockLease {
 		this.fencingToken = fencingToken;
 	}
 
+	/** Whether this lease still holds its lock in Redis (one {@code GET}); false once released or lost. */
+	boolean stillOwned() {
+		return !this.released.get() && isHeld();
+	}
+
 	void renewWith(ScheduledFuture<?> renewal) {
 		this.renewal = renewal;
 	}
@@ -54,6 +59,16 @@ final class RedisLockLease implements LockLease {
 	/** Called by the watchdog: extends the lease, or stops renewing once the lock is gone. */
 	void renew(Duration lease) {
 		if (this.released.get()) {
+			return;
+		}
+		Duration maxRenewal = this.lock.settings().maxRenewal();
+		if (System.nanoTime() - this.acquiredAt > maxRenewal.toNanos()) {
+			// Held far longer than any work should take: most likely a lease the application forgot to close.
+			logger.warn("Lock '" + this.name + "' has been held for more than " + maxRenewal
+					+ " (redis.starter.lock.max-renewal) without being closed: it is no longer renewed and ends with"
+					+ " its lease");
+			this.lock.metrics().leaseLost();
+			stopRenewal();
 			return;
 		}
 		try {

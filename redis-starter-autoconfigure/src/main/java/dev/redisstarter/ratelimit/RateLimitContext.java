@@ -33,6 +33,18 @@ public interface RateLimitContext {
 	}
 
 	/**
+	 * Records that a limit was decided for a key in this context (a web request), and says whether it had been
+	 * already: one request consumes once per limit and key, however many ways the limit was attached (an HTTP
+	 * rule and {@code @RateLimited} with the same policy).
+	 * @param key the limited key
+	 * @param limit the limit
+	 * @return true when it was decided before in this context (do not consume again)
+	 */
+	default boolean decidedBefore(String key, RateLimit limit) {
+		return false;
+	}
+
+	/**
 	 * Observes the decision on a call, allowed or not.
 	 * @param result the decision
 	 */

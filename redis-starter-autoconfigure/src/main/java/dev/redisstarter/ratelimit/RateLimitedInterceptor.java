@@ -59,7 +59,11 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 		RateLimitResult reported = null;
 		for (RateLimitedMethods.RateLimitedMethod.Group group : rateLimited.get().groups()) {
 			String key = key(group, invocation, active, rateLimited.get());
-			RateLimitResult result = rateLimiter.tryAcquire(key, group.limits(), group.permits());
+			List<RateLimit> limits = notDecidedYet(key, group.limits(), active);
+			if (limits.isEmpty()) {
+				continue;
+			}
+			RateLimitResult result = rateLimiter.tryAcquire(key, limits, group.permits());
 			if (reported == null || !result.allowed() || (reported.allowed() && result.remaining() < reported.remaining())) {
 				reported = result;
 			}
@@ -93,6 +97,21 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 		}
 		return AnnotationExpressions.name(group.key(), evaluation,
 				"The @RateLimited key '" + group.keySource() + "' of " + method.description());
+	}
+
+	/** The limits this request has not consumed for the key yet (an HTTP rule may have, with the same policy). */
+	private static List<RateLimit> notDecidedYet(String key, List<RateLimit> limits, List<RateLimitContext> active) {
+		List<RateLimit> remaining = new java.util.ArrayList<>(limits.size());
+		for (RateLimit limit : limits) {
+			boolean before = false;
+			for (RateLimitContext context : active) {
+				before |= context.decidedBefore(key, limit);
+			}
+			if (!before) {
+				remaining.add(limit);
+			}
+		}
+		return remaining;
 	}
 
 	private static void report(List<RateLimitContext> active, @Nullable RateLimitResult result) {

@@ -127,6 +127,35 @@ abstract class LockContractTests {
 	}
 
 	@Test
+	void aThreadCannotReenterALockItsLeaseLostToAnotherOwner() throws Exception {
+		RedisDistributedLock first = instance();
+		RedisDistributedLock second = instance();
+		String name = uniqueName();
+		LockLease expiring = first.tryAcquire(name, Duration.ZERO, Duration.ofMillis(200)).orElseThrow();
+		Thread.sleep(400);
+		LockLease other = second.tryAcquire(name, Duration.ZERO).orElseThrow();
+		assertThat(first.tryAcquire(name, Duration.ZERO)).as("no re-entry into a lock another owner holds").isEmpty();
+		other.close();
+		expiring.close();
+	}
+
+	@Test
+	void aLeaseTheApplicationForgotIsRenewedOnlyUpToTheBound() throws Exception {
+		RedisDistributedLock lock = instance(LockSettings.DEFAULTS.withDefaultLease(Duration.ofMillis(300))
+			.withMaxRenewal(Duration.ofMillis(700)), new SimpleMeterRegistry());
+		StringRedisTemplate redis = new StringRedisTemplate(factory());
+		String name = uniqueName();
+		lock.tryAcquire(name, Duration.ZERO).orElseThrow();
+		Thread.sleep(500);
+		assertThat(redis.hasKey(KEYS.hashTagged(Feature.LOCK, name))).as("renewed past its first lease").isTrue();
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (Boolean.TRUE.equals(redis.hasKey(KEYS.hashTagged(Feature.LOCK, name))) && System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(redis.hasKey(KEYS.hashTagged(Feature.LOCK, name))).as("no longer renewed after the bound").isFalse();
+	}
+
+	@Test
 	void aShortWaiterNeverShortensTheWaiterCountOfALongOne() throws Exception {
 		RedisDistributedLock holderInstance = instance();
 		RedisDistributedLock longWaiter = instance();

@@ -14,6 +14,7 @@ import org.springframework.http.server.PathContainer;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.redisstarter.core.JsonCodec;
+import dev.redisstarter.ratelimit.RateLimit;
 import dev.redisstarter.ratelimit.RateLimitExceededException;
 import dev.redisstarter.ratelimit.RateLimitPolicies;
 import dev.redisstarter.ratelimit.RateLimitResult;
@@ -26,8 +27,17 @@ import dev.redisstarter.ratelimit.RateLimiter;
  */
 public final class RateLimitFilter extends OncePerRequestFilter implements Ordered {
 
-	/** After Spring Security's filters (-100), so that a principal is known; before the dispatcher. */
-	public static final int ORDER = 0;
+	/**
+	 * Before Spring Security's filter chain (-100 by default), so that rules can limit brute force on Security's
+	 * own login and HTTP Basic handling. A rule keyed by {@code principal} then sees no principal (and uses the
+	 * client address): order it after Security ({@code redis.starter.rate-limit.http.filter-order: 0}) for those.
+	 */
+	public static final int ORDER = -110;
+
+	private final int order;
+
+	/** The request attribute holding the limits already decided for this request, with their keys. */
+	static final String DECIDED = RateLimitFilter.class.getName() + ".decided";
 
 	private final List<RateLimitRule> rules;
 
@@ -52,6 +62,22 @@ public final class RateLimitFilter extends OncePerRequestFilter implements Order
 	 */
 	public RateLimitFilter(List<RateLimitRule> rules, RateLimiter limiter, RateLimitPolicies policies,
 			ClientAddressResolver addresses, RateLimitHeaders headers, JsonCodec json) {
+		this(rules, limiter, policies, addresses, headers, json, ORDER);
+	}
+
+	/**
+	 * A filter at a given order.
+	 * @param rules the rules, checked in order
+	 * @param limiter the limiter
+	 * @param policies the policies the rules name (checked here, at start-up)
+	 * @param addresses finds the client behind trusted proxies
+	 * @param headers writes the header fields
+	 * @param json writes the problem body
+	 * @param order where it runs among the servlet filters
+	 */
+	public RateLimitFilter(List<RateLimitRule> rules, RateLimiter limiter, RateLimitPolicies policies,
+			ClientAddressResolver addresses, RateLimitHeaders headers, JsonCodec json, int order) {
+		this.order = order;
 		this.rules = List.copyOf(rules);
 		this.limiter = limiter;
 		this.policies = policies;
@@ -63,7 +89,7 @@ public final class RateLimitFilter extends OncePerRequestFilter implements Order
 
 	@Override
 	public int getOrder() {
-		return ORDER;
+		return this.order;
 	}
 
 	@Override
@@ -76,7 +102,16 @@ public final class RateLimitFilter extends OncePerRequestFilter implements Order
 				continue;
 			}
 			String key = rule.keyFor(request, this.addresses);
-			RateLimitResult result = this.limiter.tryAcquire(key, this.policies.get(rule.policy()), 1);
+			List<RateLimit> limits = new java.util.ArrayList<>();
+			for (RateLimit limit : this.policies.get(rule.policy())) {
+				if (markDecided(request, key, limit)) {
+					limits.add(limit);
+				}
+			}
+			if (limits.isEmpty()) {
+				continue;
+			}
+			RateLimitResult result = this.limiter.tryAcquire(key, limits, 1);
 			this.headers.write(result, response::setHeader);
 			if (!result.allowed()) {
 				reject(new RateLimitExceededException(key, result), request, response);
@@ -84,6 +119,24 @@ public final class RateLimitFilter extends OncePerRequestFilter implements Order
 			}
 		}
 		chain.doFilter(request, response);
+	}
+
+	/**
+	 * Marks a limit as decided for a key in this request; returns false when it already was, so that one request
+	 * consumes once per limit and key, whether a rule or {@code @RateLimited} (or both) attached it.
+	 * @param request the request
+	 * @param key the limited key
+	 * @param limit the limit
+	 * @return true the first time
+	 */
+	static boolean markDecided(HttpServletRequest request, String key, RateLimit limit) {
+		@SuppressWarnings("unchecked")
+		java.util.Set<String> decided = (java.util.Set<String>) request.getAttribute(DECIDED);
+		if (decided == null) {
+			decided = new java.util.HashSet<>();
+			request.setAttribute(DECIDED, decided);
+		}
+		return decided.add(limit.name() + '\u0000' + key);
 	}
 
 	private void reject(RateLimitExceededException ex, HttpServletRequest request, HttpServletResponse response)

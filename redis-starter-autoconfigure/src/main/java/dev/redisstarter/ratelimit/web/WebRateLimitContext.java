@@ -13,6 +13,7 @@ import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
+import dev.redisstarter.ratelimit.RateLimit;
 import dev.redisstarter.ratelimit.RateLimitContext;
 import dev.redisstarter.ratelimit.RateLimitResult;
 
@@ -41,6 +42,12 @@ public final class WebRateLimitContext implements RateLimitContext {
 	public @Nullable String defaultKey() {
 		HttpServletRequest request = request();
 		return (request != null) ? this.addresses.resolve(request) : null;
+	}
+
+	@Override
+	public boolean decidedBefore(String key, RateLimit limit) {
+		HttpServletRequest request = request();
+		return request != null && !RateLimitFilter.markDecided(request, key, limit);
 	}
 
 	@Override
