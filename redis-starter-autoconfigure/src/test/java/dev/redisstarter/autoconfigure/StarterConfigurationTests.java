@@ -53,6 +53,28 @@ class StarterConfigurationTests {
 	}
 
 	@Test
+	void aMissingStarterBeanIsExplainedByThePropertyThatSwitchedItOff() {
+		org.springframework.mock.env.MockEnvironment environment = new org.springframework.mock.env.MockEnvironment()
+			.withProperty("redis.starter.session.enabled", "false");
+		this.runner.withPropertyValues("redis.starter.session.enabled=false").withBean(NeedsSessions.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				org.springframework.boot.diagnostics.FailureAnalysis analysis = new MissingStarterBeanFailureAnalyzer(
+						environment).analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("SessionService", "redis.starter.session.enabled is false");
+				assertThat(analysis.getAction()).contains("redis.starter.session.enabled");
+			});
+	}
+
+	static class NeedsSessions {
+
+		NeedsSessions(SessionService sessions) {
+		}
+
+	}
+
+	@Test
 	void aKeyPrefixWithoutSeparatorGetsOne() {
 		this.runner.withPropertyValues("redis.starter.key-prefix=shop")
 			.run((context) -> assertThat(context.getBean(KeyNaming.class).prefix()).isEqualTo("shop:"));
