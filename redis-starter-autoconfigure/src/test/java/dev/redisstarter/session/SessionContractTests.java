@@ -179,6 +179,17 @@ abstract class SessionContractTests {
 	}
 
 	@Test
+	void aServerThatRefusesASessionScriptIsReportedNamingTheOperation() {
+		SessionService sessions = service(SessionSettings.DEFAULTS);
+		String user = uniqueUser();
+		// The index is not a sorted set: the list script fails inside Redis, as on a server that refuses its keys.
+		redis().opsForValue().set(indexKey(user), "not an index");
+		assertThatExceptionOfType(SessionStoreUnavailableException.class).isThrownBy(() -> sessions.listForUser(user))
+			.withMessageContaining("list the sessions");
+		redis().delete(indexKey(user));
+	}
+
+	@Test
 	void aMissingSessionIsReportedWithoutItsIdWhichIsABearerToken() {
 		SessionService sessions = service(SessionSettings.DEFAULTS);
 		String id = sessions.create(uniqueUser(), Map.of()).id();
