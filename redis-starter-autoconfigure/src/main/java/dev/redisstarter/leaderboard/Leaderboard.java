@@ -106,7 +106,8 @@ public interface Leaderboard {
 	/**
 	 * Removes every member ranked below the best {@code keepTop}, to bound the memory of a large board. Runs as
 	 * several calls of at most 1,000 removals each, so that no call holds Redis for long (a million members are
-	 * a thousand short calls, not one of seconds); members added meanwhile are trimmed too.
+	 * a thousand short calls, not one of seconds). The excess is counted once, at the start: members added meanwhile
+	 * are left to the next trim, so a trim always ends.
 	 * @param keepTop how many of the best to keep
 	 * @return how many members were removed
 	 */

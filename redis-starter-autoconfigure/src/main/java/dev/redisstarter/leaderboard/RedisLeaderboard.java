@@ -106,16 +106,25 @@ final class RedisLeaderboard implements Leaderboard {
 	}
 
 	private long removeMembers(String what, String argument) {
-		long total = 0;
-		while (true) {
+		if (!what.equals("below-top")) {
 			Long removed = script(this.scripts.removeMembers(), ScriptOutputType.INTEGER, this.keys, what, argument,
-					tieRule(), direction(), Integer.toString(TRIM_CHUNK));
-			long count = (removed != null) ? removed : 0;
-			total += count;
-			if (!what.equals("below-top") || count < TRIM_CHUNK) {
-				return total;
-			}
+					tieRule(), direction(), "1");
+			return (removed != null) ? removed : 0;
 		}
+		// The excess is read once: members added meanwhile are left to the next trim, so this always ends.
+		long excess = size() - Long.parseLong(argument);
+		long total = 0;
+		while (total < excess) {
+			long chunk = Math.min(TRIM_CHUNK, excess - total);
+			Long removed = script(this.scripts.removeMembers(), ScriptOutputType.INTEGER, this.keys, what, argument,
+					tieRule(), direction(), Long.toString(chunk));
+			long count = (removed != null) ? removed : 0;
+			if (count == 0) {
+				break;
+			}
+			total += count;
+		}
+		return total;
 	}
 
 	@Override

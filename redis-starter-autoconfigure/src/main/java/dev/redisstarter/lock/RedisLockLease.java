@@ -69,6 +69,7 @@ final class RedisLockLease implements LockLease {
 					+ " its lease");
 			this.lock.metrics().leaseLost();
 			stopRenewal();
+			this.lock.forget(this);
 			return;
 		}
 		try {
@@ -76,6 +77,7 @@ final class RedisLockLease implements LockLease {
 				this.lock.metrics().leaseLost();
 				logger.warn("Lock '" + this.name + "' was lost while held (its lease ended before renewal)");
 				stopRenewal();
+				this.lock.forget(this);
 			}
 		}
 		catch (RuntimeException ex) {

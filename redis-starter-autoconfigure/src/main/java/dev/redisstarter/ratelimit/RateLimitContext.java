@@ -33,14 +33,14 @@ public interface RateLimitContext {
 	}
 
 	/**
-	 * Records that a limit was decided for a key in this context (a web request), and says whether it had been
-	 * already: one request consumes once per limit and key, however many ways the limit was attached (an HTTP
-	 * rule and {@code @RateLimited} with the same policy).
+	 * Whether an HTTP rule already consumed this limit for this key in this context (a web request), so that
+	 * {@code @RateLimited} with the same policy and key does not consume it twice. Only the rule filter records;
+	 * a method called several times in one request consumes each time.
 	 * @param key the limited key
 	 * @param limit the limit
-	 * @return true when it was decided before in this context (do not consume again)
+	 * @return true when a rule took it for this request already
 	 */
-	default boolean decidedBefore(String key, RateLimit limit) {
+	default boolean decidedByRule(String key, RateLimit limit) {
 		return false;
 	}
 

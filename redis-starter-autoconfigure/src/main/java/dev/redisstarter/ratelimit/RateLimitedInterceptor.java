@@ -59,7 +59,7 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 		RateLimitResult reported = null;
 		for (RateLimitedMethods.RateLimitedMethod.Group group : rateLimited.get().groups()) {
 			String key = key(group, invocation, active, rateLimited.get());
-			List<RateLimit> limits = notDecidedYet(key, group.limits(), active);
+			List<RateLimit> limits = (group.permits() == 1) ? notTakenByARule(key, group.limits(), active) : group.limits();
 			if (limits.isEmpty()) {
 				continue;
 			}
@@ -99,13 +99,13 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 				"The @RateLimited key '" + group.keySource() + "' of " + method.description());
 	}
 
-	/** The limits this request has not consumed for the key yet (an HTTP rule may have, with the same policy). */
-	private static List<RateLimit> notDecidedYet(String key, List<RateLimit> limits, List<RateLimitContext> active) {
+	/** The limits an HTTP rule did not already take one permit of, for this key, in this request. */
+	private static List<RateLimit> notTakenByARule(String key, List<RateLimit> limits, List<RateLimitContext> active) {
 		List<RateLimit> remaining = new java.util.ArrayList<>(limits.size());
 		for (RateLimit limit : limits) {
 			boolean before = false;
 			for (RateLimitContext context : active) {
-				before |= context.decidedBefore(key, limit);
+				before |= context.decidedByRule(key, limit);
 			}
 			if (!before) {
 				remaining.add(limit);

@@ -95,6 +95,14 @@ public final class RateLimitedMethods {
 				if (annotation.permits() < 1) {
 					throw new IllegalArgumentException("permits must be at least 1, was " + annotation.permits());
 				}
+				for (RateLimit limit : limits) {
+					if (limit.algorithm() == Algorithm.SLIDING_LOG
+							&& annotation.permits() > RedisRateLimiter.MAX_SLIDING_LOG_PERMITS) {
+						throw new IllegalArgumentException("permits " + annotation.permits() + " exceed the "
+								+ RedisRateLimiter.MAX_SLIDING_LOG_PERMITS + " a sliding log takes per request ('"
+								+ limit.name() + "'): use a sliding window or a token bucket");
+					}
+				}
 				String groupKey = annotation.key() + "\u0000" + annotation.permits();
 				RateLimitedMethod.Group group = groups.get(groupKey);
 				if (group == null) {
@@ -116,9 +124,9 @@ public final class RateLimitedMethods {
 	}
 
 	/**
-	 * The name of a method's inline limit: its class's full name, the method and its parameter types
-	 * ({@code com.example.Orders.place(String,int)}), so that same-named classes in other packages and overloads
-	 * never share a bucket.
+	 * The name of a method's inline limit: its class's full name, the method and its parameter types, fully
+	 * qualified but for {@code java.lang} ({@code com.example.Orders.place(String,int,com.example.Item)}), so that
+	 * same-named classes in other packages and overloads never share a bucket.
 	 */
 	static String inlineName(Method method) {
 		StringBuilder name = new StringBuilder(method.getDeclaringClass().getName()).append('.')
@@ -126,7 +134,8 @@ public final class RateLimitedMethods {
 			.append('(');
 		Class<?>[] parameters = method.getParameterTypes();
 		for (int i = 0; i < parameters.length; i++) {
-			name.append((i > 0) ? "," : "").append(parameters[i].getSimpleName());
+			String type = parameters[i].getTypeName();
+			name.append((i > 0) ? "," : "").append(type.startsWith("java.lang.") ? parameters[i].getSimpleName() : type);
 		}
 		return name.append(')').toString();
 	}

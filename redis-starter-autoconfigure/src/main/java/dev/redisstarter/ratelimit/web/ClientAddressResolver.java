@@ -81,25 +81,37 @@ public final class ClientAddressResolver {
 		if (zone >= 0) {
 			literal = literal.substring(0, zone);
 		}
-		for (int i = 0; i < literal.length(); i++) {
-			char c = literal.charAt(i);
-			if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
-				return address;
-			}
+		java.net.InetAddress parsed = IpRange.literal(literal);
+		if (parsed == null) {
+			return address;
+		}
+		byte[] bytes = parsed.getAddress();
+		if (bytes.length != 16 || embedsIpv4(bytes)) {
+			// IPv4 clients (mapped, compatible, or behind NAT64) share the prefix: keep each address apart.
+			return address;
+		}
+		for (int bit = this.ipv6PrefixLength; bit < 128; bit++) {
+			bytes[bit / 8] &= (byte) ~(1 << (7 - bit % 8));
 		}
 		try {
-			byte[] bytes = java.net.InetAddress.getByName(literal).getAddress();
-			if (bytes.length != 16) {
-				return address;
-			}
-			for (int bit = this.ipv6PrefixLength; bit < 128; bit++) {
-				bytes[bit / 8] &= (byte) ~(1 << (7 - bit % 8));
-			}
 			return java.net.InetAddress.getByAddress(bytes).getHostAddress() + "/" + this.ipv6PrefixLength;
 		}
 		catch (java.net.UnknownHostException ex) {
 			return address;
 		}
+	}
+
+	/** {@code ::a.b.c.d} and NAT64's {@code 64:ff9b::/96}: the last 32 bits are an IPv4 client's. */
+	private static boolean embedsIpv4(byte[] bytes) {
+		boolean compatible = true;
+		for (int i = 0; i < 12; i++) {
+			compatible &= bytes[i] == 0;
+		}
+		boolean nat64 = bytes[0] == 0 && bytes[1] == 0x64 && bytes[2] == (byte) 0xff && bytes[3] == (byte) 0x9b;
+		for (int i = 4; i < 12 && nat64; i++) {
+			nat64 = bytes[i] == 0;
+		}
+		return compatible || nat64;
 	}
 
 	private boolean trusted(String address) {

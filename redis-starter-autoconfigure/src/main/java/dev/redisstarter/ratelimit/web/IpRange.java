@@ -80,6 +80,10 @@ public record IpRange(byte[] network, int prefixLength) {
 		if (bare.indexOf(':') < 0 && !bare.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
 			return null;
 		}
+		if (bare.indexOf(':') >= 0 && Character.digit(bare.charAt(0), 16) < 0 && bare.charAt(0) != ':') {
+			// Not an IPv6 literal (".1:2"): InetAddress would hand it to the system resolver.
+			return null;
+		}
 		try {
 			return InetAddress.getByName(bare);
 		}

@@ -139,6 +139,18 @@ public final class RateLimitFilter extends OncePerRequestFilter implements Order
 		return decided.add(limit.name() + '\u0000' + key);
 	}
 
+	/**
+	 * Whether a rule of this filter consumed a limit for a key in this request.
+	 * @param request the request
+	 * @param key the limited key
+	 * @param limit the limit
+	 * @return true when it did
+	 */
+	static boolean wasDecided(HttpServletRequest request, String key, RateLimit limit) {
+		Object decided = request.getAttribute(DECIDED);
+		return decided instanceof java.util.Set<?> set && set.contains(limit.name() + '\u0000' + key);
+	}
+
 	private void reject(RateLimitExceededException ex, HttpServletRequest request, HttpServletResponse response)
 			throws IOException {
 		var problem = RateLimitProblems.of(ex, request.getRequestURI());

@@ -45,9 +45,9 @@ public final class WebRateLimitContext implements RateLimitContext {
 	}
 
 	@Override
-	public boolean decidedBefore(String key, RateLimit limit) {
+	public boolean decidedByRule(String key, RateLimit limit) {
 		HttpServletRequest request = request();
-		return request != null && !RateLimitFilter.markDecided(request, key, limit);
+		return request != null && RateLimitFilter.wasDecided(request, key, limit);
 	}
 
 	@Override

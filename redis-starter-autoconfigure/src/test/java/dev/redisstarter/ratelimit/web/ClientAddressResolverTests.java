@@ -24,6 +24,9 @@ class ClientAddressResolverTests {
 			.isEqualTo("2001:db8:1:2::1");
 		assertThat(resolver.resolve(request("203.0.113.9", null))).as("IPv4 as it is").isEqualTo("203.0.113.9");
 		assertThat(resolver.grouped("not:an-address.example")).as("never a DNS lookup").isEqualTo("not:an-address.example");
+		assertThat(resolver.grouped(".1:2")).as("never a DNS lookup").isEqualTo(".1:2");
+		assertThat(IpRange.literal(".1:2")).isNull();
+		assertThat(resolver.grouped("64:ff9b::c000:221")).as("NAT64: an IPv4 client each").isEqualTo("64:ff9b::c000:221");
 	}
 
 	@Test

@@ -39,6 +39,7 @@ class RuleAndAnnotationTests {
 				RedisStarterAutoConfiguration.class, RedisStarterRateLimitAutoConfiguration.class))
 		.withPropertyValues(SharedRedis.standalone().propertyValues())
 		.withPropertyValues("redis.starter.key-prefix=rule-" + UUID.randomUUID() + ":",
+				"redis.starter.rate-limit.http.enabled=true",
 				"redis.starter.rate-limit.policies.api.algorithm=fixed-window", "redis.starter.rate-limit.policies.api.limit=3",
 				"redis.starter.rate-limit.policies.api.window=1m",
 				"redis.starter.rate-limit.http.rules[0].paths=/api/**",
@@ -59,10 +60,47 @@ class RuleAndAnnotationTests {
 	}
 
 	@Test
+	void aRateLimitedMethodCalledSeveralTimesInOneRequestConsumesEachTime() {
+		this.runner.run((context) -> {
+			MockMvc mvc = MockMvcBuilders.webAppContextSetup(context)
+				.addFilters(context.getBean(RateLimitFilter.class))
+				.build();
+			mvc.perform(get("/mail")).andExpect(status().isOk());
+			mvc.perform(get("/mail")).andExpect(status().isTooManyRequests());
+		});
+	}
+
+	@Test
 	void theRuleFilterRunsBeforeSpringSecurityByDefaultAndItsOrderIsConfigurable() {
 		this.runner.run((context) -> assertThat(context.getBean(RateLimitFilter.class).getOrder()).isLessThan(-100));
 		this.runner.withPropertyValues("redis.starter.rate-limit.http.filter-order=0")
 			.run((context) -> assertThat(context.getBean(RateLimitFilter.class).getOrder()).isZero());
+	}
+
+	static class Mailer {
+
+		@RateLimited(limit = 3, window = "1h", key = "'global-mail'")
+		public void send() {
+		}
+
+	}
+
+	@RestController
+	static class MailController {
+
+		private final Mailer mailer;
+
+		MailController(Mailer mailer) {
+			this.mailer = mailer;
+		}
+
+		@GetMapping("/mail")
+		public String mail() {
+			this.mailer.send();
+			this.mailer.send();
+			return "sent";
+		}
+
 	}
 
 	@RestController
@@ -78,7 +116,7 @@ class RuleAndAnnotationTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableWebMvc
-	@Import(OrdersController.class)
+	@Import({ OrdersController.class, MailController.class, Mailer.class })
 	static class OrdersWeb {
 
 	}
