@@ -37,10 +37,6 @@ final class CacheCommands {
 		return this.calls.access().connectionFactory();
 	}
 
-	RedisCalls calls() {
-		return this.calls;
-	}
-
 	/** Runs commands on the shared connection and waits for the futures they return. */
 	<T> T send(Function<RedisClusterAsyncCommands<byte[], byte[]>, T> commands) {
 		return this.calls.run(commands);

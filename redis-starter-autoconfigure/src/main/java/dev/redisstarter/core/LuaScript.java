@@ -12,10 +12,10 @@ import java.util.Objects;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * A Lua script read once from the classpath, with its SHA1 computed once. Run it through
- * {@code RedisTemplate.execute(script, keys, args...)}: Spring Data Redis sends {@code EVALSHA}, and on a
- * {@code NOSCRIPT} reply (a restarted or failed-over server, or another Cluster node) sends the script once
- * with {@code EVAL}, which caches it on that server again.
+ * A Lua script read once from the classpath, with its SHA1 computed once. The starter runs its scripts through
+ * {@link RedisCalls#script} (bytes, the capability's deadline, {@code EVALSHA} then {@code EVAL} on
+ * {@code NOSCRIPT}); being a {@link RedisScript}, it also runs through {@code RedisTemplate.execute(script, keys,
+ * args...)}, which does the same without a deadline of its own.
  *
  * <p>Unlike a {@code RedisScript} built on a resource, nothing here touches the resource or takes a lock
  * after loading, so the hot path costs no more than the round trip.

@@ -211,7 +211,7 @@ public final class RedisCalls {
 			if (!(ex.getCause() instanceof RedisNoScriptException)) {
 				throw translate(ex.getCause());
 			}
-			RedisFuture<T> again = redis.eval(pending.script().text(), pending.type(), pending.keys(), pending.args());
+			RedisFuture<T> again = redis.eval(pending.script().text(), pending.type(), pending.scriptKeys(), pending.args());
 			return (lateReply != null) ? awaitOrOnLateReply(again, lateReply) : await(again);
 		}
 	}
@@ -277,11 +277,11 @@ public final class RedisCalls {
 	 * @param <T> the reply
 	 * @param script the script
 	 * @param type how its reply is read
-	 * @param keys its keys
+	 * @param scriptKeys the keys it was sent with
 	 * @param args its arguments
 	 * @param reply the reply to come
 	 */
-	public record PendingScript<T>(LuaScript<?> script, ScriptOutputType type, byte[][] keys, byte[][] args,
+	public record PendingScript<T>(LuaScript<?> script, ScriptOutputType type, byte[][] scriptKeys, byte[][] args,
 			RedisFuture<T> reply) {
 	}
 

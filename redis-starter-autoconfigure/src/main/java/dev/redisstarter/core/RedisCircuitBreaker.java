@@ -90,14 +90,6 @@ public final class RedisCircuitBreaker {
 	}
 
 	/**
-	 * How long the circuit stays open before each probe.
-	 * @return the cool-down
-	 */
-	public Duration openDuration() {
-		return this.openDuration;
-	}
-
-	/**
 	 * How many times it has opened since it was created.
 	 * @return the count
 	 */

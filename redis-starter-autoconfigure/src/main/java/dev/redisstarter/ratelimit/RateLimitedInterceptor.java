@@ -101,17 +101,22 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 
 	/** The limits an HTTP rule did not already take one permit of, for this key, in this request. */
 	private static List<RateLimit> notTakenByARule(String key, List<RateLimit> limits, List<RateLimitContext> active) {
-		List<RateLimit> remaining = new java.util.ArrayList<>(limits.size());
-		for (RateLimit limit : limits) {
-			boolean before = false;
+		List<RateLimit> remaining = null;
+		for (int i = 0; i < limits.size(); i++) {
+			RateLimit limit = limits.get(i);
+			boolean taken = false;
 			for (RateLimitContext context : active) {
-				before |= context.decidedByRule(key, limit);
+				taken |= context.decidedByRule(key, limit);
 			}
-			if (!before) {
+			if (taken && remaining == null) {
+				remaining = new java.util.ArrayList<>(limits.subList(0, i));
+			}
+			else if (!taken && remaining != null) {
 				remaining.add(limit);
 			}
 		}
-		return remaining;
+		// The common case (no rule took any of them) allocates nothing.
+		return (remaining != null) ? remaining : limits;
 	}
 
 	private static void report(List<RateLimitContext> active, @Nullable RateLimitResult result) {

@@ -26,14 +26,10 @@ class LateLockReplyTests {
 	void aLockWhoseAcquisitionReplyCameTooLateIsReleasedAtOnce() {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
 				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(proxy.host(), proxy.port());
-			factory.afterPropertiesSet();
-			factory.start();
+			LettuceConnectionFactory factory = startedFactory(proxy.host(), proxy.port());
 			SimpleMeterRegistry meters = new SimpleMeterRegistry();
 			// A high threshold: the slow replies must not open the circuit, so the release can go out.
-			RedisAccess access = new RedisAccess(factory, ResilienceSettings.DEFAULTS.withCircuit(100, Duration.ofSeconds(1)),
-					meters).start();
-			access.awaitConnection(Duration.ofSeconds(10));
+			RedisAccess access = connected(factory, ResilienceSettings.DEFAULTS.withCircuit(100, Duration.ofSeconds(1)), meters);
 			try (RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofMillis(200)),
 					new KeyNaming(""), LockSettings.DEFAULTS, new LockMetrics(meters))) {
 				// Loads the script on the server, so that the late reply below is the lock's, not a NOSCRIPT.
@@ -69,12 +65,9 @@ class LateLockReplyTests {
 	@Test
 	void aLateReplyIsHandledOffTheClientThreadSoOtherCallsDoNotWaitBehindItsRelease() {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(server.host(), server.port());
-			factory.afterPropertiesSet();
-			factory.start();
+			LettuceConnectionFactory factory = startedFactory(server.host(), server.port());
 			SimpleMeterRegistry meters = new SimpleMeterRegistry();
-			RedisAccess access = new RedisAccess(factory, ResilienceSettings.DEFAULTS, meters).start();
-			access.awaitConnection(Duration.ofSeconds(10));
+			RedisAccess access = connected(factory, ResilienceSettings.DEFAULTS, meters);
 			try (RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofMillis(300)),
 					new KeyNaming(""), LockSettings.DEFAULTS, new LockMetrics(meters))) {
 				lock.tryAcquire("warm-up", Duration.ZERO).orElseThrow().close();
@@ -111,12 +104,9 @@ class LateLockReplyTests {
 	@Test
 	void aWaiterThatFailsDoesNotSpendASecondDeadlineLeavingTheWaiterCount() throws Exception {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(server.host(), server.port());
-			factory.afterPropertiesSet();
-			factory.start();
+			LettuceConnectionFactory factory = startedFactory(server.host(), server.port());
 			SimpleMeterRegistry meters = new SimpleMeterRegistry();
-			RedisAccess access = new RedisAccess(factory, ResilienceSettings.DEFAULTS, meters).start();
-			access.awaitConnection(Duration.ofSeconds(10));
+			RedisAccess access = connected(factory, ResilienceSettings.DEFAULTS, meters);
 			try (RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofMillis(300)),
 					new KeyNaming(""), LockSettings.DEFAULTS, new LockMetrics(meters))) {
 				server.command("SET", "lock:{busy}", "someone-else", "PX", "60000");
@@ -147,6 +137,20 @@ class LateLockReplyTests {
 				factory.destroy();
 			}
 		}
+	}
+
+	private static LettuceConnectionFactory startedFactory(String host, int port) {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(host, port);
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
+	private static RedisAccess connected(LettuceConnectionFactory factory, ResilienceSettings settings,
+			SimpleMeterRegistry meters) {
+		RedisAccess access = new RedisAccess(factory, settings, meters).start();
+		access.awaitConnection(Duration.ofSeconds(10));
+		return access;
 	}
 
 }
