@@ -10,8 +10,7 @@ import dev.redisstarter.core.RedisAccess;
 /**
  * Follows the connection factory's lifecycle: when the context stops (or a test context is paused), the
  * factory's client closes every connection it opened, so the starter suspends its access just before; when it
- * starts again, the access reconnects with the factory's new client. At the first start it waits a little for the
- * first connection. Its phase is one above the factory's, so it
+ * starts again, the access reconnects with the factory's new client. Each start waits a little for the connection. Its phase is one above the factory's, so it
  * starts after it and stops before it.
  */
 final class RedisAccessLifecycle implements SmartLifecycle {
@@ -21,8 +20,6 @@ final class RedisAccessLifecycle implements SmartLifecycle {
 	private final int phase;
 
 	private final Duration startupWait;
-
-	private volatile boolean startedOnce;
 
 	private volatile boolean running;
 
@@ -34,8 +31,8 @@ final class RedisAccessLifecycle implements SmartLifecycle {
 	}
 
 	/**
-	 * Resumes a suspended access; the first time, waits up to the start-up wait for the first connection, so
-	 * that the first requests find it ready (an unreachable Redis refuses at once and costs no wait).
+	 * Resumes a suspended access, and waits up to the start-up wait for its connection, so that the first
+	 * requests find it ready (an unreachable Redis refuses at once and costs no wait).
 	 */
 	@Override
 	public void start() {
@@ -43,11 +40,10 @@ final class RedisAccessLifecycle implements SmartLifecycle {
 			this.access.resume();
 		}
 		this.running = true;
-		if (!this.startedOnce) {
-			this.startedOnce = true;
-			if (!this.startupWait.isZero()) {
-				this.access.awaitConnection(this.startupWait);
-			}
+		// At the first start and after each resume (a restarted context), so that the first requests find the
+		// connection ready rather than racing its opening.
+		if (!this.startupWait.isZero()) {
+			this.access.awaitConnection(this.startupWait);
 		}
 	}
 

@@ -82,6 +82,8 @@ public final class RedisAccess implements AutoCloseable {
 
 	private volatile long connectStarted;
 
+	private volatile long lastAnswer = System.nanoTime();
+
 	private final AtomicInteger attemptsInFlight = new AtomicInteger();
 
 	private final ThreadPoolExecutor background = backgroundExecutor();
@@ -504,7 +506,16 @@ public final class RedisAccess implements AutoCloseable {
 
 	/** Redis answered a call. */
 	void answered() {
+		this.lastAnswer = System.nanoTime();
 		this.circuit.recordSuccess();
+	}
+
+	/**
+	 * Whether Redis answered any call since a moment: a deadline that passed while other replies kept arriving
+	 * means Redis is slow or the client busy, not unreachable, and must not open the circuit.
+	 */
+	boolean answeredSince(long nanos) {
+		return this.lastAnswer - nanos > 0;
 	}
 
 	private void scheduleProbe() {

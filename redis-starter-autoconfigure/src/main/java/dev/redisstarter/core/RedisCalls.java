@@ -217,6 +217,7 @@ public final class RedisCalls {
 	}
 
 	private <T> T awaitRaw(Future<T> reply, boolean cancelLate) throws ExecutionException {
+		long waitingSince = System.nanoTime();
 		try {
 			T value = reply.get(this.deadlineNanos, TimeUnit.NANOSECONDS);
 			this.access.answered();
@@ -230,7 +231,10 @@ public final class RedisCalls {
 			if (this.expired != null) {
 				this.expired.increment();
 			}
-			this.access.failed(expiry);
+			if (!this.access.answeredSince(waitingSince)) {
+				// Nothing came back while this call waited: Redis may be gone. Replies that did come mean slow.
+				this.access.failed(expiry);
+			}
 			throw expiry;
 		}
 		catch (InterruptedException ex) {
