@@ -69,6 +69,11 @@ public class RedisStarterProperties {
 	@NestedConfigurationProperty
 	private final CacheProperties cache = new CacheProperties();
 
+	/**
+	 * Pub/sub: MessageBus, @RedisListener dispatch, request-reply, @KeyEventListener.
+	 */
+	private final MessagingProperties messaging = new MessagingProperties();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -87,6 +92,10 @@ public class RedisStarterProperties {
 
 	public SessionProperties getSession() {
 		return this.session;
+	}
+
+	public MessagingProperties getMessaging() {
+		return this.messaging;
 	}
 
 	public CacheProperties getCache() {

@@ -17,6 +17,9 @@ public enum Feature {
 	/** Locks and fencing counters. */
 	LOCK("lock", "lock"),
 
+	/** Pub/sub channels (prefixed like keys; they hold no data). */
+	MESSAGING("messaging", "messaging"),
+
 	/** Streams. */
 	STREAM("stream", "stream"),
 

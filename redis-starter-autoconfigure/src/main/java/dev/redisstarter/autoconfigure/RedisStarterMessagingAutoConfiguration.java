@@ -1,0 +1,151 @@
+package dev.redisstarter.autoconfigure;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.annotation.RedisListener;
+import org.springframework.data.redis.config.RedisListenerConfigurer;
+import org.springframework.data.redis.serializer.RedisMessageConverters;
+import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.redisstarter.core.Durations;
+import dev.redisstarter.core.Feature;
+import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.messaging.ChannelNames;
+import dev.redisstarter.messaging.ChannelSettings;
+import dev.redisstarter.messaging.DispatchSettings;
+import dev.redisstarter.messaging.JsonPayloadConverter;
+import dev.redisstarter.messaging.ListenerErrorHandler;
+import dev.redisstarter.messaging.LoggingListenerErrorHandler;
+import dev.redisstarter.messaging.MessageBus;
+import dev.redisstarter.messaging.MessagingMetrics;
+import dev.redisstarter.messaging.PubSubSubscriber;
+import dev.redisstarter.messaging.RedisListenerSupport;
+import dev.redisstarter.messaging.RedisMessageBus;
+
+/**
+ * Pub/sub from {@code redis.starter.messaging.*}: the {@link MessageBus}, the subscriber that serves
+ * {@code @RedisListener} and {@code @KeyEventListener} methods, their error handler and JSON payload
+ * conversion with the application's {@code JsonMapper}. Off with {@code redis.starter.messaging.enabled=false}.
+ */
+@AutoConfiguration(after = { RedisStarterAutoConfiguration.class, RedisStarterListenerAutoConfiguration.class },
+		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
+@ConditionalOnBean({ RedisAccess.class, KeyNaming.class })
+@ConditionalOnClass({ RedisListener.class, InvocableHandlerMethod.class })
+@ConditionalOnEnabled("redis.starter.messaging.enabled")
+public final class RedisStarterMessagingAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ChannelNames redisStarterChannelNames(RedisStarterProperties properties, KeyNaming keys) {
+		MessagingProperties messaging = properties.getMessaging();
+		String prefix = (messaging.getChannelPrefix() != null) ? messaging.getChannelPrefix() : keys.prefix();
+		Map<String, ChannelSettings> channels = new LinkedHashMap<>();
+		messaging.getChannels()
+			.forEach((name, channel) -> channels.put(name, new ChannelSettings(channel.isPrefixed(), channel.isSharded())));
+		try {
+			return new ChannelNames(prefix, channels);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("Invalid redis.starter.messaging.channels: " + ex.getMessage(), ex);
+		}
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	PubSubSubscriber redisStarterPubSubSubscriber(RedisAccess access, RedisStarterProperties properties) {
+		PubSubSubscriber subscriber = new PubSubSubscriber(access,
+				properties.getMessaging().getKeyspace().isConfigureServer());
+		subscriber.start();
+		return subscriber;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MessagingMetrics redisStarterMessagingMetrics(ObjectProvider<MeterRegistry> meterRegistry) {
+		return new MessagingMetrics(meterRegistry.getIfUnique());
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean(MessageBus.class)
+	RedisMessageBus redisStarterMessageBus(RedisAccess access, RedisStarterProperties properties, ChannelNames names,
+			PubSubSubscriber subscriber, ObjectProvider<JsonMapper> jsonMapper, MessagingMetrics metrics,
+			ObjectProvider<ObservationRegistry> observations) {
+		MessagingProperties messaging = properties.getMessaging();
+		Durations.requirePositive("redis.starter.messaging.timeout", messaging.getTimeout());
+		Durations.requirePositive("redis.starter.messaging.request-timeout", messaging.getRequestTimeout());
+		return new RedisMessageBus(access.calls(Feature.MESSAGING, messaging.getTimeout()), names, subscriber,
+				mapper(jsonMapper), metrics, observations.getIfUnique(() -> ObservationRegistry.NOOP),
+				messaging.getRequestTimeout());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ListenerErrorHandler redisStarterListenerErrorHandler() {
+		return new LoggingListenerErrorHandler();
+	}
+
+	@Bean
+	RedisListenerConfigurer redisStarterListenerPayloads(ObjectProvider<JsonMapper> jsonMapper) {
+		JsonPayloadConverter converter = new JsonPayloadConverter(mapper(jsonMapper));
+		return new RedisListenerConfigurer() {
+			@Override
+			public void configureMessageConverters(RedisMessageConverters.Builder builder) {
+				builder.addCustomConverter(converter);
+			}
+		};
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RedisListenerSupport redisStarterListenerSupport(PubSubSubscriber subscriber, ChannelNames names,
+			ObjectProvider<RedisMessageBus> bus, RedisAccess access, RedisStarterProperties properties,
+			ListenerErrorHandler errorHandler, MessagingMetrics metrics, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<ObservationRegistry> observations) {
+		MessagingProperties messaging = properties.getMessaging();
+		JsonMapper mapper = mapper(jsonMapper);
+		ObservationRegistry registry = observations.getIfUnique(() -> ObservationRegistry.NOOP);
+		// Replies go out through the starter's bus even when the application declared a MessageBus of its own.
+		RedisMessageBus replies = bus.getIfAvailable(() -> new RedisMessageBus(
+				access.calls(Feature.MESSAGING, messaging.getTimeout()), names, subscriber, mapper, metrics, registry,
+				messaging.getRequestTimeout()));
+		DispatchSettings defaults = dispatch("redis.starter.messaging.listener", messaging.getListener().getConcurrency(),
+				messaging.getListener().getQueueCapacity(), messaging.getListener().getWhenFull(),
+				messaging.getListener().isOrdered());
+		Map<String, DispatchSettings> perListener = new LinkedHashMap<>();
+		messaging.getListeners().forEach((id, override) -> perListener.put(id,
+				dispatch("redis.starter.messaging.listeners." + id,
+						(override.getConcurrency() != null) ? override.getConcurrency() : defaults.concurrency(),
+						(override.getQueueCapacity() != null) ? override.getQueueCapacity() : defaults.queueCapacity(),
+						(override.getWhenFull() != null) ? override.getWhenFull() : defaults.whenFull(),
+						(override.getOrdered() != null) ? override.getOrdered() : defaults.ordered())));
+		Durations.requirePositive("redis.starter.messaging.shutdown-wait", messaging.getShutdownWait());
+		return new RedisListenerSupport(subscriber, names, replies, errorHandler, metrics, registry, mapper, defaults,
+				perListener, messaging.getShutdownWait());
+	}
+
+	private static DispatchSettings dispatch(String property, int concurrency, int queueCapacity,
+			dev.redisstarter.messaging.WhenFull whenFull, boolean ordered) {
+		try {
+			return new DispatchSettings(concurrency, queueCapacity, whenFull, ordered);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("Invalid " + property + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	private static JsonMapper mapper(ObjectProvider<JsonMapper> jsonMapper) {
+		return jsonMapper.getIfUnique(() -> JsonMapper.builder().build());
+	}
+
+}

@@ -1,0 +1,287 @@
+package dev.redisstarter.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One pub/sub connection (to the server, or to one Cluster node) and what is subscribed on it. Its
+ * {@link #reconcile} runs on the subscriber's own thread only; Lettuce's callbacks keep {@link #confirmed}.
+ */
+final class NodeConnection {
+
+	private static final Log logger = LogFactory.getLog(NodeConnection.class);
+
+	/** A subscription as sent on the wire: the command family and the name. */
+	record Wire(Op op, String name) {
+	}
+
+	/** The three subscription command families. */
+	enum Op {
+
+		SUBSCRIBE, PSUBSCRIBE, SSUBSCRIBE
+
+	}
+
+	/** What a connection reports to its owner. */
+	interface Events {
+
+		void message(Op op, String name, String channel, byte[] body);
+
+		/** A connection was opened and has not subscribed yet: ordinary commands are still allowed on it. */
+		void opened(NodeConnection source, StatefulRedisPubSubConnection<byte[], byte[]> connection);
+
+		/** The connection dropped, or the server took a subscription away (a slot moved): look again. */
+		void changed(NodeConnection source);
+
+	}
+
+	private final String node;
+
+	private final Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> opener;
+
+	private final Events events;
+
+	private final Set<Wire> confirmed = ConcurrentHashMap.newKeySet();
+
+	private volatile @Nullable StatefulRedisPubSubConnection<byte[], byte[]> connection;
+
+	private volatile boolean closed;
+
+	NodeConnection(String node, Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> opener, Events events) {
+		this.node = node;
+		this.opener = opener;
+		this.events = events;
+	}
+
+	String node() {
+		return this.node;
+	}
+
+	boolean isUp() {
+		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
+		return current != null && current.isOpen();
+	}
+
+	boolean hasConfirmed(Wire wire) {
+		return this.confirmed.contains(wire);
+	}
+
+	/**
+	 * Opens the connection if there is none (blocking, on the subscriber's thread), subscribes to what is
+	 * desired and not yet confirmed, and unsubscribes from what is confirmed and no longer desired.
+	 * @param desired what this connection should carry
+	 * @return whether everything desired is confirmed
+	 */
+	boolean reconcile(Set<Wire> desired) {
+		if (this.closed) {
+			return false;
+		}
+		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
+		if (current == null) {
+			current = open();
+			if (current == null) {
+				return desired.isEmpty();
+			}
+		}
+		RedisPubSubAsyncCommands<byte[], byte[]> redis = current.async();
+		for (Op op : Op.values()) {
+			byte[][] missing = desired.stream()
+				.filter((wire) -> wire.op() == op && !this.confirmed.contains(wire))
+				.map((wire) -> bytes(wire.name()))
+				.toArray(byte[][]::new);
+			byte[][] unwanted = this.confirmed.stream()
+				.filter((wire) -> wire.op() == op && !desired.contains(wire))
+				.map((wire) -> bytes(wire.name()))
+				.toArray(byte[][]::new);
+			if (missing.length > 0) {
+				watch(switch (op) {
+					case SUBSCRIBE -> redis.subscribe(missing);
+					case PSUBSCRIBE -> redis.psubscribe(missing);
+					case SSUBSCRIBE -> redis.ssubscribe(missing);
+				}, op.name());
+			}
+			if (unwanted.length > 0) {
+				watch(switch (op) {
+					case SUBSCRIBE -> redis.unsubscribe(unwanted);
+					case PSUBSCRIBE -> redis.punsubscribe(unwanted);
+					case SSUBSCRIBE -> redis.sunsubscribe(unwanted);
+				}, "un" + op.name());
+			}
+		}
+		return this.confirmed.containsAll(desired);
+	}
+
+	private void watch(RedisFuture<Void> reply, String command) {
+		reply.whenComplete((ok, failure) -> {
+			if (failure != null && !this.closed) {
+				// A shard channel whose slot moved answers MOVED; a dropped connection fails the command.
+				logger.debug(command + " on " + this.node + " failed, will look again: " + failure);
+				this.events.changed(this);
+			}
+		});
+	}
+
+	private @Nullable StatefulRedisPubSubConnection<byte[], byte[]> open() {
+		StatefulRedisPubSubConnection<byte[], byte[]> opened;
+		try {
+			opened = this.opener.get();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not open a pub/sub connection to " + this.node + ", will retry: " + ex);
+			return null;
+		}
+		this.events.opened(this, opened);
+		opened.addListener(new Callbacks(opened));
+		opened.addListener(new RedisConnectionStateListener() {
+			@Override
+			public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+				if (NodeConnection.this.connection == opened) {
+					NodeConnection.this.confirmed.clear();
+					NodeConnection.this.events.changed(NodeConnection.this);
+				}
+			}
+		});
+		synchronized (this) {
+			if (this.closed) {
+				opened.closeAsync();
+				return null;
+			}
+			this.connection = opened;
+		}
+		return opened;
+	}
+
+	/**
+	 * Sends a {@code PING} on the connection.
+	 * @param timeoutMillis how long to wait for its answer
+	 * @return completes with true when it answered in time, false otherwise (or when there is no connection)
+	 */
+	CompletableFuture<Boolean> ping(long timeoutMillis) {
+		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
+		if (current == null) {
+			return CompletableFuture.completedFuture(false);
+		}
+		return current.async()
+			.ping()
+			.toCompletableFuture()
+			.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+			.handle((pong, failure) -> failure == null);
+	}
+
+	/** Drops the current connection (silent or dead); the next {@link #reconcile} opens a new one. */
+	void replace() {
+		StatefulRedisPubSubConnection<byte[], byte[]> current;
+		synchronized (this) {
+			current = this.connection;
+			this.connection = null;
+		}
+		this.confirmed.clear();
+		if (current != null) {
+			current.closeAsync();
+		}
+	}
+
+	void close() {
+		this.closed = true;
+		replace();
+	}
+
+	@Override
+	public String toString() {
+		return this.node + (isUp() ? " (up, " : " (down, ") + this.confirmed.size() + " subscribed)";
+	}
+
+	private static byte[] bytes(String name) {
+		return name.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static String string(byte[] name) {
+		return new String(name, StandardCharsets.UTF_8);
+	}
+
+	/** Lettuce's events of one connection, ignored once it is no longer this node's. */
+	private final class Callbacks extends RedisPubSubAdapter<byte[], byte[]> {
+
+		private final StatefulRedisPubSubConnection<byte[], byte[]> source;
+
+		Callbacks(StatefulRedisPubSubConnection<byte[], byte[]> source) {
+			this.source = source;
+		}
+
+		private boolean current() {
+			return !NodeConnection.this.closed && NodeConnection.this.connection == this.source;
+		}
+
+		@Override
+		public void message(byte[] channel, byte[] message) {
+			String name = string(channel);
+			NodeConnection.this.events.message(Op.SUBSCRIBE, name, name, message);
+		}
+
+		@Override
+		public void message(byte[] pattern, byte[] channel, byte[] message) {
+			NodeConnection.this.events.message(Op.PSUBSCRIBE, string(pattern), string(channel), message);
+		}
+
+		@Override
+		public void smessage(byte[] shardChannel, byte[] message) {
+			String name = string(shardChannel);
+			NodeConnection.this.events.message(Op.SSUBSCRIBE, name, name, message);
+		}
+
+		@Override
+		public void subscribed(byte[] channel, long count) {
+			confirm(Op.SUBSCRIBE, channel);
+		}
+
+		@Override
+		public void psubscribed(byte[] pattern, long count) {
+			confirm(Op.PSUBSCRIBE, pattern);
+		}
+
+		@Override
+		public void ssubscribed(byte[] shardChannel, long count) {
+			confirm(Op.SSUBSCRIBE, shardChannel);
+		}
+
+		@Override
+		public void unsubscribed(byte[] channel, long count) {
+			NodeConnection.this.confirmed.remove(new Wire(Op.SUBSCRIBE, string(channel)));
+		}
+
+		@Override
+		public void punsubscribed(byte[] pattern, long count) {
+			NodeConnection.this.confirmed.remove(new Wire(Op.PSUBSCRIBE, string(pattern)));
+		}
+
+		@Override
+		public void sunsubscribed(byte[] shardChannel, long count) {
+			// Also sent by the server, unasked, when the channel's slot moves to another node.
+			if (NodeConnection.this.confirmed.remove(new Wire(Op.SSUBSCRIBE, string(shardChannel))) && current()) {
+				NodeConnection.this.events.changed(NodeConnection.this);
+			}
+		}
+
+		private void confirm(Op op, byte[] name) {
+			if (current()) {
+				NodeConnection.this.confirmed.add(new Wire(op, string(name)));
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,479 @@
+package dev.redisstarter.messaging;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.models.partitions.Partitions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.messaging.NodeConnection.Op;
+import dev.redisstarter.messaging.NodeConnection.Wire;
+
+/**
+ * Keeps every {@link Route} that has a listener subscribed on a live connection, on the node where its
+ * messages are published, whatever happens to the server or the Cluster:
+ * <ul>
+ * <li>connections are opened on the subscriber's own thread, never the caller's, so subscribing does not wait
+ * for Redis and the application starts without it;</li>
+ * <li>every liveness interval each connection answers a {@code PING} within the liveness timeout or is
+ * replaced (a connection dropped silently by a NAT or a load balancer gives no error);</li>
+ * <li>on a Cluster, channels and patterns are subscribed on one master (a publish reaches every node), shard
+ * channels on the master that owns their slot, node patterns (keyspace notifications) on every master; the
+ * topology is read again when a connection drops, a shard channel is taken away (its slot moved) or a
+ * subscription fails, and what is not where it belongs is moved.</li>
+ * </ul>
+ * Until everything desired is confirmed by the server, it looks again every {@value #UNSETTLED_RETRY_MILLIS} ms.
+ * Messages published while a route was not subscribed are not delivered: pub/sub is at-most-once.
+ */
+public final class PubSubSubscriber implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(PubSubSubscriber.class);
+
+	static final long UNSETTLED_RETRY_MILLIS = 500;
+
+	/** On a Cluster, the topology is read again at least this often even when all looks well. */
+	private static final long TOPOLOGY_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+	private final RedisAccess access;
+
+	private final KeyspaceNotifications keyspace;
+
+	private final Map<Route, List<RouteListener>> listeners = new ConcurrentHashMap<>();
+
+	private final ScheduledExecutorService loop;
+
+	private final AtomicBoolean soon = new AtomicBoolean();
+
+	private final AtomicBoolean topologyStale = new AtomicBoolean(true);
+
+	private final AtomicInteger blockedReaders = new AtomicInteger();
+
+	/** Changed on the loop thread only. The single server's connection, or the Cluster's by node id. */
+	private final Map<String, NodeConnection> connections = new ConcurrentHashMap<>();
+
+	/** Loop thread only: the Cluster master that carries channels and patterns. */
+	private @Nullable String broadcastNode;
+
+	private long topologyReadAt;
+
+	private volatile @Nullable RedisClient nodeClient;
+
+	private volatile boolean settled;
+
+	private volatile boolean clusterMode;
+
+	private volatile boolean closed;
+
+	private boolean started;
+
+	/**
+	 * A subscriber, idle until {@link #start()}.
+	 * @param access whose client opens the connections and whose settings give the liveness interval and timeout
+	 */
+	public PubSubSubscriber(RedisAccess access) {
+		this(access, false);
+	}
+
+	/**
+	 * A subscriber, idle until {@link #start()}.
+	 * @param access whose client opens the connections and whose settings give the liveness interval and timeout
+	 * @param configureKeyspaceEvents whether to set {@code notify-keyspace-events} on a node that lacks what a
+	 * keyevent listener needs (otherwise a warning names the missing flags)
+	 */
+	public PubSubSubscriber(RedisAccess access, boolean configureKeyspaceEvents) {
+		this.access = Objects.requireNonNull(access, "access must not be null");
+		this.keyspace = new KeyspaceNotifications(configureKeyspaceEvents);
+		this.loop = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "redis-starter-pubsub");
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	/** Starts looking after the subscriptions in the background; returns at once. Idempotent. */
+	public synchronized void start() {
+		if (this.started || this.closed) {
+			return;
+		}
+		this.started = true;
+		long interval = this.access.settings().livenessInterval().toMillis();
+		this.loop.scheduleWithFixedDelay(this::checkLiveness, interval, interval, TimeUnit.MILLISECONDS);
+		reconcileSoon();
+	}
+
+	/**
+	 * Subscribes a listener to a route; the subscription is made in the background.
+	 * @param route what to subscribe to
+	 * @param listener what receives its messages
+	 * @return closes the subscription (the route is unsubscribed when its last listener goes)
+	 */
+	public AutoCloseable subscribe(Route route, RouteListener listener) {
+		Objects.requireNonNull(route, "route must not be null");
+		Objects.requireNonNull(listener, "listener must not be null");
+		this.listeners.computeIfAbsent(route, (r) -> new CopyOnWriteArrayList<>()).add(listener);
+		this.settled = false;
+		reconcileSoon();
+		return () -> {
+			this.listeners.computeIfPresent(route, (r, list) -> {
+				list.remove(listener);
+				return list.isEmpty() ? null : list;
+			});
+			reconcileSoon();
+		};
+	}
+
+	/**
+	 * Whether the server has confirmed every route that has a listener.
+	 * @return true when nothing is being (re)subscribed
+	 */
+	public boolean isSettled() {
+		return this.settled;
+	}
+
+	/**
+	 * Whether the server has confirmed a route's subscription (on a Cluster, on at least one node).
+	 * @param route a route that has a listener
+	 * @return true when its messages are being delivered
+	 */
+	public boolean isConfirmed(Route route) {
+		Wire wire = switch (route.kind()) {
+			case CHANNEL -> new Wire(Op.SUBSCRIBE, route.name());
+			case PATTERN, NODE_PATTERN -> new Wire(Op.PSUBSCRIBE, route.name());
+			case SHARD_CHANNEL -> new Wire(this.clusterMode ? Op.SSUBSCRIBE : Op.SUBSCRIBE, route.name());
+		};
+		for (NodeConnection connection : this.connections.values()) {
+			if (connection.hasConfirmed(wire)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Waits until every route that has a listener is confirmed.
+	 * @param timeout how long to wait at most
+	 * @return whether it settled in time
+	 */
+	public boolean awaitSettled(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!this.settled) {
+			if (System.nanoTime() - deadline > 0) {
+				return false;
+			}
+			try {
+				Thread.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * A description of each connection, for health and logs.
+	 * @return node to state
+	 */
+	public Map<String, String> connectionStates() {
+		Map<String, String> result = new LinkedHashMap<>();
+		this.connections.values().forEach((node) -> result.put(node.node(), node.isUp() ? "up" : "down"));
+		return result;
+	}
+
+	/** A dispatcher's reader is blocked on a full queue (by policy): a silent connection is expected meanwhile. */
+	void readerBlocked() {
+		this.blockedReaders.incrementAndGet();
+	}
+
+	void readerUnblocked() {
+		this.blockedReaders.decrementAndGet();
+	}
+
+	private void reconcileSoon() {
+		if (this.started && !this.closed && this.soon.compareAndSet(false, true)) {
+			try {
+				this.loop.execute(() -> {
+					this.soon.set(false);
+					reconcile();
+				});
+			}
+			catch (RuntimeException ex) {
+				this.soon.set(false);
+			}
+		}
+	}
+
+	private void retryLater() {
+		if (!this.closed && this.soon.compareAndSet(false, true)) {
+			this.loop.schedule(() -> {
+				this.soon.set(false);
+				reconcile();
+			}, UNSETTLED_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private boolean paused() {
+		return this.closed || this.access.isClosed() || this.access.isSuspended()
+				|| !this.access.connectionFactory().isRunning();
+	}
+
+	private void checkLiveness() {
+		if (paused()) {
+			return;
+		}
+		long timeout = this.access.settings().livenessTimeout().toMillis();
+		for (NodeConnection node : new ArrayList<>(this.connections.values())) {
+			boolean answered;
+			try {
+				answered = node.ping(timeout).get(timeout + 1000, TimeUnit.MILLISECONDS);
+			}
+			catch (Exception ex) {
+				answered = false;
+			}
+			if (!answered && node.isUp() && this.blockedReaders.get() == 0) {
+				logger.warn("The pub/sub connection to " + node.node() + " did not answer a PING within " + timeout
+						+ " ms: replacing it (messages published meanwhile are lost)");
+				node.replace();
+				this.topologyStale.set(true);
+			}
+		}
+		reconcile();
+	}
+
+	private void reconcile() {
+		if (paused()) {
+			return;
+		}
+		try {
+			AbstractRedisClient client = this.access.connectionFactory().getNativeClient();
+			Set<Route> routes = new HashSet<>(this.listeners.keySet());
+			boolean done;
+			if (client instanceof RedisClusterClient cluster) {
+				this.clusterMode = true;
+				done = reconcileCluster(cluster, routes);
+			}
+			else if (client instanceof RedisClient standalone) {
+				done = reconcileSingle(standalone, routes);
+			}
+			else {
+				logger.info("No pub/sub: no Lettuce client to subscribe with");
+				return;
+			}
+			this.settled = done;
+			if (!done) {
+				retryLater();
+			}
+		}
+		catch (RuntimeException ex) {
+			this.settled = false;
+			logger.debug("Could not reconcile pub/sub subscriptions, will retry: " + ex);
+			retryLater();
+		}
+	}
+
+	private boolean reconcileSingle(RedisClient client, Set<Route> routes) {
+		NodeConnection node = this.connections.computeIfAbsent("server",
+				(id) -> new NodeConnection(id, () -> client.connectPubSub(ByteArrayCodec.INSTANCE), new Events()));
+		Set<Wire> desired = new HashSet<>();
+		for (Route route : routes) {
+			desired.add(new Wire(route.isPattern() ? Op.PSUBSCRIBE : Op.SUBSCRIBE, route.name()));
+		}
+		return node.reconcile(desired);
+	}
+
+	private boolean reconcileCluster(RedisClusterClient cluster, Set<Route> routes) {
+		long now = System.nanoTime();
+		if (this.topologyStale.getAndSet(false) || now - this.topologyReadAt > TOPOLOGY_REFRESH_NANOS) {
+			this.topologyReadAt = now;
+			cluster.refreshPartitions();
+		}
+		Partitions partitions = cluster.getPartitions();
+		Map<String, RedisClusterNode> masters = new LinkedHashMap<>();
+		for (RedisClusterNode node : partitions) {
+			if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)
+					&& !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)) {
+				masters.put(node.getNodeId(), node);
+			}
+		}
+		if (masters.isEmpty()) {
+			return routes.isEmpty();
+		}
+		String broadcast = chooseBroadcastNode(masters);
+		Map<String, Set<Wire>> desired = new HashMap<>();
+		for (Route route : routes) {
+			switch (route.kind()) {
+				case CHANNEL -> wires(desired, broadcast).add(new Wire(Op.SUBSCRIBE, route.name()));
+				case PATTERN -> wires(desired, broadcast).add(new Wire(Op.PSUBSCRIBE, route.name()));
+				case SHARD_CHANNEL -> {
+					RedisClusterNode owner = partitions.getMasterBySlot(SlotHash.getSlot(route.name()));
+					if (owner == null) {
+						this.topologyStale.set(true);
+						return false;
+					}
+					wires(desired, owner.getNodeId()).add(new Wire(Op.SSUBSCRIBE, route.name()));
+				}
+				case NODE_PATTERN -> masters.keySet()
+					.forEach((id) -> wires(desired, id).add(new Wire(Op.PSUBSCRIBE, route.name())));
+			}
+		}
+		boolean done = true;
+		for (String id : new ArrayList<>(this.connections.keySet())) {
+			if (!desired.containsKey(id)) {
+				this.connections.remove(id).close();
+			}
+		}
+		for (Map.Entry<String, Set<Wire>> entry : desired.entrySet()) {
+			RedisClusterNode node = masters.get(entry.getKey());
+			if (node == null) {
+				node = partitions.getPartitionByNodeId(entry.getKey());
+			}
+			RedisClusterNode target = Objects.requireNonNull(node);
+			NodeConnection connection = this.connections.computeIfAbsent(entry.getKey(),
+					(id) -> new NodeConnection(target.getUri().getHost() + ":" + target.getUri().getPort(),
+							() -> nodeClient().connectPubSub(ByteArrayCodec.INSTANCE, target.getUri()), new Events()));
+			done &= connection.reconcile(entry.getValue());
+		}
+		if (!done) {
+			this.topologyStale.set(true);
+		}
+		return done;
+	}
+
+	private String chooseBroadcastNode(Map<String, RedisClusterNode> masters) {
+		String current = this.broadcastNode;
+		if (current != null && masters.containsKey(current)) {
+			NodeConnection connection = this.connections.get(current);
+			if (connection == null || connection.isUp()) {
+				return current;
+			}
+		}
+		// Stay on one master while it is up: moving would deliver twice what both hear during the move.
+		String chosen = masters.keySet()
+			.stream()
+			.filter((id) -> !id.equals(current))
+			.findFirst()
+			.orElse(masters.keySet().iterator().next());
+		this.broadcastNode = chosen;
+		return chosen;
+	}
+
+	private static Set<Wire> wires(Map<String, Set<Wire>> desired, String node) {
+		return desired.computeIfAbsent(node, (id) -> new HashSet<>());
+	}
+
+	private RedisClient nodeClient() {
+		RedisClient client = this.nodeClient;
+		if (client == null) {
+			synchronized (this) {
+				client = this.nodeClient;
+				if (client == null) {
+					client = RedisClient.create(this.access.connectionFactory().getNativeClient().getResources());
+					this.nodeClient = client;
+				}
+			}
+		}
+		return client;
+	}
+
+	private void deliver(Op op, String name, String channel, byte[] body) {
+		switch (op) {
+			case SUBSCRIBE -> {
+				deliver(new Route(Route.Kind.CHANNEL, name), channel, body);
+				deliver(new Route(Route.Kind.SHARD_CHANNEL, name), channel, body);
+			}
+			case PSUBSCRIBE -> {
+				deliver(new Route(Route.Kind.PATTERN, name), channel, body);
+				deliver(new Route(Route.Kind.NODE_PATTERN, name), channel, body);
+			}
+			case SSUBSCRIBE -> deliver(new Route(Route.Kind.SHARD_CHANNEL, name), channel, body);
+		}
+	}
+
+	private void deliver(Route route, String channel, byte[] body) {
+		List<RouteListener> targets = this.listeners.get(route);
+		if (targets == null) {
+			return;
+		}
+		for (RouteListener target : targets) {
+			try {
+				target.message(route, channel, body);
+			}
+			catch (RuntimeException ex) {
+				logger.error("A listener of " + route + " failed on the I/O thread", ex);
+			}
+		}
+	}
+
+	/** Unsubscribes everything and closes the connections. */
+	@Override
+	public void close() {
+		this.closed = true;
+		this.loop.shutdownNow();
+		this.connections.values().forEach(NodeConnection::close);
+		RedisClient client = this.nodeClient;
+		if (client != null) {
+			client.shutdownAsync(0, 2, TimeUnit.SECONDS);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "PubSubSubscriber[" + this.listeners.size() + " routes, " + (this.settled ? "settled" : "settling")
+				+ "]";
+	}
+
+	/** Delivers what any connection receives; looks again when one changes. */
+	private final class Events implements NodeConnection.Events {
+
+		@Override
+		public void message(Op op, String name, String channel, byte[] body) {
+			deliver(op, name, channel, body);
+		}
+
+		@Override
+		public void opened(NodeConnection source, StatefulRedisPubSubConnection<byte[], byte[]> connection) {
+			List<String> patterns = PubSubSubscriber.this.listeners.keySet()
+				.stream()
+				.filter((route) -> route.kind() == Route.Kind.NODE_PATTERN)
+				.map(Route::name)
+				.toList();
+			PubSubSubscriber.this.keyspace.check(source.node(), connection, patterns,
+					PubSubSubscriber.this.access.settings().livenessTimeout().toMillis());
+		}
+
+		@Override
+		public void changed(NodeConnection source) {
+			PubSubSubscriber.this.settled = false;
+			PubSubSubscriber.this.topologyStale.set(true);
+			retryLater();
+		}
+
+	}
+
+}

@@ -1,0 +1,142 @@
+package dev.redisstarter.messaging;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What the starter's {@code @RedisListener} and {@code @KeyEventListener} endpoints need at start: the
+ * subscriber, channel names, the bus (for replies), the error handler, meters, observations and the
+ * dispatch settings. One bean; endpoints look it up when they start, so listener beans can be created
+ * before it.
+ */
+public final class RedisListenerSupport {
+
+	private final PubSubSubscriber subscriber;
+
+	private final ChannelNames names;
+
+	private final RedisMessageBus bus;
+
+	private final ListenerErrorHandler errorHandler;
+
+	private final MessagingMetrics metrics;
+
+	private final ObservationRegistry observations;
+
+	private final JsonMapper mapper;
+
+	private final DispatchSettings defaults;
+
+	private final Map<String, DispatchSettings> perListener;
+
+	private final Duration shutdownWait;
+
+	/**
+	 * Everything the endpoints share.
+	 * @param subscriber subscribes routes
+	 * @param names turns topics into routes
+	 * @param bus sends replies
+	 * @param errorHandler sees failures
+	 * @param metrics meters
+	 * @param observations observes each message
+	 * @param mapper reads envelopes
+	 * @param defaults dispatch settings of listeners not configured otherwise
+	 * @param perListener dispatch settings by listener id, over the annotation's
+	 * @param shutdownWait how long a stopping listener may finish what it queued
+	 */
+	public RedisListenerSupport(PubSubSubscriber subscriber, ChannelNames names, RedisMessageBus bus,
+			ListenerErrorHandler errorHandler, MessagingMetrics metrics, ObservationRegistry observations,
+			JsonMapper mapper, DispatchSettings defaults, Map<String, DispatchSettings> perListener,
+			Duration shutdownWait) {
+		this.subscriber = Objects.requireNonNull(subscriber, "subscriber must not be null");
+		this.names = Objects.requireNonNull(names, "names must not be null");
+		this.bus = Objects.requireNonNull(bus, "bus must not be null");
+		this.errorHandler = Objects.requireNonNull(errorHandler, "errorHandler must not be null");
+		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
+		this.observations = Objects.requireNonNull(observations, "observations must not be null");
+		this.mapper = Objects.requireNonNull(mapper, "mapper must not be null");
+		this.defaults = Objects.requireNonNull(defaults, "defaults must not be null");
+		this.perListener = Map.copyOf(perListener);
+		this.shutdownWait = Objects.requireNonNull(shutdownWait, "shutdownWait must not be null");
+	}
+
+	PubSubSubscriber subscriber() {
+		return this.subscriber;
+	}
+
+	ChannelNames names() {
+		return this.names;
+	}
+
+	RedisMessageBus bus() {
+		return this.bus;
+	}
+
+	ListenerErrorHandler errorHandler() {
+		return this.errorHandler;
+	}
+
+	MessagingMetrics metrics() {
+		return this.metrics;
+	}
+
+	ObservationRegistry observations() {
+		return this.observations;
+	}
+
+	JsonMapper mapper() {
+		return this.mapper;
+	}
+
+	Duration shutdownWait() {
+		return this.shutdownWait;
+	}
+
+	/**
+	 * A listener's dispatch settings: the configured defaults, over them the method's {@link ListenerOptions},
+	 * over those {@code redis.starter.messaging.listeners.<id>}.
+	 * @param listener the listener's id
+	 * @param method its method
+	 * @return the settings
+	 * @throws IllegalArgumentException when the combination is invalid (named after the listener)
+	 */
+	DispatchSettings dispatchSettings(String listener, Method method) {
+		DispatchSettings configured = this.perListener.get(listener);
+		if (configured != null) {
+			return configured;
+		}
+		ListenerOptions options = method.getAnnotation(ListenerOptions.class);
+		if (options == null) {
+			return this.defaults;
+		}
+		try {
+			return new DispatchSettings((options.concurrency() > 0) ? options.concurrency() : this.defaults.concurrency(),
+					(options.queueCapacity() > 0) ? options.queueCapacity() : this.defaults.queueCapacity(),
+					(options.whenFull().length > 0) ? options.whenFull()[0] : this.defaults.whenFull(),
+					(options.ordered().length > 0) ? options.ordered()[0] : this.defaults.ordered());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("Invalid @ListenerOptions on " + method + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * A listener's name for meters, threads and settings.
+	 * @param id the endpoint id (generated ids are replaced)
+	 * @param method the method
+	 * @return the id when one was given, else {@code SimpleClassName.method}
+	 */
+	static String listenerName(@Nullable String id, Method method) {
+		if (id == null || id.isEmpty() || id.startsWith("org.springframework.data.redis.config.RedisListenerEndpoint#")) {
+			return method.getDeclaringClass().getSimpleName() + "." + method.getName();
+		}
+		return id;
+	}
+
+}

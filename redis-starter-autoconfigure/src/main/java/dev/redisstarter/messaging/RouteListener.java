@@ -1,0 +1,18 @@
+package dev.redisstarter.messaging;
+
+/**
+ * Receives the messages of a {@link Route}. Called on the client's I/O thread: hand the work off, and block
+ * only to apply back-pressure on purpose.
+ */
+@FunctionalInterface
+public interface RouteListener {
+
+	/**
+	 * A message.
+	 * @param route the route it came by
+	 * @param channel the channel it was published on (for a pattern route, the matching channel)
+	 * @param body its payload
+	 */
+	void message(Route route, String channel, byte[] body);
+
+}
