@@ -140,7 +140,8 @@ public final class RedisStarterMessagingAutoConfiguration {
 			return new DispatchSettings(concurrency, queueCapacity, whenFull, ordered);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("Invalid " + property + ": " + ex.getMessage(), ex);
+			// No cause: the message says it all, and start-up failure reports show the root cause.
+			throw new IllegalArgumentException("Invalid " + property + ": " + ex.getMessage());
 		}
 	}
 

@@ -5,6 +5,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.lettuce.core.RedisChannelHandler;
@@ -19,7 +21,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One pub/sub connection (to the server, or to one Cluster node) and what is subscribed on it. Its
- * {@link #reconcile} runs on the subscriber's own thread only; Lettuce's callbacks keep {@link #confirmed}.
+ * {@link #reconcile} runs on the subscriber's own thread only and never blocks it (connections open on a
+ * thread of their own); Lettuce's callbacks keep {@link #confirmed}.
  */
 final class NodeConnection {
 
@@ -55,7 +58,14 @@ final class NodeConnection {
 
 	private final Events events;
 
+	private static final long ABANDON_OPEN_AFTER_MILLIS = 3000;
+
 	private final Set<Wire> confirmed = ConcurrentHashMap.newKeySet();
+
+	/** When the open under way started, 0 when none. */
+	private final AtomicLong openingSince = new AtomicLong();
+
+	private final AtomicInteger attemptsInFlight = new AtomicInteger();
 
 	private volatile @Nullable StatefulRedisPubSubConnection<byte[], byte[]> connection;
 
@@ -81,7 +91,7 @@ final class NodeConnection {
 	}
 
 	/**
-	 * Opens the connection if there is none (blocking, on the subscriber's thread), subscribes to what is
+	 * Starts opening the connection if there is none, subscribes to what is
 	 * desired and not yet confirmed, and unsubscribes from what is confirmed and no longer desired.
 	 * @param desired what this connection should carry
 	 * @return whether everything desired is confirmed
@@ -92,10 +102,8 @@ final class NodeConnection {
 		}
 		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
 		if (current == null) {
-			current = open();
-			if (current == null) {
-				return desired.isEmpty();
-			}
+			openInBackground();
+			return desired.isEmpty();
 		}
 		RedisPubSubAsyncCommands<byte[], byte[]> redis = current.async();
 		for (Op op : Op.values()) {
@@ -135,14 +143,43 @@ final class NodeConnection {
 		});
 	}
 
-	private @Nullable StatefulRedisPubSubConnection<byte[], byte[]> open() {
+	/**
+	 * Opens the connection on a thread of its own: opening blocks until the server answers the handshake, and a
+	 * frozen or black-holed node must not hold up the other nodes' subscriptions. An attempt that hangs longer
+	 * than {@value #ABANDON_OPEN_AFTER_MILLIS} ms no longer stops a new one (at most two at a time).
+	 */
+	private void openInBackground() {
+		long since = this.openingSince.get();
+		long now = System.nanoTime();
+		boolean hung = since != 0 && now - since > TimeUnit.MILLISECONDS.toNanos(ABANDON_OPEN_AFTER_MILLIS);
+		if (this.closed || (since != 0 && (!hung || this.attemptsInFlight.get() >= 2))
+				|| !this.openingSince.compareAndSet(since, now)) {
+			return;
+		}
+		this.attemptsInFlight.incrementAndGet();
+		Thread thread = new Thread(() -> {
+			try {
+				if (open()) {
+					this.events.changed(this);
+				}
+			}
+			finally {
+				this.attemptsInFlight.decrementAndGet();
+				this.openingSince.compareAndSet(now, 0);
+			}
+		}, "redis-starter-pubsub-connect");
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	private boolean open() {
 		StatefulRedisPubSubConnection<byte[], byte[]> opened;
 		try {
 			opened = this.opener.get();
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Could not open a pub/sub connection to " + this.node + ", will retry: " + ex);
-			return null;
+			return false;
 		}
 		this.events.opened(this, opened);
 		opened.addListener(new Callbacks(opened));
@@ -156,13 +193,14 @@ final class NodeConnection {
 			}
 		});
 		synchronized (this) {
-			if (this.closed) {
+			if (this.closed || this.connection != null) {
+				// Closed meanwhile, or an attempt that started earlier and hung got there first.
 				opened.closeAsync();
-				return null;
+				return false;
 			}
 			this.connection = opened;
 		}
-		return opened;
+		return true;
 	}
 
 	/**

@@ -260,6 +260,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 				logger.warn("The pub/sub connection to " + node.node() + " did not answer a PING within " + timeout
 						+ " ms: replacing it (messages published meanwhile are lost)");
 				node.replace();
+				this.settled = false;
 				this.topologyStale.set(true);
 			}
 		}
