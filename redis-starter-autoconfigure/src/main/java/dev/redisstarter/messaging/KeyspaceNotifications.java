@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -80,43 +81,51 @@ final class KeyspaceNotifications {
 		return missing.toString();
 	}
 
+	/**
+	 * Checks (and, when configured, sets) {@code notify-keyspace-events} on a node, without waiting: on a RESP3
+	 * connection commands are allowed while subscribed.
+	 * @param node the node, in logs
+	 * @param connection a connection to it
+	 * @param patterns the patterns about to be subscribed there
+	 * @param timeoutMillis how long to wait for each answer
+	 */
 	void check(String node, StatefulRedisPubSubConnection<byte[], byte[]> connection, Collection<String> patterns,
 			long timeoutMillis) {
 		String required = required(patterns);
 		if (required.isEmpty()) {
 			return;
 		}
-		try {
-			Map<String, String> config = connection.async()
-				.configGet("notify-keyspace-events")
-				.toCompletableFuture()
-				.get(timeoutMillis, TimeUnit.MILLISECONDS);
-			String current = config.getOrDefault("notify-keyspace-events", "");
-			String missing = missing(current, required);
-			if (missing.isEmpty()) {
-				return;
-			}
-			if (this.configureServer) {
+		connection.async()
+			.configGet("notify-keyspace-events")
+			.toCompletableFuture()
+			.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+			.thenCompose((config) -> {
+				String current = config.getOrDefault("notify-keyspace-events", "");
+				String missing = missing(current, required);
+				if (missing.isEmpty()) {
+					return CompletableFuture.completedFuture(null);
+				}
+				if (!this.configureServer) {
+					logger.warn("notify-keyspace-events on " + node + " is '" + current + "': @KeyEventListener needs '"
+							+ missing + "' as well, and receives nothing until it is set (CONFIG SET"
+							+ " notify-keyspace-events " + current + missing
+							+ ", or redis.starter.messaging.keyspace.configure-server=true)");
+					return CompletableFuture.completedFuture(null);
+				}
 				String wanted = current + missing;
-				connection.async()
+				return connection.async()
 					.configSet("notify-keyspace-events", wanted)
 					.toCompletableFuture()
-					.get(timeoutMillis, TimeUnit.MILLISECONDS);
-				logger.info("Set notify-keyspace-events to '" + wanted + "' on " + node
-						+ " (redis.starter.messaging.keyspace.configure-server=true)");
-			}
-			else {
-				logger.warn("notify-keyspace-events on " + node + " is '" + current + "': @KeyEventListener needs '"
-						+ missing + "' as well, and receives nothing until it is set (CONFIG SET"
-						+ " notify-keyspace-events " + current + missing
-						+ ", or redis.starter.messaging.keyspace.configure-server=true)");
-			}
-		}
-		catch (Exception ex) {
-			// Managed services often refuse CONFIG: say what to check, and subscribe anyway.
-			logger.warn("Could not check notify-keyspace-events on " + node + " (" + ex.getMessage()
-					+ "): @KeyEventListener needs '" + required + "' in it");
-		}
+					.orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+					.thenRun(() -> logger.info("Set notify-keyspace-events to '" + wanted + "' on " + node
+							+ " (redis.starter.messaging.keyspace.configure-server=true)"));
+			})
+			.exceptionally((failure) -> {
+				// Managed services often refuse CONFIG: say what to check, and subscribe anyway.
+				logger.warn("Could not check notify-keyspace-events on " + node + " (" + failure.getMessage()
+						+ "): @KeyEventListener needs '" + required + "' in it");
+				return null;
+			});
 	}
 
 	static byte[] bytes(String text) {

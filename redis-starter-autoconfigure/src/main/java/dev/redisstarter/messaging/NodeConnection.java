@@ -44,8 +44,9 @@ final class NodeConnection {
 
 		void message(Op op, String name, String channel, byte[] body);
 
-		/** A connection was opened and has not subscribed yet: ordinary commands are still allowed on it. */
-		void opened(NodeConnection source, StatefulRedisPubSubConnection<byte[], byte[]> connection);
+		/** Keyevent patterns are about to be subscribed on a connection for the first time: check the server. */
+		void keyeventPatterns(NodeConnection source, StatefulRedisPubSubConnection<byte[], byte[]> connection,
+				Set<String> patterns);
 
 		/** The connection dropped, or the server took a subscription away (a slot moved): look again. */
 		void changed(NodeConnection source);
@@ -66,6 +67,9 @@ final class NodeConnection {
 	private final AtomicLong openingSince = new AtomicLong();
 
 	private final AtomicInteger attemptsInFlight = new AtomicInteger();
+
+	/** Keyevent patterns whose server flags were checked on the current connection. */
+	private final Set<String> checked = ConcurrentHashMap.newKeySet();
 
 	private volatile @Nullable StatefulRedisPubSubConnection<byte[], byte[]> connection;
 
@@ -104,6 +108,16 @@ final class NodeConnection {
 		if (current == null) {
 			openInBackground();
 			return desired.isEmpty();
+		}
+		Set<String> unchecked = new java.util.HashSet<>();
+		for (Wire wire : desired) {
+			if (wire.op() == Op.PSUBSCRIBE && wire.name().startsWith(KeyspaceNotifications.KEYEVENT_PREFIX)
+					&& this.checked.add(wire.name())) {
+				unchecked.add(wire.name());
+			}
+		}
+		if (!unchecked.isEmpty()) {
+			this.events.keyeventPatterns(this, current, unchecked);
 		}
 		RedisPubSubAsyncCommands<byte[], byte[]> redis = current.async();
 		for (Op op : Op.values()) {
@@ -181,7 +195,6 @@ final class NodeConnection {
 			logger.debug("Could not open a pub/sub connection to " + this.node + ", will retry: " + ex);
 			return false;
 		}
-		this.events.opened(this, opened);
 		opened.addListener(new Callbacks(opened));
 		opened.addListener(new RedisConnectionStateListener() {
 			@Override
@@ -199,6 +212,7 @@ final class NodeConnection {
 				return false;
 			}
 			this.connection = opened;
+			this.checked.clear();
 		}
 		return true;
 	}

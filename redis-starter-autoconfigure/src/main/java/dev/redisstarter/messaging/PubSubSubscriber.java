@@ -299,6 +299,9 @@ public final class PubSubSubscriber implements AutoCloseable {
 	}
 
 	private boolean reconcileSingle(RedisClient client, Set<Route> routes) {
+		if (routes.isEmpty() && this.connections.isEmpty()) {
+			return true;
+		}
 		NodeConnection node = this.connections.computeIfAbsent("server",
 				(id) -> new NodeConnection(id, () -> client.connectPubSub(ByteArrayCodec.INSTANCE), new Events()));
 		Set<Wire> desired = new HashSet<>();
@@ -458,12 +461,8 @@ public final class PubSubSubscriber implements AutoCloseable {
 		}
 
 		@Override
-		public void opened(NodeConnection source, StatefulRedisPubSubConnection<byte[], byte[]> connection) {
-			List<String> patterns = PubSubSubscriber.this.listeners.keySet()
-				.stream()
-				.filter((route) -> route.kind() == Route.Kind.NODE_PATTERN)
-				.map(Route::name)
-				.toList();
+		public void keyeventPatterns(NodeConnection source, StatefulRedisPubSubConnection<byte[], byte[]> connection,
+				Set<String> patterns) {
 			PubSubSubscriber.this.keyspace.check(source.node(), connection, patterns,
 					PubSubSubscriber.this.access.settings().livenessTimeout().toMillis());
 		}
