@@ -72,6 +72,7 @@ public class RedisStarterProperties {
 	/**
 	 * Pub/sub: MessageBus, @RedisListener dispatch, request-reply, @KeyEventListener.
 	 */
+	@NestedConfigurationProperty
 	private final MessagingProperties messaging = new MessagingProperties();
 
 	public boolean isEnabled() {
