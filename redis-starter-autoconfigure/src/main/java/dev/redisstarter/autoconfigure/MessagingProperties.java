@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.unit.DataSize;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 import dev.redisstarter.messaging.WhenFull;
 
@@ -30,6 +32,20 @@ public class MessagingProperties {
 	 * it to an empty string to use channel names as they are.
 	 */
 	private @Nullable String channelPrefix;
+
+	/**
+	 * How many bytes of received messages may wait for listeners that are behind (with when-full: block) before
+	 * further messages are dropped and counted; Redis's own limit for a subscriber's buffer is 32MB by default.
+	 */
+	private DataSize inboxLimit = DataSize.ofMegabytes(32);
+
+	public DataSize getInboxLimit() {
+		return this.inboxLimit;
+	}
+
+	public void setInboxLimit(DataSize inboxLimit) {
+		this.inboxLimit = inboxLimit;
+	}
 
 	/**
 	 * How long MessageBus.request waits for a reply when no timeout is given.
@@ -59,6 +75,16 @@ public class MessagingProperties {
 	private final Map<String, Channel> channels = new LinkedHashMap<>();
 
 	private final Keyspace keyspace = new Keyspace();
+
+	/**
+	 * Streams: StreamPublisher, @StreamListener, dead letters, durable topics.
+	 */
+	@NestedConfigurationProperty
+	private final StreamsProperties streams = new StreamsProperties();
+
+	public StreamsProperties getStreams() {
+		return this.streams;
+	}
 
 	public boolean isEnabled() {
 		return this.enabled;

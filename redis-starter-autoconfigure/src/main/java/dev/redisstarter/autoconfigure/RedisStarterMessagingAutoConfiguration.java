@@ -63,9 +63,16 @@ public final class RedisStarterMessagingAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	PubSubSubscriber redisStarterPubSubSubscriber(RedisAccess access, RedisStarterProperties properties) {
+	PubSubSubscriber redisStarterPubSubSubscriber(RedisAccess access, RedisStarterProperties properties,
+			MessagingMetrics metrics) {
+		long inboxLimit = properties.getMessaging().getInboxLimit().toBytes();
+		if (inboxLimit < 1) {
+			throw new IllegalArgumentException("Invalid redis.starter.messaging.inbox-limit: it must be positive, was "
+					+ properties.getMessaging().getInboxLimit());
+		}
 		PubSubSubscriber subscriber = new PubSubSubscriber(access,
-				properties.getMessaging().getKeyspace().isConfigureServer());
+				properties.getMessaging().getKeyspace().isConfigureServer(), inboxLimit);
+		metrics.inbox(subscriber);
 		subscriber.start();
 		return subscriber;
 	}

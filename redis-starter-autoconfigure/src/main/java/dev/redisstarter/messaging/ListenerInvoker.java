@@ -19,7 +19,7 @@ import tools.jackson.core.JacksonException;
 
 /**
  * Runs one {@code @RedisListener} method for the messages of its route: queues each on the listener's
- * {@link ListenerDispatcher} (off the I/O thread), unwraps the starter's envelope, builds the Spring message
+ * {@link ListenerDispatcher} (off the subscriber's delivery thread), unwraps the starter's envelope, builds the Spring message
  * with the same headers as Spring's own adapter, invokes the method, sends its return value back to a
  * requester, and hands every failure to the {@link ListenerErrorHandler} instead of swallowing it.
  */

@@ -29,6 +29,20 @@ public final class MessagingMetrics {
 		this.registry = registry;
 	}
 
+	/**
+	 * Counts what a subscriber's full inbox dropped, as {@code redis.starter.messaging.dropped} with
+	 * {@code listener=inbox}.
+	 * @param subscriber the subscriber
+	 */
+	public void inbox(PubSubSubscriber subscriber) {
+		if (this.registry != null) {
+			io.micrometer.core.instrument.FunctionCounter
+				.builder("redis.starter.messaging.dropped", subscriber, PubSubSubscriber::droppedMessages)
+				.tags("listener", "inbox", "route", "*")
+				.register(this.registry);
+		}
+	}
+
 	void published(boolean sent) {
 		if (this.registry != null) {
 			this.registry.counter("redis.starter.messaging.published", "result", sent ? "sent" : "failed").increment();

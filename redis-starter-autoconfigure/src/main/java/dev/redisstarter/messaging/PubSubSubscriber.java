@@ -63,6 +63,11 @@ public final class PubSubSubscriber implements AutoCloseable {
 
 	private final KeyspaceNotifications keyspace;
 
+	/** 32 MB, Redis's default hard limit of a subscriber's output buffer. */
+	public static final long DEFAULT_INBOX_LIMIT = 32L * 1024 * 1024;
+
+	private final SubscriberInbox inbox;
+
 	private final Map<Route, List<RouteListener>> listeners = new ConcurrentHashMap<>();
 
 	private final ScheduledExecutorService loop;
@@ -106,7 +111,24 @@ public final class PubSubSubscriber implements AutoCloseable {
 	 * keyevent listener needs (otherwise a warning names the missing flags)
 	 */
 	public PubSubSubscriber(RedisAccess access, boolean configureKeyspaceEvents) {
+		this(access, configureKeyspaceEvents, DEFAULT_INBOX_LIMIT);
+	}
+
+	/**
+	 * A subscriber, idle until {@link #start()}.
+	 * @param access whose client opens the connections and whose settings give the liveness interval and timeout
+	 * @param configureKeyspaceEvents whether to set {@code notify-keyspace-events} on a node that lacks what a
+	 * keyevent listener needs (otherwise a warning names the missing flags)
+	 * @param inboxLimitBytes how many bytes of received messages may wait for the listeners before messages are
+	 * dropped
+	 */
+	public PubSubSubscriber(RedisAccess access, boolean configureKeyspaceEvents, long inboxLimitBytes) {
 		this.access = Objects.requireNonNull(access, "access must not be null");
+		if (inboxLimitBytes < 1) {
+			throw new IllegalArgumentException("The inbox limit must be positive, was " + inboxLimitBytes);
+		}
+		this.inbox = new SubscriberInbox(inboxLimitBytes,
+				(item) -> deliver(item.op(), item.name(), item.channel(), item.body()));
 		this.keyspace = new KeyspaceNotifications(configureKeyspaceEvents);
 		this.loop = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "redis-starter-pubsub");
@@ -121,6 +143,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 			return;
 		}
 		this.started = true;
+		this.inbox.start();
 		long interval = this.access.settings().livenessInterval().toMillis();
 		this.loop.scheduleWithFixedDelay(this::checkLiveness, interval, interval, TimeUnit.MILLISECONDS);
 		reconcileSoon();
@@ -204,6 +227,14 @@ public final class PubSubSubscriber implements AutoCloseable {
 		Map<String, String> result = new LinkedHashMap<>();
 		this.connections.values().forEach((node) -> result.put(node.node(), node.isUp() ? "up" : "down"));
 		return result;
+	}
+
+	/**
+	 * How many received messages were dropped because the inbox was full.
+	 * @return the count since start
+	 */
+	public long droppedMessages() {
+		return this.inbox.dropped();
 	}
 
 	/** A dispatcher's reader is blocked on a full queue (by policy): a silent connection is expected meanwhile. */
@@ -429,7 +460,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 				target.message(route, channel, body);
 			}
 			catch (RuntimeException ex) {
-				logger.error("A listener of " + route + " failed on the I/O thread", ex);
+				logger.error("A listener of " + route + " failed on the delivery thread", ex);
 			}
 		}
 	}
@@ -439,6 +470,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 	public void close() {
 		this.closed = true;
 		this.loop.shutdownNow();
+		this.inbox.close();
 		this.connections.values().forEach(NodeConnection::close);
 		RedisClient client = this.nodeClient;
 		if (client != null) {
@@ -457,7 +489,8 @@ public final class PubSubSubscriber implements AutoCloseable {
 
 		@Override
 		public void message(Op op, String name, String channel, byte[] body) {
-			deliver(op, name, channel, body);
+			// On Lettuce's I/O thread: queue and return, whatever the listeners do.
+			PubSubSubscriber.this.inbox.offer(new SubscriberInbox.Item(op, name, channel, body));
 		}
 
 		@Override

@@ -1,8 +1,8 @@
 package dev.redisstarter.messaging;
 
 /**
- * Receives the messages of a {@link Route}. Called on the client's I/O thread: hand the work off, and block
- * only to apply back-pressure on purpose.
+ * Receives the messages of a {@link Route}. Called on the subscriber's one delivery thread, in arrival order:
+ * hand the work off, and block only to apply back-pressure on purpose (it holds up every route).
  */
 @FunctionalInterface
 public interface RouteListener {

@@ -7,10 +7,10 @@ package dev.redisstarter.messaging;
 public enum WhenFull {
 
 	/**
-	 * The subscription's reader waits for room: nothing is dropped, and the back-pressure reaches Redis, which
-	 * buffers for the connection up to its {@code client-output-buffer-limit pubsub} and then disconnects it
-	 * (the subscriber reconnects; what was buffered is lost). While it waits, other subscriptions read by the
-	 * same connection wait too.
+	 * The subscriber's delivery thread waits for room: nothing is dropped while the subscriber's inbox
+	 * ({@code redis.starter.messaging.inbox-limit}, 32 MB) has room; beyond it messages are dropped and counted.
+	 * While it waits, every other listener waits too (one delivery thread keeps arrival order); Lettuce's I/O
+	 * threads never wait.
 	 */
 	BLOCK,
 

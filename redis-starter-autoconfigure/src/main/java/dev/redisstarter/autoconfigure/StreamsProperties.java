@@ -1,0 +1,340 @@
+package dev.redisstarter.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
+/**
+ * {@code redis.starter.messaging.streams.*}: StreamPublisher, @StreamListener, dead letters, durable topics.
+ * The stream settings here are every stream's defaults; {@code named.<stream>.*} overrides them for one stream.
+ */
+public class StreamsProperties {
+
+	/**
+	 * Whether the starter serves streams (StreamPublisher, @StreamListener, DeadLetters).
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * How long each stream command (add, acknowledgement, claim, dead-letter move) waits for Redis; independent
+	 * of spring.data.redis.timeout.
+	 */
+	private Duration timeout = Duration.ofMillis(500);
+
+	/**
+	 * How many entries a @StreamListener handles at once in this instance, when the annotation sets none.
+	 */
+	private int concurrency = 1;
+
+	/**
+	 * The consumer group of listeners that name none. Defaults to spring.application.name, else 'default'.
+	 */
+	private @Nullable String group;
+
+	/**
+	 * This instance's stable name: durable-topic groups are '<group>:<instance-id>', so an instance that restarts
+	 * with the same id replays what it missed. Defaults to the HOSTNAME environment variable, else the host name.
+	 * Two instances on one host need different ids.
+	 */
+	private @Nullable String instanceId;
+
+	/**
+	 * On shutdown, how long entries being handled may finish; what does not finish stays pending for another
+	 * consumer.
+	 */
+	private Duration shutdownWait = Duration.ofSeconds(10);
+
+	/**
+	 * A durable-topic instance not seen for this long has its group removed (it no longer holds back trimming).
+	 */
+	private Duration instanceExpiry = Duration.ofDays(1);
+
+	/**
+	 * Every stream's defaults.
+	 */
+	@NestedConfigurationProperty
+	private final StreamProperties defaults = new StreamProperties();
+
+	/**
+	 * Settings of individual streams by name; what is not set comes from 'defaults'.
+	 */
+	private final Map<String, StreamProperties> named = new LinkedHashMap<>();
+
+	public StreamsProperties() {
+		this.defaults.setMaxLength(100_000L);
+		this.defaults.setMaxDeliveries(5);
+		this.defaults.setClaimIdle(Duration.ofSeconds(60));
+		this.defaults.setClaimInterval(Duration.ofSeconds(10));
+		this.defaults.setReadCount(100);
+		this.defaults.setReadBlock(Duration.ofSeconds(2));
+		this.defaults.setDeadLetterMaxLength(10_000L);
+		this.defaults.setConsumerExpiry(Duration.ofHours(1));
+		this.defaults.getBackoff().setInitial(Duration.ofSeconds(1));
+		this.defaults.getBackoff().setMultiplier(2.0);
+		this.defaults.getBackoff().setMax(Duration.ofMinutes(1));
+		this.defaults.getBackoff().setJitter(0.2);
+	}
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+	public int getConcurrency() {
+		return this.concurrency;
+	}
+
+	public void setConcurrency(int concurrency) {
+		this.concurrency = concurrency;
+	}
+
+	public @Nullable String getGroup() {
+		return this.group;
+	}
+
+	public void setGroup(@Nullable String group) {
+		this.group = group;
+	}
+
+	public @Nullable String getInstanceId() {
+		return this.instanceId;
+	}
+
+	public void setInstanceId(@Nullable String instanceId) {
+		this.instanceId = instanceId;
+	}
+
+	public Duration getShutdownWait() {
+		return this.shutdownWait;
+	}
+
+	public void setShutdownWait(Duration shutdownWait) {
+		this.shutdownWait = shutdownWait;
+	}
+
+	public Duration getInstanceExpiry() {
+		return this.instanceExpiry;
+	}
+
+	public void setInstanceExpiry(Duration instanceExpiry) {
+		this.instanceExpiry = instanceExpiry;
+	}
+
+	public StreamProperties getDefaults() {
+		return this.defaults;
+	}
+
+	public Map<String, StreamProperties> getNamed() {
+		return this.named;
+	}
+
+	/**
+	 * One stream's settings (every field optional in 'named'; the defaults have them all).
+	 */
+	public static class StreamProperties {
+
+		/**
+		 * The approximate bound on the stream's length, applied at every add (MAXLEN ~); 0 for none.
+		 */
+		private @Nullable Long maxLength;
+
+		/**
+		 * Entries older than this are trimmed at every add (MINID ~, by the server's clock); unset for none.
+		 */
+		private @Nullable Duration maxAge;
+
+		/**
+		 * After this many failed deliveries an entry goes to the dead-letter stream.
+		 */
+		private @Nullable Integer maxDeliveries;
+
+		/**
+		 * An entry pending this long on a consumer that does not renew it (stopped, crashed, frozen) is claimed
+		 * by a live consumer (XAUTOCLAIM).
+		 */
+		private @Nullable Duration claimIdle;
+
+		/**
+		 * How often each consumer looks for entries to claim, renews the entries it is handling and refreshes
+		 * its gauges.
+		 */
+		private @Nullable Duration claimInterval;
+
+		/**
+		 * How many entries one read (XREADGROUP COUNT) may return; also the largest batch.
+		 */
+		private @Nullable Integer readCount;
+
+		/**
+		 * How long one read waits for new entries (XREADGROUP BLOCK).
+		 */
+		private @Nullable Duration readBlock;
+
+		/**
+		 * The approximate bound on the dead-letter stream's length; 0 for none.
+		 */
+		private @Nullable Long deadLetterMaxLength;
+
+		/**
+		 * A consumer of the group idle this long, with nothing pending, is removed from the group.
+		 */
+		private @Nullable Duration consumerExpiry;
+
+		/**
+		 * The wait between deliveries of a failing entry.
+		 */
+		@NestedConfigurationProperty
+		private final BackoffProperties backoff = new BackoffProperties();
+
+		public @Nullable Long getMaxLength() {
+			return this.maxLength;
+		}
+
+		public void setMaxLength(@Nullable Long maxLength) {
+			this.maxLength = maxLength;
+		}
+
+		public @Nullable Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(@Nullable Duration maxAge) {
+			this.maxAge = maxAge;
+		}
+
+		public @Nullable Integer getMaxDeliveries() {
+			return this.maxDeliveries;
+		}
+
+		public void setMaxDeliveries(@Nullable Integer maxDeliveries) {
+			this.maxDeliveries = maxDeliveries;
+		}
+
+		public @Nullable Duration getClaimIdle() {
+			return this.claimIdle;
+		}
+
+		public void setClaimIdle(@Nullable Duration claimIdle) {
+			this.claimIdle = claimIdle;
+		}
+
+		public @Nullable Duration getClaimInterval() {
+			return this.claimInterval;
+		}
+
+		public void setClaimInterval(@Nullable Duration claimInterval) {
+			this.claimInterval = claimInterval;
+		}
+
+		public @Nullable Integer getReadCount() {
+			return this.readCount;
+		}
+
+		public void setReadCount(@Nullable Integer readCount) {
+			this.readCount = readCount;
+		}
+
+		public @Nullable Duration getReadBlock() {
+			return this.readBlock;
+		}
+
+		public void setReadBlock(@Nullable Duration readBlock) {
+			this.readBlock = readBlock;
+		}
+
+		public @Nullable Long getDeadLetterMaxLength() {
+			return this.deadLetterMaxLength;
+		}
+
+		public void setDeadLetterMaxLength(@Nullable Long deadLetterMaxLength) {
+			this.deadLetterMaxLength = deadLetterMaxLength;
+		}
+
+		public @Nullable Duration getConsumerExpiry() {
+			return this.consumerExpiry;
+		}
+
+		public void setConsumerExpiry(@Nullable Duration consumerExpiry) {
+			this.consumerExpiry = consumerExpiry;
+		}
+
+		public BackoffProperties getBackoff() {
+			return this.backoff;
+		}
+
+	}
+
+	/**
+	 * Retry backoff: initial × multiplier^(deliveries-1), at most max, spread by ±jitter.
+	 */
+	public static class BackoffProperties {
+
+		/**
+		 * The wait after the first failure.
+		 */
+		private @Nullable Duration initial;
+
+		/**
+		 * How much each further failure multiplies the wait (at least 1).
+		 */
+		private @Nullable Double multiplier;
+
+		/**
+		 * The longest wait.
+		 */
+		private @Nullable Duration max;
+
+		/**
+		 * The random spread of each wait, from 0 to 1 (0.2 is ±20%).
+		 */
+		private @Nullable Double jitter;
+
+		public @Nullable Duration getInitial() {
+			return this.initial;
+		}
+
+		public void setInitial(@Nullable Duration initial) {
+			this.initial = initial;
+		}
+
+		public @Nullable Double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(@Nullable Double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public @Nullable Duration getMax() {
+			return this.max;
+		}
+
+		public void setMax(@Nullable Duration max) {
+			this.max = max;
+		}
+
+		public @Nullable Double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(@Nullable Double jitter) {
+			this.jitter = jitter;
+		}
+
+	}
+
+}
