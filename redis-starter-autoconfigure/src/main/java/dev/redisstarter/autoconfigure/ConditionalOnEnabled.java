@@ -20,10 +20,10 @@ import org.springframework.context.annotation.Conditional;
 @interface ConditionalOnEnabled {
 
 	/**
-	 * The property, such as {@code redis.starter.cache.enabled}.
-	 * @return its name
+	 * The properties, such as {@code redis.starter.cache.enabled}; all must be on.
+	 * @return their names
 	 */
-	String value();
+	String[] value();
 
 	/**
 	 * Whether an absent property matches.

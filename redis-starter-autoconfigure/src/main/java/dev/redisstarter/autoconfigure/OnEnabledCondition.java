@@ -15,8 +15,18 @@ class OnEnabledCondition extends SpringBootCondition {
 	@Override
 	public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 		Map<String, Object> attributes = metadata.getAnnotationAttributes(ConditionalOnEnabled.class.getName());
-		String name = (String) attributes.get("value");
 		boolean matchIfMissing = (Boolean) attributes.get("matchIfMissing");
+		ConditionOutcome outcome = null;
+		for (String name : (String[]) attributes.get("value")) {
+			outcome = outcome(context, name, matchIfMissing);
+			if (!outcome.isMatch()) {
+				return outcome;
+			}
+		}
+		return outcome;
+	}
+
+	private static ConditionOutcome outcome(ConditionContext context, String name, boolean matchIfMissing) {
 		String value = context.getEnvironment().getProperty(name);
 		if (value == null) {
 			return matchIfMissing ? ConditionOutcome.match(name + " is not set (on by default)")

@@ -1,0 +1,156 @@
+package dev.redisstarter.autoconfigure;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.redisstarter.core.Durations;
+import dev.redisstarter.core.Feature;
+import dev.redisstarter.core.JsonCodec;
+import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.messaging.stream.Backoff;
+import dev.redisstarter.messaging.stream.DeadLetters;
+import dev.redisstarter.messaging.stream.RedisDeadLetters;
+import dev.redisstarter.messaging.stream.RedisStreamPublisher;
+import dev.redisstarter.messaging.stream.StreamKeys;
+import dev.redisstarter.messaging.stream.StreamListenerAnnotationBeanPostProcessor;
+import dev.redisstarter.messaging.stream.StreamListeners;
+import dev.redisstarter.messaging.stream.StreamMetrics;
+import dev.redisstarter.messaging.stream.StreamPublisher;
+import dev.redisstarter.messaging.stream.StreamSettings;
+import dev.redisstarter.messaging.stream.StreamSettingsByName;
+
+/**
+ * Streams from {@code redis.starter.messaging.streams.*}: the {@link StreamPublisher}, {@link DeadLetters}, and a
+ * consumer for every {@code @StreamListener} method. Off with {@code redis.starter.messaging.streams.enabled=false}
+ * (or {@code redis.starter.messaging.enabled=false}).
+ */
+@AutoConfiguration(after = RedisStarterAutoConfiguration.class)
+@ConditionalOnBean({ RedisAccess.class, KeyNaming.class })
+@ConditionalOnEnabled({ "redis.starter.messaging.enabled", "redis.starter.messaging.streams.enabled" })
+public final class RedisStarterStreamsAutoConfiguration {
+
+	@Bean
+	static StreamListenerAnnotationBeanPostProcessor redisStarterStreamListenerProcessor() {
+		return new StreamListenerAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StreamKeys redisStarterStreamKeys(KeyNaming keys) {
+		return new StreamKeys(keys);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StreamMetrics redisStarterStreamMetrics(ObjectProvider<MeterRegistry> meterRegistry) {
+		return new StreamMetrics(meterRegistry.getIfUnique());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StreamSettingsByName redisStarterStreamSettings(RedisStarterProperties properties) {
+		StreamsProperties streams = properties.getMessaging().getStreams();
+		String prefix = "redis.starter.messaging.streams.defaults";
+		StreamSettings defaults = settings(prefix, streams.getDefaults(), null);
+		Map<String, StreamSettings> named = new LinkedHashMap<>();
+		streams.getNamed()
+			.forEach((name, stream) -> named.put(name,
+					settings("redis.starter.messaging.streams.named." + name, stream, defaults)));
+		return new StreamSettingsByName(defaults, named);
+	}
+
+	private static StreamSettings settings(String property, StreamsProperties.StreamProperties stream,
+			@Nullable StreamSettings defaults) {
+		StreamSettings base = (defaults != null) ? defaults : StreamSettings.DEFAULTS;
+		StreamsProperties.BackoffProperties backoff = stream.getBackoff();
+		try {
+			Backoff retries = new Backoff(or(backoff.getInitial(), base.backoff().initial()),
+					or(backoff.getMultiplier(), base.backoff().multiplier()), or(backoff.getMax(), base.backoff().max()),
+					or(backoff.getJitter(), base.backoff().jitter()));
+			return new StreamSettings(or(stream.getMaxLength(), base.maxLength()),
+					(stream.getMaxAge() != null) ? stream.getMaxAge() : base.maxAge(),
+					or(stream.getMaxDeliveries(), base.maxDeliveries()), retries,
+					or(stream.getClaimIdle(), base.claimIdle()), or(stream.getClaimInterval(), base.claimInterval()),
+					or(stream.getReadCount(), base.readCount()), or(stream.getReadBlock(), base.readBlock()),
+					or(stream.getDeadLetterMaxLength(), base.deadLetterMaxLength()),
+					or(stream.getConsumerExpiry(), base.consumerExpiry()));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("Invalid " + property + ": " + ex.getMessage());
+		}
+	}
+
+	private static <T> T or(@Nullable T value, T fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(StreamPublisher.class)
+	RedisStreamPublisher redisStarterStreamPublisher(RedisAccess access, RedisStarterProperties properties,
+			StreamKeys keys, JsonCodec codec, StreamSettingsByName settings) {
+		Duration timeout = properties.getMessaging().getStreams().getTimeout();
+		Durations.requirePositive("redis.starter.messaging.streams.timeout", timeout);
+		return new RedisStreamPublisher(access.calls(Feature.STREAM, timeout), keys, codec, settings);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(DeadLetters.class)
+	RedisDeadLetters redisStarterDeadLetters(RedisAccess access, RedisStarterProperties properties, StreamKeys keys,
+			StreamSettingsByName settings) {
+		return new RedisDeadLetters(access.calls(Feature.STREAM, properties.getMessaging().getStreams().getTimeout()),
+				keys, settings);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StreamListeners redisStarterStreamListeners(StreamListenerAnnotationBeanPostProcessor declarations,
+			RedisAccess access, RedisStarterProperties properties, StreamKeys keys,
+			ObjectProvider<JsonMapper> jsonMapper, StreamMetrics metrics, StreamSettingsByName settings,
+			Environment environment) {
+		StreamsProperties streams = properties.getMessaging().getStreams();
+		if (streams.getConcurrency() < 1 || streams.getConcurrency() > 256) {
+			throw new IllegalArgumentException("Invalid redis.starter.messaging.streams.concurrency: it must be between"
+					+ " 1 and 256, was " + streams.getConcurrency());
+		}
+		Durations.requirePositive("redis.starter.messaging.streams.shutdown-wait", streams.getShutdownWait());
+		Durations.requirePositive("redis.starter.messaging.streams.instance-expiry", streams.getInstanceExpiry());
+		String group = (streams.getGroup() != null && !streams.getGroup().isBlank()) ? streams.getGroup()
+				: environment.getProperty("spring.application.name", "default");
+		StreamListeners.Context context = new StreamListeners.Context(access,
+				access.calls(Feature.STREAM, streams.getTimeout()), keys,
+				jsonMapper.getIfUnique(() -> JsonMapper.builder().build()), metrics, settings, group,
+				streams.getConcurrency(), instanceId(streams), streams.getShutdownWait(), streams.getInstanceExpiry(),
+				environment::resolvePlaceholders);
+		return new StreamListeners(declarations, context);
+	}
+
+	private static String instanceId(StreamsProperties streams) {
+		if (streams.getInstanceId() != null && !streams.getInstanceId().isBlank()) {
+			return streams.getInstanceId();
+		}
+		String host = System.getenv("HOSTNAME");
+		if (host != null && !host.isBlank()) {
+			return host;
+		}
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		}
+		catch (Exception ex) {
+			return "instance";
+		}
+	}
+
+}

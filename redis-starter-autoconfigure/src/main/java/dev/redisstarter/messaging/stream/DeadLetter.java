@@ -1,0 +1,68 @@
+package dev.redisstarter.messaging.stream;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An entry that failed for good, as kept in the stream's dead-letter stream ({@code <prefix>stream:{<name>}:dead}):
+ * the entry's own fields, and what went wrong in fields that start with {@code x-dead-}.
+ *
+ * @param id the dead letter's id (in the dead-letter stream)
+ * @param originalId the entry's id in its stream
+ * @param stream the stream's name
+ * @param group the group that gave it up
+ * @param deliveries how many times it was delivered
+ * @param error the exception's class
+ * @param message why it was given up, and the exception's message
+ * @param failedAt when (the server's time)
+ * @param payload the entry's payload (JSON), or {@code null}
+ * @param fields the entry's other fields
+ */
+public record DeadLetter(String id, String originalId, String stream, String group, long deliveries, String error,
+		String message, @Nullable Instant failedAt, @Nullable String payload, Map<String, String> fields) {
+
+	static final String ORIGINAL_ID = "x-dead-id";
+
+	static final String STREAM = "x-dead-stream";
+
+	static final String GROUP = "x-dead-group";
+
+	static final String DELIVERIES = "x-dead-deliveries";
+
+	static final String ERROR = "x-dead-error";
+
+	static final String MESSAGE = "x-dead-message";
+
+	static final String AT = "x-dead-at";
+
+	static DeadLetter of(String id, Map<byte[], byte[]> body) {
+		Map<String, String> all = new LinkedHashMap<>();
+		body.forEach((name, value) -> all.put(new String(name, StandardCharsets.UTF_8),
+				new String(value, StandardCharsets.UTF_8)));
+		Map<String, String> fields = new LinkedHashMap<>();
+		all.forEach((name, value) -> {
+			if (!name.startsWith("x-dead-") && !name.equals(RedisStreamPublisher.PAYLOAD)) {
+				fields.put(name, value);
+			}
+		});
+		String at = all.get(AT);
+		return new DeadLetter(id, all.getOrDefault(ORIGINAL_ID, ""), all.getOrDefault(STREAM, ""),
+				all.getOrDefault(GROUP, ""), parse(all.get(DELIVERIES)), all.getOrDefault(ERROR, ""),
+				all.getOrDefault(MESSAGE, ""), (at != null) ? Instant.ofEpochMilli(parse(at)) : null,
+				all.get(RedisStreamPublisher.PAYLOAD), fields);
+	}
+
+	private static long parse(@Nullable String number) {
+		try {
+			return (number != null) ? Long.parseLong(number) : 0;
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+}

@@ -1,0 +1,548 @@
+package dev.redisstarter.messaging.stream;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.Consumer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XGroupCreateArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisStreamAsyncCommands;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.data.redis.connection.stream.RecordId;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.RedisCalls;
+
+/**
+ * Runs one {@link StreamListener} method: a reader thread with a connection of its own (group reads block),
+ * {@code concurrency} handler threads, and a maintenance thread ({@link StreamMaintenance}: reclaim, renewal,
+ * metrics, removal of idle consumers). At most {@code concurrency × 2} entries are read ahead of the handlers.
+ * When Redis is away the reader waits and reconnects; nothing is acknowledged that was not handled.
+ */
+final class StreamConsumer {
+
+	private static final Log logger = LogFactory.getLog(StreamConsumer.class);
+
+	private final ConsumerSpec spec;
+
+	private final RedisAccess access;
+
+	private final ListenerMethod method;
+
+	private final JsonMapper mapper;
+
+	private final JavaType payloadType;
+
+	private final StreamMetrics.Meters meters;
+
+	private final EntryOutcomes outcomes;
+
+	private final StreamMaintenance maintenance;
+
+	private final Semaphore permits;
+
+	/** Entries being handled, with when they started (nanos), so that long handlers keep their entries. */
+	private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
+
+	private final Map<String, ScheduledFuture<?>> retries = new ConcurrentHashMap<>();
+
+	private final AtomicInteger readers = new AtomicInteger();
+
+	private @Nullable ExecutorService handlers;
+
+	private @Nullable ScheduledExecutorService scheduler;
+
+	private @Nullable Thread reader;
+
+	private volatile @Nullable StatefulConnection<byte[], byte[]> readConnection;
+
+	private volatile boolean running;
+
+	private volatile boolean groupReady;
+
+	StreamConsumer(ConsumerSpec spec, RedisAccess access, RedisCalls calls, StreamScripts scripts,
+			ListenerMethod method, JsonMapper mapper, StreamMetrics.Meters meters) {
+		this.spec = spec;
+		this.access = access;
+		this.method = method;
+		this.mapper = mapper;
+		this.payloadType = mapper.getTypeFactory().constructType(method.payloadType());
+		this.meters = meters;
+		this.outcomes = new EntryOutcomes(spec, calls, scripts, meters);
+		this.maintenance = new StreamMaintenance(spec, calls, scripts, meters, this);
+		this.permits = new Semaphore(spec.concurrency() * 2);
+	}
+
+	ConsumerSpec spec() {
+		return this.spec;
+	}
+
+	boolean isRunning() {
+		return this.running;
+	}
+
+	boolean isReading() {
+		return this.readers.get() > 0 && this.readConnection != null && this.groupReady;
+	}
+
+	Map<String, Long> inFlight() {
+		return this.inFlight;
+	}
+
+	synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		this.running = true;
+		AtomicInteger threads = new AtomicInteger();
+		this.handlers = Executors.newFixedThreadPool(this.spec.concurrency(), (task) -> {
+			Thread thread = new Thread(task, "stream-" + this.spec.listener() + "-" + threads.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "stream-" + this.spec.listener() + "-maintenance");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long interval = this.spec.settings().claimInterval().toMillis();
+		this.scheduler.scheduleWithFixedDelay(this.maintenance::run, interval, interval, TimeUnit.MILLISECONDS);
+		Thread thread = new Thread(this::readLoop, "stream-" + this.spec.listener() + "-reader");
+		thread.setDaemon(true);
+		this.reader = thread;
+		thread.start();
+	}
+
+	/**
+	 * Stops reading, lets the entries being handled finish within the shutdown wait, and leaves everything else
+	 * pending (read but not started, waiting for a retry, or still running at the end): another consumer takes
+	 * them after the claim idle time.
+	 */
+	void stop() {
+		Thread stoppedReader;
+		ExecutorService stoppedHandlers;
+		ScheduledExecutorService stoppedScheduler;
+		synchronized (this) {
+			if (!this.running) {
+				return;
+			}
+			this.running = false;
+			stoppedReader = this.reader;
+			stoppedHandlers = this.handlers;
+			stoppedScheduler = this.scheduler;
+		}
+		this.retries.values().forEach((retry) -> retry.cancel(false));
+		this.retries.clear();
+		closeReadConnection();
+		if (stoppedReader != null) {
+			stoppedReader.interrupt();
+		}
+		if (stoppedScheduler != null) {
+			stoppedScheduler.shutdownNow();
+		}
+		if (stoppedHandlers != null) {
+			stoppedHandlers.shutdown();
+			try {
+				if (!stoppedHandlers.awaitTermination(this.spec.shutdownWait().toMillis(), TimeUnit.MILLISECONDS)) {
+					logger.warn("Stream listener " + this.spec.listener() + " stopped with " + this.inFlight.size()
+							+ " entries still being handled; they stay pending for another consumer");
+					stoppedHandlers.shutdownNow();
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				stoppedHandlers.shutdownNow();
+			}
+		}
+	}
+
+	private void readLoop() {
+		this.readers.incrementAndGet();
+		long pause = 100;
+		try {
+			while (this.running) {
+				try {
+					RedisStreamAsyncCommands<byte[], byte[]> redis = readCommands();
+					ensureGroup(redis);
+					int free = awaitPermits();
+					if (free == 0) {
+						continue;
+					}
+					List<StreamMessage<byte[], byte[]>> entries = read(redis, Math.min(free, this.spec.settings().readCount()));
+					pause = 100;
+					dispatchRead(entries);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+				catch (RuntimeException ex) {
+					if (!this.running) {
+						return;
+					}
+					if (String.valueOf(ex.getMessage()).contains("NOGROUP")) {
+						// The stream or the group was deleted: create it again.
+						this.groupReady = false;
+					}
+					else {
+						closeReadConnection();
+					}
+					logger.debug("Reading stream '" + this.spec.stream() + "' failed, retrying in " + pause + " ms: " + ex);
+					sleep(pause);
+					pause = Math.min(pause * 2, 5000);
+				}
+			}
+		}
+		finally {
+			this.readers.decrementAndGet();
+		}
+	}
+
+	private int awaitPermits() throws InterruptedException {
+		// Wait for at least one free handler slot, then read no more than the free slots.
+		if (!this.permits.tryAcquire(1, 200, TimeUnit.MILLISECONDS)) {
+			return 0;
+		}
+		this.permits.release();
+		return this.permits.availablePermits();
+	}
+
+	private List<StreamMessage<byte[], byte[]>> read(RedisStreamAsyncCommands<byte[], byte[]> redis, int count)
+			throws InterruptedException {
+		XReadArgs args = XReadArgs.Builder.block(this.spec.settings().readBlock().toMillis()).count(count);
+		if (this.spec.atMostOnce()) {
+			args.noack(true);
+		}
+		long wait = this.spec.settings().readBlock().toMillis() + this.access.settings().livenessTimeout().toMillis()
+				+ 1000;
+		try {
+			List<StreamMessage<byte[], byte[]>> entries = redis
+				.xreadgroup(Consumer.from(bytes(this.spec.group()), bytes(this.spec.consumer())), args,
+						XReadArgs.StreamOffset.lastConsumed(bytes(this.spec.key())))
+				.get(wait, TimeUnit.MILLISECONDS);
+			return (entries != null) ? entries : List.of();
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			throw (ex.getCause() instanceof RuntimeException runtime) ? runtime : new IllegalStateException(ex.getCause());
+		}
+		catch (java.util.concurrent.TimeoutException ex) {
+			// A read that outlives its BLOCK by the liveness timeout: the connection is silent (frozen, dropped).
+			throw new IllegalStateException("No answer to a group read within " + wait + " ms", ex);
+		}
+	}
+
+	private void dispatchRead(List<StreamMessage<byte[], byte[]>> messages) throws InterruptedException {
+		if (messages.isEmpty()) {
+			return;
+		}
+		List<StreamEntry> entries = new ArrayList<>(messages.size());
+		for (StreamMessage<byte[], byte[]> message : messages) {
+			entries.add(StreamEntry.of(message.getId(), message.getBody(), 1));
+		}
+		dispatch(entries);
+	}
+
+	/**
+	 * Hands entries to the handlers; the caller holds nothing, the permits are taken here (waiting if needed).
+	 * @param entries entries read, reclaimed or retried
+	 * @throws InterruptedException when interrupted while waiting for a handler slot
+	 */
+	void dispatch(List<StreamEntry> entries) throws InterruptedException {
+		ExecutorService pool = this.handlers;
+		if (pool == null || entries.isEmpty()) {
+			return;
+		}
+		this.meters.delivered(entries.size());
+		if (this.method.batch()) {
+			this.permits.acquire(entries.size());
+			submit(pool, () -> handleBatch(entries), entries.size());
+			return;
+		}
+		for (StreamEntry entry : entries) {
+			this.permits.acquire();
+			submit(pool, () -> handleOne(entry), 1);
+		}
+	}
+
+	private void submit(ExecutorService pool, Runnable work, int held) {
+		try {
+			pool.execute(() -> {
+				try {
+					if (this.running) {
+						work.run();
+					}
+				}
+				finally {
+					this.permits.release(held);
+				}
+			});
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// Stopping: the entries stay pending for another consumer.
+			this.permits.release(held);
+		}
+	}
+
+	private void handleOne(StreamEntry entry) {
+		long start = System.nanoTime();
+		this.inFlight.put(entry.id(), start);
+		try {
+			Object payload;
+			try {
+				payload = decode(entry);
+			}
+			catch (RuntimeException ex) {
+				this.meters.failed(1);
+				giveUp(entry, ex, "the payload could not be read as " + this.payloadType);
+				return;
+			}
+			try {
+				this.method.invoke(payload, delivery(entry));
+			}
+			catch (Exception | Error ex) {
+				failed(entry, ex);
+				return;
+			}
+			if (!this.spec.atMostOnce()) {
+				this.outcomes.acknowledge(List.of(entry.id()));
+			}
+		}
+		finally {
+			this.inFlight.remove(entry.id());
+			this.meters.handled(System.nanoTime() - start);
+		}
+	}
+
+	private void handleBatch(List<StreamEntry> entries) {
+		long start = System.nanoTime();
+		List<StreamEntry> readable = new ArrayList<>(entries.size());
+		List<Object> payloads = new ArrayList<>(entries.size());
+		List<StreamDelivery> deliveries = new ArrayList<>(entries.size());
+		entries.forEach((entry) -> this.inFlight.put(entry.id(), start));
+		try {
+			for (StreamEntry entry : entries) {
+				try {
+					payloads.add(decode(entry));
+					readable.add(entry);
+					deliveries.add(delivery(entry));
+				}
+				catch (RuntimeException ex) {
+					this.meters.failed(1);
+					giveUp(entry, ex, "the payload could not be read as " + this.payloadType);
+				}
+			}
+			if (readable.isEmpty()) {
+				return;
+			}
+			try {
+				this.method.invoke(payloads, deliveries);
+			}
+			catch (Exception | Error ex) {
+				readable.forEach((entry) -> failed(entry, ex));
+				return;
+			}
+			if (!this.spec.atMostOnce()) {
+				this.outcomes.acknowledge(readable.stream().map(StreamEntry::id).toList());
+			}
+		}
+		finally {
+			entries.forEach((entry) -> this.inFlight.remove(entry.id()));
+			this.meters.handled(System.nanoTime() - start);
+		}
+	}
+
+	private @Nullable Object decode(StreamEntry entry) {
+		byte[] payload = entry.payload();
+		if (payload == null) {
+			throw new IllegalArgumentException("the entry has no 'payload' field");
+		}
+		if (this.payloadType.getRawClass() == String.class && (payload.length == 0 || payload[0] != '"')) {
+			// A plain-text payload written by another producer.
+			return new String(payload, StandardCharsets.UTF_8);
+		}
+		return this.mapper.readValue(payload, this.payloadType);
+	}
+
+	private StreamDelivery delivery(StreamEntry entry) {
+		return new StreamDelivery(this.spec.stream(), this.spec.group(), RecordId.of(entry.id()), entry.deliveries(),
+				entry.fields());
+	}
+
+	private void failed(StreamEntry entry, Throwable error) {
+		this.meters.failed(1);
+		if (this.spec.atMostOnce()) {
+			logger.warn("Stream listener " + this.spec.listener() + " failed on entry " + entry.id()
+					+ " (at-most-once: not retried)", error);
+			return;
+		}
+		if (entry.deliveries() >= this.spec.settings().maxDeliveries()) {
+			giveUp(entry, error, "failed on all " + this.spec.settings().maxDeliveries() + " deliveries");
+			return;
+		}
+		java.time.Duration delay = this.spec.settings().backoff().delayAfter(entry.deliveries());
+		logger.warn("Stream listener " + this.spec.listener() + " failed on entry " + entry.id() + " of '"
+				+ this.spec.stream() + "' (delivery " + entry.deliveries() + " of " + this.spec.settings().maxDeliveries()
+				+ "), retrying in " + delay.toMillis() + " ms: " + error);
+		scheduleRetry(entry.id(), delay);
+	}
+
+	private void scheduleRetry(String id, java.time.Duration delay) {
+		ScheduledExecutorService timer = this.scheduler;
+		if (timer == null || !this.running) {
+			return;
+		}
+		try {
+			this.retries.put(id, timer.schedule(() -> retry(id), delay.toMillis(), TimeUnit.MILLISECONDS));
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// Stopping: the entry stays pending for another consumer.
+		}
+	}
+
+	private void retry(String id) {
+		this.retries.remove(id);
+		if (!this.running) {
+			return;
+		}
+		StreamEntry entry;
+		try {
+			entry = this.outcomes.retry(id);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Taking entry " + id + " back for a retry failed, trying again: " + ex);
+			scheduleRetry(id, java.time.Duration.ofSeconds(1));
+			return;
+		}
+		if (entry == null) {
+			return;
+		}
+		try {
+			dispatch(List.of(entry));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Moves an entry to the dead letters; if that fails (Redis away), the entry stays pending and comes back.
+	 * @param entry the entry
+	 * @param error what went wrong
+	 * @param reason why it is given up
+	 */
+	void giveUp(StreamEntry entry, Throwable error, String reason) {
+		if (this.spec.atMostOnce()) {
+			logger.warn("Stream listener " + this.spec.listener() + " dropped entry " + entry.id() + ": " + reason, error);
+			return;
+		}
+		try {
+			this.outcomes.deadLetter(entry, error, reason);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not move entry " + entry.id() + " of '" + this.spec.stream() + "' to the dead letters;"
+					+ " it stays pending and will be delivered again: " + ex);
+		}
+	}
+
+	private RedisStreamAsyncCommands<byte[], byte[]> readCommands() {
+		StatefulConnection<byte[], byte[]> current = this.readConnection;
+		if (current == null || !current.isOpen()) {
+			if (current != null) {
+				current.closeAsync();
+			}
+			AbstractRedisClient client = this.access.connectionFactory().getNativeClient();
+			if (client instanceof RedisClusterClient cluster) {
+				current = cluster.connect(ByteArrayCodec.INSTANCE);
+			}
+			else if (client instanceof RedisClient standalone) {
+				current = standalone.connect(ByteArrayCodec.INSTANCE);
+			}
+			else {
+				throw new IllegalStateException("No Lettuce client to read streams with");
+			}
+			this.readConnection = current;
+			this.groupReady = false;
+			if (!this.running) {
+				closeReadConnection();
+				throw new IllegalStateException("stopped");
+			}
+		}
+		return (current instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster) ? cluster.async()
+				: ((StatefulRedisConnection<byte[], byte[]>) current).async();
+	}
+
+	private void ensureGroup(RedisStreamAsyncCommands<byte[], byte[]> redis) {
+		if (this.groupReady) {
+			return;
+		}
+		boolean created;
+		try {
+			redis.xgroupCreate(XReadArgs.StreamOffset.from(bytes(this.spec.key()), this.spec.broadcast() ? "$" : "0"),
+					bytes(this.spec.group()), XGroupCreateArgs.Builder.mkstream())
+				.get(this.access.settings().livenessTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+			created = true;
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			if (!String.valueOf(ex.getCause().getMessage()).contains("BUSYGROUP")) {
+				throw new IllegalStateException("Could not create group " + this.spec.group() + ": " + ex.getCause(), ex);
+			}
+			created = false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted", ex);
+		}
+		catch (java.util.concurrent.TimeoutException ex) {
+			throw new IllegalStateException("No answer to XGROUP CREATE", ex);
+		}
+		this.groupReady = true;
+		if (this.spec.broadcast()) {
+			this.maintenance.joined(created);
+		}
+	}
+
+	private void closeReadConnection() {
+		StatefulConnection<byte[], byte[]> current = this.readConnection;
+		this.readConnection = null;
+		this.groupReady = false;
+		if (current != null) {
+			current.closeAsync();
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}

@@ -1,0 +1,165 @@
+package dev.redisstarter.messaging.stream;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+import org.springframework.context.SmartLifecycle;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.redisstarter.core.InvalidAnnotationException;
+import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.RedisCalls;
+
+/**
+ * Starts a {@link StreamConsumer} for every {@link StreamListener} method when the context starts, and stops
+ * them (gracefully) when it stops, before the starter's connection closes.
+ */
+public final class StreamListeners implements SmartLifecycle {
+
+	/**
+	 * What every consumer shares.
+	 *
+	 * @param access opens the read connections
+	 * @param calls acknowledgements, scripts and housekeeping, with the streams deadline
+	 * @param keys names the streams
+	 * @param mapper reads payloads
+	 * @param metrics meters
+	 * @param settings each stream's settings
+	 * @param defaultGroup the group of listeners that name none
+	 * @param defaultConcurrency the concurrency of listeners that set none
+	 * @param instanceId this instance's stable name (durable-topic groups, consumer names)
+	 * @param shutdownWait how long in-flight entries may finish on shutdown
+	 * @param instanceExpiry a durable-topic instance not seen for this long is removed
+	 * @param placeholders resolves {@code ${...}} in annotation attributes
+	 */
+	public record Context(RedisAccess access, RedisCalls calls, StreamKeys keys, JsonMapper mapper, StreamMetrics metrics,
+			Function<String, StreamSettings> settings, String defaultGroup, int defaultConcurrency, String instanceId,
+			Duration shutdownWait, Duration instanceExpiry, UnaryOperator<String> placeholders) {
+	}
+
+	private final StreamListenerAnnotationBeanPostProcessor declarations;
+
+	private final Context context;
+
+	private final StreamScripts scripts = StreamScripts.load();
+
+	private final List<StreamConsumer> consumers = new ArrayList<>();
+
+	private volatile boolean running;
+
+	/**
+	 * The listeners of a context.
+	 * @param declarations the methods found
+	 * @param context what the consumers share
+	 */
+	public StreamListeners(StreamListenerAnnotationBeanPostProcessor declarations, Context context) {
+		this.declarations = Objects.requireNonNull(declarations, "declarations must not be null");
+		this.context = Objects.requireNonNull(context, "context must not be null");
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		if (this.consumers.isEmpty()) {
+			for (StreamListenerAnnotationBeanPostProcessor.Declaration declaration : this.declarations.declarations()) {
+				this.consumers.add(consumer(declaration));
+			}
+		}
+		this.consumers.forEach(StreamConsumer::start);
+		this.running = true;
+	}
+
+	private StreamConsumer consumer(StreamListenerAnnotationBeanPostProcessor.Declaration declaration) {
+		StreamListener annotation = declaration.annotation();
+		String stream = this.context.placeholders().apply(annotation.stream());
+		String group = this.context.placeholders().apply(annotation.group());
+		if (stream == null || stream.isBlank()) {
+			throw new InvalidAnnotationException("@StreamListener", declaration.method(), "stream must be set", null);
+		}
+		if (group == null || group.isBlank()) {
+			group = this.context.defaultGroup();
+		}
+		if (annotation.broadcast() && annotation.atMostOnce()) {
+			throw new InvalidAnnotationException("@StreamListener", declaration.method(),
+					"a durable topic (broadcast) replays what it missed: it cannot be at-most-once", null);
+		}
+		if (annotation.concurrency() < 0 || annotation.concurrency() > 256) {
+			throw new InvalidAnnotationException("@StreamListener", declaration.method(),
+					"concurrency must be between 1 and 256, was " + annotation.concurrency(), null);
+		}
+		String listener = annotation.id().isEmpty()
+				? declaration.method().getDeclaringClass().getSimpleName() + "." + declaration.method().getName()
+				: annotation.id();
+		String instance = this.context.instanceId();
+		String effectiveGroup = annotation.broadcast() ? group + ":" + instance : group;
+		String consumerName = instance + "-" + UUID.randomUUID().toString().substring(0, 8);
+		StreamSettings settings;
+		try {
+			settings = this.context.settings().apply(stream);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidAnnotationException("@StreamListener", declaration.method(), ex.getMessage(), ex);
+		}
+		ConsumerSpec spec = new ConsumerSpec(listener, stream, this.context.keys().stream(stream),
+				this.context.keys().deadLetters(stream), this.context.keys().instances(stream), effectiveGroup,
+				consumerName, settings,
+				(annotation.concurrency() > 0) ? annotation.concurrency() : this.context.defaultConcurrency(),
+				annotation.batch(), annotation.atMostOnce(), annotation.broadcast(), this.context.shutdownWait(),
+				this.context.instanceExpiry());
+		return new StreamConsumer(spec, this.context.access(), this.context.calls(), this.scripts,
+				declaration.invocable(), this.context.mapper(), this.context.metrics().forGroup(stream, effectiveGroup));
+	}
+
+	@Override
+	public synchronized void stop() {
+		// In parallel: each waits up to the shutdown wait for its in-flight entries.
+		List<Thread> stopping = new ArrayList<>();
+		for (StreamConsumer consumer : this.consumers) {
+			Thread thread = new Thread(consumer::stop, "stream-stop-" + consumer.spec().listener());
+			thread.start();
+			stopping.add(thread);
+		}
+		for (Thread thread : stopping) {
+			try {
+				thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Whether every consumer is reading (connected, its group in place).
+	 * @return true when all read
+	 */
+	public boolean allReading() {
+		return this.consumers.stream().allMatch(StreamConsumer::isReading);
+	}
+
+	/**
+	 * The consumers' descriptions, for health and the Actuator endpoint.
+	 * @return one line per consumer
+	 */
+	public List<String> describe() {
+		return this.consumers.stream()
+			.map((consumer) -> consumer.spec().listener() + " on '" + consumer.spec().stream() + "' group "
+					+ consumer.spec().group() + " as " + consumer.spec().consumer() + ": "
+					+ (consumer.isReading() ? "reading" : (consumer.isRunning() ? "waiting for Redis" : "stopped")))
+			.toList();
+	}
+
+}

@@ -1,0 +1,316 @@
+package dev.redisstarter.messaging.stream;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.XClaimArgs;
+import io.lettuce.core.XTrimArgs;
+import io.lettuce.core.models.stream.PendingMessage;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.redisstarter.core.RedisCalls;
+
+/**
+ * What a consumer does every claim interval besides reading: keeps the entries it is still handling
+ * (renews them, so a long handler is not taken for a dead one), claims entries that stopped consumers left
+ * pending, refreshes its gauges, removes consumers that have been idle with nothing pending, and, for a durable
+ * topic, records that this instance is alive, removes the groups of instances gone for good and trims the stream
+ * to what the slowest group still needs.
+ */
+final class StreamMaintenance {
+
+	private static final Log logger = LogFactory.getLog(StreamMaintenance.class);
+
+	/** Idle consumers are looked for every this many runs. */
+	private static final int JANITOR_EVERY = 6;
+
+	private static final int MAX_RECLAIM_ROUNDS = 10;
+
+	private final ConsumerSpec spec;
+
+	private final RedisCalls calls;
+
+	private final StreamScripts scripts;
+
+	private final StreamMetrics.Meters meters;
+
+	private final StreamConsumer consumer;
+
+	private int runs;
+
+	private boolean reclaimUnsupported;
+
+	StreamMaintenance(ConsumerSpec spec, RedisCalls calls, StreamScripts scripts, StreamMetrics.Meters meters,
+			StreamConsumer consumer) {
+		this.spec = spec;
+		this.calls = calls;
+		this.scripts = scripts;
+		this.meters = meters;
+		this.consumer = consumer;
+	}
+
+	void run() {
+		if (!this.consumer.isRunning() || !this.consumer.isReading()) {
+			return;
+		}
+		try {
+			renewInFlight();
+			if (!this.spec.atMostOnce()) {
+				reclaim();
+			}
+			refreshGauges();
+			if (this.spec.broadcast()) {
+				heartbeat();
+			}
+			if (++this.runs % JANITOR_EVERY == 0) {
+				removeIdleConsumers();
+				if (this.spec.broadcast()) {
+					expireInstancesAndTrim();
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Maintenance of stream '" + this.spec.stream() + "' failed, will retry: " + ex);
+		}
+	}
+
+	/** Entries handled for longer than half the claim idle time are claimed again by their handler (JUSTID). */
+	private void renewInFlight() {
+		long threshold = System.nanoTime() - this.spec.settings().claimIdle().toNanos() / 2;
+		String[] ids = this.consumer.inFlight()
+			.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue() - threshold < 0)
+			.map(Map.Entry::getKey)
+			.toArray(String[]::new);
+		if (ids.length > 0) {
+			this.calls.call((redis) -> redis.xclaim(bytes(this.spec.key()),
+					Consumer.from(bytes(this.spec.group()), bytes(this.spec.consumer())),
+					XClaimArgs.Builder.justid().minIdleTime(0), ids));
+		}
+	}
+
+	private void reclaim() throws InterruptedException {
+		if (this.reclaimUnsupported) {
+			return;
+		}
+		String cursor = "0-0";
+		for (int round = 0; round < MAX_RECLAIM_ROUNDS; round++) {
+			List<?> reply;
+			try {
+				reply = this.calls.script(this.scripts.reclaim(), ScriptOutputType.MULTI, 1, bytes(this.spec.key()),
+						bytes(this.spec.group()), bytes(this.spec.consumer()),
+						bytes(Long.toString(this.spec.settings().claimIdle().toMillis())), bytes(cursor),
+						bytes(Integer.toString(this.spec.settings().readCount())));
+			}
+			catch (RuntimeException ex) {
+				if (String.valueOf(ex.getMessage()).contains("XAUTOCLAIM")
+						&& String.valueOf(ex.getMessage()).toLowerCase().contains("unknown")) {
+					this.reclaimUnsupported = true;
+					logger.warn("Redis has no XAUTOCLAIM (6.2 or newer is needed): entries of stopped consumers of '"
+							+ this.spec.stream() + "' are not reclaimed");
+				}
+				throw ex;
+			}
+			List<StreamEntry> claimed = new ArrayList<>();
+			for (Object item : (List<?>) reply.get(1)) {
+				List<?> entry = (List<?>) item;
+				claimed.add(StreamEntry.of(StreamEntry.text(entry.get(0)), (List<?>) entry.get(1),
+						((Number) entry.get(2)).longValue()));
+			}
+			if (!claimed.isEmpty()) {
+				this.meters.reclaimed(claimed.size());
+				logger.info("Claimed " + claimed.size() + " entries of '" + this.spec.stream() + "' left pending by a"
+						+ " stopped consumer of group " + this.spec.group());
+			}
+			List<StreamEntry> handle = new ArrayList<>();
+			for (StreamEntry entry : claimed) {
+				if (entry.deliveries() > this.spec.settings().maxDeliveries()) {
+					// Delivered again and again without an outcome: it stops consumers (kills the process, hangs).
+					this.consumer.giveUp(entry, new IllegalStateException("no outcome after " + entry.deliveries() + " deliveries"),
+							"delivered more than " + this.spec.settings().maxDeliveries() + " times without an outcome");
+				}
+				else {
+					handle.add(entry);
+				}
+			}
+			this.consumer.dispatch(handle);
+			cursor = StreamEntry.text(reply.get(0));
+			if (cursor.equals("0-0")) {
+				return;
+			}
+		}
+	}
+
+	private void refreshGauges() {
+		List<Object> groups = this.calls.call((redis) -> redis.xinfoGroups(bytes(this.spec.key())));
+		for (Map<String, Object> group : maps(groups)) {
+			if (this.spec.group().equals(text(group.get("name")))) {
+				this.meters.pending.set(number(group.get("pending")));
+				Object lag = group.get("lag");
+				this.meters.lag.set((lag != null) ? number(lag) : -1);
+			}
+		}
+		List<PendingMessage> oldest = this.calls.call((redis) -> redis.xpending(bytes(this.spec.key()),
+				bytes(this.spec.group()), Range.create("-", "+"), Limit.from(1)));
+		this.meters.oldestPendingSeconds.set(oldest.isEmpty() ? 0
+				: Math.max(0, (System.currentTimeMillis() - StreamIds.millis(oldest.get(0).getId())) / 1000));
+	}
+
+	private void removeIdleConsumers() {
+		List<Object> consumers = this.calls.call((redis) -> redis.xinfoConsumers(bytes(this.spec.key()),
+				bytes(this.spec.group())));
+		long expiry = this.spec.settings().consumerExpiry().toMillis();
+		for (Map<String, Object> info : maps(consumers)) {
+			String name = text(info.get("name"));
+			if (!name.equals(this.spec.consumer()) && number(info.get("idle")) > expiry) {
+				Long removed = this.calls.script(this.scripts.removeIdleConsumer(), ScriptOutputType.INTEGER, 1,
+						bytes(this.spec.key()), bytes(this.spec.group()), bytes(name));
+				if (removed != null && removed == 1) {
+					logger.info("Removed consumer " + name + " of group " + this.spec.group() + " on '" + this.spec.stream()
+							+ "': idle for more than " + this.spec.settings().consumerExpiry() + " with nothing pending");
+				}
+			}
+		}
+	}
+
+	/**
+	 * A durable-topic instance joined its group: when the group existed, reports whether entries it had not read
+	 * were trimmed meanwhile (a gap).
+	 * @param created whether the group was created just now
+	 */
+	void joined(boolean created) {
+		heartbeat();
+		if (created) {
+			return;
+		}
+		String lastDelivered = null;
+		for (Map<String, Object> group : maps(this.calls.call((redis) -> redis.xinfoGroups(bytes(this.spec.key()))))) {
+			if (this.spec.group().equals(text(group.get("name")))) {
+				lastDelivered = text(group.get("last-delivered-id"));
+			}
+		}
+		Map<String, Object> stream = map(this.calls.call((redis) -> redis.xinfoStream(bytes(this.spec.key()))));
+		Object maxDeleted = stream.get("max-deleted-entry-id");
+		if (lastDelivered == null || maxDeleted == null) {
+			return;
+		}
+		if (StreamIds.compare(text(maxDeleted), lastDelivered) > 0) {
+			this.meters.gap();
+			logger.warn("Durable topic '" + this.spec.stream() + "': this instance (group " + this.spec.group()
+					+ ") was away longer than the stream keeps entries: entries after " + lastDelivered + " up to "
+					+ text(maxDeleted) + " were trimmed before it read them (raise the stream's max-length or max-age)");
+		}
+	}
+
+	private void heartbeat() {
+		List<byte[]> time = this.calls.call((redis) -> redis.time());
+		long now = Long.parseLong(text(time.get(0))) * 1000 + Long.parseLong(text(time.get(1))) / 1000;
+		this.calls.run((redis) -> {
+			var set = redis.hset(bytes(this.spec.instancesKey()), bytes(this.spec.group()), bytes(Long.toString(now)));
+			var expire = redis.pexpire(bytes(this.spec.instancesKey()), this.spec.instanceExpiry().toMillis() * 2);
+			this.calls.await(set);
+			return this.calls.await(expire);
+		});
+	}
+
+	private void expireInstancesAndTrim() {
+		List<byte[]> time = this.calls.call((redis) -> redis.time());
+		long now = Long.parseLong(text(time.get(0))) * 1000;
+		Map<byte[], byte[]> instances = this.calls.call((redis) -> redis.hgetall(bytes(this.spec.instancesKey())));
+		for (Map.Entry<byte[], byte[]> instance : instances.entrySet()) {
+			String group = text(instance.getKey());
+			long seen = Long.parseLong(text(instance.getValue()));
+			if (!group.equals(this.spec.group()) && now - seen > this.spec.instanceExpiry().toMillis()) {
+				this.calls.call((redis) -> redis.xgroupDestroy(bytes(this.spec.key()), bytes(group)));
+				this.calls.call((redis) -> redis.hdel(bytes(this.spec.instancesKey()), bytes(group)));
+				logger.info("Durable topic '" + this.spec.stream() + "': removed the group of instance " + group
+						+ ", not seen for more than " + this.spec.instanceExpiry());
+			}
+		}
+		trimToSlowestGroup();
+	}
+
+	/** Entries every group has read and acknowledged are trimmed; a pending entry is never trimmed. */
+	private void trimToSlowestGroup() {
+		String floor = null;
+		for (Map<String, Object> group : maps(this.calls.call((redis) -> redis.xinfoGroups(bytes(this.spec.key()))))) {
+			String name = text(group.get("name"));
+			String needed = text(group.get("last-delivered-id"));
+			if (number(group.get("pending")) > 0) {
+				List<PendingMessage> first = this.calls.call((redis) -> redis.xpending(bytes(this.spec.key()), bytes(name),
+						Range.create("-", "+"), Limit.from(1)));
+				if (!first.isEmpty()) {
+					needed = first.get(0).getId();
+				}
+			}
+			if (floor == null || StreamIds.compare(needed, floor) < 0) {
+				floor = needed;
+			}
+		}
+		if (floor != null && !floor.equals("0-0")) {
+			String minId = floor;
+			this.calls.call((redis) -> redis.xtrim(bytes(this.spec.key()), XTrimArgs.Builder.minId(minId).approximateTrimming()));
+		}
+	}
+
+	private static List<Map<String, Object>> maps(@Nullable List<Object> items) {
+		List<Map<String, Object>> result = new ArrayList<>();
+		if (items != null) {
+			for (Object item : items) {
+				if (item instanceof List<?> list) {
+					result.add(map(list));
+				}
+				else if (item instanceof Map<?, ?> raw) {
+					Map<String, Object> converted = new LinkedHashMap<>();
+					raw.forEach((key, value) -> converted.put(text(key), value));
+					result.add(converted);
+				}
+			}
+		}
+		return result;
+	}
+
+	private static Map<String, Object> map(@Nullable List<?> flat) {
+		Map<String, Object> result = new LinkedHashMap<>();
+		if (flat != null) {
+			for (int i = 0; i + 1 < flat.size(); i += 2) {
+				result.put(text(flat.get(i)), flat.get(i + 1));
+			}
+		}
+		return result;
+	}
+
+	private static String text(@Nullable Object value) {
+		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
+	}
+
+	private static long number(@Nullable Object value) {
+		if (value instanceof Number number) {
+			return number.longValue();
+		}
+		try {
+			return Long.parseLong(text(value));
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}

@@ -1,0 +1,130 @@
+package dev.redisstarter.messaging.stream;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Stream meters, tagged {@code stream} and {@code group}: {@code redis.starter.stream.delivered},
+ * {@code .acknowledged}, {@code .failed}, {@code .retried}, {@code .reclaimed}, {@code .dead-lettered},
+ * {@code .gaps} (a durable-topic instance missed entries that were trimmed), {@code .handling} (a timer), and
+ * the gauges {@code .lag} (entries not yet delivered to the group, Redis 7), {@code .pending} and
+ * {@code .pending.oldest} (seconds the oldest pending entry has waited), refreshed every claim interval.
+ */
+public final class StreamMetrics {
+
+	private final @Nullable MeterRegistry registry;
+
+	/**
+	 * Metrics into a registry.
+	 * @param registry the registry, or {@code null} for none
+	 */
+	public StreamMetrics(@Nullable MeterRegistry registry) {
+		this.registry = registry;
+	}
+
+	Meters forGroup(String stream, String group) {
+		return new Meters(this.registry, stream, group);
+	}
+
+	/** One group's meters. */
+	static final class Meters {
+
+		private final @Nullable Counter delivered;
+
+		private final @Nullable Counter acknowledged;
+
+		private final @Nullable Counter failed;
+
+		private final @Nullable Counter retried;
+
+		private final @Nullable Counter reclaimed;
+
+		private final @Nullable Counter deadLettered;
+
+		private final @Nullable Counter gaps;
+
+		private final @Nullable Timer handling;
+
+		final AtomicLong lag = new AtomicLong(-1);
+
+		final AtomicLong pending = new AtomicLong();
+
+		final AtomicLong oldestPendingSeconds = new AtomicLong();
+
+		Meters(@Nullable MeterRegistry registry, String stream, String group) {
+			this.delivered = counter(registry, "delivered", stream, group);
+			this.acknowledged = counter(registry, "acknowledged", stream, group);
+			this.failed = counter(registry, "failed", stream, group);
+			this.retried = counter(registry, "retried", stream, group);
+			this.reclaimed = counter(registry, "reclaimed", stream, group);
+			this.deadLettered = counter(registry, "dead-lettered", stream, group);
+			this.gaps = counter(registry, "gaps", stream, group);
+			this.handling = (registry != null) ? Timer.builder("redis.starter.stream.handling")
+				.tags("stream", stream, "group", group)
+				.register(registry) : null;
+			if (registry != null) {
+				gauge(registry, "redis.starter.stream.lag", this.lag, stream, group);
+				gauge(registry, "redis.starter.stream.pending", this.pending, stream, group);
+				gauge(registry, "redis.starter.stream.pending.oldest", this.oldestPendingSeconds, stream, group);
+			}
+		}
+
+		private static void gauge(MeterRegistry registry, String name, AtomicLong value, String stream, String group) {
+			Gauge.builder(name, value::get).tags("stream", stream, "group", group).register(registry);
+		}
+
+		private static @Nullable Counter counter(@Nullable MeterRegistry registry, String what, String stream,
+				String group) {
+			return (registry != null) ? registry.counter("redis.starter.stream." + what, "stream", stream, "group", group)
+					: null;
+		}
+
+		private static void add(@Nullable Counter counter, long amount) {
+			if (counter != null) {
+				counter.increment(amount);
+			}
+		}
+
+		void delivered(long n) {
+			add(this.delivered, n);
+		}
+
+		void acknowledged(long n) {
+			add(this.acknowledged, n);
+		}
+
+		void failed(long n) {
+			add(this.failed, n);
+		}
+
+		void retried() {
+			add(this.retried, 1);
+		}
+
+		void reclaimed(long n) {
+			add(this.reclaimed, n);
+		}
+
+		void deadLettered() {
+			add(this.deadLettered, 1);
+		}
+
+		void gap() {
+			add(this.gaps, 1);
+		}
+
+		void handled(long nanos) {
+			if (this.handling != null) {
+				this.handling.record(nanos, TimeUnit.NANOSECONDS);
+			}
+		}
+
+	}
+
+}

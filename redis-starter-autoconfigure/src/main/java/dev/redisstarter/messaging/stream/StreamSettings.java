@@ -1,0 +1,58 @@
+package dev.redisstarter.messaging.stream;
+
+import java.time.Duration;
+import java.util.Objects;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.redisstarter.core.Durations;
+
+/**
+ * How one stream is written, read and kept.
+ *
+ * @param maxLength the approximate bound on the stream's length, applied at every add (0: none)
+ * @param maxAge entries older than this are trimmed at every add ({@code null}: none)
+ * @param maxDeliveries after this many failed deliveries an entry goes to the dead-letter stream
+ * @param backoff the wait between deliveries of a failing entry
+ * @param claimIdle an entry pending this long on a consumer that does not renew it is claimed by a live one
+ * @param claimInterval how often each consumer looks for such entries
+ * @param readCount how many entries one read may return
+ * @param readBlock how long one read waits for new entries
+ * @param deadLetterMaxLength the approximate bound on the dead-letter stream (0: none)
+ * @param consumerExpiry a consumer of the group idle this long, with nothing pending, is removed
+ */
+public record StreamSettings(long maxLength, @Nullable Duration maxAge, int maxDeliveries, Backoff backoff,
+		Duration claimIdle, Duration claimInterval, int readCount, Duration readBlock, long deadLetterMaxLength,
+		Duration consumerExpiry) {
+
+	/** 100,000 entries, no age bound, 5 deliveries, default backoff, claimed after 60 s idle, checked every 10 s. */
+	public static final StreamSettings DEFAULTS = new StreamSettings(100_000, null, 5, Backoff.DEFAULTS,
+			Duration.ofSeconds(60), Duration.ofSeconds(10), 100, Duration.ofSeconds(2), 10_000, Duration.ofHours(1));
+
+	/**
+	 * Checked settings.
+	 */
+	public StreamSettings {
+		if (maxLength < 0) {
+			throw new IllegalArgumentException("max-length must not be negative, was " + maxLength);
+		}
+		if (maxAge != null) {
+			Durations.requirePositive("max-age", maxAge);
+		}
+		if (maxDeliveries < 1) {
+			throw new IllegalArgumentException("max-deliveries must be at least 1, was " + maxDeliveries);
+		}
+		Objects.requireNonNull(backoff, "backoff must not be null");
+		Durations.requirePositive("claim-idle", claimIdle);
+		Durations.requirePositive("claim-interval", claimInterval);
+		if (readCount < 1 || readCount > 10_000) {
+			throw new IllegalArgumentException("read-count must be between 1 and 10000, was " + readCount);
+		}
+		Durations.requirePositive("read-block", readBlock);
+		if (deadLetterMaxLength < 0) {
+			throw new IllegalArgumentException("dead-letter-max-length must not be negative, was " + deadLetterMaxLength);
+		}
+		Durations.requirePositive("consumer-expiry", consumerExpiry);
+	}
+
+}

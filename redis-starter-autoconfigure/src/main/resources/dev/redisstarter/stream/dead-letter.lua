@@ -1,0 +1,32 @@
+-- Moves an entry that failed for good to the dead-letter stream and acknowledges it in the source, atomically,
+-- but only while the entry is still pending for this consumer: a consumer that lost the entry to another
+-- (reclaimed while it was slow) must not bury what the other one is handling.
+--
+-- KEYS[1]: the source stream
+-- KEYS[2]: the dead-letter stream (same hash tag)
+-- ARGV[1]: the group
+-- ARGV[2]: the consumer
+-- ARGV[3]: the entry id
+-- ARGV[4]: the dead-letter stream's approximate maximum length ('0': no bound)
+-- ARGV[5..]: field, value pairs of the dead letter (the entry's own fields and what went wrong); the
+--            field 'x-dead-at' is added with the server's time in milliseconds
+-- Returns: the dead letter's id, or false when the entry is not pending for this consumer
+local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
+if not pending[1] or pending[1][2] ~= ARGV[2] then
+  return false
+end
+local time = redis.call('TIME')
+local fields = {}
+for i = 5, #ARGV do
+  fields[#fields + 1] = ARGV[i]
+end
+fields[#fields + 1] = 'x-dead-at'
+fields[#fields + 1] = string.format('%.0f', tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000))
+local id
+if ARGV[4] ~= '0' then
+  id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', unpack(fields))
+else
+  id = redis.call('XADD', KEYS[2], '*', unpack(fields))
+end
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+return id

@@ -1,0 +1,27 @@
+-- Claims entries that have been pending longer than the claim idle time (their consumer stopped, crashed or
+-- froze) for a live consumer, with their delivery counts (XAUTOCLAIM increments them).
+--
+-- KEYS[1]: the stream
+-- ARGV[1]: the group
+-- ARGV[2]: the consumer that takes them
+-- ARGV[3]: the minimum idle time in milliseconds
+-- ARGV[4]: the id to scan from ('0-0' for the start)
+-- ARGV[5]: at most this many entries
+-- Returns: {the id to scan from next ('0-0' when the scan is complete), {{id, {field, value, ...}, deliveries}, ...}}
+-- Entries deleted from the stream while pending (trimmed) are acknowledged and left out.
+local reply = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 'COUNT', ARGV[5])
+local claimed = {}
+for _, entry in ipairs(reply[2]) do
+  if type(entry) == 'table' and type(entry[2]) == 'table' then
+    local pending = redis.call('XPENDING', KEYS[1], ARGV[1], entry[1], entry[1], 1)
+    local deliveries = 1
+    if pending[1] then
+      deliveries = pending[1][4]
+    end
+    claimed[#claimed + 1] = {entry[1], entry[2], deliveries}
+  elseif type(entry) == 'table' and entry[1] then
+    -- Redis 6.2 returns a deleted entry without fields: it can never be handled.
+    redis.call('XACK', KEYS[1], ARGV[1], entry[1])
+  end
+end
+return {reply[1], claimed}
