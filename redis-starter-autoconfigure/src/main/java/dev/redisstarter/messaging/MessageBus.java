@@ -3,6 +3,8 @@ package dev.redisstarter.messaging;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Publishes on Redis pub/sub and asks for replies. Payloads are written as JSON with the application's
  * {@code JsonMapper} ({@code String} and {@code byte[]} as they are), on channels that carry the starter's
@@ -30,12 +32,12 @@ public interface MessageBus {
 	 * @param payload the request
 	 * @param replyType what to read the reply as
 	 * @param timeout how long to wait for a reply
-	 * @return the first reply
+	 * @return the first reply ({@code null} when the listener returned {@code null})
 	 * @throws MessageRequestTimeoutException when no reply came within the timeout
 	 * @throws MessageRequestFailedException when the listener that answered failed
 	 * @throws MessagingUnavailableException when Redis cannot be reached
 	 */
-	<R> R request(String channel, Object payload, Class<R> replyType, Duration timeout);
+	<R> @Nullable R request(String channel, Object payload, Class<R> replyType, Duration timeout);
 
 	/**
 	 * {@link #request(String, Object, Class, Duration)} with the configured
@@ -46,7 +48,7 @@ public interface MessageBus {
 	 * @param replyType what to read the reply as
 	 * @return the first reply
 	 */
-	<R> R request(String channel, Object payload, Class<R> replyType);
+	<R> @Nullable R request(String channel, Object payload, Class<R> replyType);
 
 	/**
 	 * Sends a request without waiting.

@@ -3,8 +3,9 @@ package dev.redisstarter.messaging;
 import java.time.Duration;
 
 /**
- * No reply came to a {@link MessageBus#request request} in time: nobody listens on the channel, or every
- * listener was too slow or did not return a value.
+ * No reply came to a {@link MessageBus#request request} in time: nobody listens on the channel, every listener
+ * was too slow, or the listeners are {@code void} methods (which never answer; a method that returns
+ * {@code null} answers {@code null}).
  */
 public class MessageRequestTimeoutException extends RuntimeException {
 

@@ -12,10 +12,11 @@ public class MessagingUnavailableException extends RedisUnavailableException {
 	/**
 	 * An exception for a channel.
 	 * @param channel the channel, as Redis names it
+	 * @param operation what was tried, such as "publish on"
 	 * @param cause what failed
 	 */
-	public MessagingUnavailableException(String channel, Throwable cause) {
-		super("Could not publish on channel '" + channel + "': " + cause.getMessage(), cause);
+	public MessagingUnavailableException(String channel, String operation, Throwable cause) {
+		super("Could not " + operation + " channel '" + channel + "': " + cause.getMessage(), cause);
 	}
 
 }

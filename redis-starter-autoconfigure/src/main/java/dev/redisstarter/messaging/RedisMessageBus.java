@@ -85,12 +85,12 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 	}
 
 	@Override
-	public <R> R request(String channel, Object payload, Class<R> replyType) {
+	public <R> @Nullable R request(String channel, Object payload, Class<R> replyType) {
 		return request(channel, payload, replyType, this.requestTimeout);
 	}
 
 	@Override
-	public <R> R request(String channel, Object payload, Class<R> replyType, Duration timeout) {
+	public <R> @Nullable R request(String channel, Object payload, Class<R> replyType, Duration timeout) {
 		try {
 			return requestAsync(channel, payload, replyType, timeout).get();
 		}
@@ -115,7 +115,7 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 		}
 		Route route = this.names.publishRoute(channel);
 		long deadline = System.nanoTime() + timeout.toNanos();
-		awaitReplyChannel(deadline);
+		awaitReplyChannel(route.name(), deadline);
 		String id = UUID.randomUUID().toString();
 		CompletableFuture<Envelope> reply = new CompletableFuture<>();
 		this.pending.put(id, new PendingRequest(route.name(), reply));
@@ -208,7 +208,7 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 			if (observation != null) {
 				observation.error(ex);
 			}
-			throw new MessagingUnavailableException(route.name(), ex);
+			throw new MessagingUnavailableException(route.name(), (id != null) ? "send a request on" : "publish on", ex);
 		}
 		finally {
 			if (observation != null) {
@@ -217,11 +217,18 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 		}
 	}
 
-	private void awaitReplyChannel(long deadline) {
+	private void awaitReplyChannel(String channel, long deadline) {
+		if (!this.calls.access().circuit().allowsCalls()) {
+			// Fail at once while Redis is known to be away, as every capability does, instead of waiting out
+			// the request's timeout for a reply channel that cannot be subscribed.
+			this.metrics.request("failed");
+			throw new MessagingUnavailableException(channel, "send a request on",
+					new dev.redisstarter.core.RedisUnavailableException("Redis is unreachable"));
+		}
 		if (this.replySubscription == null) {
 			synchronized (this) {
 				if (this.replySubscription == null) {
-					this.replySubscription = this.subscriber.subscribe(this.replyRoute, (route, channel, body) -> onReply(body));
+					this.replySubscription = this.subscriber.subscribe(this.replyRoute, (route, received, body) -> onReply(body));
 				}
 			}
 		}

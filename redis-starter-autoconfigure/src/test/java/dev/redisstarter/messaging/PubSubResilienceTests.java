@@ -72,6 +72,22 @@ class PubSubResilienceTests {
 				server.stop();
 				assertThatExceptionOfType(MessagingUnavailableException.class)
 					.isThrownBy(() -> bus.publish("events", "while down"));
+				// Failed calls open the circuit.
+				await().atMost(Duration.ofSeconds(5)).until(() -> {
+					try {
+						bus.publish("events", "while down");
+					}
+					catch (MessagingUnavailableException ex) {
+						// Expected.
+					}
+					return !context.getBean(dev.redisstarter.core.RedisAccess.class).circuit().allowsCalls();
+				});
+				long start = System.nanoTime();
+				assertThatExceptionOfType(MessagingUnavailableException.class)
+					.isThrownBy(() -> bus.request("quotes", "x", String.class, Duration.ofSeconds(5)))
+					.withMessageContaining("send a request on");
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).as("refused at once while the circuit is open")
+					.isLessThan(Duration.ofSeconds(1));
 				server.start();
 				assertThat(publishUntilReceived(bus, events, Duration.ofSeconds(15))).isLessThan(Duration.ofSeconds(10));
 				assertThat(events.received.snapshot()).doesNotContain("while down");

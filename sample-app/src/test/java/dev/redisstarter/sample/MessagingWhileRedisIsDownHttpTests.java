@@ -59,8 +59,8 @@ class MessagingWhileRedisIsDownHttpTests {
 			try {
 				assertUnavailableWithin(ANSWER_WITHIN, "POST /api/events",
 						() -> http.post("/api/events", "{\"text\": \"lost\"}"));
-				// MessageBus.request waits for its reply subscription until the request's deadline before it
-				// publishes, even while the circuit is open, so this 503 comes only after sample.quotes.timeout.
+				// MessageBus.request refuses at once while the circuit is open; until the circuit has seen enough
+				// failures to open, a request may wait for its reply subscription up to sample.quotes.timeout.
 				assertUnavailableWithin(QUOTE_TIMEOUT.plus(ANSWER_WITHIN), "GET /api/quotes",
 						() -> http.get("/api/quotes/kettle-1"));
 				assertThat(stream.ended()).as("the stream stays open").isFalse();
