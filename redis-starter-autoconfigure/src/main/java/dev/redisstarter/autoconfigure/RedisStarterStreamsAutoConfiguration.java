@@ -9,7 +9,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -24,7 +26,10 @@ import dev.redisstarter.messaging.stream.Backoff;
 import dev.redisstarter.messaging.stream.DeadLetters;
 import dev.redisstarter.messaging.stream.RedisDeadLetters;
 import dev.redisstarter.messaging.stream.RedisStreamPublisher;
+import dev.redisstarter.messaging.stream.StreamInspector;
 import dev.redisstarter.messaging.stream.StreamKeys;
+import dev.redisstarter.messaging.stream.actuate.StreamsEndpoint;
+import dev.redisstarter.messaging.stream.actuate.StreamsHealthIndicator;
 import dev.redisstarter.messaging.stream.StreamListenerAnnotationBeanPostProcessor;
 import dev.redisstarter.messaging.stream.StreamListeners;
 import dev.redisstarter.messaging.stream.StreamMetrics;
@@ -135,6 +140,40 @@ public final class RedisStarterStreamsAutoConfiguration {
 				streams.getConcurrency(), instanceId(streams), streams.getShutdownWait(), streams.getInstanceExpiry(),
 				environment::resolvePlaceholders);
 		return new StreamListeners(declarations, context);
+	}
+
+	/**
+	 * With Actuator: {@code /actuator/streams} and the {@code streams} health component.
+	 */
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+			"org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint" })
+	static class ActuatorConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		StreamInspector redisStarterStreamInspector(RedisAccess access, RedisStarterProperties properties,
+				StreamKeys keys) {
+			return new StreamInspector(access.calls(Feature.STREAM, properties.getMessaging().getStreams().getTimeout()),
+					keys);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint
+		StreamsEndpoint redisStarterStreamsEndpoint(StreamListeners listeners, StreamInspector inspector,
+				DeadLetters deadLetters, RedisStarterProperties properties) {
+			return new StreamsEndpoint(listeners, inspector, deadLetters,
+					properties.getMessaging().getStreams().getNamed().keySet());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "streamsHealthContributor")
+		@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+		StreamsHealthIndicator streamsHealthContributor(StreamListeners listeners) {
+			return new StreamsHealthIndicator(listeners);
+		}
+
 	}
 
 	private static String instanceId(StreamsProperties streams) {

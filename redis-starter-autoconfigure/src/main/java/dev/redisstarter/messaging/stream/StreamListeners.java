@@ -151,6 +151,30 @@ public final class StreamListeners implements SmartLifecycle {
 	}
 
 	/**
+	 * One consumer's state.
+	 *
+	 * @param listener the listener's id
+	 * @param stream the stream's name
+	 * @param group its group
+	 * @param consumer its consumer name
+	 * @param state {@code reading}, {@code waiting for Redis} or {@code stopped}
+	 */
+	public record ConsumerState(String listener, String stream, String group, String consumer, String state) {
+	}
+
+	/**
+	 * Each consumer's state, for health and the Actuator endpoint.
+	 * @return one per {@code @StreamListener} method
+	 */
+	public List<ConsumerState> states() {
+		return this.consumers.stream()
+			.map((consumer) -> new ConsumerState(consumer.spec().listener(), consumer.spec().stream(),
+					consumer.spec().group(), consumer.spec().consumer(),
+					consumer.isReading() ? "reading" : (consumer.isRunning() ? "waiting for Redis" : "stopped")))
+			.toList();
+	}
+
+	/**
 	 * The consumers' descriptions, for health and the Actuator endpoint.
 	 * @return one line per consumer
 	 */
