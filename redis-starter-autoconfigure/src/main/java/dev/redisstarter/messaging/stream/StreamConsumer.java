@@ -391,6 +391,14 @@ final class StreamConsumer {
 	}
 
 	private void failed(StreamEntry entry, Throwable error) {
+		if (!this.running) {
+			// Stopping: the shutdown most likely interrupted the handler, which says nothing about the entry. Neither
+			// retried here nor dead-lettered (that would acknowledge it on its last delivery): it stays pending, as
+			// everything unfinished does on stop, and another consumer takes it.
+			logger.info("Stream listener " + this.spec.listener() + " stopped while handling entry " + entry.id() + " of '"
+					+ this.spec.stream() + "'; it stays pending for another consumer: " + error);
+			return;
+		}
 		this.meters.failed(1);
 		if (this.spec.atMostOnce()) {
 			logger.warn("Stream listener " + this.spec.listener() + " failed on entry " + entry.id()

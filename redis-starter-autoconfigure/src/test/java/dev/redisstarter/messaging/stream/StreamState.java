@@ -12,6 +12,7 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.stream.PendingMessage;
 import org.springframework.data.redis.connection.stream.PendingMessages;
+import org.springframework.data.redis.connection.stream.StreamInfo;
 
 /**
  * A stream's state as Redis holds it, read through an application context's own connection factory, so that the
@@ -32,6 +33,19 @@ final class StreamState {
 				ids.add(message.getIdAsString());
 			}
 			return ids;
+		}
+	}
+
+	/** The id of the last entry delivered to a group (XINFO GROUPS), or {@code 0-0}. */
+	static String lastDeliveredId(ApplicationContext context, String stream, String group) {
+		try (RedisConnection connection = connection(context)) {
+			return connection.streamCommands()
+				.xInfoGroups(key(context, stream))
+				.stream()
+				.filter((info) -> info.groupName().equals(group))
+				.map(StreamInfo.XInfoGroup::lastDeliveredId)
+				.findFirst()
+				.orElse("0-0");
 		}
 	}
 
