@@ -16,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param stream the stream's name
  * @param group the group that gave it up
  * @param deliveries how many times it was delivered
- * @param error the exception's class
- * @param message why it was given up, and the exception's message
+ * @param error the class name of the exception the last delivery failed with
+ * @param message why it was given up and the exception's message ({@code "failed on all 5 deliveries: ..."})
  * @param failedAt when (the server's time)
  * @param payload the entry's payload (JSON), or {@code null}
  * @param fields the entry's other fields

@@ -32,6 +32,7 @@ public interface DeadLetters {
 	 * @param stream the stream's name
 	 * @param deadLetterId the dead letter's id
 	 * @return the new entry's id, or empty when there is no such dead letter
+	 * @throws IllegalArgumentException when {@code deadLetterId} is not a stream entry id
 	 */
 	Optional<RecordId> replay(String stream, String deadLetterId);
 
