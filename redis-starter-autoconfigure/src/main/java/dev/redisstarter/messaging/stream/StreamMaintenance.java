@@ -196,22 +196,22 @@ final class StreamMaintenance {
 		if (created) {
 			return;
 		}
-		String lastDelivered = null;
-		for (Map<String, Object> group : maps(this.calls.call((redis) -> redis.xinfoGroups(bytes(this.spec.key()))))) {
-			if (this.spec.group().equals(text(group.get("name")))) {
-				lastDelivered = text(group.get("last-delivered-id"));
+		Map<String, Object> group = null;
+		for (Map<String, Object> info : maps(this.calls.call((redis) -> redis.xinfoGroups(bytes(this.spec.key()))))) {
+			if (this.spec.group().equals(text(info.get("name")))) {
+				group = info;
 			}
 		}
-		Map<String, Object> stream = map(this.calls.call((redis) -> redis.xinfoStream(bytes(this.spec.key()))));
-		Object maxDeleted = stream.get("max-deleted-entry-id");
-		if (lastDelivered == null || maxDeleted == null) {
+		if (group == null) {
 			return;
 		}
-		if (StreamIds.compare(text(maxDeleted), lastDelivered) > 0) {
+		String missed = MissedEntries.find(map(this.calls.call((redis) -> redis.xinfoStream(bytes(this.spec.key())))),
+				group);
+		if (missed != null) {
 			this.meters.gap();
 			logger.warn("Durable topic '" + this.spec.stream() + "': this instance (group " + this.spec.group()
-					+ ") was away longer than the stream keeps entries: entries after " + lastDelivered + " up to "
-					+ text(maxDeleted) + " were trimmed before it read them (raise the stream's max-length or max-age)");
+					+ ") was away longer than the stream keeps entries: " + missed + " before it read them (raise the"
+					+ " stream's max-length or max-age)");
 		}
 	}
 
