@@ -82,6 +82,45 @@ class StreamScaleTests {
 		tenThousandEntriesThroughThreeInstances(SharedRedis.cluster());
 	}
 
+	@Test
+	void tenThousandEntriesThroughThreeInstancesOneOfWhichStopsMidwayAreAllHandledOnceAndAcknowledged() {
+		RedisDeployment redis = SharedRedis.standalone();
+		String stream = "scale-" + UUID.randomUUID();
+		Ledger ledger = new Ledger();
+		instance(redis, stream, ledger, "a").run((a) -> instance(redis, stream, ledger, "b").run((b) -> instance(redis,
+				stream, ledger, "c")
+			// c claims what b read ahead and left pending soon after b stops.
+			.withPropertyValues("redis.starter.messaging.streams.defaults.claim-idle=1s")
+			.run((c) -> {
+					List<AssertableApplicationContext> instances = List.of(a, b, c);
+					await().atMost(Duration.ofSeconds(10))
+						.until(() -> instances.stream()
+							.allMatch((context) -> context.getBean(StreamListeners.class).allReading()));
+					Thread publishing = new Thread(() -> {
+						try {
+							publish(a.getBean(StreamPublisher.class), stream);
+						}
+						catch (Exception ex) {
+							throw new IllegalStateException(ex);
+						}
+					});
+					publishing.start();
+					await().atMost(Duration.ofSeconds(30)).until(() -> ledger.invocations.get() >= ENTRIES / 3);
+					// A graceful stop: what b's handlers finish is acknowledged, what it read ahead stays pending.
+					b.close();
+					publishing.join();
+
+					await().atMost(Duration.ofSeconds(60)).until(() -> ledger.handled.size() == ENTRIES);
+					await().atMost(Duration.ofSeconds(10))
+						.until(() -> StreamState.pendingIds(a, stream, "scale").isEmpty());
+					assertThat(ledger.handled.keySet()).as("none lost")
+						.isEqualTo(IntStream.range(0, ENTRIES).boxed().collect(Collectors.toSet()));
+					assertThat(ledger.handled.entrySet()).as("a graceful stop causes no duplicate")
+						.allMatch((entry) -> entry.getValue().get() == 1);
+					assertThat(ledger.byInstance.get("c").get()).as("c took over").isPositive();
+				})));
+	}
+
 	private void tenThousandEntriesThroughThreeInstances(RedisDeployment redis) {
 		String stream = "scale-" + UUID.randomUUID();
 		Ledger ledger = new Ledger();
