@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One pub/sub connection (to the server, or to one Cluster node) and what is subscribed on it. Its
  * {@link #reconcile} runs on the subscriber's own thread only and never blocks it (connections open on a
- * thread of their own); Lettuce's callbacks keep {@link #confirmed}.
+ * thread of their own); Lettuce's callbacks keep {@link #confirmed}. Only what the last reconcile assigned to
+ * this node is delivered from it, and only from its current connection (see {@link #assigned}).
  */
 final class NodeConnection {
 
@@ -62,6 +63,13 @@ final class NodeConnection {
 	private static final long ABANDON_OPEN_AFTER_MILLIS = 3000;
 
 	private final Set<Wire> confirmed = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * What the last {@link #reconcile} asked this connection to carry. Lettuce subscribes again to everything
+	 * it had when it reconnects, so a node that comes back carries channels that moved to another node while
+	 * it was away, until they are unsubscribed here: their messages would arrive twice.
+	 */
+	private volatile Set<Wire> assigned = Set.of();
 
 	/** When the open under way started, 0 when none. */
 	private final AtomicLong openingSince = new AtomicLong();
@@ -104,6 +112,7 @@ final class NodeConnection {
 		if (this.closed) {
 			return false;
 		}
+		this.assigned = Set.copyOf(desired);
 		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
 		if (current == null) {
 			openInBackground();
@@ -281,18 +290,26 @@ final class NodeConnection {
 		@Override
 		public void message(byte[] channel, byte[] message) {
 			String name = string(channel);
-			NodeConnection.this.events.message(Op.SUBSCRIBE, name, name, message);
+			deliver(Op.SUBSCRIBE, name, name, message);
 		}
 
 		@Override
 		public void message(byte[] pattern, byte[] channel, byte[] message) {
-			NodeConnection.this.events.message(Op.PSUBSCRIBE, string(pattern), string(channel), message);
+			deliver(Op.PSUBSCRIBE, string(pattern), string(channel), message);
 		}
 
 		@Override
 		public void smessage(byte[] shardChannel, byte[] message) {
 			String name = string(shardChannel);
-			NodeConnection.this.events.message(Op.SSUBSCRIBE, name, name, message);
+			deliver(Op.SSUBSCRIBE, name, name, message);
+		}
+
+		private void deliver(Op op, String name, String channel, byte[] body) {
+			// Another node's connection carries what is not assigned here (a moved broadcast channel that
+			// Lettuce resubscribed on reconnecting); a replaced connection's late reads are its successor's.
+			if (current() && NodeConnection.this.assigned.contains(new Wire(op, name))) {
+				NodeConnection.this.events.message(op, name, channel, body);
+			}
 		}
 
 		@Override
@@ -330,7 +347,13 @@ final class NodeConnection {
 
 		private void confirm(Op op, byte[] name) {
 			if (current()) {
-				NodeConnection.this.confirmed.add(new Wire(op, string(name)));
+				Wire wire = new Wire(op, string(name));
+				NodeConnection.this.confirmed.add(wire);
+				if (!NodeConnection.this.assigned.contains(wire)) {
+					// Resubscribed by Lettuce after a reconnect, or no longer wanted when the server confirmed it:
+					// unsubscribe now rather than at the next liveness check.
+					NodeConnection.this.events.changed(NodeConnection.this);
+				}
 			}
 		}
 

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
@@ -88,7 +89,14 @@ public final class PubSubSubscriber implements AutoCloseable {
 
 	private volatile @Nullable RedisClient nodeClient;
 
-	private volatile boolean settled;
+	/**
+	 * Bumped whenever what is wanted or what a server holds may have changed (a listener came, a connection
+	 * dropped): a reconcile that began before cannot report everything confirmed.
+	 */
+	private final AtomicLong generation = new AtomicLong();
+
+	/** The generation whose reconcile found everything confirmed, -1 when the last one did not. */
+	private volatile long settledGeneration = -1;
 
 	private volatile boolean clusterMode;
 
@@ -159,7 +167,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 		Objects.requireNonNull(route, "route must not be null");
 		Objects.requireNonNull(listener, "listener must not be null");
 		this.listeners.computeIfAbsent(route, (r) -> new CopyOnWriteArrayList<>()).add(listener);
-		this.settled = false;
+		this.generation.incrementAndGet();
 		reconcileSoon();
 		return () -> {
 			this.listeners.computeIfPresent(route, (r, list) -> {
@@ -175,7 +183,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 	 * @return true when nothing is being (re)subscribed
 	 */
 	public boolean isSettled() {
-		return this.settled;
+		return this.settledGeneration == this.generation.get();
 	}
 
 	/**
@@ -204,7 +212,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 	 */
 	public boolean awaitSettled(Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!this.settled) {
+		while (!isSettled()) {
 			if (System.nanoTime() - deadline > 0) {
 				return false;
 			}
@@ -291,7 +299,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 				logger.warn("The pub/sub connection to " + node.node() + " did not answer a PING within " + timeout
 						+ " ms: replacing it (messages published meanwhile are lost)");
 				node.replace();
-				this.settled = false;
+				this.generation.incrementAndGet();
 				this.topologyStale.set(true);
 			}
 		}
@@ -303,6 +311,8 @@ public final class PubSubSubscriber implements AutoCloseable {
 			return;
 		}
 		try {
+			// Read before the routes: a listener or a drop after this point leaves the subscriber unsettled.
+			long started = this.generation.get();
 			AbstractRedisClient client = this.access.connectionFactory().getNativeClient();
 			Set<Route> routes = new HashSet<>(this.listeners.keySet());
 			boolean done;
@@ -317,13 +327,13 @@ public final class PubSubSubscriber implements AutoCloseable {
 				logger.info("No pub/sub: no Lettuce client to subscribe with");
 				return;
 			}
-			this.settled = done;
+			this.settledGeneration = done ? started : -1;
 			if (!done) {
 				retryLater();
 			}
 		}
 		catch (RuntimeException ex) {
-			this.settled = false;
+			this.settledGeneration = -1;
 			logger.debug("Could not reconcile pub/sub subscriptions, will retry: " + ex);
 			retryLater();
 		}
@@ -394,10 +404,26 @@ public final class PubSubSubscriber implements AutoCloseable {
 							() -> nodeClient().connectPubSub(ByteArrayCodec.INSTANCE, target.getUri()), new Events()));
 			done &= connection.reconcile(entry.getValue());
 		}
+		if (routes.stream().anyMatch((route) -> route.kind() == Route.Kind.NODE_PATTERN)
+				&& failedMasterHoldsSlots(partitions)) {
+			// Its replica is about to take over, and nothing tells this subscriber (it has no connection to a
+			// replica): read the topology again until the promoted master can carry the node patterns too.
+			done = false;
+		}
 		if (!done) {
 			this.topologyStale.set(true);
 		}
 		return done;
+	}
+
+	private static boolean failedMasterHoldsSlots(Partitions partitions) {
+		for (RedisClusterNode node : partitions) {
+			if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && (node.is(RedisClusterNode.NodeFlag.FAIL)
+					|| node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)) && !node.getSlots().isEmpty()) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private String chooseBroadcastNode(Map<String, RedisClusterNode> masters) {
@@ -480,7 +506,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 
 	@Override
 	public String toString() {
-		return "PubSubSubscriber[" + this.listeners.size() + " routes, " + (this.settled ? "settled" : "settling")
+		return "PubSubSubscriber[" + this.listeners.size() + " routes, " + (isSettled() ? "settled" : "settling")
 				+ "]";
 	}
 
@@ -502,7 +528,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 
 		@Override
 		public void changed(NodeConnection source) {
-			PubSubSubscriber.this.settled = false;
+			PubSubSubscriber.this.generation.incrementAndGet();
 			PubSubSubscriber.this.topologyStale.set(true);
 			retryLater();
 		}
