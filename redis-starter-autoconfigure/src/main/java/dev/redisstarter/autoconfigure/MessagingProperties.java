@@ -158,9 +158,8 @@ public class MessagingProperties {
 		private int queueCapacity = 10_000;
 
 		/**
-		 * What a message that finds the queue full does: 'block' (the subscription's reader waits; nothing is
-		 * dropped until Redis's pubsub output buffer limit disconnects the subscriber) or 'drop' (dropped and
-		 * counted).
+		 * What a message that finds the queue full does: 'block' (the subscriber's delivery thread waits; nothing
+		 * is dropped until the inbox-limit is reached) or 'drop' (dropped and counted).
 		 */
 		private WhenFull whenFull = WhenFull.BLOCK;
 

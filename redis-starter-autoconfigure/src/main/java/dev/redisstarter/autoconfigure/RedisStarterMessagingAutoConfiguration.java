@@ -23,6 +23,7 @@ import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.messaging.ChannelNames;
 import dev.redisstarter.messaging.ChannelSettings;
+import dev.redisstarter.messaging.DispatchOverride;
 import dev.redisstarter.messaging.DispatchSettings;
 import dev.redisstarter.messaging.JsonPayloadConverter;
 import dev.redisstarter.messaging.ListenerErrorHandler;
@@ -129,16 +130,42 @@ public final class RedisStarterMessagingAutoConfiguration {
 		DispatchSettings defaults = dispatch("redis.starter.messaging.listener", messaging.getListener().getConcurrency(),
 				messaging.getListener().getQueueCapacity(), messaging.getListener().getWhenFull(),
 				messaging.getListener().isOrdered());
-		Map<String, DispatchSettings> perListener = new LinkedHashMap<>();
-		messaging.getListeners().forEach((id, override) -> perListener.put(id,
-				dispatch("redis.starter.messaging.listeners." + id,
-						(override.getConcurrency() != null) ? override.getConcurrency() : defaults.concurrency(),
-						(override.getQueueCapacity() != null) ? override.getQueueCapacity() : defaults.queueCapacity(),
-						(override.getWhenFull() != null) ? override.getWhenFull() : defaults.whenFull(),
-						(override.getOrdered() != null) ? override.getOrdered() : defaults.ordered())));
+		Map<String, DispatchOverride> perListener = new LinkedHashMap<>();
+		messaging.getListeners().forEach((id, override) -> {
+			DispatchOverride configured = new DispatchOverride(override.getConcurrency(), override.getQueueCapacity(),
+					override.getWhenFull(), override.getOrdered());
+			try {
+				// Checked over the defaults now, so that a bad value stops start-up naming the property.
+				configured.over(defaults);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException("Invalid redis.starter.messaging.listeners." + id + ": " + ex.getMessage());
+			}
+			perListener.put(id, configured);
+		});
 		Durations.requirePositive("redis.starter.messaging.shutdown-wait", messaging.getShutdownWait());
 		return new RedisListenerSupport(subscriber, names, replies, errorHandler, metrics, registry, mapper, defaults,
 				perListener, messaging.getShutdownWait());
+	}
+
+	/**
+	 * An application that declares {@code @EnableRedisListeners} itself keeps Spring's processor: its listeners
+	 * are not prefixed, do not answer requests and lose the starter's dispatch. Say so once at start-up.
+	 */
+	@Bean
+	static org.springframework.beans.factory.SmartInitializingSingleton redisStarterListenerProcessorCheck(
+			org.springframework.beans.factory.ListableBeanFactory beanFactory) {
+		return () -> {
+			String name = org.springframework.data.redis.config.RedisListenerConfigUtils.REDIS_LISTENER_ANNOTATION_PROCESSOR_BEAN_NAME;
+			if (beanFactory.containsBean(name) && !(beanFactory
+				.getBean(name) instanceof dev.redisstarter.messaging.StarterRedisListenerAnnotationBeanPostProcessor)) {
+				org.apache.commons.logging.LogFactory.getLog(RedisStarterMessagingAutoConfiguration.class)
+					.warn("@RedisListener methods are served by Spring's own container (the application declares"
+							+ " @EnableRedisListeners or its own processor): their channels are not prefixed, they do"
+							+ " not answer MessageBus requests and @KeyEventListener methods are not started. Remove"
+							+ " @EnableRedisListeners to let the starter serve them.");
+			}
+		};
 	}
 
 	private static DispatchSettings dispatch(String property, int concurrency, int queueCapacity,

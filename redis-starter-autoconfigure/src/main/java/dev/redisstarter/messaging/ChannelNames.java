@@ -51,13 +51,18 @@ public final class ChannelNames {
 	}
 
 	/**
-	 * What a listener of a topic subscribes to: a pattern when the topic has glob characters (as Spring's
-	 * {@code @RedisListener} reads it), else a channel or shard channel.
+	 * What a listener of a topic subscribes to: keyspace and keyevent channels ({@code __keyspace@...},
+	 * {@code __keyevent@...}) on every master; a pattern when the topic has glob characters (as Spring's
+	 * {@code @RedisListener} reads it); else a channel or shard channel.
 	 * @param topic the name used in code
 	 * @return the route
 	 */
 	public Route listenRoute(String topic) {
 		requireName(topic);
+		if (topic.startsWith("__keyspace@") || topic.startsWith("__keyevent@")) {
+			// Keyspace notifications are published only by the node that holds the key: every master.
+			return new Route(Route.Kind.NODE_PATTERN, topic);
+		}
 		ChannelSettings settings = settings(topic);
 		Route.Kind kind = isPattern(topic) ? Route.Kind.PATTERN
 				: settings.sharded() ? Route.Kind.SHARD_CHANNEL : Route.Kind.CHANNEL;

@@ -116,7 +116,13 @@ final class ListenerDispatcher {
 				return;
 			}
 			if (next != null) {
-				next.run();
+				try {
+					next.run();
+				}
+				catch (RuntimeException | Error ex) {
+					// The invoker reports listener failures itself; this is a last guard so the lane never dies.
+					logger.error("Listener " + this.name + " failed outside its error handling", ex);
+				}
 			}
 			else if (this.stopping) {
 				return;

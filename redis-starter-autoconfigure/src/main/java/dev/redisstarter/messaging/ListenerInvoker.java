@@ -87,7 +87,9 @@ final class ListenerInvoker implements RouteListener {
 				this.support.bus().reply(envelope, result, null);
 			}
 		}
-		catch (Exception ex) {
+		catch (Exception | Error ex) {
+			// An Error too (an AssertionError, a StackOverflowError): it is the listener's failure, reported like
+			// any other, and must not end the lane's thread.
 			Throwable cause = (ex instanceof InvocationFailure failure) ? failure.getCause() : ex;
 			boolean unreadable = cause instanceof MessageConversionException
 					|| cause instanceof MethodArgumentResolutionException;
@@ -153,7 +155,7 @@ final class ListenerInvoker implements RouteListener {
 
 		private static final long serialVersionUID = 1L;
 
-		InvocationFailure(Exception cause) {
+		InvocationFailure(Throwable cause) {
 			super(cause);
 		}
 

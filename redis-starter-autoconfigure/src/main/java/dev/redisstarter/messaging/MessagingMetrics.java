@@ -21,6 +21,9 @@ public final class MessagingMetrics {
 
 	private final @Nullable MeterRegistry registry;
 
+	/** Bounded by the application's listeners and their subscribed routes. */
+	private final java.util.Map<String, ListenerMeters> listeners = new java.util.concurrent.ConcurrentHashMap<>();
+
 	/**
 	 * Metrics into a registry.
 	 * @param registry the registry, or {@code null} for none
@@ -55,8 +58,13 @@ public final class MessagingMetrics {
 		}
 	}
 
+	/**
+	 * One listener's meters, the same object every time (a listener that stops and starts again keeps feeding
+	 * the gauge that Micrometer registered first).
+	 */
 	ListenerMeters listener(String listener, String route) {
-		return new ListenerMeters(this.registry, listener, route);
+		return this.listeners.computeIfAbsent(listener + '\u0000' + route,
+				(key) -> new ListenerMeters(this.registry, listener, route));
 	}
 
 	/** One listener's meters on one route. */

@@ -1,7 +1,11 @@
 package dev.redisstarter.messaging;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +15,7 @@ import java.util.function.Supplier;
 
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisFuture;
+import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -76,6 +81,9 @@ final class NodeConnection {
 
 	private final AtomicInteger attemptsInFlight = new AtomicInteger();
 
+	/** Refusals already logged (bounded), so that a retry every half second does not flood the log. */
+	private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
 	/** Keyevent patterns whose server flags were checked on the current connection. */
 	private final Set<String> checked = ConcurrentHashMap.newKeySet();
 
@@ -114,6 +122,12 @@ final class NodeConnection {
 		}
 		this.assigned = Set.copyOf(desired);
 		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
+		if (current != null && !current.isOpen()) {
+			// Closed under us (the factory's client was stopped, as a paused or restarted context does) or
+			// reconnecting to a node that may be gone: open a fresh one rather than wait on it.
+			replace();
+			current = null;
+		}
 		if (current == null) {
 			openInBackground();
 			return desired.isEmpty();
@@ -138,29 +152,56 @@ final class NodeConnection {
 				.filter((wire) -> wire.op() == op && !desired.contains(wire))
 				.map((wire) -> bytes(wire.name()))
 				.toArray(byte[][]::new);
-			if (missing.length > 0) {
+			for (byte[][] names : bySlot(op, missing)) {
 				watch(switch (op) {
-					case SUBSCRIBE -> redis.subscribe(missing);
-					case PSUBSCRIBE -> redis.psubscribe(missing);
-					case SSUBSCRIBE -> redis.ssubscribe(missing);
+					case SUBSCRIBE -> redis.subscribe(names);
+					case PSUBSCRIBE -> redis.psubscribe(names);
+					case SSUBSCRIBE -> redis.ssubscribe(names);
 				}, op.name());
 			}
-			if (unwanted.length > 0) {
+			for (byte[][] names : bySlot(op, unwanted)) {
 				watch(switch (op) {
-					case SUBSCRIBE -> redis.unsubscribe(unwanted);
-					case PSUBSCRIBE -> redis.punsubscribe(unwanted);
-					case SSUBSCRIBE -> redis.sunsubscribe(unwanted);
+					case SUBSCRIBE -> redis.unsubscribe(names);
+					case PSUBSCRIBE -> redis.punsubscribe(names);
+					case SSUBSCRIBE -> redis.sunsubscribe(names);
 				}, "un" + op.name());
 			}
 		}
 		return this.confirmed.containsAll(desired);
 	}
 
+	/**
+	 * The names of one command family as the commands to send: shard channels one command per slot (a
+	 * multi-slot {@code SSUBSCRIBE} is refused with {@code CROSSSLOT}), the others all in one.
+	 */
+	private static List<byte[][]> bySlot(Op op, byte[][] names) {
+		if (names.length == 0) {
+			return List.of();
+		}
+		if (op != Op.SSUBSCRIBE || names.length == 1) {
+			return List.<byte[][]>of(names);
+		}
+		Map<Integer, List<byte[]>> slots = new TreeMap<>();
+		for (byte[] name : names) {
+			slots.computeIfAbsent(SlotHash.getSlot(name), (slot) -> new ArrayList<>()).add(name);
+		}
+		return slots.values().stream().map((group) -> group.toArray(byte[][]::new)).toList();
+	}
+
 	private void watch(RedisFuture<Void> reply, String command) {
 		reply.whenComplete((ok, failure) -> {
 			if (failure != null && !this.closed) {
-				// A shard channel whose slot moved answers MOVED; a dropped connection fails the command.
-				logger.debug(command + " on " + this.node + " failed, will look again: " + failure);
+				// A shard channel whose slot moved answers MOVED; a dropped connection fails the command. A refusal
+				// that says something else (NOPERM for an ACL user, ...) will not heal by itself: say it once.
+				String message = String.valueOf(failure.getMessage());
+				boolean expected = message.contains("MOVED") || message.contains("closed")
+						|| message.contains("Connection") || message.contains("disconnected");
+				if (!expected && this.reported.size() < 100 && this.reported.add(command + message)) {
+					logger.warn(command + " on " + this.node + " was refused, retrying: " + message);
+				}
+				else {
+					logger.debug(command + " on " + this.node + " failed, will look again: " + failure);
+				}
 				this.events.changed(this);
 			}
 		});
@@ -329,12 +370,23 @@ final class NodeConnection {
 
 		@Override
 		public void unsubscribed(byte[] channel, long count) {
-			NodeConnection.this.confirmed.remove(new Wire(Op.SUBSCRIBE, string(channel)));
+			lost(new Wire(Op.SUBSCRIBE, string(channel)));
 		}
 
 		@Override
 		public void punsubscribed(byte[] pattern, long count) {
-			NodeConnection.this.confirmed.remove(new Wire(Op.PSUBSCRIBE, string(pattern)));
+			lost(new Wire(Op.PSUBSCRIBE, string(pattern)));
+		}
+
+		/**
+		 * A late reply to an unsubscribe sent before the route was wanted again: the route is gone from the
+		 * server, so look again now rather than at the next liveness check.
+		 */
+		private void lost(Wire wire) {
+			if (NodeConnection.this.confirmed.remove(wire) && current()
+					&& NodeConnection.this.assigned.contains(wire)) {
+				NodeConnection.this.events.changed(NodeConnection.this);
+			}
 		}
 
 		@Override

@@ -71,6 +71,9 @@ public final class PubSubSubscriber implements AutoCloseable {
 
 	private final Map<Route, List<RouteListener>> listeners = new ConcurrentHashMap<>();
 
+	/** Listeners called on the I/O thread, by channel (see {@link #subscribeDirect}). */
+	private final Map<String, RouteListener> direct = new ConcurrentHashMap<>();
+
 	private final ScheduledExecutorService loop;
 
 	private final AtomicBoolean soon = new AtomicBoolean();
@@ -88,6 +91,8 @@ public final class PubSubSubscriber implements AutoCloseable {
 	private long topologyReadAt;
 
 	private volatile @Nullable RedisClient nodeClient;
+
+	private @Nullable AbstractRedisClient nodeClientOwner;
 
 	/**
 	 * Bumped whenever what is wanted or what a server holds may have changed (a listener came, a connection
@@ -175,6 +180,27 @@ public final class PubSubSubscriber implements AutoCloseable {
 				return list.isEmpty() ? null : list;
 			});
 			reconcileSoon();
+		};
+	}
+
+	/**
+	 * Subscribes a listener that is called on Lettuce's I/O thread, ahead of the inbox: for listeners that never
+	 * block and must not wait behind slow ones (replies to requests). A plain channel route only.
+	 * @param route a {@link Route.Kind#CHANNEL} route
+	 * @param listener what receives its messages; must return at once
+	 * @return closes the subscription
+	 */
+	public AutoCloseable subscribeDirect(Route route, RouteListener listener) {
+		if (route.kind() != Route.Kind.CHANNEL) {
+			throw new IllegalArgumentException("Only a channel route can be served directly, not " + route);
+		}
+		this.direct.put(route.name(), listener);
+		AutoCloseable subscription = subscribe(route, (r, channel, body) -> {
+			// Delivered directly by Events.message; nothing comes through the inbox for this route.
+		});
+		return () -> {
+			this.direct.remove(route.name(), listener);
+			subscription.close();
 		};
 	}
 
@@ -295,7 +321,9 @@ public final class PubSubSubscriber implements AutoCloseable {
 			catch (Exception ex) {
 				answered = false;
 			}
-			if (!answered && node.isUp() && this.blockedReaders.get() == 0) {
+			// A connection that is down or did not answer is replaced: since listeners never hold Lettuce's
+			// threads (the inbox), silence means the connection, never a busy listener.
+			if (!answered) {
 				logger.warn("The pub/sub connection to " + node.node() + " did not answer a PING within " + timeout
 						+ " ms: replacing it (messages published meanwhile are lost)");
 				node.replace();
@@ -344,7 +372,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 			return true;
 		}
 		NodeConnection node = this.connections.computeIfAbsent("server",
-				(id) -> new NodeConnection(id, () -> client.connectPubSub(ByteArrayCodec.INSTANCE), new Events()));
+				(id) -> new NodeConnection(id, this::openStandalone, new Events()));
 		Set<Wire> desired = new HashSet<>();
 		for (Route route : routes) {
 			desired.add(new Wire(route.isPattern() ? Op.PSUBSCRIBE : Op.SUBSCRIBE, route.name()));
@@ -444,20 +472,35 @@ public final class PubSubSubscriber implements AutoCloseable {
 		return chosen;
 	}
 
+	/** Asks the factory for its client at every open: a stopped and restarted factory has a new one. */
+	private StatefulRedisPubSubConnection<byte[], byte[]> openStandalone() {
+		if (this.access.connectionFactory().getNativeClient() instanceof RedisClient client) {
+			return client.connectPubSub(ByteArrayCodec.INSTANCE);
+		}
+		throw new IllegalStateException("The connection factory no longer has a standalone client");
+	}
+
 	private static Set<Wire> wires(Map<String, Set<Wire>> desired, String node) {
 		return desired.computeIfAbsent(node, (id) -> new HashSet<>());
 	}
 
-	private RedisClient nodeClient() {
+	/**
+	 * The client for Cluster node connections: shares the factory's cluster client's resources and options (TLS,
+	 * protocol, timeouts), and is made again when the factory's client changes (a stopped and restarted factory).
+	 */
+	private synchronized RedisClient nodeClient() {
+		AbstractRedisClient owner = this.access.connectionFactory().getNativeClient();
 		RedisClient client = this.nodeClient;
-		if (client == null) {
-			synchronized (this) {
-				client = this.nodeClient;
-				if (client == null) {
-					client = RedisClient.create(this.access.connectionFactory().getNativeClient().getResources());
-					this.nodeClient = client;
-				}
+		if (client == null || owner != this.nodeClientOwner) {
+			if (client != null) {
+				client.shutdownAsync(0, 2, TimeUnit.SECONDS);
 			}
+			client = RedisClient.create(owner.getResources());
+			if (owner instanceof RedisClusterClient cluster) {
+				client.setOptions(io.lettuce.core.ClientOptions.copyOf(cluster.getOptions()));
+			}
+			this.nodeClient = client;
+			this.nodeClientOwner = owner;
 		}
 		return client;
 	}
@@ -485,7 +528,8 @@ public final class PubSubSubscriber implements AutoCloseable {
 			try {
 				target.message(route, channel, body);
 			}
-			catch (RuntimeException ex) {
+			catch (RuntimeException | Error ex) {
+				// Whatever a listener throws, the delivery thread goes on with the next message.
 				logger.error("A listener of " + route + " failed on the delivery thread", ex);
 			}
 		}
@@ -516,6 +560,16 @@ public final class PubSubSubscriber implements AutoCloseable {
 		@Override
 		public void message(Op op, String name, String channel, byte[] body) {
 			// On Lettuce's I/O thread: queue and return, whatever the listeners do.
+			RouteListener direct = (op == Op.SUBSCRIBE) ? PubSubSubscriber.this.direct.get(name) : null;
+			if (direct != null) {
+				try {
+					direct.message(new Route(Route.Kind.CHANNEL, name), channel, body);
+				}
+				catch (RuntimeException | Error ex) {
+					logger.error("A direct listener of " + channel + " failed", ex);
+				}
+				return;
+			}
 			PubSubSubscriber.this.inbox.offer(new SubscriberInbox.Item(op, name, channel, body));
 		}
 

@@ -33,7 +33,7 @@ public final class RedisListenerSupport {
 
 	private final DispatchSettings defaults;
 
-	private final Map<String, DispatchSettings> perListener;
+	private final Map<String, DispatchOverride> perListener;
 
 	private final Duration shutdownWait;
 
@@ -47,12 +47,12 @@ public final class RedisListenerSupport {
 	 * @param observations observes each message
 	 * @param mapper reads envelopes
 	 * @param defaults dispatch settings of listeners not configured otherwise
-	 * @param perListener dispatch settings by listener id, over the annotation's
+	 * @param perListener configured dispatch settings by listener id, over the annotation's
 	 * @param shutdownWait how long a stopping listener may finish what it queued
 	 */
 	public RedisListenerSupport(PubSubSubscriber subscriber, ChannelNames names, RedisMessageBus bus,
 			ListenerErrorHandler errorHandler, MessagingMetrics metrics, ObservationRegistry observations,
-			JsonMapper mapper, DispatchSettings defaults, Map<String, DispatchSettings> perListener,
+			JsonMapper mapper, DispatchSettings defaults, Map<String, DispatchOverride> perListener,
 			Duration shutdownWait) {
 		this.subscriber = Objects.requireNonNull(subscriber, "subscriber must not be null");
 		this.names = Objects.requireNonNull(names, "names must not be null");
@@ -99,30 +99,38 @@ public final class RedisListenerSupport {
 	}
 
 	/**
-	 * A listener's dispatch settings: the configured defaults, over them the method's {@link ListenerOptions},
-	 * over those {@code redis.starter.messaging.listeners.<id>}.
+	 * A listener's dispatch settings, attribute by attribute: the configured defaults, over them the method's
+	 * {@link ListenerOptions}, over those {@code redis.starter.messaging.listeners.<id>}.
 	 * @param listener the listener's id
 	 * @param method its method
 	 * @return the settings
 	 * @throws IllegalArgumentException when the combination is invalid (named after the listener)
 	 */
 	DispatchSettings dispatchSettings(String listener, Method method) {
-		DispatchSettings configured = this.perListener.get(listener);
-		if (configured != null) {
-			return configured;
-		}
 		ListenerOptions options = method.getAnnotation(ListenerOptions.class);
-		if (options == null) {
-			return this.defaults;
+		DispatchSettings annotated = this.defaults;
+		if (options != null) {
+			try {
+				annotated = new DispatchOverride((options.concurrency() > 0) ? options.concurrency() : null,
+						(options.queueCapacity() > 0) ? options.queueCapacity() : null,
+						(options.whenFull().length > 0) ? options.whenFull()[0] : null,
+						(options.ordered().length > 0) ? options.ordered()[0] : null)
+					.over(this.defaults);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException("Invalid @ListenerOptions on " + method + ": " + ex.getMessage(), ex);
+			}
+		}
+		DispatchOverride configured = this.perListener.get(listener);
+		if (configured == null) {
+			return annotated;
 		}
 		try {
-			return new DispatchSettings((options.concurrency() > 0) ? options.concurrency() : this.defaults.concurrency(),
-					(options.queueCapacity() > 0) ? options.queueCapacity() : this.defaults.queueCapacity(),
-					(options.whenFull().length > 0) ? options.whenFull()[0] : this.defaults.whenFull(),
-					(options.ordered().length > 0) ? options.ordered()[0] : this.defaults.ordered());
+			return configured.over(annotated);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("Invalid @ListenerOptions on " + method + ": " + ex.getMessage(), ex);
+			throw new IllegalArgumentException(
+					"Invalid redis.starter.messaging.listeners." + listener + ": " + ex.getMessage(), ex);
 		}
 	}
 

@@ -167,7 +167,7 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 			return;
 		}
 		String error = (failure != null) ? failure.getClass().getName() + ": " + failure.getMessage() : null;
-		EncodedPayload encoded = (failure != null) ? new EncodedPayload(new byte[0], false)
+		EncodedPayload encoded = (failure != null) ? new EncodedPayload(new byte[0], false, false)
 				: EncodedPayload.of(result, this.reader.mapper());
 		try {
 			byte[] body = new Envelope(request.id(), null, error, Map.of(), encoded.bytes()).wrap(this.reader.mapper(),
@@ -228,7 +228,9 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 		if (this.replySubscription == null) {
 			synchronized (this) {
 				if (this.replySubscription == null) {
-					this.replySubscription = this.subscriber.subscribe(this.replyRoute, (route, received, body) -> onReply(body));
+					// Replies are read on the I/O thread: a listener that is behind must not hold up every request.
+					this.replySubscription = this.subscriber.subscribeDirect(this.replyRoute,
+							(route, received, body) -> onReply(body));
 				}
 			}
 		}

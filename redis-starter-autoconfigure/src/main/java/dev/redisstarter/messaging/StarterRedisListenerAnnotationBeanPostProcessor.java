@@ -50,6 +50,12 @@ public class StarterRedisListenerAnnotationBeanPostProcessor extends RedisListen
 	@Override
 	public MethodRedisListenerEndpoint createEndpoint(RedisListener redisListener, Method method, Object bean) {
 		MethodRedisListenerEndpoint spring = super.createEndpoint(redisListener, method, bean);
+		String container = resolve(redisListener.container());
+		if (container != null && !container.isEmpty()
+				&& !container.equals(RedisListenerConfigUtils.REDIS_MESSAGE_LISTENER_BEAN_NAME)) {
+			// A container of the application's own (another Redis, say): Spring's endpoint on it, as asked.
+			return spring;
+		}
 		StarterRedisListenerEndpoint endpoint = new StarterRedisListenerEndpoint(bean, method, this::support);
 		endpoint.setId(spring.getId());
 		endpoint.setTopic(spring.getTopic());

@@ -88,7 +88,7 @@ final class SubscriberInbox {
 			try {
 				this.deliver.accept(item);
 			}
-			catch (RuntimeException ex) {
+			catch (RuntimeException | Error ex) {
 				logger.error("Delivering a message of " + item.channel() + " failed", ex);
 			}
 		}

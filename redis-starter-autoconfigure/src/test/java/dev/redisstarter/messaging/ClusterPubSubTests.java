@@ -79,6 +79,20 @@ class ClusterPubSubTests {
 
 	}
 
+	static class ShardListeners {
+
+		final PubSubContexts.Received<String> received = new PubSubContexts.Received<>();
+
+		@RedisListener("s1")
+		@RedisListener("s2")
+		@RedisListener("s3")
+		@RedisListener("s4")
+		void shard(String text) {
+			this.received.add(text);
+		}
+
+	}
+
 	static class ExpiryListeners {
 
 		final PubSubContexts.Received<String> expired = new PubSubContexts.Received<>();
@@ -127,6 +141,27 @@ class ClusterPubSubTests {
 				}
 				await().atMost(Duration.ofSeconds(10)).until(() -> listeners.sequence.size() >= 500);
 				assertThat(listeners.sequence.snapshot()).containsExactlyElementsOf(IntStream.range(0, 500).boxed().toList());
+			});
+	}
+
+	@Test
+	void shardChannelsOfDifferentSlotsOnOneMasterAreAllSubscribed() {
+		// Four shard channels on three masters: at least two share a master, in different slots, which a single
+		// SSUBSCRIBE cannot carry (CROSSSLOT).
+		PubSubContexts.runner(SharedRedis.cluster()).withPropertyValues(app())
+			.withPropertyValues("redis.starter.messaging.channels.s1.sharded=true",
+					"redis.starter.messaging.channels.s2.sharded=true", "redis.starter.messaging.channels.s3.sharded=true",
+					"redis.starter.messaging.channels.s4.sharded=true")
+			.withBean(ShardListeners.class)
+			.run((context) -> {
+				assertThat(context.getBean(PubSubSubscriber.class).awaitSettled(SETTLE)).isTrue();
+				MessageBus bus = context.getBean(MessageBus.class);
+				for (String channel : List.of("s1", "s2", "s3", "s4")) {
+					assertThat(bus.publish(channel, channel)).as(channel).isEqualTo(1);
+				}
+				ShardListeners listeners = context.getBean(ShardListeners.class);
+				await().atMost(Duration.ofSeconds(5)).until(() -> listeners.received.size() == 4);
+				assertThat(listeners.received.snapshot()).containsExactlyInAnyOrder("s1", "s2", "s3", "s4");
 			});
 	}
 

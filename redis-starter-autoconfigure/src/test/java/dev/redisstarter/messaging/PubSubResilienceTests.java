@@ -96,6 +96,21 @@ class PubSubResilienceTests {
 	}
 
 	@Test
+	void listenersReceiveAgainAfterTheContextIsStoppedAndStartedAgain() {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
+			runner(server).run((context) -> {
+				MessageBus bus = context.getBean(MessageBus.class);
+				Events events = context.getBean(Events.class);
+				publishUntilReceived(bus, events, Duration.ofSeconds(5));
+				// What a paused and resumed Spring test context does: the factory's client is replaced.
+				context.getSourceApplicationContext().stop();
+				context.getSourceApplicationContext().start();
+				assertThat(publishUntilReceived(bus, events, Duration.ofSeconds(15))).isLessThan(Duration.ofSeconds(10));
+			});
+		}
+	}
+
+	@Test
 	void aFrozenSubscriptionIsReplacedAndListenersReceiveAgainAfterTheThaw() {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
 			runner(server).run((context) -> {

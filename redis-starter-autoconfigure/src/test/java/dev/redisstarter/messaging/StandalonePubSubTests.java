@@ -77,6 +77,24 @@ class StandalonePubSubTests {
 			this.parallel.add(n);
 		}
 
+		@RedisListener("errors")
+		void error(String text) {
+			if (text.equals("fatal")) {
+				throw new AssertionError("an Error, not an Exception");
+			}
+			this.texts.add(text);
+		}
+
+		@RedisListener("echo")
+		Object echo(Object payload) {
+			return payload;
+		}
+
+		@RedisListener("bytes")
+		byte[] bytes(byte[] payload) {
+			return payload;
+		}
+
 		@RedisListener("quotes")
 		Quote quote(String sku) {
 			if (sku.equals("unknown")) {
@@ -174,6 +192,38 @@ class StandalonePubSubTests {
 				assertThat(errors.failures.get(0).error()).isInstanceOf(IllegalStateException.class)
 					.hasMessageContaining("bad");
 				assertThat(listeners.orders.snapshot()).extracting(Order::id).containsExactly("good");
+			});
+	}
+
+	@Test
+	void aListenerThatThrowsAnErrorIsReportedAndEveryListenerKeepsReceiving() {
+		PubSubContexts.runner(SharedRedis.standalone()).withPropertyValues(app())
+			.withUserConfiguration(ListenerConfig.class)
+			.run((context) -> {
+				MessageBus bus = context.getBean(MessageBus.class);
+				Listeners listeners = context.getBean(Listeners.class);
+				PubSubContexts.RecordingErrorHandler errors = context.getBean(PubSubContexts.RecordingErrorHandler.class);
+				context.getBean(PubSubSubscriber.class).awaitSettled(Duration.ofSeconds(5));
+				bus.publish("errors", "fatal");
+				bus.publish("errors", "next");
+				await().atMost(Duration.ofSeconds(5)).until(() -> listeners.texts.size() == 1 && errors.failures.size() == 1);
+				assertThat(errors.failures.get(0).error()).isInstanceOf(AssertionError.class);
+				assertThat(bus.request("quotes", "sku", Quote.class, Duration.ofSeconds(2))).isEqualTo(new Quote("sku", 300));
+			});
+	}
+
+	@Test
+	void requestsAndRepliesKeepEveryDigitAndEveryByte() {
+		PubSubContexts.runner(SharedRedis.standalone()).withPropertyValues(app())
+			.withUserConfiguration(ListenerConfig.class)
+			.run((context) -> {
+				MessageBus bus = context.getBean(MessageBus.class);
+				context.getBean(PubSubSubscriber.class).awaitSettled(Duration.ofSeconds(5));
+				byte[] binary = { (byte) 0xff, (byte) 0xfe, 0, 1, (byte) 0x80 };
+				assertThat(bus.request("bytes", binary, byte[].class, Duration.ofSeconds(2))).containsExactly(binary);
+				java.math.BigDecimal precise = new java.math.BigDecimal("12345678901234567.0123456789");
+				assertThat(bus.request("echo", java.util.Map.of("amount", precise), String.class, Duration.ofSeconds(2)))
+					.contains("12345678901234567.0123456789");
 			});
 	}
 
