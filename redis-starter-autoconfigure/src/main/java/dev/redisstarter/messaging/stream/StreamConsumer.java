@@ -82,6 +82,12 @@ final class StreamConsumer {
 
 	private volatile boolean groupReady;
 
+	/**
+	 * Whether this run joined its durable-topic group yet: only the first join takes over what a previous run left
+	 * pending; a later one follows a lost connection, while this run's own entries may still be handled.
+	 */
+	private volatile boolean joinedSinceStart;
+
 	StreamConsumer(ConsumerSpec spec, RedisAccess access, RedisCalls calls, StreamScripts scripts,
 			ListenerMethod method, JsonMapper mapper, StreamMetrics.Meters meters) {
 		this.spec = spec;
@@ -116,6 +122,7 @@ final class StreamConsumer {
 			return;
 		}
 		this.running = true;
+		this.joinedSinceStart = false;
 		AtomicInteger threads = new AtomicInteger();
 		this.handlers = Executors.newFixedThreadPool(this.spec.concurrency(), (task) -> {
 			Thread thread = new Thread(task, "stream-" + this.spec.listener() + "-" + threads.incrementAndGet());
@@ -501,7 +508,7 @@ final class StreamConsumer {
 				: ((StatefulRedisConnection<byte[], byte[]>) current).async();
 	}
 
-	private void ensureGroup(RedisStreamAsyncCommands<byte[], byte[]> redis) {
+	private void ensureGroup(RedisStreamAsyncCommands<byte[], byte[]> redis) throws InterruptedException {
 		if (this.groupReady) {
 			return;
 		}
@@ -525,10 +532,12 @@ final class StreamConsumer {
 		catch (java.util.concurrent.TimeoutException ex) {
 			throw new IllegalStateException("No answer to XGROUP CREATE", ex);
 		}
-		this.groupReady = true;
 		if (this.spec.broadcast()) {
-			this.maintenance.joined(created);
+			// Before the group counts as ready, so that the maintenance thread does not reclaim meanwhile.
+			this.maintenance.joined(created, !this.joinedSinceStart);
+			this.joinedSinceStart = true;
 		}
+		this.groupReady = true;
 	}
 
 	private void closeReadConnection() {

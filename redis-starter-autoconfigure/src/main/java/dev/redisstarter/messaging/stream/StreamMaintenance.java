@@ -103,6 +103,15 @@ final class StreamMaintenance {
 	}
 
 	private void reclaim() throws InterruptedException {
+		reclaim(this.spec.settings().claimIdle().toMillis());
+	}
+
+	/**
+	 * Claims and hands to the handlers, oldest first, entries pending at least this long for any consumer.
+	 * @param minIdleMillis how long an entry must have been pending untouched
+	 * @throws InterruptedException when interrupted while waiting for a handler slot
+	 */
+	private void reclaim(long minIdleMillis) throws InterruptedException {
 		if (this.reclaimUnsupported) {
 			return;
 		}
@@ -112,7 +121,7 @@ final class StreamMaintenance {
 			try {
 				reply = this.calls.script(this.scripts.reclaim(), ScriptOutputType.MULTI, 1, bytes(this.spec.key()),
 						bytes(this.spec.group()), bytes(this.spec.consumer()),
-						bytes(Long.toString(this.spec.settings().claimIdle().toMillis())), bytes(cursor),
+						bytes(Long.toString(minIdleMillis)), bytes(cursor),
 						bytes(Integer.toString(this.spec.settings().readCount())));
 			}
 			catch (RuntimeException ex) {
@@ -187,15 +196,28 @@ final class StreamMaintenance {
 	}
 
 	/**
-	 * A durable-topic instance joined its group: when the group existed, reports whether entries it had not read
-	 * were trimmed meanwhile (a gap).
+	 * A durable-topic instance joined its group. When the group existed, reports whether entries it had not read
+	 * were trimmed meanwhile (a gap), and, on the first join since the consumer started, takes over at once what the
+	 * instance's previous run left pending (handling, read ahead or waiting for a retry when it stopped), so that
+	 * those entries come first, in order, rather than after the claim idle time and behind newer ones. The group is
+	 * this instance's alone, so nobody else is handling them (unless two broadcast listeners of this application
+	 * share the stream and group, which then compete for its entries anyway).
 	 * @param created whether the group was created just now
+	 * @param takeOver whether to take over what is pending
+	 * @throws InterruptedException when interrupted while waiting for a handler slot
 	 */
-	void joined(boolean created) {
+	void joined(boolean created, boolean takeOver) throws InterruptedException {
 		heartbeat();
 		if (created) {
 			return;
 		}
+		reportGap();
+		if (takeOver) {
+			reclaim(0);
+		}
+	}
+
+	private void reportGap() {
 		Map<String, Object> group = null;
 		for (Map<String, Object> info : maps(this.calls.call((redis) -> redis.xinfoGroups(bytes(this.spec.key()))))) {
 			if (this.spec.group().equals(text(info.get("name")))) {

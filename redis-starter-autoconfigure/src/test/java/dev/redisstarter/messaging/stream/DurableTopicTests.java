@@ -3,6 +3,8 @@ package dev.redisstarter.messaging.stream;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import io.micrometer.core.instrument.Counter;
@@ -73,6 +75,54 @@ class DurableTopicTests {
 			});
 			assertThat(a.received.snapshot()).isEqualTo(range(0, 100));
 			assertThat(b.received.snapshot()).as("nothing after it stopped").isEqualTo(range(0, 50));
+		});
+	}
+
+	/** Stops short on one entry: its instance is closed in the middle of the stream. */
+	static class StuckPrices extends Prices {
+
+		final CountDownLatch stuck = new CountDownLatch(1);
+
+		@Override
+		@StreamListener(stream = "${test.stream}", group = "pricing", broadcast = true)
+		void price(Price price) {
+			if (price.cents() == 5) {
+				this.stuck.countDown();
+				try {
+					Thread.sleep(30_000);
+				}
+				catch (InterruptedException ex) {
+					throw new IllegalStateException("interrupted by the shutdown", ex);
+				}
+			}
+			super.price(price);
+		}
+
+	}
+
+	@Test
+	void anInstanceStoppedWhileHandlingReceivesWhatItHadNotFinishedThenWhatItMissedInOrderAfterItsRestart() {
+		String stream = "prices-" + UUID.randomUUID();
+		Prices a = new Prices();
+		StuckPrices b = new StuckPrices();
+		Prices bAgain = new Prices();
+		instance(stream, "a", a).run((first) -> {
+			instance(stream, "b", b).withPropertyValues("redis.starter.messaging.streams.shutdown-wait=200ms")
+				.run((second) -> {
+					awaitReading(first, second);
+					add(first, stream, 0, 10);
+					assertThat(b.stuck.await(10, TimeUnit.SECONDS)).isTrue();
+					// b stops with 5 being handled, 6 read ahead and 7 to 9 unread.
+				});
+			add(first, stream, 10, 15);
+			await().atMost(Duration.ofSeconds(10)).until(() -> a.received.size() == 15);
+			assertThat(b.received.snapshot()).isEqualTo(range(0, 5));
+
+			instance(stream, "b", bAgain).run((second) -> {
+				await().atMost(Duration.ofSeconds(5)).until(() -> bAgain.received.size() >= 10);
+				assertThat(bAgain.received.snapshot()).as("from where it stopped, in order").isEqualTo(range(5, 15));
+				awaitAcknowledged(second, stream, "pricing:b");
+			});
 		});
 	}
 
