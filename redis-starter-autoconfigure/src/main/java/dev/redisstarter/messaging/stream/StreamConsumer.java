@@ -63,6 +63,8 @@ final class StreamConsumer {
 
 	private final Semaphore permits;
 
+	private final int capacity;
+
 	/** Entries being handled, with when they started (nanos), so that long handlers keep their entries. */
 	private final Map<String, Long> inFlight = new ConcurrentHashMap<>();
 
@@ -98,7 +100,11 @@ final class StreamConsumer {
 		this.meters = meters;
 		this.outcomes = new EntryOutcomes(spec, calls, scripts, meters);
 		this.maintenance = new StreamMaintenance(spec, calls, scripts, meters, this);
-		this.permits = new Semaphore(spec.concurrency() * 2);
+		// Read-ahead, so that reads are full (COUNT read-count) and overlap the handling of what came before:
+		// the batch form counts lists (one per handler and one more), the single form entries (twice a read).
+		this.capacity = method.batch() ? spec.concurrency() + 1
+				: 2 * Math.max(spec.settings().readCount(), spec.concurrency());
+		this.permits = new Semaphore(this.capacity);
 	}
 
 	ConsumerSpec spec() {
@@ -228,12 +234,13 @@ final class StreamConsumer {
 	}
 
 	private int awaitPermits() throws InterruptedException {
-		// Wait for at least one free handler slot, then read no more than the free slots.
-		if (!this.permits.tryAcquire(1, 200, TimeUnit.MILLISECONDS)) {
+		// Wait for room (a list's slot, or half the read-ahead), then read no more than there is room for.
+		int wanted = this.method.batch() ? 1 : Math.max(1, this.capacity / 2);
+		if (!this.permits.tryAcquire(wanted, 200, TimeUnit.MILLISECONDS)) {
 			return 0;
 		}
-		this.permits.release();
-		return this.permits.availablePermits();
+		this.permits.release(wanted);
+		return this.method.batch() ? this.spec.settings().readCount() : this.permits.availablePermits();
 	}
 
 	private List<StreamMessage<byte[], byte[]>> read(RedisStreamAsyncCommands<byte[], byte[]> redis, int count)
@@ -282,18 +289,23 @@ final class StreamConsumer {
 			return;
 		}
 		this.meters.delivered(entries.size());
+		// From now on they count as being handled: renewals keep them while they wait for a thread, since Redis
+		// counts their idle time from the read.
+		long now = System.nanoTime();
 		if (this.method.batch()) {
-			this.permits.acquire(entries.size());
-			submit(pool, () -> handleBatch(entries), entries.size());
+			this.permits.acquire();
+			entries.forEach((entry) -> this.inFlight.put(entry.id(), now));
+			submit(pool, () -> handleBatch(entries), 1, entries);
 			return;
 		}
 		for (StreamEntry entry : entries) {
 			this.permits.acquire();
-			submit(pool, () -> handleOne(entry), 1);
+			this.inFlight.put(entry.id(), now);
+			submit(pool, () -> handleOne(entry), 1, List.of(entry));
 		}
 	}
 
-	private void submit(ExecutorService pool, Runnable work, int held) {
+	private void submit(ExecutorService pool, Runnable work, int held, List<StreamEntry> entries) {
 		try {
 			pool.execute(() -> {
 				try {
@@ -302,19 +314,21 @@ final class StreamConsumer {
 					}
 				}
 				finally {
+					entries.forEach((entry) -> this.inFlight.remove(entry.id()));
 					this.permits.release(held);
 				}
 			});
 		}
 		catch (java.util.concurrent.RejectedExecutionException ex) {
 			// Stopping: the entries stay pending for another consumer.
+			entries.forEach((entry) -> this.inFlight.remove(entry.id()));
 			this.permits.release(held);
 		}
 	}
 
 	private void handleOne(StreamEntry entry) {
 		long start = System.nanoTime();
-		this.inFlight.put(entry.id(), start);
+		this.inFlight.putIfAbsent(entry.id(), start);
 		try {
 			Object payload;
 			try {
@@ -347,7 +361,7 @@ final class StreamConsumer {
 		List<StreamEntry> readable = new ArrayList<>(entries.size());
 		List<Object> payloads = new ArrayList<>(entries.size());
 		List<StreamDelivery> deliveries = new ArrayList<>(entries.size());
-		entries.forEach((entry) -> this.inFlight.put(entry.id(), start));
+		entries.forEach((entry) -> this.inFlight.putIfAbsent(entry.id(), start));
 		try {
 			for (StreamEntry entry : entries) {
 				try {
