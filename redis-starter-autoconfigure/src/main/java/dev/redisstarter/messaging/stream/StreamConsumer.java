@@ -61,7 +61,8 @@ final class StreamConsumer {
 
 	private final StreamMaintenance maintenance;
 
-	private final Semaphore permits;
+	/** Handler slots of the current run (made anew at each start: a stopped run may leave some taken). */
+	private volatile Semaphore permits;
 
 	private final int capacity;
 
@@ -127,6 +128,8 @@ final class StreamConsumer {
 		if (this.running) {
 			return;
 		}
+		this.permits = new Semaphore(this.capacity);
+		this.inFlight.clear();
 		this.running = true;
 		this.joinedSinceStart = false;
 		AtomicInteger threads = new AtomicInteger();
@@ -189,6 +192,10 @@ final class StreamConsumer {
 				stoppedHandlers.shutdownNow();
 			}
 		}
+		// Tasks dropped by shutdownNow never ran their clean-up: what they held stays pending in Redis, and this
+		// run's bookkeeping goes (the next start makes its own).
+		this.inFlight.clear();
+		this.retries.clear();
 	}
 
 	private void readLoop() {
@@ -284,7 +291,59 @@ final class StreamConsumer {
 	 * @throws InterruptedException when interrupted while waiting for a handler slot
 	 */
 	void dispatch(List<StreamEntry> entries) throws InterruptedException {
+		dispatch(entries, false);
+	}
+
+	/**
+	 * Takes handler slots without waiting, for the maintenance and retry thread (which must never wait: it also
+	 * renews what is being handled).
+	 * @param wanted how many entries the caller would like to hand over
+	 * @return how many it may hand over (0 when there is no room now)
+	 */
+	int tryReserve(int wanted) {
+		Semaphore slots = this.permits;
+		if (this.method.batch()) {
+			return slots.tryAcquire() ? wanted : 0;
+		}
+		int room = Math.min(wanted, slots.availablePermits());
+		return (room > 0 && slots.tryAcquire(room)) ? room : 0;
+	}
+
+	/**
+	 * Gives back what a {@link #tryReserve} took and {@link #dispatchReserved} did not use.
+	 * @param reserved what was reserved
+	 * @param used how many entries were handed over
+	 */
+	void unreserve(int reserved, int used) {
+		if (reserved == 0) {
+			return;
+		}
+		if (this.method.batch()) {
+			if (used == 0) {
+				this.permits.release();
+			}
+		}
+		else if (reserved > used) {
+			this.permits.release(reserved - used);
+		}
+	}
+
+	/**
+	 * Hands over entries for which {@link #tryReserve} took the slots.
+	 * @param entries at most as many as were reserved
+	 */
+	void dispatchReserved(List<StreamEntry> entries) {
+		try {
+			dispatch(entries, true);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void dispatch(List<StreamEntry> entries, boolean reserved) throws InterruptedException {
 		ExecutorService pool = this.handlers;
+		Semaphore slots = this.permits;
 		if (pool == null || entries.isEmpty()) {
 			return;
 		}
@@ -293,19 +352,23 @@ final class StreamConsumer {
 		// counts their idle time from the read.
 		long now = System.nanoTime();
 		if (this.method.batch()) {
-			this.permits.acquire();
+			if (!reserved) {
+				slots.acquire();
+			}
 			entries.forEach((entry) -> this.inFlight.put(entry.id(), now));
-			submit(pool, () -> handleBatch(entries), 1, entries);
+			submit(pool, slots, () -> handleBatch(entries), entries);
 			return;
 		}
 		for (StreamEntry entry : entries) {
-			this.permits.acquire();
+			if (!reserved) {
+				slots.acquire();
+			}
 			this.inFlight.put(entry.id(), now);
-			submit(pool, () -> handleOne(entry), 1, List.of(entry));
+			submit(pool, slots, () -> handleOne(entry), List.of(entry));
 		}
 	}
 
-	private void submit(ExecutorService pool, Runnable work, int held, List<StreamEntry> entries) {
+	private void submit(ExecutorService pool, Semaphore slots, Runnable work, List<StreamEntry> entries) {
 		try {
 			pool.execute(() -> {
 				try {
@@ -315,15 +378,32 @@ final class StreamConsumer {
 				}
 				finally {
 					entries.forEach((entry) -> this.inFlight.remove(entry.id()));
-					this.permits.release(held);
+					slots.release();
 				}
 			});
 		}
 		catch (java.util.concurrent.RejectedExecutionException ex) {
 			// Stopping: the entries stay pending for another consumer.
 			entries.forEach((entry) -> this.inFlight.remove(entry.id()));
-			this.permits.release(held);
+			slots.release();
 		}
+	}
+
+	/**
+	 * Whether an entry is this consumer's already: being handled, read ahead, or waiting for its retry.
+	 * @param id the entry
+	 * @return true when it must not be handed over again
+	 */
+	boolean holds(String id) {
+		return this.inFlight.containsKey(id) || this.retries.containsKey(id);
+	}
+
+	/**
+	 * The entries waiting for a retry: still this consumer's, renewed like those being handled.
+	 * @return their ids
+	 */
+	java.util.Set<String> waitingForRetry() {
+		return this.retries.keySet();
 	}
 
 	private void handleOne(StreamEntry entry) {
@@ -443,7 +523,11 @@ final class StreamConsumer {
 			return;
 		}
 		try {
-			this.retries.put(id, timer.schedule(() -> retry(id), delay.toMillis(), TimeUnit.MILLISECONDS));
+			ScheduledFuture<?> previous = this.retries.put(id,
+					timer.schedule(() -> retry(id), delay.toMillis(), TimeUnit.MILLISECONDS));
+			if (previous != null) {
+				previous.cancel(false);
+			}
 		}
 		catch (java.util.concurrent.RejectedExecutionException ex) {
 			// Stopping: the entry stays pending for another consumer.
@@ -451,28 +535,31 @@ final class StreamConsumer {
 	}
 
 	private void retry(String id) {
-		this.retries.remove(id);
 		if (!this.running) {
 			return;
 		}
+		int reserved = tryReserve(1);
+		if (reserved == 0) {
+			// Every handler is busy: wait without holding the thread (it also renews what is being handled).
+			scheduleRetry(id, java.time.Duration.ofMillis(100));
+			return;
+		}
+		this.retries.remove(id);
 		StreamEntry entry;
 		try {
 			entry = this.outcomes.retry(id);
 		}
 		catch (RuntimeException ex) {
+			unreserve(reserved, 0);
 			logger.debug("Taking entry " + id + " back for a retry failed, trying again: " + ex);
 			scheduleRetry(id, java.time.Duration.ofSeconds(1));
 			return;
 		}
 		if (entry == null) {
+			unreserve(reserved, 0);
 			return;
 		}
-		try {
-			dispatch(List.of(entry));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		dispatchReserved(List.of(entry));
 	}
 
 	/**

@@ -89,12 +89,13 @@ final class StreamMaintenance {
 	/** Entries handled for longer than half the claim idle time are claimed again by their handler (JUSTID). */
 	private void renewInFlight() {
 		long threshold = System.nanoTime() - this.spec.settings().claimIdle().toNanos() / 2;
-		String[] ids = this.consumer.inFlight()
-			.entrySet()
-			.stream()
-			.filter((entry) -> entry.getValue() - threshold < 0)
-			.map(Map.Entry::getKey)
-			.toArray(String[]::new);
+		java.util.Set<String> due = new java.util.HashSet<>(this.consumer.waitingForRetry());
+		this.consumer.inFlight().forEach((id, since) -> {
+			if (since - threshold < 0) {
+				due.add(id);
+			}
+		});
+		String[] ids = due.toArray(String[]::new);
 		if (ids.length > 0) {
 			this.calls.call((redis) -> redis.xclaim(bytes(this.spec.key()),
 					Consumer.from(bytes(this.spec.group()), bytes(this.spec.consumer())),
@@ -117,14 +118,20 @@ final class StreamMaintenance {
 		}
 		String cursor = "0-0";
 		for (int round = 0; round < MAX_RECLAIM_ROUNDS; round++) {
+			// Claim no more than the handlers have room for now: this thread must never wait for a slot.
+			int reserved = this.consumer.tryReserve(this.spec.settings().readCount());
+			if (reserved == 0) {
+				return;
+			}
+			int count = reserved;
 			List<?> reply;
 			try {
 				reply = this.calls.script(this.scripts.reclaim(), ScriptOutputType.MULTI, 1, bytes(this.spec.key()),
 						bytes(this.spec.group()), bytes(this.spec.consumer()),
-						bytes(Long.toString(minIdleMillis)), bytes(cursor),
-						bytes(Integer.toString(this.spec.settings().readCount())));
+						bytes(Long.toString(minIdleMillis)), bytes(cursor), bytes(Integer.toString(count)));
 			}
 			catch (RuntimeException ex) {
+				this.consumer.unreserve(reserved, 0);
 				if (String.valueOf(ex.getMessage()).contains("XAUTOCLAIM")
 						&& String.valueOf(ex.getMessage()).toLowerCase().contains("unknown")) {
 					this.reclaimUnsupported = true;
@@ -146,6 +153,10 @@ final class StreamMaintenance {
 			}
 			List<StreamEntry> handle = new ArrayList<>();
 			for (StreamEntry entry : claimed) {
+				if (this.consumer.holds(entry.id())) {
+					// Its own, still being handled or waiting for a retry: not a stopped consumer's.
+					continue;
+				}
 				if (entry.deliveries() > this.spec.settings().maxDeliveries()) {
 					// Delivered again and again without an outcome: it stops consumers (kills the process, hangs).
 					this.consumer.giveUp(entry, new IllegalStateException("no outcome after " + entry.deliveries() + " deliveries"),
@@ -155,7 +166,8 @@ final class StreamMaintenance {
 					handle.add(entry);
 				}
 			}
-			this.consumer.dispatch(handle);
+			this.consumer.dispatchReserved(handle);
+			this.consumer.unreserve(reserved, handle.size());
 			cursor = StreamEntry.text(reply.get(0));
 			if (cursor.equals("0-0")) {
 				return;

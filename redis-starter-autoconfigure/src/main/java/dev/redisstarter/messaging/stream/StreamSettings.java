@@ -45,6 +45,11 @@ public record StreamSettings(long maxLength, @Nullable Duration maxAge, int maxD
 		Objects.requireNonNull(backoff, "backoff must not be null");
 		Durations.requirePositive("claim-idle", claimIdle);
 		Durations.requirePositive("claim-interval", claimInterval);
+		if (claimInterval.compareTo(claimIdle.dividedBy(2)) > 0) {
+			// Entries being handled are renewed once they are half claim-idle old, at the next interval.
+			throw new IllegalArgumentException("claim-interval (" + claimInterval + ") must be at most half of claim-idle ("
+					+ claimIdle + "), or a live consumer's entries may be claimed from it");
+		}
 		if (readCount < 1 || readCount > 10_000) {
 			throw new IllegalArgumentException("read-count must be between 1 and 10000, was " + readCount);
 		}

@@ -69,6 +69,25 @@ class StandaloneStreamTests {
 
 	}
 
+	static class FirstBlocks {
+
+		final CountDownLatch firstStarted = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		final java.util.Set<String> handled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+		@StreamListener(stream = "${test.stream}", group = "billing", concurrency = 1)
+		void order(Order order) throws InterruptedException {
+			if (order.item().equals("p0") && this.firstStarted.getCount() > 0) {
+				this.firstStarted.countDown();
+				this.release.await(30, TimeUnit.SECONDS);
+			}
+			this.handled.add(order.item());
+		}
+
+	}
+
 	private static String stream() {
 		return "orders-" + UUID.randomUUID();
 	}
@@ -171,6 +190,41 @@ class StandaloneStreamTests {
 					.until(() -> batches.batches.snapshot().stream().mapToInt(List::size).sum() == 500);
 				assertThat(batches.batches.snapshot()).anyMatch((batch) -> batch.size() > 1);
 			});
+	}
+
+	@Test
+	void aContextStoppedWhileHandlingAndStartedAgainReadsOnAndStrandsNothing() {
+		String stream = stream();
+		FirstBlocks listener = new FirstBlocks();
+		try {
+			StreamContexts.runner(SharedRedis.standalone())
+				.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.shutdown-wait=300ms",
+						"redis.starter.messaging.streams.defaults.read-count=10",
+						"redis.starter.messaging.streams.defaults.claim-idle=1s")
+				.withBean(FirstBlocks.class, () -> listener)
+				.run((context) -> {
+					StreamPublisher publisher = context.getBean(StreamPublisher.class);
+					for (int i = 0; i < 30; i++) {
+						publisher.add(stream, new Order("p" + i, 1));
+					}
+					assertThat(listener.firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+					// Stopped with one entry being handled and more read ahead, as a paused test context is.
+					context.getSourceApplicationContext().stop();
+					listener.release.countDown();
+					context.getSourceApplicationContext().start();
+					await().atMost(Duration.ofSeconds(15)).until(() -> listener.handled.size() == 30);
+					await().atMost(Duration.ofSeconds(5)).until(() -> StreamContexts.pending(
+							context.getBean(LettuceConnectionFactory.class),
+							prefix(context) + "stream:{" + stream + "}", "billing") == 0);
+				});
+		}
+		finally {
+			listener.release.countDown();
+		}
+	}
+
+	private static String prefix(org.springframework.context.ApplicationContext context) {
+		return context.getBean(dev.redisstarter.core.KeyNaming.class).prefix();
 	}
 
 	@Test
