@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.ParameterizedTypeReference;
 
 /**
  * Publishes on Redis pub/sub and asks for replies. Payloads are written as JSON with the application's
@@ -38,6 +39,32 @@ public interface MessageBus {
 	 * @throws MessagingUnavailableException when Redis cannot be reached
 	 */
 	<R> @Nullable R request(String channel, Object payload, Class<R> replyType, Duration timeout);
+
+	/**
+	 * Sends a request and reads the first reply as a generic type, such as {@code List<Quote>}:
+	 * {@code bus.request("quotes", skus, new ParameterizedTypeReference<List<Quote>>() {}, timeout)}.
+	 * @param <R> the reply type
+	 * @param channel the channel, without the prefix
+	 * @param payload the request
+	 * @param replyType what to read the reply as
+	 * @param timeout how long to wait for a reply
+	 * @return the first reply
+	 * @throws MessageRequestTimeoutException when no reply came within the timeout
+	 * @throws MessageRequestFailedException when the listener that answered failed
+	 */
+	<R> @Nullable R request(String channel, Object payload, ParameterizedTypeReference<R> replyType, Duration timeout);
+
+	/**
+	 * {@link #request(String, Object, ParameterizedTypeReference, Duration)} without waiting.
+	 * @param <R> the reply type
+	 * @param channel the channel, without the prefix
+	 * @param payload the request
+	 * @param replyType what to read the reply as
+	 * @param timeout how long to wait for a reply
+	 * @return completes with the first reply
+	 */
+	<R> CompletableFuture<R> requestAsync(String channel, Object payload, ParameterizedTypeReference<R> replyType,
+			Duration timeout);
 
 	/**
 	 * {@link #request(String, Object, Class, Duration)} with the configured

@@ -1,5 +1,6 @@
 package dev.redisstarter.messaging;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +20,7 @@ import io.micrometer.observation.transport.SenderContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.dao.DataAccessException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -91,8 +93,18 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 
 	@Override
 	public <R> @Nullable R request(String channel, Object payload, Class<R> replyType, Duration timeout) {
+		return await(channel, timeout, requestAsync(channel, payload, replyType, timeout));
+	}
+
+	@Override
+	public <R> @Nullable R request(String channel, Object payload, ParameterizedTypeReference<R> replyType,
+			Duration timeout) {
+		return await(channel, timeout, requestAsync(channel, payload, replyType, timeout));
+	}
+
+	private <R> @Nullable R await(String channel, Duration timeout, CompletableFuture<R> reply) {
 		try {
-			return requestAsync(channel, payload, replyType, timeout).get();
+			return reply.get();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -110,6 +122,18 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 	public <R> CompletableFuture<R> requestAsync(String channel, Object payload, Class<R> replyType,
 			Duration timeout) {
 		Objects.requireNonNull(replyType, "replyType must not be null");
+		return send(channel, payload, replyType, timeout);
+	}
+
+	@Override
+	public <R> CompletableFuture<R> requestAsync(String channel, Object payload,
+			ParameterizedTypeReference<R> replyType, Duration timeout) {
+		Objects.requireNonNull(replyType, "replyType must not be null");
+		return send(channel, payload, replyType.getType(), timeout);
+	}
+
+	@SuppressWarnings("unchecked")
+	private <R> CompletableFuture<R> send(String channel, Object payload, Type replyType, Duration timeout) {
 		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
 			throw new IllegalArgumentException("A request timeout must be positive, was " + timeout);
 		}
@@ -146,11 +170,11 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 			}
 			this.metrics.request("replied");
 			try {
-				return replyType.cast(this.reader.read(envelope.payload(), replyType));
+				return (R) this.reader.read(envelope.payload(), replyType);
 			}
 			catch (JacksonException ex) {
 				throw new MessageRequestFailedException(route.name(),
-						"the reply could not be read as " + replyType.getName() + ": " + ex.getOriginalMessage());
+						"the reply could not be read as " + replyType.getTypeName() + ": " + ex.getOriginalMessage());
 			}
 		});
 	}

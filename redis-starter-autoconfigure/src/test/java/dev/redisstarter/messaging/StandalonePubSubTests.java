@@ -95,6 +95,11 @@ class StandalonePubSubTests {
 			return payload;
 		}
 
+		@RedisListener("catalogue")
+		List<Quote> catalogue(List<String> skus) {
+			return skus.stream().map((sku) -> new Quote(sku, sku.length() * 100L)).toList();
+		}
+
 		@RedisListener("quotes")
 		Quote quote(String sku) {
 			if (sku.equals("unknown")) {
@@ -209,6 +214,20 @@ class StandalonePubSubTests {
 				await().atMost(Duration.ofSeconds(5)).until(() -> listeners.texts.size() == 1 && errors.failures.size() == 1);
 				assertThat(errors.failures.get(0).error()).isInstanceOf(AssertionError.class);
 				assertThat(bus.request("quotes", "sku", Quote.class, Duration.ofSeconds(2))).isEqualTo(new Quote("sku", 300));
+			});
+	}
+
+	@Test
+	void aRequestCanReadAGenericReply() {
+		PubSubContexts.runner(SharedRedis.standalone()).withPropertyValues(app())
+			.withUserConfiguration(ListenerConfig.class)
+			.run((context) -> {
+				context.getBean(PubSubSubscriber.class).awaitSettled(Duration.ofSeconds(5));
+				List<Quote> quotes = context.getBean(MessageBus.class)
+					.request("catalogue", List.of("a", "bb"),
+							new org.springframework.core.ParameterizedTypeReference<List<Quote>>() {
+							}, Duration.ofSeconds(2));
+				assertThat(quotes).containsExactly(new Quote("a", 100), new Quote("bb", 200));
 			});
 	}
 
