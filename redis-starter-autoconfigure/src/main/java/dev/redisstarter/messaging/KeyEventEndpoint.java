@@ -174,7 +174,7 @@ final class KeyEventEndpoint implements RedisListenerEndpoint, SmartLifecycle {
 		this.subscriptions.clear();
 		RedisListenerSupport current = this.support.get();
 		if (this.dispatcher != null && current != null) {
-			this.dispatcher.stop(current.shutdownWait());
+			this.dispatcher.stop(current.remainingShutdownWait());
 		}
 		this.dispatcher = null;
 	}

@@ -94,8 +94,20 @@ public final class RedisListenerSupport {
 		return this.mapper;
 	}
 
-	Duration shutdownWait() {
-		return this.shutdownWait;
+	/** When the current shutdown's wait ends (nanos), shared by every listener that stops with it. */
+	private final java.util.concurrent.atomic.AtomicLong stopDeadline = new java.util.concurrent.atomic.AtomicLong();
+
+	/**
+	 * What is left of the shutdown wait for a listener that stops now: listeners stop one after another, and
+	 * all of them together wait at most {@code shutdown-wait}, not that much each. A stop long after the last
+	 * one starts a new wait.
+	 * @return the time this listener may still wait
+	 */
+	Duration remainingShutdownWait() {
+		long now = System.nanoTime();
+		long deadline = this.stopDeadline.updateAndGet((current) -> (current == 0
+				|| now - current > this.shutdownWait.toNanos()) ? now + this.shutdownWait.toNanos() : current);
+		return Duration.ofNanos(Math.max(0, deadline - now));
 	}
 
 	/**

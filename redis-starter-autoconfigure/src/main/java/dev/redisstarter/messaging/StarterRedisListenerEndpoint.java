@@ -100,7 +100,7 @@ final class StarterRedisListenerEndpoint extends MethodRedisListenerEndpoint {
 		}
 		RedisListenerSupport current = this.support.get();
 		if (this.dispatcher != null && current != null) {
-			this.dispatcher.stop(current.shutdownWait());
+			this.dispatcher.stop(current.remainingShutdownWait());
 		}
 		this.dispatcher = null;
 		this.subscription = null;
