@@ -53,7 +53,7 @@ public class MessagingProperties {
 	private Duration requestTimeout = Duration.ofSeconds(5);
 
 	/**
-	 * On shutdown, how long a listener may go on with the messages it has already queued.
+	 * On shutdown, how long the listeners together may go on with the messages they have already queued.
 	 */
 	private Duration shutdownWait = Duration.ofSeconds(5);
 
