@@ -49,6 +49,9 @@ final class StreamMaintenance {
 
 	private boolean reclaimUnsupported;
 
+	/** The group position at which a gap was last reported (reader thread only). */
+	private @Nullable String gapReportedAt;
+
 	StreamMaintenance(ConsumerSpec spec, RedisCalls calls, StreamScripts scripts, StreamMetrics.Meters meters,
 			StreamConsumer consumer) {
 		this.spec = spec;
@@ -241,7 +244,10 @@ final class StreamMaintenance {
 		}
 		String missed = MissedEntries.find(map(this.calls.call((redis) -> redis.xinfoStream(bytes(this.spec.key())))),
 				group);
-		if (missed != null) {
+		String position = text(group.get("last-delivered-id"));
+		if (missed != null && !position.equals(this.gapReportedAt)) {
+			// Once per position: a reconnect before the group read past it is the same gap, not a new one.
+			this.gapReportedAt = position;
 			this.meters.gap();
 			logger.warn("Durable topic '" + this.spec.stream() + "': this instance (group " + this.spec.group()
 					+ ") was away longer than the stream keeps entries: " + missed + " before it read them (raise the"
