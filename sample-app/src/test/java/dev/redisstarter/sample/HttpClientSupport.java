@@ -78,4 +78,23 @@ final class HttpClientSupport {
 
 	}
 
+	/**
+	 * Waits, when needed, until a fixed window of the given length (windows start at multiples of it, by the
+	 * clock Redis shares with this machine) has at least two seconds left, so that a test counting requests
+	 * within one window does not straddle two.
+	 * @param window the window's length
+	 */
+	static void awaitRoomInFixedWindow(java.time.Duration window) {
+		long length = window.toMillis();
+		long left = length - System.currentTimeMillis() % length;
+		if (left < 2000) {
+			try {
+				Thread.sleep(left + 50);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
 }

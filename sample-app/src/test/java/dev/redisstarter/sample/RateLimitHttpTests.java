@@ -28,6 +28,8 @@ class RateLimitHttpTests {
 	@Test
 	void theEleventhRequestInTheWindowGets429WithHeadersAndAProblemBody() throws Exception {
 		HttpClientSupport http = new HttpClientSupport(this.port);
+		// The "limited" policy is a fixed window of 10 s: eleven requests must not straddle two windows.
+		HttpClientSupport.awaitRoomInFixedWindow(java.time.Duration.ofSeconds(10));
 		String client = newClient();
 		for (int i = 1; i <= 10; i++) {
 			HttpClientSupport.Response ok = http.get("/api/limited", "X-Forwarded-For", client);
