@@ -97,8 +97,7 @@ final class KeyEventEndpoint implements RedisListenerEndpoint, SmartLifecycle {
 			Route route = new Route(Route.Kind.NODE_PATTERN, CHANNEL_PREFIX + "*__:" + event);
 			MessagingMetrics.ListenerMeters meters = current.metrics().listener(name, route.name());
 			if (started == null) {
-				started = new ListenerDispatcher(name, current.dispatchSettings(name, this.method), meters,
-						current.subscriber());
+				started = new ListenerDispatcher(name, current.dispatchSettings(name, this.method), meters);
 				started.start();
 			}
 			ListenerDispatcher lanes = started;

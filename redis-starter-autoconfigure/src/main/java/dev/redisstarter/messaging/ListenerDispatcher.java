@@ -26,8 +26,6 @@ final class ListenerDispatcher {
 
 	private final MessagingMetrics.ListenerMeters meters;
 
-	private final PubSubSubscriber subscriber;
-
 	private final BlockingQueue<Runnable>[] queues;
 
 	private final Thread[] threads;
@@ -37,12 +35,10 @@ final class ListenerDispatcher {
 	private volatile boolean stopping;
 
 	@SuppressWarnings("unchecked")
-	ListenerDispatcher(String name, DispatchSettings settings, MessagingMetrics.ListenerMeters meters,
-			PubSubSubscriber subscriber) {
+	ListenerDispatcher(String name, DispatchSettings settings, MessagingMetrics.ListenerMeters meters) {
 		this.name = name;
 		this.settings = settings;
 		this.meters = meters;
-		this.subscriber = subscriber;
 		int lanes = settings.ordered() ? settings.concurrency() : 1;
 		this.queues = new BlockingQueue[lanes];
 		for (int i = 0; i < lanes; i++) {
@@ -88,7 +84,6 @@ final class ListenerDispatcher {
 			}
 			return false;
 		}
-		this.subscriber.readerBlocked();
 		try {
 			while (!this.stopping) {
 				if (queue.offer(work, 100, TimeUnit.MILLISECONDS)) {
@@ -100,9 +95,6 @@ final class ListenerDispatcher {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return false;
-		}
-		finally {
-			this.subscriber.readerUnblocked();
 		}
 	}
 

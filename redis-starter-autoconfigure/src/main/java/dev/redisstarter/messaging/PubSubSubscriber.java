@@ -16,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.AbstractRedisClient;
@@ -80,7 +79,6 @@ public final class PubSubSubscriber implements AutoCloseable {
 
 	private final AtomicBoolean topologyStale = new AtomicBoolean(true);
 
-	private final AtomicInteger blockedReaders = new AtomicInteger();
 
 	/** Changed on the loop thread only. The single server's connection, or the Cluster's by node id. */
 	private final Map<String, NodeConnection> connections = new ConcurrentHashMap<>();
@@ -269,15 +267,6 @@ public final class PubSubSubscriber implements AutoCloseable {
 	 */
 	public long droppedMessages() {
 		return this.inbox.dropped();
-	}
-
-	/** A dispatcher's reader is blocked on a full queue (by policy): a silent connection is expected meanwhile. */
-	void readerBlocked() {
-		this.blockedReaders.incrementAndGet();
-	}
-
-	void readerUnblocked() {
-		this.blockedReaders.decrementAndGet();
 	}
 
 	private void reconcileSoon() {

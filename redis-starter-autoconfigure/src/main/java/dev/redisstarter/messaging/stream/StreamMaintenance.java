@@ -307,20 +307,7 @@ final class StreamMaintenance {
 	}
 
 	private static List<Map<String, Object>> maps(@Nullable List<Object> items) {
-		List<Map<String, Object>> result = new ArrayList<>();
-		if (items != null) {
-			for (Object item : items) {
-				if (item instanceof List<?> list) {
-					result.add(map(list));
-				}
-				else if (item instanceof Map<?, ?> raw) {
-					Map<String, Object> converted = new LinkedHashMap<>();
-					raw.forEach((key, value) -> converted.put(text(key), value));
-					result.add(converted);
-				}
-			}
-		}
-		return result;
+		return StreamInspector.maps(items);
 	}
 
 	private static Map<String, Object> map(@Nullable List<?> flat) {
