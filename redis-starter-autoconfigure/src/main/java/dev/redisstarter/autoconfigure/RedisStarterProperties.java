@@ -75,8 +75,18 @@ public class RedisStarterProperties {
 	@NestedConfigurationProperty
 	private final MessagingProperties messaging = new MessagingProperties();
 
+	/**
+	 * Job queues: JobQueue, @JobHandler, dead letters, schedules.
+	 */
+	@NestedConfigurationProperty
+	private final QueueProperties queue = new QueueProperties();
+
 	public boolean isEnabled() {
 		return this.enabled;
+	}
+
+	public QueueProperties getQueue() {
+		return this.queue;
 	}
 
 	public ResilienceProperties getResilience() {

@@ -1,0 +1,358 @@
+package dev.redisstarter.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
+/**
+ * {@code redis.starter.queue.*}: JobQueue, @JobHandler workers, dead letters and schedules. The queue settings
+ * here are every queue's defaults; {@code named.<queue>.*} overrides them for one queue.
+ */
+public class QueueProperties {
+
+	/**
+	 * Whether the starter serves job queues (JobQueue, JobDeadLetters, @JobHandler, schedules).
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * How long each queue command (enqueue, take, complete, renew) waits for Redis; independent of
+	 * spring.data.redis.timeout.
+	 */
+	private Duration timeout = Duration.ofMillis(500);
+
+	/**
+	 * On shutdown, how long running jobs may finish; jobs still running then, and jobs taken ahead, are released
+	 * at once for another worker. Keep it below the platform's termination grace period (Kubernetes: 30s).
+	 */
+	private Duration shutdownWait = Duration.ofSeconds(20);
+
+	/**
+	 * Every queue's defaults.
+	 */
+	@NestedConfigurationProperty
+	private final Settings defaults = new Settings();
+
+	/**
+	 * Settings of individual queues by name; what is not set comes from 'defaults'.
+	 */
+	private final Map<String, Settings> named = new LinkedHashMap<>();
+
+	public QueueProperties() {
+		this.defaults.setConcurrency(1);
+		this.defaults.setAttempts(3);
+		this.defaults.setLease(Duration.ofSeconds(30));
+		this.defaults.setStalledInterval(Duration.ofSeconds(5));
+		this.defaults.setMaxStalled(1);
+		this.defaults.setIdleWait(Duration.ofSeconds(5));
+		this.defaults.getBackoff().setInitial(Duration.ofSeconds(1));
+		this.defaults.getBackoff().setMultiplier(2.0);
+		this.defaults.getBackoff().setMax(Duration.ofMinutes(5));
+		this.defaults.getBackoff().setJitter(0.2);
+		this.defaults.getCompleted().setMaxCount(1000L);
+		this.defaults.getCompleted().setMaxAge(Duration.ofHours(1));
+		this.defaults.getDead().setMaxCount(10_000L);
+		this.defaults.getDead().setMaxAge(Duration.ofDays(7));
+		this.defaults.getRateLimit().setLimit(0L);
+		this.defaults.getRateLimit().setWindow(Duration.ofSeconds(1));
+	}
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+	public Duration getShutdownWait() {
+		return this.shutdownWait;
+	}
+
+	public void setShutdownWait(Duration shutdownWait) {
+		this.shutdownWait = shutdownWait;
+	}
+
+	public Settings getDefaults() {
+		return this.defaults;
+	}
+
+	public Map<String, Settings> getNamed() {
+		return this.named;
+	}
+
+	/**
+	 * One queue's settings (each unset one falls back to the defaults).
+	 */
+	public static class Settings {
+
+		/**
+		 * How many jobs of the queue one instance runs at once when @JobHandler sets none.
+		 */
+		private @Nullable Integer concurrency;
+
+		/**
+		 * How many attempts a job gets before it goes to the dead letters, when the job sets none.
+		 */
+		private @Nullable Integer attempts;
+
+		/**
+		 * How long one attempt may run before its handler is interrupted and the attempt counts as failed, when the job sets none. Unset: no limit.
+		 */
+		private @Nullable Duration attemptTimeout;
+
+		/**
+		 * How long a taken job stays its worker's without a renewal; workers renew every third of it while the handler runs. A worker that stops renewing (crash, kill, freeze) loses its jobs after this.
+		 */
+		private @Nullable Duration lease;
+
+		/**
+		 * How often each instance looks for jobs whose lease expired and puts them back to waiting.
+		 */
+		private @Nullable Duration stalledInterval;
+
+		/**
+		 * How many times a job may stall (its lease expire) before it goes to the dead letters instead of back to waiting.
+		 */
+		private @Nullable Integer maxStalled;
+
+		/**
+		 * The longest an idle worker waits on the queue's signal before it looks again (added jobs and due delayed jobs wake it earlier).
+		 */
+		private @Nullable Duration idleWait;
+
+		/**
+		 * The wait between attempts: initial × multiplier^(attempt - 1), at most max, ± jitter.
+		 */
+		@NestedConfigurationProperty
+		private final BackoffProperties backoff = new BackoffProperties();
+
+		/**
+		 * How many completed jobs are kept, and for how long.
+		 */
+		@NestedConfigurationProperty
+		private final RetentionProperties completed = new RetentionProperties();
+
+		/**
+		 * How many dead letters are kept, and for how long.
+		 */
+		@NestedConfigurationProperty
+		private final RetentionProperties dead = new RetentionProperties();
+
+		/**
+		 * How many jobs of the queue may start per window, across all workers of all instances.
+		 */
+		@NestedConfigurationProperty
+		private final RateLimitSettings rateLimit = new RateLimitSettings();
+
+		public @Nullable Integer getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(@Nullable Integer concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public @Nullable Integer getAttempts() {
+			return this.attempts;
+		}
+
+		public void setAttempts(@Nullable Integer attempts) {
+			this.attempts = attempts;
+		}
+
+		public @Nullable Duration getAttemptTimeout() {
+			return this.attemptTimeout;
+		}
+
+		public void setAttemptTimeout(@Nullable Duration attemptTimeout) {
+			this.attemptTimeout = attemptTimeout;
+		}
+
+		public @Nullable Duration getLease() {
+			return this.lease;
+		}
+
+		public void setLease(@Nullable Duration lease) {
+			this.lease = lease;
+		}
+
+		public @Nullable Duration getStalledInterval() {
+			return this.stalledInterval;
+		}
+
+		public void setStalledInterval(@Nullable Duration stalledInterval) {
+			this.stalledInterval = stalledInterval;
+		}
+
+		public @Nullable Integer getMaxStalled() {
+			return this.maxStalled;
+		}
+
+		public void setMaxStalled(@Nullable Integer maxStalled) {
+			this.maxStalled = maxStalled;
+		}
+
+		public @Nullable Duration getIdleWait() {
+			return this.idleWait;
+		}
+
+		public void setIdleWait(@Nullable Duration idleWait) {
+			this.idleWait = idleWait;
+		}
+
+		public BackoffProperties getBackoff() {
+			return this.backoff;
+		}
+
+		public RetentionProperties getCompleted() {
+			return this.completed;
+		}
+
+		public RetentionProperties getDead() {
+			return this.dead;
+		}
+
+		public RateLimitSettings getRateLimit() {
+			return this.rateLimit;
+		}
+
+	}
+
+	/**
+	 * The wait between attempts.
+	 */
+	public static class BackoffProperties {
+
+		/**
+		 * The wait after the first failed attempt.
+		 */
+		private @Nullable Duration initial;
+
+		/**
+		 * How much each further failure multiplies the wait; 1 for a fixed backoff.
+		 */
+		private @Nullable Double multiplier;
+
+		/**
+		 * The longest wait.
+		 */
+		private @Nullable Duration max;
+
+		/**
+		 * How much each wait is spread, as a fraction (0.2: ± 20 %).
+		 */
+		private @Nullable Double jitter;
+
+		public @Nullable Duration getInitial() {
+			return this.initial;
+		}
+
+		public void setInitial(@Nullable Duration initial) {
+			this.initial = initial;
+		}
+
+		public @Nullable Double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(@Nullable Double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public @Nullable Duration getMax() {
+			return this.max;
+		}
+
+		public void setMax(@Nullable Duration max) {
+			this.max = max;
+		}
+
+		public @Nullable Double getJitter() {
+			return this.jitter;
+		}
+
+		public void setJitter(@Nullable Double jitter) {
+			this.jitter = jitter;
+		}
+
+	}
+
+	/**
+	 * How many finished jobs are kept, and for how long.
+	 */
+	public static class RetentionProperties {
+
+		/**
+		 * How many are kept; the oldest go first.
+		 */
+		private @Nullable Long maxCount;
+
+		/**
+		 * How long each is kept.
+		 */
+		private @Nullable Duration maxAge;
+
+		public @Nullable Long getMaxCount() {
+			return this.maxCount;
+		}
+
+		public void setMaxCount(@Nullable Long maxCount) {
+			this.maxCount = maxCount;
+		}
+
+		public @Nullable Duration getMaxAge() {
+			return this.maxAge;
+		}
+
+		public void setMaxAge(@Nullable Duration maxAge) {
+			this.maxAge = maxAge;
+		}
+
+	}
+
+	/**
+	 * A global rate limit on job starts.
+	 */
+	public static class RateLimitSettings {
+
+		/**
+		 * How many jobs may start per window across all instances; 0 for no limit.
+		 */
+		private @Nullable Long limit;
+
+		/**
+		 * The window (fixed windows of the Redis server's clock).
+		 */
+		private @Nullable Duration window;
+
+		public @Nullable Long getLimit() {
+			return this.limit;
+		}
+
+		public void setLimit(@Nullable Long limit) {
+			this.limit = limit;
+		}
+
+		public @Nullable Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(@Nullable Duration window) {
+			this.window = window;
+		}
+
+	}
+
+}

@@ -1,0 +1,144 @@
+package dev.redisstarter.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.redisstarter.core.Durations;
+import dev.redisstarter.core.Feature;
+import dev.redisstarter.core.JsonCodec;
+import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.messaging.queue.JobBackoff;
+import dev.redisstarter.messaging.queue.JobDeadLetters;
+import dev.redisstarter.messaging.queue.JobHandlerAnnotationBeanPostProcessor;
+import dev.redisstarter.messaging.queue.JobQueue;
+import dev.redisstarter.messaging.queue.JobWorkers;
+import dev.redisstarter.messaging.queue.QueueKeys;
+import dev.redisstarter.messaging.queue.QueueMetrics;
+import dev.redisstarter.messaging.queue.QueueSettings;
+import dev.redisstarter.messaging.queue.QueueSettingsByName;
+import dev.redisstarter.messaging.queue.RedisJobDeadLetters;
+import dev.redisstarter.messaging.queue.RedisJobQueue;
+import dev.redisstarter.ratelimit.RateLimiter;
+
+/**
+ * Job queues from {@code redis.starter.queue.*}: the {@link JobQueue}, {@link JobDeadLetters}, and a worker for
+ * every {@code @JobHandler} method. Off with {@code redis.starter.queue.enabled=false}.
+ */
+@AutoConfiguration(after = { RedisStarterAutoConfiguration.class, RedisStarterRateLimitAutoConfiguration.class })
+@ConditionalOnBean({ RedisAccess.class, KeyNaming.class })
+@ConditionalOnEnabled("redis.starter.queue.enabled")
+public final class RedisStarterQueueAutoConfiguration {
+
+	@Bean
+	static JobHandlerAnnotationBeanPostProcessor redisStarterJobHandlerProcessor() {
+		return new JobHandlerAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	QueueKeys redisStarterQueueKeys(KeyNaming keys) {
+		return new QueueKeys(keys);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	QueueMetrics redisStarterQueueMetrics(ObjectProvider<MeterRegistry> meterRegistry) {
+		return new QueueMetrics(meterRegistry.getIfUnique());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	QueueSettingsByName redisStarterQueueSettings(RedisStarterProperties properties) {
+		QueueProperties queues = properties.getQueue();
+		QueueSettings defaults = settings("redis.starter.queue.defaults", queues.getDefaults(), QueueSettings.DEFAULTS);
+		Map<String, QueueSettings> named = new LinkedHashMap<>();
+		queues.getNamed().forEach((name, queue) -> {
+			try {
+				QueueKeys.requireName(name);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException("Invalid redis.starter.queue.named." + name + ": " + ex.getMessage());
+			}
+			named.put(name, settings("redis.starter.queue.named." + name, queue, defaults));
+		});
+		return new QueueSettingsByName(defaults, named);
+	}
+
+	private static QueueSettings settings(String property, QueueProperties.Settings queue, QueueSettings base) {
+		try {
+			QueueProperties.BackoffProperties backoff = queue.getBackoff();
+			JobBackoff retries = new JobBackoff(or(backoff.getInitial(), base.backoff().initial()),
+					or(backoff.getMultiplier(), base.backoff().multiplier()), or(backoff.getMax(), base.backoff().max()),
+					or(backoff.getJitter(), base.backoff().jitter()));
+			return new QueueSettings(or(queue.getConcurrency(), base.concurrency()),
+					or(queue.getAttempts(), base.attempts()), retries,
+					(queue.getAttemptTimeout() != null) ? queue.getAttemptTimeout() : base.attemptTimeout(),
+					or(queue.getLease(), base.lease()), or(queue.getStalledInterval(), base.stalledInterval()),
+					or(queue.getMaxStalled(), base.maxStalled()),
+					or(queue.getCompleted().getMaxCount(), base.completedMaxCount()),
+					or(queue.getCompleted().getMaxAge(), base.completedMaxAge()),
+					or(queue.getDead().getMaxCount(), base.deadMaxCount()),
+					or(queue.getDead().getMaxAge(), base.deadMaxAge()),
+					or(queue.getRateLimit().getLimit(), base.rateLimit()),
+					or(queue.getRateLimit().getWindow(), base.rateLimitWindow()), or(queue.getIdleWait(), base.idleWait()));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("Invalid " + property + ": " + ex.getMessage());
+		}
+	}
+
+	private static <T> T or(@Nullable T value, T fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(JobQueue.class)
+	RedisJobQueue redisStarterJobQueue(RedisAccess access, RedisStarterProperties properties, QueueKeys keys,
+			JsonCodec codec, ObjectProvider<JsonMapper> jsonMapper, QueueSettingsByName settings, QueueMetrics metrics,
+			ObjectProvider<ObservationRegistry> observations) {
+		return new RedisJobQueue(access.calls(Feature.QUEUE, timeout(properties)), keys, codec, mapper(jsonMapper),
+				settings, metrics, observations.getIfUnique(() -> ObservationRegistry.NOOP));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(JobDeadLetters.class)
+	RedisJobDeadLetters redisStarterJobDeadLetters(RedisAccess access, RedisStarterProperties properties,
+			QueueKeys keys, ObjectProvider<JsonMapper> jsonMapper) {
+		return new RedisJobDeadLetters(access.calls(Feature.QUEUE, timeout(properties)), keys, mapper(jsonMapper));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobWorkers redisStarterJobWorkers(JobHandlerAnnotationBeanPostProcessor declarations, RedisAccess access,
+			RedisStarterProperties properties, QueueKeys keys, ObjectProvider<JsonMapper> jsonMapper, JsonCodec codec,
+			QueueMetrics metrics, ObjectProvider<ObservationRegistry> observations, QueueSettingsByName settings,
+			ObjectProvider<RateLimiter> rateLimiter, Environment environment) {
+		Duration shutdownWait = properties.getQueue().getShutdownWait();
+		Durations.requirePositive("redis.starter.queue.shutdown-wait", shutdownWait);
+		return JobWorkers.create(declarations, access, access.calls(Feature.QUEUE, timeout(properties)), keys,
+				mapper(jsonMapper), codec, metrics, observations.getIfUnique(() -> ObservationRegistry.NOOP), settings,
+				rateLimiter.getIfUnique(), shutdownWait, environment::resolvePlaceholders);
+	}
+
+	private static Duration timeout(RedisStarterProperties properties) {
+		return Durations.requirePositive("redis.starter.queue.timeout", properties.getQueue().getTimeout());
+	}
+
+	private static JsonMapper mapper(ObjectProvider<JsonMapper> jsonMapper) {
+		return jsonMapper.getIfUnique(() -> JsonMapper.builder().build());
+	}
+
+}

@@ -1,0 +1,92 @@
+package dev.redisstarter.messaging.queue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads job records (the {@code HGETALL} replies of the scripts) into {@link JobInfo}s.
+ */
+final class JobRecords {
+
+	private JobRecords() {
+	}
+
+	static @Nullable JobInfo read(JsonMapper mapper, String queue, String id, @Nullable List<?> flat) {
+		if (flat == null || flat.isEmpty()) {
+			return null;
+		}
+		Map<String, String> fields = new HashMap<>();
+		for (int i = 0; i + 1 < flat.size(); i += 2) {
+			fields.put(text(flat.get(i)), text(flat.get(i + 1)));
+		}
+		String state = fields.get("state");
+		if (state == null) {
+			return null;
+		}
+		return new JobInfo(id, queue, JobState.of(state), number(fields.get("attempts")), number(fields.get("max")),
+				number(fields.get("priority")), instant(fields.get("created")), instant(fields.get("runAt")),
+				instant(fields.get("finished")), number(fields.get("stalled")), fields.getOrDefault("payload", "null"),
+				fields.get("progress"), fields.get("error"), fields.get("message"), fields.get("stack"),
+				history(mapper, fields.get("history")));
+	}
+
+	private static List<JobError> history(JsonMapper mapper, @Nullable String json) {
+		if (json == null || json.isEmpty()) {
+			return List.of();
+		}
+		List<JobError> errors = new ArrayList<>();
+		try {
+			JsonNode array = mapper.readTree(json);
+			for (JsonNode entry : array) {
+				JsonNode message = entry.get("message");
+				errors.add(new JobError(entry.path("attempt").asInt(), Instant.ofEpochMilli(entry.path("at").asLong()),
+						entry.path("error").asString(), (message == null || message.isNull()) ? null : message.asString()));
+			}
+		}
+		catch (RuntimeException ex) {
+			// A history another version wrote: shown as none rather than failing the read.
+			return List.of();
+		}
+		return errors;
+	}
+
+	static String text(@Nullable Object value) {
+		if (value instanceof byte[] bytes) {
+			return new String(bytes, StandardCharsets.UTF_8);
+		}
+		return String.valueOf(value);
+	}
+
+	static int number(@Nullable String value) {
+		if (value == null || value.isEmpty()) {
+			return 0;
+		}
+		try {
+			return (int) Double.parseDouble(value);
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+	static @Nullable Instant instant(@Nullable String millis) {
+		if (millis == null || millis.isEmpty()) {
+			return null;
+		}
+		try {
+			return Instant.ofEpochMilli((long) Double.parseDouble(millis));
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+}

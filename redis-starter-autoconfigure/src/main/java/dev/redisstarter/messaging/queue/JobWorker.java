@@ -1,0 +1,635 @@
+package dev.redisstarter.messaging.queue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.lettuce.core.ScriptOutputType;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.transport.ReceiverContext;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JavaType;
+
+import dev.redisstarter.ratelimit.RateLimit;
+import dev.redisstarter.ratelimit.RateLimitResult;
+import dev.redisstarter.ratelimit.RateLimiter;
+
+/**
+ * Runs one {@link JobHandler} method in this instance:
+ * <ul>
+ * <li>a fetcher thread takes jobs ({@code take.lua}) as handler slots free up, and while the queue is empty
+ * waits on the queue's signal list ({@code BLPOP}, on a connection of its own) until a job is added, a delayed
+ * job is due, or {@code idle-wait} passes: no polling;</li>
+ * <li>{@code concurrency} handler threads, and as many jobs taken ahead of them;</li>
+ * <li>an outcome thread ({@link JobOutcomes}) that records completions in batches and failures;</li>
+ * <li>a maintenance thread that renews the leases of held jobs every third of the lease, returns stalled jobs,
+ * refreshes the gauges, and enforces attempt timeouts.</li>
+ * </ul>
+ * When Redis is away the worker waits and resumes by itself; nothing held is given up until its outcome is
+ * recorded or its lease is released.
+ */
+final class JobWorker {
+
+	private static final Log logger = LogFactory.getLog(JobWorker.class);
+
+	/** What a held job's lease is renewed with. */
+	private record Held(String owner, long leaseMillis) {
+	}
+
+	private final String queue;
+
+	private final JobHandlerMethod method;
+
+	private final int concurrency;
+
+	private final QueueSettings settings;
+
+	private final JobWorkers.Shared shared;
+
+	private final QueueMetrics.Meters meters;
+
+	private final JavaType payloadType;
+
+	private final byte[] base;
+
+	private final Map<String, Held> held = new ConcurrentHashMap<>();
+
+	private final JobOutcomes outcomes;
+
+	private final SignalWaiter signals;
+
+	/** How many jobs may start per window across all instances; null for no limit. */
+	private final @Nullable RateLimit rateLimit;
+
+	private volatile Semaphore permits;
+
+	private volatile String token = "";
+
+	private volatile boolean running;
+
+	private volatile String state = "stopped";
+
+	private @Nullable ExecutorService handlers;
+
+	private @Nullable ScheduledExecutorService maintenance;
+
+	private @Nullable Thread fetcher;
+
+	private @Nullable Thread writer;
+
+	JobWorker(String queue, JobHandlerMethod method, int concurrency, QueueSettings settings, JobWorkers.Shared shared) {
+		this.queue = queue;
+		this.method = method;
+		this.concurrency = concurrency;
+		this.settings = settings;
+		this.shared = shared;
+		this.meters = shared.metrics().of(queue);
+		this.payloadType = shared.mapper().getTypeFactory().constructType(method.payloadType());
+		this.base = shared.keys().baseBytes(queue);
+		this.outcomes = new JobOutcomes(queue, shared.calls(), shared.scripts(), this.base, settings, this.meters,
+				this.held);
+		this.signals = new SignalWaiter(shared.access(), shared.keys().signal(queue));
+		this.permits = new Semaphore(capacity());
+		this.rateLimit = (settings.rateLimit() > 0)
+				? RateLimit.fixedWindow(settings.rateLimit(), settings.rateLimitWindow()).withName("queue-" + queue) : null;
+	}
+
+	private int capacity() {
+		return this.concurrency * 2;
+	}
+
+	String queue() {
+		return this.queue;
+	}
+
+	int concurrency() {
+		return this.concurrency;
+	}
+
+	/** running, waiting (for Redis), paused (backing off), or stopped. */
+	String state() {
+		return this.state;
+	}
+
+	int heldCount() {
+		return this.held.size();
+	}
+
+	synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		this.token = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+		this.permits = new Semaphore(capacity());
+		this.held.clear();
+		this.running = true;
+		this.state = "waiting";
+		AtomicInteger threads = new AtomicInteger();
+		this.handlers = Executors.newFixedThreadPool(this.concurrency,
+				(task) -> daemon(task, "job-" + this.queue + "-" + threads.incrementAndGet()));
+		this.maintenance = Executors.newSingleThreadScheduledExecutor((task) -> daemon(task, "job-" + this.queue + "-leases"));
+		long renewEvery = Math.max(100, this.settings.lease().toMillis() / 3);
+		this.maintenance.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+		long stalledEvery = this.settings.stalledInterval().toMillis();
+		this.maintenance.scheduleWithFixedDelay(this::checkStalled,
+				ThreadLocalRandom.current().nextLong(Math.max(1, stalledEvery)), stalledEvery, TimeUnit.MILLISECONDS);
+		this.writer = daemon(this::writeLoop, "job-" + this.queue + "-outcomes");
+		this.writer.start();
+		this.fetcher = daemon(this::fetchLoop, "job-" + this.queue + "-fetcher");
+		this.fetcher.start();
+	}
+
+	private static Thread daemon(Runnable task, String name) {
+		Thread thread = new Thread(task, name);
+		thread.setDaemon(true);
+		return thread;
+	}
+
+	// ---- taking jobs
+
+	private void fetchLoop() {
+		long pause = 100;
+		long idleFor = 0;
+		boolean paused = false;
+		while (this.running) {
+			int asked = 0;
+			try {
+				if (!this.permits.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+					continue;
+				}
+				asked = 1;
+				if (idleFor > 0) {
+					// Nothing was waiting: sleep, holding a free slot, until a job is added, the next delayed one
+					// is due, or the pause ends (a paused worker does not take the signal: others may use it).
+					if (paused) {
+						Thread.sleep(Math.min(idleFor, 1000));
+					}
+					else {
+						this.signals.await(idleFor);
+					}
+					idleFor = 0;
+				}
+				asked += this.permits.drainPermits();
+				int granted = rateLimited(asked);
+				if (granted == 0) {
+					this.permits.release(asked);
+					asked = 0;
+					continue;
+				}
+				if (granted < asked) {
+					this.permits.release(asked - granted);
+					asked = granted;
+				}
+				List<?> reply = this.shared.calls()
+					.script(this.shared.scripts().take(), ScriptOutputType.MULTI, 1, this.base,
+							RedisJobQueue.bytes(Integer.toString(asked)),
+							RedisJobQueue.bytes(Long.toString(this.settings.lease().toMillis())),
+							RedisJobQueue.bytes(this.token));
+				long wait = ((Number) reply.get(0)).longValue();
+				long now = ((Number) reply.get(1)).longValue();
+				paused = ((Number) reply.get(2)).longValue() == 1;
+				int jobs = reply.size() - 3;
+				this.permits.release(asked - jobs);
+				asked = 0;
+				this.state = paused ? "paused" : "running";
+				pause = 100;
+				for (int i = 3; i < reply.size(); i++) {
+					dispatch(TakenJob.of((List<?>) reply.get(i), this.token, now, this.settings.backoff()));
+				}
+				if (wait != -1) {
+					long idle = this.settings.idleWait().toMillis();
+					idleFor = (wait > 0) ? Math.min(wait, idle) : idle;
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			catch (RuntimeException ex) {
+				if (asked > 0) {
+					this.permits.release(asked);
+				}
+				if (!this.running) {
+					return;
+				}
+				this.state = "waiting";
+				logger.debug("Taking jobs of queue '" + this.queue + "' failed, retrying in " + pause + " ms: " + ex);
+				sleep(pause);
+				pause = Math.min(pause * 2, 5000);
+			}
+		}
+	}
+
+	/** How many of {@code wanted} jobs the queue's rate limit lets start now; waits when none. */
+	private int rateLimited(int wanted) throws InterruptedException {
+		RateLimiter limiter = this.shared.rateLimiter();
+		if (this.rateLimit == null || limiter == null) {
+			return wanted;
+		}
+		String key = "queue:" + this.queue;
+		RateLimitResult result = limiter.tryAcquire(key, this.rateLimit, wanted);
+		if (!result.allowed() && result.remaining() > 0) {
+			int some = (int) Math.min(wanted, result.remaining());
+			result = limiter.tryAcquire(key, this.rateLimit, some);
+			if (result.allowed()) {
+				return some;
+			}
+		}
+		if (result.allowed()) {
+			return wanted;
+		}
+		long retryAfter = Math.max(10, Math.min(result.retryAfter().toMillis(), 1000));
+		Thread.sleep(retryAfter);
+		return 0;
+	}
+
+	private void dispatch(TakenJob job) {
+		this.held.put(job.id(), new Held(job.owner(), this.settings.lease().toMillis()));
+		ExecutorService pool = this.handlers;
+		try {
+			Objects.requireNonNull(pool).execute(() -> handle(job));
+		}
+		catch (RejectedExecutionException | NullPointerException ex) {
+			// Stopping: give it back for another worker.
+			this.outcomes.add(new JobOutcomes.Released(job.id(), job.owner()));
+			this.permits.release();
+		}
+	}
+
+	// ---- running jobs
+
+	private void handle(TakenJob job) {
+		long start = System.nanoTime();
+		ScheduledFuture<?> watchdog = null;
+		boolean[] timedOut = { false };
+		try {
+			if (!this.running) {
+				// Taken ahead and not started before the shutdown: another worker takes it at once.
+				this.outcomes.add(new JobOutcomes.Released(job.id(), job.owner()));
+				return;
+			}
+			this.meters.started(job.waitedMillis());
+			Object payload;
+			try {
+				payload = decode(job);
+			}
+			catch (RuntimeException ex) {
+				failed(job, new NonRetryableJobException("the payload could not be read as " + this.payloadType, ex));
+				return;
+			}
+			if (job.attemptTimeout() != null && this.maintenance != null) {
+				Thread thread = Thread.currentThread();
+				watchdog = this.maintenance.schedule(() -> {
+					timedOut[0] = true;
+					thread.interrupt();
+				}, job.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS);
+			}
+			Observation observation = observe(job);
+			try {
+				if (observation != null) {
+					observation.scoped(() -> invoke(job, payload));
+				}
+				else {
+					invoke(job, payload);
+				}
+				this.outcomes.add(new JobOutcomes.Completed(job.id(), job.owner()));
+			}
+			catch (HandlerFailure failure) {
+				Throwable error = failure.getCause();
+				if (observation != null) {
+					observation.error(error);
+				}
+				if (watchdog != null) {
+					watchdog.cancel(false);
+				}
+				if (timedOut[0]) {
+					error = new JobTimeoutException(job.id(), Objects.requireNonNull(job.attemptTimeout()));
+				}
+				outcome(job, error);
+			}
+			finally {
+				if (observation != null) {
+					observation.stop();
+				}
+			}
+		}
+		catch (RuntimeException | Error ex) {
+			logger.error("Job " + job.id() + " of queue '" + this.queue + "' could not be handled", ex);
+			failed(job, ex);
+		}
+		finally {
+			if (watchdog != null) {
+				watchdog.cancel(false);
+			}
+			// An interrupt meant for this job must not reach the next one on this thread.
+			Thread.interrupted();
+			this.meters.handled(System.nanoTime() - start);
+			this.permits.release();
+		}
+	}
+
+	/** Wraps whatever the handler threw, so that the worker's own failures stay apart. */
+	private static final class HandlerFailure extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		HandlerFailure(Throwable cause) {
+			super(cause);
+		}
+
+	}
+
+	private void invoke(TakenJob job, @Nullable Object payload) {
+		try {
+			this.method.invoke(payload, new WorkerJobContext(this.queue, job, this));
+		}
+		catch (Exception | Error ex) {
+			throw new HandlerFailure(ex);
+		}
+	}
+
+	private void outcome(TakenJob job, Throwable error) {
+		if (error instanceof JobBackOffException backOff) {
+			logger.info("Queue '" + this.queue + "' backs off for " + backOff.pause().toMillis() + " ms, as job "
+					+ job.id() + " asked");
+			this.outcomes.add(new JobOutcomes.BackedOff(job.id(), job.owner(), backOff.pause().toMillis()));
+			return;
+		}
+		if (!this.running && (error instanceof InterruptedException || Thread.currentThread().isInterrupted())) {
+			// Interrupted by the shutdown: says nothing about the job, which goes back to waiting.
+			this.outcomes.add(new JobOutcomes.Released(job.id(), job.owner()));
+			return;
+		}
+		failed(job, error);
+	}
+
+	private void failed(TakenJob job, Throwable error) {
+		this.meters.failed();
+		boolean retry = this.method.retries(error) && job.attempt() < job.maxAttempts();
+		long delay = retry ? job.backoff().delayAfter(job.attempt()).toMillis() : -1;
+		if (retry) {
+			logger.warn("Job " + job.id() + " of queue '" + this.queue + "' failed (attempt " + job.attempt() + " of "
+					+ job.maxAttempts() + "), retrying in " + delay + " ms: " + error);
+		}
+		else {
+			logger.warn("Job " + job.id() + " of queue '" + this.queue + "' failed (attempt " + job.attempt() + " of "
+					+ job.maxAttempts() + ") and goes to the dead letters", error);
+		}
+		this.outcomes.add(new JobOutcomes.Failed(job.id(), job.owner(), delay, error.getClass().getName(),
+				JobOutcomes.message(error), JobOutcomes.trimmedStack(error)));
+	}
+
+	private @Nullable Object decode(TakenJob job) {
+		return this.shared.mapper().readValue(job.payload(), this.payloadType);
+	}
+
+	private @Nullable Observation observe(TakenJob job) {
+		if (this.shared.observations().isNoop()) {
+			return null;
+		}
+		Map<String, String> trace = new HashMap<>();
+		if (!job.trace().isEmpty()) {
+			try {
+				trace.putAll(this.shared.mapper().readValue(job.trace(), new TypeReference<Map<String, String>>() {
+				}));
+			}
+			catch (RuntimeException ex) {
+				// An unreadable trace context: the handling starts a trace of its own.
+			}
+		}
+		ReceiverContext<Map<String, String>> context = new ReceiverContext<>((carrier, key) -> carrier.get(key));
+		context.setCarrier(trace);
+		context.setRemoteServiceName("redis");
+		return Observation.createNotStarted("redis.starter.queue.handle", () -> context, this.shared.observations())
+			.contextualName(this.queue + " process")
+			.lowCardinalityKeyValue("messaging.system", "redis")
+			.lowCardinalityKeyValue("messaging.destination.name", this.queue)
+			.highCardinalityKeyValue("messaging.message.id", job.id())
+			.start();
+	}
+
+	boolean progress(TakenJob job, @Nullable Object progress, @Nullable Duration lease) {
+		long leaseMillis = this.settings.lease().toMillis();
+		if (lease != null) {
+			leaseMillis = Math.max(leaseMillis, lease.toMillis());
+			Held current = this.held.get(job.id());
+			if (current != null && current.owner().equals(job.owner())) {
+				this.held.put(job.id(), new Held(job.owner(), leaseMillis));
+			}
+		}
+		Long recorded = this.shared.calls()
+			.script(this.shared.scripts().progress(), ScriptOutputType.INTEGER, 1, this.base,
+					RedisJobQueue.bytes(job.id()), RedisJobQueue.bytes(job.owner()),
+					(progress != null) ? this.shared.codec().encode(progress) : RedisJobQueue.bytes(""),
+					RedisJobQueue.bytes(Long.toString(leaseMillis)));
+		return recorded != null && recorded == 1;
+	}
+
+	// ---- outcomes, leases, stalled jobs
+
+	private void writeLoop() {
+		long pause = 100;
+		while (this.running) {
+			try {
+				if (this.outcomes.writeQueued(Duration.ofMillis(100))) {
+					pause = 100;
+				}
+				else {
+					Thread.sleep(pause);
+					pause = Math.min(pause * 2, 2000);
+				}
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+		}
+	}
+
+	private void renewLeases() {
+		if (this.held.isEmpty()) {
+			return;
+		}
+		Map<Long, List<Map.Entry<String, Held>>> byLease = new HashMap<>();
+		this.held.entrySet().forEach((entry) -> byLease.computeIfAbsent(entry.getValue().leaseMillis(), (k) -> new ArrayList<>())
+			.add(Map.entry(entry.getKey(), entry.getValue())));
+		byLease.forEach((lease, entries) -> {
+			for (int from = 0; from < entries.size(); from += 500) {
+				List<Map.Entry<String, Held>> chunk = entries.subList(from, Math.min(entries.size(), from + 500));
+				byte[][] keysAndArgs = new byte[2 + chunk.size() * 2][];
+				keysAndArgs[0] = this.base;
+				keysAndArgs[1] = RedisJobQueue.bytes(Long.toString(lease));
+				int i = 2;
+				for (Map.Entry<String, Held> entry : chunk) {
+					keysAndArgs[i++] = RedisJobQueue.bytes(entry.getKey());
+					keysAndArgs[i++] = RedisJobQueue.bytes(entry.getValue().owner());
+				}
+				try {
+					List<?> lost = this.shared.calls()
+						.script(this.shared.scripts().renew(), ScriptOutputType.MULTI, 1, keysAndArgs);
+					for (Object id : lost) {
+						String lostId = JobRecords.text(id);
+						Held gone = this.held.get(lostId);
+						if (gone != null && chunk.stream().anyMatch((e) -> e.getKey().equals(lostId) && e.getValue() == gone)) {
+							this.held.remove(lostId, gone);
+							logger.warn("Job " + lostId + " of queue '" + this.queue + "' lost its lease (it expired"
+									+ " while Redis or this worker was stalled); another worker may run it again");
+						}
+					}
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Renewing leases of queue '" + this.queue + "' failed; trying again: " + ex);
+				}
+			}
+		});
+	}
+
+	private void checkStalled() {
+		try {
+			List<?> moved = this.shared.calls()
+				.script(this.shared.scripts().stalled(), ScriptOutputType.MULTI, 1, this.base,
+						RedisJobQueue.bytes(Integer.toString(this.settings.maxStalled())),
+						RedisJobQueue.bytes(Long.toString(this.settings.deadMaxCount())),
+						RedisJobQueue.bytes(Long.toString(this.settings.deadMaxAge().toMillis())),
+						RedisJobQueue.bytes("1000"));
+			long back = ((Number) moved.get(0)).longValue();
+			long dead = ((Number) moved.get(1)).longValue();
+			if (back + dead > 0) {
+				this.meters.stalled(back + dead);
+				this.meters.deadLettered(dead);
+				logger.warn("Queue '" + this.queue + "': " + (back + dead) + " jobs stalled (their lease expired); " + back
+						+ " went back to waiting, " + dead + " to the dead letters");
+			}
+			List<?> counts = this.shared.calls()
+				.script(this.shared.scripts().counts(), ScriptOutputType.MULTI, 1, this.base);
+			this.meters.counts(new QueueCounts(this.queue, number(counts, 0), number(counts, 1), number(counts, 2),
+					number(counts, 3), number(counts, 4), number(counts, 5)));
+			if (number(counts, 5) > 0 && this.running) {
+				this.state = "paused";
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Checking stalled jobs of queue '" + this.queue + "' failed: " + ex);
+		}
+	}
+
+	private static long number(List<?> reply, int index) {
+		return ((Number) reply.get(index)).longValue();
+	}
+
+	// ---- stopping
+
+	/**
+	 * Stops taking jobs, lets running handlers finish within the shutdown wait, records their outcomes, and
+	 * releases every job still held (taken ahead, or still running at the end) so that another worker takes it
+	 * at once.
+	 */
+	void stop() {
+		ExecutorService stoppedHandlers;
+		ScheduledExecutorService stoppedMaintenance;
+		Thread stoppedFetcher;
+		Thread stoppedWriter;
+		synchronized (this) {
+			if (!this.running) {
+				return;
+			}
+			this.running = false;
+			this.state = "stopped";
+			stoppedHandlers = this.handlers;
+			stoppedMaintenance = this.maintenance;
+			stoppedFetcher = this.fetcher;
+			stoppedWriter = this.writer;
+		}
+		this.signals.close();
+		if (stoppedFetcher != null) {
+			stoppedFetcher.interrupt();
+			join(stoppedFetcher, 2000);
+		}
+		long deadline = System.nanoTime() + this.shared.shutdownWait().toNanos();
+		if (stoppedHandlers != null) {
+			stoppedHandlers.shutdown();
+			try {
+				if (!stoppedHandlers.awaitTermination(this.shared.shutdownWait().toMillis(), TimeUnit.MILLISECONDS)) {
+					logger.warn("Queue '" + this.queue + "' stopped with jobs still running; they are released for"
+							+ " another worker (interrupting their handlers)");
+					stoppedHandlers.shutdownNow();
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				stoppedHandlers.shutdownNow();
+			}
+		}
+		if (stoppedWriter != null) {
+			stoppedWriter.interrupt();
+			join(stoppedWriter, 2000);
+		}
+		// Record what finished, then give back everything still held (a handler still running loses its job).
+		flush(deadline);
+		this.held.forEach((id, lease) -> this.outcomes.add(new JobOutcomes.Released(id, lease.owner())));
+		flush(System.nanoTime() + Duration.ofSeconds(2).toNanos());
+		if (stoppedMaintenance != null) {
+			stoppedMaintenance.shutdownNow();
+		}
+		if (!this.held.isEmpty()) {
+			logger.warn("Queue '" + this.queue + "': " + this.held.size() + " jobs could not be released (Redis did not"
+					+ " answer); they go back to waiting when their lease expires");
+		}
+		this.held.clear();
+	}
+
+	private void flush(long deadlineNanos) {
+		do {
+			try {
+				if (this.outcomes.writeQueued(Duration.ZERO) && this.outcomes.isEmpty()) {
+					return;
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			sleep(50);
+		}
+		while (System.nanoTime() < deadlineNanos);
+	}
+
+	private static void join(Thread thread, long millis) {
+		try {
+			thread.join(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	boolean isRunning() {
+		return this.running;
+	}
+
+}

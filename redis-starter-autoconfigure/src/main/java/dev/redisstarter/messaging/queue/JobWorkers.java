@@ -1,0 +1,192 @@
+package dev.redisstarter.messaging.queue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.SmartLifecycle;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.redisstarter.core.InvalidAnnotationException;
+import dev.redisstarter.core.JsonCodec;
+import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.ratelimit.RateLimiter;
+
+/**
+ * Starts a {@link JobWorker} for every {@link JobHandler} method when the context starts, and stops them
+ * gracefully (in parallel, each within the shutdown wait) when it stops. Stops before the web server does not
+ * matter here: workers take no requests.
+ */
+public final class JobWorkers implements SmartLifecycle {
+
+	/**
+	 * What every worker shares.
+	 *
+	 * @param access opens the workers' blocking connections
+	 * @param calls scripts, with the queue deadline
+	 * @param keys names the queues
+	 * @param scripts the queue scripts
+	 * @param mapper reads payloads
+	 * @param codec writes progress
+	 * @param metrics meters
+	 * @param observations handling observations
+	 * @param settings each queue's settings
+	 * @param rateLimiter the starter's rate limiter, for queues with a rate limit
+	 * @param shutdownWait how long running jobs may finish on shutdown
+	 * @param placeholders resolves {@code ${...}} in annotation attributes
+	 */
+	record Shared(RedisAccess access, RedisCalls calls, QueueKeys keys, QueueScripts scripts, JsonMapper mapper,
+			JsonCodec codec, QueueMetrics metrics, ObservationRegistry observations, QueueSettingsByName settings,
+			@Nullable RateLimiter rateLimiter, Duration shutdownWait, UnaryOperator<String> placeholders) {
+	}
+
+	/**
+	 * One worker's state.
+	 *
+	 * @param queue the queue
+	 * @param handler the handler method
+	 * @param concurrency its concurrency
+	 * @param state {@code running}, {@code paused} (backing off), {@code waiting} (for Redis) or {@code stopped}
+	 * @param held how many jobs it holds (running, taken ahead, or with an outcome not yet recorded)
+	 */
+	public record WorkerState(String queue, String handler, int concurrency, String state, int held) {
+	}
+
+	private final JobHandlerAnnotationBeanPostProcessor declarations;
+
+	private final Shared shared;
+
+	private final List<JobWorker> workers = new ArrayList<>();
+
+	private final List<String> handlerNames = new ArrayList<>();
+
+	private volatile boolean running;
+
+	JobWorkers(JobHandlerAnnotationBeanPostProcessor declarations, Shared shared) {
+		this.declarations = Objects.requireNonNull(declarations, "declarations must not be null");
+		this.shared = shared;
+	}
+
+	/**
+	 * Workers for the handlers found.
+	 * @param declarations the handler methods found
+	 * @param access the starter's access to Redis
+	 * @param calls scripts, with the queue deadline
+	 * @param keys the queue keys
+	 * @param mapper reads payloads
+	 * @param codec writes progress
+	 * @param metrics meters
+	 * @param observations handling observations
+	 * @param settings each queue's settings
+	 * @param rateLimiter the starter's rate limiter, or null when rate limiting is off
+	 * @param shutdownWait how long running jobs may finish on shutdown
+	 * @param placeholders resolves {@code ${...}} in annotation attributes
+	 * @return the workers
+	 */
+	public static JobWorkers create(JobHandlerAnnotationBeanPostProcessor declarations, RedisAccess access,
+			RedisCalls calls, QueueKeys keys, JsonMapper mapper, JsonCodec codec, QueueMetrics metrics,
+			ObservationRegistry observations, QueueSettingsByName settings,
+			@Nullable RateLimiter rateLimiter, Duration shutdownWait,
+			UnaryOperator<String> placeholders) {
+		List<String> limited = new ArrayList<>();
+		if (settings.defaults().rateLimit() > 0) {
+			limited.add("redis.starter.queue.defaults.rate-limit.limit");
+		}
+		settings.names()
+			.stream()
+			.filter((queue) -> settings.of(queue).rateLimit() > 0)
+			.forEach((queue) -> limited.add("redis.starter.queue.named." + queue + ".rate-limit.limit"));
+		if (!limited.isEmpty() && rateLimiter == null) {
+			throw new IllegalStateException(String.join(", ", limited) + " needs the starter's RateLimiter: turn"
+					+ " redis.starter.rate-limit.enabled back on");
+		}
+		Shared shared = new Shared(access, calls, keys, QueueScripts.load(), mapper, codec, metrics, observations,
+				settings, rateLimiter, shutdownWait, placeholders);
+		return new JobWorkers(declarations, shared);
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		if (this.workers.isEmpty()) {
+			Set<String> seen = new HashSet<>();
+			for (JobHandlerAnnotationBeanPostProcessor.Declaration declaration : this.declarations.declarations()) {
+				String queue = this.shared.placeholders().apply(declaration.annotation().queue());
+				try {
+					QueueKeys.requireName(queue);
+				}
+				catch (IllegalArgumentException ex) {
+					throw new InvalidAnnotationException("@JobHandler", declaration.method(), ex.getMessage(), ex);
+				}
+				if (!seen.add(queue)) {
+					throw new InvalidAnnotationException("@JobHandler", declaration.method(),
+							"queue '" + queue + "' already has a @JobHandler in this application", null);
+				}
+				QueueSettings settings = this.shared.settings().of(queue);
+				int concurrency = (declaration.annotation().concurrency() > 0) ? declaration.annotation().concurrency()
+						: settings.concurrency();
+				this.workers.add(new JobWorker(queue, declaration.invocable(), concurrency, settings, this.shared));
+				this.handlerNames.add(declaration.method().getDeclaringClass().getSimpleName() + "."
+						+ declaration.method().getName());
+			}
+		}
+		this.workers.forEach(JobWorker::start);
+		this.running = true;
+	}
+
+	@Override
+	public synchronized void stop() {
+		List<Thread> stopping = new ArrayList<>();
+		for (JobWorker worker : this.workers) {
+			Thread thread = new Thread(worker::stop, "job-stop-" + worker.queue());
+			thread.start();
+			stopping.add(thread);
+		}
+		for (Thread thread : stopping) {
+			try {
+				thread.join();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Each worker's state, for health and the Actuator endpoint.
+	 * @return one per {@code @JobHandler} method
+	 */
+	public List<WorkerState> states() {
+		List<WorkerState> states = new ArrayList<>();
+		for (int i = 0; i < this.workers.size(); i++) {
+			JobWorker worker = this.workers.get(i);
+			states.add(new WorkerState(worker.queue(), this.handlerNames.get(i), worker.concurrency(), worker.state(),
+					worker.heldCount()));
+		}
+		return states;
+	}
+
+	/**
+	 * The queues this application handles.
+	 * @return their names
+	 */
+	public List<String> queues() {
+		return this.workers.stream().map(JobWorker::queue).toList();
+	}
+
+}

@@ -1,0 +1,16 @@
+package dev.redisstarter.messaging.queue;
+
+/**
+ * How many jobs a queue holds in each state.
+ *
+ * @param queue the queue
+ * @param waiting ready to run
+ * @param delayed waiting for their time or their retry
+ * @param active leased by workers
+ * @param completed completed and still kept (bounded by the queue's retention)
+ * @param dead in the dead letters
+ * @param pausedForMillis how long the queue stays paused after a back-off, 0 when it is not
+ */
+public record QueueCounts(String queue, long waiting, long delayed, long active, long completed, long dead,
+		long pausedForMillis) {
+}

@@ -1,0 +1,147 @@
+package dev.redisstarter.messaging.queue;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The job queue's meters, tagged {@code queue}: counters {@code redis.starter.queue.enqueued}, {@code .started},
+ * {@code .completed}, {@code .failed}, {@code .retried}, {@code .stalled}, {@code .dead-lettered}; timers
+ * {@code redis.starter.queue.waiting} (enqueue or run-at to start) and {@code .handling}; gauges
+ * {@code redis.starter.queue.jobs} tagged {@code state} (waiting, delayed, active, dead), refreshed by the
+ * workers' maintenance.
+ */
+public final class QueueMetrics {
+
+	private final @Nullable MeterRegistry registry;
+
+	private final Map<String, Meters> byQueue = new ConcurrentHashMap<>();
+
+	/**
+	 * Meters in a registry.
+	 * @param registry the registry, or null for none
+	 */
+	public QueueMetrics(@Nullable MeterRegistry registry) {
+		this.registry = registry;
+	}
+
+	Meters of(String queue) {
+		return this.byQueue.computeIfAbsent(queue, (name) -> new Meters(this.registry, name));
+	}
+
+	static final class Meters {
+
+		private final @Nullable Counter enqueued;
+
+		private final @Nullable Counter started;
+
+		private final @Nullable Counter completed;
+
+		private final @Nullable Counter failed;
+
+		private final @Nullable Counter retried;
+
+		private final @Nullable Counter stalled;
+
+		private final @Nullable Counter deadLettered;
+
+		private final @Nullable Timer waiting;
+
+		private final @Nullable Timer handling;
+
+		final AtomicLong waitingJobs = new AtomicLong();
+
+		final AtomicLong delayedJobs = new AtomicLong();
+
+		final AtomicLong activeJobs = new AtomicLong();
+
+		final AtomicLong deadJobs = new AtomicLong();
+
+		Meters(@Nullable MeterRegistry registry, String queue) {
+			this.enqueued = counter(registry, "enqueued", queue);
+			this.started = counter(registry, "started", queue);
+			this.completed = counter(registry, "completed", queue);
+			this.failed = counter(registry, "failed", queue);
+			this.retried = counter(registry, "retried", queue);
+			this.stalled = counter(registry, "stalled", queue);
+			this.deadLettered = counter(registry, "dead-lettered", queue);
+			this.waiting = (registry != null) ? Timer.builder("redis.starter.queue.waiting").tag("queue", queue)
+				.register(registry) : null;
+			this.handling = (registry != null) ? Timer.builder("redis.starter.queue.handling").tag("queue", queue)
+				.register(registry) : null;
+			if (registry != null) {
+				gauge(registry, queue, "waiting", this.waitingJobs);
+				gauge(registry, queue, "delayed", this.delayedJobs);
+				gauge(registry, queue, "active", this.activeJobs);
+				gauge(registry, queue, "dead", this.deadJobs);
+			}
+		}
+
+		private static void gauge(MeterRegistry registry, String queue, String state, AtomicLong value) {
+			Gauge.builder("redis.starter.queue.jobs", value::get).tags("queue", queue, "state", state).register(registry);
+		}
+
+		private static @Nullable Counter counter(@Nullable MeterRegistry registry, String what, String queue) {
+			return (registry != null) ? registry.counter("redis.starter.queue." + what, "queue", queue) : null;
+		}
+
+		private static void add(@Nullable Counter counter, long amount) {
+			if (counter != null && amount > 0) {
+				counter.increment(amount);
+			}
+		}
+
+		void enqueued(long n) {
+			add(this.enqueued, n);
+		}
+
+		void started(long waitedMillis) {
+			add(this.started, 1);
+			if (this.waiting != null) {
+				this.waiting.record(Math.max(0, waitedMillis), TimeUnit.MILLISECONDS);
+			}
+		}
+
+		void completed(long n) {
+			add(this.completed, n);
+		}
+
+		void failed() {
+			add(this.failed, 1);
+		}
+
+		void retried() {
+			add(this.retried, 1);
+		}
+
+		void stalled(long n) {
+			add(this.stalled, n);
+		}
+
+		void deadLettered(long n) {
+			add(this.deadLettered, n);
+		}
+
+		void handled(long nanos) {
+			if (this.handling != null) {
+				this.handling.record(nanos, TimeUnit.NANOSECONDS);
+			}
+		}
+
+		void counts(QueueCounts counts) {
+			this.waitingJobs.set(counts.waiting());
+			this.delayedJobs.set(counts.delayed());
+			this.activeJobs.set(counts.active());
+			this.deadJobs.set(counts.dead());
+		}
+
+	}
+
+}

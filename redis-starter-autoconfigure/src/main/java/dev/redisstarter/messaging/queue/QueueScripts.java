@@ -1,0 +1,31 @@
+package dev.redisstarter.messaging.queue;
+
+import java.util.List;
+
+import dev.redisstarter.core.LuaScript;
+
+/**
+ * The queue scripts, each in {@code dev/redisstarter/queue/} with a header stating its keys, arguments and
+ * reply.
+ */
+@SuppressWarnings("rawtypes")
+record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<Long> complete, LuaScript<Long> fail,
+		LuaScript<List> renew, LuaScript<Long> release, LuaScript<List> stalled, LuaScript<Long> backOff,
+		LuaScript<List> counts, LuaScript<List> job, LuaScript<List> deadList, LuaScript<Long> deadRetry,
+		LuaScript<Long> deadPurge, LuaScript<Long> progress) {
+
+	static QueueScripts load() {
+		String directory = "dev/redisstarter/queue/";
+		return new QueueScripts(LuaScript.load(directory + "enqueue.lua", List.class),
+				LuaScript.load(directory + "take.lua", List.class), LuaScript.load(directory + "complete.lua", Long.class),
+				LuaScript.load(directory + "fail.lua", Long.class), LuaScript.load(directory + "renew.lua", List.class),
+				LuaScript.load(directory + "release.lua", Long.class),
+				LuaScript.load(directory + "stalled.lua", List.class),
+				LuaScript.load(directory + "back-off.lua", Long.class), LuaScript.load(directory + "counts.lua", List.class),
+				LuaScript.load(directory + "job.lua", List.class), LuaScript.load(directory + "dead-list.lua", List.class),
+				LuaScript.load(directory + "dead-retry.lua", Long.class),
+				LuaScript.load(directory + "dead-purge.lua", Long.class),
+				LuaScript.load(directory + "progress.lua", Long.class));
+	}
+
+}

@@ -1,0 +1,111 @@
+package dev.redisstarter.messaging.queue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.lettuce.core.ScriptOutputType;
+import org.springframework.dao.DataAccessException;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.redisstarter.core.RedisCalls;
+
+/**
+ * {@link JobDeadLetters} on Redis: {@code dead-list.lua}, {@code dead-retry.lua} and {@code dead-purge.lua};
+ * "all" runs in batches of 1000 jobs per script, so that no call blocks Redis for long.
+ */
+public final class RedisJobDeadLetters implements JobDeadLetters {
+
+	private static final int BATCH = 1000;
+
+	private final RedisCalls calls;
+
+	private final QueueKeys keys;
+
+	private final QueueScripts scripts = QueueScripts.load();
+
+	private final JsonMapper mapper;
+
+	/**
+	 * Dead letters on the starter's connection.
+	 * @param calls the starter's calls with the queue deadline
+	 * @param keys the queue keys
+	 * @param mapper reads records
+	 */
+	public RedisJobDeadLetters(RedisCalls calls, QueueKeys keys, JsonMapper mapper) {
+		this.calls = calls;
+		this.keys = keys;
+		this.mapper = mapper;
+	}
+
+	@Override
+	public List<JobInfo> list(String queue, int offset, int count) {
+		if (offset < 0 || count < 1) {
+			throw new IllegalArgumentException("offset must not be negative and count positive, were " + offset + " and "
+					+ count);
+		}
+		try {
+			List<?> reply = this.calls.script(this.scripts.deadList(), ScriptOutputType.MULTI, 1,
+					this.keys.baseBytes(queue), RedisJobQueue.bytes(Integer.toString(offset)),
+					RedisJobQueue.bytes(Integer.toString(Math.min(count, BATCH))));
+			List<JobInfo> jobs = new ArrayList<>(reply.size());
+			for (Object entry : reply) {
+				List<?> pair = (List<?>) entry;
+				JobInfo job = JobRecords.read(this.mapper, queue, JobRecords.text(pair.get(0)), (List<?>) pair.get(1));
+				if (job != null) {
+					jobs.add(job);
+				}
+			}
+			return jobs;
+		}
+		catch (DataAccessException ex) {
+			throw new JobQueueUnavailableException(queue, "list dead letters", ex);
+		}
+	}
+
+	@Override
+	public boolean retry(String queue, String jobId) {
+		return run(queue, "retry a dead letter", this.scripts.deadRetry(), jobId) > 0;
+	}
+
+	@Override
+	public long retryAll(String queue) {
+		return all(queue, "retry dead letters", this.scripts.deadRetry());
+	}
+
+	@Override
+	public boolean purge(String queue, String jobId) {
+		return run(queue, "purge a dead letter", this.scripts.deadPurge(), jobId) > 0;
+	}
+
+	@Override
+	public long purgeAll(String queue) {
+		return all(queue, "purge dead letters", this.scripts.deadPurge());
+	}
+
+	private long all(String queue, String operation, dev.redisstarter.core.LuaScript<Long> script) {
+		long total = 0;
+		while (true) {
+			long done = run(queue, operation, script, null);
+			total += done;
+			if (done < BATCH) {
+				return total;
+			}
+		}
+	}
+
+	private long run(String queue, String operation, dev.redisstarter.core.LuaScript<Long> script,
+			@org.jspecify.annotations.Nullable String jobId) {
+		QueueKeys.requireName(queue);
+		try {
+			byte[][] keysAndArgs = (jobId != null)
+					? new byte[][] { this.keys.baseBytes(queue), RedisJobQueue.bytes("1"), RedisJobQueue.bytes(jobId) }
+					: new byte[][] { this.keys.baseBytes(queue), RedisJobQueue.bytes(Integer.toString(BATCH)) };
+			Long done = this.calls.script(script, ScriptOutputType.INTEGER, 1, keysAndArgs);
+			return (done != null) ? done : 0;
+		}
+		catch (DataAccessException ex) {
+			throw new JobQueueUnavailableException(queue, operation, ex);
+		}
+	}
+
+}

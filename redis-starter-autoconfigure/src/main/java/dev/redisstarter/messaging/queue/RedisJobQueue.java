@@ -1,0 +1,208 @@
+package dev.redisstarter.messaging.queue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+import io.lettuce.core.ScriptOutputType;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.transport.SenderContext;
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataAccessException;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.redisstarter.core.JsonCodec;
+import dev.redisstarter.core.RedisCalls;
+
+/**
+ * The {@link JobQueue} on Redis: one script per call ({@code enqueue.lua}, {@code job.lua}, {@code counts.lua},
+ * {@code back-off.lua}) on the starter's connection, within the queue's deadline. The trace context of the
+ * enqueue travels in the job's record.
+ */
+public final class RedisJobQueue implements JobQueue {
+
+	private static final int FIELDS_PER_JOB = 12;
+
+	private final RedisCalls calls;
+
+	private final QueueKeys keys;
+
+	private final QueueScripts scripts;
+
+	private final JsonCodec codec;
+
+	private final JsonMapper mapper;
+
+	private final QueueSettingsByName settings;
+
+	private final QueueMetrics metrics;
+
+	private final ObservationRegistry observations;
+
+	/**
+	 * A queue on the starter's connection.
+	 * @param calls the starter's calls with the queue deadline
+	 * @param keys the queue keys
+	 * @param codec writes payloads
+	 * @param mapper reads records
+	 * @param settings the queues' settings
+	 * @param metrics the meters
+	 * @param observations where enqueue observations go
+	 */
+	public RedisJobQueue(RedisCalls calls, QueueKeys keys, JsonCodec codec, JsonMapper mapper,
+			QueueSettingsByName settings, QueueMetrics metrics, ObservationRegistry observations) {
+		this.calls = calls;
+		this.keys = keys;
+		this.scripts = QueueScripts.load();
+		this.codec = codec;
+		this.mapper = mapper;
+		this.settings = settings;
+		this.metrics = metrics;
+		this.observations = observations;
+	}
+
+	@Override
+	public String enqueue(String queue, Object payload, JobOptions options) {
+		return add(queue, List.of(payload), options).get(0);
+	}
+
+	@Override
+	public List<String> enqueueAll(String queue, List<?> payloads, JobOptions options) {
+		if (options.jobId() != null || options.deduplicationKey() != null) {
+			throw new IllegalArgumentException("enqueueAll cannot share a job id or a deduplication key between jobs;"
+					+ " enqueue those one by one");
+		}
+		if (payloads.isEmpty()) {
+			return List.of();
+		}
+		return add(queue, payloads, options);
+	}
+
+	private List<String> add(String queue, List<?> payloads, JobOptions options) {
+		QueueKeys.requireName(queue);
+		Objects.requireNonNull(options, "options");
+		QueueSettings queueSettings = this.settings.of(queue);
+		Map<String, String> trace = new LinkedHashMap<>();
+		Observation observation = startObservation(queue, trace);
+		try {
+			String traceJson = trace.isEmpty() ? "" : this.mapper.writeValueAsString(trace);
+			byte[][] keysAndArgs = new byte[2 + payloads.size() * FIELDS_PER_JOB][];
+			keysAndArgs[0] = this.keys.baseBytes(queue);
+			keysAndArgs[1] = bytes(Integer.toString(payloads.size()));
+			int i = 2;
+			for (Object payload : payloads) {
+				keysAndArgs[i++] = bytes(Objects.toString(options.jobId(), ""));
+				keysAndArgs[i++] = bytes(Objects.toString(options.deduplicationKey(), ""));
+				keysAndArgs[i++] = bytes(millis(options.deduplicationWindow(), 0));
+				keysAndArgs[i++] = this.codec.encode(payload);
+				keysAndArgs[i++] = bytes(Integer.toString(options.priority()));
+				keysAndArgs[i++] = bytes((options.delay() != null) ? Long.toString(Math.max(1, options.delay().toMillis()))
+						: "-1");
+				keysAndArgs[i++] = bytes((options.delay() == null && options.runAt() != null)
+						? Long.toString(options.runAt().toEpochMilli()) : "-1");
+				keysAndArgs[i++] = bytes(Integer.toString((options.attempts() != null) ? options.attempts()
+						: queueSettings.attempts()));
+				keysAndArgs[i++] = bytes(((options.backoff() != null) ? options.backoff() : queueSettings.backoff()).encode());
+				Duration timeout = (options.attemptTimeout() != null) ? options.attemptTimeout()
+						: queueSettings.attemptTimeout();
+				keysAndArgs[i++] = bytes(millis(timeout, 0));
+				keysAndArgs[i++] = bytes(millis(options.retention(), 0));
+				keysAndArgs[i++] = bytes(traceJson);
+			}
+			List<?> reply = this.calls.script(this.scripts.enqueue(), ScriptOutputType.MULTI, 1, keysAndArgs);
+			List<String> ids = new ArrayList<>(reply.size());
+			long added = 0;
+			for (Object entry : reply) {
+				List<?> pair = (List<?>) entry;
+				ids.add(JobRecords.text(pair.get(0)));
+				added += ((Number) pair.get(1)).longValue();
+			}
+			this.metrics.of(queue).enqueued(added);
+			return ids;
+		}
+		catch (DataAccessException ex) {
+			if (observation != null) {
+				observation.error(ex);
+			}
+			throw new JobQueueUnavailableException(queue, "enqueue", ex);
+		}
+		finally {
+			if (observation != null) {
+				observation.stop();
+			}
+		}
+	}
+
+	private @Nullable Observation startObservation(String queue, Map<String, String> trace) {
+		if (this.observations.isNoop()) {
+			return null;
+		}
+		SenderContext<Map<String, String>> context = new SenderContext<>(
+				(carrier, key, value) -> Objects.requireNonNull(carrier).put(key, value));
+		context.setCarrier(trace);
+		context.setRemoteServiceName("redis");
+		return Observation.createNotStarted("redis.starter.queue.enqueue", () -> context, this.observations)
+			.contextualName(queue + " enqueue")
+			.lowCardinalityKeyValue("messaging.system", "redis")
+			.lowCardinalityKeyValue("messaging.destination.name", queue)
+			.start();
+	}
+
+	@Override
+	public Optional<JobInfo> job(String queue, String jobId) {
+		QueueKeys.requireName(queue);
+		try {
+			List<?> reply = this.calls.script(this.scripts.job(), ScriptOutputType.MULTI, 1, this.keys.baseBytes(queue),
+					bytes(jobId));
+			return Optional.ofNullable(JobRecords.read(this.mapper, queue, jobId, (List<?>) reply.get(0)));
+		}
+		catch (DataAccessException ex) {
+			throw new JobQueueUnavailableException(queue, "read a job", ex);
+		}
+	}
+
+	@Override
+	public QueueCounts counts(String queue) {
+		QueueKeys.requireName(queue);
+		try {
+			List<?> reply = this.calls.script(this.scripts.counts(), ScriptOutputType.MULTI, 1,
+					this.keys.baseBytes(queue));
+			return new QueueCounts(queue, count(reply, 0), count(reply, 1), count(reply, 2), count(reply, 3),
+					count(reply, 4), count(reply, 5));
+		}
+		catch (DataAccessException ex) {
+			throw new JobQueueUnavailableException(queue, "count jobs", ex);
+		}
+	}
+
+	@Override
+	public void pause(String queue, Duration pause) {
+		QueueKeys.requireName(queue);
+		try {
+			this.calls.script(this.scripts.backOff(), ScriptOutputType.INTEGER, 1, this.keys.baseBytes(queue),
+					bytes(Long.toString(Math.max(1, pause.toMillis()))), bytes(""), bytes(""));
+		}
+		catch (DataAccessException ex) {
+			throw new JobQueueUnavailableException(queue, "pause", ex);
+		}
+	}
+
+	private static long count(List<?> reply, int index) {
+		return ((Number) reply.get(index)).longValue();
+	}
+
+	private static String millis(@Nullable Duration duration, long fallback) {
+		return Long.toString((duration != null) ? duration.toMillis() : fallback);
+	}
+
+	static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}

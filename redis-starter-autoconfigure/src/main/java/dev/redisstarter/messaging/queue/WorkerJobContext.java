@@ -1,0 +1,66 @@
+package dev.redisstarter.messaging.queue;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The {@link JobContext} of one attempt; progress and lease extensions go through its worker.
+ */
+final class WorkerJobContext implements JobContext {
+
+	private final String queue;
+
+	private final TakenJob job;
+
+	private final JobWorker worker;
+
+	WorkerJobContext(String queue, TakenJob job, JobWorker worker) {
+		this.queue = queue;
+		this.job = job;
+		this.worker = worker;
+	}
+
+	@Override
+	public String id() {
+		return this.job.id();
+	}
+
+	@Override
+	public String queue() {
+		return this.queue;
+	}
+
+	@Override
+	public int attempt() {
+		return this.job.attempt();
+	}
+
+	@Override
+	public int maxAttempts() {
+		return this.job.maxAttempts();
+	}
+
+	@Override
+	public @Nullable Instant enqueuedAt() {
+		return (this.job.createdMillis() > 0) ? Instant.ofEpochMilli(this.job.createdMillis()) : null;
+	}
+
+	@Override
+	public boolean reportProgress(Object progress) {
+		return this.worker.progress(this.job, progress, null);
+	}
+
+	@Override
+	public boolean extendLease(Duration lease) {
+		return this.worker.progress(this.job, null, lease);
+	}
+
+	@Override
+	public String toString() {
+		return "job " + this.job.id() + " of queue '" + this.queue + "', attempt " + this.job.attempt() + " of "
+				+ this.job.maxAttempts();
+	}
+
+}

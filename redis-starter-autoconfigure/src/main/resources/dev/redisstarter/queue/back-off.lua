@@ -1,0 +1,27 @@
+-- Pauses the queue for every worker of every instance (an upstream said 429) and gives the job back without
+-- counting its attempt. A longer pause already in place is kept.
+--
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- ARGV[1]: the pause in ms
+-- ARGV[2]: the job id ('' for none)
+-- ARGV[3]: its owner ('<token>:<attempt>')
+-- Returns: the pause in force, in ms
+local base = KEYS[1]
+local pause = tonumber(ARGV[1])
+local current = redis.call('PTTL', base .. ':paused')
+if current < pause then
+  redis.call('SET', base .. ':paused', 1, 'PX', pause)
+  current = pause
+end
+if ARGV[2] ~= '' then
+  local job = base .. ':job:' .. ARGV[2]
+  local fields = redis.call('HMGET', job, 'owner', 'score')
+  if fields[1] == ARGV[3] then
+    redis.call('ZREM', base .. ':active', ARGV[2])
+    redis.call('HDEL', job, 'owner')
+    redis.call('HINCRBY', job, 'attempts', -1)
+    redis.call('HSET', job, 'state', 'waiting')
+    redis.call('ZADD', base .. ':ready', fields[2], ARGV[2])
+  end
+end
+return current

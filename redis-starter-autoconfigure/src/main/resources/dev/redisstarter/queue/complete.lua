@@ -1,0 +1,50 @@
+-- Completes jobs that are still held by their worker's attempt, then bounds the completed jobs kept: by count
+-- (the oldest go first) and by age (each job's record expires after its retention).
+--
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- ARGV[1]: how many completed jobs to keep
+-- ARGV[2]: how long to keep a completed job, in ms, when the job sets no retention of its own
+-- ARGV[3..]: pairs of job id and owner ('<token>:<attempt>')
+-- Returns: how many jobs were completed (a job whose lease was lost to another worker is not)
+local base = KEYS[1]
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local keepCount = tonumber(ARGV[1])
+local keepAge = tonumber(ARGV[2])
+local done = 0
+for i = 3, #ARGV, 2 do
+  local id = ARGV[i]
+  local job = base .. ':job:' .. id
+  local fields = redis.call('HMGET', job, 'owner', 'keep')
+  if fields[1] == ARGV[i + 1] then
+    redis.call('ZREM', base .. ':active', id)
+    local keep = tonumber(fields[2]) or 0
+    if keep <= 0 then
+      keep = keepAge
+    end
+    if keepCount > 0 then
+      redis.call('HSET', job, 'state', 'completed', 'finished', now)
+      redis.call('HDEL', job, 'owner')
+      redis.call('PEXPIRE', job, keep)
+      redis.call('ZADD', base .. ':completed', now, id)
+    else
+      redis.call('DEL', job)
+    end
+    done = done + 1
+  end
+end
+local completed = base .. ':completed'
+local excess = redis.call('ZCARD', completed) - keepCount
+if excess > 0 then
+  local old = redis.call('ZRANGE', completed, 0, excess - 1)
+  for _, id in ipairs(old) do
+    redis.call('DEL', base .. ':job:' .. id)
+  end
+  redis.call('ZREMRANGEBYRANK', completed, 0, excess - 1)
+end
+-- Index entries whose record expired (the longest a job keeps is bounded by the queue's maximum retention).
+redis.call('ZREMRANGEBYSCORE', completed, '-inf', now - keepAge)
+if keepCount > 0 then
+  redis.call('PEXPIRE', completed, keepAge)
+end
+return done

@@ -1,0 +1,8 @@
+-- Counts a queue's jobs by state.
+--
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- Returns: {waiting, delayed, active, completed, dead, ms left of a back-off pause (0: none)}
+local base = KEYS[1]
+return {redis.call('ZCARD', base .. ':ready'), redis.call('ZCARD', base .. ':delayed'),
+  redis.call('ZCARD', base .. ':active'), redis.call('ZCARD', base .. ':completed'),
+  redis.call('ZCARD', base .. ':dead'), math.max(0, redis.call('PTTL', base .. ':paused'))}

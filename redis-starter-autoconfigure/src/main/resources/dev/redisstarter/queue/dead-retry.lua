@@ -1,0 +1,33 @@
+-- Puts dead letters back to waiting with their attempts reset (their error history is kept).
+--
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- ARGV[1]: the most to retry in this call
+-- ARGV[2..]: job ids, or none for the oldest dead letters
+-- Returns: how many went back to waiting
+local base = KEYS[1]
+local ids = {}
+if #ARGV > 1 then
+  for i = 2, #ARGV do
+    ids[#ids + 1] = ARGV[i]
+  end
+else
+  ids = redis.call('ZRANGE', base .. ':dead', 0, tonumber(ARGV[1]) - 1)
+end
+local retried = 0
+for _, id in ipairs(ids) do
+  local job = base .. ':job:' .. id
+  if redis.call('ZREM', base .. ':dead', id) == 1 then
+    local score = redis.call('HGET', job, 'score')
+    if score then
+      redis.call('PERSIST', job)
+      redis.call('HSET', job, 'state', 'waiting', 'attempts', 0, 'stalled', 0)
+      redis.call('HDEL', job, 'finished')
+      redis.call('ZADD', base .. ':ready', score, id)
+      retried = retried + 1
+    end
+  end
+end
+if retried > 0 and redis.call('LLEN', base .. ':signal') == 0 then
+  redis.call('RPUSH', base .. ':signal', 1)
+end
+return retried

@@ -1,0 +1,75 @@
+-- Adds jobs to a queue: each waiting (ready now) or delayed, unless its job id exists or its deduplication key
+-- is taken within its window, in which case the existing job's id is returned instead.
+--
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; every key below shares its hash tag (one Cluster slot)
+-- ARGV[1]: how many jobs follow; then 12 arguments per job:
+--   id ('' for a new id), deduplication key (''), deduplication window in ms, payload (JSON), priority
+--   (-1000..1000, higher first), delay in ms from the server's clock (-1: none), run-at in epoch ms (-1: none),
+--   attempts, backoff (text the worker reads), attempt timeout in ms (0: none), completed retention in ms
+--   (0: the queue's), trace context (JSON, '' when none)
+-- Returns: for each job {id, 1 when added or 0 when an existing job was returned}
+local base = KEYS[1]
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local count = tonumber(ARGV[1])
+local result = {}
+local signal = false
+local firstDelayed = redis.call('ZRANGE', base .. ':delayed', 0, 0, 'WITHSCORES')[2]
+for i = 0, count - 1 do
+  local a = 1 + i * 12
+  local id = ARGV[a + 1]
+  local dedup = ARGV[a + 2]
+  local existing = nil
+  if id ~= '' and redis.call('EXISTS', base .. ':job:' .. id) == 1 then
+    existing = id
+  end
+  if not existing and dedup ~= '' then
+    local held = redis.call('GET', base .. ':dedup:' .. dedup)
+    if held and redis.call('EXISTS', base .. ':job:' .. held) == 1 then
+      existing = held
+    end
+  end
+  if existing then
+    result[#result + 1] = {existing, 0}
+  else
+    local seq = redis.call('INCR', base .. ':id')
+    if id == '' then
+      id = tostring(seq)
+    end
+    if dedup ~= '' then
+      redis.call('SET', base .. ':dedup:' .. dedup, id, 'PX', ARGV[a + 3])
+    end
+    local priority = tonumber(ARGV[a + 5])
+    local score = string.format('%.0f', (1000 - priority) * 1099511627776 + (seq % 1099511627776))
+    local runAt = now
+    if tonumber(ARGV[a + 6]) > 0 then
+      runAt = now + tonumber(ARGV[a + 6])
+    elseif tonumber(ARGV[a + 7]) > 0 then
+      runAt = tonumber(ARGV[a + 7])
+    end
+    local job = base .. ':job:' .. id
+    local state = 'waiting'
+    if runAt > now then
+      state = 'delayed'
+    end
+    redis.call('HSET', job, 'payload', ARGV[a + 4], 'state', state, 'attempts', 0, 'max', ARGV[a + 8],
+      'backoff', ARGV[a + 9], 'timeout', ARGV[a + 10], 'keep', ARGV[a + 11], 'priority', priority, 'score', score,
+      'created', now, 'runAt', runAt, 'stalled', 0, 'trace', ARGV[a + 12])
+    if state == 'delayed' then
+      redis.call('ZADD', base .. ':delayed', runAt, id)
+      -- Wake a worker when this job is due before any other delayed job, so that it recomputes its wait.
+      if not firstDelayed or runAt < tonumber(firstDelayed) then
+        firstDelayed = runAt
+        signal = true
+      end
+    else
+      redis.call('ZADD', base .. ':ready', score, id)
+      signal = true
+    end
+    result[#result + 1] = {id, 1}
+  end
+end
+if signal and redis.call('LLEN', base .. ':signal') == 0 then
+  redis.call('RPUSH', base .. ':signal', 1)
+end
+return result

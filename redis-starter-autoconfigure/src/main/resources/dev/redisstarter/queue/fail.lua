@@ -1,0 +1,68 @@
+-- Records a failed attempt of a job still held by the worker's attempt: back to delayed (or waiting) for a
+-- retry after its backoff, or to the dead letters with its error and history.
+--
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- ARGV[1]: the job id
+-- ARGV[2]: the owner ('<token>:<attempt>')
+-- ARGV[3]: the retry delay in ms, or -1 to dead-letter the job
+-- ARGV[4]: the error: class
+-- ARGV[5]: the error: message
+-- ARGV[6]: the error: trimmed stack trace
+-- ARGV[7]: how many dead letters to keep
+-- ARGV[8]: how long to keep a dead letter, in ms
+-- Returns: 1 when scheduled for a retry, 2 when dead-lettered, 0 when the job is no longer this attempt's
+local base = KEYS[1]
+local id = ARGV[1]
+local job = base .. ':job:' .. id
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local fields = redis.call('HMGET', job, 'owner', 'attempts', 'history', 'score')
+if fields[1] ~= ARGV[2] then
+  return 0
+end
+local history = {}
+if fields[3] then
+  history = cjson.decode(fields[3])
+end
+history[#history + 1] = {attempt = tonumber(fields[2]), at = now, error = ARGV[4], message = ARGV[5]}
+-- Bounded: the first attempts and the latest ones tell the story.
+if #history > 20 then
+  table.remove(history, 2)
+end
+redis.call('ZREM', base .. ':active', id)
+redis.call('HDEL', job, 'owner')
+redis.call('HSET', job, 'error', ARGV[4], 'message', ARGV[5], 'stack', ARGV[6], 'history', cjson.encode(history),
+  'failed', now)
+local delay = tonumber(ARGV[3])
+if delay >= 0 then
+  if delay > 0 then
+    redis.call('HSET', job, 'state', 'delayed', 'runAt', now + delay)
+    local first = redis.call('ZRANGE', base .. ':delayed', 0, 0, 'WITHSCORES')[2]
+    redis.call('ZADD', base .. ':delayed', now + delay, id)
+    if (not first or now + delay < tonumber(first)) and redis.call('LLEN', base .. ':signal') == 0 then
+      redis.call('RPUSH', base .. ':signal', 1)
+    end
+  else
+    redis.call('HSET', job, 'state', 'waiting')
+    redis.call('ZADD', base .. ':ready', fields[4], id)
+    if redis.call('LLEN', base .. ':signal') == 0 then
+      redis.call('RPUSH', base .. ':signal', 1)
+    end
+  end
+  return 1
+end
+local dead = base .. ':dead'
+local keepAge = tonumber(ARGV[8])
+redis.call('HSET', job, 'state', 'dead', 'finished', now)
+redis.call('PEXPIRE', job, keepAge)
+redis.call('ZADD', dead, now, id)
+local excess = redis.call('ZCARD', dead) - tonumber(ARGV[7])
+if excess > 0 then
+  for _, old in ipairs(redis.call('ZRANGE', dead, 0, excess - 1)) do
+    redis.call('DEL', base .. ':job:' .. old)
+  end
+  redis.call('ZREMRANGEBYRANK', dead, 0, excess - 1)
+end
+redis.call('ZREMRANGEBYSCORE', dead, '-inf', now - keepAge)
+redis.call('PEXPIRE', dead, keepAge)
+return 2

@@ -1,0 +1,50 @@
+-- Finds active jobs whose lease expired (their worker crashed, was killed, froze or lost Redis): each goes back
+-- to waiting, its attempt not counted, and is counted as stalled; a job stalled more than MAX times is
+-- dead-lettered instead (it may be what kills its workers).
+--
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- ARGV[1]: how many times a job may stall
+-- ARGV[2]: how many dead letters to keep
+-- ARGV[3]: how long to keep a dead letter, in ms
+-- ARGV[4]: the most jobs to look at
+-- Returns: {how many went back to waiting, how many were dead-lettered}
+local base = KEYS[1]
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local expired = redis.call('ZRANGEBYSCORE', base .. ':active', '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
+local back, dead = 0, 0
+local keepAge = tonumber(ARGV[3])
+for _, id in ipairs(expired) do
+  local job = base .. ':job:' .. id
+  redis.call('ZREM', base .. ':active', id)
+  if redis.call('EXISTS', job) == 1 then
+    redis.call('HDEL', job, 'owner')
+    redis.call('HINCRBY', job, 'attempts', -1)
+    local stalled = redis.call('HINCRBY', job, 'stalled', 1)
+    if stalled > tonumber(ARGV[1]) then
+      redis.call('HSET', job, 'state', 'dead', 'finished', now, 'error', 'dev.redisstarter.messaging.queue.JobStalledException',
+        'message', 'the job stalled ' .. stalled .. ' times (its worker stopped renewing its lease)', 'stack', '')
+      redis.call('PEXPIRE', job, keepAge)
+      redis.call('ZADD', base .. ':dead', now, id)
+      dead = dead + 1
+    else
+      redis.call('HSET', job, 'state', 'waiting')
+      redis.call('ZADD', base .. ':ready', redis.call('HGET', job, 'score'), id)
+      back = back + 1
+    end
+  end
+end
+if dead > 0 then
+  local excess = redis.call('ZCARD', base .. ':dead') - tonumber(ARGV[2])
+  if excess > 0 then
+    for _, old in ipairs(redis.call('ZRANGE', base .. ':dead', 0, excess - 1)) do
+      redis.call('DEL', base .. ':job:' .. old)
+    end
+    redis.call('ZREMRANGEBYRANK', base .. ':dead', 0, excess - 1)
+  end
+  redis.call('PEXPIRE', base .. ':dead', keepAge)
+end
+if back > 0 and redis.call('LLEN', base .. ':signal') == 0 then
+  redis.call('RPUSH', base .. ':signal', 1)
+end
+return {back, dead}

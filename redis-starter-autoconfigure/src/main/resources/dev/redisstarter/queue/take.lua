@@ -1,0 +1,55 @@
+-- Takes up to COUNT jobs for a worker: first makes due delayed jobs waiting, then moves the highest-priority
+-- waiting jobs (FIFO within a priority) to active, leased until now + LEASE by the server's clock.
+--
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- ARGV[1]: how many jobs to take
+-- ARGV[2]: the lease in ms
+-- ARGV[3]: the worker's token; a job's owner is '<token>:<attempt>'
+-- Returns: {wait, now, paused, job...} where wait is -1 when jobs remain waiting, the ms until the queue's
+-- back-off ends (paused is then 1 and no job is taken), the ms until the next delayed job is due, or 0 when
+-- nothing is waiting or delayed; now is the server's time in ms; each job is
+-- {id, payload, attempt, attempts, backoff, timeout, created, runAt, trace}
+local base = KEYS[1]
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local paused = redis.call('PTTL', base .. ':paused')
+if paused > 0 then
+  return {paused, now, 1}
+end
+local due = redis.call('ZRANGEBYSCORE', base .. ':delayed', '-inf', now, 'LIMIT', 0, 1000)
+for _, id in ipairs(due) do
+  local job = base .. ':job:' .. id
+  local score = redis.call('HGET', job, 'score')
+  redis.call('ZREM', base .. ':delayed', id)
+  if score then
+    redis.call('ZADD', base .. ':ready', score, id)
+    redis.call('HSET', job, 'state', 'waiting')
+  end
+end
+local result = {0, now, 0}
+local popped = redis.call('ZPOPMIN', base .. ':ready', tonumber(ARGV[1]))
+local deadline = now + tonumber(ARGV[2])
+for i = 1, #popped, 2 do
+  local id = popped[i]
+  local job = base .. ':job:' .. id
+  local fields = redis.call('HMGET', job, 'payload', 'attempts', 'max', 'backoff', 'timeout', 'created', 'runAt', 'trace')
+  if fields[1] then
+    local attempt = tonumber(fields[2]) + 1
+    redis.call('HSET', job, 'state', 'active', 'attempts', attempt, 'owner', ARGV[3] .. ':' .. attempt, 'started', now)
+    redis.call('ZADD', base .. ':active', deadline, id)
+    result[#result + 1] = {id, fields[1], attempt, fields[3], fields[4], fields[5], fields[6], fields[7], fields[8]}
+  end
+end
+if redis.call('ZCARD', base .. ':ready') > 0 then
+  result[1] = -1
+  -- Jobs remain: wake another worker (idle ones wait on the signal list).
+  if redis.call('LLEN', base .. ':signal') == 0 then
+    redis.call('RPUSH', base .. ':signal', 1)
+  end
+else
+  local next = redis.call('ZRANGE', base .. ':delayed', 0, 0, 'WITHSCORES')[2]
+  if next then
+    result[1] = math.max(1, tonumber(next) - now)
+  end
+end
+return result
