@@ -49,6 +49,10 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, int 
 			Durations.requirePositive("retention", retention);
 		}
 		requireId("job id", jobId);
+		if (jobId != null && jobId.chars().allMatch(Character::isDigit)) {
+			throw new IllegalArgumentException("A job id must not be a plain number (the queue's own ids are), was '"
+					+ jobId + "'");
+		}
 		requireId("deduplication key", deduplicationKey);
 		if (deduplicationKey != null) {
 			if (deduplicationWindow == null) {

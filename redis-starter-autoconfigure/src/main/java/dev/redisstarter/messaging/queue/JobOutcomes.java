@@ -60,14 +60,14 @@ final class JobOutcomes {
 
 	private final QueueMetrics.Meters meters;
 
-	private final Map<String, ?> held;
+	private final Map<String, HeldJob> held;
 
 	private final LinkedBlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
 
 	private final List<Outcome> unwritten = new ArrayList<>();
 
 	JobOutcomes(String queue, RedisCalls calls, QueueScripts scripts, byte[] base, QueueSettings settings,
-			QueueMetrics.Meters meters, Map<String, ?> held) {
+			QueueMetrics.Meters meters, Map<String, HeldJob> held) {
 		this.queue = queue;
 		this.calls = calls;
 		this.scripts = scripts;
@@ -121,15 +121,20 @@ final class JobOutcomes {
 			if (run > 0) {
 				List<Outcome> completed = batch.subList(0, run);
 				complete(completed);
-				completed.forEach((done) -> this.held.remove(done.id()));
+				completed.forEach(this::forget);
 				completed.clear();
 				continue;
 			}
 			Outcome outcome = batch.get(0);
 			writeOne(outcome);
-			this.held.remove(outcome.id());
+			forget(outcome);
 			batch.remove(0);
 		}
+	}
+
+	/** The job is no longer this attempt's to renew (a later attempt of the same job keeps its entry). */
+	private void forget(Outcome outcome) {
+		this.held.computeIfPresent(outcome.id(), (id, held) -> held.owner().equals(outcome.owner()) ? null : held);
 	}
 
 	private void complete(List<Outcome> completed) {

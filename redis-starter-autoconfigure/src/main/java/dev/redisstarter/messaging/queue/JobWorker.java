@@ -12,7 +12,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -49,10 +48,6 @@ final class JobWorker {
 
 	private static final Log logger = LogFactory.getLog(JobWorker.class);
 
-	/** What a held job's lease is renewed with. */
-	private record Held(String owner, long leaseMillis) {
-	}
-
 	private final String queue;
 
 	private final JobHandlerMethod method;
@@ -69,7 +64,7 @@ final class JobWorker {
 
 	private final byte[] base;
 
-	private final Map<String, Held> held = new ConcurrentHashMap<>();
+	private final Map<String, HeldJob> held = new ConcurrentHashMap<>();
 
 	private final JobOutcomes outcomes;
 
@@ -261,7 +256,7 @@ final class JobWorker {
 	}
 
 	private void dispatch(TakenJob job) {
-		this.held.put(job.id(), new Held(job.owner(), this.settings.lease().toMillis()));
+		this.held.put(job.id(), new HeldJob(job.owner(), this.settings.lease().toMillis()));
 		ExecutorService pool = this.handlers;
 		try {
 			Objects.requireNonNull(pool).execute(() -> handle(job));
@@ -277,8 +272,6 @@ final class JobWorker {
 
 	private void handle(TakenJob job) {
 		long start = System.nanoTime();
-		ScheduledFuture<?> watchdog = null;
-		boolean[] timedOut = { false };
 		try {
 			if (!this.running) {
 				// Taken ahead and not started before the shutdown: another worker takes it at once.
@@ -294,14 +287,9 @@ final class JobWorker {
 				failed(job, new NonRetryableJobException("the payload could not be read as " + this.payloadType, ex));
 				return;
 			}
-			if (job.attemptTimeout() != null && this.maintenance != null) {
-				Thread thread = Thread.currentThread();
-				watchdog = this.maintenance.schedule(() -> {
-					timedOut[0] = true;
-					thread.interrupt();
-				}, job.attemptTimeout().toMillis(), TimeUnit.MILLISECONDS);
-			}
 			Observation observation = observe(job);
+			AttemptTimer timer = AttemptTimer.start(job.attemptTimeout(), this.maintenance);
+			Throwable error = null;
 			try {
 				if (observation != null) {
 					observation.scoped(() -> invoke(job, payload));
@@ -309,25 +297,25 @@ final class JobWorker {
 				else {
 					invoke(job, payload);
 				}
-				this.outcomes.add(new JobOutcomes.Completed(job.id(), job.owner()));
 			}
 			catch (HandlerFailure failure) {
-				Throwable error = failure.getCause();
+				error = failure.getCause();
+			}
+			boolean timedOut = timer.end();
+			if (error == null) {
+				this.outcomes.add(new JobOutcomes.Completed(job.id(), job.owner()));
+			}
+			else {
+				if (timedOut) {
+					error = new JobTimeoutException(job.id(), Objects.requireNonNull(job.attemptTimeout()));
+				}
 				if (observation != null) {
 					observation.error(error);
 				}
-				if (watchdog != null) {
-					watchdog.cancel(false);
-				}
-				if (timedOut[0]) {
-					error = new JobTimeoutException(job.id(), Objects.requireNonNull(job.attemptTimeout()));
-				}
 				outcome(job, error);
 			}
-			finally {
-				if (observation != null) {
-					observation.stop();
-				}
+			if (observation != null) {
+				observation.stop();
 			}
 		}
 		catch (RuntimeException | Error ex) {
@@ -335,11 +323,6 @@ final class JobWorker {
 			failed(job, ex);
 		}
 		finally {
-			if (watchdog != null) {
-				watchdog.cancel(false);
-			}
-			// An interrupt meant for this job must not reach the next one on this thread.
-			Thread.interrupted();
 			this.meters.handled(System.nanoTime() - start);
 			this.permits.release();
 		}
@@ -429,9 +412,9 @@ final class JobWorker {
 		long leaseMillis = this.settings.lease().toMillis();
 		if (lease != null) {
 			leaseMillis = Math.max(leaseMillis, lease.toMillis());
-			Held current = this.held.get(job.id());
+			HeldJob current = this.held.get(job.id());
 			if (current != null && current.owner().equals(job.owner())) {
-				this.held.put(job.id(), new Held(job.owner(), leaseMillis));
+				this.held.put(job.id(), new HeldJob(job.owner(), leaseMillis));
 			}
 		}
 		Long recorded = this.shared.calls()
@@ -466,17 +449,17 @@ final class JobWorker {
 		if (this.held.isEmpty()) {
 			return;
 		}
-		Map<Long, List<Map.Entry<String, Held>>> byLease = new HashMap<>();
+		Map<Long, List<Map.Entry<String, HeldJob>>> byLease = new HashMap<>();
 		this.held.entrySet().forEach((entry) -> byLease.computeIfAbsent(entry.getValue().leaseMillis(), (k) -> new ArrayList<>())
 			.add(Map.entry(entry.getKey(), entry.getValue())));
 		byLease.forEach((lease, entries) -> {
 			for (int from = 0; from < entries.size(); from += 500) {
-				List<Map.Entry<String, Held>> chunk = entries.subList(from, Math.min(entries.size(), from + 500));
+				List<Map.Entry<String, HeldJob>> chunk = entries.subList(from, Math.min(entries.size(), from + 500));
 				byte[][] keysAndArgs = new byte[2 + chunk.size() * 2][];
 				keysAndArgs[0] = this.base;
 				keysAndArgs[1] = RedisJobQueue.bytes(Long.toString(lease));
 				int i = 2;
-				for (Map.Entry<String, Held> entry : chunk) {
+				for (Map.Entry<String, HeldJob> entry : chunk) {
 					keysAndArgs[i++] = RedisJobQueue.bytes(entry.getKey());
 					keysAndArgs[i++] = RedisJobQueue.bytes(entry.getValue().owner());
 				}
@@ -485,7 +468,7 @@ final class JobWorker {
 						.script(this.shared.scripts().renew(), ScriptOutputType.MULTI, 1, keysAndArgs);
 					for (Object id : lost) {
 						String lostId = JobRecords.text(id);
-						Held gone = this.held.get(lostId);
+						HeldJob gone = this.held.get(lostId);
 						if (gone != null && chunk.stream().anyMatch((e) -> e.getKey().equals(lostId) && e.getValue() == gone)) {
 							this.held.remove(lostId, gone);
 							logger.warn("Job " + lostId + " of queue '" + this.queue + "' lost its lease (it expired"

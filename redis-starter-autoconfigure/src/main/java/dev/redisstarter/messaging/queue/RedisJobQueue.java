@@ -102,8 +102,8 @@ public final class RedisJobQueue implements JobQueue {
 				keysAndArgs[i++] = bytes(millis(options.deduplicationWindow(), 0));
 				keysAndArgs[i++] = this.codec.encode(payload);
 				keysAndArgs[i++] = bytes(Integer.toString(options.priority()));
-				keysAndArgs[i++] = bytes((options.delay() != null) ? Long.toString(Math.max(1, options.delay().toMillis()))
-						: "-1");
+				keysAndArgs[i++] = bytes((options.delay() != null && options.delay().toMillis() > 0)
+						? Long.toString(options.delay().toMillis()) : "-1");
 				keysAndArgs[i++] = bytes((options.delay() == null && options.runAt() != null)
 						? Long.toString(options.runAt().toEpochMilli()) : "-1");
 				keysAndArgs[i++] = bytes(Integer.toString((options.attempts() != null) ? options.attempts()
