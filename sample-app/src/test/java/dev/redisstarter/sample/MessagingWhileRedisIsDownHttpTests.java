@@ -2,16 +2,10 @@ package dev.redisstarter.sample;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-
-import dev.redisstarter.test.LocalRedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,27 +18,10 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.application.name=sample-messaging-down-tests", "redis.starter.resilience.liveness-interval=1s" })
 @DirtiesContext
-class MessagingWhileRedisIsDownHttpTests {
-
-	private static final LocalRedisServer server = LocalRedisServer.builder().build().start();
-
-	private static final Duration ANSWER_WITHIN = Duration.ofSeconds(1);
+class MessagingWhileRedisIsDownHttpTests extends RedisDownHttpTestSupport {
 
 	/** The sample's {@code sample.quotes.timeout}. */
 	private static final Duration QUOTE_TIMEOUT = Duration.ofSeconds(2);
-
-	@LocalServerPort
-	private int port;
-
-	@DynamicPropertySource
-	static void redis(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.url", server::url);
-	}
-
-	@AfterAll
-	static void stopServer() {
-		server.close();
-	}
 
 	@Test
 	void publishingAndQuotesAnswer503WhileRedisIsStoppedAndAnOpenStreamRelaysAgainOnceItIsBack() throws Exception {
@@ -79,16 +56,6 @@ class MessagingWhileRedisIsDownHttpTests {
 			assertThat(stream.texts()).doesNotContain("lost");
 			await().atMost(Duration.ofSeconds(10)).until(() -> http.get("/api/quotes/kettle-1").status() == 200);
 		}
-	}
-
-	private static void assertUnavailableWithin(Duration limit, String request, RedisFaultHttpTests.HttpCall call)
-			throws Exception {
-		long start = System.nanoTime();
-		HttpClientSupport.Response response = call.send();
-		Duration took = Duration.ofNanos(System.nanoTime() - start);
-		assertThat(response.status()).as(request + " answered " + response.body()).isEqualTo(503);
-		assertThat(response.header("Retry-After")).as(request).isNotNull();
-		assertThat(took).as(request).isLessThan(limit);
 	}
 
 }

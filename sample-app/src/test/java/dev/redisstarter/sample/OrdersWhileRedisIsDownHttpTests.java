@@ -4,17 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-
-import dev.redisstarter.test.LocalRedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,24 +21,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "spring.application.name=sample-orders-down-tests", "redis.starter.resilience.liveness-interval=1s" })
 @DirtiesContext
-class OrdersWhileRedisIsDownHttpTests {
-
-	private static final LocalRedisServer server = LocalRedisServer.builder().build().start();
-
-	private static final Duration ANSWER_WITHIN = Duration.ofSeconds(1);
-
-	@LocalServerPort
-	private int port;
-
-	@DynamicPropertySource
-	static void redis(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.url", server::url);
-	}
-
-	@AfterAll
-	static void stopServer() {
-		server.close();
-	}
+class OrdersWhileRedisIsDownHttpTests extends RedisDownHttpTestSupport {
 
 	@Test
 	void ordersAnswer503WhileRedisIsStoppedAndAreFulfilledAgainOnceItIsBack() throws Exception {
@@ -88,15 +65,6 @@ class OrdersWhileRedisIsDownHttpTests {
 			items.add(order.get("item").asString());
 		}
 		return items;
-	}
-
-	private static void assertUnavailableWithin(String request, RedisFaultHttpTests.HttpCall call) throws Exception {
-		long start = System.nanoTime();
-		HttpClientSupport.Response response = call.send();
-		Duration took = Duration.ofNanos(System.nanoTime() - start);
-		assertThat(response.status()).as(request + " answered " + response.body()).isEqualTo(503);
-		assertThat(response.header("Retry-After")).as(request).isNotNull();
-		assertThat(took).as(request).isLessThan(ANSWER_WITHIN);
 	}
 
 }
