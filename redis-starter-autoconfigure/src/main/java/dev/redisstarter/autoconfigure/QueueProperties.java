@@ -48,6 +48,7 @@ public class QueueProperties {
 		this.defaults.setStalledInterval(Duration.ofSeconds(5));
 		this.defaults.setMaxStalled(1);
 		this.defaults.setIdleWait(Duration.ofSeconds(5));
+		this.defaults.setPrefetch(64);
 		this.defaults.getBackoff().setInitial(Duration.ofSeconds(1));
 		this.defaults.getBackoff().setMultiplier(2.0);
 		this.defaults.getBackoff().setMax(Duration.ofMinutes(5));
@@ -133,6 +134,12 @@ public class QueueProperties {
 		private @Nullable Duration idleWait;
 
 		/**
+		 * The most jobs a worker takes ahead of its handlers. It takes about 20 ms of work ahead by the measured
+		 * handling time: many short jobs per take, none for long jobs (which stay in Redis for any free worker).
+		 */
+		private @Nullable Integer prefetch;
+
+		/**
 		 * The wait between attempts: initial × multiplier^(attempt - 1), at most max, ± jitter.
 		 */
 		@NestedConfigurationProperty
@@ -210,6 +217,14 @@ public class QueueProperties {
 
 		public void setIdleWait(@Nullable Duration idleWait) {
 			this.idleWait = idleWait;
+		}
+
+		public @Nullable Integer getPrefetch() {
+			return this.prefetch;
+		}
+
+		public void setPrefetch(@Nullable Integer prefetch) {
+			this.prefetch = prefetch;
 		}
 
 		public BackoffProperties getBackoff() {

@@ -93,7 +93,8 @@ public final class RedisStarterQueueAutoConfiguration {
 					or(queue.getDead().getMaxCount(), base.deadMaxCount()),
 					or(queue.getDead().getMaxAge(), base.deadMaxAge()),
 					or(queue.getRateLimit().getLimit(), base.rateLimit()),
-					or(queue.getRateLimit().getWindow(), base.rateLimitWindow()), or(queue.getIdleWait(), base.idleWait()));
+					or(queue.getRateLimit().getWindow(), base.rateLimitWindow()), or(queue.getIdleWait(), base.idleWait()),
+					or(queue.getPrefetch(), base.prefetch()));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException("Invalid " + property + ": " + ex.getMessage());

@@ -36,7 +36,8 @@ import dev.redisstarter.ratelimit.RateLimiter;
  * <li>a fetcher thread takes jobs ({@code take.lua}) as handler slots free up, and while the queue is empty
  * waits on the queue's signal list ({@code BLPOP}, on a connection of its own) until a job is added, a delayed
  * job is due, or {@code idle-wait} passes: no polling;</li>
- * <li>{@code concurrency} handler threads, and as many jobs taken ahead of them;</li>
+ * <li>{@code concurrency} handler threads, and up to {@code prefetch} jobs taken ahead of them (about 20 ms of
+ * work by the measured handling time: none for long jobs, which stay in Redis for any free worker);</li>
  * <li>an outcome thread ({@link JobOutcomes}) that records completions in batches and failures;</li>
  * <li>a maintenance thread that renews the leases of held jobs every third of the lease, returns stalled jobs,
  * refreshes the gauges, and enforces attempt timeouts.</li>
@@ -77,6 +78,9 @@ final class JobWorker {
 
 	private volatile String token = "";
 
+	/** A moving average of how long handlers take, in ms; -1 until the first job. */
+	private volatile double handlingMillis = -1;
+
 	private volatile boolean running;
 
 	private volatile String state = "stopped";
@@ -106,8 +110,26 @@ final class JobWorker {
 				? RateLimit.fixedWindow(settings.rateLimit(), settings.rateLimitWindow()).withName("queue-" + queue) : null;
 	}
 
+	/** Handler slots plus the most jobs taken ahead. */
 	private int capacity() {
-		return this.concurrency * 2;
+		return this.concurrency + this.settings.prefetch();
+	}
+
+	/**
+	 * How many jobs to take ahead of the handlers now: about 20 ms of work by the measured handling time, at most
+	 * {@code prefetch}. Short jobs then run from a local buffer, one take per many jobs; long jobs stay in Redis,
+	 * where a free worker of any instance takes them.
+	 */
+	private int ahead() {
+		int prefetch = this.settings.prefetch();
+		double handling = this.handlingMillis;
+		if (prefetch == 0) {
+			return 0;
+		}
+		if (handling < 0) {
+			return Math.min(prefetch, this.concurrency);
+		}
+		return (int) Math.min(prefetch, Math.floor(this.concurrency * 20.0 / Math.max(handling, 0.001)));
 	}
 
 	String queue() {
@@ -166,10 +188,14 @@ final class JobWorker {
 		while (this.running) {
 			int asked = 0;
 			try {
-				if (!this.permits.tryAcquire(200, TimeUnit.MILLISECONDS)) {
+				int ahead = ahead();
+				int reserve = this.settings.prefetch() - ahead;
+				// Take in batches of half the look-ahead; the handlers stay busy meanwhile.
+				int needed = reserve + Math.max(1, ahead / 2);
+				if (!this.permits.tryAcquire(needed, 200, TimeUnit.MILLISECONDS)) {
 					continue;
 				}
-				asked = 1;
+				asked = needed;
 				if (idleFor > 0) {
 					// Nothing was waiting: sleep, holding a free slot, until a job is added, the next delayed one
 					// is due, or the pause ends (a paused worker does not take the signal: others may use it).
@@ -182,6 +208,8 @@ final class JobWorker {
 					idleFor = 0;
 				}
 				asked += this.permits.drainPermits();
+				this.permits.release(reserve);
+				asked -= reserve;
 				int granted = rateLimited(asked);
 				if (granted == 0) {
 					this.permits.release(asked);
@@ -323,7 +351,10 @@ final class JobWorker {
 			failed(job, ex);
 		}
 		finally {
-			this.meters.handled(System.nanoTime() - start);
+			long took = System.nanoTime() - start;
+			this.meters.handled(took);
+			double previous = this.handlingMillis;
+			this.handlingMillis = (previous < 0) ? took / 1e6 : previous * 0.9 + (took / 1e6) * 0.1;
 			this.permits.release();
 		}
 	}
