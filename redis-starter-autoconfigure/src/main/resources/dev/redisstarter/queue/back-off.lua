@@ -22,6 +22,11 @@ if ARGV[2] ~= '' then
     redis.call('HINCRBY', job, 'attempts', -1)
     redis.call('HSET', job, 'state', 'waiting')
     redis.call('ZADD', base .. ':ready', fields[2], ARGV[2])
+    -- Wake a worker: it sees the pause, sleeps until it ends, then takes the job (idle workers would only look
+    -- again after their idle wait).
+    if redis.call('LLEN', base .. ':signal') == 0 then
+      redis.call('RPUSH', base .. ':signal', 1)
+    end
   end
 end
 return current

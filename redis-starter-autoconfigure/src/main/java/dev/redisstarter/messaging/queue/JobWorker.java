@@ -330,6 +330,10 @@ final class JobWorker {
 				error = failure.getCause();
 			}
 			boolean timedOut = timer.end();
+			if (timedOut && error == null) {
+				// Past its timeout the attempt has failed, even when the handler swallowed the interrupt and returned.
+				error = new JobTimeoutException(job.id(), Objects.requireNonNull(job.attemptTimeout()));
+			}
 			if (error == null) {
 				this.outcomes.add(new JobOutcomes.Completed(job.id(), job.owner()));
 			}
