@@ -1,7 +1,10 @@
 package dev.redisstarter.autoconfigure;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +27,9 @@ import dev.redisstarter.messaging.queue.JobBackoff;
 import dev.redisstarter.messaging.queue.JobDeadLetters;
 import dev.redisstarter.messaging.queue.JobHandlerAnnotationBeanPostProcessor;
 import dev.redisstarter.messaging.queue.JobQueue;
+import dev.redisstarter.messaging.queue.JobScheduleAnnotationBeanPostProcessor;
+import dev.redisstarter.messaging.queue.JobScheduleDefinition;
+import dev.redisstarter.messaging.queue.JobSchedules;
 import dev.redisstarter.messaging.queue.JobWorkers;
 import dev.redisstarter.messaging.queue.QueueKeys;
 import dev.redisstarter.messaging.queue.QueueMetrics;
@@ -132,6 +138,36 @@ public final class RedisStarterQueueAutoConfiguration {
 		return JobWorkers.create(declarations, access, access.calls(Feature.QUEUE, timeout(properties)), keys,
 				mapper(jsonMapper), codec, metrics, observations.getIfUnique(() -> ObservationRegistry.NOOP), settings,
 				rateLimiter.getIfUnique(), shutdownWait, environment::resolvePlaceholders);
+	}
+
+	@Bean
+	static JobScheduleAnnotationBeanPostProcessor redisStarterJobScheduleProcessor() {
+		return new JobScheduleAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	JobSchedules redisStarterJobSchedules(JobScheduleAnnotationBeanPostProcessor annotated,
+			JobHandlerAnnotationBeanPostProcessor handlers, RedisAccess access, RedisStarterProperties properties,
+			QueueKeys keys, QueueSettingsByName settings, QueueMetrics metrics,
+			ObjectProvider<MeterRegistry> meterRegistry, Environment environment) {
+		List<JobScheduleDefinition> configured = new ArrayList<>();
+		properties.getQueue().getSchedules().forEach((name, schedule) -> {
+			try {
+				JobScheduleDefinition definition = new JobScheduleDefinition(name, schedule.getQueue(),
+						schedule.getCron(), schedule.getFixedRate(), schedule.getZone(), schedule.getPayload(),
+						schedule.getMissed());
+				if (schedule.isEnabled()) {
+					configured.add(definition);
+				}
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException("Invalid redis.starter.queue.schedules." + name + ": " + ex.getMessage(),
+						ex);
+			}
+		});
+		return new JobSchedules(annotated, handlers, configured, access.calls(Feature.QUEUE, timeout(properties)), keys,
+				settings, metrics, meterRegistry.getIfUnique(), environment::resolvePlaceholders, Clock.systemUTC());
 	}
 
 	private static Duration timeout(RedisStarterProperties properties) {
