@@ -12,7 +12,9 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -37,6 +39,8 @@ import dev.redisstarter.messaging.queue.QueueSettings;
 import dev.redisstarter.messaging.queue.QueueSettingsByName;
 import dev.redisstarter.messaging.queue.RedisJobDeadLetters;
 import dev.redisstarter.messaging.queue.RedisJobQueue;
+import dev.redisstarter.messaging.queue.actuate.JobQueuesEndpoint;
+import dev.redisstarter.messaging.queue.actuate.JobQueuesHealthIndicator;
 import dev.redisstarter.ratelimit.RateLimiter;
 
 /**
@@ -168,6 +172,31 @@ public final class RedisStarterQueueAutoConfiguration {
 		});
 		return new JobSchedules(annotated, handlers, configured, access.calls(Feature.QUEUE, timeout(properties)), keys,
 				settings, metrics, meterRegistry.getIfUnique(), environment::resolvePlaceholders, Clock.systemUTC());
+	}
+
+	/**
+	 * With Actuator: {@code /actuator/jobqueues} and the {@code jobqueues} health component.
+	 */
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+			"org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint" })
+	static class ActuatorConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint
+		JobQueuesEndpoint redisStarterJobQueuesEndpoint(JobQueue jobs, JobDeadLetters deadLetters, JobWorkers workers,
+				RedisStarterProperties properties) {
+			return new JobQueuesEndpoint(jobs, deadLetters, workers, properties.getQueue().getNamed().keySet());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "jobqueuesHealthContributor")
+		@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+		JobQueuesHealthIndicator jobqueuesHealthContributor(JobWorkers workers) {
+			return new JobQueuesHealthIndicator(workers);
+		}
+
 	}
 
 	private static Duration timeout(RedisStarterProperties properties) {
