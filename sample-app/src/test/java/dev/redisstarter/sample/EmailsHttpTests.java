@@ -121,6 +121,47 @@ class EmailsHttpTests {
 		assertThat(enqueuedSoFar(this.jobs.counts("emails"))).isEqualTo(enqueuedSoFar(before));
 	}
 
+	@Test
+	void theJobQueuesEndpointListsTheDeadEmailAndRetryingItRunsItsAttemptsAgainUntilItIsDeadOnceMore()
+			throws Exception {
+		String jobId = this.http.post("/api/emails", "{\"to\": \"fail@example.com\", \"subject\": \"Again\"}")
+			.json()
+			.get("jobId")
+			.asString();
+		await().atMost(WITHIN).until(() -> state(jobId).equals("dead"));
+
+		HttpClientSupport.Response listed = this.http.get("/actuator/jobqueues");
+
+		assertThat(listed.status()).isEqualTo(200);
+		JsonNode emails = listed.json().at("/queues/emails");
+		assertThat(emails.get("dead").asLong()).isEqualTo(1);
+		assertThat(emails.get("deadLetters")).singleElement().satisfies((letter) -> {
+			assertThat(letter.get("id").asString()).isEqualTo(jobId);
+			assertThat(letter.get("attempts").asInt()).isEqualTo(ATTEMPTS);
+			assertThat(letter.get("errorMessage").asString()).isEqualTo("The mail server rejects fail@example.com");
+		});
+		assertThat(emails.get("workers")).singleElement()
+			.satisfies((worker) -> assertThat(worker.get("concurrency").asInt()).isEqualTo(4));
+
+		// Held back for a moment, so that the retried job is seen waiting before the mailer takes it again.
+		this.jobs.pause("emails", Duration.ofSeconds(1));
+		HttpClientSupport.Response retried = this.http.post("/actuator/jobqueues/emails/" + jobId, "");
+
+		assertThat(retried.status()).isEqualTo(200);
+		assertThat(retried.json().get("retried").asLong()).isEqualTo(1);
+		JsonNode waiting = this.http.get("/api/emails/" + jobId).json();
+		assertThat(waiting.get("state").asString()).isEqualTo("waiting");
+		assertThat(waiting.get("attempts").asInt()).as("reset by the retry").isZero();
+		await().atMost(WITHIN).until(() -> state(jobId).equals("dead"));
+		JsonNode job = this.http.get("/actuator/jobqueues/emails/" + jobId).json();
+		assertThat(job.get("attempts").asInt()).isEqualTo(ATTEMPTS);
+		assertThat(job.get("history")).as("every failed attempt, before and after the retry").hasSize(2 * ATTEMPTS);
+		assertThat(this.http.get("/actuator/jobqueues").json().at("/queues/emails/dead").asLong()).isEqualTo(1);
+		assertThat(this.http.post("/actuator/jobqueues/emails/no-such-job", "").json().get("retried").asLong())
+			.as("not a dead letter")
+			.isZero();
+	}
+
 	private String state(String jobId) throws Exception {
 		HttpClientSupport.Response status = this.http.get("/api/emails/" + jobId);
 		assertThat(status.status()).as(status.body()).isEqualTo(200);
