@@ -187,7 +187,16 @@ public final class RedisStarterQueueAutoConfiguration {
 		@ConditionalOnAvailableEndpoint
 		JobQueuesEndpoint redisStarterJobQueuesEndpoint(JobQueue jobs, JobDeadLetters deadLetters, JobWorkers workers,
 				RedisStarterProperties properties) {
-			return new JobQueuesEndpoint(jobs, deadLetters, workers, properties.getQueue().getNamed().keySet());
+			// Queues configured by name, and those YAML schedules enqueue into (annotated ones have a handler here).
+			java.util.Set<String> configured = new java.util.TreeSet<>(properties.getQueue().getNamed().keySet());
+			properties.getQueue()
+				.getSchedules()
+				.values()
+				.stream()
+				.map(QueueProperties.ScheduleProperties::getQueue)
+				.filter((queue) -> queue != null && !queue.isBlank())
+				.forEach(configured::add);
+			return new JobQueuesEndpoint(jobs, deadLetters, workers, configured);
 		}
 
 		@Bean

@@ -24,8 +24,9 @@ for i = 0, count - 1 do
     existing = id
   end
   if not existing and dedup ~= '' then
+    -- Within its window the key answers with its job, even when that job finished and its record is gone.
     local held = redis.call('GET', base .. ':dedup:' .. dedup)
-    if held and redis.call('EXISTS', base .. ':job:' .. held) == 1 then
+    if held then
       existing = held
     end
   end

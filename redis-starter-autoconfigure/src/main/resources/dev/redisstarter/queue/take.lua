@@ -5,6 +5,9 @@
 -- ARGV[1]: how many jobs to take
 -- ARGV[2]: the lease in ms
 -- ARGV[3]: the worker's token; a job's owner is '<token>:<attempt>'
+-- ARGV[4]: this take's request id; the ids taken are listed in <base>:take:<request id> (expiring with the lease) so
+--   that a worker whose reply was lost can release them (cancel-take.lua), and a take cancelled before it ran takes
+--   nothing
 -- Returns: {wait, now, paused, job...} where wait is -1 when jobs remain waiting, the ms until the queue's
 -- back-off ends (paused is then 1 and no job is taken), the ms until the next delayed job is due, or 0 when
 -- nothing is waiting or delayed; now is the server's time in ms; each job is
@@ -12,6 +15,10 @@
 local base = KEYS[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local request = base .. ':take:' .. ARGV[4]
+if redis.call('EXISTS', request) == 1 then
+  return {0, now, 0}
+end
 local paused = redis.call('PTTL', base .. ':paused')
 if paused > 0 then
   return {paused, now, 1}
@@ -38,7 +45,11 @@ for i = 1, #popped, 2 do
     redis.call('HSET', job, 'state', 'active', 'attempts', attempt, 'owner', ARGV[3] .. ':' .. attempt, 'started', now)
     redis.call('ZADD', base .. ':active', deadline, id)
     result[#result + 1] = {id, fields[1], attempt, fields[3], fields[4], fields[5], fields[6], fields[7], fields[8]}
+    redis.call('RPUSH', request, id)
   end
+end
+if #result > 3 then
+  redis.call('PEXPIRE', request, ARGV[2])
 end
 if redis.call('ZCARD', base .. ':ready') > 0 then
   result[1] = -1

@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JavaType;
 
+import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.ratelimit.RateLimit;
 import dev.redisstarter.ratelimit.RateLimitResult;
 import dev.redisstarter.ratelimit.RateLimiter;
@@ -77,6 +78,12 @@ final class JobWorker {
 	private volatile Semaphore permits;
 
 	private volatile String token = "";
+
+	/** Numbers this worker's takes. */
+	private final java.util.concurrent.atomic.AtomicLong takes = new java.util.concurrent.atomic.AtomicLong();
+
+	/** Takes sent without an answer: cancelled (their jobs released) before the next take. */
+	private final java.util.Set<String> unanswered = ConcurrentHashMap.newKeySet();
 
 	/** A moving average of how long handlers take, in ms; -1 until the first job. */
 	private volatile double handlingMillis = -1;
@@ -156,6 +163,7 @@ final class JobWorker {
 		this.token = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
 		this.permits = new Semaphore(capacity());
 		this.held.clear();
+		this.unanswered.clear();
 		this.running = true;
 		this.state = "waiting";
 		AtomicInteger threads = new AtomicInteger();
@@ -220,11 +228,7 @@ final class JobWorker {
 					this.permits.release(asked - granted);
 					asked = granted;
 				}
-				List<?> reply = this.shared.calls()
-					.script(this.shared.scripts().take(), ScriptOutputType.MULTI, 1, this.base,
-							RedisJobQueue.bytes(Integer.toString(asked)),
-							RedisJobQueue.bytes(Long.toString(this.settings.lease().toMillis())),
-							RedisJobQueue.bytes(this.token));
+				List<?> reply = take(asked);
 				long wait = ((Number) reply.get(0)).longValue();
 				long now = ((Number) reply.get(1)).longValue();
 				paused = ((Number) reply.get(2)).longValue() == 1;
@@ -257,6 +261,66 @@ final class JobWorker {
 				sleep(pause);
 				pause = Math.min(pause * 2, 5000);
 			}
+		}
+	}
+
+	/**
+	 * Runs {@code take.lua}. A take whose reply comes after the deadline (Redis froze, then ran it) took jobs that
+	 * nobody runs: they are released at once, rather than left to stall when their lease expires.
+	 */
+	private List<?> take(int count) {
+		RedisCalls calls = this.shared.calls();
+		String token = this.token;
+		cancelUnansweredTakes(token);
+		String request = token + ":" + this.takes.incrementAndGet();
+		try {
+			return calls.run((redis) -> calls.awaitScript(redis,
+					calls.startScript(redis, this.shared.scripts().take(), ScriptOutputType.MULTI, 1, this.base,
+							RedisJobQueue.bytes(Integer.toString(count)),
+							RedisJobQueue.bytes(Long.toString(this.settings.lease().toMillis())), RedisJobQueue.bytes(token),
+							RedisJobQueue.bytes(request)),
+					(late) -> releaseLate(late, token)));
+		}
+		catch (RuntimeException ex) {
+			// Whether it ran is unknown (it may still run when Redis thaws): cancel it before the next take.
+			this.unanswered.add(request);
+			throw ex;
+		}
+	}
+
+	/** Releases what takes without an answer took, so that those jobs are not left to stall. */
+	private void cancelUnansweredTakes(String token) {
+		if (this.unanswered.isEmpty()) {
+			return;
+		}
+		List<String> requests = List.copyOf(this.unanswered);
+		byte[][] keysAndArgs = new byte[3 + requests.size()][];
+		keysAndArgs[0] = this.base;
+		keysAndArgs[1] = RedisJobQueue.bytes(token);
+		keysAndArgs[2] = RedisJobQueue.bytes(Long.toString(this.settings.lease().toMillis()));
+		for (int i = 0; i < requests.size(); i++) {
+			keysAndArgs[3 + i] = RedisJobQueue.bytes(requests.get(i));
+		}
+		Long released = this.shared.calls()
+			.script(this.shared.scripts().cancelTake(), ScriptOutputType.INTEGER, 1, keysAndArgs);
+		this.unanswered.removeAll(requests);
+		if (released != null && released > 0) {
+			logger.info("Queue '" + this.queue + "': " + released + " jobs taken by a take whose reply was lost are"
+					+ " released for the next worker");
+		}
+	}
+
+	private void releaseLate(@Nullable Object late, String token) {
+		if (!(late instanceof List<?> reply)) {
+			return;
+		}
+		for (int i = 3; i < reply.size(); i++) {
+			TakenJob job = TakenJob.of((List<?>) reply.get(i), token, 0, this.settings.backoff());
+			this.outcomes.add(new JobOutcomes.Released(job.id(), job.owner()));
+		}
+		if (reply.size() > 3) {
+			logger.info("Queue '" + this.queue + "': " + (reply.size() - 3) + " jobs taken by a late reply (Redis was"
+					+ " slow) are released for the next worker");
 		}
 	}
 
@@ -600,6 +664,12 @@ final class JobWorker {
 		}
 		// Record what finished, then give back everything still held (a handler still running loses its job).
 		flush(deadline);
+		try {
+			cancelUnansweredTakes(this.token);
+		}
+		catch (RuntimeException ex) {
+			// Redis away: those jobs go back to waiting when their lease expires.
+		}
 		this.held.forEach((id, lease) -> this.outcomes.add(new JobOutcomes.Released(id, lease.owner())));
 		flush(System.nanoTime() + Duration.ofSeconds(2).toNanos());
 		if (stoppedMaintenance != null) {

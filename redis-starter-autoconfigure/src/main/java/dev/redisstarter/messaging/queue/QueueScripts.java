@@ -12,7 +12,7 @@ import dev.redisstarter.core.LuaScript;
 record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<Long> complete, LuaScript<Long> fail,
 		LuaScript<List> renew, LuaScript<Long> release, LuaScript<List> stalled, LuaScript<Long> backOff,
 		LuaScript<List> counts, LuaScript<List> job, LuaScript<List> deadList, LuaScript<Long> deadRetry,
-		LuaScript<Long> deadPurge, LuaScript<Long> progress) {
+		LuaScript<Long> deadPurge, LuaScript<Long> progress, LuaScript<Long> cancelTake) {
 
 	static QueueScripts load() {
 		String directory = "dev/redisstarter/queue/";
@@ -25,7 +25,8 @@ record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<Lon
 				LuaScript.load(directory + "job.lua", List.class), LuaScript.load(directory + "dead-list.lua", List.class),
 				LuaScript.load(directory + "dead-retry.lua", Long.class),
 				LuaScript.load(directory + "dead-purge.lua", Long.class),
-				LuaScript.load(directory + "progress.lua", Long.class));
+				LuaScript.load(directory + "progress.lua", Long.class),
+				LuaScript.load(directory + "cancel-take.lua", Long.class));
 	}
 
 }
