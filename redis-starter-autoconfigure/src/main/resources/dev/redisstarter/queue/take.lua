@@ -36,6 +36,7 @@ end
 local result = {0, now, 0}
 local popped = redis.call('ZPOPMIN', base .. ':ready', tonumber(ARGV[1]))
 local deadline = now + tonumber(ARGV[2])
+local taken = {}
 for i = 1, #popped, 2 do
   local id = popped[i]
   local job = base .. ':job:' .. id
@@ -45,10 +46,13 @@ for i = 1, #popped, 2 do
     redis.call('HSET', job, 'state', 'active', 'attempts', attempt, 'owner', ARGV[3] .. ':' .. attempt, 'started', now)
     redis.call('ZADD', base .. ':active', deadline, id)
     result[#result + 1] = {id, fields[1], attempt, fields[3], fields[4], fields[5], fields[6], fields[7], fields[8]}
-    redis.call('RPUSH', request, id)
+    taken[#taken + 1] = id
   end
 end
-if #result > 3 then
+for from = 1, #taken, 1000 do
+  redis.call('RPUSH', request, unpack(taken, from, math.min(#taken, from + 999)))
+end
+if #taken > 0 then
   redis.call('PEXPIRE', request, ARGV[2])
 end
 if redis.call('ZCARD', base .. ':ready') > 0 then

@@ -66,6 +66,8 @@ final class JobOutcomes {
 
 	private final List<Outcome> unwritten = new ArrayList<>();
 
+	private final java.util.Set<String> finishing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 	JobOutcomes(String queue, RedisCalls calls, QueueScripts scripts, byte[] base, QueueSettings settings,
 			QueueMetrics.Meters meters, Map<String, HeldJob> held) {
 		this.queue = queue;
@@ -78,7 +80,17 @@ final class JobOutcomes {
 	}
 
 	void add(Outcome outcome) {
+		this.finishing.add(outcome.id());
 		this.outcomes.add(outcome);
+	}
+
+	/**
+	 * Whether a job's outcome is on its way to Redis: a renewal that no longer finds it there raced that write.
+	 * @param id the job
+	 * @return true while its outcome is queued or being written
+	 */
+	boolean isFinishing(String id) {
+		return this.finishing.contains(id);
 	}
 
 	boolean isEmpty() {
@@ -134,6 +146,7 @@ final class JobOutcomes {
 
 	/** The job is no longer this attempt's to renew (a later attempt of the same job keeps its entry). */
 	private void forget(Outcome outcome) {
+		this.finishing.remove(outcome.id());
 		this.held.computeIfPresent(outcome.id(), (id, held) -> held.owner().equals(outcome.owner()) ? null : held);
 	}
 

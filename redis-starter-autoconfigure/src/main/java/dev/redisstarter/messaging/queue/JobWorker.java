@@ -331,6 +331,8 @@ final class JobWorker {
 			return wanted;
 		}
 		String key = "queue:" + this.queue;
+		// A request above the limit's capacity could never be granted: ask for at most one window's worth.
+		wanted = (int) Math.max(1, Math.min(wanted, this.rateLimit.capacity()));
 		RateLimitResult result = limiter.tryAcquire(key, this.rateLimit, wanted);
 		if (!result.allowed() && result.remaining() > 0) {
 			int some = (int) Math.min(wanted, result.remaining());
@@ -568,7 +570,8 @@ final class JobWorker {
 					for (Object id : lost) {
 						String lostId = JobRecords.text(id);
 						HeldJob gone = this.held.get(lostId);
-						if (gone != null && chunk.stream().anyMatch((e) -> e.getKey().equals(lostId) && e.getValue() == gone)) {
+						if (gone != null && !this.outcomes.isFinishing(lostId)
+								&& chunk.stream().anyMatch((e) -> e.getKey().equals(lostId) && e.getValue() == gone)) {
 							this.held.remove(lostId, gone);
 							logger.warn("Job " + lostId + " of queue '" + this.queue + "' lost its lease (it expired"
 									+ " while Redis or this worker was stalled); another worker may run it again");
