@@ -1,7 +1,6 @@
 package dev.redisstarter.messaging.queue;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.redisstarter.core.Durations;
@@ -77,10 +76,12 @@ public record JobBackoff(Duration initial, double multiplier, Duration max, doub
 		return Duration.ofMillis(Math.max(1, Math.round(millis)));
 	}
 
-	/** The form kept in the job's record: {@code initialMs:multiplier:maxMs:jitter}. */
+	/**
+	 * The form kept in the job's record: {@code initialMs:multiplier:maxMs:jitter} (Double.toString is
+	 * locale-independent).
+	 */
 	String encode() {
-		return this.initial.toMillis() + ":" + String.format(Locale.ROOT, "%s", this.multiplier) + ":"
-				+ this.max.toMillis() + ":" + this.jitter;
+		return this.initial.toMillis() + ":" + this.multiplier + ":" + this.max.toMillis() + ":" + this.jitter;
 	}
 
 	static JobBackoff decode(String text, JobBackoff fallback) {
