@@ -5,23 +5,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisListAsyncCommands;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import org.jspecify.annotations.Nullable;
 
+import dev.redisstarter.core.DedicatedConnection;
 import dev.redisstarter.core.RedisAccess;
 
 /**
- * Waits for a queue's signal ({@code BLPOP} on {@code <queue>:signal}) on a connection of its own, since a
- * blocking command would hold up every other command on the starter's shared connection. The connection is
- * opened on first use and again after a failure; a wait that outlives its timeout by the liveness timeout counts
- * as a silent connection and replaces it.
+ * Waits for a queue's signal ({@code BLPOP} on {@code <queue>:signal}) on a {@link DedicatedConnection}, since a
+ * blocking command would hold up every other command on the starter's shared connection. A wait that outlives its
+ * timeout by the liveness timeout counts as a silent connection and replaces it.
  */
 final class SignalWaiter {
 
@@ -29,12 +21,12 @@ final class SignalWaiter {
 
 	private final byte[] key;
 
-	private volatile @Nullable StatefulConnection<byte[], byte[]> connection;
-
+	private final DedicatedConnection connection;
 
 	SignalWaiter(RedisAccess access, String key) {
 		this.access = access;
 		this.key = key.getBytes(StandardCharsets.UTF_8);
+		this.connection = new DedicatedConnection(access, "to wait for jobs");
 	}
 
 	/**
@@ -47,7 +39,7 @@ final class SignalWaiter {
 		if (millis <= 0) {
 			return;
 		}
-		RedisListAsyncCommands<byte[], byte[]> redis = commands();
+		RedisListAsyncCommands<byte[], byte[]> redis = this.connection.commands();
 		// BLPOP takes seconds with decimals (Redis 6+); 0 would block forever.
 		double seconds = Math.max(0.01, millis / 1000.0);
 		long wait = millis + this.access.settings().livenessTimeout().toMillis() + 1000;
@@ -64,35 +56,9 @@ final class SignalWaiter {
 		}
 	}
 
-	private RedisListAsyncCommands<byte[], byte[]> commands() {
-		StatefulConnection<byte[], byte[]> current = this.connection;
-		if (current == null || !current.isOpen()) {
-			if (current != null) {
-				current.closeAsync();
-			}
-			AbstractRedisClient client = this.access.connectionFactory().getNativeClient();
-			if (client instanceof RedisClusterClient cluster) {
-				current = cluster.connect(ByteArrayCodec.INSTANCE);
-			}
-			else if (client instanceof RedisClient standalone) {
-				current = standalone.connect(ByteArrayCodec.INSTANCE);
-			}
-			else {
-				throw new IllegalStateException("No Lettuce client to wait for jobs with");
-			}
-			this.connection = current;
-		}
-		return (current instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster) ? cluster.async()
-				: ((StatefulRedisConnection<byte[], byte[]>) current).async();
-	}
-
 	/** Closes the connection (a waiting {@link #await} fails at once). */
 	void close() {
-		StatefulConnection<byte[], byte[]> current = this.connection;
-		this.connection = null;
-		if (current != null) {
-			current.closeAsync();
-		}
+		this.connection.close();
 	}
 
 }

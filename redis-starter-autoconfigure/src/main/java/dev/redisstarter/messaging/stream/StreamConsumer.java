@@ -13,18 +13,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.Consumer;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
-import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisStreamAsyncCommands;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -32,6 +25,7 @@ import org.springframework.data.redis.connection.stream.RecordId;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.redisstarter.core.DedicatedConnection;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
 
@@ -79,7 +73,8 @@ final class StreamConsumer {
 
 	private @Nullable Thread reader;
 
-	private volatile @Nullable StatefulConnection<byte[], byte[]> readConnection;
+	/** The reader's own connection: group reads block. */
+	private final DedicatedConnection readConnection;
 
 	private volatile boolean running;
 
@@ -101,6 +96,7 @@ final class StreamConsumer {
 		this.meters = meters;
 		this.outcomes = new EntryOutcomes(spec, calls, scripts, meters);
 		this.maintenance = new StreamMaintenance(spec, calls, scripts, meters, this);
+		this.readConnection = new DedicatedConnection(access, "to read stream '" + spec.stream() + "'");
 		// Read-ahead, so that reads are full (COUNT read-count) and overlap the handling of what came before:
 		// the batch form counts lists (one per handler and one more), the single form entries (twice a read).
 		this.capacity = method.batch() ? spec.concurrency() + 1
@@ -117,7 +113,7 @@ final class StreamConsumer {
 	}
 
 	boolean isReading() {
-		return this.readers.get() > 0 && this.readConnection != null && this.groupReady;
+		return this.readers.get() > 0 && this.readConnection.isOpen() && this.groupReady;
 	}
 
 	Map<String, Long> inFlight() {
@@ -583,30 +579,16 @@ final class StreamConsumer {
 	}
 
 	private RedisStreamAsyncCommands<byte[], byte[]> readCommands() {
-		StatefulConnection<byte[], byte[]> current = this.readConnection;
-		if (current == null || !current.isOpen()) {
-			if (current != null) {
-				current.closeAsync();
-			}
-			AbstractRedisClient client = this.access.connectionFactory().getNativeClient();
-			if (client instanceof RedisClusterClient cluster) {
-				current = cluster.connect(ByteArrayCodec.INSTANCE);
-			}
-			else if (client instanceof RedisClient standalone) {
-				current = standalone.connect(ByteArrayCodec.INSTANCE);
-			}
-			else {
-				throw new IllegalStateException("No Lettuce client to read streams with");
-			}
-			this.readConnection = current;
+		if (!this.readConnection.isOpen()) {
+			// A new connection: the group is checked again on it.
 			this.groupReady = false;
-			if (!this.running) {
-				closeReadConnection();
-				throw new IllegalStateException("stopped");
-			}
 		}
-		return (current instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster) ? cluster.async()
-				: ((StatefulRedisConnection<byte[], byte[]>) current).async();
+		RedisStreamAsyncCommands<byte[], byte[]> commands = this.readConnection.commands();
+		if (!this.running) {
+			closeReadConnection();
+			throw new IllegalStateException("stopped");
+		}
+		return commands;
 	}
 
 	private void ensureGroup(RedisStreamAsyncCommands<byte[], byte[]> redis) throws InterruptedException {
@@ -642,12 +624,8 @@ final class StreamConsumer {
 	}
 
 	private void closeReadConnection() {
-		StatefulConnection<byte[], byte[]> current = this.readConnection;
-		this.readConnection = null;
 		this.groupReady = false;
-		if (current != null) {
-			current.closeAsync();
-		}
+		this.readConnection.close();
 	}
 
 	private static void sleep(long millis) {

@@ -1,59 +1,33 @@
 package dev.redisstarter.messaging.stream;
 
 import java.lang.reflect.Method;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
-import org.springframework.aop.framework.AopProxyUtils;
 import org.springframework.aop.support.AopUtils;
-import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.core.MethodIntrospector;
-import org.springframework.core.annotation.AnnotatedElementUtils;
+
+import dev.redisstarter.core.AnnotatedMethodCollector;
 
 /**
  * Finds {@link StreamListener} methods on beans and checks their signatures (a wrong one stops start-up);
  * {@link StreamListeners} starts a consumer for each when the context starts.
  */
-public class StreamListenerAnnotationBeanPostProcessor implements BeanPostProcessor {
+public class StreamListenerAnnotationBeanPostProcessor
+		extends AnnotatedMethodCollector<StreamListener, StreamListenerAnnotationBeanPostProcessor.Declaration> {
 
 	/** A method found, with its bean. */
 	record Declaration(Object bean, Method method, StreamListener annotation, ListenerMethod invocable) {
 	}
 
-	private final List<Declaration> declarations = new ArrayList<>();
-
-	private final Set<Class<?>> without = ConcurrentHashMap.newKeySet();
-
-	@Override
-	public Object postProcessAfterInitialization(Object bean, String beanName) {
-		Class<?> target = AopProxyUtils.ultimateTargetClass(bean);
-		if (this.without.contains(target) || target.getName().startsWith("org.springframework.")) {
-			return bean;
-		}
-		Map<Method, StreamListener> methods = MethodIntrospector.selectMethods(target,
-				(MethodIntrospector.MetadataLookup<StreamListener>) (method) -> AnnotatedElementUtils
-					.findMergedAnnotation(method, StreamListener.class));
-		if (methods.isEmpty()) {
-			this.without.add(target);
-			return bean;
-		}
-		methods.forEach((method, annotation) -> {
-			Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
-			ListenerMethod checked = ListenerMethod.of(bean, invocable, annotation.batch());
-			synchronized (this.declarations) {
-				this.declarations.add(new Declaration(bean, method, annotation, checked));
-			}
-		});
-		return bean;
+	/**
+	 * A collector of {@link StreamListener} methods.
+	 */
+	public StreamListenerAnnotationBeanPostProcessor() {
+		super(StreamListener.class);
 	}
 
-	List<Declaration> declarations() {
-		synchronized (this.declarations) {
-			return List.copyOf(this.declarations);
-		}
+	@Override
+	protected Declaration declare(Object bean, Method method, StreamListener annotation) {
+		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
+		return new Declaration(bean, method, annotation, ListenerMethod.of(bean, invocable, annotation.batch()));
 	}
 
 }
