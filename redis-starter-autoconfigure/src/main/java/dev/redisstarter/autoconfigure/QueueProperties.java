@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.util.unit.DataSize;
 
 import dev.redisstarter.messaging.queue.JobScheduleDefinition;
 import dev.redisstarter.messaging.queue.MissedTicks;
@@ -33,6 +34,12 @@ public class QueueProperties {
 	 * at once for another worker. Keep it below the platform's termination grace period (Kubernetes: 30s).
 	 */
 	private Duration shutdownWait = Duration.ofSeconds(20);
+
+	/**
+	 * The largest payload a job may have, as JSON; a larger one is refused at enqueue. Keep large data elsewhere
+	 * and enqueue its reference.
+	 */
+	private DataSize maxPayloadSize = DataSize.ofMegabytes(1);
 
 	/**
 	 * Every queue's defaults.
@@ -93,6 +100,14 @@ public class QueueProperties {
 
 	public void setShutdownWait(Duration shutdownWait) {
 		this.shutdownWait = shutdownWait;
+	}
+
+	public DataSize getMaxPayloadSize() {
+		return this.maxPayloadSize;
+	}
+
+	public void setMaxPayloadSize(DataSize maxPayloadSize) {
+		this.maxPayloadSize = maxPayloadSize;
 	}
 
 	public Settings getDefaults() {

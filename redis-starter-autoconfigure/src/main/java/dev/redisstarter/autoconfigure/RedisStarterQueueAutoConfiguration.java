@@ -121,7 +121,7 @@ public final class RedisStarterQueueAutoConfiguration {
 			JsonCodec codec, ObjectProvider<JsonMapper> jsonMapper, QueueSettingsByName settings, QueueMetrics metrics,
 			ObjectProvider<ObservationRegistry> observations) {
 		return new RedisJobQueue(access.calls(Feature.QUEUE, timeout(properties)), keys, codec, mapper(jsonMapper),
-				settings, metrics, observations.getIfUnique(() -> ObservationRegistry.NOOP));
+				settings, metrics, observations.getIfUnique(() -> ObservationRegistry.NOOP), maxPayloadBytes(properties));
 	}
 
 	@Bean
@@ -206,6 +206,15 @@ public final class RedisStarterQueueAutoConfiguration {
 			return new JobQueuesHealthIndicator(workers);
 		}
 
+	}
+
+	private static long maxPayloadBytes(RedisStarterProperties properties) {
+		long bytes = properties.getQueue().getMaxPayloadSize().toBytes();
+		if (bytes < 1) {
+			throw new IllegalArgumentException("Invalid redis.starter.queue.max-payload-size: it must be positive, was "
+					+ properties.getQueue().getMaxPayloadSize());
+		}
+		return bytes;
 	}
 
 	private static Duration timeout(RedisStarterProperties properties) {

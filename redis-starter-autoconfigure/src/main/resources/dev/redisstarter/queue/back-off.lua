@@ -1,7 +1,7 @@
 -- Pauses the queue for every worker of every instance (an upstream said 429) and gives the job back without
 -- counting its attempt. A longer pause already in place is kept.
 --
--- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: the pause in ms
 -- ARGV[2]: the job id ('' for none)
 -- ARGV[3]: its owner ('<token>:<attempt>')
@@ -21,7 +21,7 @@ if ARGV[2] ~= '' then
     redis.call('HDEL', job, 'owner')
     redis.call('HINCRBY', job, 'attempts', -1)
     redis.call('HSET', job, 'state', 'waiting')
-    redis.call('ZADD', base .. ':ready', fields[2], ARGV[2])
+    redis.call('ZADD', base .. ':ready', fields[2] or '1099511627776000', ARGV[2])
     -- Wake a worker: it sees the pause, sleeps until it ends, then takes the job (idle workers would only look
     -- again after their idle wait).
     if redis.call('LLEN', base .. ':signal') == 0 then

@@ -1,7 +1,7 @@
 -- Completes jobs that are still held by their worker's attempt, then bounds the completed jobs kept: by count
 -- (the oldest go first) and by age (each job's record expires after its retention).
 --
--- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: how many completed jobs to keep
 -- ARGV[2]: how long to keep a completed job, in ms, when the job sets no retention of its own
 -- ARGV[3..]: pairs of job id and owner ('<token>:<attempt>')

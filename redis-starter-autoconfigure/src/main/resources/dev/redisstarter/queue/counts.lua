@@ -1,6 +1,6 @@
 -- Counts a queue's jobs by state.
 --
--- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- Returns: {waiting, delayed, active, completed, dead, ms left of a back-off pause (0: none)}
 local base = KEYS[1]
 return {redis.call('ZCARD', base .. ':ready'), redis.call('ZCARD', base .. ':delayed'),

@@ -1,6 +1,6 @@
 -- Lists dead letters, the most recent first, with their records.
 --
--- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: how many to skip
 -- ARGV[2]: how many to list
 -- Returns: {id, {field, value, ...}} per dead letter whose record is still there

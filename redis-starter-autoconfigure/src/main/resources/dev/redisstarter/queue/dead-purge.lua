@@ -1,9 +1,9 @@
 -- Deletes dead letters and their records.
 --
--- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: the most to delete in this call
 -- ARGV[2..]: job ids, or none for the oldest dead letters
--- Returns: how many were deleted
+-- Returns: {how many were deleted, how many ids were looked at}
 local base = KEYS[1]
 local ids = {}
 if #ARGV > 1 then
@@ -20,4 +20,4 @@ for _, id in ipairs(ids) do
     purged = purged + 1
   end
 end
-return purged
+return {purged, #ids}

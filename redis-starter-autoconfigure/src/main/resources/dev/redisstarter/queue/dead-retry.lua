@@ -1,9 +1,9 @@
 -- Puts dead letters back to waiting with their attempts reset (their error history is kept).
 --
--- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: the most to retry in this call
 -- ARGV[2..]: job ids, or none for the oldest dead letters
--- Returns: how many went back to waiting
+-- Returns: {how many went back to waiting, how many ids were looked at} (an id whose record expired is only dropped)
 local base = KEYS[1]
 local ids = {}
 if #ARGV > 1 then
@@ -30,4 +30,4 @@ end
 if retried > 0 and redis.call('LLEN', base .. ':signal') == 0 then
   redis.call('RPUSH', base .. ':signal', 1)
 end
-return retried
+return {retried, #ids}

@@ -1,7 +1,8 @@
 -- Adds jobs to a queue: each waiting (ready now) or delayed, unless its job id exists or its deduplication key
 -- is taken within its window, in which case the existing job's id is returned instead.
 --
--- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; every key below shares its hash tag (one Cluster slot)
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; every key below shares its hash tag (one Cluster slot);
+--   KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: how many jobs follow; then 12 arguments per job:
 --   id ('' for a new id), deduplication key (''), deduplication window in ms, payload (JSON), priority
 --   (-1000..1000, higher first), delay in ms from the server's clock (-1: none), run-at in epoch ms (-1: none),

@@ -1,7 +1,7 @@
 -- Records a failed attempt of a job still held by the worker's attempt: back to delayed (or waiting) for a
 -- retry after its backoff, or to the dead letters with its error and history.
 --
--- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: the job id
 -- ARGV[2]: the owner ('<token>:<attempt>')
 -- ARGV[3]: the retry delay in ms, or -1 to dead-letter the job
@@ -22,9 +22,13 @@ if fields[1] ~= ARGV[2] then
 end
 local history = {}
 if fields[3] then
-  history = cjson.decode(fields[3])
+  -- A history that does not parse (written by something else) starts again rather than failing the outcome.
+  local ok, decoded = pcall(cjson.decode, fields[3])
+  if ok and type(decoded) == 'table' then
+    history = decoded
+  end
 end
-history[#history + 1] = {attempt = tonumber(fields[2]), at = now, error = ARGV[4], message = ARGV[5]}
+history[#history + 1] = {attempt = tonumber(fields[2]) or 0, at = now, error = ARGV[4], message = ARGV[5]}
 -- Bounded: the first attempts and the latest ones tell the story.
 if #history > 20 then
   table.remove(history, 2)
@@ -44,7 +48,7 @@ if delay >= 0 then
     end
   else
     redis.call('HSET', job, 'state', 'waiting')
-    redis.call('ZADD', base .. ':ready', fields[4], id)
+    redis.call('ZADD', base .. ':ready', fields[4] or '1099511627776000', id)
     if redis.call('LLEN', base .. ':signal') == 0 then
       redis.call('RPUSH', base .. ':signal', 1)
     end

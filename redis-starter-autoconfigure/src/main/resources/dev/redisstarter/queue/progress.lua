@@ -1,6 +1,6 @@
 -- Records a job's progress, and renews its lease, while the attempt still holds it.
 --
--- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: the job id
 -- ARGV[2]: its owner ('<token>:<attempt>')
 -- ARGV[3]: the progress (JSON), or '' to renew only

@@ -1,7 +1,7 @@
 -- Gives jobs back that a worker took but did not finish (shutdown, read ahead), so that another worker takes
 -- them at once; the released attempt does not count.
 --
--- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1..]: pairs of job id and owner ('<token>:<attempt>')
 -- Returns: how many jobs went back to waiting
 local base = KEYS[1]
@@ -15,7 +15,7 @@ for i = 1, #ARGV, 2 do
     redis.call('HDEL', job, 'owner')
     redis.call('HINCRBY', job, 'attempts', -1)
     redis.call('HSET', job, 'state', 'waiting')
-    redis.call('ZADD', base .. ':ready', fields[2], id)
+    redis.call('ZADD', base .. ':ready', fields[2] or '1099511627776000', id)
     released = released + 1
   end
 end

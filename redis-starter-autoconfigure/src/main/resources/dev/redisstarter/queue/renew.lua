@@ -1,6 +1,6 @@
 -- Renews the leases of jobs a worker holds, for those still held by the same attempt.
 --
--- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: the lease in ms from now, by the server's clock
 -- ARGV[2..]: pairs of job id and owner ('<token>:<attempt>')
 -- Returns: the ids of jobs no longer held (their lease expired and another worker may have them)

@@ -7,6 +7,7 @@
 -- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
 -- KEYS[2]: the schedule's state, <prefix>queue:{<queue>}:schedule:<name>, a hash: last (the latest tick recorded,
 --   epoch ms), job (1 when that tick got its job, 0 when not)
+-- KEYS[3..10]: the queue's fixed keys (see take.lua)
 -- ARGV[1]: the tick, epoch ms
 -- ARGV[2]: 'on-time' when the caller was running at the tick (or started within the grace after it), 'late'
 --   when the tick passed before the caller started

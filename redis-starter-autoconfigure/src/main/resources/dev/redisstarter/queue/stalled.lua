@@ -2,7 +2,7 @@
 -- to waiting, its attempt not counted, and is counted as stalled; a job stalled more than MAX times is
 -- dead-lettered instead (it may be what kills its workers).
 --
--- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: how many times a job may stall
 -- ARGV[2]: how many dead letters to keep
 -- ARGV[3]: how long to keep a dead letter, in ms
@@ -29,7 +29,7 @@ for _, id in ipairs(expired) do
       dead = dead + 1
     else
       redis.call('HSET', job, 'state', 'waiting')
-      redis.call('ZADD', base .. ':ready', redis.call('HGET', job, 'score'), id)
+      redis.call('ZADD', base .. ':ready', redis.call('HGET', job, 'score') or '1099511627776000', id)
       back = back + 1
     end
   end

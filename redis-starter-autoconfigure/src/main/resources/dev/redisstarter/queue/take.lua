@@ -1,13 +1,15 @@
 -- Takes up to COUNT jobs for a worker: first makes due delayed jobs waiting, then moves the highest-priority
 -- waiting jobs (FIFO within a priority) to active, leased until now + LEASE by the server's clock.
 --
--- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}
+-- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its :ready, :delayed, :active, :completed,
+--   :dead, :signal, :id and :paused keys (declared so that a migrating Cluster slot refuses the script rather than
+--   running it on half the queue)
 -- ARGV[1]: how many jobs to take
 -- ARGV[2]: the lease in ms
--- ARGV[3]: the worker's token; a job's owner is '<token>:<attempt>'
--- ARGV[4]: this take's request id; the ids taken are listed in <base>:take:<request id> (expiring with the lease) so
---   that a worker whose reply was lost can release them (cancel-take.lua), and a take cancelled before it ran takes
---   nothing
+-- ARGV[3]: this take's request id, '<worker token>:<take number>': the owner of the jobs it takes. The ids taken are
+--   listed in <base>:take:<request id> (expiring with the lease) so that a worker whose reply was lost can release
+--   them (cancel-take.lua); a take cancelled before it ran takes nothing
+-- ARGV[4]: the most payload bytes to return (at least one job is taken)
 -- Returns: {wait, now, paused, job...} where wait is -1 when jobs remain waiting, the ms until the queue's
 -- back-off ends (paused is then 1 and no job is taken), the ms until the next delayed job is due, or 0 when
 -- nothing is waiting or delayed; now is the server's time in ms; each job is
@@ -15,7 +17,8 @@
 local base = KEYS[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local request = base .. ':take:' .. ARGV[4]
+local owner = ARGV[3]
+local request = base .. ':take:' .. owner
 if redis.call('EXISTS', request) == 1 then
   return {0, now, 0}
 end
@@ -36,17 +39,27 @@ end
 local result = {0, now, 0}
 local popped = redis.call('ZPOPMIN', base .. ':ready', tonumber(ARGV[1]))
 local deadline = now + tonumber(ARGV[2])
+local budget = tonumber(ARGV[4])
+local bytes = 0
 local taken = {}
 for i = 1, #popped, 2 do
   local id = popped[i]
-  local job = base .. ':job:' .. id
-  local fields = redis.call('HMGET', job, 'payload', 'attempts', 'max', 'backoff', 'timeout', 'created', 'runAt', 'trace')
-  if fields[1] then
-    local attempt = tonumber(fields[2]) + 1
-    redis.call('HSET', job, 'state', 'active', 'attempts', attempt, 'owner', ARGV[3] .. ':' .. attempt, 'started', now)
-    redis.call('ZADD', base .. ':active', deadline, id)
-    result[#result + 1] = {id, fields[1], attempt, fields[3], fields[4], fields[5], fields[6], fields[7], fields[8]}
-    taken[#taken + 1] = id
+  if #taken > 0 and bytes >= budget then
+    -- Over the reply's byte budget: the rest stays waiting, in its place.
+    redis.call('ZADD', base .. ':ready', popped[i + 1], id)
+  else
+    local job = base .. ':job:' .. id
+    local fields = redis.call('HMGET', job, 'payload', 'attempts', 'max', 'backoff', 'timeout', 'created', 'runAt', 'trace')
+    -- A job without a payload has no record left (purged, or written by something else): dropped from the queue.
+    if fields[1] then
+      local attempt = (tonumber(fields[2]) or 0) + 1
+      redis.call('HSET', job, 'state', 'active', 'attempts', attempt, 'owner', owner, 'started', now)
+      redis.call('ZADD', base .. ':active', deadline, id)
+      result[#result + 1] = {id, fields[1], attempt, fields[3] or '1', fields[4] or '', fields[5] or '0',
+        fields[6] or '0', fields[7] or '0', fields[8] or ''}
+      taken[#taken + 1] = id
+      bytes = bytes + #fields[1]
+    end
   end
 end
 for from = 1, #taken, 1000 do

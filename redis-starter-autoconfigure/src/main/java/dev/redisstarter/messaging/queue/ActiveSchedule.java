@@ -47,9 +47,8 @@ final class ActiveSchedule {
 
 	private final LuaScript<?> script;
 
-	private final byte[] baseKey;
+	private final byte[][] keys;
 
-	private final byte[] stateKey;
 
 	private final byte[] payload;
 
@@ -82,8 +81,12 @@ final class ActiveSchedule {
 		this.ticks = ScheduleTicks.of(definition);
 		this.calls = calls;
 		this.script = script;
-		this.baseKey = keys.baseBytes(definition.queue());
-		this.stateKey = bytes(keys.schedule(definition.queue(), definition.name()));
+		// The base key, the schedule's state, then the queue's fixed keys (declared for Cluster slot migrations).
+		byte[][] queueKeys = keys.scriptKeys(definition.queue());
+		this.keys = new byte[queueKeys.length + 1][];
+		this.keys[0] = queueKeys[0];
+		this.keys[1] = bytes(keys.schedule(definition.queue(), definition.name()));
+		System.arraycopy(queueKeys, 1, this.keys, 2, queueKeys.length - 1);
 		this.payload = bytes(definition.payload());
 		this.attempts = bytes(Integer.toString(settings.attempts()));
 		this.backoff = bytes(settings.backoff().encode());
@@ -153,11 +156,11 @@ final class ActiveSchedule {
 	private void handle(long tick, boolean onTime) {
 		String tickText = Long.toString(tick);
 		long ttl = Math.max(MIN_STATE_TTL.toMillis(), 2 * this.ticks.periodAfter(tick).toMillis());
-		List<?> reply = this.calls.script(this.script, ScriptOutputType.MULTI, 2, this.baseKey, this.stateKey,
-				bytes(tickText), bytes(onTime ? "on-time" : "late"),
-				bytes((this.definition.missed() == MissedTicks.RUN_ONCE) ? "run-once" : "skip"),
-				bytes(Long.toString(ttl)), bytes("schedule:" + this.definition.name() + ":" + tickText), this.payload,
-				this.attempts, this.backoff, this.attemptTimeout);
+		List<?> reply = this.calls.script(this.script, ScriptOutputType.MULTI, this.keys.length,
+				QueueKeys.keysAndArgs(this.keys, bytes(tickText), bytes(onTime ? "on-time" : "late"),
+						bytes((this.definition.missed() == MissedTicks.RUN_ONCE) ? "run-once" : "skip"),
+						bytes(Long.toString(ttl)), bytes("schedule:" + this.definition.name() + ":" + tickText),
+						this.payload, this.attempts, this.backoff, this.attemptTimeout));
 		int outcome = ((Number) reply.get(0)).intValue();
 		long before = ((Number) reply.get(1)).longValue();
 		if (outcome == HANDLED_BEFORE) {

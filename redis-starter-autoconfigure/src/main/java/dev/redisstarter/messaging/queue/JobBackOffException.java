@@ -2,8 +2,6 @@ package dev.redisstarter.messaging.queue;
 
 import java.time.Duration;
 
-import dev.redisstarter.core.Durations;
-
 /**
  * Thrown by a {@link JobHandler} when an upstream asked to slow down (an HTTP 429, say): every worker of the
  * queue, in every instance, stops taking jobs for {@link #pause()}, and this job goes back to waiting without
@@ -21,7 +19,10 @@ public class JobBackOffException extends RuntimeException {
 	 */
 	public JobBackOffException(Duration pause) {
 		super("the queue is asked to back off for " + pause.toMillis() + " ms");
-		this.pause = Durations.requirePositive("back-off pause", pause);
+		if (pause.toMillis() < 1) {
+			throw new IllegalArgumentException("A back-off pause must be at least 1ms, was " + pause);
+		}
+		this.pause = pause;
 	}
 
 	/**

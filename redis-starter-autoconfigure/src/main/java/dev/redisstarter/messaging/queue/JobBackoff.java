@@ -3,8 +3,6 @@ package dev.redisstarter.messaging.queue;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
-import dev.redisstarter.core.Durations;
-
 /**
  * How long a failed job waits before its next attempt: {@code initial × multiplier^(attempt - 1)}, at most
  * {@code max}, spread by ± {@code jitter} (a fraction) so that jobs that failed together do not retry together.
@@ -21,8 +19,10 @@ public record JobBackoff(Duration initial, double multiplier, Duration max, doub
 	 * Checks the values.
 	 */
 	public JobBackoff {
-		Durations.requirePositive("backoff initial", initial);
-		Durations.requirePositive("backoff max", max);
+		if (initial.toMillis() < 1 || max.toMillis() < 1) {
+			throw new IllegalArgumentException("backoff initial and max must be at least 1ms, were " + initial + " and "
+					+ max);
+		}
 		if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
 			throw new IllegalArgumentException("backoff multiplier must be at least 1, was " + multiplier);
 		}

@@ -5,8 +5,6 @@ import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.redisstarter.core.Durations;
-
 /**
  * How one job runs. Every option left unset takes the queue's setting ({@code redis.starter.queue.defaults.*},
  * {@code redis.starter.queue.named.<queue>.*}). Build with {@link #defaults()} and the {@code with...} methods.
@@ -42,12 +40,8 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, int 
 		if (attempts != null && attempts < 1) {
 			throw new IllegalArgumentException("A job needs at least 1 attempt, was " + attempts);
 		}
-		if (attemptTimeout != null) {
-			Durations.requirePositive("attempt timeout", attemptTimeout);
-		}
-		if (retention != null) {
-			Durations.requirePositive("retention", retention);
-		}
+		requireMillis("attempt timeout", attemptTimeout);
+		requireMillis("retention", retention);
 		requireId("job id", jobId);
 		if (jobId != null && jobId.chars().allMatch(Character::isDigit)) {
 			throw new IllegalArgumentException("A job id must not be a plain number (the queue's own ids are), was '"
@@ -58,7 +52,14 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, int 
 			if (deduplicationWindow == null) {
 				throw new IllegalArgumentException("A deduplication key needs a deduplication window");
 			}
-			Durations.requirePositive("deduplication window", deduplicationWindow);
+			requireMillis("deduplication window", deduplicationWindow);
+		}
+	}
+
+	/** Redis keeps times in whole milliseconds: a shorter duration would mean none. */
+	private static void requireMillis(String what, @Nullable Duration duration) {
+		if (duration != null && duration.toMillis() < 1) {
+			throw new IllegalArgumentException("A job's " + what + " must be at least 1ms, was " + duration);
 		}
 	}
 

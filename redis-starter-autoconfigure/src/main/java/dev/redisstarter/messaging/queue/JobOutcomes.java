@@ -54,7 +54,7 @@ final class JobOutcomes {
 
 	private final QueueScripts scripts;
 
-	private final byte[] base;
+	private final byte[][] keys;
 
 	private final QueueSettings settings;
 
@@ -68,12 +68,12 @@ final class JobOutcomes {
 
 	private final java.util.Set<String> finishing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-	JobOutcomes(String queue, RedisCalls calls, QueueScripts scripts, byte[] base, QueueSettings settings,
+	JobOutcomes(String queue, RedisCalls calls, QueueScripts scripts, byte[][] keys, QueueSettings settings,
 			QueueMetrics.Meters meters, Map<String, HeldJob> held) {
 		this.queue = queue;
 		this.calls = calls;
 		this.scripts = scripts;
-		this.base = base;
+		this.keys = keys;
 		this.settings = settings;
 		this.meters = meters;
 		this.held = held;
@@ -132,16 +132,48 @@ final class JobOutcomes {
 			}
 			if (run > 0) {
 				List<Outcome> completed = batch.subList(0, run);
-				complete(completed);
+				try {
+					complete(completed);
+				}
+				catch (RuntimeException ex) {
+					rejectedOrRethrow(completed, ex);
+				}
 				completed.forEach(this::forget);
 				completed.clear();
 				continue;
 			}
 			Outcome outcome = batch.get(0);
-			writeOne(outcome);
+			try {
+				writeOne(outcome);
+			}
+			catch (RuntimeException ex) {
+				rejectedOrRethrow(List.of(outcome), ex);
+			}
 			forget(outcome);
 			batch.remove(0);
 		}
+	}
+
+	/**
+	 * An outcome Redis refused (a script error on data it cannot use, a key of the wrong type) would be refused
+	 * again forever and hold back every outcome behind it: it is dropped and logged, and its jobs, no longer
+	 * renewed, come back when their lease expires. Anything else (Redis away, busy, failing over) is thrown, and
+	 * the outcomes are tried again.
+	 */
+	private void rejectedOrRethrow(List<Outcome> outcomes, RuntimeException ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof io.lettuce.core.RedisCommandExecutionException rejected) {
+				String message = String.valueOf(rejected.getMessage());
+				if (message.startsWith("ERR") || message.startsWith("WRONGTYPE")) {
+					logger.error("Redis refused the outcome of " + outcomes.size() + " job(s) of queue '" + this.queue
+							+ "' (first: job " + outcomes.get(0).id() + "); they are dropped and come back when their lease"
+							+ " expires: " + message);
+					return;
+				}
+				break;
+			}
+		}
+		throw ex;
 	}
 
 	/** The job is no longer this attempt's to renew (a later attempt of the same job keeps its entry). */
@@ -151,16 +183,16 @@ final class JobOutcomes {
 	}
 
 	private void complete(List<Outcome> completed) {
-		byte[][] keysAndArgs = new byte[3 + completed.size() * 2][];
-		keysAndArgs[0] = this.base;
-		keysAndArgs[1] = RedisJobQueue.bytes(Long.toString(this.settings.completedMaxCount()));
-		keysAndArgs[2] = RedisJobQueue.bytes(Long.toString(this.settings.completedMaxAge().toMillis()));
-		int i = 3;
+		byte[][] args = new byte[2 + completed.size() * 2][];
+		args[0] = RedisJobQueue.bytes(Long.toString(this.settings.completedMaxCount()));
+		args[1] = RedisJobQueue.bytes(Long.toString(this.settings.completedMaxAge().toMillis()));
+		int i = 2;
 		for (Outcome done : completed) {
-			keysAndArgs[i++] = RedisJobQueue.bytes(done.id());
-			keysAndArgs[i++] = RedisJobQueue.bytes(done.owner());
+			args[i++] = RedisJobQueue.bytes(done.id());
+			args[i++] = RedisJobQueue.bytes(done.owner());
 		}
-		Long done = this.calls.script(this.scripts.complete(), ScriptOutputType.INTEGER, 1, keysAndArgs);
+		Long done = this.calls.script(this.scripts.complete(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
+				QueueKeys.keysAndArgs(this.keys, args));
 		this.meters.completed((done != null) ? done : 0);
 	}
 
@@ -168,11 +200,12 @@ final class JobOutcomes {
 		byte[] id = RedisJobQueue.bytes(outcome.id());
 		byte[] owner = RedisJobQueue.bytes(outcome.owner());
 		if (outcome instanceof Failed failed) {
-			Long result = this.calls.script(this.scripts.fail(), ScriptOutputType.INTEGER, 1, this.base, id, owner,
-					RedisJobQueue.bytes(Long.toString(failed.retryDelayMillis())), RedisJobQueue.bytes(failed.type()),
-					RedisJobQueue.bytes(failed.message()), RedisJobQueue.bytes(failed.stack()),
-					RedisJobQueue.bytes(Long.toString(this.settings.deadMaxCount())),
-					RedisJobQueue.bytes(Long.toString(this.settings.deadMaxAge().toMillis())));
+			Long result = this.calls.script(this.scripts.fail(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
+					QueueKeys.keysAndArgs(this.keys, id, owner,
+							RedisJobQueue.bytes(Long.toString(failed.retryDelayMillis())), RedisJobQueue.bytes(failed.type()),
+							RedisJobQueue.bytes(failed.message()), RedisJobQueue.bytes(failed.stack()),
+							RedisJobQueue.bytes(Long.toString(this.settings.deadMaxCount())),
+							RedisJobQueue.bytes(Long.toString(this.settings.deadMaxAge().toMillis()))));
 			if (result != null && result == 1) {
 				this.meters.retried();
 			}
@@ -181,11 +214,13 @@ final class JobOutcomes {
 			}
 		}
 		else if (outcome instanceof BackedOff backedOff) {
-			this.calls.script(this.scripts.backOff(), ScriptOutputType.INTEGER, 1, this.base,
-					RedisJobQueue.bytes(Long.toString(backedOff.pauseMillis())), id, owner);
+			this.calls.script(this.scripts.backOff(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
+					QueueKeys.keysAndArgs(this.keys, RedisJobQueue.bytes(Long.toString(Math.max(1, backedOff.pauseMillis()))),
+							id, owner));
 		}
 		else {
-			this.calls.script(this.scripts.release(), ScriptOutputType.INTEGER, 1, this.base, id, owner);
+			this.calls.script(this.scripts.release(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
+					QueueKeys.keysAndArgs(this.keys, id, owner));
 		}
 	}
 

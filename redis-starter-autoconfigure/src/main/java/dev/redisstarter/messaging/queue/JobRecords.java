@@ -31,7 +31,15 @@ final class JobRecords {
 		if (state == null) {
 			return null;
 		}
-		return new JobInfo(id, queue, JobState.of(state), number(fields.get("attempts")), number(fields.get("max")),
+		JobState known;
+		try {
+			known = JobState.of(state);
+		}
+		catch (IllegalArgumentException ex) {
+			// A state this version does not know (written by something else): not readable as a job.
+			return null;
+		}
+		return new JobInfo(id, queue, known, number(fields.get("attempts")), number(fields.get("max")),
 				number(fields.get("priority")), instant(fields.get("created")), instant(fields.get("runAt")),
 				instant(fields.get("finished")), number(fields.get("stalled")), fields.getOrDefault("payload", "null"),
 				fields.get("progress"), fields.get("error"), fields.get("message"), fields.get("stack"),

@@ -64,7 +64,8 @@ final class JobWorker {
 
 	private final JavaType payloadType;
 
-	private final byte[] base;
+	/** The keys every script of this queue declares. */
+	private final byte[][] keys;
 
 	private final Map<String, HeldJob> held = new ConcurrentHashMap<>();
 
@@ -108,8 +109,8 @@ final class JobWorker {
 		this.shared = shared;
 		this.meters = shared.metrics().of(queue);
 		this.payloadType = shared.mapper().getTypeFactory().constructType(method.payloadType());
-		this.base = shared.keys().baseBytes(queue);
-		this.outcomes = new JobOutcomes(queue, shared.calls(), shared.scripts(), this.base, settings, this.meters,
+		this.keys = shared.keys().scriptKeys(queue);
+		this.outcomes = new JobOutcomes(queue, shared.calls(), shared.scripts(), this.keys, settings, this.meters,
 				this.held);
 		this.signals = new SignalWaiter(shared.access(), shared.keys().signal(queue));
 		this.permits = new Semaphore(capacity());
@@ -228,7 +229,8 @@ final class JobWorker {
 					this.permits.release(asked - granted);
 					asked = granted;
 				}
-				List<?> reply = take(asked);
+				String request = this.token + ":" + this.takes.incrementAndGet();
+				List<?> reply = take(asked, request);
 				long wait = ((Number) reply.get(0)).longValue();
 				long now = ((Number) reply.get(1)).longValue();
 				paused = ((Number) reply.get(2)).longValue() == 1;
@@ -238,7 +240,7 @@ final class JobWorker {
 				this.state = paused ? "paused" : "running";
 				pause = 100;
 				for (int i = 3; i < reply.size(); i++) {
-					dispatch(TakenJob.of((List<?>) reply.get(i), this.token, now, this.settings.backoff()));
+					dispatch(TakenJob.of((List<?>) reply.get(i), request, now, this.settings.backoff()));
 				}
 				if (wait != -1) {
 					long idle = this.settings.idleWait().toMillis();
@@ -264,22 +266,24 @@ final class JobWorker {
 		}
 	}
 
+	/** The most payload bytes one take returns (at least one job): a large backlog of large jobs still answers in time. */
+	private static final long TAKE_BYTES = 1024 * 1024;
+
 	/**
-	 * Runs {@code take.lua}. A take whose reply comes after the deadline (Redis froze, then ran it) took jobs that
+	 * Runs {@code take.lua}; each take is its own lease owner ({@code <token>:<take number>}), so that a stale
+	 * outcome of an earlier take of the same job can never match a later one. A take whose reply comes after the deadline (Redis froze, then ran it) took jobs that
 	 * nobody runs: they are released at once, rather than left to stall when their lease expires.
 	 */
-	private List<?> take(int count) {
+	private List<?> take(int count, String request) {
 		RedisCalls calls = this.shared.calls();
-		String token = this.token;
-		cancelUnansweredTakes(token);
-		String request = token + ":" + this.takes.incrementAndGet();
+		cancelUnansweredTakes();
 		try {
 			return calls.run((redis) -> calls.awaitScript(redis,
-					calls.startScript(redis, this.shared.scripts().take(), ScriptOutputType.MULTI, 1, this.base,
-							RedisJobQueue.bytes(Integer.toString(count)),
-							RedisJobQueue.bytes(Long.toString(this.settings.lease().toMillis())), RedisJobQueue.bytes(token),
-							RedisJobQueue.bytes(request)),
-					(late) -> releaseLate(late, token)));
+					calls.startScript(redis, this.shared.scripts().take(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
+							QueueKeys.keysAndArgs(this.keys, RedisJobQueue.bytes(Integer.toString(count)),
+									RedisJobQueue.bytes(Long.toString(this.settings.lease().toMillis())),
+									RedisJobQueue.bytes(request), RedisJobQueue.bytes(Long.toString(TAKE_BYTES)))),
+					(late) -> releaseLate(late, request)));
 		}
 		catch (RuntimeException ex) {
 			// Whether it ran is unknown (it may still run when Redis thaws): cancel it before the next take.
@@ -289,20 +293,19 @@ final class JobWorker {
 	}
 
 	/** Releases what takes without an answer took, so that those jobs are not left to stall. */
-	private void cancelUnansweredTakes(String token) {
+	private void cancelUnansweredTakes() {
 		if (this.unanswered.isEmpty()) {
 			return;
 		}
 		List<String> requests = List.copyOf(this.unanswered);
-		byte[][] keysAndArgs = new byte[3 + requests.size()][];
-		keysAndArgs[0] = this.base;
-		keysAndArgs[1] = RedisJobQueue.bytes(token);
-		keysAndArgs[2] = RedisJobQueue.bytes(Long.toString(this.settings.lease().toMillis()));
+		byte[][] args = new byte[1 + requests.size()][];
+		args[0] = RedisJobQueue.bytes(Long.toString(this.settings.lease().toMillis()));
 		for (int i = 0; i < requests.size(); i++) {
-			keysAndArgs[3 + i] = RedisJobQueue.bytes(requests.get(i));
+			args[1 + i] = RedisJobQueue.bytes(requests.get(i));
 		}
 		Long released = this.shared.calls()
-			.script(this.shared.scripts().cancelTake(), ScriptOutputType.INTEGER, 1, keysAndArgs);
+			.script(this.shared.scripts().cancelTake(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
+					QueueKeys.keysAndArgs(this.keys, args));
 		this.unanswered.removeAll(requests);
 		if (released != null && released > 0) {
 			logger.info("Queue '" + this.queue + "': " + released + " jobs taken by a take whose reply was lost are"
@@ -310,12 +313,12 @@ final class JobWorker {
 		}
 	}
 
-	private void releaseLate(@Nullable Object late, String token) {
+	private void releaseLate(@Nullable Object late, String request) {
 		if (!(late instanceof List<?> reply)) {
 			return;
 		}
 		for (int i = 3; i < reply.size(); i++) {
-			TakenJob job = TakenJob.of((List<?>) reply.get(i), token, 0, this.settings.backoff());
+			TakenJob job = TakenJob.of((List<?>) reply.get(i), request, 0, this.settings.backoff());
 			this.outcomes.add(new JobOutcomes.Released(job.id(), job.owner()));
 		}
 		if (reply.size() > 3) {
@@ -352,19 +355,21 @@ final class JobWorker {
 	private void dispatch(TakenJob job) {
 		this.held.put(job.id(), new HeldJob(job.owner(), this.settings.lease().toMillis()));
 		ExecutorService pool = this.handlers;
+		// The slot goes back to this run's permits, even when the handler outlives a stop and a new start.
+		Semaphore slots = this.permits;
 		try {
-			Objects.requireNonNull(pool).execute(() -> handle(job));
+			Objects.requireNonNull(pool).execute(() -> handle(job, slots));
 		}
 		catch (RejectedExecutionException | NullPointerException ex) {
 			// Stopping: give it back for another worker.
 			this.outcomes.add(new JobOutcomes.Released(job.id(), job.owner()));
-			this.permits.release();
+			slots.release();
 		}
 	}
 
 	// ---- running jobs
 
-	private void handle(TakenJob job) {
+	private void handle(TakenJob job, Semaphore slots) {
 		long start = System.nanoTime();
 		try {
 			if (!this.running) {
@@ -425,7 +430,7 @@ final class JobWorker {
 			this.meters.handled(took);
 			double previous = this.handlingMillis;
 			this.handlingMillis = (previous < 0) ? took / 1e6 : previous * 0.9 + (took / 1e6) * 0.1;
-			this.permits.release();
+			slots.release();
 		}
 	}
 
@@ -519,10 +524,10 @@ final class JobWorker {
 			}
 		}
 		Long recorded = this.shared.calls()
-			.script(this.shared.scripts().progress(), ScriptOutputType.INTEGER, 1, this.base,
-					RedisJobQueue.bytes(job.id()), RedisJobQueue.bytes(job.owner()),
-					(progress != null) ? this.shared.codec().encode(progress) : RedisJobQueue.bytes(""),
-					RedisJobQueue.bytes(Long.toString(leaseMillis)));
+			.script(this.shared.scripts().progress(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
+					QueueKeys.keysAndArgs(this.keys, RedisJobQueue.bytes(job.id()), RedisJobQueue.bytes(job.owner()),
+							(progress != null) ? this.shared.codec().encode(progress) : RedisJobQueue.bytes(""),
+							RedisJobQueue.bytes(Long.toString(leaseMillis))));
 		return recorded != null && recorded == 1;
 	}
 
@@ -556,17 +561,17 @@ final class JobWorker {
 		byLease.forEach((lease, entries) -> {
 			for (int from = 0; from < entries.size(); from += 500) {
 				List<Map.Entry<String, HeldJob>> chunk = entries.subList(from, Math.min(entries.size(), from + 500));
-				byte[][] keysAndArgs = new byte[2 + chunk.size() * 2][];
-				keysAndArgs[0] = this.base;
-				keysAndArgs[1] = RedisJobQueue.bytes(Long.toString(lease));
-				int i = 2;
+				byte[][] args = new byte[1 + chunk.size() * 2][];
+				args[0] = RedisJobQueue.bytes(Long.toString(lease));
+				int i = 1;
 				for (Map.Entry<String, HeldJob> entry : chunk) {
-					keysAndArgs[i++] = RedisJobQueue.bytes(entry.getKey());
-					keysAndArgs[i++] = RedisJobQueue.bytes(entry.getValue().owner());
+					args[i++] = RedisJobQueue.bytes(entry.getKey());
+					args[i++] = RedisJobQueue.bytes(entry.getValue().owner());
 				}
 				try {
 					List<?> lost = this.shared.calls()
-						.script(this.shared.scripts().renew(), ScriptOutputType.MULTI, 1, keysAndArgs);
+						.script(this.shared.scripts().renew(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
+								QueueKeys.keysAndArgs(this.keys, args));
 					for (Object id : lost) {
 						String lostId = JobRecords.text(id);
 						HeldJob gone = this.held.get(lostId);
@@ -588,11 +593,11 @@ final class JobWorker {
 	private void checkStalled() {
 		try {
 			List<?> moved = this.shared.calls()
-				.script(this.shared.scripts().stalled(), ScriptOutputType.MULTI, 1, this.base,
-						RedisJobQueue.bytes(Integer.toString(this.settings.maxStalled())),
-						RedisJobQueue.bytes(Long.toString(this.settings.deadMaxCount())),
-						RedisJobQueue.bytes(Long.toString(this.settings.deadMaxAge().toMillis())),
-						RedisJobQueue.bytes("1000"));
+				.script(this.shared.scripts().stalled(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
+						QueueKeys.keysAndArgs(this.keys, RedisJobQueue.bytes(Integer.toString(this.settings.maxStalled())),
+								RedisJobQueue.bytes(Long.toString(this.settings.deadMaxCount())),
+								RedisJobQueue.bytes(Long.toString(this.settings.deadMaxAge().toMillis())),
+								RedisJobQueue.bytes("1000")));
 			long back = ((Number) moved.get(0)).longValue();
 			long dead = ((Number) moved.get(1)).longValue();
 			if (back + dead > 0) {
@@ -602,7 +607,7 @@ final class JobWorker {
 						+ " went back to waiting, " + dead + " to the dead letters");
 			}
 			List<?> counts = this.shared.calls()
-				.script(this.shared.scripts().counts(), ScriptOutputType.MULTI, 1, this.base);
+				.script(this.shared.scripts().counts(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS, this.keys);
 			this.meters.counts(new QueueCounts(this.queue, number(counts, 0), number(counts, 1), number(counts, 2),
 					number(counts, 3), number(counts, 4), number(counts, 5)));
 			if (number(counts, 5) > 0 && this.running) {
@@ -668,7 +673,7 @@ final class JobWorker {
 		// Record what finished, then give back everything still held (a handler still running loses its job).
 		flush(deadline);
 		try {
-			cancelUnansweredTakes(this.token);
+			cancelUnansweredTakes();
 		}
 		catch (RuntimeException ex) {
 			// Redis away: those jobs go back to waiting when their lease expires.

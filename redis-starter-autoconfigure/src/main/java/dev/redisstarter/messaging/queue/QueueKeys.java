@@ -43,8 +43,35 @@ public record QueueKeys(KeyNaming naming) {
 		return base(queue) + ":schedule:" + schedule;
 	}
 
-	byte[] baseBytes(String queue) {
-		return base(queue).getBytes(StandardCharsets.UTF_8);
+	/** How many keys every queue script declares: the base key, then the queue's fixed keys. */
+	static final int SCRIPT_KEYS = 9;
+
+	private static final String[] FIXED_KEYS = { "ready", "delayed", "active", "completed", "dead", "signal", "id",
+			"paused" };
+
+	/**
+	 * The keys a queue script declares: the base key and {@code :ready}, {@code :delayed}, {@code :active},
+	 * {@code :completed}, {@code :dead}, {@code :signal}, {@code :id}, {@code :paused}. Declared rather than only
+	 * built in the script so that, while a Cluster slot migrates, Redis refuses the script (TRYAGAIN) instead of
+	 * running it on a node that holds half the queue.
+	 * @param queue the queue's name
+	 * @return {@link #SCRIPT_KEYS} keys
+	 */
+	byte[][] scriptKeys(String queue) {
+		String base = base(queue);
+		byte[][] keys = new byte[SCRIPT_KEYS][];
+		keys[0] = base.getBytes(StandardCharsets.UTF_8);
+		for (int i = 0; i < FIXED_KEYS.length; i++) {
+			keys[i + 1] = (base + ":" + FIXED_KEYS[i]).getBytes(StandardCharsets.UTF_8);
+		}
+		return keys;
+	}
+
+	static byte[][] keysAndArgs(byte[][] keys, byte[]... args) {
+		byte[][] all = new byte[keys.length + args.length][];
+		System.arraycopy(keys, 0, all, 0, keys.length);
+		System.arraycopy(args, 0, all, keys.length, args.length);
+		return all;
 	}
 
 	/**

@@ -11,8 +11,8 @@ import dev.redisstarter.core.LuaScript;
 @SuppressWarnings("rawtypes")
 record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<Long> complete, LuaScript<Long> fail,
 		LuaScript<List> renew, LuaScript<Long> release, LuaScript<List> stalled, LuaScript<Long> backOff,
-		LuaScript<List> counts, LuaScript<List> job, LuaScript<List> deadList, LuaScript<Long> deadRetry,
-		LuaScript<Long> deadPurge, LuaScript<Long> progress, LuaScript<Long> cancelTake) {
+		LuaScript<List> counts, LuaScript<List> job, LuaScript<List> deadList, LuaScript<List> deadRetry,
+		LuaScript<List> deadPurge, LuaScript<Long> progress, LuaScript<Long> cancelTake) {
 
 	static QueueScripts load() {
 		String directory = "dev/redisstarter/queue/";
@@ -23,8 +23,8 @@ record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<Lon
 				LuaScript.load(directory + "stalled.lua", List.class),
 				LuaScript.load(directory + "back-off.lua", Long.class), LuaScript.load(directory + "counts.lua", List.class),
 				LuaScript.load(directory + "job.lua", List.class), LuaScript.load(directory + "dead-list.lua", List.class),
-				LuaScript.load(directory + "dead-retry.lua", Long.class),
-				LuaScript.load(directory + "dead-purge.lua", Long.class),
+				LuaScript.load(directory + "dead-retry.lua", List.class),
+				LuaScript.load(directory + "dead-purge.lua", List.class),
 				LuaScript.load(directory + "progress.lua", Long.class),
 				LuaScript.load(directory + "cancel-take.lua", Long.class));
 	}

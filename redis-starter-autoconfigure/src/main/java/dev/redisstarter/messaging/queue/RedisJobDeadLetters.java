@@ -4,15 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.lettuce.core.ScriptOutputType;
+import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.redisstarter.core.LuaScript;
 import dev.redisstarter.core.RedisCalls;
 
 /**
  * {@link JobDeadLetters} on Redis: {@code dead-list.lua}, {@code dead-retry.lua} and {@code dead-purge.lua};
  * "all" runs in batches of 1000 jobs per script, so that no call blocks Redis for long.
  */
+@SuppressWarnings("rawtypes")
 public final class RedisJobDeadLetters implements JobDeadLetters {
 
 	private static final int BATCH = 1000;
@@ -44,9 +47,9 @@ public final class RedisJobDeadLetters implements JobDeadLetters {
 					+ count);
 		}
 		try {
-			List<?> reply = this.calls.script(this.scripts.deadList(), ScriptOutputType.MULTI, 1,
-					this.keys.baseBytes(queue), RedisJobQueue.bytes(Integer.toString(offset)),
-					RedisJobQueue.bytes(Integer.toString(Math.min(count, BATCH))));
+			List<?> reply = this.calls.script(this.scripts.deadList(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
+					QueueKeys.keysAndArgs(this.keys.scriptKeys(queue), RedisJobQueue.bytes(Integer.toString(offset)),
+							RedisJobQueue.bytes(Integer.toString(Math.min(count, BATCH)))));
 			List<JobInfo> jobs = new ArrayList<>(reply.size());
 			for (Object entry : reply) {
 				List<?> pair = (List<?>) entry;
@@ -64,7 +67,7 @@ public final class RedisJobDeadLetters implements JobDeadLetters {
 
 	@Override
 	public boolean retry(String queue, String jobId) {
-		return run(queue, "retry a dead letter", this.scripts.deadRetry(), jobId) > 0;
+		return run(queue, "retry a dead letter", this.scripts.deadRetry(), jobId)[0] > 0;
 	}
 
 	@Override
@@ -74,7 +77,7 @@ public final class RedisJobDeadLetters implements JobDeadLetters {
 
 	@Override
 	public boolean purge(String queue, String jobId) {
-		return run(queue, "purge a dead letter", this.scripts.deadPurge(), jobId) > 0;
+		return run(queue, "purge a dead letter", this.scripts.deadPurge(), jobId)[0] > 0;
 	}
 
 	@Override
@@ -82,26 +85,28 @@ public final class RedisJobDeadLetters implements JobDeadLetters {
 		return all(queue, "purge dead letters", this.scripts.deadPurge());
 	}
 
-	private long all(String queue, String operation, dev.redisstarter.core.LuaScript<Long> script) {
+	/** Runs batches until one looks at fewer ids than a batch (ids whose record expired count as looked at). */
+	private long all(String queue, String operation, LuaScript<List> script) {
 		long total = 0;
 		while (true) {
-			long done = run(queue, operation, script, null);
-			total += done;
-			if (done < BATCH) {
+			long[] done = run(queue, operation, script, null);
+			total += done[0];
+			if (done[1] < BATCH) {
 				return total;
 			}
 		}
 	}
 
-	private long run(String queue, String operation, dev.redisstarter.core.LuaScript<Long> script,
-			@org.jspecify.annotations.Nullable String jobId) {
+	/** {done, looked at}. */
+	private long[] run(String queue, String operation, LuaScript<List> script, @Nullable String jobId) {
 		QueueKeys.requireName(queue);
 		try {
+			byte[][] keys = this.keys.scriptKeys(queue);
 			byte[][] keysAndArgs = (jobId != null)
-					? new byte[][] { this.keys.baseBytes(queue), RedisJobQueue.bytes("1"), RedisJobQueue.bytes(jobId) }
-					: new byte[][] { this.keys.baseBytes(queue), RedisJobQueue.bytes(Integer.toString(BATCH)) };
-			Long done = this.calls.script(script, ScriptOutputType.INTEGER, 1, keysAndArgs);
-			return (done != null) ? done : 0;
+					? QueueKeys.keysAndArgs(keys, RedisJobQueue.bytes("1"), RedisJobQueue.bytes(jobId))
+					: QueueKeys.keysAndArgs(keys, RedisJobQueue.bytes(Integer.toString(BATCH)));
+			List<?> reply = this.calls.script(script, ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS, keysAndArgs);
+			return new long[] { ((Number) reply.get(0)).longValue(), ((Number) reply.get(1)).longValue() };
 		}
 		catch (DataAccessException ex) {
 			throw new JobQueueUnavailableException(queue, operation, ex);

@@ -29,6 +29,9 @@ public final class RedisJobQueue implements JobQueue {
 
 	private static final int FIELDS_PER_JOB = 12;
 
+	/** Jobs per enqueue script: a large enqueueAll is pipelined in scripts of this many, none blocking Redis long. */
+	private static final int JOBS_PER_SCRIPT = 1000;
+
 	private final RedisCalls calls;
 
 	private final QueueKeys keys;
@@ -45,6 +48,8 @@ public final class RedisJobQueue implements JobQueue {
 
 	private final ObservationRegistry observations;
 
+	private final long maxPayloadBytes;
+
 	/**
 	 * A queue on the starter's connection.
 	 * @param calls the starter's calls with the queue deadline
@@ -54,9 +59,10 @@ public final class RedisJobQueue implements JobQueue {
 	 * @param settings the queues' settings
 	 * @param metrics the meters
 	 * @param observations where enqueue observations go
+	 * @param maxPayloadBytes the largest payload (JSON bytes) a job may have
 	 */
 	public RedisJobQueue(RedisCalls calls, QueueKeys keys, JsonCodec codec, JsonMapper mapper,
-			QueueSettingsByName settings, QueueMetrics metrics, ObservationRegistry observations) {
+			QueueSettingsByName settings, QueueMetrics metrics, ObservationRegistry observations, long maxPayloadBytes) {
 		this.calls = calls;
 		this.keys = keys;
 		this.scripts = QueueScripts.load();
@@ -65,11 +71,12 @@ public final class RedisJobQueue implements JobQueue {
 		this.settings = settings;
 		this.metrics = metrics;
 		this.observations = observations;
+		this.maxPayloadBytes = maxPayloadBytes;
 	}
 
 	@Override
 	public String enqueue(String queue, Object payload, JobOptions options) {
-		return add(queue, List.of(payload), options).get(0);
+		return add(queue, java.util.Collections.singletonList(payload), options).get(0);
 	}
 
 	@Override
@@ -92,30 +99,31 @@ public final class RedisJobQueue implements JobQueue {
 		Observation observation = startObservation(queue, trace);
 		try {
 			String traceJson = trace.isEmpty() ? "" : this.mapper.writeValueAsString(trace);
-			byte[][] keysAndArgs = new byte[2 + payloads.size() * FIELDS_PER_JOB][];
-			keysAndArgs[0] = this.keys.baseBytes(queue);
-			keysAndArgs[1] = bytes(Integer.toString(payloads.size()));
-			int i = 2;
-			for (Object payload : payloads) {
-				keysAndArgs[i++] = bytes(Objects.toString(options.jobId(), ""));
-				keysAndArgs[i++] = bytes(Objects.toString(options.deduplicationKey(), ""));
-				keysAndArgs[i++] = bytes(millis(options.deduplicationWindow(), 0));
-				keysAndArgs[i++] = this.codec.encode(payload);
-				keysAndArgs[i++] = bytes(Integer.toString(options.priority()));
-				keysAndArgs[i++] = bytes((options.delay() != null && options.delay().toMillis() > 0)
-						? Long.toString(options.delay().toMillis()) : "-1");
-				keysAndArgs[i++] = bytes((options.delay() == null && options.runAt() != null)
-						? Long.toString(options.runAt().toEpochMilli()) : "-1");
-				keysAndArgs[i++] = bytes(Integer.toString((options.attempts() != null) ? options.attempts()
-						: queueSettings.attempts()));
-				keysAndArgs[i++] = bytes(((options.backoff() != null) ? options.backoff() : queueSettings.backoff()).encode());
-				Duration timeout = (options.attemptTimeout() != null) ? options.attemptTimeout()
-						: queueSettings.attemptTimeout();
-				keysAndArgs[i++] = bytes(millis(timeout, 0));
-				keysAndArgs[i++] = bytes(millis(options.retention(), 0));
-				keysAndArgs[i++] = bytes(traceJson);
+			List<byte[][]> scripts = new ArrayList<>();
+			for (int from = 0; from < payloads.size(); from += JOBS_PER_SCRIPT) {
+				List<?> chunk = payloads.subList(from, Math.min(payloads.size(), from + JOBS_PER_SCRIPT));
+				scripts.add(enqueueArgs(queue, chunk, options, queueSettings, traceJson));
 			}
-			List<?> reply = this.calls.script(this.scripts.enqueue(), ScriptOutputType.MULTI, 1, keysAndArgs);
+			List<?> reply = new ArrayList<>();
+			if (scripts.size() == 1) {
+				reply = this.calls.script(this.scripts.enqueue(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
+						scripts.get(0));
+			}
+			else {
+				// Pipelined: one round trip for all of them (one node holds the queue).
+				reply = this.calls.run((redis) -> {
+					List<RedisCalls.PendingScript<List<?>>> pending = new ArrayList<>();
+					for (byte[][] keysAndArgs : scripts) {
+						pending.add(this.calls.startScript(redis, this.scripts.enqueue(), ScriptOutputType.MULTI,
+								QueueKeys.SCRIPT_KEYS, keysAndArgs));
+					}
+					List<Object> all = new ArrayList<>();
+					for (RedisCalls.PendingScript<List<?>> script : pending) {
+						all.addAll(this.calls.awaitScript(redis, script, null));
+					}
+					return all;
+				});
+			}
 			List<String> ids = new ArrayList<>(reply.size());
 			long added = 0;
 			for (Object entry : reply) {
@@ -139,6 +147,41 @@ public final class RedisJobQueue implements JobQueue {
 		}
 	}
 
+	private byte[][] enqueueArgs(String queue, List<?> payloads, JobOptions options, QueueSettings queueSettings,
+			String traceJson) {
+		byte[][] scriptKeys = this.keys.scriptKeys(queue);
+		byte[][] keysAndArgs = new byte[scriptKeys.length + 1 + payloads.size() * FIELDS_PER_JOB][];
+		System.arraycopy(scriptKeys, 0, keysAndArgs, 0, scriptKeys.length);
+		keysAndArgs[scriptKeys.length] = bytes(Integer.toString(payloads.size()));
+		int i = scriptKeys.length + 1;
+		for (Object payload : payloads) {
+			byte[] json = this.codec.encode(payload);
+			if (json.length > this.maxPayloadBytes) {
+				throw new IllegalArgumentException("A job's payload of " + json.length + " bytes is larger than"
+						+ " redis.starter.queue.max-payload-size (" + this.maxPayloadBytes + " bytes): keep large data"
+						+ " elsewhere and enqueue its reference");
+			}
+			keysAndArgs[i++] = bytes(Objects.toString(options.jobId(), ""));
+			keysAndArgs[i++] = bytes(Objects.toString(options.deduplicationKey(), ""));
+			keysAndArgs[i++] = bytes(millis(options.deduplicationWindow(), 0));
+			keysAndArgs[i++] = json;
+			keysAndArgs[i++] = bytes(Integer.toString(options.priority()));
+			keysAndArgs[i++] = bytes((options.delay() != null && options.delay().toMillis() > 0)
+					? Long.toString(options.delay().toMillis()) : "-1");
+			keysAndArgs[i++] = bytes((options.delay() == null && options.runAt() != null)
+					? Long.toString(options.runAt().toEpochMilli()) : "-1");
+			keysAndArgs[i++] = bytes(Integer.toString((options.attempts() != null) ? options.attempts()
+					: queueSettings.attempts()));
+			keysAndArgs[i++] = bytes(((options.backoff() != null) ? options.backoff() : queueSettings.backoff()).encode());
+			Duration timeout = (options.attemptTimeout() != null) ? options.attemptTimeout()
+					: queueSettings.attemptTimeout();
+			keysAndArgs[i++] = bytes(millis(timeout, 0));
+			keysAndArgs[i++] = bytes(millis(options.retention(), 0));
+			keysAndArgs[i++] = bytes(traceJson);
+		}
+		return keysAndArgs;
+	}
+
 	private @Nullable Observation startObservation(String queue, Map<String, String> trace) {
 		if (this.observations.isNoop()) {
 			return null;
@@ -158,8 +201,8 @@ public final class RedisJobQueue implements JobQueue {
 	public Optional<JobInfo> job(String queue, String jobId) {
 		QueueKeys.requireName(queue);
 		try {
-			List<?> reply = this.calls.script(this.scripts.job(), ScriptOutputType.MULTI, 1, this.keys.baseBytes(queue),
-					bytes(jobId));
+			List<?> reply = this.calls.script(this.scripts.job(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
+					QueueKeys.keysAndArgs(this.keys.scriptKeys(queue), bytes(jobId)));
 			return Optional.ofNullable(JobRecords.read(this.mapper, queue, jobId, (List<?>) reply.get(0)));
 		}
 		catch (DataAccessException ex) {
@@ -171,8 +214,8 @@ public final class RedisJobQueue implements JobQueue {
 	public QueueCounts counts(String queue) {
 		QueueKeys.requireName(queue);
 		try {
-			List<?> reply = this.calls.script(this.scripts.counts(), ScriptOutputType.MULTI, 1,
-					this.keys.baseBytes(queue));
+			List<?> reply = this.calls.script(this.scripts.counts(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
+					this.keys.scriptKeys(queue));
 			return new QueueCounts(queue, count(reply, 0), count(reply, 1), count(reply, 2), count(reply, 3),
 					count(reply, 4), count(reply, 5));
 		}
@@ -185,8 +228,9 @@ public final class RedisJobQueue implements JobQueue {
 	public void pause(String queue, Duration pause) {
 		QueueKeys.requireName(queue);
 		try {
-			this.calls.script(this.scripts.backOff(), ScriptOutputType.INTEGER, 1, this.keys.baseBytes(queue),
-					bytes(Long.toString(Math.max(1, pause.toMillis()))), bytes(""), bytes(""));
+			this.calls.script(this.scripts.backOff(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
+					QueueKeys.keysAndArgs(this.keys.scriptKeys(queue), bytes(Long.toString(Math.max(1, pause.toMillis()))),
+							bytes(""), bytes("")));
 		}
 		catch (DataAccessException ex) {
 			throw new JobQueueUnavailableException(queue, "pause", ex);

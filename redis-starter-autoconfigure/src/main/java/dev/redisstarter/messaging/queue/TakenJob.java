@@ -17,22 +17,21 @@ import org.jspecify.annotations.Nullable;
  * @param createdMillis when it was enqueued (server clock)
  * @param runAtMillis when it could run (server clock)
  * @param trace its trace context (JSON), or empty
- * @param owner the lease owner of this attempt: {@code <token>:<attempt>}
+ * @param owner the lease owner: the take that took it, {@code <token>:<take number>}
  * @param takenMillis when it was taken (server clock)
  */
 record TakenJob(String id, byte[] payload, int attempt, int maxAttempts, JobBackoff backoff,
 		@Nullable Duration attemptTimeout, long createdMillis, long runAtMillis, String trace, String owner,
 		long takenMillis) {
 
-	static TakenJob of(List<?> fields, String token, long now, JobBackoff fallback) {
+	static TakenJob of(List<?> fields, String owner, long now, JobBackoff fallback) {
 		String id = JobRecords.text(fields.get(0));
 		int attempt = ((Number) fields.get(2)).intValue();
 		long timeout = parse(fields.get(5));
 		return new TakenJob(id, (byte[]) fields.get(1), attempt, (int) parse(fields.get(3)),
 				JobBackoff.decode(JobRecords.text(fields.get(4)), fallback),
 				(timeout > 0) ? Duration.ofMillis(timeout) : null, parse(fields.get(6)), parse(fields.get(7)),
-				(fields.size() > 8 && fields.get(8) != null) ? JobRecords.text(fields.get(8)) : "", token + ":" + attempt,
-				now);
+				(fields.size() > 8 && fields.get(8) != null) ? JobRecords.text(fields.get(8)) : "", owner, now);
 	}
 
 	private static long parse(@Nullable Object value) {

@@ -1,0 +1,126 @@
+package dev.redisstarter.messaging.queue;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import dev.redisstarter.test.RealRedis;
+import dev.redisstarter.test.SharedRedis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Input the queue must refuse or carry, and data in Redis it must survive (found in review): oversized payloads,
+ * null payloads, large backlogs of large jobs, and an outcome Redis refuses.
+ */
+@RealRedis
+class JobQueueInputAndRecoveryTests {
+
+	record Blob(String name, String data) {
+	}
+
+	static class Blobs {
+
+		final QueueContexts.Received<String> handled = new QueueContexts.Received<>();
+
+		@JobHandler(queue = "${test.queue}", concurrency = 4)
+		void handle(Blob blob) {
+			if (blob == null) {
+				this.handled.add("null");
+				return;
+			}
+			if (blob.name().startsWith("fails")) {
+				throw new NonRetryableJobException("refused " + blob.name());
+			}
+			this.handled.add(blob.name());
+		}
+
+	}
+
+	private static String queue() {
+		return "input-" + UUID.randomUUID();
+	}
+
+	@Test
+	void aPayloadAboveTheMaximumIsRefusedAtEnqueueAndANullPayloadIsCarried() {
+		String queue = queue();
+		QueueContexts.runner(SharedRedis.standalone())
+			.withPropertyValues("test.queue=" + queue, "redis.starter.queue.max-payload-size=1KB")
+			.withBean(Blobs.class)
+			.run((context) -> {
+				JobQueue jobs = context.getBean(JobQueue.class);
+				assertThatIllegalArgumentException()
+					.isThrownBy(() -> jobs.enqueue(queue, new Blob("big", "x".repeat(2000))))
+					.withMessageContaining("redis.starter.queue.max-payload-size");
+				assertThat(jobs.counts(queue).waiting()).isZero();
+				jobs.enqueue(queue, null);
+				Blobs handler = context.getBean(Blobs.class);
+				await().atMost(Duration.ofSeconds(5)).until(() -> handler.handled.snapshot().contains("null"));
+			});
+	}
+
+	@Test
+	void aBacklogOfLargeJobsIsTakenInRepliesOfBoundedSizeAndAllComplete() {
+		String queue = queue();
+		QueueContexts.runner(SharedRedis.standalone())
+			.withPropertyValues("test.queue=" + queue, "redis.starter.queue.max-payload-size=512KB")
+			.withBean(Blobs.class)
+			.run((context) -> {
+				JobQueue jobs = context.getBean(JobQueue.class);
+				String data = "y".repeat(300_000);
+				// 40 jobs of 300 KB: 12 MB waiting, far more than one take may return within its deadline.
+				jobs.enqueueAll(queue, IntStream.range(0, 40).mapToObj((i) -> new Blob("large-" + i, data)).toList(),
+						JobOptions.defaults());
+				Blobs handler = context.getBean(Blobs.class);
+				await().atMost(Duration.ofSeconds(20)).until(() -> handler.handled.size() == 40);
+				assertThat(jobs.counts(queue).completed()).isEqualTo(40);
+			});
+	}
+
+	@Test
+	void anOutcomeRedisRefusesIsDroppedAndTheOutcomesBehindItStillLand() {
+		String queue = queue();
+		QueueContexts.runner(SharedRedis.standalone())
+			.withPropertyValues("test.queue=" + queue, "spring.application.name=input")
+			.withBean(Blobs.class)
+			.run((context) -> {
+				JobQueue jobs = context.getBean(JobQueue.class);
+				// The dead letters' key holds a string: moving a job there fails inside the script, every time.
+				context.getBean(StringRedisTemplate.class).opsForValue().set("input:queue:{" + queue + "}:dead", "not a set");
+				jobs.enqueue(queue, new Blob("fails-once", "x"));
+				List<String> ids = jobs.enqueueAll(queue,
+						IntStream.range(0, 20).mapToObj((i) -> new Blob("fine-" + i, "x")).toList(), JobOptions.defaults());
+				Blobs handler = context.getBean(Blobs.class);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> ids.stream()
+						.allMatch((id) -> jobs.job(queue, id).map(JobInfo::state).orElse(null) == JobState.COMPLETED));
+				assertThat(handler.handled.snapshot()).hasSize(20);
+			});
+	}
+
+	@Test
+	void enqueueAllOfMoreJobsThanOneScriptTakesKeepsTheirOrderAndIds() {
+		String queue = queue();
+		QueueContexts.runner(SharedRedis.standalone())
+			.withPropertyValues("test.queue=" + queue)
+			.run((context) -> {
+				JobQueue jobs = context.getBean(JobQueue.class);
+				List<String> ids = jobs.enqueueAll(queue,
+						IntStream.range(0, 2500).mapToObj((i) -> new Blob("b-" + i, "x")).toList(), JobOptions.defaults());
+				assertThat(ids).hasSize(2500).doesNotHaveDuplicates();
+				List<Long> numbers = ids.stream().map(Long::parseLong).toList();
+				List<Long> sorted = new java.util.ArrayList<>(numbers);
+				Collections.sort(sorted);
+				assertThat(numbers).isEqualTo(sorted);
+				assertThat(jobs.counts(queue).waiting()).isEqualTo(2500);
+			});
+	}
+
+}
