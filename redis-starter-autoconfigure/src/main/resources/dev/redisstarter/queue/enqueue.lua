@@ -15,7 +15,8 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local count = tonumber(ARGV[1])
 local result = {}
 local signal = false
-local firstDelayed = redis.call('ZRANGE', base .. ':delayed', 0, 0, 'WITHSCORES')[2]
+local firstDelayed = nil
+local delayedRead = false
 for i = 0, count - 1 do
   local a = 1 + i * 12
   local id = ARGV[a + 1]
@@ -54,10 +55,36 @@ for i = 0, count - 1 do
     if runAt > now then
       state = 'delayed'
     end
-    redis.call('HSET', job, 'payload', ARGV[a + 4], 'state', state, 'attempts', 0, 'max', ARGV[a + 8],
-      'backoff', ARGV[a + 9], 'timeout', ARGV[a + 10], 'keep', ARGV[a + 11], 'priority', priority, 'score', score,
-      'created', now, 'runAt', runAt, 'stalled', 0, 'trace', ARGV[a + 12])
+    -- Fields at their default (no attempts yet, priority 0, no timeout or retention of its own, no trace, due at
+    -- creation) are left out: every reader takes their absence for the default, and the record stays small.
+    local fields = {'payload', ARGV[a + 4], 'state', state, 'max', ARGV[a + 8], 'backoff', ARGV[a + 9], 'score', score,
+      'created', now}
+    if priority ~= 0 then
+      fields[#fields + 1] = 'priority'
+      fields[#fields + 1] = priority
+    end
+    if ARGV[a + 10] ~= '0' then
+      fields[#fields + 1] = 'timeout'
+      fields[#fields + 1] = ARGV[a + 10]
+    end
+    if ARGV[a + 11] ~= '0' then
+      fields[#fields + 1] = 'keep'
+      fields[#fields + 1] = ARGV[a + 11]
+    end
+    if ARGV[a + 12] ~= '' then
+      fields[#fields + 1] = 'trace'
+      fields[#fields + 1] = ARGV[a + 12]
+    end
     if state == 'delayed' then
+      fields[#fields + 1] = 'runAt'
+      fields[#fields + 1] = runAt
+    end
+    redis.call('HSET', job, unpack(fields))
+    if state == 'delayed' then
+      if not delayedRead then
+        firstDelayed = redis.call('ZRANGE', base .. ':delayed', 0, 0, 'WITHSCORES')[2]
+        delayedRead = true
+      end
       redis.call('ZADD', base .. ':delayed', runAt, id)
       -- Wake a worker when this job is due before any other delayed job, so that it recomputes its wait.
       if not firstDelayed or runAt < tonumber(firstDelayed) then

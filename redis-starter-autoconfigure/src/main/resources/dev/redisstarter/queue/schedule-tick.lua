@@ -39,9 +39,12 @@ if enqueue then
     local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
     local seq = redis.call('INCR', base .. ':id')
     local score = string.format('%.0f', 1000 * 1099511627776 + (seq % 1099511627776))
-    redis.call('HSET', job, 'payload', ARGV[6], 'state', 'waiting', 'attempts', 0, 'max', ARGV[7],
-      'backoff', ARGV[8], 'timeout', ARGV[9], 'keep', 0, 'priority', 0, 'score', score, 'created', now,
-      'runAt', now, 'stalled', 0, 'trace', '')
+    -- As enqueue.lua writes it: fields at their default left out.
+    redis.call('HSET', job, 'payload', ARGV[6], 'state', 'waiting', 'max', ARGV[7], 'backoff', ARGV[8], 'score', score,
+      'created', now)
+    if ARGV[9] ~= '0' then
+      redis.call('HSET', job, 'timeout', ARGV[9])
+    end
     redis.call('ZADD', base .. ':ready', score, id)
     if redis.call('LLEN', base .. ':signal') == 0 then
       redis.call('RPUSH', base .. ':signal', 1)
