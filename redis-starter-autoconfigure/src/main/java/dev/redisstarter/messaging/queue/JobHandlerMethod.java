@@ -1,6 +1,5 @@
 package dev.redisstarter.messaging.queue;
 
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
 
@@ -8,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.ReflectionUtils;
 
 import dev.redisstarter.core.InvalidAnnotationException;
+import dev.redisstarter.core.MethodInvoker;
 
 /**
  * A checked {@link JobHandler} method: the payload, optionally followed by a {@link JobContext}.
@@ -54,22 +54,11 @@ record JobHandlerMethod(Object bean, Method method, Type payloadType, boolean wi
 	}
 
 	void invoke(@Nullable Object payload, JobContext context) throws Exception {
-		try {
-			if (this.withContext) {
-				this.method.invoke(this.bean, payload, context);
-			}
-			else {
-				this.method.invoke(this.bean, payload);
-			}
+		if (this.withContext) {
+			MethodInvoker.invoke(this.method, this.bean, payload, context);
 		}
-		catch (InvocationTargetException ex) {
-			if (ex.getCause() instanceof Exception cause) {
-				throw cause;
-			}
-			if (ex.getCause() instanceof Error error) {
-				throw error;
-			}
-			throw ex;
+		else {
+			MethodInvoker.invoke(this.method, this.bean, payload);
 		}
 	}
 

@@ -109,10 +109,10 @@ final class JobWorker {
 		this.shared = shared;
 		this.meters = shared.metrics().of(queue);
 		this.payloadType = shared.mapper().getTypeFactory().constructType(method.payloadType());
-		this.keys = shared.keys().scriptKeys(queue);
+		this.keys = shared.queueKeys().scriptKeys(queue);
 		this.outcomes = new JobOutcomes(queue, shared.calls(), shared.scripts(), this.keys, settings, this.meters,
 				this.held);
-		this.signals = new SignalWaiter(shared.access(), shared.keys().signal(queue));
+		this.signals = new SignalWaiter(shared.access(), shared.queueKeys().signal(queue));
 		this.permits = new Semaphore(capacity());
 		this.rateLimit = (settings.rateLimit() > 0)
 				? RateLimit.fixedWindow(settings.rateLimit(), settings.rateLimitWindow()).withName("queue-" + queue) : null;

@@ -15,6 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.redisstarter.core.InvalidAnnotationException;
 import dev.redisstarter.core.JsonCodec;
+import dev.redisstarter.core.ParallelStop;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.ratelimit.RateLimiter;
@@ -31,7 +32,7 @@ public final class JobWorkers implements SmartLifecycle {
 	 *
 	 * @param access opens the workers' blocking connections
 	 * @param calls scripts, with the queue deadline
-	 * @param keys names the queues
+	 * @param queueKeys names the queues
 	 * @param scripts the queue scripts
 	 * @param mapper reads payloads
 	 * @param codec writes progress
@@ -42,7 +43,7 @@ public final class JobWorkers implements SmartLifecycle {
 	 * @param shutdownWait how long running jobs may finish on shutdown
 	 * @param placeholders resolves {@code ${...}} in annotation attributes
 	 */
-	record Shared(RedisAccess access, RedisCalls calls, QueueKeys keys, QueueScripts scripts, JsonMapper mapper,
+	record Shared(RedisAccess access, RedisCalls calls, QueueKeys queueKeys, QueueScripts scripts, JsonMapper mapper,
 			JsonCodec codec, QueueMetrics metrics, ObservationRegistry observations, QueueSettingsByName settings,
 			@Nullable RateLimiter rateLimiter, Duration shutdownWait, UnaryOperator<String> placeholders) {
 	}
@@ -145,20 +146,8 @@ public final class JobWorkers implements SmartLifecycle {
 
 	@Override
 	public synchronized void stop() {
-		List<Thread> stopping = new ArrayList<>();
-		for (JobWorker worker : this.workers) {
-			Thread thread = new Thread(worker::stop, "job-stop-" + worker.queue());
-			thread.start();
-			stopping.add(thread);
-		}
-		for (Thread thread : stopping) {
-			try {
-				thread.join();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
+		// In parallel: each waits up to the shutdown wait for its running jobs.
+		ParallelStop.stopAll(this.workers, JobWorker::stop, (worker) -> "job-stop-" + worker.queue());
 		this.running = false;
 	}
 

@@ -1,6 +1,5 @@
 package dev.redisstarter.messaging.stream;
 
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -10,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.ReflectionUtils;
 
 import dev.redisstarter.core.InvalidAnnotationException;
+import dev.redisstarter.core.MethodInvoker;
 
 /**
  * A {@link StreamListener} method and how to call it, checked once: the payload type (the element type for the
@@ -62,22 +62,11 @@ record ListenerMethod(Object bean, Method method, Type payloadType, boolean with
 	 * @throws Exception what the method threw
 	 */
 	void invoke(@Nullable Object payload, Object delivery) throws Exception {
-		try {
-			if (this.withDelivery) {
-				this.method.invoke(this.bean, payload, delivery);
-			}
-			else {
-				this.method.invoke(this.bean, payload);
-			}
+		if (this.withDelivery) {
+			MethodInvoker.invoke(this.method, this.bean, payload, delivery);
 		}
-		catch (InvocationTargetException ex) {
-			if (ex.getCause() instanceof Exception cause) {
-				throw cause;
-			}
-			if (ex.getCause() instanceof Error error) {
-				throw error;
-			}
-			throw ex;
+		else {
+			MethodInvoker.invoke(this.method, this.bean, payload);
 		}
 	}
 

@@ -12,6 +12,7 @@ import org.springframework.context.SmartLifecycle;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.redisstarter.core.InvalidAnnotationException;
+import dev.redisstarter.core.ParallelStop;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
 
@@ -120,20 +121,7 @@ public final class StreamListeners implements SmartLifecycle {
 	@Override
 	public synchronized void stop() {
 		// In parallel: each waits up to the shutdown wait for its in-flight entries.
-		List<Thread> stopping = new ArrayList<>();
-		for (StreamConsumer consumer : this.consumers) {
-			Thread thread = new Thread(consumer::stop, "stream-stop-" + consumer.spec().listener());
-			thread.start();
-			stopping.add(thread);
-		}
-		for (Thread thread : stopping) {
-			try {
-				thread.join();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
+		ParallelStop.stopAll(this.consumers, StreamConsumer::stop, (consumer) -> "stream-stop-" + consumer.spec().listener());
 		this.running = false;
 	}
 
