@@ -4,7 +4,7 @@
 -- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: the pause in ms
 -- ARGV[2]: the job id ('' for none)
--- ARGV[3]: its owner ('<token>:<attempt>')
+-- ARGV[3]: its owner ('<token>:<take number>')
 -- Returns: the pause in force, in ms
 local base = KEYS[1]
 local pause = tonumber(ARGV[1])

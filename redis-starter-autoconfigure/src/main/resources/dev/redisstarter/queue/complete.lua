@@ -4,7 +4,7 @@
 -- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: how many completed jobs to keep
 -- ARGV[2]: how long to keep a completed job, in ms, when the job sets no retention of its own
--- ARGV[3..]: pairs of job id and owner ('<token>:<attempt>')
+-- ARGV[3..]: pairs of job id and owner ('<token>:<take number>')
 -- Returns: how many jobs were completed (a job whose lease was lost to another worker is not)
 local base = KEYS[1]
 local t = redis.call('TIME')

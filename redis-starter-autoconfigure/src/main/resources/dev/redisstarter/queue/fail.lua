@@ -3,7 +3,7 @@
 --
 -- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: the job id
--- ARGV[2]: the owner ('<token>:<attempt>')
+-- ARGV[2]: the owner ('<token>:<take number>')
 -- ARGV[3]: the retry delay in ms, or -1 to dead-letter the job
 -- ARGV[4]: the error: class
 -- ARGV[5]: the error: message

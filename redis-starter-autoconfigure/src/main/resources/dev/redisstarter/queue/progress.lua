@@ -2,7 +2,7 @@
 --
 -- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: the job id
--- ARGV[2]: its owner ('<token>:<attempt>')
+-- ARGV[2]: its owner ('<token>:<take number>')
 -- ARGV[3]: the progress (JSON), or '' to renew only
 -- ARGV[4]: the lease in ms from now
 -- Returns: 1 when recorded, 0 when the attempt no longer holds the job

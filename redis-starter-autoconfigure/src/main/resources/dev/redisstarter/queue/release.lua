@@ -2,7 +2,7 @@
 -- them at once; the released attempt does not count.
 --
 -- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
--- ARGV[1..]: pairs of job id and owner ('<token>:<attempt>')
+-- ARGV[1..]: pairs of job id and owner ('<token>:<take number>')
 -- Returns: how many jobs went back to waiting
 local base = KEYS[1]
 local released = 0

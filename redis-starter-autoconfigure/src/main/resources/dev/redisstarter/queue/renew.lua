@@ -2,7 +2,7 @@
 --
 -- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: the lease in ms from now, by the server's clock
--- ARGV[2..]: pairs of job id and owner ('<token>:<attempt>')
+-- ARGV[2..]: pairs of job id and owner ('<token>:<take number>')
 -- Returns: the ids of jobs no longer held (their lease expired and another worker may have them)
 local base = KEYS[1]
 local t = redis.call('TIME')

@@ -26,6 +26,13 @@ final class JobOutcomes {
 
 	private static final int BATCH = 500;
 
+	/** How many refusals of one outcome before it is dropped (a refusal may also be a passing state of Redis). */
+	private static final int MAX_REFUSALS = 3;
+
+	/** Errors that say Redis cannot write now, not that it refuses this outcome. */
+	private static final List<String> TRANSIENT_ERRORS = List.of("READONLY", "OOM", "NOREPLICAS", "MASTERDOWN",
+			"LOADING", "BUSY", "TRYAGAIN", "CLUSTERDOWN", "Script killed", "NOSCRIPT", "MOVED", "ASK");
+
 	/** What became of one job. */
 	sealed interface Outcome permits Completed, Failed, BackedOff, Released {
 
@@ -66,7 +73,14 @@ final class JobOutcomes {
 
 	private final List<Outcome> unwritten = new ArrayList<>();
 
+	/** Outcomes queued or being written, as {@code id + '\n' + owner}. */
 	private final java.util.Set<String> finishing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+	/** How many times in a row Redis refused the outcome at the head of the line. */
+	private int refusals;
+
+	/** How many outcomes to write one by one, after a batch of completions was refused. */
+	private int oneByOne;
 
 	JobOutcomes(String queue, RedisCalls calls, QueueScripts scripts, byte[][] keys, QueueSettings settings,
 			QueueMetrics.Meters meters, Map<String, HeldJob> held) {
@@ -80,17 +94,19 @@ final class JobOutcomes {
 	}
 
 	void add(Outcome outcome) {
-		this.finishing.add(outcome.id());
+		this.finishing.add(outcome.id() + "\n" + outcome.owner());
 		this.outcomes.add(outcome);
 	}
 
 	/**
-	 * Whether a job's outcome is on its way to Redis: a renewal that no longer finds it there raced that write.
+	 * Whether a take's outcome for a job is on its way to Redis: a renewal that no longer finds the job there
+	 * raced that write.
 	 * @param id the job
+	 * @param owner the take that holds it
 	 * @return true while its outcome is queued or being written
 	 */
-	boolean isFinishing(String id) {
-		return this.finishing.contains(id);
+	boolean isFinishing(String id, String owner) {
+		return this.finishing.contains(id + "\n" + owner);
 	}
 
 	boolean isEmpty() {
@@ -127,58 +143,80 @@ final class JobOutcomes {
 	private void write(List<Outcome> batch) {
 		while (!batch.isEmpty()) {
 			int run = 0;
-			while (run < batch.size() && run < BATCH && batch.get(run) instanceof Completed) {
+			int most = (this.oneByOne > 0) ? 1 : BATCH;
+			while (run < batch.size() && run < most && batch.get(run) instanceof Completed) {
 				run++;
 			}
-			if (run > 0) {
+			if (run > 1) {
 				List<Outcome> completed = batch.subList(0, run);
 				try {
 					complete(completed);
+					completed.forEach(this::forget);
+					completed.clear();
+					continue;
 				}
 				catch (RuntimeException ex) {
-					rejectedOrRethrow(completed, ex);
+					if (!refused(ex)) {
+						throw ex;
+					}
+					// One of them is refused: write these one by one, so that only that one can be dropped (a
+					// script that failed halfway kept what it wrote; writing those again finds them done).
+					this.oneByOne = run;
 				}
-				completed.forEach(this::forget);
-				completed.clear();
-				continue;
 			}
-			Outcome outcome = batch.get(0);
+			Outcome head = batch.get(0);
 			try {
-				writeOne(outcome);
+				if (head instanceof Completed) {
+					complete(List.of(head));
+				}
+				else {
+					writeOne(head);
+				}
+				this.refusals = 0;
 			}
 			catch (RuntimeException ex) {
-				rejectedOrRethrow(List.of(outcome), ex);
+				if (!refused(ex) || ++this.refusals < MAX_REFUSALS) {
+					throw ex;
+				}
+				this.refusals = 0;
+				logger.error("Redis refused the outcome of job " + head.id() + " of queue '" + this.queue + "' "
+						+ MAX_REFUSALS + " times; it is dropped, and the job comes back when its lease expires: "
+						+ ex.getMessage());
 			}
-			forget(outcome);
+			if (this.oneByOne > 0) {
+				this.oneByOne--;
+			}
+			forget(head);
 			batch.remove(0);
 		}
 	}
 
 	/**
-	 * An outcome Redis refused (a script error on data it cannot use, a key of the wrong type) would be refused
-	 * again forever and hold back every outcome behind it: it is dropped and logged, and its jobs, no longer
-	 * renewed, come back when their lease expires. Anything else (Redis away, busy, failing over) is thrown, and
-	 * the outcomes are tried again.
+	 * Whether Redis refused a script for what it holds (an error in the script on data it cannot use, a key of the
+	 * wrong type): trying again may not help. Redis away, busy, loading, failing over (READONLY), out of memory or
+	 * short of replicas is not a refusal: Redis 6.2 reports those inside a script as {@code ERR Error running
+	 * script ... -READONLY ...}, so the message is searched, not only its prefix.
+	 * @param ex what the call threw
+	 * @return true for a refusal
 	 */
-	private void rejectedOrRethrow(List<Outcome> outcomes, RuntimeException ex) {
+	static boolean refused(RuntimeException ex) {
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			if (cause instanceof io.lettuce.core.RedisCommandExecutionException rejected) {
 				String message = String.valueOf(rejected.getMessage());
-				if (message.startsWith("ERR") || message.startsWith("WRONGTYPE")) {
-					logger.error("Redis refused the outcome of " + outcomes.size() + " job(s) of queue '" + this.queue
-							+ "' (first: job " + outcomes.get(0).id() + "); they are dropped and come back when their lease"
-							+ " expires: " + message);
-					return;
+				for (String transientError : TRANSIENT_ERRORS) {
+					if (message.contains(transientError)) {
+						return false;
+					}
 				}
-				break;
+				return message.startsWith("ERR") || message.startsWith("WRONGTYPE");
 			}
 		}
-		throw ex;
+		return false;
 	}
 
 	/** The job is no longer this attempt's to renew (a later attempt of the same job keeps its entry). */
 	private void forget(Outcome outcome) {
-		this.finishing.remove(outcome.id());
+		this.finishing.remove(outcome.id() + "\n" + outcome.owner());
 		this.held.computeIfPresent(outcome.id(), (id, held) -> held.owner().equals(outcome.owner()) ? null : held);
 	}
 

@@ -575,7 +575,7 @@ final class JobWorker {
 					for (Object id : lost) {
 						String lostId = JobRecords.text(id);
 						HeldJob gone = this.held.get(lostId);
-						if (gone != null && !this.outcomes.isFinishing(lostId)
+						if (gone != null && !this.outcomes.isFinishing(lostId, gone.owner())
 								&& chunk.stream().anyMatch((e) -> e.getKey().equals(lostId) && e.getValue() == gone)) {
 							this.held.remove(lostId, gone);
 							logger.warn("Job " + lostId + " of queue '" + this.queue + "' lost its lease (it expired"

@@ -32,6 +32,8 @@ public final class RedisJobQueue implements JobQueue {
 	/** Jobs per enqueue script: a large enqueueAll is pipelined in scripts of this many, none blocking Redis long. */
 	private static final int JOBS_PER_SCRIPT = 1000;
 
+	private static final long BYTES_PER_SCRIPT = 8L * 1024 * 1024;
+
 	private final RedisCalls calls;
 
 	private final QueueKeys keys;
@@ -99,10 +101,22 @@ public final class RedisJobQueue implements JobQueue {
 		Observation observation = startObservation(queue, trace);
 		try {
 			String traceJson = trace.isEmpty() ? "" : this.mapper.writeValueAsString(trace);
+			List<byte[]> encoded = new ArrayList<>(payloads.size());
+			for (Object payload : payloads) {
+				encoded.add(encode(payload));
+			}
+			// Scripts of at most 1,000 jobs and about 8 MB each: none holds Redis long.
 			List<byte[][]> scripts = new ArrayList<>();
-			for (int from = 0; from < payloads.size(); from += JOBS_PER_SCRIPT) {
-				List<?> chunk = payloads.subList(from, Math.min(payloads.size(), from + JOBS_PER_SCRIPT));
-				scripts.add(enqueueArgs(queue, chunk, options, queueSettings, traceJson));
+			int from = 0;
+			while (from < encoded.size()) {
+				int to = from;
+				long bytes = 0;
+				while (to < encoded.size() && to - from < JOBS_PER_SCRIPT && (to == from || bytes < BYTES_PER_SCRIPT)) {
+					bytes += encoded.get(to).length;
+					to++;
+				}
+				scripts.add(enqueueArgs(queue, encoded.subList(from, to), options, queueSettings, traceJson));
+				from = to;
 			}
 			List<?> reply = new ArrayList<>();
 			if (scripts.size() == 1) {
@@ -140,6 +154,12 @@ public final class RedisJobQueue implements JobQueue {
 			}
 			throw new JobQueueUnavailableException(queue, "enqueue", ex);
 		}
+		catch (IllegalArgumentException ex) {
+			if (observation != null) {
+				observation.error(ex);
+			}
+			throw ex;
+		}
 		finally {
 			if (observation != null) {
 				observation.stop();
@@ -147,20 +167,24 @@ public final class RedisJobQueue implements JobQueue {
 		}
 	}
 
-	private byte[][] enqueueArgs(String queue, List<?> payloads, JobOptions options, QueueSettings queueSettings,
+	private byte[] encode(@Nullable Object payload) {
+		byte[] json = this.codec.encode(payload);
+		if (json.length > this.maxPayloadBytes) {
+			throw new IllegalArgumentException("A job's payload of " + json.length + " bytes is larger than"
+					+ " redis.starter.queue.max-payload-size (" + this.maxPayloadBytes + " bytes): keep large data"
+					+ " elsewhere and enqueue its reference");
+		}
+		return json;
+	}
+
+	private byte[][] enqueueArgs(String queue, List<byte[]> payloads, JobOptions options, QueueSettings queueSettings,
 			String traceJson) {
 		byte[][] scriptKeys = this.keys.scriptKeys(queue);
 		byte[][] keysAndArgs = new byte[scriptKeys.length + 1 + payloads.size() * FIELDS_PER_JOB][];
 		System.arraycopy(scriptKeys, 0, keysAndArgs, 0, scriptKeys.length);
 		keysAndArgs[scriptKeys.length] = bytes(Integer.toString(payloads.size()));
 		int i = scriptKeys.length + 1;
-		for (Object payload : payloads) {
-			byte[] json = this.codec.encode(payload);
-			if (json.length > this.maxPayloadBytes) {
-				throw new IllegalArgumentException("A job's payload of " + json.length + " bytes is larger than"
-						+ " redis.starter.queue.max-payload-size (" + this.maxPayloadBytes + " bytes): keep large data"
-						+ " elsewhere and enqueue its reference");
-			}
+		for (byte[] json : payloads) {
 			keysAndArgs[i++] = bytes(Objects.toString(options.jobId(), ""));
 			keysAndArgs[i++] = bytes(Objects.toString(options.deduplicationKey(), ""));
 			keysAndArgs[i++] = bytes(millis(options.deduplicationWindow(), 0));

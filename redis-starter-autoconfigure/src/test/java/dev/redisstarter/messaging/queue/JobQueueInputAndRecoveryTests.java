@@ -105,6 +105,47 @@ class JobQueueInputAndRecoveryTests {
 			});
 	}
 
+	/** Corrupts its own record while it runs (a string where the hash was): its completion is refused by Redis. */
+	static class Corrupting {
+
+		final QueueContexts.Received<String> handled = new QueueContexts.Received<>();
+
+		final java.util.concurrent.atomic.AtomicReference<StringRedisTemplate> redis = new java.util.concurrent.atomic.AtomicReference<>();
+
+		@JobHandler(queue = "${test.queue}", concurrency = 4)
+		void handle(Blob blob, JobContext job) {
+			if (blob.name().equals("corrupt")) {
+				String key = "input:queue:{" + job.queue() + "}:job:" + job.id();
+				this.redis.get().delete(key);
+				this.redis.get().opsForValue().set(key, "not a hash");
+			}
+			this.handled.add(blob.name());
+		}
+
+	}
+
+	@Test
+	void oneRefusedCompletionInABatchDropsOnlyThatOne() {
+		String queue = queue();
+		QueueContexts.runner(SharedRedis.standalone())
+			.withPropertyValues("test.queue=" + queue, "spring.application.name=input")
+			.withBean(Corrupting.class)
+			.run((context) -> {
+				Corrupting handler = context.getBean(Corrupting.class);
+				handler.redis.set(context.getBean(StringRedisTemplate.class));
+				JobQueue jobs = context.getBean(JobQueue.class);
+				List<String> names = new java.util.ArrayList<>();
+				IntStream.range(0, 40).forEach((i) -> names.add((i == 20) ? "corrupt" : "fine-" + i));
+				List<String> ids = jobs.enqueueAll(queue, names.stream().map((name) -> new Blob(name, "x")).toList(),
+						JobOptions.defaults());
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> java.util.stream.IntStream.range(0, 40)
+						.filter((i) -> i != 20)
+						.allMatch((i) -> jobs.job(queue, ids.get(i)).map(JobInfo::state).orElse(null) == JobState.COMPLETED));
+				assertThat(handler.handled.snapshot()).as("each job ran once").doesNotHaveDuplicates().hasSize(40);
+			});
+	}
+
 	@Test
 	void enqueueAllOfMoreJobsThanOneScriptTakesKeepsTheirOrderAndIds() {
 		String queue = queue();
