@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.IntStream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -21,6 +22,7 @@ import static org.awaitility.Awaitility.await;
  * null payloads, large backlogs of large jobs, and an outcome Redis refuses.
  */
 @RealRedis
+@Tag("compat")
 class JobQueueInputAndRecoveryTests {
 
 	record Blob(String name, String data) {

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -37,6 +38,7 @@ import static org.awaitility.Awaitility.await;
  * pauses the queue without charging the attempt.
  */
 @RealRedis
+@Tag("compat")
 class JobQueueSchedulingTests {
 
 	/** How early a job may start: the JVM's and the server's clocks are one machine's, read to the millisecond. */
