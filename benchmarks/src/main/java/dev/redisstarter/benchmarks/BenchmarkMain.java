@@ -1,7 +1,6 @@
 package dev.redisstarter.benchmarks;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +41,7 @@ public final class BenchmarkMain {
 			}
 		}
 		CommandLineOptions commandLine = new CommandLineOptions(jmhArgs.toArray(String[]::new));
-		Path output = outputDirectory();
+		Path output = Statistics.outputDirectory();
 		List<Row> rows = new ArrayList<>();
 		for (int threads : threadCounts) {
 			Path json = output.resolve("jmh-result-" + threads + "-threads.json");
@@ -73,18 +72,6 @@ public final class BenchmarkMain {
 		System.out.println(table);
 		Files.writeString(output.resolve("jmh-summary.txt"), table);
 		System.out.println("JSON results and this table are in " + output);
-	}
-
-	private static Path outputDirectory() throws IOException {
-		try {
-			Path jar = Path.of(BenchmarkMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-			Path directory = Files.isDirectory(jar) ? jar.getParent() : jar.getParent();
-			Files.createDirectories(directory);
-			return directory;
-		}
-		catch (URISyntaxException ex) {
-			throw new IOException(ex);
-		}
 	}
 
 	/** One benchmark at one thread count. */

@@ -1,7 +1,6 @@
 package dev.redisstarter.benchmarks.pubsub;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,13 +8,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.ToDoubleFunction;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.redisstarter.benchmarks.Statistics;
 import dev.redisstarter.test.LocalRedisServer;
 
 /**
@@ -103,7 +102,7 @@ public final class PubSubBenchmark {
 				threadStarts, (System.nanoTime() - began) / 1e9);
 		System.out.println();
 		System.out.println(summary);
-		Path file = outputDirectory().resolve("pubsub-summary.txt");
+		Path file = Statistics.outputDirectory().resolve("pubsub-summary.txt");
 		Files.writeString(file, summary);
 		System.out.println("Written to " + file);
 		System.exit(0);
@@ -147,15 +146,15 @@ public final class PubSubBenchmark {
 					long received = rows.stream().mapToLong(PubSubRun.Result::received).sum();
 					long lost = rows.stream().mapToLong((r) -> r.published() - r.received()).sum();
 					long failed = rows.stream().mapToLong(PubSubRun.Result::failed).sum();
-					throughput[index] = median(rows, PubSubRun.Result::throughput);
-					p99[index] = median(rows, PubSubRun.Result::p99Millis);
+					throughput[index] = Statistics.median(rows, PubSubRun.Result::throughput);
+					p99[index] = Statistics.median(rows, PubSubRun.Result::p99Millis);
 					out.append(String.format(Locale.ROOT, "| %s | %d | %s | %,.0f | %.2f | %.2f | %,d of %,d%s | %,.0f |%n",
-							load, threads, side, throughput[index], median(rows, PubSubRun.Result::p50Millis), p99[index],
+							load, threads, side, throughput[index], Statistics.median(rows, PubSubRun.Result::p50Millis), p99[index],
 							outOfOrder, received,
 							(lost != 0 || failed != 0)
 									? String.format(Locale.ROOT, " (%,d not received, %,d publishes failed)", lost, failed)
 									: "",
-							median(rows, (r) -> r.threadsStarted())));
+							Statistics.median(rows, (r) -> r.threadsStarted())));
 					index++;
 				}
 				ratios.add(String.format(Locale.ROOT,
@@ -182,27 +181,6 @@ public final class PubSubBenchmark {
 			thread.join();
 		}
 		return count / ((System.nanoTime() - begin) / 1e9);
-	}
-
-	private static double median(List<PubSubRun.Result> rows, ToDoubleFunction<PubSubRun.Result> value) {
-		double[] values = rows.stream().mapToDouble(value).sorted().toArray();
-		if (values.length == 0) {
-			return Double.NaN;
-		}
-		int middle = values.length / 2;
-		return (values.length % 2 == 1) ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-	}
-
-	private static Path outputDirectory() throws IOException {
-		try {
-			Path jar = Path.of(PubSubBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-			Path directory = jar.getParent();
-			Files.createDirectories(directory);
-			return directory;
-		}
-		catch (URISyntaxException ex) {
-			throw new IOException(ex);
-		}
 	}
 
 }

@@ -1,7 +1,6 @@
 package dev.redisstarter.benchmarks.queue;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +18,7 @@ import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.redisstarter.benchmarks.Statistics;
 import dev.redisstarter.test.LocalRedisServer;
 
 /**
@@ -106,7 +106,7 @@ public final class QueueBenchmark {
 		((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.WARN);
 		JsonMapper mapper = JsonMapper.builder().build();
 		int payloadBytes = mapper.writeValueAsString(Task.of(jobs / 2)).length();
-		Path output = outputDirectory();
+		Path output = Statistics.outputDirectory();
 		if (bullmqDirectory == null) {
 			bullmqDirectory = output.resolveSibling("bullmq");
 		}
@@ -262,13 +262,13 @@ public final class QueueBenchmark {
 						phaseName(phase),
 						side, (phase == Phase.LATENCY) ? String.format(Locale.ROOT, "p99 %.2f–%.2f ms", min, max)
 								: String.format(Locale.ROOT, "%,.0f–%,.0f jobs/s", min, max),
-						median(rows, PhaseResult::commandsPerJob), median(rows, PhaseResult::scriptsPerJob),
-						median(rows, PhaseResult::redisCpuMicrosPerJob),
+						Statistics.median(rows, PhaseResult::commandsPerJob), Statistics.median(rows, PhaseResult::scriptsPerJob),
+						Statistics.median(rows, PhaseResult::redisCpuMicrosPerJob),
 						phase.isEnqueue()
-								? String.format(Locale.ROOT, "%.0f B", median(rows, PhaseResult::redisBytesPerJob)) : "–",
-						median(rows, PhaseResult::clientCpuMicrosPerJob),
-						String.format(Locale.ROOT, "%.0f × %.0f ms", median(rows, (r) -> r.gcCount()),
-								median(rows, PhaseResult::gcMillis)),
+								? String.format(Locale.ROOT, "%.0f B", Statistics.median(rows, PhaseResult::redisBytesPerJob)) : "–",
+						Statistics.median(rows, PhaseResult::clientCpuMicrosPerJob),
+						String.format(Locale.ROOT, "%.0f × %.0f ms", Statistics.median(rows, (r) -> r.gcCount()),
+								Statistics.median(rows, PhaseResult::gcMillis)),
 						phase.isEnqueue() ? "–" : rows.stream().mapToLong(PhaseResult::missing).sum() + " / "
 								+ rows.stream().mapToLong(PhaseResult::duplicates).sum()));
 			}
@@ -302,7 +302,7 @@ public final class QueueBenchmark {
 		out.append("| ").append(label);
 		for (String side : sides) {
 			List<PhaseResult> rows = rows(results, side, phase);
-			double median = rows.isEmpty() ? Double.NaN : median(rows, measure);
+			double median = rows.isEmpty() ? Double.NaN : Statistics.median(rows, measure);
 			medians.add(median);
 			out.append(" | ").append(higherIsBetter ? String.format(Locale.ROOT, "%,.0f", median)
 					: String.format(Locale.ROOT, "%.2f", median));
@@ -333,27 +333,6 @@ public final class QueueBenchmark {
 
 	private static List<PhaseResult> rows(List<PhaseResult> results, String side, Phase phase) {
 		return results.stream().filter((r) -> r.side().equals(side) && r.phase() == phase).toList();
-	}
-
-	private static double median(List<PhaseResult> rows, ToDoubleFunction<PhaseResult> value) {
-		double[] values = rows.stream().mapToDouble(value).sorted().toArray();
-		if (values.length == 0) {
-			return Double.NaN;
-		}
-		int middle = values.length / 2;
-		return (values.length % 2 == 1) ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-	}
-
-	private static Path outputDirectory() throws IOException {
-		try {
-			Path jar = Path.of(QueueBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-			Path directory = jar.getParent();
-			Files.createDirectories(directory);
-			return directory;
-		}
-		catch (URISyntaxException ex) {
-			throw new IOException(ex);
-		}
 	}
 
 }

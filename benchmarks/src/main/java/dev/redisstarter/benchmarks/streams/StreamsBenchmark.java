@@ -1,7 +1,6 @@
 package dev.redisstarter.benchmarks.streams;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,13 +8,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.ToDoubleFunction;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.redisstarter.benchmarks.Statistics;
 import dev.redisstarter.test.LocalRedisServer;
 
 /**
@@ -116,7 +115,7 @@ public final class StreamsBenchmark {
 				descriptions, (System.nanoTime() - began) / 1e9);
 		System.out.println();
 		System.out.println(summary);
-		Path file = outputDirectory().resolve("streams-summary.txt");
+		Path file = Statistics.outputDirectory().resolve("streams-summary.txt");
 		Files.writeString(file, summary);
 		System.out.println("Written to " + file);
 		System.exit(0);
@@ -155,7 +154,7 @@ public final class StreamsBenchmark {
 				if (rows.isEmpty()) {
 					continue;
 				}
-				double throughput = median(rows, StreamRun.Result::throughput);
+				double throughput = Statistics.median(rows, StreamRun.Result::throughput);
 				if (side.equals("container")) {
 					container = throughput;
 				}
@@ -167,8 +166,8 @@ public final class StreamsBenchmark {
 				double max = rows.stream().mapToDouble(StreamRun.Result::throughput).max().orElseThrow();
 				out.append(String.format(Locale.ROOT,
 						"| %d | %s | %,.0f | %,.0f–%,.0f | %.2f× | %,.0f | %,.0f | %,.0f | %,d / %,d / %,d%s |%n",
-						concurrency, side, throughput, min, max, throughput / container, median(rows, (r) -> r.reads()),
-						median(rows, (r) -> r.acks()), median(rows, (r) -> r.connections()), lost, duplicated, pending,
+						concurrency, side, throughput, min, max, throughput / container, Statistics.median(rows, (r) -> r.reads()),
+						Statistics.median(rows, (r) -> r.acks()), Statistics.median(rows, (r) -> r.connections()), lost, duplicated, pending,
 						(unclean > 0) ? String.format(Locale.ROOT, " (%d of %d runs not clean)", unclean, rows.size()) : ""));
 				if (!side.equals("container")) {
 					double goal = side.equals("starter batch") ? 1.5 : 1.0;
@@ -181,27 +180,6 @@ public final class StreamsBenchmark {
 		out.append('\n');
 		verdicts.forEach((verdict) -> out.append(verdict).append('\n'));
 		return out.toString();
-	}
-
-	private static double median(List<StreamRun.Result> rows, ToDoubleFunction<StreamRun.Result> value) {
-		double[] values = rows.stream().mapToDouble(value).sorted().toArray();
-		if (values.length == 0) {
-			return Double.NaN;
-		}
-		int middle = values.length / 2;
-		return (values.length % 2 == 1) ? values[middle] : (values[middle - 1] + values[middle]) / 2;
-	}
-
-	private static Path outputDirectory() throws IOException {
-		try {
-			Path jar = Path.of(StreamsBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-			Path directory = jar.getParent();
-			Files.createDirectories(directory);
-			return directory;
-		}
-		catch (URISyntaxException ex) {
-			throw new IOException(ex);
-		}
 	}
 
 }

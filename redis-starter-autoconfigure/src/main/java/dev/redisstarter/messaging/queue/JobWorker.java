@@ -271,19 +271,18 @@ final class JobWorker {
 
 	/**
 	 * Runs {@code take.lua}; each take is its own lease owner ({@code <token>:<take number>}), so that a stale
-	 * outcome of an earlier take of the same job can never match a later one. A take whose reply comes after the deadline (Redis froze, then ran it) took jobs that
-	 * nobody runs: they are released at once, rather than left to stall when their lease expires.
+	 * outcome of an earlier take of the same job can never match a later one. A take without an answer (Redis froze
+	 * and may run it later, or the connection dropped) is cancelled before the next take, so the jobs it took are
+	 * released at once rather than left to stall.
 	 */
 	private List<?> take(int count, String request) {
 		RedisCalls calls = this.shared.calls();
 		cancelUnansweredTakes();
 		try {
-			return calls.run((redis) -> calls.awaitScript(redis,
-					calls.startScript(redis, this.shared.scripts().take(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
-							QueueKeys.keysAndArgs(this.keys, RedisJobQueue.bytes(Integer.toString(count)),
-									RedisJobQueue.bytes(Long.toString(this.settings.lease().toMillis())),
-									RedisJobQueue.bytes(request), RedisJobQueue.bytes(Long.toString(TAKE_BYTES)))),
-					(late) -> releaseLate(late, request)));
+			return calls.script(this.shared.scripts().take(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
+					QueueKeys.keysAndArgs(this.keys, RedisJobQueue.bytes(Integer.toString(count)),
+							RedisJobQueue.bytes(Long.toString(this.settings.lease().toMillis())), RedisJobQueue.bytes(request),
+							RedisJobQueue.bytes(Long.toString(TAKE_BYTES))));
 		}
 		catch (RuntimeException ex) {
 			// Whether it ran is unknown (it may still run when Redis thaws): cancel it before the next take.
@@ -310,20 +309,6 @@ final class JobWorker {
 		if (released != null && released > 0) {
 			logger.info("Queue '" + this.queue + "': " + released + " jobs taken by a take whose reply was lost are"
 					+ " released for the next worker");
-		}
-	}
-
-	private void releaseLate(@Nullable Object late, String request) {
-		if (!(late instanceof List<?> reply)) {
-			return;
-		}
-		for (int i = 3; i < reply.size(); i++) {
-			TakenJob job = TakenJob.of((List<?>) reply.get(i), request, 0, this.settings.backoff());
-			this.outcomes.add(new JobOutcomes.Released(job.id(), job.owner()));
-		}
-		if (reply.size() > 3) {
-			logger.info("Queue '" + this.queue + "': " + (reply.size() - 3) + " jobs taken by a late reply (Redis was"
-					+ " slow) are released for the next worker");
 		}
 	}
 
@@ -722,10 +707,6 @@ final class JobWorker {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	boolean isRunning() {
-		return this.running;
 	}
 
 }

@@ -27,7 +27,7 @@ public final class StreamListeners implements SmartLifecycle {
 	 *
 	 * @param access opens the read connections
 	 * @param calls acknowledgements, scripts and housekeeping, with the streams deadline
-	 * @param keys names the streams
+	 * @param streamKeys names the streams
 	 * @param mapper reads payloads
 	 * @param metrics meters
 	 * @param settings each stream's settings
@@ -38,7 +38,7 @@ public final class StreamListeners implements SmartLifecycle {
 	 * @param instanceExpiry a durable-topic instance not seen for this long is removed
 	 * @param placeholders resolves {@code ${...}} in annotation attributes
 	 */
-	public record Context(RedisAccess access, RedisCalls calls, StreamKeys keys, JsonMapper mapper, StreamMetrics metrics,
+	public record Context(RedisAccess access, RedisCalls calls, StreamKeys streamKeys, JsonMapper mapper, StreamMetrics metrics,
 			Function<String, StreamSettings> settings, String defaultGroup, int defaultConcurrency, String instanceId,
 			Duration shutdownWait, Duration instanceExpiry, UnaryOperator<String> placeholders) {
 	}
@@ -108,8 +108,8 @@ public final class StreamListeners implements SmartLifecycle {
 		catch (IllegalArgumentException ex) {
 			throw new InvalidAnnotationException("@StreamListener", declaration.method(), ex.getMessage(), ex);
 		}
-		ConsumerSpec spec = new ConsumerSpec(listener, stream, this.context.keys().stream(stream),
-				this.context.keys().deadLetters(stream), this.context.keys().instances(stream), effectiveGroup,
+		ConsumerSpec spec = new ConsumerSpec(listener, stream, this.context.streamKeys().stream(stream),
+				this.context.streamKeys().deadLetters(stream), this.context.streamKeys().instances(stream), effectiveGroup,
 				consumerName, settings,
 				(annotation.concurrency() > 0) ? annotation.concurrency() : this.context.defaultConcurrency(),
 				annotation.batch(), annotation.atMostOnce(), annotation.broadcast(), this.context.shutdownWait(),
