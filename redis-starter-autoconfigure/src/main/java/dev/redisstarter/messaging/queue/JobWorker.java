@@ -319,8 +319,9 @@ final class JobWorker {
 			return wanted;
 		}
 		String key = "queue:" + this.queue;
-		// A request above the limit's capacity could never be granted: ask for at most one window's worth.
-		wanted = (int) Math.max(1, Math.min(wanted, this.rateLimit.capacity()));
+		// A request above the limit's capacity could never be granted, and one worker asking for a whole window
+		// would starve the others: ask for at most a quarter of a window at a time.
+		wanted = (int) Math.max(1, Math.min(wanted, this.rateLimit.capacity() / 4));
 		RateLimitResult result = limiter.tryAcquire(key, this.rateLimit, wanted);
 		if (!result.allowed() && result.remaining() > 0) {
 			int some = (int) Math.min(wanted, result.remaining());
