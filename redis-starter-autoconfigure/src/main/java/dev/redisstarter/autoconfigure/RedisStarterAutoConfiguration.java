@@ -32,6 +32,7 @@ import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.ResilienceSettings;
 import dev.redisstarter.core.ServerCheck;
 import dev.redisstarter.core.ServerCheckFailedException;
+import dev.redisstarter.core.web.InputLimitExceptionHandler;
 import dev.redisstarter.core.web.RedisUnavailableExceptionHandler;
 
 /**
@@ -143,7 +144,7 @@ public final class RedisStarterAutoConfiguration {
 
 	/**
 	 * In a servlet web application, the 503 fallback for Redis connection failures and timeouts that no other
-	 * handler answers.
+	 * handler answers, and the 413 answer for data over the starter's bounds.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -154,6 +155,12 @@ public final class RedisStarterAutoConfiguration {
 		@ConditionalOnMissingBean
 		RedisUnavailableExceptionHandler redisStarterRedisUnavailableExceptionHandler() {
 			return new RedisUnavailableExceptionHandler();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		InputLimitExceptionHandler redisStarterInputLimitExceptionHandler() {
+			return new InputLimitExceptionHandler();
 		}
 
 	}

@@ -40,7 +40,7 @@ public final class RedisStarterLeaderboardAutoConfiguration {
 			RedisStarterProperties properties, ObjectProvider<Clock> clock) {
 		RedisStarterProperties.Leaderboard leaderboard = properties.getLeaderboard();
 		LeaderboardSettings defaults = new LeaderboardSettings(leaderboard.getOrder(), leaderboard.getTieRule(),
-				leaderboard.getRetention());
+				leaderboard.getRetention(), leaderboard.getMaxMemberLength());
 		Map<String, LeaderboardSettings> boards = new LinkedHashMap<>();
 		leaderboard.getBoards().forEach((name, board) -> {
 			LeaderboardSettings settings = defaults;

@@ -11,6 +11,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.leaderboard.LeaderboardSettings;
 import dev.redisstarter.leaderboard.RankOrder;
 import dev.redisstarter.leaderboard.TieRule;
 
@@ -184,6 +185,12 @@ public class RedisStarterProperties {
 		private ZoneId timeZone = ZoneId.of("UTC");
 
 		/**
+		 * The most characters of a leaderboard member; longer members are refused with InputLimitExceededException
+		 * (413 in Spring MVC), since members are kept without expiry and returned in every top list.
+		 */
+		private int maxMemberLength = LeaderboardSettings.DEFAULT_MAX_MEMBER_LENGTH;
+
+		/**
 		 * Settings of individual boards by board name; what is not set falls back to the values above.
 		 */
 		private final Map<String, Board> boards = new LinkedHashMap<>();
@@ -218,6 +225,18 @@ public class RedisStarterProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = positive("redis.starter.leaderboard.timeout", timeout);
+		}
+
+		public int getMaxMemberLength() {
+			return this.maxMemberLength;
+		}
+
+		public void setMaxMemberLength(int maxMemberLength) {
+			if (maxMemberLength < 1) {
+				throw new IllegalArgumentException(
+						"redis.starter.leaderboard.max-member-length must be positive, was " + maxMemberLength);
+			}
+			this.maxMemberLength = maxMemberLength;
 		}
 
 		public Duration getRetention() {

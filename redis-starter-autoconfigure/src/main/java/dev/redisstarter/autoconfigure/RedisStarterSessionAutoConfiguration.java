@@ -49,7 +49,7 @@ public final class RedisStarterSessionAutoConfiguration {
 	SessionSettings redisStarterSessionSettings(RedisStarterProperties properties) {
 		SessionProperties session = properties.getSession();
 		return new SessionSettings(session.getTtl(), session.getMaxLifetime(), session.isTouchOnRead(),
-				session.getMaxPerUser(), session.getLimitPolicy());
+				session.getMaxPerUser(), session.getLimitPolicy(), session.getMaxSize().toBytes(), session.getMaxUserIdLength());
 	}
 
 	@Bean

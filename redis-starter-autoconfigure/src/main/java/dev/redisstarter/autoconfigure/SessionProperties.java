@@ -3,6 +3,7 @@ package dev.redisstarter.autoconfigure;
 import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.unit.DataSize;
 
 import dev.redisstarter.session.SessionSettings;
 
@@ -45,6 +46,17 @@ public class SessionProperties {
 	 * What a login beyond max-per-user does: evict-oldest or refuse.
 	 */
 	private SessionSettings.LimitPolicy limitPolicy = SessionSettings.LimitPolicy.EVICT_OLDEST;
+
+	/**
+	 * The most a session's attributes may take (names and JSON values); larger data is refused with
+	 * InputLimitExceededException (413 in Spring MVC) and nothing is written.
+	 */
+	private DataSize maxSize = DataSize.ofBytes(SessionSettings.DEFAULT_MAX_SIZE);
+
+	/**
+	 * The most characters of a session's user id (it is part of a key); longer ids are refused.
+	 */
+	private int maxUserIdLength = SessionSettings.DEFAULT_MAX_USER_ID_LENGTH;
 
 	/**
 	 * Spring MVC integration.
@@ -108,6 +120,29 @@ public class SessionProperties {
 
 	public void setLimitPolicy(SessionSettings.LimitPolicy limitPolicy) {
 		this.limitPolicy = limitPolicy;
+	}
+
+	public DataSize getMaxSize() {
+		return this.maxSize;
+	}
+
+	public void setMaxSize(DataSize maxSize) {
+		if (maxSize == null || maxSize.toBytes() < 1) {
+			throw new IllegalArgumentException("redis.starter.session.max-size must be positive, was " + maxSize);
+		}
+		this.maxSize = maxSize;
+	}
+
+	public int getMaxUserIdLength() {
+		return this.maxUserIdLength;
+	}
+
+	public void setMaxUserIdLength(int maxUserIdLength) {
+		if (maxUserIdLength < 1) {
+			throw new IllegalArgumentException(
+					"redis.starter.session.max-user-id-length must be positive, was " + maxUserIdLength);
+		}
+		this.maxUserIdLength = maxUserIdLength;
 	}
 
 	public Http getHttp() {

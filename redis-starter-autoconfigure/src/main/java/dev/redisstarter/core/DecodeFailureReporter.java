@@ -58,7 +58,8 @@ public final class DecodeFailureReporter {
 					+ " and was read as absent (further failures under this pattern are only counted): " + cause.getMessage());
 		}
 		else if (logger.isDebugEnabled()) {
-			logger.debug("Value at " + key + " did not parse as " + expected.toCanonical(), cause);
+			// The pattern, not the key: keys carry session ids and other callers' data.
+			logger.debug("Value under " + pattern + " did not parse as " + expected.toCanonical(), cause);
 		}
 	}
 

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
 
+import dev.redisstarter.core.InputLimitExceededException;
 import dev.redisstarter.core.LuaScript;
 import dev.redisstarter.core.RedisCalls;
 
@@ -259,6 +260,11 @@ final class RedisLeaderboard implements Leaderboard {
 	private void checkMember(String member) {
 		if (member == null || member.isEmpty()) {
 			throw new IllegalArgumentException("member must not be empty (board '" + this.id + "')");
+		}
+		if (member.length() > this.settings.maxMemberLength()) {
+			// Its length only: the member is the caller's data.
+			throw new InputLimitExceededException("A leaderboard member", member.length(), this.settings.maxMemberLength(),
+					"characters", "redis.starter.leaderboard.max-member-length");
 		}
 	}
 

@@ -11,6 +11,7 @@ import java.util.Objects;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import dev.redisstarter.core.Feature;
+import dev.redisstarter.core.InputLimitExceededException;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
@@ -121,8 +122,12 @@ public final class RedisLeaderboards implements Leaderboards {
 	}
 
 	private static void checkName(String name) {
-		if (name == null || name.isEmpty() || name.length() > 200) {
-			throw new IllegalArgumentException("A board name must have 1 to 200 characters, was '" + name + "'");
+		if (name == null || name.isEmpty()) {
+			throw new IllegalArgumentException("A board name must not be empty");
+		}
+		if (name.length() > 200) {
+			// Its length only: the name is the caller's data.
+			throw new InputLimitExceededException("A board name", name.length(), 200, "characters", "a fixed bound");
 		}
 		for (int i = 0; i < name.length(); i++) {
 			char c = name.charAt(i);

@@ -18,6 +18,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redisstarter.core.Feature;
+import dev.redisstarter.core.InputLimitExceededException;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
@@ -110,7 +111,7 @@ public final class RedisSessionService implements SessionService {
 		args.add(bytes(Long.toString(this.settings.maxLifetime().toMillis())));
 		args.add(bytes(Integer.toString(this.settings.maxPerUser())));
 		args.add(bytes((this.settings.limitPolicy() == SessionSettings.LimitPolicy.REFUSE) ? "refuse" : "evict-oldest"));
-		Map<String, JsonNode> attributes = encode(data, args);
+		Map<String, JsonNode> attributes = encode(data, args, 9);
 		List<Object> reply = run("create a session for user '" + userId + "'", () -> this.scripts.multi(this.lua.create(),
 				2, args.toArray(byte[][]::new)));
 		if ((Long) reply.get(0) == 0L) {
@@ -173,8 +174,13 @@ public final class RedisSessionService implements SessionService {
 		List<byte[]> args = new ArrayList<>();
 		args.add(bytes(sessionKey(tag, id)));
 		args.add(bytes(mode));
-		encode(data, args);
+		args.add(bytes(Long.toString(this.settings.maxSize())));
+		encode(data, args, 3);
 		Long changed = run("update a session", () -> this.scripts.integer(this.lua.update(), 1, args.toArray(byte[][]::new)));
+		if (changed != null && changed < 0) {
+			// The script measured the session as it would be after a merge.
+			throw tooLarge(-changed);
+		}
 		if (changed == null || changed != 1L) {
 			throw new SessionNotFoundException(id);
 		}
@@ -277,20 +283,39 @@ public final class RedisSessionService implements SessionService {
 				Instant.ofEpochMilli(Math.min(expiresAt, absolute)), Instant.ofEpochMilli(absolute), this.codec));
 	}
 
-	private Map<String, JsonNode> encode(Map<String, ?> data, List<byte[]> args) {
-		Map<String, JsonNode> attributes = new LinkedHashMap<>();
-		data.forEach((name, value) -> {
+	/**
+	 * Encodes the attributes into {@code args}, refusing them over the size bound before anything is sent.
+	 * @param firstArg the index in {@code args} of the first attribute name
+	 */
+	private Map<String, JsonNode> encode(Map<String, ?> data, List<byte[]> args, int firstArg) {
+		long size = 0;
+		for (Map.Entry<String, ?> attribute : data.entrySet()) {
+			String name = attribute.getKey();
 			if (name == null || name.isEmpty()) {
 				throw new IllegalArgumentException("Session attribute names must not be empty");
 			}
-			byte[] json = this.codec.encode(value);
-			args.add(bytes(name));
-			args.add(json);
-			if (value != null) {
-				attributes.put(name, this.codec.decode(name, json, JsonNode.class).orElseThrow());
+			byte[] encodedName = bytes(name);
+			byte[] json = this.codec.encode(attribute.getValue());
+			size += encodedName.length + ((attribute.getValue() != null) ? json.length : 0);
+			if (size > this.settings.maxSize()) {
+				throw tooLarge(size);
 			}
-		});
+			args.add(encodedName);
+			args.add(json);
+		}
+		Map<String, JsonNode> attributes = new LinkedHashMap<>();
+		for (int i = firstArg; i + 1 < args.size(); i += 2) {
+			String name = new String(args.get(i), StandardCharsets.UTF_8);
+			if (data.get(name) != null) {
+				attributes.put(name, this.codec.decode(name, args.get(i + 1), JsonNode.class).orElseThrow());
+			}
+		}
 		return attributes;
+	}
+
+	private InputLimitExceededException tooLarge(long size) {
+		return new InputLimitExceededException("Session data", size, this.settings.maxSize(), "bytes",
+				"redis.starter.session.max-size");
 	}
 
 	private void publish(SessionEvent.Kind kind, String id, String userId) {
@@ -327,9 +352,14 @@ public final class RedisSessionService implements SessionService {
 		return tag;
 	}
 
-	private static void checkUser(String userId) {
-		if (userId == null || userId.isEmpty() || userId.length() > 256) {
-			throw new IllegalArgumentException("A user id must have 1 to 256 characters, was '" + userId + "'");
+	private void checkUser(String userId) {
+		if (userId == null || userId.isEmpty()) {
+			throw new IllegalArgumentException("A user id must not be empty");
+		}
+		if (userId.length() > this.settings.maxUserIdLength()) {
+			// Its length only: the id is the caller's data.
+			throw new InputLimitExceededException("A session user id", userId.length(), this.settings.maxUserIdLength(),
+					"characters", "redis.starter.session.max-user-id-length");
 		}
 	}
 

@@ -24,11 +24,13 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import dev.redisstarter.core.InputLimitExceededException;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.test.RedisDeployment;
 import dev.redisstarter.test.spring.ConnectionFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /** The leaderboard's behaviour, run against each topology by a subclass. */
@@ -403,6 +405,21 @@ abstract class LeaderboardContractTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> board.page(0, 10)).withMessageContaining("pageNumber");
 		assertThatIllegalArgumentException().isThrownBy(() -> board.around("m", -1)).withMessageContaining("radius");
 		assertThatIllegalArgumentException().isThrownBy(() -> board.add("", 1)).withMessageContaining("member");
+	}
+
+	@Test
+	void aMemberOrBoardNameOverItsBoundIsRefusedWithoutEchoingItAndNothingIsStored() {
+		RedisLeaderboards boards = leaderboards(LeaderboardSettings.DEFAULTS.withMaxMemberLength(16));
+		Leaderboard board = boards.get(uniqueName());
+		assertThatExceptionOfType(InputLimitExceededException.class).isThrownBy(() -> board.add("m".repeat(17), 1))
+			.withMessageContaining("redis.starter.leaderboard.max-member-length")
+			.withMessageNotContaining("mmmm");
+		assertThatExceptionOfType(InputLimitExceededException.class).isThrownBy(() -> board.increment("m".repeat(17), 1));
+		assertThat(board.size()).isZero();
+		board.add("m".repeat(16), 1);
+		assertThat(board.size()).isOne();
+		assertThatExceptionOfType(InputLimitExceededException.class).isThrownBy(() -> boards.get("b".repeat(201)))
+			.withMessageNotContaining("bbbb");
 	}
 
 }

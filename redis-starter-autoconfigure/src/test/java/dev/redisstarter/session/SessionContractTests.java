@@ -28,6 +28,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import dev.redisstarter.core.DecodeFailureReporter;
 import dev.redisstarter.core.Feature;
+import dev.redisstarter.core.InputLimitExceededException;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.test.RedisDeployment;
@@ -264,6 +265,34 @@ abstract class SessionContractTests {
 		assertThat(sessions.replace(id, Map.of("z", true)).attributes().keySet()).containsExactly("z");
 		assertThatExceptionOfType(SessionNotFoundException.class)
 			.isThrownBy(() -> sessions.update("AAAAAAAAAAAAAAAAAAAAAA.0000", Map.of()));
+	}
+
+	@Test
+	void dataOverTheSizeBoundIsRefusedBeforeAnythingIsWritten() {
+		SessionService sessions = service(SessionSettings.DEFAULTS.withBounds(1000, 64));
+		String user = uniqueUser();
+		assertThatExceptionOfType(InputLimitExceededException.class)
+			.isThrownBy(() -> sessions.create(user, Map.of("blob", "x".repeat(2000))))
+			.withMessageContaining("redis.starter.session.max-size")
+			.withMessageNotContaining("xxxx");
+		assertThat(redis().hasKey(indexKey(user))).isFalse();
+		assertThatExceptionOfType(InputLimitExceededException.class)
+			.isThrownBy(() -> sessions.create("u".repeat(65), Map.of()))
+			.withMessageContaining("redis.starter.session.max-user-id-length")
+			.withMessageNotContaining("uuuu");
+	}
+
+	@Test
+	void aSessionCannotGrowPastTheSizeBoundThroughMerges() {
+		SessionService sessions = service(SessionSettings.DEFAULTS.withBounds(1000, 64));
+		String id = sessions.create(uniqueUser(), Map.of("a", "x".repeat(600))).id();
+		assertThatExceptionOfType(InputLimitExceededException.class)
+			.isThrownBy(() -> sessions.update(id, Map.of("b", "y".repeat(600))))
+			.satisfies((ex) -> assertThat(ex.getSize()).isGreaterThan(1200));
+		assertThat(sessions.get(id).orElseThrow().attributes()).containsOnlyKeys("a");
+		// Replacing the large attribute with a small one fits, and a replace counts only what it writes.
+		assertThat(sessions.update(id, Map.of("a", "small", "b", "y".repeat(600))).attributes()).containsOnlyKeys("a", "b");
+		assertThat(sessions.replace(id, Map.of("c", "z".repeat(900))).attributes()).containsOnlyKeys("c");
 	}
 
 	@Test

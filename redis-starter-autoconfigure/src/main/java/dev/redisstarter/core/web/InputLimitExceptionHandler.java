@@ -1,0 +1,38 @@
+package dev.redisstarter.core.web;
+
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+import dev.redisstarter.core.InputLimitExceededException;
+
+/**
+ * Answers an {@link InputLimitExceededException} in a controller with 413 Content Too Large and an RFC 9457
+ * problem that names the bound, its property and the size (never the data: the exception does not carry it).
+ * <p>
+ * Ordered first, so that a catch-all handler does not turn it into a 500; an {@code @ExceptionHandler} for
+ * {@code IllegalArgumentException} in the controller itself still wins (the exception is one), and a bean of this
+ * type replaces this one.
+ */
+@RestControllerAdvice
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class InputLimitExceptionHandler {
+
+	/**
+	 * Data over a bound.
+	 * @param ex the failure
+	 * @return 413
+	 */
+	@ExceptionHandler(InputLimitExceededException.class)
+	public ProblemDetail tooLarge(InputLimitExceededException ex) {
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, ex.getMessage());
+		problem.setProperty("limit", ex.getLimit());
+		problem.setProperty("size", ex.getSize());
+		problem.setProperty("property", ex.getProperty());
+		return problem;
+	}
+
+}
