@@ -191,7 +191,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		}
 		catch (DataAccessException ex) {
 			failed(key, cache, "read", ex);
-			return loader.get();
+			return loadWithoutRedis(key, cache, loader);
 		}
 		if (found.hit() && !found.refreshNow(policy)) {
 			return (T) found.value();
@@ -209,6 +209,21 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 			return (T) join(running);
 		}
 		return asTheLoad(key, mine, () -> loadOnce(load, javaType));
+	}
+
+	/**
+	 * Redis did not answer: the loader serves the caller, still once per key at a time in this JVM, so that an
+	 * outage does not turn every concurrent request for a hot key into a database read.
+	 */
+	@SuppressWarnings("unchecked")
+	private <T> T loadWithoutRedis(String key, String cache, Supplier<T> loader) {
+		CompletableFuture<Object> mine = new CompletableFuture<>();
+		CompletableFuture<Object> running = this.loading.putIfAbsent(key, mine);
+		if (running != null) {
+			this.metrics.count(CacheMetrics.COALESCED, cache, "local");
+			return (T) join(running);
+		}
+		return asTheLoad(key, mine, loader);
 	}
 
 	/** Runs this JVM's one load of a key: callers that find {@code mine} registered wait for its outcome. */

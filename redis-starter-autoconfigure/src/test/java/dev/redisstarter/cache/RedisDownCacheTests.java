@@ -1,7 +1,15 @@
 package dev.redisstarter.cache;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -16,7 +24,9 @@ import dev.redisstarter.test.spring.ConnectionFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Redis stopped mid-run: the loader's value is served; after a restart caching resumes. */
+/**
+ * Redis stopped mid-run: the loader's value is served, one load per key at a time; after a restart caching resumes.
+ */
 class RedisDownCacheTests {
 
 	@Test
@@ -48,6 +58,59 @@ class RedisDownCacheTests {
 				assertThat(loads.get()).isEqualTo(before);
 			}
 			finally {
+				factory.destroy();
+			}
+		}
+	}
+
+	@Test
+	void fiftyConcurrentLoadsOfOneKeyWhileRedisIsDownCallTheLoaderOneAtATime() throws Exception {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
+			LettuceConnectionFactory factory = ConnectionFactories.lettuce(server, Duration.ofMillis(500));
+			ExecutorService clients = Executors.newFixedThreadPool(50);
+			try {
+				CacheService cache = new RedisCacheService(factory, new KeyNaming(""),
+						new JsonCodec(JsonMapper.builder().build(), new DecodeFailureReporter(null)), CacheSettings.DEFAULTS);
+				cache.getOrLoad("warm", String.class, Duration.ofMinutes(1), () -> "up");
+				server.stop();
+				AtomicInteger running = new AtomicInteger();
+				AtomicInteger mostAtOnce = new AtomicInteger();
+				AtomicInteger loads = new AtomicInteger();
+				Supplier<String> loader = () -> {
+					mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+					try {
+						Thread.sleep(50);
+						return "product-" + loads.incrementAndGet();
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+						throw new IllegalStateException(ex);
+					}
+					finally {
+						running.decrementAndGet();
+					}
+				};
+				CountDownLatch start = new CountDownLatch(1);
+				List<Future<String>> answers = new ArrayList<>();
+				for (int i = 0; i < 50; i++) {
+					answers.add(clients.submit(() -> {
+						start.await();
+						String last = null;
+						for (int round = 0; round < 10; round++) {
+							last = cache.getOrLoad("product:1", String.class, Duration.ofMinutes(1), loader);
+						}
+						return last;
+					}));
+				}
+				start.countDown();
+				for (Future<String> answer : answers) {
+					assertThat(answer.get(60, TimeUnit.SECONDS)).startsWith("product-");
+				}
+				assertThat(mostAtOnce.get()).as("loader calls running at once").isEqualTo(1);
+				assertThat(loads.get()).as("loads for 500 requests").isLessThan(500);
+			}
+			finally {
+				clients.shutdownNow();
 				factory.destroy();
 			}
 		}
