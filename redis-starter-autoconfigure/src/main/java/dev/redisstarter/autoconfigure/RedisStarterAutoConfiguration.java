@@ -26,9 +26,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import dev.redisstarter.core.DecodeFailureReporter;
+import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.ResilienceSettings;
 import dev.redisstarter.core.ServerCheck;
 import dev.redisstarter.core.ServerCheckFailedException;
@@ -102,6 +104,16 @@ public final class RedisStarterAutoConfiguration {
 				meterRegistry.getIfUnique());
 		serverCheck.ifAvailable((check) -> access.onConnect(check::run));
 		return access.start();
+	}
+
+	/**
+	 * The application's own commands under the starter's deadline ({@code redis.starter.application.timeout}) and
+	 * circuit: a frozen or unreachable Redis fails them within the deadline, never after the client's 60 s.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	RedisCalls redisStarterApplicationCalls(RedisAccess access, RedisStarterProperties properties) {
+		return access.calls(Feature.APPLICATION, properties.getApplication().getTimeout());
 	}
 
 	@Bean

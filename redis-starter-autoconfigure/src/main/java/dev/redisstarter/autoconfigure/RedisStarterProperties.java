@@ -47,6 +47,11 @@ public class RedisStarterProperties {
 	private final Leaderboard leaderboard = new Leaderboard();
 
 	/**
+	 * The application's own Redis commands run through the starter (the RedisCalls bean).
+	 */
+	private final Application application = new Application();
+
+	/**
 	 * Rate limiting.
 	 */
 	@NestedConfigurationProperty
@@ -138,6 +143,31 @@ public class RedisStarterProperties {
 
 	public Leaderboard getLeaderboard() {
 		return this.leaderboard;
+	}
+
+	public Application getApplication() {
+		return this.application;
+	}
+
+	/**
+	 * The application's own commands, under {@code redis.starter.application}.
+	 */
+	public static class Application {
+
+		/**
+		 * How long each call through the RedisCalls bean waits for Redis before it fails with a
+		 * RedisDeadlineExceededException (a QueryTimeoutException); independent of spring.data.redis.timeout.
+		 */
+		private Duration timeout = Duration.ofMillis(500);
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = positive("redis.starter.application.timeout", timeout);
+		}
+
 	}
 
 	static Duration positive(String property, Duration value) {

@@ -27,7 +27,13 @@ public enum Feature {
 	QUEUE("queue", "queue"),
 
 	/** Leaderboards. */
-	LEADERBOARD("lb", "leaderboard");
+	LEADERBOARD("lb", "leaderboard"),
+
+	/**
+	 * The application's own commands, run through the {@link RedisCalls} bean under the starter's deadline and
+	 * circuit (the starter writes no keys of its own under this segment).
+	 */
+	APPLICATION("app", "application");
 
 	private final String segment;
 

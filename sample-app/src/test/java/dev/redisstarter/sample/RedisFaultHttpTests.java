@@ -22,12 +22,14 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.redisstarter.test.Fault;
+import dev.redisstarter.test.FaultProxy;
 import dev.redisstarter.test.LocalRedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The sample over HTTP with its Redis frozen, then stopped: 200 concurrent requests across the endpoints all get
+ * The sample over HTTP with its Redis frozen, then stopped, then black-holed: 200 concurrent requests across the endpoints all get
  * an answer within a second each (served by the loader, let through by the failing-open limiter, or a problem
  * response), and every endpoint works again once Redis is back, without a restart.
  */
@@ -38,6 +40,9 @@ class RedisFaultHttpTests {
 
 	private static final LocalRedisServer server = LocalRedisServer.builder().build().start();
 
+	/** Between the sample and its Redis, so that a test can black-hole the connections. */
+	private static final FaultProxy proxy = FaultProxy.inFrontOf(server);
+
 	private static final Duration EACH_ANSWER_WITHIN = Duration.ofSeconds(1);
 
 	@LocalServerPort
@@ -45,11 +50,12 @@ class RedisFaultHttpTests {
 
 	@DynamicPropertySource
 	static void redis(DynamicPropertyRegistry registry) {
-		registry.add("spring.data.redis.url", server::url);
+		registry.add("spring.data.redis.url", proxy::url);
 	}
 
 	@AfterAll
 	static void stopServer() {
+		proxy.close();
 		server.close();
 	}
 
@@ -63,6 +69,16 @@ class RedisFaultHttpTests {
 	@Order(2)
 	void twoHundredConcurrentRequestsAreAnsweredWithinASecondEachWhileRedisIsStopped() throws Exception {
 		answeredInTimeDuring(server::stop, server::start);
+	}
+
+	@Test
+	@Order(3)
+	void twoHundredConcurrentRequestsAreAnsweredWithinASecondEachWhileRedisIsBlackHoled() throws Exception {
+		answeredInTimeDuring(() -> proxy.set(Fault.BLACK_HOLE), () -> {
+			// Replies the black hole swallowed leave a connection out of step: reset, then let new ones through.
+			proxy.set(Fault.RESET);
+			proxy.pass();
+		});
 	}
 
 	/** Every endpoint works, Redis fails, 200 requests are each answered in time, health is DOWN, Redis heals. */
@@ -98,7 +114,7 @@ class RedisFaultHttpTests {
 		List<Callable<Answer>> requests = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
 			int n = i;
-			requests.add(switch (i % 6) {
+			requests.add(switch (i % 7) {
 				// Served from the loader: a product read never fails because Redis does.
 				case 0 -> () -> timed("GET product", List.of(200), () -> http.get("/api/products/" + (1 + n % 5)));
 				// The limiter fails open.
@@ -108,6 +124,8 @@ class RedisFaultHttpTests {
 				case 3 -> () -> timed("POST score", List.of(503),
 						() -> http.post("/api/leaderboards/g/scores", "{\"member\": \"ada\", \"score\": 3}"));
 				case 4 -> () -> timed("GET session", List.of(503), () -> http.get("/api/sessions/" + sessionId));
+				// The application's own command, through the starter's RedisCalls bean.
+				case 5 -> () -> timed("GET stock", List.of(503), () -> http.get("/api/inventory/sku-1"));
 				default -> () -> timed("GET health", List.of(503), () -> http.get("/actuator/health"));
 			});
 		}
@@ -137,6 +155,7 @@ class RedisFaultHttpTests {
 			List<String> failing = new ArrayList<>();
 			expect(failing, "health", http.get("/actuator/health"), 200);
 			expect(failing, "stock", http.put("/api/inventory/sku-1", "{\"stock\": 1000000}"), 200);
+			expect(failing, "read stock", http.get("/api/inventory/sku-1"), 200);
 			expect(failing, "reserve", http.post("/api/inventory/sku-1/reserve", ""), 200);
 			expect(failing, "score", http.post("/api/leaderboards/g/scores", "{\"member\": \"ada\", \"score\": 3}"), 200);
 			expect(failing, "session", http.post("/api/sessions", "{\"userId\": \"ada\", \"data\": {}}"), 201);

@@ -1,13 +1,14 @@
 package dev.redisstarter.sample.inventory;
 
-import java.util.List;
+import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 
-import org.springframework.data.redis.core.StringRedisTemplate;
+import io.lettuce.core.ScriptOutputType;
 import org.springframework.stereotype.Service;
 
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.LuaScript;
+import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.lock.FencingToken;
 import dev.redisstarter.lock.WithLock;
 
@@ -21,11 +22,16 @@ public class Inventory {
 	private static final LuaScript<Long> FENCED_WRITE = LuaScript.load("dev/redisstarter/sample/fenced-write.lua",
 			Long.class);
 
-	private final StringRedisTemplate redis;
+	private final RedisCalls redis;
 
 	private final KeyNaming keys;
 
-	Inventory(StringRedisTemplate redis, KeyNaming keys) {
+	/**
+	 * Inventory on the starter's {@link RedisCalls} bean, so that its own commands answer within
+	 * {@code redis.starter.application.timeout} and fail at once while the starter knows Redis is unreachable,
+	 * like the starter's capabilities (a {@code StringRedisTemplate} would wait for the client's 60 s timeout).
+	 */
+	Inventory(RedisCalls redis, KeyNaming keys) {
 		this.redis = redis;
 		this.keys = keys;
 	}
@@ -64,16 +70,21 @@ public class Inventory {
 	 * @return the level, or empty for an unknown item
 	 */
 	public OptionalLong stock(String sku) {
-		Object stock = this.redis.opsForHash().get(key(sku), "stock");
-		return (stock != null) ? OptionalLong.of(Long.parseLong(stock.toString())) : OptionalLong.empty();
+		byte[] stock = this.redis.call((commands) -> commands.hget(bytes(key(sku)), bytes("stock")));
+		return (stock != null) ? OptionalLong.of(Long.parseLong(new String(stock, StandardCharsets.UTF_8)))
+				: OptionalLong.empty();
 	}
 
 	private void write(String sku, long stock, FencingToken token) {
-		Long written = this.redis.execute(FENCED_WRITE, List.of(key(sku)), Long.toString(stock),
-				Long.toString(token.value()));
+		Long written = this.redis.script(FENCED_WRITE, ScriptOutputType.INTEGER, 1, bytes(key(sku)),
+				bytes(Long.toString(stock)), bytes(Long.toString(token.value())));
 		if (written == null || written != 1L) {
 			throw new StaleWriteException(sku);
 		}
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	private String key(String sku) {
