@@ -1,5 +1,7 @@
 package dev.redisstarter.autoconfigure;
 
+import java.time.Duration;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -13,8 +15,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redisstarter.core.DecodeFailureReporter;
+import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.test.RealRedis;
 import dev.redisstarter.test.SharedRedis;
 
@@ -49,6 +53,26 @@ class RedisStarterAutoConfigurationTests {
 		this.runner.run((context) -> assertThat(context).hasSingleBean(KeyNaming.class)
 			.hasSingleBean(JsonCodec.class)
 			.hasSingleBean(DecodeFailureReporter.class));
+	}
+
+	@Test
+	void theApplicationsOwnCommandsRunUnderTheConfiguredDeadline() {
+		this.runner.withPropertyValues("redis.starter.application.timeout=250ms").run((context) -> {
+			RedisCalls calls = context.getBean(RedisCalls.class);
+			assertThat(calls.feature()).isEqualTo(Feature.APPLICATION);
+			assertThat(calls.deadline()).isEqualTo(Duration.ofMillis(250));
+			String pong = calls.call((redis) -> redis.ping());
+			assertThat(pong).isEqualTo("PONG");
+		});
+	}
+
+	@Test
+	void aNonPositiveApplicationTimeoutFailsStartUpNamingTheProperty() {
+		this.runner.withPropertyValues("redis.starter.application.timeout=0s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("redis.starter.application.timeout"));
 	}
 
 	@Test
