@@ -38,7 +38,12 @@ local excess = redis.call('ZCARD', completed) - keepCount
 if excess > 0 then
   local old = redis.call('ZRANGE', completed, 0, excess - 1)
   for _, id in ipairs(old) do
-    redis.call('DEL', base .. ':job:' .. id)
+    -- Only a record that is this completed job: the id may have been enqueued again since (then only the index
+    -- entry goes).
+    local job = base .. ':job:' .. id
+    if redis.call('HGET', job, 'state') == 'completed' then
+      redis.call('DEL', job)
+    end
   end
   redis.call('ZREMRANGEBYRANK', completed, 0, excess - 1)
 end

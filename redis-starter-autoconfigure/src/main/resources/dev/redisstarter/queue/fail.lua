@@ -63,7 +63,11 @@ redis.call('ZADD', dead, now, id)
 local excess = redis.call('ZCARD', dead) - tonumber(ARGV[7])
 if excess > 0 then
   for _, old in ipairs(redis.call('ZRANGE', dead, 0, excess - 1)) do
-    redis.call('DEL', base .. ':job:' .. old)
+    -- Only a record that is this dead letter (the id may have been enqueued again since).
+    local record = base .. ':job:' .. old
+    if redis.call('HGET', record, 'state') == 'dead' then
+      redis.call('DEL', record)
+    end
   end
   redis.call('ZREMRANGEBYRANK', dead, 0, excess - 1)
 end

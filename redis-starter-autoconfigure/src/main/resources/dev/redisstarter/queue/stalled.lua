@@ -17,7 +17,8 @@ local keepAge = tonumber(ARGV[3])
 for _, id in ipairs(expired) do
   local job = base .. ':job:' .. id
   redis.call('ZREM', base .. ':active', id)
-  if redis.call('EXISTS', job) == 1 then
+  -- Only a record that is this active job: a stale entry (the id re-used since) only leaves the index.
+  if redis.call('HGET', job, 'state') == 'active' then
     redis.call('HDEL', job, 'owner')
     redis.call('HINCRBY', job, 'attempts', -1)
     local stalled = redis.call('HINCRBY', job, 'stalled', 1)
@@ -38,7 +39,11 @@ if dead > 0 then
   local excess = redis.call('ZCARD', base .. ':dead') - tonumber(ARGV[2])
   if excess > 0 then
     for _, old in ipairs(redis.call('ZRANGE', base .. ':dead', 0, excess - 1)) do
-      redis.call('DEL', base .. ':job:' .. old)
+      -- Only a record that is this dead letter (the id may have been enqueued again since).
+      local record = base .. ':job:' .. old
+      if redis.call('HGET', record, 'state') == 'dead' then
+        redis.call('DEL', record)
+      end
     end
     redis.call('ZREMRANGEBYRANK', base .. ':dead', 0, excess - 1)
   end

@@ -29,9 +29,11 @@ end
 local due = redis.call('ZRANGEBYSCORE', base .. ':delayed', '-inf', now, 'LIMIT', 0, 1000)
 for _, id in ipairs(due) do
   local job = base .. ':job:' .. id
-  local score = redis.call('HGET', job, 'score')
+  local fields = redis.call('HMGET', job, 'state', 'score')
+  local score = fields[2]
   redis.call('ZREM', base .. ':delayed', id)
-  if score then
+  -- Only a record that is this delayed job (a stale entry of a re-used id only leaves the index).
+  if fields[1] == 'delayed' and score then
     redis.call('ZADD', base .. ':ready', score, id)
     redis.call('HSET', job, 'state', 'waiting')
   end
@@ -49,9 +51,11 @@ for i = 1, #popped, 2 do
     redis.call('ZADD', base .. ':ready', popped[i + 1], id)
   else
     local job = base .. ':job:' .. id
-    local fields = redis.call('HMGET', job, 'payload', 'attempts', 'max', 'backoff', 'timeout', 'created', 'runAt', 'trace')
-    -- A job without a payload has no record left (purged, or written by something else): dropped from the queue.
-    if fields[1] then
+    local fields = redis.call('HMGET', job, 'payload', 'attempts', 'max', 'backoff', 'timeout', 'created', 'runAt', 'trace',
+      'state')
+    -- A job without a payload has no record left (purged, or written by something else), and one that is not waiting
+    -- is a stale entry (its id re-used since): dropped from the queue.
+    if fields[1] and fields[9] == 'waiting' then
       local attempt = (tonumber(fields[2]) or 0) + 1
       redis.call('HSET', job, 'state', 'active', 'attempts', attempt, 'owner', owner, 'started', now)
       redis.call('ZADD', base .. ':active', deadline, id)
