@@ -16,9 +16,14 @@ local id = ARGV[1]
 local job = base .. ':job:' .. id
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local fields = redis.call('HMGET', job, 'owner', 'attempts', 'history', 'score')
+local fields = redis.call('HMGET', job, 'owner', 'attempts', 'history', 'score', 'running', 'runs')
 if fields[1] ~= ARGV[2] then
   return 0
+end
+-- The attempt ran: counted in runs here unless start.lua already did.
+local runs = tonumber(fields[6]) or 0
+if fields[5] ~= fields[1] then
+  runs = runs + 1
 end
 local history = {}
 if fields[3] then
@@ -36,7 +41,7 @@ end
 redis.call('ZREM', base .. ':active', id)
 redis.call('HDEL', job, 'owner')
 redis.call('HSET', job, 'error', ARGV[4], 'message', ARGV[5], 'stack', ARGV[6], 'history', cjson.encode(history),
-  'failed', now)
+  'failed', now, 'runs', runs)
 local delay = tonumber(ARGV[3])
 if delay >= 0 then
   if delay > 0 then

@@ -16,7 +16,9 @@ import dev.redisstarter.core.RedisCalls;
 
 /**
  * Writes what became of jobs, on a thread of its own so that handler threads never wait for Redis: completions
- * in batches (one {@code complete.lua} for up to 500), failures, back-offs and releases one script each. An
+ * in batches (one {@code complete.lua} for up to 500), failures, back-offs and releases one script each. It also
+ * marks jobs whose handler started ({@code start.lua}), all those started since the last write in one script, and
+ * none whose outcome is written in the same pass (short jobs cost no extra round trip). An
  * outcome Redis did not take is tried again, in order, while the job stays held (its lease renewed), so nothing
  * is lost when Redis blinks; a job leaves {@code held} only once its outcome is recorded.
  */
@@ -34,7 +36,7 @@ final class JobOutcomes {
 			"LOADING", "BUSY", "TRYAGAIN", "CLUSTERDOWN", "Script killed", "NOSCRIPT", "MOVED", "ASK");
 
 	/** What became of one job. */
-	sealed interface Outcome permits Completed, Failed, BackedOff, Released {
+	sealed interface Outcome permits Completed, Failed, BackedOff, Released, Started {
 
 		String id();
 
@@ -53,6 +55,10 @@ final class JobOutcomes {
 	}
 
 	record Released(String id, String owner) implements Outcome {
+	}
+
+	/** Not an outcome: the job's handler started, so that a stall of this attempt counts (see stalled.lua). */
+	record Started(String id, String owner) implements Outcome {
 	}
 
 	private final String queue;
@@ -94,7 +100,9 @@ final class JobOutcomes {
 	}
 
 	void add(Outcome outcome) {
-		this.finishing.add(outcome.id() + "\n" + outcome.owner());
+		if (!(outcome instanceof Started)) {
+			this.finishing.add(outcome.id() + "\n" + outcome.owner());
+		}
 		this.outcomes.add(outcome);
 	}
 
@@ -129,6 +137,7 @@ final class JobOutcomes {
 		}
 		this.outcomes.drainTo(this.unwritten, BATCH * 4);
 		try {
+			markStarted(this.unwritten);
 			write(this.unwritten);
 			this.unwritten.clear();
 			return true;
@@ -137,6 +146,50 @@ final class JobOutcomes {
 			logger.debug("Recording job outcomes of queue '" + this.queue + "' failed; trying again: " + ex);
 			return false;
 		}
+	}
+
+	/**
+	 * Marks the jobs started whose outcome is not in the same pass (for those the outcome says it all), in one
+	 * script per 500; the marks leave the list once written. A mark Redis refuses is dropped: it only decides whether
+	 * a later stall of that attempt counts.
+	 */
+	private void markStarted(List<Outcome> batch) {
+		if (batch.stream().noneMatch(Started.class::isInstance)) {
+			return;
+		}
+		java.util.Set<String> ending = new java.util.HashSet<>();
+		List<Outcome> marks = new ArrayList<>();
+		for (Outcome outcome : batch) {
+			if (!(outcome instanceof Started)) {
+				ending.add(outcome.id() + "\n" + outcome.owner());
+			}
+		}
+		for (Outcome outcome : batch) {
+			if (outcome instanceof Started && !ending.contains(outcome.id() + "\n" + outcome.owner())) {
+				marks.add(outcome);
+			}
+		}
+		for (int from = 0; from < marks.size(); from += BATCH) {
+			List<Outcome> chunk = marks.subList(from, Math.min(marks.size(), from + BATCH));
+			byte[][] args = new byte[chunk.size() * 2][];
+			int i = 0;
+			for (Outcome mark : chunk) {
+				args[i++] = RedisJobQueue.bytes(mark.id());
+				args[i++] = RedisJobQueue.bytes(mark.owner());
+			}
+			try {
+				this.calls.script(this.scripts.start(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
+						QueueKeys.keysAndArgs(this.keys, args));
+			}
+			catch (RuntimeException ex) {
+				if (!refused(ex)) {
+					// Kept with the rest of the pass: written when Redis is back (written marks are idempotent).
+					throw ex;
+				}
+				logger.debug("Redis refused start marks of queue '" + this.queue + "'; dropped: " + ex.getMessage());
+			}
+		}
+		batch.removeIf(Started.class::isInstance);
 	}
 
 	/** Writes in order; what was written leaves the list, so that a failure keeps the rest for the next try. */

@@ -339,7 +339,7 @@ final class JobWorker {
 	}
 
 	private void dispatch(TakenJob job) {
-		this.held.put(job.id(), new HeldJob(job.owner(), this.settings.lease().toMillis()));
+		this.held.put(job.id(), new HeldJob(job.owner(), this.settings.lease().toMillis(), false));
 		ExecutorService pool = this.handlers;
 		// The slot goes back to this run's permits, even when the handler outlives a stop and a new start.
 		Semaphore slots = this.permits;
@@ -364,6 +364,7 @@ final class JobWorker {
 				return;
 			}
 			this.meters.started(job.waitedMillis());
+			markStarted(job);
 			Object payload;
 			try {
 				payload = decode(job);
@@ -418,6 +419,16 @@ final class JobWorker {
 			this.handlingMillis = (previous < 0) ? took / 1e6 : previous * 0.9 + (took / 1e6) * 0.1;
 			slots.release();
 		}
+	}
+
+	/**
+	 * Records that the job's handler starts, so that a stall of this attempt counts (a job only taken ahead never
+	 * does): renewals carry the mark from now on, and the outcome thread sends it at once with every other start
+	 * since its last write.
+	 */
+	private void markStarted(TakenJob job) {
+		this.held.computeIfPresent(job.id(), (id, held) -> held.owner().equals(job.owner()) ? held.asStarted() : held);
+		this.outcomes.add(new JobOutcomes.Started(job.id(), job.owner()));
 	}
 
 	/** Wraps whatever the handler threw, so that the worker's own failures stay apart. */
@@ -506,7 +517,7 @@ final class JobWorker {
 			leaseMillis = Math.max(leaseMillis, lease.toMillis());
 			HeldJob current = this.held.get(job.id());
 			if (current != null && current.owner().equals(job.owner())) {
-				this.held.put(job.id(), new HeldJob(job.owner(), leaseMillis));
+				this.held.put(job.id(), current.withLease(leaseMillis));
 			}
 		}
 		Long recorded = this.shared.calls()
@@ -547,12 +558,13 @@ final class JobWorker {
 		byLease.forEach((lease, entries) -> {
 			for (int from = 0; from < entries.size(); from += 500) {
 				List<Map.Entry<String, HeldJob>> chunk = entries.subList(from, Math.min(entries.size(), from + 500));
-				byte[][] args = new byte[1 + chunk.size() * 2][];
+				byte[][] args = new byte[1 + chunk.size() * 3][];
 				args[0] = RedisJobQueue.bytes(Long.toString(lease));
 				int i = 1;
 				for (Map.Entry<String, HeldJob> entry : chunk) {
 					args[i++] = RedisJobQueue.bytes(entry.getKey());
 					args[i++] = RedisJobQueue.bytes(entry.getValue().owner());
+					args[i++] = entry.getValue().started() ? ONE : ZERO;
 				}
 				try {
 					List<?> lost = this.shared.calls()
@@ -576,6 +588,10 @@ final class JobWorker {
 		});
 	}
 
+	private static final byte[] ONE = RedisJobQueue.bytes("1");
+
+	private static final byte[] ZERO = RedisJobQueue.bytes("0");
+
 	private void checkStalled() {
 		try {
 			List<?> moved = this.shared.calls()
@@ -586,11 +602,16 @@ final class JobWorker {
 								RedisJobQueue.bytes("1000")));
 			long back = ((Number) moved.get(0)).longValue();
 			long dead = ((Number) moved.get(1)).longValue();
+			long unstarted = ((Number) moved.get(2)).longValue();
 			if (back + dead > 0) {
 				this.meters.stalled(back + dead);
 				this.meters.deadLettered(dead);
-				logger.warn("Queue '" + this.queue + "': " + (back + dead) + " jobs stalled (their lease expired); " + back
-						+ " went back to waiting, " + dead + " to the dead letters");
+				logger.warn("Queue '" + this.queue + "': " + (back + dead) + " running jobs stalled (their lease expired); "
+						+ back + " went back to waiting, " + dead + " to the dead letters");
+			}
+			if (unstarted > 0) {
+				logger.info("Queue '" + this.queue + "': " + unstarted + " jobs taken but never started by a worker that"
+						+ " stopped renewing their lease went back to waiting (no stall counted)");
 			}
 			List<?> counts = this.shared.calls()
 				.script(this.shared.scripts().counts(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS, this.keys);

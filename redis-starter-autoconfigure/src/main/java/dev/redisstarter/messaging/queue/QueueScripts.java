@@ -12,7 +12,7 @@ import dev.redisstarter.core.LuaScript;
 record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<Long> complete, LuaScript<Long> fail,
 		LuaScript<List> renew, LuaScript<Long> release, LuaScript<List> stalled, LuaScript<Long> backOff,
 		LuaScript<List> counts, LuaScript<List> job, LuaScript<List> deadList, LuaScript<List> deadRetry,
-		LuaScript<List> deadPurge, LuaScript<Long> progress, LuaScript<Long> cancelTake) {
+		LuaScript<List> deadPurge, LuaScript<Long> progress, LuaScript<Long> cancelTake, LuaScript<Long> start) {
 
 	static QueueScripts load() {
 		String directory = "dev/redisstarter/queue/";
@@ -26,7 +26,8 @@ record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<Lon
 				LuaScript.load(directory + "dead-retry.lua", List.class),
 				LuaScript.load(directory + "dead-purge.lua", List.class),
 				LuaScript.load(directory + "progress.lua", Long.class),
-				LuaScript.load(directory + "cancel-take.lua", Long.class));
+				LuaScript.load(directory + "cancel-take.lua", Long.class),
+				LuaScript.load(directory + "start.lua", Long.class));
 	}
 
 }

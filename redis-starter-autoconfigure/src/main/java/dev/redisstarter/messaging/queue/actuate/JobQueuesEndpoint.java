@@ -49,18 +49,20 @@ public class JobQueuesEndpoint {
 	 * A dead letter as the listings show it (the job's detail adds its stack trace and history).
 	 *
 	 * @param id the job's id
-	 * @param attempts how many attempts it had
+	 * @param attempts how many attempts it had (a stalled attempt is not counted)
+	 * @param runs how many times a handler started it, stalled attempts included
+	 * @param stalled how many times it stalled while running
 	 * @param errorType the last error's class
 	 * @param errorMessage the last error's message
 	 * @param finishedAt when it died (server clock)
 	 * @param payload its payload as JSON text
 	 */
-	public record DeadLetter(String id, int attempts, @Nullable String errorType, @Nullable String errorMessage,
-			@Nullable Instant finishedAt, String payload) {
+	public record DeadLetter(String id, int attempts, int runs, int stalled, @Nullable String errorType,
+			@Nullable String errorMessage, @Nullable Instant finishedAt, String payload) {
 
 		static DeadLetter of(JobInfo job) {
-			return new DeadLetter(job.id(), job.attempts(), job.errorType(), job.errorMessage(), job.finishedAt(),
-					job.payload());
+			return new DeadLetter(job.id(), job.attempts(), job.runs(), job.stalled(), job.errorType(),
+					job.errorMessage(), job.finishedAt(), job.payload());
 		}
 
 	}
