@@ -27,6 +27,7 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JavaType;
 
 import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.messaging.HandlerCircuit;
 import dev.redisstarter.ratelimit.RateLimit;
 import dev.redisstarter.ratelimit.RateLimitResult;
 import dev.redisstarter.ratelimit.RateLimiter;
@@ -44,7 +45,10 @@ import dev.redisstarter.ratelimit.RateLimiter;
  * refreshes the gauges, and enforces attempt timeouts.</li>
  * </ul>
  * When Redis is away the worker waits and resumes by itself; nothing held is given up until its outcome is
- * recorded or its lease is released.
+ * recorded or its lease is released. When the handler fails job after job (its {@link HandlerCircuit} opens: a
+ * downstream is down), the worker takes nothing, releases the jobs it took ahead as their turn comes, and takes one
+ * job as a probe after each pause; a job failing while the circuit is open is retried after the pause, never
+ * dead-lettered, whatever its attempts.
  */
 final class JobWorker {
 
@@ -72,6 +76,9 @@ final class JobWorker {
 	private final JobOutcomes outcomes;
 
 	private final SignalWaiter signals;
+
+	/** Opens when the handler fails on job after job: the worker then pauses instead of spending their attempts. */
+	private final HandlerCircuit circuit;
 
 	/** How many jobs may start per window across all instances; null for no limit. */
 	private final @Nullable RateLimit rateLimit;
@@ -113,6 +120,8 @@ final class JobWorker {
 		this.outcomes = new JobOutcomes(queue, shared.calls(), shared.scripts(), this.keys, settings, this.meters,
 				this.held);
 		this.signals = new SignalWaiter(shared.access(), shared.queueKeys().signal(queue));
+		this.circuit = new HandlerCircuit("Job handler of queue '" + queue + "'", settings.circuit());
+		this.meters.circuit(this.circuit);
 		this.permits = new Semaphore(capacity());
 		this.rateLimit = (settings.rateLimit() > 0)
 				? RateLimit.fixedWindow(settings.rateLimit(), settings.rateLimitWindow()).withName("queue-" + queue) : null;
@@ -157,6 +166,10 @@ final class JobWorker {
 		return this.held.size();
 	}
 
+	HandlerCircuit circuit() {
+		return this.circuit;
+	}
+
 	synchronized void start() {
 		if (this.running) {
 			return;
@@ -197,6 +210,16 @@ final class JobWorker {
 		while (this.running) {
 			int asked = 0;
 			try {
+				boolean probe = false;
+				if (this.circuit.state() != HandlerCircuit.State.CLOSED) {
+					// Open: take nothing until the pause ends, then one job as the probe, once this worker holds
+					// nothing (the jobs it took ahead are released as their turn comes).
+					if (!this.circuit.allowsFetching() || !this.held.isEmpty()) {
+						Thread.sleep(Math.max(10, Math.min(this.circuit.millisUntilProbe(), 200)));
+						continue;
+					}
+					probe = true;
+				}
 				int ahead = ahead();
 				int reserve = this.settings.prefetch() - ahead;
 				// Take in batches of half the look-ahead; the handlers stay busy meanwhile.
@@ -219,6 +242,10 @@ final class JobWorker {
 				asked += this.permits.drainPermits();
 				this.permits.release(reserve);
 				asked -= reserve;
+				if (probe && asked > 1) {
+					this.permits.release(asked - 1);
+					asked = 1;
+				}
 				int granted = rateLimited(asked);
 				if (granted == 0) {
 					this.permits.release(asked);
@@ -363,6 +390,11 @@ final class JobWorker {
 				this.outcomes.add(new JobOutcomes.Released(job.id(), job.owner()));
 				return;
 			}
+			if (!this.circuit.tryStart()) {
+				// The circuit opened after this job was taken: back to waiting, its attempt not counted.
+				this.outcomes.add(new JobOutcomes.Released(job.id(), job.owner()));
+				return;
+			}
 			this.meters.started(job.waitedMillis());
 			markStarted(job);
 			Object payload;
@@ -393,6 +425,7 @@ final class JobWorker {
 				error = new JobTimeoutException(job.id(), Objects.requireNonNull(job.attemptTimeout()));
 			}
 			if (error == null) {
+				this.circuit.succeeded();
 				this.outcomes.add(new JobOutcomes.Completed(job.id(), job.owner()));
 			}
 			else {
@@ -453,6 +486,8 @@ final class JobWorker {
 
 	private void outcome(TakenJob job, Throwable error) {
 		if (error instanceof JobBackOffException backOff) {
+			// The downstream answered (asking for a pause): not a failure of the handler.
+			this.circuit.succeeded();
 			logger.info("Queue '" + this.queue + "' backs off for " + backOff.pause().toMillis() + " ms, as job "
 					+ job.id() + " asked");
 			this.outcomes.add(new JobOutcomes.BackedOff(job.id(), job.owner(), backOff.pause().toMillis()));
@@ -468,9 +503,17 @@ final class JobWorker {
 
 	private void failed(TakenJob job, Throwable error) {
 		this.meters.failed();
+		this.circuit.failed(job.id(), error);
 		boolean retry = this.method.retries(error) && job.attempt() < job.maxAttempts();
 		long delay = retry ? job.backoff().delayAfter(job.attempt()).toMillis() : -1;
-		if (retry) {
+		if (!retry && !this.circuit.allowsGivingUp()) {
+			// The handler fails on every job (a downstream is down): the failure may be the outage's, not the job's.
+			delay = Math.max(this.circuit.millisUntilProbe(), this.settings.circuit().pause().toMillis());
+			logger.warn("Job " + job.id() + " of queue '" + this.queue + "' failed (attempt " + job.attempt() + " of "
+					+ job.maxAttempts() + ") while the handler's circuit is open: not dead-lettered, retrying in "
+					+ delay + " ms: " + error);
+		}
+		else if (retry) {
 			logger.warn("Job " + job.id() + " of queue '" + this.queue + "' failed (attempt " + job.attempt() + " of "
 					+ job.maxAttempts() + "), retrying in " + delay + " ms: " + error);
 		}
@@ -610,8 +653,9 @@ final class JobWorker {
 						+ back + " went back to waiting, " + dead + " to the dead letters");
 			}
 			if (unstarted > 0) {
-				logger.info("Queue '" + this.queue + "': " + unstarted + " jobs taken but never started by a worker that"
-						+ " stopped renewing their lease went back to waiting (no stall counted)");
+				this.meters.reclaimed(unstarted);
+				logger.info("Queue '" + this.queue + "': " + unstarted + " jobs whose lease expired before their start was"
+						+ " recorded (taken ahead, or finished with the outcome lost) went back to waiting (no stall counted)");
 			}
 			List<?> counts = this.shared.calls()
 				.script(this.shared.scripts().counts(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS, this.keys);

@@ -18,6 +18,7 @@ import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.ParallelStop;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.messaging.HandlerCircuit;
 import dev.redisstarter.ratelimit.RateLimiter;
 
 /**
@@ -56,8 +57,13 @@ public final class JobWorkers implements SmartLifecycle {
 	 * @param concurrency its concurrency
 	 * @param state {@code running}, {@code paused} (backing off), {@code waiting} (for Redis) or {@code stopped}
 	 * @param held how many jobs it holds (running, taken ahead, or with an outcome not yet recorded)
+	 * @param circuit its handler's circuit: {@code closed}, {@code open} (taking nothing, dead-lettering nothing) or
+	 * {@code probing}
+	 * @param circuitOpenings how many times that circuit opened
+	 * @param circuitError the last failure the circuit counted, or empty
 	 */
-	public record WorkerState(String queue, String handler, int concurrency, String state, int held) {
+	public record WorkerState(String queue, String handler, int concurrency, String state, int held, String circuit,
+			long circuitOpenings, String circuitError) {
 	}
 
 	private final JobHandlerAnnotationBeanPostProcessor declarations;
@@ -164,8 +170,10 @@ public final class JobWorkers implements SmartLifecycle {
 		List<WorkerState> states = new ArrayList<>();
 		for (int i = 0; i < this.workers.size(); i++) {
 			JobWorker worker = this.workers.get(i);
+			HandlerCircuit circuit = worker.circuit();
 			states.add(new WorkerState(worker.queue(), this.handlerNames.get(i), worker.concurrency(), worker.state(),
-					worker.heldCount()));
+					worker.heldCount(), circuit.state().name().toLowerCase(java.util.Locale.ROOT), circuit.openings(),
+					circuit.lastError()));
 		}
 		return states;
 	}

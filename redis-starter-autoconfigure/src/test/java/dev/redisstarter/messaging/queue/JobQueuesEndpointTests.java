@@ -204,7 +204,7 @@ class JobQueuesEndpointTests {
 						"pausedForMillis", "workers", "deadLetters");
 				assertThat(shown.get("completed").asLong()).isEqualTo(3);
 				assertThat(shown.get("workers").get(0).propertyNames()).containsExactlyInAnyOrder("queue", "handler",
-						"concurrency", "state", "held");
+						"concurrency", "state", "held", "circuit", "circuitOpenings", "circuitError");
 				assertThatExceptionOfType(InvalidEndpointRequestException.class).as("400 for a name with braces")
 					.isThrownBy(() -> invoke(post, "a{b}", JobQueuesEndpoint.ALL));
 			});
