@@ -10,7 +10,8 @@
 -- ARGV[6]: the error: trimmed stack trace
 -- ARGV[7]: how many dead letters to keep
 -- ARGV[8]: how long to keep a dead letter, in ms
--- Returns: 1 when scheduled for a retry, 2 when dead-lettered, 0 when the job is no longer this attempt's
+-- Returns: {1 when scheduled for a retry, 2 when dead-lettered, 0 when the job is no longer this attempt's; how many
+-- dead letters were trimmed to keep the bounds (over the count, or past the age), also added to <base>:trimmed}
 local base = KEYS[1]
 local id = ARGV[1]
 local job = base .. ':job:' .. id
@@ -18,7 +19,7 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local fields = redis.call('HMGET', job, 'owner', 'attempts', 'history', 'score', 'running', 'runs')
 if fields[1] ~= ARGV[2] then
-  return 0
+  return {0, 0}
 end
 -- The attempt ran: counted in runs here unless start.lua already did.
 local runs = tonumber(fields[6]) or 0
@@ -58,13 +59,14 @@ if delay >= 0 then
       redis.call('RPUSH', base .. ':signal', 1)
     end
   end
-  return 1
+  return {1, 0}
 end
 local dead = base .. ':dead'
 local keepAge = tonumber(ARGV[8])
 redis.call('HSET', job, 'state', 'dead', 'finished', now)
 redis.call('PEXPIRE', job, keepAge)
 redis.call('ZADD', dead, now, id)
+local trimmed = 0
 local excess = redis.call('ZCARD', dead) - tonumber(ARGV[7])
 if excess > 0 then
   for _, old in ipairs(redis.call('ZRANGE', dead, 0, excess - 1)) do
@@ -72,10 +74,17 @@ if excess > 0 then
     local record = base .. ':job:' .. old
     if redis.call('HGET', record, 'state') == 'dead' then
       redis.call('DEL', record)
+      trimmed = trimmed + 1
     end
   end
   redis.call('ZREMRANGEBYRANK', dead, 0, excess - 1)
 end
-redis.call('ZREMRANGEBYSCORE', dead, '-inf', now - keepAge)
+-- Past the age: their records expired with it.
+trimmed = trimmed + redis.call('ZREMRANGEBYSCORE', dead, '-inf', now - keepAge)
 redis.call('PEXPIRE', dead, keepAge)
-return 2
+if trimmed > 0 then
+  -- Counted where every instance reads it (counts.lua), for as long as dead letters are kept.
+  redis.call('INCRBY', base .. ':trimmed', trimmed)
+  redis.call('PEXPIRE', base .. ':trimmed', keepAge)
+end
+return {2, trimmed}

@@ -9,12 +9,13 @@
 -- ARGV[3]: how long to keep a dead letter, in ms
 -- ARGV[4]: the most jobs to look at
 -- Returns: {how many stalled and went back to waiting, how many stalled and were dead-lettered, how many had not
--- started and went back to waiting}
+-- started and went back to waiting, how many dead letters were trimmed to keep the bounds (also added to
+-- <base>:trimmed)}
 local base = KEYS[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local expired = redis.call('ZRANGEBYSCORE', base .. ':active', '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
-local back, dead, unstarted = 0, 0, 0
+local back, dead, unstarted, trimmed = 0, 0, 0, 0
 local keepAge = tonumber(ARGV[3])
 for _, id in ipairs(expired) do
   local job = base .. ':job:' .. id
@@ -56,13 +57,19 @@ if dead > 0 then
       local record = base .. ':job:' .. old
       if redis.call('HGET', record, 'state') == 'dead' then
         redis.call('DEL', record)
+        trimmed = trimmed + 1
       end
     end
     redis.call('ZREMRANGEBYRANK', base .. ':dead', 0, excess - 1)
   end
+  trimmed = trimmed + redis.call('ZREMRANGEBYSCORE', base .. ':dead', '-inf', now - keepAge)
   redis.call('PEXPIRE', base .. ':dead', keepAge)
+  if trimmed > 0 then
+    redis.call('INCRBY', base .. ':trimmed', trimmed)
+    redis.call('PEXPIRE', base .. ':trimmed', keepAge)
+  end
 end
 if back + unstarted > 0 and redis.call('LLEN', base .. ':signal') == 0 then
   redis.call('RPUSH', base .. ':signal', 1)
 end
-return {back, dead, unstarted}
+return {back, dead, unstarted, trimmed}

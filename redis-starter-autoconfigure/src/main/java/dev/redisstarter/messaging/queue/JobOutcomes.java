@@ -75,6 +75,8 @@ final class JobOutcomes {
 
 	private final Map<String, HeldJob> held;
 
+	private final DeadLetterTrims trims;
+
 	private final LinkedBlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
 
 	private final List<Outcome> unwritten = new ArrayList<>();
@@ -89,7 +91,7 @@ final class JobOutcomes {
 	private int oneByOne;
 
 	JobOutcomes(String queue, RedisCalls calls, QueueScripts scripts, byte[][] keys, QueueSettings settings,
-			QueueMetrics.Meters meters, Map<String, HeldJob> held) {
+			QueueMetrics.Meters meters, Map<String, HeldJob> held, DeadLetterTrims trims) {
 		this.queue = queue;
 		this.calls = calls;
 		this.scripts = scripts;
@@ -97,6 +99,7 @@ final class JobOutcomes {
 		this.settings = settings;
 		this.meters = meters;
 		this.held = held;
+		this.trims = trims;
 	}
 
 	void add(Outcome outcome) {
@@ -291,17 +294,19 @@ final class JobOutcomes {
 		byte[] id = RedisJobQueue.bytes(outcome.id());
 		byte[] owner = RedisJobQueue.bytes(outcome.owner());
 		if (outcome instanceof Failed failed) {
-			Long result = this.calls.script(this.scripts.fail(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
+			List<?> reply = this.calls.script(this.scripts.fail(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
 					QueueKeys.keysAndArgs(this.keys, id, owner,
 							RedisJobQueue.bytes(Long.toString(failed.retryDelayMillis())), RedisJobQueue.bytes(failed.type()),
 							RedisJobQueue.bytes(failed.message()), RedisJobQueue.bytes(failed.stack()),
 							RedisJobQueue.bytes(Long.toString(this.settings.deadMaxCount())),
 							RedisJobQueue.bytes(Long.toString(this.settings.deadMaxAge().toMillis()))));
-			if (result != null && result == 1) {
+			long result = ((Number) reply.get(0)).longValue();
+			if (result == 1) {
 				this.meters.retried();
 			}
-			else if (result != null && result == 2) {
+			else if (result == 2) {
 				this.meters.deadLettered(1);
+				this.trims.trimmed(((Number) reply.get(1)).longValue());
 			}
 		}
 		else if (outcome instanceof BackedOff backedOff) {

@@ -75,6 +75,8 @@ final class JobWorker {
 
 	private final JobOutcomes outcomes;
 
+	private final DeadLetterTrims trims;
+
 	private final SignalWaiter signals;
 
 	/** Opens when the handler fails on job after job: the worker then pauses instead of spending their attempts. */
@@ -117,8 +119,9 @@ final class JobWorker {
 		this.meters = shared.metrics().of(queue);
 		this.payloadType = shared.mapper().getTypeFactory().constructType(method.payloadType());
 		this.keys = shared.queueKeys().scriptKeys(queue);
+		this.trims = new DeadLetterTrims(queue, settings, this.meters, System::nanoTime);
 		this.outcomes = new JobOutcomes(queue, shared.calls(), shared.scripts(), this.keys, settings, this.meters,
-				this.held);
+				this.held, this.trims);
 		this.signals = new SignalWaiter(shared.access(), shared.queueKeys().signal(queue));
 		this.circuit = new HandlerCircuit("Job handler of queue '" + queue + "'", settings.circuit());
 		this.meters.circuit(this.circuit);
@@ -646,6 +649,8 @@ final class JobWorker {
 			long back = ((Number) moved.get(0)).longValue();
 			long dead = ((Number) moved.get(1)).longValue();
 			long unstarted = ((Number) moved.get(2)).longValue();
+			this.trims.trimmed(((Number) moved.get(3)).longValue());
+			this.trims.logIfDue();
 			if (back + dead > 0) {
 				this.meters.stalled(back + dead);
 				this.meters.deadLettered(dead);
@@ -660,7 +665,7 @@ final class JobWorker {
 			List<?> counts = this.shared.calls()
 				.script(this.shared.scripts().counts(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS, this.keys);
 			this.meters.counts(new QueueCounts(this.queue, number(counts, 0), number(counts, 1), number(counts, 2),
-					number(counts, 3), number(counts, 4), number(counts, 5)));
+					number(counts, 3), number(counts, 4), number(counts, 5), number(counts, 6)));
 			if (number(counts, 5) > 0 && this.running) {
 				this.state = "paused";
 			}

@@ -18,7 +18,7 @@ import dev.redisstarter.messaging.HandlerCircuit;
  * The job queue's meters, tagged {@code queue}: counters {@code redis.starter.queue.enqueued}, {@code .started},
  * {@code .completed}, {@code .failed}, {@code .retried}, {@code .stalled} (lease expired while the handler ran),
  * {@code .reclaimed} (lease expired before a start mark arrived: taken ahead, or finished with its outcome lost),
- * {@code .dead-lettered}; timers
+ * {@code .dead-lettered}, {@code .dead-letters.trimmed} (dropped to keep the dead letters' bounds); timers
  * {@code redis.starter.queue.waiting} (enqueue or run-at to start) and {@code .handling}; gauges
  * {@code redis.starter.queue.jobs} tagged {@code state} (waiting, delayed, active, dead), refreshed by the
  * workers' maintenance; for each queue this application handles, {@code redis.starter.queue.circuit.openings} (how
@@ -61,6 +61,8 @@ public final class QueueMetrics {
 
 		private final @Nullable Counter deadLettered;
 
+		private final @Nullable Counter deadLettersTrimmed;
+
 		private final @Nullable Timer waiting;
 
 		private final @Nullable Timer handling;
@@ -88,6 +90,7 @@ public final class QueueMetrics {
 			this.stalled = counter(registry, "stalled", queue);
 			this.reclaimed = counter(registry, "reclaimed", queue);
 			this.deadLettered = counter(registry, "dead-lettered", queue);
+			this.deadLettersTrimmed = counter(registry, "dead-letters.trimmed", queue);
 			this.waiting = (registry != null) ? Timer.builder("redis.starter.queue.waiting").tag("queue", queue)
 				.register(registry) : null;
 			this.handling = (registry != null) ? Timer.builder("redis.starter.queue.handling").tag("queue", queue)
@@ -157,6 +160,10 @@ public final class QueueMetrics {
 
 		void reclaimed(long n) {
 			add(this.reclaimed, n);
+		}
+
+		void deadLettersTrimmed(long n) {
+			add(this.deadLettersTrimmed, n);
 		}
 
 		void deadLettered(long n) {

@@ -189,6 +189,7 @@ public class JobQueuesEndpoint {
 		shown.put("completed", (counts != null) ? counts.completed() : null);
 		shown.put("dead", (counts != null) ? counts.dead() : null);
 		shown.put("pausedForMillis", (counts != null) ? counts.pausedForMillis() : null);
+		shown.put("deadTrimmed", (counts != null) ? counts.deadTrimmed() : null);
 		shown.put("workers", states.stream().filter((state) -> state.queue().equals(queue)).toList());
 		shown.put("deadLetters", List.of());
 		return new Shown(shown, false);
