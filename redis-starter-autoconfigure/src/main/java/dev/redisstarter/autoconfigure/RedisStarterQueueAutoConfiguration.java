@@ -42,7 +42,6 @@ import dev.redisstarter.messaging.queue.RedisJobDeadLetters;
 import dev.redisstarter.messaging.queue.RedisJobQueue;
 import dev.redisstarter.messaging.queue.actuate.JobQueuesEndpoint;
 import dev.redisstarter.messaging.queue.actuate.JobQueuesHealthIndicator;
-import dev.redisstarter.ratelimit.RateLimiter;
 
 /**
  * Job queues from {@code redis.starter.queue.*}: the {@link JobQueue}, {@link JobDeadLetters}, and a worker for
@@ -140,12 +139,12 @@ public final class RedisStarterQueueAutoConfiguration {
 	JobWorkers redisStarterJobWorkers(JobHandlerAnnotationBeanPostProcessor declarations, RedisAccess access,
 			RedisStarterProperties properties, QueueKeys keys, ObjectProvider<JsonMapper> jsonMapper, JsonCodec codec,
 			QueueMetrics metrics, ObjectProvider<ObservationRegistry> observations, QueueSettingsByName settings,
-			ObjectProvider<RateLimiter> rateLimiter, Environment environment) {
+			Environment environment) {
 		Duration shutdownWait = properties.getQueue().getShutdownWait();
 		Durations.requirePositive("redis.starter.queue.shutdown-wait", shutdownWait);
 		return JobWorkers.create(declarations, access, access.calls(Feature.QUEUE, timeout(properties)), keys,
 				mapper(jsonMapper), codec, metrics, observations.getIfUnique(() -> ObservationRegistry.NOOP), settings,
-				rateLimiter.getIfUnique(), shutdownWait, environment::resolvePlaceholders);
+				shutdownWait, environment::resolvePlaceholders);
 	}
 
 	@Bean

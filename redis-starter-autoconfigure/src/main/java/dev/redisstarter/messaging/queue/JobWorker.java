@@ -28,9 +28,6 @@ import tools.jackson.databind.JavaType;
 
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.messaging.HandlerCircuit;
-import dev.redisstarter.ratelimit.RateLimit;
-import dev.redisstarter.ratelimit.RateLimitResult;
-import dev.redisstarter.ratelimit.RateLimiter;
 
 /**
  * Runs one {@link JobHandler} method in this instance:
@@ -82,9 +79,6 @@ final class JobWorker {
 	/** Opens when the handler fails on job after job: the worker then pauses instead of spending their attempts. */
 	private final HandlerCircuit circuit;
 
-	/** How many jobs may start per window across all instances; null for no limit. */
-	private final @Nullable RateLimit rateLimit;
-
 	private volatile Semaphore permits;
 
 	private volatile String token = "";
@@ -126,8 +120,6 @@ final class JobWorker {
 		this.circuit = new HandlerCircuit("Job handler of queue '" + queue + "'", settings.circuit());
 		this.meters.circuit(this.circuit);
 		this.permits = new Semaphore(capacity());
-		this.rateLimit = (settings.rateLimit() > 0)
-				? RateLimit.fixedWindow(settings.rateLimit(), settings.rateLimitWindow()).withName("queue-" + queue) : null;
 	}
 
 	/** Handler slots plus the most jobs taken ahead. */
@@ -249,25 +241,26 @@ final class JobWorker {
 					this.permits.release(asked - 1);
 					asked = 1;
 				}
-				int granted = rateLimited(asked);
-				if (granted == 0) {
-					this.permits.release(asked);
-					asked = 0;
-					continue;
-				}
-				if (granted < asked) {
-					this.permits.release(asked - granted);
-					asked = granted;
+				// A rate-limited take is counted against the window by take.lua, for the jobs it finds only; one worker
+				// asking for a whole window would starve the others: at most a quarter of a window per take.
+				int most = (this.settings.rateLimit() > 0) ? (int) Math.max(1, Math.min(asked, this.settings.rateLimit() / 4))
+						: asked;
+				if (most < asked) {
+					this.permits.release(asked - most);
+					asked = most;
 				}
 				String request = this.token + ":" + this.takes.incrementAndGet();
 				List<?> reply = take(asked, request);
 				long wait = ((Number) reply.get(0)).longValue();
 				long now = ((Number) reply.get(1)).longValue();
-				paused = ((Number) reply.get(2)).longValue() == 1;
+				long pauseKind = ((Number) reply.get(2)).longValue();
+				// 1: the queue backs off; 2: the rate limit's window is spent. Either way the worker sleeps (the
+				// signal would not help).
+				paused = pauseKind != 0;
 				int jobs = reply.size() - 3;
 				this.permits.release(asked - jobs);
 				asked = 0;
-				this.state = paused ? "paused" : "running";
+				this.state = (pauseKind == 1) ? "paused" : "running";
 				pause = 100;
 				for (int i = 3; i < reply.size(); i++) {
 					dispatch(TakenJob.of((List<?>) reply.get(i), request, now, this.settings.backoff()));
@@ -312,7 +305,9 @@ final class JobWorker {
 			return calls.script(this.shared.scripts().take(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
 					QueueKeys.keysAndArgs(this.keys, RedisJobQueue.bytes(Integer.toString(count)),
 							RedisJobQueue.bytes(Long.toString(this.settings.lease().toMillis())), RedisJobQueue.bytes(request),
-							RedisJobQueue.bytes(Long.toString(TAKE_BYTES))));
+							RedisJobQueue.bytes(Long.toString(TAKE_BYTES)),
+							RedisJobQueue.bytes(Long.toString(this.settings.rateLimit())),
+							RedisJobQueue.bytes(Long.toString(this.settings.rateLimitWindow().toMillis()))));
 		}
 		catch (RuntimeException ex) {
 			// Whether it ran is unknown (it may still run when Redis thaws): cancel it before the next take.
@@ -340,32 +335,6 @@ final class JobWorker {
 			logger.info("Queue '" + this.queue + "': " + released + " jobs taken by a take whose reply was lost are"
 					+ " released for the next worker");
 		}
-	}
-
-	/** How many of {@code wanted} jobs the queue's rate limit lets start now; waits when none. */
-	private int rateLimited(int wanted) throws InterruptedException {
-		RateLimiter limiter = this.shared.rateLimiter();
-		if (this.rateLimit == null || limiter == null) {
-			return wanted;
-		}
-		String key = "queue:" + this.queue;
-		// A request above the limit's capacity could never be granted, and one worker asking for a whole window
-		// would starve the others: ask for at most a quarter of a window at a time.
-		wanted = (int) Math.max(1, Math.min(wanted, this.rateLimit.capacity() / 4));
-		RateLimitResult result = limiter.tryAcquire(key, this.rateLimit, wanted);
-		if (!result.allowed() && result.remaining() > 0) {
-			int some = (int) Math.min(wanted, result.remaining());
-			result = limiter.tryAcquire(key, this.rateLimit, some);
-			if (result.allowed()) {
-				return some;
-			}
-		}
-		if (result.allowed()) {
-			return wanted;
-		}
-		long retryAfter = Math.max(10, Math.min(result.retryAfter().toMillis(), 1000));
-		Thread.sleep(retryAfter);
-		return 0;
 	}
 
 	private void dispatch(TakenJob job) {
