@@ -32,7 +32,7 @@ final class JobOutcomes {
 	private static final int MAX_REFUSALS = 3;
 
 	/** Errors that say Redis cannot write now, not that it refuses this outcome. */
-	private static final List<String> TRANSIENT_ERRORS = List.of("READONLY", "OOM", "NOREPLICAS", "MASTERDOWN",
+	private static final List<String> TRANSIENT_ERRORS = List.of("READONLY", "OOM", "MISCONF", "NOREPLICAS", "MASTERDOWN",
 			"LOADING", "BUSY", "TRYAGAIN", "CLUSTERDOWN", "Script killed", "NOSCRIPT", "MOVED", "ASK");
 
 	/** What became of one job. */

@@ -94,6 +94,9 @@ final class JobWorker {
 
 	private volatile boolean running;
 
+	/** Set before a stop interrupts the handlers still running: whatever they then throw says nothing about the job. */
+	private volatile boolean interruptedByStop;
+
 	private volatile String state = "stopped";
 
 	private @Nullable ExecutorService handlers;
@@ -173,6 +176,7 @@ final class JobWorker {
 		this.permits = new Semaphore(capacity());
 		this.held.clear();
 		this.unanswered.clear();
+		this.interruptedByStop = false;
 		this.running = true;
 		this.state = "waiting";
 		AtomicInteger threads = new AtomicInteger();
@@ -465,8 +469,10 @@ final class JobWorker {
 			this.outcomes.add(new JobOutcomes.BackedOff(job.id(), job.owner(), backOff.pause().toMillis()));
 			return;
 		}
-		if (!this.running && (error instanceof InterruptedException || Thread.currentThread().isInterrupted())) {
-			// Interrupted by the shutdown: says nothing about the job, which goes back to waiting.
+		if (!this.running && (this.interruptedByStop || error instanceof InterruptedException
+				|| Thread.currentThread().isInterrupted())) {
+			// Interrupted by the shutdown (whatever the handler made of the interrupt, such as another exception
+			// wrapping it): says nothing about the job, which goes back to waiting.
 			this.outcomes.add(new JobOutcomes.Released(job.id(), job.owner()));
 			return;
 		}
@@ -683,11 +689,13 @@ final class JobWorker {
 				if (!stoppedHandlers.awaitTermination(this.shared.shutdownWait().toMillis(), TimeUnit.MILLISECONDS)) {
 					logger.warn("Queue '" + this.queue + "' stopped with jobs still running; they are released for"
 							+ " another worker (interrupting their handlers)");
+					this.interruptedByStop = true;
 					stoppedHandlers.shutdownNow();
 				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
+				this.interruptedByStop = true;
 				stoppedHandlers.shutdownNow();
 			}
 		}
