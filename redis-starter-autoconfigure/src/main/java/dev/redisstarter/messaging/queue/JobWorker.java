@@ -473,6 +473,11 @@ final class JobWorker {
 				|| Thread.currentThread().isInterrupted())) {
 			// Interrupted by the shutdown (whatever the handler made of the interrupt, such as another exception
 			// wrapping it): says nothing about the job, which goes back to waiting.
+			if (this.circuit.state() == HandlerCircuit.State.PROBING) {
+				// It was the probe: the circuit must not wait for its outcome forever (a restart of this worker would
+				// take nothing); it opens again and probes after its pause.
+				this.circuit.failed(job.id(), error);
+			}
 			this.outcomes.add(new JobOutcomes.Released(job.id(), job.owner()));
 			return;
 		}

@@ -93,4 +93,16 @@ class JobHandlerCircuitTests {
 			});
 	}
 
+	@Test
+	void aCircuitSettingOutOfRangeStopsStartUpNamingTheProperty() {
+		String queue = "circuit-" + UUID.randomUUID();
+		QueueContexts.runner(SharedRedis.standalone())
+			.withPropertyValues("test.queue=" + queue, "redis.starter.queue.named." + queue + ".circuit.pause=10s",
+					"redis.starter.queue.named." + queue + ".circuit.max-pause=1s")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("redis.starter.queue.named." + queue)
+				.hasMessageContaining("circuit max-pause"));
+	}
+
 }
