@@ -76,6 +76,9 @@ public class QueueProperties {
 		this.defaults.getDead().setMaxAge(Duration.ofDays(7));
 		this.defaults.getRateLimit().setLimit(0L);
 		this.defaults.getRateLimit().setWindow(Duration.ofSeconds(1));
+		this.defaults.getCircuit().setFailureThreshold(10);
+		this.defaults.getCircuit().setPause(Duration.ofSeconds(5));
+		this.defaults.getCircuit().setMaxPause(Duration.ofMinutes(1));
 	}
 
 	public boolean isEnabled() {
@@ -192,6 +195,13 @@ public class QueueProperties {
 		@NestedConfigurationProperty
 		private final RateLimitSettings rateLimit = new RateLimitSettings();
 
+		/**
+		 * When a handler that fails job after job (a downstream is down) pauses its worker instead of spending every
+		 * job's attempts: nothing is dead-lettered while the circuit is open.
+		 */
+		@NestedConfigurationProperty
+		private final CircuitProperties circuit = new CircuitProperties();
+
 		public @Nullable Integer getConcurrency() {
 			return this.concurrency;
 		}
@@ -270,6 +280,10 @@ public class QueueProperties {
 
 		public RateLimitSettings getRateLimit() {
 			return this.rateLimit;
+		}
+
+		public CircuitProperties getCircuit() {
+			return this.circuit;
 		}
 
 	}
@@ -362,6 +376,53 @@ public class QueueProperties {
 
 		public void setMaxAge(@Nullable Duration maxAge) {
 			this.maxAge = maxAge;
+		}
+
+	}
+
+	/**
+	 * The handler's circuit: it opens after failures of distinct jobs in a row, pauses taking, probes with one job.
+	 */
+	public static class CircuitProperties {
+
+		/**
+		 * How many distinct jobs in a row must fail to open the circuit; 0 turns it off (every failure then counts
+		 * against its job).
+		 */
+		private @Nullable Integer failureThreshold;
+
+		/**
+		 * How long an open circuit takes nothing before one job probes; each failed probe doubles it.
+		 */
+		private @Nullable Duration pause;
+
+		/**
+		 * The longest pause.
+		 */
+		private @Nullable Duration maxPause;
+
+		public @Nullable Integer getFailureThreshold() {
+			return this.failureThreshold;
+		}
+
+		public void setFailureThreshold(@Nullable Integer failureThreshold) {
+			this.failureThreshold = failureThreshold;
+		}
+
+		public @Nullable Duration getPause() {
+			return this.pause;
+		}
+
+		public void setPause(@Nullable Duration pause) {
+			this.pause = pause;
+		}
+
+		public @Nullable Duration getMaxPause() {
+			return this.maxPause;
+		}
+
+		public void setMaxPause(@Nullable Duration maxPause) {
+			this.maxPause = maxPause;
 		}
 
 	}

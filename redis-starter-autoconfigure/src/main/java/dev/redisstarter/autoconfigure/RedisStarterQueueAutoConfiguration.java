@@ -25,6 +25,7 @@ import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.messaging.HandlerCircuit;
 import dev.redisstarter.messaging.queue.JobBackoff;
 import dev.redisstarter.messaging.queue.JobDeadLetters;
 import dev.redisstarter.messaging.queue.JobHandlerAnnotationBeanPostProcessor;
@@ -41,7 +42,6 @@ import dev.redisstarter.messaging.queue.RedisJobDeadLetters;
 import dev.redisstarter.messaging.queue.RedisJobQueue;
 import dev.redisstarter.messaging.queue.actuate.JobQueuesEndpoint;
 import dev.redisstarter.messaging.queue.actuate.JobQueuesHealthIndicator;
-import dev.redisstarter.ratelimit.RateLimiter;
 
 /**
  * Job queues from {@code redis.starter.queue.*}: the {@link JobQueue}, {@link JobDeadLetters}, and a worker for
@@ -104,7 +104,10 @@ public final class RedisStarterQueueAutoConfiguration {
 					or(queue.getDead().getMaxAge(), base.deadMaxAge()),
 					or(queue.getRateLimit().getLimit(), base.rateLimit()),
 					or(queue.getRateLimit().getWindow(), base.rateLimitWindow()), or(queue.getIdleWait(), base.idleWait()),
-					or(queue.getPrefetch(), base.prefetch()));
+					or(queue.getPrefetch(), base.prefetch()),
+					new HandlerCircuit.Settings(or(queue.getCircuit().getFailureThreshold(), base.circuit().failureThreshold()),
+							or(queue.getCircuit().getPause(), base.circuit().pause()),
+							or(queue.getCircuit().getMaxPause(), base.circuit().maxPause())));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException("Invalid " + property + ": " + ex.getMessage());
@@ -136,12 +139,12 @@ public final class RedisStarterQueueAutoConfiguration {
 	JobWorkers redisStarterJobWorkers(JobHandlerAnnotationBeanPostProcessor declarations, RedisAccess access,
 			RedisStarterProperties properties, QueueKeys keys, ObjectProvider<JsonMapper> jsonMapper, JsonCodec codec,
 			QueueMetrics metrics, ObjectProvider<ObservationRegistry> observations, QueueSettingsByName settings,
-			ObjectProvider<RateLimiter> rateLimiter, Environment environment) {
+			Environment environment) {
 		Duration shutdownWait = properties.getQueue().getShutdownWait();
 		Durations.requirePositive("redis.starter.queue.shutdown-wait", shutdownWait);
 		return JobWorkers.create(declarations, access, access.calls(Feature.QUEUE, timeout(properties)), keys,
 				mapper(jsonMapper), codec, metrics, observations.getIfUnique(() -> ObservationRegistry.NOOP), settings,
-				rateLimiter.getIfUnique(), shutdownWait, environment::resolvePlaceholders);
+				shutdownWait, environment::resolvePlaceholders);
 	}
 
 	@Bean

@@ -15,15 +15,21 @@ local done = 0
 for i = 3, #ARGV, 2 do
   local id = ARGV[i]
   local job = base .. ':job:' .. id
-  local fields = redis.call('HMGET', job, 'owner', 'keep')
+  local fields = redis.call('HMGET', job, 'owner', 'keep', 'running', 'runs')
   if fields[1] == ARGV[i + 1] then
+    -- The attempt ran: counted in runs here unless start.lua already did (its mark is skipped for jobs that end
+    -- before it is sent).
+    local runs = tonumber(fields[4]) or 0
+    if fields[3] ~= fields[1] then
+      runs = runs + 1
+    end
     redis.call('ZREM', base .. ':active', id)
     local keep = tonumber(fields[2]) or 0
     if keep <= 0 then
       keep = keepAge
     end
     if keepCount > 0 then
-      redis.call('HSET', job, 'state', 'completed', 'finished', now)
+      redis.call('HSET', job, 'state', 'completed', 'finished', now, 'runs', runs)
       redis.call('HDEL', job, 'owner')
       redis.call('PEXPIRE', job, keep)
       redis.call('ZADD', base .. ':completed', now, id)
@@ -38,7 +44,12 @@ local excess = redis.call('ZCARD', completed) - keepCount
 if excess > 0 then
   local old = redis.call('ZRANGE', completed, 0, excess - 1)
   for _, id in ipairs(old) do
-    redis.call('DEL', base .. ':job:' .. id)
+    -- Only a record that is this completed job: the id may have been enqueued again since (then only the index
+    -- entry goes).
+    local job = base .. ':job:' .. id
+    if redis.call('HGET', job, 'state') == 'completed' then
+      redis.call('DEL', job)
+    end
   end
   redis.call('ZREMRANGEBYRANK', completed, 0, excess - 1)
 end

@@ -1,9 +1,10 @@
--- Puts dead letters back to waiting with their attempts reset (their error history is kept).
+-- Puts dead letters back to waiting with their attempts reset (their error history is kept). An index entry whose
+-- record is not dead (expired, or its id enqueued again since: waiting, running...) only leaves the index.
 --
 -- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: the most to retry in this call
 -- ARGV[2..]: job ids, or none for the oldest dead letters
--- Returns: {how many went back to waiting, how many ids were looked at} (an id whose record expired is only dropped)
+-- Returns: {how many went back to waiting, how many ids were looked at} (an id whose record is not dead is only dropped)
 local base = KEYS[1]
 local ids = {}
 if #ARGV > 1 then
@@ -17,8 +18,9 @@ local retried = 0
 for _, id in ipairs(ids) do
   local job = base .. ':job:' .. id
   if redis.call('ZREM', base .. ':dead', id) == 1 then
-    local score = redis.call('HGET', job, 'score')
-    if score then
+    local fields = redis.call('HMGET', job, 'state', 'score')
+    local score = fields[2]
+    if fields[1] == 'dead' and score then
       redis.call('PERSIST', job)
       redis.call('HSET', job, 'state', 'waiting', 'attempts', 0, 'stalled', 0)
       redis.call('HDEL', job, 'finished')

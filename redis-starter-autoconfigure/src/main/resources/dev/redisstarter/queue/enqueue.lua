@@ -1,5 +1,7 @@
 -- Adds jobs to a queue: each waiting (ready now) or delayed, unless its job id exists or its deduplication key
--- is taken within its window, in which case the existing job's id is returned instead.
+-- is taken within its window, in which case the existing job's id is returned instead. A job id given by the caller
+-- whose record is gone (it expired) may still be listed by an index (:completed and :dead outlive their records): it
+-- leaves every index first, so that no trim, purge or retry of the old job touches the new one.
 --
 -- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; every key below shares its hash tag (one Cluster slot);
 --   KEYS[2..9]: its fixed keys (see take.lua)
@@ -38,6 +40,10 @@ for i = 0, count - 1 do
     local seq = redis.call('INCR', base .. ':id')
     if id == '' then
       id = tostring(seq)
+    else
+      for _, index in ipairs({':completed', ':dead', ':active', ':ready', ':delayed'}) do
+        redis.call('ZREM', base .. index, id)
+      end
     end
     if dedup ~= '' then
       redis.call('SET', base .. ':dedup:' .. dedup, id, 'PX', ARGV[a + 3])

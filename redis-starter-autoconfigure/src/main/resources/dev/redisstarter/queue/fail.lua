@@ -10,15 +10,21 @@
 -- ARGV[6]: the error: trimmed stack trace
 -- ARGV[7]: how many dead letters to keep
 -- ARGV[8]: how long to keep a dead letter, in ms
--- Returns: 1 when scheduled for a retry, 2 when dead-lettered, 0 when the job is no longer this attempt's
+-- Returns: {1 when scheduled for a retry, 2 when dead-lettered, 0 when the job is no longer this attempt's; how many
+-- dead letters were trimmed to keep the bounds (over the count, or past the age), also added to <base>:trimmed}
 local base = KEYS[1]
 local id = ARGV[1]
 local job = base .. ':job:' .. id
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local fields = redis.call('HMGET', job, 'owner', 'attempts', 'history', 'score')
+local fields = redis.call('HMGET', job, 'owner', 'attempts', 'history', 'score', 'running', 'runs')
 if fields[1] ~= ARGV[2] then
-  return 0
+  return {0, 0}
+end
+-- The attempt ran: counted in runs here unless start.lua already did.
+local runs = tonumber(fields[6]) or 0
+if fields[5] ~= fields[1] then
+  runs = runs + 1
 end
 local history = {}
 if fields[3] then
@@ -36,7 +42,7 @@ end
 redis.call('ZREM', base .. ':active', id)
 redis.call('HDEL', job, 'owner')
 redis.call('HSET', job, 'error', ARGV[4], 'message', ARGV[5], 'stack', ARGV[6], 'history', cjson.encode(history),
-  'failed', now)
+  'failed', now, 'runs', runs)
 local delay = tonumber(ARGV[3])
 if delay >= 0 then
   if delay > 0 then
@@ -53,20 +59,32 @@ if delay >= 0 then
       redis.call('RPUSH', base .. ':signal', 1)
     end
   end
-  return 1
+  return {1, 0}
 end
 local dead = base .. ':dead'
 local keepAge = tonumber(ARGV[8])
 redis.call('HSET', job, 'state', 'dead', 'finished', now)
 redis.call('PEXPIRE', job, keepAge)
 redis.call('ZADD', dead, now, id)
+local trimmed = 0
 local excess = redis.call('ZCARD', dead) - tonumber(ARGV[7])
 if excess > 0 then
   for _, old in ipairs(redis.call('ZRANGE', dead, 0, excess - 1)) do
-    redis.call('DEL', base .. ':job:' .. old)
+    -- Only a record that is this dead letter (the id may have been enqueued again since).
+    local record = base .. ':job:' .. old
+    if redis.call('HGET', record, 'state') == 'dead' then
+      redis.call('DEL', record)
+      trimmed = trimmed + 1
+    end
   end
   redis.call('ZREMRANGEBYRANK', dead, 0, excess - 1)
 end
-redis.call('ZREMRANGEBYSCORE', dead, '-inf', now - keepAge)
+-- Past the age: their records expired with it.
+trimmed = trimmed + redis.call('ZREMRANGEBYSCORE', dead, '-inf', now - keepAge)
 redis.call('PEXPIRE', dead, keepAge)
-return 2
+if trimmed > 0 then
+  -- Counted where every instance reads it (counts.lua), for as long as dead letters are kept.
+  redis.call('INCRBY', base .. ':trimmed', trimmed)
+  redis.call('PEXPIRE', base .. ':trimmed', keepAge)
+end
+return {2, trimmed}

@@ -1,29 +1,44 @@
 -- Finds active jobs whose lease expired (their worker crashed, was killed, froze or lost Redis): each goes back
--- to waiting, its attempt not counted, and is counted as stalled; a job stalled more than MAX times is
--- dead-lettered instead (it may be what kills its workers).
+-- to waiting, its attempt not counted. A job whose handler had started in that attempt (start.lua or renew.lua
+-- marked it) is counted as stalled, and one stalled more than MAX times is dead-lettered instead (it may be what
+-- kills its workers); a job only taken ahead and never started goes back without a stall.
 --
 -- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: how many times a job may stall
 -- ARGV[2]: how many dead letters to keep
 -- ARGV[3]: how long to keep a dead letter, in ms
 -- ARGV[4]: the most jobs to look at
--- Returns: {how many went back to waiting, how many were dead-lettered}
+-- Returns: {how many stalled and went back to waiting, how many stalled and were dead-lettered, how many had not
+-- started and went back to waiting, how many dead letters were trimmed to keep the bounds (also added to
+-- <base>:trimmed)}
 local base = KEYS[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local expired = redis.call('ZRANGEBYSCORE', base .. ':active', '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
-local back, dead = 0, 0
+local back, dead, unstarted, trimmed = 0, 0, 0, 0
 local keepAge = tonumber(ARGV[3])
 for _, id in ipairs(expired) do
   local job = base .. ':job:' .. id
   redis.call('ZREM', base .. ':active', id)
-  if redis.call('EXISTS', job) == 1 then
+  -- Only a record that is this active job: a stale entry (the id re-used since) only leaves the index.
+  local fields = redis.call('HMGET', job, 'state', 'owner', 'running', 'runs')
+  if fields[1] == 'active' then
     redis.call('HDEL', job, 'owner')
     redis.call('HINCRBY', job, 'attempts', -1)
-    local stalled = redis.call('HINCRBY', job, 'stalled', 1)
-    if stalled > tonumber(ARGV[1]) then
+    -- 'running' names the attempt whose handler started; any other value is an earlier attempt's.
+    local ran = fields[2] and fields[2] == fields[3]
+    local stalled = 0
+    if ran then
+      stalled = redis.call('HINCRBY', job, 'stalled', 1)
+    end
+    if not ran then
+      redis.call('HSET', job, 'state', 'waiting')
+      redis.call('ZADD', base .. ':ready', redis.call('HGET', job, 'score') or '1099511627776000', id)
+      unstarted = unstarted + 1
+    elseif stalled > tonumber(ARGV[1]) then
       redis.call('HSET', job, 'state', 'dead', 'finished', now, 'error', 'dev.redisstarter.messaging.queue.JobStalledException',
-        'message', 'the job stalled ' .. stalled .. ' times (its worker stopped renewing its lease)', 'stack', '')
+        'message', 'the job stalled ' .. stalled .. ' times while running (its handler started ' .. (fields[4] or '0')
+          .. ' times; its worker stopped renewing its lease)', 'stack', '')
       redis.call('PEXPIRE', job, keepAge)
       redis.call('ZADD', base .. ':dead', now, id)
       dead = dead + 1
@@ -38,13 +53,23 @@ if dead > 0 then
   local excess = redis.call('ZCARD', base .. ':dead') - tonumber(ARGV[2])
   if excess > 0 then
     for _, old in ipairs(redis.call('ZRANGE', base .. ':dead', 0, excess - 1)) do
-      redis.call('DEL', base .. ':job:' .. old)
+      -- Only a record that is this dead letter (the id may have been enqueued again since).
+      local record = base .. ':job:' .. old
+      if redis.call('HGET', record, 'state') == 'dead' then
+        redis.call('DEL', record)
+        trimmed = trimmed + 1
+      end
     end
     redis.call('ZREMRANGEBYRANK', base .. ':dead', 0, excess - 1)
   end
+  trimmed = trimmed + redis.call('ZREMRANGEBYSCORE', base .. ':dead', '-inf', now - keepAge)
   redis.call('PEXPIRE', base .. ':dead', keepAge)
+  if trimmed > 0 then
+    redis.call('INCRBY', base .. ':trimmed', trimmed)
+    redis.call('PEXPIRE', base .. ':trimmed', keepAge)
+  end
 end
-if back > 0 and redis.call('LLEN', base .. ':signal') == 0 then
+if back + unstarted > 0 and redis.call('LLEN', base .. ':signal') == 0 then
   redis.call('RPUSH', base .. ':signal', 1)
 end
-return {back, dead}
+return {back, dead, unstarted, trimmed}

@@ -16,7 +16,9 @@ import dev.redisstarter.core.RedisCalls;
 
 /**
  * Writes what became of jobs, on a thread of its own so that handler threads never wait for Redis: completions
- * in batches (one {@code complete.lua} for up to 500), failures, back-offs and releases one script each. An
+ * in batches (one {@code complete.lua} for up to 500), failures, back-offs and releases one script each. It also
+ * marks jobs whose handler started ({@code start.lua}), all those started since the last write in one script, and
+ * none whose outcome is written in the same pass (short jobs cost no extra round trip). An
  * outcome Redis did not take is tried again, in order, while the job stays held (its lease renewed), so nothing
  * is lost when Redis blinks; a job leaves {@code held} only once its outcome is recorded.
  */
@@ -30,11 +32,11 @@ final class JobOutcomes {
 	private static final int MAX_REFUSALS = 3;
 
 	/** Errors that say Redis cannot write now, not that it refuses this outcome. */
-	private static final List<String> TRANSIENT_ERRORS = List.of("READONLY", "OOM", "NOREPLICAS", "MASTERDOWN",
+	private static final List<String> TRANSIENT_ERRORS = List.of("READONLY", "OOM", "MISCONF", "NOREPLICAS", "MASTERDOWN",
 			"LOADING", "BUSY", "TRYAGAIN", "CLUSTERDOWN", "Script killed", "NOSCRIPT", "MOVED", "ASK");
 
 	/** What became of one job. */
-	sealed interface Outcome permits Completed, Failed, BackedOff, Released {
+	sealed interface Outcome permits Completed, Failed, BackedOff, Released, Started {
 
 		String id();
 
@@ -55,6 +57,10 @@ final class JobOutcomes {
 	record Released(String id, String owner) implements Outcome {
 	}
 
+	/** Not an outcome: the job's handler started, so that a stall of this attempt counts (see stalled.lua). */
+	record Started(String id, String owner) implements Outcome {
+	}
+
 	private final String queue;
 
 	private final RedisCalls calls;
@@ -68,6 +74,8 @@ final class JobOutcomes {
 	private final QueueMetrics.Meters meters;
 
 	private final Map<String, HeldJob> held;
+
+	private final DeadLetterTrims trims;
 
 	private final LinkedBlockingQueue<Outcome> outcomes = new LinkedBlockingQueue<>();
 
@@ -83,7 +91,7 @@ final class JobOutcomes {
 	private int oneByOne;
 
 	JobOutcomes(String queue, RedisCalls calls, QueueScripts scripts, byte[][] keys, QueueSettings settings,
-			QueueMetrics.Meters meters, Map<String, HeldJob> held) {
+			QueueMetrics.Meters meters, Map<String, HeldJob> held, DeadLetterTrims trims) {
 		this.queue = queue;
 		this.calls = calls;
 		this.scripts = scripts;
@@ -91,10 +99,13 @@ final class JobOutcomes {
 		this.settings = settings;
 		this.meters = meters;
 		this.held = held;
+		this.trims = trims;
 	}
 
 	void add(Outcome outcome) {
-		this.finishing.add(outcome.id() + "\n" + outcome.owner());
+		if (!(outcome instanceof Started)) {
+			this.finishing.add(outcome.id() + "\n" + outcome.owner());
+		}
 		this.outcomes.add(outcome);
 	}
 
@@ -129,6 +140,7 @@ final class JobOutcomes {
 		}
 		this.outcomes.drainTo(this.unwritten, BATCH * 4);
 		try {
+			markStarted(this.unwritten);
 			write(this.unwritten);
 			this.unwritten.clear();
 			return true;
@@ -137,6 +149,50 @@ final class JobOutcomes {
 			logger.debug("Recording job outcomes of queue '" + this.queue + "' failed; trying again: " + ex);
 			return false;
 		}
+	}
+
+	/**
+	 * Marks the jobs started whose outcome is not in the same pass (for those the outcome says it all), in one
+	 * script per 500; the marks leave the list once written. A mark Redis refuses is dropped: it only decides whether
+	 * a later stall of that attempt counts.
+	 */
+	private void markStarted(List<Outcome> batch) {
+		if (batch.stream().noneMatch(Started.class::isInstance)) {
+			return;
+		}
+		java.util.Set<String> ending = new java.util.HashSet<>();
+		List<Outcome> marks = new ArrayList<>();
+		for (Outcome outcome : batch) {
+			if (!(outcome instanceof Started)) {
+				ending.add(outcome.id() + "\n" + outcome.owner());
+			}
+		}
+		for (Outcome outcome : batch) {
+			if (outcome instanceof Started && !ending.contains(outcome.id() + "\n" + outcome.owner())) {
+				marks.add(outcome);
+			}
+		}
+		for (int from = 0; from < marks.size(); from += BATCH) {
+			List<Outcome> chunk = marks.subList(from, Math.min(marks.size(), from + BATCH));
+			byte[][] args = new byte[chunk.size() * 2][];
+			int i = 0;
+			for (Outcome mark : chunk) {
+				args[i++] = RedisJobQueue.bytes(mark.id());
+				args[i++] = RedisJobQueue.bytes(mark.owner());
+			}
+			try {
+				this.calls.script(this.scripts.start(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
+						QueueKeys.keysAndArgs(this.keys, args));
+			}
+			catch (RuntimeException ex) {
+				if (!refused(ex)) {
+					// Kept with the rest of the pass: written when Redis is back (written marks are idempotent).
+					throw ex;
+				}
+				logger.debug("Redis refused start marks of queue '" + this.queue + "'; dropped: " + ex.getMessage());
+			}
+		}
+		batch.removeIf(Started.class::isInstance);
 	}
 
 	/** Writes in order; what was written leaves the list, so that a failure keeps the rest for the next try. */
@@ -238,17 +294,19 @@ final class JobOutcomes {
 		byte[] id = RedisJobQueue.bytes(outcome.id());
 		byte[] owner = RedisJobQueue.bytes(outcome.owner());
 		if (outcome instanceof Failed failed) {
-			Long result = this.calls.script(this.scripts.fail(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
+			List<?> reply = this.calls.script(this.scripts.fail(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
 					QueueKeys.keysAndArgs(this.keys, id, owner,
 							RedisJobQueue.bytes(Long.toString(failed.retryDelayMillis())), RedisJobQueue.bytes(failed.type()),
 							RedisJobQueue.bytes(failed.message()), RedisJobQueue.bytes(failed.stack()),
 							RedisJobQueue.bytes(Long.toString(this.settings.deadMaxCount())),
 							RedisJobQueue.bytes(Long.toString(this.settings.deadMaxAge().toMillis()))));
-			if (result != null && result == 1) {
+			long result = ((Number) reply.get(0)).longValue();
+			if (result == 1) {
 				this.meters.retried();
 			}
-			else if (result != null && result == 2) {
+			else if (result == 2) {
 				this.meters.deadLettered(1);
+				this.trims.trimmed(((Number) reply.get(1)).longValue());
 			}
 		}
 		else if (outcome instanceof BackedOff backedOff) {

@@ -41,7 +41,8 @@ final class JobRecords {
 		}
 		return new JobInfo(id, queue, known, number(fields.get("attempts")), number(fields.get("max")),
 				number(fields.get("priority")), instant(fields.get("created")), instant(fields.getOrDefault("runAt", fields.get("created"))),
-				instant(fields.get("finished")), number(fields.get("stalled")), fields.getOrDefault("payload", "null"),
+				instant(fields.get("finished")), number(fields.get("stalled")), number(fields.get("runs")),
+				fields.getOrDefault("payload", "null"),
 				fields.get("progress"), fields.get("error"), fields.get("message"), fields.get("stack"),
 				history(mapper, fields.get("history")));
 	}

@@ -27,9 +27,7 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JavaType;
 
 import dev.redisstarter.core.RedisCalls;
-import dev.redisstarter.ratelimit.RateLimit;
-import dev.redisstarter.ratelimit.RateLimitResult;
-import dev.redisstarter.ratelimit.RateLimiter;
+import dev.redisstarter.messaging.HandlerCircuit;
 
 /**
  * Runs one {@link JobHandler} method in this instance:
@@ -44,7 +42,10 @@ import dev.redisstarter.ratelimit.RateLimiter;
  * refreshes the gauges, and enforces attempt timeouts.</li>
  * </ul>
  * When Redis is away the worker waits and resumes by itself; nothing held is given up until its outcome is
- * recorded or its lease is released.
+ * recorded or its lease is released. When the handler fails job after job (its {@link HandlerCircuit} opens: a
+ * downstream is down), the worker takes nothing, releases the jobs it took ahead as their turn comes, and takes one
+ * job as a probe after each pause; a job failing while the circuit is open is retried after the pause, never
+ * dead-lettered, whatever its attempts.
  */
 final class JobWorker {
 
@@ -71,10 +72,12 @@ final class JobWorker {
 
 	private final JobOutcomes outcomes;
 
+	private final DeadLetterTrims trims;
+
 	private final SignalWaiter signals;
 
-	/** How many jobs may start per window across all instances; null for no limit. */
-	private final @Nullable RateLimit rateLimit;
+	/** Opens when the handler fails on job after job: the worker then pauses instead of spending their attempts. */
+	private final HandlerCircuit circuit;
 
 	private volatile Semaphore permits;
 
@@ -90,6 +93,9 @@ final class JobWorker {
 	private volatile double handlingMillis = -1;
 
 	private volatile boolean running;
+
+	/** Set before a stop interrupts the handlers still running: whatever they then throw says nothing about the job. */
+	private volatile boolean interruptedByStop;
 
 	private volatile String state = "stopped";
 
@@ -110,12 +116,13 @@ final class JobWorker {
 		this.meters = shared.metrics().of(queue);
 		this.payloadType = shared.mapper().getTypeFactory().constructType(method.payloadType());
 		this.keys = shared.queueKeys().scriptKeys(queue);
+		this.trims = new DeadLetterTrims(queue, settings, this.meters, System::nanoTime);
 		this.outcomes = new JobOutcomes(queue, shared.calls(), shared.scripts(), this.keys, settings, this.meters,
-				this.held);
+				this.held, this.trims);
 		this.signals = new SignalWaiter(shared.access(), shared.queueKeys().signal(queue));
+		this.circuit = new HandlerCircuit("Job handler of queue '" + queue + "'", settings.circuit());
+		this.meters.circuit(this.circuit);
 		this.permits = new Semaphore(capacity());
-		this.rateLimit = (settings.rateLimit() > 0)
-				? RateLimit.fixedWindow(settings.rateLimit(), settings.rateLimitWindow()).withName("queue-" + queue) : null;
 	}
 
 	/** Handler slots plus the most jobs taken ahead. */
@@ -157,6 +164,10 @@ final class JobWorker {
 		return this.held.size();
 	}
 
+	HandlerCircuit circuit() {
+		return this.circuit;
+	}
+
 	synchronized void start() {
 		if (this.running) {
 			return;
@@ -165,6 +176,7 @@ final class JobWorker {
 		this.permits = new Semaphore(capacity());
 		this.held.clear();
 		this.unanswered.clear();
+		this.interruptedByStop = false;
 		this.running = true;
 		this.state = "waiting";
 		AtomicInteger threads = new AtomicInteger();
@@ -197,6 +209,16 @@ final class JobWorker {
 		while (this.running) {
 			int asked = 0;
 			try {
+				boolean probe = false;
+				if (this.circuit.state() != HandlerCircuit.State.CLOSED) {
+					// Open: take nothing until the pause ends, then one job as the probe, once this worker holds
+					// nothing (the jobs it took ahead are released as their turn comes).
+					if (!this.circuit.allowsFetching() || !this.held.isEmpty()) {
+						Thread.sleep(Math.max(10, Math.min(this.circuit.millisUntilProbe(), 200)));
+						continue;
+					}
+					probe = true;
+				}
 				int ahead = ahead();
 				int reserve = this.settings.prefetch() - ahead;
 				// Take in batches of half the look-ahead; the handlers stay busy meanwhile.
@@ -219,25 +241,30 @@ final class JobWorker {
 				asked += this.permits.drainPermits();
 				this.permits.release(reserve);
 				asked -= reserve;
-				int granted = rateLimited(asked);
-				if (granted == 0) {
-					this.permits.release(asked);
-					asked = 0;
-					continue;
+				if (probe && asked > 1) {
+					this.permits.release(asked - 1);
+					asked = 1;
 				}
-				if (granted < asked) {
-					this.permits.release(asked - granted);
-					asked = granted;
+				// A rate-limited take is counted against the window by take.lua, for the jobs it finds only; one worker
+				// asking for a whole window would starve the others: at most a quarter of a window per take.
+				int most = (this.settings.rateLimit() > 0) ? (int) Math.max(1, Math.min(asked, this.settings.rateLimit() / 4))
+						: asked;
+				if (most < asked) {
+					this.permits.release(asked - most);
+					asked = most;
 				}
 				String request = this.token + ":" + this.takes.incrementAndGet();
 				List<?> reply = take(asked, request);
 				long wait = ((Number) reply.get(0)).longValue();
 				long now = ((Number) reply.get(1)).longValue();
-				paused = ((Number) reply.get(2)).longValue() == 1;
+				long pauseKind = ((Number) reply.get(2)).longValue();
+				// 1: the queue backs off; 2: the rate limit's window is spent. Either way the worker sleeps (the
+				// signal would not help).
+				paused = pauseKind != 0;
 				int jobs = reply.size() - 3;
 				this.permits.release(asked - jobs);
 				asked = 0;
-				this.state = paused ? "paused" : "running";
+				this.state = (pauseKind == 1) ? "paused" : "running";
 				pause = 100;
 				for (int i = 3; i < reply.size(); i++) {
 					dispatch(TakenJob.of((List<?>) reply.get(i), request, now, this.settings.backoff()));
@@ -282,7 +309,9 @@ final class JobWorker {
 			return calls.script(this.shared.scripts().take(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
 					QueueKeys.keysAndArgs(this.keys, RedisJobQueue.bytes(Integer.toString(count)),
 							RedisJobQueue.bytes(Long.toString(this.settings.lease().toMillis())), RedisJobQueue.bytes(request),
-							RedisJobQueue.bytes(Long.toString(TAKE_BYTES))));
+							RedisJobQueue.bytes(Long.toString(TAKE_BYTES)),
+							RedisJobQueue.bytes(Long.toString(this.settings.rateLimit())),
+							RedisJobQueue.bytes(Long.toString(this.settings.rateLimitWindow().toMillis()))));
 		}
 		catch (RuntimeException ex) {
 			// Whether it ran is unknown (it may still run when Redis thaws): cancel it before the next take.
@@ -312,34 +341,8 @@ final class JobWorker {
 		}
 	}
 
-	/** How many of {@code wanted} jobs the queue's rate limit lets start now; waits when none. */
-	private int rateLimited(int wanted) throws InterruptedException {
-		RateLimiter limiter = this.shared.rateLimiter();
-		if (this.rateLimit == null || limiter == null) {
-			return wanted;
-		}
-		String key = "queue:" + this.queue;
-		// A request above the limit's capacity could never be granted, and one worker asking for a whole window
-		// would starve the others: ask for at most a quarter of a window at a time.
-		wanted = (int) Math.max(1, Math.min(wanted, this.rateLimit.capacity() / 4));
-		RateLimitResult result = limiter.tryAcquire(key, this.rateLimit, wanted);
-		if (!result.allowed() && result.remaining() > 0) {
-			int some = (int) Math.min(wanted, result.remaining());
-			result = limiter.tryAcquire(key, this.rateLimit, some);
-			if (result.allowed()) {
-				return some;
-			}
-		}
-		if (result.allowed()) {
-			return wanted;
-		}
-		long retryAfter = Math.max(10, Math.min(result.retryAfter().toMillis(), 1000));
-		Thread.sleep(retryAfter);
-		return 0;
-	}
-
 	private void dispatch(TakenJob job) {
-		this.held.put(job.id(), new HeldJob(job.owner(), this.settings.lease().toMillis()));
+		this.held.put(job.id(), new HeldJob(job.owner(), this.settings.lease().toMillis(), false));
 		ExecutorService pool = this.handlers;
 		// The slot goes back to this run's permits, even when the handler outlives a stop and a new start.
 		Semaphore slots = this.permits;
@@ -363,7 +366,13 @@ final class JobWorker {
 				this.outcomes.add(new JobOutcomes.Released(job.id(), job.owner()));
 				return;
 			}
+			if (!this.circuit.tryStart()) {
+				// The circuit opened after this job was taken: back to waiting, its attempt not counted.
+				this.outcomes.add(new JobOutcomes.Released(job.id(), job.owner()));
+				return;
+			}
 			this.meters.started(job.waitedMillis());
+			markStarted(job);
 			Object payload;
 			try {
 				payload = decode(job);
@@ -392,6 +401,7 @@ final class JobWorker {
 				error = new JobTimeoutException(job.id(), Objects.requireNonNull(job.attemptTimeout()));
 			}
 			if (error == null) {
+				this.circuit.succeeded();
 				this.outcomes.add(new JobOutcomes.Completed(job.id(), job.owner()));
 			}
 			else {
@@ -420,6 +430,16 @@ final class JobWorker {
 		}
 	}
 
+	/**
+	 * Records that the job's handler starts, so that a stall of this attempt counts (a job only taken ahead never
+	 * does): renewals carry the mark from now on, and the outcome thread sends it at once with every other start
+	 * since its last write.
+	 */
+	private void markStarted(TakenJob job) {
+		this.held.computeIfPresent(job.id(), (id, held) -> held.owner().equals(job.owner()) ? held.asStarted() : held);
+		this.outcomes.add(new JobOutcomes.Started(job.id(), job.owner()));
+	}
+
 	/** Wraps whatever the handler threw, so that the worker's own failures stay apart. */
 	private static final class HandlerFailure extends RuntimeException {
 
@@ -442,13 +462,22 @@ final class JobWorker {
 
 	private void outcome(TakenJob job, Throwable error) {
 		if (error instanceof JobBackOffException backOff) {
+			// The downstream answered (asking for a pause): not a failure of the handler.
+			this.circuit.succeeded();
 			logger.info("Queue '" + this.queue + "' backs off for " + backOff.pause().toMillis() + " ms, as job "
 					+ job.id() + " asked");
 			this.outcomes.add(new JobOutcomes.BackedOff(job.id(), job.owner(), backOff.pause().toMillis()));
 			return;
 		}
-		if (!this.running && (error instanceof InterruptedException || Thread.currentThread().isInterrupted())) {
-			// Interrupted by the shutdown: says nothing about the job, which goes back to waiting.
+		if (!this.running && (this.interruptedByStop || error instanceof InterruptedException
+				|| Thread.currentThread().isInterrupted())) {
+			// Interrupted by the shutdown (whatever the handler made of the interrupt, such as another exception
+			// wrapping it): says nothing about the job, which goes back to waiting.
+			if (this.circuit.state() == HandlerCircuit.State.PROBING) {
+				// It was the probe: the circuit must not wait for its outcome forever (a restart of this worker would
+				// take nothing); it opens again and probes after its pause.
+				this.circuit.failed(job.id(), error);
+			}
 			this.outcomes.add(new JobOutcomes.Released(job.id(), job.owner()));
 			return;
 		}
@@ -457,9 +486,17 @@ final class JobWorker {
 
 	private void failed(TakenJob job, Throwable error) {
 		this.meters.failed();
+		this.circuit.failed(job.id(), error);
 		boolean retry = this.method.retries(error) && job.attempt() < job.maxAttempts();
 		long delay = retry ? job.backoff().delayAfter(job.attempt()).toMillis() : -1;
-		if (retry) {
+		if (!retry && !this.circuit.allowsGivingUp()) {
+			// The handler fails on every job (a downstream is down): the failure may be the outage's, not the job's.
+			delay = Math.max(this.circuit.millisUntilProbe(), this.settings.circuit().pause().toMillis());
+			logger.warn("Job " + job.id() + " of queue '" + this.queue + "' failed (attempt " + job.attempt() + " of "
+					+ job.maxAttempts() + ") while the handler's circuit is open: not dead-lettered, retrying in "
+					+ delay + " ms: " + error);
+		}
+		else if (retry) {
 			logger.warn("Job " + job.id() + " of queue '" + this.queue + "' failed (attempt " + job.attempt() + " of "
 					+ job.maxAttempts() + "), retrying in " + delay + " ms: " + error);
 		}
@@ -506,7 +543,7 @@ final class JobWorker {
 			leaseMillis = Math.max(leaseMillis, lease.toMillis());
 			HeldJob current = this.held.get(job.id());
 			if (current != null && current.owner().equals(job.owner())) {
-				this.held.put(job.id(), new HeldJob(job.owner(), leaseMillis));
+				this.held.put(job.id(), current.withLease(leaseMillis));
 			}
 		}
 		Long recorded = this.shared.calls()
@@ -547,12 +584,13 @@ final class JobWorker {
 		byLease.forEach((lease, entries) -> {
 			for (int from = 0; from < entries.size(); from += 500) {
 				List<Map.Entry<String, HeldJob>> chunk = entries.subList(from, Math.min(entries.size(), from + 500));
-				byte[][] args = new byte[1 + chunk.size() * 2][];
+				byte[][] args = new byte[1 + chunk.size() * 3][];
 				args[0] = RedisJobQueue.bytes(Long.toString(lease));
 				int i = 1;
 				for (Map.Entry<String, HeldJob> entry : chunk) {
 					args[i++] = RedisJobQueue.bytes(entry.getKey());
 					args[i++] = RedisJobQueue.bytes(entry.getValue().owner());
+					args[i++] = entry.getValue().started() ? ONE : ZERO;
 				}
 				try {
 					List<?> lost = this.shared.calls()
@@ -576,6 +614,10 @@ final class JobWorker {
 		});
 	}
 
+	private static final byte[] ONE = RedisJobQueue.bytes("1");
+
+	private static final byte[] ZERO = RedisJobQueue.bytes("0");
+
 	private void checkStalled() {
 		try {
 			List<?> moved = this.shared.calls()
@@ -586,16 +628,24 @@ final class JobWorker {
 								RedisJobQueue.bytes("1000")));
 			long back = ((Number) moved.get(0)).longValue();
 			long dead = ((Number) moved.get(1)).longValue();
+			long unstarted = ((Number) moved.get(2)).longValue();
+			this.trims.trimmed(((Number) moved.get(3)).longValue());
+			this.trims.logIfDue();
 			if (back + dead > 0) {
 				this.meters.stalled(back + dead);
 				this.meters.deadLettered(dead);
-				logger.warn("Queue '" + this.queue + "': " + (back + dead) + " jobs stalled (their lease expired); " + back
-						+ " went back to waiting, " + dead + " to the dead letters");
+				logger.warn("Queue '" + this.queue + "': " + (back + dead) + " running jobs stalled (their lease expired); "
+						+ back + " went back to waiting, " + dead + " to the dead letters");
+			}
+			if (unstarted > 0) {
+				this.meters.reclaimed(unstarted);
+				logger.info("Queue '" + this.queue + "': " + unstarted + " jobs whose lease expired before their start was"
+						+ " recorded (taken ahead, or finished with the outcome lost) went back to waiting (no stall counted)");
 			}
 			List<?> counts = this.shared.calls()
 				.script(this.shared.scripts().counts(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS, this.keys);
 			this.meters.counts(new QueueCounts(this.queue, number(counts, 0), number(counts, 1), number(counts, 2),
-					number(counts, 3), number(counts, 4), number(counts, 5)));
+					number(counts, 3), number(counts, 4), number(counts, 5), number(counts, 6)));
 			if (number(counts, 5) > 0 && this.running) {
 				this.state = "paused";
 			}
@@ -644,11 +694,13 @@ final class JobWorker {
 				if (!stoppedHandlers.awaitTermination(this.shared.shutdownWait().toMillis(), TimeUnit.MILLISECONDS)) {
 					logger.warn("Queue '" + this.queue + "' stopped with jobs still running; they are released for"
 							+ " another worker (interrupting their handlers)");
+					this.interruptedByStop = true;
 					stoppedHandlers.shutdownNow();
 				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
+				this.interruptedByStop = true;
 				stoppedHandlers.shutdownNow();
 			}
 		}

@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import io.micrometer.observation.ObservationRegistry;
-import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -18,7 +17,7 @@ import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.ParallelStop;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
-import dev.redisstarter.ratelimit.RateLimiter;
+import dev.redisstarter.messaging.HandlerCircuit;
 
 /**
  * Starts a {@link JobWorker} for every {@link JobHandler} method when the context starts, and stops them
@@ -39,13 +38,12 @@ public final class JobWorkers implements SmartLifecycle {
 	 * @param metrics meters
 	 * @param observations handling observations
 	 * @param settings each queue's settings
-	 * @param rateLimiter the starter's rate limiter, for queues with a rate limit
 	 * @param shutdownWait how long running jobs may finish on shutdown
 	 * @param placeholders resolves {@code ${...}} in annotation attributes
 	 */
 	record Shared(RedisAccess access, RedisCalls calls, QueueKeys queueKeys, QueueScripts scripts, JsonMapper mapper,
 			JsonCodec codec, QueueMetrics metrics, ObservationRegistry observations, QueueSettingsByName settings,
-			@Nullable RateLimiter rateLimiter, Duration shutdownWait, UnaryOperator<String> placeholders) {
+			Duration shutdownWait, UnaryOperator<String> placeholders) {
 	}
 
 	/**
@@ -56,8 +54,13 @@ public final class JobWorkers implements SmartLifecycle {
 	 * @param concurrency its concurrency
 	 * @param state {@code running}, {@code paused} (backing off), {@code waiting} (for Redis) or {@code stopped}
 	 * @param held how many jobs it holds (running, taken ahead, or with an outcome not yet recorded)
+	 * @param circuit its handler's circuit: {@code closed}, {@code open} (taking nothing, dead-lettering nothing) or
+	 * {@code probing}
+	 * @param circuitOpenings how many times that circuit opened
+	 * @param circuitError the last failure the circuit counted, or empty
 	 */
-	public record WorkerState(String queue, String handler, int concurrency, String state, int held) {
+	public record WorkerState(String queue, String handler, int concurrency, String state, int held, String circuit,
+			long circuitOpenings, String circuitError) {
 	}
 
 	private final JobHandlerAnnotationBeanPostProcessor declarations;
@@ -86,30 +89,16 @@ public final class JobWorkers implements SmartLifecycle {
 	 * @param metrics meters
 	 * @param observations handling observations
 	 * @param settings each queue's settings
-	 * @param rateLimiter the starter's rate limiter, or null when rate limiting is off
 	 * @param shutdownWait how long running jobs may finish on shutdown
 	 * @param placeholders resolves {@code ${...}} in annotation attributes
 	 * @return the workers
 	 */
 	public static JobWorkers create(JobHandlerAnnotationBeanPostProcessor declarations, RedisAccess access,
 			RedisCalls calls, QueueKeys keys, JsonMapper mapper, JsonCodec codec, QueueMetrics metrics,
-			ObservationRegistry observations, QueueSettingsByName settings,
-			@Nullable RateLimiter rateLimiter, Duration shutdownWait,
+			ObservationRegistry observations, QueueSettingsByName settings, Duration shutdownWait,
 			UnaryOperator<String> placeholders) {
-		List<String> limited = new ArrayList<>();
-		if (settings.defaults().rateLimit() > 0) {
-			limited.add("redis.starter.queue.defaults.rate-limit.limit");
-		}
-		settings.names()
-			.stream()
-			.filter((queue) -> settings.of(queue).rateLimit() > 0)
-			.forEach((queue) -> limited.add("redis.starter.queue.named." + queue + ".rate-limit.limit"));
-		if (!limited.isEmpty() && rateLimiter == null) {
-			throw new IllegalStateException(String.join(", ", limited) + " needs the starter's RateLimiter: turn"
-					+ " redis.starter.rate-limit.enabled back on");
-		}
 		Shared shared = new Shared(access, calls, keys, QueueScripts.load(), mapper, codec, metrics, observations,
-				settings, rateLimiter, shutdownWait, placeholders);
+				settings, shutdownWait, placeholders);
 		return new JobWorkers(declarations, shared);
 	}
 
@@ -164,8 +153,10 @@ public final class JobWorkers implements SmartLifecycle {
 		List<WorkerState> states = new ArrayList<>();
 		for (int i = 0; i < this.workers.size(); i++) {
 			JobWorker worker = this.workers.get(i);
+			HandlerCircuit circuit = worker.circuit();
 			states.add(new WorkerState(worker.queue(), this.handlerNames.get(i), worker.concurrency(), worker.state(),
-					worker.heldCount()));
+					worker.heldCount(), circuit.state().name().toLowerCase(java.util.Locale.ROOT), circuit.openings(),
+					circuit.lastError()));
 		}
 		return states;
 	}

@@ -10,7 +10,10 @@ package dev.redisstarter.messaging.queue;
  * @param completed completed and still kept (bounded by the queue's retention)
  * @param dead in the dead letters
  * @param pausedForMillis how long the queue stays paused after a back-off, 0 when it is not
+ * @param deadTrimmed how many dead letters were dropped to keep the bounds ({@code dead.max-count},
+ * {@code dead.max-age}), by every instance, since the count began (it is kept until {@code dead.max-age} passes
+ * without a trim)
  */
 public record QueueCounts(String queue, long waiting, long delayed, long active, long completed, long dead,
-		long pausedForMillis) {
+		long pausedForMillis, long deadTrimmed) {
 }

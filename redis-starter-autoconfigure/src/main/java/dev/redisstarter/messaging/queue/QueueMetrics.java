@@ -6,17 +6,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
+import dev.redisstarter.messaging.HandlerCircuit;
+
 /**
  * The job queue's meters, tagged {@code queue}: counters {@code redis.starter.queue.enqueued}, {@code .started},
- * {@code .completed}, {@code .failed}, {@code .retried}, {@code .stalled}, {@code .dead-lettered}; timers
+ * {@code .completed}, {@code .failed}, {@code .retried}, {@code .stalled} (lease expired while the handler ran),
+ * {@code .reclaimed} (lease expired before a start mark arrived: taken ahead, or finished with its outcome lost),
+ * {@code .dead-lettered}, {@code .dead-letters.trimmed} (dropped to keep the dead letters' bounds); timers
  * {@code redis.starter.queue.waiting} (enqueue or run-at to start) and {@code .handling}; gauges
  * {@code redis.starter.queue.jobs} tagged {@code state} (waiting, delayed, active, dead), refreshed by the
- * workers' maintenance.
+ * workers' maintenance; for each queue this application handles, {@code redis.starter.queue.circuit.openings} (how
+ * many times its handler's circuit opened) and the gauge {@code redis.starter.queue.circuit.open} (1 while open or
+ * probing, else 0).
  */
 public final class QueueMetrics {
 
@@ -50,7 +57,11 @@ public final class QueueMetrics {
 
 		private final @Nullable Counter stalled;
 
+		private final @Nullable Counter reclaimed;
+
 		private final @Nullable Counter deadLettered;
+
+		private final @Nullable Counter deadLettersTrimmed;
 
 		private final @Nullable Timer waiting;
 
@@ -64,14 +75,22 @@ public final class QueueMetrics {
 
 		final AtomicLong deadJobs = new AtomicLong();
 
+		private final @Nullable MeterRegistry registry;
+
+		private final String queue;
+
 		Meters(@Nullable MeterRegistry registry, String queue) {
+			this.registry = registry;
+			this.queue = queue;
 			this.enqueued = counter(registry, "enqueued", queue);
 			this.started = counter(registry, "started", queue);
 			this.completed = counter(registry, "completed", queue);
 			this.failed = counter(registry, "failed", queue);
 			this.retried = counter(registry, "retried", queue);
 			this.stalled = counter(registry, "stalled", queue);
+			this.reclaimed = counter(registry, "reclaimed", queue);
 			this.deadLettered = counter(registry, "dead-lettered", queue);
+			this.deadLettersTrimmed = counter(registry, "dead-letters.trimmed", queue);
 			this.waiting = (registry != null) ? Timer.builder("redis.starter.queue.waiting").tag("queue", queue)
 				.register(registry) : null;
 			this.handling = (registry != null) ? Timer.builder("redis.starter.queue.handling").tag("queue", queue)
@@ -96,6 +115,20 @@ public final class QueueMetrics {
 			if (counter != null && amount > 0) {
 				counter.increment(amount);
 			}
+		}
+
+		/** Meters of the handler's circuit (one worker per queue in an application). */
+		void circuit(HandlerCircuit circuit) {
+			if (this.registry == null) {
+				return;
+			}
+			FunctionCounter.builder("redis.starter.queue.circuit.openings", circuit, HandlerCircuit::openings)
+				.tag("queue", this.queue)
+				.register(this.registry);
+			Gauge.builder("redis.starter.queue.circuit.open", circuit,
+					(c) -> (c.state() == HandlerCircuit.State.CLOSED) ? 0 : 1)
+				.tag("queue", this.queue)
+				.register(this.registry);
 		}
 
 		void enqueued(long n) {
@@ -123,6 +156,14 @@ public final class QueueMetrics {
 
 		void stalled(long n) {
 			add(this.stalled, n);
+		}
+
+		void reclaimed(long n) {
+			add(this.reclaimed, n);
+		}
+
+		void deadLettersTrimmed(long n) {
+			add(this.deadLettersTrimmed, n);
 		}
 
 		void deadLettered(long n) {

@@ -9,16 +9,16 @@ import dev.redisstarter.core.LuaScript;
  * reply.
  */
 @SuppressWarnings("rawtypes")
-record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<Long> complete, LuaScript<Long> fail,
+record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<Long> complete, LuaScript<List> fail,
 		LuaScript<List> renew, LuaScript<Long> release, LuaScript<List> stalled, LuaScript<Long> backOff,
 		LuaScript<List> counts, LuaScript<List> job, LuaScript<List> deadList, LuaScript<List> deadRetry,
-		LuaScript<List> deadPurge, LuaScript<Long> progress, LuaScript<Long> cancelTake) {
+		LuaScript<List> deadPurge, LuaScript<Long> progress, LuaScript<Long> cancelTake, LuaScript<Long> start) {
 
 	static QueueScripts load() {
 		String directory = "dev/redisstarter/queue/";
 		return new QueueScripts(LuaScript.load(directory + "enqueue.lua", List.class),
 				LuaScript.load(directory + "take.lua", List.class), LuaScript.load(directory + "complete.lua", Long.class),
-				LuaScript.load(directory + "fail.lua", Long.class), LuaScript.load(directory + "renew.lua", List.class),
+				LuaScript.load(directory + "fail.lua", List.class), LuaScript.load(directory + "renew.lua", List.class),
 				LuaScript.load(directory + "release.lua", Long.class),
 				LuaScript.load(directory + "stalled.lua", List.class),
 				LuaScript.load(directory + "back-off.lua", Long.class), LuaScript.load(directory + "counts.lua", List.class),
@@ -26,7 +26,8 @@ record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<Lon
 				LuaScript.load(directory + "dead-retry.lua", List.class),
 				LuaScript.load(directory + "dead-purge.lua", List.class),
 				LuaScript.load(directory + "progress.lua", Long.class),
-				LuaScript.load(directory + "cancel-take.lua", Long.class));
+				LuaScript.load(directory + "cancel-take.lua", Long.class),
+				LuaScript.load(directory + "start.lua", Long.class));
 	}
 
 }

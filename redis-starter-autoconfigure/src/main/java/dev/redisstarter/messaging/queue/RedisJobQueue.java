@@ -241,7 +241,7 @@ public final class RedisJobQueue implements JobQueue {
 			List<?> reply = this.calls.script(this.scripts.counts(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
 					this.keys.scriptKeys(queue));
 			return new QueueCounts(queue, count(reply, 0), count(reply, 1), count(reply, 2), count(reply, 3),
-					count(reply, 4), count(reply, 5));
+					count(reply, 4), count(reply, 5), count(reply, 6));
 		}
 		catch (DataAccessException ex) {
 			throw new JobQueueUnavailableException(queue, "count jobs", ex);

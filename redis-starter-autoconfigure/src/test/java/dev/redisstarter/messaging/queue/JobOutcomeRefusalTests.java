@@ -36,6 +36,11 @@ class JobOutcomeRefusalTests {
 				+ " to write."))).isFalse();
 		assertThat(JobOutcomes.refused(reply("READONLY You can't write against a read only replica. script: x"))).isFalse();
 		assertThat(JobOutcomes.refused(reply("BUSY Redis is busy running a script."))).isFalse();
+		// A failed RDB save with stop-writes-on-bgsave-error: writes resume once a save succeeds.
+		assertThat(JobOutcomes.refused(reply("ERR Error running script (call to f_1): @user_script:1: -MISCONF Redis is"
+				+ " configured to save RDB snapshots, but it's currently unable to persist to disk."))).isFalse();
+		assertThat(JobOutcomes.refused(reply("MISCONF Redis is configured to save RDB snapshots, but it's currently unable"
+				+ " to persist to disk. script: x"))).isFalse();
 		assertThat(JobOutcomes.refused(reply("LOADING Redis is loading the dataset in memory"))).isFalse();
 		assertThat(JobOutcomes.refused(reply("ERR Script killed by user with SCRIPT KILL..."))).isFalse();
 		assertThat(JobOutcomes.refused(new IllegalStateException("connection closed"))).isFalse();

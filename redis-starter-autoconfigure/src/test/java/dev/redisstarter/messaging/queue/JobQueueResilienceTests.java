@@ -269,7 +269,7 @@ class JobQueueResilienceTests {
 							&& state(jobs, queue, doomed) == JobState.DEAD);
 				}
 				for (String queue : List.of(queueA, queueB)) {
-					assertThat(jobs.counts(queue)).isEqualTo(new QueueCounts(queue, 0, 0, 0, 22, 1, 0));
+					assertThat(jobs.counts(queue)).isEqualTo(new QueueCounts(queue, 0, 0, 0, 22, 1, 0, 0));
 				}
 			});
 	}

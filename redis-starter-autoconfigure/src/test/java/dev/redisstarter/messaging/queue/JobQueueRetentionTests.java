@@ -56,7 +56,9 @@ class JobQueueRetentionTests {
 		QueueContexts.runner(SharedRedis.standalone())
 			.withPropertyValues("test.queue=" + queue,
 					"redis.starter.queue.named." + queue + ".completed.max-count=" + COMPLETED_KEPT,
-					"redis.starter.queue.named." + queue + ".dead.max-count=" + DEAD_KEPT)
+					"redis.starter.queue.named." + queue + ".dead.max-count=" + DEAD_KEPT,
+					// 60 jobs failing in a row would open the handler's circuit (nothing is dead-lettered while it is).
+					"redis.starter.queue.named." + queue + ".circuit.failure-threshold=0")
 			.withBean(Handler.class)
 			.run((context) -> {
 				JobQueue jobs = context.getBean(JobQueue.class);

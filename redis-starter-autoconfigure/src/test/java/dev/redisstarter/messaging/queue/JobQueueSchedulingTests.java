@@ -494,7 +494,7 @@ class JobQueueSchedulingTests {
 				.isThrownBy(() -> JobOptions.defaults().withAttemptTimeout(Duration.ZERO));
 			assertThatIllegalArgumentException().isThrownBy(() -> jobs.enqueue("a{b}", new Task("x")))
 				.withMessageContaining("braces");
-			assertThat(jobs.counts(queue)).isEqualTo(new QueueCounts(queue, 0, 0, 0, 0, 0, 0));
+			assertThat(jobs.counts(queue)).isEqualTo(new QueueCounts(queue, 0, 0, 0, 0, 0, 0, 0));
 		});
 	}
 

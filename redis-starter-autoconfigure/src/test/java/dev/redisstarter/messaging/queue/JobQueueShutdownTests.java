@@ -140,6 +140,42 @@ class JobQueueShutdownTests {
 		}
 	}
 
+	/** Turns the shutdown's interrupt into an exception of its own, as much code does. */
+	static class Rethrowing {
+
+		final CountDownLatch started = new CountDownLatch(1);
+
+		@JobHandler(queue = "${test.queue}", concurrency = 1)
+		void handle(Task task) {
+			this.started.countDown();
+			try {
+				Thread.sleep(30_000);
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException("the call was interrupted", ex);
+			}
+		}
+
+	}
+
+	@Test
+	void aHandlerThatRethrowsTheShutdownInterruptAsAnotherExceptionHasItsJobReleasedWithoutCountingTheAttempt() {
+		String queue = "shutdown-" + UUID.randomUUID();
+		Rethrowing handler = new Rethrowing();
+		runner(queue).withBean(Rethrowing.class, () -> handler).run((a) -> {
+			JobQueue jobs = a.getBean(JobQueue.class);
+			String id = jobs.enqueue(queue, new Task("long", true));
+			assertThat(handler.started.await(5, TimeUnit.SECONDS)).isTrue();
+			a.close();
+			runner(queue).run((b) -> {
+				JobInfo job = b.getBean(JobQueue.class).job(queue, id).orElseThrow();
+				assertThat(job.state()).as("released, not retried later").isEqualTo(JobState.WAITING);
+				assertThat(job.attempts()).as("attempts counted").isZero();
+				assertThat(job.history()).as("failures recorded").isEmpty();
+			});
+		});
+	}
+
 	private static ApplicationContextRunner runner(String queue) {
 		return QueueContexts.runner(SharedRedis.standalone())
 			.withPropertyValues("test.queue=" + queue,

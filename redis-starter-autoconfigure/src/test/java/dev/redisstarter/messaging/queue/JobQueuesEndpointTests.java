@@ -201,10 +201,10 @@ class JobQueuesEndpointTests {
 				JsonNode json = JsonMapper.builder().build().valueToTree(listing);
 				JsonNode shown = json.get("queues").get(queue);
 				assertThat(shown.propertyNames()).containsExactlyInAnyOrder("waiting", "delayed", "active", "completed", "dead",
-						"pausedForMillis", "workers", "deadLetters");
+						"pausedForMillis", "deadTrimmed", "workers", "deadLetters");
 				assertThat(shown.get("completed").asLong()).isEqualTo(3);
 				assertThat(shown.get("workers").get(0).propertyNames()).containsExactlyInAnyOrder("queue", "handler",
-						"concurrency", "state", "held");
+						"concurrency", "state", "held", "circuit", "circuitOpenings", "circuitError");
 				assertThatExceptionOfType(InvalidEndpointRequestException.class).as("400 for a name with braces")
 					.isThrownBy(() -> invoke(post, "a{b}", JobQueuesEndpoint.ALL));
 			});

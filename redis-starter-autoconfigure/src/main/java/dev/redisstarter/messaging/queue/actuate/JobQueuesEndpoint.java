@@ -49,18 +49,20 @@ public class JobQueuesEndpoint {
 	 * A dead letter as the listings show it (the job's detail adds its stack trace and history).
 	 *
 	 * @param id the job's id
-	 * @param attempts how many attempts it had
+	 * @param attempts how many attempts it had (a stalled attempt is not counted)
+	 * @param runs how many times a handler started it, stalled attempts included
+	 * @param stalled how many times it stalled while running
 	 * @param errorType the last error's class
 	 * @param errorMessage the last error's message
 	 * @param finishedAt when it died (server clock)
 	 * @param payload its payload as JSON text
 	 */
-	public record DeadLetter(String id, int attempts, @Nullable String errorType, @Nullable String errorMessage,
-			@Nullable Instant finishedAt, String payload) {
+	public record DeadLetter(String id, int attempts, int runs, int stalled, @Nullable String errorType,
+			@Nullable String errorMessage, @Nullable Instant finishedAt, String payload) {
 
 		static DeadLetter of(JobInfo job) {
-			return new DeadLetter(job.id(), job.attempts(), job.errorType(), job.errorMessage(), job.finishedAt(),
-					job.payload());
+			return new DeadLetter(job.id(), job.attempts(), job.runs(), job.stalled(), job.errorType(),
+					job.errorMessage(), job.finishedAt(), job.payload());
 		}
 
 	}
@@ -187,6 +189,7 @@ public class JobQueuesEndpoint {
 		shown.put("completed", (counts != null) ? counts.completed() : null);
 		shown.put("dead", (counts != null) ? counts.dead() : null);
 		shown.put("pausedForMillis", (counts != null) ? counts.pausedForMillis() : null);
+		shown.put("deadTrimmed", (counts != null) ? counts.deadTrimmed() : null);
 		shown.put("workers", states.stream().filter((state) -> state.queue().equals(queue)).toList());
 		shown.put("deadLetters", List.of());
 		return new Shown(shown, false);
