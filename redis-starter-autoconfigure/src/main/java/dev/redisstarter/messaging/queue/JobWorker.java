@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JavaType;
 
+import dev.redisstarter.core.ReconnectPause;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.messaging.HandlerCircuit;
 
@@ -76,6 +77,11 @@ final class JobWorker {
 
 	private final SignalWaiter signals;
 
+	/** The fetcher's and the outcome writer's waits after Redis failed them. */
+	private final ReconnectPause fetchPause;
+
+	private final ReconnectPause writePause;
+
 	/** Opens when the handler fails on job after job: the worker then pauses instead of spending their attempts. */
 	private final HandlerCircuit circuit;
 
@@ -120,6 +126,8 @@ final class JobWorker {
 		this.outcomes = new JobOutcomes(queue, shared.calls(), shared.scripts(), this.keys, settings, this.meters,
 				this.held, this.trims);
 		this.signals = new SignalWaiter(shared.access(), shared.queueKeys().signal(queue));
+		this.fetchPause = new ReconnectPause(shared.access().circuit(), Duration.ofMillis(100), Duration.ofSeconds(5));
+		this.writePause = new ReconnectPause(shared.access().circuit(), Duration.ofMillis(100), Duration.ofSeconds(2));
 		this.circuit = new HandlerCircuit("Job handler of queue '" + queue + "'", settings.circuit());
 		this.meters.circuit(this.circuit);
 		this.permits = new Semaphore(capacity());
@@ -203,7 +211,6 @@ final class JobWorker {
 	// ---- taking jobs
 
 	private void fetchLoop() {
-		long pause = 100;
 		long idleFor = 0;
 		boolean paused = false;
 		while (this.running) {
@@ -265,7 +272,7 @@ final class JobWorker {
 				this.permits.release(asked - jobs);
 				asked = 0;
 				this.state = (pauseKind == 1) ? "paused" : "running";
-				pause = 100;
+				this.fetchPause.reset();
 				for (int i = 3; i < reply.size(); i++) {
 					dispatch(TakenJob.of((List<?>) reply.get(i), request, now, this.settings.backoff()));
 				}
@@ -286,9 +293,18 @@ final class JobWorker {
 					return;
 				}
 				this.state = "waiting";
-				logger.debug("Taking jobs of queue '" + this.queue + "' failed, retrying in " + pause + " ms: " + ex);
-				sleep(pause);
-				pause = Math.min(pause * 2, 5000);
+				// Take at once when Redis is back, rather than first waiting out an idle wait that failed.
+				idleFor = 0;
+				logger.debug("Taking jobs of queue '" + this.queue + "' failed, retrying in at most "
+						+ this.fetchPause.currentMillis() + " ms: " + ex);
+				try {
+					// Ends early when Redis answers again, so that the worker (and its health) resumes with the endpoints.
+					this.fetchPause.await();
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					return;
+				}
 			}
 		}
 	}
@@ -557,15 +573,13 @@ final class JobWorker {
 	// ---- outcomes, leases, stalled jobs
 
 	private void writeLoop() {
-		long pause = 100;
 		while (this.running) {
 			try {
 				if (this.outcomes.writeQueued(Duration.ofMillis(100))) {
-					pause = 100;
+					this.writePause.reset();
 				}
 				else {
-					Thread.sleep(pause);
-					pause = Math.min(pause * 2, 2000);
+					this.writePause.await();
 				}
 			}
 			catch (InterruptedException ex) {

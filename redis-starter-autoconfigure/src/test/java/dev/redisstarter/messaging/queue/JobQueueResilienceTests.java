@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.test.LocalRedisServer;
 import dev.redisstarter.test.RedisCluster;
 import dev.redisstarter.test.RedisDeployment;
@@ -93,6 +94,31 @@ class JobQueueResilienceTests {
 				assertIdle(jobs.counts(queue));
 			});
 		}
+	}
+
+	@Test
+	void aWorkerResumesWithinASecondOfRedisAnsweringAgainEvenAfterALongOutage() {
+		String queue = queue();
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
+			runner(server, queue).withBean(Recording.class).run((context) -> {
+				JobWorkers workers = context.getBean(JobWorkers.class);
+				RedisAccess access = context.getBean(RedisAccess.class);
+				await().atMost(Duration.ofSeconds(5)).until(() -> workerState(workers).equals("running"));
+				server.stop();
+				await().atMost(Duration.ofSeconds(15)).until(() -> workerState(workers).equals("waiting"));
+				// Long enough for the fetcher's back-off to reach its 5 s cap.
+				Thread.sleep(8000);
+				server.start();
+				await().atMost(Duration.ofSeconds(10)).until(() -> access.circuit().allowsCalls());
+				long closed = System.nanoTime();
+				await().atMost(Duration.ofSeconds(10)).until(() -> workerState(workers).equals("running"));
+				assertThat(Duration.ofNanos(System.nanoTime() - closed)).isLessThan(Duration.ofSeconds(1));
+			});
+		}
+	}
+
+	private static String workerState(JobWorkers workers) {
+		return workers.states().get(0).state();
 	}
 
 	@Test
