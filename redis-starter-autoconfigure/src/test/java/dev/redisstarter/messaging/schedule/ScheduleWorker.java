@@ -38,8 +38,11 @@ public final class ScheduleWorker {
 
 	static final String GAPS = "gaps";
 
-	/** How long each handler works, so that a kill finds handlers mid-way. */
-	static final Duration WORK = Duration.ofMillis(20);
+	/**
+	 * How long each handler works: long enough that a kill finds handlers mid-way (the producer's pace keeps the
+	 * workers' handlers about half busy), short enough that a backlog clears in seconds.
+	 */
+	static final Duration WORK = Duration.ofMillis(100);
 
 	private ScheduleWorker() {
 	}
