@@ -43,12 +43,15 @@ final class ReplicatedTargets {
 			sentinel().failover(this.timeout);
 		}
 		else {
-			List<LocalRedisServer> masters = cluster().nodes().stream().filter(LocalRedisServer::isRunning)
-				.filter(ReplicatedTargets::isMaster).toList();
+			// Only a master with a replica in sync can be replaced: a cluster just formed (or just healed) may
+			// still be attaching its replicas.
+			await("every master to have a replica in sync", () -> {
+				List<LocalRedisServer> masters = slotOwners();
+				return !masters.isEmpty() && masters.stream().allMatch((master) -> !followers(master).isEmpty());
+			});
+			List<LocalRedisServer> masters = slotOwners();
 			LocalRedisServer victim = masters.get(fault.target() % masters.size());
-			List<LocalRedisServer> followers = cluster().nodes().stream()
-				.filter((node) -> node.isRunning() && followsPort(node, victim.port()))
-				.toList();
+			List<LocalRedisServer> followers = followers(victim);
 			this.killedMaster = victim;
 			victim.stop();
 			await("a replica to take over from " + victim.address(),
@@ -91,6 +94,28 @@ final class ReplicatedTargets {
 				return false;
 			}
 		});
+	}
+
+	/** The running masters that serve slots, in the cluster's node order. */
+	private List<LocalRedisServer> slotOwners() {
+		return cluster().nodes().stream().filter(LocalRedisServer::isRunning).filter((node) -> {
+			try {
+				return isMaster(node) && String.valueOf(node.command("CLUSTER", "NODES"))
+					.lines()
+					.filter((line) -> line.contains("myself"))
+					.anyMatch((line) -> line.strip().split(" ").length > 8);
+			}
+			catch (RuntimeException ex) {
+				return false;
+			}
+		}).toList();
+	}
+
+	/** The running replicas of a master whose link to it is up. */
+	private List<LocalRedisServer> followers(LocalRedisServer master) {
+		return cluster().nodes().stream()
+			.filter((node) -> node.isRunning() && followsPort(node, master.port()) && replicaInSync(node))
+			.toList();
 	}
 
 	private static boolean isMaster(LocalRedisServer node) {
