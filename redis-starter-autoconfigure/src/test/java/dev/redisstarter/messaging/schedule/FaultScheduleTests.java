@@ -9,12 +9,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.redisstarter.test.schedule.AppliedFault;
 import dev.redisstarter.test.schedule.FaultKind;
@@ -109,7 +110,7 @@ class FaultScheduleTests {
 	}
 
 	@ParameterizedTest(name = "seed {0}")
-	@ValueSource(longs = { 5005, 6006 })
+	@MethodSource("randomSeeds")
 	void aRandomScheduleOfKillsPausesRestartsFreezesAndNetworkFaultsLosesNothing(long seed) {
 		EnumSet<FaultKind> kinds = EnumSet.of(FaultKind.KILL_CONSUMER, FaultKind.PAUSE_CONSUMER, FaultKind.RESTART_REDIS,
 				FaultKind.FREEZE_REDIS, FaultKind.BLACK_HOLE, FaultKind.LATENCY);
@@ -165,6 +166,12 @@ class FaultScheduleTests {
 		long before = gaps.stream().filter((gap) -> gap.at().isBefore(since)).mapToLong((gap) -> Long.parseLong(gap.id())).max()
 			.orElse(0);
 		return gaps.stream().anyMatch((gap) -> !gap.at().isBefore(since) && Long.parseLong(gap.id()) > before);
+	}
+
+	/** The seeds CI runs, or only the one of {@code -Dredis.starter.schedule.seed} when it is set (a replay). */
+	static LongStream randomSeeds() {
+		String seed = System.getProperty(FaultSchedule.SEED_PROPERTY);
+		return (seed != null && !seed.isBlank()) ? LongStream.of(Long.parseLong(seed.strip())) : LongStream.of(5005, 6006);
 	}
 
 	/** The seed and duration of the properties when set (a replay, a long run), else the test's own. */
