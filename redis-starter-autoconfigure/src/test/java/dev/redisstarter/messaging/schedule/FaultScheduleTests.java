@@ -82,8 +82,8 @@ class FaultScheduleTests {
 		try (ScheduleRun run = ScheduleRun.start(this.directory, 2, Map.of())) {
 			List<AppliedFault> applied = run.run(schedule);
 
-			// The README's loss window: what was accepted before Redis came back empty and not yet handled may be
-			// lost (counted as "lost in a loss window"); everything accepted after it is handled.
+			// The loss window (README, "Fault schedules"): what was accepted before Redis came back empty and not yet
+			// handled may be lost (counted as "lost in a loss window"); everything accepted after it is handled.
 			print(run.jobs(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			assertThat(applied).as("the schedule restarted Redis empty").isNotEmpty();
