@@ -54,6 +54,7 @@ class FaultScheduleTests {
 			print(run.jobs(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			assertThat(applied).as("the schedule killed workers").isNotEmpty();
+			run.assertCountsAgreeWithDeadLetters();
 			LedgerEvents events = LedgerEvents.read(this.directory);
 			assertThat(startedButNotHandledBySamePid(events, ScheduleWorker.JOB_STARTED, ScheduleWorker.JOB_HANDLED)
 					+ startedButNotHandledBySamePid(events, ScheduleWorker.ENTRY_STARTED, ScheduleWorker.ENTRY_HANDLED))
@@ -70,6 +71,7 @@ class FaultScheduleTests {
 			print(run.jobs(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			assertThat(applied).as("the schedule restarted Redis").isNotEmpty();
+			run.assertCountsAgreeWithDeadLetters();
 		}
 	}
 
@@ -124,6 +126,7 @@ class FaultScheduleTests {
 			print(run.jobs(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			assertThat(applied).as("the schedule applied faults").isNotEmpty();
+			run.assertCountsAgreeWithDeadLetters();
 		}
 	}
 

@@ -37,6 +37,8 @@ import dev.redisstarter.test.schedule.JvmProcess;
 import dev.redisstarter.test.schedule.JvmSpec;
 import dev.redisstarter.test.schedule.LedgerCheck;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * One fault-schedule run: a Redis of its own (append-only, fsync always, so that a restart keeps every acknowledged
  * write), a {@link FaultProxy} the workers reach it through, worker JVMs ({@link ScheduleWorker}), and a producer in
@@ -162,6 +164,16 @@ final class ScheduleRun implements AutoCloseable {
 			.events(Producer.ENTRY_ACCEPTED, ScheduleWorker.ENTRY_HANDLED)
 			.deadLetters(this::deadEntries)
 			.outstanding(this::pendingEntries);
+	}
+
+	/** The counts Redis reports agree with the dead letters it lists: the queue's dead count, the stream's count. */
+	void assertCountsAgreeWithDeadLetters() {
+		assertThat(this.producerContext.getBean(JobQueue.class).counts(ScheduleApplication.QUEUE).dead())
+			.as("the queue's dead count against its listed dead letters")
+			.isEqualTo(deadJobs().size());
+		assertThat(this.producerContext.getBean(DeadLetters.class).count(ScheduleApplication.STREAM))
+			.as("the stream's dead-letter count against its listed dead letters")
+			.isEqualTo(this.producerContext.getBean(DeadLetters.class).list(ScheduleApplication.STREAM, 100_000).size());
 	}
 
 	Set<String> deadJobs() {
