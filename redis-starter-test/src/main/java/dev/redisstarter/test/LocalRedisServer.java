@@ -235,6 +235,41 @@ public final class LocalRedisServer implements RedisServer {
 		}
 	}
 
+	/**
+	 * Deletes the data files of a stopped server (its RDB snapshot and append-only files), so that the next
+	 * {@link #start()} begins with an empty data set even when the server was built with
+	 * {@code config("appendonly", "yes")}: a server restarted after losing its disk.
+	 * @return this server
+	 * @throws IllegalStateException when the server is running
+	 */
+	public synchronized LocalRedisServer deleteDataFiles() {
+		if (isRunning()) {
+			throw new IllegalStateException("Cannot delete the data files of " + this + " while it runs: stop it first");
+		}
+		try (Stream<Path> files = Files.list(this.workDirectory)) {
+			files.filter((file) -> isDataFile(file.getFileName().toString())).forEach(LocalRedisServer::deleteTree);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot list " + this.workDirectory, ex);
+		}
+		return this;
+	}
+
+	private static boolean isDataFile(String name) {
+		return name.endsWith(".rdb") || name.startsWith("appendonly");
+	}
+
+	private static void deleteTree(Path root) {
+		try (Stream<Path> files = Files.walk(root)) {
+			for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+				Files.delete(file);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot delete " + root, ex);
+		}
+	}
+
 	@Override
 	public synchronized void close() {
 		stopProcess();

@@ -98,6 +98,27 @@ public final class RedisSentinelGroup implements RedisDeployment, AutoCloseable 
 	}
 
 	/**
+	 * Makes the sentinels promote a replica without the master failing ({@code SENTINEL FAILOVER}), and waits
+	 * until they name the new master; the old master is turned into a replica of it. Writes the old master had
+	 * not yet sent to its replica are lost, as in any failover.
+	 * @param timeout how long to wait for the new master
+	 * @return the address of the new master, in {@code host:port} form
+	 */
+	public String failover(Duration timeout) {
+		String before = currentMasterAddress();
+		this.sentinels.get(0).command("SENTINEL", "FAILOVER", this.masterName);
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			String current = currentMasterAddress();
+			if (!current.equals(before)) {
+				return current;
+			}
+			LocalRedisServer.sleep(Duration.ofMillis(100));
+		}
+		throw new IllegalStateException("No failover from " + before + " within " + timeout);
+	}
+
+	/**
 	 * The master's address as the first sentinel reports it.
 	 * @return {@code host:port}
 	 */

@@ -22,6 +22,23 @@ class LocalRedisServerFaultTests {
 	private static final Duration SHORT_TIMEOUT = Duration.ofMillis(300);
 
 	@Test
+	void anAppendOnlyServerKeepsItsDataAcrossARestartUnlessItsDataFilesAreDeleted() {
+		try (LocalRedisServer server = LocalRedisServer.builder().config("appendonly", "yes").build().start()) {
+			server.command("SET", "k", "v");
+			assertThatIllegalStateException().isThrownBy(server::deleteDataFiles).withMessageContaining("stop it first");
+
+			server.stop();
+			server.start();
+			assertThat(server.command("GET", "k")).isEqualTo("v");
+
+			server.stop();
+			server.deleteDataFiles();
+			server.start();
+			assertThat(server.command("GET", "k")).isNull();
+		}
+	}
+
+	@Test
 	void frozenServerKeepsConnectionsButAnswersNothingUntilThawed() throws IOException {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
 				RespConnection existing = connect(server, SHORT_TIMEOUT)) {

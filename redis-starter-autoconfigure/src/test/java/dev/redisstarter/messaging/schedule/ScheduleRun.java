@@ -1,0 +1,243 @@
+package dev.redisstarter.messaging.schedule;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.stream.StreamInfo;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import dev.redisstarter.messaging.queue.JobDeadLetters;
+import dev.redisstarter.messaging.queue.JobInfo;
+import dev.redisstarter.messaging.queue.JobQueue;
+import dev.redisstarter.messaging.queue.QueueCounts;
+import dev.redisstarter.messaging.stream.DeadLetter;
+import dev.redisstarter.messaging.stream.DeadLetters;
+import dev.redisstarter.messaging.stream.StreamKeys;
+import dev.redisstarter.messaging.stream.StreamPublisher;
+import dev.redisstarter.test.FaultProxy;
+import dev.redisstarter.test.LocalRedisServer;
+import dev.redisstarter.test.schedule.AppliedFault;
+import dev.redisstarter.test.schedule.DownstreamSwitch;
+import dev.redisstarter.test.schedule.EventLedger;
+import dev.redisstarter.test.schedule.FaultInjector;
+import dev.redisstarter.test.schedule.FaultSchedule;
+import dev.redisstarter.test.schedule.JvmProcess;
+import dev.redisstarter.test.schedule.JvmSpec;
+import dev.redisstarter.test.schedule.LedgerCheck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One fault-schedule run: a Redis of its own (append-only, fsync always, so that a restart keeps every acknowledged
+ * write), a {@link FaultProxy} the workers reach it through, worker JVMs ({@link ScheduleWorker}), and a producer in
+ * this JVM that reaches Redis directly. Its checks read the ledgers of the run directory and the state of Redis.
+ */
+final class ScheduleRun implements AutoCloseable {
+
+	/** How long the consumers may take to finish after a schedule healed; a passing run takes a few seconds. */
+	static final Duration SETTLE = Duration.ofSeconds(90);
+
+	private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
+
+	private final Path directory;
+
+	private final LocalRedisServer server;
+
+	private final FaultProxy proxy;
+
+	private final List<JvmProcess> workers = new ArrayList<>();
+
+	private final ConfigurableApplicationContext producerContext;
+
+	private final EventLedger producerLedger;
+
+	private ScheduleRun(Path directory, int workerCount, Map<String, String> workerProperties) {
+		this.directory = directory;
+		this.server = LocalRedisServer.builder().config("appendonly", "yes").config("appendfsync", "always").build().start();
+		this.proxy = FaultProxy.inFrontOf(this.server);
+		this.producerLedger = EventLedger.open(directory, "producer");
+		this.producerContext = context(this.server.url());
+		Map<String, String> properties = new LinkedHashMap<>(workerProperties());
+		properties.putAll(workerProperties);
+		try {
+			for (int i = 1; i <= workerCount; i++) {
+				String name = "worker-" + i;
+				this.workers.add(JvmProcess.start(JvmSpec.of(name, ScheduleWorker.class)
+					.withSystemProperties(properties)
+					.withSystemProperty("redis.starter.messaging.streams.instance-id", name)
+					.withSystemProperty(EventLedger.PROCESS_PROPERTY, name), directory));
+			}
+			this.workers.forEach((worker) -> worker.awaitOutput("ready", Duration.ofSeconds(120)));
+		}
+		catch (RuntimeException ex) {
+			close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Starts a run: Redis, the proxy, the producer's context, and the workers (waiting until each consumes).
+	 * @param directory the run directory
+	 * @param workerCount how many worker JVMs
+	 * @param workerProperties settings of the workers' own on top of the run's defaults
+	 * @return the run
+	 */
+	static ScheduleRun start(Path directory, int workerCount, Map<String, String> workerProperties) {
+		return new ScheduleRun(directory, workerCount, workerProperties);
+	}
+
+	/** Short leases, claims and back-offs, so that a run recovers within seconds; the README's defaults otherwise. */
+	private Map<String, String> workerProperties() {
+		Map<String, String> properties = new LinkedHashMap<>();
+		properties.put("spring.data.redis.url", this.proxy.url());
+		properties.put("spring.application.name", "schedule");
+		properties.put("logging.level.root", "WARN");
+		properties.put(EventLedger.RUN_DIRECTORY_PROPERTY, this.directory.toString());
+		properties.put("redis.starter.queue.defaults.lease", "2s");
+		properties.put("redis.starter.queue.defaults.stalled-interval", "500ms");
+		properties.put("redis.starter.queue.defaults.backoff.initial", "50ms");
+		properties.put("redis.starter.queue.defaults.backoff.max", "200ms");
+		properties.put("redis.starter.queue.shutdown-wait", "2s");
+		properties.put("redis.starter.messaging.streams.defaults.claim-idle", "2s");
+		properties.put("redis.starter.messaging.streams.defaults.claim-interval", "500ms");
+		properties.put("redis.starter.messaging.streams.defaults.read-block", "200ms");
+		properties.put("redis.starter.messaging.streams.defaults.backoff.initial", "50ms");
+		properties.put("redis.starter.messaging.streams.defaults.backoff.max", "200ms");
+		properties.put("redis.starter.messaging.streams.shutdown-wait", "2s");
+		return properties;
+	}
+
+	private static ConfigurableApplicationContext context(String url) {
+		return new SpringApplicationBuilder(ScheduleApplication.class).web(WebApplicationType.NONE)
+			.bannerMode(Banner.Mode.OFF)
+			.properties("spring.data.redis.url=" + url, "spring.application.name=schedule",
+					"redis.starter.queue.enabled=true")
+			.run();
+	}
+
+	/** The injector's targets: the server, the proxy, the workers, the run's downstream; faults logged to stdout. */
+	FaultInjector.Builder injector() {
+		return FaultInjector.builder()
+			.redis(this.server)
+			.proxy(this.proxy)
+			.consumers(this.workers)
+			.downstream(DownstreamSwitch.in(this.directory))
+			.log(System.out::println);
+	}
+
+	/**
+	 * Produces while the schedule runs, then stops producing.
+	 * @param schedule the schedule
+	 * @return the faults as applied
+	 */
+	List<AppliedFault> run(FaultSchedule schedule) {
+		try (Producer producer = new Producer(this.producerContext.getBean(JobQueue.class),
+				this.producerContext.getBean(StreamPublisher.class), this.producerLedger)) {
+			producer.start();
+			return injector().build().run(schedule);
+		}
+	}
+
+	/** The invariants of the job queue: every accepted job handled or dead, nothing waiting, delayed or active. */
+	LedgerCheck jobs(FaultSchedule schedule, List<AppliedFault> applied) {
+		return LedgerCheck.of(this.directory, schedule, applied)
+			.events(Producer.JOB_ACCEPTED, ScheduleWorker.JOB_HANDLED)
+			.deadLetters(this::deadJobs)
+			.outstanding(this::outstandingJobs);
+	}
+
+	/** The invariants of the work group: every accepted entry handled or dead, nothing pending. */
+	LedgerCheck entries(FaultSchedule schedule, List<AppliedFault> applied) {
+		return LedgerCheck.of(this.directory, schedule, applied)
+			.events(Producer.ENTRY_ACCEPTED, ScheduleWorker.ENTRY_HANDLED)
+			.deadLetters(this::deadEntries)
+			.outstanding(this::pendingEntries);
+	}
+
+	/** The counts Redis reports agree with the dead letters it lists: the queue's dead count, the stream's count. */
+	void assertCountsAgreeWithDeadLetters() {
+		assertThat(this.producerContext.getBean(JobQueue.class).counts(ScheduleApplication.QUEUE).dead())
+			.as("the queue's dead count against its listed dead letters")
+			.isEqualTo(deadJobs().size());
+		assertThat(this.producerContext.getBean(DeadLetters.class).count(ScheduleApplication.STREAM))
+			.as("the stream's dead-letter count against its listed dead letters")
+			.isEqualTo(this.producerContext.getBean(DeadLetters.class).list(ScheduleApplication.STREAM, 100_000).size());
+	}
+
+	Set<String> deadJobs() {
+		return this.producerContext.getBean(JobDeadLetters.class)
+			.list(ScheduleApplication.QUEUE, 0, 100_000)
+			.stream()
+			.map(JobInfo::id)
+			.collect(Collectors.toSet());
+	}
+
+	Set<String> deadEntries() {
+		return this.producerContext.getBean(DeadLetters.class)
+			.list(ScheduleApplication.STREAM, 100_000)
+			.stream()
+			.map(DeadLetter::payload)
+			.map(ScheduleRun::id)
+			.collect(Collectors.toSet());
+	}
+
+	private static String id(String payload) {
+		Matcher matcher = ID.matcher(String.valueOf(payload));
+		return matcher.find() ? matcher.group(1) : "?";
+	}
+
+	private long outstandingJobs() {
+		try {
+			QueueCounts counts = this.producerContext.getBean(JobQueue.class).counts(ScheduleApplication.QUEUE);
+			return counts.waiting() + counts.delayed() + counts.active();
+		}
+		catch (RuntimeException ex) {
+			return -1;
+		}
+	}
+
+	private long pendingEntries() {
+		try {
+			StringRedisTemplate redis = this.producerContext.getBean(StringRedisTemplate.class);
+			String key = this.producerContext.getBean(StreamKeys.class).stream(ScheduleApplication.STREAM);
+			if (!Boolean.TRUE.equals(redis.hasKey(key))) {
+				return 0;
+			}
+			StreamInfo.XInfoGroups groups = redis.opsForStream().groups(key);
+			return groups.stream().mapToLong(StreamInfo.XInfoGroup::pendingCount).sum();
+		}
+		catch (RuntimeException ex) {
+			return -1;
+		}
+	}
+
+	Path directory() {
+		return this.directory;
+	}
+
+	List<JvmProcess> workers() {
+		return this.workers;
+	}
+
+	@Override
+	public void close() {
+		this.workers.forEach(JvmProcess::close);
+		this.producerContext.close();
+		this.producerLedger.close();
+		this.proxy.close();
+		this.server.close();
+	}
+
+}

@@ -1,0 +1,111 @@
+package dev.redisstarter.messaging.schedule;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
+
+import dev.redisstarter.messaging.queue.JobContext;
+import dev.redisstarter.messaging.queue.JobHandler;
+import dev.redisstarter.messaging.stream.StreamListener;
+import dev.redisstarter.test.schedule.DownstreamSwitch;
+import dev.redisstarter.test.schedule.EventLedger;
+
+/**
+ * A consumer process of a fault schedule, started by {@code JvmProcess}: a job handler, a work-group stream
+ * listener and a durable-topic listener, each recording in this process's ledger what it started and handled,
+ * and the durable topic's gap count whenever it changes. Configured by system properties (the Redis URL, the
+ * starter's settings, the ledger's run directory and process name); prints {@code ready} once it consumes.
+ */
+public final class ScheduleWorker {
+
+	static final String JOB_STARTED = "job-started";
+
+	static final String JOB_HANDLED = "job-handled";
+
+	static final String ENTRY_STARTED = "entry-started";
+
+	static final String ENTRY_HANDLED = "entry-handled";
+
+	static final String TOPIC_HANDLED = "topic-handled";
+
+	static final String GAPS = "gaps";
+
+	/**
+	 * How long each handler works: long enough that a kill finds handlers mid-way (the producer's pace keeps the
+	 * workers' handlers about half busy), short enough that a backlog clears in seconds.
+	 */
+	static final Duration WORK = Duration.ofMillis(100);
+
+	private ScheduleWorker() {
+	}
+
+	public static void main(String[] args) throws InterruptedException {
+		EventLedger ledger = EventLedger.fromSystemProperties();
+		DownstreamSwitch downstream = DownstreamSwitch.in(Path.of(System.getProperty(EventLedger.RUN_DIRECTORY_PROPERTY)));
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(ScheduleApplication.class)
+			.web(WebApplicationType.NONE)
+			.bannerMode(Banner.Mode.OFF)
+			.initializers((applicationContext) -> ((GenericApplicationContext) applicationContext).registerBean(Handlers.class,
+					() -> new Handlers(ledger, downstream)))
+			.run(args);
+		System.out.println("ready");
+		reportGaps(context.getBean(MeterRegistry.class), ledger);
+	}
+
+	/** Records the total of {@code redis.starter.stream.gaps} each time it changes, until the process ends. */
+	private static void reportGaps(MeterRegistry meters, EventLedger ledger) throws InterruptedException {
+		long reported = 0;
+		while (true) {
+			long gaps = (long) meters.find("redis.starter.stream.gaps").counters().stream().mapToDouble(Counter::count).sum();
+			if (gaps != reported) {
+				ledger.record(GAPS, Long.toString(gaps));
+				reported = gaps;
+			}
+			Thread.sleep(200);
+		}
+	}
+
+	/** The handlers: each calls the run's downstream, which a schedule may take down. */
+	static final class Handlers {
+
+		private final EventLedger ledger;
+
+		private final DownstreamSwitch downstream;
+
+		Handlers(EventLedger ledger, DownstreamSwitch downstream) {
+			this.ledger = ledger;
+			this.downstream = downstream;
+		}
+
+		@JobHandler(queue = ScheduleApplication.QUEUE, concurrency = 4)
+		void job(Work work, JobContext context) throws InterruptedException {
+			this.ledger.record(JOB_STARTED, work.id());
+			Thread.sleep(WORK.toMillis());
+			this.downstream.failIfDown();
+			this.ledger.record(JOB_HANDLED, work.id());
+		}
+
+		@StreamListener(stream = ScheduleApplication.STREAM, group = "work", concurrency = 4)
+		void entry(Work work) throws InterruptedException {
+			this.ledger.record(ENTRY_STARTED, work.id());
+			Thread.sleep(WORK.toMillis());
+			this.downstream.failIfDown();
+			this.ledger.record(ENTRY_HANDLED, work.id());
+		}
+
+		@StreamListener(stream = ScheduleApplication.STREAM, group = "topic", broadcast = true)
+		void topic(Work work) {
+			this.ledger.record(TOPIC_HANDLED, work.id());
+		}
+
+	}
+
+}
