@@ -2,7 +2,6 @@ package dev.redisstarter.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -13,8 +12,6 @@ import java.util.concurrent.TimeUnit;
  * while it is alive, so a pid the system has since given to another process is never signalled.
  */
 final class RedisProcess {
-
-	private static final long SIGNAL_TIMEOUT_SECONDS = 10;
 
 	private final Process process;
 
@@ -117,27 +114,7 @@ final class RedisProcess {
 		if (!this.process.isAlive()) {
 			throw new IllegalStateException("redis-server (pid " + pid() + ") is not running, so it cannot get SIG" + signal);
 		}
-		ProcessBuilder kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid())).redirectErrorStream(true);
-		try {
-			Process sender = kill.start();
-			String output = new String(sender.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-			if (!sender.waitFor(SIGNAL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-				sender.destroyForcibly();
-				throw new IllegalStateException("kill -" + signal + " " + pid() + " did not finish");
-			}
-			if (sender.exitValue() != 0) {
-				throw new IllegalStateException("kill -" + signal + " " + pid() + " failed with " + sender.exitValue()
-						+ (output.isEmpty() ? "" : ": " + output));
-			}
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException("Cannot run kill to send SIG" + signal + " to pid " + pid()
-					+ " (freezing a server needs a Unix-like system)", ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while sending SIG" + signal + " to pid " + pid(), ex);
-		}
+		ProcessSignals.send(pid(), signal);
 	}
 
 }

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.redisstarter.test.ProcessSignals;
+
 /**
  * A JVM this test started from a {@link JvmSpec}, to be killed ({@code SIGKILL}), paused ({@code SIGSTOP}),
  * resumed ({@code SIGCONT}) and started again, the way a crashing or stalled application instance behaves.
@@ -126,7 +128,7 @@ public final class JvmProcess implements AutoCloseable {
 	/** Freezes the process with {@code SIGSTOP}: its sockets stay open, none of its threads runs. */
 	public synchronized void pause() {
 		if (!this.paused) {
-			Signals.send(running("pause").pid(), "STOP");
+			ProcessSignals.send(running("pause").pid(), "STOP");
 			this.paused = true;
 		}
 	}
@@ -135,7 +137,7 @@ public final class JvmProcess implements AutoCloseable {
 	public synchronized void resume() {
 		Process running = this.process;
 		if (this.paused && running != null && running.isAlive()) {
-			Signals.send(running.pid(), "CONT");
+			ProcessSignals.send(running.pid(), "CONT");
 		}
 		this.paused = false;
 	}

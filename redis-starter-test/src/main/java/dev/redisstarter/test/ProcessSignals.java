@@ -1,16 +1,25 @@
-package dev.redisstarter.test.schedule;
+package dev.redisstarter.test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
-/** Sends a signal with {@code kill}, to one pid that the caller started itself. */
-final class Signals {
+/**
+ * Sends a signal with {@code kill}, to one pid that the caller started itself (never by name): {@code STOP} and
+ * {@code CONT} freeze and thaw a process, {@code KILL} ends it without a chance to clean up.
+ */
+public final class ProcessSignals {
 
-	private Signals() {
+	private ProcessSignals() {
 	}
 
-	static void send(long pid, String signal) {
+	/**
+	 * Sends a signal and waits for {@code kill} to finish.
+	 * @param pid a process the caller started
+	 * @param signal its name without {@code SIG}, such as {@code STOP}
+	 * @throws IllegalStateException when {@code kill} fails or cannot run
+	 */
+	public static void send(long pid, String signal) {
 		ProcessBuilder kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true);
 		try {
 			Process sender = kill.start();
@@ -26,7 +35,7 @@ final class Signals {
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("Cannot run kill to send SIG" + signal + " to pid " + pid
-					+ " (pausing a process needs a Unix-like system)", ex);
+					+ " (pausing or freezing a process needs a Unix-like system)", ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
