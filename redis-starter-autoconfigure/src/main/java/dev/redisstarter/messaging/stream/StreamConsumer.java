@@ -86,6 +86,12 @@ final class StreamConsumer {
 	 */
 	private volatile boolean joinedSinceStart;
 
+	/**
+	 * Where this run stands in the stream (durable topic): the last entry id it read, else its group's last-delivered
+	 * id at the first join. A group this run had joined that is gone (Redis lost its data) is created again here.
+	 */
+	private volatile @Nullable String standsAt;
+
 	StreamConsumer(ConsumerSpec spec, RedisAccess access, RedisCalls calls, StreamScripts scripts,
 			ListenerMethod method, JsonMapper mapper, StreamMetrics.Meters meters) {
 		this.spec = spec;
@@ -128,6 +134,7 @@ final class StreamConsumer {
 		this.inFlight.clear();
 		this.running = true;
 		this.joinedSinceStart = false;
+		this.standsAt = null;
 		AtomicInteger threads = new AtomicInteger();
 		this.handlers = Executors.newFixedThreadPool(this.spec.concurrency(), (task) -> {
 			Thread thread = new Thread(task, "stream-" + this.spec.listener() + "-" + threads.incrementAndGet());
@@ -278,6 +285,7 @@ final class StreamConsumer {
 		for (StreamMessage<byte[], byte[]> message : messages) {
 			entries.add(StreamEntry.of(message.getId(), message.getBody(), 1));
 		}
+		advance(entries.get(entries.size() - 1).id());
 		dispatch(entries);
 	}
 
@@ -595,10 +603,15 @@ final class StreamConsumer {
 		if (this.groupReady) {
 			return;
 		}
+		// A group this run had joined and that is missing now was lost (Redis restarted empty, FLUSHALL, failover to an
+		// empty replica): a durable topic takes it up where this run stood, so that what was added since is delivered.
+		String stood = this.standsAt;
+		boolean rejoin = this.joinedSinceStart;
+		String position = !this.spec.broadcast() ? "0" : (rejoin && stood != null) ? stood : "$";
 		boolean created;
 		try {
-			redis.xgroupCreate(XReadArgs.StreamOffset.from(bytes(this.spec.key()), this.spec.broadcast() ? "$" : "0"),
-					bytes(this.spec.group()), XGroupCreateArgs.Builder.mkstream())
+			redis.xgroupCreate(XReadArgs.StreamOffset.from(bytes(this.spec.key()), position), bytes(this.spec.group()),
+					XGroupCreateArgs.Builder.mkstream())
 				.get(this.access.settings().livenessTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
 			created = true;
 		}
@@ -615,12 +628,26 @@ final class StreamConsumer {
 		catch (java.util.concurrent.TimeoutException ex) {
 			throw new IllegalStateException("No answer to XGROUP CREATE", ex);
 		}
+		if (created && rejoin) {
+			this.maintenance.groupLost(position);
+		}
 		if (this.spec.broadcast()) {
 			// Before the group counts as ready, so that the maintenance thread does not reclaim meanwhile.
-			this.maintenance.joined(created, !this.joinedSinceStart);
-			this.joinedSinceStart = true;
+			String lastDelivered = this.maintenance.joined(created, !rejoin);
+			if (this.standsAt == null && lastDelivered != null) {
+				this.standsAt = lastDelivered;
+			}
 		}
+		this.joinedSinceStart = true;
 		this.groupReady = true;
+	}
+
+	/** Moves where this run stands forward (reader thread only). */
+	private void advance(String id) {
+		String stood = this.standsAt;
+		if (stood == null || StreamIds.compare(id, stood) > 0) {
+			this.standsAt = id;
+		}
 	}
 
 	private void closeReadConnection() {

@@ -219,29 +219,50 @@ final class StreamMaintenance {
 	 * share the stream and group, which then compete for its entries anyway).
 	 * @param created whether the group was created just now
 	 * @param takeOver whether to take over what is pending
+	 * @return the group's last-delivered id, or {@code null} when it could not be read
 	 * @throws InterruptedException when interrupted while waiting for a handler slot
 	 */
-	void joined(boolean created, boolean takeOver) throws InterruptedException {
+	@Nullable String joined(boolean created, boolean takeOver) throws InterruptedException {
 		heartbeat();
-		if (created) {
-			return;
-		}
-		reportGap();
-		if (takeOver) {
-			reclaim(0);
-		}
-	}
-
-	private void reportGap() {
-		Map<String, Object> group = null;
-		for (Map<String, Object> info : maps(this.calls.call((redis) -> redis.xinfoGroups(bytes(this.spec.key()))))) {
-			if (this.spec.group().equals(text(info.get("name")))) {
-				group = info;
+		Map<String, Object> group = groupInfo();
+		if (!created && group != null) {
+			reportGap(group);
+			if (takeOver) {
+				reclaim(0);
 			}
 		}
-		if (group == null) {
-			return;
+		return (group != null) ? text(group.get("last-delivered-id")) : null;
+	}
+
+	/**
+	 * The group this run had joined was gone and has been created again: Redis lost it (restarted without its data,
+	 * FLUSHALL, a failover to an empty replica) or somebody deleted it. Counted as a gap and logged: whatever Redis
+	 * lost with it is not delivered.
+	 * @param position where the group was created again
+	 */
+	void groupLost(String position) {
+		// The same gap as far as the next join is concerned (its counters restart with the group: Redis 7 cannot count
+		// what the recreated group has read until it reads).
+		this.gapReportedAt = position;
+		this.meters.gap();
+		String what = this.spec.broadcast() ? "Durable topic '" + this.spec.stream() + "'" : "Stream '" + this.spec.stream() + "'";
+		logger.warn(what + ": group " + this.spec.group() + " was gone from Redis (restarted without its data, FLUSHALL,"
+				+ " failover to an empty replica, or deleted); created again at " + position
+				+ (this.spec.broadcast() ? ", where this instance stood: entries added since are delivered" : ": entries"
+						+ " the stream holds are delivered")
+				+ ", but entries Redis lost before that (and their pending state) are not");
+	}
+
+	private @Nullable Map<String, Object> groupInfo() {
+		for (Map<String, Object> info : maps(this.calls.call((redis) -> redis.xinfoGroups(bytes(this.spec.key()))))) {
+			if (this.spec.group().equals(text(info.get("name")))) {
+				return info;
+			}
 		}
+		return null;
+	}
+
+	private void reportGap(Map<String, Object> group) {
 		String missed = MissedEntries.find(map(this.calls.call((redis) -> redis.xinfoStream(bytes(this.spec.key())))),
 				group);
 		String position = text(group.get("last-delivered-id"));

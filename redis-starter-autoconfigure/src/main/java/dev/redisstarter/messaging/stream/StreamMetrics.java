@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Stream meters, tagged {@code stream} and {@code group}: {@code redis.starter.stream.delivered},
  * {@code .acknowledged}, {@code .failed}, {@code .retried}, {@code .reclaimed}, {@code .dead-lettered},
- * {@code .gaps} (a durable-topic instance missed entries that were trimmed), {@code .handling} (a timer), and
+ * {@code .gaps} (a durable-topic instance missed entries that were trimmed, or a group this run had joined was
+ * gone from Redis and was created again), {@code .handling} (a timer), and
  * the gauges {@code .lag} (entries not yet delivered to the group, Redis 7), {@code .pending} and
  * {@code .pending.oldest} (seconds the oldest pending entry has waited), refreshed every claim interval.
  */
