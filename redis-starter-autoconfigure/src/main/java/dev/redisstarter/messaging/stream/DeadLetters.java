@@ -37,7 +37,8 @@ public interface DeadLetters {
 	Optional<RecordId> replay(String stream, String deadLetterId);
 
 	/**
-	 * Replays every dead letter of a stream, oldest first.
+	 * Replays every dead letter a stream had when the call started, oldest first, each once: letters that fail again
+	 * during the call (dead-lettered anew) are not replayed again by it.
 	 * @param stream the stream's name
 	 * @return how many were replayed
 	 */
