@@ -75,13 +75,15 @@ public final class RedisDeadLetters implements DeadLetters {
 	}
 
 	@Override
-	public Optional<RecordId> replay(String stream, String deadLetterId) {
+	public Optional<RecordId> replay(String stream, String deadLetterId, Target target) {
 		Objects.requireNonNull(deadLetterId, "deadLetterId must not be null");
+		Objects.requireNonNull(target, "target must not be null");
 		StreamIds.compare(deadLetterId, "0-0");
 		try {
 			byte[] id = this.calls.script(this.scripts.replay(), ScriptOutputType.VALUE, 2,
 					bytes(this.keys.deadLetters(stream)), bytes(this.keys.stream(stream)), bytes(deadLetterId),
-					bytes(Long.toString(this.settings.apply(stream).maxLength())));
+					bytes(Long.toString(this.settings.apply(stream).maxLength())),
+					bytes((target == Target.FAILED_GROUP) ? "1" : "0"));
 			return (id != null) ? Optional.of(RecordId.of(new String(id, StandardCharsets.UTF_8))) : Optional.empty();
 		}
 		catch (DataAccessException ex) {
@@ -95,7 +97,8 @@ public final class RedisDeadLetters implements DeadLetters {
 	 * dead-lettered under a new, later id, which this call does not reach (it is not replayed twice).
 	 */
 	@Override
-	public int replayAll(String stream) {
+	public int replayAll(String stream, Target target) {
+		Objects.requireNonNull(target, "target must not be null");
 		byte[] key = bytes(this.keys.deadLetters(stream));
 		List<StreamMessage<byte[], byte[]>> last;
 		try {
@@ -120,7 +123,7 @@ public final class RedisDeadLetters implements DeadLetters {
 				throw new StreamUnavailableException(stream, "list the dead letters", ex);
 			}
 			for (StreamMessage<byte[], byte[]> letter : page) {
-				if (replay(stream, letter.getId()).isPresent()) {
+				if (replay(stream, letter.getId(), target).isPresent()) {
 					replayed++;
 				}
 			}

@@ -414,6 +414,10 @@ final class StreamConsumer {
 		long start = System.nanoTime();
 		this.inFlight.putIfAbsent(entry.id(), start);
 		try {
+			if (forAnotherGroup(entry)) {
+				skipReplay(List.of(entry.id()));
+				return;
+			}
 			Object payload;
 			try {
 				payload = decode(entry);
@@ -447,7 +451,12 @@ final class StreamConsumer {
 		List<StreamDelivery> deliveries = new ArrayList<>(entries.size());
 		entries.forEach((entry) -> this.inFlight.putIfAbsent(entry.id(), start));
 		try {
+			List<String> othersReplays = new ArrayList<>();
 			for (StreamEntry entry : entries) {
+				if (forAnotherGroup(entry)) {
+					othersReplays.add(entry.id());
+					continue;
+				}
 				try {
 					payloads.add(decode(entry));
 					readable.add(entry);
@@ -458,6 +467,7 @@ final class StreamConsumer {
 					giveUp(entry, ex, "the payload could not be read as " + this.payloadType);
 				}
 			}
+			skipReplay(othersReplays);
 			if (readable.isEmpty()) {
 				return;
 			}
@@ -491,8 +501,32 @@ final class StreamConsumer {
 	}
 
 	private StreamDelivery delivery(StreamEntry entry) {
-		return new StreamDelivery(this.spec.stream(), this.spec.group(), RecordId.of(entry.id()), entry.deliveries(),
-				entry.fields());
+		Map<String, String> fields = entry.fields();
+		String original = fields.get(StreamDelivery.REPLAY_OF);
+		if (original != null || fields.containsKey(StreamDelivery.REPLAY_GROUP)) {
+			fields = new java.util.LinkedHashMap<>(fields);
+			fields.remove(StreamDelivery.REPLAY_OF);
+			fields.remove(StreamDelivery.REPLAY_GROUP);
+		}
+		RecordId id = RecordId.of(entry.id());
+		return new StreamDelivery(this.spec.stream(), this.spec.group(), id, entry.deliveries(), fields,
+				(original != null) ? RecordId.of(original) : id);
+	}
+
+	/** A dead letter replayed for the group that gave it up, when that is another group. */
+	private boolean forAnotherGroup(StreamEntry entry) {
+		String target = entry.fields().get(StreamDelivery.REPLAY_GROUP);
+		return target != null && !target.equals(this.spec.group());
+	}
+
+	private void skipReplay(List<String> ids) {
+		if (ids.isEmpty()) {
+			return;
+		}
+		this.meters.replaySkipped(ids.size());
+		if (!this.spec.atMostOnce()) {
+			this.outcomes.acknowledge(ids);
+		}
 	}
 
 	private void failed(StreamEntry entry, Throwable error) {

@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Stream meters, tagged {@code stream} and {@code group}: {@code redis.starter.stream.delivered},
  * {@code .acknowledged}, {@code .failed}, {@code .retried}, {@code .reclaimed}, {@code .dead-lettered},
- * {@code .gaps} (a durable-topic instance missed entries that were trimmed, or a group this run had joined was
+ * {@code .replays.skipped} (dead letters replayed for another group, acknowledged unhandled), {@code .gaps} (a durable-topic instance missed entries that were trimmed, or a group this run had joined was
  * gone from Redis and was created again), {@code .handling} (a timer), and
  * the gauges {@code .lag} (entries not yet delivered to the group, Redis 7), {@code .pending} and
  * {@code .pending.oldest} (seconds the oldest pending entry has waited), refreshed every claim interval.
@@ -50,6 +50,8 @@ public final class StreamMetrics {
 
 		private final @Nullable Counter gaps;
 
+		private final @Nullable Counter replaysSkipped;
+
 		private final @Nullable Timer handling;
 
 		final AtomicLong lag = new AtomicLong(-1);
@@ -66,6 +68,7 @@ public final class StreamMetrics {
 			this.reclaimed = counter(registry, "reclaimed", stream, group);
 			this.deadLettered = counter(registry, "dead-lettered", stream, group);
 			this.gaps = counter(registry, "gaps", stream, group);
+			this.replaysSkipped = counter(registry, "replays.skipped", stream, group);
 			this.handling = (registry != null) ? Timer.builder("redis.starter.stream.handling")
 				.tags("stream", stream, "group", group)
 				.register(registry) : null;
@@ -118,6 +121,10 @@ public final class StreamMetrics {
 
 		void gap() {
 			add(this.gaps, 1);
+		}
+
+		void replaySkipped(long n) {
+			add(this.replaysSkipped, n);
 		}
 
 		void handled(long nanos) {

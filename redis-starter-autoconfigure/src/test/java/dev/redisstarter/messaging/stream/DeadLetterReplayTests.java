@@ -60,6 +60,88 @@ class DeadLetterReplayTests {
 		});
 	}
 
+	/** Fails while its downstream is down; keeps what it handled, keyed by the entry's original id. */
+	static class Billing {
+
+		final java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+		final StreamContexts.Received<StreamDelivery> handled = new StreamContexts.Received<>();
+
+		final StreamContexts.Received<StreamDelivery> failed = new StreamContexts.Received<>();
+
+		@StreamListener(stream = "${test.stream}", group = "billing")
+		void order(Order order, StreamDelivery delivery) {
+			if (this.down.get()) {
+				this.failed.add(delivery);
+				throw new IllegalStateException("billing is down");
+			}
+			this.handled.add(delivery);
+		}
+
+	}
+
+	static class Audit {
+
+		final StreamContexts.Received<StreamDelivery> handled = new StreamContexts.Received<>();
+
+		@StreamListener(stream = "${test.stream}", group = "audit")
+		void order(Order order, StreamDelivery delivery) {
+			this.handled.add(delivery);
+		}
+
+	}
+
+	@Test
+	void aReplayCarriesTheOriginalIdThroughReplaysAndReachesOnlyTheGroupThatGaveItUp() {
+		String stream = "orders-" + UUID.randomUUID();
+		Billing billing = new Billing();
+		Audit audit = new Audit();
+		io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+		runner(stream).withBean(Billing.class, () -> billing)
+			.withBean(Audit.class, () -> audit)
+			.withBean(io.micrometer.core.instrument.MeterRegistry.class, () -> meters)
+			.run((context) -> {
+				DeadLetters deadLetters = context.getBean(DeadLetters.class);
+				org.springframework.data.redis.connection.stream.RecordId original = context.getBean(StreamPublisher.class)
+					.add(stream, new Order("kettle"), Map.of("customer", "c-7"));
+				await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters.count(stream) == 1 && audit.handled.size() == 1);
+
+				// Replayed while billing is still down: it fails again and is dead-lettered again.
+				String first = deadLetters.list(stream, 1).get(0).id();
+				assertThat(deadLetters.replay(stream, first)).isPresent();
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> billing.failed.size() == 2 && deadLetters.count(stream) == 1
+							&& !deadLetters.list(stream, 1).get(0).id().equals(first));
+				StreamDelivery again = billing.failed.snapshot().get(1);
+				assertThat(again.originalId()).isEqualTo(original);
+				assertThat(again.id()).isNotEqualTo(original);
+				assertThat(again.isReplay()).isTrue();
+				assertThat(again.fields()).as("the replay fields stay out of the entry's own").containsExactly(Map.entry("customer", "c-7"));
+
+				billing.down.set(false);
+				assertThat(deadLetters.replayAll(stream)).isEqualTo(1);
+				await().atMost(Duration.ofSeconds(10)).until(() -> billing.handled.size() == 1);
+				assertThat(billing.handled.snapshot().get(0).originalId()).as("the first id, through a replay of a replay")
+					.isEqualTo(original);
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> StreamState.pendingIds(context, stream, "audit").isEmpty()
+							&& meters.counter("redis.starter.stream.replays.skipped", "stream", stream, "group", "audit")
+								.count() == 2);
+				assertThat(audit.handled.snapshot()).as("the other group handled the entry once, not its replays")
+					.singleElement()
+					.satisfies((delivery) -> assertThat(delivery.isReplay()).isFalse());
+				assertThat(audit.handled.snapshot().get(0).originalId()).isEqualTo(original);
+
+				// For every group when asked.
+				billing.down.set(true);
+				context.getBean(StreamPublisher.class).add(stream, new Order("toaster"));
+				await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters.count(stream) == 1 && audit.handled.size() == 2);
+				deadLetters.replayAll(stream, DeadLetters.Target.ALL_GROUPS);
+				await().atMost(Duration.ofSeconds(10)).until(() -> audit.handled.size() == 3);
+				assertThat(audit.handled.snapshot().get(2).isReplay()).isTrue();
+			});
+	}
+
 	private static ApplicationContextRunner runner(String stream) {
 		return StreamContexts.runner(SharedRedis.standalone())
 			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.max-deliveries=1");
