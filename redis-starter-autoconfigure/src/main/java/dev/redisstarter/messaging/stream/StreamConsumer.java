@@ -28,12 +28,18 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.redisstarter.core.DedicatedConnection;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.messaging.HandlerCircuit;
 
 /**
  * Runs one {@link StreamListener} method: a reader thread with a connection of its own (group reads block),
  * {@code concurrency} handler threads, and a maintenance thread ({@link StreamMaintenance}: reclaim, renewal,
  * metrics, removal of idle consumers). At most {@code concurrency × 2} entries are read ahead of the handlers.
  * When Redis is away the reader waits and reconnects; nothing is acknowledged that was not handled.
+ *
+ * <p>A {@link HandlerCircuit} pauses the consumer when the method keeps failing (a downstream is down): while it is
+ * open the reader reads nothing, entries already read wait (renewed, like those waiting for a retry), failures are
+ * retried after the circuit's pause whatever their delivery count, and nothing is dead-lettered; after the pause one
+ * entry probes.
  */
 final class StreamConsumer {
 
@@ -54,6 +60,8 @@ final class StreamConsumer {
 	private final EntryOutcomes outcomes;
 
 	private final StreamMaintenance maintenance;
+
+	private final HandlerCircuit circuit;
 
 	/** Handler slots of the current run (made anew at each start: a stopped run may leave some taken). */
 	private volatile Semaphore permits;
@@ -103,6 +111,9 @@ final class StreamConsumer {
 		this.outcomes = new EntryOutcomes(spec, calls, scripts, meters);
 		this.maintenance = new StreamMaintenance(spec, calls, scripts, meters, this);
 		this.readConnection = new DedicatedConnection(access, "to read stream '" + spec.stream() + "'");
+		this.circuit = new HandlerCircuit("Stream listener " + spec.listener() + " on '" + spec.stream() + "' (group "
+				+ spec.group() + ")", spec.settings().circuit());
+		meters.circuit(this.circuit);
 		// Read-ahead, so that reads are full (COUNT read-count) and overlap the handling of what came before:
 		// the batch form counts lists (one per handler and one more), the single form entries (twice a read).
 		this.capacity = method.batch() ? spec.concurrency() + 1
@@ -124,6 +135,10 @@ final class StreamConsumer {
 
 	Map<String, Long> inFlight() {
 		return this.inFlight;
+	}
+
+	HandlerCircuit circuit() {
+		return this.circuit;
 	}
 
 	synchronized void start() {
@@ -209,13 +224,23 @@ final class StreamConsumer {
 				try {
 					RedisStreamAsyncCommands<byte[], byte[]> redis = readCommands();
 					ensureGroup(redis);
+					if (!this.circuit.allowsFetching()) {
+						// The method keeps failing: read nothing until a probe may start.
+						sleep(Math.max(10, Math.min(this.circuit.millisUntilProbe(), 200)));
+						continue;
+					}
 					int free = awaitPermits();
 					if (free == 0) {
 						continue;
 					}
-					List<StreamMessage<byte[], byte[]>> entries = read(redis, Math.min(free, this.spec.settings().readCount()));
+					boolean probe = this.circuit.state() != HandlerCircuit.State.CLOSED;
+					List<StreamMessage<byte[], byte[]>> entries = read(redis,
+							probe ? 1 : Math.min(free, this.spec.settings().readCount()));
 					pause = 100;
 					dispatchRead(entries);
+					if (probe && !entries.isEmpty()) {
+						awaitProbeStarted();
+					}
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
@@ -240,6 +265,15 @@ final class StreamConsumer {
 		}
 		finally {
 			this.readers.decrementAndGet();
+		}
+	}
+
+	/** After reading one entry for a probe: no more until it (or a waiting entry) started probing. */
+	private void awaitProbeStarted() throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+		while (this.running && this.circuit.state() == HandlerCircuit.State.OPEN && this.circuit.allowsFetching()
+				&& System.nanoTime() - deadline < 0) {
+			Thread.sleep(5);
 		}
 	}
 
@@ -427,13 +461,19 @@ final class StreamConsumer {
 				giveUp(entry, ex, "the payload could not be read as " + this.payloadType);
 				return;
 			}
+			if (!this.circuit.tryStart()) {
+				waitForCircuit(List.of(entry));
+				return;
+			}
 			try {
 				this.method.invoke(payload, delivery(entry));
 			}
 			catch (Exception | Error ex) {
+				this.circuit.failed(entry.id(), ex);
 				failed(entry, ex);
 				return;
 			}
+			this.circuit.succeeded();
 			if (!this.spec.atMostOnce()) {
 				this.outcomes.acknowledge(List.of(entry.id()));
 			}
@@ -471,13 +511,20 @@ final class StreamConsumer {
 			if (readable.isEmpty()) {
 				return;
 			}
+			if (!this.circuit.tryStart()) {
+				waitForCircuit(readable);
+				return;
+			}
 			try {
 				this.method.invoke(payloads, deliveries);
 			}
 			catch (Exception | Error ex) {
+				// One call failed: one failure for the circuit, whatever the list's length.
+				this.circuit.failed(readable.get(0).id(), ex);
 				readable.forEach((entry) -> failed(entry, ex));
 				return;
 			}
+			this.circuit.succeeded();
 			if (!this.spec.atMostOnce()) {
 				this.outcomes.acknowledge(readable.stream().map(StreamEntry::id).toList());
 			}
@@ -544,6 +591,15 @@ final class StreamConsumer {
 					+ " (at-most-once: not retried)", error);
 			return;
 		}
+		if (!this.circuit.allowsGivingUp()) {
+			// The circuit is open or probing: the failure may be the outage's, not the entry's. Never dead-lettered
+			// now, whatever the delivery count: retried after the pause.
+			long wait = Math.max(this.circuit.millisUntilProbe(), this.spec.settings().backoff().initial().toMillis());
+			logger.debug("Stream listener " + this.spec.listener() + " failed on entry " + entry.id() + " while its"
+					+ " circuit is " + this.circuit.state() + "; retrying in " + wait + " ms: " + error);
+			scheduleRetry(entry.id(), java.time.Duration.ofMillis(wait));
+			return;
+		}
 		if (entry.deliveries() >= this.spec.settings().maxDeliveries()) {
 			giveUp(entry, error, "failed on all " + this.spec.settings().maxDeliveries() + " deliveries");
 			return;
@@ -570,6 +626,40 @@ final class StreamConsumer {
 		catch (java.util.concurrent.RejectedExecutionException ex) {
 			// Stopping: the entry stays pending for another consumer.
 		}
+	}
+
+	/**
+	 * Entries that reached a handler while the circuit is open: not handled, they wait (held like those waiting for a
+	 * retry, so they are renewed) and are handed over again when a probe may start, without a new delivery.
+	 * @param entries one entry, or one list of the batch form
+	 */
+	private void waitForCircuit(List<StreamEntry> entries) {
+		ScheduledExecutorService timer = this.scheduler;
+		if (timer == null || !this.running) {
+			return;
+		}
+		long wait = Math.max(50, this.circuit.millisUntilProbe());
+		try {
+			ScheduledFuture<?> future = timer.schedule(() -> resumeWaiting(entries), wait, TimeUnit.MILLISECONDS);
+			entries.forEach((entry) -> this.retries.put(entry.id(), future));
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// Stopping: the entries stay pending for another consumer.
+		}
+	}
+
+	private void resumeWaiting(List<StreamEntry> entries) {
+		if (!this.running) {
+			return;
+		}
+		int reserved = tryReserve(entries.size());
+		if (reserved < (this.method.batch() ? 1 : entries.size())) {
+			unreserve(reserved, 0);
+			waitForCircuit(entries);
+			return;
+		}
+		entries.forEach((entry) -> this.retries.remove(entry.id()));
+		dispatchReserved(entries);
 	}
 
 	private void retry(String id) {
@@ -606,6 +696,10 @@ final class StreamConsumer {
 	 * @param error what went wrong
 	 * @param reason why it is given up
 	 */
+	boolean allowsGivingUp() {
+		return this.circuit.allowsGivingUp();
+	}
+
 	void giveUp(StreamEntry entry, Throwable error, String reason) {
 		if (this.spec.atMostOnce()) {
 			logger.warn("Stream listener " + this.spec.listener() + " dropped entry " + entry.id() + ": " + reason, error);

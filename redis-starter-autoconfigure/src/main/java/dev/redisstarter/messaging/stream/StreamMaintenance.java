@@ -67,7 +67,8 @@ final class StreamMaintenance {
 		}
 		try {
 			renewInFlight();
-			if (!this.spec.atMostOnce()) {
+			if (!this.spec.atMostOnce() && this.consumer.circuit().allowsFetching()) {
+				// Not while the listener's circuit is open: another consumer may handle what it would only hold.
 				reclaim();
 			}
 			refreshGauges();
@@ -160,7 +161,7 @@ final class StreamMaintenance {
 					// Its own, still being handled or waiting for a retry: not a stopped consumer's.
 					continue;
 				}
-				if (entry.deliveries() > this.spec.settings().maxDeliveries()) {
+				if (entry.deliveries() > this.spec.settings().maxDeliveries() && this.consumer.allowsGivingUp()) {
 					// Delivered again and again without an outcome: it stops consumers (kills the process, hangs).
 					this.consumer.giveUp(entry, new IllegalStateException("no outcome after " + entry.deliveries() + " deliveries"),
 							"delivered more than " + this.spec.settings().maxDeliveries() + " times without an outcome");

@@ -60,7 +60,16 @@ public final class StreamMetrics {
 
 		final AtomicLong oldestPendingSeconds = new AtomicLong();
 
+		private final @Nullable MeterRegistry registry;
+
+		private final String stream;
+
+		private final String group;
+
 		Meters(@Nullable MeterRegistry registry, String stream, String group) {
+			this.registry = registry;
+			this.stream = stream;
+			this.group = group;
 			this.delivered = counter(registry, "delivered", stream, group);
 			this.acknowledged = counter(registry, "acknowledged", stream, group);
 			this.failed = counter(registry, "failed", stream, group);
@@ -76,6 +85,22 @@ public final class StreamMetrics {
 				gauge(registry, "redis.starter.stream.lag", this.lag, stream, group);
 				gauge(registry, "redis.starter.stream.pending", this.pending, stream, group);
 				gauge(registry, "redis.starter.stream.pending.oldest", this.oldestPendingSeconds, stream, group);
+			}
+		}
+
+		/**
+		 * The listener's circuit: {@code redis.starter.stream.circuit.state} (0 closed, 1 open, 2 probing) and
+		 * {@code redis.starter.stream.circuit.openings}.
+		 */
+		void circuit(dev.redisstarter.messaging.HandlerCircuit circuit) {
+			if (this.registry != null) {
+				Gauge.builder("redis.starter.stream.circuit.state", circuit, (c) -> c.state().ordinal())
+					.tags("stream", this.stream, "group", this.group)
+					.register(this.registry);
+				io.micrometer.core.instrument.FunctionCounter
+					.builder("redis.starter.stream.circuit.openings", circuit, (c) -> c.openings())
+					.tags("stream", this.stream, "group", this.group)
+					.register(this.registry);
 			}
 		}
 

@@ -144,7 +144,9 @@ class DeadLetterReplayTests {
 
 	private static ApplicationContextRunner runner(String stream) {
 		return StreamContexts.runner(SharedRedis.standalone())
-			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.max-deliveries=1");
+			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.max-deliveries=1",
+					// Every entry fails here on purpose: no circuit, so that they are dead-lettered.
+					"redis.starter.messaging.streams.defaults.circuit.failure-threshold=0");
 	}
 
 }
