@@ -110,11 +110,16 @@ final class EntryOutcomes {
 		field(args, DeadLetter.DELIVERIES, Long.toString(entry.deliveries()));
 		field(args, DeadLetter.ERROR, error.getClass().getName());
 		field(args, DeadLetter.MESSAGE, trim(reason + ": " + error.getMessage()));
-		byte[] id = this.calls.script(this.scripts.deadLetter(), ScriptOutputType.VALUE, 2, args.toArray(byte[][]::new));
-		if (id == null) {
+		List<?> reply = this.calls.script(this.scripts.deadLetter(), ScriptOutputType.MULTI, 2,
+				args.toArray(byte[][]::new));
+		if (reply == null || reply.size() < 2) {
 			return false;
 		}
 		this.meters.deadLettered();
+		long trimmed = ((Number) reply.get(1)).longValue();
+		if (trimmed > 0) {
+			this.meters.deadLettersTrimmed(trimmed);
+		}
 		logger.error("Entry " + entry.id() + " of stream '" + this.spec.stream() + "' (group " + this.spec.group()
 				+ ") moved to the dead letters after " + entry.deliveries() + " deliveries: " + reason, error);
 		return true;

@@ -177,6 +177,15 @@ public final class StreamListeners implements SmartLifecycle {
 	}
 
 	/**
+	 * How many old dead letters of a stream its length bound dropped since start, as this instance's consumers saw.
+	 * @param stream the stream's name
+	 * @return the count
+	 */
+	public long deadLettersTrimmed(String stream) {
+		return this.context.metrics().deadLettersTrimmed(stream);
+	}
+
+	/**
 	 * The consumers' descriptions, for health and the Actuator endpoint.
 	 * @return one line per consumer
 	 */

@@ -1,5 +1,8 @@
 package dev.redisstarter.messaging.stream;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -7,6 +10,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,11 +20,19 @@ import org.jspecify.annotations.Nullable;
  * {@code .replays.skipped} (dead letters replayed for another group, acknowledged unhandled), {@code .gaps} (a durable-topic instance missed entries that were trimmed, or a group this run had joined was
  * gone from Redis and was created again), {@code .handling} (a timer), and
  * the gauges {@code .lag} (entries not yet delivered to the group, Redis 7), {@code .pending} and
- * {@code .pending.oldest} (seconds the oldest pending entry has waited), refreshed every claim interval.
+ * {@code .pending.oldest} (seconds the oldest pending entry has waited), refreshed every claim interval; tagged
+ * {@code stream} only, {@code redis.starter.stream.dead-letters.trimmed} (old dead letters dropped by the dead-letter
+ * stream's length bound, also logged at most once a minute per stream).
  */
 public final class StreamMetrics {
 
+	private static final Log logger = LogFactory.getLog(StreamMetrics.class);
+
+	private static final long TRIM_LOG_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
+
 	private final @Nullable MeterRegistry registry;
+
+	private final Map<String, DeadLetterTrims> trims = new ConcurrentHashMap<>();
 
 	/**
 	 * Metrics into a registry.
@@ -30,7 +43,64 @@ public final class StreamMetrics {
 	}
 
 	Meters forGroup(String stream, String group) {
-		return new Meters(this.registry, stream, group);
+		return new Meters(this.registry, stream, group,
+				this.trims.computeIfAbsent(stream, (name) -> new DeadLetterTrims(this.registry, name)));
+	}
+
+	/**
+	 * How many old dead letters of a stream its length bound dropped since this application started (counted by this
+	 * instance's consumers).
+	 * @param stream the stream's name
+	 * @return the count
+	 */
+	public long deadLettersTrimmed(String stream) {
+		DeadLetterTrims counted = this.trims.get(stream);
+		return (counted != null) ? counted.total() : 0;
+	}
+
+	/** One stream's dead letters dropped by its length bound: counted, and logged once per burst. */
+	static final class DeadLetterTrims {
+
+		private final String stream;
+
+		private final @Nullable Counter counter;
+
+		private long total;
+
+		private long unlogged;
+
+		private long loggedAt;
+
+		private boolean logged;
+
+		DeadLetterTrims(@Nullable MeterRegistry registry, String stream) {
+			this.stream = stream;
+			this.counter = (registry != null) ? registry.counter("redis.starter.stream.dead-letters.trimmed", "stream", stream)
+					: null;
+		}
+
+		synchronized void add(long count) {
+			this.total += count;
+			this.unlogged += count;
+			if (this.counter != null) {
+				this.counter.increment(count);
+			}
+			long now = System.nanoTime();
+			if (!this.logged || now - this.loggedAt >= TRIM_LOG_INTERVAL_NANOS) {
+				logger.warn("Stream '" + this.stream + "': the dead-letter stream reached its length bound"
+						+ " (dead-letter-max-length); " + this.unlogged + " of its oldest dead letters were dropped for good"
+						+ (this.logged ? " since the last warning" : "") + " (" + this.total + " since start; counted in"
+						+ " redis.starter.stream.dead-letters.trimmed; replay or purge them, or raise the bound)");
+				this.logged = true;
+				this.loggedAt = now;
+				this.unlogged = 0;
+			}
+		}
+
+		synchronized long total() {
+			return this.total;
+		}
+
 	}
 
 	/** One group's meters. */
@@ -66,7 +136,10 @@ public final class StreamMetrics {
 
 		private final String group;
 
-		Meters(@Nullable MeterRegistry registry, String stream, String group) {
+		private final DeadLetterTrims trims;
+
+		Meters(@Nullable MeterRegistry registry, String stream, String group, DeadLetterTrims trims) {
+			this.trims = trims;
 			this.registry = registry;
 			this.stream = stream;
 			this.group = group;
@@ -142,6 +215,10 @@ public final class StreamMetrics {
 
 		void deadLettered() {
 			add(this.deadLettered, 1);
+		}
+
+		void deadLettersTrimmed(long n) {
+			this.trims.add(n);
 		}
 
 		void gap() {
