@@ -214,6 +214,7 @@ final class StreamConsumer {
 		// run's bookkeeping goes (the next start makes its own).
 		this.inFlight.clear();
 		this.retries.clear();
+		this.outcomes.forgetUnacknowledged();
 	}
 
 	private void readLoop() {
@@ -433,7 +434,11 @@ final class StreamConsumer {
 	 * @return true when it must not be handed over again
 	 */
 	boolean holds(String id) {
-		return this.inFlight.containsKey(id) || this.retries.containsKey(id);
+		return this.inFlight.containsKey(id) || this.retries.containsKey(id) || this.outcomes.awaitsAcknowledgement(id);
+	}
+
+	EntryOutcomes outcomes() {
+		return this.outcomes;
 	}
 
 	/**

@@ -66,6 +66,9 @@ final class StreamMaintenance {
 			return;
 		}
 		try {
+			if (!this.spec.atMostOnce()) {
+				this.consumer.outcomes().retryAcknowledgements();
+			}
 			renewInFlight();
 			if (!this.spec.atMostOnce() && this.consumer.circuit().allowsFetching()) {
 				// Not while the listener's circuit is open: another consumer may handle what it would only hold.
@@ -94,6 +97,8 @@ final class StreamMaintenance {
 	private void renewInFlight() {
 		long threshold = System.nanoTime() - this.spec.settings().claimIdle().toNanos() / 2;
 		java.util.Set<String> due = new java.util.HashSet<>(this.consumer.waitingForRetry());
+		// Handled, their acknowledgement waiting for another attempt: still this consumer's.
+		due.addAll(this.consumer.outcomes().unacknowledged());
 		this.consumer.inFlight().forEach((id, since) -> {
 			if (since - threshold < 0) {
 				due.add(id);
