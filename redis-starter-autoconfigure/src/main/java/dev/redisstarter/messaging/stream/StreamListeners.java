@@ -113,7 +113,7 @@ public final class StreamListeners implements SmartLifecycle {
 				consumerName, settings,
 				(annotation.concurrency() > 0) ? annotation.concurrency() : this.context.defaultConcurrency(),
 				annotation.batch(), annotation.atMostOnce(), annotation.broadcast(), this.context.shutdownWait(),
-				this.context.instanceExpiry());
+				this.context.instanceExpiry(), group);
 		return new StreamConsumer(spec, this.context.access(), this.context.calls(), this.scripts,
 				declaration.invocable(), this.context.mapper(), this.context.metrics().forGroup(stream, effectiveGroup));
 	}

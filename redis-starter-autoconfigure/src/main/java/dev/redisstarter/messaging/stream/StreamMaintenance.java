@@ -297,6 +297,7 @@ final class StreamMaintenance {
 		List<byte[]> time = this.calls.call((redis) -> redis.time());
 		long now = Long.parseLong(text(time.get(0))) * 1000;
 		Map<byte[], byte[]> instances = this.calls.call((redis) -> redis.hgetall(bytes(this.spec.instancesKey())));
+		adoptUnknownInstances(instances, now);
 		for (Map.Entry<byte[], byte[]> instance : instances.entrySet()) {
 			String group = text(instance.getKey());
 			long seen = Long.parseLong(text(instance.getValue()));
@@ -308,6 +309,29 @@ final class StreamMaintenance {
 			}
 		}
 		trimToSlowestGroup();
+	}
+
+	/**
+	 * Instance groups of this topic that the instances hash does not know: the hash expired (no instance ran for twice
+	 * instance-expiry) or was lost. Each is recorded as seen now (only if still unknown, HSETNX), so that it is
+	 * removed after instance-expiry unless its instance comes back; removing it at once could race an instance that
+	 * has just created its group and not yet recorded itself.
+	 */
+	private void adoptUnknownInstances(Map<byte[], byte[]> instances, long now) {
+		java.util.Set<String> known = new java.util.HashSet<>();
+		instances.keySet().forEach((name) -> known.add(text(name)));
+		String prefix = this.spec.topicGroup() + ":";
+		for (Map<String, Object> group : maps(this.calls.call((redis) -> redis.xinfoGroups(bytes(this.spec.key()))))) {
+			String name = text(group.get("name"));
+			if (name.startsWith(prefix) && !name.equals(this.spec.group()) && !known.contains(name)) {
+				Boolean adopted = this.calls.call((redis) -> redis.hsetnx(bytes(this.spec.instancesKey()), bytes(name),
+						bytes(Long.toString(now))));
+				if (Boolean.TRUE.equals(adopted)) {
+					logger.info("Durable topic '" + this.spec.stream() + "': group " + name + " belongs to no instance"
+							+ " seen lately; it is removed after " + this.spec.instanceExpiry() + " unless its instance returns");
+				}
+			}
+		}
 	}
 
 	/** Entries every group has read and acknowledged are trimmed; a pending entry is never trimmed. */
