@@ -33,7 +33,9 @@ import dev.redisstarter.messaging.HandlerCircuit;
 /**
  * Runs one {@link StreamListener} method: a reader thread with a connection of its own (group reads block),
  * {@code concurrency} handler threads, and a maintenance thread ({@link StreamMaintenance}: reclaim, renewal,
- * metrics, removal of idle consumers). At most {@code concurrency × 2} entries are read ahead of the handlers.
+ * metrics, removal of idle consumers). At most {@code 2 × max(read-count, concurrency)} entries (the batch form:
+ * {@code concurrency + 1} lists) are held at once: being handled, read ahead, or waiting for a retry or for the circuit;
+ * the reader and the reclaim take no more while that many are held.
  * When Redis is away the reader waits and reconnects; nothing is acknowledged that was not handled.
  *
  * <p>A {@link HandlerCircuit} pauses the consumer when the method keeps failing (a downstream is down): while it is
@@ -285,7 +287,27 @@ final class StreamConsumer {
 			return 0;
 		}
 		this.permits.release(wanted);
-		return this.method.batch() ? this.spec.settings().readCount() : this.permits.availablePermits();
+		int room = roomForNew();
+		if (room <= 0) {
+			// Entries waiting for a retry hold the room: wait for them rather than read more.
+			Thread.sleep(50);
+			return 0;
+		}
+		return this.method.batch() ? this.spec.settings().readCount() : room;
+	}
+
+	/**
+	 * How many more entries (the batch form: lists) may be taken on: the free handler slots, less the entries waiting
+	 * for a retry or for the circuit, which hold no slot while they wait but count against the read-ahead bound.
+	 * @return the room, 0 or less when there is none
+	 */
+	int roomForNew() {
+		int waiting = this.retries.size();
+		if (this.method.batch()) {
+			int readCount = this.spec.settings().readCount();
+			return this.permits.availablePermits() - (waiting + readCount - 1) / readCount;
+		}
+		return this.permits.availablePermits() - waiting;
 	}
 
 	private List<StreamMessage<byte[], byte[]>> read(RedisStreamAsyncCommands<byte[], byte[]> redis, int count)

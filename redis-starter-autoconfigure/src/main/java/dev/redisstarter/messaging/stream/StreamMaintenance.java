@@ -128,7 +128,12 @@ final class StreamMaintenance {
 		String cursor = "0-0";
 		for (int round = 0; round < MAX_RECLAIM_ROUNDS; round++) {
 			// Claim no more than the handlers have room for now: this thread must never wait for a slot.
-			int reserved = this.consumer.tryReserve(this.spec.settings().readCount());
+			int room = this.consumer.roomForNew();
+			if (room <= 0) {
+				return;
+			}
+			int reserved = this.consumer.tryReserve(
+					this.spec.batch() ? this.spec.settings().readCount() : Math.min(room, this.spec.settings().readCount()));
 			if (reserved == 0) {
 				return;
 			}
