@@ -154,6 +154,13 @@ final class StreamMaintenance {
 				}
 				throw ex;
 			}
+			long trimmed = (reply.size() > 2 && reply.get(2) instanceof Number gone) ? gone.longValue() : 0;
+			if (trimmed > 0) {
+				this.meters.pendingTrimmed(trimmed);
+				logger.warn("Stream '" + this.spec.stream() + "' (group " + this.spec.group() + "): " + trimmed
+						+ " pending entries were trimmed from the stream before any consumer handled them (max-length or"
+						+ " max-age reached them); acknowledged, they are lost");
+			}
 			List<StreamEntry> claimed = new ArrayList<>();
 			for (Object item : (List<?>) reply.get(1)) {
 				List<?> entry = (List<?>) item;

@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Stream meters, tagged {@code stream} and {@code group}: {@code redis.starter.stream.delivered},
  * {@code .acknowledged}, {@code .failed}, {@code .retried}, {@code .reclaimed}, {@code .dead-lettered},
- * {@code .replays.skipped} (dead letters replayed for another group, acknowledged unhandled), {@code .gaps} (a durable-topic instance missed entries that were trimmed, or a group this run had joined was
+ * {@code .pending.trimmed} (pending entries trimmed from the stream before they were handled, found by the
+ * reclaim and acknowledged: lost), {@code .replays.skipped} (dead letters replayed for another group, acknowledged unhandled), {@code .gaps} (a durable-topic instance missed entries that were trimmed, or a group this run had joined was
  * gone from Redis and was created again), {@code .handling} (a timer), and
  * the gauges {@code .lag} (entries not yet delivered to the group, Redis 7), {@code .pending} and
  * {@code .pending.oldest} (seconds the oldest pending entry has waited), refreshed every claim interval; tagged
@@ -122,6 +123,8 @@ public final class StreamMetrics {
 
 		private final @Nullable Counter replaysSkipped;
 
+		private final @Nullable Counter pendingTrimmed;
+
 		private final @Nullable Timer handling;
 
 		final AtomicLong lag = new AtomicLong(-1);
@@ -151,6 +154,7 @@ public final class StreamMetrics {
 			this.deadLettered = counter(registry, "dead-lettered", stream, group);
 			this.gaps = counter(registry, "gaps", stream, group);
 			this.replaysSkipped = counter(registry, "replays.skipped", stream, group);
+			this.pendingTrimmed = counter(registry, "pending.trimmed", stream, group);
 			this.handling = (registry != null) ? Timer.builder("redis.starter.stream.handling")
 				.tags("stream", stream, "group", group)
 				.register(registry) : null;
@@ -223,6 +227,10 @@ public final class StreamMetrics {
 
 		void gap() {
 			add(this.gaps, 1);
+		}
+
+		void pendingTrimmed(long n) {
+			add(this.pendingTrimmed, n);
 		}
 
 		void replaySkipped(long n) {
