@@ -20,6 +20,10 @@ import static org.awaitility.Awaitility.await;
 @RealRedis
 class DeadLetterReplayTests {
 
+	dev.redisstarter.test.RedisDeployment redis() {
+		return SharedRedis.standalone();
+	}
+
 	record Order(String item) {
 	}
 
@@ -142,8 +146,8 @@ class DeadLetterReplayTests {
 			});
 	}
 
-	private static ApplicationContextRunner runner(String stream) {
-		return StreamContexts.runner(SharedRedis.standalone())
+	private ApplicationContextRunner runner(String stream) {
+		return StreamContexts.runner(redis())
 			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.max-deliveries=1",
 					// Every entry fails here on purpose: no circuit, so that they are dead-lettered.
 					"redis.starter.messaging.streams.defaults.circuit.failure-threshold=0");
