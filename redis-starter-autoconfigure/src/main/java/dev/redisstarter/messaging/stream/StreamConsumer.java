@@ -496,7 +496,10 @@ final class StreamConsumer {
 				this.method.invoke(payload, delivery(entry));
 			}
 			catch (Exception | Error ex) {
-				this.circuit.failed(entry.id(), ex);
+				if (this.running) {
+					// Not a failure of the handler when the shutdown interrupted it.
+					this.circuit.failed(entry.id(), ex);
+				}
 				failed(entry, ex);
 				return;
 			}
@@ -547,7 +550,9 @@ final class StreamConsumer {
 			}
 			catch (Exception | Error ex) {
 				// One call failed: one failure for the circuit, whatever the list's length.
-				this.circuit.failed(readable.get(0).id(), ex);
+				if (this.running) {
+					this.circuit.failed(readable.get(0).id(), ex);
+				}
 				readable.forEach((entry) -> failed(entry, ex));
 				return;
 			}
