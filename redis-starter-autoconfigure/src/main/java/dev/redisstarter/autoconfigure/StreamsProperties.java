@@ -76,6 +76,9 @@ public class StreamsProperties {
 		this.defaults.getBackoff().setMultiplier(2.0);
 		this.defaults.getBackoff().setMax(Duration.ofMinutes(1));
 		this.defaults.getBackoff().setJitter(0.2);
+		this.defaults.getCircuit().setFailureThreshold(10);
+		this.defaults.getCircuit().setPause(Duration.ofSeconds(5));
+		this.defaults.getCircuit().setMaxPause(Duration.ofMinutes(1));
 	}
 
 	public boolean isEnabled() {
@@ -200,6 +203,12 @@ public class StreamsProperties {
 		@NestedConfigurationProperty
 		private final BackoffProperties backoff = new BackoffProperties();
 
+		/**
+		 * When a listener that keeps failing pauses (a downstream is down) instead of dead-lettering what it reads.
+		 */
+		@NestedConfigurationProperty
+		private final CircuitProperties circuit = new CircuitProperties();
+
 		public @Nullable Long getMaxLength() {
 			return this.maxLength;
 		}
@@ -274,6 +283,58 @@ public class StreamsProperties {
 
 		public BackoffProperties getBackoff() {
 			return this.backoff;
+		}
+
+		public CircuitProperties getCircuit() {
+			return this.circuit;
+		}
+
+	}
+
+	/**
+	 * A listener's consumer-side circuit: after failure-threshold distinct entries failed in a row it reads nothing
+	 * and dead-letters nothing for the pause, then lets one entry probe; each failed probe doubles the pause, up to
+	 * max-pause.
+	 */
+	public static class CircuitProperties {
+
+		/**
+		 * How many distinct entries in a row must fail to pause the listener; 0 never pauses it.
+		 */
+		private @Nullable Integer failureThreshold;
+
+		/**
+		 * How long the listener pauses before one entry probes.
+		 */
+		private @Nullable Duration pause;
+
+		/**
+		 * The longest pause (each failed probe doubles it).
+		 */
+		private @Nullable Duration maxPause;
+
+		public @Nullable Integer getFailureThreshold() {
+			return this.failureThreshold;
+		}
+
+		public void setFailureThreshold(@Nullable Integer failureThreshold) {
+			this.failureThreshold = failureThreshold;
+		}
+
+		public @Nullable Duration getPause() {
+			return this.pause;
+		}
+
+		public void setPause(@Nullable Duration pause) {
+			this.pause = pause;
+		}
+
+		public @Nullable Duration getMaxPause() {
+			return this.maxPause;
+		}
+
+		public void setMaxPause(@Nullable Duration maxPause) {
+			this.maxPause = maxPause;
 		}
 
 	}

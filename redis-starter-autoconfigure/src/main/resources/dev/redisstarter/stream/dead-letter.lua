@@ -10,7 +10,8 @@
 -- ARGV[4]: the dead-letter stream's approximate maximum length ('0': no bound)
 -- ARGV[5..]: field, value pairs of the dead letter (the entry's own fields and what went wrong); the
 --            field 'x-dead-at' is added with the server's time in milliseconds
--- Returns: the dead letter's id, or false when the entry is not pending for this consumer
+-- Returns: {the dead letter's id, how many older dead letters the length bound trimmed (XLEN before and after)},
+--          or false when the entry is not pending for this consumer
 local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[3], ARGV[3], 1)
 if not pending[1] or pending[1][2] ~= ARGV[2] then
   return false
@@ -23,10 +24,14 @@ end
 fields[#fields + 1] = 'x-dead-at'
 fields[#fields + 1] = string.format('%.0f', tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000))
 local id
+local trimmed = 0
 if ARGV[4] ~= '0' then
+  -- Trimming drops the oldest dead letters for good: counted, so that it is never silent.
+  local before = redis.call('XLEN', KEYS[2])
   id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', unpack(fields))
+  trimmed = before + 1 - redis.call('XLEN', KEYS[2])
 else
   id = redis.call('XADD', KEYS[2], '*', unpack(fields))
 end
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
-return id
+return {id, trimmed}

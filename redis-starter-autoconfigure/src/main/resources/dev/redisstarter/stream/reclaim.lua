@@ -7,7 +7,8 @@
 -- ARGV[3]: the minimum idle time in milliseconds
 -- ARGV[4]: the id to scan from ('0-0' for the start)
 -- ARGV[5]: at most this many entries
--- Returns: {the id to scan from next ('0-0' when the scan is complete), {{id, {field, value, ...}, deliveries}, ...}}
+-- Returns: {the id to scan from next ('0-0' when the scan is complete), {{id, {field, value, ...}, deliveries}, ...},
+--          how many pending entries were found trimmed and acknowledged (never handled)}
 -- Entries deleted from the stream while pending (trimmed) can never be handled: they are acknowledged and left
 -- out. Redis 7 drops them itself; Redis 6.2 answers a null element without an id, so the ids are taken from
 -- XPENDING first, and each one not claimed with fields is acknowledged once XRANGE confirms it is gone.
@@ -26,10 +27,15 @@ for _, entry in ipairs(reply[2]) do
     claimed[#claimed + 1] = {entry[1], entry[2], deliveries}
   end
 end
+-- Redis 7 lists the ids it dropped as the reply's third element.
+local trimmed = 0
+if type(reply[3]) == 'table' then
+  trimmed = #reply[3]
+end
 for _, pending in ipairs(listed) do
   local id = pending[1]
   if not seen[id] and #redis.call('XRANGE', KEYS[1], id, id) == 0 then
-    redis.call('XACK', KEYS[1], ARGV[1], id)
+    trimmed = trimmed + redis.call('XACK', KEYS[1], ARGV[1], id)
   end
 end
-return {reply[1], claimed}
+return {reply[1], claimed, trimmed}

@@ -19,8 +19,10 @@ import java.time.Duration;
  * @param broadcast whether this is a durable topic
  * @param shutdownWait how long in-flight entries may finish on shutdown
  * @param instanceExpiry a durable-topic instance not seen for this long has its group removed
+ * @param topicGroup the group as the listener names it (a durable topic's instance groups are
+ * {@code <topicGroup>:<instance-id>})
  */
 record ConsumerSpec(String listener, String stream, String key, String deadLetterKey, String instancesKey,
 		String group, String consumer, StreamSettings settings, int concurrency, boolean batch, boolean atMostOnce,
-		boolean broadcast, Duration shutdownWait, Duration instanceExpiry) {
+		boolean broadcast, Duration shutdownWait, Duration instanceExpiry, String topicGroup) {
 }

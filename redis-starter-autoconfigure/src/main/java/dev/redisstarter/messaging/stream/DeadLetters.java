@@ -26,22 +26,61 @@ public interface DeadLetters {
 	 */
 	long count(String stream);
 
+	/** Which groups a replayed dead letter is for. */
+	enum Target {
+
+		/** Only the group that gave it up: the consumers of the other groups acknowledge and skip it (counted). */
+		FAILED_GROUP,
+
+		/** Every group of the stream, as a new entry would be. */
+		ALL_GROUPS
+
+	}
+
 	/**
-	 * Puts a dead letter back into its stream as a new entry (with its payload and fields) and removes it from
-	 * the dead letters, atomically. Every group of the stream receives it again.
+	 * Puts a dead letter back into its stream as a new entry (with its payload and fields) for the group that gave it
+	 * up, and removes it from the dead letters, atomically. The new entry carries the id the entry first had
+	 * ({@link StreamDelivery#originalId()}).
 	 * @param stream the stream's name
 	 * @param deadLetterId the dead letter's id
 	 * @return the new entry's id, or empty when there is no such dead letter
 	 * @throws IllegalArgumentException when {@code deadLetterId} is not a stream entry id
 	 */
-	Optional<RecordId> replay(String stream, String deadLetterId);
+	default Optional<RecordId> replay(String stream, String deadLetterId) {
+		return replay(stream, deadLetterId, Target.FAILED_GROUP);
+	}
 
 	/**
-	 * Replays every dead letter of a stream, oldest first.
+	 * Puts a dead letter back into its stream as a new entry (with its payload and fields) and removes it from
+	 * the dead letters, atomically. The new entry carries the id the entry first had
+	 * ({@link StreamDelivery#originalId()}).
+	 * @param stream the stream's name
+	 * @param deadLetterId the dead letter's id
+	 * @param target the group that gave it up, or every group
+	 * @return the new entry's id, or empty when there is no such dead letter
+	 * @throws IllegalArgumentException when {@code deadLetterId} is not a stream entry id
+	 */
+	Optional<RecordId> replay(String stream, String deadLetterId, Target target);
+
+	/**
+	 * Replays every dead letter a stream had when the call started, oldest first, each once: letters that fail again
+	 * during the call (dead-lettered anew) are not replayed again by it.
+	 * Each goes to the group that gave it up ({@link Target#FAILED_GROUP}).
 	 * @param stream the stream's name
 	 * @return how many were replayed
 	 */
-	int replayAll(String stream);
+	default int replayAll(String stream) {
+		return replayAll(stream, Target.FAILED_GROUP);
+	}
+
+	/**
+	 * Replays every dead letter a stream had when the call started, oldest first, each once (see
+	 * {@link #replayAll(String)}).
+	 * @param stream the stream's name
+	 * @param target the group that gave each up, or every group
+	 * @return how many were replayed
+	 */
+	int replayAll(String stream, Target target);
 
 	/**
 	 * Deletes every dead letter of a stream.

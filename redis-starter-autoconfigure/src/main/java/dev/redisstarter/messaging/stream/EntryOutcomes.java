@@ -3,7 +3,10 @@ package dev.redisstarter.messaging.stream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
@@ -23,6 +26,15 @@ final class EntryOutcomes {
 
 	private static final int MAX_ERROR_LENGTH = 1000;
 
+	/** Failed acknowledgements kept for another attempt, at most this many (the oldest are given up first). */
+	static final int MAX_UNACKNOWLEDGED = 10_000;
+
+	/** A failed acknowledgement is tried again at most this many times (once per claim interval). */
+	static final int MAX_ACK_ATTEMPTS = 100;
+
+	/** Entries handled whose acknowledgement failed, with how many times it was tried (insertion order: oldest first). */
+	private final Map<String, Integer> unacknowledged = new LinkedHashMap<>();
+
 	private final ConsumerSpec spec;
 
 	private final RedisCalls calls;
@@ -39,8 +51,12 @@ final class EntryOutcomes {
 	}
 
 	/**
-	 * Acknowledges entries without waiting. An acknowledgement that is lost leaves the entry pending: another
-	 * delivery follows after the claim idle time (a duplicate, only after this failure).
+	 * Acknowledges entries without waiting. An acknowledgement that fails (the shared connection is still reconnecting
+	 * after a Redis restart while the reader already reads) is kept and tried again every claim interval
+	 * ({@link #retryAcknowledgements()}), and the entry stays this consumer's meanwhile ({@link #unacknowledged()}:
+	 * renewed, never reclaimed by itself), so that it is not handled twice; only an acknowledgement given up (after
+	 * {@value #MAX_ACK_ATTEMPTS} attempts, or beyond {@value #MAX_UNACKNOWLEDGED} waiting ones) leaves the entry to be
+	 * delivered again.
 	 * @param ids the handled entries
 	 */
 	void acknowledge(Collection<String> ids) {
@@ -52,8 +68,7 @@ final class EntryOutcomes {
 			RedisFuture<Long> reply = this.calls.run((redis) -> redis.xack(bytes(this.spec.key()), bytes(this.spec.group()), raw));
 			reply.whenComplete((count, failure) -> {
 				if (failure != null) {
-					logger.debug("Acknowledging " + ids.size() + " entries of " + this.spec.stream() + " failed; they will be"
-							+ " delivered again: " + failure);
+					keep(ids, 0, failure);
 				}
 				else {
 					this.meters.acknowledged(count);
@@ -61,8 +76,88 @@ final class EntryOutcomes {
 			});
 		}
 		catch (RuntimeException ex) {
-			logger.debug("Acknowledging " + ids.size() + " entries of " + this.spec.stream() + " failed; they will be"
-					+ " delivered again: " + ex);
+			keep(ids, 0, ex);
+		}
+	}
+
+	private void keep(Collection<String> ids, int attempts, Throwable failure) {
+		logger.debug("Acknowledging " + ids.size() + " entries of " + this.spec.stream() + " failed; kept for another"
+				+ " attempt: " + failure);
+		synchronized (this.unacknowledged) {
+			for (String id : ids) {
+				this.unacknowledged.merge(id, attempts, Math::max);
+			}
+			int over = this.unacknowledged.size() - MAX_UNACKNOWLEDGED;
+			if (over > 0) {
+				var oldest = this.unacknowledged.keySet().iterator();
+				for (int i = 0; i < over; i++) {
+					oldest.next();
+					oldest.remove();
+				}
+				logger.warn("Stream '" + this.spec.stream() + "' (group " + this.spec.group() + "): " + over
+						+ " acknowledgements given up (more than " + MAX_UNACKNOWLEDGED + " waiting); those entries will be"
+						+ " delivered again");
+			}
+		}
+	}
+
+	/**
+	 * The entries handled whose acknowledgement is waiting for another attempt: still this consumer's.
+	 * @return a copy of their ids
+	 */
+	Set<String> unacknowledged() {
+		synchronized (this.unacknowledged) {
+			return Set.copyOf(this.unacknowledged.keySet());
+		}
+	}
+
+	/**
+	 * Whether an entry's acknowledgement is waiting for another attempt.
+	 * @param id the entry
+	 * @return true when it is
+	 */
+	boolean awaitsAcknowledgement(String id) {
+		synchronized (this.unacknowledged) {
+			return this.unacknowledged.containsKey(id);
+		}
+	}
+
+	/** Tries the kept acknowledgements again, waiting for the answer (the maintenance thread); never throws. */
+	void retryAcknowledgements() {
+		Map<String, Integer> due;
+		synchronized (this.unacknowledged) {
+			if (this.unacknowledged.isEmpty()) {
+				return;
+			}
+			due = new LinkedHashMap<>(this.unacknowledged);
+		}
+		String[] raw = due.keySet().toArray(String[]::new);
+		try {
+			Long count = this.calls.call((redis) -> redis.xack(bytes(this.spec.key()), bytes(this.spec.group()), raw));
+			this.meters.acknowledged((count != null) ? count : 0);
+			synchronized (this.unacknowledged) {
+				due.keySet().forEach(this.unacknowledged::remove);
+			}
+		}
+		catch (RuntimeException ex) {
+			synchronized (this.unacknowledged) {
+				due.forEach((id, attempts) -> {
+					if (attempts + 1 >= MAX_ACK_ATTEMPTS) {
+						this.unacknowledged.remove(id);
+					}
+					else {
+						this.unacknowledged.computeIfPresent(id, (key, value) -> attempts + 1);
+					}
+				});
+			}
+			logger.debug("Acknowledging " + raw.length + " entries of " + this.spec.stream() + " failed again: " + ex);
+		}
+	}
+
+	/** Forgets what a stopped run could not acknowledge: those entries stay pending for another consumer. */
+	void forgetUnacknowledged() {
+		synchronized (this.unacknowledged) {
+			this.unacknowledged.clear();
 		}
 	}
 
@@ -110,11 +205,16 @@ final class EntryOutcomes {
 		field(args, DeadLetter.DELIVERIES, Long.toString(entry.deliveries()));
 		field(args, DeadLetter.ERROR, error.getClass().getName());
 		field(args, DeadLetter.MESSAGE, trim(reason + ": " + error.getMessage()));
-		byte[] id = this.calls.script(this.scripts.deadLetter(), ScriptOutputType.VALUE, 2, args.toArray(byte[][]::new));
-		if (id == null) {
+		List<?> reply = this.calls.script(this.scripts.deadLetter(), ScriptOutputType.MULTI, 2,
+				args.toArray(byte[][]::new));
+		if (reply == null || reply.size() < 2) {
 			return false;
 		}
 		this.meters.deadLettered();
+		long trimmed = ((Number) reply.get(1)).longValue();
+		if (trimmed > 0) {
+			this.meters.deadLettersTrimmed(trimmed);
+		}
 		logger.error("Entry " + entry.id() + " of stream '" + this.spec.stream() + "' (group " + this.spec.group()
 				+ ") moved to the dead letters after " + entry.deliveries() + " deliveries: " + reason, error);
 		return true;

@@ -75,13 +75,15 @@ public final class RedisDeadLetters implements DeadLetters {
 	}
 
 	@Override
-	public Optional<RecordId> replay(String stream, String deadLetterId) {
+	public Optional<RecordId> replay(String stream, String deadLetterId, Target target) {
 		Objects.requireNonNull(deadLetterId, "deadLetterId must not be null");
+		Objects.requireNonNull(target, "target must not be null");
 		StreamIds.compare(deadLetterId, "0-0");
 		try {
 			byte[] id = this.calls.script(this.scripts.replay(), ScriptOutputType.VALUE, 2,
 					bytes(this.keys.deadLetters(stream)), bytes(this.keys.stream(stream)), bytes(deadLetterId),
-					bytes(Long.toString(this.settings.apply(stream).maxLength())));
+					bytes(Long.toString(this.settings.apply(stream).maxLength())),
+					bytes((target == Target.FAILED_GROUP) ? "1" : "0"));
 			return (id != null) ? Optional.of(RecordId.of(new String(id, StandardCharsets.UTF_8))) : Optional.empty();
 		}
 		catch (DataAccessException ex) {
@@ -89,20 +91,47 @@ public final class RedisDeadLetters implements DeadLetters {
 		}
 	}
 
+	/**
+	 * Replays the dead letters there were when the call started, oldest first: up to the dead-letter stream's last id
+	 * as read first, in pages that each start after the last id seen. A replay that fails again at once is
+	 * dead-lettered under a new, later id, which this call does not reach (it is not replayed twice).
+	 */
 	@Override
-	public int replayAll(String stream) {
+	public int replayAll(String stream, Target target) {
+		Objects.requireNonNull(target, "target must not be null");
+		byte[] key = bytes(this.keys.deadLetters(stream));
+		List<StreamMessage<byte[], byte[]>> last;
+		try {
+			last = this.calls.call((redis) -> redis.xrevrange(key, Range.create("-", "+"), Limit.from(1)));
+		}
+		catch (DataAccessException ex) {
+			throw new StreamUnavailableException(stream, "list the dead letters", ex);
+		}
+		if (last.isEmpty()) {
+			return 0;
+		}
+		String end = last.get(0).getId();
+		Range.Boundary<String> from = Range.Boundary.unbounded();
 		int replayed = 0;
 		while (true) {
-			List<DeadLetter> batch = list(stream, REPLAY_BATCH);
-			int before = replayed;
-			for (DeadLetter letter : batch) {
-				if (replay(stream, letter.id()).isPresent()) {
+			Range<String> range = Range.from(from, Range.Boundary.including(end));
+			List<StreamMessage<byte[], byte[]>> page;
+			try {
+				page = this.calls.call((redis) -> redis.xrange(key, range, Limit.from(REPLAY_BATCH)));
+			}
+			catch (DataAccessException ex) {
+				throw new StreamUnavailableException(stream, "list the dead letters", ex);
+			}
+			for (StreamMessage<byte[], byte[]> letter : page) {
+				if (replay(stream, letter.getId(), target).isPresent()) {
 					replayed++;
 				}
 			}
-			if (batch.size() < REPLAY_BATCH || replayed == before) {
+			if (page.size() < REPLAY_BATCH || page.get(page.size() - 1).getId().equals(end)) {
 				return replayed;
 			}
+			// Exclusive: the next page starts after the last letter of this one (Redis 6.2+).
+			from = Range.Boundary.excluding(page.get(page.size() - 1).getId());
 		}
 	}
 

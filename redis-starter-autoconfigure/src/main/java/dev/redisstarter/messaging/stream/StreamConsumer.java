@@ -28,12 +28,20 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.redisstarter.core.DedicatedConnection;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.messaging.HandlerCircuit;
 
 /**
  * Runs one {@link StreamListener} method: a reader thread with a connection of its own (group reads block),
  * {@code concurrency} handler threads, and a maintenance thread ({@link StreamMaintenance}: reclaim, renewal,
- * metrics, removal of idle consumers). At most {@code concurrency × 2} entries are read ahead of the handlers.
+ * metrics, removal of idle consumers). At most {@code 2 × max(read-count, concurrency)} entries (the batch form:
+ * {@code concurrency + 1} lists) are held at once: being handled, read ahead, or waiting for a retry or for the circuit;
+ * the reader and the reclaim take no more while that many are held.
  * When Redis is away the reader waits and reconnects; nothing is acknowledged that was not handled.
+ *
+ * <p>A {@link HandlerCircuit} pauses the consumer when the method keeps failing (a downstream is down): while it is
+ * open the reader reads nothing, entries already read wait (renewed, like those waiting for a retry), failures are
+ * retried after the circuit's pause whatever their delivery count, and nothing is dead-lettered; after the pause one
+ * entry probes.
  */
 final class StreamConsumer {
 
@@ -54,6 +62,8 @@ final class StreamConsumer {
 	private final EntryOutcomes outcomes;
 
 	private final StreamMaintenance maintenance;
+
+	private final HandlerCircuit circuit;
 
 	/** Handler slots of the current run (made anew at each start: a stopped run may leave some taken). */
 	private volatile Semaphore permits;
@@ -86,6 +96,12 @@ final class StreamConsumer {
 	 */
 	private volatile boolean joinedSinceStart;
 
+	/**
+	 * Where this run stands in the stream (durable topic): the last entry id it read, else its group's last-delivered
+	 * id at the first join. A group this run had joined that is gone (Redis lost its data) is created again here.
+	 */
+	private volatile @Nullable String standsAt;
+
 	StreamConsumer(ConsumerSpec spec, RedisAccess access, RedisCalls calls, StreamScripts scripts,
 			ListenerMethod method, JsonMapper mapper, StreamMetrics.Meters meters) {
 		this.spec = spec;
@@ -97,6 +113,9 @@ final class StreamConsumer {
 		this.outcomes = new EntryOutcomes(spec, calls, scripts, meters);
 		this.maintenance = new StreamMaintenance(spec, calls, scripts, meters, this);
 		this.readConnection = new DedicatedConnection(access, "to read stream '" + spec.stream() + "'");
+		this.circuit = new HandlerCircuit("Stream listener " + spec.listener() + " on '" + spec.stream() + "' (group "
+				+ spec.group() + ")", spec.settings().circuit());
+		meters.circuit(this.circuit);
 		// Read-ahead, so that reads are full (COUNT read-count) and overlap the handling of what came before:
 		// the batch form counts lists (one per handler and one more), the single form entries (twice a read).
 		this.capacity = method.batch() ? spec.concurrency() + 1
@@ -120,6 +139,10 @@ final class StreamConsumer {
 		return this.inFlight;
 	}
 
+	HandlerCircuit circuit() {
+		return this.circuit;
+	}
+
 	synchronized void start() {
 		if (this.running) {
 			return;
@@ -128,6 +151,7 @@ final class StreamConsumer {
 		this.inFlight.clear();
 		this.running = true;
 		this.joinedSinceStart = false;
+		this.standsAt = null;
 		AtomicInteger threads = new AtomicInteger();
 		this.handlers = Executors.newFixedThreadPool(this.spec.concurrency(), (task) -> {
 			Thread thread = new Thread(task, "stream-" + this.spec.listener() + "-" + threads.incrementAndGet());
@@ -192,6 +216,7 @@ final class StreamConsumer {
 		// run's bookkeeping goes (the next start makes its own).
 		this.inFlight.clear();
 		this.retries.clear();
+		this.outcomes.forgetUnacknowledged();
 	}
 
 	private void readLoop() {
@@ -202,13 +227,23 @@ final class StreamConsumer {
 				try {
 					RedisStreamAsyncCommands<byte[], byte[]> redis = readCommands();
 					ensureGroup(redis);
+					if (!this.circuit.allowsFetching()) {
+						// The method keeps failing: read nothing until a probe may start.
+						sleep(Math.max(10, Math.min(this.circuit.millisUntilProbe(), 200)));
+						continue;
+					}
 					int free = awaitPermits();
 					if (free == 0) {
 						continue;
 					}
-					List<StreamMessage<byte[], byte[]>> entries = read(redis, Math.min(free, this.spec.settings().readCount()));
+					boolean probe = this.circuit.state() != HandlerCircuit.State.CLOSED;
+					List<StreamMessage<byte[], byte[]>> entries = read(redis,
+							probe ? 1 : Math.min(free, this.spec.settings().readCount()));
 					pause = 100;
 					dispatchRead(entries);
+					if (probe && !entries.isEmpty()) {
+						awaitProbeStarted();
+					}
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
@@ -236,6 +271,15 @@ final class StreamConsumer {
 		}
 	}
 
+	/** After reading one entry for a probe: no more until it (or a waiting entry) started probing. */
+	private void awaitProbeStarted() throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+		while (this.running && this.circuit.state() == HandlerCircuit.State.OPEN && this.circuit.allowsFetching()
+				&& System.nanoTime() - deadline < 0) {
+			Thread.sleep(5);
+		}
+	}
+
 	private int awaitPermits() throws InterruptedException {
 		// Wait for room (a list's slot, or half the read-ahead), then read no more than there is room for.
 		int wanted = this.method.batch() ? 1 : Math.max(1, this.capacity / 2);
@@ -243,7 +287,27 @@ final class StreamConsumer {
 			return 0;
 		}
 		this.permits.release(wanted);
-		return this.method.batch() ? this.spec.settings().readCount() : this.permits.availablePermits();
+		int room = roomForNew();
+		if (room <= 0) {
+			// Entries waiting for a retry hold the room: wait for them rather than read more.
+			Thread.sleep(50);
+			return 0;
+		}
+		return this.method.batch() ? this.spec.settings().readCount() : room;
+	}
+
+	/**
+	 * How many more entries (the batch form: lists) may be taken on: the free handler slots, less the entries waiting
+	 * for a retry or for the circuit, which hold no slot while they wait but count against the read-ahead bound.
+	 * @return the room, 0 or less when there is none
+	 */
+	int roomForNew() {
+		int waiting = this.retries.size();
+		if (this.method.batch()) {
+			int readCount = this.spec.settings().readCount();
+			return this.permits.availablePermits() - (waiting + readCount - 1) / readCount;
+		}
+		return this.permits.availablePermits() - waiting;
 	}
 
 	private List<StreamMessage<byte[], byte[]>> read(RedisStreamAsyncCommands<byte[], byte[]> redis, int count)
@@ -278,6 +342,7 @@ final class StreamConsumer {
 		for (StreamMessage<byte[], byte[]> message : messages) {
 			entries.add(StreamEntry.of(message.getId(), message.getBody(), 1));
 		}
+		advance(entries.get(entries.size() - 1).id());
 		dispatch(entries);
 	}
 
@@ -391,7 +456,11 @@ final class StreamConsumer {
 	 * @return true when it must not be handed over again
 	 */
 	boolean holds(String id) {
-		return this.inFlight.containsKey(id) || this.retries.containsKey(id);
+		return this.inFlight.containsKey(id) || this.retries.containsKey(id) || this.outcomes.awaitsAcknowledgement(id);
+	}
+
+	EntryOutcomes outcomes() {
+		return this.outcomes;
 	}
 
 	/**
@@ -406,6 +475,10 @@ final class StreamConsumer {
 		long start = System.nanoTime();
 		this.inFlight.putIfAbsent(entry.id(), start);
 		try {
+			if (forAnotherGroup(entry)) {
+				skipReplay(List.of(entry.id()));
+				return;
+			}
 			Object payload;
 			try {
 				payload = decode(entry);
@@ -415,13 +488,22 @@ final class StreamConsumer {
 				giveUp(entry, ex, "the payload could not be read as " + this.payloadType);
 				return;
 			}
+			if (!this.circuit.tryStart()) {
+				waitForCircuit(List.of(entry));
+				return;
+			}
 			try {
 				this.method.invoke(payload, delivery(entry));
 			}
 			catch (Exception | Error ex) {
+				if (this.running) {
+					// Not a failure of the handler when the shutdown interrupted it.
+					this.circuit.failed(entry.id(), ex);
+				}
 				failed(entry, ex);
 				return;
 			}
+			this.circuit.succeeded();
 			if (!this.spec.atMostOnce()) {
 				this.outcomes.acknowledge(List.of(entry.id()));
 			}
@@ -439,7 +521,12 @@ final class StreamConsumer {
 		List<StreamDelivery> deliveries = new ArrayList<>(entries.size());
 		entries.forEach((entry) -> this.inFlight.putIfAbsent(entry.id(), start));
 		try {
+			List<String> othersReplays = new ArrayList<>();
 			for (StreamEntry entry : entries) {
+				if (forAnotherGroup(entry)) {
+					othersReplays.add(entry.id());
+					continue;
+				}
 				try {
 					payloads.add(decode(entry));
 					readable.add(entry);
@@ -450,16 +537,26 @@ final class StreamConsumer {
 					giveUp(entry, ex, "the payload could not be read as " + this.payloadType);
 				}
 			}
+			skipReplay(othersReplays);
 			if (readable.isEmpty()) {
+				return;
+			}
+			if (!this.circuit.tryStart()) {
+				waitForCircuit(readable);
 				return;
 			}
 			try {
 				this.method.invoke(payloads, deliveries);
 			}
 			catch (Exception | Error ex) {
+				// One call failed: one failure for the circuit, whatever the list's length.
+				if (this.running) {
+					this.circuit.failed(readable.get(0).id(), ex);
+				}
 				readable.forEach((entry) -> failed(entry, ex));
 				return;
 			}
+			this.circuit.succeeded();
 			if (!this.spec.atMostOnce()) {
 				this.outcomes.acknowledge(readable.stream().map(StreamEntry::id).toList());
 			}
@@ -483,8 +580,32 @@ final class StreamConsumer {
 	}
 
 	private StreamDelivery delivery(StreamEntry entry) {
-		return new StreamDelivery(this.spec.stream(), this.spec.group(), RecordId.of(entry.id()), entry.deliveries(),
-				entry.fields());
+		Map<String, String> fields = entry.fields();
+		String original = fields.get(StreamDelivery.REPLAY_OF);
+		if (original != null || fields.containsKey(StreamDelivery.REPLAY_GROUP)) {
+			fields = new java.util.LinkedHashMap<>(fields);
+			fields.remove(StreamDelivery.REPLAY_OF);
+			fields.remove(StreamDelivery.REPLAY_GROUP);
+		}
+		RecordId id = RecordId.of(entry.id());
+		return new StreamDelivery(this.spec.stream(), this.spec.group(), id, entry.deliveries(), fields,
+				(original != null) ? RecordId.of(original) : id);
+	}
+
+	/** A dead letter replayed for the group that gave it up, when that is another group. */
+	private boolean forAnotherGroup(StreamEntry entry) {
+		String target = entry.fields().get(StreamDelivery.REPLAY_GROUP);
+		return target != null && !target.equals(this.spec.group());
+	}
+
+	private void skipReplay(List<String> ids) {
+		if (ids.isEmpty()) {
+			return;
+		}
+		this.meters.replaySkipped(ids.size());
+		if (!this.spec.atMostOnce()) {
+			this.outcomes.acknowledge(ids);
+		}
 	}
 
 	private void failed(StreamEntry entry, Throwable error) {
@@ -500,6 +621,15 @@ final class StreamConsumer {
 		if (this.spec.atMostOnce()) {
 			logger.warn("Stream listener " + this.spec.listener() + " failed on entry " + entry.id()
 					+ " (at-most-once: not retried)", error);
+			return;
+		}
+		if (!this.circuit.allowsGivingUp()) {
+			// The circuit is open or probing: the failure may be the outage's, not the entry's. Never dead-lettered
+			// now, whatever the delivery count: retried after the pause.
+			long wait = Math.max(this.circuit.millisUntilProbe(), this.spec.settings().backoff().initial().toMillis());
+			logger.debug("Stream listener " + this.spec.listener() + " failed on entry " + entry.id() + " while its"
+					+ " circuit is " + this.circuit.state() + "; retrying in " + wait + " ms: " + error);
+			scheduleRetry(entry.id(), java.time.Duration.ofMillis(wait));
 			return;
 		}
 		if (entry.deliveries() >= this.spec.settings().maxDeliveries()) {
@@ -528,6 +658,40 @@ final class StreamConsumer {
 		catch (java.util.concurrent.RejectedExecutionException ex) {
 			// Stopping: the entry stays pending for another consumer.
 		}
+	}
+
+	/**
+	 * Entries that reached a handler while the circuit is open: not handled, they wait (held like those waiting for a
+	 * retry, so they are renewed) and are handed over again when a probe may start, without a new delivery.
+	 * @param entries one entry, or one list of the batch form
+	 */
+	private void waitForCircuit(List<StreamEntry> entries) {
+		ScheduledExecutorService timer = this.scheduler;
+		if (timer == null || !this.running) {
+			return;
+		}
+		long wait = Math.max(50, this.circuit.millisUntilProbe());
+		try {
+			ScheduledFuture<?> future = timer.schedule(() -> resumeWaiting(entries), wait, TimeUnit.MILLISECONDS);
+			entries.forEach((entry) -> this.retries.put(entry.id(), future));
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// Stopping: the entries stay pending for another consumer.
+		}
+	}
+
+	private void resumeWaiting(List<StreamEntry> entries) {
+		if (!this.running) {
+			return;
+		}
+		int reserved = tryReserve(entries.size());
+		if (reserved < (this.method.batch() ? 1 : entries.size())) {
+			unreserve(reserved, 0);
+			waitForCircuit(entries);
+			return;
+		}
+		entries.forEach((entry) -> this.retries.remove(entry.id()));
+		dispatchReserved(entries);
 	}
 
 	private void retry(String id) {
@@ -564,6 +728,10 @@ final class StreamConsumer {
 	 * @param error what went wrong
 	 * @param reason why it is given up
 	 */
+	boolean allowsGivingUp() {
+		return this.circuit.allowsGivingUp();
+	}
+
 	void giveUp(StreamEntry entry, Throwable error, String reason) {
 		if (this.spec.atMostOnce()) {
 			logger.warn("Stream listener " + this.spec.listener() + " dropped entry " + entry.id() + ": " + reason, error);
@@ -595,10 +763,15 @@ final class StreamConsumer {
 		if (this.groupReady) {
 			return;
 		}
+		// A group this run had joined and that is missing now was lost (Redis restarted empty, FLUSHALL, failover to an
+		// empty replica): a durable topic takes it up where this run stood, so that what was added since is delivered.
+		String stood = this.standsAt;
+		boolean rejoin = this.joinedSinceStart;
+		String position = !this.spec.broadcast() ? "0" : (rejoin && stood != null) ? stood : "$";
 		boolean created;
 		try {
-			redis.xgroupCreate(XReadArgs.StreamOffset.from(bytes(this.spec.key()), this.spec.broadcast() ? "$" : "0"),
-					bytes(this.spec.group()), XGroupCreateArgs.Builder.mkstream())
+			redis.xgroupCreate(XReadArgs.StreamOffset.from(bytes(this.spec.key()), position), bytes(this.spec.group()),
+					XGroupCreateArgs.Builder.mkstream())
 				.get(this.access.settings().livenessTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
 			created = true;
 		}
@@ -615,12 +788,26 @@ final class StreamConsumer {
 		catch (java.util.concurrent.TimeoutException ex) {
 			throw new IllegalStateException("No answer to XGROUP CREATE", ex);
 		}
+		if (created && rejoin) {
+			this.maintenance.groupLost(position);
+		}
 		if (this.spec.broadcast()) {
 			// Before the group counts as ready, so that the maintenance thread does not reclaim meanwhile.
-			this.maintenance.joined(created, !this.joinedSinceStart);
-			this.joinedSinceStart = true;
+			String lastDelivered = this.maintenance.joined(created, !rejoin);
+			if (this.standsAt == null && lastDelivered != null) {
+				this.standsAt = lastDelivered;
+			}
 		}
+		this.joinedSinceStart = true;
 		this.groupReady = true;
+	}
+
+	/** Moves where this run stands forward (reader thread only). */
+	private void advance(String id) {
+		String stood = this.standsAt;
+		if (stood == null || StreamIds.compare(id, stood) > 0) {
+			this.standsAt = id;
+		}
 	}
 
 	private void closeReadConnection() {

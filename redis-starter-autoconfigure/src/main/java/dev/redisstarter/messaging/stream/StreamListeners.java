@@ -113,7 +113,7 @@ public final class StreamListeners implements SmartLifecycle {
 				consumerName, settings,
 				(annotation.concurrency() > 0) ? annotation.concurrency() : this.context.defaultConcurrency(),
 				annotation.batch(), annotation.atMostOnce(), annotation.broadcast(), this.context.shutdownWait(),
-				this.context.instanceExpiry());
+				this.context.instanceExpiry(), group);
 		return new StreamConsumer(spec, this.context.access(), this.context.calls(), this.scripts,
 				declaration.invocable(), this.context.mapper(), this.context.metrics().forGroup(stream, effectiveGroup));
 	}
@@ -145,9 +145,15 @@ public final class StreamListeners implements SmartLifecycle {
 	 * @param stream the stream's name
 	 * @param group its group
 	 * @param consumer its consumer name
-	 * @param state {@code reading}, {@code waiting for Redis} or {@code stopped}
+	 * @param state {@code reading}, {@code paused} (its circuit is open or probing), {@code waiting for Redis} or
+	 * {@code stopped}
+	 * @param circuit its circuit's state: {@code CLOSED}, {@code OPEN} (the method kept failing: nothing is read or
+	 * dead-lettered) or {@code PROBING}
+	 * @param circuitOpenings how many times the circuit opened since start
+	 * @param circuitLastError the last failure the circuit counted, or empty
 	 */
-	public record ConsumerState(String listener, String stream, String group, String consumer, String state) {
+	public record ConsumerState(String listener, String stream, String group, String consumer, String state,
+			String circuit, long circuitOpenings, String circuitLastError) {
 	}
 
 	/**
@@ -157,9 +163,26 @@ public final class StreamListeners implements SmartLifecycle {
 	public List<ConsumerState> states() {
 		return this.consumers.stream()
 			.map((consumer) -> new ConsumerState(consumer.spec().listener(), consumer.spec().stream(),
-					consumer.spec().group(), consumer.spec().consumer(),
-					consumer.isReading() ? "reading" : (consumer.isRunning() ? "waiting for Redis" : "stopped")))
+					consumer.spec().group(), consumer.spec().consumer(), state(consumer), consumer.circuit().state().name(),
+					consumer.circuit().openings(), consumer.circuit().lastError()))
 			.toList();
+	}
+
+	private static String state(StreamConsumer consumer) {
+		if (!consumer.isReading()) {
+			return consumer.isRunning() ? "waiting for Redis" : "stopped";
+		}
+		return (consumer.circuit().state() == dev.redisstarter.messaging.HandlerCircuit.State.CLOSED) ? "reading"
+				: "paused";
+	}
+
+	/**
+	 * How many old dead letters of a stream its length bound dropped since start, as this instance's consumers saw.
+	 * @param stream the stream's name
+	 * @return the count
+	 */
+	public long deadLettersTrimmed(String stream) {
+		return this.context.metrics().deadLettersTrimmed(stream);
 	}
 
 	/**
@@ -170,7 +193,7 @@ public final class StreamListeners implements SmartLifecycle {
 		return this.consumers.stream()
 			.map((consumer) -> consumer.spec().listener() + " on '" + consumer.spec().stream() + "' group "
 					+ consumer.spec().group() + " as " + consumer.spec().consumer() + ": "
-					+ (consumer.isReading() ? "reading" : (consumer.isRunning() ? "waiting for Redis" : "stopped")))
+					+ state(consumer))
 			.toList();
 	}
 

@@ -66,8 +66,12 @@ final class StreamMaintenance {
 			return;
 		}
 		try {
-			renewInFlight();
 			if (!this.spec.atMostOnce()) {
+				this.consumer.outcomes().retryAcknowledgements();
+			}
+			renewInFlight();
+			if (!this.spec.atMostOnce() && this.consumer.circuit().allowsFetching()) {
+				// Not while the listener's circuit is open: another consumer may handle what it would only hold.
 				reclaim();
 			}
 			refreshGauges();
@@ -93,6 +97,8 @@ final class StreamMaintenance {
 	private void renewInFlight() {
 		long threshold = System.nanoTime() - this.spec.settings().claimIdle().toNanos() / 2;
 		java.util.Set<String> due = new java.util.HashSet<>(this.consumer.waitingForRetry());
+		// Handled, their acknowledgement waiting for another attempt: still this consumer's.
+		due.addAll(this.consumer.outcomes().unacknowledged());
 		this.consumer.inFlight().forEach((id, since) -> {
 			if (since - threshold < 0) {
 				due.add(id);
@@ -122,7 +128,12 @@ final class StreamMaintenance {
 		String cursor = "0-0";
 		for (int round = 0; round < MAX_RECLAIM_ROUNDS; round++) {
 			// Claim no more than the handlers have room for now: this thread must never wait for a slot.
-			int reserved = this.consumer.tryReserve(this.spec.settings().readCount());
+			int room = this.consumer.roomForNew();
+			if (room <= 0) {
+				return;
+			}
+			int reserved = this.consumer.tryReserve(
+					this.spec.batch() ? this.spec.settings().readCount() : Math.min(room, this.spec.settings().readCount()));
 			if (reserved == 0) {
 				return;
 			}
@@ -143,6 +154,13 @@ final class StreamMaintenance {
 				}
 				throw ex;
 			}
+			long trimmed = (reply.size() > 2 && reply.get(2) instanceof Number gone) ? gone.longValue() : 0;
+			if (trimmed > 0) {
+				this.meters.pendingTrimmed(trimmed);
+				logger.warn("Stream '" + this.spec.stream() + "' (group " + this.spec.group() + "): " + trimmed
+						+ " pending entries were trimmed from the stream before any consumer handled them (max-length or"
+						+ " max-age reached them); acknowledged, they are lost");
+			}
 			List<StreamEntry> claimed = new ArrayList<>();
 			for (Object item : (List<?>) reply.get(1)) {
 				List<?> entry = (List<?>) item;
@@ -160,7 +178,7 @@ final class StreamMaintenance {
 					// Its own, still being handled or waiting for a retry: not a stopped consumer's.
 					continue;
 				}
-				if (entry.deliveries() > this.spec.settings().maxDeliveries()) {
+				if (entry.deliveries() > this.spec.settings().maxDeliveries() && this.consumer.allowsGivingUp()) {
 					// Delivered again and again without an outcome: it stops consumers (kills the process, hangs).
 					this.consumer.giveUp(entry, new IllegalStateException("no outcome after " + entry.deliveries() + " deliveries"),
 							"delivered more than " + this.spec.settings().maxDeliveries() + " times without an outcome");
@@ -219,29 +237,50 @@ final class StreamMaintenance {
 	 * share the stream and group, which then compete for its entries anyway).
 	 * @param created whether the group was created just now
 	 * @param takeOver whether to take over what is pending
+	 * @return the group's last-delivered id, or {@code null} when it could not be read
 	 * @throws InterruptedException when interrupted while waiting for a handler slot
 	 */
-	void joined(boolean created, boolean takeOver) throws InterruptedException {
+	@Nullable String joined(boolean created, boolean takeOver) throws InterruptedException {
 		heartbeat();
-		if (created) {
-			return;
-		}
-		reportGap();
-		if (takeOver) {
-			reclaim(0);
-		}
-	}
-
-	private void reportGap() {
-		Map<String, Object> group = null;
-		for (Map<String, Object> info : maps(this.calls.call((redis) -> redis.xinfoGroups(bytes(this.spec.key()))))) {
-			if (this.spec.group().equals(text(info.get("name")))) {
-				group = info;
+		Map<String, Object> group = groupInfo();
+		if (!created && group != null) {
+			reportGap(group);
+			if (takeOver) {
+				reclaim(0);
 			}
 		}
-		if (group == null) {
-			return;
+		return (group != null) ? text(group.get("last-delivered-id")) : null;
+	}
+
+	/**
+	 * The group this run had joined was gone and has been created again: Redis lost it (restarted without its data,
+	 * FLUSHALL, a failover to an empty replica) or somebody deleted it. Counted as a gap and logged: whatever Redis
+	 * lost with it is not delivered.
+	 * @param position where the group was created again
+	 */
+	void groupLost(String position) {
+		// The same gap as far as the next join is concerned (its counters restart with the group: Redis 7 cannot count
+		// what the recreated group has read until it reads).
+		this.gapReportedAt = position;
+		this.meters.gap();
+		String what = this.spec.broadcast() ? "Durable topic '" + this.spec.stream() + "'" : "Stream '" + this.spec.stream() + "'";
+		logger.warn(what + ": group " + this.spec.group() + " was gone from Redis (restarted without its data, FLUSHALL,"
+				+ " failover to an empty replica, or deleted); created again at " + position
+				+ (this.spec.broadcast() ? ", where this instance stood: entries added since are delivered" : ": entries"
+						+ " the stream holds are delivered")
+				+ ", but entries Redis lost before that (and their pending state) are not");
+	}
+
+	private @Nullable Map<String, Object> groupInfo() {
+		for (Map<String, Object> info : maps(this.calls.call((redis) -> redis.xinfoGroups(bytes(this.spec.key()))))) {
+			if (this.spec.group().equals(text(info.get("name")))) {
+				return info;
+			}
 		}
+		return null;
+	}
+
+	private void reportGap(Map<String, Object> group) {
 		String missed = MissedEntries.find(map(this.calls.call((redis) -> redis.xinfoStream(bytes(this.spec.key())))),
 				group);
 		String position = text(group.get("last-delivered-id"));
@@ -270,6 +309,7 @@ final class StreamMaintenance {
 		List<byte[]> time = this.calls.call((redis) -> redis.time());
 		long now = Long.parseLong(text(time.get(0))) * 1000;
 		Map<byte[], byte[]> instances = this.calls.call((redis) -> redis.hgetall(bytes(this.spec.instancesKey())));
+		adoptUnknownInstances(instances, now);
 		for (Map.Entry<byte[], byte[]> instance : instances.entrySet()) {
 			String group = text(instance.getKey());
 			long seen = Long.parseLong(text(instance.getValue()));
@@ -281,6 +321,29 @@ final class StreamMaintenance {
 			}
 		}
 		trimToSlowestGroup();
+	}
+
+	/**
+	 * Instance groups of this topic that the instances hash does not know: the hash expired (no instance ran for twice
+	 * instance-expiry) or was lost. Each is recorded as seen now (only if still unknown, HSETNX), so that it is
+	 * removed after instance-expiry unless its instance comes back; removing it at once could race an instance that
+	 * has just created its group and not yet recorded itself.
+	 */
+	private void adoptUnknownInstances(Map<byte[], byte[]> instances, long now) {
+		java.util.Set<String> known = new java.util.HashSet<>();
+		instances.keySet().forEach((name) -> known.add(text(name)));
+		String prefix = this.spec.topicGroup() + ":";
+		for (Map<String, Object> group : maps(this.calls.call((redis) -> redis.xinfoGroups(bytes(this.spec.key()))))) {
+			String name = text(group.get("name"));
+			if (name.startsWith(prefix) && !name.equals(this.spec.group()) && !known.contains(name)) {
+				Boolean adopted = this.calls.call((redis) -> redis.hsetnx(bytes(this.spec.instancesKey()), bytes(name),
+						bytes(Long.toString(now))));
+				if (Boolean.TRUE.equals(adopted)) {
+					logger.info("Durable topic '" + this.spec.stream() + "': group " + name + " belongs to no instance"
+							+ " seen lately; it is removed after " + this.spec.instanceExpiry() + " unless its instance returns");
+				}
+			}
+		}
 	}
 
 	/** Entries every group has read and acknowledged are trimmed; a pending entry is never trimmed. */

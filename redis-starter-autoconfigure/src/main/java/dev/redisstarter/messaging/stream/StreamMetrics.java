@@ -1,5 +1,8 @@
 package dev.redisstarter.messaging.stream;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -7,18 +10,30 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Stream meters, tagged {@code stream} and {@code group}: {@code redis.starter.stream.delivered},
  * {@code .acknowledged}, {@code .failed}, {@code .retried}, {@code .reclaimed}, {@code .dead-lettered},
- * {@code .gaps} (a durable-topic instance missed entries that were trimmed), {@code .handling} (a timer), and
+ * {@code .pending.trimmed} (pending entries trimmed from the stream before they were handled, found by the
+ * reclaim and acknowledged: lost), {@code .replays.skipped} (dead letters replayed for another group, acknowledged unhandled), {@code .gaps} (a durable-topic instance missed entries that were trimmed, or a group this run had joined was
+ * gone from Redis and was created again), {@code .handling} (a timer), and
  * the gauges {@code .lag} (entries not yet delivered to the group, Redis 7), {@code .pending} and
- * {@code .pending.oldest} (seconds the oldest pending entry has waited), refreshed every claim interval.
+ * {@code .pending.oldest} (seconds the oldest pending entry has waited), refreshed every claim interval; tagged
+ * {@code stream} only, {@code redis.starter.stream.dead-letters.trimmed} (old dead letters dropped by the dead-letter
+ * stream's length bound, also logged at most once a minute per stream).
  */
 public final class StreamMetrics {
 
+	private static final Log logger = LogFactory.getLog(StreamMetrics.class);
+
+	private static final long TRIM_LOG_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
+
 	private final @Nullable MeterRegistry registry;
+
+	private final Map<String, DeadLetterTrims> trims = new ConcurrentHashMap<>();
 
 	/**
 	 * Metrics into a registry.
@@ -29,7 +44,64 @@ public final class StreamMetrics {
 	}
 
 	Meters forGroup(String stream, String group) {
-		return new Meters(this.registry, stream, group);
+		return new Meters(this.registry, stream, group,
+				this.trims.computeIfAbsent(stream, (name) -> new DeadLetterTrims(this.registry, name)));
+	}
+
+	/**
+	 * How many old dead letters of a stream its length bound dropped since this application started (counted by this
+	 * instance's consumers).
+	 * @param stream the stream's name
+	 * @return the count
+	 */
+	public long deadLettersTrimmed(String stream) {
+		DeadLetterTrims counted = this.trims.get(stream);
+		return (counted != null) ? counted.total() : 0;
+	}
+
+	/** One stream's dead letters dropped by its length bound: counted, and logged once per burst. */
+	static final class DeadLetterTrims {
+
+		private final String stream;
+
+		private final @Nullable Counter counter;
+
+		private long total;
+
+		private long unlogged;
+
+		private long loggedAt;
+
+		private boolean logged;
+
+		DeadLetterTrims(@Nullable MeterRegistry registry, String stream) {
+			this.stream = stream;
+			this.counter = (registry != null) ? registry.counter("redis.starter.stream.dead-letters.trimmed", "stream", stream)
+					: null;
+		}
+
+		synchronized void add(long count) {
+			this.total += count;
+			this.unlogged += count;
+			if (this.counter != null) {
+				this.counter.increment(count);
+			}
+			long now = System.nanoTime();
+			if (!this.logged || now - this.loggedAt >= TRIM_LOG_INTERVAL_NANOS) {
+				logger.warn("Stream '" + this.stream + "': the dead-letter stream reached its length bound"
+						+ " (dead-letter-max-length); " + this.unlogged + " of its oldest dead letters were dropped for good"
+						+ (this.logged ? " since the last warning" : "") + " (" + this.total + " since start; counted in"
+						+ " redis.starter.stream.dead-letters.trimmed; replay or purge them, or raise the bound)");
+				this.logged = true;
+				this.loggedAt = now;
+				this.unlogged = 0;
+			}
+		}
+
+		synchronized long total() {
+			return this.total;
+		}
+
 	}
 
 	/** One group's meters. */
@@ -49,6 +121,10 @@ public final class StreamMetrics {
 
 		private final @Nullable Counter gaps;
 
+		private final @Nullable Counter replaysSkipped;
+
+		private final @Nullable Counter pendingTrimmed;
+
 		private final @Nullable Timer handling;
 
 		final AtomicLong lag = new AtomicLong(-1);
@@ -57,7 +133,19 @@ public final class StreamMetrics {
 
 		final AtomicLong oldestPendingSeconds = new AtomicLong();
 
-		Meters(@Nullable MeterRegistry registry, String stream, String group) {
+		private final @Nullable MeterRegistry registry;
+
+		private final String stream;
+
+		private final String group;
+
+		private final DeadLetterTrims trims;
+
+		Meters(@Nullable MeterRegistry registry, String stream, String group, DeadLetterTrims trims) {
+			this.trims = trims;
+			this.registry = registry;
+			this.stream = stream;
+			this.group = group;
 			this.delivered = counter(registry, "delivered", stream, group);
 			this.acknowledged = counter(registry, "acknowledged", stream, group);
 			this.failed = counter(registry, "failed", stream, group);
@@ -65,6 +153,8 @@ public final class StreamMetrics {
 			this.reclaimed = counter(registry, "reclaimed", stream, group);
 			this.deadLettered = counter(registry, "dead-lettered", stream, group);
 			this.gaps = counter(registry, "gaps", stream, group);
+			this.replaysSkipped = counter(registry, "replays.skipped", stream, group);
+			this.pendingTrimmed = counter(registry, "pending.trimmed", stream, group);
 			this.handling = (registry != null) ? Timer.builder("redis.starter.stream.handling")
 				.tags("stream", stream, "group", group)
 				.register(registry) : null;
@@ -72,6 +162,22 @@ public final class StreamMetrics {
 				gauge(registry, "redis.starter.stream.lag", this.lag, stream, group);
 				gauge(registry, "redis.starter.stream.pending", this.pending, stream, group);
 				gauge(registry, "redis.starter.stream.pending.oldest", this.oldestPendingSeconds, stream, group);
+			}
+		}
+
+		/**
+		 * The listener's circuit: {@code redis.starter.stream.circuit.state} (0 closed, 1 open, 2 probing) and
+		 * {@code redis.starter.stream.circuit.openings}.
+		 */
+		void circuit(dev.redisstarter.messaging.HandlerCircuit circuit) {
+			if (this.registry != null) {
+				Gauge.builder("redis.starter.stream.circuit.state", circuit, (c) -> c.state().ordinal())
+					.tags("stream", this.stream, "group", this.group)
+					.register(this.registry);
+				io.micrometer.core.instrument.FunctionCounter
+					.builder("redis.starter.stream.circuit.openings", circuit, (c) -> c.openings())
+					.tags("stream", this.stream, "group", this.group)
+					.register(this.registry);
 			}
 		}
 
@@ -115,8 +221,20 @@ public final class StreamMetrics {
 			add(this.deadLettered, 1);
 		}
 
+		void deadLettersTrimmed(long n) {
+			this.trims.add(n);
+		}
+
 		void gap() {
 			add(this.gaps, 1);
+		}
+
+		void pendingTrimmed(long n) {
+			add(this.pendingTrimmed, n);
+		}
+
+		void replaySkipped(long n) {
+			add(this.replaysSkipped, n);
 		}
 
 		void handled(long nanos) {

@@ -6,6 +6,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 import dev.redisstarter.core.Durations;
+import dev.redisstarter.messaging.HandlerCircuit;
 
 /**
  * How one stream is written, read and kept.
@@ -20,14 +21,19 @@ import dev.redisstarter.core.Durations;
  * @param readBlock how long one read waits for new entries
  * @param deadLetterMaxLength the approximate bound on the dead-letter stream (0: none)
  * @param consumerExpiry a consumer of the group idle this long, with nothing pending, is removed
+ * @param circuit when a listener that keeps failing pauses (its consumer-side circuit)
  */
 public record StreamSettings(long maxLength, @Nullable Duration maxAge, int maxDeliveries, Backoff backoff,
 		Duration claimIdle, Duration claimInterval, int readCount, Duration readBlock, long deadLetterMaxLength,
-		Duration consumerExpiry) {
+		Duration consumerExpiry, HandlerCircuit.Settings circuit) {
 
-	/** 100,000 entries, no age bound, 5 deliveries, default backoff, claimed after 60 s idle, checked every 10 s. */
+	/**
+	 * 100,000 entries, no age bound, 5 deliveries, default backoff, claimed after 60 s idle, checked every 10 s, the
+	 * circuit's defaults.
+	 */
 	public static final StreamSettings DEFAULTS = new StreamSettings(100_000, null, 5, Backoff.DEFAULTS,
-			Duration.ofSeconds(60), Duration.ofSeconds(10), 100, Duration.ofSeconds(2), 10_000, Duration.ofHours(1));
+			Duration.ofSeconds(60), Duration.ofSeconds(10), 100, Duration.ofSeconds(2), 10_000, Duration.ofHours(1),
+			HandlerCircuit.Settings.DEFAULTS);
 
 	/**
 	 * Checked settings.
@@ -58,6 +64,27 @@ public record StreamSettings(long maxLength, @Nullable Duration maxAge, int maxD
 			throw new IllegalArgumentException("dead-letter-max-length must not be negative, was " + deadLetterMaxLength);
 		}
 		Durations.requirePositive("consumer-expiry", consumerExpiry);
+		Objects.requireNonNull(circuit, "circuit must not be null");
+	}
+
+	/**
+	 * Settings with the circuit's defaults ({@link HandlerCircuit.Settings#DEFAULTS}).
+	 * @param maxLength see the record
+	 * @param maxAge see the record
+	 * @param maxDeliveries see the record
+	 * @param backoff see the record
+	 * @param claimIdle see the record
+	 * @param claimInterval see the record
+	 * @param readCount see the record
+	 * @param readBlock see the record
+	 * @param deadLetterMaxLength see the record
+	 * @param consumerExpiry see the record
+	 */
+	public StreamSettings(long maxLength, @Nullable Duration maxAge, int maxDeliveries, Backoff backoff,
+			Duration claimIdle, Duration claimInterval, int readCount, Duration readBlock, long deadLetterMaxLength,
+			Duration consumerExpiry) {
+		this(maxLength, maxAge, maxDeliveries, backoff, claimIdle, claimInterval, readCount, readBlock,
+				deadLetterMaxLength, consumerExpiry, HandlerCircuit.Settings.DEFAULTS);
 	}
 
 }

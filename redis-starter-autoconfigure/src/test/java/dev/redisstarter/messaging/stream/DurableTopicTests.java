@@ -157,6 +157,22 @@ class DurableTopicTests {
 		});
 	}
 
+	@Test
+	void theGroupOfAnInstanceGoneWhileNoInstanceRanIsRemovedOnceAnInstanceRunsAgainAndWorkGroupsStay() {
+		String stream = "prices-" + UUID.randomUUID();
+		instance(stream, "a", new Prices()).withPropertyValues("redis.starter.messaging.streams.instance-expiry=1s")
+			.run((context) -> {
+				awaitReading(context);
+				// What is left when no instance ran for twice instance-expiry: the instances hash expired, the group of
+				// an instance gone for good stayed. A work group of the same stream is not a durable-topic instance's.
+				StreamState.createGroup(context, stream, "pricing:gone");
+				StreamState.createGroup(context, stream, "billing");
+				await().atMost(Duration.ofSeconds(15))
+					.until(() -> !StreamState.groups(context, stream).contains("pricing:gone"));
+				assertThat(StreamState.groups(context, stream)).containsExactlyInAnyOrder("pricing:a", "billing");
+			});
+	}
+
 	private static ApplicationContextRunner instance(String stream, String instanceId, Prices prices) {
 		return StreamContexts.runner(SharedRedis.standalone())
 			.withPropertyValues("spring.application.name=topics", "test.stream=" + stream,

@@ -49,6 +49,25 @@ final class StreamState {
 		}
 	}
 
+	/** The names of the stream's groups (XINFO GROUPS). */
+	static List<String> groups(ApplicationContext context, String stream) {
+		try (RedisConnection connection = connection(context)) {
+			return connection.streamCommands()
+				.xInfoGroups(key(context, stream))
+				.stream()
+				.map(StreamInfo.XInfoGroup::groupName)
+				.toList();
+		}
+	}
+
+	/** Creates a group at the start of the stream (XGROUP CREATE ... 0). */
+	static void createGroup(ApplicationContext context, String stream, String group) {
+		try (RedisConnection connection = connection(context)) {
+			connection.streamCommands()
+				.xGroupCreate(key(context, stream), group, org.springframework.data.redis.connection.stream.ReadOffset.from("0"));
+		}
+	}
+
 	/** How many entries the stream holds (XLEN). */
 	static long length(ApplicationContext context, String stream) {
 		try (RedisConnection connection = connection(context)) {

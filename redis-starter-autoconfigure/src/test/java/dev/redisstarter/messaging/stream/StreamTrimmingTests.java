@@ -24,6 +24,7 @@ import static org.awaitility.Awaitility.await;
  * removes only whole macro nodes of {@code stream-node-max-entries} entries (100 by default), so the stream may
  * exceed its bound by less than one node, never fall below it.
  */
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class StreamTrimmingTests {
 
 	/** Redis's default {@code stream-node-max-entries}: the most an approximate trim can leave over its bound. */
@@ -102,6 +103,45 @@ class StreamTrimmingTests {
 						.toList());
 				await().atMost(Duration.ofSeconds(10)).until(() -> readings.handled.size() == added.size());
 				assertThat(readings.handled.values()).allMatch((count) -> count.get() == 1);
+			});
+	}
+
+	@Test
+	void pendingEntriesTrimmedBeforeAnyConsumerHandledThemAreAcknowledgedWithAWarningAndCounted(
+			org.springframework.boot.test.system.CapturedOutput output) {
+		String stream = "readings-" + UUID.randomUUID();
+		// No listener in this context: it only writes what a dead consumer left.
+		StreamContexts.runner(SharedRedis.standalone()).withPropertyValues("spring.application.name=trimming").run((setup) -> {
+			// A consumer that read five entries and died; then the stream's bound trimmed them.
+			try (org.springframework.data.redis.connection.RedisConnection connection = setup
+				.getBean(org.springframework.data.redis.connection.RedisConnectionFactory.class)
+				.getConnection()) {
+				byte[] key = setup.getBean(StreamKeys.class).stream(stream).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+				connection.streamCommands()
+					.xGroupCreate(key, "meters", org.springframework.data.redis.connection.stream.ReadOffset.from("0"), true);
+				for (int i = 0; i < 5; i++) {
+					connection.streamCommands()
+						.xAdd(key, Map.of("payload".getBytes(), ("{\"number\":" + i + "}").getBytes()));
+				}
+				connection.streamCommands()
+					.xReadGroup(org.springframework.data.redis.connection.stream.Consumer.from("meters", "dead"),
+							org.springframework.data.redis.connection.stream.StreamReadOptions.empty().count(10),
+							org.springframework.data.redis.connection.stream.StreamOffset.create(key,
+									org.springframework.data.redis.connection.stream.ReadOffset.lastConsumed()));
+				connection.streamCommands().xTrim(key, 0, false);
+			}
+		});
+		io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+		runner(stream).withPropertyValues("redis.starter.messaging.streams.defaults.claim-idle=1s",
+				"redis.starter.messaging.streams.defaults.claim-interval=200ms")
+			.withBean(io.micrometer.core.instrument.MeterRegistry.class, () -> meters)
+			.run((context) -> {
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> StreamState.pendingIds(context, stream, "meters").isEmpty());
+				assertThat(meters.counter("redis.starter.stream.pending.trimmed", "stream", stream, "group", "meters").count())
+					.isEqualTo(5);
+				assertThat(output).contains("5 pending entries were trimmed from the stream before any consumer handled them");
+				assertThat(context.getBean(Readings.class).handled).isEmpty();
 			});
 	}
 

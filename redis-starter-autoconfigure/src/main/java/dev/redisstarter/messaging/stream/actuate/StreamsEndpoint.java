@@ -76,6 +76,8 @@ public class StreamsEndpoint {
 		Map<String, Object> result = new LinkedHashMap<>(this.inspector.inspect(stream));
 		List<DeadLetter> letters = this.deadLetters.list(stream, SHOWN_DEAD_LETTERS);
 		result.put("deadLetterCount", this.deadLetters.count(stream));
+		// Dropped by dead-letter-max-length since this instance started: gone for good.
+		result.put("deadLettersTrimmed", this.listeners.deadLettersTrimmed(stream));
 		result.put("deadLetters", letters);
 		return result;
 	}

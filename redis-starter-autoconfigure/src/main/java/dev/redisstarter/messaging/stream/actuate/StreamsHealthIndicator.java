@@ -29,7 +29,9 @@ public class StreamsHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		List<StreamListeners.ConsumerState> states = this.listeners.states();
-		boolean reading = states.stream().allMatch((state) -> state.state().equals("reading"));
+		// A listener paused by its circuit is connected and keeps its entries: its downstream is what is down.
+		boolean reading = states.stream()
+			.allMatch((state) -> state.state().equals("reading") || state.state().equals("paused"));
 		(reading ? builder.up() : builder.down()).withDetail("consumers", states);
 	}
 
