@@ -27,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.redisstarter.core.DedicatedConnection;
 import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.ReconnectPause;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.messaging.HandlerCircuit;
 
@@ -83,6 +84,9 @@ final class StreamConsumer {
 
 	private @Nullable Thread reader;
 
+	/** The reader's wait after Redis failed a read. */
+	private final ReconnectPause readPause;
+
 	/** The reader's own connection: group reads block. */
 	private final DedicatedConnection readConnection;
 
@@ -113,6 +117,7 @@ final class StreamConsumer {
 		this.outcomes = new EntryOutcomes(spec, calls, scripts, meters);
 		this.maintenance = new StreamMaintenance(spec, calls, scripts, meters, this);
 		this.readConnection = new DedicatedConnection(access, "to read stream '" + spec.stream() + "'");
+		this.readPause = new ReconnectPause(access.circuit(), java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(5));
 		this.circuit = new HandlerCircuit("Stream listener " + spec.listener() + " on '" + spec.stream() + "' (group "
 				+ spec.group() + ")", spec.settings().circuit());
 		meters.circuit(this.circuit);
@@ -221,7 +226,6 @@ final class StreamConsumer {
 
 	private void readLoop() {
 		this.readers.incrementAndGet();
-		long pause = 100;
 		try {
 			while (this.running) {
 				try {
@@ -239,7 +243,7 @@ final class StreamConsumer {
 					boolean probe = this.circuit.state() != HandlerCircuit.State.CLOSED;
 					List<StreamMessage<byte[], byte[]>> entries = read(redis,
 							probe ? 1 : Math.min(free, this.spec.settings().readCount()));
-					pause = 100;
+					this.readPause.reset();
 					dispatchRead(entries);
 					if (probe && !entries.isEmpty()) {
 						awaitProbeStarted();
@@ -260,9 +264,16 @@ final class StreamConsumer {
 					else {
 						closeReadConnection();
 					}
-					logger.debug("Reading stream '" + this.spec.stream() + "' failed, retrying in " + pause + " ms: " + ex);
-					sleep(pause);
-					pause = Math.min(pause * 2, 5000);
+					logger.debug("Reading stream '" + this.spec.stream() + "' failed, retrying in at most "
+							+ this.readPause.currentMillis() + " ms: " + ex);
+					try {
+						// Ends early when Redis answers again, so that reading (and health) resumes with the endpoints.
+						this.readPause.await();
+					}
+					catch (InterruptedException interrupted) {
+						Thread.currentThread().interrupt();
+						return;
+					}
 				}
 			}
 		}
