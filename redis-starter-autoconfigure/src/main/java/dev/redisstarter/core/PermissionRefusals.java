@@ -74,7 +74,9 @@ public final class PermissionRefusals {
 	 * @param command the command, lower case
 	 */
 	void succeeded(Feature feature, String command) {
-		if (this.refusals.remove(feature.segment() + " " + command) != null) {
+		// EVAL runs the script an EVALSHA refused once it is granted (the script was never cached): the same call.
+		String same = command.equals("eval") ? "evalsha" : command;
+		if (this.refusals.remove(feature.segment() + " " + same) != null) {
 			logger.info("Redis allows the starter's " + feature.segment() + " " + command.toUpperCase(java.util.Locale.ROOT)
 					+ " again");
 		}
