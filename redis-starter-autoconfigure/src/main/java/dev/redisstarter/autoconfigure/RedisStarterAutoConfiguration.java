@@ -91,7 +91,8 @@ public final class RedisStarterAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	RedisAccess redisStarterAccess(RedisConnectionFactory connectionFactory, RedisStarterProperties properties,
-			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<ServerCheck> serverCheck) {
+			ObjectProvider<MeterRegistry> meterRegistry, ObjectProvider<ServerCheck> serverCheck, KeyNaming keys,
+			Environment environment) {
 		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
 			throw new IllegalStateException("The Redis Starter needs Lettuce, Spring Boot's default Redis client, but the"
 					+ " RedisConnectionFactory is a " + connectionFactory.getClass().getName()
@@ -101,7 +102,8 @@ public final class RedisStarterAutoConfiguration {
 		RedisAccess access = new RedisAccess(lettuce,
 				new ResilienceSettings(resilience.getFailureThreshold(), resilience.getOpenDuration(),
 						resilience.getProbeTimeout(), resilience.getLivenessInterval(), resilience.getLivenessTimeout()),
-				meterRegistry.getIfUnique());
+				meterRegistry.getIfUnique(), keys.prefix());
+		UrlCredentialsCheck.warnIfIgnored(environment);
 		serverCheck.ifAvailable((check) -> access.onConnect(check::run));
 		return access.start();
 	}

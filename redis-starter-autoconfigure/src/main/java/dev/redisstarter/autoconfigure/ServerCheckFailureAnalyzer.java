@@ -14,7 +14,8 @@ class ServerCheckFailureAnalyzer extends AbstractFailureAnalyzer<ServerCheckFail
 	protected FailureAnalysis analyze(Throwable rootFailure, ServerCheckFailedException cause) {
 		return new FailureAnalysis("Redis fails the starter's server checks:\n\n    "
 				+ String.join("\n    ", cause.getProblems()),
-				"Set maxmemory-policy to noeviction (or use a separate Redis for caching), upgrade Redis, or set"
+				"Set maxmemory-policy to noeviction (or use a separate Redis for caching), upgrade Redis, grant the"
+						+ " application's Redis user +config|get when the policy is unknown, or set"
 						+ " redis.starter.resilience.eviction-policy-check to warn.",
 				cause);
 	}

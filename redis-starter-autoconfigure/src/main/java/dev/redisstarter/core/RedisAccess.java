@@ -76,6 +76,11 @@ public final class RedisAccess implements AutoCloseable {
 
 	private final AtomicBoolean probeScheduled = new AtomicBoolean();
 
+	/** Probes since the circuit opened: the pause grows with them while credentials or TLS are refused. */
+	private final AtomicInteger probes = new AtomicInteger();
+
+	private final PermissionRefusals permissions;
+
 	private volatile @Nullable StatefulConnection<byte[], byte[]> connection;
 
 	private volatile @Nullable CompletableFuture<StatefulConnection<byte[], byte[]>> connecting;
@@ -104,6 +109,19 @@ public final class RedisAccess implements AutoCloseable {
 	 */
 	public RedisAccess(LettuceConnectionFactory connectionFactory, ResilienceSettings settings,
 			@Nullable MeterRegistry meterRegistry) {
+		this(connectionFactory, settings, meterRegistry, "");
+	}
+
+	/**
+	 * Access to the factory's Redis; nothing connects until {@link #start()} or the first call.
+	 * @param connectionFactory Boot's factory, whose Lettuce client opens the connection
+	 * @param settings the circuit and liveness settings
+	 * @param meterRegistry where deadline expiries and circuit transitions are counted, or {@code null}
+	 * @param keyPrefix the starter's key prefix, named in permission errors (what the Redis user must be granted)
+	 */
+	public RedisAccess(LettuceConnectionFactory connectionFactory, ResilienceSettings settings,
+			@Nullable MeterRegistry meterRegistry, String keyPrefix) {
+		this.permissions = new PermissionRefusals(keyPrefix);
 		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory must not be null");
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 		this.meterRegistry = meterRegistry;
@@ -111,6 +129,7 @@ public final class RedisAccess implements AutoCloseable {
 				settings.openDuration());
 		this.circuit.onTransition((state) -> {
 			if (state == RedisCircuitBreaker.State.OPEN) {
+				this.probes.set(0);
 				scheduleProbe();
 			}
 		});
@@ -195,6 +214,14 @@ public final class RedisAccess implements AutoCloseable {
 	 */
 	public RedisCircuitBreaker circuit() {
 		return this.circuit;
+	}
+
+	/**
+	 * The permission refusals Redis answered the starter's calls and subscriptions with.
+	 * @return the refusals
+	 */
+	public PermissionRefusals permissions() {
+		return this.permissions;
 	}
 
 	/**
@@ -443,11 +470,11 @@ public final class RedisAccess implements AutoCloseable {
 		}
 		AbstractRedisClient client = this.connectionFactory.getNativeClient();
 		if (client instanceof RedisClusterClient cluster) {
-			return cluster.connect(ByteArrayCodec.INSTANCE);
+			return verified(cluster.connect(ByteArrayCodec.INSTANCE));
 		}
 		if (client instanceof RedisClient standalone) {
 			try {
-				return standalone.connect(ByteArrayCodec.INSTANCE);
+				return verified(standalone.connect(ByteArrayCodec.INSTANCE));
 			}
 			catch (IllegalStateException | IllegalArgumentException ex) {
 				// A client without a default address (static master/replica): the factory's connection knows the way.
@@ -457,6 +484,31 @@ public final class RedisAccess implements AutoCloseable {
 		}
 		this.shared = true;
 		throw new IllegalStateException("No Lettuce client to connect with: the factory's shared connection is used");
+	}
+
+	/**
+	 * A connection opened without credentials to a server that wants some is established all the same (Lettuce
+	 * falls back from {@code HELLO}), and every command is then refused with {@code NOAUTH}: one {@code PING}
+	 * finds that out, so the attempt fails as an authentication failure instead of flapping between "connected"
+	 * and "refused". A {@code PING} that does not answer in time proves nothing and is left to the calls.
+	 */
+	private StatefulConnection<byte[], byte[]> verified(StatefulConnection<byte[], byte[]> opened) {
+		try {
+			commandsOf(opened).ping().get(ABANDON_CONNECT_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			if (RedisFailure.of(ex.getCause()).kind() == RedisFailure.Kind.AUTHENTICATION) {
+				opened.closeAsync();
+				throw new RedisUnavailableException(ex.getCause().getMessage(), ex.getCause());
+			}
+		}
+		catch (TimeoutException ex) {
+			// Slow, not refused.
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return opened;
 	}
 
 	private void install(StatefulConnection<byte[], byte[]> opened,
@@ -504,6 +556,15 @@ public final class RedisAccess implements AutoCloseable {
 		this.circuit.recordFailure(failure);
 	}
 
+	/**
+	 * Redis refused a call's credentials ({@code NOAUTH}: the server started asking for a password the starter
+	 * does not have): opens the circuit at once, as nothing else will work; probes find when it is over.
+	 */
+	void credentialsRefused(Throwable failure) {
+		this.circuit.recordFailure(failure);
+		this.circuit.open();
+	}
+
 	/** Redis answered a call. */
 	void answered() {
 		this.lastAnswer = System.nanoTime();
@@ -522,7 +583,14 @@ public final class RedisAccess implements AutoCloseable {
 		if (this.closed || !this.probeScheduled.compareAndSet(false, true)) {
 			return;
 		}
-		CompletableFuture.delayedExecutor(this.settings.openDuration().toMillis(), TimeUnit.MILLISECONDS, this.background)
+		RedisFailure failure = this.circuit.failure();
+		boolean refused = failure != null
+				&& (failure.kind() == RedisFailure.Kind.AUTHENTICATION || failure.kind() == RedisFailure.Kind.TLS);
+		if (!refused) {
+			this.probes.set(0);
+		}
+		Duration pause = this.circuit.probePause(refused ? this.probes.getAndIncrement() : 0);
+		CompletableFuture.delayedExecutor(pause.toMillis(), TimeUnit.MILLISECONDS, this.background)
 			.execute(() -> {
 				this.probeScheduled.set(false);
 				probe();

@@ -2,6 +2,7 @@ package dev.redisstarter.core;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -17,6 +18,7 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.protocol.RedisCommand;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
@@ -33,7 +35,9 @@ import org.springframework.data.redis.connection.RedisConnection;
  * {@link RedisDeadlineExceededException} at once and the expiry is counted in
  * {@code redis.starter.<feature>.deadlines.expired}; while Redis is known to be unreachable, a
  * {@link RedisUnavailableException} without touching the network. Both are Spring {@link DataAccessException}s,
- * as every other failure is, so each capability's Redis-down policy applies unchanged.
+ * as every other failure is, so each capability's Redis-down policy applies unchanged; except a permission
+ * refusal ({@code NOPERM}), a configuration error thrown as {@link RedisPermissionException}, which no Redis-down
+ * policy catches and which does not count against the circuit.
  *
  * <p>A reply that arrives after its caller gave up is dropped, unless the caller asked to see it
  * ({@link #awaitOrOnLateReply}) to undo what it did (a lock taken for nobody); that runs on the access's
@@ -121,13 +125,14 @@ public final class RedisCalls {
 	 * @param reply a command sent with {@link #run}'s commands
 	 * @return the reply
 	 * @throws DataAccessException when Redis failed, or did not answer in time
+	 * @throws RedisPermissionException when Redis refused the command, a key or a channel to the user ({@code NOPERM})
 	 */
 	public <T> T await(Future<T> reply) {
 		try {
 			return awaitRaw(reply, true);
 		}
 		catch (ExecutionException ex) {
-			throw translate(ex.getCause());
+			throw translate(ex.getCause(), reply);
 		}
 	}
 
@@ -148,7 +153,7 @@ public final class RedisCalls {
 			throw ex;
 		}
 		catch (ExecutionException ex) {
-			throw translate(ex.getCause());
+			throw translate(ex.getCause(), reply);
 		}
 	}
 
@@ -209,7 +214,7 @@ public final class RedisCalls {
 		}
 		catch (ExecutionException ex) {
 			if (!(ex.getCause() instanceof RedisNoScriptException)) {
-				throw translate(ex.getCause());
+				throw translate(ex.getCause(), pending.reply());
 			}
 			RedisFuture<T> again = redis.eval(pending.script().text(), pending.type(), pending.scriptKeys(), pending.args());
 			return (lateReply != null) ? awaitOrOnLateReply(again, lateReply) : await(again);
@@ -221,6 +226,12 @@ public final class RedisCalls {
 		try {
 			T value = reply.get(this.deadlineNanos, TimeUnit.NANOSECONDS);
 			this.access.answered();
+			if (this.access.permissions().any()) {
+				String command = commandOf(reply);
+				if (command != null) {
+					this.access.permissions().succeeded(this.feature, command);
+				}
+			}
 			return value;
 		}
 		catch (TimeoutException ex) {
@@ -247,8 +258,13 @@ public final class RedisCalls {
 		}
 		catch (ExecutionException ex) {
 			if (ex.getCause() instanceof RedisCommandExecutionException) {
-				// Redis answered, with an error.
-				this.access.answered();
+				if (RedisFailure.of(ex.getCause()).kind() == RedisFailure.Kind.AUTHENTICATION) {
+					this.access.credentialsRefused(ex.getCause());
+				}
+				else {
+					// Redis answered, with an error (a NOPERM among them: a permission error, not an outage).
+					this.access.answered();
+				}
 			}
 			else {
 				this.access.failed(ex.getCause());
@@ -257,7 +273,21 @@ public final class RedisCalls {
 		}
 	}
 
-	private DataAccessException translate(@Nullable Throwable cause) {
+	/**
+	 * A data access exception for the capability's Redis-down policy, except for a permission refusal, which is
+	 * a {@link RedisPermissionException} that no such policy catches.
+	 */
+	private RuntimeException translate(@Nullable Throwable cause, Future<?> reply) {
+		if (cause instanceof RedisCommandExecutionException) {
+			RedisFailure failure = RedisFailure.of(cause);
+			if (failure.kind() == RedisFailure.Kind.PERMISSION) {
+				return this.access.permissions().refused(this.feature, commandOf(reply), failure, cause);
+			}
+			if (failure.kind() == RedisFailure.Kind.AUTHENTICATION) {
+				return new RedisUnavailableException("Redis refuses the starter's credentials (" + failure.message()
+						+ "); the " + this.feature.segment() + " call failed", cause);
+			}
+		}
 		if (cause instanceof DataAccessException dataAccess) {
 			return dataAccess;
 		}
@@ -269,6 +299,14 @@ public final class RedisCalls {
 			return new RedisConnectionFailureException(message, cause);
 		}
 		return new RedisSystemException(message, cause);
+	}
+
+	/** The command a reply answers, lower case, when Lettuce tells. */
+	private static @Nullable String commandOf(Future<?> reply) {
+		if (reply instanceof RedisCommand<?, ?, ?> command && command.getType() != null) {
+			return command.getType().toString().toLowerCase(Locale.ROOT);
+		}
+		return null;
 	}
 
 	@Override

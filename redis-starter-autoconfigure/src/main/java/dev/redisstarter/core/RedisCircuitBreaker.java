@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Whether the starter believes Redis is reachable, shared by every capability on one connection factory.
@@ -52,6 +53,10 @@ public final class RedisCircuitBreaker {
 	private final AtomicLong openings = new AtomicLong();
 
 	private volatile String lastFailure = "";
+
+	private volatile @Nullable RedisFailure lastKind;
+
+	private volatile RedisFailure.@Nullable Kind loggedKind;
 
 	private final List<Consumer<State>> listeners = new CopyOnWriteArrayList<>();
 
@@ -106,6 +111,15 @@ public final class RedisCircuitBreaker {
 	}
 
 	/**
+	 * What the last failure that counted was, classified: an authentication or TLS failure is a configuration
+	 * error, named as such in logs and health.
+	 * @return the failure, or {@code null} when none
+	 */
+	public @Nullable RedisFailure failure() {
+		return this.lastKind;
+	}
+
+	/**
 	 * Adds a listener told of every transition, on the thread that caused it.
 	 * @param listener called with the new state
 	 */
@@ -126,7 +140,15 @@ public final class RedisCircuitBreaker {
 	 * @return whether this failure opened the circuit
 	 */
 	public boolean recordFailure(Throwable failure) {
-		this.lastFailure = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+		RedisFailure classified = RedisFailure.of(failure);
+		this.lastKind = classified;
+		this.lastFailure = (classified.kind() == RedisFailure.Kind.UNREACHABLE)
+				? failure.getClass().getSimpleName() + ": " + failure.getMessage() : classified.message();
+		if (this.state.get() == State.OPEN && classified.kind() != this.loggedKind) {
+			// Open already, for another reason (a server restarted with a password): say what it is now.
+			this.loggedKind = classified.kind();
+			logger.warn(explain(classified));
+		}
 		if (this.consecutiveFailures.incrementAndGet() >= this.failureThreshold) {
 			return open();
 		}
@@ -143,8 +165,9 @@ public final class RedisCircuitBreaker {
 		}
 		this.openedAt.set(System.nanoTime());
 		this.openings.incrementAndGet();
-		logger.warn("Redis at " + this.name + " is unreachable (" + this.lastFailure + "): the starter's calls fail fast"
-				+ " and apply each capability's policy until it answers again; probing every " + this.openDuration);
+		RedisFailure failure = this.lastKind;
+		this.loggedKind = (failure != null) ? failure.kind() : RedisFailure.Kind.UNREACHABLE;
+		logger.warn(explain(failure));
 		notifyListeners(State.OPEN);
 		return true;
 	}
@@ -162,6 +185,46 @@ public final class RedisCircuitBreaker {
 		logger.info("Redis at " + this.name + " answers again after " + openMillis + " ms: the starter's calls resume");
 		notifyListeners(State.CLOSED);
 		return true;
+	}
+
+	/** One line: what happened, and for a configuration error what to check. */
+	private String explain(@Nullable RedisFailure failure) {
+		RedisFailure.Kind kind = (failure != null) ? failure.kind() : RedisFailure.Kind.UNREACHABLE;
+		return switch (kind) {
+			case AUTHENTICATION -> "Redis at " + this.name + " refuses the starter's credentials (" + this.lastFailure
+					+ "): check spring.data.redis.username and spring.data.redis.password (with spring.data.redis.url"
+					+ " set, Spring Boot takes them from the URL only) and that the user exists, is on and has that"
+					+ " password (ACL LIST). Calls fail fast and apply each capability's policy; the starter tries again"
+					+ " with growing pauses (up to " + MAX_CONFIGURATION_PAUSE.toSeconds() + " s) and resumes by itself"
+					+ " once the credentials are accepted";
+			case TLS -> "The TLS handshake with Redis at " + this.name + " failed (" + this.lastFailure
+					+ "): check that the SSL bundle in spring.data.redis.ssl.bundle trusts the server's certificate (or"
+					+ " its CA), that the certificate names the host the URL or spring.data.redis.host gives, and that"
+					+ " the server listens with TLS on that port. Calls fail fast and apply each capability's policy; the"
+					+ " starter tries again with growing pauses (up to " + MAX_CONFIGURATION_PAUSE.toSeconds()
+					+ " s) and resumes by itself once the handshake succeeds";
+			default -> "Redis at " + this.name + " is unreachable (" + this.lastFailure + "): the starter's calls fail fast"
+					+ " and apply each capability's policy until it answers again; probing every " + this.openDuration;
+		};
+	}
+
+	/** The longest pause between attempts while the credentials or the certificate are refused. */
+	static final Duration MAX_CONFIGURATION_PAUSE = Duration.ofSeconds(30);
+
+	/**
+	 * How long to wait before the next probe: the open duration, or, while the credentials or the TLS handshake
+	 * are refused (which waiting does not fix), twice as long after each refused attempt, up to 30 s, so that a
+	 * wrong password does not make a connection attempt every second for ever.
+	 * @param refusedAttempts refused attempts since the circuit opened
+	 * @return the pause
+	 */
+	public Duration probePause(int refusedAttempts) {
+		RedisFailure failure = this.lastKind;
+		if (failure == null || failure.kind() == RedisFailure.Kind.UNREACHABLE || failure.kind() == RedisFailure.Kind.PERMISSION) {
+			return this.openDuration;
+		}
+		long millis = this.openDuration.toMillis() << Math.min(Math.max(refusedAttempts, 0), 16);
+		return Duration.ofMillis(Math.max(this.openDuration.toMillis(), Math.min(millis, MAX_CONFIGURATION_PAUSE.toMillis())));
 	}
 
 	private void notifyListeners(State newState) {

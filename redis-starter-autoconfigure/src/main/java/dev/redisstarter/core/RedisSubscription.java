@@ -244,6 +244,12 @@ public final class RedisSubscription implements AutoCloseable {
 				}
 				opened.closeAsync();
 			}
+			RedisFailure failure = RedisFailure.of(ex);
+			if (failure.kind() == RedisFailure.Kind.PERMISSION) {
+				// Logged once by the refusals, shown in health; retried at each liveness check.
+				this.access.permissions().subscriptionRefused(this.description,
+						new String(this.channel, StandardCharsets.UTF_8), failure);
+			}
 			logger.debug("Could not subscribe for " + this.description + ", will retry: " + ex);
 		}
 	}
@@ -286,6 +292,7 @@ public final class RedisSubscription implements AutoCloseable {
 		public void subscribed(byte[] channel, long count) {
 			if (!RedisSubscription.this.closed && RedisSubscription.this.connection == this.source) {
 				RedisSubscription.this.subscribed = true;
+				RedisSubscription.this.access.permissions().subscribed(RedisSubscription.this.description);
 				RedisSubscription.this.listener.subscribed();
 			}
 		}

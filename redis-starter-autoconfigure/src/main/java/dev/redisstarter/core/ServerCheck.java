@@ -19,7 +19,10 @@ import org.jspecify.annotations.Nullable;
  * pressure (every {@code allkeys-*} policy, and the {@code volatile-*} ones, since every key the starter writes
  * has a time to live), and a server older than the oldest the starter supports. Problems are logged once each
  * (WARN, or ERROR in {@link Mode#FAIL}) and shown in health details. A server that refuses {@code CONFIG}
- * (managed services often do) has an unknown policy, which is not a problem.
+ * (managed services often do, and so does an ACL user without {@code +config|get}) has an unknown policy: in
+ * {@link Mode#WARN} that is logged once at INFO and is no problem; in {@link Mode#FAIL} it is a problem (the check
+ * was asked to guarantee a safe policy and cannot), whose message says to grant the command or to warn instead.
+ * A refused {@code INFO} leaves the version unknown, which is no problem.
  */
 public final class ServerCheck {
 
@@ -121,12 +124,19 @@ public final class ServerCheck {
 		if (this.mode == Mode.IGNORE) {
 			return;
 		}
-		CompletableFuture<String> info = redis.info("server").toCompletableFuture();
+		CompletableFuture<String> info = redis.info("server")
+			.toCompletableFuture()
+			.thenApply(ServerCheck::versionOf)
+			.exceptionally((refused) -> "unknown");
+		String[] refusal = new String[1];
 		CompletableFuture<String> policy = redis.configGet("maxmemory-policy")
 			.toCompletableFuture()
 			.thenApply(ServerCheck::policyOf)
-			.exceptionally((refused) -> "unknown");
-		info.thenCombine(policy, (serverInfo, maxmemoryPolicy) -> evaluate(versionOf(serverInfo), maxmemoryPolicy))
+			.exceptionally((refused) -> {
+				refusal[0] = RedisFailure.of(refused).message();
+				return "unknown";
+			});
+		info.thenCombine(policy, (version, maxmemoryPolicy) -> evaluate(version, maxmemoryPolicy, refusal[0]))
 			.orTimeout(5, TimeUnit.SECONDS)
 			.whenComplete((result, failure) -> {
 				if (result != null) {
@@ -136,7 +146,22 @@ public final class ServerCheck {
 	}
 
 	Result evaluate(String version, String maxmemoryPolicy) {
+		return evaluate(version, maxmemoryPolicy, null);
+	}
+
+	/**
+	 * Evaluates what was read. A policy that could not be read is a problem only in {@link Mode#FAIL}: the check
+	 * was asked to guarantee a safe policy and cannot.
+	 */
+	Result evaluate(String version, String maxmemoryPolicy, @Nullable String configRefusal) {
 		List<String> problems = new ArrayList<>();
+		if (this.mode == Mode.FAIL && !this.keptFeatures.isEmpty() && maxmemoryPolicy.equals("unknown")) {
+			problems.add("maxmemory-policy is unknown: Redis refused CONFIG GET maxmemory-policy ("
+					+ ((configRefusal != null) ? configRefusal : "no answer") + "), so the eviction check cannot"
+					+ " guarantee that keys of " + String.join(", ", this.keptFeatures) + " are kept; grant the starter's"
+					+ " Redis user +config|get, or set redis.starter.resilience.eviction-policy-check to warn (and make"
+					+ " sure the policy is noeviction yourself)");
+		}
 		if (!this.keptFeatures.isEmpty()
 				&& (maxmemoryPolicy.startsWith("allkeys-") || maxmemoryPolicy.startsWith("volatile-"))) {
 			problems.add("maxmemory-policy is " + maxmemoryPolicy + ": under memory pressure Redis may evict keys of "
@@ -151,8 +176,13 @@ public final class ServerCheck {
 	}
 
 	private void report(Result result) {
+		boolean firstResult = this.last == null;
 		this.last = result;
 		this.first.complete(result);
+		if (firstResult && result.maxmemoryPolicy().equals("unknown") && this.mode == Mode.WARN) {
+			logger.info("The eviction-policy check is skipped: Redis did not tell its maxmemory-policy (CONFIG GET"
+					+ " refused or unanswered)");
+		}
 		if (!result.problems().equals(this.logged)) {
 			this.logged = result.problems();
 			for (String problem : result.problems()) {

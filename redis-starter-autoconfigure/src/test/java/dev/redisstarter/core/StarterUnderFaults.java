@@ -59,7 +59,7 @@ final class StarterUnderFaults implements AutoCloseable {
 	StarterUnderFaults(LettuceConnectionFactory factory, ResilienceSettings settings) {
 		this.factory = factory;
 		KeyNaming keys = new KeyNaming("faults:");
-		this.access = new RedisAccess(factory, settings, this.meters).start();
+		this.access = new RedisAccess(factory, settings, this.meters, "faults:").start();
 		this.access.awaitConnection(Duration.ofSeconds(10));
 		JsonCodec codec = new JsonCodec(JsonMapper.builder().build(), new DecodeFailureReporter(this.meters));
 		this.cache = new RedisCacheService(this.access.calls(Feature.CACHE, RedisCacheService.DEFAULT_DEADLINE), keys,

@@ -46,6 +46,12 @@ public final class LocalRedisServer implements RedisServer {
 
 	private final Path workDirectory;
 
+	private final @Nullable String password;
+
+	private final List<String> users;
+
+	private final @Nullable TlsCertificates tls;
+
 	private int port;
 
 	private @Nullable RedisProcess process;
@@ -58,6 +64,9 @@ public final class LocalRedisServer implements RedisServer {
 		this.sentinelConfig = builder.sentinelConfig;
 		this.clusterEnabled = "yes".equals(builder.config.get("cluster-enabled"));
 		this.port = builder.port;
+		this.password = builder.password;
+		this.users = List.copyOf(builder.users);
+		this.tls = builder.tls;
 		try {
 			this.workDirectory = Files.createTempDirectory("redis-starter-test-");
 		}
@@ -106,8 +115,23 @@ public final class LocalRedisServer implements RedisServer {
 			command.add(file.toString());
 			command.add("--sentinel");
 		}
-		command.addAll(List.of("--port", Integer.toString(this.port), "--bind", "127.0.0.1", "--dir",
-				this.workDirectory.toString(), "--daemonize", "no"));
+		if (this.tls != null) {
+			// TLS only: the plain port is closed, so that nothing reaches this server without TLS.
+			command.addAll(List.of("--port", "0", "--tls-port", Integer.toString(this.port), "--tls-cert-file",
+					this.tls.certificate().toString(), "--tls-key-file", this.tls.privateKey().toString(),
+					"--tls-ca-cert-file", this.tls.certificate().toString(), "--tls-auth-clients", "no"));
+		}
+		else {
+			command.addAll(List.of("--port", Integer.toString(this.port)));
+		}
+		command.addAll(List.of("--bind", "127.0.0.1", "--dir", this.workDirectory.toString(), "--daemonize", "no"));
+		if (this.password != null) {
+			command.addAll(List.of("--requirepass", this.password));
+		}
+		for (String user : this.users) {
+			command.add("--user");
+			command.addAll(List.of(user.split(" ")));
+		}
 		if (this.sentinelConfig == null) {
 			command.addAll(List.of("--save", "", "--appendonly", "no"));
 		}
@@ -131,7 +155,7 @@ public final class LocalRedisServer implements RedisServer {
 			}
 			try {
 				// The server that answers must be the one started here, not another that holds the port.
-				if ("PONG".equals(RespConnection.callOnce(host(), this.port, "PING")) && answersAs(started)) {
+				if ("PONG".equals(call("PING")) && answersAs(started)) {
 					return;
 				}
 			}
@@ -146,7 +170,7 @@ public final class LocalRedisServer implements RedisServer {
 	}
 
 	private boolean answersAs(RedisProcess started) throws IOException {
-		Object info = RespConnection.callOnce(host(), this.port, "INFO", "server");
+		Object info = call("INFO", "server");
 		String text = (info instanceof byte[] bytes) ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
 				: String.valueOf(info);
 		for (String line : text.split("\r?\n")) {
@@ -311,7 +335,7 @@ public final class LocalRedisServer implements RedisServer {
 
 	@Override
 	public String url() {
-		return "redis://" + host() + ":" + port();
+		return ((this.tls != null) ? "rediss://" : "redis://") + host() + ":" + port();
 	}
 
 	/**
@@ -333,7 +357,13 @@ public final class LocalRedisServer implements RedisServer {
 	@Override
 	public synchronized String version() {
 		if (this.version == null) {
-			this.version = ServerInfo.version(host(), port());
+			try {
+				String version = ServerInfo.parse(String.valueOf(call("INFO", "server"))).get("redis_version");
+				this.version = (version != null) ? version : "unknown";
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot read the version of " + address(), ex);
+			}
 		}
 		return this.version;
 	}
@@ -345,11 +375,53 @@ public final class LocalRedisServer implements RedisServer {
 	 */
 	public @Nullable Object command(String... command) {
 		try {
-			return RespConnection.callOnce(host(), port(), command);
+			port();
+			return call(command);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Command " + command[0] + " to " + address() + " failed: " + ex.getMessage(), ex);
 		}
+	}
+
+	/** One command on a connection of its own, over TLS and authenticated as the default user when so configured. */
+	private @Nullable Object call(String... command) throws IOException {
+		try (RespConnection connection = RespConnection.open(host(), this.port, Duration.ofSeconds(5),
+				(this.tls != null) ? this.tls.socketFactory() : null)) {
+			if (this.password != null) {
+				connection.call("AUTH", this.password);
+			}
+			return connection.call(command);
+		}
+	}
+
+	/**
+	 * The certificates this server presents, when it listens with TLS only.
+	 * @return the certificates, or {@code null} without TLS
+	 */
+	public @Nullable TlsCertificates tls() {
+		return this.tls;
+	}
+
+	@Override
+	public @Nullable String password() {
+		return this.password;
+	}
+
+	@Override
+	public @Nullable Path trustedCertificate() {
+		return (this.tls != null) ? this.tls.certificate() : null;
+	}
+
+	/**
+	 * This server as seen by another ACL user: the same address, with that user's credentials in
+	 * {@link #springDataRedisProperties()} and for the factories of {@code ConnectionFactories}. Starting, stopping
+	 * and closing act on this server.
+	 * @param username the user
+	 * @param userPassword its password
+	 * @return a view of this server
+	 */
+	public RedisServer as(String username, String userPassword) {
+		return new UserView(this, username, userPassword);
 	}
 
 	private Path logFile() {
@@ -405,6 +477,12 @@ public final class LocalRedisServer implements RedisServer {
 
 		private @Nullable String sentinelConfig;
 
+		private @Nullable String password;
+
+		private final List<String> users = new ArrayList<>();
+
+		private @Nullable TlsCertificates tls;
+
 		private Builder() {
 		}
 
@@ -439,6 +517,38 @@ public final class LocalRedisServer implements RedisServer {
 		 */
 		public Builder config(String name, String value) {
 			this.config.put(name, value);
+			return this;
+		}
+
+		/**
+		 * A password for the default user ({@code --requirepass}); the launcher authenticates with it.
+		 * @param password the password
+		 * @return this builder
+		 */
+		public Builder password(String password) {
+			this.password = password;
+			return this;
+		}
+
+		/**
+		 * An ACL user ({@code --user}), such as {@code "app on >secret ~app:* &app:* +@all"}. Users can also be
+		 * changed after start with {@code command("ACL", "SETUSER", ...)}.
+		 * @param rule the user's name and rules, separated by spaces
+		 * @return this builder
+		 */
+		public Builder user(String rule) {
+			this.users.add(rule);
+			return this;
+		}
+
+		/**
+		 * Listens with TLS only ({@code --port 0 --tls-port}), presenting these certificates; clients are not
+		 * asked for certificates of their own. The URL becomes {@code rediss://}.
+		 * @param certificates what the server presents
+		 * @return this builder
+		 */
+		public Builder tls(TlsCertificates certificates) {
+			this.tls = certificates;
 			return this;
 		}
 

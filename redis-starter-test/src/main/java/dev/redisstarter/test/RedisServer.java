@@ -1,7 +1,13 @@
 package dev.redisstarter.test;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * One Redis server for tests and local runs.
@@ -68,9 +74,49 @@ public interface RedisServer extends RedisDeployment, AutoCloseable {
 	 */
 	String version();
 
+	/**
+	 * The user clients authenticate as.
+	 * @return the user name, or {@code null} for the default user
+	 */
+	default @Nullable String username() {
+		return null;
+	}
+
+	/**
+	 * The password clients authenticate with.
+	 * @return the password, or {@code null} when the server asks for none
+	 */
+	default @Nullable String password() {
+		return null;
+	}
+
+	/**
+	 * The certificate clients trust, PEM, for a server that listens with TLS.
+	 * @return the file, or {@code null} without TLS
+	 */
+	default @Nullable Path trustedCertificate() {
+		return null;
+	}
+
+	/**
+	 * The URL with the credentials in it, and for TLS a PEM SSL bundle named {@code redis} that
+	 * trusts the server's certificate.
+	 */
 	@Override
 	default Map<String, String> springDataRedisProperties() {
-		return Map.of("spring.data.redis.url", url());
+		Map<String, String> properties = new LinkedHashMap<>();
+		String url = url();
+		if (password() != null) {
+			// In the URL: Spring Boot ignores spring.data.redis.username and password when a URL is set.
+			String user = (username() != null) ? URLEncoder.encode(username(), StandardCharsets.UTF_8) : "";
+			url = url.replaceFirst("://", "://" + user + ":" + URLEncoder.encode(password(), StandardCharsets.UTF_8) + "@");
+		}
+		properties.put("spring.data.redis.url", url);
+		if (trustedCertificate() != null) {
+			properties.put("spring.ssl.bundle.pem.redis.truststore.certificate", "file:" + trustedCertificate());
+			properties.put("spring.data.redis.ssl.bundle", "redis");
+		}
+		return properties;
 	}
 
 	/** Stops the server and releases what it holds. */

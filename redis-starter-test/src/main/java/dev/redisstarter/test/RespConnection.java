@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,11 +38,24 @@ final class RespConnection implements AutoCloseable {
 	}
 
 	static RespConnection open(String host, int port, Duration timeout) throws IOException {
+		return open(host, port, timeout, null);
+	}
+
+	/**
+	 * Opens a connection, over TLS when a socket factory is given (the handshake completes before this returns).
+	 */
+	static RespConnection open(String host, int port, Duration timeout, @Nullable SSLSocketFactory tls)
+			throws IOException {
 		Socket socket = new Socket();
 		try {
 			socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
 			socket.setSoTimeout((int) timeout.toMillis());
-			return new RespConnection(socket);
+			if (tls == null) {
+				return new RespConnection(socket);
+			}
+			SSLSocket secure = (SSLSocket) tls.createSocket(socket, host, port, true);
+			secure.startHandshake();
+			return new RespConnection(secure);
 		}
 		catch (IOException ex) {
 			socket.close();

@@ -1,7 +1,10 @@
 package dev.redisstarter.core.health;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
@@ -9,7 +12,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
+import dev.redisstarter.core.PermissionRefusals;
 import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.RedisFailure;
 import dev.redisstarter.core.RedisCircuitBreaker;
 import dev.redisstarter.core.ServerCheck;
 
@@ -18,7 +23,10 @@ import dev.redisstarter.core.ServerCheck;
  * once while the circuit is open or the starter's connection is down, otherwise a {@code PING} that must answer
  * within the timeout. Details: the circuit's state and openings, the last failure, the {@code PING} time, and
  * the server checks (version, {@code maxmemory-policy}, problems; a problem makes it DOWN when the check is in
- * {@link ServerCheck.Mode#FAIL} mode).
+ * {@link ServerCheck.Mode#FAIL} mode). While the circuit is open, {@code failure} names why:
+ * {@code authentication}, {@code tls} or {@code unreachable}, with {@code lastFailure} in Redis's words (never a
+ * secret). While Redis refuses a command or subscription the starter needs ({@code NOPERM}), the status is DOWN
+ * with {@code failure: permission} and {@code permissionRefusals}: what was refused, and Redis's words.
  */
 public class RedisStarterHealthIndicator extends AbstractHealthIndicator {
 
@@ -49,6 +57,17 @@ public class RedisStarterHealthIndicator extends AbstractHealthIndicator {
 		if (!circuit.lastFailure().isEmpty()) {
 			builder.withDetail("lastFailure", circuit.lastFailure());
 		}
+		RedisFailure failure = circuit.failure();
+		if (circuit.state() == RedisCircuitBreaker.State.OPEN && failure != null) {
+			builder.withDetail("failure", failure.kind().label());
+		}
+		List<PermissionRefusals.Refusal> refused = this.access.permissions().current();
+		if (!refused.isEmpty()) {
+			builder.withDetail("failure", RedisFailure.Kind.PERMISSION.label());
+			Map<String, String> permissions = new LinkedHashMap<>();
+			refused.forEach((refusal) -> permissions.put(refusal.what(), refusal.message()));
+			builder.withDetail("permissionRefusals", permissions);
+		}
 		ServerCheck.Result checked = (this.serverCheck != null) ? this.serverCheck.last() : null;
 		if (checked != null) {
 			builder.withDetail("version", checked.version())
@@ -67,6 +86,11 @@ public class RedisStarterHealthIndicator extends AbstractHealthIndicator {
 			return;
 		}
 		if (checked != null && !checked.ok() && this.serverCheck.mode() == ServerCheck.Mode.FAIL) {
+			builder.down();
+			return;
+		}
+		if (!refused.isEmpty()) {
+			// Redis answers, but refuses what a capability needs: that capability fails every such call.
 			builder.down();
 			return;
 		}

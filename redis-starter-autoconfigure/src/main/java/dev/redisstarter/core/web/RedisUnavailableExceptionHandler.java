@@ -15,6 +15,8 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import dev.redisstarter.core.RedisPermissionException;
+
 /**
  * The fallback for Redis failures that reach a controller without a capability's own exception: a
  * {@link RedisConnectionFailureException} or a {@link QueryTimeoutException} (how Spring Data Redis reports a
@@ -63,6 +65,20 @@ public class RedisUnavailableExceptionHandler {
 		this.log.answered("503", ex);
 		return ProblemAnswers.withRetryAfter(HttpStatus.SERVICE_UNAVAILABLE, "Redis is unavailable; retry later.",
 				this.retryAfter);
+	}
+
+	/**
+	 * Redis refused a command, key or channel to the application's user: a configuration error, logged once with
+	 * what to grant by the starter; answered 500 without details (they are for operators, not callers).
+	 * @param ex the refusal
+	 * @return 500
+	 */
+	@ExceptionHandler(RedisPermissionException.class)
+	public ResponseEntity<ProblemDetail> permissionRefused(RedisPermissionException ex) {
+		logger.debug("Answered 500: " + ex.getMessage());
+		return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+			.body(ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+					"The application's data store refused an operation (a permission error); an operator must fix it."));
 	}
 
 	/**

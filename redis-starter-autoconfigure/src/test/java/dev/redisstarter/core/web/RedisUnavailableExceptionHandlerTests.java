@@ -69,6 +69,19 @@ class RedisUnavailableExceptionHandlerTests {
 	}
 
 	@Test
+	void answers500WithoutDetailsWhenRedisRefusesAPermission() {
+		this.runner.run((context) -> {
+			MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
+			mvc.perform(get("/not-permitted"))
+				.andExpect(status().isInternalServerError())
+				.andExpect(header().doesNotExist("Retry-After"))
+				.andExpect(jsonPath("$.status").value(500))
+				.andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.not(
+						org.hamcrest.Matchers.containsString("shop:"))));
+		});
+	}
+
+	@Test
 	void answersAfterTheApplicationsOwnAdvice() {
 		this.runner.withUserConfiguration(OwnAdvice.class).run((context) -> {
 			MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
@@ -106,6 +119,13 @@ class RedisUnavailableExceptionHandlerTests {
 		@GetMapping("/timed-out")
 		String timedOut() {
 			throw new QueryTimeoutException("Redis command timed out");
+		}
+
+		@GetMapping("/not-permitted")
+		String notPermitted() {
+			throw new dev.redisstarter.core.RedisPermissionException(dev.redisstarter.core.Feature.CACHE, "evalsha",
+					"Redis refused the starter's cache call (EVALSHA): NOPERM ... key prefix 'shop:'",
+					new IllegalStateException("NOPERM"));
 		}
 
 	}

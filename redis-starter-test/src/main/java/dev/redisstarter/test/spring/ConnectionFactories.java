@@ -2,9 +2,13 @@ package dev.redisstarter.test.spring;
 
 import java.util.List;
 
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SslOptions;
+
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
 import org.springframework.data.redis.connection.RedisSentinelConfiguration;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redisstarter.test.RedisCluster;
@@ -29,14 +33,35 @@ public final class ConnectionFactories {
 	 * @return a started factory
 	 */
 	public static LettuceConnectionFactory lettuce(RedisServer server, java.time.Duration commandTimeout) {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration(server.host(), server.port()),
-				org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration.builder()
-					.commandTimeout(commandTimeout)
-					.build());
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(standalone(server),
+				client(server).commandTimeout(commandTimeout).build());
 		factory.afterPropertiesSet();
 		factory.start();
 		return factory;
+	}
+
+	/** The server's address and the credentials it asks for. */
+	private static RedisStandaloneConfiguration standalone(RedisServer server) {
+		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration(server.host(), server.port());
+		if (server.username() != null) {
+			configuration.setUsername(server.username());
+		}
+		if (server.password() != null) {
+			configuration.setPassword(server.password());
+		}
+		return configuration;
+	}
+
+	/** TLS trusting the server's own certificate, when it listens with TLS. */
+	private static LettuceClientConfiguration.LettuceClientConfigurationBuilder client(RedisServer server) {
+		LettuceClientConfiguration.LettuceClientConfigurationBuilder builder = LettuceClientConfiguration.builder();
+		if (server.trustedCertificate() != null) {
+			builder.useSsl();
+			builder.clientOptions(ClientOptions.builder()
+				.sslOptions(SslOptions.builder().trustManager(server.trustedCertificate().toFile()).build())
+				.build());
+		}
+		return builder;
 	}
 
 	/**
@@ -54,7 +79,7 @@ public final class ConnectionFactories {
 					new java.util.HashSet<>(List.of(group.sentinelNodes().split(",")))));
 		}
 		else if (deployment instanceof RedisServer server) {
-			factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(server.host(), server.port()));
+			factory = new LettuceConnectionFactory(standalone(server), client(server).build());
 		}
 		else {
 			throw new IllegalArgumentException("Unknown deployment " + deployment);

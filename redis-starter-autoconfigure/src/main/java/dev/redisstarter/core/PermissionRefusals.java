@@ -1,0 +1,135 @@
+package dev.redisstarter.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The permission refusals ({@code NOPERM}) Redis answered the starter with, for logs and health: each
+ * refused call (per capability and command) and each refused subscription is logged once, with what to grant,
+ * and stays in {@link #current()} until the same capability's same command succeeds, its subscription comes up,
+ * or it was not repeated for 10 minutes (a one-off refusal does not stay in health for ever).
+ */
+public final class PermissionRefusals {
+
+	private static final Log logger = LogFactory.getLog(PermissionRefusals.class);
+
+	/** A refusal not repeated for this long is forgotten. */
+	static final Duration FORGET_AFTER = Duration.ofMinutes(10);
+
+	/**
+	 * One refusal.
+	 * @param what what was refused, such as {@code cache evalsha} or {@code subscription for cache invalidations}
+	 * @param message Redis's words
+	 * @param at when it was last refused
+	 */
+	public record Refusal(String what, String message, Instant at) {
+	}
+
+	private final String keyPrefix;
+
+	private final ConcurrentMap<String, Refusal> refusals = new ConcurrentHashMap<>();
+
+	/**
+	 * Refusals of one Redis access.
+	 * @param keyPrefix the starter's key prefix, named in messages
+	 */
+	public PermissionRefusals(String keyPrefix) {
+		this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix must not be null");
+	}
+
+	/**
+	 * A call was refused: records it, logs it the first time, and returns the exception for the caller.
+	 * @param feature the capability
+	 * @param command the command, lower case, or {@code null} when unknown
+	 * @param failure the classified refusal
+	 * @param cause what Lettuce reported
+	 * @return the exception to throw
+	 */
+	RedisPermissionException refused(Feature feature, @Nullable String command, RedisFailure failure, Throwable cause) {
+		String refusedCommand = (command != null) ? command : failure.command();
+		String what = feature.segment() + " " + ((refusedCommand != null) ? refusedCommand : "command");
+		String message = "Redis refused the starter's " + feature.segment() + " call"
+				+ ((refusedCommand != null) ? " (" + refusedCommand.toUpperCase(java.util.Locale.ROOT) + ")" : "") + ": "
+				+ failure.message() + ". This is a permission error of the Redis user (spring.data.redis.username, or"
+				+ " the user in spring.data.redis.url), not an outage: grant it " + grant() + ". ACL GETUSER <user> shows"
+				+ " what it has; ACL LOG shows what was refused.";
+		if (this.refusals.put(what, new Refusal(what, failure.message(), Instant.now())) == null) {
+			logger.error(message);
+		}
+		return new RedisPermissionException(feature, refusedCommand, message, cause);
+	}
+
+	/**
+	 * A call of a capability succeeded: a refusal of the same command is over.
+	 * @param feature the capability
+	 * @param command the command, lower case
+	 */
+	void succeeded(Feature feature, String command) {
+		// EVAL runs the script an EVALSHA refused once it is granted (the script was never cached): the same call.
+		String same = command.equals("eval") ? "evalsha" : command;
+		if (this.refusals.remove(feature.segment() + " " + same) != null) {
+			logger.info("Redis allows the starter's " + feature.segment() + " " + command.toUpperCase(java.util.Locale.ROOT)
+					+ " again");
+		}
+	}
+
+	/**
+	 * A subscription was refused: records it and logs it the first time.
+	 * @param description what the subscription is for
+	 * @param channel the channel
+	 * @param failure the classified refusal
+	 */
+	public void subscriptionRefused(String description, String channel, RedisFailure failure) {
+		String what = "subscription for " + description;
+		if (this.refusals.put(what, new Refusal(what, failure.message(), Instant.now())) == null) {
+			logger.error("Redis refused the starter's subscription for " + description + " on channel '" + channel + "': "
+					+ failure.message() + ". Until it is granted, " + description + " from other instances are not"
+					+ " received. Grant the Redis user the channel (&" + channel + ", or " + grant() + "); the"
+					+ " subscription is retried and resumes by itself.");
+		}
+	}
+
+	/**
+	 * A subscription came up: a refusal of it is over.
+	 * @param description what the subscription is for
+	 */
+	public void subscribed(String description) {
+		if (this.refusals.remove("subscription for " + description) != null) {
+			logger.info("Redis allows the starter's subscription for " + description + " again");
+		}
+	}
+
+	/**
+	 * Whether anything is refused; cheap, for the hot path.
+	 * @return true when a refusal is recorded
+	 */
+	boolean any() {
+		return !this.refusals.isEmpty();
+	}
+
+	/**
+	 * The refusals in force, oldest first.
+	 * @return the refusals
+	 */
+	public List<Refusal> current() {
+		Instant forgetBefore = Instant.now().minus(FORGET_AFTER);
+		this.refusals.values().removeIf((refusal) -> refusal.at().isBefore(forgetBefore));
+		return this.refusals.values().stream().sorted(Comparator.comparing(Refusal::at)).toList();
+	}
+
+	private String grant() {
+		return "the starter's ACL rule for the key prefix '" + this.keyPrefix + "' (redis.starter.key-prefix): keys ~"
+				+ this.keyPrefix + "*, channels &" + this.keyPrefix + "* and the commands listed in the README's Security"
+				+ " section";
+	}
+
+}

@@ -1,0 +1,120 @@
+package dev.redisstarter.core;
+
+import java.security.cert.CertificateException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLException;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a failure to talk to Redis was, read from the exception chain Lettuce reports: refused credentials
+ * ({@code NOAUTH}, {@code WRONGPASS}), a refused command, key or channel ({@code NOPERM}), a failed TLS
+ * handshake, or anything else (the server is unreachable, frozen, restarting). The first three are
+ * configuration errors that waiting does not fix; only the last is an outage.
+ *
+ * @param kind what it was
+ * @param message the server's or the TLS layer's own words, without secrets (Redis never repeats a password)
+ * @param command the command Redis refused, lower case, for a {@link Kind#PERMISSION} failure whose message names
+ * it; {@code null} otherwise
+ */
+public record RedisFailure(Kind kind, String message, @Nullable String command) {
+
+	/** The kinds of failure, each with its own remedy. */
+	public enum Kind {
+
+		/** Redis refused the credentials, or asked for some and got none. */
+		AUTHENTICATION,
+
+		/** Redis refused a command, key or channel to the authenticated user (its ACL). */
+		PERMISSION,
+
+		/** The TLS handshake failed: a certificate not trusted, a name that does not match, TLS on one side only. */
+		TLS,
+
+		/** Redis could not be reached or did not answer. */
+		UNREACHABLE;
+
+		/**
+		 * The kind in lower case, as health details show it.
+		 * @return such as {@code authentication}
+		 */
+		public String label() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+	}
+
+	private static final Pattern COMMAND = Pattern.compile("'([^' ]+)' command");
+
+	private static final int MAX_DEPTH = 16;
+
+	/** Checks the values. */
+	public RedisFailure {
+		Objects.requireNonNull(kind, "kind must not be null");
+		Objects.requireNonNull(message, "message must not be null");
+	}
+
+	/**
+	 * Classifies a failure by its whole cause chain.
+	 * @param failure what a call or a connection attempt threw
+	 * @return what it was
+	 */
+	public static RedisFailure of(Throwable failure) {
+		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+		for (Throwable cause = failure; cause != null && seen.add(cause) && seen.size() <= MAX_DEPTH; cause = cause.getCause()) {
+			if (cause instanceof SSLException || cause instanceof CertificateException) {
+				return new RedisFailure(Kind.TLS, describe(cause), null);
+			}
+			String message = cause.getMessage();
+			if (message == null) {
+				continue;
+			}
+			if (isAuthentication(message)) {
+				return new RedisFailure(Kind.AUTHENTICATION, firstLine(message), null);
+			}
+			int noperm = message.indexOf("NOPERM");
+			if (noperm >= 0) {
+				String refusal = firstLine(message.substring(noperm));
+				Matcher command = COMMAND.matcher(refusal);
+				return new RedisFailure(Kind.PERMISSION, refusal,
+						command.find() ? command.group(1).toLowerCase(Locale.ROOT) : null);
+			}
+		}
+		return new RedisFailure(Kind.UNREACHABLE, describe(failure), null);
+	}
+
+	/**
+	 * Whether a failure is a permission refusal.
+	 * @param failure a failure
+	 * @return true for {@code NOPERM} anywhere in its chain
+	 */
+	public static boolean isPermission(@Nullable Throwable failure) {
+		return failure != null && of(failure).kind() == Kind.PERMISSION;
+	}
+
+	private static boolean isAuthentication(String message) {
+		return message.startsWith("NOAUTH") || message.startsWith("WRONGPASS")
+				|| message.contains("invalid username-password") || message.contains("ERR invalid password")
+				|| message.contains("without any password configured") || message.contains("NOAUTH ")
+				|| message.contains("WRONGPASS ");
+	}
+
+	private static String describe(Throwable cause) {
+		String message = cause.getMessage();
+		return cause.getClass().getSimpleName() + ((message != null) ? ": " + firstLine(message) : "");
+	}
+
+	private static String firstLine(String message) {
+		int end = message.indexOf('\n');
+		String line = (end < 0) ? message : message.substring(0, end);
+		return (line.length() > 300) ? line.substring(0, 300) + "..." : line.strip();
+	}
+
+}
