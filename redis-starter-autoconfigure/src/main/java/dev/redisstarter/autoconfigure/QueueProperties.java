@@ -200,7 +200,7 @@ public class QueueProperties {
 		 * job's attempts: nothing is dead-lettered while the circuit is open.
 		 */
 		@NestedConfigurationProperty
-		private final CircuitProperties circuit = new CircuitProperties();
+		private final HandlerCircuitProperties circuit = new HandlerCircuitProperties();
 
 		public @Nullable Integer getConcurrency() {
 			return this.concurrency;
@@ -282,7 +282,7 @@ public class QueueProperties {
 			return this.rateLimit;
 		}
 
-		public CircuitProperties getCircuit() {
+		public HandlerCircuitProperties getCircuit() {
 			return this.circuit;
 		}
 
@@ -376,53 +376,6 @@ public class QueueProperties {
 
 		public void setMaxAge(@Nullable Duration maxAge) {
 			this.maxAge = maxAge;
-		}
-
-	}
-
-	/**
-	 * The handler's circuit: it opens after failures of distinct jobs in a row, pauses taking, probes with one job.
-	 */
-	public static class CircuitProperties {
-
-		/**
-		 * How many distinct jobs in a row must fail to open the circuit; 0 turns it off (every failure then counts
-		 * against its job).
-		 */
-		private @Nullable Integer failureThreshold;
-
-		/**
-		 * How long an open circuit takes nothing before one job probes; each failed probe doubles it.
-		 */
-		private @Nullable Duration pause;
-
-		/**
-		 * The longest pause.
-		 */
-		private @Nullable Duration maxPause;
-
-		public @Nullable Integer getFailureThreshold() {
-			return this.failureThreshold;
-		}
-
-		public void setFailureThreshold(@Nullable Integer failureThreshold) {
-			this.failureThreshold = failureThreshold;
-		}
-
-		public @Nullable Duration getPause() {
-			return this.pause;
-		}
-
-		public void setPause(@Nullable Duration pause) {
-			this.pause = pause;
-		}
-
-		public @Nullable Duration getMaxPause() {
-			return this.maxPause;
-		}
-
-		public void setMaxPause(@Nullable Duration maxPause) {
-			this.maxPause = maxPause;
 		}
 
 	}

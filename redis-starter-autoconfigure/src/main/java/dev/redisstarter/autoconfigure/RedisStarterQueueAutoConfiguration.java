@@ -25,7 +25,6 @@ import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
-import dev.redisstarter.messaging.HandlerCircuit;
 import dev.redisstarter.messaging.queue.JobBackoff;
 import dev.redisstarter.messaging.queue.JobDeadLetters;
 import dev.redisstarter.messaging.queue.JobHandlerAnnotationBeanPostProcessor;
@@ -105,9 +104,7 @@ public final class RedisStarterQueueAutoConfiguration {
 					or(queue.getRateLimit().getLimit(), base.rateLimit()),
 					or(queue.getRateLimit().getWindow(), base.rateLimitWindow()), or(queue.getIdleWait(), base.idleWait()),
 					or(queue.getPrefetch(), base.prefetch()),
-					new HandlerCircuit.Settings(or(queue.getCircuit().getFailureThreshold(), base.circuit().failureThreshold()),
-							or(queue.getCircuit().getPause(), base.circuit().pause()),
-							or(queue.getCircuit().getMaxPause(), base.circuit().maxPause())));
+					queue.getCircuit().over(base.circuit()));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException("Invalid " + property + ": " + ex.getMessage());

@@ -22,7 +22,6 @@ import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
-import dev.redisstarter.messaging.HandlerCircuit;
 import dev.redisstarter.messaging.stream.Backoff;
 import dev.redisstarter.messaging.stream.DeadLetters;
 import dev.redisstarter.messaging.stream.RedisDeadLetters;
@@ -92,18 +91,11 @@ public final class RedisStarterStreamsAutoConfiguration {
 					or(stream.getClaimIdle(), base.claimIdle()), or(stream.getClaimInterval(), base.claimInterval()),
 					or(stream.getReadCount(), base.readCount()), or(stream.getReadBlock(), base.readBlock()),
 					or(stream.getDeadLetterMaxLength(), base.deadLetterMaxLength()),
-					or(stream.getConsumerExpiry(), base.consumerExpiry()), circuit(stream.getCircuit(), base.circuit()));
+					or(stream.getConsumerExpiry(), base.consumerExpiry()), stream.getCircuit().over(base.circuit()));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException("Invalid " + property + ": " + ex.getMessage());
 		}
-	}
-
-	private static HandlerCircuit.Settings circuit(StreamsProperties.CircuitProperties circuit,
-			HandlerCircuit.Settings base) {
-		// Its messages name the property ("circuit max-pause ..."); the caller prefixes the stream's.
-		return new HandlerCircuit.Settings(or(circuit.getFailureThreshold(), base.failureThreshold()),
-				or(circuit.getPause(), base.pause()), or(circuit.getMaxPause(), base.maxPause()));
 	}
 
 	private static <T> T or(@Nullable T value, T fallback) {

@@ -207,7 +207,7 @@ public class StreamsProperties {
 		 * When a listener that keeps failing pauses (a downstream is down) instead of dead-lettering what it reads.
 		 */
 		@NestedConfigurationProperty
-		private final CircuitProperties circuit = new CircuitProperties();
+		private final HandlerCircuitProperties circuit = new HandlerCircuitProperties();
 
 		public @Nullable Long getMaxLength() {
 			return this.maxLength;
@@ -285,56 +285,8 @@ public class StreamsProperties {
 			return this.backoff;
 		}
 
-		public CircuitProperties getCircuit() {
+		public HandlerCircuitProperties getCircuit() {
 			return this.circuit;
-		}
-
-	}
-
-	/**
-	 * A listener's consumer-side circuit: after failure-threshold distinct entries failed in a row it reads nothing
-	 * and dead-letters nothing for the pause, then lets one entry probe; each failed probe doubles the pause, up to
-	 * max-pause.
-	 */
-	public static class CircuitProperties {
-
-		/**
-		 * How many distinct entries in a row must fail to pause the listener; 0 never pauses it.
-		 */
-		private @Nullable Integer failureThreshold;
-
-		/**
-		 * How long the listener pauses before one entry probes.
-		 */
-		private @Nullable Duration pause;
-
-		/**
-		 * The longest pause (each failed probe doubles it).
-		 */
-		private @Nullable Duration maxPause;
-
-		public @Nullable Integer getFailureThreshold() {
-			return this.failureThreshold;
-		}
-
-		public void setFailureThreshold(@Nullable Integer failureThreshold) {
-			this.failureThreshold = failureThreshold;
-		}
-
-		public @Nullable Duration getPause() {
-			return this.pause;
-		}
-
-		public void setPause(@Nullable Duration pause) {
-			this.pause = pause;
-		}
-
-		public @Nullable Duration getMaxPause() {
-			return this.maxPause;
-		}
-
-		public void setMaxPause(@Nullable Duration maxPause) {
-			this.maxPause = maxPause;
 		}
 
 	}
