@@ -489,9 +489,14 @@ final class JobWorker {
 		this.circuit.failed(job.id(), error);
 		boolean retry = this.method.retries(error) && job.attempt() < job.maxAttempts();
 		long delay = retry ? job.backoff().delayAfter(job.attempt()).toMillis() : -1;
+		boolean last = false;
 		if (!retry && !this.circuit.allowsGivingUp()) {
 			// The handler fails on every job (a downstream is down): the failure may be the outage's, not the job's.
 			delay = Math.max(this.circuit.millisUntilProbe(), this.settings.circuit().pause().toMillis());
+			// It waits behind every other job, so that the next probe is another job: a poison job (failing on its own
+			// while the downstream works) would otherwise be the oldest job again at every probe and keep the circuit
+			// open for good, its attempts never spent.
+			last = true;
 			logger.warn("Job " + job.id() + " of queue '" + this.queue + "' failed (attempt " + job.attempt() + " of "
 					+ job.maxAttempts() + ") while the handler's circuit is open: not dead-lettered, retrying in "
 					+ delay + " ms: " + error);
@@ -505,7 +510,7 @@ final class JobWorker {
 					+ job.maxAttempts() + ") and goes to the dead letters", error);
 		}
 		this.outcomes.add(new JobOutcomes.Failed(job.id(), job.owner(), delay, error.getClass().getName(),
-				JobOutcomes.message(error), JobOutcomes.trimmedStack(error)));
+				JobOutcomes.message(error), JobOutcomes.trimmedStack(error), last));
 	}
 
 	private @Nullable Object decode(TakenJob job) {
