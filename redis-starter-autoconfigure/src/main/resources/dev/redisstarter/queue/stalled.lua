@@ -1,7 +1,9 @@
 -- Finds active jobs whose lease expired (their worker crashed, was killed, froze or lost Redis): each goes back
 -- to waiting, its attempt not counted. A job whose handler had started in that attempt (start.lua or renew.lua
 -- marked it) is counted as stalled, and one stalled more than MAX times is dead-lettered instead (it may be what
--- kills its workers); a job only taken ahead and never started goes back without a stall.
+-- kills its workers); a job only taken ahead and never started goes back without a stall, counted in its record's
+-- 'reclaimed' (take.lua hands that count to the next worker, which then writes the start mark before the handler
+-- runs: a handler that kills its worker at once cannot beat its mark a second time).
 --
 -- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: how many times a job may stall
@@ -32,6 +34,7 @@ for _, id in ipairs(expired) do
       stalled = redis.call('HINCRBY', job, 'stalled', 1)
     end
     if not ran then
+      redis.call('HINCRBY', job, 'reclaimed', 1)
       redis.call('HSET', job, 'state', 'waiting')
       redis.call('ZADD', base .. ':ready', redis.call('HGET', job, 'score') or '1099511627776000', id)
       unstarted = unstarted + 1

@@ -372,6 +372,9 @@ final class JobWorker {
 				return;
 			}
 			this.meters.started(job.waitedMillis());
+			if (job.reclaimed() > 0) {
+				markStartedNow(job);
+			}
 			markStarted(job);
 			Object payload;
 			try {
@@ -438,6 +441,24 @@ final class JobWorker {
 	private void markStarted(TakenJob job) {
 		this.held.computeIfPresent(job.id(), (id, held) -> held.owner().equals(job.owner()) ? held.asStarted() : held);
 		this.outcomes.add(new JobOutcomes.Started(job.id(), job.owner()));
+	}
+
+	/**
+	 * Writes the start mark before the handler runs, for a job whose lease already expired unmarked: its handler may
+	 * kill the worker before the outcome thread sends the mark (within about a millisecond), and would then never
+	 * count a stall nor reach the dead letters, taken again and again. One round trip, for such jobs only; when it
+	 * fails the handler runs anyway (the renewals and the outcome thread still carry the mark).
+	 */
+	private void markStartedNow(TakenJob job) {
+		try {
+			this.shared.calls()
+				.script(this.shared.scripts().start(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
+						QueueKeys.keysAndArgs(this.keys, RedisJobQueue.bytes(job.id()), RedisJobQueue.bytes(job.owner())));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Marking job " + job.id() + " of queue '" + this.queue + "' started failed; its handler runs"
+					+ " anyway: " + ex);
+		}
 	}
 
 	/** Wraps whatever the handler threw, so that the worker's own failures stay apart. */
