@@ -89,7 +89,9 @@ if excess > 0 then
 end
 -- Past the age: their records expired with it.
 trimmed = trimmed + redis.call('ZREMRANGEBYSCORE', dead, '-inf', now - keepAge)
-redis.call('PEXPIRE', dead, keepAge)
+-- The index outlives its newest entry's age by as much again: the stalled check (every stalled-interval) counts
+-- each entry that reaches its age before the index expires, even when no later dead letter arrives.
+redis.call('PEXPIRE', dead, keepAge * 2)
 if trimmed > 0 then
   -- Counted where every instance reads it (counts.lua), for as long as dead letters are kept.
   redis.call('INCRBY', base .. ':trimmed', trimmed)

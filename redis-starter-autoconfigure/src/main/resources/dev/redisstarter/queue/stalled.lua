@@ -8,7 +8,8 @@
 -- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: how many times a job may stall
 -- ARGV[2]: how many dead letters to keep
--- ARGV[3]: how long to keep a dead letter, in ms
+-- ARGV[3]: how long to keep a dead letter, in ms (dead letters past it leave the index at every check, counted as
+--   trimmed: one that reaches its age is counted even when no later dead letter trims the index)
 -- ARGV[4]: the most jobs to look at
 -- Returns: {how many stalled and went back to waiting, how many stalled and were dead-lettered, how many had not
 -- started and went back to waiting, how many dead letters were trimmed to keep the bounds (also added to
@@ -65,12 +66,15 @@ if dead > 0 then
     end
     redis.call('ZREMRANGEBYRANK', base .. ':dead', 0, excess - 1)
   end
-  trimmed = trimmed + redis.call('ZREMRANGEBYSCORE', base .. ':dead', '-inf', now - keepAge)
-  redis.call('PEXPIRE', base .. ':dead', keepAge)
-  if trimmed > 0 then
-    redis.call('INCRBY', base .. ':trimmed', trimmed)
-    redis.call('PEXPIRE', base .. ':trimmed', keepAge)
-  end
+  -- The index outlives its newest entry's age by as much again, so that a check counts that entry before the
+  -- index expires (see fail.lua).
+  redis.call('PEXPIRE', base .. ':dead', keepAge * 2)
+end
+-- Past the age: their records expired with it.
+trimmed = trimmed + redis.call('ZREMRANGEBYSCORE', base .. ':dead', '-inf', now - keepAge)
+if trimmed > 0 then
+  redis.call('INCRBY', base .. ':trimmed', trimmed)
+  redis.call('PEXPIRE', base .. ':trimmed', keepAge)
 end
 if back + unstarted > 0 and redis.call('LLEN', base .. ':signal') == 0 then
   redis.call('RPUSH', base .. ':signal', 1)
