@@ -10,6 +10,9 @@
 -- ARGV[6]: the error: trimmed stack trace
 -- ARGV[7]: how many dead letters to keep
 -- ARGV[8]: how long to keep a dead letter, in ms
+-- ARGV[9]: '1' when the retry waits behind every waiting job, whatever its priority (a job past its attempts that the
+--   worker's open circuit keeps from the dead letters: the next probe must be another job, or a poison job would be
+--   the probe every time and keep the circuit open), '0' to keep its place
 -- Returns: {1 when scheduled for a retry, 2 when dead-lettered, 0 when the job is no longer this attempt's; how many
 -- dead letters were trimmed to keep the bounds (over the count, or past the age), also added to <base>:trimmed}
 local base = KEYS[1]
@@ -45,6 +48,11 @@ redis.call('HSET', job, 'error', ARGV[4], 'message', ARGV[5], 'stack', ARGV[6], 
   'failed', now, 'runs', runs)
 local delay = tonumber(ARGV[3])
 if delay >= 0 then
+  if ARGV[9] == '1' then
+    -- Behind the lowest priority (1000 - -1000), in the order such jobs failed.
+    fields[4] = string.format('%.0f', 2000 * 1099511627776 + (redis.call('INCR', base .. ':id') % 1099511627776))
+    redis.call('HSET', job, 'score', fields[4])
+  end
   if delay > 0 then
     redis.call('HSET', job, 'state', 'delayed', 'runAt', now + delay)
     local first = redis.call('ZRANGE', base .. ':delayed', 0, 0, 'WITHSCORES')[2]
@@ -81,7 +89,9 @@ if excess > 0 then
 end
 -- Past the age: their records expired with it.
 trimmed = trimmed + redis.call('ZREMRANGEBYSCORE', dead, '-inf', now - keepAge)
-redis.call('PEXPIRE', dead, keepAge)
+-- The index outlives its newest entry's age by as much again: the stalled check (every stalled-interval) counts
+-- each entry that reaches its age before the index expires, even when no later dead letter arrives.
+redis.call('PEXPIRE', dead, keepAge * 2)
 if trimmed > 0 then
   -- Counted where every instance reads it (counts.lua), for as long as dead letters are kept.
   redis.call('INCRBY', base .. ':trimmed', trimmed)

@@ -1,12 +1,15 @@
 -- Finds active jobs whose lease expired (their worker crashed, was killed, froze or lost Redis): each goes back
 -- to waiting, its attempt not counted. A job whose handler had started in that attempt (start.lua or renew.lua
 -- marked it) is counted as stalled, and one stalled more than MAX times is dead-lettered instead (it may be what
--- kills its workers); a job only taken ahead and never started goes back without a stall.
+-- kills its workers); a job only taken ahead and never started goes back without a stall, counted in its record's
+-- 'reclaimed' (take.lua hands that count to the next worker, which then writes the start mark before the handler
+-- runs: a handler that kills its worker at once cannot beat its mark a second time).
 --
 -- KEYS[1]: the queue's base key, <prefix>queue:{<queue>}; KEYS[2..9]: its fixed keys (see take.lua)
 -- ARGV[1]: how many times a job may stall
 -- ARGV[2]: how many dead letters to keep
--- ARGV[3]: how long to keep a dead letter, in ms
+-- ARGV[3]: how long to keep a dead letter, in ms (dead letters past it leave the index at every check, counted as
+--   trimmed: one that reaches its age is counted even when no later dead letter trims the index)
 -- ARGV[4]: the most jobs to look at
 -- Returns: {how many stalled and went back to waiting, how many stalled and were dead-lettered, how many had not
 -- started and went back to waiting, how many dead letters were trimmed to keep the bounds (also added to
@@ -32,6 +35,7 @@ for _, id in ipairs(expired) do
       stalled = redis.call('HINCRBY', job, 'stalled', 1)
     end
     if not ran then
+      redis.call('HINCRBY', job, 'reclaimed', 1)
       redis.call('HSET', job, 'state', 'waiting')
       redis.call('ZADD', base .. ':ready', redis.call('HGET', job, 'score') or '1099511627776000', id)
       unstarted = unstarted + 1
@@ -62,12 +66,15 @@ if dead > 0 then
     end
     redis.call('ZREMRANGEBYRANK', base .. ':dead', 0, excess - 1)
   end
-  trimmed = trimmed + redis.call('ZREMRANGEBYSCORE', base .. ':dead', '-inf', now - keepAge)
-  redis.call('PEXPIRE', base .. ':dead', keepAge)
-  if trimmed > 0 then
-    redis.call('INCRBY', base .. ':trimmed', trimmed)
-    redis.call('PEXPIRE', base .. ':trimmed', keepAge)
-  end
+  -- The index outlives its newest entry's age by as much again, so that a check counts that entry before the
+  -- index expires (see fail.lua).
+  redis.call('PEXPIRE', base .. ':dead', keepAge * 2)
+end
+-- Past the age: their records expired with it.
+trimmed = trimmed + redis.call('ZREMRANGEBYSCORE', base .. ':dead', '-inf', now - keepAge)
+if trimmed > 0 then
+  redis.call('INCRBY', base .. ':trimmed', trimmed)
+  redis.call('PEXPIRE', base .. ':trimmed', keepAge)
 end
 if back + unstarted > 0 and redis.call('LLEN', base .. ':signal') == 0 then
   redis.call('RPUSH', base .. ':signal', 1)

@@ -17,7 +17,8 @@
 -- back-off ends (paused is then 1 and no job is taken), the ms until the rate limit's window ends when its starts
 -- are spent and jobs remain (paused is then 2), the ms until the next delayed job is due, or 0 when nothing is
 -- waiting or delayed; now is the server's time in ms; each job is
--- {id, payload, attempt, attempts, backoff, timeout, created, runAt, trace}
+-- {id, payload, attempt, attempts, backoff, timeout, created, runAt, trace, reclaimed} (reclaimed: how many times
+-- its lease expired before its start was marked, see stalled.lua)
 local base = KEYS[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -70,7 +71,7 @@ for i = 1, #popped, 2 do
   else
     local job = base .. ':job:' .. id
     local fields = redis.call('HMGET', job, 'payload', 'attempts', 'max', 'backoff', 'timeout', 'created', 'runAt', 'trace',
-      'state')
+      'state', 'reclaimed')
     -- A job without a payload has no record left (purged, or written by something else), and one that is not waiting
     -- is a stale entry (its id re-used since): dropped from the queue.
     if fields[1] and fields[9] == 'waiting' then
@@ -78,7 +79,7 @@ for i = 1, #popped, 2 do
       redis.call('HSET', job, 'state', 'active', 'attempts', attempt, 'owner', owner, 'started', now)
       redis.call('ZADD', base .. ':active', deadline, id)
       result[#result + 1] = {id, fields[1], attempt, fields[3] or '1', fields[4] or '', fields[5] or '0',
-        fields[6] or '0', fields[7] or '0', fields[8] or ''}
+        fields[6] or '0', fields[7] or '0', fields[8] or '', fields[10] or '0'}
       taken[#taken + 1] = id
       bytes = bytes + #fields[1]
     end

@@ -47,7 +47,12 @@ final class JobOutcomes {
 	record Completed(String id, String owner) implements Outcome {
 	}
 
-	record Failed(String id, String owner, long retryDelayMillis, String type, String message, String stack)
+	/**
+	 * A failed attempt.
+	 * @param last whether the retry waits behind every other job (one kept from the dead letters by the open circuit,
+	 * so that the next probe is another job: see fail.lua)
+	 */
+	record Failed(String id, String owner, long retryDelayMillis, String type, String message, String stack, boolean last)
 			implements Outcome {
 	}
 
@@ -299,7 +304,8 @@ final class JobOutcomes {
 							RedisJobQueue.bytes(Long.toString(failed.retryDelayMillis())), RedisJobQueue.bytes(failed.type()),
 							RedisJobQueue.bytes(failed.message()), RedisJobQueue.bytes(failed.stack()),
 							RedisJobQueue.bytes(Long.toString(this.settings.deadMaxCount())),
-							RedisJobQueue.bytes(Long.toString(this.settings.deadMaxAge().toMillis()))));
+							RedisJobQueue.bytes(Long.toString(this.settings.deadMaxAge().toMillis())),
+							RedisJobQueue.bytes(failed.last() ? "1" : "0")));
 			long result = ((Number) reply.get(0)).longValue();
 			if (result == 1) {
 				this.meters.retried();

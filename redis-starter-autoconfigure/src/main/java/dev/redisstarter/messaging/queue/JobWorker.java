@@ -388,6 +388,9 @@ final class JobWorker {
 				return;
 			}
 			this.meters.started(job.waitedMillis());
+			if (job.reclaimed() > 0) {
+				markStartedNow(job);
+			}
 			markStarted(job);
 			Object payload;
 			try {
@@ -456,6 +459,24 @@ final class JobWorker {
 		this.outcomes.add(new JobOutcomes.Started(job.id(), job.owner()));
 	}
 
+	/**
+	 * Writes the start mark before the handler runs, for a job whose lease already expired unmarked: its handler may
+	 * kill the worker before the outcome thread sends the mark (within about a millisecond), and would then never
+	 * count a stall nor reach the dead letters, taken again and again. One round trip, for such jobs only; when it
+	 * fails the handler runs anyway (the renewals and the outcome thread still carry the mark).
+	 */
+	private void markStartedNow(TakenJob job) {
+		try {
+			this.shared.calls()
+				.script(this.shared.scripts().start(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
+						QueueKeys.keysAndArgs(this.keys, RedisJobQueue.bytes(job.id()), RedisJobQueue.bytes(job.owner())));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Marking job " + job.id() + " of queue '" + this.queue + "' started failed; its handler runs"
+					+ " anyway: " + ex);
+		}
+	}
+
 	/** Wraps whatever the handler threw, so that the worker's own failures stay apart. */
 	private static final class HandlerFailure extends RuntimeException {
 
@@ -505,9 +526,14 @@ final class JobWorker {
 		this.circuit.failed(job.id(), error);
 		boolean retry = this.method.retries(error) && job.attempt() < job.maxAttempts();
 		long delay = retry ? job.backoff().delayAfter(job.attempt()).toMillis() : -1;
+		boolean last = false;
 		if (!retry && !this.circuit.allowsGivingUp()) {
 			// The handler fails on every job (a downstream is down): the failure may be the outage's, not the job's.
 			delay = Math.max(this.circuit.millisUntilProbe(), this.settings.circuit().pause().toMillis());
+			// It waits behind every other job, so that the next probe is another job: a poison job (failing on its own
+			// while the downstream works) would otherwise be the oldest job again at every probe and keep the circuit
+			// open for good, its attempts never spent.
+			last = true;
 			logger.warn("Job " + job.id() + " of queue '" + this.queue + "' failed (attempt " + job.attempt() + " of "
 					+ job.maxAttempts() + ") while the handler's circuit is open: not dead-lettered, retrying in "
 					+ delay + " ms: " + error);
@@ -521,7 +547,7 @@ final class JobWorker {
 					+ job.maxAttempts() + ") and goes to the dead letters", error);
 		}
 		this.outcomes.add(new JobOutcomes.Failed(job.id(), job.owner(), delay, error.getClass().getName(),
-				JobOutcomes.message(error), JobOutcomes.trimmedStack(error)));
+				JobOutcomes.message(error), JobOutcomes.trimmedStack(error), last));
 	}
 
 	private @Nullable Object decode(TakenJob job) {

@@ -19,10 +19,12 @@ import org.jspecify.annotations.Nullable;
  * @param trace its trace context (JSON), or empty
  * @param owner the lease owner: the take that took it, {@code <token>:<take number>}
  * @param takenMillis when it was taken (server clock)
+ * @param reclaimed how many times a lease of it expired before its start was marked (its worker died or was cut off
+ * with it taken ahead, or its handler killed the worker before the mark was written)
  */
 record TakenJob(String id, byte[] payload, int attempt, int maxAttempts, JobBackoff backoff,
 		@Nullable Duration attemptTimeout, long createdMillis, long runAtMillis, String trace, String owner,
-		long takenMillis) {
+		long takenMillis, int reclaimed) {
 
 	static TakenJob of(List<?> fields, String owner, long now, JobBackoff fallback) {
 		String id = JobRecords.text(fields.get(0));
@@ -31,7 +33,8 @@ record TakenJob(String id, byte[] payload, int attempt, int maxAttempts, JobBack
 		return new TakenJob(id, (byte[]) fields.get(1), attempt, (int) parse(fields.get(3)),
 				JobBackoff.decode(JobRecords.text(fields.get(4)), fallback),
 				(timeout > 0) ? Duration.ofMillis(timeout) : null, parse(fields.get(6)), parse(fields.get(7)),
-				(fields.size() > 8 && fields.get(8) != null) ? JobRecords.text(fields.get(8)) : "", owner, now);
+				(fields.size() > 8 && fields.get(8) != null) ? JobRecords.text(fields.get(8)) : "", owner, now,
+				(fields.size() > 9) ? (int) parse(fields.get(9)) : 0);
 	}
 
 	private static long parse(@Nullable Object value) {

@@ -71,4 +71,26 @@ class JobDeadLetterTrimTests {
 			});
 	}
 
+	@Test
+	void aDeadLetterThatPassesItsAgeIsCountedThoughNoLaterDeadLetterArrives() {
+		String queue = "trim-" + UUID.randomUUID();
+		QueueContexts.runner(SharedRedis.standalone())
+			.withPropertyValues("test.queue=" + queue, "redis.starter.queue.named." + queue + ".dead.max-age=500ms",
+					"redis.starter.queue.named." + queue + ".stalled-interval=200ms")
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean(Failing.class)
+			.run((context) -> {
+				JobQueue jobs = context.getBean(JobQueue.class);
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				String id = jobs.enqueue(queue, new Task(1), JobOptions.defaults().withAttempts(1));
+				await().atMost(Duration.ofSeconds(5)).until(() -> jobs.job(queue, id).map(JobInfo::state).orElse(null) == JobState.DEAD);
+				// Before the fix only a later dead letter's trim counted the entries past their age: a dead letter that
+				// simply reached dead.max-age was gone with its index (which expired with it), uncounted.
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> meters.get("redis.starter.queue.dead-letters.trimmed").tag("queue", queue).counter().count() == 1);
+				assertThat(jobs.job(queue, id)).isEmpty();
+				assertThat(jobs.counts(queue).dead()).isZero();
+			});
+	}
+
 }

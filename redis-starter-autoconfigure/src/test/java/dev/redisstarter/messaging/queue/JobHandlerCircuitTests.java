@@ -93,6 +93,50 @@ class JobHandlerCircuitTests {
 			});
 	}
 
+	/** Fails on the first three orders whatever happens (poison jobs); its downstream works. */
+	static class PoisonHandler {
+
+		final QueueContexts.Received<Integer> done = new QueueContexts.Received<>();
+
+		@JobHandler(queue = "${test.queue}", concurrency = 1)
+		void handle(Order order) {
+			if (order.number() < 3) {
+				throw new IllegalArgumentException("order " + order.number() + " cannot be handled");
+			}
+			this.done.add(order.number());
+		}
+
+	}
+
+	@Test
+	void poisonJobsThatOpenTheCircuitDoNotKeepTheQueuePausedWhileTheDownstreamWorks() {
+		String queue = "circuit-" + UUID.randomUUID();
+		QueueContexts.runner(SharedRedis.standalone())
+			.withPropertyValues("test.queue=" + queue, "redis.starter.queue.named." + queue + ".attempts=2",
+					"redis.starter.queue.named." + queue + ".circuit.failure-threshold=3",
+					"redis.starter.queue.named." + queue + ".circuit.pause=200ms",
+					"redis.starter.queue.named." + queue + ".circuit.max-pause=400ms")
+			.withBean(PoisonHandler.class)
+			.run((context) -> {
+				JobQueue jobs = context.getBean(JobQueue.class);
+				PoisonHandler handler = context.getBean(PoisonHandler.class);
+				// Three poison jobs first (they open the circuit), then five jobs the handler can do.
+				List<String> ids = jobs.enqueueAll(queue, IntStream.range(0, 8).mapToObj(Order::new).toList(),
+						JobOptions.defaults());
+
+				// Each probe that takes a poison job fails; before the fix the probe was always a poison job (the
+				// oldest, due again by the next probe), so the circuit never closed and nothing else ran.
+				await().atMost(Duration.ofSeconds(8)).until(() -> handler.done.snapshot().size() == 5);
+				assertThat(handler.done.snapshot()).containsExactlyInAnyOrder(3, 4, 5, 6, 7);
+				// Once the circuit closed, the poison jobs go to the dead letters as their attempts say (the last
+				// one may open the circuit again and wait behind any new job).
+				await().atMost(Duration.ofSeconds(8)).until(() -> jobs.counts(queue).dead() >= 2);
+				assertThat(ids.subList(0, 3)).allSatisfy((id) -> assertThat(jobs.job(queue, id).map(JobInfo::state))
+					.hasValueSatisfying((state) -> assertThat(state).isIn(JobState.DEAD, JobState.DELAYED,
+							JobState.WAITING, JobState.ACTIVE)));
+			});
+	}
+
 	@Test
 	void aCircuitSettingOutOfRangeStopsStartUpNamingTheProperty() {
 		String queue = "circuit-" + UUID.randomUUID();

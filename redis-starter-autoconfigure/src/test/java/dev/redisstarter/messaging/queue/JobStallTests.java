@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -13,6 +14,9 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 import dev.redisstarter.messaging.queue.actuate.JobQueuesEndpoint;
 import dev.redisstarter.test.Fault;
@@ -113,6 +117,71 @@ class JobStallTests {
 		finally {
 			end.countDown();
 		}
+	}
+
+	/** Notes, as each handling starts, the job's start marks already in Redis (read on the test's own connection). */
+	static class MarkReadingHandler {
+
+		final List<String> runsAtStart = new CopyOnWriteArrayList<>();
+
+		private final StringRedisTemplate direct;
+
+		private final String base;
+
+		MarkReadingHandler(StringRedisTemplate direct, String base) {
+			this.direct = direct;
+			this.base = base;
+		}
+
+		@JobHandler(queue = "${test.queue}", concurrency = 1)
+		void handle(Task task, JobContext job) {
+			this.runsAtStart.add(String.valueOf(this.direct.opsForHash().get(this.base + ":job:" + job.id(), "runs")));
+		}
+
+	}
+
+	@Test
+	@SuppressWarnings({ "rawtypes", "unchecked" })
+	void aJobWhoseLeaseExpiredBeforeItsStartMarkHasItsStartMarkedBeforeItsHandlerRunsNextTime() {
+		String queue = "stall-" + UUID.randomUUID();
+		RedisServer redis = SharedRedis.standalone();
+		QueueContexts.runner(redis).withPropertyValues("test.queue=" + queue).run((direct) -> {
+			JobQueue jobs = direct.getBean(JobQueue.class);
+			StringRedisTemplate template = direct.getBean(StringRedisTemplate.class);
+			String base = direct.getBean(QueueKeys.class).base(queue);
+			List<String> keys = List.of(base, base + ":ready", base + ":delayed", base + ":active", base + ":completed",
+					base + ":dead", base + ":signal", base + ":id", base + ":paused");
+			String id = jobs.enqueue(queue, new Task("kills its worker"), JobOptions.defaults());
+			// A worker takes it (a lease of 1 ms) and its handler kills the JVM before the start mark is written: the
+			// scripts in the order the worker runs them, without start.lua.
+			List taken = template.execute(script("take.lua"), keys, "1", "1", "killed:1", "1048576", "0", "1000");
+			assertThat(taken).hasSize(4);
+			Thread.sleep(20);
+			List stalled = template.execute(script("stalled.lua"), keys, "1", "1000", "60000", "1000");
+			assertThat(stalled.get(2)).as("went back to waiting unstarted").isEqualTo(1L);
+			assertThat(template.opsForHash().get(base + ":job:" + id, "reclaimed")).isEqualTo("1");
+
+			// A job ahead of it, so that the next worker's outcome thread is waiting for Redis's reply to that job's
+			// start mark (200 ms of latency) when this one starts: before the fix its handler then ran with no mark in
+			// Redis, so a second kill was again not counted (and so on, for ever).
+			jobs.enqueue(queue, new Task("ahead"), JobOptions.defaults().withPriority(1));
+			try (FaultProxy slow = FaultProxy.inFrontOf(redis)) {
+				slow.setLatency(Duration.ofMillis(200)).set(Fault.LATENCY);
+				MarkReadingHandler handler = new MarkReadingHandler(template, base);
+				QueueContexts.runner(redis)
+					.withPropertyValues("test.queue=" + queue, "spring.data.redis.url=" + slow.url(),
+							"redis.starter.timeout=5s")
+					.withBean(MarkReadingHandler.class, () -> handler)
+					.run((worker) -> {
+						await().atMost(Duration.ofSeconds(10)).until(() -> handler.runsAtStart.size() == 2);
+						assertThat(handler.runsAtStart.get(1)).as("its start mark, as its handler starts").isEqualTo("1");
+					});
+			}
+		});
+	}
+
+	private static RedisScript<List> script(String name) {
+		return RedisScript.of(new ClassPathResource("dev/redisstarter/queue/" + name), List.class);
 	}
 
 	private static ApplicationContextRunner crashing(String queue, FaultProxy proxy, Map<String, AtomicInteger> starts,
