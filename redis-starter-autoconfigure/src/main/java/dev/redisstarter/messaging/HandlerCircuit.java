@@ -20,7 +20,8 @@ import dev.redisstarter.core.Durations;
  * message, such as one poison message retried, count once; any success starts the count again). While open the
  * consumer reads or takes nothing new, messages already read wait, and <em>no message is dead-lettered</em>. After
  * {@code pause} one message is let through as a probe ({@link #tryStart()} answers true once): its success closes the
- * circuit, its failure opens it again for twice the previous pause, at most {@code maxPause}. A handler that fails on
+ * circuit, its failure opens it again for twice the previous pause, at most {@code maxPause}; a probe still running
+ * after {@code maxPause} (a hung handler) lets another one start. A handler that fails on
  * every message (an outage, or a bug in the handler) therefore pauses its consumer until it works again; the messages
  * keep their place. Transitions are logged once each.
  *
@@ -101,6 +102,8 @@ public final class HandlerCircuit {
 
 	private long currentPauseNanos;
 
+	private long probeStartedAt;
+
 	private long openings;
 
 	private String lastError = "";
@@ -135,11 +138,22 @@ public final class HandlerCircuit {
 		if (this.state == State.CLOSED) {
 			return true;
 		}
-		if (this.state == State.OPEN && this.nanoClock.getAsLong() - this.reopensAt >= 0) {
+		if (probeDue()) {
 			this.state = State.PROBING;
+			this.probeStartedAt = this.nanoClock.getAsLong();
 			return true;
 		}
 		return false;
+	}
+
+	/**
+	 * Whether a probe may start: the pause is over, or a probe has run longer than {@code maxPause} (a handler that
+	 * hangs must not keep its consumer from ever probing again).
+	 */
+	private boolean probeDue() {
+		long now = this.nanoClock.getAsLong();
+		return (this.state == State.OPEN && now - this.reopensAt >= 0)
+				|| (this.state == State.PROBING && now - this.probeStartedAt >= this.settings.maxPause().toNanos());
 	}
 
 	/**
@@ -147,8 +161,7 @@ public final class HandlerCircuit {
 	 * @return false while the consumer should wait ({@link #millisUntilProbe()})
 	 */
 	public synchronized boolean allowsFetching() {
-		return this.state == State.CLOSED
-				|| (this.state == State.OPEN && this.nanoClock.getAsLong() - this.reopensAt >= 0);
+		return this.state == State.CLOSED || probeDue();
 	}
 
 	/**

@@ -79,6 +79,20 @@ class HandlerCircuitTests {
 	}
 
 	@Test
+	void aProbeThatHangsLetsAnotherProbeStartAfterTheLongestPause() {
+		open();
+		this.now.addAndGet(Duration.ofSeconds(5).toNanos());
+		assertThat(this.circuit.tryStart()).isTrue();
+		this.now.addAndGet(Duration.ofSeconds(11).toNanos());
+		assertThat(this.circuit.allowsFetching()).isFalse();
+		assertThat(this.circuit.tryStart()).isFalse();
+		this.now.addAndGet(Duration.ofSeconds(1).toNanos());
+		assertThat(this.circuit.allowsFetching()).isTrue();
+		assertThat(this.circuit.tryStart()).isTrue();
+		assertThat(this.circuit.tryStart()).isFalse();
+	}
+
+	@Test
 	void failuresOfMessagesStartedBeforeItOpenedLeaveItOpen() {
 		open();
 		assertThat(this.circuit.failed("late", this.down)).isTrue();
