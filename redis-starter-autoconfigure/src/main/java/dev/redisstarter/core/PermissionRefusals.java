@@ -50,36 +50,49 @@ public final class PermissionRefusals {
 	 * A call was refused: records it, logs it the first time, and returns the exception for the caller.
 	 * @param feature the capability
 	 * @param command the command, lower case, or {@code null} when unknown
+	 * @param script the script file a refused {@code EVALSHA}/{@code EVAL} ran, or {@code null}
 	 * @param failure the classified refusal
 	 * @param cause what Lettuce reported
 	 * @return the exception to throw
 	 */
-	RedisPermissionException refused(Feature feature, @Nullable String command, RedisFailure failure, Throwable cause) {
+	RedisPermissionException refused(Feature feature, @Nullable String command, @Nullable String script,
+			RedisFailure failure, Throwable cause) {
 		String refusedCommand = (command != null) ? command : failure.command();
-		String what = feature.segment() + " " + ((refusedCommand != null) ? refusedCommand : "command");
+		// A script refused by EVAL (not yet cached) and later by EVALSHA is one refusal, ended by either succeeding.
+		String what = feature.segment() + " " + ((refusedCommand == null) ? "command"
+				: refusedCommand.equals("eval") ? "evalsha" : refusedCommand);
 		String message = "Redis refused the starter's " + feature.segment() + " call"
-				+ ((refusedCommand != null) ? " (" + refusedCommand.toUpperCase(java.util.Locale.ROOT) + ")" : "") + ": "
-				+ failure.message() + ". This is a permission error of the Redis user (spring.data.redis.username, or"
+				+ ((refusedCommand != null) ? " (" + refusedCommand.toUpperCase(java.util.Locale.ROOT)
+						+ ((script != null) ? " of " + script : "") + ")" : "")
+				+ ": " + failure.message() + ". This is a permission error of the Redis user (spring.data.redis.username, or"
 				+ " the user in spring.data.redis.url), not an outage: grant it " + grant() + ". ACL GETUSER <user> shows"
 				+ " what it has; ACL LOG shows what was refused.";
-		if (this.refusals.put(what, new Refusal(what, failure.message(), Instant.now())) == null) {
+		if (this.refusals.put(identity(what, script), new Refusal(what, failure.message(), Instant.now())) == null) {
 			logger.error(message);
 		}
 		return new RedisPermissionException(feature, refusedCommand, message, cause);
 	}
 
 	/**
-	 * A call of a capability succeeded: a refusal of the same command is over.
+	 * A call of a capability succeeded: a refusal of the same command (of the same script) is over. One script
+	 * succeeding says nothing of another one of the capability (a tagged write runs while the invalidation, which
+	 * publishes, is refused a channel).
 	 * @param feature the capability
 	 * @param command the command, lower case
+	 * @param script the script file an {@code EVALSHA}/{@code EVAL} ran, or {@code null}
 	 */
-	void succeeded(Feature feature, String command) {
+	void succeeded(Feature feature, String command, @Nullable String script) {
 		// EVAL runs the script an EVALSHA refused once it is granted (the script was never cached): the same call.
 		String same = command.equals("eval") ? "evalsha" : command;
-		if (this.refusals.remove(feature.segment() + " " + same) != null) {
+		if (this.refusals.remove(identity(feature.segment() + " " + same, script)) != null) {
 			logger.info("Redis allows the starter's " + feature.segment() + " " + command.toUpperCase(java.util.Locale.ROOT)
-					+ " again");
+					+ ((script != null) ? " of " + script : "") + " again");
 		}
+	}
+
+	/** Refusals are told apart by what was refused and, for scripts, by which script. */
+	private static String identity(String what, @Nullable String script) {
+		return (script != null) ? what + " " + script : what;
 	}
 
 	/**
