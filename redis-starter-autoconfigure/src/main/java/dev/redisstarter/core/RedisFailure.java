@@ -53,6 +53,9 @@ public record RedisFailure(Kind kind, String message, @Nullable String command) 
 
 	}
 
+	/** How Redis 7.0 words an ACL refusal inside a script ("...can't run this command", "...can't publish to the channel"). */
+	private static final String SCRIPT_REFUSAL = "The user executing the script can't";
+
 	private static final Pattern COMMAND = Pattern.compile("'([^' ]+)' command");
 
 	/** At most this many exceptions of a chain are read (a chain can be long, or loop). */
@@ -103,7 +106,13 @@ public record RedisFailure(Kind kind, String message, @Nullable String command) 
 			return null;
 		}
 		if (isAuthentication(message)) {
-			return new RedisFailure(Kind.AUTHENTICATION, firstLine(message), null);
+			// Redis's own words: a Cluster client's message starts with its own line and names each node's error below.
+			return new RedisFailure(Kind.AUTHENTICATION, firstLine(message.substring(authenticationStart(message))), null);
+		}
+		int scriptRefusal = message.indexOf(SCRIPT_REFUSAL);
+		if (scriptRefusal >= 0) {
+			// Redis 7.0 refuses a command, key or channel inside a script with ERR and these words; 7.2 says NOPERM.
+			return new RedisFailure(Kind.PERMISSION, firstLine(message.substring(scriptRefusal)), null);
 		}
 		int noperm = message.indexOf("NOPERM");
 		if (noperm >= 0) {
@@ -129,6 +138,16 @@ public record RedisFailure(Kind kind, String message, @Nullable String command) 
 				|| message.contains("invalid username-password") || message.contains("ERR invalid password")
 				|| message.contains("without any password configured") || message.contains("NOAUTH ")
 				|| message.contains("WRONGPASS ");
+	}
+
+	private static int authenticationStart(String message) {
+		for (String marker : new String[] { "NOAUTH", "WRONGPASS", "ERR " }) {
+			int at = message.indexOf(marker);
+			if (at >= 0) {
+				return at;
+			}
+		}
+		return 0;
 	}
 
 	private static String describe(Throwable cause) {

@@ -3,6 +3,10 @@ package dev.redisstarter.core;
 import java.time.Duration;
 import java.util.List;
 
+import javax.net.ssl.SSLHandshakeException;
+
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import org.junit.jupiter.api.Test;
@@ -15,14 +19,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * On a Cluster, Lettuce reports each node's refusal as suppressed by "cannot retrieve cluster partitions": the
- * classifier reads them, so refused credentials are named on a Cluster as on a single server, not taken for an
- * unreachable Redis.
+ * On a Cluster, Lettuce reports each node's failure below its own first line ("Cannot retrieve cluster partitions
+ * from ...", the nodes' errors in the message's details and as suppressed exceptions): the classifier names the
+ * failure with Redis's words, and finds a failed TLS handshake among the suppressed exceptions.
  */
 class ClusterCredentialFailureTests {
 
 	@Test
-	void refusedCredentialsOnAClusterAreAnAuthenticationFailure() {
+	void refusedCredentialsOnAClusterAreAnAuthenticationFailureInRedisWords() {
 		RedisCluster cluster = SharedRedis.cluster();
 		List<RedisURI> seeds = cluster.masters()
 			.stream()
@@ -45,6 +49,18 @@ class ClusterCredentialFailureTests {
 		finally {
 			client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
 		}
+	}
+
+	@Test
+	void aFailedHandshakeReportedAsSuppressedByTheClusterClientIsATlsFailure() {
+		// The shape RedisClusterClient throws (DefaultClusterTopologyRefresh adds each node's failure as suppressed).
+		RedisException partitions = new RedisException("Cannot retrieve cluster partitions from [rediss://127.0.0.1:7000]");
+		partitions.addSuppressed(new RedisConnectionException("Unable to connect to [127.0.0.1:7000]",
+				new SSLHandshakeException("PKIX path building failed")));
+		RedisFailure classified = RedisFailure.of(new RedisConnectionException(
+				"Cannot retrieve initial cluster partitions from initial URIs [rediss://127.0.0.1:7000]", partitions));
+		assertThat(classified.kind()).isEqualTo(RedisFailure.Kind.TLS);
+		assertThat(classified.message()).contains("PKIX path building failed");
 	}
 
 }
