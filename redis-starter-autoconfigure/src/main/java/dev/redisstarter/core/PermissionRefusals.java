@@ -90,6 +90,31 @@ public final class PermissionRefusals {
 		}
 	}
 
+	/**
+	 * A command a capability sent on a connection of its own (a stream reader's) was refused: recorded and logged
+	 * once, like a refused call, until {@link #succeededOwnConnection} is told the same command worked.
+	 * @param feature the capability
+	 * @param command the command, lower case
+	 * @param failure the classified refusal
+	 * @param cause what Lettuce reported
+	 * @return the exception, naming what to grant
+	 */
+	public RedisPermissionException refusedOwnConnection(Feature feature, String command, RedisFailure failure,
+			Throwable cause) {
+		return refused(feature, command, null, failure, cause);
+	}
+
+	/**
+	 * A command a capability sent on a connection of its own worked: a refusal of it is over.
+	 * @param feature the capability
+	 * @param command the command, lower case
+	 */
+	public void succeededOwnConnection(Feature feature, String command) {
+		if (any()) {
+			succeeded(feature, command, null);
+		}
+	}
+
 	/** Refusals are told apart by what was refused and, for scripts, by which script. */
 	private static String identity(String what, @Nullable String script) {
 		return (script != null) ? what + " " + script : what;
