@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The permission refusals ({@code NOPERM}) Redis answered the starter with, for logs and health: each
- * refused call (per capability and command) and each refused subscription is logged once, with what to grant,
- * and stays in {@link #current()} until the same capability's same command succeeds, its subscription comes up,
+ * refused call (per capability and command, and per script for {@code EVALSHA}/{@code EVAL}) and each refused
+ * subscription is logged once, with what to grant, and stays in {@link #current()} until the same capability's same
+ * command (the same script) succeeds, its subscription comes up,
  * or it was not repeated for 10 minutes (a one-off refusal does not stay in health for ever).
  */
 public final class PermissionRefusals {
