@@ -55,10 +55,11 @@ final class UrlCredentialsCheck {
 				return "no credentials at all (the URL has none)";
 			}
 			int colon = userInfo.indexOf(':');
-			String user = (colon < 0) ? userInfo : userInfo.substring(0, colon);
 			if (colon < 0) {
-				return "the user '" + user + "' from the URL and no password";
+				// Spring Boot reads user info without a colon as a password (redis://secret@host), never a user name.
+				return "only the password from the URL (as the default user)";
 			}
+			String user = userInfo.substring(0, colon);
 			return user.isEmpty() ? "only the password from the URL (as the default user)"
 					: "the user '" + user + "' and the password from the URL";
 		}

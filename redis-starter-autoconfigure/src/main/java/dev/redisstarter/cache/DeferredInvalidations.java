@@ -17,6 +17,8 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.dao.DataAccessException;
 
+import dev.redisstarter.core.RedisPermissionException;
+
 /**
  * Tag invalidations that could not reach Redis, kept to be sent again once it answers, so that an update
  * saved during an outage is not served stale for the rest of its entries' lives. Until a tag's invalidation
@@ -135,6 +137,11 @@ final class DeferredInvalidations {
 			return true;
 		}
 		catch (DataAccessException ex) {
+			return false;
+		}
+		catch (RedisPermissionException ex) {
+			// Logged once where it was refused, and in health; kept (and its entries treated as absent) until granted,
+			// rather than ending the retries with an exception on the background thread.
 			return false;
 		}
 	}

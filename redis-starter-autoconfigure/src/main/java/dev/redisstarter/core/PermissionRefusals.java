@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The permission refusals ({@code NOPERM}) Redis answered the starter with, for logs and health: each
- * refused call (per capability and command) and each refused subscription is logged once, with what to grant,
- * and stays in {@link #current()} until the same capability's same command succeeds, its subscription comes up,
+ * refused call (per capability and command, and per script for {@code EVALSHA}/{@code EVAL}) and each refused
+ * subscription is logged once, with what to grant, and stays in {@link #current()} until the same capability's same
+ * command (the same script) succeeds, its subscription comes up,
  * or it was not repeated for 10 minutes (a one-off refusal does not stay in health for ever).
  */
 public final class PermissionRefusals {
@@ -50,36 +51,74 @@ public final class PermissionRefusals {
 	 * A call was refused: records it, logs it the first time, and returns the exception for the caller.
 	 * @param feature the capability
 	 * @param command the command, lower case, or {@code null} when unknown
+	 * @param script the script file a refused {@code EVALSHA}/{@code EVAL} ran, or {@code null}
 	 * @param failure the classified refusal
 	 * @param cause what Lettuce reported
 	 * @return the exception to throw
 	 */
-	RedisPermissionException refused(Feature feature, @Nullable String command, RedisFailure failure, Throwable cause) {
+	RedisPermissionException refused(Feature feature, @Nullable String command, @Nullable String script,
+			RedisFailure failure, Throwable cause) {
 		String refusedCommand = (command != null) ? command : failure.command();
-		String what = feature.segment() + " " + ((refusedCommand != null) ? refusedCommand : "command");
+		// A script refused by EVAL (not yet cached) and later by EVALSHA is one refusal, ended by either succeeding.
+		String what = feature.segment() + " " + ((refusedCommand == null) ? "command"
+				: refusedCommand.equals("eval") ? "evalsha" : refusedCommand);
 		String message = "Redis refused the starter's " + feature.segment() + " call"
-				+ ((refusedCommand != null) ? " (" + refusedCommand.toUpperCase(java.util.Locale.ROOT) + ")" : "") + ": "
-				+ failure.message() + ". This is a permission error of the Redis user (spring.data.redis.username, or"
+				+ ((refusedCommand != null) ? " (" + refusedCommand.toUpperCase(java.util.Locale.ROOT)
+						+ ((script != null) ? " of " + script : "") + ")" : "")
+				+ ": " + failure.message() + ". This is a permission error of the Redis user (spring.data.redis.username, or"
 				+ " the user in spring.data.redis.url), not an outage: grant it " + grant() + ". ACL GETUSER <user> shows"
 				+ " what it has; ACL LOG shows what was refused.";
-		if (this.refusals.put(what, new Refusal(what, failure.message(), Instant.now())) == null) {
+		if (this.refusals.put(identity(what, script), new Refusal(what, failure.message(), Instant.now())) == null) {
 			logger.error(message);
 		}
 		return new RedisPermissionException(feature, refusedCommand, message, cause);
 	}
 
 	/**
-	 * A call of a capability succeeded: a refusal of the same command is over.
+	 * A call of a capability succeeded: a refusal of the same command (of the same script) is over. One script
+	 * succeeding says nothing of another one of the capability (a tagged write runs while the invalidation, which
+	 * publishes, is refused a channel).
+	 * @param feature the capability
+	 * @param command the command, lower case
+	 * @param script the script file an {@code EVALSHA}/{@code EVAL} ran, or {@code null}
+	 */
+	void succeeded(Feature feature, String command, @Nullable String script) {
+		// EVAL runs the script an EVALSHA refused once it is granted (the script was never cached): the same call.
+		String same = command.equals("eval") ? "evalsha" : command;
+		if (this.refusals.remove(identity(feature.segment() + " " + same, script)) != null) {
+			logger.info("Redis allows the starter's " + feature.segment() + " " + command.toUpperCase(java.util.Locale.ROOT)
+					+ ((script != null) ? " of " + script : "") + " again");
+		}
+	}
+
+	/**
+	 * A command a capability sent on a connection of its own (a stream reader's) was refused: recorded and logged
+	 * once, like a refused call, until {@link #succeededOwnConnection} is told the same command worked.
+	 * @param feature the capability
+	 * @param command the command, lower case
+	 * @param failure the classified refusal
+	 * @param cause what Lettuce reported
+	 * @return the exception, naming what to grant
+	 */
+	public RedisPermissionException refusedOwnConnection(Feature feature, String command, RedisFailure failure,
+			Throwable cause) {
+		return refused(feature, command, null, failure, cause);
+	}
+
+	/**
+	 * A command a capability sent on a connection of its own worked: a refusal of it is over.
 	 * @param feature the capability
 	 * @param command the command, lower case
 	 */
-	void succeeded(Feature feature, String command) {
-		// EVAL runs the script an EVALSHA refused once it is granted (the script was never cached): the same call.
-		String same = command.equals("eval") ? "evalsha" : command;
-		if (this.refusals.remove(feature.segment() + " " + same) != null) {
-			logger.info("Redis allows the starter's " + feature.segment() + " " + command.toUpperCase(java.util.Locale.ROOT)
-					+ " again");
+	public void succeededOwnConnection(Feature feature, String command) {
+		if (any()) {
+			succeeded(feature, command, null);
 		}
+	}
+
+	/** Refusals are told apart by what was refused and, for scripts, by which script. */
+	private static String identity(String what, @Nullable String script) {
+		return (script != null) ? what + " " + script : what;
 	}
 
 	/**

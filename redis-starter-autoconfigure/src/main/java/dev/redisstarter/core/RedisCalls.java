@@ -129,10 +129,10 @@ public final class RedisCalls {
 	 */
 	public <T> T await(Future<T> reply) {
 		try {
-			return awaitRaw(reply, true);
+			return awaitRaw(reply, true, null);
 		}
 		catch (ExecutionException ex) {
-			throw translate(ex.getCause(), reply);
+			throw translate(ex.getCause(), reply, null);
 		}
 	}
 
@@ -146,14 +146,14 @@ public final class RedisCalls {
 	 */
 	public <T> T awaitOrOnLateReply(RedisFuture<T> reply, Consumer<T> lateReply) {
 		try {
-			return awaitRaw(reply, false);
+			return awaitRaw(reply, false, null);
 		}
 		catch (RedisDeadlineExceededException ex) {
 			reply.thenAcceptAsync(lateReply, this.access.background());
 			throw ex;
 		}
 		catch (ExecutionException ex) {
-			throw translate(ex.getCause(), reply);
+			throw translate(ex.getCause(), reply, null);
 		}
 	}
 
@@ -201,9 +201,10 @@ public final class RedisCalls {
 	 */
 	public <T> T awaitScript(RedisClusterAsyncCommands<byte[], byte[]> redis, PendingScript<T> pending,
 			@Nullable Consumer<T> lateReply) {
+		String location = pending.script().location();
 		try {
 			try {
-				return awaitRaw(pending.reply(), lateReply == null);
+				return awaitRaw(pending.reply(), lateReply == null, location);
 			}
 			catch (RedisDeadlineExceededException ex) {
 				if (lateReply != null) {
@@ -214,14 +215,31 @@ public final class RedisCalls {
 		}
 		catch (ExecutionException ex) {
 			if (!(ex.getCause() instanceof RedisNoScriptException)) {
-				throw translate(ex.getCause(), pending.reply());
+				throw translate(ex.getCause(), pending.reply(), location);
 			}
 			RedisFuture<T> again = redis.eval(pending.script().text(), pending.type(), pending.scriptKeys(), pending.args());
-			return (lateReply != null) ? awaitOrOnLateReply(again, lateReply) : await(again);
+			try {
+				try {
+					return awaitRaw(again, lateReply == null, location);
+				}
+				catch (RedisDeadlineExceededException expiry) {
+					if (lateReply != null) {
+						again.thenAcceptAsync(lateReply, this.access.background());
+					}
+					throw expiry;
+				}
+			}
+			catch (ExecutionException failed) {
+				throw translate(failed.getCause(), again, location);
+			}
 		}
 	}
 
-	private <T> T awaitRaw(Future<T> reply, boolean cancelLate) throws ExecutionException {
+	/**
+	 * Waits for a reply.
+	 * @param script the script file the reply is for, or {@code null}: permission refusals are told apart by it
+	 */
+	private <T> T awaitRaw(Future<T> reply, boolean cancelLate, @Nullable String script) throws ExecutionException {
 		long waitingSince = System.nanoTime();
 		try {
 			T value = reply.get(this.deadlineNanos, TimeUnit.NANOSECONDS);
@@ -229,7 +247,7 @@ public final class RedisCalls {
 			if (this.access.permissions().any()) {
 				String command = commandOf(reply);
 				if (command != null) {
-					this.access.permissions().succeeded(this.feature, command);
+					this.access.permissions().succeeded(this.feature, command, script);
 				}
 			}
 			return value;
@@ -277,11 +295,11 @@ public final class RedisCalls {
 	 * A data access exception for the capability's Redis-down policy, except for a permission refusal, which is
 	 * a {@link RedisPermissionException} that no such policy catches.
 	 */
-	private RuntimeException translate(@Nullable Throwable cause, Future<?> reply) {
+	private RuntimeException translate(@Nullable Throwable cause, Future<?> reply, @Nullable String script) {
 		if (cause instanceof RedisCommandExecutionException) {
 			RedisFailure failure = RedisFailure.of(cause);
 			if (failure.kind() == RedisFailure.Kind.PERMISSION) {
-				return this.access.permissions().refused(this.feature, commandOf(reply), failure, cause);
+				return this.access.permissions().refused(this.feature, commandOf(reply), script, failure, cause);
 			}
 			if (failure.kind() == RedisFailure.Kind.AUTHENTICATION) {
 				return new RedisUnavailableException("Redis refuses the starter's credentials (" + failure.message()

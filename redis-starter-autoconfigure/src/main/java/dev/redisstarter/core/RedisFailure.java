@@ -1,7 +1,9 @@
 package dev.redisstarter.core;
 
 import java.security.cert.CertificateException;
+import java.util.ArrayDeque;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.Locale;
 import java.util.Objects;
@@ -51,9 +53,13 @@ public record RedisFailure(Kind kind, String message, @Nullable String command) 
 
 	}
 
+	/** How Redis 7.0 words an ACL refusal inside a script ("...can't run this command", "...can't publish to the channel"). */
+	private static final String SCRIPT_REFUSAL = "The user executing the script can't";
+
 	private static final Pattern COMMAND = Pattern.compile("'([^' ]+)' command");
 
-	private static final int MAX_DEPTH = 16;
+	/** At most this many exceptions of a chain are read (a chain can be long, or loop). */
+	private static final int MAX_EXCEPTIONS = 32;
 
 	/** Checks the values. */
 	public RedisFailure {
@@ -67,27 +73,55 @@ public record RedisFailure(Kind kind, String message, @Nullable String command) 
 	 * @return what it was
 	 */
 	public static RedisFailure of(Throwable failure) {
+		// Causes and suppressed exceptions: a Cluster client that cannot load the topology reports each node's
+		// failure (a WRONGPASS, a failed handshake) as suppressed by "Cannot retrieve cluster partitions".
 		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-		for (Throwable cause = failure; cause != null && seen.add(cause) && seen.size() <= MAX_DEPTH; cause = cause.getCause()) {
-			if (cause instanceof SSLException || cause instanceof CertificateException) {
-				return new RedisFailure(Kind.TLS, describe(cause), null);
-			}
-			String message = cause.getMessage();
-			if (message == null) {
+		Deque<Throwable> toRead = new ArrayDeque<>();
+		toRead.add(failure);
+		while (!toRead.isEmpty() && seen.size() < MAX_EXCEPTIONS) {
+			Throwable cause = toRead.removeFirst();
+			if (!seen.add(cause)) {
 				continue;
 			}
-			if (isAuthentication(message)) {
-				return new RedisFailure(Kind.AUTHENTICATION, firstLine(message), null);
+			RedisFailure named = named(cause);
+			if (named != null) {
+				return named;
 			}
-			int noperm = message.indexOf("NOPERM");
-			if (noperm >= 0) {
-				String refusal = firstLine(message.substring(noperm));
-				Matcher command = COMMAND.matcher(refusal);
-				return new RedisFailure(Kind.PERMISSION, refusal,
-						command.find() ? command.group(1).toLowerCase(Locale.ROOT) : null);
+			if (cause.getCause() != null) {
+				toRead.addLast(cause.getCause());
+			}
+			for (Throwable suppressed : cause.getSuppressed()) {
+				toRead.addLast(suppressed);
 			}
 		}
 		return new RedisFailure(Kind.UNREACHABLE, describe(failure), null);
+	}
+
+	private static @Nullable RedisFailure named(Throwable cause) {
+		if (cause instanceof SSLException || cause instanceof CertificateException) {
+			return new RedisFailure(Kind.TLS, describe(cause), null);
+		}
+		String message = cause.getMessage();
+		if (message == null) {
+			return null;
+		}
+		if (isAuthentication(message)) {
+			// Redis's own words: a Cluster client's message starts with its own line and names each node's error below.
+			return new RedisFailure(Kind.AUTHENTICATION, firstLine(message.substring(authenticationStart(message))), null);
+		}
+		int scriptRefusal = message.indexOf(SCRIPT_REFUSAL);
+		if (scriptRefusal >= 0) {
+			// Redis 7.0 refuses a command, key or channel inside a script with ERR and these words; 7.2 says NOPERM.
+			return new RedisFailure(Kind.PERMISSION, firstLine(message.substring(scriptRefusal)), null);
+		}
+		int noperm = message.indexOf("NOPERM");
+		if (noperm >= 0) {
+			String refusal = firstLine(message.substring(noperm));
+			Matcher command = COMMAND.matcher(refusal);
+			return new RedisFailure(Kind.PERMISSION, refusal,
+					command.find() ? command.group(1).toLowerCase(Locale.ROOT) : null);
+		}
+		return null;
 	}
 
 	/**
@@ -104,6 +138,16 @@ public record RedisFailure(Kind kind, String message, @Nullable String command) 
 				|| message.contains("invalid username-password") || message.contains("ERR invalid password")
 				|| message.contains("without any password configured") || message.contains("NOAUTH ")
 				|| message.contains("WRONGPASS ");
+	}
+
+	private static int authenticationStart(String message) {
+		for (String marker : new String[] { "NOAUTH", "WRONGPASS", "ERR " }) {
+			int at = message.indexOf(marker);
+			if (at >= 0) {
+				return at;
+			}
+		}
+		return 0;
 	}
 
 	private static String describe(Throwable cause) {

@@ -132,8 +132,9 @@ public final class RedisLeaderboards implements Leaderboards {
 		for (int i = 0; i < name.length(); i++) {
 			char c = name.charAt(i);
 			if (c == '{' || c == '}' || Character.isWhitespace(c) || Character.isISOControl(c)) {
-				throw new IllegalArgumentException(
-						"A board name must not contain braces or whitespace, was '" + name + "'");
+				// Not echoed: the name is the caller's data (an answer or a log line would carry it).
+				throw new IllegalArgumentException("A board name must not contain braces, whitespace or control"
+						+ " characters (character " + (i + 1) + " of " + name.length() + ")");
 			}
 		}
 	}

@@ -38,6 +38,17 @@ class UrlCredentialsCheckTests {
 	}
 
 	@Test
+	void aUrlWhoseUserInfoHasNoColonCarriesAPasswordThatIsNotLogged(CapturedOutput output) {
+		// Spring Boot reads redis://secret@host as the default user's password, not as a user name.
+		MockEnvironment environment = new MockEnvironment()
+			.withProperty("spring.data.redis.url", "redis://url-secret@cache:6379")
+			.withProperty("spring.data.redis.username", "app");
+		assertThat(UrlCredentialsCheck.warnIfIgnored(environment)).contains("only the password from the URL")
+			.doesNotContain("url-secret");
+		assertThat(output).contains("ignores spring.data.redis.username").doesNotContain("url-secret");
+	}
+
+	@Test
 	void separateCredentialsWithoutAUrlOrAUrlAloneAreFine() {
 		assertThat(UrlCredentialsCheck.warnIfIgnored(new MockEnvironment()
 			.withProperty("spring.data.redis.host", "cache")

@@ -151,6 +151,21 @@ class CredentialFailureTests {
 		assertThat(output).contains("The TLS handshake with Redis at").contains("spring.data.redis.ssl.bundle");
 	}
 
+	@Test
+	void aServerCertificateReplacedByATrustedOneAtRunTimeEndsTheTlsFailure() {
+		this.certificates = TlsCertificates.create();
+		this.otherCertificates = TlsCertificates.create();
+		this.server = LocalRedisServer.builder().tls(this.certificates).build().start();
+		access(new TrustingOther(this.server, this.otherCertificates));
+		await(() -> this.access.circuit().state() == RedisCircuitBreaker.State.OPEN, Duration.ofSeconds(5));
+		assertThat(this.access.circuit().failure().kind()).isEqualTo(RedisFailure.Kind.TLS);
+		// The operator installs the certificate the application trusts (Redis reloads TLS on CONFIG SET).
+		this.server.command("CONFIG", "SET", "tls-cert-file", this.otherCertificates.certificate().toString(),
+				"tls-key-file", this.otherCertificates.privateKey().toString());
+		await(() -> this.access.circuit().state() == RedisCircuitBreaker.State.CLOSED, Duration.ofSeconds(35));
+		assertThat(health().getStatus()).isEqualTo(Status.UP);
+	}
+
 	private long connectionsReceived() {
 		String info = String.valueOf(this.server.command("INFO", "stats"));
 		for (String line : info.split("\r?\n")) {

@@ -131,6 +131,30 @@ class PermissionFailureTests {
 	}
 
 	@Test
+	void aRefusedScriptStaysRefusedWhileOtherScriptsOfTheCapabilitySucceedAndIsLoggedOnce(CapturedOutput output) {
+		// Keys granted, channels not: the tagged write's script runs, the invalidation's (it publishes) is refused.
+		this.server.command("ACL", "SETUSER", "app", "~faults:*", "resetchannels");
+		StarterUnderFaults starter = starter();
+		for (int i = 0; i < 3; i++) {
+			starter.cache.set("product:" + i, "value", Duration.ofMinutes(1), "products");
+			assertThatExceptionOfType(RedisPermissionException.class)
+				.isThrownBy(() -> starter.cache.invalidateTags("products"));
+		}
+		starter.cache.set("product:last", "value", Duration.ofMinutes(1), "products");
+		assertThat(starter.access.permissions().current()).as("a write succeeding is not the invalidation granted")
+			.extracting(PermissionRefusals.Refusal::what)
+			.contains("cache evalsha");
+		assertThat(output.toString().split("Redis refused the starter's cache call", -1)).as("logged once").hasSize(2);
+		assertThat(output).doesNotContain("Redis allows the starter's cache");
+
+		this.server.command("ACL", "SETUSER", "app", "&faults:*");
+		starter.cache.invalidateTags("products");
+		assertThat(starter.access.permissions().current()).extracting(PermissionRefusals.Refusal::what)
+			.doesNotContain("cache evalsha");
+		assertThat(output).contains("Redis allows the starter's cache EVALSHA of dev/redisstarter/cache/invalidate-tag.lua");
+	}
+
+	@Test
 	void theEvictionCheckInFailModeReportsAPolicyItCannotRead() {
 		this.server.command("ACL", "SETUSER", "app", "~faults:*", "-config", "-info");
 		StarterUnderFaults starter = starter();

@@ -399,7 +399,8 @@ abstract class LeaderboardContractTests {
 	@Test
 	void rejectsBadArgumentsNamingThem() {
 		RedisLeaderboards boards = leaderboards(LeaderboardSettings.DEFAULTS);
-		assertThatIllegalArgumentException().isThrownBy(() -> boards.get("with space")).withMessageContaining("whitespace");
+		assertThatIllegalArgumentException().isThrownBy(() -> boards.get("with space")).withMessageContaining("whitespace")
+			.withMessageNotContaining("with space");
 		assertThatIllegalArgumentException().isThrownBy(() -> boards.get("a{b}")).withMessageContaining("braces");
 		Leaderboard board = boards.get(uniqueName());
 		assertThatIllegalArgumentException().isThrownBy(() -> board.page(0, 10)).withMessageContaining("pageNumber");

@@ -15,6 +15,7 @@ import org.springframework.dao.DataAccessException;
 
 import dev.redisstarter.core.LuaScript;
 import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.core.RedisPermissionException;
 
 /**
  * One schedule at work in this instance: which tick is due, {@code schedule-tick.lua} for it, and what the reply
@@ -147,6 +148,13 @@ final class ActiveSchedule {
 				logger.warn("Schedule '" + this.definition.name() + "' could not reach Redis for its tick at "
 						+ at(due) + "; retrying until its next tick at " + at(next) + ": " + ex.getMessage());
 			}
+			long delay = Math.min(MAX_RETRY_MILLIS, 100L << Math.min(this.failures++, 5));
+			this.retryAt = Math.min(now + delay, next);
+			return this.retryAt;
+		}
+		catch (RedisPermissionException ex) {
+			// Logged once by the starter's refusals and shown in health: retried like an outage, without a log
+			// line (and a stack trace) at each attempt, until the user is granted the queue's keys.
 			long delay = Math.min(MAX_RETRY_MILLIS, 100L << Math.min(this.failures++, 5));
 			this.retryAt = Math.min(now + delay, next);
 			return this.retryAt;

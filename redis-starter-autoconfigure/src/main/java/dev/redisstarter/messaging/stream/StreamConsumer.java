@@ -26,9 +26,11 @@ import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.redisstarter.core.DedicatedConnection;
+import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.ReconnectPause;
 import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.core.RedisFailure;
 import dev.redisstarter.messaging.HandlerCircuit;
 
 /**
@@ -49,6 +51,9 @@ final class StreamConsumer {
 	private static final Log logger = LogFactory.getLog(StreamConsumer.class);
 
 	private final ConsumerSpec spec;
+
+	/** How the reader's refusals are named (the group read, or the group's creation before it). */
+	private static final String READ_COMMAND = "xreadgroup";
 
 	private final RedisAccess access;
 
@@ -244,6 +249,7 @@ final class StreamConsumer {
 					List<StreamMessage<byte[], byte[]>> entries = read(redis,
 							probe ? 1 : Math.min(free, this.spec.settings().readCount()));
 					this.readPause.reset();
+					this.access.permissions().succeededOwnConnection(Feature.STREAM, READ_COMMAND);
 					dispatchRead(entries);
 					if (probe && !entries.isEmpty()) {
 						awaitProbeStarted();
@@ -257,7 +263,13 @@ final class StreamConsumer {
 					if (!this.running) {
 						return;
 					}
-					if (String.valueOf(ex.getMessage()).contains("NOGROUP")) {
+					RedisFailure failure = RedisFailure.of(ex);
+					if (failure.kind() == RedisFailure.Kind.PERMISSION) {
+						// Not an outage, and not silent: logged once and shown in health until a read works again.
+						this.access.permissions().refusedOwnConnection(Feature.STREAM, READ_COMMAND, failure, ex);
+						this.groupReady = false;
+					}
+					else if (String.valueOf(ex.getMessage()).contains("NOGROUP")) {
 						// The stream or the group was deleted: create it again.
 						this.groupReady = false;
 					}

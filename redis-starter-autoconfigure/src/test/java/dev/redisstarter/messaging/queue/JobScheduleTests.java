@@ -15,9 +15,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
 import dev.redisstarter.test.LocalRedisServer;
@@ -287,6 +290,31 @@ class JobScheduleTests {
 					.containsKey("last");
 				assertThat(redis.getExpire(state)).as("the state expires").isGreaterThan(Duration.ofDays(29).toSeconds());
 			});
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void aScheduleRefusedByPermissionIsNotLoggedEverySecond(CapturedOutput output) throws Exception {
+		LocalRedisServer server = LocalRedisServer.builder()
+			.password("admin")
+			.user("app on >app-secret ~elsewhere:* &* +@all")
+			.build()
+			.start();
+		try {
+			String schedule = unique("refused");
+			scheduled(server.as("app", "app-secret"), unique("refused"), schedule, new Ledger(), "fixed-rate=500ms")
+				.run((context) -> {
+					Thread.sleep(3500);
+					String logged = output.getAll();
+					assertThat(logged).contains("Redis refused the starter's queue call")
+						.contains("dev/redisstarter/queue/schedule-tick.lua)");
+					assertThat(logged.split("Schedule '" + schedule + "' failed", -1))
+						.as("the refusal is logged once, not once a second").hasSize(1);
+				});
+		}
+		finally {
+			server.stop();
+		}
 	}
 
 	@Test
