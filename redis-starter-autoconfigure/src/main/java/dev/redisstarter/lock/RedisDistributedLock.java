@@ -25,6 +25,7 @@ import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.RedisCircuitBreaker;
 import dev.redisstarter.core.RedisDeadlineExceededException;
+import dev.redisstarter.core.RedisPermissionException;
 
 /**
  * {@link DistributedLock} on Redis. Keys and commands:
@@ -246,6 +247,12 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		catch (DataAccessException ex) {
 			// Tried again once Redis answers; the lock frees itself when its lease ends at the latest.
 			return false;
+		}
+		catch (RedisPermissionException ex) {
+			// Redis answered with a refusal (logged once where it is recorded): trying again would be refused too,
+			// and the lock frees itself when its lease ends.
+			this.abandoned.forget(abandoned.owner());
+			return true;
 		}
 	}
 
