@@ -778,7 +778,7 @@ final class StreamConsumer {
 		// empty replica): a durable topic takes it up where this run stood, so that what was added since is delivered.
 		String stood = this.standsAt;
 		boolean rejoin = this.joinedSinceStart;
-		String position = !this.spec.broadcast() ? "0" : (rejoin && stood != null) ? stood : "$";
+		String position = !this.spec.broadcast() ? "0" : (rejoin && stood != null) ? rejoinPosition(redis, stood) : "$";
 		boolean created;
 		try {
 			redis.xgroupCreate(XReadArgs.StreamOffset.from(bytes(this.spec.key()), position), bytes(this.spec.group()),
@@ -801,6 +801,10 @@ final class StreamConsumer {
 		}
 		if (created && rejoin) {
 			this.maintenance.groupLost(position);
+			if (this.spec.broadcast()) {
+				// Created at the start of a new stream: this run stands there now (its ids may all be below the old ones).
+				this.standsAt = position;
+			}
 		}
 		if (this.spec.broadcast()) {
 			// Before the group counts as ready, so that the maintenance thread does not reclaim meanwhile.
@@ -811,6 +815,32 @@ final class StreamConsumer {
 		}
 		this.joinedSinceStart = true;
 		this.groupReady = true;
+	}
+
+	/**
+	 * Where a lost durable-topic group is created again: where this run stood when the stream still holds that entry
+	 * (only the group went), else at the start. A stream without it was lost with the group (or trimmed past it):
+	 * everything it holds was added since, and may have ids below the one this run stood at (explicit ids, a server
+	 * clock that went back), which a group created at that id would skip without a trace.
+	 */
+	private String rejoinPosition(RedisStreamAsyncCommands<byte[], byte[]> redis, String stood) {
+		try {
+			List<StreamMessage<byte[], byte[]>> there = redis
+				.xrange(bytes(this.spec.key()), io.lettuce.core.Range.create(stood, stood), io.lettuce.core.Limit.from(1))
+				.get(this.access.settings().livenessTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+			// "0-0", as XINFO GROUPS shows it: the gap check of a later reconnect knows it as the gap reported now.
+			return (there != null && !there.isEmpty()) ? stood : "0-0";
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			throw new IllegalStateException("Could not read stream '" + this.spec.stream() + "': " + ex.getCause(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted", ex);
+		}
+		catch (java.util.concurrent.TimeoutException ex) {
+			throw new IllegalStateException("No answer to XRANGE", ex);
+		}
 	}
 
 	/** Moves where this run stands forward (reader thread only). */
