@@ -640,7 +640,9 @@ final class StreamConsumer {
 			long wait = Math.max(this.circuit.millisUntilProbe(), this.spec.settings().backoff().initial().toMillis());
 			logger.debug("Stream listener " + this.spec.listener() + " failed on entry " + entry.id() + " while its"
 					+ " circuit is " + this.circuit.state() + "; retrying in " + wait + " ms: " + error);
-			scheduleRetry(entry.id(), java.time.Duration.ofMillis(wait));
+			// Not counted as a delivery: an outage must not spend the entry's deliveries, or its first failure after the
+			// outage would dead-letter it.
+			scheduleRetry(entry.id(), java.time.Duration.ofMillis(wait), false);
 			return;
 		}
 		if (entry.deliveries() >= this.spec.settings().maxDeliveries()) {
@@ -651,17 +653,17 @@ final class StreamConsumer {
 		logger.warn("Stream listener " + this.spec.listener() + " failed on entry " + entry.id() + " of '"
 				+ this.spec.stream() + "' (delivery " + entry.deliveries() + " of " + this.spec.settings().maxDeliveries()
 				+ "), retrying in " + delay.toMillis() + " ms: " + error);
-		scheduleRetry(entry.id(), delay);
+		scheduleRetry(entry.id(), delay, true);
 	}
 
-	private void scheduleRetry(String id, java.time.Duration delay) {
+	private void scheduleRetry(String id, java.time.Duration delay, boolean countDelivery) {
 		ScheduledExecutorService timer = this.scheduler;
 		if (timer == null || !this.running) {
 			return;
 		}
 		try {
 			ScheduledFuture<?> previous = this.retries.put(id,
-					timer.schedule(() -> retry(id), delay.toMillis(), TimeUnit.MILLISECONDS));
+					timer.schedule(() -> retry(id, countDelivery), delay.toMillis(), TimeUnit.MILLISECONDS));
 			if (previous != null) {
 				previous.cancel(false);
 			}
@@ -705,25 +707,25 @@ final class StreamConsumer {
 		dispatchReserved(entries);
 	}
 
-	private void retry(String id) {
+	private void retry(String id, boolean countDelivery) {
 		if (!this.running) {
 			return;
 		}
 		int reserved = tryReserve(1);
 		if (reserved == 0) {
 			// Every handler is busy: wait without holding the thread (it also renews what is being handled).
-			scheduleRetry(id, java.time.Duration.ofMillis(100));
+			scheduleRetry(id, java.time.Duration.ofMillis(100), countDelivery);
 			return;
 		}
 		this.retries.remove(id);
 		StreamEntry entry;
 		try {
-			entry = this.outcomes.retry(id);
+			entry = this.outcomes.retry(id, countDelivery);
 		}
 		catch (RuntimeException ex) {
 			unreserve(reserved, 0);
 			logger.debug("Taking entry " + id + " back for a retry failed, trying again: " + ex);
-			scheduleRetry(id, java.time.Duration.ofSeconds(1));
+			scheduleRetry(id, java.time.Duration.ofSeconds(1), countDelivery);
 			return;
 		}
 		if (entry == null) {

@@ -148,6 +148,58 @@ class StreamCircuitTests {
 			});
 	}
 
+	static class FlakyBilling {
+
+		final AtomicBoolean down = new AtomicBoolean(true);
+
+		final Set<String> handled = ConcurrentHashMap.newKeySet();
+
+		final Set<String> failedOnceAfterTheOutage = ConcurrentHashMap.newKeySet();
+
+		volatile java.util.function.Supplier<String> circuit = () -> "";
+
+		@StreamListener(stream = "${test.stream}", group = "billing")
+		void order(Order order) {
+			if (this.down.get()) {
+				throw new IllegalStateException("the billing service is down");
+			}
+			if (this.circuit.get().equals("CLOSED") && this.failedOnceAfterTheOutage.add(order.item())) {
+				throw new IllegalStateException("one time-out after the outage");
+			}
+			this.handled.add(order.item());
+		}
+
+	}
+
+	@Test
+	void failuresWhileTheCircuitIsOpenDoNotSpendDeliveriesSoOneFailureAfterTheOutageDoesNotDeadLetter() {
+		String stream = "orders-" + UUID.randomUUID();
+		FlakyBilling billing = new FlakyBilling();
+		StreamContexts.runner(SharedRedis.standalone())
+			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.max-deliveries=4",
+					"redis.starter.messaging.streams.defaults.circuit.failure-threshold=2",
+					"redis.starter.messaging.streams.defaults.circuit.pause=100ms",
+					"redis.starter.messaging.streams.defaults.circuit.max-pause=200ms")
+			.withBean(FlakyBilling.class, () -> billing)
+			.run((context) -> {
+				StreamPublisher publisher = context.getBean(StreamPublisher.class);
+				DeadLetters deadLetters = context.getBean(DeadLetters.class);
+				StreamListeners listeners = context.getBean(StreamListeners.class);
+				billing.circuit = () -> listeners.states().get(0).circuit();
+				publisher.add(stream, new Order("item-0"));
+				publisher.add(stream, new Order("item-1"));
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> listeners.states().get(0).circuit().equals(HandlerCircuit.State.OPEN.name()));
+				// An outage of many pauses: a probe fails every 100 to 200 ms.
+				Thread.sleep(3000);
+				billing.down.set(false);
+
+				await().atMost(Duration.ofSeconds(10)).until(() -> billing.handled.size() + deadLetters.count(stream) == 2);
+				assertThat(deadLetters.count(stream)).as("dead-lettered for one failure after the outage").isZero();
+				assertThat(billing.handled).containsExactlyInAnyOrder("item-0", "item-1");
+			});
+	}
+
 	@Test
 	void circuitSettingsBindForEveryStreamAndPerStreamAndABadOneStopsStartUpNamingTheProperty() {
 		StreamContexts.runner(SharedRedis.standalone())
