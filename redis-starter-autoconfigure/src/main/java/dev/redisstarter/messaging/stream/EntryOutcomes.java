@@ -164,11 +164,12 @@ final class EntryOutcomes {
 	/**
 	 * Takes a failed entry back for another delivery to this consumer.
 	 * @param id the entry
+	 * @param countDelivery false when the failure was the outage's (the circuit was open): the delivery count stays
 	 * @return the entry with its new delivery count, or {@code null} when it is no longer this consumer's
 	 */
-	@Nullable StreamEntry retry(String id) {
+	@Nullable StreamEntry retry(String id, boolean countDelivery) {
 		List<?> reply = this.calls.script(this.scripts.retry(), ScriptOutputType.MULTI, 1, bytes(this.spec.key()),
-				bytes(this.spec.group()), bytes(this.spec.consumer()), bytes(id));
+				bytes(this.spec.group()), bytes(this.spec.consumer()), bytes(id), bytes(countDelivery ? "1" : "0"));
 		if (reply == null || reply.size() < 2 || !(reply.get(0) instanceof List<?> fields)) {
 			return null;
 		}

@@ -652,7 +652,9 @@ final class StreamConsumer {
 			long wait = Math.max(this.circuit.millisUntilProbe(), this.spec.settings().backoff().initial().toMillis());
 			logger.debug("Stream listener " + this.spec.listener() + " failed on entry " + entry.id() + " while its"
 					+ " circuit is " + this.circuit.state() + "; retrying in " + wait + " ms: " + error);
-			scheduleRetry(entry.id(), java.time.Duration.ofMillis(wait));
+			// Not counted as a delivery: an outage must not spend the entry's deliveries, or its first failure after the
+			// outage would dead-letter it.
+			scheduleRetry(entry.id(), java.time.Duration.ofMillis(wait), false);
 			return;
 		}
 		if (entry.deliveries() >= this.spec.settings().maxDeliveries()) {
@@ -663,17 +665,17 @@ final class StreamConsumer {
 		logger.warn("Stream listener " + this.spec.listener() + " failed on entry " + entry.id() + " of '"
 				+ this.spec.stream() + "' (delivery " + entry.deliveries() + " of " + this.spec.settings().maxDeliveries()
 				+ "), retrying in " + delay.toMillis() + " ms: " + error);
-		scheduleRetry(entry.id(), delay);
+		scheduleRetry(entry.id(), delay, true);
 	}
 
-	private void scheduleRetry(String id, java.time.Duration delay) {
+	private void scheduleRetry(String id, java.time.Duration delay, boolean countDelivery) {
 		ScheduledExecutorService timer = this.scheduler;
 		if (timer == null || !this.running) {
 			return;
 		}
 		try {
 			ScheduledFuture<?> previous = this.retries.put(id,
-					timer.schedule(() -> retry(id), delay.toMillis(), TimeUnit.MILLISECONDS));
+					timer.schedule(() -> retry(id, countDelivery), delay.toMillis(), TimeUnit.MILLISECONDS));
 			if (previous != null) {
 				previous.cancel(false);
 			}
@@ -717,25 +719,25 @@ final class StreamConsumer {
 		dispatchReserved(entries);
 	}
 
-	private void retry(String id) {
+	private void retry(String id, boolean countDelivery) {
 		if (!this.running) {
 			return;
 		}
 		int reserved = tryReserve(1);
 		if (reserved == 0) {
 			// Every handler is busy: wait without holding the thread (it also renews what is being handled).
-			scheduleRetry(id, java.time.Duration.ofMillis(100));
+			scheduleRetry(id, java.time.Duration.ofMillis(100), countDelivery);
 			return;
 		}
 		this.retries.remove(id);
 		StreamEntry entry;
 		try {
-			entry = this.outcomes.retry(id);
+			entry = this.outcomes.retry(id, countDelivery);
 		}
 		catch (RuntimeException ex) {
 			unreserve(reserved, 0);
 			logger.debug("Taking entry " + id + " back for a retry failed, trying again: " + ex);
-			scheduleRetry(id, java.time.Duration.ofSeconds(1));
+			scheduleRetry(id, java.time.Duration.ofSeconds(1), countDelivery);
 			return;
 		}
 		if (entry == null) {
@@ -790,7 +792,7 @@ final class StreamConsumer {
 		// empty replica): a durable topic takes it up where this run stood, so that what was added since is delivered.
 		String stood = this.standsAt;
 		boolean rejoin = this.joinedSinceStart;
-		String position = !this.spec.broadcast() ? "0" : (rejoin && stood != null) ? stood : "$";
+		String position = !this.spec.broadcast() ? "0" : (rejoin && stood != null) ? rejoinPosition(redis, stood) : "$";
 		boolean created;
 		try {
 			redis.xgroupCreate(XReadArgs.StreamOffset.from(bytes(this.spec.key()), position), bytes(this.spec.group()),
@@ -813,6 +815,10 @@ final class StreamConsumer {
 		}
 		if (created && rejoin) {
 			this.maintenance.groupLost(position);
+			if (this.spec.broadcast()) {
+				// Created at the start of a new stream: this run stands there now (its ids may all be below the old ones).
+				this.standsAt = position;
+			}
 		}
 		if (this.spec.broadcast()) {
 			// Before the group counts as ready, so that the maintenance thread does not reclaim meanwhile.
@@ -823,6 +829,32 @@ final class StreamConsumer {
 		}
 		this.joinedSinceStart = true;
 		this.groupReady = true;
+	}
+
+	/**
+	 * Where a lost durable-topic group is created again: where this run stood when the stream still holds that entry
+	 * (only the group went), else at the start. A stream without it was lost with the group (or trimmed past it):
+	 * everything it holds was added since, and may have ids below the one this run stood at (explicit ids, a server
+	 * clock that went back), which a group created at that id would skip without a trace.
+	 */
+	private String rejoinPosition(RedisStreamAsyncCommands<byte[], byte[]> redis, String stood) {
+		try {
+			List<StreamMessage<byte[], byte[]>> there = redis
+				.xrange(bytes(this.spec.key()), io.lettuce.core.Range.create(stood, stood), io.lettuce.core.Limit.from(1))
+				.get(this.access.settings().livenessTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+			// "0-0", as XINFO GROUPS shows it: the gap check of a later reconnect knows it as the gap reported now.
+			return (there != null && !there.isEmpty()) ? stood : "0-0";
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			throw new IllegalStateException("Could not read stream '" + this.spec.stream() + "': " + ex.getCause(), ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted", ex);
+		}
+		catch (java.util.concurrent.TimeoutException ex) {
+			throw new IllegalStateException("No answer to XRANGE", ex);
+		}
 	}
 
 	/** Moves where this run stands forward (reader thread only). */

@@ -266,7 +266,8 @@ final class StreamMaintenance {
 		String what = this.spec.broadcast() ? "Durable topic '" + this.spec.stream() + "'" : "Stream '" + this.spec.stream() + "'";
 		logger.warn(what + ": group " + this.spec.group() + " was gone from Redis (restarted without its data, FLUSHALL,"
 				+ " failover to an empty replica, or deleted); created again at " + position
-				+ (this.spec.broadcast() ? ", where this instance stood: entries added since are delivered" : ": entries"
+				+ (this.spec.broadcast() ? (position.equals("0-0") ? ", the start of the stream Redis has now" : ", where this"
+						+ " instance stood") + ": entries added since are delivered" : ": entries"
 						+ " the stream holds are delivered")
 				+ ", but entries Redis lost before that (and their pending state) are not");
 	}

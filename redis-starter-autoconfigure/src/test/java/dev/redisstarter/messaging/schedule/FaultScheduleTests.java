@@ -55,6 +55,8 @@ class FaultScheduleTests {
 			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			assertThat(applied).as("the schedule killed workers").isNotEmpty();
 			run.assertCountsAgreeWithDeadLetters();
+			// The durable topic too: a killed instance's group waits for it, so each worker receives every entry.
+			awaitEveryWorkerHandledEveryEntryOrReportedAGap(run, schedule, applied);
 			LedgerEvents events = LedgerEvents.read(this.directory);
 			assertThat(startedButNotHandledBySamePid(events, ScheduleWorker.JOB_STARTED, ScheduleWorker.JOB_HANDLED)
 					+ startedButNotHandledBySamePid(events, ScheduleWorker.ENTRY_STARTED, ScheduleWorker.ENTRY_HANDLED))
@@ -72,6 +74,7 @@ class FaultScheduleTests {
 			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			assertThat(applied).as("the schedule restarted Redis").isNotEmpty();
 			run.assertCountsAgreeWithDeadLetters();
+			awaitEveryWorkerHandledEveryEntryOrReportedAGap(run, schedule, applied);
 		}
 	}
 
@@ -127,6 +130,7 @@ class FaultScheduleTests {
 			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			assertThat(applied).as("the schedule applied faults").isNotEmpty();
 			run.assertCountsAgreeWithDeadLetters();
+			awaitEveryWorkerHandledEveryEntryOrReportedAGap(run, schedule, applied);
 		}
 	}
 

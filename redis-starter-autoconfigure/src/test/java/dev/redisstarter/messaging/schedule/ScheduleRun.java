@@ -66,9 +66,20 @@ final class ScheduleRun implements AutoCloseable {
 	private ScheduleRun(Path directory, int workerCount, Map<String, String> workerProperties) {
 		this.directory = directory;
 		this.server = LocalRedisServer.builder().config("appendonly", "yes").config("appendfsync", "always").build().start();
-		this.proxy = FaultProxy.inFrontOf(this.server);
-		this.producerLedger = EventLedger.open(directory, "producer");
-		this.producerContext = context(this.server.url());
+		FaultProxy startedProxy = null;
+		EventLedger openedLedger = null;
+		try {
+			startedProxy = FaultProxy.inFrontOf(this.server);
+			openedLedger = EventLedger.open(directory, "producer");
+			this.producerContext = context(this.server.url());
+		}
+		catch (RuntimeException | Error ex) {
+			// Nothing this run started may outlive it, even when it could not start.
+			closeAll(ex, openedLedger, startedProxy, this.server);
+			throw ex;
+		}
+		this.proxy = startedProxy;
+		this.producerLedger = openedLedger;
 		Map<String, String> properties = new LinkedHashMap<>(workerProperties());
 		properties.putAll(workerProperties);
 		try {
@@ -233,11 +244,28 @@ final class ScheduleRun implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.workers.forEach(JvmProcess::close);
-		this.producerContext.close();
-		this.producerLedger.close();
-		this.proxy.close();
-		this.server.close();
+		List<AutoCloseable> all = new ArrayList<>(this.workers);
+		all.addAll(List.of(this.producerContext, this.producerLedger, this.proxy, this.server));
+		RuntimeException failure = new IllegalStateException("Closing the schedule run failed");
+		closeAll(failure, all.toArray(AutoCloseable[]::new));
+		if (failure.getSuppressed().length > 0) {
+			throw failure;
+		}
+	}
+
+	/** Closes each one, even when another failed to close; failures are added to the given one. */
+	private static void closeAll(Throwable failure, AutoCloseable... closeables) {
+		for (AutoCloseable closeable : closeables) {
+			if (closeable == null) {
+				continue;
+			}
+			try {
+				closeable.close();
+			}
+			catch (Exception ex) {
+				failure.addSuppressed(ex);
+			}
+		}
 	}
 
 }

@@ -93,6 +93,40 @@ class DurableTopicDataLossTests {
 		}
 	}
 
+	@Test
+	void entriesOfAStreamRecreatedWithLowerIdsThanTheInstanceHadReadAreDeliveredAfterTheGroupWasLost(CapturedOutput output) {
+		String stream = "prices-" + UUID.randomUUID();
+		Prices prices = new Prices();
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
+			instance(server, stream, prices, meters).run((context) -> {
+				String key = awaitReadingThenAdd(context, server, stream, prices);
+
+				// The stream comes back with ids below those read before (a producer with explicit ids, or a server
+				// clock that went back): the group must not be created past them.
+				server.command("FLUSHALL");
+				for (int cents = 5; cents < 10; cents++) {
+					server.command("XADD", key, "1-" + cents, "payload", "{\"sku\":\"sku-1\",\"cents\":" + cents + "}");
+				}
+
+				await().atMost(Duration.ofSeconds(10)).until(() -> prices.received.size() >= 10);
+				assertThat(prices.received.snapshot()).as("every entry, in order").isEqualTo(range(0, 10));
+				assertThat(gaps(meters, stream)).as("the loss is reported once").isEqualTo(1);
+				assertThat(output).contains("group pricing:a was gone from Redis");
+
+				// Lost a second time in a row, and back with lower ids still.
+				await().atMost(Duration.ofSeconds(5)).until(() -> StreamState.pendingIds(context, stream, "pricing:a").isEmpty());
+				server.command("FLUSHALL");
+				for (int cents = 10; cents < 13; cents++) {
+					server.command("XADD", key, "0-" + cents, "payload", "{\"sku\":\"sku-1\",\"cents\":" + cents + "}");
+				}
+				await().atMost(Duration.ofSeconds(10)).until(() -> prices.received.size() >= 13);
+				assertThat(prices.received.snapshot()).as("every entry, in order").isEqualTo(range(0, 13));
+				assertThat(gaps(meters, stream)).as("each loss is reported once").isEqualTo(2);
+			});
+		}
+	}
+
 	private static String awaitReadingThenAdd(AssertableApplicationContext context, LocalRedisServer server,
 			String stream, Prices prices) {
 		await().atMost(Duration.ofSeconds(10)).until(() -> context.getBean(StreamListeners.class).allReading());

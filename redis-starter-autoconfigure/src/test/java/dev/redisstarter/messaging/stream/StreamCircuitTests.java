@@ -99,6 +99,107 @@ class StreamCircuitTests {
 			});
 	}
 
+	static class PoisonedBilling {
+
+		final AtomicBoolean down = new AtomicBoolean(true);
+
+		final Set<String> handled = ConcurrentHashMap.newKeySet();
+
+		@StreamListener(stream = "${test.stream}", group = "billing")
+		void order(Order order) {
+			if (this.down.get() || order.item().equals("poison")) {
+				throw new IllegalStateException("cannot bill " + order.item());
+			}
+			this.handled.add(order.item());
+		}
+
+	}
+
+	@Test
+	void aPoisonEntryFailingWhileTheCircuitIsOpenDoesNotKeepTheListenerPausedOnceTheDownstreamIsBack() {
+		String stream = "orders-" + UUID.randomUUID();
+		PoisonedBilling billing = new PoisonedBilling();
+		StreamContexts.runner(SharedRedis.standalone())
+			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.max-deliveries=3",
+					"redis.starter.messaging.streams.defaults.circuit.failure-threshold=2",
+					"redis.starter.messaging.streams.defaults.circuit.pause=300ms",
+					"redis.starter.messaging.streams.defaults.circuit.max-pause=600ms")
+			.withBean(PoisonedBilling.class, () -> billing)
+			.run((context) -> {
+				StreamPublisher publisher = context.getBean(StreamPublisher.class);
+				DeadLetters deadLetters = context.getBean(DeadLetters.class);
+				StreamListeners listeners = context.getBean(StreamListeners.class);
+				// The poison entry fails second: it opens the circuit, so its retry comes at the end of the pause, as the probe.
+				publisher.add(stream, new Order("item-0"));
+				publisher.add(stream, new Order("poison"));
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> listeners.states().get(0).circuit().equals(HandlerCircuit.State.OPEN.name()));
+				// The downstream is back; entries keep coming. Only the poison entry still fails.
+				billing.down.set(false);
+				for (int i = 1; i <= 5; i++) {
+					publisher.add(stream, new Order("item-" + i));
+				}
+
+				// A few pauses at most: the poison entry (which alone cannot open the circuit again: it is one message) must not
+				// keep the listener paused; once another entry probed, it is dead-lettered as usual.
+				await().atMost(Duration.ofSeconds(6)).until(() -> billing.handled.size() == 6);
+				await().atMost(Duration.ofSeconds(5)).until(() -> deadLetters.count(stream) == 1);
+				assertThat(listeners.states().get(0).circuit()).isEqualTo("CLOSED");
+			});
+	}
+
+	static class FlakyBilling {
+
+		final AtomicBoolean down = new AtomicBoolean(true);
+
+		final Set<String> handled = ConcurrentHashMap.newKeySet();
+
+		final Set<String> failedOnceAfterTheOutage = ConcurrentHashMap.newKeySet();
+
+		volatile java.util.function.Supplier<String> circuit = () -> "";
+
+		@StreamListener(stream = "${test.stream}", group = "billing")
+		void order(Order order) {
+			if (this.down.get()) {
+				throw new IllegalStateException("the billing service is down");
+			}
+			if (this.circuit.get().equals("CLOSED") && this.failedOnceAfterTheOutage.add(order.item())) {
+				throw new IllegalStateException("one time-out after the outage");
+			}
+			this.handled.add(order.item());
+		}
+
+	}
+
+	@Test
+	void failuresWhileTheCircuitIsOpenDoNotSpendDeliveriesSoOneFailureAfterTheOutageDoesNotDeadLetter() {
+		String stream = "orders-" + UUID.randomUUID();
+		FlakyBilling billing = new FlakyBilling();
+		StreamContexts.runner(SharedRedis.standalone())
+			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.max-deliveries=4",
+					"redis.starter.messaging.streams.defaults.circuit.failure-threshold=2",
+					"redis.starter.messaging.streams.defaults.circuit.pause=100ms",
+					"redis.starter.messaging.streams.defaults.circuit.max-pause=200ms")
+			.withBean(FlakyBilling.class, () -> billing)
+			.run((context) -> {
+				StreamPublisher publisher = context.getBean(StreamPublisher.class);
+				DeadLetters deadLetters = context.getBean(DeadLetters.class);
+				StreamListeners listeners = context.getBean(StreamListeners.class);
+				billing.circuit = () -> listeners.states().get(0).circuit();
+				publisher.add(stream, new Order("item-0"));
+				publisher.add(stream, new Order("item-1"));
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> listeners.states().get(0).circuit().equals(HandlerCircuit.State.OPEN.name()));
+				// An outage of many pauses: a probe fails every 100 to 200 ms.
+				Thread.sleep(3000);
+				billing.down.set(false);
+
+				await().atMost(Duration.ofSeconds(10)).until(() -> billing.handled.size() + deadLetters.count(stream) == 2);
+				assertThat(deadLetters.count(stream)).as("dead-lettered for one failure after the outage").isZero();
+				assertThat(billing.handled).containsExactlyInAnyOrder("item-0", "item-1");
+			});
+	}
+
 	@Test
 	void circuitSettingsBindForEveryStreamAndPerStreamAndABadOneStopsStartUpNamingTheProperty() {
 		StreamContexts.runner(SharedRedis.standalone())
