@@ -10,9 +10,10 @@
 -- ARGV[6]: the error: trimmed stack trace
 -- ARGV[7]: how many dead letters to keep
 -- ARGV[8]: how long to keep a dead letter, in ms
--- ARGV[9]: '1' when the retry waits behind every waiting job, whatever its priority (a job past its attempts that the
---   worker's open circuit keeps from the dead letters: the next probe must be another job, or a poison job would be
---   the probe every time and keep the circuit open), '0' to keep its place
+-- ARGV[9]: '1' when the worker's open circuit holds the job (the failure may be an outage's, not the job's): the
+--   attempt is not counted, and the retry waits behind every waiting job whatever its priority (the next probe must be
+--   another job, or a poison job would be the probe every time and keep the circuit open); '0' for a failure that
+--   counts, the job keeping its place
 -- Returns: {1 when scheduled for a retry, 2 when dead-lettered, 0 when the job is no longer this attempt's; how many
 -- dead letters were trimmed to keep the bounds (over the count, or past the age), also added to <base>:trimmed}
 local base = KEYS[1]
@@ -49,6 +50,7 @@ redis.call('HSET', job, 'error', ARGV[4], 'message', ARGV[5], 'stack', ARGV[6], 
 local delay = tonumber(ARGV[3])
 if delay >= 0 then
   if ARGV[9] == '1' then
+    redis.call('HINCRBY', job, 'attempts', -1)
     -- Behind the lowest priority (1000 - -1000), in the order such jobs failed.
     fields[4] = string.format('%.0f', 2000 * 1099511627776 + (redis.call('INCR', base .. ':id') % 1099511627776))
     redis.call('HSET', job, 'score', fields[4])

@@ -49,10 +49,10 @@ final class JobOutcomes {
 
 	/**
 	 * A failed attempt.
-	 * @param last whether the retry waits behind every other job (one kept from the dead letters by the open circuit,
-	 * so that the next probe is another job: see fail.lua)
+	 * @param held whether the worker's open circuit holds the job: the attempt is not counted and the retry waits
+	 * behind every other job, so that the next probe is another job (see fail.lua)
 	 */
-	record Failed(String id, String owner, long retryDelayMillis, String type, String message, String stack, boolean last)
+	record Failed(String id, String owner, long retryDelayMillis, String type, String message, String stack, boolean held)
 			implements Outcome {
 	}
 
@@ -305,7 +305,7 @@ final class JobOutcomes {
 							RedisJobQueue.bytes(failed.message()), RedisJobQueue.bytes(failed.stack()),
 							RedisJobQueue.bytes(Long.toString(this.settings.deadMaxCount())),
 							RedisJobQueue.bytes(Long.toString(this.settings.deadMaxAge().toMillis())),
-							RedisJobQueue.bytes(failed.last() ? "1" : "0")));
+							RedisJobQueue.bytes(failed.held() ? "1" : "0")));
 			long result = ((Number) reply.get(0)).longValue();
 			if (result == 1) {
 				this.meters.retried();

@@ -526,17 +526,18 @@ final class JobWorker {
 		this.circuit.failed(job.id(), error);
 		boolean retry = this.method.retries(error) && job.attempt() < job.maxAttempts();
 		long delay = retry ? job.backoff().delayAfter(job.attempt()).toMillis() : -1;
-		boolean last = false;
-		if (!retry && !this.circuit.allowsGivingUp()) {
+		boolean held = false;
+		if (!this.circuit.allowsGivingUp()) {
 			// The handler fails on every job (a downstream is down): the failure may be the outage's, not the job's.
+			// The attempt is not counted (a long outage must not spend the jobs' attempts one probe at a time), and
+			// the job waits behind every other job, so that the next probe is another job: a poison job (failing on
+			// its own while the downstream works) would otherwise be the oldest job again at every probe and keep the
+			// circuit open for good.
 			delay = Math.max(this.circuit.millisUntilProbe(), this.settings.circuit().pause().toMillis());
-			// It waits behind every other job, so that the next probe is another job: a poison job (failing on its own
-			// while the downstream works) would otherwise be the oldest job again at every probe and keep the circuit
-			// open for good, its attempts never spent.
-			last = true;
+			held = true;
 			logger.warn("Job " + job.id() + " of queue '" + this.queue + "' failed (attempt " + job.attempt() + " of "
-					+ job.maxAttempts() + ") while the handler's circuit is open: not dead-lettered, retrying in "
-					+ delay + " ms: " + error);
+					+ job.maxAttempts() + ") while the handler's circuit is open: not counted, not dead-lettered,"
+					+ " retrying in " + delay + " ms: " + error);
 		}
 		else if (retry) {
 			logger.warn("Job " + job.id() + " of queue '" + this.queue + "' failed (attempt " + job.attempt() + " of "
@@ -547,7 +548,7 @@ final class JobWorker {
 					+ job.maxAttempts() + ") and goes to the dead letters", error);
 		}
 		this.outcomes.add(new JobOutcomes.Failed(job.id(), job.owner(), delay, error.getClass().getName(),
-				JobOutcomes.message(error), JobOutcomes.trimmedStack(error), last));
+				JobOutcomes.message(error), JobOutcomes.trimmedStack(error), held));
 	}
 
 	private @Nullable Object decode(TakenJob job) {
