@@ -92,6 +92,7 @@ class FaultScheduleTests {
 			print(run.jobs(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			assertThat(applied).as("the schedule restarted Redis empty").isNotEmpty();
+			run.assertCountsAgreeWithDeadLetters();
 			// A durable topic never skips silently: each worker received every entry, or reported a gap.
 			awaitEveryWorkerHandledEveryEntryOrReportedAGap(run, schedule, applied);
 		}
@@ -114,6 +115,7 @@ class FaultScheduleTests {
 			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			assertThat(run.deadJobs()).as("jobs dead-lettered by the outage").isEmpty();
 			assertThat(run.deadEntries()).as("entries dead-lettered by the outage").isEmpty();
+			run.assertCountsAgreeWithDeadLetters();
 		}
 	}
 

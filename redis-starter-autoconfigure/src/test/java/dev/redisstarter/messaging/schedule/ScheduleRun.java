@@ -20,12 +20,17 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import dev.redisstarter.messaging.queue.JobDeadLetters;
 import dev.redisstarter.messaging.queue.JobInfo;
+import dev.redisstarter.messaging.queue.JobWorkers;
 import dev.redisstarter.messaging.queue.JobQueue;
 import dev.redisstarter.messaging.queue.QueueCounts;
+import dev.redisstarter.messaging.queue.actuate.JobQueuesEndpoint;
 import dev.redisstarter.messaging.stream.DeadLetter;
 import dev.redisstarter.messaging.stream.DeadLetters;
+import dev.redisstarter.messaging.stream.StreamInspector;
 import dev.redisstarter.messaging.stream.StreamKeys;
+import dev.redisstarter.messaging.stream.StreamListeners;
 import dev.redisstarter.messaging.stream.StreamPublisher;
+import dev.redisstarter.messaging.stream.actuate.StreamsEndpoint;
 import dev.redisstarter.test.FaultProxy;
 import dev.redisstarter.test.LocalRedisServer;
 import dev.redisstarter.test.schedule.AppliedFault;
@@ -177,8 +182,32 @@ final class ScheduleRun implements AutoCloseable {
 			.outstanding(this::pendingEntries);
 	}
 
-	/** The counts Redis reports agree with the dead letters it lists: the queue's dead count, the stream's count. */
+	/**
+	 * The counts Redis reports agree with the dead letters it lists (the queue's dead count, the stream's count), and
+	 * the Actuator endpoints, read as an operator would after the schedule healed, show the same: nothing waiting,
+	 * delayed, active or pending in the work group, the dead letters listed, none trimmed.
+	 */
 	void assertCountsAgreeWithDeadLetters() {
+		JobQueuesEndpoint queues = new JobQueuesEndpoint(this.producerContext.getBean(JobQueue.class),
+				this.producerContext.getBean(JobDeadLetters.class), this.producerContext.getBean(JobWorkers.class),
+				Set.of());
+		Map<String, Object> queue = new LinkedHashMap<>(queues.queue(ScheduleApplication.QUEUE));
+		assertThat(queue).as("/actuator/jobqueues/%s", ScheduleApplication.QUEUE)
+			.containsEntry("waiting", 0L)
+			.containsEntry("delayed", 0L)
+			.containsEntry("active", 0L)
+			.containsEntry("dead", (long) deadJobs().size())
+			.containsEntry("deadTrimmed", 0L);
+		StreamsEndpoint streams = new StreamsEndpoint(this.producerContext.getBean(StreamListeners.class),
+				this.producerContext.getBean(StreamInspector.class), this.producerContext.getBean(DeadLetters.class),
+				Set.of());
+		Map<String, Object> stream = streams.stream(ScheduleApplication.STREAM);
+		assertThat(stream).as("/actuator/streams/%s", ScheduleApplication.STREAM)
+			.containsEntry("deadLetterCount", (long) deadEntries().size());
+		assertThat((List<?>) stream.get("groups")).as("the work group in /actuator/streams")
+			.filteredOn((group) -> "work".equals(((Map<?, ?>) group).get("name")))
+			.singleElement()
+			.satisfies((group) -> assertThat(((Number) ((Map<?, ?>) group).get("pending")).longValue()).isZero());
 		assertThat(this.producerContext.getBean(JobQueue.class).counts(ScheduleApplication.QUEUE).dead())
 			.as("the queue's dead count against its listed dead letters")
 			.isEqualTo(deadJobs().size());
