@@ -1,7 +1,12 @@
 package dev.redisstarter.cache;
 
-/** Redis failed and the cache is configured to say so rather than fall back to the loader. */
-public class CacheUnavailableException extends RuntimeException {
+import dev.redisstarter.core.RedisUnavailableException;
+
+/**
+ * Redis failed and the cache is configured to say so rather than fall back to the loader. A
+ * {@link RedisUnavailableException}, like every capability's "Redis unavailable" exception.
+ */
+public class CacheUnavailableException extends RedisUnavailableException {
 
 	/**
 	 * A failure.

@@ -3,9 +3,16 @@ package dev.redisstarter.core;
 import org.springframework.data.redis.RedisConnectionFailureException;
 
 /**
- * A call refused without touching the network: the starter's circuit is open (Redis failed repeatedly and has
- * not answered a probe since), or its connection is down and reconnecting. A {@link RedisConnectionFailureException},
- * so every capability's Redis-down policy treats it like any other connection failure.
+ * Redis is unavailable to a call: the shared base of every capability's "Redis unavailable" exception
+ * ({@code CacheUnavailableException}, {@code LockUnavailableException}, {@code SessionStoreUnavailableException},
+ * {@code LeaderboardUnavailableException}, {@code MessagingUnavailableException}, {@code StreamUnavailableException},
+ * {@code JobQueueUnavailableException}), so that {@code catch (RedisUnavailableException ex)} catches all of them,
+ * and thrown as it is when the starter refuses a call without touching the network (its circuit is open, or its
+ * connection is down and reconnecting).
+ * <p>
+ * A {@link RedisConnectionFailureException}, so every capability's Redis-down policy, and any code that handles
+ * Spring Data Redis connection failures, treats it like any other connection failure. The README's "HTTP answers"
+ * table lists how each subclass is answered in Spring MVC.
  */
 public class RedisUnavailableException extends RedisConnectionFailureException {
 

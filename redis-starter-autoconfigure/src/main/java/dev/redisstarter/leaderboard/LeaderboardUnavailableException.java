@@ -1,7 +1,9 @@
 package dev.redisstarter.leaderboard;
 
+import dev.redisstarter.core.RedisUnavailableException;
+
 /** Redis could not be reached to read or write a leaderboard: nothing was read, and a write may not have been made. */
-public class LeaderboardUnavailableException extends RuntimeException {
+public class LeaderboardUnavailableException extends RedisUnavailableException {
 
 	private final String board;
 

@@ -1,7 +1,12 @@
 package dev.redisstarter.lock;
 
-/** Redis could not be reached to acquire or release a lock: neither is held nor waited for. */
-public class LockUnavailableException extends RuntimeException {
+import dev.redisstarter.core.RedisUnavailableException;
+
+/**
+ * Redis could not be reached to acquire or release a lock: neither is held nor waited for. A
+ * {@link RedisUnavailableException}, like every capability's "Redis unavailable" exception.
+ */
+public class LockUnavailableException extends RedisUnavailableException {
 
 	/**
 	 * A failure.

@@ -1,7 +1,9 @@
 package dev.redisstarter.session;
 
+import dev.redisstarter.core.RedisUnavailableException;
+
 /** Redis could not be reached within the command timeout, so no session could be read or changed. */
-public class SessionStoreUnavailableException extends RuntimeException {
+public class SessionStoreUnavailableException extends RedisUnavailableException {
 
 	/**
 	 * A failure.
