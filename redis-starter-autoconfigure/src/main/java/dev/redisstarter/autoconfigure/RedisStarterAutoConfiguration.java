@@ -36,6 +36,7 @@ import dev.redisstarter.core.ServerCheck;
 import dev.redisstarter.core.ServerCheckFailedException;
 import dev.redisstarter.core.web.InputLimitExceptionHandler;
 import dev.redisstarter.core.web.RedisUnavailableExceptionHandler;
+import dev.redisstarter.messaging.web.MessagingExceptionHandler;
 
 /**
  * The pieces every capability shares: {@link KeyNaming} from {@code redis.starter.key-prefix} and a
@@ -158,7 +159,8 @@ public final class RedisStarterAutoConfiguration {
 
 	/**
 	 * In a servlet web application, the 503 fallback for Redis connection failures and timeouts that no other
-	 * handler answers, and the 413 answer for data over the starter's bounds.
+	 * handler answers, the 413 answer for data over the starter's bounds, and the 503 answers of pub/sub, streams
+	 * and the job queue (one handler for the three, registered here since each can be switched off alone).
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -175,6 +177,12 @@ public final class RedisStarterAutoConfiguration {
 		@ConditionalOnMissingBean
 		InputLimitExceptionHandler redisStarterInputLimitExceptionHandler() {
 			return new InputLimitExceptionHandler();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		MessagingExceptionHandler redisStarterMessagingExceptionHandler() {
+			return new MessagingExceptionHandler();
 		}
 
 	}

@@ -1,6 +1,8 @@
 package dev.redisstarter.core.web;
 
-import org.springframework.core.Ordered;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -11,15 +13,18 @@ import dev.redisstarter.core.InputLimitExceededException;
 
 /**
  * Answers an {@link InputLimitExceededException} in a controller with 413 Content Too Large and an RFC 9457
- * problem that names the bound, its property and the size (never the data: the exception does not carry it).
+ * problem of type {@link ProblemTypes#INPUT_TOO_LARGE} that names the bound, its property and the size (never the
+ * data: the exception does not carry it), logged at DEBUG.
  * <p>
- * Ordered first, so that a catch-all handler does not turn it into a 500; an {@code @ExceptionHandler} for
- * {@code IllegalArgumentException} in the controller itself still wins (the exception is one), and a bean of this
- * type replaces this one.
+ * Ordered at {@link ProblemAnswers#ORDER}, so that a catch-all handler does not turn it into a 500; an
+ * {@code @ExceptionHandler} for {@code IllegalArgumentException} in the controller itself still wins (the exception
+ * is one), as does an application's advice ordered before it, and a bean of this type replaces this one.
  */
 @RestControllerAdvice
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(ProblemAnswers.ORDER)
 public class InputLimitExceptionHandler {
+
+	private static final Log logger = LogFactory.getLog(InputLimitExceptionHandler.class);
 
 	/**
 	 * Data over a bound.
@@ -28,7 +33,9 @@ public class InputLimitExceptionHandler {
 	 */
 	@ExceptionHandler(InputLimitExceededException.class)
 	public ProblemDetail tooLarge(InputLimitExceededException ex) {
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE, ex.getMessage());
+		ProblemAnswers.logAnswered(logger, HttpStatus.CONTENT_TOO_LARGE, ex);
+		ProblemDetail problem = ProblemAnswers.problem(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.INPUT_TOO_LARGE,
+				ex.getMessage());
 		problem.setProperty("limit", ex.getLimit());
 		problem.setProperty("size", ex.getSize());
 		problem.setProperty("property", ex.getProperty());

@@ -18,29 +18,28 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import dev.redisstarter.core.RedisPermissionException;
 
 /**
- * The fallback for Redis failures that reach a controller without a capability's own exception: a
+ * The fallback for Redis failures that reach a controller without a capability's own handler: a
  * {@link RedisConnectionFailureException} or a {@link QueryTimeoutException} (how Spring Data Redis reports a
- * command timeout) is answered 503 Service Unavailable with {@code Retry-After} and an RFC 9457 problem, and
- * logged at WARN without a stack trace (at most every 10 s, DEBUG in between), instead of a 500 with a stack
- * trace at ERROR. The starter's own refusals (circuit open, deadline passed) are subclasses of these two, so
- * they are answered the same way.
+ * command timeout), such as the application's own commands through {@code RedisCalls} raise, is answered like every
+ * "Redis unavailable" of the starter ({@link UnavailableAnswer}: 503, {@code Retry-After}, type
+ * {@link ProblemTypes#REDIS_UNAVAILABLE}, WARN at most every 10 s), instead of a 500 with a stack trace at ERROR. A
+ * {@link RedisPermissionException} is answered 500 (type {@link ProblemTypes#PERMISSION_REFUSED}) without details.
  * <p>
- * Ordered last, so that the application's handlers and the starter's capabilities' go before it: an application
- * advice without an {@code @Order} ties with it and still comes first, since auto-configured beans are registered
- * after the application's own.
+ * Ordered last, unlike the capabilities' handlers ({@link ProblemAnswers#ORDER}): these are the application's own
+ * failures as much as the starter's, so the application's handlers go before it; an application advice without an
+ * {@code @Order} ties with it and still comes first, since auto-configured beans are registered after the
+ * application's own.
  */
 @RestControllerAdvice
 @Order(Ordered.LOWEST_PRECEDENCE)
 public class RedisUnavailableExceptionHandler {
 
 	/** The default {@code Retry-After}. */
-	public static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
+	public static final Duration DEFAULT_RETRY_AFTER = UnavailableAnswer.DEFAULT_RETRY_AFTER;
 
 	private static final Log logger = LogFactory.getLog(RedisUnavailableExceptionHandler.class);
 
-	private final UnavailableLog log = new UnavailableLog(logger);
-
-	private final Duration retryAfter;
+	private final UnavailableAnswer unavailable;
 
 	/** A handler that asks clients to retry after {@link #DEFAULT_RETRY_AFTER}. */
 	public RedisUnavailableExceptionHandler() {
@@ -52,7 +51,7 @@ public class RedisUnavailableExceptionHandler {
 	 * @param retryAfter how long clients are asked to wait (positive)
 	 */
 	public RedisUnavailableExceptionHandler(Duration retryAfter) {
-		this.retryAfter = ProblemAnswers.requirePositive(retryAfter, "retryAfter");
+		this.unavailable = new UnavailableAnswer(retryAfter, logger);
 	}
 
 	/**
@@ -62,22 +61,21 @@ public class RedisUnavailableExceptionHandler {
 	 */
 	@ExceptionHandler(RedisConnectionFailureException.class)
 	public ResponseEntity<ProblemDetail> connectionFailure(RedisConnectionFailureException ex) {
-		this.log.answered("503", ex);
-		return ProblemAnswers.withRetryAfter(HttpStatus.SERVICE_UNAVAILABLE, "Redis is unavailable; retry later.",
-				this.retryAfter);
+		return this.unavailable.answer("Redis is unavailable; retry later.", ex);
 	}
 
 	/**
 	 * Redis refused a command, key or channel to the application's user: a configuration error, logged once with
-	 * what to grant by the starter; answered 500 without details (they are for operators, not callers).
+	 * what to grant by the starter (here at DEBUG); answered 500 without details (they are for operators, not
+	 * callers).
 	 * @param ex the refusal
 	 * @return 500
 	 */
 	@ExceptionHandler(RedisPermissionException.class)
 	public ResponseEntity<ProblemDetail> permissionRefused(RedisPermissionException ex) {
-		logger.debug("Answered 500: " + ex.getMessage());
+		ProblemAnswers.logAnswered(logger, HttpStatus.INTERNAL_SERVER_ERROR, ex);
 		return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
-			.body(ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+			.body(ProblemAnswers.problem(HttpStatus.INTERNAL_SERVER_ERROR, ProblemTypes.PERMISSION_REFUSED,
 					"The application's data store refused an operation (a permission error); an operator must fix it."));
 	}
 
@@ -88,9 +86,7 @@ public class RedisUnavailableExceptionHandler {
 	 */
 	@ExceptionHandler(QueryTimeoutException.class)
 	public ResponseEntity<ProblemDetail> timeout(QueryTimeoutException ex) {
-		this.log.answered("503", ex);
-		return ProblemAnswers.withRetryAfter(HttpStatus.SERVICE_UNAVAILABLE,
-				"A data store did not answer in time; retry later.", this.retryAfter);
+		return this.unavailable.answer("A data store did not answer in time; retry later.", ex);
 	}
 
 }

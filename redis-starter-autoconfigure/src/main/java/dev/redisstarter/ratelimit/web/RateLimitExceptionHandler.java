@@ -2,7 +2,6 @@ package dev.redisstarter.ratelimit.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 
-import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
@@ -10,15 +9,18 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import dev.redisstarter.core.web.ProblemAnswers;
 import dev.redisstarter.ratelimit.RateLimitExceededException;
 
 /**
  * Turns a {@link RateLimitExceededException} from a controller into a 429 (or 503 for a fail-closed limit
  * without Redis) with an RFC 9457 problem body, {@code Retry-After} and the rate-limit header fields.
- * Ordered first, so that an application's catch-all handler does not turn it into a 500.
+ * Ordered at {@link ProblemAnswers#ORDER}, so that an application's catch-all handler does not turn it into a 500;
+ * an {@code @ExceptionHandler} in the controller itself, or in an advice ordered before it, still wins, and a bean
+ * of this type replaces this one.
  */
 @RestControllerAdvice
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(ProblemAnswers.ORDER)
 public class RateLimitExceptionHandler {
 
 	private final RateLimitHeaders headers;

@@ -1,16 +1,25 @@
 package dev.redisstarter.ratelimit.web;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
+import dev.redisstarter.core.web.ProblemAnswers;
+import dev.redisstarter.core.web.ProblemTypes;
 import dev.redisstarter.ratelimit.RateLimitExceededException;
 import dev.redisstarter.ratelimit.RateLimitResult;
 
 /**
- * The RFC 9457 problem for a rejected request: 429 Too Many Requests, or 503 Service Unavailable when a
- * fail-closed limit could not reach Redis.
+ * The RFC 9457 problem for a rejected request: 429 Too Many Requests (type {@link ProblemTypes#RATE_LIMITED}, or
+ * {@link ProblemTypes#RATE_LIMIT_EXCEEDED_BY_COST} when no wait can help), or 503 Service Unavailable (type
+ * {@link ProblemTypes#REDIS_UNAVAILABLE}) when a fail-closed limit could not reach Redis. Each is logged here at
+ * DEBUG; the limiter itself logs Redis being unavailable at WARN at most every 10 s.
  */
 final class RateLimitProblems {
+
+	private static final Log logger = LogFactory.getLog(RateLimitProblems.class);
 
 	private RateLimitProblems() {
 	}
@@ -19,10 +28,19 @@ final class RateLimitProblems {
 		RateLimitResult result = ex.getResult();
 		HttpStatus status = (result.decision() == RateLimitResult.Decision.FAILED_CLOSED) ? HttpStatus.SERVICE_UNAVAILABLE
 				: HttpStatus.TOO_MANY_REQUESTS;
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail(result));
+		ProblemDetail problem = ProblemAnswers.problem(status, typeOf(result.decision()), detail(result));
+		ProblemAnswers.logAnswered(logger, status, ex);
 		problem.setInstance(java.net.URI.create(path));
 		problem.setProperty("policy", result.policy());
 		return problem;
+	}
+
+	private static java.net.URI typeOf(RateLimitResult.Decision decision) {
+		return switch (decision) {
+			case FAILED_CLOSED -> ProblemTypes.REDIS_UNAVAILABLE;
+			case EXCEEDS_CAPACITY -> ProblemTypes.RATE_LIMIT_EXCEEDED_BY_COST;
+			default -> ProblemTypes.RATE_LIMITED;
+		};
 	}
 
 	private static String detail(RateLimitResult result) {
