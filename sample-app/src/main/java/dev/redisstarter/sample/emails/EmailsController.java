@@ -26,7 +26,7 @@ import dev.redisstarter.messaging.queue.JobState;
  * spent). {@code GET /api/emails/{jobId}} answers the job's state and attempts (404 once it is unknown: never
  * enqueued, or past its retention); {@code GET /api/emails/sent} lists what this instance sent. Dead letters are
  * listed and retried through {@code /actuator/jobqueues}. While Redis is unreachable these answer 503 (the
- * starter's fallback for {@code JobQueueUnavailableException}).
+ * starter's {@code MessagingExceptionHandler}).
  */
 @RestController
 @RequestMapping("/api/emails")

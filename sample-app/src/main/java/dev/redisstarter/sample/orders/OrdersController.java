@@ -29,7 +29,7 @@ import dev.redisstarter.messaging.stream.StreamPublisher;
  * {@code GET /api/orders/fulfilled} lists what this instance fulfilled; {@code GET /api/orders/dead-letters} lists
  * the orders given up after {@code max-deliveries} failures, and {@code POST /api/orders/dead-letters/{id}/replay}
  * puts one back into the stream as a new entry (202 with its id; 404 when there is no such dead letter). While
- * Redis is unreachable these answer 503 (the starter's fallback for {@code StreamUnavailableException}).
+ * Redis is unreachable these answer 503 (the starter's {@code MessagingExceptionHandler}).
  */
 @RestController
 @RequestMapping("/api/orders")

@@ -18,7 +18,7 @@ import dev.redisstarter.messaging.MessageRequestTimeoutException;
  * Quotes over request-reply on pub/sub: {@code GET /api/quotes/{sku}} asks whichever instance's
  * {@link QuoteDesk} answers first and relays its {@code {"sku": ..., "price": n}}. 504 when no answer came
  * within {@code sample.quotes.timeout} (no desk is listening, or none answered in time); 502 when the desk that
- * answered failed; 503 when Redis is unreachable (the starter's fallback for {@code MessagingUnavailableException}).
+ * answered failed; 503 when Redis is unreachable (the starter's {@code MessagingExceptionHandler}).
  */
 @RestController
 class QuoteController {
