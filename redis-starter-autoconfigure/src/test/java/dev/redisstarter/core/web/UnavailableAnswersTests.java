@@ -1,5 +1,6 @@
 package dev.redisstarter.core.web;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
@@ -42,6 +43,7 @@ import dev.redisstarter.lock.LockUnavailableException;
 import dev.redisstarter.messaging.MessagingUnavailableException;
 import dev.redisstarter.messaging.queue.JobQueueUnavailableException;
 import dev.redisstarter.messaging.stream.StreamUnavailableException;
+import dev.redisstarter.messaging.web.MessagingExceptionHandler;
 import dev.redisstarter.session.SessionStoreUnavailableException;
 import dev.redisstarter.test.RealRedis;
 import dev.redisstarter.test.SharedRedis;
@@ -132,6 +134,18 @@ class UnavailableAnswersTests {
 			assertThat(result.getResponse().getStatus()).isEqualTo(504);
 			assertThat(result.getResponse().getContentAsString()).isEqualTo("controller's answer");
 		});
+	}
+
+	@Test
+	void theMessagingHandlerGivesWayToTheApplicationsOwn() {
+		this.runner.withBean(MessagingExceptionHandler.class, () -> new MessagingExceptionHandler(Duration.ofSeconds(30)))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(MessagingExceptionHandler.class);
+				MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
+				MvcResult result = mvc.perform(get("/fail/stream").param("input", "x")).andReturn();
+				assertThat(result.getResponse().getStatus()).isEqualTo(503);
+				assertThat(result.getResponse().getHeader("Retry-After")).isEqualTo("30");
+			});
 	}
 
 	static RuntimeException failure(String capability, String input) {
