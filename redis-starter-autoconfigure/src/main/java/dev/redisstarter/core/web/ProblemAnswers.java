@@ -21,7 +21,8 @@ import org.springframework.http.ResponseEntity;
  * {@code Retry-After}; the others (401, 409 for the session limit, 413, 500) do not;</li>
  * <li>a 503 is logged at WARN at most every 10 s per capability and at DEBUG in between ({@link UnavailableAnswer});
  * every other answer at DEBUG ({@link #logAnswered}); never with a stack trace;</li>
- * <li>no problem of a 503 or a 500 holds anything the caller sent (a key, an id, a name): the log has it.</li>
+ * <li>no problem of a 503 or a 500 holds anything the caller sent (a key, an id, a name), apart from the
+ * {@code instance} Spring MVC sets to the request's path: the log has it.</li>
  * </ul>
  * The handlers are ordered at {@link #ORDER}.
  */
