@@ -25,6 +25,7 @@ import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.StarterThreads;
 import dev.redisstarter.messaging.queue.JobBackoff;
 import dev.redisstarter.messaging.queue.JobDeadLetters;
 import dev.redisstarter.messaging.queue.JobHandlerAnnotationBeanPostProcessor;
@@ -136,12 +137,12 @@ public final class RedisStarterQueueAutoConfiguration {
 	JobWorkers redisStarterJobWorkers(JobHandlerAnnotationBeanPostProcessor declarations, RedisAccess access,
 			RedisStarterProperties properties, QueueKeys keys, ObjectProvider<JsonMapper> jsonMapper, JsonCodec codec,
 			QueueMetrics metrics, ObjectProvider<ObservationRegistry> observations, QueueSettingsByName settings,
-			Environment environment) {
+			Environment environment, StarterThreads threads) {
 		Duration shutdownWait = properties.getQueue().getShutdownWait();
 		Durations.requirePositive("redis.starter.queue.shutdown-wait", shutdownWait);
 		return JobWorkers.create(declarations, access, access.calls(Feature.QUEUE, timeout(properties)), keys,
 				mapper(jsonMapper), codec, metrics, observations.getIfUnique(() -> ObservationRegistry.NOOP), settings,
-				shutdownWait, environment::resolvePlaceholders);
+				shutdownWait, environment::resolvePlaceholders, threads);
 	}
 
 	@Bean

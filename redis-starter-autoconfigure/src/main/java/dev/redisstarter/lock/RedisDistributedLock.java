@@ -26,6 +26,7 @@ import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.RedisCircuitBreaker;
 import dev.redisstarter.core.RedisDeadlineExceededException;
 import dev.redisstarter.core.RedisPermissionException;
+import dev.redisstarter.core.StarterThreads;
 
 /**
  * {@link DistributedLock} on Redis. Keys and commands:
@@ -102,11 +103,8 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
 		this.channel = keys.prefix() + Feature.LOCK.segment() + ":released";
-		this.watchdog = new ScheduledThreadPoolExecutor(1, (task) -> {
-			Thread thread = new Thread(task, "redis-starter-lock-renewal");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.watchdog = new ScheduledThreadPoolExecutor(1,
+				(task) -> StarterThreads.background("lock-renewal", task));
 		this.watchdog.setRemoveOnCancelPolicy(true);
 		this.notices = new LockNotices(calls.access(), this.channel);
 		calls.access().circuit().onTransition((state) -> {

@@ -24,6 +24,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.redisstarter.core.StarterThreads;
+
 /**
  * One pub/sub connection (to the server, or to one Cluster node) and what is subscribed on it. Its
  * {@link #reconcile} runs on the subscriber's own thread only and never blocks it (connections open on a
@@ -221,7 +223,7 @@ final class NodeConnection {
 			return;
 		}
 		this.attemptsInFlight.incrementAndGet();
-		Thread thread = new Thread(() -> {
+		StarterThreads.background("pubsub-connect", () -> {
 			try {
 				if (open()) {
 					this.events.changed(this);
@@ -231,9 +233,7 @@ final class NodeConnection {
 				this.attemptsInFlight.decrementAndGet();
 				this.openingSince.compareAndSet(now, 0);
 			}
-		}, "redis-starter-pubsub-connect");
-		thread.setDaemon(true);
-		thread.start();
+		}).start();
 	}
 
 	private boolean open() {

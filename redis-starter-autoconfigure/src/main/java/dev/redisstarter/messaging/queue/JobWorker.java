@@ -9,13 +9,11 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.lettuce.core.ScriptOutputType;
 import io.micrometer.observation.Observation;
@@ -28,6 +26,7 @@ import tools.jackson.databind.JavaType;
 
 import dev.redisstarter.core.ReconnectPause;
 import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.core.StarterThreads;
 import dev.redisstarter.messaging.HandlerCircuit;
 
 /**
@@ -187,25 +186,17 @@ final class JobWorker {
 		this.interruptedByStop = false;
 		this.running = true;
 		this.state = "waiting";
-		AtomicInteger threads = new AtomicInteger();
-		this.handlers = Executors.newFixedThreadPool(this.concurrency,
-				(task) -> daemon(task, "job-" + this.queue + "-" + threads.incrementAndGet()));
-		this.maintenance = Executors.newSingleThreadScheduledExecutor((task) -> daemon(task, "job-" + this.queue + "-leases"));
+		this.handlers = this.shared.threads().handlerPool("queue", this.queue, this.concurrency);
+		this.maintenance = StarterThreads.backgroundScheduler("queue-" + this.queue + "-leases");
 		long renewEvery = Math.max(100, this.settings.lease().toMillis() / 3);
 		this.maintenance.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
 		long stalledEvery = this.settings.stalledInterval().toMillis();
 		this.maintenance.scheduleWithFixedDelay(this::checkStalled,
 				ThreadLocalRandom.current().nextLong(Math.max(1, stalledEvery)), stalledEvery, TimeUnit.MILLISECONDS);
-		this.writer = daemon(this::writeLoop, "job-" + this.queue + "-outcomes");
+		this.writer = StarterThreads.background("queue-" + this.queue + "-outcomes", this::writeLoop);
 		this.writer.start();
-		this.fetcher = daemon(this::fetchLoop, "job-" + this.queue + "-fetcher");
+		this.fetcher = StarterThreads.background("queue-" + this.queue + "-fetcher", this::fetchLoop);
 		this.fetcher.start();
-	}
-
-	private static Thread daemon(Runnable task, String name) {
-		Thread thread = new Thread(task, name);
-		thread.setDaemon(true);
-		return thread;
 	}
 
 	// ---- taking jobs
@@ -363,7 +354,7 @@ final class JobWorker {
 		// The slot goes back to this run's permits, even when the handler outlives a stop and a new start.
 		Semaphore slots = this.permits;
 		try {
-			Objects.requireNonNull(pool).execute(() -> handle(job, slots));
+			Objects.requireNonNull(pool).execute(this.shared.threads().decorate(() -> handle(job, slots)));
 		}
 		catch (RejectedExecutionException | NullPointerException ex) {
 			// Stopping: give it back for another worker.

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
@@ -31,6 +30,7 @@ import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.ReconnectPause;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.RedisFailure;
+import dev.redisstarter.core.StarterThreads;
 import dev.redisstarter.messaging.HandlerCircuit;
 
 /**
@@ -51,6 +51,8 @@ final class StreamConsumer {
 	private static final Log logger = LogFactory.getLog(StreamConsumer.class);
 
 	private final ConsumerSpec spec;
+
+	private final StarterThreads threads;
 
 	/** How the reader's refusals are named (the group read, or the group's creation before it). */
 	private static final String READ_COMMAND = "xreadgroup";
@@ -112,8 +114,9 @@ final class StreamConsumer {
 	private volatile @Nullable String standsAt;
 
 	StreamConsumer(ConsumerSpec spec, RedisAccess access, RedisCalls calls, StreamScripts scripts,
-			ListenerMethod method, JsonMapper mapper, StreamMetrics.Meters meters) {
+			ListenerMethod method, JsonMapper mapper, StreamMetrics.Meters meters, StarterThreads threads) {
 		this.spec = spec;
+		this.threads = threads;
 		this.access = access;
 		this.method = method;
 		this.mapper = mapper;
@@ -162,21 +165,11 @@ final class StreamConsumer {
 		this.running = true;
 		this.joinedSinceStart = false;
 		this.standsAt = null;
-		AtomicInteger threads = new AtomicInteger();
-		this.handlers = Executors.newFixedThreadPool(this.spec.concurrency(), (task) -> {
-			Thread thread = new Thread(task, "stream-" + this.spec.listener() + "-" + threads.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "stream-" + this.spec.listener() + "-maintenance");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.handlers = this.threads.handlerPool("stream", this.spec.listener(), this.spec.concurrency());
+		this.scheduler = StarterThreads.backgroundScheduler("stream-" + this.spec.listener() + "-maintenance");
 		long interval = this.spec.settings().claimInterval().toMillis();
 		this.scheduler.scheduleWithFixedDelay(this.maintenance::run, interval, interval, TimeUnit.MILLISECONDS);
-		Thread thread = new Thread(this::readLoop, "stream-" + this.spec.listener() + "-reader");
-		thread.setDaemon(true);
+		Thread thread = StarterThreads.background("stream-" + this.spec.listener() + "-reader", this::readLoop);
 		this.reader = thread;
 		thread.start();
 	}
@@ -454,7 +447,7 @@ final class StreamConsumer {
 
 	private void submit(ExecutorService pool, Semaphore slots, Runnable work, List<StreamEntry> entries) {
 		try {
-			pool.execute(() -> {
+			pool.execute(this.threads.decorate(() -> {
 				try {
 					if (this.running) {
 						work.run();
@@ -464,7 +457,7 @@ final class StreamConsumer {
 					entries.forEach((entry) -> this.inFlight.remove(entry.id()));
 					slots.release();
 				}
-			});
+			}));
 		}
 		catch (java.util.concurrent.RejectedExecutionException ex) {
 			// Stopping: the entries stay pending for another consumer.
