@@ -26,7 +26,7 @@ import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.StarterThreads;
-import dev.redisstarter.messaging.queue.JobBackoff;
+import dev.redisstarter.messaging.RetryBackoff;
 import dev.redisstarter.messaging.queue.JobDeadLetters;
 import dev.redisstarter.messaging.queue.JobHandlerAnnotationBeanPostProcessor;
 import dev.redisstarter.messaging.queue.JobQueue;
@@ -90,7 +90,7 @@ public final class RedisStarterQueueAutoConfiguration {
 	private static QueueSettings settings(String property, QueueProperties.Settings queue, QueueSettings base) {
 		try {
 			QueueProperties.BackoffProperties backoff = queue.getBackoff();
-			JobBackoff retries = new JobBackoff(or(backoff.getInitial(), base.backoff().initial()),
+			RetryBackoff retries = new RetryBackoff(or(backoff.getInitial(), base.backoff().initial()),
 					or(backoff.getMultiplier(), base.backoff().multiplier()), or(backoff.getMax(), base.backoff().max()),
 					or(backoff.getJitter(), base.backoff().jitter()));
 			return new QueueSettings(or(queue.getConcurrency(), base.concurrency()),

@@ -23,7 +23,7 @@ import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.StarterThreads;
-import dev.redisstarter.messaging.stream.Backoff;
+import dev.redisstarter.messaging.RetryBackoff;
 import dev.redisstarter.messaging.stream.DeadLetters;
 import dev.redisstarter.messaging.stream.RedisDeadLetters;
 import dev.redisstarter.messaging.stream.RedisStreamPublisher;
@@ -83,7 +83,7 @@ public final class RedisStarterStreamsAutoConfiguration {
 		StreamSettings base = (defaults != null) ? defaults : StreamSettings.DEFAULTS;
 		StreamsProperties.BackoffProperties backoff = stream.getBackoff();
 		try {
-			Backoff retries = new Backoff(or(backoff.getInitial(), base.backoff().initial()),
+			RetryBackoff retries = new RetryBackoff(or(backoff.getInitial(), base.backoff().initial()),
 					or(backoff.getMultiplier(), base.backoff().multiplier()), or(backoff.getMax(), base.backoff().max()),
 					or(backoff.getJitter(), base.backoff().jitter()));
 			return new StreamSettings(or(stream.getMaxLength(), base.maxLength()),

@@ -90,7 +90,7 @@ final class ActiveSchedule {
 		System.arraycopy(queueKeys, 1, this.keys, 2, queueKeys.length - 1);
 		this.payload = bytes(definition.payload());
 		this.attempts = bytes(Integer.toString(settings.attempts()));
-		this.backoff = bytes(settings.backoff().encode());
+		this.backoff = bytes(JobRecords.encode(settings.backoff()));
 		this.attemptTimeout = bytes(Long.toString((settings.attemptTimeout() != null)
 				? settings.attemptTimeout().toMillis() : 0));
 		this.queueMeters = queueMetrics.of(definition.queue());

@@ -196,7 +196,7 @@ public final class RedisJobQueue implements JobQueue {
 					? Long.toString(options.runAt().toEpochMilli()) : "-1");
 			keysAndArgs[i++] = bytes(Integer.toString((options.attempts() != null) ? options.attempts()
 					: queueSettings.attempts()));
-			keysAndArgs[i++] = bytes(((options.backoff() != null) ? options.backoff() : queueSettings.backoff()).encode());
+			keysAndArgs[i++] = bytes(JobRecords.encode((options.backoff() != null) ? options.backoff() : queueSettings.backoff()));
 			Duration timeout = (options.attemptTimeout() != null) ? options.attemptTimeout()
 					: queueSettings.attemptTimeout();
 			keysAndArgs[i++] = bytes(millis(timeout, 0));
