@@ -1,6 +1,5 @@
 package dev.redisstarter.lock;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +26,8 @@ import dev.redisstarter.core.RedisCircuitBreaker;
 import dev.redisstarter.core.RedisDeadlineExceededException;
 import dev.redisstarter.core.RedisPermissionException;
 import dev.redisstarter.core.StarterThreads;
+
+import static dev.redisstarter.core.ScriptArgs.utf8;
 
 /**
  * {@link DistributedLock} on Redis. Keys and commands:
@@ -269,10 +270,6 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 			encoded[i] = utf8(keysAndArgs[i]);
 		}
 		return this.calls.script(script, ScriptOutputType.INTEGER, keyCount, encoded);
-	}
-
-	private static byte[] utf8(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**

@@ -33,6 +33,8 @@ import dev.redisstarter.core.RedisFailure;
 import dev.redisstarter.core.StarterThreads;
 import dev.redisstarter.messaging.HandlerCircuit;
 
+import static dev.redisstarter.core.ScriptArgs.utf8;
+
 /**
  * Runs one {@link StreamListener} method: a reader thread with a connection of its own (group reads block),
  * {@code concurrency} handler threads, and a maintenance thread ({@link StreamMaintenance}: reclaim, renewal,
@@ -336,8 +338,8 @@ final class StreamConsumer {
 				+ 1000;
 		try {
 			List<StreamMessage<byte[], byte[]>> entries = redis
-				.xreadgroup(Consumer.from(bytes(this.spec.group()), bytes(this.spec.consumer())), args,
-						XReadArgs.StreamOffset.lastConsumed(bytes(this.spec.key())))
+				.xreadgroup(Consumer.from(utf8(this.spec.group()), utf8(this.spec.consumer())), args,
+						XReadArgs.StreamOffset.lastConsumed(utf8(this.spec.key())))
 				.get(wait, TimeUnit.MILLISECONDS);
 			return (entries != null) ? entries : List.of();
 		}
@@ -788,7 +790,7 @@ final class StreamConsumer {
 		String position = !this.spec.broadcast() ? "0" : (rejoin && stood != null) ? rejoinPosition(redis, stood) : "$";
 		boolean created;
 		try {
-			redis.xgroupCreate(XReadArgs.StreamOffset.from(bytes(this.spec.key()), position), bytes(this.spec.group()),
+			redis.xgroupCreate(XReadArgs.StreamOffset.from(utf8(this.spec.key()), position), utf8(this.spec.group()),
 					XGroupCreateArgs.Builder.mkstream())
 				.get(this.access.settings().livenessTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
 			created = true;
@@ -833,7 +835,7 @@ final class StreamConsumer {
 	private String rejoinPosition(RedisStreamAsyncCommands<byte[], byte[]> redis, String stood) {
 		try {
 			List<StreamMessage<byte[], byte[]>> there = redis
-				.xrange(bytes(this.spec.key()), io.lettuce.core.Range.create(stood, stood), io.lettuce.core.Limit.from(1))
+				.xrange(utf8(this.spec.key()), io.lettuce.core.Range.create(stood, stood), io.lettuce.core.Limit.from(1))
 				.get(this.access.settings().livenessTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
 			// "0-0", as XINFO GROUPS shows it: the gap check of a later reconnect knows it as the gap reported now.
 			return (there != null && !there.isEmpty()) ? stood : "0-0";
@@ -870,10 +872,6 @@ final class StreamConsumer {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 }
