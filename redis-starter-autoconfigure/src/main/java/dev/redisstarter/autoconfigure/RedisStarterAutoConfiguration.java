@@ -18,9 +18,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandi
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.TaskDecorator;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -34,6 +36,7 @@ import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.ResilienceSettings;
 import dev.redisstarter.core.ServerCheck;
 import dev.redisstarter.core.ServerCheckFailedException;
+import dev.redisstarter.core.StarterThreads;
 import dev.redisstarter.core.web.InputLimitExceptionHandler;
 import dev.redisstarter.core.web.RedisUnavailableExceptionHandler;
 import dev.redisstarter.messaging.web.MessagingExceptionHandler;
@@ -117,6 +120,16 @@ public final class RedisStarterAutoConfiguration {
 	@ConditionalOnMissingBean
 	RedisCalls redisStarterApplicationCalls(RedisAccess access, RedisStarterProperties properties) {
 		return access.calls(Feature.APPLICATION, properties.getApplication().getTimeout());
+	}
+
+	/**
+	 * The starter's threads: handlers on virtual threads when {@code spring.threads.virtual.enabled} is on (Java
+	 * 21+), every handler call through the application's {@link TaskDecorator} when it declares exactly one.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	StarterThreads redisStarterThreads(Environment environment, ObjectProvider<TaskDecorator> taskDecorator) {
+		return new StarterThreads(Threading.VIRTUAL.isActive(environment), taskDecorator.getIfUnique());
 	}
 
 	@Bean

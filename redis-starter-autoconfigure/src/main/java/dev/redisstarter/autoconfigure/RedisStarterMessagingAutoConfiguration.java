@@ -21,6 +21,7 @@ import dev.redisstarter.core.Durations;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.StarterThreads;
 import dev.redisstarter.messaging.ChannelNames;
 import dev.redisstarter.messaging.ChannelSettings;
 import dev.redisstarter.messaging.DispatchOverride;
@@ -119,7 +120,7 @@ public final class RedisStarterMessagingAutoConfiguration {
 	RedisListenerSupport redisStarterListenerSupport(PubSubSubscriber subscriber, ChannelNames names,
 			ObjectProvider<RedisMessageBus> bus, RedisAccess access, RedisStarterProperties properties,
 			ListenerErrorHandler errorHandler, MessagingMetrics metrics, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<ObservationRegistry> observations) {
+			ObjectProvider<ObservationRegistry> observations, StarterThreads threads) {
 		MessagingProperties messaging = properties.getMessaging();
 		JsonMapper mapper = mapper(jsonMapper);
 		ObservationRegistry registry = observations.getIfUnique(() -> ObservationRegistry.NOOP);
@@ -145,7 +146,7 @@ public final class RedisStarterMessagingAutoConfiguration {
 		});
 		Durations.requirePositive("redis.starter.messaging.shutdown-wait", messaging.getShutdownWait());
 		return new RedisListenerSupport(subscriber, names, replies, errorHandler, metrics, registry, mapper, defaults,
-				perListener, messaging.getShutdownWait());
+				perListener, messaging.getShutdownWait(), threads);
 	}
 
 	/**

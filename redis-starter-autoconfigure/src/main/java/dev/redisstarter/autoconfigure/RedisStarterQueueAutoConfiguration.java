@@ -25,7 +25,8 @@ import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
-import dev.redisstarter.messaging.queue.JobBackoff;
+import dev.redisstarter.core.StarterThreads;
+import dev.redisstarter.messaging.RetryBackoff;
 import dev.redisstarter.messaging.queue.JobDeadLetters;
 import dev.redisstarter.messaging.queue.JobHandlerAnnotationBeanPostProcessor;
 import dev.redisstarter.messaging.queue.JobQueue;
@@ -89,7 +90,7 @@ public final class RedisStarterQueueAutoConfiguration {
 	private static QueueSettings settings(String property, QueueProperties.Settings queue, QueueSettings base) {
 		try {
 			QueueProperties.BackoffProperties backoff = queue.getBackoff();
-			JobBackoff retries = new JobBackoff(or(backoff.getInitial(), base.backoff().initial()),
+			RetryBackoff retries = new RetryBackoff(or(backoff.getInitial(), base.backoff().initial()),
 					or(backoff.getMultiplier(), base.backoff().multiplier()), or(backoff.getMax(), base.backoff().max()),
 					or(backoff.getJitter(), base.backoff().jitter()));
 			return new QueueSettings(or(queue.getConcurrency(), base.concurrency()),
@@ -136,12 +137,12 @@ public final class RedisStarterQueueAutoConfiguration {
 	JobWorkers redisStarterJobWorkers(JobHandlerAnnotationBeanPostProcessor declarations, RedisAccess access,
 			RedisStarterProperties properties, QueueKeys keys, ObjectProvider<JsonMapper> jsonMapper, JsonCodec codec,
 			QueueMetrics metrics, ObjectProvider<ObservationRegistry> observations, QueueSettingsByName settings,
-			Environment environment) {
+			Environment environment, StarterThreads threads) {
 		Duration shutdownWait = properties.getQueue().getShutdownWait();
 		Durations.requirePositive("redis.starter.queue.shutdown-wait", shutdownWait);
 		return JobWorkers.create(declarations, access, access.calls(Feature.QUEUE, timeout(properties)), keys,
 				mapper(jsonMapper), codec, metrics, observations.getIfUnique(() -> ObservationRegistry.NOOP), settings,
-				shutdownWait, environment::resolvePlaceholders);
+				shutdownWait, environment::resolvePlaceholders, threads);
 	}
 
 	@Bean

@@ -22,7 +22,8 @@ import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
-import dev.redisstarter.messaging.stream.Backoff;
+import dev.redisstarter.core.StarterThreads;
+import dev.redisstarter.messaging.RetryBackoff;
 import dev.redisstarter.messaging.stream.DeadLetters;
 import dev.redisstarter.messaging.stream.RedisDeadLetters;
 import dev.redisstarter.messaging.stream.RedisStreamPublisher;
@@ -82,7 +83,7 @@ public final class RedisStarterStreamsAutoConfiguration {
 		StreamSettings base = (defaults != null) ? defaults : StreamSettings.DEFAULTS;
 		StreamsProperties.BackoffProperties backoff = stream.getBackoff();
 		try {
-			Backoff retries = new Backoff(or(backoff.getInitial(), base.backoff().initial()),
+			RetryBackoff retries = new RetryBackoff(or(backoff.getInitial(), base.backoff().initial()),
 					or(backoff.getMultiplier(), base.backoff().multiplier()), or(backoff.getMax(), base.backoff().max()),
 					or(backoff.getJitter(), base.backoff().jitter()));
 			return new StreamSettings(or(stream.getMaxLength(), base.maxLength()),
@@ -124,7 +125,7 @@ public final class RedisStarterStreamsAutoConfiguration {
 	StreamListeners redisStarterStreamListeners(StreamListenerAnnotationBeanPostProcessor declarations,
 			RedisAccess access, RedisStarterProperties properties, StreamKeys keys,
 			ObjectProvider<JsonMapper> jsonMapper, StreamMetrics metrics, StreamSettingsByName settings,
-			Environment environment) {
+			Environment environment, StarterThreads threads) {
 		StreamsProperties streams = properties.getMessaging().getStreams();
 		if (streams.getConcurrency() < 1 || streams.getConcurrency() > 256) {
 			throw new IllegalArgumentException("Invalid redis.starter.messaging.streams.concurrency: it must be between"
@@ -138,7 +139,7 @@ public final class RedisStarterStreamsAutoConfiguration {
 				access.calls(Feature.STREAM, streams.getTimeout()), keys,
 				jsonMapper.getIfUnique(() -> JsonMapper.builder().build()), metrics, settings, group,
 				streams.getConcurrency(), instanceId(streams), streams.getShutdownWait(), streams.getInstanceExpiry(),
-				environment::resolvePlaceholders);
+				environment::resolvePlaceholders, threads);
 		return new StreamListeners(declarations, context);
 	}
 

@@ -22,6 +22,8 @@ import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.LuaScript;
 import dev.redisstarter.core.RedisCalls;
 
+import static dev.redisstarter.core.ScriptArgs.utf8;
+
 /**
  * Entries and their tags in Redis, in bytes. A read is one {@code GET}; a tagged entry is current when each
  * tag's version is the one it was written with, checked against the versions known locally
@@ -79,9 +81,9 @@ final class EntryStore {
 		this.commands = commands;
 		this.versions = versions;
 		this.keys = keys;
-		this.channel = bytes(channel);
-		this.loadTimeoutMillis = bytes(Long.toString(loadTimeoutMillis));
-		this.loadTimeoutMicros = bytes(Long.toString(loadTimeoutMillis * 1000));
+		this.channel = utf8(channel);
+		this.loadTimeoutMillis = utf8(Long.toString(loadTimeoutMillis));
+		this.loadTimeoutMicros = utf8(Long.toString(loadTimeoutMillis * 1000));
 	}
 
 	/**
@@ -94,11 +96,11 @@ final class EntryStore {
 	}
 
 	byte[] entryKey(String key) {
-		return bytes(this.keys.key(Feature.CACHE, key));
+		return utf8(this.keys.key(Feature.CACHE, key));
 	}
 
 	private byte[] tagKey(String tag) {
-		return bytes(internalKey(this.keys, "tag", tag));
+		return utf8(internalKey(this.keys, "tag", tag));
 	}
 
 	/** The entry under a key if it is current, else {@code null}; with its remaining life when asked. */
@@ -222,12 +224,12 @@ final class EntryStore {
 	boolean write(String key, byte @Nullable [] entryJson, @Nullable String type, long ttlMillis, Collection<String> tags,
 			long loadStartMicros, long loadMillis) {
 		byte[] entryKey = entryKey(key);
-		byte[] ttl = bytes(Long.toString(ttlMillis));
+		byte[] ttl = utf8(Long.toString(ttlMillis));
 		if (tags.isEmpty()) {
 			this.commands.set(entryKey, CacheEntry.encode(entryJson, Map.of(), loadMillis, type), ttlMillis);
 			return true;
 		}
-		byte[] started = bytes(Long.toString((loadStartMicros > 0) ? loadStartMicros - this.clockMarginMicros : 0));
+		byte[] started = utf8(Long.toString((loadStartMicros > 0) ? loadStartMicros - this.clockMarginMicros : 0));
 		if (!this.clustered) {
 			return writeInOneCall(entryKey, (entryJson != null) ? entryJson : ABSENT_BODY, type, ttl, List.copyOf(tags),
 					started, loadMillis);
@@ -268,11 +270,11 @@ final class EntryStore {
 		byte[][] args = new byte[5 + tags.size()][];
 		args[0] = ttl;
 		args[1] = started;
-		args[2] = bytes(CacheEntry.headerWithoutTags(loadMillis, type));
+		args[2] = utf8(CacheEntry.headerWithoutTags(loadMillis, type));
 		args[3] = entryJson;
 		for (int i = 0; i < tags.size(); i++) {
 			keys[i] = tagKey(tags.get(i));
-			args[4 + i] = bytes(CacheEntry.encodeTag(tags.get(i)));
+			args[4 + i] = utf8(CacheEntry.encodeTag(tags.get(i)));
 		}
 		args[4 + tags.size()] = this.loadTimeoutMicros;
 		keys[tags.size()] = entryKey;
@@ -352,7 +354,7 @@ final class EntryStore {
 			List<RedisCalls.PendingScript<List<Object>>> pending = new ArrayList<>(names.size());
 			for (String tag : names) {
 				pending.add(this.commands.startScript(redis, INVALIDATE_TAG, new byte[][] { tagKey(tag) },
-						this.loadTimeoutMillis, this.channel, bytes(tag)));
+						this.loadTimeoutMillis, this.channel, utf8(tag)));
 			}
 			long count = 0;
 			for (RedisCalls.PendingScript<List<Object>> script : pending) {
@@ -362,10 +364,6 @@ final class EntryStore {
 		});
 		names.forEach(this.versions::forget);
 		return existed;
-	}
-
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/** An entry read, with its remaining life in ms (-1 when not asked for). */

@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.LuaScript;
 
+import static dev.redisstarter.core.ScriptArgs.utf8;
+
 /**
  * The lock that lets one instance at a time load a missing key ({@code <prefix>cache::lock:<key>}, expiring
  * after the load timeout, released only by its owner). Each attempt also tells the server's time, which
@@ -32,12 +34,12 @@ final class LoadLock {
 	LoadLock(CacheCommands commands, KeyNaming keys, long leaseMillis) {
 		this.commands = commands;
 		this.keys = keys;
-		this.leaseMillis = bytes(Long.toString(leaseMillis));
+		this.leaseMillis = utf8(Long.toString(leaseMillis));
 	}
 
 	/** Tries the lock once for a new owner id. */
 	Attempt tryLock(String key) {
-		byte[] owner = bytes(this.instanceId + ":" + this.attempts.incrementAndGet());
+		byte[] owner = utf8(this.instanceId + ":" + this.attempts.incrementAndGet());
 		List<Object> reply = this.commands.script(LOCK, new byte[][] { lockKey(key) }, owner, this.leaseMillis);
 		long startedMicros = Long.parseLong(new String((byte[]) reply.get(1), StandardCharsets.UTF_8));
 		return new Attempt(((Long) reply.get(0)) == 1L, owner, startedMicros);
@@ -48,11 +50,7 @@ final class LoadLock {
 	}
 
 	private byte[] lockKey(String key) {
-		return bytes(EntryStore.internalKey(this.keys, "lock", key));
-	}
-
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
+		return utf8(EntryStore.internalKey(this.keys, "lock", key));
 	}
 
 	/** One try: whether it was taken, by which owner id, and the server time it was tried at. */

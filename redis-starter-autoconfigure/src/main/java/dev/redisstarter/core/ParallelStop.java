@@ -24,7 +24,7 @@ public final class ParallelStop {
 	public static <T> void stopAll(List<T> components, Consumer<T> stop, Function<T, String> threadName) {
 		List<Thread> stopping = new ArrayList<>();
 		for (T component : components) {
-			Thread thread = new Thread(() -> stop.accept(component), threadName.apply(component));
+			Thread thread = StarterThreads.background(threadName.apply(component), () -> stop.accept(component));
 			thread.start();
 			stopping.add(thread);
 		}

@@ -251,11 +251,8 @@ public final class RedisAccess implements AutoCloseable {
 
 	private static ThreadPoolExecutor backgroundExecutor() {
 		ThreadPoolExecutor executor = new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS,
-				new LinkedBlockingQueue<>(BACKGROUND_QUEUE), (task) -> {
-					Thread thread = new Thread(task, "redis-starter-background");
-					thread.setDaemon(true);
-					return thread;
-				}, (task, pool) -> {
+				new LinkedBlockingQueue<>(BACKGROUND_QUEUE), (task) -> StarterThreads.background("background", task),
+				(task, pool) -> {
 					if (!pool.isShutdown()) {
 						logger.warn("The starter's background queue is full (" + BACKGROUND_QUEUE + " tasks): a retry or"
 								+ " late-reply release was dropped; what it was for expires by itself");
@@ -435,7 +432,7 @@ public final class RedisAccess implements AutoCloseable {
 		this.connecting = attempt;
 		this.connectStarted = System.nanoTime();
 		this.attemptsInFlight.incrementAndGet();
-		Thread thread = new Thread(() -> {
+		StarterThreads.background("connect", () -> {
 			try {
 				attempt.complete(open());
 			}
@@ -445,9 +442,7 @@ public final class RedisAccess implements AutoCloseable {
 			finally {
 				this.attemptsInFlight.decrementAndGet();
 			}
-		}, "redis-starter-connect");
-		thread.setDaemon(true);
-		thread.start();
+		}).start();
 		attempt.whenComplete((opened, failure) -> {
 			if (opened != null) {
 				install(opened, attempt);

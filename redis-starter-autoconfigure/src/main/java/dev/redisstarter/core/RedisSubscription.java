@@ -181,7 +181,7 @@ public final class RedisSubscription implements AutoCloseable {
 			return;
 		}
 		this.attemptsInFlight.incrementAndGet();
-		Thread thread = new Thread(() -> {
+		StarterThreads.background("subscribe", () -> {
 			try {
 				connect();
 			}
@@ -189,9 +189,7 @@ public final class RedisSubscription implements AutoCloseable {
 				this.attemptsInFlight.decrementAndGet();
 				this.connectingSince.compareAndSet(now, 0);
 			}
-		}, "redis-starter-subscribe");
-		thread.setDaemon(true);
-		thread.start();
+		}).start();
 	}
 
 	private void connect() {

@@ -17,6 +17,8 @@ import dev.redisstarter.core.InputLimitExceededException;
 import dev.redisstarter.core.LuaScript;
 import dev.redisstarter.core.RedisCalls;
 
+import static dev.redisstarter.core.ScriptArgs.utf8;
+
 /**
  * A board on a sorted set. Keys (all in one Cluster slot, hash-tagged by the board id):
  * <ul>
@@ -243,10 +245,6 @@ final class RedisLeaderboard implements Leaderboard {
 		catch (DataAccessException ex) {
 			throw new LeaderboardUnavailableException(this.id, ex);
 		}
-	}
-
-	private static byte[] utf8(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	private String tieRule() {

@@ -1,6 +1,5 @@
 package dev.redisstarter.lock;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +25,9 @@ import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.RedisCircuitBreaker;
 import dev.redisstarter.core.RedisDeadlineExceededException;
 import dev.redisstarter.core.RedisPermissionException;
+import dev.redisstarter.core.StarterThreads;
+
+import static dev.redisstarter.core.ScriptArgs.utf8;
 
 /**
  * {@link DistributedLock} on Redis. Keys and commands:
@@ -102,11 +104,8 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
 		this.channel = keys.prefix() + Feature.LOCK.segment() + ":released";
-		this.watchdog = new ScheduledThreadPoolExecutor(1, (task) -> {
-			Thread thread = new Thread(task, "redis-starter-lock-renewal");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.watchdog = new ScheduledThreadPoolExecutor(1,
+				(task) -> StarterThreads.background("lock-renewal", task));
 		this.watchdog.setRemoveOnCancelPolicy(true);
 		this.notices = new LockNotices(calls.access(), this.channel);
 		calls.access().circuit().onTransition((state) -> {
@@ -271,10 +270,6 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 			encoded[i] = utf8(keysAndArgs[i]);
 		}
 		return this.calls.script(script, ScriptOutputType.INTEGER, keyCount, encoded);
-	}
-
-	private static byte[] utf8(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**

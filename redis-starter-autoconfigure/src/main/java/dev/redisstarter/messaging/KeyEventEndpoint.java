@@ -97,7 +97,8 @@ final class KeyEventEndpoint implements RedisListenerEndpoint, SmartLifecycle {
 			Route route = new Route(Route.Kind.NODE_PATTERN, CHANNEL_PREFIX + "*__:" + event);
 			MessagingMetrics.ListenerMeters meters = current.metrics().listener(name, route.name());
 			if (started == null) {
-				started = new ListenerDispatcher(name, current.dispatchSettings(name, this.method), meters);
+				started = new ListenerDispatcher(name, current.dispatchSettings(name, this.method), meters,
+						current.threads());
 				started.start();
 			}
 			ListenerDispatcher lanes = started;

@@ -1,6 +1,5 @@
 package dev.redisstarter.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -11,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+
+import static dev.redisstarter.core.ScriptArgs.utf8;
 
 /**
  * Checks that a node publishes the keyevent notifications that listeners subscribe to
@@ -126,10 +127,6 @@ final class KeyspaceNotifications {
 						+ "): @KeyEventListener needs '" + required + "' in it");
 				return null;
 			});
-	}
-
-	static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 }

@@ -3,11 +3,14 @@ package dev.redisstarter.messaging;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+
+import dev.redisstarter.core.StarterThreads;
 
 /**
  * Hands one listener's messages to a fixed number of threads through bounded queues. With
@@ -32,11 +35,15 @@ final class ListenerDispatcher {
 
 	private final AtomicLong dropped = new AtomicLong();
 
+	private final StarterThreads starterThreads;
+
 	private volatile boolean stopping;
 
 	@SuppressWarnings("unchecked")
-	ListenerDispatcher(String name, DispatchSettings settings, MessagingMetrics.ListenerMeters meters) {
+	ListenerDispatcher(String name, DispatchSettings settings, MessagingMetrics.ListenerMeters meters,
+			StarterThreads starterThreads) {
 		this.name = name;
+		this.starterThreads = starterThreads;
 		this.settings = settings;
 		this.meters = meters;
 		int lanes = settings.ordered() ? settings.concurrency() : 1;
@@ -45,11 +52,10 @@ final class ListenerDispatcher {
 			this.queues[i] = new ArrayBlockingQueue<>(Math.max(1, settings.queueCapacity() / lanes));
 		}
 		this.threads = new Thread[settings.concurrency()];
+		ThreadFactory factory = starterThreads.handlerFactory("pubsub", name);
 		for (int i = 0; i < this.threads.length; i++) {
 			BlockingQueue<Runnable> queue = this.queues[settings.ordered() ? i : 0];
-			Thread thread = new Thread(() -> work(queue), "redis-listener-" + name + "-" + (i + 1));
-			thread.setDaemon(true);
-			this.threads[i] = thread;
+			this.threads[i] = factory.newThread(() -> work(queue));
 		}
 		meters.queueDepth(this::depth);
 	}
@@ -63,13 +69,14 @@ final class ListenerDispatcher {
 	/**
 	 * Queues one message's work.
 	 * @param channel the channel it came on (picks the lane when order is kept)
-	 * @param work what handles it
+	 * @param call what handles it
 	 * @return false when it was dropped
 	 */
-	boolean dispatch(String channel, Runnable work) {
+	boolean dispatch(String channel, Runnable call) {
 		if (this.stopping) {
 			return false;
 		}
+		Runnable work = this.starterThreads.decorate(call);
 		BlockingQueue<Runnable> queue = this.queues[(this.queues.length == 1) ? 0
 				: Math.floorMod(channel.hashCode(), this.queues.length)];
 		if (queue.offer(work)) {

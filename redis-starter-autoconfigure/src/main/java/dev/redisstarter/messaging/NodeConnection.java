@@ -24,6 +24,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.redisstarter.core.StarterThreads;
+
+import static dev.redisstarter.core.ScriptArgs.utf8;
+
 /**
  * One pub/sub connection (to the server, or to one Cluster node) and what is subscribed on it. Its
  * {@link #reconcile} runs on the subscriber's own thread only and never blocks it (connections open on a
@@ -146,11 +150,11 @@ final class NodeConnection {
 		for (Op op : Op.values()) {
 			byte[][] missing = desired.stream()
 				.filter((wire) -> wire.op() == op && !this.confirmed.contains(wire))
-				.map((wire) -> bytes(wire.name()))
+				.map((wire) -> utf8(wire.name()))
 				.toArray(byte[][]::new);
 			byte[][] unwanted = this.confirmed.stream()
 				.filter((wire) -> wire.op() == op && !desired.contains(wire))
-				.map((wire) -> bytes(wire.name()))
+				.map((wire) -> utf8(wire.name()))
 				.toArray(byte[][]::new);
 			for (byte[][] names : bySlot(op, missing)) {
 				watch(switch (op) {
@@ -221,7 +225,7 @@ final class NodeConnection {
 			return;
 		}
 		this.attemptsInFlight.incrementAndGet();
-		Thread thread = new Thread(() -> {
+		StarterThreads.background("pubsub-connect", () -> {
 			try {
 				if (open()) {
 					this.events.changed(this);
@@ -231,9 +235,7 @@ final class NodeConnection {
 				this.attemptsInFlight.decrementAndGet();
 				this.openingSince.compareAndSet(now, 0);
 			}
-		}, "redis-starter-pubsub-connect");
-		thread.setDaemon(true);
-		thread.start();
+		}).start();
 	}
 
 	private boolean open() {
@@ -305,10 +307,6 @@ final class NodeConnection {
 	@Override
 	public String toString() {
 		return this.node + (isUp() ? " (up, " : " (down, ") + this.confirmed.size() + " subscribed)";
-	}
-
-	private static byte[] bytes(String name) {
-		return name.getBytes(StandardCharsets.UTF_8);
 	}
 
 	private static String string(byte[] name) {

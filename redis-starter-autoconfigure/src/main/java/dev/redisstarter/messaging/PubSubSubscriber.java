@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,6 +32,7 @@ import org.jspecify.annotations.Nullable;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.messaging.NodeConnection.Op;
 import dev.redisstarter.messaging.NodeConnection.Wire;
+import dev.redisstarter.core.StarterThreads;
 
 /**
  * Keeps every {@link Route} that has a listener subscribed on a live connection, on the node where its
@@ -141,11 +141,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 		this.inbox = new SubscriberInbox(inboxLimitBytes,
 				(item) -> deliver(item.op(), item.name(), item.channel(), item.body()));
 		this.keyspace = new KeyspaceNotifications(configureKeyspaceEvents);
-		this.loop = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "redis-starter-pubsub");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.loop = StarterThreads.backgroundScheduler("pubsub");
 	}
 
 	/** Starts looking after the subscriptions in the background; returns at once. Idempotent. */

@@ -9,6 +9,8 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.redisstarter.core.StarterThreads;
+
 /**
  * What the starter's {@code @RedisListener} and {@code @KeyEventListener} endpoints need at start: the
  * subscriber, channel names, the bus (for replies), the error handler, meters, observations and the
@@ -37,6 +39,8 @@ public final class RedisListenerSupport {
 
 	private final Duration shutdownWait;
 
+	private final StarterThreads threads;
+
 	/**
 	 * Everything the endpoints share.
 	 * @param subscriber subscribes routes
@@ -49,11 +53,12 @@ public final class RedisListenerSupport {
 	 * @param defaults dispatch settings of listeners not configured otherwise
 	 * @param perListener configured dispatch settings by listener id, over the annotation's
 	 * @param shutdownWait how long a stopping listener may finish what it queued
+	 * @param threads makes the listeners' threads and decorates their calls
 	 */
 	public RedisListenerSupport(PubSubSubscriber subscriber, ChannelNames names, RedisMessageBus bus,
 			ListenerErrorHandler errorHandler, MessagingMetrics metrics, ObservationRegistry observations,
 			JsonMapper mapper, DispatchSettings defaults, Map<String, DispatchOverride> perListener,
-			Duration shutdownWait) {
+			Duration shutdownWait, StarterThreads threads) {
 		this.subscriber = Objects.requireNonNull(subscriber, "subscriber must not be null");
 		this.names = Objects.requireNonNull(names, "names must not be null");
 		this.bus = Objects.requireNonNull(bus, "bus must not be null");
@@ -64,6 +69,11 @@ public final class RedisListenerSupport {
 		this.defaults = Objects.requireNonNull(defaults, "defaults must not be null");
 		this.perListener = Map.copyOf(perListener);
 		this.shutdownWait = Objects.requireNonNull(shutdownWait, "shutdownWait must not be null");
+		this.threads = Objects.requireNonNull(threads, "threads must not be null");
+	}
+
+	StarterThreads threads() {
+		return this.threads;
 	}
 
 	PubSubSubscriber subscriber() {

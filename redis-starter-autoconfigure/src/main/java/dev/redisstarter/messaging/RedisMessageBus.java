@@ -28,6 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.messaging.Envelope.EncodedPayload;
 
+import static dev.redisstarter.core.ScriptArgs.utf8;
+
 /**
  * The {@link MessageBus}: publishes over the starter's own connection within the messaging deadline, and
  * correlates replies that arrive on this instance's reply channel ({@code <prefix>redis-starter:replies:<id>},
@@ -196,7 +198,7 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 		try {
 			byte[] body = new Envelope(request.id(), null, error, Map.of(), encoded.bytes()).wrap(this.reader.mapper(),
 					encoded);
-			this.calls.call((redis) -> redis.publish(bytes(replyTo), body));
+			this.calls.call((redis) -> redis.publish(utf8(replyTo), body));
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not send a reply to " + replyTo + ": " + ex.getMessage());
@@ -223,7 +225,7 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 			boolean shard = route.kind() == Route.Kind.SHARD_CHANNEL
 					&& this.calls.access().connectionFactory().getNativeClient() instanceof RedisClusterClient;
 			Long receivers = this.calls
-				.call((redis) -> shard ? redis.spublish(bytes(route.name()), body) : redis.publish(bytes(route.name()), body));
+				.call((redis) -> shard ? redis.spublish(utf8(route.name()), body) : redis.publish(utf8(route.name()), body));
 			this.metrics.published(true);
 			return (receivers != null) ? receivers : 0;
 		}
@@ -283,10 +285,6 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 		catch (JacksonException ex) {
 			logger.warn("A reply on " + this.replyRoute.name() + " could not be read: " + ex.getOriginalMessage());
 		}
-	}
-
-	private static byte[] bytes(String name) {
-		return name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 	}
 
 	/** Stops listening for replies; requests still waiting time out. */

@@ -70,7 +70,7 @@ final class StarterRedisListenerEndpoint extends MethodRedisListenerEndpoint {
 		Route route = current.names().listenRoute(topic);
 		DispatchSettings settings = current.dispatchSettings(name, getMethod());
 		MessagingMetrics.ListenerMeters meters = current.metrics().listener(name, route.name());
-		ListenerDispatcher started = new ListenerDispatcher(name, settings, meters);
+		ListenerDispatcher started = new ListenerDispatcher(name, settings, meters, current.threads());
 		InvocableHandlerMethod handler = this.factory.createInvocableHandlerMethod(getBean(), getMethod());
 		started.start();
 		this.dispatcher = started;

@@ -8,6 +8,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.redisstarter.messaging.NodeConnection.Op;
+import dev.redisstarter.core.StarterThreads;
 
 /**
  * Takes messages off Lettuce's I/O threads: the pub/sub callbacks only queue here, and one delivery thread hands
@@ -45,8 +46,7 @@ final class SubscriberInbox {
 	SubscriberInbox(long maxBytes, Consumer<Item> deliver) {
 		this.maxBytes = maxBytes;
 		this.deliver = deliver;
-		this.thread = new Thread(this::run, "redis-starter-pubsub-delivery");
-		this.thread.setDaemon(true);
+		this.thread = StarterThreads.background("pubsub-delivery", this::run);
 	}
 
 	void start() {

@@ -23,6 +23,8 @@ import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.ScriptRunner;
 
+import static dev.redisstarter.core.ScriptArgs.utf8;
+
 /**
  * {@link RateLimiter} on Redis: each decision is one {@code EVALSHA} of {@code decide.lua}, whatever the
  * algorithm and however many limits are checked together, sent with pre-encoded arguments through a
@@ -204,10 +206,6 @@ public final class RedisRateLimiter implements RateLimiter {
 		return new byte[][] { utf8(limit.algorithm().code()), utf8(Long.toString(limit.limit())),
 				utf8(Long.toString(windowMicros)), utf8(Double.toString((double) limit.limit() / windowMicros)),
 				utf8(Long.toString(limit.burst())), utf8(Long.toString(RateLimit.micros(limit.blockDuration()))) };
-	}
-
-	private static byte[] utf8(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/** Keeps the limited key from closing or opening a hash tag. */

@@ -25,6 +25,8 @@ import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.ScriptRunner;
 
+import static dev.redisstarter.core.ScriptArgs.utf8;
+
 /**
  * {@link SessionService} on Redis. A session id ends with a tag derived from its user, and every key of a
  * user carries that tag, so a session and its user's index always share a Cluster slot and every operation
@@ -102,15 +104,15 @@ public final class RedisSessionService implements SessionService {
 		String tag = SessionIds.tag(userId);
 		String id = this.ids.newId(userId);
 		List<byte[]> args = new ArrayList<>();
-		args.add(bytes(sessionKey(tag, id)));
-		args.add(bytes(indexKey(tag, userId)));
-		args.add(bytes(sessionKey(tag, "")));
-		args.add(bytes(id));
-		args.add(bytes(userId));
-		args.add(bytes(Long.toString(this.settings.ttl().toMillis())));
-		args.add(bytes(Long.toString(this.settings.maxLifetime().toMillis())));
-		args.add(bytes(Integer.toString(this.settings.maxPerUser())));
-		args.add(bytes((this.settings.limitPolicy() == SessionSettings.LimitPolicy.REFUSE) ? "refuse" : "evict-oldest"));
+		args.add(utf8(sessionKey(tag, id)));
+		args.add(utf8(indexKey(tag, userId)));
+		args.add(utf8(sessionKey(tag, "")));
+		args.add(utf8(id));
+		args.add(utf8(userId));
+		args.add(utf8(Long.toString(this.settings.ttl().toMillis())));
+		args.add(utf8(Long.toString(this.settings.maxLifetime().toMillis())));
+		args.add(utf8(Integer.toString(this.settings.maxPerUser())));
+		args.add(utf8((this.settings.limitPolicy() == SessionSettings.LimitPolicy.REFUSE) ? "refuse" : "evict-oldest"));
 		Map<String, JsonNode> attributes = encode(data, args, 9);
 		List<Object> reply = run("create a session for user '" + userId + "'", () -> this.scripts.multi(this.lua.create(),
 				2, args.toArray(byte[][]::new)));
@@ -142,8 +144,8 @@ public final class RedisSessionService implements SessionService {
 			return Optional.empty();
 		}
 		String key = sessionKey(tag, id);
-		List<Object> reply = run("read a session", () -> this.scripts.multi(this.lua.read(), 1, bytes(key),
-				bytes(touch ? "1" : "0"), bytes(Long.toString(this.settings.ttl().toMillis()))));
+		List<Object> reply = run("read a session", () -> this.scripts.multi(this.lua.read(), 1, utf8(key),
+				utf8(touch ? "1" : "0"), utf8(Long.toString(this.settings.ttl().toMillis()))));
 		if (reply.isEmpty()) {
 			return Optional.empty();
 		}
@@ -172,9 +174,9 @@ public final class RedisSessionService implements SessionService {
 	private Session change(String id, String mode, Map<String, ?> data) {
 		String tag = requireTag(id);
 		List<byte[]> args = new ArrayList<>();
-		args.add(bytes(sessionKey(tag, id)));
-		args.add(bytes(mode));
-		args.add(bytes(Long.toString(this.settings.maxSize())));
+		args.add(utf8(sessionKey(tag, id)));
+		args.add(utf8(mode));
+		args.add(utf8(Long.toString(this.settings.maxSize())));
 		encode(data, args, 3);
 		Long changed = run("update a session", () -> this.scripts.integer(this.lua.update(), 1, args.toArray(byte[][]::new)));
 		if (changed != null && changed < 0) {
@@ -191,8 +193,8 @@ public final class RedisSessionService implements SessionService {
 	public Session rotate(String id) {
 		String tag = requireTag(id);
 		String fresh = this.ids.newIdWithTag(tag);
-		Long rotated = run("rotate a session", () -> this.scripts.integer(this.lua.rotate(), 2, bytes(sessionKey(tag, id)),
-				bytes(sessionKey(tag, fresh)), bytes(id), bytes(fresh), bytes(indexKey(tag, ""))));
+		Long rotated = run("rotate a session", () -> this.scripts.integer(this.lua.rotate(), 2, utf8(sessionKey(tag, id)),
+				utf8(sessionKey(tag, fresh)), utf8(id), utf8(fresh), utf8(indexKey(tag, ""))));
 		if (rotated == null || rotated != 1L) {
 			throw new SessionNotFoundException(id);
 		}
@@ -206,7 +208,7 @@ public final class RedisSessionService implements SessionService {
 			return false;
 		}
 		List<Object> reply = run("destroy a session", () -> this.scripts.multi(this.lua.destroy(), 1,
-				bytes(sessionKey(tag, id)), bytes("one"), bytes(id), bytes(indexKey(tag, ""))));
+				utf8(sessionKey(tag, id)), utf8("one"), utf8(id), utf8(indexKey(tag, ""))));
 		String userId = text(reply.get(0));
 		for (int i = 1; i < reply.size(); i++) {
 			publish(SessionEvent.Kind.DESTROYED, text(reply.get(i)), userId);
@@ -219,7 +221,7 @@ public final class RedisSessionService implements SessionService {
 		checkUser(userId);
 		String tag = SessionIds.tag(userId);
 		List<Object> reply = run("destroy the sessions of user '" + userId + "'", () -> this.scripts.multi(
-				this.lua.destroy(), 1, bytes(indexKey(tag, userId)), bytes("all"), bytes(sessionKey(tag, ""))));
+				this.lua.destroy(), 1, utf8(indexKey(tag, userId)), utf8("all"), utf8(sessionKey(tag, ""))));
 		for (int i = 1; i < reply.size(); i++) {
 			publish(SessionEvent.Kind.DESTROYED, text(reply.get(i)), userId);
 		}
@@ -231,7 +233,7 @@ public final class RedisSessionService implements SessionService {
 		checkUser(userId);
 		String tag = SessionIds.tag(userId);
 		List<Object> reply = run("list the sessions of user '" + userId + "'",
-				() -> this.scripts.multi(this.lua.list(), 1, bytes(indexKey(tag, userId)), bytes(sessionKey(tag, ""))));
+				() -> this.scripts.multi(this.lua.list(), 1, utf8(indexKey(tag, userId)), utf8(sessionKey(tag, ""))));
 		List<Session> sessions = new ArrayList<>();
 		int i = 0;
 		while (i < reply.size()) {
@@ -294,7 +296,7 @@ public final class RedisSessionService implements SessionService {
 			if (name == null || name.isEmpty()) {
 				throw new IllegalArgumentException("Session attribute names must not be empty");
 			}
-			byte[] encodedName = bytes(name);
+			byte[] encodedName = utf8(name);
 			byte[] json = this.codec.encode(attribute.getValue());
 			size += encodedName.length + ((attribute.getValue() != null) ? json.length : 0);
 			if (size > this.settings.maxSize()) {
@@ -361,10 +363,6 @@ public final class RedisSessionService implements SessionService {
 			throw new InputLimitExceededException("A session user id", userId.length(), this.settings.maxUserIdLength(),
 					"characters", "redis.starter.session.max-user-id-length");
 		}
-	}
-
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	private static String text(Object reply) {

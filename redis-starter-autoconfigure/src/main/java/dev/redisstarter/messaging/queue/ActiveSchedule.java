@@ -1,6 +1,5 @@
 package dev.redisstarter.messaging.queue;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +15,8 @@ import org.springframework.dao.DataAccessException;
 import dev.redisstarter.core.LuaScript;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.RedisPermissionException;
+
+import static dev.redisstarter.core.ScriptArgs.utf8;
 
 /**
  * One schedule at work in this instance: which tick is due, {@code schedule-tick.lua} for it, and what the reply
@@ -49,7 +50,6 @@ final class ActiveSchedule {
 	private final LuaScript<?> script;
 
 	private final byte[][] keys;
-
 
 	private final byte[] payload;
 
@@ -86,12 +86,12 @@ final class ActiveSchedule {
 		byte[][] queueKeys = keys.scriptKeys(definition.queue());
 		this.keys = new byte[queueKeys.length + 1][];
 		this.keys[0] = queueKeys[0];
-		this.keys[1] = bytes(keys.schedule(definition.queue(), definition.name()));
+		this.keys[1] = utf8(keys.schedule(definition.queue(), definition.name()));
 		System.arraycopy(queueKeys, 1, this.keys, 2, queueKeys.length - 1);
-		this.payload = bytes(definition.payload());
-		this.attempts = bytes(Integer.toString(settings.attempts()));
-		this.backoff = bytes(settings.backoff().encode());
-		this.attemptTimeout = bytes(Long.toString((settings.attemptTimeout() != null)
+		this.payload = utf8(definition.payload());
+		this.attempts = utf8(Integer.toString(settings.attempts()));
+		this.backoff = utf8(JobRecords.encode(settings.backoff()));
+		this.attemptTimeout = utf8(Long.toString((settings.attemptTimeout() != null)
 				? settings.attemptTimeout().toMillis() : 0));
 		this.queueMeters = queueMetrics.of(definition.queue());
 		this.enqueued = counter(registry, "enqueued");
@@ -165,9 +165,9 @@ final class ActiveSchedule {
 		String tickText = Long.toString(tick);
 		long ttl = Math.max(MIN_STATE_TTL.toMillis(), 2 * this.ticks.periodAfter(tick).toMillis());
 		List<?> reply = this.calls.script(this.script, ScriptOutputType.MULTI, this.keys.length,
-				QueueKeys.keysAndArgs(this.keys, bytes(tickText), bytes(onTime ? "on-time" : "late"),
-						bytes((this.definition.missed() == MissedTicks.RUN_ONCE) ? "run-once" : "skip"),
-						bytes(Long.toString(ttl)), bytes("schedule:" + this.definition.name() + ":" + tickText),
+				QueueKeys.keysAndArgs(this.keys, utf8(tickText), utf8(onTime ? "on-time" : "late"),
+						utf8((this.definition.missed() == MissedTicks.RUN_ONCE) ? "run-once" : "skip"),
+						utf8(Long.toString(ttl)), utf8("schedule:" + this.definition.name() + ":" + tickText),
 						this.payload, this.attempts, this.backoff, this.attemptTimeout));
 		int outcome = ((Number) reply.get(0)).intValue();
 		long before = ((Number) reply.get(1)).longValue();
@@ -220,10 +220,6 @@ final class ActiveSchedule {
 		if (counter != null && amount > 0) {
 			counter.increment(amount);
 		}
-	}
-
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 }

@@ -5,6 +5,8 @@ import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.redisstarter.messaging.RetryBackoff;
+
 /**
  * How one job runs. Every option left unset takes the queue's setting ({@code redis.starter.queue.defaults.*},
  * {@code redis.starter.queue.named.<queue>.*}). Build with {@link #defaults()} and the {@code with...} methods.
@@ -22,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param retention how long the job's record is kept once completed (the queue's completed retention by default)
  */
 public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, int priority, @Nullable Integer attempts,
-		@Nullable JobBackoff backoff, @Nullable Duration attemptTimeout, @Nullable String jobId,
+		@Nullable RetryBackoff backoff, @Nullable Duration attemptTimeout, @Nullable String jobId,
 		@Nullable String deduplicationKey, @Nullable Duration deduplicationWindow, @Nullable Duration retention) {
 
 	private static final JobOptions DEFAULTS = new JobOptions(null, null, 0, null, null, null, null, null, null, null);
@@ -122,7 +124,7 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, int 
 	 * @param backoff the backoff
 	 * @return new options
 	 */
-	public JobOptions withBackoff(JobBackoff backoff) {
+	public JobOptions withBackoff(RetryBackoff backoff) {
 		return new JobOptions(this.delay, this.runAt, this.priority, this.attempts, backoff, this.attemptTimeout,
 				this.jobId, this.deduplicationKey, this.deduplicationWindow, this.retention);
 	}

@@ -13,6 +13,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.core.ScriptArgs;
 
 /**
  * Writes what became of jobs, on a thread of its own so that handler threads never wait for Redis: completions
@@ -182,8 +183,8 @@ final class JobOutcomes {
 			byte[][] args = new byte[chunk.size() * 2][];
 			int i = 0;
 			for (Outcome mark : chunk) {
-				args[i++] = RedisJobQueue.bytes(mark.id());
-				args[i++] = RedisJobQueue.bytes(mark.owner());
+				args[i++] = ScriptArgs.utf8(mark.id());
+				args[i++] = ScriptArgs.utf8(mark.owner());
 			}
 			try {
 				this.calls.script(this.scripts.start(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
@@ -283,12 +284,12 @@ final class JobOutcomes {
 
 	private void complete(List<Outcome> completed) {
 		byte[][] args = new byte[2 + completed.size() * 2][];
-		args[0] = RedisJobQueue.bytes(Long.toString(this.settings.completedMaxCount()));
-		args[1] = RedisJobQueue.bytes(Long.toString(this.settings.completedMaxAge().toMillis()));
+		args[0] = ScriptArgs.utf8(Long.toString(this.settings.completedMaxCount()));
+		args[1] = ScriptArgs.utf8(Long.toString(this.settings.completedMaxAge().toMillis()));
 		int i = 2;
 		for (Outcome done : completed) {
-			args[i++] = RedisJobQueue.bytes(done.id());
-			args[i++] = RedisJobQueue.bytes(done.owner());
+			args[i++] = ScriptArgs.utf8(done.id());
+			args[i++] = ScriptArgs.utf8(done.owner());
 		}
 		Long done = this.calls.script(this.scripts.complete(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
 				QueueKeys.keysAndArgs(this.keys, args));
@@ -296,16 +297,16 @@ final class JobOutcomes {
 	}
 
 	private void writeOne(Outcome outcome) {
-		byte[] id = RedisJobQueue.bytes(outcome.id());
-		byte[] owner = RedisJobQueue.bytes(outcome.owner());
+		byte[] id = ScriptArgs.utf8(outcome.id());
+		byte[] owner = ScriptArgs.utf8(outcome.owner());
 		if (outcome instanceof Failed failed) {
 			List<?> reply = this.calls.script(this.scripts.fail(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
 					QueueKeys.keysAndArgs(this.keys, id, owner,
-							RedisJobQueue.bytes(Long.toString(failed.retryDelayMillis())), RedisJobQueue.bytes(failed.type()),
-							RedisJobQueue.bytes(failed.message()), RedisJobQueue.bytes(failed.stack()),
-							RedisJobQueue.bytes(Long.toString(this.settings.deadMaxCount())),
-							RedisJobQueue.bytes(Long.toString(this.settings.deadMaxAge().toMillis())),
-							RedisJobQueue.bytes(failed.held() ? "1" : "0")));
+							ScriptArgs.utf8(Long.toString(failed.retryDelayMillis())), ScriptArgs.utf8(failed.type()),
+							ScriptArgs.utf8(failed.message()), ScriptArgs.utf8(failed.stack()),
+							ScriptArgs.utf8(Long.toString(this.settings.deadMaxCount())),
+							ScriptArgs.utf8(Long.toString(this.settings.deadMaxAge().toMillis())),
+							ScriptArgs.utf8(failed.held() ? "1" : "0")));
 			long result = ((Number) reply.get(0)).longValue();
 			if (result == 1) {
 				this.meters.retried();
@@ -317,7 +318,7 @@ final class JobOutcomes {
 		}
 		else if (outcome instanceof BackedOff backedOff) {
 			this.calls.script(this.scripts.backOff(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
-					QueueKeys.keysAndArgs(this.keys, RedisJobQueue.bytes(Long.toString(Math.max(1, backedOff.pauseMillis()))),
+					QueueKeys.keysAndArgs(this.keys, ScriptArgs.utf8(Long.toString(Math.max(1, backedOff.pauseMillis()))),
 							id, owner));
 		}
 		else {

@@ -1,5 +1,6 @@
 package dev.redisstarter.messaging.queue;
 
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +11,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import dev.redisstarter.messaging.RetryBackoff;
 
 /**
  * Reads job records (the {@code HGETALL} replies of the scripts) into {@link JobInfo}s.
@@ -95,6 +98,30 @@ final class JobRecords {
 		}
 		catch (NumberFormatException ex) {
 			return null;
+		}
+	}
+
+	/**
+	 * A backoff in the form kept in a job's record: {@code initialMs:multiplier:maxMs:jitter} (Double.toString is
+	 * locale-independent).
+	 */
+	static String encode(RetryBackoff backoff) {
+		return backoff.initial().toMillis() + ":" + backoff.multiplier() + ":" + backoff.max().toMillis() + ":"
+				+ backoff.jitter();
+	}
+
+	/** Reads {@link #encode(RetryBackoff)}'s form; anything else (a record from elsewhere) reads as the fallback. */
+	static RetryBackoff decodeBackoff(String text, RetryBackoff fallback) {
+		String[] parts = text.split(":");
+		if (parts.length != 4) {
+			return fallback;
+		}
+		try {
+			return new RetryBackoff(Duration.ofMillis(Long.parseLong(parts[0])), Double.parseDouble(parts[1]),
+					Duration.ofMillis(Long.parseLong(parts[2])), Double.parseDouble(parts[3]));
+		}
+		catch (IllegalArgumentException ex) {
+			return fallback;
 		}
 	}
 

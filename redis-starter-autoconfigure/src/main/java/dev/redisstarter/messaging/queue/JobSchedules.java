@@ -24,6 +24,7 @@ import dev.redisstarter.core.Durations;
 import dev.redisstarter.core.InvalidAnnotationException;
 import dev.redisstarter.core.LuaScript;
 import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.core.StarterThreads;
 
 /**
  * Runs the application's job schedules ({@code redis.starter.queue.schedules.*} and {@link JobSchedule} methods)
@@ -190,8 +191,7 @@ public final class JobSchedules implements SmartLifecycle, SmartInitializingSing
 			}
 			this.running = true;
 			long startedAt = this.clock.millis();
-			Thread worker = new Thread(() -> run(startedAt), "job-schedules");
-			worker.setDaemon(true);
+			Thread worker = StarterThreads.background("queue-schedules", () -> run(startedAt));
 			this.thread = worker;
 			worker.start();
 		}

@@ -9,13 +9,11 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.lettuce.core.ScriptOutputType;
 import io.micrometer.observation.Observation;
@@ -28,7 +26,9 @@ import tools.jackson.databind.JavaType;
 
 import dev.redisstarter.core.ReconnectPause;
 import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.core.StarterThreads;
 import dev.redisstarter.messaging.HandlerCircuit;
+import dev.redisstarter.core.ScriptArgs;
 
 /**
  * Runs one {@link JobHandler} method in this instance:
@@ -187,25 +187,17 @@ final class JobWorker {
 		this.interruptedByStop = false;
 		this.running = true;
 		this.state = "waiting";
-		AtomicInteger threads = new AtomicInteger();
-		this.handlers = Executors.newFixedThreadPool(this.concurrency,
-				(task) -> daemon(task, "job-" + this.queue + "-" + threads.incrementAndGet()));
-		this.maintenance = Executors.newSingleThreadScheduledExecutor((task) -> daemon(task, "job-" + this.queue + "-leases"));
+		this.handlers = this.shared.threads().handlerPool("queue", this.queue, this.concurrency);
+		this.maintenance = StarterThreads.backgroundScheduler("queue-" + this.queue + "-leases");
 		long renewEvery = Math.max(100, this.settings.lease().toMillis() / 3);
 		this.maintenance.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
 		long stalledEvery = this.settings.stalledInterval().toMillis();
 		this.maintenance.scheduleWithFixedDelay(this::checkStalled,
 				ThreadLocalRandom.current().nextLong(Math.max(1, stalledEvery)), stalledEvery, TimeUnit.MILLISECONDS);
-		this.writer = daemon(this::writeLoop, "job-" + this.queue + "-outcomes");
+		this.writer = StarterThreads.background("queue-" + this.queue + "-outcomes", this::writeLoop);
 		this.writer.start();
-		this.fetcher = daemon(this::fetchLoop, "job-" + this.queue + "-fetcher");
+		this.fetcher = StarterThreads.background("queue-" + this.queue + "-fetcher", this::fetchLoop);
 		this.fetcher.start();
-	}
-
-	private static Thread daemon(Runnable task, String name) {
-		Thread thread = new Thread(task, name);
-		thread.setDaemon(true);
-		return thread;
 	}
 
 	// ---- taking jobs
@@ -323,11 +315,11 @@ final class JobWorker {
 		cancelUnansweredTakes();
 		try {
 			return calls.script(this.shared.scripts().take(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
-					QueueKeys.keysAndArgs(this.keys, RedisJobQueue.bytes(Integer.toString(count)),
-							RedisJobQueue.bytes(Long.toString(this.settings.lease().toMillis())), RedisJobQueue.bytes(request),
-							RedisJobQueue.bytes(Long.toString(TAKE_BYTES)),
-							RedisJobQueue.bytes(Long.toString(this.settings.rateLimit())),
-							RedisJobQueue.bytes(Long.toString(this.settings.rateLimitWindow().toMillis()))));
+					QueueKeys.keysAndArgs(this.keys, ScriptArgs.utf8(Integer.toString(count)),
+							ScriptArgs.utf8(Long.toString(this.settings.lease().toMillis())), ScriptArgs.utf8(request),
+							ScriptArgs.utf8(Long.toString(TAKE_BYTES)),
+							ScriptArgs.utf8(Long.toString(this.settings.rateLimit())),
+							ScriptArgs.utf8(Long.toString(this.settings.rateLimitWindow().toMillis()))));
 		}
 		catch (RuntimeException ex) {
 			// Whether it ran is unknown (it may still run when Redis thaws): cancel it before the next take.
@@ -343,9 +335,9 @@ final class JobWorker {
 		}
 		List<String> requests = List.copyOf(this.unanswered);
 		byte[][] args = new byte[1 + requests.size()][];
-		args[0] = RedisJobQueue.bytes(Long.toString(this.settings.lease().toMillis()));
+		args[0] = ScriptArgs.utf8(Long.toString(this.settings.lease().toMillis()));
 		for (int i = 0; i < requests.size(); i++) {
-			args[1 + i] = RedisJobQueue.bytes(requests.get(i));
+			args[1 + i] = ScriptArgs.utf8(requests.get(i));
 		}
 		Long released = this.shared.calls()
 			.script(this.shared.scripts().cancelTake(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
@@ -363,7 +355,7 @@ final class JobWorker {
 		// The slot goes back to this run's permits, even when the handler outlives a stop and a new start.
 		Semaphore slots = this.permits;
 		try {
-			Objects.requireNonNull(pool).execute(() -> handle(job, slots));
+			Objects.requireNonNull(pool).execute(this.shared.threads().decorate(() -> handle(job, slots)));
 		}
 		catch (RejectedExecutionException | NullPointerException ex) {
 			// Stopping: give it back for another worker.
@@ -469,7 +461,7 @@ final class JobWorker {
 		try {
 			this.shared.calls()
 				.script(this.shared.scripts().start(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
-						QueueKeys.keysAndArgs(this.keys, RedisJobQueue.bytes(job.id()), RedisJobQueue.bytes(job.owner())));
+						QueueKeys.keysAndArgs(this.keys, ScriptArgs.utf8(job.id()), ScriptArgs.utf8(job.owner())));
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Marking job " + job.id() + " of queue '" + this.queue + "' started failed; its handler runs"
@@ -591,9 +583,9 @@ final class JobWorker {
 		}
 		Long recorded = this.shared.calls()
 			.script(this.shared.scripts().progress(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
-					QueueKeys.keysAndArgs(this.keys, RedisJobQueue.bytes(job.id()), RedisJobQueue.bytes(job.owner()),
-							(progress != null) ? this.shared.codec().encode(progress) : RedisJobQueue.bytes(""),
-							RedisJobQueue.bytes(Long.toString(leaseMillis))));
+					QueueKeys.keysAndArgs(this.keys, ScriptArgs.utf8(job.id()), ScriptArgs.utf8(job.owner()),
+							(progress != null) ? this.shared.codec().encode(progress) : ScriptArgs.utf8(""),
+							ScriptArgs.utf8(Long.toString(leaseMillis))));
 		return recorded != null && recorded == 1;
 	}
 
@@ -626,11 +618,11 @@ final class JobWorker {
 			for (int from = 0; from < entries.size(); from += 500) {
 				List<Map.Entry<String, HeldJob>> chunk = entries.subList(from, Math.min(entries.size(), from + 500));
 				byte[][] args = new byte[1 + chunk.size() * 3][];
-				args[0] = RedisJobQueue.bytes(Long.toString(lease));
+				args[0] = ScriptArgs.utf8(Long.toString(lease));
 				int i = 1;
 				for (Map.Entry<String, HeldJob> entry : chunk) {
-					args[i++] = RedisJobQueue.bytes(entry.getKey());
-					args[i++] = RedisJobQueue.bytes(entry.getValue().owner());
+					args[i++] = ScriptArgs.utf8(entry.getKey());
+					args[i++] = ScriptArgs.utf8(entry.getValue().owner());
 					args[i++] = entry.getValue().started() ? ONE : ZERO;
 				}
 				try {
@@ -655,18 +647,18 @@ final class JobWorker {
 		});
 	}
 
-	private static final byte[] ONE = RedisJobQueue.bytes("1");
+	private static final byte[] ONE = ScriptArgs.utf8("1");
 
-	private static final byte[] ZERO = RedisJobQueue.bytes("0");
+	private static final byte[] ZERO = ScriptArgs.utf8("0");
 
 	private void checkStalled() {
 		try {
 			List<?> moved = this.shared.calls()
 				.script(this.shared.scripts().stalled(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
-						QueueKeys.keysAndArgs(this.keys, RedisJobQueue.bytes(Integer.toString(this.settings.maxStalled())),
-								RedisJobQueue.bytes(Long.toString(this.settings.deadMaxCount())),
-								RedisJobQueue.bytes(Long.toString(this.settings.deadMaxAge().toMillis())),
-								RedisJobQueue.bytes("1000")));
+						QueueKeys.keysAndArgs(this.keys, ScriptArgs.utf8(Integer.toString(this.settings.maxStalled())),
+								ScriptArgs.utf8(Long.toString(this.settings.deadMaxCount())),
+								ScriptArgs.utf8(Long.toString(this.settings.deadMaxAge().toMillis())),
+								ScriptArgs.utf8("1000")));
 			long back = ((Number) moved.get(0)).longValue();
 			long dead = ((Number) moved.get(1)).longValue();
 			long unstarted = ((Number) moved.get(2)).longValue();

@@ -17,6 +17,7 @@ import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.ParallelStop;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.core.StarterThreads;
 import dev.redisstarter.messaging.HandlerCircuit;
 
 /**
@@ -40,10 +41,11 @@ public final class JobWorkers implements SmartLifecycle {
 	 * @param settings each queue's settings
 	 * @param shutdownWait how long running jobs may finish on shutdown
 	 * @param placeholders resolves {@code ${...}} in annotation attributes
+	 * @param threads makes the workers' threads and decorates handler calls
 	 */
 	record Shared(RedisAccess access, RedisCalls calls, QueueKeys queueKeys, QueueScripts scripts, JsonMapper mapper,
 			JsonCodec codec, QueueMetrics metrics, ObservationRegistry observations, QueueSettingsByName settings,
-			Duration shutdownWait, UnaryOperator<String> placeholders) {
+			Duration shutdownWait, UnaryOperator<String> placeholders, StarterThreads threads) {
 	}
 
 	/**
@@ -91,14 +93,15 @@ public final class JobWorkers implements SmartLifecycle {
 	 * @param settings each queue's settings
 	 * @param shutdownWait how long running jobs may finish on shutdown
 	 * @param placeholders resolves {@code ${...}} in annotation attributes
+	 * @param threads makes the workers' threads and decorates handler calls
 	 * @return the workers
 	 */
 	public static JobWorkers create(JobHandlerAnnotationBeanPostProcessor declarations, RedisAccess access,
 			RedisCalls calls, QueueKeys keys, JsonMapper mapper, JsonCodec codec, QueueMetrics metrics,
 			ObservationRegistry observations, QueueSettingsByName settings, Duration shutdownWait,
-			UnaryOperator<String> placeholders) {
+			UnaryOperator<String> placeholders, StarterThreads threads) {
 		Shared shared = new Shared(access, calls, keys, QueueScripts.load(), mapper, codec, metrics, observations,
-				settings, shutdownWait, placeholders);
+				settings, shutdownWait, placeholders, threads);
 		return new JobWorkers(declarations, shared);
 	}
 
@@ -136,7 +139,7 @@ public final class JobWorkers implements SmartLifecycle {
 	@Override
 	public synchronized void stop() {
 		// In parallel: each waits up to the shutdown wait for its running jobs.
-		ParallelStop.stopAll(this.workers, JobWorker::stop, (worker) -> "job-stop-" + worker.queue());
+		ParallelStop.stopAll(this.workers, JobWorker::stop, (worker) -> "queue-" + worker.queue() + "-stop");
 		this.running = false;
 	}
 

@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
 import dev.redisstarter.core.Durations;
 import dev.redisstarter.messaging.HandlerCircuit;
 
+import dev.redisstarter.messaging.RetryBackoff;
+
 /**
  * One queue's settings, from {@code redis.starter.queue.defaults.*} and {@code redis.starter.queue.named.<queue>.*}.
  *
@@ -27,14 +29,14 @@ import dev.redisstarter.messaging.HandlerCircuit;
  * @param prefetch the most jobs a worker takes ahead of its handlers (it takes about 20 ms of work ahead)
  * @param circuit when a handler failing job after job pauses its worker (nothing is dead-lettered while it does)
  */
-public record QueueSettings(int concurrency, int attempts, JobBackoff backoff, @Nullable Duration attemptTimeout,
+public record QueueSettings(int concurrency, int attempts, RetryBackoff backoff, @Nullable Duration attemptTimeout,
 		Duration lease, Duration stalledInterval, int maxStalled, long completedMaxCount, Duration completedMaxAge,
 		long deadMaxCount, Duration deadMaxAge, long rateLimit, Duration rateLimitWindow, Duration idleWait, int prefetch,
 		HandlerCircuit.Settings circuit) {
 
 	/** The starter's defaults. */
 	public static final QueueSettings DEFAULTS = new QueueSettings(1, 3,
-			JobBackoff.exponential(Duration.ofSeconds(1), Duration.ofMinutes(5)), null, Duration.ofSeconds(30),
+			RetryBackoff.exponential(Duration.ofSeconds(1), Duration.ofMinutes(5)), null, Duration.ofSeconds(30),
 			Duration.ofSeconds(5), 1, 1000, Duration.ofHours(1), 10_000, Duration.ofDays(7), 0, Duration.ofSeconds(1),
 			Duration.ofSeconds(5), 64, HandlerCircuit.Settings.DEFAULTS);
 

@@ -10,6 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.redisstarter.core.LuaScript;
 import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.core.ScriptArgs;
 
 /**
  * {@link JobDeadLetters} on Redis: {@code dead-list.lua}, {@code dead-retry.lua} and {@code dead-purge.lua};
@@ -48,8 +49,8 @@ public final class RedisJobDeadLetters implements JobDeadLetters {
 		}
 		try {
 			List<?> reply = this.calls.script(this.scripts.deadList(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
-					QueueKeys.keysAndArgs(this.keys.scriptKeys(queue), RedisJobQueue.bytes(Integer.toString(offset)),
-							RedisJobQueue.bytes(Integer.toString(Math.min(count, BATCH)))));
+					QueueKeys.keysAndArgs(this.keys.scriptKeys(queue), ScriptArgs.utf8(Integer.toString(offset)),
+							ScriptArgs.utf8(Integer.toString(Math.min(count, BATCH)))));
 			List<JobInfo> jobs = new ArrayList<>(reply.size());
 			for (Object entry : reply) {
 				List<?> pair = (List<?>) entry;
@@ -103,8 +104,8 @@ public final class RedisJobDeadLetters implements JobDeadLetters {
 		try {
 			byte[][] keys = this.keys.scriptKeys(queue);
 			byte[][] keysAndArgs = (jobId != null)
-					? QueueKeys.keysAndArgs(keys, RedisJobQueue.bytes("1"), RedisJobQueue.bytes(jobId))
-					: QueueKeys.keysAndArgs(keys, RedisJobQueue.bytes(Integer.toString(BATCH)));
+					? QueueKeys.keysAndArgs(keys, ScriptArgs.utf8("1"), ScriptArgs.utf8(jobId))
+					: QueueKeys.keysAndArgs(keys, ScriptArgs.utf8(Integer.toString(BATCH)));
 			List<?> reply = this.calls.script(script, ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS, keysAndArgs);
 			return new long[] { ((Number) reply.get(0)).longValue(), ((Number) reply.get(1)).longValue() };
 		}

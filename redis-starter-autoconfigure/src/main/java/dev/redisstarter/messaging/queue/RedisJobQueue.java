@@ -1,6 +1,5 @@
 package dev.redisstarter.messaging.queue;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.RedisCalls;
+
+import static dev.redisstarter.core.ScriptArgs.utf8;
 
 /**
  * The {@link JobQueue} on Redis: one script per call ({@code enqueue.lua}, {@code job.lua}, {@code counts.lua},
@@ -182,26 +183,26 @@ public final class RedisJobQueue implements JobQueue {
 		byte[][] scriptKeys = this.keys.scriptKeys(queue);
 		byte[][] keysAndArgs = new byte[scriptKeys.length + 1 + payloads.size() * FIELDS_PER_JOB][];
 		System.arraycopy(scriptKeys, 0, keysAndArgs, 0, scriptKeys.length);
-		keysAndArgs[scriptKeys.length] = bytes(Integer.toString(payloads.size()));
+		keysAndArgs[scriptKeys.length] = utf8(Integer.toString(payloads.size()));
 		int i = scriptKeys.length + 1;
 		for (byte[] json : payloads) {
-			keysAndArgs[i++] = bytes(Objects.toString(options.jobId(), ""));
-			keysAndArgs[i++] = bytes(Objects.toString(options.deduplicationKey(), ""));
-			keysAndArgs[i++] = bytes(millis(options.deduplicationWindow(), 0));
+			keysAndArgs[i++] = utf8(Objects.toString(options.jobId(), ""));
+			keysAndArgs[i++] = utf8(Objects.toString(options.deduplicationKey(), ""));
+			keysAndArgs[i++] = utf8(millis(options.deduplicationWindow(), 0));
 			keysAndArgs[i++] = json;
-			keysAndArgs[i++] = bytes(Integer.toString(options.priority()));
-			keysAndArgs[i++] = bytes((options.delay() != null && options.delay().toMillis() > 0)
+			keysAndArgs[i++] = utf8(Integer.toString(options.priority()));
+			keysAndArgs[i++] = utf8((options.delay() != null && options.delay().toMillis() > 0)
 					? Long.toString(options.delay().toMillis()) : "-1");
-			keysAndArgs[i++] = bytes((options.delay() == null && options.runAt() != null)
+			keysAndArgs[i++] = utf8((options.delay() == null && options.runAt() != null)
 					? Long.toString(options.runAt().toEpochMilli()) : "-1");
-			keysAndArgs[i++] = bytes(Integer.toString((options.attempts() != null) ? options.attempts()
+			keysAndArgs[i++] = utf8(Integer.toString((options.attempts() != null) ? options.attempts()
 					: queueSettings.attempts()));
-			keysAndArgs[i++] = bytes(((options.backoff() != null) ? options.backoff() : queueSettings.backoff()).encode());
+			keysAndArgs[i++] = utf8(JobRecords.encode((options.backoff() != null) ? options.backoff() : queueSettings.backoff()));
 			Duration timeout = (options.attemptTimeout() != null) ? options.attemptTimeout()
 					: queueSettings.attemptTimeout();
-			keysAndArgs[i++] = bytes(millis(timeout, 0));
-			keysAndArgs[i++] = bytes(millis(options.retention(), 0));
-			keysAndArgs[i++] = bytes(traceJson);
+			keysAndArgs[i++] = utf8(millis(timeout, 0));
+			keysAndArgs[i++] = utf8(millis(options.retention(), 0));
+			keysAndArgs[i++] = utf8(traceJson);
 		}
 		return keysAndArgs;
 	}
@@ -226,7 +227,7 @@ public final class RedisJobQueue implements JobQueue {
 		QueueKeys.requireName(queue);
 		try {
 			List<?> reply = this.calls.script(this.scripts.job(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
-					QueueKeys.keysAndArgs(this.keys.scriptKeys(queue), bytes(jobId)));
+					QueueKeys.keysAndArgs(this.keys.scriptKeys(queue), utf8(jobId)));
 			return Optional.ofNullable(JobRecords.read(this.mapper, queue, jobId, (List<?>) reply.get(0)));
 		}
 		catch (DataAccessException ex) {
@@ -253,8 +254,8 @@ public final class RedisJobQueue implements JobQueue {
 		QueueKeys.requireName(queue);
 		try {
 			this.calls.script(this.scripts.backOff(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
-					QueueKeys.keysAndArgs(this.keys.scriptKeys(queue), bytes(Long.toString(Math.max(1, pause.toMillis()))),
-							bytes(""), bytes("")));
+					QueueKeys.keysAndArgs(this.keys.scriptKeys(queue), utf8(Long.toString(Math.max(1, pause.toMillis()))),
+							utf8(""), utf8("")));
 		}
 		catch (DataAccessException ex) {
 			throw new JobQueueUnavailableException(queue, "pause", ex);
@@ -267,10 +268,6 @@ public final class RedisJobQueue implements JobQueue {
 
 	private static String millis(@Nullable Duration duration, long fallback) {
 		return Long.toString((duration != null) ? duration.toMillis() : fallback);
-	}
-
-	static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 }

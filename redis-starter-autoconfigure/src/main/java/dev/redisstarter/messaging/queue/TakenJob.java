@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.redisstarter.messaging.RetryBackoff;
+
 /**
  * A job as {@code take.lua} hands it to a worker.
  *
@@ -22,16 +24,16 @@ import org.jspecify.annotations.Nullable;
  * @param reclaimed how many times a lease of it expired before its start was marked (its worker died or was cut off
  * with it taken ahead, or its handler killed the worker before the mark was written)
  */
-record TakenJob(String id, byte[] payload, int attempt, int maxAttempts, JobBackoff backoff,
+record TakenJob(String id, byte[] payload, int attempt, int maxAttempts, RetryBackoff backoff,
 		@Nullable Duration attemptTimeout, long createdMillis, long runAtMillis, String trace, String owner,
 		long takenMillis, int reclaimed) {
 
-	static TakenJob of(List<?> fields, String owner, long now, JobBackoff fallback) {
+	static TakenJob of(List<?> fields, String owner, long now, RetryBackoff fallback) {
 		String id = JobRecords.text(fields.get(0));
 		int attempt = ((Number) fields.get(2)).intValue();
 		long timeout = parse(fields.get(5));
 		return new TakenJob(id, (byte[]) fields.get(1), attempt, (int) parse(fields.get(3)),
-				JobBackoff.decode(JobRecords.text(fields.get(4)), fallback),
+				JobRecords.decodeBackoff(JobRecords.text(fields.get(4)), fallback),
 				(timeout > 0) ? Duration.ofMillis(timeout) : null, parse(fields.get(6)), parse(fields.get(7)),
 				(fields.size() > 8 && fields.get(8) != null) ? JobRecords.text(fields.get(8)) : "", owner, now,
 				(fields.size() > 9) ? (int) parse(fields.get(9)) : 0);

@@ -1,6 +1,5 @@
 package dev.redisstarter.messaging.stream;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -15,6 +14,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.redisstarter.core.RedisCalls;
+
+import static dev.redisstarter.core.ScriptArgs.utf8;
 
 /**
  * What happens to an entry after its handler ran: acknowledged, taken back for a retry, or moved to the
@@ -65,7 +66,7 @@ final class EntryOutcomes {
 		}
 		String[] raw = ids.toArray(String[]::new);
 		try {
-			RedisFuture<Long> reply = this.calls.run((redis) -> redis.xack(bytes(this.spec.key()), bytes(this.spec.group()), raw));
+			RedisFuture<Long> reply = this.calls.run((redis) -> redis.xack(utf8(this.spec.key()), utf8(this.spec.group()), raw));
 			reply.whenComplete((count, failure) -> {
 				if (failure != null) {
 					keep(ids, 0, failure);
@@ -133,7 +134,7 @@ final class EntryOutcomes {
 		}
 		String[] raw = due.keySet().toArray(String[]::new);
 		try {
-			Long count = this.calls.call((redis) -> redis.xack(bytes(this.spec.key()), bytes(this.spec.group()), raw));
+			Long count = this.calls.call((redis) -> redis.xack(utf8(this.spec.key()), utf8(this.spec.group()), raw));
 			this.meters.acknowledged((count != null) ? count : 0);
 			synchronized (this.unacknowledged) {
 				due.keySet().forEach(this.unacknowledged::remove);
@@ -168,8 +169,8 @@ final class EntryOutcomes {
 	 * @return the entry with its new delivery count, or {@code null} when it is no longer this consumer's
 	 */
 	@Nullable StreamEntry retry(String id, boolean countDelivery) {
-		List<?> reply = this.calls.script(this.scripts.retry(), ScriptOutputType.MULTI, 1, bytes(this.spec.key()),
-				bytes(this.spec.group()), bytes(this.spec.consumer()), bytes(id), bytes(countDelivery ? "1" : "0"));
+		List<?> reply = this.calls.script(this.scripts.retry(), ScriptOutputType.MULTI, 1, utf8(this.spec.key()),
+				utf8(this.spec.group()), utf8(this.spec.consumer()), utf8(id), utf8(countDelivery ? "1" : "0"));
 		if (reply == null || reply.size() < 2 || !(reply.get(0) instanceof List<?> fields)) {
 			return null;
 		}
@@ -186,19 +187,19 @@ final class EntryOutcomes {
 	 */
 	boolean deadLetter(StreamEntry entry, Throwable error, String reason) {
 		List<byte[]> args = new ArrayList<>();
-		args.add(bytes(this.spec.key()));
-		args.add(bytes(this.spec.deadLetterKey()));
-		args.add(bytes(this.spec.group()));
-		args.add(bytes(this.spec.consumer()));
-		args.add(bytes(entry.id()));
-		args.add(bytes(Long.toString(this.spec.settings().deadLetterMaxLength())));
+		args.add(utf8(this.spec.key()));
+		args.add(utf8(this.spec.deadLetterKey()));
+		args.add(utf8(this.spec.group()));
+		args.add(utf8(this.spec.consumer()));
+		args.add(utf8(entry.id()));
+		args.add(utf8(Long.toString(this.spec.settings().deadLetterMaxLength())));
 		if (entry.payload() != null) {
-			args.add(bytes(RedisStreamPublisher.PAYLOAD));
+			args.add(utf8(RedisStreamPublisher.PAYLOAD));
 			args.add(entry.payload());
 		}
 		entry.fields().forEach((name, value) -> {
-			args.add(bytes(name));
-			args.add(bytes(value));
+			args.add(utf8(name));
+			args.add(utf8(value));
 		});
 		field(args, DeadLetter.ORIGINAL_ID, entry.id());
 		field(args, DeadLetter.STREAM, this.spec.stream());
@@ -222,16 +223,12 @@ final class EntryOutcomes {
 	}
 
 	private static void field(List<byte[]> args, String name, String value) {
-		args.add(bytes(name));
-		args.add(bytes(value));
+		args.add(utf8(name));
+		args.add(utf8(value));
 	}
 
 	private static String trim(String text) {
 		return (text.length() <= MAX_ERROR_LENGTH) ? text : text.substring(0, MAX_ERROR_LENGTH) + "...";
-	}
-
-	static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 }

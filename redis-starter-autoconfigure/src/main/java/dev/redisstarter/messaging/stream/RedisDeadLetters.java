@@ -16,6 +16,8 @@ import org.springframework.data.redis.connection.stream.RecordId;
 
 import dev.redisstarter.core.RedisCalls;
 
+import static dev.redisstarter.core.ScriptArgs.utf8;
+
 /**
  * {@link DeadLetters} on the dead-letter streams: {@code XRANGE} to list, {@code replay.lua} to put one back,
  * {@code DEL} to purge.
@@ -49,7 +51,7 @@ public final class RedisDeadLetters implements DeadLetters {
 		if (limit < 1) {
 			throw new IllegalArgumentException("limit must be positive, was " + limit);
 		}
-		byte[] key = bytes(this.keys.deadLetters(stream));
+		byte[] key = utf8(this.keys.deadLetters(stream));
 		try {
 			List<StreamMessage<byte[], byte[]>> found = this.calls
 				.call((redis) -> redis.xrange(key, Range.create("-", "+"), Limit.from(limit)));
@@ -64,7 +66,7 @@ public final class RedisDeadLetters implements DeadLetters {
 
 	@Override
 	public long count(String stream) {
-		byte[] key = bytes(this.keys.deadLetters(stream));
+		byte[] key = utf8(this.keys.deadLetters(stream));
 		try {
 			Long length = this.calls.call((redis) -> redis.xlen(key));
 			return (length != null) ? length : 0;
@@ -81,9 +83,9 @@ public final class RedisDeadLetters implements DeadLetters {
 		StreamIds.compare(deadLetterId, "0-0");
 		try {
 			byte[] id = this.calls.script(this.scripts.replay(), ScriptOutputType.VALUE, 2,
-					bytes(this.keys.deadLetters(stream)), bytes(this.keys.stream(stream)), bytes(deadLetterId),
-					bytes(Long.toString(this.settings.apply(stream).maxLength())),
-					bytes((target == Target.FAILED_GROUP) ? "1" : "0"));
+					utf8(this.keys.deadLetters(stream)), utf8(this.keys.stream(stream)), utf8(deadLetterId),
+					utf8(Long.toString(this.settings.apply(stream).maxLength())),
+					utf8((target == Target.FAILED_GROUP) ? "1" : "0"));
 			return (id != null) ? Optional.of(RecordId.of(new String(id, StandardCharsets.UTF_8))) : Optional.empty();
 		}
 		catch (DataAccessException ex) {
@@ -99,7 +101,7 @@ public final class RedisDeadLetters implements DeadLetters {
 	@Override
 	public int replayAll(String stream, Target target) {
 		Objects.requireNonNull(target, "target must not be null");
-		byte[] key = bytes(this.keys.deadLetters(stream));
+		byte[] key = utf8(this.keys.deadLetters(stream));
 		List<StreamMessage<byte[], byte[]>> last;
 		try {
 			last = this.calls.call((redis) -> redis.xrevrange(key, Range.create("-", "+"), Limit.from(1)));
@@ -137,7 +139,7 @@ public final class RedisDeadLetters implements DeadLetters {
 
 	@Override
 	public long purge(String stream) {
-		byte[] key = bytes(this.keys.deadLetters(stream));
+		byte[] key = utf8(this.keys.deadLetters(stream));
 		try {
 			return this.calls.run((redis) -> {
 				var length = redis.xlen(key);
@@ -150,10 +152,6 @@ public final class RedisDeadLetters implements DeadLetters {
 		catch (DataAccessException ex) {
 			throw new StreamUnavailableException(stream, "purge the dead letters", ex);
 		}
-	}
-
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 }

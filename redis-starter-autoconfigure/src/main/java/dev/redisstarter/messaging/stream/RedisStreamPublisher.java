@@ -14,6 +14,8 @@ import org.springframework.data.redis.connection.stream.RecordId;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.RedisCalls;
 
+import static dev.redisstarter.core.ScriptArgs.utf8;
+
 /**
  * The {@link StreamPublisher}: one script per add ({@code add.lua}: {@code XADD} with {@code MAXLEN ~}, then
  * {@code XTRIM MINID ~} by the server's clock when an age bound is set).
@@ -57,17 +59,17 @@ public final class RedisStreamPublisher implements StreamPublisher {
 		String key = this.keys.stream(stream);
 		StreamSettings settings = this.settings.apply(stream);
 		List<byte[]> args = new ArrayList<>(6 + fields.size() * 2);
-		args.add(bytes(key));
-		args.add(bytes(Long.toString(settings.maxLength())));
-		args.add(bytes((settings.maxAge() != null) ? Long.toString(settings.maxAge().toMillis()) : "0"));
-		args.add(bytes(PAYLOAD));
+		args.add(utf8(key));
+		args.add(utf8(Long.toString(settings.maxLength())));
+		args.add(utf8((settings.maxAge() != null) ? Long.toString(settings.maxAge().toMillis()) : "0"));
+		args.add(utf8(PAYLOAD));
 		args.add(this.codec.encode(payload));
 		fields.forEach((name, value) -> {
 			if (name.equals(PAYLOAD) || name.startsWith("x-dead-")) {
 				throw new IllegalArgumentException("A stream field must not be called '" + name + "'");
 			}
-			args.add(bytes(name));
-			args.add(bytes(Objects.requireNonNull(value, "field " + name + " has no value")));
+			args.add(utf8(name));
+			args.add(utf8(Objects.requireNonNull(value, "field " + name + " has no value")));
 		});
 		try {
 			byte[] id = this.calls.script(this.scripts.add(), ScriptOutputType.VALUE, 1, args.toArray(byte[][]::new));
@@ -76,10 +78,6 @@ public final class RedisStreamPublisher implements StreamPublisher {
 		catch (DataAccessException ex) {
 			throw new StreamUnavailableException(stream, "add", ex);
 		}
-	}
-
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 }

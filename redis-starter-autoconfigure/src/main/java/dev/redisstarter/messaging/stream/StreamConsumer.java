@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
@@ -31,7 +30,10 @@ import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.ReconnectPause;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.RedisFailure;
+import dev.redisstarter.core.StarterThreads;
 import dev.redisstarter.messaging.HandlerCircuit;
+
+import static dev.redisstarter.core.ScriptArgs.utf8;
 
 /**
  * Runs one {@link StreamListener} method: a reader thread with a connection of its own (group reads block),
@@ -51,6 +53,8 @@ final class StreamConsumer {
 	private static final Log logger = LogFactory.getLog(StreamConsumer.class);
 
 	private final ConsumerSpec spec;
+
+	private final StarterThreads threads;
 
 	/** How the reader's refusals are named (the group read, or the group's creation before it). */
 	private static final String READ_COMMAND = "xreadgroup";
@@ -112,8 +116,9 @@ final class StreamConsumer {
 	private volatile @Nullable String standsAt;
 
 	StreamConsumer(ConsumerSpec spec, RedisAccess access, RedisCalls calls, StreamScripts scripts,
-			ListenerMethod method, JsonMapper mapper, StreamMetrics.Meters meters) {
+			ListenerMethod method, JsonMapper mapper, StreamMetrics.Meters meters, StarterThreads threads) {
 		this.spec = spec;
+		this.threads = threads;
 		this.access = access;
 		this.method = method;
 		this.mapper = mapper;
@@ -162,21 +167,11 @@ final class StreamConsumer {
 		this.running = true;
 		this.joinedSinceStart = false;
 		this.standsAt = null;
-		AtomicInteger threads = new AtomicInteger();
-		this.handlers = Executors.newFixedThreadPool(this.spec.concurrency(), (task) -> {
-			Thread thread = new Thread(task, "stream-" + this.spec.listener() + "-" + threads.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "stream-" + this.spec.listener() + "-maintenance");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.handlers = this.threads.handlerPool("stream", this.spec.listener(), this.spec.concurrency());
+		this.scheduler = StarterThreads.backgroundScheduler("stream-" + this.spec.listener() + "-maintenance");
 		long interval = this.spec.settings().claimInterval().toMillis();
 		this.scheduler.scheduleWithFixedDelay(this.maintenance::run, interval, interval, TimeUnit.MILLISECONDS);
-		Thread thread = new Thread(this::readLoop, "stream-" + this.spec.listener() + "-reader");
-		thread.setDaemon(true);
+		Thread thread = StarterThreads.background("stream-" + this.spec.listener() + "-reader", this::readLoop);
 		this.reader = thread;
 		thread.start();
 	}
@@ -343,8 +338,8 @@ final class StreamConsumer {
 				+ 1000;
 		try {
 			List<StreamMessage<byte[], byte[]>> entries = redis
-				.xreadgroup(Consumer.from(bytes(this.spec.group()), bytes(this.spec.consumer())), args,
-						XReadArgs.StreamOffset.lastConsumed(bytes(this.spec.key())))
+				.xreadgroup(Consumer.from(utf8(this.spec.group()), utf8(this.spec.consumer())), args,
+						XReadArgs.StreamOffset.lastConsumed(utf8(this.spec.key())))
 				.get(wait, TimeUnit.MILLISECONDS);
 			return (entries != null) ? entries : List.of();
 		}
@@ -454,7 +449,7 @@ final class StreamConsumer {
 
 	private void submit(ExecutorService pool, Semaphore slots, Runnable work, List<StreamEntry> entries) {
 		try {
-			pool.execute(() -> {
+			pool.execute(this.threads.decorate(() -> {
 				try {
 					if (this.running) {
 						work.run();
@@ -464,7 +459,7 @@ final class StreamConsumer {
 					entries.forEach((entry) -> this.inFlight.remove(entry.id()));
 					slots.release();
 				}
-			});
+			}));
 		}
 		catch (java.util.concurrent.RejectedExecutionException ex) {
 			// Stopping: the entries stay pending for another consumer.
@@ -795,7 +790,7 @@ final class StreamConsumer {
 		String position = !this.spec.broadcast() ? "0" : (rejoin && stood != null) ? rejoinPosition(redis, stood) : "$";
 		boolean created;
 		try {
-			redis.xgroupCreate(XReadArgs.StreamOffset.from(bytes(this.spec.key()), position), bytes(this.spec.group()),
+			redis.xgroupCreate(XReadArgs.StreamOffset.from(utf8(this.spec.key()), position), utf8(this.spec.group()),
 					XGroupCreateArgs.Builder.mkstream())
 				.get(this.access.settings().livenessTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
 			created = true;
@@ -840,7 +835,7 @@ final class StreamConsumer {
 	private String rejoinPosition(RedisStreamAsyncCommands<byte[], byte[]> redis, String stood) {
 		try {
 			List<StreamMessage<byte[], byte[]>> there = redis
-				.xrange(bytes(this.spec.key()), io.lettuce.core.Range.create(stood, stood), io.lettuce.core.Limit.from(1))
+				.xrange(utf8(this.spec.key()), io.lettuce.core.Range.create(stood, stood), io.lettuce.core.Limit.from(1))
 				.get(this.access.settings().livenessTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
 			// "0-0", as XINFO GROUPS shows it: the gap check of a later reconnect knows it as the gap reported now.
 			return (there != null && !there.isEmpty()) ? stood : "0-0";
@@ -877,10 +872,6 @@ final class StreamConsumer {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 }

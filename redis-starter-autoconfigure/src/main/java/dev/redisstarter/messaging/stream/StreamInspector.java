@@ -12,6 +12,8 @@ import org.springframework.dao.DataAccessException;
 
 import dev.redisstarter.core.RedisCalls;
 
+import static dev.redisstarter.core.ScriptArgs.utf8;
+
 /**
  * Reads what a stream looks like from Redis, for the Actuator endpoint: its length, its groups (consumers,
  * pending, lag, last delivered id) and each group's consumers (pending, idle).
@@ -39,7 +41,7 @@ public final class StreamInspector {
 	 * @throws StreamUnavailableException when Redis cannot be reached
 	 */
 	public Map<String, Object> inspect(String stream) {
-		byte[] key = bytes(this.keys.stream(stream));
+		byte[] key = utf8(this.keys.stream(stream));
 		try {
 			Map<String, Object> result = new LinkedHashMap<>();
 			Long length = this.calls.call((redis) -> redis.xlen(key));
@@ -55,7 +57,7 @@ public final class StreamInspector {
 					shown.put("lag", group.get("lag"));
 					shown.put("lastDeliveredId", text(group.get("last-delivered-id")));
 					List<Map<String, Object>> consumers = new ArrayList<>();
-					for (Map<String, Object> consumer : maps(this.calls.call((redis) -> redis.xinfoConsumers(key, bytes(name))))) {
+					for (Map<String, Object> consumer : maps(this.calls.call((redis) -> redis.xinfoConsumers(key, utf8(name))))) {
 						consumers.add(Map.of("name", text(consumer.get("name")), "pending", consumer.get("pending"),
 								"idleMillis", consumer.get("idle")));
 					}
@@ -103,10 +105,6 @@ public final class StreamInspector {
 
 	static String text(@Nullable Object value) {
 		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
-	}
-
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 }

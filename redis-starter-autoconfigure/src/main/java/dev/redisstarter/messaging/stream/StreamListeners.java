@@ -15,6 +15,7 @@ import dev.redisstarter.core.InvalidAnnotationException;
 import dev.redisstarter.core.ParallelStop;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.core.StarterThreads;
 
 /**
  * Starts a {@link StreamConsumer} for every {@link StreamListener} method when the context starts, and stops
@@ -37,10 +38,11 @@ public final class StreamListeners implements SmartLifecycle {
 	 * @param shutdownWait how long in-flight entries may finish on shutdown
 	 * @param instanceExpiry a durable-topic instance not seen for this long is removed
 	 * @param placeholders resolves {@code ${...}} in annotation attributes
+	 * @param threads makes the consumers' threads and decorates handler calls
 	 */
 	public record Context(RedisAccess access, RedisCalls calls, StreamKeys streamKeys, JsonMapper mapper, StreamMetrics metrics,
 			Function<String, StreamSettings> settings, String defaultGroup, int defaultConcurrency, String instanceId,
-			Duration shutdownWait, Duration instanceExpiry, UnaryOperator<String> placeholders) {
+			Duration shutdownWait, Duration instanceExpiry, UnaryOperator<String> placeholders, StarterThreads threads) {
 	}
 
 	private final StreamListenerAnnotationBeanPostProcessor declarations;
@@ -115,13 +117,14 @@ public final class StreamListeners implements SmartLifecycle {
 				annotation.batch(), annotation.atMostOnce(), annotation.broadcast(), this.context.shutdownWait(),
 				this.context.instanceExpiry(), group);
 		return new StreamConsumer(spec, this.context.access(), this.context.calls(), this.scripts,
-				declaration.invocable(), this.context.mapper(), this.context.metrics().forGroup(stream, effectiveGroup));
+				declaration.invocable(), this.context.mapper(), this.context.metrics().forGroup(stream, effectiveGroup),
+				this.context.threads());
 	}
 
 	@Override
 	public synchronized void stop() {
 		// In parallel: each waits up to the shutdown wait for its in-flight entries.
-		ParallelStop.stopAll(this.consumers, StreamConsumer::stop, (consumer) -> "stream-stop-" + consumer.spec().listener());
+		ParallelStop.stopAll(this.consumers, StreamConsumer::stop, (consumer) -> "stream-" + consumer.spec().listener() + "-stop");
 		this.running = false;
 	}
 

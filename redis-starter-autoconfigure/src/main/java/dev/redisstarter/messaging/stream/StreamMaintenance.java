@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
 
 import dev.redisstarter.core.RedisCalls;
 
+import static dev.redisstarter.core.ScriptArgs.utf8;
+
 /**
  * What a consumer does every claim interval besides reading: keeps the entries it is still handling
  * (renews them, so a long handler is not taken for a dead one), claims entries that stopped consumers left
@@ -106,8 +108,8 @@ final class StreamMaintenance {
 		});
 		String[] ids = due.toArray(String[]::new);
 		if (ids.length > 0) {
-			this.calls.call((redis) -> redis.xclaim(bytes(this.spec.key()),
-					Consumer.from(bytes(this.spec.group()), bytes(this.spec.consumer())),
+			this.calls.call((redis) -> redis.xclaim(utf8(this.spec.key()),
+					Consumer.from(utf8(this.spec.group()), utf8(this.spec.consumer())),
 					XClaimArgs.Builder.justid().minIdleTime(0), ids));
 		}
 	}
@@ -140,9 +142,9 @@ final class StreamMaintenance {
 			int count = reserved;
 			List<?> reply;
 			try {
-				reply = this.calls.script(this.scripts.reclaim(), ScriptOutputType.MULTI, 1, bytes(this.spec.key()),
-						bytes(this.spec.group()), bytes(this.spec.consumer()),
-						bytes(Long.toString(minIdleMillis)), bytes(cursor), bytes(Integer.toString(count)));
+				reply = this.calls.script(this.scripts.reclaim(), ScriptOutputType.MULTI, 1, utf8(this.spec.key()),
+						utf8(this.spec.group()), utf8(this.spec.consumer()),
+						utf8(Long.toString(minIdleMillis)), utf8(cursor), utf8(Integer.toString(count)));
 			}
 			catch (RuntimeException ex) {
 				this.consumer.unreserve(reserved, 0);
@@ -197,7 +199,7 @@ final class StreamMaintenance {
 	}
 
 	private void refreshGauges() {
-		List<Object> groups = this.calls.call((redis) -> redis.xinfoGroups(bytes(this.spec.key())));
+		List<Object> groups = this.calls.call((redis) -> redis.xinfoGroups(utf8(this.spec.key())));
 		for (Map<String, Object> group : maps(groups)) {
 			if (this.spec.group().equals(text(group.get("name")))) {
 				this.meters.pending.set(number(group.get("pending")));
@@ -205,21 +207,21 @@ final class StreamMaintenance {
 				this.meters.lag.set((lag != null) ? number(lag) : -1);
 			}
 		}
-		List<PendingMessage> oldest = this.calls.call((redis) -> redis.xpending(bytes(this.spec.key()),
-				bytes(this.spec.group()), Range.create("-", "+"), Limit.from(1)));
+		List<PendingMessage> oldest = this.calls.call((redis) -> redis.xpending(utf8(this.spec.key()),
+				utf8(this.spec.group()), Range.create("-", "+"), Limit.from(1)));
 		this.meters.oldestPendingSeconds.set(oldest.isEmpty() ? 0
 				: Math.max(0, (System.currentTimeMillis() - StreamIds.millis(oldest.get(0).getId())) / 1000));
 	}
 
 	private void removeIdleConsumers() {
-		List<Object> consumers = this.calls.call((redis) -> redis.xinfoConsumers(bytes(this.spec.key()),
-				bytes(this.spec.group())));
+		List<Object> consumers = this.calls.call((redis) -> redis.xinfoConsumers(utf8(this.spec.key()),
+				utf8(this.spec.group())));
 		long expiry = this.spec.settings().consumerExpiry().toMillis();
 		for (Map<String, Object> info : maps(consumers)) {
 			String name = text(info.get("name"));
 			if (!name.equals(this.spec.consumer()) && number(info.get("idle")) > expiry) {
 				Long removed = this.calls.script(this.scripts.removeIdleConsumer(), ScriptOutputType.INTEGER, 1,
-						bytes(this.spec.key()), bytes(this.spec.group()), bytes(name));
+						utf8(this.spec.key()), utf8(this.spec.group()), utf8(name));
 				if (removed != null && removed == 1) {
 					logger.info("Removed consumer " + name + " of group " + this.spec.group() + " on '" + this.spec.stream()
 							+ "': idle for more than " + this.spec.settings().consumerExpiry() + " with nothing pending");
@@ -273,7 +275,7 @@ final class StreamMaintenance {
 	}
 
 	private @Nullable Map<String, Object> groupInfo() {
-		for (Map<String, Object> info : maps(this.calls.call((redis) -> redis.xinfoGroups(bytes(this.spec.key()))))) {
+		for (Map<String, Object> info : maps(this.calls.call((redis) -> redis.xinfoGroups(utf8(this.spec.key()))))) {
 			if (this.spec.group().equals(text(info.get("name")))) {
 				return info;
 			}
@@ -282,7 +284,7 @@ final class StreamMaintenance {
 	}
 
 	private void reportGap(Map<String, Object> group) {
-		String missed = MissedEntries.find(map(this.calls.call((redis) -> redis.xinfoStream(bytes(this.spec.key())))),
+		String missed = MissedEntries.find(map(this.calls.call((redis) -> redis.xinfoStream(utf8(this.spec.key())))),
 				group);
 		String position = text(group.get("last-delivered-id"));
 		if (missed != null && !position.equals(this.gapReportedAt)) {
@@ -299,8 +301,8 @@ final class StreamMaintenance {
 		List<byte[]> time = this.calls.call((redis) -> redis.time());
 		long now = Long.parseLong(text(time.get(0))) * 1000 + Long.parseLong(text(time.get(1))) / 1000;
 		this.calls.run((redis) -> {
-			var set = redis.hset(bytes(this.spec.instancesKey()), bytes(this.spec.group()), bytes(Long.toString(now)));
-			var expire = redis.pexpire(bytes(this.spec.instancesKey()), this.spec.instanceExpiry().toMillis() * 2);
+			var set = redis.hset(utf8(this.spec.instancesKey()), utf8(this.spec.group()), utf8(Long.toString(now)));
+			var expire = redis.pexpire(utf8(this.spec.instancesKey()), this.spec.instanceExpiry().toMillis() * 2);
 			this.calls.await(set);
 			return this.calls.await(expire);
 		});
@@ -309,14 +311,14 @@ final class StreamMaintenance {
 	private void expireInstancesAndTrim() {
 		List<byte[]> time = this.calls.call((redis) -> redis.time());
 		long now = Long.parseLong(text(time.get(0))) * 1000;
-		Map<byte[], byte[]> instances = this.calls.call((redis) -> redis.hgetall(bytes(this.spec.instancesKey())));
+		Map<byte[], byte[]> instances = this.calls.call((redis) -> redis.hgetall(utf8(this.spec.instancesKey())));
 		adoptUnknownInstances(instances, now);
 		for (Map.Entry<byte[], byte[]> instance : instances.entrySet()) {
 			String group = text(instance.getKey());
 			long seen = Long.parseLong(text(instance.getValue()));
 			if (!group.equals(this.spec.group()) && now - seen > this.spec.instanceExpiry().toMillis()) {
-				this.calls.call((redis) -> redis.xgroupDestroy(bytes(this.spec.key()), bytes(group)));
-				this.calls.call((redis) -> redis.hdel(bytes(this.spec.instancesKey()), bytes(group)));
+				this.calls.call((redis) -> redis.xgroupDestroy(utf8(this.spec.key()), utf8(group)));
+				this.calls.call((redis) -> redis.hdel(utf8(this.spec.instancesKey()), utf8(group)));
 				logger.info("Durable topic '" + this.spec.stream() + "': removed the group of instance " + group
 						+ ", not seen for more than " + this.spec.instanceExpiry());
 			}
@@ -334,11 +336,11 @@ final class StreamMaintenance {
 		java.util.Set<String> known = new java.util.HashSet<>();
 		instances.keySet().forEach((name) -> known.add(text(name)));
 		String prefix = this.spec.topicGroup() + ":";
-		for (Map<String, Object> group : maps(this.calls.call((redis) -> redis.xinfoGroups(bytes(this.spec.key()))))) {
+		for (Map<String, Object> group : maps(this.calls.call((redis) -> redis.xinfoGroups(utf8(this.spec.key()))))) {
 			String name = text(group.get("name"));
 			if (name.startsWith(prefix) && !name.equals(this.spec.group()) && !known.contains(name)) {
-				Boolean adopted = this.calls.call((redis) -> redis.hsetnx(bytes(this.spec.instancesKey()), bytes(name),
-						bytes(Long.toString(now))));
+				Boolean adopted = this.calls.call((redis) -> redis.hsetnx(utf8(this.spec.instancesKey()), utf8(name),
+						utf8(Long.toString(now))));
 				if (Boolean.TRUE.equals(adopted)) {
 					logger.info("Durable topic '" + this.spec.stream() + "': group " + name + " belongs to no instance"
 							+ " seen lately; it is removed after " + this.spec.instanceExpiry() + " unless its instance returns");
@@ -350,11 +352,11 @@ final class StreamMaintenance {
 	/** Entries every group has read and acknowledged are trimmed; a pending entry is never trimmed. */
 	private void trimToSlowestGroup() {
 		String floor = null;
-		for (Map<String, Object> group : maps(this.calls.call((redis) -> redis.xinfoGroups(bytes(this.spec.key()))))) {
+		for (Map<String, Object> group : maps(this.calls.call((redis) -> redis.xinfoGroups(utf8(this.spec.key()))))) {
 			String name = text(group.get("name"));
 			String needed = text(group.get("last-delivered-id"));
 			if (number(group.get("pending")) > 0) {
-				List<PendingMessage> first = this.calls.call((redis) -> redis.xpending(bytes(this.spec.key()), bytes(name),
+				List<PendingMessage> first = this.calls.call((redis) -> redis.xpending(utf8(this.spec.key()), utf8(name),
 						Range.create("-", "+"), Limit.from(1)));
 				if (!first.isEmpty()) {
 					needed = first.get(0).getId();
@@ -366,7 +368,7 @@ final class StreamMaintenance {
 		}
 		if (floor != null && !floor.equals("0-0")) {
 			String minId = floor;
-			this.calls.call((redis) -> redis.xtrim(bytes(this.spec.key()), XTrimArgs.Builder.minId(minId).approximateTrimming()));
+			this.calls.call((redis) -> redis.xtrim(utf8(this.spec.key()), XTrimArgs.Builder.minId(minId).approximateTrimming()));
 		}
 	}
 
@@ -398,10 +400,6 @@ final class StreamMaintenance {
 		catch (NumberFormatException ex) {
 			return 0;
 		}
-	}
-
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 }

@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
 import dev.redisstarter.core.Durations;
 import dev.redisstarter.messaging.HandlerCircuit;
 
+import dev.redisstarter.messaging.RetryBackoff;
+
 /**
  * How one stream is written, read and kept.
  *
@@ -23,7 +25,7 @@ import dev.redisstarter.messaging.HandlerCircuit;
  * @param consumerExpiry a consumer of the group idle this long, with nothing pending, is removed
  * @param circuit when a listener that keeps failing pauses (its consumer-side circuit)
  */
-public record StreamSettings(long maxLength, @Nullable Duration maxAge, int maxDeliveries, Backoff backoff,
+public record StreamSettings(long maxLength, @Nullable Duration maxAge, int maxDeliveries, RetryBackoff backoff,
 		Duration claimIdle, Duration claimInterval, int readCount, Duration readBlock, long deadLetterMaxLength,
 		Duration consumerExpiry, HandlerCircuit.Settings circuit) {
 
@@ -31,7 +33,7 @@ public record StreamSettings(long maxLength, @Nullable Duration maxAge, int maxD
 	 * 100,000 entries, no age bound, 5 deliveries, default backoff, claimed after 60 s idle, checked every 10 s, the
 	 * circuit's defaults.
 	 */
-	public static final StreamSettings DEFAULTS = new StreamSettings(100_000, null, 5, Backoff.DEFAULTS,
+	public static final StreamSettings DEFAULTS = new StreamSettings(100_000, null, 5, RetryBackoff.exponential(Duration.ofSeconds(1), Duration.ofMinutes(1)),
 			Duration.ofSeconds(60), Duration.ofSeconds(10), 100, Duration.ofSeconds(2), 10_000, Duration.ofHours(1),
 			HandlerCircuit.Settings.DEFAULTS);
 
@@ -80,7 +82,7 @@ public record StreamSettings(long maxLength, @Nullable Duration maxAge, int maxD
 	 * @param deadLetterMaxLength see the record
 	 * @param consumerExpiry see the record
 	 */
-	public StreamSettings(long maxLength, @Nullable Duration maxAge, int maxDeliveries, Backoff backoff,
+	public StreamSettings(long maxLength, @Nullable Duration maxAge, int maxDeliveries, RetryBackoff backoff,
 			Duration claimIdle, Duration claimInterval, int readCount, Duration readBlock, long deadLetterMaxLength,
 			Duration consumerExpiry) {
 		this(maxLength, maxAge, maxDeliveries, backoff, claimIdle, claimInterval, readCount, readBlock,
