@@ -55,6 +55,7 @@ class FaultScheduleTests {
 			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			assertThat(applied).as("the schedule killed workers").isNotEmpty();
 			run.assertCountsAgreeWithDeadLetters();
+			run.assertMetersAgreeWithLedgers(schedule, applied);
 			// The durable topic too: a killed instance's group waits for it, so each worker receives every entry.
 			awaitEveryWorkerHandledEveryEntryOrReportedAGap(run, schedule, applied);
 			LedgerEvents events = LedgerEvents.read(this.directory);
@@ -74,6 +75,7 @@ class FaultScheduleTests {
 			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			assertThat(applied).as("the schedule restarted Redis").isNotEmpty();
 			run.assertCountsAgreeWithDeadLetters();
+			run.assertMetersAgreeWithLedgers(schedule, applied);
 			awaitEveryWorkerHandledEveryEntryOrReportedAGap(run, schedule, applied);
 		}
 	}
@@ -93,6 +95,7 @@ class FaultScheduleTests {
 			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			assertThat(applied).as("the schedule restarted Redis empty").isNotEmpty();
 			run.assertCountsAgreeWithDeadLetters();
+			run.assertMetersAgreeWithLedgers(schedule, applied);
 			// A durable topic never skips silently: each worker received every entry, or reported a gap.
 			awaitEveryWorkerHandledEveryEntryOrReportedAGap(run, schedule, applied);
 		}
@@ -116,6 +119,7 @@ class FaultScheduleTests {
 			assertThat(run.deadJobs()).as("jobs dead-lettered by the outage").isEmpty();
 			assertThat(run.deadEntries()).as("entries dead-lettered by the outage").isEmpty();
 			run.assertCountsAgreeWithDeadLetters();
+			run.assertMetersAgreeWithLedgers(schedule, applied);
 		}
 	}
 
@@ -132,6 +136,7 @@ class FaultScheduleTests {
 			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			assertThat(applied).as("the schedule applied faults").isNotEmpty();
 			run.assertCountsAgreeWithDeadLetters();
+			run.assertMetersAgreeWithLedgers(schedule, applied);
 			awaitEveryWorkerHandledEveryEntryOrReportedAGap(run, schedule, applied);
 		}
 	}

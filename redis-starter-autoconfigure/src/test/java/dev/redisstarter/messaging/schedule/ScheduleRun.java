@@ -40,6 +40,7 @@ import dev.redisstarter.test.schedule.FaultInjector;
 import dev.redisstarter.test.schedule.FaultSchedule;
 import dev.redisstarter.test.schedule.JvmProcess;
 import dev.redisstarter.test.schedule.JvmSpec;
+import dev.redisstarter.test.schedule.LedgerEvents;
 import dev.redisstarter.test.schedule.LedgerCheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +54,9 @@ final class ScheduleRun implements AutoCloseable {
 
 	/** How long the consumers may take to finish after a schedule healed; a passing run takes a few seconds. */
 	static final Duration SETTLE = Duration.ofSeconds(90);
+
+	/** How long the workers' last meter readings may take to reach the ledgers once the work settled. */
+	private static final Duration METER_SETTLE = Duration.ofSeconds(10);
 
 	private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
 
@@ -214,6 +218,35 @@ final class ScheduleRun implements AutoCloseable {
 		assertThat(this.producerContext.getBean(DeadLetters.class).count(ScheduleApplication.STREAM))
 			.as("the stream's dead-letter count against its listed dead letters")
 			.isEqualTo(this.producerContext.getBean(DeadLetters.class).list(ScheduleApplication.STREAM, 100_000).size());
+	}
+
+	/**
+	 * The workers' meters agree with their ledgers ({@link MeterCheck}): each surviving worker's exactly, the sums over
+	 * every worker process within what the readings cannot show. Readings lag by up to 200 ms, so the check is
+	 * evaluated again for a few seconds before it fails.
+	 * @param schedule the schedule
+	 * @param applied the faults as applied
+	 */
+	void assertMetersAgreeWithLedgers(FaultSchedule schedule, List<AppliedFault> applied) {
+		long deadline = System.nanoTime() + METER_SETTLE.toNanos();
+		while (true) {
+			MeterCheck check = MeterCheck.evaluate(LedgerEvents.read(this.directory), this.workers, schedule, applied,
+					deadJobs(), deadEntries());
+			if (check.holds()) {
+				System.out.println(check.describe());
+				return;
+			}
+			if (System.nanoTime() > deadline) {
+				throw new AssertionError(check.describe());
+			}
+			try {
+				Thread.sleep(500);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError("Interrupted: " + check.describe(), ex);
+			}
+		}
 	}
 
 	Set<String> deadJobs() {
