@@ -141,6 +141,48 @@ class FaultScheduleTests {
 		}
 	}
 
+	@Test
+	void killingTheClusterMasterOfTheQueueAndTheStreamWhileKillingWorkersLosesOnlyWhatItsReplicaHadNotReceived() {
+		// Seed 7777 draws two master kills: the first (target 11816, 2 of the 3 slot owners) hits the master serving both
+		// the queue's slot (12497) and the stream's (11328), and its replica takes over; the second another master.
+		// Each kill waits for the promotion (cluster-node-timeout 5 s), so the schedule runs about 27 s.
+		FaultSchedule schedule = schedule(7777, Duration.ofSeconds(24),
+				EnumSet.of(FaultKind.KILL_CONSUMER, FaultKind.CLUSTER_MASTER_KILLED), QUICK);
+		try (ScheduleRun run = ScheduleRun.start(this.directory, ScheduleRun.Deployment.CLUSTER, 2, Map.of())) {
+			String ownerBefore = run.ownerOfTheQueueAndTheStream();
+			List<AppliedFault> applied = run.run(schedule);
+
+			print(run.jobs(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
+			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
+			assertThat(applied).as("the schedule killed masters")
+				.anyMatch((fault) -> fault.fault().kind() == FaultKind.CLUSTER_MASTER_KILLED);
+			assertThat(run.ownerOfTheQueueAndTheStream()).as("a replica took over the queue's and the stream's slots")
+				.isNotEqualTo(ownerBefore);
+			run.assertCountsAgreeWithDeadLetters();
+			run.assertMetersAgreeWithLedgers(schedule, applied);
+			awaitEveryWorkerHandledEveryEntryOrReportedAGap(run, schedule, applied);
+		}
+	}
+
+	@Test
+	void sentinelFailoversWhileKillingWorkersLoseOnlyWhatTheOldMasterHadNotReplicated() {
+		// Seed 8888 draws three SENTINEL FAILOVERs (the replica is promoted, then the old master, then the replica
+		// again) and two worker kills.
+		FaultSchedule schedule = schedule(8888, Duration.ofSeconds(24),
+				EnumSet.of(FaultKind.KILL_CONSUMER, FaultKind.SENTINEL_FAILOVER), QUICK);
+		try (ScheduleRun run = ScheduleRun.start(this.directory, ScheduleRun.Deployment.SENTINEL, 2, Map.of())) {
+			List<AppliedFault> applied = run.run(schedule);
+
+			print(run.jobs(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
+			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
+			assertThat(applied).as("the schedule failed over")
+				.anyMatch((fault) -> fault.fault().kind() == FaultKind.SENTINEL_FAILOVER);
+			run.assertCountsAgreeWithDeadLetters();
+			run.assertMetersAgreeWithLedgers(schedule, applied);
+			awaitEveryWorkerHandledEveryEntryOrReportedAGap(run, schedule, applied);
+		}
+	}
+
 	private void awaitEveryWorkerHandledEveryEntryOrReportedAGap(ScheduleRun run, FaultSchedule schedule,
 			List<AppliedFault> applied) {
 		await().atMost(ScheduleRun.SETTLE)
