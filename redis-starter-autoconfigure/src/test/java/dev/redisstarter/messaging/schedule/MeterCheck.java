@@ -2,11 +2,14 @@ package dev.redisstarter.messaging.schedule;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
 import dev.redisstarter.test.schedule.AppliedFault;
@@ -84,7 +87,7 @@ final class MeterCheck {
 		for (JvmProcess worker : workers) {
 			LedgerEvents own = events.byProcess(worker.spec().name());
 			OptionalLong current = worker.pid();
-			Set<Long> pids = own.events().stream().map(LedgerEvent::pid).collect(Collectors.toCollection(java.util.TreeSet::new));
+			Set<Long> pids = own.events().stream().map(LedgerEvent::pid).collect(Collectors.toCollection(TreeSet::new));
 			for (long pid : pids) {
 				Process process = Process.of(worker.spec().name(), pid, own);
 				((current.isPresent() && current.getAsLong() == pid) ? survivors : killed).put(pid, process);
@@ -123,7 +126,7 @@ final class MeterCheck {
 				process.entriesStarted(), process.entriesHandled(), meters.get("work.acknowledged")));
 	}
 
-	private void checkSums(LedgerEvents events, List<Process> all, java.util.Collection<Process> killed, Set<String> deadJobs,
+	private void checkSums(LedgerEvents events, List<Process> all, Collection<Process> killed, Set<String> deadJobs,
 			Set<String> deadEntries) {
 		Map<String, Instant> accepted = new LinkedHashMap<>(events.firstTimes(Producer.JOB_ACCEPTED));
 		accepted.putAll(events.firstTimes(Producer.ENTRY_ACCEPTED));
@@ -151,7 +154,7 @@ final class MeterCheck {
 	 * messages handled and not dead-lettered.
 	 */
 	private void sum(String what, String meter, Map<String, Integer> handled, Set<String> dead, Map<String, Instant> accepted,
-			List<Process> all, java.util.Collection<Process> killed, java.util.function.ToLongFunction<Process> handledBy) {
+			List<Process> all, Collection<Process> killed, ToLongFunction<Process> handledBy) {
 		long done = handled.keySet().stream().filter((id) -> !dead.contains(id)).count();
 		long counted = all.stream().mapToLong((process) -> process.last().get(meter)).sum();
 		long unread = killed.stream().mapToLong((process) -> Math.max(0, handledBy.applyAsLong(process) - process.last().get(meter)))

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.lettuce.core.cluster.SlotHash;
 import org.jspecify.annotations.Nullable;
@@ -414,7 +415,7 @@ final class ScheduleRun implements AutoCloseable {
 	public void close() {
 		List<AutoCloseable> all = new ArrayList<>(this.workers);
 		all.addAll(List.of(this.producerContext, this.producerLedger));
-		all.addAll(java.util.stream.Stream.of(this.proxy, this.server, this.cluster, this.sentinel)
+		all.addAll(Stream.of(this.proxy, this.server, this.cluster, this.sentinel)
 			.filter(Objects::nonNull)
 			.toList());
 		RuntimeException failure = new IllegalStateException("Closing the schedule run failed");
