@@ -32,8 +32,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The job queue and streams under fault schedules: two worker JVMs consume while a producer in this JVM enqueues
- * and adds, and a seeded schedule kills, pauses and cuts off the workers and restarts Redis; the ledgers then prove
- * the delivery invariants. Each test's seed can be replayed with {@code -Dredis.starter.schedule.seed=<seed>} and
+ * and adds, and a seeded schedule kills, pauses and cuts off the workers and restarts Redis (or, on a Cluster, kills
+ * masters; on Sentinel, fails over); the ledgers then prove the delivery invariants, and the workers' meters are
+ * compared with them. Each test's seed can be replayed with {@code -Dredis.starter.schedule.seed=<seed>} and
  * lengthened with {@code -Dredis.starter.schedule.duration=10m} (see the README, "Fault schedules").
  */
 @Tag("fault-schedule")
@@ -55,6 +56,7 @@ class FaultScheduleTests {
 			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			assertThat(applied).as("the schedule killed workers").isNotEmpty();
 			run.assertCountsAgreeWithDeadLetters();
+			run.assertMetersAgreeWithLedgers(schedule, applied);
 			// The durable topic too: a killed instance's group waits for it, so each worker receives every entry.
 			awaitEveryWorkerHandledEveryEntryOrReportedAGap(run, schedule, applied);
 			LedgerEvents events = LedgerEvents.read(this.directory);
@@ -74,6 +76,7 @@ class FaultScheduleTests {
 			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			assertThat(applied).as("the schedule restarted Redis").isNotEmpty();
 			run.assertCountsAgreeWithDeadLetters();
+			run.assertMetersAgreeWithLedgers(schedule, applied);
 			awaitEveryWorkerHandledEveryEntryOrReportedAGap(run, schedule, applied);
 		}
 	}
@@ -93,6 +96,7 @@ class FaultScheduleTests {
 			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			assertThat(applied).as("the schedule restarted Redis empty").isNotEmpty();
 			run.assertCountsAgreeWithDeadLetters();
+			run.assertMetersAgreeWithLedgers(schedule, applied);
 			// A durable topic never skips silently: each worker received every entry, or reported a gap.
 			awaitEveryWorkerHandledEveryEntryOrReportedAGap(run, schedule, applied);
 		}
@@ -116,6 +120,7 @@ class FaultScheduleTests {
 			assertThat(run.deadJobs()).as("jobs dead-lettered by the outage").isEmpty();
 			assertThat(run.deadEntries()).as("entries dead-lettered by the outage").isEmpty();
 			run.assertCountsAgreeWithDeadLetters();
+			run.assertMetersAgreeWithLedgers(schedule, applied);
 		}
 	}
 
@@ -132,6 +137,49 @@ class FaultScheduleTests {
 			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
 			assertThat(applied).as("the schedule applied faults").isNotEmpty();
 			run.assertCountsAgreeWithDeadLetters();
+			run.assertMetersAgreeWithLedgers(schedule, applied);
+			awaitEveryWorkerHandledEveryEntryOrReportedAGap(run, schedule, applied);
+		}
+	}
+
+	@Test
+	void killingTheClusterMasterOfTheQueueAndTheStreamWhileKillingWorkersLosesOnlyWhatItsReplicaHadNotReceived() {
+		// Seed 7777 draws two master kills: the first (target 11816, 2 of the 3 slot owners) hits the master serving both
+		// the queue's slot (12497) and the stream's (11328), and its replica takes over; the second another master.
+		// Each kill waits for the promotion (cluster-node-timeout 5 s), so the schedule runs about 27 s.
+		FaultSchedule schedule = schedule(7777, Duration.ofSeconds(24),
+				EnumSet.of(FaultKind.KILL_CONSUMER, FaultKind.CLUSTER_MASTER_KILLED), QUICK);
+		try (ScheduleRun run = ScheduleRun.start(this.directory, ScheduleRun.Deployment.CLUSTER, 2, Map.of())) {
+			String ownerBefore = run.ownerOfTheQueueAndTheStream();
+			List<AppliedFault> applied = run.run(schedule);
+
+			print(run.jobs(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
+			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
+			assertThat(applied).as("the schedule killed masters")
+				.anyMatch((fault) -> fault.fault().kind() == FaultKind.CLUSTER_MASTER_KILLED);
+			assertThat(run.ownerOfTheQueueAndTheStream()).as("a replica took over the queue's and the stream's slots")
+				.isNotEqualTo(ownerBefore);
+			run.assertCountsAgreeWithDeadLetters();
+			run.assertMetersAgreeWithLedgers(schedule, applied);
+			awaitEveryWorkerHandledEveryEntryOrReportedAGap(run, schedule, applied);
+		}
+	}
+
+	@Test
+	void sentinelFailoversWhileKillingWorkersLoseOnlyWhatTheOldMasterHadNotReplicated() {
+		// Seed 9009 draws two SENTINEL FAILOVERs (the replica is promoted, then the first master again) and two worker
+		// kills. Each failover heals when Sentinel has turned the old master into a replica, about 16 s after it began.
+		FaultSchedule schedule = schedule(9009, Duration.ofSeconds(24),
+				EnumSet.of(FaultKind.KILL_CONSUMER, FaultKind.SENTINEL_FAILOVER), QUICK);
+		try (ScheduleRun run = ScheduleRun.start(this.directory, ScheduleRun.Deployment.SENTINEL, 2, Map.of())) {
+			List<AppliedFault> applied = run.run(schedule);
+
+			print(run.jobs(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
+			print(run.entries(schedule, applied).awaitHolds(ScheduleRun.SETTLE));
+			assertThat(applied).as("the schedule failed over")
+				.anyMatch((fault) -> fault.fault().kind() == FaultKind.SENTINEL_FAILOVER);
+			run.assertCountsAgreeWithDeadLetters();
+			run.assertMetersAgreeWithLedgers(schedule, applied);
 			awaitEveryWorkerHandledEveryEntryOrReportedAGap(run, schedule, applied);
 		}
 	}

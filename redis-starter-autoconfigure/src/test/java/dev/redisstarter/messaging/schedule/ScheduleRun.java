@@ -6,11 +6,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
+import io.lettuce.core.cluster.SlotHash;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -33,6 +37,8 @@ import dev.redisstarter.messaging.stream.StreamPublisher;
 import dev.redisstarter.messaging.stream.actuate.StreamsEndpoint;
 import dev.redisstarter.test.FaultProxy;
 import dev.redisstarter.test.LocalRedisServer;
+import dev.redisstarter.test.RedisCluster;
+import dev.redisstarter.test.RedisSentinelGroup;
 import dev.redisstarter.test.schedule.AppliedFault;
 import dev.redisstarter.test.schedule.DownstreamSwitch;
 import dev.redisstarter.test.schedule.EventLedger;
@@ -40,27 +46,39 @@ import dev.redisstarter.test.schedule.FaultInjector;
 import dev.redisstarter.test.schedule.FaultSchedule;
 import dev.redisstarter.test.schedule.JvmProcess;
 import dev.redisstarter.test.schedule.JvmSpec;
+import dev.redisstarter.test.schedule.LedgerEvents;
 import dev.redisstarter.test.schedule.LedgerCheck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One fault-schedule run: a Redis of its own (append-only, fsync always, so that a restart keeps every acknowledged
- * write), a {@link FaultProxy} the workers reach it through, worker JVMs ({@link ScheduleWorker}), and a producer in
- * this JVM that reaches Redis directly. Its checks read the ledgers of the run directory and the state of Redis.
+ * One fault-schedule run: a Redis of its own, worker JVMs ({@link ScheduleWorker}), and a producer in this JVM that
+ * reaches Redis directly. The Redis is a standalone server (append-only, fsync always, so that a restart keeps every
+ * acknowledged write) that the workers reach through a {@link FaultProxy}, or a 3-master Cluster with a replica each,
+ * or a Sentinel group ({@link Deployment}). Its checks read the ledgers of the run directory and the state of Redis.
  */
 final class ScheduleRun implements AutoCloseable {
 
 	/** How long the consumers may take to finish after a schedule healed; a passing run takes a few seconds. */
 	static final Duration SETTLE = Duration.ofSeconds(90);
 
+	/** How long the workers' last meter readings may take to reach the ledgers once the work settled. */
+	private static final Duration METER_SETTLE = Duration.ofSeconds(10);
+
 	private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
 
 	private final Path directory;
 
-	private final LocalRedisServer server;
+	private final @Nullable LocalRedisServer server;
 
-	private final FaultProxy proxy;
+	private final @Nullable FaultProxy proxy;
+
+	private final @Nullable RedisCluster cluster;
+
+	private final @Nullable RedisSentinelGroup sentinel;
+
+	/** How the producer reaches Redis: straight to the server, the Cluster's seed nodes or the sentinels. */
+	private final Map<String, String> redisProperties;
 
 	private final List<JvmProcess> workers = new ArrayList<>();
 
@@ -68,22 +86,39 @@ final class ScheduleRun implements AutoCloseable {
 
 	private final EventLedger producerLedger;
 
-	private ScheduleRun(Path directory, int workerCount, Map<String, String> workerProperties) {
+	private ScheduleRun(Path directory, Deployment deployment, int workerCount, Map<String, String> workerProperties) {
 		this.directory = directory;
-		this.server = LocalRedisServer.builder().config("appendonly", "yes").config("appendfsync", "always").build().start();
+		LocalRedisServer startedServer = null;
 		FaultProxy startedProxy = null;
+		RedisCluster startedCluster = null;
+		RedisSentinelGroup startedSentinel = null;
 		EventLedger openedLedger = null;
 		try {
-			startedProxy = FaultProxy.inFrontOf(this.server);
+			switch (deployment) {
+				case STANDALONE -> {
+					startedServer = LocalRedisServer.builder().config("appendonly", "yes").config("appendfsync", "always")
+						.build()
+						.start();
+					startedProxy = FaultProxy.inFrontOf(startedServer);
+				}
+				case CLUSTER -> startedCluster = RedisCluster.of(3, 1).start();
+				case SENTINEL -> startedSentinel = RedisSentinelGroup.create().start();
+			}
+			this.redisProperties = (startedServer != null) ? Map.of("spring.data.redis.url", startedServer.url())
+					: (startedCluster != null) ? startedCluster.springDataRedisProperties()
+							: Objects.requireNonNull(startedSentinel).springDataRedisProperties();
 			openedLedger = EventLedger.open(directory, "producer");
-			this.producerContext = context(this.server.url());
+			this.producerContext = context(this.redisProperties);
 		}
 		catch (RuntimeException | Error ex) {
 			// Nothing this run started may outlive it, even when it could not start.
-			closeAll(ex, openedLedger, startedProxy, this.server);
+			closeAll(ex, openedLedger, startedProxy, startedServer, startedCluster, startedSentinel);
 			throw ex;
 		}
+		this.server = startedServer;
 		this.proxy = startedProxy;
+		this.cluster = startedCluster;
+		this.sentinel = startedSentinel;
 		this.producerLedger = openedLedger;
 		Map<String, String> properties = new LinkedHashMap<>(workerProperties());
 		properties.putAll(workerProperties);
@@ -103,21 +138,53 @@ final class ScheduleRun implements AutoCloseable {
 		}
 	}
 
+	/** What Redis a run starts. */
+	enum Deployment {
+
+		/** One server (AOF, fsync always) that the workers reach through a {@link FaultProxy}. */
+		STANDALONE,
+
+		/** Three masters with a replica each ({@code RedisCluster.of(3, 1)}), reached directly. */
+		CLUSTER,
+
+		/** A master, a replica and three sentinels ({@code RedisSentinelGroup}), reached through the sentinels. */
+		SENTINEL
+
+	}
+
 	/**
-	 * Starts a run: Redis, the proxy, the producer's context, and the workers (waiting until each consumes).
+	 * Starts a run on a standalone Redis: the server, the proxy, the producer's context, and the workers (waiting
+	 * until each consumes).
 	 * @param directory the run directory
 	 * @param workerCount how many worker JVMs
 	 * @param workerProperties settings of the workers' own on top of the run's defaults
 	 * @return the run
 	 */
 	static ScheduleRun start(Path directory, int workerCount, Map<String, String> workerProperties) {
-		return new ScheduleRun(directory, workerCount, workerProperties);
+		return new ScheduleRun(directory, Deployment.STANDALONE, workerCount, workerProperties);
+	}
+
+	/**
+	 * Starts a run on another deployment.
+	 * @param directory the run directory
+	 * @param deployment what Redis to start
+	 * @param workerCount how many worker JVMs
+	 * @param workerProperties settings of the workers' own on top of the run's defaults
+	 * @return the run
+	 */
+	static ScheduleRun start(Path directory, Deployment deployment, int workerCount, Map<String, String> workerProperties) {
+		return new ScheduleRun(directory, deployment, workerCount, workerProperties);
 	}
 
 	/** Short leases, claims and back-offs, so that a run recovers within seconds; the README's defaults otherwise. */
 	private Map<String, String> workerProperties() {
 		Map<String, String> properties = new LinkedHashMap<>();
-		properties.put("spring.data.redis.url", this.proxy.url());
+		if (this.proxy != null) {
+			properties.put("spring.data.redis.url", this.proxy.url());
+		}
+		else {
+			properties.putAll(this.redisProperties);
+		}
 		properties.put("spring.application.name", "schedule");
 		properties.put("logging.level.root", "WARN");
 		properties.put(EventLedger.RUN_DIRECTORY_PROPERTY, this.directory.toString());
@@ -135,22 +202,34 @@ final class ScheduleRun implements AutoCloseable {
 		return properties;
 	}
 
-	private static ConfigurableApplicationContext context(String url) {
+	private static ConfigurableApplicationContext context(Map<String, String> redisProperties) {
+		List<String> properties = new ArrayList<>(List.of("spring.application.name=schedule", "redis.starter.queue.enabled=true"));
+		redisProperties.forEach((name, value) -> properties.add(name + "=" + value));
 		return new SpringApplicationBuilder(ScheduleApplication.class).web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
-			.properties("spring.data.redis.url=" + url, "spring.application.name=schedule",
-					"redis.starter.queue.enabled=true")
+			.properties(properties.toArray(String[]::new))
 			.run();
 	}
 
-	/** The injector's targets: the server, the proxy, the workers, the run's downstream; faults logged to stdout. */
+	/**
+	 * The injector's targets: the server and the proxy (standalone), the Cluster or the Sentinel group, the workers,
+	 * the run's downstream; faults logged to stdout.
+	 */
 	FaultInjector.Builder injector() {
-		return FaultInjector.builder()
-			.redis(this.server)
-			.proxy(this.proxy)
+		FaultInjector.Builder builder = FaultInjector.builder()
 			.consumers(this.workers)
 			.downstream(DownstreamSwitch.in(this.directory))
 			.log(System.out::println);
+		if (this.server != null && this.proxy != null) {
+			builder.redis(this.server).proxy(this.proxy);
+		}
+		if (this.cluster != null) {
+			builder.cluster(this.cluster);
+		}
+		if (this.sentinel != null) {
+			builder.sentinel(this.sentinel);
+		}
+		return builder;
 	}
 
 	/**
@@ -216,6 +295,67 @@ final class ScheduleRun implements AutoCloseable {
 			.isEqualTo(this.producerContext.getBean(DeadLetters.class).list(ScheduleApplication.STREAM, 100_000).size());
 	}
 
+	/**
+	 * The workers' meters agree with their ledgers ({@link MeterCheck}): each surviving worker's exactly, the sums over
+	 * every worker process within what the readings cannot show. Readings lag by up to 200 ms, so the check is
+	 * evaluated again for a few seconds before it fails.
+	 * @param schedule the schedule
+	 * @param applied the faults as applied
+	 */
+	void assertMetersAgreeWithLedgers(FaultSchedule schedule, List<AppliedFault> applied) {
+		long deadline = System.nanoTime() + METER_SETTLE.toNanos();
+		while (true) {
+			MeterCheck check = MeterCheck.evaluate(LedgerEvents.read(this.directory), this.workers, schedule, applied,
+					deadJobs(), deadEntries());
+			if (check.holds()) {
+				System.out.println(check.describe());
+				return;
+			}
+			if (System.nanoTime() > deadline) {
+				throw new AssertionError(check.describe());
+			}
+			try {
+				Thread.sleep(500);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError("Interrupted: " + check.describe(), ex);
+			}
+		}
+	}
+
+	/**
+	 * The Cluster node that serves the queue's and the stream's slots (the same master: their hash tags fall in the
+	 * third master's range).
+	 * @return its address
+	 */
+	String ownerOfTheQueueAndTheStream() {
+		RedisCluster nodes = Objects.requireNonNull(this.cluster, "not a Cluster run");
+		int queueSlot = SlotHash.getSlot(ScheduleApplication.QUEUE);
+		int streamSlot = SlotHash.getSlot(ScheduleApplication.STREAM);
+		List<String> owners = nodes.nodes().stream().filter(LocalRedisServer::isRunning).filter((node) -> {
+			try {
+				Object role = node.command("ROLE");
+				if (!(role instanceof List<?> list) || !"master".equals(list.get(0))) {
+					return false;
+				}
+				Object slots = node.command("CLUSTER", "SLOTS");
+				String myself = String.valueOf(node.command("CLUSTER", "MYID"));
+				return slots instanceof List<?> ranges && ranges.stream().map((range) -> (List<?>) range).anyMatch((range) -> {
+					long from = ((Number) range.get(0)).longValue();
+					long to = ((Number) range.get(1)).longValue();
+					return from <= queueSlot && queueSlot <= to && from <= streamSlot && streamSlot <= to
+							&& String.valueOf(((List<?>) range.get(2)).get(2)).equals(myself);
+				});
+			}
+			catch (RuntimeException ex) {
+				return false;
+			}
+		}).map(LocalRedisServer::address).toList();
+		assertThat(owners).as("the master serving slots %d and %d", queueSlot, streamSlot).hasSize(1);
+		return owners.get(0);
+	}
+
 	Set<String> deadJobs() {
 		return this.producerContext.getBean(JobDeadLetters.class)
 			.list(ScheduleApplication.QUEUE, 0, 100_000)
@@ -274,7 +414,10 @@ final class ScheduleRun implements AutoCloseable {
 	@Override
 	public void close() {
 		List<AutoCloseable> all = new ArrayList<>(this.workers);
-		all.addAll(List.of(this.producerContext, this.producerLedger, this.proxy, this.server));
+		all.addAll(List.of(this.producerContext, this.producerLedger));
+		all.addAll(Stream.of(this.proxy, this.server, this.cluster, this.sentinel)
+			.filter(Objects::nonNull)
+			.toList());
 		RuntimeException failure = new IllegalStateException("Closing the schedule run failed");
 		closeAll(failure, all.toArray(AutoCloseable[]::new));
 		if (failure.getSuppressed().length > 0) {

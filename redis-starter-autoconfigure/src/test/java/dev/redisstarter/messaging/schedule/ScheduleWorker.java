@@ -2,6 +2,7 @@ package dev.redisstarter.messaging.schedule;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +22,8 @@ import dev.redisstarter.test.schedule.EventLedger;
 /**
  * A consumer process of a fault schedule, started by {@code JvmProcess}: a job handler, a work-group stream
  * listener and a durable-topic listener, each recording in this process's ledger what it started and handled,
- * and the durable topic's gap count whenever it changes. Configured by system properties (the Redis URL, the
+ * the durable topic's gap count whenever it changes, and its meter readings ({@link MeterReadings}) whenever one
+ * changes, so that a test can compare them with the ledger even after the process was killed. Configured by system properties (the Redis URL, the
  * starter's settings, the ledger's run directory and process name); prints {@code ready} once it consumes.
  */
 public final class ScheduleWorker {
@@ -37,6 +39,8 @@ public final class ScheduleWorker {
 	static final String TOPIC_HANDLED = "topic-handled";
 
 	static final String GAPS = "gaps";
+
+	static final String METERS = "meters";
 
 	/**
 	 * How long each handler works: long enough that a kill finds handlers mid-way (the producer's pace keeps the
@@ -57,17 +61,26 @@ public final class ScheduleWorker {
 					() -> new Handlers(ledger, downstream)))
 			.run(args);
 		System.out.println("ready");
-		reportGaps(context.getBean(MeterRegistry.class), ledger);
+		report(context.getBean(MeterRegistry.class), ledger);
 	}
 
-	/** Records the total of {@code redis.starter.stream.gaps} each time it changes, until the process ends. */
-	private static void reportGaps(MeterRegistry meters, EventLedger ledger) throws InterruptedException {
+	/**
+	 * Records the total of {@code redis.starter.stream.gaps} and the meter readings each time they change, until the
+	 * process ends: the last reading of a process killed with {@code SIGKILL} is at most 200 ms old.
+	 */
+	private static void report(MeterRegistry meters, EventLedger ledger) throws InterruptedException {
 		long reported = 0;
+		MeterReadings readings = null;
 		while (true) {
 			long gaps = (long) meters.find("redis.starter.stream.gaps").counters().stream().mapToDouble(Counter::count).sum();
 			if (gaps != reported) {
 				ledger.record(GAPS, Long.toString(gaps));
 				reported = gaps;
+			}
+			MeterReadings now = MeterReadings.read(meters);
+			if (!Objects.equals(now, readings)) {
+				ledger.record(METERS, now.toWord());
+				readings = now;
 			}
 			Thread.sleep(200);
 		}

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.redisstarter.messaging.HandlerCircuit;
 import dev.redisstarter.test.RealRedis;
+import dev.redisstarter.test.RedisDeployment;
 import dev.redisstarter.test.SharedRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +28,11 @@ import static org.awaitility.Awaitility.await;
  */
 @RealRedis
 class StreamCircuitTests {
+
+	/** The Redis the tests run on; a Cluster in the subclass. */
+	RedisDeployment redis() {
+		return SharedRedis.standalone();
+	}
 
 	record Order(String item) {
 	}
@@ -55,7 +61,7 @@ class StreamCircuitTests {
 		String stream = "orders-" + UUID.randomUUID();
 		Billing billing = new Billing();
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
-		StreamContexts.runner(SharedRedis.standalone())
+		StreamContexts.runner(redis())
 			.withPropertyValues("test.stream=" + stream,
 					// The whole retry schedule: 3 deliveries, 50 ms then 100 ms apart (±20%), well under the outage.
 					"redis.starter.messaging.streams.defaults.max-deliveries=3",
@@ -119,7 +125,7 @@ class StreamCircuitTests {
 	void aPoisonEntryFailingWhileTheCircuitIsOpenDoesNotKeepTheListenerPausedOnceTheDownstreamIsBack() {
 		String stream = "orders-" + UUID.randomUUID();
 		PoisonedBilling billing = new PoisonedBilling();
-		StreamContexts.runner(SharedRedis.standalone())
+		StreamContexts.runner(redis())
 			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.max-deliveries=3",
 					"redis.starter.messaging.streams.defaults.circuit.failure-threshold=2",
 					"redis.starter.messaging.streams.defaults.circuit.pause=300ms",
@@ -175,7 +181,7 @@ class StreamCircuitTests {
 	void failuresWhileTheCircuitIsOpenDoNotSpendDeliveriesSoOneFailureAfterTheOutageDoesNotDeadLetter() {
 		String stream = "orders-" + UUID.randomUUID();
 		FlakyBilling billing = new FlakyBilling();
-		StreamContexts.runner(SharedRedis.standalone())
+		StreamContexts.runner(redis())
 			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.max-deliveries=4",
 					"redis.starter.messaging.streams.defaults.circuit.failure-threshold=2",
 					"redis.starter.messaging.streams.defaults.circuit.pause=100ms",
@@ -202,7 +208,7 @@ class StreamCircuitTests {
 
 	@Test
 	void circuitSettingsBindForEveryStreamAndPerStreamAndABadOneStopsStartUpNamingTheProperty() {
-		StreamContexts.runner(SharedRedis.standalone())
+		StreamContexts.runner(redis())
 			.withPropertyValues("redis.starter.messaging.streams.defaults.circuit.failure-threshold=4",
 					"redis.starter.messaging.streams.named.orders.circuit.pause=2s")
 			.run((context) -> {
@@ -212,7 +218,7 @@ class StreamCircuitTests {
 				assertThat(settings.apply("other").circuit())
 					.isEqualTo(new HandlerCircuit.Settings(4, Duration.ofSeconds(5), Duration.ofMinutes(1)));
 			});
-		StreamContexts.runner(SharedRedis.standalone())
+		StreamContexts.runner(redis())
 			.withPropertyValues("redis.starter.messaging.streams.named.orders.circuit.pause=2s",
 					"redis.starter.messaging.streams.named.orders.circuit.max-pause=1s")
 			.run((context) -> {

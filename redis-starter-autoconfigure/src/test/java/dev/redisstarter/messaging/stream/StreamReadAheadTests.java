@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import dev.redisstarter.test.RealRedis;
+import dev.redisstarter.test.RedisDeployment;
 import dev.redisstarter.test.SharedRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +21,11 @@ import static org.awaitility.Awaitility.await;
  */
 @RealRedis
 class StreamReadAheadTests {
+
+	/** The Redis the tests run on; a Cluster in the subclass. */
+	RedisDeployment redis() {
+		return SharedRedis.standalone();
+	}
 
 	record Order(String item) {
 	}
@@ -40,7 +46,7 @@ class StreamReadAheadTests {
 	void entriesWaitingForARetryCountAgainstTheReadAheadBound() {
 		String stream = "orders-" + UUID.randomUUID();
 		Failing failing = new Failing();
-		StreamContexts.runner(SharedRedis.standalone())
+		StreamContexts.runner(redis())
 			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.read-count=10",
 					"redis.starter.messaging.streams.defaults.max-deliveries=100",
 					"redis.starter.messaging.streams.defaults.backoff.initial=10s",
@@ -82,7 +88,7 @@ class StreamReadAheadTests {
 		String stream = "orders-" + UUID.randomUUID();
 		Slow slow = new Slow();
 		StreamResilienceTests.Orders other = new StreamResilienceTests.Orders();
-		StreamContexts.runner(SharedRedis.standalone())
+		StreamContexts.runner(redis())
 			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.claim-idle=1s",
 					"redis.starter.messaging.streams.defaults.claim-interval=200ms")
 			.withBean(Slow.class, () -> slow)
@@ -94,7 +100,7 @@ class StreamReadAheadTests {
 				// One slot, held by the first entry; the nine others are read ahead and wait for it.
 				await().atMost(Duration.ofSeconds(5))
 					.until(() -> StreamState.pendingIds(first, stream, "billing").size() == 10);
-				StreamContexts.runner(SharedRedis.standalone())
+				StreamContexts.runner(redis())
 					.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.claim-idle=1s",
 							"redis.starter.messaging.streams.defaults.claim-interval=200ms")
 					.withBean(StreamResilienceTests.Orders.class, () -> other)

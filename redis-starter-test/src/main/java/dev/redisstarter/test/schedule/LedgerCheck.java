@@ -16,8 +16,9 @@ import java.util.stream.Collectors;
  * Checks the delivery invariants of a run from the ledgers of its run directory and the state of Redis:
  * <ol>
  * <li>every message whose enqueue or add returned ({@link EventLedger#ACCEPTED}) is handled at least once
- * ({@link EventLedger#HANDLED}) or sits in the dead letters; a message accepted before a fault that loses data
- * ({@link FaultKind#losesData()}) healed may be lost, and is counted apart;</li>
+ * ({@link EventLedger#HANDLED}) or sits in the dead letters; a message accepted in the loss window
+ * ({@link AppliedFault#mayHaveLost}) of a fault that loses data ({@link FaultKind#losesData()}) may be lost, and is
+ * counted apart;</li>
  * <li>duplicates (a message handled more than once) only when allowed, and always counted;</li>
  * <li>nothing stays outstanding (pending, active, waiting: whatever the probe counts) after the schedule healed.</li>
  * </ol>

@@ -91,6 +91,27 @@ class LedgerCheckTests {
 	}
 
 	@Test
+	void aFailoversLossWindowRunsFromTheReplicationLagBeforeItsInjectionToItsHeal() {
+		Instant injected = Instant.parse("2026-01-01T00:00:10Z");
+		Instant healed = injected.plusSeconds(16);
+		for (FaultKind kind : List.of(FaultKind.SENTINEL_FAILOVER, FaultKind.CLUSTER_MASTER_KILLED)) {
+			AppliedFault failover = new AppliedFault(new ScheduledFault(Duration.ZERO, kind, Duration.ofSeconds(1), 0),
+					injected, healed);
+
+			assertThat(failover.mayHaveLost(injected.minus(AppliedFault.REPLICATION_LAG).minusMillis(1)))
+				.as("%s: replicated before the promotion", kind)
+				.isFalse();
+			assertThat(failover.mayHaveLost(injected.minus(AppliedFault.REPLICATION_LAG))).as("%s: maybe not replicated", kind)
+				.isTrue();
+			assertThat(failover.mayHaveLost(healed.minusMillis(1))).as("%s: acknowledged by the old master", kind).isTrue();
+			assertThat(failover.mayHaveLost(healed)).as("%s: after the heal", kind).isFalse();
+		}
+		AppliedFault emptied = new AppliedFault(
+				new ScheduledFault(Duration.ZERO, FaultKind.RESTART_REDIS_EMPTY, Duration.ofSeconds(1), 0), injected, healed);
+		assertThat(emptied.mayHaveLost(injected.minusSeconds(3600))).as("everything Redis held before it").isTrue();
+	}
+
+	@Test
 	void duplicatesFailWhenNotAllowedAndOutstandingWorkFails() {
 		try (EventLedger ledger = EventLedger.open(this.run, "consumer")) {
 			ledger.accepted("a");
