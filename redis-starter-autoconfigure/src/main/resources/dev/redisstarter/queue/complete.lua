@@ -5,18 +5,23 @@
 -- ARGV[1]: how many completed jobs to keep
 -- ARGV[2]: how long to keep a completed job, in ms, when the job sets no retention of its own
 -- ARGV[3..]: pairs of job id and owner ('<token>:<take number>')
--- Returns: how many jobs were completed (a job whose lease was lost to another worker is not)
+-- Returns: {how many jobs were completed (a job whose lease was lost to another worker is not), how many had been
+--   completed already by the same attempt (an earlier call whose reply was lost: the writer tried again)}
 local base = KEYS[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local keepCount = tonumber(ARGV[1])
 local keepAge = tonumber(ARGV[2])
 local done = 0
+local again = 0
 for i = 3, #ARGV, 2 do
   local id = ARGV[i]
   local job = base .. ':job:' .. id
-  local fields = redis.call('HMGET', job, 'owner', 'keep', 'running', 'runs')
-  if fields[1] == ARGV[i + 1] then
+  local fields = redis.call('HMGET', job, 'owner', 'keep', 'running', 'runs', 'completedBy')
+  if not fields[1] and fields[5] == ARGV[i + 1] then
+    -- This attempt's completion was applied by an earlier call whose reply was lost: done, counted once by the caller.
+    again = again + 1
+  elseif fields[1] == ARGV[i + 1] then
     -- The attempt ran: counted in runs here unless start.lua already did (its mark is skipped for jobs that end
     -- before it is sent).
     local runs = tonumber(fields[4]) or 0
@@ -29,7 +34,7 @@ for i = 3, #ARGV, 2 do
       keep = keepAge
     end
     if keepCount > 0 then
-      redis.call('HSET', job, 'state', 'completed', 'finished', now, 'runs', runs)
+      redis.call('HSET', job, 'state', 'completed', 'finished', now, 'runs', runs, 'completedBy', fields[1])
       redis.call('HDEL', job, 'owner')
       redis.call('PEXPIRE', job, keep)
       redis.call('ZADD', base .. ':completed', now, id)
@@ -58,4 +63,4 @@ redis.call('ZREMRANGEBYSCORE', completed, '-inf', now - keepAge)
 if keepCount > 0 then
   redis.call('PEXPIRE', completed, keepAge)
 end
-return done
+return {done, again}

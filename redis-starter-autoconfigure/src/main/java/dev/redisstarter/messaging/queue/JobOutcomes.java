@@ -291,9 +291,13 @@ final class JobOutcomes {
 			args[i++] = ScriptArgs.utf8(done.id());
 			args[i++] = ScriptArgs.utf8(done.owner());
 		}
-		Long done = this.calls.script(this.scripts.complete(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
+		List<?> reply = this.calls.script(this.scripts.complete(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
 				QueueKeys.keysAndArgs(this.keys, args));
-		this.meters.completed((done != null) ? done : 0);
+		// Completed now, or by an earlier call for the same attempts whose reply was lost (this is its retry): each
+		// counted once. A job whose lease was lost is not counted.
+		long done = (reply != null && reply.size() == 2)
+				? ((Number) reply.get(0)).longValue() + ((Number) reply.get(1)).longValue() : 0;
+		this.meters.completed(done);
 	}
 
 	private void writeOne(Outcome outcome) {

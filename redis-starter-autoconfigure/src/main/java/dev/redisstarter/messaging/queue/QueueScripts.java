@@ -9,7 +9,7 @@ import dev.redisstarter.core.LuaScript;
  * reply.
  */
 @SuppressWarnings("rawtypes")
-record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<Long> complete, LuaScript<List> fail,
+record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<List> complete, LuaScript<List> fail,
 		LuaScript<List> renew, LuaScript<Long> release, LuaScript<List> stalled, LuaScript<Long> backOff,
 		LuaScript<List> counts, LuaScript<List> job, LuaScript<List> deadList, LuaScript<List> deadRetry,
 		LuaScript<List> deadPurge, LuaScript<Long> progress, LuaScript<Long> cancelTake, LuaScript<Long> start) {
@@ -17,7 +17,7 @@ record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<Lon
 	static QueueScripts load() {
 		String directory = "dev/redisstarter/queue/";
 		return new QueueScripts(LuaScript.load(directory + "enqueue.lua", List.class),
-				LuaScript.load(directory + "take.lua", List.class), LuaScript.load(directory + "complete.lua", Long.class),
+				LuaScript.load(directory + "take.lua", List.class), LuaScript.load(directory + "complete.lua", List.class),
 				LuaScript.load(directory + "fail.lua", List.class), LuaScript.load(directory + "renew.lua", List.class),
 				LuaScript.load(directory + "release.lua", Long.class),
 				LuaScript.load(directory + "stalled.lua", List.class),
