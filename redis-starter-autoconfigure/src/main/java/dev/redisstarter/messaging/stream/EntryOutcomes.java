@@ -36,6 +36,12 @@ final class EntryOutcomes {
 	/** Entries handled whose acknowledgement failed, with how many times it was tried (insertion order: oldest first). */
 	private final Map<String, Integer> unacknowledged = new LinkedHashMap<>();
 
+	/**
+	 * Of those, the ones whose failed acknowledgement may have reached Redis (its reply was lost): a retry that finds
+	 * one no longer pending counts it, as that earlier attempt acknowledged it (guarded by {@link #unacknowledged}).
+	 */
+	private final Set<String> maybeAcknowledged = new java.util.HashSet<>();
+
 	private final ConsumerSpec spec;
 
 	private final RedisCalls calls;
@@ -69,7 +75,7 @@ final class EntryOutcomes {
 			RedisFuture<Long> reply = this.calls.run((redis) -> redis.xack(utf8(this.spec.key()), utf8(this.spec.group()), raw));
 			reply.whenComplete((count, failure) -> {
 				if (failure != null) {
-					keep(ids, 0, failure);
+					keep(ids, 0, failure, true);
 				}
 				else {
 					this.meters.acknowledged(count);
@@ -77,22 +83,26 @@ final class EntryOutcomes {
 			});
 		}
 		catch (RuntimeException ex) {
-			keep(ids, 0, ex);
+			// Not sent (the connection was down or the circuit open).
+			keep(ids, 0, ex, false);
 		}
 	}
 
-	private void keep(Collection<String> ids, int attempts, Throwable failure) {
+	private void keep(Collection<String> ids, int attempts, Throwable failure, boolean maybeSent) {
 		logger.debug("Acknowledging " + ids.size() + " entries of " + this.spec.stream() + " failed; kept for another"
 				+ " attempt: " + failure);
 		synchronized (this.unacknowledged) {
 			for (String id : ids) {
 				this.unacknowledged.merge(id, attempts, Math::max);
+				if (maybeSent) {
+					this.maybeAcknowledged.add(id);
+				}
 			}
 			int over = this.unacknowledged.size() - MAX_UNACKNOWLEDGED;
 			if (over > 0) {
 				var oldest = this.unacknowledged.keySet().iterator();
 				for (int i = 0; i < over; i++) {
-					oldest.next();
+					this.maybeAcknowledged.remove(oldest.next());
 					oldest.remove();
 				}
 				logger.warn("Stream '" + this.spec.stream() + "' (group " + this.spec.group() + "): " + over
@@ -126,25 +136,50 @@ final class EntryOutcomes {
 	/** Tries the kept acknowledgements again, waiting for the answer (the maintenance thread); never throws. */
 	void retryAcknowledgements() {
 		Map<String, Integer> due;
+		Set<String> maybeDone;
 		synchronized (this.unacknowledged) {
 			if (this.unacknowledged.isEmpty()) {
 				return;
 			}
 			due = new LinkedHashMap<>(this.unacknowledged);
+			maybeDone = Set.copyOf(this.maybeAcknowledged);
 		}
 		String[] raw = due.keySet().toArray(String[]::new);
 		try {
-			Long count = this.calls.call((redis) -> redis.xack(utf8(this.spec.key()), utf8(this.spec.group()), raw));
-			this.meters.acknowledged((count != null) ? count : 0);
+			// One XACK per entry (pipelined), to tell which ones were still pending.
+			long acknowledged = this.calls.run((redis) -> {
+				List<RedisFuture<Long>> replies = new ArrayList<>(raw.length);
+				for (String id : raw) {
+					replies.add(redis.xack(utf8(this.spec.key()), utf8(this.spec.group()), id));
+				}
+				long count = 0;
+				for (int i = 0; i < raw.length; i++) {
+					Long one = this.calls.await(replies.get(i));
+					// No longer pending after an earlier attempt that may have reached Redis: that attempt acknowledged
+					// it and its reply was lost. Counted here, once. (One never sent that is no longer pending was
+					// acknowledged by another consumer that reclaimed it, or its group was lost: not counted.)
+					if ((one != null && one > 0) || maybeDone.contains(raw[i])) {
+						count++;
+					}
+				}
+				return count;
+			});
+			this.meters.acknowledged(acknowledged);
 			synchronized (this.unacknowledged) {
-				due.keySet().forEach(this.unacknowledged::remove);
+				due.keySet().forEach((id) -> {
+					this.unacknowledged.remove(id);
+					this.maybeAcknowledged.remove(id);
+				});
 			}
 		}
 		catch (RuntimeException ex) {
 			synchronized (this.unacknowledged) {
+				// This attempt may have reached Redis too.
+				this.maybeAcknowledged.addAll(due.keySet());
 				due.forEach((id, attempts) -> {
 					if (attempts + 1 >= MAX_ACK_ATTEMPTS) {
 						this.unacknowledged.remove(id);
+						this.maybeAcknowledged.remove(id);
 					}
 					else {
 						this.unacknowledged.computeIfPresent(id, (key, value) -> attempts + 1);
@@ -159,6 +194,7 @@ final class EntryOutcomes {
 	void forgetUnacknowledged() {
 		synchronized (this.unacknowledged) {
 			this.unacknowledged.clear();
+			this.maybeAcknowledged.clear();
 		}
 	}
 
