@@ -15,14 +15,23 @@
 --   another job, or a poison job would be the probe every time and keep the circuit open); '0' for a failure that
 --   counts, the job keeping its place
 -- Returns: {1 when scheduled for a retry, 2 when dead-lettered, 0 when the job is no longer this attempt's; how many
--- dead letters were trimmed to keep the bounds (over the count, or past the age), also added to <base>:trimmed}
+-- dead letters were trimmed to keep the bounds (over the count, or past the age), also added to <base>:trimmed}. A
+-- call for an attempt whose failure an earlier call recorded (its reply was lost: the writer tries again) answers
+-- what that call did, with 0 trimmed.
 local base = KEYS[1]
 local id = ARGV[1]
 local job = base .. ':job:' .. id
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local fields = redis.call('HMGET', job, 'owner', 'attempts', 'history', 'score', 'running', 'runs')
+local fields = redis.call('HMGET', job, 'owner', 'attempts', 'history', 'score', 'running', 'runs', 'failedBy', 'state')
 if fields[1] ~= ARGV[2] then
+  if not fields[1] and fields[7] == ARGV[2] then
+    if fields[8] == 'dead' then
+      return {2, 0}
+    elseif fields[8] == 'delayed' or fields[8] == 'waiting' then
+      return {1, 0}
+    end
+  end
   return {0, 0}
 end
 -- The attempt ran: counted in runs here unless start.lua already did.
@@ -46,7 +55,7 @@ end
 redis.call('ZREM', base .. ':active', id)
 redis.call('HDEL', job, 'owner')
 redis.call('HSET', job, 'error', ARGV[4], 'message', ARGV[5], 'stack', ARGV[6], 'history', cjson.encode(history),
-  'failed', now, 'runs', runs)
+  'failed', now, 'runs', runs, 'failedBy', ARGV[2])
 local delay = tonumber(ARGV[3])
 if delay >= 0 then
   if ARGV[9] == '1' then

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A completion Redis applied whose reply was lost (it came after the queue's timeout): the outcome writer tries it
- * again, and the job is counted completed once, neither never nor twice.
+ * A completion or a dead-lettering Redis applied whose reply was lost (it came after the queue's timeout): the outcome
+ * writer tries it again, and the job is counted once, neither never nor twice.
  */
 @RealRedis
 class JobCompletionLostReplyTests {
@@ -36,9 +36,12 @@ class JobCompletionLostReplyTests {
 
 		@JobHandler(queue = "${test.queue}", concurrency = 1)
 		void run(Task task) throws InterruptedException {
-			if (task.name().equals("held")) {
+			if (task.name().startsWith("held")) {
 				this.started.countDown();
 				this.release.await(10, TimeUnit.SECONDS);
+			}
+			if (task.name().endsWith("fails")) {
+				throw new IllegalStateException(task.name());
 			}
 		}
 
@@ -46,10 +49,20 @@ class JobCompletionLostReplyTests {
 
 	@Test
 	void aCompletionAppliedWhoseReplyWasLostIsCountedOnce() throws Exception {
+		countedOnceAfterALostReply("completed", "");
+	}
+
+	@Test
+	void aDeadLetteringAppliedWhoseReplyWasLostIsCountedOnce() throws Exception {
+		countedOnceAfterALostReply("dead-lettered", " fails");
+	}
+
+	private void countedOnceAfterALostReply(String meter, String suffix) throws Exception {
 		String queue = "lost-reply-" + UUID.randomUUID();
 		RedisServer redis = SharedRedis.standalone();
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		Gate gate = new Gate();
+		JobOptions once = JobOptions.defaults().withAttempts(1);
 		try (FaultProxy proxy = FaultProxy.inFrontOf(redis)) {
 			QueueContexts.runner(redis)
 				.withPropertyValues("test.queue=" + queue, "spring.data.redis.url=" + proxy.url(),
@@ -58,31 +71,33 @@ class JobCompletionLostReplyTests {
 				.withBean(Gate.class, () -> gate)
 				.run((context) -> {
 					JobQueue jobs = context.getBean(JobQueue.class);
-					// A first job, so that complete.lua is in Redis's script cache (a NOSCRIPT reply would be late too).
-					jobs.enqueue(queue, new Task("first"));
-					await().atMost(Duration.ofSeconds(5)).until(() -> jobs.counts(queue).completed() == 1);
-					jobs.enqueue(queue, new Task("held"));
+					// A first job, so that the script is in Redis's script cache (a NOSCRIPT reply would be late too).
+					jobs.enqueue(queue, new Task("first" + suffix), once);
+					await().atMost(Duration.ofSeconds(5)).until(() -> count(meters, meter, queue) == 1);
+					jobs.enqueue(queue, new Task("held" + suffix), once);
 					assertThat(gate.started.await(5, TimeUnit.SECONDS)).isTrue();
-					// Its start mark written, so that the completion is the first command whose reply is late.
+					// Its start mark written, so that the outcome is the first command whose reply is late.
 					Thread.sleep(300);
 					// Requests still reach Redis at once; its replies come after the timeout.
 					proxy.setLatency(Duration.ofMillis(800)).set(Fault.LATENCY);
 					gate.release.countDown();
-					// The completion is applied at once, its reply is late, and so are those of its retries.
+					// The outcome is applied at once, its reply is late, and so are those of its retries.
 					Thread.sleep(2000);
+					String index = suffix.isEmpty() ? ":completed" : ":dead";
 					try (var client = io.lettuce.core.RedisClient.create(redis.url()); var direct = client.connect()) {
 						String base = context.getBean(QueueKeys.class).base(queue);
-						assertThat(direct.sync().zcard(base + ":completed")).as("applied, its reply late").isEqualTo(2);
+						assertThat(direct.sync().zcard(base + index)).as("applied, its reply late").isEqualTo(2);
 					}
 					proxy.pass();
-					await().atMost(Duration.ofSeconds(10))
-						.until(() -> meters.get("redis.starter.queue.completed").tag("queue", queue).counter().count() >= 2);
+					await().atMost(Duration.ofSeconds(10)).until(() -> count(meters, meter, queue) >= 2);
 					Thread.sleep(1500);
-					assertThat(jobs.counts(queue).completed()).isEqualTo(2);
-					assertThat(meters.get("redis.starter.queue.completed").tag("queue", queue).counter().count())
-						.isEqualTo(2);
+					assertThat(count(meters, meter, queue)).isEqualTo(2);
 				});
 		}
+	}
+
+	private static double count(SimpleMeterRegistry meters, String what, String queue) {
+		return meters.get("redis.starter.queue." + what).tag("queue", queue).counter().count();
 	}
 
 }
