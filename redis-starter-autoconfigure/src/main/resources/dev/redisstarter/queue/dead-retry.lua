@@ -23,7 +23,8 @@ for _, id in ipairs(ids) do
     if fields[1] == 'dead' and score then
       redis.call('PERSIST', job)
       redis.call('HSET', job, 'state', 'waiting', 'attempts', 0, 'stalled', 0)
-      redis.call('HDEL', job, 'finished')
+      -- A late retry of the failure that dead-lettered it (its reply lost) must not take this for its own retry.
+      redis.call('HDEL', job, 'finished', 'failedBy')
       redis.call('ZADD', base .. ':ready', score, id)
       retried = retried + 1
     end
