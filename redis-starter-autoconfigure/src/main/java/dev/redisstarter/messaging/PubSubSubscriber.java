@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.Partitions;
@@ -29,6 +31,11 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory;
 
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisFailure;
@@ -434,7 +441,8 @@ public final class PubSubSubscriber implements AutoCloseable {
 			RedisClusterNode target = Objects.requireNonNull(node);
 			NodeConnection connection = this.connections.computeIfAbsent(entry.getKey(),
 					(id) -> new NodeConnection(target.getUri().getHost() + ":" + target.getUri().getPort(),
-							() -> nodeClient().connectPubSub(ByteArrayCodec.INSTANCE, target.getUri()), new Events()));
+							() -> nodeClient().connectPubSub(ByteArrayCodec.INSTANCE, nodeUri(target.getUri())),
+							new Events()));
 			done &= connection.reconcile(entry.getValue(), retryRefused);
 		}
 		if (routes.stream().anyMatch((route) -> route.kind() == Route.Kind.NODE_PATTERN)
@@ -475,6 +483,43 @@ public final class PubSubSubscriber implements AutoCloseable {
 			.orElse(masters.keySet().iterator().next());
 		this.broadcastNode = chosen;
 		return chosen;
+	}
+
+	/**
+	 * The address of a Cluster node with the factory's connection settings: a node's URI from the topology has the
+	 * host and port only, and connecting with it would subscribe without TLS and as the default user instead of the
+	 * application's (whose ACL channel rules then go unchecked, or NOAUTH refuses the connection).
+	 */
+	private RedisURI nodeUri(RedisURI node) {
+		LettuceConnectionFactory factory = this.access.connectionFactory();
+		LettuceClientConfiguration client = factory.getClientConfiguration();
+		RedisURI.Builder builder = RedisURI.builder()
+			.withHost(node.getHost())
+			.withPort(node.getPort())
+			.withTimeout(client.getCommandTimeout())
+			.withSsl(client.isUseSsl())
+			.withStartTls(client.isStartTls());
+		if (client.isUseSsl()) {
+			builder.withVerifyPeer(client.getVerifyMode());
+		}
+		client.getClientName().ifPresent(builder::withClientName);
+		RedisClusterConfiguration cluster = factory.getClusterConfiguration();
+		if (cluster != null) {
+			Optional<RedisCredentialsProviderFactory> credentials = client.getRedisCredentialsProviderFactory();
+			if (credentials.isPresent()) {
+				builder.withAuthentication(credentials.get().createCredentialsProvider(cluster));
+			}
+			else if (cluster.getPassword().isPresent()) {
+				char[] password = cluster.getPassword().get();
+				if (cluster.getUsername() != null && !cluster.getUsername().isEmpty()) {
+					builder.withAuthentication(cluster.getUsername(), password);
+				}
+				else {
+					builder.withPassword(password);
+				}
+			}
+		}
+		return builder.build();
 	}
 
 	/** Asks the factory for its client at every open: a stopped and restarted factory has a new one. */

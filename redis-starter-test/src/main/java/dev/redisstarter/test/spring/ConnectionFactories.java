@@ -11,6 +11,7 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import dev.redisstarter.test.ClusterUser;
 import dev.redisstarter.test.RedisCluster;
 import dev.redisstarter.test.RedisDeployment;
 import dev.redisstarter.test.RedisSentinelGroup;
@@ -73,6 +74,13 @@ public final class ConnectionFactories {
 		LettuceConnectionFactory factory;
 		if (deployment instanceof RedisCluster cluster) {
 			factory = new LettuceConnectionFactory(new RedisClusterConfiguration(List.of(cluster.seedNodes().split(","))));
+		}
+		else if (deployment instanceof ClusterUser user) {
+			RedisClusterConfiguration configuration = new RedisClusterConfiguration(
+					List.of(user.cluster().seedNodes().split(",")));
+			configuration.setUsername(user.username());
+			configuration.setPassword(user.password());
+			factory = new LettuceConnectionFactory(configuration);
 		}
 		else if (deployment instanceof RedisSentinelGroup group) {
 			factory = new LettuceConnectionFactory(new RedisSentinelConfiguration(group.masterName(),
