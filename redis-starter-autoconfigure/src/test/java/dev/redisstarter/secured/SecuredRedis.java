@@ -47,18 +47,23 @@ public final class SecuredRedis {
 	}
 
 	/**
-	 * A 3-master Cluster (plain TCP) where every node has the restricted user, with the README's Cluster addition
+	 * A 3-master Cluster over TLS only (between the nodes too) where every node has the restricted user, with the README's Cluster addition
 	 * ({@code +cluster|nodes} and {@code +info}: Lettuce reads the topology with {@code CLUSTER NODES} and
 	 * {@code INFO} on each node).
 	 * @return the cluster as the restricted user
 	 */
 	public static synchronized ClusterUser clusterContractUser() {
 		if (clusterContractUser == null) {
+			TlsCertificates certificates = TlsCertificates.create();
 			RedisCluster cluster = RedisCluster.threeMasters()
 				.password("admin-secret")
 				.user(rule(" +cluster|nodes"))
+				.tls(certificates)
 				.start();
-			Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "redis-starter-test-secured-cluster"));
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+				cluster.close();
+				certificates.delete();
+			}, "redis-starter-test-secured-cluster"));
 			clusterContractUser = cluster.as("contract", "contract-secret");
 		}
 		return clusterContractUser;

@@ -46,12 +46,20 @@ public final class ClusterUser implements RedisDeployment {
 		return this.password;
 	}
 
-	/** The seed nodes and the user's credentials (a Cluster has no URL, so they are separate properties). */
+	/**
+	 * The seed nodes and the user's credentials (a Cluster has no URL, so they are separate properties), and for TLS
+	 * a PEM SSL bundle named {@code redis} that trusts the nodes' certificate.
+	 */
 	@Override
 	public Map<String, String> springDataRedisProperties() {
 		Map<String, String> properties = new LinkedHashMap<>(this.cluster.springDataRedisProperties());
 		properties.put("spring.data.redis.username", this.username);
 		properties.put("spring.data.redis.password", this.password);
+		if (this.cluster.trustedCertificate() != null) {
+			properties.put("spring.data.redis.ssl.enabled", "true");
+			properties.put("spring.ssl.bundle.pem.redis.truststore.certificate", "file:" + this.cluster.trustedCertificate());
+			properties.put("spring.data.redis.ssl.bundle", "redis");
+		}
 		return properties;
 	}
 

@@ -1,5 +1,6 @@
 package dev.redisstarter.test;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,6 +33,8 @@ public final class RedisCluster implements RedisDeployment, AutoCloseable {
 	private @Nullable String password;
 
 	private final List<String> users = new ArrayList<>();
+
+	private @Nullable TlsCertificates tls;
 
 	private RedisCluster(int masterCount, int replicasPerMaster) {
 		if (masterCount < 1) {
@@ -85,6 +88,26 @@ public final class RedisCluster implements RedisDeployment, AutoCloseable {
 		requireNotStarted();
 		this.users.add(rule);
 		return this;
+	}
+
+	/**
+	 * Every node listens with TLS only and the nodes talk to each other with TLS ({@code tls-cluster yes},
+	 * {@code tls-replication yes}), presenting these certificates. Before {@link #start()}.
+	 * @param certificates what the nodes present
+	 * @return this cluster
+	 */
+	public synchronized RedisCluster tls(TlsCertificates certificates) {
+		requireNotStarted();
+		this.tls = certificates;
+		return this;
+	}
+
+	/**
+	 * The certificate clients trust, PEM, for a cluster that listens with TLS.
+	 * @return the file, or {@code null} without TLS
+	 */
+	public synchronized @Nullable Path trustedCertificate() {
+		return (this.tls != null) ? this.tls.certificate() : null;
 	}
 
 	private void requireNotStarted() {
@@ -151,6 +174,9 @@ public final class RedisCluster implements RedisDeployment, AutoCloseable {
 			builder.password(this.password).config("masterauth", this.password);
 		}
 		this.users.forEach(builder::user);
+		if (this.tls != null) {
+			builder.tls(this.tls).config("tls-cluster", "yes").config("tls-replication", "yes");
+		}
 		return builder.build().start();
 	}
 

@@ -80,7 +80,14 @@ public final class ConnectionFactories {
 					List.of(user.cluster().seedNodes().split(",")));
 			configuration.setUsername(user.username());
 			configuration.setPassword(user.password());
-			factory = new LettuceConnectionFactory(configuration);
+			LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder();
+			if (user.cluster().trustedCertificate() != null) {
+				client.useSsl();
+				client.clientOptions(io.lettuce.core.cluster.ClusterClientOptions.builder()
+					.sslOptions(SslOptions.builder().trustManager(user.cluster().trustedCertificate().toFile()).build())
+					.build());
+			}
+			factory = new LettuceConnectionFactory(configuration, client.build());
 		}
 		else if (deployment instanceof RedisSentinelGroup group) {
 			factory = new LettuceConnectionFactory(new RedisSentinelConfiguration(group.masterName(),
