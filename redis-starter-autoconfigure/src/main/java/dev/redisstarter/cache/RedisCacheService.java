@@ -30,6 +30,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.RedisCircuitBreaker;
@@ -293,7 +294,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 			this.lock.unlock(key, attempt);
 		}
 		catch (DataAccessException ex) {
-			logger.debug("Could not release the load lock of '" + key + "'; it expires by itself: " + ex.getMessage());
+			logger.debug("Could not release the load lock of " + Masking.mask(key) + "; it expires by itself: " + ex.getMessage());
 		}
 	}
 
@@ -322,7 +323,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		catch (LoaderFailure failure) {
 			// The entry is still good: readers keep it, and the next early read tries again.
 			this.metrics.count(CacheMetrics.REFRESH_FAILURES, load.cache(), "failure");
-			logger.warn("Early refresh of '" + load.key() + "' failed, the cached value is served: "
+			logger.warn("Early refresh of " + Masking.mask(load.key()) + " failed, the cached value is served: "
 					+ failure.original());
 			return cached;
 		}
@@ -350,7 +351,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		}
 		if (System.nanoTime() - lockedAtNanos >= this.settings.loadTimeout().toNanos()) {
 			this.metrics.count(CacheMetrics.UNCACHED_LOADS, load.cache(), "too-slow");
-			logger.debug("'" + load.key() + "' took longer to load than redis.starter.cache.load-timeout: served,"
+			logger.debug(Masking.mask(load.key()) + " took longer to load than redis.starter.cache.load-timeout: served,"
 					+ " not cached, since an invalidation during the load might no longer be seen");
 			return value;
 		}
@@ -607,7 +608,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		if (this.settings.failOnRedisDown()) {
 			throw new CacheUnavailableException(key, ex);
 		}
-		logger.warn("Cache " + operation + " of '" + key + "' failed, served without the cache: " + ex.getMessage());
+		logger.warn("Cache " + operation + " of " + Masking.mask(key) + " failed, served without the cache: " + ex.getMessage());
 	}
 
 	private static long jitter(Duration ttl, CachePolicy policy) {

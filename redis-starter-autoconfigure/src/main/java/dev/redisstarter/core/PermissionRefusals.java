@@ -148,6 +148,49 @@ public final class PermissionRefusals {
 	}
 
 	/**
+	 * A subscription of the application's listeners ({@code @RedisListener}, {@code @KeyEventListener}) was refused
+	 * by the user's channel rules: records it under {@code what} and logs it the first time, naming the channel rule
+	 * to grant. Refused again (at each retry), it stays recorded without a further log line.
+	 * @param what what is refused, as health shows it, such as {@code subscription to channel shop:events}
+	 * @param command the refused command, such as {@code SUBSCRIBE}
+	 * @param name the channel, shard channel or pattern
+	 * @param pattern whether {@code name} is a pattern ({@code PSUBSCRIBE})
+	 * @param failure the classified refusal
+	 * @param retryEvery how often the subscription is tried again
+	 */
+	public void listenerSubscriptionRefused(String what, String command, String name, boolean pattern,
+			RedisFailure failure, Duration retryEvery) {
+		if (this.refusals.put(what, new Refusal(what, failure.message(), Instant.now())) == null) {
+			logger.error("Redis refused the " + what + " (" + command + " for the application's listeners): "
+					+ failure.message() + ". Until it is granted, these listeners receive nothing. Grant the Redis user"
+					+ " (spring.data.redis.username, or the user in spring.data.redis.url) the channel rule &" + name
+					+ (pattern ? " exactly as written (Redis 7 compares a subscribed pattern with the user's channel"
+							+ " rules literally, so &" + this.keyPrefix + "* does not cover it)"
+							: " (or &" + this.keyPrefix + "* when it is under the key prefix)")
+					+ "; ACL LOG shows the refusal. The subscription is tried again every " + retryEvery.toMillis()
+					+ " ms and resumes by itself.");
+		}
+	}
+
+	/**
+	 * A refused subscription or call is allowed again: it leaves health, with a log line.
+	 * @param what what was refused, as recorded
+	 */
+	public void granted(String what) {
+		if (this.refusals.remove(what) != null) {
+			logger.info("Redis allows the " + what + " again");
+		}
+	}
+
+	/**
+	 * A refused subscription is no longer wanted (its listeners are gone): it leaves health silently.
+	 * @param what what was refused, as recorded
+	 */
+	public void forget(String what) {
+		this.refusals.remove(what);
+	}
+
+	/**
 	 * Whether anything is refused; cheap, for the hot path.
 	 * @return true when a refusal is recorded
 	 */

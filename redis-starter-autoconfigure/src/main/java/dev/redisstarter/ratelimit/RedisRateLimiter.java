@@ -19,6 +19,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.LuaScript;
+import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.ScriptRunner;
@@ -182,7 +183,7 @@ public final class RedisRateLimiter implements RateLimiter {
 			throw new IllegalArgumentException("The rate-limited key must not be empty");
 		}
 		if (limits == null || limits.isEmpty()) {
-			throw new IllegalArgumentException("At least one rate limit is needed for key '" + key + "'");
+			throw new IllegalArgumentException("At least one rate limit is needed for key " + Masking.mask(key));
 		}
 		if (permits < 1) {
 			throw new IllegalArgumentException("permits must be at least 1, was " + permits);
