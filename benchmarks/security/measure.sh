@@ -199,7 +199,7 @@ EOF
 # ---------------------------------------------------------------------------------------------------------------
 # credential_case ID REDIS_NAME WHAT PATTERN BEFORE [application arguments...]: starts the app, watches it idle for 20 s,
 # counting the connections Redis accepted and the log lines written, then shows the named line and health.
-credential_case() {
+credential_case() { # (KEEP_APP=1: leave the app running)
   local id=$1 redis=$2 what=$3 pattern=$4 before=$5; shift 5
   # Lettuce's DEBUG line "Connecting to Redis at" names the thread of each attempt (not counted as log lines below;
   # the second such line of each attempt, on an event-loop thread with "initialization:", is left out).
@@ -223,7 +223,7 @@ credential_case() {
        | sed -E 's/.*\[sample\] \[ *([^]]*)\].*/\1/' | sort | uniq -c | sort -rn | awk '{ printf "%s x%s; ", $2, $1 }')"
   echo "   other WARN/ERROR lines in the whole log: $(grep -E ' (WARN|ERROR) ' "$(log_of "$id")" | grep -vE "$pattern" \
        | sed -E 's/^.*\] [^ ]+ +: //' | cut -c1-110 | sort | uniq -c | sort -rn | head -4 | awk '{ $1 = $1 "x"; print }' | tr '\n' ';')"
-  stop_app "$id"
+  [ -n "${KEEP_APP:-}" ] || stop_app "$id"
 }
 
 make_certificates() { # a CA and a server certificate for 127.0.0.1 signed by it, and another CA that did not sign it
@@ -242,8 +242,16 @@ section_b() {
   local auth_line='refuses the starter.s credentials'
   REDIS_AUTH=s3cret start_redis auth --requirepass s3cret
   local host=(--spring.data.redis.host=127.0.0.1 --spring.data.redis.port="${redis_port[auth]}")
-  REDIS_AUTH=s3cret credential_case b1 auth "wrong password" "$auth_line" \
+  KEEP_APP=1 REDIS_AUTH=s3cret credential_case b1 auth "wrong password" "$auth_line" \
     'logged "unreachable (Unable to connect)", retried every second for ever' "${host[@]}" --spring.data.redis.password=wrong
+  # b1-heal: the server is given the password the app has (the app is still running from b1): how long until UP.
+  REDIS_AUTH=s3cret rcli auth CONFIG SET requirepass wrong >/dev/null
+  local healed_at started; started=$(now)
+  wait_health_up b1 45 && healed_at=$(seconds_since "$started")
+  echo "b1-heal $(verdict "[ -n \"${healed_at:-}\" ]") CONFIG SET requirepass to the app's password while it runs :: health UP after" \
+    "${healed_at:-more than 45} s (README: within 30 s, the next attempt); $(health b1)"
+  stop_app b1
+  REDIS_AUTH=wrong rcli auth CONFIG SET requirepass s3cret >/dev/null
   REDIS_AUTH=s3cret credential_case b2 auth "no credentials, server with requirepass" "$auth_line" \
     'logged "unreachable (Unable to connect)", retried every second for ever' "${host[@]}"
 
@@ -389,6 +397,9 @@ section_d() {
   echo "d3 $(verdict "within 1.0 '$answers'")" \
     "first requests after a 20 s outage (restarted, empty server: 404 is the answer for an unknown item) :: $answers" \
     "(before: 11.7 s waiting for Lettuce's reconnect back-off, holding the item's lock)"
+  local first="" i started; started=$(now)
+  for i in $(seq 1 200); do [ "$(status_of main GET /api/inventory/sku1)" != 503 ] && { first=$(seconds_since "$started"); break; }; sleep 0.05; done
+  echo "   d3: GET /api/inventory/sku1 answered other than 503 (the circuit closed) ${first:-not within 10} s after those requests"
   wait_health_up main 15
 }
 
@@ -487,9 +498,13 @@ EOF
   local openings=$(( $(metric "$id" redis.starter.circuit.openings) - openings_before ))
   local logged=$(( $(count_lines "$id" 'RedisCircuitBreaker .* is unreachable') - lines_before ))
   local cache_warns=$(( $(count_lines "$id" 'Cache read of') - cache_warns_before ))
+  local slow_health; slow_health=$(health "$id")
   echo 0 >"$work/latency"
-  echo "$id OBSERVED $what :: circuit openings in 30 s: $openings (meter), $logged circuit WARN lines ('is unreachable'), $cache_warns 'Cache read of ... failed' WARN lines; health after: $(health "$id")" \
+  echo "$id OBSERVED $what :: circuit openings in 30 s: $openings (meter), $logged circuit WARN lines ('is unreachable'), $cache_warns 'Cache read of ... failed' WARN lines" \
     "(before: everything 503, the circuit opened 15 times in 30 s)"
+  echo "   health at the end of the 30 s: $slow_health"
+  sleep 2
+  echo "   health 2 s after the latency went back to 0: $(health "$id")"
   stop_app "$id"
 }
 
