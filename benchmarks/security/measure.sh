@@ -327,10 +327,10 @@ section_c() {
   echo "c1 $(verdict "[ -n \"\$sub_line\" ] && health c1 | grep -q 'status=DOWN'") ACL user without channels (recipe minus &sample:*) ::" \
     "log: ${sub_line:-(no subscription refusal logged)}"
   echo "   health: $(health c1)"
-  echo "   subscription refusals logged: $(count_lines c1 'refused the starter.s subscription'); PUT /api/products/3 (tag invalidation): $put;" \
+  echo "   subscription refusals logged: $(count_lines c1 'refused the starter.s subscription'); PUT /api/products/3 (tag invalidation): $put, then GET /api/products/3: $after_put;" \
     "8 concurrent reserves (status seconds): $reserves (slowest $max), stock then: $stock; other starter ERROR/WARN lines: $(grep -cE ' (ERROR|WARN) ' "$(log_of c1)")" \
     "(before: health UP, invalidations silently deferred, subscriptions failed without a log line, reserves up to 2.55 s)"
-  grep -E ' (ERROR|WARN) ' "$(log_of c1)" | sed -E 's/^[0-9T:.+-]+ +//' | cut -c1-260 | sort | uniq -c | sort -rn | head -6 | sed 's/^/     | /'
+  grep -E ' (ERROR|WARN) ' "$(log_of c1)" | sed -E 's/^[0-9T:.+Z-]+ +([A-Z]+) +[0-9]+ --- \[sample\] /\1 /' | cut -c1-260 | sort | uniq -c | sort -rn | head -6 | sed 's/^/     | /'
   stop_app c1
 
   start_app c2 "${host[@]}" --spring.data.redis.username=otherkeys
