@@ -350,13 +350,15 @@ section_c() {
     "(before: 503s, rate limiter failed open, cache bypassed, health UP)"
   stop_app c2
 
+  # c3 as in the issue: a server with allkeys-lru, and a user that may not read it.
+  rcli acl CONFIG SET maxmemory-policy allkeys-lru >/dev/null
   start_app c3 "${host[@]}" --spring.data.redis.username=noconfig --redis.starter.resilience.eviction-policy-check=fail
   sleep 1
   local alive=running; kill -0 "${app_pid[c3]}" 2>/dev/null || alive=exited
-  echo "c3 $(verdict "[ $alive = exited ]") eviction-policy-check=fail as a user refused CONFIG :: application $alive;" \
+  echo "c3 $(verdict "[ $alive = exited ]") eviction-policy-check=fail, allkeys-lru, as a user refused CONFIG :: application $alive;" \
     "log: $(first_line c3 'maxmemory-policy is unknown' || true)"
   grep -A4 -E '^Description:' "$(log_of c3)" | cut -c1-260 | sed 's/^/     | /'
-  echo "   (before: started, health UP, nothing logged)"
+  echo "   (before: started against allkeys-lru, health UP, nothing logged)"
   stop_app c3
   stop_redis acl
 
