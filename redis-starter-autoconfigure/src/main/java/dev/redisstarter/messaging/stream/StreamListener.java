@@ -6,6 +6,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
+import dev.redisstarter.core.HandlerReflectiveProcessor;
+
 /**
  * Consumes a stream with a consumer group, on a bean method:
  * <pre class="code">
@@ -28,6 +32,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(HandlerReflectiveProcessor.class)
 public @interface StreamListener {
 
 	/**
