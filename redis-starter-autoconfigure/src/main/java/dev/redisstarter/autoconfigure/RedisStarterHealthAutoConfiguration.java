@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
@@ -22,7 +23,8 @@ import dev.redisstarter.core.health.RedisStarterHealthIndicator;
  * application's own bean of either of Boot's names.
  */
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class,
-		beforeName = "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration")
+		beforeName = { "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
+				"org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration" })
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean(RedisAccess.class)
 public final class RedisStarterHealthAutoConfiguration {
@@ -31,6 +33,7 @@ public final class RedisStarterHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = { "redisHealthIndicator", "redisHealthContributor" })
+	@ConditionalOnEnabledHealthIndicator("redis")
 	RedisStarterHealthIndicator redisHealthContributor(RedisAccess access, ObjectProvider<ServerCheck> serverCheck) {
 		return new RedisStarterHealthIndicator(access, serverCheck.getIfUnique(), PING_TIMEOUT);
 	}

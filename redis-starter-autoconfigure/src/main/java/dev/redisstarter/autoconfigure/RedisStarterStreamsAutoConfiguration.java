@@ -13,6 +13,7 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.condition.Conditi
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
@@ -171,6 +172,7 @@ public final class RedisStarterStreamsAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "streamsHealthContributor")
 		@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+		@ConditionalOnEnabledHealthIndicator("streams")
 		StreamsHealthIndicator streamsHealthContributor(StreamListeners listeners) {
 			return new StreamsHealthIndicator(listeners);
 		}
