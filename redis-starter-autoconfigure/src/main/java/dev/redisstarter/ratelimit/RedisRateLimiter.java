@@ -54,7 +54,7 @@ public final class RedisRateLimiter implements RateLimiter {
 	 */
 	public static final long MAX_SLIDING_LOG_PERMITS = 1000;
 
-	/** How long a decision waits for Redis by default ({@code redis.starter.rate-limit.timeout}). */
+	/** How long a decision waits for Redis by default ({@code redis.starter.ratelimit.timeout}). */
 	public static final Duration DEFAULT_DEADLINE = Duration.ofMillis(250);
 
 	private final ScriptRunner scripts;

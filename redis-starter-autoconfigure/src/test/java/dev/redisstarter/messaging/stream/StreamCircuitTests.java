@@ -58,10 +58,10 @@ class StreamCircuitTests {
 		StreamContexts.runner(SharedRedis.standalone())
 			.withPropertyValues("test.stream=" + stream,
 					// The whole retry schedule: 3 deliveries, 50 ms then 100 ms apart (±20%), well under the outage.
-					"redis.starter.messaging.streams.defaults.max-deliveries=3",
-					"redis.starter.messaging.streams.defaults.circuit.failure-threshold=2",
-					"redis.starter.messaging.streams.defaults.circuit.pause=200ms",
-					"redis.starter.messaging.streams.defaults.circuit.max-pause=400ms")
+					"redis.starter.stream.defaults.max-deliveries=3",
+					"redis.starter.stream.defaults.circuit.failure-threshold=2",
+					"redis.starter.stream.defaults.circuit.pause=200ms",
+					"redis.starter.stream.defaults.circuit.max-pause=400ms")
 			.withBean(Billing.class, () -> billing)
 			.withBean(MeterRegistry.class, () -> meters)
 			.run((context) -> {
@@ -120,10 +120,10 @@ class StreamCircuitTests {
 		String stream = "orders-" + UUID.randomUUID();
 		PoisonedBilling billing = new PoisonedBilling();
 		StreamContexts.runner(SharedRedis.standalone())
-			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.max-deliveries=3",
-					"redis.starter.messaging.streams.defaults.circuit.failure-threshold=2",
-					"redis.starter.messaging.streams.defaults.circuit.pause=300ms",
-					"redis.starter.messaging.streams.defaults.circuit.max-pause=600ms")
+			.withPropertyValues("test.stream=" + stream, "redis.starter.stream.defaults.max-deliveries=3",
+					"redis.starter.stream.defaults.circuit.failure-threshold=2",
+					"redis.starter.stream.defaults.circuit.pause=300ms",
+					"redis.starter.stream.defaults.circuit.max-pause=600ms")
 			.withBean(PoisonedBilling.class, () -> billing)
 			.run((context) -> {
 				StreamPublisher publisher = context.getBean(StreamPublisher.class);
@@ -176,10 +176,10 @@ class StreamCircuitTests {
 		String stream = "orders-" + UUID.randomUUID();
 		FlakyBilling billing = new FlakyBilling();
 		StreamContexts.runner(SharedRedis.standalone())
-			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.max-deliveries=4",
-					"redis.starter.messaging.streams.defaults.circuit.failure-threshold=2",
-					"redis.starter.messaging.streams.defaults.circuit.pause=100ms",
-					"redis.starter.messaging.streams.defaults.circuit.max-pause=200ms")
+			.withPropertyValues("test.stream=" + stream, "redis.starter.stream.defaults.max-deliveries=4",
+					"redis.starter.stream.defaults.circuit.failure-threshold=2",
+					"redis.starter.stream.defaults.circuit.pause=100ms",
+					"redis.starter.stream.defaults.circuit.max-pause=200ms")
 			.withBean(FlakyBilling.class, () -> billing)
 			.run((context) -> {
 				StreamPublisher publisher = context.getBean(StreamPublisher.class);
@@ -203,8 +203,8 @@ class StreamCircuitTests {
 	@Test
 	void circuitSettingsBindForEveryStreamAndPerStreamAndABadOneStopsStartUpNamingTheProperty() {
 		StreamContexts.runner(SharedRedis.standalone())
-			.withPropertyValues("redis.starter.messaging.streams.defaults.circuit.failure-threshold=4",
-					"redis.starter.messaging.streams.named.orders.circuit.pause=2s")
+			.withPropertyValues("redis.starter.stream.defaults.circuit.failure-threshold=4",
+					"redis.starter.stream.named.orders.circuit.pause=2s")
 			.run((context) -> {
 				StreamSettingsByName settings = context.getBean(StreamSettingsByName.class);
 				assertThat(settings.apply("orders").circuit())
@@ -213,12 +213,12 @@ class StreamCircuitTests {
 					.isEqualTo(new HandlerCircuit.Settings(4, Duration.ofSeconds(5), Duration.ofMinutes(1)));
 			});
 		StreamContexts.runner(SharedRedis.standalone())
-			.withPropertyValues("redis.starter.messaging.streams.named.orders.circuit.pause=2s",
-					"redis.starter.messaging.streams.named.orders.circuit.max-pause=1s")
+			.withPropertyValues("redis.starter.stream.named.orders.circuit.pause=2s",
+					"redis.starter.stream.named.orders.circuit.max-pause=1s")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
-					.hasMessageContaining("redis.starter.messaging.streams.named.orders")
+					.hasMessageContaining("redis.starter.stream.named.orders")
 					.hasMessageContaining("circuit max-pause");
 			});
 	}
