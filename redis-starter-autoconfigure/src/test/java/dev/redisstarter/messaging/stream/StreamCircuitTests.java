@@ -73,7 +73,7 @@ class StreamCircuitTests {
 				}
 				await().atMost(Duration.ofSeconds(5))
 					.until(() -> listeners.states().get(0).circuit().equals(HandlerCircuit.State.OPEN.name()));
-				assertThat(listeners.states().get(0).state()).isEqualTo("paused");
+				assertThat(listeners.states().get(0).state()).isEqualTo(ConsumerStatus.PAUSED);
 				assertThat(listeners.states().get(0).circuitLastError()).contains("the billing service is down");
 				assertThat(meters.get("redis.starter.stream.circuit.state").tags("stream", stream, "group", "billing")
 					.gauge()

@@ -33,8 +33,7 @@ public class JobQueuesHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		List<JobWorkers.WorkerState> states = this.workers.states();
-		boolean taking = states.stream().allMatch((worker) -> worker.state().equals("running")
-				|| worker.state().equals("paused"));
+		boolean taking = states.stream().allMatch((worker) -> worker.state().isTaking());
 		Map<String, Object> queues = new LinkedHashMap<>();
 		for (JobWorkers.WorkerState worker : states) {
 			Map<String, Object> shown = new LinkedHashMap<>();
