@@ -142,9 +142,9 @@ public final class RedisJobQueue implements JobQueue {
 			List<String> ids = new ArrayList<>(reply.size());
 			long added = 0;
 			for (Object entry : reply) {
-				List<?> pair = (List<?>) entry;
-				ids.add(JobRecords.text(pair.get(0)));
-				added += ((Number) pair.get(1)).longValue();
+				EnqueueReply enqueued = EnqueueReply.of(entry);
+				ids.add(enqueued.id());
+				added += enqueued.added() ? 1 : 0;
 			}
 			this.metrics.of(queue).enqueued(added);
 			return ids;

@@ -37,7 +37,7 @@ public class JobQueuesHealthIndicator extends AbstractHealthIndicator {
 		Map<String, Object> queues = new LinkedHashMap<>();
 		for (JobWorkers.WorkerState worker : states) {
 			Map<String, Object> shown = new LinkedHashMap<>();
-			shown.put("state", worker.state());
+			shown.put("state", worker.state().wireName());
 			shown.put("handler", worker.handler());
 			shown.put("concurrency", worker.concurrency());
 			shown.put("held", worker.held());
