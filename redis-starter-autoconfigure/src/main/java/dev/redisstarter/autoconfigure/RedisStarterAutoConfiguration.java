@@ -151,7 +151,7 @@ public final class RedisStarterAutoConfiguration {
 		if (properties.getSession().isEnabled()) {
 			kept.add("sessions");
 		}
-		if (properties.getRateLimit().isEnabled()) {
+		if (properties.getRatelimit().isEnabled()) {
 			kept.add("rate limits");
 		}
 		return new ServerCheck(properties.getResilience().getEvictionPolicyCheck(), kept);

@@ -279,12 +279,12 @@ final class EntryStore {
 		args[4 + tags.size()] = this.loadTimeoutMicros;
 		keys[tags.size()] = entryKey;
 		long epoch = this.versions.epoch();
-		List<Object> reply = this.commands.script(WRITE_TAGGED, keys, args);
-		if (((Long) reply.get(0)) == 1L) {
+		WriteTaggedReply reply = WriteTaggedReply.of(this.commands.script(WRITE_TAGGED, keys, args));
+		if (reply.stale()) {
 			return false;
 		}
 		for (int i = 0; i < tags.size(); i++) {
-			this.versions.learn(tags.get(i), new String((byte[]) reply.get(i + 1), StandardCharsets.UTF_8), epoch);
+			this.versions.learn(tags.get(i), reply.versions().get(i), epoch);
 		}
 		return true;
 	}
@@ -336,9 +336,7 @@ final class EntryStore {
 			RedisFuture<String> other = (alongside != null) ? alongside.apply(redis) : null;
 			List<TagReply> replies = new ArrayList<>(names.size());
 			for (int i = 0; i < names.size(); i++) {
-				List<Object> reply = this.commands.awaitScript(redis, pending.get(i));
-				replies.add(new TagReply(names.get(i), new String((byte[]) reply.get(0), StandardCharsets.UTF_8),
-						((Long) reply.get(1)) == 1L));
+				replies.add(TagReply.of(names.get(i), this.commands.awaitScript(redis, pending.get(i))));
 			}
 			if (other != null) {
 				this.commands.await(other);
@@ -370,7 +368,19 @@ final class EntryStore {
 	record Stored(CacheEntry entry, long ttlMillis) {
 	}
 
+	/**
+	 * What {@code tag-version.lua} returns for one tag, {@code {version, stale}}, by name (its header is the contract).
+	 * @param tag the tag asked about
+	 * @param version the tag's current version
+	 * @param stale whether the tag was invalidated after the load started, or the load is older than the load timeout
+	 */
 	private record TagReply(String tag, String version, boolean stale) {
+
+		static TagReply of(String tag, List<?> reply) {
+			return new TagReply(tag, new String((byte[]) reply.get(0), StandardCharsets.UTF_8),
+					((Long) reply.get(1)) == 1L);
+		}
+
 	}
 
 }

@@ -204,8 +204,7 @@ public final class RedisAccess implements AutoCloseable {
 	 * @return the calls
 	 */
 	public RedisCalls calls(Feature feature, Duration deadline) {
-		return new RedisCalls(this, feature, Durations.requirePositive("redis.starter." + feature.propertyName()
-				+ ".timeout", deadline), this.meterRegistry);
+		return new RedisCalls(this, feature, Durations.requirePositive(feature.timeoutProperty(), deadline), this.meterRegistry);
 	}
 
 	/**

@@ -50,7 +50,7 @@ public @interface StreamListener {
 
 	/**
 	 * How many entries the method handles at once in this instance; 0 for
-	 * {@code redis.starter.messaging.streams.concurrency}.
+	 * {@code redis.starter.stream.concurrency}.
 	 * @return the concurrency
 	 */
 	int concurrency() default 0;
