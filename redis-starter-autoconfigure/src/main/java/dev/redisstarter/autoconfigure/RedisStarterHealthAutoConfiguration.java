@@ -1,6 +1,5 @@
 package dev.redisstarter.autoconfigure;
 
-import java.time.Duration;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -29,13 +28,12 @@ import dev.redisstarter.core.health.RedisStarterHealthIndicator;
 @ConditionalOnBean(RedisAccess.class)
 public final class RedisStarterHealthAutoConfiguration {
 
-	private static final Duration PING_TIMEOUT = Duration.ofMillis(500);
-
 	@Bean
 	@ConditionalOnMissingBean(name = { "redisHealthIndicator", "redisHealthContributor" })
 	@ConditionalOnEnabledHealthIndicator("redis")
 	RedisStarterHealthIndicator redisHealthContributor(RedisAccess access, ObjectProvider<ServerCheck> serverCheck) {
-		return new RedisStarterHealthIndicator(access, serverCheck.getIfUnique(), PING_TIMEOUT);
+		// The probe's timeout: a Redis the circuit takes for reachable is not reported DOWN by a shorter PING.
+		return new RedisStarterHealthIndicator(access, serverCheck.getIfUnique(), access.settings().probeTimeout());
 	}
 
 }

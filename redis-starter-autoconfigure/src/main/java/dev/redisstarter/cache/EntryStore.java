@@ -20,6 +20,7 @@ import org.springframework.dao.DataAccessException;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.LuaScript;
+import dev.redisstarter.core.PermissionRefusals;
 import dev.redisstarter.core.RedisCalls;
 
 import static dev.redisstarter.core.ScriptArgs.utf8;
@@ -48,6 +49,9 @@ final class EntryStore {
 	 * one clock and needs none.
 	 */
 	static final long CLUSTER_CLOCK_MARGIN_MICROS = 50_000;
+
+	/** What invalidation notices are called in logs and health. */
+	private static final String INVALIDATION_NOTICES = "cache invalidation notices";
 
 	private final CacheCommands commands;
 
@@ -356,12 +360,32 @@ final class EntryStore {
 			}
 			long count = 0;
 			for (RedisCalls.PendingScript<List<Object>> script : pending) {
-				count += (Long) this.commands.awaitScript(redis, script).get(0);
+				List<Object> reply = this.commands.awaitScript(redis, script);
+				count += (Long) reply.get(0);
+				noticeAnswered(reply);
 			}
 			return count;
 		});
 		names.forEach(this.versions::forget);
 		return existed;
+	}
+
+	/**
+	 * The notice of an invalidation was sent, or refused by the user's channel rules after the new version was
+	 * written: a refusal is recorded for health, never thrown at the caller, whose invalidation has taken effect.
+	 */
+	private void noticeAnswered(List<Object> reply) {
+		PermissionRefusals permissions = this.commands.permissions();
+		if (reply.size() > 1) {
+			Object refusal = reply.get(1);
+			permissions.noticeRefused(INVALIDATION_NOTICES, new String(this.channel, StandardCharsets.UTF_8),
+					(refusal instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(refusal),
+					"instances subscribing as a user refused the channel check tag versions against Redis, and"
+							+ " instances of another user serve what they hold until it expires");
+		}
+		else {
+			permissions.noticeSent(INVALIDATION_NOTICES);
+		}
 	}
 
 	/** An entry read, with its remaining life in ms (-1 when not asked for). */

@@ -138,6 +138,36 @@ public final class PermissionRefusals {
 	}
 
 	/**
+	 * A notice a script publishes after its write (a lock's release, a tag's invalidation) was refused by the user's
+	 * channel rules. The write has taken effect (a script is not rolled back), so the caller is not failed: the
+	 * refusal is recorded for health and logged the first time, until {@link #noticeSent} is told such a notice
+	 * went out.
+	 * @param description what the notices are, such as {@code lock release notices}
+	 * @param channel the channel
+	 * @param message Redis's words
+	 * @param meanwhile what other instances do without the notices
+	 */
+	public void noticeRefused(String description, String channel, String message, String meanwhile) {
+		String what = "publishing " + description;
+		if (this.refusals.put(what, new Refusal(what, message, Instant.now())) == null) {
+			logger.error("Redis refused the starter's " + description + " on channel '" + channel + "' (a PUBLISH in a"
+					+ " script, after its write took effect): " + message + ". The writes are done and their callers"
+					+ " are not failed, but " + meanwhile + ". Grant the Redis user the channel (&" + channel + ", or "
+					+ grant() + ").");
+		}
+	}
+
+	/**
+	 * A notice of the kind {@link #noticeRefused} recorded went out: the refusal is over.
+	 * @param description what the notices are, as given to {@link #noticeRefused}
+	 */
+	public void noticeSent(String description) {
+		if (!this.refusals.isEmpty()) {
+			granted("publishing " + description);
+		}
+	}
+
+	/**
 	 * A subscription came up: a refusal of it is over.
 	 * @param description what the subscription is for
 	 */

@@ -53,6 +53,9 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	/** How long a lock call waits for Redis by default ({@code redis.starter.lock.timeout}). */
 	public static final Duration DEFAULT_DEADLINE = Duration.ofMillis(500);
 
+	/** What release notices are called in logs and health. */
+	private static final String RELEASE_NOTICES = "lock release notices";
+
 	private final RedisCalls calls;
 
 	private final KeyNaming keys;
@@ -238,8 +241,8 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	/** Releases an abandoned acquisition (owner-checked); returns whether Redis was reached. */
 	private boolean release(AbandonedAcquisitions.Abandoned abandoned) {
 		try {
-			this.calls.script(this.scripts.release(), ScriptOutputType.INTEGER, 2, abandoned.key(),
-					abandoned.waitersKey(), utf8(abandoned.owner()), utf8(this.channel), utf8(abandoned.name()));
+			released(this.calls.script(this.scripts.release(), ScriptOutputType.INTEGER, 2, abandoned.key(),
+					abandoned.waitersKey(), utf8(abandoned.owner()), utf8(this.channel), utf8(abandoned.name())));
 			this.abandoned.forget(abandoned.owner());
 			return true;
 		}
@@ -259,6 +262,23 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		if (!this.abandoned.isEmpty()) {
 			this.calls.access().background().execute(() -> this.abandoned.releaseAll(this::release));
 		}
+	}
+
+	/**
+	 * Reads the reply of {@code release.lua}: whether the lock was released, recording a release notice that Redis
+	 * refused (the user's channel rules) for health instead of failing the caller, whose release has taken effect.
+	 */
+	boolean released(@Nullable Long reply) {
+		long code = (reply != null) ? reply : 0;
+		if (code == 3) {
+			this.calls.access().permissions().noticeRefused(RELEASE_NOTICES, this.channel,
+					"PUBLISH refused by the user's channel rules",
+					"waiters for a lock in other instances are not woken and find it free only when they next poll");
+		}
+		else if (code == 2) {
+			this.calls.access().permissions().noticeSent(RELEASE_NOTICES);
+		}
+		return code != 0;
 	}
 
 	/**

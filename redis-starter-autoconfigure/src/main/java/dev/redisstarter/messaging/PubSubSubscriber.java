@@ -37,6 +37,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory;
 
 import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.RedisCircuitBreaker;
 import dev.redisstarter.core.RedisFailure;
 import dev.redisstarter.messaging.NodeConnection.Op;
 import dev.redisstarter.messaging.NodeConnection.Wire;
@@ -164,6 +165,11 @@ public final class PubSubSubscriber implements AutoCloseable {
 		this.started = true;
 		this.inbox.start();
 		long interval = this.access.settings().livenessInterval().toMillis();
+		this.access.circuit().onTransition((state) -> {
+			if (state == RedisCircuitBreaker.State.CLOSED) {
+				reconcileSoon();
+			}
+		});
 		this.loop.scheduleWithFixedDelay(this::checkLiveness, interval, interval, TimeUnit.MILLISECONDS);
 		reconcileSoon();
 	}
@@ -301,8 +307,10 @@ public final class PubSubSubscriber implements AutoCloseable {
 	}
 
 	private boolean paused() {
+		// While the credentials or TLS are refused, the starter's connection backs off and names the failure: no
+		// attempts here (one every half second), and no PING warnings for connections that cannot exist.
 		return this.closed || this.access.isClosed() || this.access.isSuspended()
-				|| !this.access.connectionFactory().isRunning();
+				|| !this.access.connectionFactory().isRunning() || this.access.refusesConnections();
 	}
 
 	private void checkLiveness() {
@@ -321,8 +329,14 @@ public final class PubSubSubscriber implements AutoCloseable {
 			// A connection that is down or did not answer is replaced: since listeners never hold Lettuce's
 			// threads (the inbox), silence means the connection, never a busy listener.
 			if (!answered) {
-				logger.warn("The pub/sub connection to " + node.node() + " did not answer a PING within " + timeout
-						+ " ms: replacing it (messages published meanwhile are lost)");
+				if (node.isUp()) {
+					logger.warn("The pub/sub connection to " + node.node() + " did not answer a PING within " + timeout
+							+ " ms: replacing it (messages published meanwhile are lost)");
+				}
+				else {
+					// Not open (yet): nothing timed out, and why it cannot open is logged where it is known.
+					logger.debug("The pub/sub connection to " + node.node() + " is not open: opening another");
+				}
 				node.replace();
 				this.generation.incrementAndGet();
 				this.topologyStale.set(true);
@@ -380,7 +394,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 			return true;
 		}
 		NodeConnection node = this.connections.computeIfAbsent("server",
-				(id) -> new NodeConnection(id, this::openStandalone, new Events()));
+				(id) -> new NodeConnection(this.access.circuit().target(), this::openStandalone, new Events()));
 		Set<Wire> desired = new HashSet<>();
 		for (Route route : routes) {
 			desired.add(new Wire(route.isPattern() ? Op.PSUBSCRIBE : Op.SUBSCRIBE, route.name()));
