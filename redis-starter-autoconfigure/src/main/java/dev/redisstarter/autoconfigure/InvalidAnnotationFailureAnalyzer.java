@@ -19,7 +19,7 @@ class InvalidAnnotationFailureAnalyzer extends AbstractFailureAnalyzer<InvalidAn
 		String action = "Correct the " + cause.getAnnotation() + " annotation on " + method + " ("
 				+ cause.getMethod().toGenericString() + "). Expressions are SpEL: refer to parameters by name (#id, with"
 				+ " the -parameters compiler flag) or position (#p0); durations read like 500ms, 10s, 5m; policies are"
-				+ " named under redis.starter.rate-limit.policies.";
+				+ " named under redis.starter.ratelimit.policies.";
 		return new FailureAnalysis(description, action, cause);
 	}
 

@@ -76,16 +76,6 @@ public class MessagingProperties {
 
 	private final Keyspace keyspace = new Keyspace();
 
-	/**
-	 * Streams: StreamPublisher, @StreamListener, dead letters, durable topics.
-	 */
-	@NestedConfigurationProperty
-	private final StreamsProperties streams = new StreamsProperties();
-
-	public StreamsProperties getStreams() {
-		return this.streams;
-	}
-
 	public boolean isEnabled() {
 		return this.enabled;
 	}

@@ -57,7 +57,7 @@ class MissingStarterBeanFailureAnalyzer extends AbstractFailureAnalyzer<NoSuchBe
 			case "cache" -> "redis.starter.cache.enabled";
 			case "session" -> "redis.starter.session.enabled";
 			case "lock" -> "redis.starter.lock.enabled";
-			case "ratelimit" -> "redis.starter.rate-limit.enabled";
+			case "ratelimit" -> "redis.starter.ratelimit.enabled";
 			case "leaderboard" -> "redis.starter.leaderboard.enabled";
 			default -> null;
 		};

@@ -12,12 +12,12 @@ import dev.redisstarter.ratelimit.RateLimit;
 import dev.redisstarter.ratelimit.RateLimitPolicies;
 
 /**
- * Turns {@code redis.starter.rate-limit.policies} into {@link RateLimitPolicies}, with messages that name the
+ * Turns {@code redis.starter.ratelimit.policies} into {@link RateLimitPolicies}, with messages that name the
  * policy and the property at fault.
  */
 final class RateLimitPolicyFactory {
 
-	private static final String PREFIX = "redis.starter.rate-limit.policies.";
+	private static final String PREFIX = "redis.starter.ratelimit.policies.";
 
 	private RateLimitPolicyFactory() {
 	}

@@ -14,7 +14,7 @@ import dev.redisstarter.ratelimit.Algorithm;
 import dev.redisstarter.ratelimit.web.HeaderStyle;
 
 /**
- * Rate-limit settings, under {@code redis.starter.rate-limit}.
+ * Rate-limit settings, under {@code redis.starter.ratelimit}.
  */
 public class RateLimitProperties {
 
@@ -57,7 +57,7 @@ public class RateLimitProperties {
 	}
 
 	public void setTimeout(Duration timeout) {
-		this.timeout = RedisStarterProperties.positive("redis.starter.rate-limit.timeout", timeout);
+		this.timeout = RedisStarterProperties.positive("redis.starter.ratelimit.timeout", timeout);
 	}
 	public int getAdvisorOrder() {
 		return this.advisorOrder;
@@ -291,7 +291,7 @@ public class RateLimitProperties {
 		public void setIpv6PrefixLength(int ipv6PrefixLength) {
 			if (ipv6PrefixLength < 1 || ipv6PrefixLength > 128) {
 				throw new IllegalArgumentException(
-						"redis.starter.rate-limit.http.ipv6-prefix-length must be 1 to 128, was " + ipv6PrefixLength);
+						"redis.starter.ratelimit.http.ipv6-prefix-length must be 1 to 128, was " + ipv6PrefixLength);
 			}
 			this.ipv6PrefixLength = ipv6PrefixLength;
 		}

@@ -21,6 +21,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -36,6 +37,7 @@ import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.ResilienceSettings;
 import dev.redisstarter.core.ServerCheck;
 import dev.redisstarter.core.ServerCheckFailedException;
+import dev.redisstarter.core.StarterRuntimeHints;
 import dev.redisstarter.core.StarterThreads;
 import dev.redisstarter.core.web.InputLimitExceptionHandler;
 import dev.redisstarter.core.web.RedisUnavailableExceptionHandler;
@@ -54,6 +56,7 @@ import dev.redisstarter.messaging.web.MessagingExceptionHandler;
 @ConditionalOnBean(LettuceConnectionFactory.class)
 @ConditionalOnEnabled("redis.starter.enabled")
 @EnableConfigurationProperties(RedisStarterProperties.class)
+@ImportRuntimeHints(StarterRuntimeHints.class)
 public final class RedisStarterAutoConfiguration {
 
 	/** How long start-up waits for the server checks in fail mode; an unreachable Redis does not delay it more. */
@@ -148,7 +151,7 @@ public final class RedisStarterAutoConfiguration {
 		if (properties.getSession().isEnabled()) {
 			kept.add("sessions");
 		}
-		if (properties.getRateLimit().isEnabled()) {
+		if (properties.getRatelimit().isEnabled()) {
 			kept.add("rate limits");
 		}
 		return new ServerCheck(properties.getResilience().getEvictionPolicyCheck(), kept);

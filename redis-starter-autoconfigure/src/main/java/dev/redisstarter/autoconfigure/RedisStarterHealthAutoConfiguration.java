@@ -1,12 +1,12 @@
 package dev.redisstarter.autoconfigure;
 
-import java.time.Duration;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
@@ -22,17 +22,18 @@ import dev.redisstarter.core.health.RedisStarterHealthIndicator;
  * application's own bean of either of Boot's names.
  */
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class,
-		beforeName = "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration")
+		beforeName = { "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
+				"org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration" })
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean(RedisAccess.class)
 public final class RedisStarterHealthAutoConfiguration {
 
-	private static final Duration PING_TIMEOUT = Duration.ofMillis(500);
-
 	@Bean
 	@ConditionalOnMissingBean(name = { "redisHealthIndicator", "redisHealthContributor" })
+	@ConditionalOnEnabledHealthIndicator("redis")
 	RedisStarterHealthIndicator redisHealthContributor(RedisAccess access, ObjectProvider<ServerCheck> serverCheck) {
-		return new RedisStarterHealthIndicator(access, serverCheck.getIfUnique(), PING_TIMEOUT);
+		// The probe's timeout: a Redis the circuit takes for reachable is not reported DOWN by a shorter PING.
+		return new RedisStarterHealthIndicator(access, serverCheck.getIfUnique(), access.settings().probeTimeout());
 	}
 
 }

@@ -55,7 +55,7 @@ public class RedisStarterProperties {
 	 * Rate limiting.
 	 */
 	@NestedConfigurationProperty
-	private final RateLimitProperties rateLimit = new RateLimitProperties();
+	private final RateLimitProperties ratelimit = new RateLimitProperties();
 
 	/**
 	 * Distributed locks.
@@ -82,6 +82,13 @@ public class RedisStarterProperties {
 	private final MessagingProperties messaging = new MessagingProperties();
 
 	/**
+	 * Streams: StreamPublisher, @StreamListener, dead letters, durable topics (formerly
+	 * redis.starter.stream).
+	 */
+	@NestedConfigurationProperty
+	private final StreamsProperties stream = new StreamsProperties();
+
+	/**
 	 * Job queues: JobQueue, @JobHandler, dead letters, schedules.
 	 */
 	@NestedConfigurationProperty
@@ -95,12 +102,16 @@ public class RedisStarterProperties {
 		return this.queue;
 	}
 
+	public StreamsProperties getStream() {
+		return this.stream;
+	}
+
 	public ResilienceProperties getResilience() {
 		return this.resilience;
 	}
 
-	public RateLimitProperties getRateLimit() {
-		return this.rateLimit;
+	public RateLimitProperties getRatelimit() {
+		return this.ratelimit;
 	}
 
 	public LockProperties getLock() {

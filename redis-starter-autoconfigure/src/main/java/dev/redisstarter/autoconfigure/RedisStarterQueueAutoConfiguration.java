@@ -16,6 +16,7 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.condition.Conditi
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
@@ -203,6 +204,7 @@ public final class RedisStarterQueueAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "jobqueuesHealthContributor")
 		@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+		@ConditionalOnEnabledHealthIndicator("jobqueues")
 		JobQueuesHealthIndicator jobqueuesHealthContributor(JobWorkers workers) {
 			return new JobQueuesHealthIndicator(workers);
 		}

@@ -40,13 +40,13 @@ import dev.redisstarter.ratelimit.web.RateLimitRule;
 import dev.redisstarter.ratelimit.web.WebRateLimitContext;
 
 /**
- * Rate limiting: a {@link RateLimiter}, the policies of {@code redis.starter.rate-limit.policies},
+ * Rate limiting: a {@link RateLimiter}, the policies of {@code redis.starter.ratelimit.policies},
  * {@code @RateLimited} through an advisor, and in a servlet web application 429 answers, header fields and
- * the rules of {@code redis.starter.rate-limit.http.rules}. Off with {@code redis.starter.rate-limit.enabled=false}.
+ * the rules of {@code redis.starter.ratelimit.http.rules}. Off with {@code redis.starter.ratelimit.enabled=false}.
  */
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class)
 @ConditionalOnBean(KeyNaming.class)
-@ConditionalOnEnabled("redis.starter.rate-limit.enabled")
+@ConditionalOnEnabled("redis.starter.ratelimit.enabled")
 public final class RedisStarterRateLimitAutoConfiguration {
 
 	@Bean
@@ -58,14 +58,14 @@ public final class RedisStarterRateLimitAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RateLimitPolicies redisStarterRateLimitPolicies(RedisStarterProperties properties) {
-		return RateLimitPolicyFactory.policies(properties.getRateLimit().getPolicies());
+		return RateLimitPolicyFactory.policies(properties.getRatelimit().getPolicies());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(RateLimiter.class)
 	RedisRateLimiter redisStarterRateLimiter(RedisAccess access, RedisStarterProperties properties, KeyNaming keys,
 			RateLimitMetrics metrics) {
-		return new RedisRateLimiter(access.calls(Feature.RATE_LIMIT, properties.getRateLimit().getTimeout()), keys,
+		return new RedisRateLimiter(access.calls(Feature.RATE_LIMIT, properties.getRatelimit().getTimeout()), keys,
 				metrics);
 	}
 
@@ -80,33 +80,33 @@ public final class RedisStarterRateLimitAutoConfiguration {
 			.toList());
 		RateLimitedAdvisor advisor = new RateLimitedAdvisor(methods, new RateLimitedInterceptor(methods, limiter, contexts));
 		advisor.setOrder(
-				environment.getProperty("redis.starter.rate-limit.advisor-order", Integer.class, RateLimitedAdvisor.DEFAULT_ORDER));
+				environment.getProperty("redis.starter.ratelimit.advisor-order", Integer.class, RateLimitedAdvisor.DEFAULT_ORDER));
 		return advisor;
 	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 	@ConditionalOnClass({ HttpServletRequest.class, RestControllerAdvice.class })
-	@ConditionalOnEnabled("redis.starter.rate-limit.http.enabled")
+	@ConditionalOnEnabled("redis.starter.ratelimit.http.enabled")
 	static class WebConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
 		ClientAddressResolver redisStarterClientAddressResolver(RedisStarterProperties properties) {
-			List<String> proxies = properties.getRateLimit().getHttp().getTrustedProxies();
+			List<String> proxies = properties.getRatelimit().getHttp().getTrustedProxies();
 			try {
 				return new ClientAddressResolver(proxies.stream().map(IpRange::parse).toList(),
-						properties.getRateLimit().getHttp().getIpv6PrefixLength());
+						properties.getRatelimit().getHttp().getIpv6PrefixLength());
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException("redis.starter.rate-limit.http.trusted-proxies: " + ex.getMessage(), ex);
+				throw new IllegalArgumentException("redis.starter.ratelimit.http.trusted-proxies: " + ex.getMessage(), ex);
 			}
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
 		RateLimitHeaders redisStarterRateLimitHeaders(RedisStarterProperties properties) {
-			return new RateLimitHeaders(properties.getRateLimit().getHttp().getHeaders());
+			return new RateLimitHeaders(properties.getRatelimit().getHttp().getHeaders());
 		}
 
 		@Bean
@@ -123,10 +123,10 @@ public final class RedisStarterRateLimitAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		@ConditionalOnProperty(name = "redis.starter.rate-limit.http.rules[0].policy")
+		@ConditionalOnProperty(name = "redis.starter.ratelimit.http.rules[0].policy")
 		RateLimitFilter redisStarterRateLimitFilter(RedisStarterProperties properties, RateLimiter limiter,
 				RateLimitPolicies policies, ClientAddressResolver addresses, RateLimitHeaders headers, JsonCodec json) {
-			List<RateLimitProperties.Rule> configured = properties.getRateLimit().getHttp().getRules();
+			List<RateLimitProperties.Rule> configured = properties.getRatelimit().getHttp().getRules();
 			List<RateLimitRule> rules = new java.util.ArrayList<>();
 			for (int i = 0; i < configured.size(); i++) {
 				RateLimitProperties.Rule rule = configured.get(i);
@@ -135,12 +135,12 @@ public final class RedisStarterRateLimitAutoConfiguration {
 					policies.get(rule.getPolicy());
 				}
 				catch (IllegalArgumentException ex) {
-					throw new IllegalArgumentException("redis.starter.rate-limit.http.rules[" + i + "]: " + ex.getMessage(),
+					throw new IllegalArgumentException("redis.starter.ratelimit.http.rules[" + i + "]: " + ex.getMessage(),
 							ex);
 				}
 			}
 			return new RateLimitFilter(rules, limiter, policies, addresses, headers, json,
-					properties.getRateLimit().getHttp().getFilterOrder());
+					properties.getRatelimit().getHttp().getFilterOrder());
 		}
 
 	}

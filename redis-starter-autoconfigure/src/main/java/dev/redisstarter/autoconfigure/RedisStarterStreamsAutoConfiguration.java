@@ -13,6 +13,7 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.condition.Conditi
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,13 +40,13 @@ import dev.redisstarter.messaging.stream.StreamSettings;
 import dev.redisstarter.messaging.stream.StreamSettingsByName;
 
 /**
- * Streams from {@code redis.starter.messaging.streams.*}: the {@link StreamPublisher}, {@link DeadLetters}, and a
- * consumer for every {@code @StreamListener} method. Off with {@code redis.starter.messaging.streams.enabled=false}
+ * Streams from {@code redis.starter.stream.*}: the {@link StreamPublisher}, {@link DeadLetters}, and a
+ * consumer for every {@code @StreamListener} method. Off with {@code redis.starter.stream.enabled=false}
  * (or {@code redis.starter.messaging.enabled=false}).
  */
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class)
 @ConditionalOnBean({ RedisAccess.class, KeyNaming.class })
-@ConditionalOnEnabled({ "redis.starter.messaging.enabled", "redis.starter.messaging.streams.enabled" })
+@ConditionalOnEnabled({ "redis.starter.messaging.enabled", "redis.starter.stream.enabled" })
 public final class RedisStarterStreamsAutoConfiguration {
 
 	@Bean
@@ -68,13 +69,13 @@ public final class RedisStarterStreamsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	StreamSettingsByName redisStarterStreamSettings(RedisStarterProperties properties) {
-		StreamsProperties streams = properties.getMessaging().getStreams();
-		String prefix = "redis.starter.messaging.streams.defaults";
+		StreamsProperties streams = properties.getStream();
+		String prefix = "redis.starter.stream.defaults";
 		StreamSettings defaults = settings(prefix, streams.getDefaults(), null);
 		Map<String, StreamSettings> named = new LinkedHashMap<>();
 		streams.getNamed()
 			.forEach((name, stream) -> named.put(name,
-					settings("redis.starter.messaging.streams.named." + name, stream, defaults)));
+					settings("redis.starter.stream.named." + name, stream, defaults)));
 		return new StreamSettingsByName(defaults, named);
 	}
 
@@ -107,8 +108,8 @@ public final class RedisStarterStreamsAutoConfiguration {
 	@ConditionalOnMissingBean(StreamPublisher.class)
 	RedisStreamPublisher redisStarterStreamPublisher(RedisAccess access, RedisStarterProperties properties,
 			StreamKeys keys, JsonCodec codec, StreamSettingsByName settings) {
-		Duration timeout = properties.getMessaging().getStreams().getTimeout();
-		Durations.requirePositive("redis.starter.messaging.streams.timeout", timeout);
+		Duration timeout = properties.getStream().getTimeout();
+		Durations.requirePositive("redis.starter.stream.timeout", timeout);
 		return new RedisStreamPublisher(access.calls(Feature.STREAM, timeout), keys, codec, settings);
 	}
 
@@ -116,7 +117,7 @@ public final class RedisStarterStreamsAutoConfiguration {
 	@ConditionalOnMissingBean(DeadLetters.class)
 	RedisDeadLetters redisStarterDeadLetters(RedisAccess access, RedisStarterProperties properties, StreamKeys keys,
 			StreamSettingsByName settings) {
-		return new RedisDeadLetters(access.calls(Feature.STREAM, properties.getMessaging().getStreams().getTimeout()),
+		return new RedisDeadLetters(access.calls(Feature.STREAM, properties.getStream().getTimeout()),
 				keys, settings);
 	}
 
@@ -126,13 +127,13 @@ public final class RedisStarterStreamsAutoConfiguration {
 			RedisAccess access, RedisStarterProperties properties, StreamKeys keys,
 			ObjectProvider<JsonMapper> jsonMapper, StreamMetrics metrics, StreamSettingsByName settings,
 			Environment environment, StarterThreads threads) {
-		StreamsProperties streams = properties.getMessaging().getStreams();
+		StreamsProperties streams = properties.getStream();
 		if (streams.getConcurrency() < 1 || streams.getConcurrency() > 256) {
-			throw new IllegalArgumentException("Invalid redis.starter.messaging.streams.concurrency: it must be between"
+			throw new IllegalArgumentException("Invalid redis.starter.stream.concurrency: it must be between"
 					+ " 1 and 256, was " + streams.getConcurrency());
 		}
-		Durations.requirePositive("redis.starter.messaging.streams.shutdown-wait", streams.getShutdownWait());
-		Durations.requirePositive("redis.starter.messaging.streams.instance-expiry", streams.getInstanceExpiry());
+		Durations.requirePositive("redis.starter.stream.shutdown-wait", streams.getShutdownWait());
+		Durations.requirePositive("redis.starter.stream.instance-expiry", streams.getInstanceExpiry());
 		String group = (streams.getGroup() != null && !streams.getGroup().isBlank()) ? streams.getGroup()
 				: environment.getProperty("spring.application.name", "default");
 		StreamListeners.Context context = new StreamListeners.Context(access,
@@ -155,7 +156,7 @@ public final class RedisStarterStreamsAutoConfiguration {
 		@ConditionalOnMissingBean
 		StreamInspector redisStarterStreamInspector(RedisAccess access, RedisStarterProperties properties,
 				StreamKeys keys) {
-			return new StreamInspector(access.calls(Feature.STREAM, properties.getMessaging().getStreams().getTimeout()),
+			return new StreamInspector(access.calls(Feature.STREAM, properties.getStream().getTimeout()),
 					keys);
 		}
 
@@ -165,12 +166,13 @@ public final class RedisStarterStreamsAutoConfiguration {
 		StreamsEndpoint redisStarterStreamsEndpoint(StreamListeners listeners, StreamInspector inspector,
 				DeadLetters deadLetters, RedisStarterProperties properties) {
 			return new StreamsEndpoint(listeners, inspector, deadLetters,
-					properties.getMessaging().getStreams().getNamed().keySet());
+					properties.getStream().getNamed().keySet());
 		}
 
 		@Bean
 		@ConditionalOnMissingBean(name = "streamsHealthContributor")
 		@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+		@ConditionalOnEnabledHealthIndicator("streams")
 		StreamsHealthIndicator streamsHealthContributor(StreamListeners listeners) {
 			return new StreamsHealthIndicator(listeners);
 		}

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
- * {@code redis.starter.messaging.streams.*}: StreamPublisher, @StreamListener, dead letters, durable topics.
+ * {@code redis.starter.stream.*}: StreamPublisher, @StreamListener, dead letters, durable topics.
  * The stream settings here are every stream's defaults; {@code named.<stream>.*} overrides them for one stream.
  */
 public class StreamsProperties {

@@ -16,6 +16,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redisstarter.core.LuaScript;
+import dev.redisstarter.core.PermissionRefusals;
 import dev.redisstarter.core.RedisCalls;
 
 /**
@@ -35,6 +36,11 @@ final class CacheCommands {
 
 	LettuceConnectionFactory connectionFactory() {
 		return this.calls.access().connectionFactory();
+	}
+
+	/** Where refusals of the starter's Redis user are recorded, for health. */
+	PermissionRefusals permissions() {
+		return this.calls.access().permissions();
 	}
 
 	/** Runs commands on the shared connection and waits for the futures they return. */

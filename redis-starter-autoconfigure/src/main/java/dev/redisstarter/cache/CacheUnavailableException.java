@@ -1,5 +1,6 @@
 package dev.redisstarter.cache;
 
+import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisUnavailableException;
 
 /**
@@ -14,7 +15,7 @@ public class CacheUnavailableException extends RedisUnavailableException {
 	 * @param cause what the client reported
 	 */
 	public CacheUnavailableException(String key, Throwable cause) {
-		super("Cache entry '" + key + "' cannot be used: Redis is unavailable (" + cause.getMessage() + ")", cause);
+		super("Cache entry " + Masking.mask(key) + " cannot be used: Redis is unavailable (" + cause.getMessage() + ")", cause);
 	}
 
 }

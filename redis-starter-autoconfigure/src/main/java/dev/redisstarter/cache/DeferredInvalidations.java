@@ -17,6 +17,7 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.dao.DataAccessException;
 
+import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisPermissionException;
 
 /**
@@ -87,7 +88,7 @@ final class DeferredInvalidations {
 					+ " their entries expire with their time to live (" + this.dropped.get() + " dropped so far)");
 		}
 		this.metrics.count(CacheMetrics.INVALIDATIONS, "*", "deferred", kept);
-		logger.warn("Could not invalidate tags " + tags + " (" + failure.getMessage()
+		logger.warn("Could not invalidate tags " + Masking.mask(tags) + " (" + failure.getMessage()
 				+ "): this instance treats their entries as absent, and sends the invalidation again when Redis answers");
 		scheduleRetry();
 	}

@@ -20,6 +20,7 @@ import org.springframework.dao.DataAccessException;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.LuaScript;
+import dev.redisstarter.core.PermissionRefusals;
 import dev.redisstarter.core.RedisCalls;
 
 import static dev.redisstarter.core.ScriptArgs.utf8;
@@ -48,6 +49,9 @@ final class EntryStore {
 	 * one clock and needs none.
 	 */
 	static final long CLUSTER_CLOCK_MARGIN_MICROS = 50_000;
+
+	/** What invalidation notices are called in logs and health. */
+	private static final String INVALIDATION_NOTICES = "cache invalidation notices";
 
 	private final CacheCommands commands;
 
@@ -279,12 +283,12 @@ final class EntryStore {
 		args[4 + tags.size()] = this.loadTimeoutMicros;
 		keys[tags.size()] = entryKey;
 		long epoch = this.versions.epoch();
-		List<Object> reply = this.commands.script(WRITE_TAGGED, keys, args);
-		if (((Long) reply.get(0)) == 1L) {
+		WriteTaggedReply reply = WriteTaggedReply.of(this.commands.script(WRITE_TAGGED, keys, args));
+		if (reply.stale()) {
 			return false;
 		}
 		for (int i = 0; i < tags.size(); i++) {
-			this.versions.learn(tags.get(i), new String((byte[]) reply.get(i + 1), StandardCharsets.UTF_8), epoch);
+			this.versions.learn(tags.get(i), reply.versions().get(i), epoch);
 		}
 		return true;
 	}
@@ -336,9 +340,7 @@ final class EntryStore {
 			RedisFuture<String> other = (alongside != null) ? alongside.apply(redis) : null;
 			List<TagReply> replies = new ArrayList<>(names.size());
 			for (int i = 0; i < names.size(); i++) {
-				List<Object> reply = this.commands.awaitScript(redis, pending.get(i));
-				replies.add(new TagReply(names.get(i), new String((byte[]) reply.get(0), StandardCharsets.UTF_8),
-						((Long) reply.get(1)) == 1L));
+				replies.add(TagReply.of(names.get(i), this.commands.awaitScript(redis, pending.get(i))));
 			}
 			if (other != null) {
 				this.commands.await(other);
@@ -358,7 +360,9 @@ final class EntryStore {
 			}
 			long count = 0;
 			for (RedisCalls.PendingScript<List<Object>> script : pending) {
-				count += (Long) this.commands.awaitScript(redis, script).get(0);
+				List<Object> reply = this.commands.awaitScript(redis, script);
+				count += (Long) reply.get(0);
+				noticeAnswered(reply);
 			}
 			return count;
 		});
@@ -366,11 +370,41 @@ final class EntryStore {
 		return existed;
 	}
 
+	/**
+	 * The notice of an invalidation was sent, or refused by the user's channel rules after the new version was
+	 * written: a refusal is recorded for health, never thrown at the caller, whose invalidation has taken effect.
+	 */
+	private void noticeAnswered(List<Object> reply) {
+		PermissionRefusals permissions = this.commands.permissions();
+		if (reply.size() > 1) {
+			Object refusal = reply.get(1);
+			permissions.noticeRefused(INVALIDATION_NOTICES, new String(this.channel, StandardCharsets.UTF_8),
+					(refusal instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(refusal),
+					"instances subscribing as a user refused the channel check tag versions against Redis, and"
+							+ " instances of another user serve what they hold until it expires");
+		}
+		else {
+			permissions.noticeSent(INVALIDATION_NOTICES);
+		}
+	}
+
 	/** An entry read, with its remaining life in ms (-1 when not asked for). */
 	record Stored(CacheEntry entry, long ttlMillis) {
 	}
 
+	/**
+	 * What {@code tag-version.lua} returns for one tag, {@code {version, stale}}, by name (its header is the contract).
+	 * @param tag the tag asked about
+	 * @param version the tag's current version
+	 * @param stale whether the tag was invalidated after the load started, or the load is older than the load timeout
+	 */
 	private record TagReply(String tag, String version, boolean stale) {
+
+		static TagReply of(String tag, List<?> reply) {
+			return new TagReply(tag, new String((byte[]) reply.get(0), StandardCharsets.UTF_8),
+					((Long) reply.get(1)) == 1L);
+		}
+
 	}
 
 }

@@ -40,9 +40,7 @@ final class LoadLock {
 	/** Tries the lock once for a new owner id. */
 	Attempt tryLock(String key) {
 		byte[] owner = utf8(this.instanceId + ":" + this.attempts.incrementAndGet());
-		List<Object> reply = this.commands.script(LOCK, new byte[][] { lockKey(key) }, owner, this.leaseMillis);
-		long startedMicros = Long.parseLong(new String((byte[]) reply.get(1), StandardCharsets.UTF_8));
-		return new Attempt(((Long) reply.get(0)) == 1L, owner, startedMicros);
+		return Attempt.of(this.commands.script(LOCK, new byte[][] { lockKey(key) }, owner, this.leaseMillis), owner);
 	}
 
 	void unlock(String key, Attempt attempt) {
@@ -55,6 +53,13 @@ final class LoadLock {
 
 	/** One try: whether it was taken, by which owner id, and the server time it was tried at. */
 	record Attempt(boolean taken, byte[] owner, long serverMicros) {
+
+		/** Reads what {@code load-lock.lua} returns, {@code {1 if taken else 0, the server time in microseconds}}. */
+		static Attempt of(List<?> reply, byte[] owner) {
+			return new Attempt(((Long) reply.get(0)) == 1L, owner,
+					Long.parseLong(new String((byte[]) reply.get(1), StandardCharsets.UTF_8)));
+		}
+
 	}
 
 }

@@ -30,9 +30,11 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.RedisCircuitBreaker;
+import dev.redisstarter.core.web.UnavailableLog;
 
 /**
  * {@link CacheService} on Redis (through Lettuce). Keys:
@@ -71,6 +73,8 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 	private final EntryStore store;
 
 	private final DeferredInvalidations deferred;
+
+	private final UnavailableLog redisDownLog = new UnavailableLog(logger);
 
 	private final LoadLock lock;
 
@@ -223,7 +227,21 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 			this.metrics.count(CacheMetrics.COALESCED, cache, "local");
 			return (T) join(running);
 		}
-		return asTheLoad(key, mine, loader);
+		return asTheLoad(key, mine, () -> timedLoad(cache, loader));
+	}
+
+	/** Calls the loader where Redis did not answer: in {@code redis.starter.cache.loads} like every other load. */
+	private <T> T timedLoad(String cache, Supplier<T> loader) {
+		long start = System.nanoTime();
+		boolean success = false;
+		try {
+			T value = loader.get();
+			success = true;
+			return value;
+		}
+		finally {
+			this.metrics.load(cache, success, System.nanoTime() - start);
+		}
 	}
 
 	/** Runs this JVM's one load of a key: callers that find {@code mine} registered wait for its outcome. */
@@ -276,11 +294,11 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		}
 		catch (DataAccessException ex) {
 			failed(load.key(), load.cache(), "read", ex);
-			return load.loader().get();
+			return timedLoad(load.cache(), load.loader());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return load.loader().get();
+			return timedLoad(load.cache(), load.loader());
 		}
 	}
 
@@ -293,7 +311,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 			this.lock.unlock(key, attempt);
 		}
 		catch (DataAccessException ex) {
-			logger.debug("Could not release the load lock of '" + key + "'; it expires by itself: " + ex.getMessage());
+			logger.debug("Could not release the load lock of " + Masking.mask(key) + "; it expires by itself: " + ex.getMessage());
 		}
 	}
 
@@ -322,7 +340,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		catch (LoaderFailure failure) {
 			// The entry is still good: readers keep it, and the next early read tries again.
 			this.metrics.count(CacheMetrics.REFRESH_FAILURES, load.cache(), "failure");
-			logger.warn("Early refresh of '" + load.key() + "' failed, the cached value is served: "
+			logger.warn("Early refresh of " + Masking.mask(load.key()) + " failed, the cached value is served: "
 					+ failure.original());
 			return cached;
 		}
@@ -350,7 +368,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		}
 		if (System.nanoTime() - lockedAtNanos >= this.settings.loadTimeout().toNanos()) {
 			this.metrics.count(CacheMetrics.UNCACHED_LOADS, load.cache(), "too-slow");
-			logger.debug("'" + load.key() + "' took longer to load than redis.starter.cache.load-timeout: served,"
+			logger.debug(Masking.mask(load.key()) + " took longer to load than redis.starter.cache.load-timeout: served,"
 					+ " not cached, since an invalidation during the load might no longer be seen");
 			return value;
 		}
@@ -607,7 +625,9 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		if (this.settings.failOnRedisDown()) {
 			throw new CacheUnavailableException(key, ex);
 		}
-		logger.warn("Cache " + operation + " of '" + key + "' failed, served without the cache: " + ex.getMessage());
+		// Once per call would be one line per request during an outage: the circuit logs the outage itself.
+		this.redisDownLog.log("Cache " + operation + " of " + Masking.mask(key) + " failed, served without the cache: "
+				+ ex.getMessage());
 	}
 
 	private static long jitter(Duration ttl, CachePolicy policy) {

@@ -10,6 +10,8 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.data.redis.RedisConnectionFailureException;
+
 /**
  * A connection of a component's own, for blocking commands ({@code XREADGROUP BLOCK}, {@code BLPOP}) that would
  * hold up every other command on the starter's shared connection. Opened with the application's Lettuce client
@@ -52,6 +54,12 @@ public final class DedicatedConnection {
 		if (current == null || !current.isOpen()) {
 			if (current != null) {
 				current.closeAsync();
+			}
+			if (this.access.refusesConnections()) {
+				// Would be refused too: the starter's connection backs off and names the failure; the caller backs
+				// off as for an outage and resumes when the circuit closes.
+				throw new RedisConnectionFailureException("No connection " + this.purpose + " while Redis at "
+						+ this.access.circuit().target() + " refuses the starter's credentials or TLS handshake");
 			}
 			AbstractRedisClient client = this.access.connectionFactory().getNativeClient();
 			if (client instanceof RedisClusterClient cluster) {

@@ -12,7 +12,7 @@ public enum Feature {
 	SESSION("session", "session"),
 
 	/** Rate-limit counters, logs and buckets. */
-	RATE_LIMIT("ratelimit", "rate-limit"),
+	RATE_LIMIT("ratelimit", "ratelimit"),
 
 	/** Locks and fencing counters. */
 	LOCK("lock", "lock"),
@@ -45,8 +45,9 @@ public enum Feature {
 	}
 
 	/**
-	 * The name of this feature's group under {@code redis.starter}, such as {@code rate-limit}.
-	 * @return the property group, also the {@code feature} tag of shared meters
+	 * The name of this feature's group under {@code redis.starter}, such as {@code ratelimit}: the same word as
+	 * its meters and its package.
+	 * @return the property group
 	 */
 	public String propertyName() {
 		return this.propertyName;
@@ -57,7 +58,16 @@ public enum Feature {
 	 * @return the meter name prefix, without a trailing dot
 	 */
 	public String meterPrefix() {
-		return "redis.starter." + this.propertyName.replace("-", "");
+		return "redis.starter." + this.propertyName;
+	}
+
+	/**
+	 * The property that bounds each of this feature's calls, such as {@code redis.starter.stream.timeout}; named in
+	 * deadline messages, so it must be a property the starter binds.
+	 * @return the full property name
+	 */
+	public String timeoutProperty() {
+		return "redis.starter." + this.propertyName + ".timeout";
 	}
 
 	/**

@@ -138,6 +138,36 @@ public final class PermissionRefusals {
 	}
 
 	/**
+	 * A notice a script publishes after its write (a lock's release, a tag's invalidation) was refused by the user's
+	 * channel rules. The write has taken effect (a script is not rolled back), so the caller is not failed: the
+	 * refusal is recorded for health and logged the first time, until {@link #noticeSent} is told such a notice
+	 * went out.
+	 * @param description what the notices are, such as {@code lock release notices}
+	 * @param channel the channel
+	 * @param message Redis's words
+	 * @param meanwhile what other instances do without the notices
+	 */
+	public void noticeRefused(String description, String channel, String message, String meanwhile) {
+		String what = "publishing " + description;
+		if (this.refusals.put(what, new Refusal(what, message, Instant.now())) == null) {
+			logger.error("Redis refused the starter's " + description + " on channel '" + channel + "' (a PUBLISH in a"
+					+ " script, after its write took effect): " + message + ". The writes are done and their callers"
+					+ " are not failed, but " + meanwhile + ". Grant the Redis user the channel (&" + channel + ", or "
+					+ grant() + ").");
+		}
+	}
+
+	/**
+	 * A notice of the kind {@link #noticeRefused} recorded went out: the refusal is over.
+	 * @param description what the notices are, as given to {@link #noticeRefused}
+	 */
+	public void noticeSent(String description) {
+		if (!this.refusals.isEmpty()) {
+			granted("publishing " + description);
+		}
+	}
+
+	/**
 	 * A subscription came up: a refusal of it is over.
 	 * @param description what the subscription is for
 	 */
@@ -145,6 +175,49 @@ public final class PermissionRefusals {
 		if (this.refusals.remove("subscription for " + description) != null) {
 			logger.info("Redis allows the starter's subscription for " + description + " again");
 		}
+	}
+
+	/**
+	 * A subscription of the application's listeners ({@code @RedisListener}, {@code @KeyEventListener}) was refused
+	 * by the user's channel rules: records it under {@code what} and logs it the first time, naming the channel rule
+	 * to grant. Refused again (at each retry), it stays recorded without a further log line.
+	 * @param what what is refused, as health shows it, such as {@code subscription to channel shop:events}
+	 * @param command the refused command, such as {@code SUBSCRIBE}
+	 * @param name the channel, shard channel or pattern
+	 * @param pattern whether {@code name} is a pattern ({@code PSUBSCRIBE})
+	 * @param failure the classified refusal
+	 * @param retryEvery how often the subscription is tried again
+	 */
+	public void listenerSubscriptionRefused(String what, String command, String name, boolean pattern,
+			RedisFailure failure, Duration retryEvery) {
+		if (this.refusals.put(what, new Refusal(what, failure.message(), Instant.now())) == null) {
+			logger.error("Redis refused the " + what + " (" + command + " for the application's listeners): "
+					+ failure.message() + ". Until it is granted, these listeners receive nothing. Grant the Redis user"
+					+ " (spring.data.redis.username, or the user in spring.data.redis.url) the channel rule &" + name
+					+ (pattern ? " exactly as written (Redis 7 compares a subscribed pattern with the user's channel"
+							+ " rules literally, so &" + this.keyPrefix + "* does not cover it)"
+							: " (or &" + this.keyPrefix + "* when it is under the key prefix)")
+					+ "; ACL LOG shows the refusal. The subscription is tried again every " + retryEvery.toMillis()
+					+ " ms and resumes by itself.");
+		}
+	}
+
+	/**
+	 * A refused subscription or call is allowed again: it leaves health, with a log line.
+	 * @param what what was refused, as recorded
+	 */
+	public void granted(String what) {
+		if (this.refusals.remove(what) != null) {
+			logger.info("Redis allows the " + what + " again");
+		}
+	}
+
+	/**
+	 * A refused subscription is no longer wanted (its listeners are gone): it leaves health silently.
+	 * @param what what was refused, as recorded
+	 */
+	public void forget(String what) {
+		this.refusals.remove(what);
 	}
 
 	/**

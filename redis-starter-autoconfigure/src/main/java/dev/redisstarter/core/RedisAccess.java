@@ -204,8 +204,7 @@ public final class RedisAccess implements AutoCloseable {
 	 * @return the calls
 	 */
 	public RedisCalls calls(Feature feature, Duration deadline) {
-		return new RedisCalls(this, feature, Durations.requirePositive("redis.starter." + feature.propertyName()
-				+ ".timeout", deadline), this.meterRegistry);
+		return new RedisCalls(this, feature, Durations.requirePositive(feature.timeoutProperty(), deadline), this.meterRegistry);
 	}
 
 	/**
@@ -321,6 +320,17 @@ public final class RedisAccess implements AutoCloseable {
 	public boolean isConnected() {
 		StatefulConnection<byte[], byte[]> current = this.connection;
 		return this.shared || (current != null && current.isOpen());
+	}
+
+	/**
+	 * Whether Redis refuses the starter's credentials or TLS handshake now: the circuit is open for that reason.
+	 * Connections of their own (subscriptions, the pub/sub listeners', stream readers', job waiters') are not
+	 * attempted meanwhile: waiting does not fix it, the starter's own connection tries again with growing pauses
+	 * (up to 30 s) and the circuit's log line names the failure once; they connect when the circuit closes.
+	 * @return true while connection attempts would be refused the same way
+	 */
+	public boolean refusesConnections() {
+		return this.circuit.state() == RedisCircuitBreaker.State.OPEN && this.circuit.refusedByConfiguration();
 	}
 
 	/**
@@ -578,9 +588,7 @@ public final class RedisAccess implements AutoCloseable {
 		if (this.closed || !this.probeScheduled.compareAndSet(false, true)) {
 			return;
 		}
-		RedisFailure failure = this.circuit.failure();
-		boolean refused = failure != null
-				&& (failure.kind() == RedisFailure.Kind.AUTHENTICATION || failure.kind() == RedisFailure.Kind.TLS);
+		boolean refused = this.circuit.refusedByConfiguration();
 		if (!refused) {
 			this.probes.set(0);
 		}

@@ -208,6 +208,24 @@ public final class RedisCircuitBreaker {
 		};
 	}
 
+	/**
+	 * Whether the last failure that counted is one that waiting does not fix: credentials or a TLS handshake refused.
+	 * @return true for an authentication or TLS failure
+	 */
+	public boolean refusedByConfiguration() {
+		RedisFailure failure = this.lastKind;
+		return failure != null
+				&& (failure.kind() == RedisFailure.Kind.AUTHENTICATION || failure.kind() == RedisFailure.Kind.TLS);
+	}
+
+	/**
+	 * Where Redis is, as logs name it (host and port, the Sentinel master or the Cluster's seed nodes).
+	 * @return the target
+	 */
+	public String target() {
+		return this.name;
+	}
+
 	/** The longest pause between attempts while the credentials or the certificate are refused. */
 	static final Duration MAX_CONFIGURATION_PAUSE = Duration.ofSeconds(30);
 

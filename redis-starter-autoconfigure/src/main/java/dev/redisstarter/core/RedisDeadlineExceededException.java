@@ -21,7 +21,7 @@ public class RedisDeadlineExceededException extends QueryTimeoutException {
 	 */
 	public RedisDeadlineExceededException(Feature feature, Duration deadline) {
 		super("Redis did not answer the " + feature.segment() + " call within its deadline of " + deadline.toMillis()
-				+ " ms (redis.starter." + feature.propertyName() + ".timeout)");
+				+ " ms (" + feature.timeoutProperty() + ")");
 		this.feature = feature;
 		this.deadline = deadline;
 	}

@@ -140,7 +140,10 @@ public final class RedisSubscription implements AutoCloseable {
 		}
 		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
 		if (current == null) {
-			connectInBackground();
+			if (!this.access.refusesConnections()) {
+				// Else the credentials or TLS are refused: the starter's connection backs off and names it.
+				connectInBackground();
+			}
 			scheduleCheck();
 			return;
 		}

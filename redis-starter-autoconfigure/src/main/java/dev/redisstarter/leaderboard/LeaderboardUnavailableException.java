@@ -1,5 +1,6 @@
 package dev.redisstarter.leaderboard;
 
+import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisUnavailableException;
 
 /** Redis could not be reached to read or write a leaderboard: nothing was read, and a write may not have been made. */
@@ -13,7 +14,7 @@ public class LeaderboardUnavailableException extends RedisUnavailableException {
 	 * @param cause what the client reported
 	 */
 	public LeaderboardUnavailableException(String board, Throwable cause) {
-		super("Leaderboard '" + board + "' cannot be used: Redis is unavailable (" + cause.getMessage() + ")", cause);
+		super("Leaderboard " + Masking.mask(board) + " cannot be used: Redis is unavailable (" + cause.getMessage() + ")", cause);
 		this.board = board;
 	}
 

@@ -15,6 +15,7 @@ import org.springframework.dao.DataAccessException;
 
 import dev.redisstarter.core.InputLimitExceededException;
 import dev.redisstarter.core.LuaScript;
+import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisCalls;
 
 import static dev.redisstarter.core.ScriptArgs.utf8;
@@ -257,7 +258,7 @@ final class RedisLeaderboard implements Leaderboard {
 
 	private void checkMember(String member) {
 		if (member == null || member.isEmpty()) {
-			throw new IllegalArgumentException("member must not be empty (board '" + this.id + "')");
+			throw new IllegalArgumentException("member must not be empty (board " + Masking.mask(this.id) + ")");
 		}
 		if (member.length() > this.settings.maxMemberLength()) {
 			// Its length only: the member is the caller's data.

@@ -1,5 +1,7 @@
 package dev.redisstarter.leaderboard;
 
+import dev.redisstarter.core.Masking;
+
 /**
  * How a board stores its scores. With {@link TieRule#FIRST_REACHED} the stored double is
  * {@code score * 2^bits + tick}, where the tick counts seconds since {@code baseEpochSecond} (reversed on
@@ -38,15 +40,15 @@ record ScoreEncoding(int bits, long baseEpochSecond) {
 
 	void check(String board, String what, double value) {
 		if (!Double.isFinite(value)) {
-			throw new IllegalArgumentException("The " + what + " for board '" + board + "' must be finite, was " + value);
+			throw new IllegalArgumentException("The " + what + " for board " + Masking.mask(board) + " must be finite, was " + value);
 		}
 		if (encodesTime()) {
 			if (value != Math.rint(value)) {
-				throw new IllegalArgumentException("Board '" + board + "' ranks ties by who reached a score first, so the "
+				throw new IllegalArgumentException("Board " + Masking.mask(board) + " ranks ties by who reached a score first, so the "
 						+ what + " must be a whole number, was " + value);
 			}
 			if (Math.abs(value) > maxScore()) {
-				throw new IllegalArgumentException("Board '" + board + "' ranks ties by who reached a score first, so the "
+				throw new IllegalArgumentException("Board " + Masking.mask(board) + " ranks ties by who reached a score first, so the "
 						+ what + " must be at most " + (long) maxScore() + " in magnitude, was " + value);
 			}
 		}

@@ -53,6 +53,9 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	/** How long a lock call waits for Redis by default ({@code redis.starter.lock.timeout}). */
 	public static final Duration DEFAULT_DEADLINE = Duration.ofMillis(500);
 
+	/** What release notices are called in logs and health. */
+	private static final String RELEASE_NOTICES = "lock release notices";
+
 	private final RedisCalls calls;
 
 	private final KeyNaming keys;
@@ -158,13 +161,13 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		boolean failed = false;
 		try {
 			while (true) {
-				List<?> reply = tryOnce(name, scriptKeys, owner, lease, waiting,
+				AcquireReply reply = tryOnce(name, scriptKeys, owner, lease, waiting,
 						(wait.isZero() || signal == null) ? "0" : waiterTtl);
-				if (((Long) reply.get(0)) == 1L) {
+				if (reply.acquired()) {
 					waiting = false;
 					this.metrics.acquired(System.nanoTime() - start);
 					releaseAbandoned();
-					return Optional.of(held(name, key, waitersKey, owner, (Long) reply.get(1), lease, renew));
+					return Optional.of(held(name, key, waitersKey, owner, reply.fencingToken(), lease, renew));
 				}
 				waiting |= signal != null && !wait.isZero();
 				long left = deadline - System.nanoTime();
@@ -178,7 +181,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 					signal = this.notices.register(name);
 					continue;
 				}
-				long holderLeft = Math.max(1, (Long) reply.get(1)) * 1_000_000L;
+				long holderLeft = Math.max(1, reply.holderLeftMillis()) * 1_000_000L;
 				long nap = Math.min(left, Math.min(this.settings.pollInterval().toNanos(), holderLeft));
 				if (!signal.await(nap) && nap == this.settings.pollInterval().toNanos()) {
 					this.metrics.polled();
@@ -207,7 +210,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	 * One try of {@code acquire.lua}. A lock taken by a reply that came after the deadline, when this caller has
 	 * already given up, is released at once (owner-checked), so it is never held by nobody for its lease.
 	 */
-	private List<?> tryOnce(String name, byte[][] scriptKeys, String owner, Duration lease, boolean waiting,
+	private AcquireReply tryOnce(String name, byte[][] scriptKeys, String owner, Duration lease, boolean waiting,
 			String waiterTtl) {
 		byte[][] keysAndArgs = { scriptKeys[0], scriptKeys[1], scriptKeys[2], utf8(owner),
 				utf8(Long.toString(lease.toMillis())), utf8(Long.toString(FENCE_RETENTION.toMillis())),
@@ -215,18 +218,18 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		AbandonedAcquisitions.Abandoned ifLate = new AbandonedAcquisitions.Abandoned(name, scriptKeys[0], scriptKeys[2],
 				owner, System.nanoTime() + lease.toNanos());
 		try {
-			return this.calls.run((redis) -> this.calls.awaitScript(redis,
+			return AcquireReply.of(this.calls.run((redis) -> this.calls.awaitScript(redis,
 					this.calls.<List<Object>>startScript(redis, this.scripts.acquire(), ScriptOutputType.MULTI, 3,
 							keysAndArgs),
 					(late) -> {
-						if (((Long) late.get(0)) == 1L) {
+						if (AcquireReply.of(late).acquired()) {
 							this.metrics.abandoned();
 							release(ifLate);
 						}
 						else {
 							this.abandoned.forget(owner);
 						}
-					}));
+					})));
 		}
 		catch (RedisDeadlineExceededException ex) {
 			// No answer yet: Redis may have run it, and the reply may never come (a replaced connection).
@@ -238,8 +241,8 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	/** Releases an abandoned acquisition (owner-checked); returns whether Redis was reached. */
 	private boolean release(AbandonedAcquisitions.Abandoned abandoned) {
 		try {
-			this.calls.script(this.scripts.release(), ScriptOutputType.INTEGER, 2, abandoned.key(),
-					abandoned.waitersKey(), utf8(abandoned.owner()), utf8(this.channel), utf8(abandoned.name()));
+			released(this.calls.script(this.scripts.release(), ScriptOutputType.INTEGER, 2, abandoned.key(),
+					abandoned.waitersKey(), utf8(abandoned.owner()), utf8(this.channel), utf8(abandoned.name())));
 			this.abandoned.forget(abandoned.owner());
 			return true;
 		}
@@ -259,6 +262,23 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		if (!this.abandoned.isEmpty()) {
 			this.calls.access().background().execute(() -> this.abandoned.releaseAll(this::release));
 		}
+	}
+
+	/**
+	 * Reads the reply of {@code release.lua}: whether the lock was released, recording a release notice that Redis
+	 * refused (the user's channel rules) for health instead of failing the caller, whose release has taken effect.
+	 */
+	boolean released(@Nullable Long reply) {
+		long code = (reply != null) ? reply : 0;
+		if (code == 3) {
+			this.calls.access().permissions().noticeRefused(RELEASE_NOTICES, this.channel,
+					"PUBLISH refused by the user's channel rules",
+					"waiters for a lock in other instances are not woken and find it free only when they next poll");
+		}
+		else if (code == 2) {
+			this.calls.access().permissions().noticeSent(RELEASE_NOTICES);
+		}
+		return code != 0;
 	}
 
 	/**

@@ -6,6 +6,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
+import dev.redisstarter.core.HandlerReflectiveProcessor;
+
 /**
  * Calls a bean method for keyevent notifications ({@code __keyevent@<db>__:<event>}), on a single server and
  * on every master of a Cluster (notifications are published only by the node that holds the key), each event
@@ -24,6 +28,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(HandlerReflectiveProcessor.class)
 public @interface KeyEventListener {
 
 	/**

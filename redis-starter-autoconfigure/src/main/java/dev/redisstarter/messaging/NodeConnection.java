@@ -24,6 +24,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.redisstarter.core.RedisFailure;
 import dev.redisstarter.core.StarterThreads;
 
 import static dev.redisstarter.core.ScriptArgs.utf8;
@@ -61,6 +62,15 @@ final class NodeConnection {
 		/** The connection dropped, or the server took a subscription away (a slot moved): look again. */
 		void changed(NodeConnection source);
 
+		/** The server refused a subscription by permission (the user's channel rules): it is tried at the next retry. */
+		void refused(NodeConnection source, Wire wire, RedisFailure failure);
+
+		/** A subscription refused before is confirmed now. */
+		void granted(NodeConnection source, Wire wire);
+
+		/** A subscription refused before is no longer wanted here. */
+		void forgotten(NodeConnection source, Wire wire);
+
 	}
 
 	private final String node;
@@ -87,6 +97,13 @@ final class NodeConnection {
 
 	/** Refusals already logged (bounded), so that a retry every half second does not flood the log. */
 	private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Subscriptions the server refused by permission ({@code NOPERM}: the user's channel rules). Waiting does not
+	 * fix them, so they are not sent again at every look, only when {@link #reconcile} is told to retry them (at
+	 * each liveness check): an operator who grants the channel at run time sees it subscribed within an interval.
+	 */
+	private final Set<Wire> refused = ConcurrentHashMap.newKeySet();
 
 	/** Keyevent patterns whose server flags were checked on the current connection. */
 	private final Set<String> checked = ConcurrentHashMap.newKeySet();
@@ -115,16 +132,31 @@ final class NodeConnection {
 	}
 
 	/**
+	 * Whether the server refused a subscription by permission that is still wanted here.
+	 * @return true while one is refused
+	 */
+	boolean hasRefusals() {
+		return !this.refused.isEmpty();
+	}
+
+	/**
 	 * Starts opening the connection if there is none, subscribes to what is
 	 * desired and not yet confirmed, and unsubscribes from what is confirmed and no longer desired.
 	 * @param desired what this connection should carry
-	 * @return whether everything desired is confirmed
+	 * @param retryRefused whether to send again what the server refused by permission
+	 * @return whether everything desired is confirmed or refused by permission (looking again soon would not
+	 * change it)
 	 */
-	boolean reconcile(Set<Wire> desired) {
+	boolean reconcile(Set<Wire> desired, boolean retryRefused) {
 		if (this.closed) {
 			return false;
 		}
 		this.assigned = Set.copyOf(desired);
+		for (Wire wire : this.refused) {
+			if (!desired.contains(wire) && this.refused.remove(wire)) {
+				this.events.forgotten(this, wire);
+			}
+		}
 		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
 		if (current != null && !current.isOpen()) {
 			// Closed under us (the factory's client was stopped, as a paused or restarted context does) or
@@ -147,36 +179,36 @@ final class NodeConnection {
 			this.events.keyeventPatterns(this, current, unchecked);
 		}
 		RedisPubSubAsyncCommands<byte[], byte[]> redis = current.async();
+		for (Wire wire : desired) {
+			if (!this.confirmed.contains(wire) && (retryRefused || !this.refused.contains(wire))) {
+				// One name per command: Redis refuses a whole command when the user lacks one of its channels.
+				byte[] name = utf8(wire.name());
+				watch(switch (wire.op()) {
+					case SUBSCRIBE -> redis.subscribe(name);
+					case PSUBSCRIBE -> redis.psubscribe(name);
+					case SSUBSCRIBE -> redis.ssubscribe(name);
+				}, wire.op().name(), wire);
+			}
+		}
 		for (Op op : Op.values()) {
-			byte[][] missing = desired.stream()
-				.filter((wire) -> wire.op() == op && !this.confirmed.contains(wire))
-				.map((wire) -> utf8(wire.name()))
-				.toArray(byte[][]::new);
 			byte[][] unwanted = this.confirmed.stream()
 				.filter((wire) -> wire.op() == op && !desired.contains(wire))
 				.map((wire) -> utf8(wire.name()))
 				.toArray(byte[][]::new);
-			for (byte[][] names : bySlot(op, missing)) {
-				watch(switch (op) {
-					case SUBSCRIBE -> redis.subscribe(names);
-					case PSUBSCRIBE -> redis.psubscribe(names);
-					case SSUBSCRIBE -> redis.ssubscribe(names);
-				}, op.name());
-			}
 			for (byte[][] names : bySlot(op, unwanted)) {
 				watch(switch (op) {
 					case SUBSCRIBE -> redis.unsubscribe(names);
 					case PSUBSCRIBE -> redis.punsubscribe(names);
 					case SSUBSCRIBE -> redis.sunsubscribe(names);
-				}, "un" + op.name());
+				}, "un" + op.name(), null);
 			}
 		}
-		return this.confirmed.containsAll(desired);
+		return desired.stream().allMatch((wire) -> this.confirmed.contains(wire) || this.refused.contains(wire));
 	}
 
 	/**
 	 * The names of one command family as the commands to send: shard channels one command per slot (a
-	 * multi-slot {@code SSUBSCRIBE} is refused with {@code CROSSSLOT}), the others all in one.
+	 * multi-slot {@code SUNSUBSCRIBE} is refused with {@code CROSSSLOT}), the others all in one.
 	 */
 	private static List<byte[][]> bySlot(Op op, byte[][] names) {
 		if (names.length == 0) {
@@ -192,8 +224,16 @@ final class NodeConnection {
 		return slots.values().stream().map((group) -> group.toArray(byte[][]::new)).toList();
 	}
 
-	private void watch(RedisFuture<Void> reply, String command) {
+	private void watch(RedisFuture<Void> reply, String command, @Nullable Wire subscribing) {
 		reply.whenComplete((ok, failure) -> {
+			if (failure != null && !this.closed && subscribing != null && this.assigned.contains(subscribing)
+					&& RedisFailure.isPermission(failure)) {
+				// The user's channel rules: waiting does not fix it. Reported (logged once, in health) and tried
+				// again at the next liveness check, not at every look.
+				this.refused.add(subscribing);
+				this.events.refused(this, subscribing, RedisFailure.of(failure));
+				return;
+			}
 			if (failure != null && !this.closed) {
 				// A shard channel whose slot moved answers MOVED; a dropped connection fails the command. A refusal
 				// that says something else (NOPERM for an ACL user, ...) will not heal by itself: say it once.
@@ -302,6 +342,11 @@ final class NodeConnection {
 	void close() {
 		this.closed = true;
 		replace();
+		for (Wire wire : this.refused) {
+			if (this.refused.remove(wire)) {
+				this.events.forgotten(this, wire);
+			}
+		}
 	}
 
 	@Override
@@ -399,6 +444,11 @@ final class NodeConnection {
 			if (current()) {
 				Wire wire = new Wire(op, string(name));
 				NodeConnection.this.confirmed.add(wire);
+				if (NodeConnection.this.refused.remove(wire)) {
+					NodeConnection.this.events.granted(NodeConnection.this, wire);
+					// Settled now, perhaps: look again rather than at the next liveness check.
+					NodeConnection.this.events.changed(NodeConnection.this);
+				}
 				if (!NodeConnection.this.assigned.contains(wire)) {
 					// Resubscribed by Lettuce after a reconnect, or no longer wanted when the server confirmed it:
 					// unsubscribe now rather than at the next liveness check.

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.Partitions;
@@ -29,7 +31,14 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory;
+
 import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.RedisCircuitBreaker;
+import dev.redisstarter.core.RedisFailure;
 import dev.redisstarter.messaging.NodeConnection.Op;
 import dev.redisstarter.messaging.NodeConnection.Wire;
 import dev.redisstarter.core.StarterThreads;
@@ -47,8 +56,12 @@ import dev.redisstarter.core.StarterThreads;
  * topology is read again when a connection drops, a shard channel is taken away (its slot moved) or a
  * subscription fails, and what is not where it belongs is moved.</li>
  * </ul>
- * Until everything desired is confirmed by the server, it looks again every {@value #UNSETTLED_RETRY_MILLIS} ms.
- * Messages published while a route was not subscribed are not delivered: pub/sub is at-most-once.
+ * Until everything desired is confirmed by the server, it looks again every {@value #UNSETTLED_RETRY_MILLIS} ms,
+ * except for a subscription the server refused by permission (the ACL user lacks the channel, {@code NOPERM}): that
+ * one is logged once with the channel rule to grant, shown in health (through the access's
+ * {@link dev.redisstarter.core.PermissionRefusals}), tried again at each liveness check only, and subscribed and
+ * cleared once an operator grants it. Messages published while a route was not subscribed are not delivered:
+ * pub/sub is at-most-once.
  */
 public final class PubSubSubscriber implements AutoCloseable {
 
@@ -152,6 +165,11 @@ public final class PubSubSubscriber implements AutoCloseable {
 		this.started = true;
 		this.inbox.start();
 		long interval = this.access.settings().livenessInterval().toMillis();
+		this.access.circuit().onTransition((state) -> {
+			if (state == RedisCircuitBreaker.State.CLOSED) {
+				reconcileSoon();
+			}
+		});
 		this.loop.scheduleWithFixedDelay(this::checkLiveness, interval, interval, TimeUnit.MILLISECONDS);
 		reconcileSoon();
 	}
@@ -289,8 +307,10 @@ public final class PubSubSubscriber implements AutoCloseable {
 	}
 
 	private boolean paused() {
+		// While the credentials or TLS are refused, the starter's connection backs off and names the failure: no
+		// attempts here (one every half second), and no PING warnings for connections that cannot exist.
 		return this.closed || this.access.isClosed() || this.access.isSuspended()
-				|| !this.access.connectionFactory().isRunning();
+				|| !this.access.connectionFactory().isRunning() || this.access.refusesConnections();
 	}
 
 	private void checkLiveness() {
@@ -309,17 +329,31 @@ public final class PubSubSubscriber implements AutoCloseable {
 			// A connection that is down or did not answer is replaced: since listeners never hold Lettuce's
 			// threads (the inbox), silence means the connection, never a busy listener.
 			if (!answered) {
-				logger.warn("The pub/sub connection to " + node.node() + " did not answer a PING within " + timeout
-						+ " ms: replacing it (messages published meanwhile are lost)");
+				if (node.isUp()) {
+					logger.warn("The pub/sub connection to " + node.node() + " did not answer a PING within " + timeout
+							+ " ms: replacing it (messages published meanwhile are lost)");
+				}
+				else {
+					// Not open (yet): nothing timed out, and why it cannot open is logged where it is known.
+					logger.debug("The pub/sub connection to " + node.node() + " is not open: opening another");
+				}
 				node.replace();
 				this.generation.incrementAndGet();
 				this.topologyStale.set(true);
 			}
 		}
-		reconcile();
+		reconcile(true);
 	}
 
 	private void reconcile() {
+		reconcile(false);
+	}
+
+	/**
+	 * Subscribes what is missing and unsubscribes what is no longer wanted, on the loop thread.
+	 * @param retryRefused whether to send again what the server refused by permission (at liveness checks only)
+	 */
+	private void reconcile(boolean retryRefused) {
 		if (paused()) {
 			return;
 		}
@@ -331,16 +365,19 @@ public final class PubSubSubscriber implements AutoCloseable {
 			boolean done;
 			if (client instanceof RedisClusterClient cluster) {
 				this.clusterMode = true;
-				done = reconcileCluster(cluster, routes);
+				done = reconcileCluster(cluster, routes, retryRefused);
 			}
 			else if (client instanceof RedisClient standalone) {
-				done = reconcileSingle(standalone, routes);
+				done = reconcileSingle(standalone, routes, retryRefused);
 			}
 			else {
 				logger.info("No pub/sub: no Lettuce client to subscribe with");
 				return;
 			}
-			this.settledGeneration = done ? started : -1;
+			// A refusal by permission keeps it unsettled, but looking again before the next liveness check would
+			// only be refused again.
+			boolean refused = this.connections.values().stream().anyMatch(NodeConnection::hasRefusals);
+			this.settledGeneration = (done && !refused) ? started : -1;
 			if (!done) {
 				retryLater();
 			}
@@ -352,20 +389,20 @@ public final class PubSubSubscriber implements AutoCloseable {
 		}
 	}
 
-	private boolean reconcileSingle(RedisClient client, Set<Route> routes) {
+	private boolean reconcileSingle(RedisClient client, Set<Route> routes, boolean retryRefused) {
 		if (routes.isEmpty() && this.connections.isEmpty()) {
 			return true;
 		}
 		NodeConnection node = this.connections.computeIfAbsent("server",
-				(id) -> new NodeConnection(id, this::openStandalone, new Events()));
+				(id) -> new NodeConnection(this.access.circuit().target(), this::openStandalone, new Events()));
 		Set<Wire> desired = new HashSet<>();
 		for (Route route : routes) {
 			desired.add(new Wire(route.isPattern() ? Op.PSUBSCRIBE : Op.SUBSCRIBE, route.name()));
 		}
-		return node.reconcile(desired);
+		return node.reconcile(desired, retryRefused);
 	}
 
-	private boolean reconcileCluster(RedisClusterClient cluster, Set<Route> routes) {
+	private boolean reconcileCluster(RedisClusterClient cluster, Set<Route> routes, boolean retryRefused) {
 		long now = System.nanoTime();
 		if (this.topologyStale.getAndSet(false) || now - this.topologyReadAt > TOPOLOGY_REFRESH_NANOS) {
 			this.topologyReadAt = now;
@@ -414,8 +451,9 @@ public final class PubSubSubscriber implements AutoCloseable {
 			RedisClusterNode target = Objects.requireNonNull(node);
 			NodeConnection connection = this.connections.computeIfAbsent(entry.getKey(),
 					(id) -> new NodeConnection(target.getUri().getHost() + ":" + target.getUri().getPort(),
-							() -> nodeClient().connectPubSub(ByteArrayCodec.INSTANCE, target.getUri()), new Events()));
-			done &= connection.reconcile(entry.getValue());
+							() -> nodeClient().connectPubSub(ByteArrayCodec.INSTANCE, nodeUri(target.getUri())),
+							new Events()));
+			done &= connection.reconcile(entry.getValue(), retryRefused);
 		}
 		if (routes.stream().anyMatch((route) -> route.kind() == Route.Kind.NODE_PATTERN)
 				&& failedMasterHoldsSlots(partitions)) {
@@ -455,6 +493,43 @@ public final class PubSubSubscriber implements AutoCloseable {
 			.orElse(masters.keySet().iterator().next());
 		this.broadcastNode = chosen;
 		return chosen;
+	}
+
+	/**
+	 * The address of a Cluster node with the factory's connection settings: a node's URI from the topology has the
+	 * host and port only, and connecting with it would subscribe without TLS and as the default user instead of the
+	 * application's (whose ACL channel rules then go unchecked, or NOAUTH refuses the connection).
+	 */
+	private RedisURI nodeUri(RedisURI node) {
+		LettuceConnectionFactory factory = this.access.connectionFactory();
+		LettuceClientConfiguration client = factory.getClientConfiguration();
+		RedisURI.Builder builder = RedisURI.builder()
+			.withHost(node.getHost())
+			.withPort(node.getPort())
+			.withTimeout(client.getCommandTimeout())
+			.withSsl(client.isUseSsl())
+			.withStartTls(client.isStartTls());
+		if (client.isUseSsl()) {
+			builder.withVerifyPeer(client.getVerifyMode());
+		}
+		client.getClientName().ifPresent(builder::withClientName);
+		RedisClusterConfiguration cluster = factory.getClusterConfiguration();
+		if (cluster != null) {
+			Optional<RedisCredentialsProviderFactory> credentials = client.getRedisCredentialsProviderFactory();
+			if (credentials.isPresent()) {
+				builder.withAuthentication(credentials.get().createCredentialsProvider(cluster));
+			}
+			else if (cluster.getPassword().isPresent()) {
+				char[] password = cluster.getPassword().get();
+				if (cluster.getUsername() != null && !cluster.getUsername().isEmpty()) {
+					builder.withAuthentication(cluster.getUsername(), password);
+				}
+				else {
+					builder.withPassword(password);
+				}
+			}
+		}
+		return builder.build();
 	}
 
 	/** Asks the factory for its client at every open: a stopped and restarted factory has a new one. */
@@ -570,6 +645,37 @@ public final class PubSubSubscriber implements AutoCloseable {
 			PubSubSubscriber.this.generation.incrementAndGet();
 			PubSubSubscriber.this.topologyStale.set(true);
 			retryLater();
+		}
+
+		@Override
+		public void refused(NodeConnection source, Wire wire, RedisFailure failure) {
+			PubSubSubscriber.this.access.permissions()
+				.listenerSubscriptionRefused(refusal(source, wire), wire.op().name(), wire.name(),
+						wire.op() == Op.PSUBSCRIBE, failure, PubSubSubscriber.this.access.settings().livenessInterval());
+		}
+
+		@Override
+		public void granted(NodeConnection source, Wire wire) {
+			PubSubSubscriber.this.access.permissions().granted(refusal(source, wire));
+		}
+
+		@Override
+		public void forgotten(NodeConnection source, Wire wire) {
+			PubSubSubscriber.this.access.permissions().forget(refusal(source, wire));
+		}
+
+		/**
+		 * What health calls a refused subscription, such as {@code subscription to channel shop:events}; on a
+		 * Cluster with the node, whose ACL may differ from the others' (ACL SETUSER acts on one node).
+		 */
+		private String refusal(NodeConnection source, Wire wire) {
+			String kind = switch (wire.op()) {
+				case SUBSCRIBE -> "channel";
+				case PSUBSCRIBE -> "pattern";
+				case SSUBSCRIBE -> "shard channel";
+			};
+			return "subscription to " + kind + " " + wire.name()
+					+ (PubSubSubscriber.this.clusterMode ? " on " + source.node() : "");
 		}
 
 	}

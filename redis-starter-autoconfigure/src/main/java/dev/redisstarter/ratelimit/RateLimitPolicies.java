@@ -36,7 +36,7 @@ public record RateLimitPolicies(Map<String, List<RateLimit>> policies) {
 		List<RateLimit> limits = this.policies.get(name);
 		if (limits == null) {
 			throw new IllegalArgumentException("No rate-limit policy named '" + name + "' (configured: "
-					+ new TreeMap<>(this.policies).keySet() + "); add it under redis.starter.rate-limit.policies");
+					+ new TreeMap<>(this.policies).keySet() + "); add it under redis.starter.ratelimit.policies");
 		}
 		return limits;
 	}

@@ -8,7 +8,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Limits calls of a bean method. Name a policy from {@code redis.starter.rate-limit.policies}, or give an
+ * Limits calls of a bean method. Name a policy from {@code redis.starter.ratelimit.policies}, or give an
  * inline {@link #limit()} and {@link #window()}:
  * <pre class="code">
  * &#64;RateLimited(policy = "api")                                   // per client address on a controller
@@ -26,7 +26,7 @@ import java.lang.annotation.Target;
 public @interface RateLimited {
 
 	/**
-	 * The name of a policy under {@code redis.starter.rate-limit.policies}; empty for an inline limit.
+	 * The name of a policy under {@code redis.starter.ratelimit.policies}; empty for an inline limit.
 	 * @return the policy name
 	 */
 	String policy() default "";

@@ -19,6 +19,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.LuaScript;
+import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.ScriptRunner;
@@ -54,7 +55,7 @@ public final class RedisRateLimiter implements RateLimiter {
 	 */
 	public static final long MAX_SLIDING_LOG_PERMITS = 1000;
 
-	/** How long a decision waits for Redis by default ({@code redis.starter.rate-limit.timeout}). */
+	/** How long a decision waits for Redis by default ({@code redis.starter.ratelimit.timeout}). */
 	public static final Duration DEFAULT_DEADLINE = Duration.ofMillis(250);
 
 	private final ScriptRunner scripts;
@@ -132,16 +133,13 @@ public final class RedisRateLimiter implements RateLimiter {
 
 	private RateLimitResult merge(List<RateLimit> limits, List<?> reply) {
 		RateLimitResult deciding = null;
-		boolean allowed = true;
+		List<DecisionReply> decisions = DecisionReply.of(reply);
 		for (int i = 0; i < limits.size(); i++) {
-			long status = (Long) reply.get(i * 4);
-			allowed &= status == 1;
+			DecisionReply decided = decisions.get(i);
 			RateLimit limit = limits.get(i);
-			RateLimitResult.Decision decision = (status == 1) ? RateLimitResult.Decision.ALLOWED
-					: (status == 2) ? RateLimitResult.Decision.BLOCKED : RateLimitResult.Decision.REJECTED;
-			RateLimitResult candidate = new RateLimitResult(status == 1, limit.limit(), (Long) reply.get(i * 4 + 1),
-					micros((Long) reply.get(i * 4 + 2)), micros((Long) reply.get(i * 4 + 3)), decision, limit.name(),
-					limit.window());
+			RateLimitResult candidate = new RateLimitResult(decided.allowed(), limit.limit(), decided.remaining(),
+					micros(decided.resetAfterMicros()), micros(decided.retryAfterMicros()), decided.decision(),
+					limit.name(), limit.window());
 			if (deciding == null || moreRestrictive(candidate, deciding)) {
 				deciding = candidate;
 			}
@@ -182,7 +180,7 @@ public final class RedisRateLimiter implements RateLimiter {
 			throw new IllegalArgumentException("The rate-limited key must not be empty");
 		}
 		if (limits == null || limits.isEmpty()) {
-			throw new IllegalArgumentException("At least one rate limit is needed for key '" + key + "'");
+			throw new IllegalArgumentException("At least one rate limit is needed for key " + Masking.mask(key));
 		}
 		if (permits < 1) {
 			throw new IllegalArgumentException("permits must be at least 1, was " + permits);

@@ -21,6 +21,7 @@ import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.InputLimitExceededException;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.ScriptRunner;
@@ -114,7 +115,7 @@ public final class RedisSessionService implements SessionService {
 		args.add(utf8(Integer.toString(this.settings.maxPerUser())));
 		args.add(utf8((this.settings.limitPolicy() == SessionSettings.LimitPolicy.REFUSE) ? "refuse" : "evict-oldest"));
 		Map<String, JsonNode> attributes = encode(data, args, 9);
-		List<Object> reply = run("create a session for user '" + userId + "'", () -> this.scripts.multi(this.lua.create(),
+		List<Object> reply = run("create a session for user " + Masking.mask(userId), () -> this.scripts.multi(this.lua.create(),
 				2, args.toArray(byte[][]::new)));
 		if ((Long) reply.get(0) == 0L) {
 			throw new SessionLimitExceededException(userId, this.settings.maxPerUser());
@@ -220,7 +221,7 @@ public final class RedisSessionService implements SessionService {
 	public int destroyAllForUser(String userId) {
 		checkUser(userId);
 		String tag = SessionIds.tag(userId);
-		List<Object> reply = run("destroy the sessions of user '" + userId + "'", () -> this.scripts.multi(
+		List<Object> reply = run("destroy the sessions of user " + Masking.mask(userId), () -> this.scripts.multi(
 				this.lua.destroy(), 1, utf8(indexKey(tag, userId)), utf8("all"), utf8(sessionKey(tag, ""))));
 		for (int i = 1; i < reply.size(); i++) {
 			publish(SessionEvent.Kind.DESTROYED, text(reply.get(i)), userId);
@@ -232,7 +233,7 @@ public final class RedisSessionService implements SessionService {
 	public List<Session> listForUser(String userId) {
 		checkUser(userId);
 		String tag = SessionIds.tag(userId);
-		List<Object> reply = run("list the sessions of user '" + userId + "'",
+		List<Object> reply = run("list the sessions of user " + Masking.mask(userId),
 				() -> this.scripts.multi(this.lua.list(), 1, utf8(indexKey(tag, userId)), utf8(sessionKey(tag, ""))));
 		List<Session> sessions = new ArrayList<>();
 		int i = 0;

@@ -7,7 +7,9 @@
 -- ARGV[1]: the longest a load may run, in milliseconds
 -- ARGV[2]: the channel invalidation notices go to
 -- ARGV[3]: the tag, as published
--- Returns: {1 if the tag had a version (entries may have carried it) else 0}
+-- Returns: {1 if the tag had a version (entries may have carried it) else 0}, followed by Redis's error when it
+--   refused the notice (the user's channel rules): the new version is written all the same, and instances whose
+--   subscription is down (refused too) check versions against Redis instead of their local copy
 local ttl = redis.call('PTTL', KEYS[1])
 local existed = 1
 if ttl == -2 then
@@ -18,5 +20,9 @@ if ttl < tonumber(ARGV[1]) then
 end
 local time = redis.call('TIME')
 redis.call('SET', KEYS[1], 'i' .. time[1] .. string.format('%06d', tonumber(time[2])), 'PX', ttl)
-redis.call('PUBLISH', ARGV[2], ARGV[3])
+-- pcall: the SET has taken effect (a script is not rolled back), so a refused notice must not fail the invalidation.
+local sent = redis.pcall('PUBLISH', ARGV[2], ARGV[3])
+if type(sent) == 'table' and sent.err then
+  return {existed, sent.err}
+end
 return {existed}

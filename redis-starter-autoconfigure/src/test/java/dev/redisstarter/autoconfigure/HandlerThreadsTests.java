@@ -115,8 +115,8 @@ class HandlerThreadsTests {
 			.withPropertyValues(server.propertyValues())
 			.withPropertyValues("redis.starter.key-prefix=" + UUID.randomUUID().toString().substring(0, 8) + ":",
 					"redis.starter.messaging.keyspace.configure-server=true",
-					"redis.starter.messaging.streams.defaults.read-block=200ms",
-					"redis.starter.queue.shutdown-wait=2s", "redis.starter.messaging.streams.shutdown-wait=2s")
+					"redis.starter.stream.defaults.read-block=200ms",
+					"redis.starter.queue.shutdown-wait=2s", "redis.starter.stream.shutdown-wait=2s")
 			.withBean(Handlers.class);
 	}
 

@@ -86,10 +86,10 @@ class RateLimitAutoConfigurationTests {
 	@Test
 	void aPolicyFromPropertiesLimitsTheAnnotatedMethodWithOneKeyForAllCallers() {
 		this.runner.withUserConfiguration(ShoutingConfiguration.class)
-			.withPropertyValues("redis.starter.rate-limit.policies.shouting.algorithm=token-bucket",
-					"redis.starter.rate-limit.policies.shouting.capacity=3",
-					"redis.starter.rate-limit.policies.shouting.refill=1",
-					"redis.starter.rate-limit.policies.shouting.window=1h")
+			.withPropertyValues("redis.starter.ratelimit.policies.shouting.algorithm=token-bucket",
+					"redis.starter.ratelimit.policies.shouting.capacity=3",
+					"redis.starter.ratelimit.policies.shouting.refill=1",
+					"redis.starter.ratelimit.policies.shouting.window=1h")
 			.run((context) -> {
 				Shouting greetings = context.getBean(Shouting.class);
 				for (int i = 0; i < 3; i++) {
@@ -121,18 +121,18 @@ class RateLimitAutoConfigurationTests {
 	@Test
 	void policiesBindSingleAndCompositeLimitsWithTheirParameters() {
 		this.runner
-			.withPropertyValues("redis.starter.rate-limit.policies.api.algorithm=gcra",
-					"redis.starter.rate-limit.policies.api.limit=100", "redis.starter.rate-limit.policies.api.window=1m",
-					"redis.starter.rate-limit.policies.api.burst=20",
-					"redis.starter.rate-limit.policies.api.block-duration=30s",
-					"redis.starter.rate-limit.policies.api.fail-open=false",
-					"redis.starter.rate-limit.policies.login.limits[0].name=second",
-					"redis.starter.rate-limit.policies.login.limits[0].algorithm=sliding-window",
-					"redis.starter.rate-limit.policies.login.limits[0].limit=10",
-					"redis.starter.rate-limit.policies.login.limits[0].window=1s",
-					"redis.starter.rate-limit.policies.login.limits[1].algorithm=fixed-window",
-					"redis.starter.rate-limit.policies.login.limits[1].limit=1000",
-					"redis.starter.rate-limit.policies.login.limits[1].window=1h")
+			.withPropertyValues("redis.starter.ratelimit.policies.api.algorithm=gcra",
+					"redis.starter.ratelimit.policies.api.limit=100", "redis.starter.ratelimit.policies.api.window=1m",
+					"redis.starter.ratelimit.policies.api.burst=20",
+					"redis.starter.ratelimit.policies.api.block-duration=30s",
+					"redis.starter.ratelimit.policies.api.fail-open=false",
+					"redis.starter.ratelimit.policies.login.limits[0].name=second",
+					"redis.starter.ratelimit.policies.login.limits[0].algorithm=sliding-window",
+					"redis.starter.ratelimit.policies.login.limits[0].limit=10",
+					"redis.starter.ratelimit.policies.login.limits[0].window=1s",
+					"redis.starter.ratelimit.policies.login.limits[1].algorithm=fixed-window",
+					"redis.starter.ratelimit.policies.login.limits[1].limit=1000",
+					"redis.starter.ratelimit.policies.login.limits[1].window=1h")
 			.run((context) -> {
 				RateLimitPolicies policies = context.getBean(RateLimitPolicies.class);
 				RateLimit api = policies.get("api").get(0);
@@ -149,21 +149,21 @@ class RateLimitAutoConfigurationTests {
 	@Test
 	void aPolicyMissingAFieldFailsStartUpNamingIt() {
 		this.runner
-			.withPropertyValues("redis.starter.rate-limit.policies.api.algorithm=fixed-window",
-					"redis.starter.rate-limit.policies.api.limit=10")
+			.withPropertyValues("redis.starter.ratelimit.policies.api.algorithm=fixed-window",
+					"redis.starter.ratelimit.policies.api.limit=10")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
-				.hasStackTraceContaining("redis.starter.rate-limit.policies.api.window is required"));
+				.hasStackTraceContaining("redis.starter.ratelimit.policies.api.window is required"));
 	}
 
 	@Test
 	void aPolicyWithAnInvalidValueFailsStartUpNamingIt() {
 		this.runner
-			.withPropertyValues("redis.starter.rate-limit.policies.api.algorithm=fixed-window",
-					"redis.starter.rate-limit.policies.api.limit=0", "redis.starter.rate-limit.policies.api.window=1m")
+			.withPropertyValues("redis.starter.ratelimit.policies.api.algorithm=fixed-window",
+					"redis.starter.ratelimit.policies.api.limit=0", "redis.starter.ratelimit.policies.api.window=1m")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
-				.hasStackTraceContaining("redis.starter.rate-limit.policies.api is invalid")
+				.hasStackTraceContaining("redis.starter.ratelimit.policies.api is invalid")
 				.hasStackTraceContaining("limit must be at least 1"));
 	}
 
@@ -188,7 +188,7 @@ class RateLimitAutoConfigurationTests {
 
 	@Test
 	void backsOffWhenDisabledAndAUsersLimiterWins() {
-		this.runner.withPropertyValues("redis.starter.rate-limit.enabled=false")
+		this.runner.withPropertyValues("redis.starter.ratelimit.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(RateLimiter.class));
 		RateLimiter own = (key, limits, permits) -> new RateLimitResult(true, 1, 1, Duration.ZERO, Duration.ZERO,
 				RateLimitResult.Decision.ALLOWED, "own", Duration.ofSeconds(1));

@@ -74,8 +74,8 @@ class SecurityRecipeTests {
 					RedisStarterStreamsAutoConfiguration.class, RedisStarterQueueAutoConfiguration.class))
 			.withPropertyValues(as.propertyValues())
 			.withPropertyValues("redis.starter.key-prefix=shop:", "redis.starter.resilience.eviction-policy-check=fail",
-					"redis.starter.messaging.streams.defaults.read-block=200ms",
-					"redis.starter.queue.shutdown-wait=2s", "redis.starter.messaging.streams.shutdown-wait=2s")
+					"redis.starter.stream.defaults.read-block=200ms",
+					"redis.starter.queue.shutdown-wait=2s", "redis.starter.stream.shutdown-wait=2s")
 			.withBean(Handlers.class);
 	}
 

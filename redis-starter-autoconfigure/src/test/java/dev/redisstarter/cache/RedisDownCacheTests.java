@@ -11,9 +11,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redisstarter.core.DecodeFailureReporter;
@@ -27,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Redis stopped mid-run: the loader's value is served, one load per key at a time; after a restart caching resumes.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RedisDownCacheTests {
 
 	@Test
@@ -56,6 +61,34 @@ class RedisDownCacheTests {
 				int before = loads.get();
 				cache.getOrLoad("k", String.class, Duration.ofMinutes(1), () -> "v" + loads.incrementAndGet());
 				assertThat(loads.get()).isEqualTo(before);
+			}
+			finally {
+				factory.destroy();
+			}
+		}
+	}
+
+	@Test
+	void whileRedisIsDownReadsAreLoggedAtWarnOnceAnIntervalWithMaskedKeysAndEveryLoadIsTimed(CapturedOutput output) {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
+			LettuceConnectionFactory factory = ConnectionFactories.lettuce(server, Duration.ofMillis(500));
+			try {
+				SimpleMeterRegistry meters = new SimpleMeterRegistry();
+				CacheService cache = new RedisCacheService(factory, new KeyNaming(""),
+						new JsonCodec(JsonMapper.builder().build(), new DecodeFailureReporter(null)), CacheSettings.DEFAULTS,
+						new CacheMetrics(meters));
+				cache.getOrLoad("products:warm", String.class, Duration.ofMinutes(1), () -> "up");
+				server.stop();
+				for (int i = 0; i < 30; i++) {
+					assertThat(cache.getOrLoad("products:customer-" + i + "@example.com", String.class,
+							Duration.ofMinutes(1), () -> "loaded")).isEqualTo("loaded");
+					assertThat(cache.get("products:customer-" + i + "@example.com", String.class)).isEmpty();
+				}
+				assertThat(output.toString().split("WARN.*served without the cache", -1))
+					.as("one WARN for 60 failed reads").hasSize(2);
+				assertThat(output).doesNotContain("customer-1@example.com");
+				assertThat(meters.get(CacheMetrics.LOADS).tag("cache", "products").timer().count())
+					.as("loader calls, the 30 made while Redis was down included").isEqualTo(31);
 			}
 			finally {
 				factory.destroy();

@@ -1,6 +1,8 @@
 package dev.redisstarter.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -12,9 +14,12 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redisstarter.core.health.RedisStarterHealthIndicator;
+import dev.redisstarter.messaging.PubSubSubscriber;
+import dev.redisstarter.messaging.Route;
 import dev.redisstarter.test.LocalRedisServer;
 import dev.redisstarter.test.RedisServer;
 import dev.redisstarter.test.TlsCertificates;
@@ -93,6 +98,71 @@ class CredentialFailureTests {
 		this.server.command("CONFIG", "SET", "requirepass", "changed-at-run-time");
 		await(() -> this.access.circuit().state() == RedisCircuitBreaker.State.CLOSED, Duration.ofSeconds(8));
 		assertThat(health().getStatus()).isEqualTo(Status.UP);
+	}
+
+	@Test
+	void whileTheCredentialsAreRefusedSubscriptionsListenersAndReadersMakeNoConnectionAttemptsOfTheirOwn(
+			CapturedOutput output) throws Exception {
+		this.server = LocalRedisServer.builder().password("right").build().start();
+		this.factory = ConnectionFactories.lettuce(this.server.as("default", "wrong"), Duration.ofSeconds(5));
+		// A short liveness interval: a subscription that retried at each check would try five times a second.
+		this.access = new RedisAccess(this.factory,
+				FAST.withLiveness(Duration.ofMillis(200), Duration.ofMillis(200)), null, "creds:").start();
+		await(() -> this.access.circuit().state() == RedisCircuitBreaker.State.OPEN, Duration.ofSeconds(5));
+		PubSubSubscriber listeners = new PubSubSubscriber(this.access);
+		RedisSubscription subscription = new RedisSubscription(this.access, "test notices", "creds:notices",
+				new RedisSubscription.Listener() {
+					@Override
+					public void message(byte[] message) {
+					}
+
+					@Override
+					public void subscribed() {
+					}
+
+					@Override
+					public void lost() {
+					}
+				});
+		DedicatedConnection reader = new DedicatedConnection(this.access, "to read a stream");
+		try {
+			listeners.start();
+			listeners.subscribe(new Route(Route.Kind.CHANNEL, "creds:events"), (route, channel, body) -> {
+			});
+			subscription.start();
+			sleep(Duration.ofMillis(500));
+			long before = connectionsReceived();
+			List<Throwable> readerFailures = new ArrayList<>();
+			for (int i = 0; i < 10; i++) {
+				try {
+					reader.commands();
+				}
+				catch (RuntimeException ex) {
+					readerFailures.add(ex);
+				}
+			}
+			sleep(Duration.ofMillis(3000));
+			long attempts = connectionsReceived() - before;
+			// The starter's own connection alone makes about 5 in 3 s (doubling pauses); the pub/sub listeners
+			// retried every 0.5 s, the subscription at each liveness check (every 0.2 s here) and a stream reader
+			// at each read on top of that.
+			assertThat(attempts).as("connection attempts in 3 s").isBetween(1L, 8L);
+			assertThat(readerFailures).hasSize(10)
+				.allSatisfy((failure) -> assertThat(failure).isInstanceOf(RedisConnectionFailureException.class)
+					.hasMessageContaining("refuses the starter's credentials or TLS handshake"));
+			assertThat(output).doesNotContain("did not answer a PING").doesNotContain("on server ")
+				.doesNotContain("to server ");
+
+			this.server.command("CONFIG", "SET", "requirepass", "wrong");
+			await(subscription::isSubscribed, Duration.ofSeconds(10));
+			assertThat(listeners.awaitSettled(Duration.ofSeconds(5))).as("the listeners subscribe once accepted").isTrue();
+			reader.commands();
+		}
+		finally {
+			subscription.close();
+			listeners.close();
+			reader.close();
+		}
 	}
 
 	@Test

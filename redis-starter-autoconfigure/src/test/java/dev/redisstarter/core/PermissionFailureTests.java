@@ -3,6 +3,9 @@ package dev.redisstarter.core;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,6 +23,7 @@ import dev.redisstarter.cache.CacheMetrics;
 import dev.redisstarter.cache.CacheSettings;
 import dev.redisstarter.cache.RedisCacheService;
 import dev.redisstarter.core.health.RedisStarterHealthIndicator;
+import dev.redisstarter.lock.LockLease;
 import dev.redisstarter.test.LocalRedisServer;
 import dev.redisstarter.test.spring.ConnectionFactories;
 
@@ -131,27 +135,46 @@ class PermissionFailureTests {
 	}
 
 	@Test
-	void aRefusedScriptStaysRefusedWhileOtherScriptsOfTheCapabilitySucceedAndIsLoggedOnce(CapturedOutput output) {
-		// Keys granted, channels not: the tagged write's script runs, the invalidation's (it publishes) is refused.
+	void aRefusedInvalidationNoticeDoesNotFailTheInvalidationWhichTookEffect(CapturedOutput output) {
+		// Keys granted, channels not: the script sets the tag's new version, then its PUBLISH is refused.
 		this.server.command("ACL", "SETUSER", "app", "~faults:*", "resetchannels");
 		StarterUnderFaults starter = starter();
 		for (int i = 0; i < 3; i++) {
 			starter.cache.set("product:" + i, "value", Duration.ofMinutes(1), "products");
-			assertThatExceptionOfType(RedisPermissionException.class)
-				.isThrownBy(() -> starter.cache.invalidateTags("products"));
+			assertThat(starter.cache.invalidateTags("products")).as("the caller's invalidation completes").isEqualTo(1);
+			assertThat(starter.cache.get("product:" + i, String.class)).as("and has taken effect").isEmpty();
 		}
-		starter.cache.set("product:last", "value", Duration.ofMinutes(1), "products");
-		assertThat(starter.access.permissions().current()).as("a write succeeding is not the invalidation granted")
-			.extracting(PermissionRefusals.Refusal::what)
-			.contains("cache evalsha");
-		assertThat(output.toString().split("Redis refused the starter's cache call", -1)).as("logged once").hasSize(2);
-		assertThat(output).doesNotContain("Redis allows the starter's cache");
+		assertThat(starter.access.permissions().current()).extracting(PermissionRefusals.Refusal::what)
+			.contains("publishing cache invalidation notices")
+			.doesNotContain("cache evalsha");
+		assertThat(health().getDetails()).containsEntry("failure", "permission");
+		assertThat(output.toString().split("Redis refused the starter's cache invalidation notices", -1))
+			.as("logged once").hasSize(2);
+		assertThat(output).contains("&faults:cache:invalidations");
 
 		this.server.command("ACL", "SETUSER", "app", "&faults:*");
 		starter.cache.invalidateTags("products");
 		assertThat(starter.access.permissions().current()).extracting(PermissionRefusals.Refusal::what)
-			.doesNotContain("cache evalsha");
-		assertThat(output).contains("Redis allows the starter's cache EVALSHA of dev/redisstarter/cache/invalidate-tag.lua");
+			.doesNotContain("publishing cache invalidation notices");
+	}
+
+	@Test
+	void aRefusedReleaseNoticeDoesNotFailTheReleaseAndWaitersStillGetTheLock(CapturedOutput output) throws Exception {
+		this.server.command("ACL", "SETUSER", "app", "~faults:*", "resetchannels");
+		StarterUnderFaults starter = starter();
+		for (int i = 0; i < 2; i++) {
+			LockLease held = starter.locks.tryAcquire("order", Duration.ZERO).orElseThrow();
+			CompletableFuture<Optional<LockLease>> waiter = CompletableFuture
+				.supplyAsync(() -> starter.locks.tryAcquire("order", Duration.ofSeconds(5)));
+			sleep(Duration.ofMillis(200));
+			assertThat(held.release()).as("released, though the notice to the waiter is refused").isTrue();
+			LockLease next = waiter.get(5, TimeUnit.SECONDS).orElseThrow();
+			next.close();
+		}
+		assertThat(starter.access.permissions().current()).extracting(PermissionRefusals.Refusal::what)
+			.contains("publishing lock release notices");
+		assertThat(output.toString().split("Redis refused the starter's lock release notices", -1))
+			.as("logged once").hasSize(2);
 	}
 
 	@Test

@@ -1,6 +1,8 @@
 package dev.redisstarter.secured;
 
+import dev.redisstarter.test.ClusterUser;
 import dev.redisstarter.test.LocalRedisServer;
+import dev.redisstarter.test.RedisCluster;
 import dev.redisstarter.test.RedisServer;
 import dev.redisstarter.test.TlsCertificates;
 
@@ -17,6 +19,8 @@ public final class SecuredRedis {
 
 	private static RedisServer contractUser;
 
+	private static ClusterUser clusterContractUser;
+
 	private SecuredRedis() {
 	}
 
@@ -27,14 +31,9 @@ public final class SecuredRedis {
 	public static synchronized RedisServer contractUser() {
 		if (contractUser == null) {
 			TlsCertificates certificates = TlsCertificates.create();
-			StringBuilder rule = new StringBuilder("contract on >contract-secret resetkeys resetchannels");
-			for (String prefix : PREFIXES) {
-				rule.append(" ~").append(prefix).append("* &").append(prefix).append('*');
-			}
-			rule.append(" -@all +@connection +@read +@write +@pubsub +eval +evalsha +time -@dangerous +info");
 			LocalRedisServer server = LocalRedisServer.builder()
 				.password("admin-secret")
-				.user(rule.toString())
+				.user(rule(""))
 				.tls(certificates)
 				.build()
 				.start();
@@ -45,6 +44,39 @@ public final class SecuredRedis {
 			contractUser = server.as("contract", "contract-secret");
 		}
 		return contractUser;
+	}
+
+	/**
+	 * A 3-master Cluster over TLS only (between the nodes too) where every node has the restricted user, with the README's Cluster addition
+	 * ({@code +cluster|nodes} and {@code +info}: Lettuce reads the topology with {@code CLUSTER NODES} and
+	 * {@code INFO} on each node).
+	 * @return the cluster as the restricted user
+	 */
+	public static synchronized ClusterUser clusterContractUser() {
+		if (clusterContractUser == null) {
+			TlsCertificates certificates = TlsCertificates.create();
+			RedisCluster cluster = RedisCluster.threeMasters()
+				.password("admin-secret")
+				.user(rule(" +cluster|nodes"))
+				.tls(certificates)
+				.start();
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+				cluster.close();
+				certificates.delete();
+			}, "redis-starter-test-secured-cluster"));
+			clusterContractUser = cluster.as("contract", "contract-secret");
+		}
+		return clusterContractUser;
+	}
+
+	/** The README's rule for the suites' prefixes, {@code +info}, and what follows. */
+	private static String rule(String more) {
+		StringBuilder rule = new StringBuilder("contract on >contract-secret resetkeys resetchannels");
+		for (String prefix : PREFIXES) {
+			rule.append(" ~").append(prefix).append("* &").append(prefix).append('*');
+		}
+		rule.append(" -@all +@connection +@read +@write +@pubsub +eval +evalsha +time -@dangerous +info").append(more);
+		return rule.toString();
 	}
 
 }

@@ -18,7 +18,10 @@ import dev.redisstarter.test.spring.ConnectionFactories;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** With Redis stopped, session calls fail fast with a clear exception instead of hanging. */
+/**
+ * With Redis stopped, session calls fail fast with a clear exception instead of hanging, whose message carries
+ * neither the session id nor the user id.
+ */
 class RedisDownSessionTests {
 
 	@Test
@@ -33,10 +36,20 @@ class RedisDownSessionTests {
 				server.stop();
 				long start = System.nanoTime();
 				assertThatExceptionOfType(SessionStoreUnavailableException.class).isThrownBy(() -> sessions.get(id))
-					.withMessageContaining("Redis is unavailable");
+					.withMessageContaining("Redis is unavailable")
+					.withMessageNotContaining(id);
+				// Messages are logged (503 answers): they name a user by a few characters and the length only.
+				String user = "ann.longname@example.com" + "x".repeat(200);
 				assertThatExceptionOfType(SessionStoreUnavailableException.class)
-					.isThrownBy(() -> sessions.create("ann", Map.of()))
-					.withMessageContaining("ann");
+					.isThrownBy(() -> sessions.create(user, Map.of()))
+					.withMessageContaining("create a session for user 'ann.long…' (224 chars)")
+					.withMessageNotContaining("example.com");
+				assertThatExceptionOfType(SessionStoreUnavailableException.class)
+					.isThrownBy(() -> sessions.destroyAllForUser(user))
+					.withMessageNotContaining("example.com");
+				assertThatExceptionOfType(SessionStoreUnavailableException.class)
+					.isThrownBy(() -> sessions.listForUser(user))
+					.withMessageNotContaining("example.com");
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
 			}
 			finally {

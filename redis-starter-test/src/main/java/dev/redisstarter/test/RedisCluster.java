@@ -1,5 +1,6 @@
 package dev.redisstarter.test;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,12 @@ public final class RedisCluster implements RedisDeployment, AutoCloseable {
 	private final List<LocalRedisServer> masters = new ArrayList<>();
 
 	private final List<LocalRedisServer> replicas = new ArrayList<>();
+
+	private @Nullable String password;
+
+	private final List<String> users = new ArrayList<>();
+
+	private @Nullable TlsCertificates tls;
 
 	private RedisCluster(int masterCount, int replicasPerMaster) {
 		if (masterCount < 1) {
@@ -59,6 +66,82 @@ public final class RedisCluster implements RedisDeployment, AutoCloseable {
 	}
 
 	/**
+	 * A password for the default user of every node ({@code --requirepass}, and {@code --masterauth} for replicas);
+	 * the launcher authenticates with it. Before {@link #start()}.
+	 * @param password the password
+	 * @return this cluster
+	 */
+	public synchronized RedisCluster password(String password) {
+		requireNotStarted();
+		this.password = password;
+		return this;
+	}
+
+	/**
+	 * An ACL user on every node ({@code --user}), such as {@code "app on >secret ~app:* &app:* +@all"}: a Cluster
+	 * keeps ACLs per node, so a user must exist on each. After start, change users on every node with
+	 * {@link #commandOnEveryNode}. Before {@link #start()}.
+	 * @param rule the user's name and rules, separated by spaces
+	 * @return this cluster
+	 */
+	public synchronized RedisCluster user(String rule) {
+		requireNotStarted();
+		this.users.add(rule);
+		return this;
+	}
+
+	/**
+	 * Every node listens with TLS only and the nodes talk to each other with TLS ({@code tls-cluster yes},
+	 * {@code tls-replication yes}), presenting these certificates. Before {@link #start()}.
+	 * @param certificates what the nodes present
+	 * @return this cluster
+	 */
+	public synchronized RedisCluster tls(TlsCertificates certificates) {
+		requireNotStarted();
+		this.tls = certificates;
+		return this;
+	}
+
+	/**
+	 * The certificate clients trust, PEM, for a cluster that listens with TLS.
+	 * @return the file, or {@code null} without TLS
+	 */
+	public synchronized @Nullable Path trustedCertificate() {
+		return (this.tls != null) ? this.tls.certificate() : null;
+	}
+
+	private void requireNotStarted() {
+		if (!this.masters.isEmpty()) {
+			throw new IllegalStateException("The cluster is started: configure it before start()");
+		}
+	}
+
+	/**
+	 * Sends one command to every node, masters first, as the default user: for what each node keeps for itself,
+	 * such as {@code ACL SETUSER} or {@code CONFIG SET}.
+	 * @param command the command and its arguments
+	 * @return each node's reply, in the order of {@link #nodes()}
+	 */
+	public List<@Nullable Object> commandOnEveryNode(String... command) {
+		List<@Nullable Object> replies = new ArrayList<>();
+		for (LocalRedisServer node : nodes()) {
+			replies.add(node.command(command));
+		}
+		return replies;
+	}
+
+	/**
+	 * This cluster as seen by an ACL user that exists on every node (see {@link #user}): its
+	 * {@link RedisDeployment#springDataRedisProperties()} carry that user's credentials.
+	 * @param username the user
+	 * @param userPassword its password
+	 * @return a view of this cluster
+	 */
+	public ClusterUser as(String username, String userPassword) {
+		return new ClusterUser(this, username, userPassword);
+	}
+
+	/**
 	 * Starts every node and forms the cluster; a started cluster is left as it is.
 	 * @return this cluster
 	 */
@@ -83,12 +166,18 @@ public final class RedisCluster implements RedisDeployment, AutoCloseable {
 	}
 
 	private LocalRedisServer startNode() {
-		return LocalRedisServer.builder()
+		LocalRedisServer.Builder builder = LocalRedisServer.builder()
 			.config("cluster-enabled", "yes")
 			.config("cluster-config-file", "nodes.conf")
-			.config("cluster-node-timeout", "5000")
-			.build()
-			.start();
+			.config("cluster-node-timeout", "5000");
+		if (this.password != null) {
+			builder.password(this.password).config("masterauth", this.password);
+		}
+		this.users.forEach(builder::user);
+		if (this.tls != null) {
+			builder.tls(this.tls).config("tls-cluster", "yes").config("tls-replication", "yes");
+		}
+		return builder.build().start();
 	}
 
 	private void form() {

@@ -33,7 +33,7 @@ class OrdersHttpTests {
 	/** A name of its own, so that other test classes' instances on the shared Redis do not take part. */
 	static final String APP_NAME_PROPERTY = "spring.application.name=sample-orders-tests";
 
-	/** The sample's {@code redis.starter.messaging.streams.named.orders.max-deliveries}. */
+	/** The sample's {@code redis.starter.stream.named.orders.max-deliveries}. */
 	private static final int MAX_DELIVERIES = 3;
 
 	private static final Duration WITHIN = Duration.ofSeconds(10);

@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Through the real embedded server, behind a trusted proxy (the test client), so each test is its own client. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "redis.starter.rate-limit.http.trusted-proxies=127.0.0.1")
+		properties = "redis.starter.ratelimit.http.trusted-proxies=127.0.0.1")
 @RealRedis
 class RateLimitHttpTests {
 

@@ -47,8 +47,8 @@ final class StarterSide implements Side {
 			.addFirst(new MapPropertySource("benchmark",
 					Map.of("spring.data.redis.host", host, "spring.data.redis.port", Integer.toString(port),
 							"redis.starter.key-prefix", "bench", "bench.stream", stream,
-							"redis.starter.messaging.streams.defaults.read-count", Integer.toString(readCount),
-							"redis.starter.messaging.streams.defaults.read-block", readBlock.toMillis() + "ms")));
+							"redis.starter.stream.defaults.read-count", Integer.toString(readCount),
+							"redis.starter.stream.defaults.read-block", readBlock.toMillis() + "ms")));
 		this.context.registerBean(Tally.class, () -> tally);
 		this.context.register(StarterApplication.class, listenerClass(batch, concurrency));
 		this.context.refresh();

@@ -21,7 +21,8 @@ import dev.redisstarter.core.ServerCheck;
 /**
  * Redis health as the starter sees it, bounded in time whatever {@code spring.data.redis.timeout} is: DOWN at
  * once while the circuit is open or the starter's connection is down, otherwise a {@code PING} that must answer
- * within the timeout. Details: the circuit's state and openings, the last failure, the {@code PING} time, and
+ * within the timeout (auto-configured: {@code redis.starter.resilience.probe-timeout}, as the circuit's probes);
+ * a slow answer (more than half the timeout) is UP with {@code slow: true}. Details: the circuit's state and openings, the last failure, the {@code PING} time, and
  * the server checks (version, {@code maxmemory-policy}, problems; a problem makes it DOWN when the check is in
  * {@link ServerCheck.Mode#FAIL} mode). While the circuit is open, {@code failure} names why:
  * {@code authentication}, {@code tls} or {@code unreachable}, with {@code lastFailure} in Redis's words (never a
@@ -79,7 +80,12 @@ public class RedisStarterHealthIndicator extends AbstractHealthIndicator {
 			return;
 		}
 		try {
-			builder.withDetail("pingMillis", this.access.ping(this.timeout).toMillis());
+			Duration took = this.access.ping(this.timeout);
+			builder.withDetail("pingMillis", took.toMillis());
+			if (took.multipliedBy(2).compareTo(this.timeout) > 0) {
+				// Answering, so UP (the capabilities whose deadlines it meets work), but near being taken for gone.
+				builder.withDetail("slow", true);
+			}
 		}
 		catch (RuntimeException ex) {
 			builder.down().withDetail("error", ex.getMessage());

@@ -15,12 +15,13 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import dev.redisstarter.core.RedisDeadlineExceededException;
 import dev.redisstarter.core.RedisPermissionException;
 
 /**
  * The fallback for Redis failures that reach a controller without a capability's own handler: a
- * {@link RedisConnectionFailureException} or a {@link QueryTimeoutException} (how Spring Data Redis reports a
- * command timeout), such as the application's own commands through {@code RedisCalls} raise, is answered like every
+ * {@link RedisConnectionFailureException} or a {@link QueryTimeoutException} that came from Redis (how Spring Data
+ * Redis reports a command timeout; another data store's timeout is left to the application), such as the application's own commands through {@code RedisCalls} raise, is answered like every
  * "Redis unavailable" of the starter ({@link UnavailableAnswer}: 503, {@code Retry-After}, type
  * {@link ProblemTypes#REDIS_UNAVAILABLE}, WARN at most every 10 s), instead of a 500 with a stack trace at ERROR. A
  * {@link RedisPermissionException} is answered 500 (type {@link ProblemTypes#PERMISSION_REFUSED}) without details.
@@ -80,13 +81,37 @@ public class RedisUnavailableExceptionHandler {
 	}
 
 	/**
-	 * A command did not answer in time.
+	 * A Redis command did not answer in time. Other data stores' timeouts (a JDBC or JPA query) are the
+	 * application's, not Redis's: they are left to the application's own handling, as if this handler did not exist.
 	 * @param ex the failure
 	 * @return 503 with {@code Retry-After}
+	 * @throws QueryTimeoutException the same exception, when it did not come from Redis
 	 */
 	@ExceptionHandler(QueryTimeoutException.class)
 	public ResponseEntity<ProblemDetail> timeout(QueryTimeoutException ex) {
-		return this.unavailable.answer("A data store did not answer in time; retry later.", ex);
+		if (!fromRedis(ex)) {
+			// Rethrowing the exception itself makes Spring MVC go on as if no handler had matched.
+			throw ex;
+		}
+		return this.unavailable.answer("Redis did not answer in time; retry later.", ex);
+	}
+
+	/**
+	 * Whether a timeout came from Redis: the starter's own deadline, or a client's command timeout that Spring Data
+	 * Redis translated (its cause is the client's exception).
+	 */
+	static boolean fromRedis(QueryTimeoutException ex) {
+		if (ex instanceof RedisDeadlineExceededException) {
+			return true;
+		}
+		for (Throwable cause = ex.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+			String type = cause.getClass().getName();
+			if (type.startsWith("io.lettuce.") || type.startsWith("redis.clients.")
+					|| type.startsWith("org.springframework.data.redis.")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 }

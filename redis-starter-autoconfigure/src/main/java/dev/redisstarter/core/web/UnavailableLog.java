@@ -33,13 +33,21 @@ public final class UnavailableLog {
 	 * @param ex the failure
 	 */
 	public void answered(String answer, Throwable ex) {
+		log("Answered " + answer + ": " + ex.getMessage());
+	}
+
+	/**
+	 * Logs one line: at WARN if none was in the last 10 seconds, else at DEBUG.
+	 * @param line what to log, without a stack trace
+	 */
+	public void log(String line) {
 		long now = System.nanoTime();
 		long last = this.lastWarning.get();
 		if (now - last >= INTERVAL_NANOS && this.lastWarning.compareAndSet(last, now)) {
-			this.logger.warn("Answered " + answer + ": " + ex.getMessage() + " (logged at WARN at most every 10 s)");
+			this.logger.warn(line + " (logged at WARN at most every 10 s)");
 		}
 		else if (this.logger.isDebugEnabled()) {
-			this.logger.debug("Answered " + answer + ": " + ex.getMessage());
+			this.logger.debug(line);
 		}
 	}
 

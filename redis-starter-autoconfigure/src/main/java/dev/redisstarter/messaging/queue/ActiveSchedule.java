@@ -169,8 +169,9 @@ final class ActiveSchedule {
 						utf8((this.definition.missed() == MissedTicks.RUN_ONCE) ? "run-once" : "skip"),
 						utf8(Long.toString(ttl)), utf8("schedule:" + this.definition.name() + ":" + tickText),
 						this.payload, this.attempts, this.backoff, this.attemptTimeout));
-		int outcome = ((Number) reply.get(0)).intValue();
-		long before = ((Number) reply.get(1)).longValue();
+		ScheduleTickReply tickReply = ScheduleTickReply.of(reply);
+		int outcome = tickReply.outcome();
+		long before = tickReply.last();
 		if (outcome == HANDLED_BEFORE) {
 			this.lastTick = before;
 			return;

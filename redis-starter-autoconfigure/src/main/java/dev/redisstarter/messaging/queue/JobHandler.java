@@ -6,6 +6,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
+import dev.redisstarter.core.HandlerReflectiveProcessor;
+
 /**
  * Runs the queue's jobs with this bean method: {@code void handle(T payload)} or
  * {@code void handle(T payload, JobContext context)}. Returning completes the job; an exception fails the
@@ -16,6 +20,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(HandlerReflectiveProcessor.class)
 public @interface JobHandler {
 
 	/**

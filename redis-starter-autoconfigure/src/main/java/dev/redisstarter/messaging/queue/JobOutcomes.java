@@ -311,13 +311,13 @@ final class JobOutcomes {
 							ScriptArgs.utf8(Long.toString(this.settings.deadMaxCount())),
 							ScriptArgs.utf8(Long.toString(this.settings.deadMaxAge().toMillis())),
 							ScriptArgs.utf8(failed.held() ? "1" : "0")));
-			long result = ((Number) reply.get(0)).longValue();
-			if (result == 1) {
+			FailReply failure = FailReply.of(reply);
+			if (failure.result() == FailReply.RETRYING) {
 				this.meters.retried();
 			}
-			else if (result == 2) {
+			else if (failure.result() == FailReply.DEAD) {
 				this.meters.deadLettered(1);
-				this.trims.trimmed(((Number) reply.get(1)).longValue());
+				this.trims.trimmed(failure.trimmed());
 			}
 		}
 		else if (outcome instanceof BackedOff backedOff) {

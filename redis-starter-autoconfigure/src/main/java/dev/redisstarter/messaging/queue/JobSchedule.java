@@ -6,6 +6,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
+import dev.redisstarter.core.HandlerReflectiveProcessor;
+
 /**
  * Enqueues a job for this {@link JobHandler} method's queue at every tick of a cron expression or a fixed rate,
  * exactly once per tick across all instances of the application that share the Redis:
@@ -22,6 +26,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(HandlerReflectiveProcessor.class)
 public @interface JobSchedule {
 
 	/**

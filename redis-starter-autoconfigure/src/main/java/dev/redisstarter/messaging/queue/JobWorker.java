@@ -103,7 +103,7 @@ final class JobWorker {
 	/** Set before a stop interrupts the handlers still running: whatever they then throw says nothing about the job. */
 	private volatile boolean interruptedByStop;
 
-	private volatile String state = "stopped";
+	private volatile WorkerStatus state = WorkerStatus.STOPPED;
 
 	private @Nullable ExecutorService handlers;
 
@@ -163,8 +163,8 @@ final class JobWorker {
 		return this.concurrency;
 	}
 
-	/** running, waiting (for Redis), paused (backing off), or stopped. */
-	String state() {
+	/** Running, waiting (for Redis), paused (backing off), or stopped. */
+	WorkerStatus state() {
 		return this.state;
 	}
 
@@ -186,7 +186,7 @@ final class JobWorker {
 		this.unanswered.clear();
 		this.interruptedByStop = false;
 		this.running = true;
-		this.state = "waiting";
+		this.state = WorkerStatus.WAITING;
 		this.handlers = this.shared.threads().handlerPool("queue", this.queue, this.concurrency);
 		this.maintenance = StarterThreads.backgroundScheduler("queue-" + this.queue + "-leases");
 		long renewEvery = Math.max(100, this.settings.lease().toMillis() / 3);
@@ -253,24 +253,20 @@ final class JobWorker {
 					asked = most;
 				}
 				String request = this.token + ":" + this.takes.incrementAndGet();
-				List<?> reply = take(asked, request);
-				long wait = ((Number) reply.get(0)).longValue();
-				long now = ((Number) reply.get(1)).longValue();
-				long pauseKind = ((Number) reply.get(2)).longValue();
-				// 1: the queue backs off; 2: the rate limit's window is spent. Either way the worker sleeps (the
+				TakeReply reply = TakeReply.of(take(asked, request));
+				// The queue backs off, or the rate limit's window is spent: either way the worker sleeps (the
 				// signal would not help).
-				paused = pauseKind != 0;
-				int jobs = reply.size() - 3;
-				this.permits.release(asked - jobs);
+				paused = reply.paused();
+				this.permits.release(asked - reply.jobs().size());
 				asked = 0;
-				this.state = (pauseKind == 1) ? "paused" : "running";
+				this.state = reply.queueBacksOff() ? WorkerStatus.PAUSED : WorkerStatus.RUNNING;
 				this.fetchPause.reset();
-				for (int i = 3; i < reply.size(); i++) {
-					dispatch(TakenJob.of((List<?>) reply.get(i), request, now, this.settings.backoff()));
+				for (List<?> job : reply.jobs()) {
+					dispatch(TakenJob.of(job, request, reply.nowMillis(), this.settings.backoff()));
 				}
-				if (wait != -1) {
+				if (reply.waitMillis() != TakeReply.MORE_WAITING) {
 					long idle = this.settings.idleWait().toMillis();
-					idleFor = (wait > 0) ? Math.min(wait, idle) : idle;
+					idleFor = (reply.waitMillis() > 0) ? Math.min(reply.waitMillis(), idle) : idle;
 				}
 			}
 			catch (InterruptedException ex) {
@@ -284,7 +280,7 @@ final class JobWorker {
 				if (!this.running) {
 					return;
 				}
-				this.state = "waiting";
+				this.state = WorkerStatus.WAITING;
 				// Take at once when Redis is back, rather than first waiting out an idle wait that failed.
 				idleFor = 0;
 				logger.debug("Taking jobs of queue '" + this.queue + "' failed, retrying in at most "
@@ -659,10 +655,11 @@ final class JobWorker {
 								ScriptArgs.utf8(Long.toString(this.settings.deadMaxCount())),
 								ScriptArgs.utf8(Long.toString(this.settings.deadMaxAge().toMillis())),
 								ScriptArgs.utf8("1000")));
-			long back = ((Number) moved.get(0)).longValue();
-			long dead = ((Number) moved.get(1)).longValue();
-			long unstarted = ((Number) moved.get(2)).longValue();
-			this.trims.trimmed(((Number) moved.get(3)).longValue());
+			StalledReply stalled = StalledReply.of(moved);
+			long back = stalled.back();
+			long dead = stalled.dead();
+			long unstarted = stalled.unstarted();
+			this.trims.trimmed(stalled.trimmed());
 			this.trims.logIfDue();
 			if (back + dead > 0) {
 				this.meters.stalled(back + dead);
@@ -677,19 +674,15 @@ final class JobWorker {
 			}
 			List<?> counts = this.shared.calls()
 				.script(this.shared.scripts().counts(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS, this.keys);
-			this.meters.counts(new QueueCounts(this.queue, number(counts, 0), number(counts, 1), number(counts, 2),
-					number(counts, 3), number(counts, 4), number(counts, 5), number(counts, 6)));
-			if (number(counts, 5) > 0 && this.running) {
-				this.state = "paused";
+			QueueCounts queueCounts = QueueCounts.of(this.queue, counts);
+			this.meters.counts(queueCounts);
+			if (queueCounts.pausedForMillis() > 0 && this.running) {
+				this.state = WorkerStatus.PAUSED;
 			}
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Checking stalled jobs of queue '" + this.queue + "' failed: " + ex);
 		}
-	}
-
-	private static long number(List<?> reply, int index) {
-		return ((Number) reply.get(index)).longValue();
 	}
 
 	// ---- stopping
@@ -709,7 +702,7 @@ final class JobWorker {
 				return;
 			}
 			this.running = false;
-			this.state = "stopped";
+			this.state = WorkerStatus.STOPPED;
 			stoppedHandlers = this.handlers;
 			stoppedMaintenance = this.maintenance;
 			stoppedFetcher = this.fetcher;

@@ -61,7 +61,7 @@ public final class JobWorkers implements SmartLifecycle {
 	 * @param circuitOpenings how many times that circuit opened
 	 * @param circuitError the last failure the circuit counted, or empty
 	 */
-	public record WorkerState(String queue, String handler, int concurrency, String state, int held, String circuit,
+	public record WorkerState(String queue, String handler, int concurrency, WorkerStatus state, int held, String circuit,
 			long circuitOpenings, String circuitError) {
 	}
 

@@ -1,5 +1,7 @@
 package dev.redisstarter.messaging.queue;
 
+import java.util.List;
+
 /**
  * How many jobs a queue holds in each state.
  *
@@ -16,4 +18,15 @@ package dev.redisstarter.messaging.queue;
  */
 public record QueueCounts(String queue, long waiting, long delayed, long active, long completed, long dead,
 		long pausedForMillis, long deadTrimmed) {
+
+	/** Reads what {@code counts.lua} returns, in the order of its header (waiting ... dead letters trimmed). */
+	static QueueCounts of(String queue, List<?> reply) {
+		return new QueueCounts(queue, count(reply, 0), count(reply, 1), count(reply, 2), count(reply, 3),
+				count(reply, 4), count(reply, 5), count(reply, 6));
+	}
+
+	private static long count(List<?> reply, int index) {
+		return ((Number) reply.get(index)).longValue();
+	}
+
 }

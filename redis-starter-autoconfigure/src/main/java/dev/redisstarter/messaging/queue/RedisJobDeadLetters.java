@@ -68,7 +68,7 @@ public final class RedisJobDeadLetters implements JobDeadLetters {
 
 	@Override
 	public boolean retry(String queue, String jobId) {
-		return run(queue, "retry a dead letter", this.scripts.deadRetry(), jobId)[0] > 0;
+		return run(queue, "retry a dead letter", this.scripts.deadRetry(), jobId).done() > 0;
 	}
 
 	@Override
@@ -78,7 +78,7 @@ public final class RedisJobDeadLetters implements JobDeadLetters {
 
 	@Override
 	public boolean purge(String queue, String jobId) {
-		return run(queue, "purge a dead letter", this.scripts.deadPurge(), jobId)[0] > 0;
+		return run(queue, "purge a dead letter", this.scripts.deadPurge(), jobId).done() > 0;
 	}
 
 	@Override
@@ -90,16 +90,15 @@ public final class RedisJobDeadLetters implements JobDeadLetters {
 	private long all(String queue, String operation, LuaScript<List> script) {
 		long total = 0;
 		while (true) {
-			long[] done = run(queue, operation, script, null);
-			total += done[0];
-			if (done[1] < BATCH) {
+			DeadBatchReply done = run(queue, operation, script, null);
+			total += done.done();
+			if (done.lookedAt() < BATCH) {
 				return total;
 			}
 		}
 	}
 
-	/** {done, looked at}. */
-	private long[] run(String queue, String operation, LuaScript<List> script, @Nullable String jobId) {
+	private DeadBatchReply run(String queue, String operation, LuaScript<List> script, @Nullable String jobId) {
 		QueueKeys.requireName(queue);
 		try {
 			byte[][] keys = this.keys.scriptKeys(queue);
@@ -107,7 +106,7 @@ public final class RedisJobDeadLetters implements JobDeadLetters {
 					? QueueKeys.keysAndArgs(keys, ScriptArgs.utf8("1"), ScriptArgs.utf8(jobId))
 					: QueueKeys.keysAndArgs(keys, ScriptArgs.utf8(Integer.toString(BATCH)));
 			List<?> reply = this.calls.script(script, ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS, keysAndArgs);
-			return new long[] { ((Number) reply.get(0)).longValue(), ((Number) reply.get(1)).longValue() };
+			return DeadBatchReply.of(reply);
 		}
 		catch (DataAccessException ex) {
 			throw new JobQueueUnavailableException(queue, operation, ex);

@@ -142,9 +142,9 @@ public final class RedisJobQueue implements JobQueue {
 			List<String> ids = new ArrayList<>(reply.size());
 			long added = 0;
 			for (Object entry : reply) {
-				List<?> pair = (List<?>) entry;
-				ids.add(JobRecords.text(pair.get(0)));
-				added += ((Number) pair.get(1)).longValue();
+				EnqueueReply enqueued = EnqueueReply.of(entry);
+				ids.add(enqueued.id());
+				added += enqueued.added() ? 1 : 0;
 			}
 			this.metrics.of(queue).enqueued(added);
 			return ids;
@@ -241,8 +241,7 @@ public final class RedisJobQueue implements JobQueue {
 		try {
 			List<?> reply = this.calls.script(this.scripts.counts(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
 					this.keys.scriptKeys(queue));
-			return new QueueCounts(queue, count(reply, 0), count(reply, 1), count(reply, 2), count(reply, 3),
-					count(reply, 4), count(reply, 5), count(reply, 6));
+			return QueueCounts.of(queue, reply);
 		}
 		catch (DataAccessException ex) {
 			throw new JobQueueUnavailableException(queue, "count jobs", ex);
@@ -260,10 +259,6 @@ public final class RedisJobQueue implements JobQueue {
 		catch (DataAccessException ex) {
 			throw new JobQueueUnavailableException(queue, "pause", ex);
 		}
-	}
-
-	private static long count(List<?> reply, int index) {
-		return ((Number) reply.get(index)).longValue();
 	}
 
 	private static String millis(@Nullable Duration duration, long fallback) {

@@ -205,13 +205,14 @@ final class EntryOutcomes {
 	 * @return the entry with its new delivery count, or {@code null} when it is no longer this consumer's
 	 */
 	@Nullable StreamEntry retry(String id, boolean countDelivery) {
-		List<?> reply = this.calls.script(this.scripts.retry(), ScriptOutputType.MULTI, 1, utf8(this.spec.key()),
-				utf8(this.spec.group()), utf8(this.spec.consumer()), utf8(id), utf8(countDelivery ? "1" : "0"));
-		if (reply == null || reply.size() < 2 || !(reply.get(0) instanceof List<?> fields)) {
+		RetryReply reply = RetryReply.of(this.calls.script(this.scripts.retry(), ScriptOutputType.MULTI, 1,
+				utf8(this.spec.key()), utf8(this.spec.group()), utf8(this.spec.consumer()), utf8(id),
+				utf8(countDelivery ? "1" : "0")));
+		if (reply == null) {
 			return null;
 		}
 		this.meters.retried();
-		return StreamEntry.of(id, fields, ((Number) reply.get(1)).longValue());
+		return StreamEntry.of(id, reply.fields(), reply.deliveries());
 	}
 
 	/**
@@ -243,13 +244,13 @@ final class EntryOutcomes {
 		field(args, DeadLetter.DELIVERIES, Long.toString(entry.deliveries()));
 		field(args, DeadLetter.ERROR, error.getClass().getName());
 		field(args, DeadLetter.MESSAGE, trim(reason + ": " + error.getMessage()));
-		List<?> reply = this.calls.script(this.scripts.deadLetter(), ScriptOutputType.MULTI, 2,
-				args.toArray(byte[][]::new));
-		if (reply == null || reply.size() < 2) {
+		DeadLetterReply reply = DeadLetterReply.of(this.calls.script(this.scripts.deadLetter(),
+				ScriptOutputType.MULTI, 2, args.toArray(byte[][]::new)));
+		if (reply == null) {
 			return false;
 		}
 		this.meters.deadLettered();
-		long trimmed = ((Number) reply.get(1)).longValue();
+		long trimmed = reply.trimmed();
 		if (trimmed > 0) {
 			this.meters.deadLettersTrimmed(trimmed);
 		}

@@ -6,6 +6,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
+import dev.redisstarter.core.HandlerReflectiveProcessor;
+
 /**
  * Consumes a stream with a consumer group, on a bean method:
  * <pre class="code">
@@ -28,6 +32,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(HandlerReflectiveProcessor.class)
 public @interface StreamListener {
 
 	/**
@@ -45,7 +50,7 @@ public @interface StreamListener {
 
 	/**
 	 * How many entries the method handles at once in this instance; 0 for
-	 * {@code redis.starter.messaging.streams.concurrency}.
+	 * {@code redis.starter.stream.concurrency}.
 	 * @return the concurrency
 	 */
 	int concurrency() default 0;

@@ -155,7 +155,7 @@ public final class StreamListeners implements SmartLifecycle {
 	 * @param circuitOpenings how many times the circuit opened since start
 	 * @param circuitLastError the last failure the circuit counted, or empty
 	 */
-	public record ConsumerState(String listener, String stream, String group, String consumer, String state,
+	public record ConsumerState(String listener, String stream, String group, String consumer, ConsumerStatus state,
 			String circuit, long circuitOpenings, String circuitLastError) {
 	}
 
@@ -171,12 +171,12 @@ public final class StreamListeners implements SmartLifecycle {
 			.toList();
 	}
 
-	private static String state(StreamConsumer consumer) {
+	private static ConsumerStatus state(StreamConsumer consumer) {
 		if (!consumer.isReading()) {
-			return consumer.isRunning() ? "waiting for Redis" : "stopped";
+			return consumer.isRunning() ? ConsumerStatus.WAITING_FOR_REDIS : ConsumerStatus.STOPPED;
 		}
-		return (consumer.circuit().state() == dev.redisstarter.messaging.HandlerCircuit.State.CLOSED) ? "reading"
-				: "paused";
+		return (consumer.circuit().state() == dev.redisstarter.messaging.HandlerCircuit.State.CLOSED)
+				? ConsumerStatus.READING : ConsumerStatus.PAUSED;
 	}
 
 	/**

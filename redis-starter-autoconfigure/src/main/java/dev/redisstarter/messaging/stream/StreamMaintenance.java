@@ -156,19 +156,15 @@ final class StreamMaintenance {
 				}
 				throw ex;
 			}
-			long trimmed = (reply.size() > 2 && reply.get(2) instanceof Number gone) ? gone.longValue() : 0;
+			ReclaimReply reclaimed = ReclaimReply.of(reply);
+			long trimmed = reclaimed.trimmed();
 			if (trimmed > 0) {
 				this.meters.pendingTrimmed(trimmed);
 				logger.warn("Stream '" + this.spec.stream() + "' (group " + this.spec.group() + "): " + trimmed
 						+ " pending entries were trimmed from the stream before any consumer handled them (max-length or"
 						+ " max-age reached them); acknowledged, they are lost");
 			}
-			List<StreamEntry> claimed = new ArrayList<>();
-			for (Object item : (List<?>) reply.get(1)) {
-				List<?> entry = (List<?>) item;
-				claimed.add(StreamEntry.of(StreamEntry.text(entry.get(0)), (List<?>) entry.get(1),
-						((Number) entry.get(2)).longValue()));
-			}
+			List<StreamEntry> claimed = reclaimed.claimed();
 			if (!claimed.isEmpty()) {
 				this.meters.reclaimed(claimed.size());
 				logger.info("Claimed " + claimed.size() + " entries of '" + this.spec.stream() + "' left pending by a"
@@ -191,8 +187,8 @@ final class StreamMaintenance {
 			}
 			this.consumer.dispatchReserved(handle);
 			this.consumer.unreserve(reserved, handle.size());
-			cursor = StreamEntry.text(reply.get(0));
-			if (cursor.equals("0-0")) {
+			cursor = reclaimed.cursor();
+			if (reclaimed.done()) {
 				return;
 			}
 		}

@@ -7,8 +7,8 @@ import org.springframework.data.redis.connection.stream.RecordId;
 /**
  * Adds entries to streams. The payload is written as JSON with the application's {@code JsonMapper} into the
  * entry's {@code payload} field; each add trims the stream to its configured bound in the same step
- * ({@code redis.starter.messaging.streams.defaults.max-length} / {@code max-age}, per stream under
- * {@code redis.starter.messaging.streams.named.<name>}).
+ * ({@code redis.starter.stream.defaults.max-length} / {@code max-age}, per stream under
+ * {@code redis.starter.stream.named.<name>}).
  */
 public interface StreamPublisher {
 

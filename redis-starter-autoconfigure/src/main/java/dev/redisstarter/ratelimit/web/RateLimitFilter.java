@@ -21,7 +21,7 @@ import dev.redisstarter.ratelimit.RateLimitResult;
 import dev.redisstarter.ratelimit.RateLimiter;
 
 /**
- * Applies the {@link RateLimitRule}s of {@code redis.starter.rate-limit.http.rules} to every request, in
+ * Applies the {@link RateLimitRule}s of {@code redis.starter.ratelimit.http.rules} to every request, in
  * order: each matching rule is one decision; the first rejection answers 429 with the problem body and header
  * fields, and the request goes no further.
  */
@@ -30,7 +30,7 @@ public final class RateLimitFilter extends OncePerRequestFilter implements Order
 	/**
 	 * Before Spring Security's filter chain (-100 by default), so that rules can limit brute force on Security's
 	 * own login and HTTP Basic handling. A rule keyed by {@code principal} then sees no principal (and uses the
-	 * client address): order it after Security ({@code redis.starter.rate-limit.http.filter-order: 0}) for those.
+	 * client address): order it after Security ({@code redis.starter.ratelimit.http.filter-order: 0}) for those.
 	 */
 	public static final int ORDER = -110;
 

@@ -29,6 +29,7 @@ import dev.redisstarter.test.RealRedis;
 import dev.redisstarter.test.SharedRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
@@ -65,6 +66,16 @@ class RedisUnavailableExceptionHandlerTests {
 				.andExpect(header().string("Retry-After", "5"))
 				.andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
 				.andExpect(jsonPath("$.status").value(503));
+		});
+	}
+
+	@Test
+	void leavesAnotherDataStoresQueryTimeoutToTheApplication() {
+		this.runner.run((context) -> {
+			MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
+			assertThatThrownBy(() -> mvc.perform(get("/query-timed-out")))
+				.as("not answered by the starter: it reaches the container (Boot's error page answers 500)")
+				.hasRootCauseInstanceOf(java.sql.SQLTimeoutException.class);
 		});
 	}
 
@@ -118,7 +129,16 @@ class RedisUnavailableExceptionHandlerTests {
 
 		@GetMapping("/timed-out")
 		String timedOut() {
-			throw new QueryTimeoutException("Redis command timed out");
+			// How Spring Data Redis translates a Lettuce command timeout.
+			throw new QueryTimeoutException("Redis command timed out",
+					new io.lettuce.core.RedisCommandTimeoutException("Command timed out after 500 ms"));
+		}
+
+		@GetMapping("/query-timed-out")
+		String queryTimedOut() {
+			// How Spring's JDBC support reports a query that ran past its timeout: not Redis's business.
+			throw new QueryTimeoutException("PreparedStatementCallback; SQL [select 1]; query timed out",
+					new java.sql.SQLTimeoutException("query timed out"));
 		}
 
 		@GetMapping("/not-permitted")

@@ -103,21 +103,21 @@ class JobQueueResilienceTests {
 			runner(server, queue).withBean(Recording.class).run((context) -> {
 				JobWorkers workers = context.getBean(JobWorkers.class);
 				RedisAccess access = context.getBean(RedisAccess.class);
-				await().atMost(Duration.ofSeconds(5)).until(() -> workerState(workers).equals("running"));
+				await().atMost(Duration.ofSeconds(5)).until(() -> workerState(workers) == WorkerStatus.RUNNING);
 				server.stop();
-				await().atMost(Duration.ofSeconds(15)).until(() -> workerState(workers).equals("waiting"));
+				await().atMost(Duration.ofSeconds(15)).until(() -> workerState(workers) == WorkerStatus.WAITING);
 				// Long enough for the fetcher's back-off to reach its 5 s cap.
 				Thread.sleep(8000);
 				server.start();
 				await().atMost(Duration.ofSeconds(10)).until(() -> access.circuit().allowsCalls());
 				long closed = System.nanoTime();
-				await().atMost(Duration.ofSeconds(10)).until(() -> workerState(workers).equals("running"));
+				await().atMost(Duration.ofSeconds(10)).until(() -> workerState(workers) == WorkerStatus.RUNNING);
 				assertThat(Duration.ofNanos(System.nanoTime() - closed)).isLessThan(Duration.ofSeconds(1));
 			});
 		}
 	}
 
-	private static String workerState(JobWorkers workers) {
+	private static WorkerStatus workerState(JobWorkers workers) {
 		return workers.states().get(0).state();
 	}
 

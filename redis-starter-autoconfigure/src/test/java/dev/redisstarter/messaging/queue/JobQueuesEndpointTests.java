@@ -100,7 +100,7 @@ class JobQueuesEndpointTests {
 				assertThat((List<JobWorkers.WorkerState>) shown.get("workers")).singleElement().satisfies((worker) -> {
 					assertThat(worker.handler()).isEqualTo("Mailer.send");
 					assertThat(worker.concurrency()).isEqualTo(2);
-					assertThat(worker.state()).isEqualTo("running");
+					assertThat(worker.state()).isEqualTo(WorkerStatus.RUNNING);
 				});
 				assertThat((List<JobQueuesEndpoint.DeadLetter>) shown.get("deadLetters")).singleElement()
 					.satisfies((letter) -> {
@@ -205,6 +205,8 @@ class JobQueuesEndpointTests {
 				assertThat(shown.get("completed").asLong()).isEqualTo(3);
 				assertThat(shown.get("workers").get(0).propertyNames()).containsExactlyInAnyOrder("queue", "handler",
 						"concurrency", "state", "held", "circuit", "circuitOpenings", "circuitError");
+				assertThat(shown.get("workers").get(0).get("state").asString()).as("the status as before: lower case")
+					.isEqualTo("running");
 				assertThatExceptionOfType(InvalidEndpointRequestException.class).as("400 for a name with braces")
 					.isThrownBy(() -> invoke(post, "a{b}", JobQueuesEndpoint.ALL));
 			});

@@ -110,8 +110,8 @@ class FaultScheduleTests {
 		ScheduledFault outage = new ScheduledFault(Duration.ofSeconds(3), FaultKind.DOWNSTREAM_OUTAGE, Duration.ofSeconds(12), 0);
 		FaultSchedule schedule = new FaultSchedule(FaultSchedule.seedProperty(4004), Duration.ofSeconds(20), List.of(outage));
 		Map<String, String> retrySchedule = Map.of("redis.starter.queue.defaults.backoff.initial", "200ms",
-				"redis.starter.queue.defaults.backoff.max", "1s", "redis.starter.messaging.streams.defaults.backoff.initial",
-				"200ms", "redis.starter.messaging.streams.defaults.backoff.max", "1s");
+				"redis.starter.queue.defaults.backoff.max", "1s", "redis.starter.stream.defaults.backoff.initial",
+				"200ms", "redis.starter.stream.defaults.backoff.max", "1s");
 		try (ScheduleRun run = ScheduleRun.start(this.directory, 2, retrySchedule)) {
 			List<AppliedFault> applied = run.run(schedule);
 

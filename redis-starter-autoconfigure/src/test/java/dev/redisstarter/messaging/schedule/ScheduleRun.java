@@ -127,7 +127,7 @@ final class ScheduleRun implements AutoCloseable {
 				String name = "worker-" + i;
 				this.workers.add(JvmProcess.start(JvmSpec.of(name, ScheduleWorker.class)
 					.withSystemProperties(properties)
-					.withSystemProperty("redis.starter.messaging.streams.instance-id", name)
+					.withSystemProperty("redis.starter.stream.instance-id", name)
 					.withSystemProperty(EventLedger.PROCESS_PROPERTY, name), directory));
 			}
 			this.workers.forEach((worker) -> worker.awaitOutput("ready", Duration.ofSeconds(120)));
@@ -193,12 +193,12 @@ final class ScheduleRun implements AutoCloseable {
 		properties.put("redis.starter.queue.defaults.backoff.initial", "50ms");
 		properties.put("redis.starter.queue.defaults.backoff.max", "200ms");
 		properties.put("redis.starter.queue.shutdown-wait", "2s");
-		properties.put("redis.starter.messaging.streams.defaults.claim-idle", "2s");
-		properties.put("redis.starter.messaging.streams.defaults.claim-interval", "500ms");
-		properties.put("redis.starter.messaging.streams.defaults.read-block", "200ms");
-		properties.put("redis.starter.messaging.streams.defaults.backoff.initial", "50ms");
-		properties.put("redis.starter.messaging.streams.defaults.backoff.max", "200ms");
-		properties.put("redis.starter.messaging.streams.shutdown-wait", "2s");
+		properties.put("redis.starter.stream.defaults.claim-idle", "2s");
+		properties.put("redis.starter.stream.defaults.claim-interval", "500ms");
+		properties.put("redis.starter.stream.defaults.read-block", "200ms");
+		properties.put("redis.starter.stream.defaults.backoff.initial", "50ms");
+		properties.put("redis.starter.stream.defaults.backoff.max", "200ms");
+		properties.put("redis.starter.stream.shutdown-wait", "2s");
 		return properties;
 	}
 

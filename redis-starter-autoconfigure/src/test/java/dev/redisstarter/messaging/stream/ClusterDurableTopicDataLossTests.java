@@ -99,7 +99,7 @@ class ClusterDurableTopicDataLossTests {
 			DurableTopicDataLossTests.Prices prices, MeterRegistry meters) {
 		return StreamContexts.runner(cluster)
 			.withPropertyValues("spring.application.name=topics", "test.stream=" + stream,
-					"redis.starter.messaging.streams.instance-id=a", "redis.starter.resilience.liveness-timeout=500ms",
+					"redis.starter.stream.instance-id=a", "redis.starter.resilience.liveness-timeout=500ms",
 					"redis.starter.resilience.open-duration=300ms")
 			.withBean(DurableTopicDataLossTests.Prices.class, () -> prices)
 			.withBean(MeterRegistry.class, () -> meters);

@@ -23,8 +23,8 @@ class ClusterStreamAcknowledgementTests {
 		StreamAcknowledgementTests.Orders orders = new StreamAcknowledgementTests.Orders();
 		try (RedisCluster cluster = RedisCluster.threeMasters().start()) {
 			StreamContexts.runner(cluster)
-				.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.claim-idle=2s",
-						"redis.starter.messaging.streams.defaults.claim-interval=500ms")
+				.withPropertyValues("test.stream=" + stream, "redis.starter.stream.defaults.claim-idle=2s",
+						"redis.starter.stream.defaults.claim-interval=500ms")
 				.withBean(StreamAcknowledgementTests.Orders.class, () -> orders)
 				.run((context) -> {
 					StreamPublisher publisher = context.getBean(StreamPublisher.class);

@@ -148,9 +148,9 @@ class DeadLetterReplayTests {
 
 	private ApplicationContextRunner runner(String stream) {
 		return StreamContexts.runner(redis())
-			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.max-deliveries=1",
+			.withPropertyValues("test.stream=" + stream, "redis.starter.stream.defaults.max-deliveries=1",
 					// Every entry fails here on purpose: no circuit, so that they are dead-lettered.
-					"redis.starter.messaging.streams.defaults.circuit.failure-threshold=0");
+					"redis.starter.stream.defaults.circuit.failure-threshold=0");
 	}
 
 }

@@ -31,9 +31,9 @@ class DeadLetterTrimTests {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		int letters = 300;
 		StreamContexts.runner(SharedRedis.standalone())
-			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.max-deliveries=1",
-					"redis.starter.messaging.streams.defaults.circuit.failure-threshold=0",
-					"redis.starter.messaging.streams.defaults.dead-letter-max-length=10",
+			.withPropertyValues("test.stream=" + stream, "redis.starter.stream.defaults.max-deliveries=1",
+					"redis.starter.stream.defaults.circuit.failure-threshold=0",
+					"redis.starter.stream.defaults.dead-letter-max-length=10",
 					"management.endpoints.web.exposure.include=streams")
 			.withBean(DeadLetterReplayTests.AlwaysFailing.class, () -> listener)
 			.withBean(MeterRegistry.class, () -> meters)

@@ -148,7 +148,7 @@ class DurableTopicDataLossTests {
 			MeterRegistry meters) {
 		return StreamContexts.runner(server)
 			.withPropertyValues("spring.application.name=topics", "test.stream=" + stream,
-					"redis.starter.messaging.streams.instance-id=a", "redis.starter.resilience.liveness-timeout=500ms",
+					"redis.starter.stream.instance-id=a", "redis.starter.resilience.liveness-timeout=500ms",
 					"redis.starter.resilience.open-duration=300ms")
 			.withBean(Prices.class, () -> prices)
 			.withBean(MeterRegistry.class, () -> meters);

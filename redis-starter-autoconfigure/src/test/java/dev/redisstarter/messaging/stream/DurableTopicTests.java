@@ -107,7 +107,7 @@ class DurableTopicTests {
 		StuckPrices b = new StuckPrices();
 		Prices bAgain = new Prices();
 		instance(stream, "a", a).run((first) -> {
-			instance(stream, "b", b).withPropertyValues("redis.starter.messaging.streams.shutdown-wait=200ms")
+			instance(stream, "b", b).withPropertyValues("redis.starter.stream.shutdown-wait=200ms")
 				.run((second) -> {
 					awaitReading(first, second);
 					add(first, stream, 0, 10);
@@ -160,7 +160,7 @@ class DurableTopicTests {
 	@Test
 	void theGroupOfAnInstanceGoneWhileNoInstanceRanIsRemovedOnceAnInstanceRunsAgainAndWorkGroupsStay() {
 		String stream = "prices-" + UUID.randomUUID();
-		instance(stream, "a", new Prices()).withPropertyValues("redis.starter.messaging.streams.instance-expiry=1s")
+		instance(stream, "a", new Prices()).withPropertyValues("redis.starter.stream.instance-expiry=1s")
 			.run((context) -> {
 				awaitReading(context);
 				// What is left when no instance ran for twice instance-expiry: the instances hash expired, the group of
@@ -176,7 +176,7 @@ class DurableTopicTests {
 	private static ApplicationContextRunner instance(String stream, String instanceId, Prices prices) {
 		return StreamContexts.runner(SharedRedis.standalone())
 			.withPropertyValues("spring.application.name=topics", "test.stream=" + stream,
-					"redis.starter.messaging.streams.instance-id=" + instanceId)
+					"redis.starter.stream.instance-id=" + instanceId)
 			.withBean(Prices.class, () -> prices);
 	}
 

@@ -117,7 +117,7 @@ class StandaloneStreamTests {
 		String stream = stream();
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		StreamContexts.runner(SharedRedis.standalone())
-			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.max-deliveries=3")
+			.withPropertyValues("test.stream=" + stream, "redis.starter.stream.defaults.max-deliveries=3")
 			.withBean(Orders.class)
 			.withBean(MeterRegistry.class, () -> meters)
 			.run((context) -> {
@@ -198,9 +198,9 @@ class StandaloneStreamTests {
 		FirstBlocks listener = new FirstBlocks();
 		try {
 			StreamContexts.runner(SharedRedis.standalone())
-				.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.shutdown-wait=300ms",
-						"redis.starter.messaging.streams.defaults.read-count=10",
-						"redis.starter.messaging.streams.defaults.claim-idle=1s")
+				.withPropertyValues("test.stream=" + stream, "redis.starter.stream.shutdown-wait=300ms",
+						"redis.starter.stream.defaults.read-count=10",
+						"redis.starter.stream.defaults.claim-idle=1s")
 				.withBean(FirstBlocks.class, () -> listener)
 				.run((context) -> {
 					StreamPublisher publisher = context.getBean(StreamPublisher.class);
@@ -233,7 +233,7 @@ class StandaloneStreamTests {
 		Stuck stuck = new Stuck();
 		try {
 			StreamContexts.runner(SharedRedis.standalone())
-				.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.shutdown-wait=200ms")
+				.withPropertyValues("test.stream=" + stream, "redis.starter.stream.shutdown-wait=200ms")
 				.withBean(Stuck.class, () -> stuck)
 				.run((context) -> {
 					StreamPublisher publisher = context.getBean(StreamPublisher.class);
@@ -245,7 +245,7 @@ class StandaloneStreamTests {
 			// The first instance is gone with three entries pending; the next one claims them.
 			long start = System.nanoTime();
 			StreamContexts.runner(SharedRedis.standalone())
-				.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.claim-idle=1s")
+				.withPropertyValues("test.stream=" + stream, "redis.starter.stream.defaults.claim-idle=1s")
 				.withBean(Orders.class)
 				.run((context) -> {
 					Orders orders = context.getBean(Orders.class);

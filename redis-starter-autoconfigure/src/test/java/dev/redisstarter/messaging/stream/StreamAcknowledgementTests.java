@@ -40,8 +40,8 @@ class StreamAcknowledgementTests {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
 			StreamContexts.runner(server)
 				.withPropertyValues("test.stream=" + stream,
-						"redis.starter.messaging.streams.defaults.claim-idle=2s",
-						"redis.starter.messaging.streams.defaults.claim-interval=500ms")
+						"redis.starter.stream.defaults.claim-idle=2s",
+						"redis.starter.stream.defaults.claim-interval=500ms")
 				.withBean(Orders.class, () -> orders)
 				.run((context) -> {
 					StreamPublisher publisher = context.getBean(StreamPublisher.class);

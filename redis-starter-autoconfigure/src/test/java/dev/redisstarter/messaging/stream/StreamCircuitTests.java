@@ -64,10 +64,10 @@ class StreamCircuitTests {
 		StreamContexts.runner(redis())
 			.withPropertyValues("test.stream=" + stream,
 					// The whole retry schedule: 3 deliveries, 50 ms then 100 ms apart (±20%), well under the outage.
-					"redis.starter.messaging.streams.defaults.max-deliveries=3",
-					"redis.starter.messaging.streams.defaults.circuit.failure-threshold=2",
-					"redis.starter.messaging.streams.defaults.circuit.pause=200ms",
-					"redis.starter.messaging.streams.defaults.circuit.max-pause=400ms")
+					"redis.starter.stream.defaults.max-deliveries=3",
+					"redis.starter.stream.defaults.circuit.failure-threshold=2",
+					"redis.starter.stream.defaults.circuit.pause=200ms",
+					"redis.starter.stream.defaults.circuit.max-pause=400ms")
 			.withBean(Billing.class, () -> billing)
 			.withBean(MeterRegistry.class, () -> meters)
 			.run((context) -> {
@@ -79,7 +79,7 @@ class StreamCircuitTests {
 				}
 				await().atMost(Duration.ofSeconds(5))
 					.until(() -> listeners.states().get(0).circuit().equals(HandlerCircuit.State.OPEN.name()));
-				assertThat(listeners.states().get(0).state()).isEqualTo("paused");
+				assertThat(listeners.states().get(0).state()).isEqualTo(ConsumerStatus.PAUSED);
 				assertThat(listeners.states().get(0).circuitLastError()).contains("the billing service is down");
 				assertThat(meters.get("redis.starter.stream.circuit.state").tags("stream", stream, "group", "billing")
 					.gauge()
@@ -126,10 +126,10 @@ class StreamCircuitTests {
 		String stream = "orders-" + UUID.randomUUID();
 		PoisonedBilling billing = new PoisonedBilling();
 		StreamContexts.runner(redis())
-			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.max-deliveries=3",
-					"redis.starter.messaging.streams.defaults.circuit.failure-threshold=2",
-					"redis.starter.messaging.streams.defaults.circuit.pause=300ms",
-					"redis.starter.messaging.streams.defaults.circuit.max-pause=600ms")
+			.withPropertyValues("test.stream=" + stream, "redis.starter.stream.defaults.max-deliveries=3",
+					"redis.starter.stream.defaults.circuit.failure-threshold=2",
+					"redis.starter.stream.defaults.circuit.pause=300ms",
+					"redis.starter.stream.defaults.circuit.max-pause=600ms")
 			.withBean(PoisonedBilling.class, () -> billing)
 			.run((context) -> {
 				StreamPublisher publisher = context.getBean(StreamPublisher.class);
@@ -182,10 +182,10 @@ class StreamCircuitTests {
 		String stream = "orders-" + UUID.randomUUID();
 		FlakyBilling billing = new FlakyBilling();
 		StreamContexts.runner(redis())
-			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.max-deliveries=4",
-					"redis.starter.messaging.streams.defaults.circuit.failure-threshold=2",
-					"redis.starter.messaging.streams.defaults.circuit.pause=100ms",
-					"redis.starter.messaging.streams.defaults.circuit.max-pause=200ms")
+			.withPropertyValues("test.stream=" + stream, "redis.starter.stream.defaults.max-deliveries=4",
+					"redis.starter.stream.defaults.circuit.failure-threshold=2",
+					"redis.starter.stream.defaults.circuit.pause=100ms",
+					"redis.starter.stream.defaults.circuit.max-pause=200ms")
 			.withBean(FlakyBilling.class, () -> billing)
 			.run((context) -> {
 				StreamPublisher publisher = context.getBean(StreamPublisher.class);
@@ -209,8 +209,8 @@ class StreamCircuitTests {
 	@Test
 	void circuitSettingsBindForEveryStreamAndPerStreamAndABadOneStopsStartUpNamingTheProperty() {
 		StreamContexts.runner(redis())
-			.withPropertyValues("redis.starter.messaging.streams.defaults.circuit.failure-threshold=4",
-					"redis.starter.messaging.streams.named.orders.circuit.pause=2s")
+			.withPropertyValues("redis.starter.stream.defaults.circuit.failure-threshold=4",
+					"redis.starter.stream.named.orders.circuit.pause=2s")
 			.run((context) -> {
 				StreamSettingsByName settings = context.getBean(StreamSettingsByName.class);
 				assertThat(settings.apply("orders").circuit())
@@ -219,12 +219,12 @@ class StreamCircuitTests {
 					.isEqualTo(new HandlerCircuit.Settings(4, Duration.ofSeconds(5), Duration.ofMinutes(1)));
 			});
 		StreamContexts.runner(redis())
-			.withPropertyValues("redis.starter.messaging.streams.named.orders.circuit.pause=2s",
-					"redis.starter.messaging.streams.named.orders.circuit.max-pause=1s")
+			.withPropertyValues("redis.starter.stream.named.orders.circuit.pause=2s",
+					"redis.starter.stream.named.orders.circuit.max-pause=1s")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
-					.hasMessageContaining("redis.starter.messaging.streams.named.orders")
+					.hasMessageContaining("redis.starter.stream.named.orders")
 					.hasMessageContaining("circuit max-pause");
 			});
 	}

@@ -28,11 +28,11 @@ final class StreamContexts {
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisStarterAutoConfiguration.class,
 					RedisStarterStreamsAutoConfiguration.class))
 			.withPropertyValues(redis.propertyValues())
-			.withPropertyValues("redis.starter.messaging.streams.defaults.claim-interval=500ms",
-					"redis.starter.messaging.streams.defaults.read-block=200ms",
-					"redis.starter.messaging.streams.defaults.backoff.initial=50ms",
-					"redis.starter.messaging.streams.defaults.backoff.max=200ms",
-					"redis.starter.messaging.streams.shutdown-wait=2s");
+			.withPropertyValues("redis.starter.stream.defaults.claim-interval=500ms",
+					"redis.starter.stream.defaults.read-block=200ms",
+					"redis.starter.stream.defaults.backoff.initial=50ms",
+					"redis.starter.stream.defaults.backoff.max=200ms",
+					"redis.starter.stream.shutdown-wait=2s");
 	}
 
 	/** What a listener received, safe to read from the test thread. */

@@ -35,7 +35,7 @@ class StreamPayloadSizeTests {
 		Documents documents = new Documents();
 		int size = 5 * 1024 * 1024;
 		StreamContexts.runner(SharedRedis.standalone())
-			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.timeout=5s")
+			.withPropertyValues("test.stream=" + stream, "redis.starter.stream.timeout=5s")
 			.withBean(Documents.class, () -> documents)
 			.run((context) -> {
 				context.getBean(StreamPublisher.class).add(stream, new Document("x".repeat(size)));

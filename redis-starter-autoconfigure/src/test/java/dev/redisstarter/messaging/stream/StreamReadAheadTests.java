@@ -47,11 +47,11 @@ class StreamReadAheadTests {
 		String stream = "orders-" + UUID.randomUUID();
 		Failing failing = new Failing();
 		StreamContexts.runner(redis())
-			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.read-count=10",
-					"redis.starter.messaging.streams.defaults.max-deliveries=100",
-					"redis.starter.messaging.streams.defaults.backoff.initial=10s",
-					"redis.starter.messaging.streams.defaults.backoff.max=10s",
-					"redis.starter.messaging.streams.defaults.circuit.failure-threshold=0")
+			.withPropertyValues("test.stream=" + stream, "redis.starter.stream.defaults.read-count=10",
+					"redis.starter.stream.defaults.max-deliveries=100",
+					"redis.starter.stream.defaults.backoff.initial=10s",
+					"redis.starter.stream.defaults.backoff.max=10s",
+					"redis.starter.stream.defaults.circuit.failure-threshold=0")
 			.withBean(Failing.class, () -> failing)
 			.run((context) -> {
 				StreamPublisher publisher = context.getBean(StreamPublisher.class);
@@ -89,8 +89,8 @@ class StreamReadAheadTests {
 		Slow slow = new Slow();
 		StreamResilienceTests.Orders other = new StreamResilienceTests.Orders();
 		StreamContexts.runner(redis())
-			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.claim-idle=1s",
-					"redis.starter.messaging.streams.defaults.claim-interval=200ms")
+			.withPropertyValues("test.stream=" + stream, "redis.starter.stream.defaults.claim-idle=1s",
+					"redis.starter.stream.defaults.claim-interval=200ms")
 			.withBean(Slow.class, () -> slow)
 			.run((first) -> {
 				StreamPublisher publisher = first.getBean(StreamPublisher.class);
@@ -101,8 +101,8 @@ class StreamReadAheadTests {
 				await().atMost(Duration.ofSeconds(5))
 					.until(() -> StreamState.pendingIds(first, stream, "billing").size() == 10);
 				StreamContexts.runner(redis())
-					.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.claim-idle=1s",
-							"redis.starter.messaging.streams.defaults.claim-interval=200ms")
+					.withPropertyValues("test.stream=" + stream, "redis.starter.stream.defaults.claim-idle=1s",
+							"redis.starter.stream.defaults.claim-interval=200ms")
 					.withBean(StreamResilienceTests.Orders.class, () -> other)
 					.run((second) -> {
 						// Three times claim-idle: the waiting entries would have been claimed had they not been renewed.

@@ -196,8 +196,8 @@ class StreamResilienceTests {
 		return StreamContexts.runner(redis)
 			.withPropertyValues("spring.application.name=resilience", "test.stream=" + stream,
 					"redis.starter.resilience.liveness-timeout=500ms", "redis.starter.resilience.open-duration=300ms",
-					"redis.starter.messaging.streams.defaults.claim-idle=" + CLAIM_IDLE.toMillis() + "ms",
-					"redis.starter.messaging.streams.defaults.claim-interval=" + CLAIM_INTERVAL.toMillis() + "ms");
+					"redis.starter.stream.defaults.claim-idle=" + CLAIM_IDLE.toMillis() + "ms",
+					"redis.starter.stream.defaults.claim-interval=" + CLAIM_INTERVAL.toMillis() + "ms");
 	}
 
 }

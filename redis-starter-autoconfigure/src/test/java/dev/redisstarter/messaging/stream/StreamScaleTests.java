@@ -90,7 +90,7 @@ class StreamScaleTests {
 		instance(redis, stream, ledger, "a").run((a) -> instance(redis, stream, ledger, "b").run((b) -> instance(redis,
 				stream, ledger, "c")
 			// c claims what b read ahead and left pending soon after b stops.
-			.withPropertyValues("redis.starter.messaging.streams.defaults.claim-idle=1s")
+			.withPropertyValues("redis.starter.stream.defaults.claim-idle=1s")
 			.run((c) -> {
 					List<AssertableApplicationContext> instances = List.of(a, b, c);
 					await().atMost(Duration.ofSeconds(10))
@@ -156,7 +156,7 @@ class StreamScaleTests {
 	private static ApplicationContextRunner instance(RedisDeployment redis, String stream, Ledger ledger, String name) {
 		return StreamContexts.runner(redis)
 			.withPropertyValues("spring.application.name=scale", "test.stream=" + stream,
-					"redis.starter.messaging.streams.instance-id=" + name)
+					"redis.starter.stream.instance-id=" + name)
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.withBean(Worker.class, () -> new Worker(ledger, name));
 	}

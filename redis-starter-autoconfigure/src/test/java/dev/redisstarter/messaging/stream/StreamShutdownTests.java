@@ -164,7 +164,7 @@ class StreamShutdownTests {
 		Journal journal = new Journal();
 		Closing closing = new Closing(journal);
 		List<String> ids = new ArrayList<>();
-		runner(stream).withPropertyValues("redis.starter.messaging.streams.shutdown-wait=" + SHUTDOWN_WAIT.toMillis() + "ms")
+		runner(stream).withPropertyValues("redis.starter.stream.shutdown-wait=" + SHUTDOWN_WAIT.toMillis() + "ms")
 			.withBean(Closing.class, () -> closing)
 			.run((context) -> {
 				StreamPublisher publisher = context.getBean(StreamPublisher.class);
@@ -201,7 +201,7 @@ class StreamShutdownTests {
 		});
 
 		long start = System.nanoTime();
-		runner(stream).withPropertyValues("redis.starter.messaging.streams.defaults.claim-idle=1s")
+		runner(stream).withPropertyValues("redis.starter.stream.defaults.claim-idle=1s")
 			.withBean(Successor.class, () -> new Successor(journal))
 			.run((context) -> {
 				await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -226,8 +226,8 @@ class StreamShutdownTests {
 		FailsThenHangs handler = new FailsThenHangs();
 		String[] id = new String[1];
 		runner(stream)
-			.withPropertyValues("redis.starter.messaging.streams.shutdown-wait=300ms",
-					"redis.starter.messaging.streams.defaults.max-deliveries=2")
+			.withPropertyValues("redis.starter.stream.shutdown-wait=300ms",
+					"redis.starter.stream.defaults.max-deliveries=2")
 			.withBean(FailsThenHangs.class, () -> handler)
 			.withBean(SlowToStop.class)
 			.run((context) -> {

@@ -49,7 +49,7 @@ class StreamTrimmingTests {
 		String stream = "readings-" + UUID.randomUUID();
 		int maxLength = 500;
 		int entries = 3000;
-		runner(stream).withPropertyValues("redis.starter.messaging.streams.defaults.max-length=" + maxLength)
+		runner(stream).withPropertyValues("redis.starter.stream.defaults.max-length=" + maxLength)
 			.run((context) -> {
 				StreamPublisher publisher = context.getBean(StreamPublisher.class);
 				Readings readings = context.getBean(Readings.class);
@@ -79,8 +79,8 @@ class StreamTrimmingTests {
 		String stream = "readings-" + UUID.randomUUID();
 		Duration maxAge = Duration.ofSeconds(1);
 		runner(stream)
-			.withPropertyValues("redis.starter.messaging.streams.named." + stream + ".max-age=" + maxAge.toMillis() + "ms",
-					"redis.starter.messaging.streams.named." + stream + ".max-length=0")
+			.withPropertyValues("redis.starter.stream.named." + stream + ".max-age=" + maxAge.toMillis() + "ms",
+					"redis.starter.stream.named." + stream + ".max-length=0")
 			.run((context) -> {
 				StreamPublisher publisher = context.getBean(StreamPublisher.class);
 				Readings readings = context.getBean(Readings.class);
@@ -132,8 +132,8 @@ class StreamTrimmingTests {
 			}
 		});
 		io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-		runner(stream).withPropertyValues("redis.starter.messaging.streams.defaults.claim-idle=1s",
-				"redis.starter.messaging.streams.defaults.claim-interval=200ms")
+		runner(stream).withPropertyValues("redis.starter.stream.defaults.claim-idle=1s",
+				"redis.starter.stream.defaults.claim-interval=200ms")
 			.withBean(io.micrometer.core.instrument.MeterRegistry.class, () -> meters)
 			.run((context) -> {
 				await().atMost(Duration.ofSeconds(10))

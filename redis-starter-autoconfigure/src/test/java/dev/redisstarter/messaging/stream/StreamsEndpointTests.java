@@ -33,7 +33,7 @@ class StreamsEndpointTests {
 	void theEndpointListsStreamsGroupsConsumersAndDeadLettersAndReplaysAndPurges() {
 		String stream = "endpoint-" + UUID.randomUUID();
 		StreamContexts.runner(SharedRedis.standalone())
-			.withPropertyValues("test.stream=" + stream, "redis.starter.messaging.streams.defaults.max-deliveries=1",
+			.withPropertyValues("test.stream=" + stream, "redis.starter.stream.defaults.max-deliveries=1",
 					"management.endpoints.web.exposure.include=streams")
 			.withBean(Failing.class)
 			.run((context) -> {

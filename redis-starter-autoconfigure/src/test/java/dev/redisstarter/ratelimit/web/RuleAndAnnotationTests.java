@@ -39,11 +39,11 @@ class RuleAndAnnotationTests {
 				RedisStarterAutoConfiguration.class, RedisStarterRateLimitAutoConfiguration.class))
 		.withPropertyValues(SharedRedis.standalone().propertyValues())
 		.withPropertyValues("redis.starter.key-prefix=rule-" + UUID.randomUUID() + ":",
-				"redis.starter.rate-limit.http.enabled=true",
-				"redis.starter.rate-limit.policies.api.algorithm=fixed-window", "redis.starter.rate-limit.policies.api.limit=3",
-				"redis.starter.rate-limit.policies.api.window=1m",
-				"redis.starter.rate-limit.http.rules[0].paths=/api/**",
-				"redis.starter.rate-limit.http.rules[0].policy=api")
+				"redis.starter.ratelimit.http.enabled=true",
+				"redis.starter.ratelimit.policies.api.algorithm=fixed-window", "redis.starter.ratelimit.policies.api.limit=3",
+				"redis.starter.ratelimit.policies.api.window=1m",
+				"redis.starter.ratelimit.http.rules[0].paths=/api/**",
+				"redis.starter.ratelimit.http.rules[0].policy=api")
 		.withUserConfiguration(OrdersWeb.class);
 
 	@Test
@@ -73,7 +73,7 @@ class RuleAndAnnotationTests {
 	@Test
 	void theRuleFilterRunsBeforeSpringSecurityByDefaultAndItsOrderIsConfigurable() {
 		this.runner.run((context) -> assertThat(context.getBean(RateLimitFilter.class).getOrder()).isLessThan(-100));
-		this.runner.withPropertyValues("redis.starter.rate-limit.http.filter-order=0")
+		this.runner.withPropertyValues("redis.starter.ratelimit.http.filter-order=0")
 			.run((context) -> assertThat(context.getBean(RateLimitFilter.class).getOrder()).isZero());
 	}
 

@@ -51,10 +51,10 @@ class SecurityLoginRateLimitTests {
 		.withPropertyValues(SharedRedis.standalone().propertyValues())
 		.withPropertyValues("redis.starter.key-prefix=sec-" + UUID.randomUUID() + ":",
 				"spring.security.user.name=ada", "spring.security.user.password=right",
-				"redis.starter.rate-limit.policies.login.algorithm=fixed-window",
-				"redis.starter.rate-limit.policies.login.limit=3", "redis.starter.rate-limit.policies.login.window=1m",
-				"redis.starter.rate-limit.http.rules[0].paths=/login", "redis.starter.rate-limit.http.rules[0].methods=POST",
-				"redis.starter.rate-limit.http.rules[0].policy=login")
+				"redis.starter.ratelimit.policies.login.algorithm=fixed-window",
+				"redis.starter.ratelimit.policies.login.limit=3", "redis.starter.ratelimit.policies.login.window=1m",
+				"redis.starter.ratelimit.http.rules[0].paths=/login", "redis.starter.ratelimit.http.rules[0].methods=POST",
+				"redis.starter.ratelimit.http.rules[0].policy=login")
 		.withUserConfiguration(FormLogin.class);
 
 	@Test

@@ -11,6 +11,7 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import dev.redisstarter.test.ClusterUser;
 import dev.redisstarter.test.RedisCluster;
 import dev.redisstarter.test.RedisDeployment;
 import dev.redisstarter.test.RedisSentinelGroup;
@@ -73,6 +74,20 @@ public final class ConnectionFactories {
 		LettuceConnectionFactory factory;
 		if (deployment instanceof RedisCluster cluster) {
 			factory = new LettuceConnectionFactory(new RedisClusterConfiguration(List.of(cluster.seedNodes().split(","))));
+		}
+		else if (deployment instanceof ClusterUser user) {
+			RedisClusterConfiguration configuration = new RedisClusterConfiguration(
+					List.of(user.cluster().seedNodes().split(",")));
+			configuration.setUsername(user.username());
+			configuration.setPassword(user.password());
+			LettuceClientConfiguration.LettuceClientConfigurationBuilder client = LettuceClientConfiguration.builder();
+			if (user.cluster().trustedCertificate() != null) {
+				client.useSsl();
+				client.clientOptions(io.lettuce.core.cluster.ClusterClientOptions.builder()
+					.sslOptions(SslOptions.builder().trustManager(user.cluster().trustedCertificate().toFile()).build())
+					.build());
+			}
+			factory = new LettuceConnectionFactory(configuration, client.build());
 		}
 		else if (deployment instanceof RedisSentinelGroup group) {
 			factory = new LettuceConnectionFactory(new RedisSentinelConfiguration(group.masterName(),

@@ -33,12 +33,11 @@ public class JobQueuesHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		List<JobWorkers.WorkerState> states = this.workers.states();
-		boolean taking = states.stream().allMatch((worker) -> worker.state().equals("running")
-				|| worker.state().equals("paused"));
+		boolean taking = states.stream().allMatch((worker) -> worker.state().isTaking());
 		Map<String, Object> queues = new LinkedHashMap<>();
 		for (JobWorkers.WorkerState worker : states) {
 			Map<String, Object> shown = new LinkedHashMap<>();
-			shown.put("state", worker.state());
+			shown.put("state", worker.state().wireName());
 			shown.put("handler", worker.handler());
 			shown.put("concurrency", worker.concurrency());
 			shown.put("held", worker.held());

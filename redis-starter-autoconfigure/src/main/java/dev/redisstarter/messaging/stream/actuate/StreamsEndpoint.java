@@ -41,7 +41,7 @@ public class StreamsEndpoint {
 	 * @param listeners the application's consumers
 	 * @param inspector reads streams
 	 * @param deadLetters reads and replays dead letters
-	 * @param configured stream names configured under {@code redis.starter.messaging.streams.named}
+	 * @param configured stream names configured under {@code redis.starter.stream.named}
 	 */
 	public StreamsEndpoint(StreamListeners listeners, StreamInspector inspector, DeadLetters deadLetters,
 			Set<String> configured) {

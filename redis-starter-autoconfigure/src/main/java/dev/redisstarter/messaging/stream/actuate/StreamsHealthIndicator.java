@@ -31,7 +31,7 @@ public class StreamsHealthIndicator extends AbstractHealthIndicator {
 		List<StreamListeners.ConsumerState> states = this.listeners.states();
 		// A listener paused by its circuit is connected and keeps its entries: its downstream is what is down.
 		boolean reading = states.stream()
-			.allMatch((state) -> state.state().equals("reading") || state.state().equals("paused"));
+			.allMatch((state) -> state.state().isConnected());
 		(reading ? builder.up() : builder.down()).withDetail("consumers", states);
 	}
 
