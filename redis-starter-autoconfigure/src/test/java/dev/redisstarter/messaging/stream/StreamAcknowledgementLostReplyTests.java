@@ -50,7 +50,7 @@ class StreamAcknowledgementLostReplyTests {
 				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
 			StreamContexts.runner(server)
 				.withPropertyValues("test.stream=" + stream, "spring.data.redis.url=" + proxy.url(),
-						"redis.starter.messaging.streams.defaults.claim-idle=3s")
+						"redis.starter.stream.defaults.claim-idle=3s")
 				.withBean(MeterRegistry.class, () -> meters)
 				.withBean(Gate.class, () -> gate)
 				.run((context) -> {
