@@ -644,7 +644,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		}
 		if (key.charAt(0) == ':') {
 			throw new IllegalArgumentException("A cache key must not start with ':' (the cache's own records live"
-					+ " there), was '" + key + "'");
+					+ " there), was " + Masking.mask(key));
 		}
 	}
 

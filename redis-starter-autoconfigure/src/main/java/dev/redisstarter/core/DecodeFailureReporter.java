@@ -23,6 +23,9 @@ public final class DecodeFailureReporter {
 	/** Bounds the memory of patterns already logged; past it, further patterns log at DEBUG. */
 	private static final int MAX_PATTERNS_REMEMBERED = 1024;
 
+	/** The most characters of a key a pattern keeps. */
+	private static final int MAX_PATTERN_LENGTH = 100;
+
 	private static final Log logger = LogFactory.getLog(DecodeFailureReporter.class);
 
 	private final @Nullable MeterRegistry registry;
@@ -66,7 +69,13 @@ public final class DecodeFailureReporter {
 	static String keyPattern(String key) {
 		String withoutTag = key.replaceFirst("\\{[^}]+}", "{*}");
 		int lastSeparator = withoutTag.lastIndexOf(KeyNaming.SEPARATOR);
-		return (lastSeparator >= 0) ? withoutTag.substring(0, lastSeparator + 1) + "*" : "*";
+		// A caller's part of a key may hold separators too ("search:" + a query): past the prefix and the cache's
+		// name it is cut, so that neither the log line nor the remembered patterns grow with what callers send.
+		int end = Math.min(lastSeparator + 1, MAX_PATTERN_LENGTH);
+		if (end > 0 && Character.isHighSurrogate(withoutTag.charAt(end - 1))) {
+			end--;
+		}
+		return (lastSeparator >= 0) ? withoutTag.substring(0, end) + ((end <= lastSeparator) ? "…*" : "*") : "*";
 	}
 
 }

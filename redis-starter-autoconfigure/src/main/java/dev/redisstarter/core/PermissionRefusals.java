@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -40,6 +41,16 @@ public final class PermissionRefusals {
 	private final ConcurrentMap<String, Refusal> refusals = new ConcurrentHashMap<>();
 
 	/**
+	 * When each refused call was last logged (nanoTime), kept after it succeeds: a command that is refused and
+	 * succeeds in turn (keys in and out of the user's pattern, Cluster nodes not all changed) is logged again only
+	 * after {@link #FORGET_AFTER}, not at every refusal. As bounded as the refusals (capability, command, script).
+	 */
+	private final ConcurrentMap<String, Long> loggedAt = new ConcurrentHashMap<>();
+
+	/** The refused calls whose refusal was logged and whose end is not yet. */
+	private final Set<String> announced = ConcurrentHashMap.newKeySet();
+
+	/**
 	 * Refusals of one Redis access.
 	 * @param keyPrefix the starter's key prefix, named in messages
 	 */
@@ -68,8 +79,15 @@ public final class PermissionRefusals {
 				+ ": " + failure.message() + ". This is a permission error of the Redis user (spring.data.redis.username, or"
 				+ " the user in spring.data.redis.url), not an outage: grant it " + grant() + ". ACL GETUSER <user> shows"
 				+ " what it has; ACL LOG shows what was refused.";
-		if (this.refusals.put(identity(what, script), new Refusal(what, failure.message(), Instant.now())) == null) {
-			logger.error(message);
+		String identity = identity(what, script);
+		if (this.refusals.put(identity, new Refusal(what, failure.message(), Instant.now())) == null) {
+			if (firstInAWhile(identity)) {
+				this.announced.add(identity);
+				logger.error(message);
+			}
+			else if (logger.isDebugEnabled()) {
+				logger.debug(message);
+			}
 		}
 		return new RedisPermissionException(feature, refusedCommand, message, cause);
 	}
@@ -85,7 +103,8 @@ public final class PermissionRefusals {
 	void succeeded(Feature feature, String command, @Nullable String script) {
 		// EVAL runs the script an EVALSHA refused once it is granted (the script was never cached): the same call.
 		String same = command.equals("eval") ? "evalsha" : command;
-		if (this.refusals.remove(identity(feature.segment() + " " + same, script)) != null) {
+		String identity = identity(feature.segment() + " " + same, script);
+		if (this.refusals.remove(identity) != null && this.announced.remove(identity)) {
 			logger.info("Redis allows the starter's " + feature.segment() + " " + command.toUpperCase(java.util.Locale.ROOT)
 					+ ((script != null) ? " of " + script : "") + " again");
 		}
@@ -114,6 +133,17 @@ public final class PermissionRefusals {
 		if (any()) {
 			succeeded(feature, command, null);
 		}
+	}
+
+	/** Whether a refused call was not logged within {@link #FORGET_AFTER}; if so, now it is. */
+	private boolean firstInAWhile(String identity) {
+		long now = System.nanoTime();
+		boolean[] log = new boolean[1];
+		this.loggedAt.compute(identity, (key, last) -> {
+			log[0] = last == null || now - last >= FORGET_AFTER.toNanos();
+			return log[0] ? now : last;
+		});
+		return log[0];
 	}
 
 	/** Refusals are told apart by what was refused and, for scripts, by which script. */

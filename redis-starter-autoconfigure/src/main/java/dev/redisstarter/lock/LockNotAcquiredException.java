@@ -2,7 +2,12 @@ package dev.redisstarter.lock;
 
 import java.time.Duration;
 
-/** A lock was held by another owner for the whole wait. */
+import dev.redisstarter.core.Masking;
+
+/**
+ * A lock was held by another owner for the whole wait. The message names the lock masked ({@link Masking}: it is
+ * often built from a request); {@link #getLockName()} has it whole.
+ */
 public class LockNotAcquiredException extends RuntimeException {
 
 	private final String lockName;
@@ -13,7 +18,7 @@ public class LockNotAcquiredException extends RuntimeException {
 	 * @param wait how long was waited
 	 */
 	public LockNotAcquiredException(String lockName, Duration wait) {
-		super("Lock '" + lockName + "' was not acquired within " + wait);
+		super("Lock " + Masking.mask(lockName) + " was not acquired within " + wait);
 		this.lockName = lockName;
 	}
 

@@ -1,5 +1,6 @@
 package dev.redisstarter.lock;
 
+import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisUnavailableException;
 
 /**
@@ -14,7 +15,7 @@ public class LockUnavailableException extends RedisUnavailableException {
 	 * @param cause what the client reported
 	 */
 	public LockUnavailableException(String lockName, Throwable cause) {
-		super("Lock '" + lockName + "' cannot be used: Redis is unavailable (" + cause.getMessage() + ")", cause);
+		super("Lock " + Masking.mask(lockName) + " cannot be used: Redis is unavailable (" + cause.getMessage() + ")", cause);
 	}
 
 }

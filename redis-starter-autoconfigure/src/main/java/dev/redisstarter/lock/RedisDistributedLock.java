@@ -20,6 +20,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.LuaScript;
+import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.RedisCircuitBreaker;
@@ -127,7 +128,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	@Override
 	public Optional<LockLease> tryAcquire(String name, Duration wait, Duration lease) {
 		if (lease == null || lease.toMillis() < 1) {
-			throw new IllegalArgumentException("The lease of lock '" + name + "' must be at least 1 ms, was " + lease);
+			throw new IllegalArgumentException("The lease of lock " + Masking.mask(name) + " must be at least 1 ms, was " + lease);
 		}
 		return acquire(name, wait, lease, false);
 	}
@@ -135,7 +136,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	private Optional<LockLease> acquire(String name, Duration wait, Duration lease, boolean renew) {
 		checkName(name);
 		if (wait == null || wait.isNegative()) {
-			throw new IllegalArgumentException("The wait for lock '" + name + "' must not be negative, was " + wait);
+			throw new IllegalArgumentException("The wait for lock " + Masking.mask(name) + " must not be negative, was " + wait);
 		}
 		Holder holder = this.held.get(name);
 		if (holder != null && holder.thread == Thread.currentThread()) {
@@ -358,7 +359,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	private static void checkName(String name) {
 		if (name == null || name.isEmpty() || name.indexOf('}') >= 0) {
-			throw new IllegalArgumentException("A lock name must be non-empty and must not contain '}', was '" + name + "'");
+			throw new IllegalArgumentException("A lock name must be non-empty and must not contain '}', was " + Masking.mask(name));
 		}
 	}
 

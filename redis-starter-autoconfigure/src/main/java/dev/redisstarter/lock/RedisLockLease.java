@@ -11,6 +11,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
 
+import dev.redisstarter.core.Masking;
+
 /**
  * One acquisition in Redis: knows its owner id, releases and extends only as that owner, and stops its
  * renewal when released or lost.
@@ -64,7 +66,7 @@ final class RedisLockLease implements LockLease {
 		Duration maxRenewal = this.lock.settings().maxRenewal();
 		if (System.nanoTime() - this.acquiredAt > maxRenewal.toNanos()) {
 			// Held far longer than any work should take: most likely a lease the application forgot to close.
-			logger.warn("Lock '" + this.name + "' has been held for more than " + maxRenewal
+			logger.warn("Lock " + Masking.mask(this.name) + " has been held for more than " + maxRenewal
 					+ " (redis.starter.lock.max-renewal) without being closed: it is no longer renewed and ends with"
 					+ " its lease");
 			this.lock.metrics().leaseLost();
@@ -75,14 +77,14 @@ final class RedisLockLease implements LockLease {
 		try {
 			if (!extend(lease)) {
 				this.lock.metrics().leaseLost();
-				logger.warn("Lock '" + this.name + "' was lost while held (its lease ended before renewal)");
+				logger.warn("Lock " + Masking.mask(this.name) + " was lost while held (its lease ended before renewal)");
 				stopRenewal();
 				this.lock.forget(this);
 			}
 		}
 		catch (RuntimeException ex) {
 			// Redis unreachable: keep trying while the lease lasts; if it ends, the lock frees itself.
-			logger.debug("Could not renew lock '" + this.name + "'", ex);
+			logger.debug("Could not renew lock " + Masking.mask(this.name), ex);
 		}
 	}
 
@@ -168,7 +170,7 @@ final class RedisLockLease implements LockLease {
 
 	@Override
 	public String toString() {
-		return "LockLease[" + this.name + ", token " + this.fencingToken + "]";
+		return "LockLease[" + Masking.mask(this.name) + ", token " + this.fencingToken + "]";
 	}
 
 }

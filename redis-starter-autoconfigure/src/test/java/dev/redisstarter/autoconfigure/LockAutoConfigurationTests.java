@@ -69,7 +69,7 @@ class LockAutoConfigurationTests {
 				.get()) {
 				assertThatExceptionOfType(LockNotAcquiredException.class)
 					.isThrownBy(() -> context.getBean(Orders.class).ship("o-3", null))
-					.withMessageContaining("order:o-3");
+					.satisfies((ex) -> assertThat(ex.getLockName()).isEqualTo("order:o-3"));
 				assertThat(context.getBean(Orders.class).calls()).isEmpty();
 			}
 		});

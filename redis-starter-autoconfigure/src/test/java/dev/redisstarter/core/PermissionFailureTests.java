@@ -112,6 +112,27 @@ class PermissionFailureTests {
 	}
 
 	@Test
+	void callsThatAlternateBetweenAGrantedAndARefusedKeyAreLoggedOnceNotOncePerRefusal(CapturedOutput output) {
+		// The application's own commands on keys in and out of its pattern, or a Cluster whose nodes were not all
+		// changed (ACL SETUSER acts on one node): the same command is refused and succeeds in turn.
+		StarterUnderFaults starter = starter();
+		RedisCalls calls = starter.access.calls(Feature.APPLICATION, Duration.ofSeconds(2));
+		byte[] granted = "elsewhere:granted".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		byte[] refused = "faults:refused".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		for (int i = 0; i < 20; i++) {
+			calls.call((redis) -> redis.get(granted));
+			assertThatExceptionOfType(RedisPermissionException.class)
+				.isThrownBy(() -> calls.call((redis) -> redis.get(refused)));
+		}
+		assertThat(output.toString().split("Redis refused the starter's app call", -1)).as("logged once, not 20 times")
+			.hasSize(2);
+		assertThat(output.toString().split("Redis allows the starter's app GET again", -1)).as("at most once")
+			.hasSizeLessThanOrEqualTo(2);
+		assertThat(starter.access.permissions().current()).extracting(PermissionRefusals.Refusal::what)
+			.as("the last call was refused: in health").contains("app get");
+	}
+
+	@Test
 	void aRefusedInvalidationChannelIsLoggedOnceShownInHealthAndSubscribedOnceGranted(CapturedOutput output) {
 		this.server.command("ACL", "SETUSER", "app", "~faults:*", "resetchannels");
 		StarterUnderFaults starter = starter();

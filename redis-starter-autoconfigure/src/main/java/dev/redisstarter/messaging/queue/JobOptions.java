@@ -5,6 +5,8 @@ import java.time.Instant;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.redisstarter.core.InputLimitExceededException;
+import dev.redisstarter.core.Masking;
 import dev.redisstarter.messaging.RetryBackoff;
 
 /**
@@ -27,6 +29,9 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, int 
 		@Nullable RetryBackoff backoff, @Nullable Duration attemptTimeout, @Nullable String jobId,
 		@Nullable String deduplicationKey, @Nullable Duration deduplicationWindow, @Nullable Duration retention) {
 
+	/** The most characters of a job id or a deduplication key (each is part of a key). */
+	private static final int MAX_ID_LENGTH = 256;
+
 	private static final JobOptions DEFAULTS = new JobOptions(null, null, 0, null, null, null, null, null, null, null);
 
 	/**
@@ -46,8 +51,8 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, int 
 		requireMillis("retention", retention);
 		requireId("job id", jobId);
 		if (jobId != null && jobId.chars().allMatch(Character::isDigit)) {
-			throw new IllegalArgumentException("A job id must not be a plain number (the queue's own ids are), was '"
-					+ jobId + "'");
+			throw new IllegalArgumentException("A job id must not be a plain number (the queue's own ids are), was "
+					+ Masking.mask(jobId));
 		}
 		requireId("deduplication key", deduplicationKey);
 		if (deduplicationKey != null) {
@@ -65,9 +70,20 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, int 
 		}
 	}
 
+	/**
+	 * An id is often a caller's (an idempotency key from a request): over its bound it is refused as input too large
+	 * (413 in Spring MVC), and no message carries it whole ({@link Masking}).
+	 */
 	private static void requireId(String what, @Nullable String id) {
-		if (id != null && (id.isEmpty() || id.length() > 256 || id.indexOf('{') >= 0 || id.indexOf('}') >= 0)) {
-			throw new IllegalArgumentException("A " + what + " must have 1 to 256 characters and no braces, was '" + id + "'");
+		if (id == null) {
+			return;
+		}
+		if (id.length() > MAX_ID_LENGTH) {
+			throw new InputLimitExceededException("A " + what, id.length(), MAX_ID_LENGTH, "characters", "a fixed bound");
+		}
+		if (id.isEmpty() || id.indexOf('{') >= 0 || id.indexOf('}') >= 0) {
+			throw new IllegalArgumentException("A " + what + " must have 1 to " + MAX_ID_LENGTH
+					+ " characters and no braces, was " + Masking.mask(id));
 		}
 	}
 

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.redisstarter.core.InputLimitExceededException;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.RedisCalls;
 
@@ -171,9 +172,9 @@ public final class RedisJobQueue implements JobQueue {
 	private byte[] encode(@Nullable Object payload) {
 		byte[] json = this.codec.encode(payload);
 		if (json.length > this.maxPayloadBytes) {
-			throw new IllegalArgumentException("A job's payload of " + json.length + " bytes is larger than"
-					+ " redis.starter.queue.max-payload-size (" + this.maxPayloadBytes + " bytes): keep large data"
-					+ " elsewhere and enqueue its reference");
+			// Keep large data elsewhere and enqueue its reference. Input too large: 413 in Spring MVC, not a 500.
+			throw new InputLimitExceededException("A job's payload", json.length, this.maxPayloadBytes, "bytes",
+					"redis.starter.queue.max-payload-size");
 		}
 		return json;
 	}

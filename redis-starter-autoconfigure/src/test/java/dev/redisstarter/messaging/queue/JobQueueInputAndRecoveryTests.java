@@ -10,10 +10,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
+import dev.redisstarter.core.InputLimitExceededException;
 import dev.redisstarter.test.RealRedis;
 import dev.redisstarter.test.SharedRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
@@ -65,6 +67,39 @@ class JobQueueInputAndRecoveryTests {
 				jobs.enqueue(queue, null);
 				Blobs handler = context.getBean(Blobs.class);
 				await().atMost(Duration.ofSeconds(5)).until(() -> handler.handled.snapshot().contains("null"));
+			});
+	}
+
+	@Test
+	void aPayloadOrAJobIdOverItsBoundIsRefusedAsInputTooLargeWithoutEchoingIt() {
+		// The job id and deduplication key often come from a request (an idempotency key): over a bound they are an
+		// InputLimitExceededException (413 in MVC, like the session and leaderboard bounds), not a 500 whose message
+		// (logged) carries the whole id.
+		String queue = queue();
+		String id = "idem-" + "k".repeat(10 * 1024 * 1024);
+		QueueContexts.runner(SharedRedis.standalone())
+			.withPropertyValues("test.queue=" + queue, "redis.starter.queue.max-payload-size=1KB")
+			.withBean(Blobs.class)
+			.run((context) -> {
+				JobQueue jobs = context.getBean(JobQueue.class);
+				assertThatExceptionOfType(InputLimitExceededException.class)
+					.isThrownBy(() -> jobs.enqueue(queue, new Blob("big", "x".repeat(2000))))
+					.satisfies((ex) -> assertThat(ex.getProperty()).isEqualTo("redis.starter.queue.max-payload-size"))
+					.satisfies((ex) -> assertThat(ex.getLimit()).isEqualTo(1024));
+				assertThatExceptionOfType(InputLimitExceededException.class)
+					.isThrownBy(() -> jobs.enqueue(queue, new Blob("a", "x"), JobOptions.defaults().withJobId(id)))
+					.satisfies((ex) -> assertThat(ex.getSize()).isEqualTo(id.length()))
+					.satisfies((ex) -> assertThat(ex.getMessage()).hasSizeLessThan(200));
+				assertThatExceptionOfType(InputLimitExceededException.class)
+					.isThrownBy(() -> jobs.enqueue(queue, new Blob("a", "x"),
+							JobOptions.defaults().withDeduplication(id, Duration.ofMinutes(1))))
+					.satisfies((ex) -> assertThat(ex.getMessage()).hasSizeLessThan(200));
+				String braces = "user-{" + "z".repeat(200) + "}";
+				assertThatIllegalArgumentException()
+					.isThrownBy(() -> jobs.enqueue(queue, new Blob("a", "x"), JobOptions.defaults().withJobId(braces)))
+					.withMessageNotContaining(braces)
+					.withMessageContaining("(" + braces.length() + " chars)");
+				assertThat(jobs.counts(queue).waiting()).isZero();
 			});
 	}
 
