@@ -180,10 +180,18 @@ public final class PermissionRefusals {
 	public void noticeRefused(String description, String channel, String message, String meanwhile) {
 		String what = "publishing " + description;
 		if (this.refusals.put(what, new Refusal(what, message, Instant.now())) == null) {
-			logger.error("Redis refused the starter's " + description + " on channel '" + channel + "' (a PUBLISH in a"
+			// Refused and sent in turn (a Cluster whose nodes were not all changed): the ERROR at most once a while.
+			String line = "Redis refused the starter's " + description + " on channel '" + channel + "' (a PUBLISH in a"
 					+ " script, after its write took effect): " + message + ". The writes are done and their callers"
 					+ " are not failed, but " + meanwhile + ". Grant the Redis user the channel (&" + channel + ", or "
-					+ grant() + ").");
+					+ grant() + ").";
+			if (firstInAWhile(what)) {
+				this.announced.add(what);
+				logger.error(line);
+			}
+			else if (logger.isDebugEnabled()) {
+				logger.debug(line);
+			}
 		}
 	}
 
@@ -192,8 +200,9 @@ public final class PermissionRefusals {
 	 * @param description what the notices are, as given to {@link #noticeRefused}
 	 */
 	public void noticeSent(String description) {
-		if (!this.refusals.isEmpty()) {
-			granted("publishing " + description);
+		String what = "publishing " + description;
+		if (this.refusals.remove(what) != null && this.announced.remove(what)) {
+			logger.info("Redis allows the " + what + " again");
 		}
 	}
 
