@@ -242,6 +242,28 @@ public final class PermissionRefusals {
 	}
 
 	/**
+	 * Redis refused the credentials or TLS handshake of a connection of the starter's own while its main connection,
+	 * opened before, still works (a password changed or a user removed at run time; a certificate replaced): what
+	 * depends on that connection gets nothing until an operator fixes the configuration. Recorded for health and
+	 * logged once; {@link #granted} ends it when a connection opens.
+	 * @param what the connection, such as {@code pub/sub connection to 127.0.0.1:6379}
+	 * @param failure the classified refusal
+	 * @param retryInMillis when the next attempt is made
+	 */
+	public void connectionRefused(String what, RedisFailure failure, long retryInMillis) {
+		if (this.refusals.put(what, new Refusal(what, failure.message(), Instant.now())) == null) {
+			String check = (failure.kind() == RedisFailure.Kind.TLS)
+					? "check that the SSL bundle in spring.data.redis.ssl.bundle trusts the server's certificate"
+					: "check spring.data.redis.username and spring.data.redis.password (or the user in"
+							+ " spring.data.redis.url): Redis no longer accepts them for new connections, although"
+							+ " connections opened before still work (a password changed or a user removed at run time?)";
+			logger.error("Redis refused the " + what + " (" + failure.message() + "): the application's listeners"
+					+ " on it receive nothing until this is fixed; " + check + ". Tried again with a back-off (next in "
+					+ retryInMillis + " ms, at most every 30 s); it resumes by itself.");
+		}
+	}
+
+	/**
 	 * A refused subscription or call is allowed again: it leaves health, with a log line.
 	 * @param what what was refused, as recorded
 	 */

@@ -71,6 +71,18 @@ final class NodeConnection {
 		/** A subscription refused before is no longer wanted here. */
 		void forgotten(NodeConnection source, Wire wire);
 
+		/**
+		 * Redis refused the credentials or the TLS handshake of a new connection: the connection is tried again
+		 * after a back-off, not at every look.
+		 */
+		void connectionRefused(NodeConnection source, RedisFailure failure, long retryInMillis);
+
+		/** A connection opened: a refusal of its credentials is over. */
+		void connectionOpened(NodeConnection source);
+
+		/** A connection whose credentials were refused is no longer wanted (its node left). */
+		void connectionForgotten(NodeConnection source);
+
 	}
 
 	private final String node;
@@ -80,6 +92,8 @@ final class NodeConnection {
 	private final Events events;
 
 	private static final long ABANDON_OPEN_AFTER_MILLIS = 3000;
+
+	private static final long MAX_REFUSED_BACKOFF_MILLIS = 30_000;
 
 	private final Set<Wire> confirmed = ConcurrentHashMap.newKeySet();
 
@@ -94,6 +108,14 @@ final class NodeConnection {
 	private final AtomicLong openingSince = new AtomicLong();
 
 	private final AtomicInteger attemptsInFlight = new AtomicInteger();
+
+	/**
+	 * While Redis refuses this connection's credentials or TLS (a password changed at run time, while the
+	 * starter's own connection stays authenticated): no new attempt before this time (nanos), and the back-off.
+	 */
+	private volatile long refusedUntil;
+
+	private volatile long refusedBackoffMillis;
 
 	/** Refusals already logged (bounded), so that a retry every half second does not flood the log. */
 	private final Set<String> reported = ConcurrentHashMap.newKeySet();
@@ -261,6 +283,7 @@ final class NodeConnection {
 		long now = System.nanoTime();
 		boolean hung = since != 0 && now - since > TimeUnit.MILLISECONDS.toNanos(ABANDON_OPEN_AFTER_MILLIS);
 		if (this.closed || (since != 0 && (!hung || this.attemptsInFlight.get() >= 2))
+				|| (this.refusedBackoffMillis > 0 && now - this.refusedUntil < 0)
 				|| !this.openingSince.compareAndSet(since, now)) {
 			return;
 		}
@@ -284,8 +307,21 @@ final class NodeConnection {
 			opened = this.opener.get();
 		}
 		catch (RuntimeException ex) {
+			RedisFailure failure = RedisFailure.of(ex);
+			if (failure.kind() == RedisFailure.Kind.AUTHENTICATION || failure.kind() == RedisFailure.Kind.TLS) {
+				// Waiting will not fix it, an operator will: back off (1 s doubling to 30 s) and say so.
+				long backoff = Math.min(MAX_REFUSED_BACKOFF_MILLIS, Math.max(1000, this.refusedBackoffMillis * 2));
+				this.refusedBackoffMillis = backoff;
+				this.refusedUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff);
+				this.events.connectionRefused(this, failure, backoff);
+				return false;
+			}
 			logger.debug("Could not open a pub/sub connection to " + this.node + ", will retry: " + ex);
 			return false;
+		}
+		if (this.refusedBackoffMillis > 0) {
+			this.refusedBackoffMillis = 0;
+			this.events.connectionOpened(this);
 		}
 		opened.addListener(new Callbacks(opened));
 		opened.addListener(new RedisConnectionStateListener() {
@@ -342,6 +378,10 @@ final class NodeConnection {
 	void close() {
 		this.closed = true;
 		replace();
+		if (this.refusedBackoffMillis > 0) {
+			this.refusedBackoffMillis = 0;
+			this.events.connectionForgotten(this);
+		}
 		for (Wire wire : this.refused) {
 			if (this.refused.remove(wire)) {
 				this.events.forgotten(this, wire);

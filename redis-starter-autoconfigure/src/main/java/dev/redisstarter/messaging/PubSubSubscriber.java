@@ -664,6 +664,22 @@ public final class PubSubSubscriber implements AutoCloseable {
 			PubSubSubscriber.this.access.permissions().forget(refusal(source, wire));
 		}
 
+		@Override
+		public void connectionRefused(NodeConnection source, RedisFailure failure, long retryInMillis) {
+			PubSubSubscriber.this.access.permissions()
+				.connectionRefused("pub/sub connection to " + source.node(), failure, retryInMillis);
+		}
+
+		@Override
+		public void connectionOpened(NodeConnection source) {
+			PubSubSubscriber.this.access.permissions().granted("pub/sub connection to " + source.node());
+		}
+
+		@Override
+		public void connectionForgotten(NodeConnection source) {
+			PubSubSubscriber.this.access.permissions().forget("pub/sub connection to " + source.node());
+		}
+
 		/**
 		 * What health calls a refused subscription, such as {@code subscription to channel shop:events}; on a
 		 * Cluster with the node, whose ACL may differ from the others' (ACL SETUSER acts on one node).

@@ -48,7 +48,8 @@ class RateLimitAutoConfigurationTests {
 			assertThat(greetings.greet("ann")).isEqualTo("hello ann");
 			assertThat(greetings.greet("ann")).isEqualTo("hello ann");
 			assertThatExceptionOfType(RateLimitExceededException.class).isThrownBy(() -> greetings.greet("ann"))
-				.withMessageContaining("ann")
+				.withMessageContaining("key 'a…' (3 chars)")
+				.withMessageNotContaining("ann")
 				.withMessageContaining("Greetings.greet")
 				.satisfies((ex) -> assertThat(ex.getResult().retryAfter()).isPositive());
 			assertThat(greetings.greet("bob")).as("keyed by argument").isEqualTo("hello bob");

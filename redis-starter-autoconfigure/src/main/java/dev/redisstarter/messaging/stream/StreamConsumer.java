@@ -56,6 +56,9 @@ final class StreamConsumer {
 
 	private final StarterThreads threads;
 
+	/** How much later than the other waiting entries an entry that failed while the circuit was open is tried. */
+	private static final long PROBE_YIELD_MILLIS = 100;
+
 	/** How the reader's refusals are named (the group read, or the group's creation before it). */
 	private static final String READ_COMMAND = "xreadgroup";
 
@@ -644,7 +647,10 @@ final class StreamConsumer {
 		if (!this.circuit.allowsGivingUp()) {
 			// The circuit is open or probing: the failure may be the outage's, not the entry's. Never dead-lettered
 			// now, whatever the delivery count: retried after the pause.
-			long wait = Math.max(this.circuit.millisUntilProbe(), this.spec.settings().backoff().initial().toMillis());
+			// A little after the pause ends, so that an entry waiting for the circuit is the next probe, not this one
+			// again: a poison entry must not keep the circuit open by being every probe.
+			long wait = Math.max(this.circuit.millisUntilProbe() + PROBE_YIELD_MILLIS,
+					this.spec.settings().backoff().initial().toMillis());
 			logger.debug("Stream listener " + this.spec.listener() + " failed on entry " + entry.id() + " while its"
 					+ " circuit is " + this.circuit.state() + "; retrying in " + wait + " ms: " + error);
 			// Not counted as a delivery: an outage must not spend the entry's deliveries, or its first failure after the
@@ -787,7 +793,10 @@ final class StreamConsumer {
 		// empty replica): a durable topic takes it up where this run stood, so that what was added since is delivered.
 		String stood = this.standsAt;
 		boolean rejoin = this.joinedSinceStart;
-		String position = !this.spec.broadcast() ? "0" : (rejoin && stood != null) ? rejoinPosition(redis, stood) : "$";
+		// A rejoin without a known position (the first join's answer was lost in the fault): from the start, so
+		// that entries are delivered again rather than skipped.
+		String position = !this.spec.broadcast() ? "0"
+				: !rejoin ? "$" : (stood != null) ? rejoinPosition(redis, stood) : "0-0";
 		boolean created;
 		try {
 			redis.xgroupCreate(XReadArgs.StreamOffset.from(utf8(this.spec.key()), position), utf8(this.spec.group()),
