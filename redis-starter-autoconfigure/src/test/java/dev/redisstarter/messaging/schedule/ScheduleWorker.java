@@ -13,6 +13,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.support.GenericApplicationContext;
 
+import dev.redisstarter.messaging.stream.ConsumerStatus;
+import dev.redisstarter.messaging.stream.StreamListeners;
 import dev.redisstarter.messaging.queue.JobContext;
 import dev.redisstarter.messaging.queue.JobHandler;
 import dev.redisstarter.messaging.stream.StreamListener;
@@ -60,6 +62,15 @@ public final class ScheduleWorker {
 			.initializers((applicationContext) -> ((GenericApplicationContext) applicationContext).registerBean(Handlers.class,
 					() -> new Handlers(ledger, downstream)))
 			.run(args);
+		// Ready once every stream listener reads: a durable topic delivers what is added after its group exists, and
+		// the reader creates the group in the background, after the context has started (the producer must not
+		// start before, or its first entries are, rightly, not this instance's).
+		StreamListeners listeners = context.getBean(StreamListeners.class);
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+		while (!listeners.states().stream().allMatch((state) -> state.state() == ConsumerStatus.READING)
+				&& System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
 		System.out.println("ready");
 		report(context.getBean(MeterRegistry.class), ledger);
 	}
