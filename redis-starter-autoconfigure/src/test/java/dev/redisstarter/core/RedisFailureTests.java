@@ -53,9 +53,20 @@ class RedisFailureTests {
 
 	private Throwable connecting(RedisURI uri) {
 		uri.setTimeout(Duration.ofSeconds(5));
-		Throwable failure = catchThrowable(() -> this.client.connect(uri).close());
-		assertThat(failure).as("connecting to " + uri.getHost() + ":" + uri.getPort()).isNotNull();
+		Throwable failure = null;
+		// About 1 connect in 1,500 Lettuce 7 loses the server's reply: the refused handshake tears the pipeline down
+		// before the connect completes, which then fails with "RedisHandshakeHandler not registered" and no cause.
+		// The starter's next attempt reads the reply; so does this one.
+		for (int attempt = 0; attempt < 3 && (failure == null || lostTheHandshakeReply(failure)); attempt++) {
+			failure = catchThrowable(() -> this.client.connect(uri).close());
+			assertThat(failure).as("connecting to " + uri.getHost() + ":" + uri.getPort()).isNotNull();
+		}
 		return failure;
+	}
+
+	private static boolean lostTheHandshakeReply(Throwable failure) {
+		return failure.getCause() instanceof IllegalStateException state
+				&& String.valueOf(state.getMessage()).contains("RedisHandshakeHandler not registered");
 	}
 
 	@Test
