@@ -75,7 +75,7 @@ public final class RedisStarterAutoConfiguration {
 						+ ": set redis.starter.key-prefix explicitly");
 			}
 		}
-		return new KeyNaming(prefix);
+		return new KeyNaming(prefix, properties.getMaxKeyPartLength());
 	}
 
 	@Bean

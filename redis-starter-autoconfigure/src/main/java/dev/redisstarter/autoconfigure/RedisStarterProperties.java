@@ -36,6 +36,13 @@ public class RedisStarterProperties {
 	private @Nullable String keyPrefix;
 
 	/**
+	 * The most characters of one part of a key taken from a caller (a cache key or tag, a lock name, a rate-limit
+	 * key, a queue or stream name). A longer part is refused with InputLimitExceededException (413 in Spring MVC)
+	 * before anything is sent to Redis, and only its length is logged.
+	 */
+	private int maxKeyPartLength = KeyNaming.DEFAULT_MAX_PART_LENGTH;
+
+	/**
 	 * How the starter behaves when Redis is down, slow or frozen.
 	 */
 	@NestedConfigurationProperty
@@ -150,6 +157,18 @@ public class RedisStarterProperties {
 			}
 		}
 		this.keyPrefix = keyPrefix;
+	}
+
+	public int getMaxKeyPartLength() {
+		return this.maxKeyPartLength;
+	}
+
+	public void setMaxKeyPartLength(int maxKeyPartLength) {
+		if (maxKeyPartLength < 1) {
+			throw new IllegalArgumentException(
+					KeyNaming.MAX_PART_LENGTH_PROPERTY + " must be positive, was " + maxKeyPartLength);
+		}
+		this.maxKeyPartLength = maxKeyPartLength;
 	}
 
 	public Leaderboard getLeaderboard() {

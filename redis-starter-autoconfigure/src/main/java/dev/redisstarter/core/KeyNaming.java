@@ -11,16 +11,28 @@ import org.jspecify.annotations.Nullable;
  * the shared part in braces ({@code app:ratelimit:{user-42}:second}), and because neither the prefix nor the
  * feature may contain braces, that tag is always the first one in the key and decides the slot.
  *
+ * <p>Every part after the feature may come from a caller (a cache key or tag, a lock name, a rate-limit key): a
+ * part longer than {@code maxPartLength} is refused with an {@link InputLimitExceededException} before anything is
+ * sent, so that a request cannot write a megabyte key, nor make the starter log one.
+ *
  * @param prefix what every key starts with, such as {@code orders:}; may be empty
+ * @param maxPartLength the most characters of one part after the feature ({@code redis.starter.max-key-part-length})
  */
-public record KeyNaming(String prefix) {
+public record KeyNaming(String prefix, int maxPartLength) {
 
 	/** Separates the segments of a key. */
 	public static final String SEPARATOR = ":";
 
+	/** The default {@code maxPartLength}: far above any key an application builds on purpose. */
+	public static final int DEFAULT_MAX_PART_LENGTH = 1024;
+
+	/** The property that sets {@code maxPartLength}, named when a part is refused. */
+	public static final String MAX_PART_LENGTH_PROPERTY = "redis.starter.max-key-part-length";
+
 	/**
-	 * Checks the prefix.
+	 * Checks the prefix and the bound.
 	 * @param prefix what every key starts with
+	 * @param maxPartLength the most characters of one part, positive
 	 */
 	public KeyNaming {
 		Objects.requireNonNull(prefix, "prefix must not be null");
@@ -28,6 +40,17 @@ public record KeyNaming(String prefix) {
 		if (problem != null) {
 			throw new IllegalArgumentException("Key prefix '" + prefix + "' " + problem);
 		}
+		if (maxPartLength < 1) {
+			throw new IllegalArgumentException(MAX_PART_LENGTH_PROPERTY + " must be positive, was " + maxPartLength);
+		}
+	}
+
+	/**
+	 * Key naming with the default bound on parts.
+	 * @param prefix what every key starts with
+	 */
+	public KeyNaming(String prefix) {
+		this(prefix, DEFAULT_MAX_PART_LENGTH);
 	}
 
 	/**
@@ -57,7 +80,7 @@ public record KeyNaming(String prefix) {
 	public String key(Feature feature, String... parts) {
 		StringBuilder key = start(feature);
 		for (String part : parts) {
-			key.append(SEPARATOR).append(part);
+			key.append(SEPARATOR).append(checked(feature, part));
 		}
 		return key.toString();
 	}
@@ -71,12 +94,13 @@ public record KeyNaming(String prefix) {
 	 * @return the key
 	 */
 	public String hashTagged(Feature feature, String tag, String... parts) {
+		checked(feature, tag);
 		if (tag.isEmpty() || tag.indexOf('}') >= 0) {
-			throw new IllegalArgumentException("Hash tag '" + tag + "' must be non-empty and must not contain '}'");
+			throw new IllegalArgumentException("Hash tag '" + Masking.mask(tag) + "' must be non-empty and must not contain '}'");
 		}
 		StringBuilder key = start(feature).append(SEPARATOR).append('{').append(tag).append('}');
 		for (String part : parts) {
-			key.append(SEPARATOR).append(part);
+			key.append(SEPARATOR).append(checked(feature, part));
 		}
 		return key.toString();
 	}
@@ -90,6 +114,15 @@ public record KeyNaming(String prefix) {
 	 */
 	public String pattern(Feature feature, String glob) {
 		return escapeGlob(this.prefix + feature.segment()) + SEPARATOR + glob;
+	}
+
+	private String checked(Feature feature, String part) {
+		if (part.length() > this.maxPartLength) {
+			// The length only: the part is caller data and this message may be answered and logged.
+			throw new InputLimitExceededException("A " + feature.propertyName() + " key part", part.length(),
+					this.maxPartLength, "characters", MAX_PART_LENGTH_PROPERTY);
+		}
+		return part;
 	}
 
 	private StringBuilder start(Feature feature) {

@@ -149,6 +149,15 @@ final class NodeConnection {
 		return current != null && current.isOpen();
 	}
 
+	/**
+	 * Whether the last attempt to open this connection was refused its credentials or TLS: it is tried again after
+	 * a back-off, and another node of the same Cluster (the same users, the same certificates) would refuse it too.
+	 * @return true until an attempt opens
+	 */
+	boolean refusesCredentials() {
+		return this.refusedBackoffMillis > 0;
+	}
+
 	boolean hasConfirmed(Wire wire) {
 		return this.confirmed.contains(wire);
 	}

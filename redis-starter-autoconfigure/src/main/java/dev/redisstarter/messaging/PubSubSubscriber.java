@@ -339,7 +339,10 @@ public final class PubSubSubscriber implements AutoCloseable {
 				}
 				node.replace();
 				this.generation.incrementAndGet();
-				this.topologyStale.set(true);
+				if (!node.refusesCredentials()) {
+					// Refused credentials are not a topology change: reading it would open refused connections.
+					this.topologyStale.set(true);
+				}
 			}
 		}
 		reconcile(true);
@@ -438,6 +441,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 			}
 		}
 		boolean done = true;
+		boolean lookAtTopology = false;
 		for (String id : new ArrayList<>(this.connections.keySet())) {
 			if (!desired.containsKey(id)) {
 				this.connections.remove(id).close();
@@ -453,15 +457,19 @@ public final class PubSubSubscriber implements AutoCloseable {
 					(id) -> new NodeConnection(target.getUri().getHost() + ":" + target.getUri().getPort(),
 							() -> nodeClient().connectPubSub(ByteArrayCodec.INSTANCE, nodeUri(target.getUri())),
 							new Events()));
-			done &= connection.reconcile(entry.getValue(), retryRefused);
+			boolean connected = connection.reconcile(entry.getValue(), retryRefused);
+			done &= connected;
+			// A node that refuses the credentials is tried again after its back-off; the topology has not changed.
+			lookAtTopology |= !connected && !connection.refusesCredentials();
 		}
 		if (routes.stream().anyMatch((route) -> route.kind() == Route.Kind.NODE_PATTERN)
 				&& failedMasterHoldsSlots(partitions)) {
 			// Its replica is about to take over, and nothing tells this subscriber (it has no connection to a
 			// replica): read the topology again until the promoted master can carry the node patterns too.
 			done = false;
+			lookAtTopology = true;
 		}
-		if (!done) {
+		if (lookAtTopology) {
 			this.topologyStale.set(true);
 		}
 		return done;
@@ -481,7 +489,9 @@ public final class PubSubSubscriber implements AutoCloseable {
 		String current = this.broadcastNode;
 		if (current != null && masters.containsKey(current)) {
 			NodeConnection connection = this.connections.get(current);
-			if (connection == null || connection.isUp()) {
+			// A node refusing the credentials keeps the channels: the others have the same users and would refuse
+			// them too, and a move would start a fresh connection, without the back-off, on every look.
+			if (connection == null || connection.isUp() || connection.refusesCredentials()) {
 				return current;
 			}
 		}

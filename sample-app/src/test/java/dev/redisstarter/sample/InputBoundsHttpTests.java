@@ -71,6 +71,29 @@ class InputBoundsHttpTests {
 		assertThat(output.getAll()).doesNotContain("zzzzzzzzzzzzzzzzzzzz");
 	}
 
+	@Test
+	void aCacheTagOverTheBoundIsRefusedWithoutEchoingIt(CapturedOutput output) throws Exception {
+		HttpClientSupport http = new HttpClientSupport(this.port);
+		String category = "c" + UUID.randomUUID().toString().replace("-", "") + "t".repeat(2000);
+		HttpClientSupport.Response refused = http.post("/api/categories/" + category + "/invalidate", "");
+		assertThat(refused.status()).isEqualTo(413);
+		assertThat(refused.json().get("instance").asString()).isEqualTo("/api/categories/...");
+		assertThat(refused.body()).doesNotContain("tttttttttt").contains("max-key-part-length");
+		assertThat(keysContaining(category.substring(0, 33))).isZero();
+		assertThat(output.getAll()).doesNotContain("tttttttttttttttttttt");
+	}
+
+	@Test
+	void aLockNameOverTheBoundIsRefusedWithoutEchoingItAndNothingIsStored(CapturedOutput output) throws Exception {
+		HttpClientSupport http = new HttpClientSupport(this.port);
+		String sku = "s" + UUID.randomUUID().toString().replace("-", "") + "q".repeat(2000);
+		HttpClientSupport.Response refused = http.post("/api/inventory/" + sku + "/reserve", "");
+		assertThat(refused.status()).isEqualTo(413);
+		assertThat(refused.body()).doesNotContain("qqqqqqqqqq").contains("max-key-part-length");
+		assertThat(keysContaining(sku.substring(0, 33))).isZero();
+		assertThat(output.getAll()).doesNotContain("qqqqqqqqqqqqqqqqqqqq");
+	}
+
 	private long keysContaining(String text) {
 		long found = 0;
 		try (var cursor = this.redis.scan(ScanOptions.scanOptions().match("*" + text + "*").count(1000).build())) {

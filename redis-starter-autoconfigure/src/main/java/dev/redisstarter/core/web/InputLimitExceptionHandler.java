@@ -1,5 +1,6 @@
 package dev.redisstarter.core.web;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -32,13 +33,26 @@ public class InputLimitExceptionHandler {
 	 * @return 413
 	 */
 	@ExceptionHandler(InputLimitExceededException.class)
-	public ProblemDetail tooLarge(InputLimitExceededException ex) {
+	public ProblemDetail tooLarge(InputLimitExceededException ex, HttpServletRequest request) {
 		ProblemAnswers.logAnswered(logger, HttpStatus.CONTENT_TOO_LARGE, ex);
+		return problemOf(ex, request.getRequestURI());
+	}
+
+	/**
+	 * The problem answered for data over a bound: for filters that answer it themselves, and for a controller whose
+	 * own {@code @ExceptionHandler(IllegalArgumentException.class)} would take it first (add a handler for this
+	 * exception there that returns this).
+	 * @param ex the failure
+	 * @param requestUri the request's URI, shortened in the answer when long (it may hold the refused data)
+	 * @return a 413 problem naming the bound, its property and the size
+	 */
+	public static ProblemDetail problemOf(InputLimitExceededException ex, String requestUri) {
 		ProblemDetail problem = ProblemAnswers.problem(HttpStatus.CONTENT_TOO_LARGE, ProblemTypes.INPUT_TOO_LARGE,
 				ex.getMessage());
 		problem.setProperty("limit", ex.getLimit());
 		problem.setProperty("size", ex.getSize());
 		problem.setProperty("property", ex.getProperty());
+		problem.setInstance(ProblemAnswers.instanceOf(requestUri));
 		return problem;
 	}
 

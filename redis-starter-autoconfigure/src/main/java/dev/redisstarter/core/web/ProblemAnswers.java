@@ -55,6 +55,31 @@ public final class ProblemAnswers {
 	}
 
 	/**
+	 * The problem's {@code instance} for a request path: the path itself, or, when it is longer than
+	 * {@value #MAX_INSTANCE_LENGTH} characters (a key taken from the path and refused for its length), its first
+	 * whole segments followed by {@code ...}, so that the answer does not echo what was refused.
+	 * @param requestUri the request's URI as sent (percent-encoded)
+	 * @return the instance
+	 */
+	public static URI instanceOf(String requestUri) {
+		String path = requestUri;
+		if (path.length() > MAX_INSTANCE_LENGTH) {
+			// Whole segments only, from the start: the refused part is a segment (or in one), never repeated.
+			int end = path.lastIndexOf('/', 64);
+			path = path.substring(0, Math.max(end, 0) + 1) + "...";
+		}
+		try {
+			return URI.create(path);
+		}
+		catch (IllegalArgumentException ex) {
+			return URI.create("about:blank");
+		}
+	}
+
+	/** The longest request path a problem's {@code instance} repeats whole. */
+	static final int MAX_INSTANCE_LENGTH = 256;
+
+	/**
 	 * Logs an answer other than a 503 (those go through {@link UnavailableAnswer}): at DEBUG, without a stack trace.
 	 * @param logger the handler's logger
 	 * @param status what the client was told

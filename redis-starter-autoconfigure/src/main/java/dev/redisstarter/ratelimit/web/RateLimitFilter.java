@@ -10,10 +10,13 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.core.Ordered;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import dev.redisstarter.core.InputLimitExceededException;
 import dev.redisstarter.core.JsonCodec;
+import dev.redisstarter.core.web.InputLimitExceptionHandler;
 import dev.redisstarter.ratelimit.RateLimit;
 import dev.redisstarter.ratelimit.RateLimitExceededException;
 import dev.redisstarter.ratelimit.RateLimitPolicies;
@@ -111,7 +114,15 @@ public final class RateLimitFilter extends OncePerRequestFilter implements Order
 			if (limits.isEmpty()) {
 				continue;
 			}
-			RateLimitResult result = this.limiter.tryAcquire(key, limits, 1);
+			RateLimitResult result;
+			try {
+				result = this.limiter.tryAcquire(key, limits, 1);
+			}
+			catch (InputLimitExceededException ex) {
+				// A header value longer than redis.starter.max-key-part-length: refused, never let through unlimited.
+				write(InputLimitExceptionHandler.problemOf(ex, request.getRequestURI()), request, response);
+				return;
+			}
 			this.headers.write(result, response::setHeader);
 			if (!result.allowed()) {
 				reject(new RateLimitExceededException(key, result), request, response);
@@ -153,7 +164,11 @@ public final class RateLimitFilter extends OncePerRequestFilter implements Order
 
 	private void reject(RateLimitExceededException ex, HttpServletRequest request, HttpServletResponse response)
 			throws IOException {
-		var problem = RateLimitProblems.of(ex, request.getRequestURI());
+		write(RateLimitProblems.of(ex, request.getRequestURI()), request, response);
+	}
+
+	private void write(ProblemDetail problem, HttpServletRequest request, HttpServletResponse response)
+			throws IOException {
 		response.setStatus(problem.getStatus());
 		response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
 		java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
@@ -162,7 +177,10 @@ public final class RateLimitFilter extends OncePerRequestFilter implements Order
 		body.put("status", problem.getStatus());
 		body.put("detail", problem.getDetail());
 		body.put("instance", String.valueOf(problem.getInstance()));
-		body.put("policy", ex.getResult().policy());
+		if (problem.getProperties() != null) {
+			// The rate-limit policy, or the bound, its property and the size.
+			problem.getProperties().forEach(body::putIfAbsent);
+		}
 		response.getOutputStream().write(this.json.encode(body));
 	}
 

@@ -30,7 +30,7 @@ final class RateLimitProblems {
 				: HttpStatus.TOO_MANY_REQUESTS;
 		ProblemDetail problem = ProblemAnswers.problem(status, typeOf(result.decision()), detail(result));
 		ProblemAnswers.logAnswered(logger, status, ex);
-		problem.setInstance(java.net.URI.create(path));
+		problem.setInstance(ProblemAnswers.instanceOf(path));
 		problem.setProperty("policy", result.policy());
 		return problem;
 	}

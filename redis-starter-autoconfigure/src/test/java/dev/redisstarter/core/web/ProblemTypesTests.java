@@ -53,11 +53,21 @@ class ProblemTypesTests {
 
 	@Test
 	void dataOverABoundIsAnInputTooLargeProblem() {
-		ProblemDetail problem = new InputLimitExceptionHandler()
-			.tooLarge(new InputLimitExceededException("A session", 70_000, 65_536, "bytes", "redis.starter.session.max-size"));
+		ProblemDetail problem = new InputLimitExceptionHandler().tooLarge(
+				new InputLimitExceededException("A session", 70_000, 65_536, "bytes", "redis.starter.session.max-size"),
+				new org.springframework.mock.web.MockHttpServletRequest("POST", "/api/sessions"));
 		assertThat(problem.getStatus()).isEqualTo(413);
 		assertThat(problem.getType()).isEqualTo(ProblemTypes.INPUT_TOO_LARGE);
 		assertThat(problem.getTitle()).isEqualTo("Content Too Large");
+		assertThat(problem.getInstance()).hasToString("/api/sessions");
+	}
+
+	@Test
+	void aLongRequestPathIsNotEchoedWholeInTheProblem() {
+		assertThat(ProblemAnswers.instanceOf("/api/products/" + "k".repeat(2000) + "/reserve"))
+			.hasToString("/api/products/...");
+		assertThat(ProblemAnswers.instanceOf("/" + "k".repeat(2000))).hasToString("/...");
+		assertThat(ProblemAnswers.instanceOf("/api/products/1")).hasToString("/api/products/1");
 	}
 
 	@Test

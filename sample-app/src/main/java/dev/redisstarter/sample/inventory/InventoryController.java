@@ -1,5 +1,7 @@
 package dev.redisstarter.sample.inventory;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -12,6 +14,8 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
+import dev.redisstarter.core.InputLimitExceededException;
+import dev.redisstarter.core.web.InputLimitExceptionHandler;
 import dev.redisstarter.lock.LockNotAcquiredException;
 
 /**
@@ -61,6 +65,15 @@ class InventoryController {
 	@ExceptionHandler(LockNotAcquiredException.class)
 	ProblemDetail busy(LockNotAcquiredException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+	}
+
+	/**
+	 * A key taken from the path over {@code redis.starter.max-key-part-length}: the starter's 413, which the
+	 * {@code IllegalArgumentException} handler below would otherwise take (this controller's handlers go first).
+	 */
+	@ExceptionHandler(InputLimitExceededException.class)
+	ProblemDetail tooLong(InputLimitExceededException ex, HttpServletRequest request) {
+		return InputLimitExceptionHandler.problemOf(ex, request.getRequestURI());
 	}
 
 	@ExceptionHandler(IllegalArgumentException.class)
