@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
-import dev.redisstarter.messaging.WhenFull;
+import dev.redisstarter.messaging.pubsub.WhenFull;
 
 /**
  * {@code redis.starter.messaging.*}: pub/sub publishing, {@code @RedisListener} dispatch and request-reply.

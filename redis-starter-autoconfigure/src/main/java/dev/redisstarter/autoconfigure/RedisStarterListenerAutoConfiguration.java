@@ -14,7 +14,7 @@ import org.springframework.data.redis.config.RedisListenerEndpointRegistry;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
 
-import dev.redisstarter.messaging.StarterRedisListenerAnnotationBeanPostProcessor;
+import dev.redisstarter.messaging.pubsub.StarterRedisListenerAnnotationBeanPostProcessor;
 
 /**
  * Puts the starter's {@code @RedisListener} processor in place of Spring's, before Spring Boot's Redis

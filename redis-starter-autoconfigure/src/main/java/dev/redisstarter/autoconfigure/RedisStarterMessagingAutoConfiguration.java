@@ -22,18 +22,18 @@ import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.StarterThreads;
-import dev.redisstarter.messaging.ChannelNames;
-import dev.redisstarter.messaging.ChannelSettings;
-import dev.redisstarter.messaging.DispatchOverride;
-import dev.redisstarter.messaging.DispatchSettings;
-import dev.redisstarter.messaging.JsonPayloadConverter;
-import dev.redisstarter.messaging.ListenerErrorHandler;
-import dev.redisstarter.messaging.LoggingListenerErrorHandler;
-import dev.redisstarter.messaging.MessageBus;
-import dev.redisstarter.messaging.MessagingMetrics;
-import dev.redisstarter.messaging.PubSubSubscriber;
-import dev.redisstarter.messaging.RedisListenerSupport;
-import dev.redisstarter.messaging.RedisMessageBus;
+import dev.redisstarter.messaging.pubsub.ChannelNames;
+import dev.redisstarter.messaging.pubsub.ChannelSettings;
+import dev.redisstarter.messaging.pubsub.DispatchOverride;
+import dev.redisstarter.messaging.pubsub.DispatchSettings;
+import dev.redisstarter.messaging.pubsub.JsonPayloadConverter;
+import dev.redisstarter.messaging.pubsub.ListenerErrorHandler;
+import dev.redisstarter.messaging.pubsub.LoggingListenerErrorHandler;
+import dev.redisstarter.messaging.pubsub.MessageBus;
+import dev.redisstarter.messaging.pubsub.MessagingMetrics;
+import dev.redisstarter.messaging.pubsub.PubSubSubscriber;
+import dev.redisstarter.messaging.pubsub.RedisListenerSupport;
+import dev.redisstarter.messaging.pubsub.RedisMessageBus;
 
 /**
  * Pub/sub from {@code redis.starter.messaging.*}: the {@link MessageBus}, the subscriber that serves
@@ -159,7 +159,7 @@ public final class RedisStarterMessagingAutoConfiguration {
 		return () -> {
 			String name = org.springframework.data.redis.config.RedisListenerConfigUtils.REDIS_LISTENER_ANNOTATION_PROCESSOR_BEAN_NAME;
 			if (beanFactory.containsBean(name) && !(beanFactory
-				.getBean(name) instanceof dev.redisstarter.messaging.StarterRedisListenerAnnotationBeanPostProcessor)) {
+				.getBean(name) instanceof dev.redisstarter.messaging.pubsub.StarterRedisListenerAnnotationBeanPostProcessor)) {
 				org.apache.commons.logging.LogFactory.getLog(RedisStarterMessagingAutoConfiguration.class)
 					.warn("@RedisListener methods are served by Spring's own container (the application declares"
 							+ " @EnableRedisListeners or its own processor): their channels are not prefixed, they do"
@@ -170,7 +170,7 @@ public final class RedisStarterMessagingAutoConfiguration {
 	}
 
 	private static DispatchSettings dispatch(String property, int concurrency, int queueCapacity,
-			dev.redisstarter.messaging.WhenFull whenFull, boolean ordered) {
+			dev.redisstarter.messaging.pubsub.WhenFull whenFull, boolean ordered) {
 		try {
 			return new DispatchSettings(concurrency, queueCapacity, whenFull, ordered);
 		}

@@ -23,10 +23,10 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStringCommands;
 import org.springframework.data.redis.core.types.Expiration;
 
-import dev.redisstarter.messaging.KeyEvent;
-import dev.redisstarter.messaging.KeyEventListener;
-import dev.redisstarter.messaging.MessageBus;
-import dev.redisstarter.messaging.PubSubSubscriber;
+import dev.redisstarter.messaging.pubsub.KeyEvent;
+import dev.redisstarter.messaging.pubsub.KeyEventListener;
+import dev.redisstarter.messaging.pubsub.MessageBus;
+import dev.redisstarter.messaging.pubsub.PubSubSubscriber;
 
 import dev.redisstarter.messaging.queue.JobHandler;
 import dev.redisstarter.messaging.queue.JobQueue;

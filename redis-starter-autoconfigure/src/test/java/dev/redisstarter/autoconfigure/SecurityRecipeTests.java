@@ -26,7 +26,7 @@ import dev.redisstarter.leaderboard.Leaderboard;
 import dev.redisstarter.leaderboard.Leaderboards;
 import dev.redisstarter.lock.DistributedLock;
 import dev.redisstarter.lock.LockLease;
-import dev.redisstarter.messaging.MessageBus;
+import dev.redisstarter.messaging.pubsub.MessageBus;
 import dev.redisstarter.messaging.queue.JobHandler;
 import dev.redisstarter.messaging.queue.JobQueue;
 import dev.redisstarter.messaging.stream.StreamListener;

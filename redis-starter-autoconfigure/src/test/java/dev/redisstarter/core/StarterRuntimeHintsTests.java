@@ -13,8 +13,8 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 
 import dev.redisstarter.autoconfigure.RedisStarterAutoConfiguration;
-import dev.redisstarter.messaging.KeyEvent;
-import dev.redisstarter.messaging.KeyEventListener;
+import dev.redisstarter.messaging.pubsub.KeyEvent;
+import dev.redisstarter.messaging.pubsub.KeyEventListener;
 import dev.redisstarter.messaging.queue.JobContext;
 import dev.redisstarter.messaging.queue.JobHandler;
 import dev.redisstarter.messaging.stream.StreamDelivery;

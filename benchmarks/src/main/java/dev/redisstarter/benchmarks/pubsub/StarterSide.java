@@ -14,8 +14,8 @@ import org.springframework.data.redis.annotation.RedisListener;
 import dev.redisstarter.autoconfigure.RedisStarterAutoConfiguration;
 import dev.redisstarter.autoconfigure.RedisStarterListenerAutoConfiguration;
 import dev.redisstarter.autoconfigure.RedisStarterMessagingAutoConfiguration;
-import dev.redisstarter.messaging.MessageBus;
-import dev.redisstarter.messaging.PubSubSubscriber;
+import dev.redisstarter.messaging.pubsub.MessageBus;
+import dev.redisstarter.messaging.pubsub.PubSubSubscriber;
 
 /**
  * The starter as an application gets it: Spring Boot's Redis auto-configuration and the starter's, default

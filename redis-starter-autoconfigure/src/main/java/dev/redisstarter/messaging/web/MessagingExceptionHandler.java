@@ -13,7 +13,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import dev.redisstarter.core.web.ProblemAnswers;
 import dev.redisstarter.core.web.UnavailableAnswer;
-import dev.redisstarter.messaging.MessagingUnavailableException;
+import dev.redisstarter.messaging.pubsub.MessagingUnavailableException;
 import dev.redisstarter.messaging.queue.JobQueueUnavailableException;
 import dev.redisstarter.messaging.stream.StreamUnavailableException;
 

@@ -12,7 +12,7 @@ import org.springframework.context.ApplicationContext;
 import dev.redisstarter.cache.CacheService;
 import dev.redisstarter.leaderboard.Leaderboards;
 import dev.redisstarter.lock.DistributedLock;
-import dev.redisstarter.messaging.MessageBus;
+import dev.redisstarter.messaging.pubsub.MessageBus;
 import dev.redisstarter.messaging.queue.JobQueue;
 import dev.redisstarter.messaging.stream.StreamPublisher;
 import dev.redisstarter.ratelimit.RateLimiter;

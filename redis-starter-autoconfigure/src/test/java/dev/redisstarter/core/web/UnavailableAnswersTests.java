@@ -40,7 +40,7 @@ import dev.redisstarter.cache.CacheUnavailableException;
 import dev.redisstarter.core.RedisUnavailableException;
 import dev.redisstarter.leaderboard.LeaderboardUnavailableException;
 import dev.redisstarter.lock.LockUnavailableException;
-import dev.redisstarter.messaging.MessagingUnavailableException;
+import dev.redisstarter.messaging.pubsub.MessagingUnavailableException;
 import dev.redisstarter.messaging.queue.JobQueueUnavailableException;
 import dev.redisstarter.messaging.stream.StreamUnavailableException;
 import dev.redisstarter.messaging.web.MessagingExceptionHandler;

@@ -15,7 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.redisstarter.core.web.ProblemAnswers;
-import dev.redisstarter.messaging.MessageBus;
+import dev.redisstarter.messaging.pubsub.MessageBus;
 
 /**
  * Events over HTTP: {@code POST /api/events} publishes on Redis pub/sub (202, with how many subscribers, that

@@ -10,9 +10,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.redisstarter.messaging.MessageBus;
-import dev.redisstarter.messaging.MessageRequestFailedException;
-import dev.redisstarter.messaging.MessageRequestTimeoutException;
+import dev.redisstarter.messaging.pubsub.MessageBus;
+import dev.redisstarter.messaging.pubsub.MessageRequestFailedException;
+import dev.redisstarter.messaging.pubsub.MessageRequestTimeoutException;
 
 /**
  * Quotes over request-reply on pub/sub: {@code GET /api/quotes/{sku}} asks whichever instance's

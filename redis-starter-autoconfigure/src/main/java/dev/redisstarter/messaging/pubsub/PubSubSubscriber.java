@@ -1,0 +1,709 @@
+package dev.redisstarter.messaging.pubsub;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.models.partitions.Partitions;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.connection.RedisClusterConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory;
+
+import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.RedisCircuitBreaker;
+import dev.redisstarter.core.RedisFailure;
+import dev.redisstarter.messaging.pubsub.NodeConnection.Op;
+import dev.redisstarter.messaging.pubsub.NodeConnection.Wire;
+import dev.redisstarter.core.StarterThreads;
+
+/**
+ * Keeps every {@link Route} that has a listener subscribed on a live connection, on the node where its
+ * messages are published, whatever happens to the server or the Cluster:
+ * <ul>
+ * <li>connections are opened on the subscriber's own thread, never the caller's, so subscribing does not wait
+ * for Redis and the application starts without it;</li>
+ * <li>every liveness interval each connection answers a {@code PING} within the liveness timeout or is
+ * replaced (a connection dropped silently by a NAT or a load balancer gives no error);</li>
+ * <li>on a Cluster, channels and patterns are subscribed on one master (a publish reaches every node), shard
+ * channels on the master that owns their slot, node patterns (keyspace notifications) on every master; the
+ * topology is read again when a connection drops, a shard channel is taken away (its slot moved) or a
+ * subscription fails, and what is not where it belongs is moved.</li>
+ * </ul>
+ * Until everything desired is confirmed by the server, it looks again every {@value #UNSETTLED_RETRY_MILLIS} ms,
+ * except for a subscription the server refused by permission (the ACL user lacks the channel, {@code NOPERM}): that
+ * one is logged once with the channel rule to grant, shown in health (through the access's
+ * {@link dev.redisstarter.core.PermissionRefusals}), tried again at each liveness check only, and subscribed and
+ * cleared once an operator grants it. Messages published while a route was not subscribed are not delivered:
+ * pub/sub is at-most-once.
+ */
+public final class PubSubSubscriber implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(PubSubSubscriber.class);
+
+	static final long UNSETTLED_RETRY_MILLIS = 500;
+
+	/** On a Cluster, the topology is read again at least this often even when all looks well. */
+	private static final long TOPOLOGY_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+	private final RedisAccess access;
+
+	private final KeyspaceNotifications keyspace;
+
+	/** 32 MB, Redis's default hard limit of a subscriber's output buffer. */
+	public static final long DEFAULT_INBOX_LIMIT = 32L * 1024 * 1024;
+
+	private final SubscriberInbox inbox;
+
+	private final Map<Route, List<RouteListener>> listeners = new ConcurrentHashMap<>();
+
+	/** Listeners called on the I/O thread, by channel (see {@link #subscribeDirect}). */
+	private final Map<String, RouteListener> direct = new ConcurrentHashMap<>();
+
+	private final ScheduledExecutorService loop;
+
+	private final AtomicBoolean soon = new AtomicBoolean();
+
+	private final AtomicBoolean topologyStale = new AtomicBoolean(true);
+
+
+	/** Changed on the loop thread only. The single server's connection, or the Cluster's by node id. */
+	private final Map<String, NodeConnection> connections = new ConcurrentHashMap<>();
+
+	/** Loop thread only: the Cluster master that carries channels and patterns. */
+	private @Nullable String broadcastNode;
+
+	private long topologyReadAt;
+
+	private volatile @Nullable RedisClient nodeClient;
+
+	private @Nullable AbstractRedisClient nodeClientOwner;
+
+	/**
+	 * Bumped whenever what is wanted or what a server holds may have changed (a listener came, a connection
+	 * dropped): a reconcile that began before cannot report everything confirmed.
+	 */
+	private final AtomicLong generation = new AtomicLong();
+
+	/** The generation whose reconcile found everything confirmed, -1 when the last one did not. */
+	private volatile long settledGeneration = -1;
+
+	private volatile boolean clusterMode;
+
+	private volatile boolean closed;
+
+	private boolean started;
+
+	/**
+	 * A subscriber, idle until {@link #start()}.
+	 * @param access whose client opens the connections and whose settings give the liveness interval and timeout
+	 */
+	public PubSubSubscriber(RedisAccess access) {
+		this(access, false);
+	}
+
+	/**
+	 * A subscriber, idle until {@link #start()}.
+	 * @param access whose client opens the connections and whose settings give the liveness interval and timeout
+	 * @param configureKeyspaceEvents whether to set {@code notify-keyspace-events} on a node that lacks what a
+	 * keyevent listener needs (otherwise a warning names the missing flags)
+	 */
+	public PubSubSubscriber(RedisAccess access, boolean configureKeyspaceEvents) {
+		this(access, configureKeyspaceEvents, DEFAULT_INBOX_LIMIT);
+	}
+
+	/**
+	 * A subscriber, idle until {@link #start()}.
+	 * @param access whose client opens the connections and whose settings give the liveness interval and timeout
+	 * @param configureKeyspaceEvents whether to set {@code notify-keyspace-events} on a node that lacks what a
+	 * keyevent listener needs (otherwise a warning names the missing flags)
+	 * @param inboxLimitBytes how many bytes of received messages may wait for the listeners before messages are
+	 * dropped
+	 */
+	public PubSubSubscriber(RedisAccess access, boolean configureKeyspaceEvents, long inboxLimitBytes) {
+		this.access = Objects.requireNonNull(access, "access must not be null");
+		if (inboxLimitBytes < 1) {
+			throw new IllegalArgumentException("The inbox limit must be positive, was " + inboxLimitBytes);
+		}
+		this.inbox = new SubscriberInbox(inboxLimitBytes,
+				(item) -> deliver(item.op(), item.name(), item.channel(), item.body()));
+		this.keyspace = new KeyspaceNotifications(configureKeyspaceEvents);
+		this.loop = StarterThreads.backgroundScheduler("pubsub");
+	}
+
+	/** Starts looking after the subscriptions in the background; returns at once. Idempotent. */
+	public synchronized void start() {
+		if (this.started || this.closed) {
+			return;
+		}
+		this.started = true;
+		this.inbox.start();
+		long interval = this.access.settings().livenessInterval().toMillis();
+		this.access.circuit().onTransition((state) -> {
+			if (state == RedisCircuitBreaker.State.CLOSED) {
+				reconcileSoon();
+			}
+		});
+		this.loop.scheduleWithFixedDelay(this::checkLiveness, interval, interval, TimeUnit.MILLISECONDS);
+		reconcileSoon();
+	}
+
+	/**
+	 * Subscribes a listener to a route; the subscription is made in the background.
+	 * @param route what to subscribe to
+	 * @param listener what receives its messages
+	 * @return closes the subscription (the route is unsubscribed when its last listener goes)
+	 */
+	public AutoCloseable subscribe(Route route, RouteListener listener) {
+		Objects.requireNonNull(route, "route must not be null");
+		Objects.requireNonNull(listener, "listener must not be null");
+		this.listeners.computeIfAbsent(route, (r) -> new CopyOnWriteArrayList<>()).add(listener);
+		this.generation.incrementAndGet();
+		reconcileSoon();
+		return () -> {
+			this.listeners.computeIfPresent(route, (r, list) -> {
+				list.remove(listener);
+				return list.isEmpty() ? null : list;
+			});
+			reconcileSoon();
+		};
+	}
+
+	/**
+	 * Subscribes a listener that is called on Lettuce's I/O thread, ahead of the inbox: for listeners that never
+	 * block and must not wait behind slow ones (replies to requests). A plain channel route only.
+	 * @param route a {@link Route.Kind#CHANNEL} route
+	 * @param listener what receives its messages; must return at once
+	 * @return closes the subscription
+	 */
+	public AutoCloseable subscribeDirect(Route route, RouteListener listener) {
+		if (route.kind() != Route.Kind.CHANNEL) {
+			throw new IllegalArgumentException("Only a channel route can be served directly, not " + route);
+		}
+		this.direct.put(route.name(), listener);
+		AutoCloseable subscription = subscribe(route, (r, channel, body) -> {
+			// Delivered directly by Events.message; nothing comes through the inbox for this route.
+		});
+		return () -> {
+			this.direct.remove(route.name(), listener);
+			subscription.close();
+		};
+	}
+
+	/**
+	 * Whether the server has confirmed every route that has a listener.
+	 * @return true when nothing is being (re)subscribed
+	 */
+	public boolean isSettled() {
+		return this.settledGeneration == this.generation.get();
+	}
+
+	/**
+	 * Whether the server has confirmed a route's subscription (on a Cluster, on at least one node).
+	 * @param route a route that has a listener
+	 * @return true when its messages are being delivered
+	 */
+	public boolean isConfirmed(Route route) {
+		Wire wire = switch (route.kind()) {
+			case CHANNEL -> new Wire(Op.SUBSCRIBE, route.name());
+			case PATTERN, NODE_PATTERN -> new Wire(Op.PSUBSCRIBE, route.name());
+			case SHARD_CHANNEL -> new Wire(this.clusterMode ? Op.SSUBSCRIBE : Op.SUBSCRIBE, route.name());
+		};
+		for (NodeConnection connection : this.connections.values()) {
+			if (connection.hasConfirmed(wire)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Waits until every route that has a listener is confirmed.
+	 * @param timeout how long to wait at most
+	 * @return whether it settled in time
+	 */
+	public boolean awaitSettled(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!isSettled()) {
+			if (System.nanoTime() - deadline > 0) {
+				return false;
+			}
+			try {
+				Thread.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * A description of each connection, for health and logs.
+	 * @return node to state
+	 */
+	public Map<String, String> connectionStates() {
+		Map<String, String> result = new LinkedHashMap<>();
+		this.connections.values().forEach((node) -> result.put(node.node(), node.isUp() ? "up" : "down"));
+		return result;
+	}
+
+	/**
+	 * How many received messages were dropped because the inbox was full.
+	 * @return the count since start
+	 */
+	public long droppedMessages() {
+		return this.inbox.dropped();
+	}
+
+	private void reconcileSoon() {
+		if (this.started && !this.closed && this.soon.compareAndSet(false, true)) {
+			try {
+				this.loop.execute(() -> {
+					this.soon.set(false);
+					reconcile();
+				});
+			}
+			catch (RuntimeException ex) {
+				this.soon.set(false);
+			}
+		}
+	}
+
+	private void retryLater() {
+		if (!this.closed && this.soon.compareAndSet(false, true)) {
+			this.loop.schedule(() -> {
+				this.soon.set(false);
+				reconcile();
+			}, UNSETTLED_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private boolean paused() {
+		// While the credentials or TLS are refused, the starter's connection backs off and names the failure: no
+		// attempts here (one every half second), and no PING warnings for connections that cannot exist.
+		return this.closed || this.access.isClosed() || this.access.isSuspended()
+				|| !this.access.connectionFactory().isRunning() || this.access.refusesConnections();
+	}
+
+	private void checkLiveness() {
+		if (paused()) {
+			return;
+		}
+		long timeout = this.access.settings().livenessTimeout().toMillis();
+		for (NodeConnection node : new ArrayList<>(this.connections.values())) {
+			boolean answered;
+			try {
+				answered = node.ping(timeout).get(timeout + 1000, TimeUnit.MILLISECONDS);
+			}
+			catch (Exception ex) {
+				answered = false;
+			}
+			// A connection that is down or did not answer is replaced: since listeners never hold Lettuce's
+			// threads (the inbox), silence means the connection, never a busy listener.
+			if (!answered) {
+				if (node.isUp()) {
+					logger.warn("The pub/sub connection to " + node.node() + " did not answer a PING within " + timeout
+							+ " ms: replacing it (messages published meanwhile are lost)");
+				}
+				else {
+					// Not open (yet): nothing timed out, and why it cannot open is logged where it is known.
+					logger.debug("The pub/sub connection to " + node.node() + " is not open: opening another");
+				}
+				node.replace();
+				this.generation.incrementAndGet();
+				if (!node.refusesCredentials()) {
+					// Refused credentials are not a topology change: reading it would open refused connections.
+					this.topologyStale.set(true);
+				}
+			}
+		}
+		reconcile(true);
+	}
+
+	private void reconcile() {
+		reconcile(false);
+	}
+
+	/**
+	 * Subscribes what is missing and unsubscribes what is no longer wanted, on the loop thread.
+	 * @param retryRefused whether to send again what the server refused by permission (at liveness checks only)
+	 */
+	private void reconcile(boolean retryRefused) {
+		if (paused()) {
+			return;
+		}
+		try {
+			// Read before the routes: a listener or a drop after this point leaves the subscriber unsettled.
+			long started = this.generation.get();
+			AbstractRedisClient client = this.access.connectionFactory().getNativeClient();
+			Set<Route> routes = new HashSet<>(this.listeners.keySet());
+			boolean done;
+			if (client instanceof RedisClusterClient cluster) {
+				this.clusterMode = true;
+				done = reconcileCluster(cluster, routes, retryRefused);
+			}
+			else if (client instanceof RedisClient standalone) {
+				done = reconcileSingle(standalone, routes, retryRefused);
+			}
+			else {
+				logger.info("No pub/sub: no Lettuce client to subscribe with");
+				return;
+			}
+			// A refusal by permission keeps it unsettled, but looking again before the next liveness check would
+			// only be refused again.
+			boolean refused = this.connections.values().stream().anyMatch(NodeConnection::hasRefusals);
+			this.settledGeneration = (done && !refused) ? started : -1;
+			if (!done) {
+				retryLater();
+			}
+		}
+		catch (RuntimeException ex) {
+			this.settledGeneration = -1;
+			logger.debug("Could not reconcile pub/sub subscriptions, will retry: " + ex);
+			retryLater();
+		}
+	}
+
+	private boolean reconcileSingle(RedisClient client, Set<Route> routes, boolean retryRefused) {
+		if (routes.isEmpty() && this.connections.isEmpty()) {
+			return true;
+		}
+		NodeConnection node = this.connections.computeIfAbsent("server",
+				(id) -> new NodeConnection(this.access.circuit().target(), this::openStandalone, new Events()));
+		Set<Wire> desired = new HashSet<>();
+		for (Route route : routes) {
+			desired.add(new Wire(route.isPattern() ? Op.PSUBSCRIBE : Op.SUBSCRIBE, route.name()));
+		}
+		return node.reconcile(desired, retryRefused);
+	}
+
+	private boolean reconcileCluster(RedisClusterClient cluster, Set<Route> routes, boolean retryRefused) {
+		long now = System.nanoTime();
+		if (this.topologyStale.getAndSet(false) || now - this.topologyReadAt > TOPOLOGY_REFRESH_NANOS) {
+			this.topologyReadAt = now;
+			cluster.refreshPartitions();
+		}
+		Partitions partitions = cluster.getPartitions();
+		Map<String, RedisClusterNode> masters = new LinkedHashMap<>();
+		for (RedisClusterNode node : partitions) {
+			if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)
+					&& !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)) {
+				masters.put(node.getNodeId(), node);
+			}
+		}
+		if (masters.isEmpty()) {
+			return routes.isEmpty();
+		}
+		String broadcast = chooseBroadcastNode(masters);
+		Map<String, Set<Wire>> desired = new HashMap<>();
+		for (Route route : routes) {
+			switch (route.kind()) {
+				case CHANNEL -> wires(desired, broadcast).add(new Wire(Op.SUBSCRIBE, route.name()));
+				case PATTERN -> wires(desired, broadcast).add(new Wire(Op.PSUBSCRIBE, route.name()));
+				case SHARD_CHANNEL -> {
+					RedisClusterNode owner = partitions.getMasterBySlot(SlotHash.getSlot(route.name()));
+					if (owner == null) {
+						this.topologyStale.set(true);
+						return false;
+					}
+					wires(desired, owner.getNodeId()).add(new Wire(Op.SSUBSCRIBE, route.name()));
+				}
+				case NODE_PATTERN -> masters.keySet()
+					.forEach((id) -> wires(desired, id).add(new Wire(Op.PSUBSCRIBE, route.name())));
+			}
+		}
+		boolean done = true;
+		boolean lookAtTopology = false;
+		for (String id : new ArrayList<>(this.connections.keySet())) {
+			if (!desired.containsKey(id)) {
+				this.connections.remove(id).close();
+			}
+		}
+		for (Map.Entry<String, Set<Wire>> entry : desired.entrySet()) {
+			RedisClusterNode node = masters.get(entry.getKey());
+			if (node == null) {
+				node = partitions.getPartitionByNodeId(entry.getKey());
+			}
+			RedisClusterNode target = Objects.requireNonNull(node);
+			NodeConnection connection = this.connections.computeIfAbsent(entry.getKey(),
+					(id) -> new NodeConnection(target.getUri().getHost() + ":" + target.getUri().getPort(),
+							() -> nodeClient().connectPubSub(ByteArrayCodec.INSTANCE, nodeUri(target.getUri())),
+							new Events()));
+			boolean connected = connection.reconcile(entry.getValue(), retryRefused);
+			done &= connected;
+			// A node that refuses the credentials is tried again after its back-off; the topology has not changed.
+			lookAtTopology |= !connected && !connection.refusesCredentials();
+		}
+		if (routes.stream().anyMatch((route) -> route.kind() == Route.Kind.NODE_PATTERN)
+				&& failedMasterHoldsSlots(partitions)) {
+			// Its replica is about to take over, and nothing tells this subscriber (it has no connection to a
+			// replica): read the topology again until the promoted master can carry the node patterns too.
+			done = false;
+			lookAtTopology = true;
+		}
+		if (lookAtTopology) {
+			this.topologyStale.set(true);
+		}
+		return done;
+	}
+
+	private static boolean failedMasterHoldsSlots(Partitions partitions) {
+		for (RedisClusterNode node : partitions) {
+			if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && (node.is(RedisClusterNode.NodeFlag.FAIL)
+					|| node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)) && !node.getSlots().isEmpty()) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private String chooseBroadcastNode(Map<String, RedisClusterNode> masters) {
+		String current = this.broadcastNode;
+		if (current != null && masters.containsKey(current)) {
+			NodeConnection connection = this.connections.get(current);
+			// A node refusing the credentials keeps the channels: the others have the same users and would refuse
+			// them too, and a move would start a fresh connection, without the back-off, on every look.
+			if (connection == null || connection.isUp() || connection.refusesCredentials()) {
+				return current;
+			}
+		}
+		// Stay on one master while it is up: moving would deliver twice what both hear during the move.
+		String chosen = masters.keySet()
+			.stream()
+			.filter((id) -> !id.equals(current))
+			.findFirst()
+			.orElse(masters.keySet().iterator().next());
+		this.broadcastNode = chosen;
+		return chosen;
+	}
+
+	/**
+	 * The address of a Cluster node with the factory's connection settings: a node's URI from the topology has the
+	 * host and port only, and connecting with it would subscribe without TLS and as the default user instead of the
+	 * application's (whose ACL channel rules then go unchecked, or NOAUTH refuses the connection).
+	 */
+	private RedisURI nodeUri(RedisURI node) {
+		LettuceConnectionFactory factory = this.access.connectionFactory();
+		LettuceClientConfiguration client = factory.getClientConfiguration();
+		RedisURI.Builder builder = RedisURI.builder()
+			.withHost(node.getHost())
+			.withPort(node.getPort())
+			.withTimeout(client.getCommandTimeout())
+			.withSsl(client.isUseSsl())
+			.withStartTls(client.isStartTls());
+		if (client.isUseSsl()) {
+			builder.withVerifyPeer(client.getVerifyMode());
+		}
+		client.getClientName().ifPresent(builder::withClientName);
+		RedisClusterConfiguration cluster = factory.getClusterConfiguration();
+		if (cluster != null) {
+			Optional<RedisCredentialsProviderFactory> credentials = client.getRedisCredentialsProviderFactory();
+			if (credentials.isPresent()) {
+				builder.withAuthentication(credentials.get().createCredentialsProvider(cluster));
+			}
+			else if (cluster.getPassword().isPresent()) {
+				char[] password = cluster.getPassword().get();
+				if (cluster.getUsername() != null && !cluster.getUsername().isEmpty()) {
+					builder.withAuthentication(cluster.getUsername(), password);
+				}
+				else {
+					builder.withPassword(password);
+				}
+			}
+		}
+		return builder.build();
+	}
+
+	/** Asks the factory for its client at every open: a stopped and restarted factory has a new one. */
+	private StatefulRedisPubSubConnection<byte[], byte[]> openStandalone() {
+		if (this.access.connectionFactory().getNativeClient() instanceof RedisClient client) {
+			return client.connectPubSub(ByteArrayCodec.INSTANCE);
+		}
+		throw new IllegalStateException("The connection factory no longer has a standalone client");
+	}
+
+	private static Set<Wire> wires(Map<String, Set<Wire>> desired, String node) {
+		return desired.computeIfAbsent(node, (id) -> new HashSet<>());
+	}
+
+	/**
+	 * The client for Cluster node connections: shares the factory's cluster client's resources and options (TLS,
+	 * protocol, timeouts), and is made again when the factory's client changes (a stopped and restarted factory).
+	 */
+	private synchronized RedisClient nodeClient() {
+		AbstractRedisClient owner = this.access.connectionFactory().getNativeClient();
+		RedisClient client = this.nodeClient;
+		if (client == null || owner != this.nodeClientOwner) {
+			if (client != null) {
+				client.shutdownAsync(0, 2, TimeUnit.SECONDS);
+			}
+			client = RedisClient.create(owner.getResources());
+			if (owner instanceof RedisClusterClient cluster) {
+				client.setOptions(io.lettuce.core.ClientOptions.copyOf(cluster.getOptions()));
+			}
+			this.nodeClient = client;
+			this.nodeClientOwner = owner;
+		}
+		return client;
+	}
+
+	private void deliver(Op op, String name, String channel, byte[] body) {
+		switch (op) {
+			case SUBSCRIBE -> {
+				deliver(new Route(Route.Kind.CHANNEL, name), channel, body);
+				deliver(new Route(Route.Kind.SHARD_CHANNEL, name), channel, body);
+			}
+			case PSUBSCRIBE -> {
+				deliver(new Route(Route.Kind.PATTERN, name), channel, body);
+				deliver(new Route(Route.Kind.NODE_PATTERN, name), channel, body);
+			}
+			case SSUBSCRIBE -> deliver(new Route(Route.Kind.SHARD_CHANNEL, name), channel, body);
+		}
+	}
+
+	private void deliver(Route route, String channel, byte[] body) {
+		List<RouteListener> targets = this.listeners.get(route);
+		if (targets == null) {
+			return;
+		}
+		for (RouteListener target : targets) {
+			try {
+				target.message(route, channel, body);
+			}
+			catch (RuntimeException | Error ex) {
+				// Whatever a listener throws, the delivery thread goes on with the next message.
+				logger.error("A listener of " + route + " failed on the delivery thread", ex);
+			}
+		}
+	}
+
+	/** Unsubscribes everything and closes the connections. */
+	@Override
+	public void close() {
+		this.closed = true;
+		this.loop.shutdownNow();
+		this.inbox.close();
+		this.connections.values().forEach(NodeConnection::close);
+		RedisClient client = this.nodeClient;
+		if (client != null) {
+			client.shutdownAsync(0, 2, TimeUnit.SECONDS);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "PubSubSubscriber[" + this.listeners.size() + " routes, " + (isSettled() ? "settled" : "settling")
+				+ "]";
+	}
+
+	/** Delivers what any connection receives; looks again when one changes. */
+	private final class Events implements NodeConnection.Events {
+
+		@Override
+		public void message(Op op, String name, String channel, byte[] body) {
+			// On Lettuce's I/O thread: queue and return, whatever the listeners do.
+			RouteListener direct = (op == Op.SUBSCRIBE) ? PubSubSubscriber.this.direct.get(name) : null;
+			if (direct != null) {
+				try {
+					direct.message(new Route(Route.Kind.CHANNEL, name), channel, body);
+				}
+				catch (RuntimeException | Error ex) {
+					logger.error("A direct listener of " + channel + " failed", ex);
+				}
+				return;
+			}
+			PubSubSubscriber.this.inbox.offer(new SubscriberInbox.Item(op, name, channel, body));
+		}
+
+		@Override
+		public void keyeventPatterns(NodeConnection source, StatefulRedisPubSubConnection<byte[], byte[]> connection,
+				Set<String> patterns) {
+			PubSubSubscriber.this.keyspace.check(source.node(), connection, patterns,
+					PubSubSubscriber.this.access.settings().livenessTimeout().toMillis());
+		}
+
+		@Override
+		public void changed(NodeConnection source) {
+			PubSubSubscriber.this.generation.incrementAndGet();
+			PubSubSubscriber.this.topologyStale.set(true);
+			retryLater();
+		}
+
+		@Override
+		public void refused(NodeConnection source, Wire wire, RedisFailure failure) {
+			PubSubSubscriber.this.access.permissions()
+				.listenerSubscriptionRefused(refusal(source, wire), wire.op().name(), wire.name(),
+						wire.op() == Op.PSUBSCRIBE, failure, PubSubSubscriber.this.access.settings().livenessInterval());
+		}
+
+		@Override
+		public void granted(NodeConnection source, Wire wire) {
+			PubSubSubscriber.this.access.permissions().granted(refusal(source, wire));
+		}
+
+		@Override
+		public void forgotten(NodeConnection source, Wire wire) {
+			PubSubSubscriber.this.access.permissions().forget(refusal(source, wire));
+		}
+
+		@Override
+		public void connectionRefused(NodeConnection source, RedisFailure failure, long retryInMillis) {
+			PubSubSubscriber.this.access.permissions()
+				.connectionRefused("pub/sub connection to " + source.node(), failure, retryInMillis);
+		}
+
+		@Override
+		public void connectionOpened(NodeConnection source) {
+			PubSubSubscriber.this.access.permissions().granted("pub/sub connection to " + source.node());
+		}
+
+		@Override
+		public void connectionForgotten(NodeConnection source) {
+			PubSubSubscriber.this.access.permissions().forget("pub/sub connection to " + source.node());
+		}
+
+		/**
+		 * What health calls a refused subscription, such as {@code subscription to channel shop:events}; on a
+		 * Cluster with the node, whose ACL may differ from the others' (ACL SETUSER acts on one node).
+		 */
+		private String refusal(NodeConnection source, Wire wire) {
+			String kind = switch (wire.op()) {
+				case SUBSCRIBE -> "channel";
+				case PSUBSCRIBE -> "pattern";
+				case SSUBSCRIBE -> "shard channel";
+			};
+			return "subscription to " + kind + " " + wire.name()
+					+ (PubSubSubscriber.this.clusterMode ? " on " + source.node() : "");
+		}
+
+	}
+
+}
