@@ -2,7 +2,6 @@ package dev.redisstarter.messaging.pubsub;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +21,6 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -39,9 +37,9 @@ import org.springframework.data.redis.connection.lettuce.RedisCredentialsProvide
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCircuitBreaker;
 import dev.redisstarter.core.RedisFailure;
+import dev.redisstarter.core.StarterThreads;
 import dev.redisstarter.messaging.pubsub.NodeConnection.Op;
 import dev.redisstarter.messaging.pubsub.NodeConnection.Wire;
-import dev.redisstarter.core.StarterThreads;
 
 /**
  * Keeps every {@link Route} that has a listener subscribed on a live connection, on the node where its
@@ -422,23 +420,18 @@ public final class PubSubSubscriber implements AutoCloseable {
 		if (masters.isEmpty()) {
 			return routes.isEmpty();
 		}
-		String broadcast = chooseBroadcastNode(masters);
-		Map<String, Set<Wire>> desired = new HashMap<>();
-		for (Route route : routes) {
-			switch (route.kind()) {
-				case CHANNEL -> wires(desired, broadcast).add(new Wire(Op.SUBSCRIBE, route.name()));
-				case PATTERN -> wires(desired, broadcast).add(new Wire(Op.PSUBSCRIBE, route.name()));
-				case SHARD_CHANNEL -> {
-					RedisClusterNode owner = partitions.getMasterBySlot(SlotHash.getSlot(route.name()));
-					if (owner == null) {
-						this.topologyStale.set(true);
-						return false;
-					}
-					wires(desired, owner.getNodeId()).add(new Wire(Op.SSUBSCRIBE, route.name()));
-				}
-				case NODE_PATTERN -> masters.keySet()
-					.forEach((id) -> wires(desired, id).add(new Wire(Op.PSUBSCRIBE, route.name())));
-			}
+		String broadcast = ClusterRoutePlan.broadcastNode(this.broadcastNode, List.copyOf(masters.keySet()), (id) -> {
+			NodeConnection connection = this.connections.get(id);
+			return connection == null || connection.isUp() || connection.refusesCredentials();
+		});
+		this.broadcastNode = broadcast;
+		Map<String, Set<Wire>> desired = ClusterRoutePlan.plan(routes, masters.keySet(), broadcast, (slot) -> {
+			RedisClusterNode owner = partitions.getMasterBySlot(slot);
+			return (owner != null) ? owner.getNodeId() : null;
+		});
+		if (desired == null) {
+			this.topologyStale.set(true);
+			return false;
 		}
 		boolean done = true;
 		boolean lookAtTopology = false;
@@ -485,26 +478,6 @@ public final class PubSubSubscriber implements AutoCloseable {
 		return false;
 	}
 
-	private String chooseBroadcastNode(Map<String, RedisClusterNode> masters) {
-		String current = this.broadcastNode;
-		if (current != null && masters.containsKey(current)) {
-			NodeConnection connection = this.connections.get(current);
-			// A node refusing the credentials keeps the channels: the others have the same users and would refuse
-			// them too, and a move would start a fresh connection, without the back-off, on every look.
-			if (connection == null || connection.isUp() || connection.refusesCredentials()) {
-				return current;
-			}
-		}
-		// Stay on one master while it is up: moving would deliver twice what both hear during the move.
-		String chosen = masters.keySet()
-			.stream()
-			.filter((id) -> !id.equals(current))
-			.findFirst()
-			.orElse(masters.keySet().iterator().next());
-		this.broadcastNode = chosen;
-		return chosen;
-	}
-
 	/**
 	 * The address of a Cluster node with the factory's connection settings: a node's URI from the topology has the
 	 * host and port only, and connecting with it would subscribe without TLS and as the default user instead of the
@@ -548,10 +521,6 @@ public final class PubSubSubscriber implements AutoCloseable {
 			return client.connectPubSub(ByteArrayCodec.INSTANCE);
 		}
 		throw new IllegalStateException("The connection factory no longer has a standalone client");
-	}
-
-	private static Set<Wire> wires(Map<String, Set<Wire>> desired, String node) {
-		return desired.computeIfAbsent(node, (id) -> new HashSet<>());
 	}
 
 	/**

@@ -1,0 +1,89 @@
+package dev.redisstarter.messaging.pubsub;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.lettuce.core.cluster.SlotHash;
+import org.junit.jupiter.api.Test;
+
+import dev.redisstarter.messaging.pubsub.NodeConnection.Op;
+import dev.redisstarter.messaging.pubsub.NodeConnection.Wire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/** Which node carries which subscription on a Cluster, without Redis. */
+class ClusterRoutePlanTests {
+
+	private static final List<String> MASTERS = List.of("a", "b", "c");
+
+	/** Slots 0-5460 on a, 5461-10922 on b, the rest on c, as a fresh 3-master Cluster. */
+	private static String owner(int slot) {
+		return (slot <= 5460) ? "a" : (slot <= 10922) ? "b" : "c";
+	}
+
+	@Test
+	void channelsAndPatternsGoToTheBroadcastNodeOnly() {
+		Map<String, Set<Wire>> plan = ClusterRoutePlan.plan(
+				List.of(new Route(Route.Kind.CHANNEL, "app:events"), new Route(Route.Kind.PATTERN, "app:orders.*")),
+				MASTERS, "b", ClusterRoutePlanTests::owner);
+		assertThat(plan).containsOnlyKeys("b");
+		assertThat(plan.get("b")).containsExactlyInAnyOrder(new Wire(Op.SUBSCRIBE, "app:events"),
+				new Wire(Op.PSUBSCRIBE, "app:orders.*"));
+	}
+
+	@Test
+	void eachShardChannelGoesToTheOwnerOfItsSlot() {
+		String name = "app:orders";
+		String expected = owner(SlotHash.getSlot(name));
+		Map<String, Set<Wire>> plan = ClusterRoutePlan.plan(List.of(new Route(Route.Kind.SHARD_CHANNEL, name)), MASTERS,
+				"a", ClusterRoutePlanTests::owner);
+		assertThat(plan).containsOnlyKeys(expected);
+		assertThat(plan.get(expected)).containsExactly(new Wire(Op.SSUBSCRIBE, name));
+	}
+
+	@Test
+	void keyspacePatternsGoToEveryMaster() {
+		Map<String, Set<Wire>> plan = ClusterRoutePlan.plan(
+				List.of(new Route(Route.Kind.NODE_PATTERN, "__keyevent@*__:expired")), MASTERS, "a",
+				ClusterRoutePlanTests::owner);
+		assertThat(plan).containsOnlyKeys("a", "b", "c");
+		assertThat(plan.values()).allSatisfy(
+				(wires) -> assertThat(wires).containsExactly(new Wire(Op.PSUBSCRIBE, "__keyevent@*__:expired")));
+	}
+
+	@Test
+	void aShardChannelWhoseSlotHasNoKnownOwnerAsksForTheTopologyAgain() {
+		assertThat(ClusterRoutePlan.plan(List.of(new Route(Route.Kind.CHANNEL, "x"),
+				new Route(Route.Kind.SHARD_CHANNEL, "app:orders")), MASTERS, "a", (slot) -> null)).isNull();
+	}
+
+	@Test
+	void noRoutesNoSubscriptions() {
+		assertThat(ClusterRoutePlan.plan(List.of(), MASTERS, "a", ClusterRoutePlanTests::owner)).isEmpty();
+	}
+
+	@Test
+	void theBroadcastNodeStaysWhileItKeepsTheChannels() {
+		assertThat(ClusterRoutePlan.broadcastNode("b", MASTERS, (id) -> true)).isEqualTo("b");
+	}
+
+	@Test
+	void theBroadcastNodeMovesToAnotherMasterWhenItsConnectionIsDownOrItLeft() {
+		assertThat(ClusterRoutePlan.broadcastNode("a", MASTERS, (id) -> false)).isEqualTo("b");
+		assertThat(ClusterRoutePlan.broadcastNode("z", MASTERS, (id) -> true)).as("no longer a master").isEqualTo("a");
+		assertThat(ClusterRoutePlan.broadcastNode(null, MASTERS, (id) -> true)).as("first time").isEqualTo("a");
+	}
+
+	@Test
+	void aLoneMasterKeepsTheChannelsEvenWhenItsConnectionIsDown() {
+		assertThat(ClusterRoutePlan.broadcastNode("a", List.of("a"), (id) -> false)).isEqualTo("a");
+	}
+
+	@Test
+	void withoutMastersThereIsNoBroadcastNode() {
+		assertThatIllegalArgumentException().isThrownBy(() -> ClusterRoutePlan.broadcastNode("a", List.of(), (id) -> true));
+	}
+
+}
