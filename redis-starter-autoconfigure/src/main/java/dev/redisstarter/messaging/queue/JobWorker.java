@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JavaType;
 
+import dev.redisstarter.core.LeaseKeeper;
 import dev.redisstarter.core.ReconnectPause;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.StarterThreads;
@@ -191,8 +192,11 @@ final class JobWorker {
 		this.state = WorkerStatus.WAITING;
 		this.handlers = this.shared.threads().handlerPool("queue", this.queue, this.concurrency);
 		this.maintenance = StarterThreads.backgroundScheduler("queue-" + this.queue + "-leases");
-		long renewEvery = Math.max(100, this.settings.lease().toMillis() / 3);
-		this.maintenance.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+		Duration renewEvery = Duration.ofMillis(Math.max(100, LeaseKeeper.periodFor(this.settings.lease()).toMillis()));
+		LeaseKeeper.on(this.maintenance).keep("held jobs of queue '" + this.queue + "'", renewEvery, () -> {
+			renewLeases();
+			return true;
+		});
 		long stalledEvery = this.settings.stalledInterval().toMillis();
 		this.maintenance.scheduleWithFixedDelay(this::checkStalled,
 				ThreadLocalRandom.current().nextLong(Math.max(1, stalledEvery)), stalledEvery, TimeUnit.MILLISECONDS);

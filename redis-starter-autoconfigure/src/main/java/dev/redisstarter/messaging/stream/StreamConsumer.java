@@ -27,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.redisstarter.core.DedicatedConnection;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.LeaseKeeper;
 import dev.redisstarter.core.ReconnectPause;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.RedisFailure;
@@ -176,6 +177,11 @@ final class StreamConsumer {
 		this.scheduler = StarterThreads.backgroundScheduler("stream-" + this.spec.listener() + "-maintenance");
 		long interval = this.spec.settings().claimInterval().toMillis();
 		this.scheduler.scheduleWithFixedDelay(this.maintenance::run, interval, interval, TimeUnit.MILLISECONDS);
+		LeaseKeeper.on(this.scheduler).keep("entries being handled by stream listener " + this.spec.listener(),
+				this.spec.settings().claimInterval(), () -> {
+					this.maintenance.renewInFlight();
+					return true;
+				});
 		Thread thread = StarterThreads.background("stream-" + this.spec.listener() + "-reader", this::readLoop);
 		this.reader = thread;
 		thread.start();
