@@ -24,6 +24,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.redisstarter.core.ConnectionOpener;
 import dev.redisstarter.core.RedisFailure;
 import dev.redisstarter.core.StarterThreads;
 
@@ -90,8 +91,6 @@ final class NodeConnection {
 	private final Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> opener;
 
 	private final Events events;
-
-	private static final long ABANDON_OPEN_AFTER_MILLIS = 3000;
 
 	private static final long MAX_REFUSED_BACKOFF_MILLIS = 30_000;
 
@@ -285,12 +284,12 @@ final class NodeConnection {
 	/**
 	 * Opens the connection on a thread of its own: opening blocks until the server answers the handshake, and a
 	 * frozen or black-holed node must not hold up the other nodes' subscriptions. An attempt that hangs longer
-	 * than {@value #ABANDON_OPEN_AFTER_MILLIS} ms no longer stops a new one (at most two at a time).
+	 * than {@link ConnectionOpener#ABANDON_CONNECT_AFTER} no longer stops a new one (at most two at a time).
 	 */
 	private void openInBackground() {
 		long since = this.openingSince.get();
 		long now = System.nanoTime();
-		boolean hung = since != 0 && now - since > TimeUnit.MILLISECONDS.toNanos(ABANDON_OPEN_AFTER_MILLIS);
+		boolean hung = since != 0 && now - since > ConnectionOpener.ABANDON_CONNECT_AFTER.toNanos();
 		if (this.closed || (since != 0 && (!hung || this.attemptsInFlight.get() >= 2))
 				|| (this.refusedBackoffMillis > 0 && now - this.refusedUntil < 0)
 				|| !this.openingSince.compareAndSet(since, now)) {
