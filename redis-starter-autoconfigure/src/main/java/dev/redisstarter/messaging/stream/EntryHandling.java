@@ -19,8 +19,8 @@ import dev.redisstarter.messaging.HandlerCircuit;
  * Runs a {@link StreamConsumer}'s listener method on the entries handed to a handler thread: decodes each payload,
  * skips dead letters replayed for another group, calls the method (one entry, or one list in the batch form) within
  * the listener's {@link HandlerCircuit}, and settles the result: acknowledged, retried later ({@link EntryRetries}),
- * or given up to the dead letters. Apart from the reader and its bookkeeping so that what happens to one entry
- * reads in one place.
+ * or given up to the dead letters. Kept apart from reading and slot bookkeeping, so that what happens to an entry
+ * once a handler has it reads in one place.
  */
 final class EntryHandling {
 

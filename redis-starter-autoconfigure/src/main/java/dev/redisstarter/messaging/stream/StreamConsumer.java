@@ -109,6 +109,7 @@ final class StreamConsumer implements EntryRetries.Handoff {
 		this.circuit = new HandlerCircuit("Stream listener " + spec.listener() + " on '" + spec.stream() + "' (group "
 				+ spec.group() + ")", spec.settings().circuit());
 		meters.circuit(this.circuit);
+		// The retries hand entries back through this consumer: the slots they go to count the retries' waiting entries.
 		this.retries = new EntryRetries(method.batch(), this.circuit, this.outcomes, this, this::isRunning);
 		this.handling = new EntryHandling(spec, method, mapper, meters, this.circuit, this.outcomes, this.retries,
 				this.inFlight, this::isRunning);
