@@ -149,7 +149,8 @@ public class RedisStarterProperties {
 		if (keyPrefix != null) {
 			String problem = KeyNaming.prefixProblem(keyPrefix);
 			if (problem != null) {
-				throw new IllegalArgumentException("redis.starter.key-prefix " + problem);
+				throw new InvalidPropertyException("redis.starter.key-prefix", keyPrefix,
+						"a prefix that does not contain '{', '}' or whitespace (it " + problem + ")");
 			}
 			if (!keyPrefix.isEmpty() && !keyPrefix.endsWith(":")) {
 				// 'shop' would give keys like shopcache:products:1.
@@ -165,8 +166,7 @@ public class RedisStarterProperties {
 
 	public void setMaxKeyPartLength(int maxKeyPartLength) {
 		if (maxKeyPartLength < 1) {
-			throw new IllegalArgumentException(
-					KeyNaming.MAX_PART_LENGTH_PROPERTY + " must be positive, was " + maxKeyPartLength);
+			throw new InvalidPropertyException(KeyNaming.MAX_PART_LENGTH_PROPERTY, maxKeyPartLength, "at least 1");
 		}
 		this.maxKeyPartLength = maxKeyPartLength;
 	}
@@ -202,7 +202,7 @@ public class RedisStarterProperties {
 
 	static Duration positive(String property, Duration value) {
 		if (value == null || value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException(property + " must be a positive duration, was " + value);
+			throw new InvalidPropertyException(property, value, "a positive duration");
 		}
 		return value;
 	}
@@ -293,8 +293,7 @@ public class RedisStarterProperties {
 
 		public void setMaxMemberLength(int maxMemberLength) {
 			if (maxMemberLength < 1) {
-				throw new IllegalArgumentException(
-						"redis.starter.leaderboard.max-member-length must be positive, was " + maxMemberLength);
+				throw new InvalidPropertyException("redis.starter.leaderboard.max-member-length", maxMemberLength, "at least 1");
 			}
 			this.maxMemberLength = maxMemberLength;
 		}

@@ -81,7 +81,7 @@ public final class RedisStarterQueueAutoConfiguration {
 				QueueKeys.requireName(name);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException("Invalid redis.starter.queue.named." + name + ": " + ex.getMessage());
+				throw new InvalidPropertyException("redis.starter.queue.named." + name, ex.getMessage());
 			}
 			named.put(name, settings("redis.starter.queue.named." + name, queue, defaults));
 		});
@@ -109,7 +109,7 @@ public final class RedisStarterQueueAutoConfiguration {
 					queue.getCircuit().over(base.circuit()));
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("Invalid " + property + ": " + ex.getMessage());
+			throw new InvalidPropertyException(property, ex.getMessage());
 		}
 	}
 
@@ -168,8 +168,7 @@ public final class RedisStarterQueueAutoConfiguration {
 				}
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException("Invalid redis.starter.queue.schedules." + name + ": " + ex.getMessage(),
-						ex);
+				throw new InvalidPropertyException("redis.starter.queue.schedules." + name, ex.getMessage());
 			}
 		});
 		return new JobSchedules(annotated, handlers, configured, access.calls(Feature.QUEUE, timeout(properties)), keys,
@@ -214,8 +213,8 @@ public final class RedisStarterQueueAutoConfiguration {
 	private static long maxPayloadBytes(RedisStarterProperties properties) {
 		long bytes = properties.getQueue().getMaxPayloadSize().toBytes();
 		if (bytes < 1) {
-			throw new IllegalArgumentException("Invalid redis.starter.queue.max-payload-size: it must be positive, was "
-					+ properties.getQueue().getMaxPayloadSize());
+			throw new InvalidPropertyException("redis.starter.queue.max-payload-size",
+					properties.getQueue().getMaxPayloadSize(), "a positive size");
 		}
 		return bytes;
 	}

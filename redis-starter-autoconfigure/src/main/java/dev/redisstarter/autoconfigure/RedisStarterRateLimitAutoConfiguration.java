@@ -99,7 +99,7 @@ public final class RedisStarterRateLimitAutoConfiguration {
 						properties.getRatelimit().getHttp().getIpv6PrefixLength());
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException("redis.starter.ratelimit.http.trusted-proxies: " + ex.getMessage(), ex);
+				throw new InvalidPropertyException("redis.starter.ratelimit.http.trusted-proxies", ex.getMessage());
 			}
 		}
 
@@ -135,8 +135,8 @@ public final class RedisStarterRateLimitAutoConfiguration {
 					policies.get(rule.getPolicy());
 				}
 				catch (IllegalArgumentException ex) {
-					throw new IllegalArgumentException("redis.starter.ratelimit.http.rules[" + i + "]: " + ex.getMessage(),
-							ex);
+					throw new InvalidPropertyException("redis.starter.ratelimit.http.rules[" + i + "]",
+							ex.getMessage());
 				}
 			}
 			return new RateLimitFilter(rules, limiter, policies, addresses, headers, json,

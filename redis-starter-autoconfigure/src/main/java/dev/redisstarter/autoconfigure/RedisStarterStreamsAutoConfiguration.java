@@ -96,7 +96,7 @@ public final class RedisStarterStreamsAutoConfiguration {
 					or(stream.getConsumerExpiry(), base.consumerExpiry()), stream.getCircuit().over(base.circuit()));
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("Invalid " + property + ": " + ex.getMessage());
+			throw new InvalidPropertyException(property, ex.getMessage());
 		}
 	}
 
@@ -128,10 +128,6 @@ public final class RedisStarterStreamsAutoConfiguration {
 			ObjectProvider<JsonMapper> jsonMapper, StreamMetrics metrics, StreamSettingsByName settings,
 			Environment environment, StarterThreads threads) {
 		StreamsProperties streams = properties.getStream();
-		if (streams.getConcurrency() < 1 || streams.getConcurrency() > 256) {
-			throw new IllegalArgumentException("Invalid redis.starter.stream.concurrency: it must be between"
-					+ " 1 and 256, was " + streams.getConcurrency());
-		}
 		Durations.requirePositive("redis.starter.stream.shutdown-wait", streams.getShutdownWait());
 		Durations.requirePositive("redis.starter.stream.instance-expiry", streams.getInstanceExpiry());
 		String group = (streams.getGroup() != null && !streams.getGroup().isBlank()) ? streams.getGroup()
