@@ -140,7 +140,7 @@ public final class RedisStarterMessagingAutoConfiguration {
 				configured.over(defaults);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException("Invalid redis.starter.messaging.listeners." + id + "", ex.getMessage());
+				throw new InvalidPropertyException("redis.starter.messaging.listeners." + id, ex.getMessage());
 			}
 			perListener.put(id, configured);
 		});

@@ -43,6 +43,13 @@ public class RedisStarterProperties {
 	private int maxKeyPartLength = KeyNaming.DEFAULT_MAX_PART_LENGTH;
 
 	/**
+	 * What happens at start-up when a name under 'redis.starter' is not one the starter binds (a misspelled key
+	 * would otherwise be ignored): 'fail' stops start-up naming it and the nearest valid name; 'warn' logs one WARN
+	 * per name. Environment variables are not checked.
+	 */
+	private UnknownProperties unknownProperties = UnknownProperties.FAIL;
+
+	/**
 	 * How the starter behaves when Redis is down, slow or frozen.
 	 */
 	@NestedConfigurationProperty
@@ -169,6 +176,14 @@ public class RedisStarterProperties {
 			throw new InvalidPropertyException(KeyNaming.MAX_PART_LENGTH_PROPERTY, maxKeyPartLength, "at least 1");
 		}
 		this.maxKeyPartLength = maxKeyPartLength;
+	}
+
+	public UnknownProperties getUnknownProperties() {
+		return this.unknownProperties;
+	}
+
+	public void setUnknownProperties(UnknownProperties unknownProperties) {
+		this.unknownProperties = unknownProperties;
 	}
 
 	public Leaderboard getLeaderboard() {
