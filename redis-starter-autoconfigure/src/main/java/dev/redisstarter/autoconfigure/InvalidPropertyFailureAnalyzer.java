@@ -27,6 +27,12 @@ class InvalidPropertyFailureAnalyzer extends AbstractFailureAnalyzer<InvalidProp
 		ConfigurationProperty bound = (binding != null) ? binding.getProperty() : null;
 		// The binder knows the whole name (with the map key); a setter shared by several groups does not.
 		String property = (bound != null) ? bound.getName().toString() : cause.getProperty();
+		if (bound == null && cause.getValue() == null) {
+			// Values that do not fit together: the problem names them.
+			return new FailureAnalysis("Invalid properties under '" + property + "':\n\n    " + cause.getAccepted() + "\n",
+					"Change the properties under " + property + " so that they fit together: " + cause.getAccepted() + ".",
+					cause);
+		}
 		Object value = (bound != null) ? bound.getValue() : cause.getValue();
 		Origin origin = (bound != null) ? bound.getOrigin() : null;
 		StringBuilder description = new StringBuilder("Invalid value for property '").append(property).append("':\n\n");
@@ -35,7 +41,7 @@ class InvalidPropertyFailureAnalyzer extends AbstractFailureAnalyzer<InvalidProp
 			description.append("    Origin: ").append(origin).append('\n');
 		}
 		description.append("    Accepted: ").append(cause.getAccepted()).append('\n');
-		String action = "Set " + property + " to " + cause.getAccepted() + ", or remove it to use the default.";
+		String action = "Change " + property + ": it must be " + cause.getAccepted() + " (or remove it to use the default).";
 		return new FailureAnalysis(description.toString(), action, cause);
 	}
 

@@ -72,7 +72,8 @@ public final class RedisStarterQueueAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	QueueSettingsByName redisStarterQueueSettings(RedisStarterProperties properties) {
+	QueueSettingsByName redisStarterQueueSettings(RedisStarterProperties properties,
+			ObjectProvider<QueueSettingsCustomizer> customizers) {
 		QueueProperties queues = properties.getQueue();
 		QueueSettings defaults = settings("redis.starter.queue.defaults", queues.getDefaults(), QueueSettings.DEFAULTS);
 		Map<String, QueueSettings> named = new LinkedHashMap<>();
@@ -85,7 +86,8 @@ public final class RedisStarterQueueAutoConfiguration {
 			}
 			named.put(name, settings("redis.starter.queue.named." + name, queue, defaults));
 		});
-		return new QueueSettingsByName(defaults, named);
+		return Customizers.apply(new QueueSettingsByName(defaults, named), customizers,
+				QueueSettingsCustomizer::customize);
 	}
 
 	private static QueueSettings settings(String property, QueueProperties.Settings queue, QueueSettings base) {

@@ -57,8 +57,10 @@ public final class RedisStarterRateLimitAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RateLimitPolicies redisStarterRateLimitPolicies(RedisStarterProperties properties) {
-		return RateLimitPolicyFactory.policies(properties.getRatelimit().getPolicies());
+	RateLimitPolicies redisStarterRateLimitPolicies(RedisStarterProperties properties,
+			ObjectProvider<RateLimitPoliciesCustomizer> customizers) {
+		return Customizers.apply(RateLimitPolicyFactory.policies(properties.getRatelimit().getPolicies()), customizers,
+				RateLimitPoliciesCustomizer::customize);
 	}
 
 	@Bean

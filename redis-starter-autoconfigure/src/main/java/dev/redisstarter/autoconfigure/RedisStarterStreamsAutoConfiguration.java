@@ -68,7 +68,8 @@ public final class RedisStarterStreamsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	StreamSettingsByName redisStarterStreamSettings(RedisStarterProperties properties) {
+	StreamSettingsByName redisStarterStreamSettings(RedisStarterProperties properties,
+			ObjectProvider<StreamSettingsCustomizer> customizers) {
 		StreamsProperties streams = properties.getStream();
 		String prefix = "redis.starter.stream.defaults";
 		StreamSettings defaults = settings(prefix, streams.getDefaults(), null);
@@ -76,7 +77,8 @@ public final class RedisStarterStreamsAutoConfiguration {
 		streams.getNamed()
 			.forEach((name, stream) -> named.put(name,
 					settings("redis.starter.stream.named." + name, stream, defaults)));
-		return new StreamSettingsByName(defaults, named);
+		return Customizers.apply(new StreamSettingsByName(defaults, named), customizers,
+				StreamSettingsCustomizer::customize);
 	}
 
 	private static StreamSettings settings(String property, StreamsProperties.StreamProperties stream,

@@ -54,13 +54,14 @@ final class StarterPropertyNames {
 		names.root.addGroup(RedisStarterProperties.class);
 		// redis-starter-test reads its own switches (redis.starter.test.docker) from system properties.
 		names.root.child("test").open = true;
-		names.addMetadata(classLoader);
 		for (RenamedPropertiesEnvironmentPostProcessor.Rename rename : RenamedPropertiesEnvironmentPostProcessor.RENAMES) {
 			Node renamed = names.root.find(ConfigurationPropertyName.of(rename.newPrefix()), 2);
 			if (renamed != null) {
 				names.root.alias(ConfigurationPropertyName.of(rename.oldPrefix()), 2, renamed);
 			}
 		}
+		// After the aliases, so that the metadata of an old name adds to the new name's tree.
+		names.addMetadata(classLoader);
 		return names;
 	}
 
