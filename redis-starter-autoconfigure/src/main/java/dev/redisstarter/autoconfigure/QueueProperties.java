@@ -45,7 +45,7 @@ public class QueueProperties {
 	 * Every queue's defaults.
 	 */
 	@NestedConfigurationProperty
-	private final Settings defaults = new Settings();
+	private final QueueDefaultsProperties defaults = new QueueDefaultsProperties();
 
 	/**
 	 * Settings of individual queues by name; what is not set comes from 'defaults'.
@@ -57,29 +57,6 @@ public class QueueProperties {
 	 * schedule's queue, once across all instances.
 	 */
 	private final Map<String, ScheduleProperties> schedules = new LinkedHashMap<>();
-
-	public QueueProperties() {
-		this.defaults.setConcurrency(1);
-		this.defaults.setAttempts(3);
-		this.defaults.setLease(Duration.ofSeconds(30));
-		this.defaults.setStalledInterval(Duration.ofSeconds(5));
-		this.defaults.setMaxStalled(1);
-		this.defaults.setIdleWait(Duration.ofSeconds(5));
-		this.defaults.setPrefetch(64);
-		this.defaults.getBackoff().setInitial(Duration.ofSeconds(1));
-		this.defaults.getBackoff().setMultiplier(2.0);
-		this.defaults.getBackoff().setMax(Duration.ofMinutes(5));
-		this.defaults.getBackoff().setJitter(0.2);
-		this.defaults.getCompleted().setMaxCount(1000L);
-		this.defaults.getCompleted().setMaxAge(Duration.ofHours(1));
-		this.defaults.getDead().setMaxCount(10_000L);
-		this.defaults.getDead().setMaxAge(Duration.ofDays(7));
-		this.defaults.getRateLimit().setLimit(0L);
-		this.defaults.getRateLimit().setWindow(Duration.ofSeconds(1));
-		this.defaults.getCircuit().setFailureThreshold(10);
-		this.defaults.getCircuit().setPause(Duration.ofSeconds(5));
-		this.defaults.getCircuit().setMaxPause(Duration.ofMinutes(1));
-	}
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -113,7 +90,7 @@ public class QueueProperties {
 		this.maxPayloadSize = maxPayloadSize;
 	}
 
-	public Settings getDefaults() {
+	public QueueDefaultsProperties getDefaults() {
 		return this.defaults;
 	}
 

@@ -75,7 +75,7 @@ public final class RedisStarterQueueAutoConfiguration {
 	QueueSettingsByName redisStarterQueueSettings(RedisStarterProperties properties,
 			ObjectProvider<QueueSettingsCustomizer> customizers) {
 		QueueProperties queues = properties.getQueue();
-		QueueSettings defaults = settings("redis.starter.queue.defaults", queues.getDefaults(), QueueSettings.DEFAULTS);
+		QueueSettings defaults = defaults(queues.getDefaults());
 		Map<String, QueueSettings> named = new LinkedHashMap<>();
 		queues.getNamed().forEach((name, queue) -> {
 			try {
@@ -88,6 +88,24 @@ public final class RedisStarterQueueAutoConfiguration {
 		});
 		return Customizers.apply(new QueueSettingsByName(defaults, named), customizers,
 				QueueSettingsCustomizer::customize);
+	}
+
+	static QueueSettings defaults(QueueDefaultsProperties queue) {
+		try {
+			QueueDefaultsProperties.Backoff backoff = queue.getBackoff();
+			return new QueueSettings(queue.getConcurrency(), queue.getAttempts(),
+					new RetryBackoff(backoff.getInitial(), backoff.getMultiplier(), backoff.getMax(), backoff.getJitter()),
+					queue.getAttemptTimeout(), queue.getLease(), queue.getStalledInterval(), queue.getMaxStalled(),
+					queue.getCompleted().getMaxCount(), queue.getCompleted().getMaxAge(), queue.getDead().getMaxCount(),
+					queue.getDead().getMaxAge(), queue.getRateLimit().getLimit(), queue.getRateLimit().getWindow(),
+					queue.getIdleWait(), queue.getPrefetch(), queue.getCircuit().settings());
+		}
+		catch (InvalidPropertyException ex) {
+			throw ex;
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidPropertyException("redis.starter.queue.defaults", ex.getMessage());
+		}
 	}
 
 	private static QueueSettings settings(String property, QueueProperties.Settings queue, QueueSettings base) {

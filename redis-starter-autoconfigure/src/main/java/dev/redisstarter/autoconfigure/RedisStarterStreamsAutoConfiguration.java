@@ -71,8 +71,7 @@ public final class RedisStarterStreamsAutoConfiguration {
 	StreamSettingsByName redisStarterStreamSettings(RedisStarterProperties properties,
 			ObjectProvider<StreamSettingsCustomizer> customizers) {
 		StreamsProperties streams = properties.getStream();
-		String prefix = "redis.starter.stream.defaults";
-		StreamSettings defaults = settings(prefix, streams.getDefaults(), null);
+		StreamSettings defaults = defaults(streams.getDefaults());
 		Map<String, StreamSettings> named = new LinkedHashMap<>();
 		streams.getNamed()
 			.forEach((name, stream) -> named.put(name,
@@ -81,9 +80,24 @@ public final class RedisStarterStreamsAutoConfiguration {
 				StreamSettingsCustomizer::customize);
 	}
 
+	static StreamSettings defaults(StreamDefaultsProperties stream) {
+		try {
+			StreamDefaultsProperties.Backoff backoff = stream.getBackoff();
+			return new StreamSettings(stream.getMaxLength(), stream.getMaxAge(), stream.getMaxDeliveries(),
+					new RetryBackoff(backoff.getInitial(), backoff.getMultiplier(), backoff.getMax(), backoff.getJitter()),
+					stream.getClaimIdle(), stream.getClaimInterval(), stream.getReadCount(), stream.getReadBlock(),
+					stream.getDeadLetterMaxLength(), stream.getConsumerExpiry(), stream.getCircuit().settings());
+		}
+		catch (InvalidPropertyException ex) {
+			throw ex;
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidPropertyException("redis.starter.stream.defaults", ex.getMessage());
+		}
+	}
+
 	private static StreamSettings settings(String property, StreamsProperties.StreamProperties stream,
-			@Nullable StreamSettings defaults) {
-		StreamSettings base = (defaults != null) ? defaults : StreamSettings.DEFAULTS;
+			StreamSettings base) {
 		StreamsProperties.BackoffProperties backoff = stream.getBackoff();
 		try {
 			RetryBackoff retries = new RetryBackoff(or(backoff.getInitial(), base.backoff().initial()),

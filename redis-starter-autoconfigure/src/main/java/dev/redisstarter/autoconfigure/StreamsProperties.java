@@ -56,30 +56,12 @@ public class StreamsProperties {
 	 * Every stream's defaults.
 	 */
 	@NestedConfigurationProperty
-	private final StreamProperties defaults = new StreamProperties();
+	private final StreamDefaultsProperties defaults = new StreamDefaultsProperties();
 
 	/**
 	 * Settings of individual streams by name; what is not set comes from 'defaults'.
 	 */
 	private final Map<String, StreamProperties> named = new LinkedHashMap<>();
-
-	public StreamsProperties() {
-		this.defaults.setMaxLength(100_000L);
-		this.defaults.setMaxDeliveries(5);
-		this.defaults.setClaimIdle(Duration.ofSeconds(60));
-		this.defaults.setClaimInterval(Duration.ofSeconds(10));
-		this.defaults.setReadCount(100);
-		this.defaults.setReadBlock(Duration.ofSeconds(2));
-		this.defaults.setDeadLetterMaxLength(10_000L);
-		this.defaults.setConsumerExpiry(Duration.ofHours(1));
-		this.defaults.getBackoff().setInitial(Duration.ofSeconds(1));
-		this.defaults.getBackoff().setMultiplier(2.0);
-		this.defaults.getBackoff().setMax(Duration.ofMinutes(1));
-		this.defaults.getBackoff().setJitter(0.2);
-		this.defaults.getCircuit().setFailureThreshold(10);
-		this.defaults.getCircuit().setPause(Duration.ofSeconds(5));
-		this.defaults.getCircuit().setMaxPause(Duration.ofMinutes(1));
-	}
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -137,7 +119,7 @@ public class StreamsProperties {
 		this.instanceExpiry = RedisStarterProperties.positive("redis.starter.stream.instance-expiry", instanceExpiry);
 	}
 
-	public StreamProperties getDefaults() {
+	public StreamDefaultsProperties getDefaults() {
 		return this.defaults;
 	}
 
