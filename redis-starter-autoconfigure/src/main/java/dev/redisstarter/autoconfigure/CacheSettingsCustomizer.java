@@ -3,15 +3,12 @@ package dev.redisstarter.autoconfigure;
 import dev.redisstarter.cache.CacheSettings;
 
 /**
- * Changes the cache settings (every cache's policy, the named caches, the load and wait timeouts) in code, after they are built from {@code redis.starter.cache.*}: a bean of this type is applied to
- * the immutable settings the auto-configuration builds, in {@code @Order} (or {@code Ordered}) order, each
- * receiving what the one before returned. Lighter than replacing the {@code CacheSettings} bean, which turns the
- * properties off altogether.
+ * Changes the cache settings (every cache's policy, the named caches, the load and wait timeouts) in code, after
+ * they are built from {@code redis.starter.cache.*}: a bean of this type is applied to the immutable settings the
+ * auto-configuration builds, in {@code @Order} (or {@code Ordered}) order, each receiving what the one before
+ * returned. Replacing the {@code CacheSettings} bean instead turns these properties off altogether.
  * <pre>{@code
- * @Bean
- * CacheSettingsCustomizer myCustomizer() {
- *     return settings -> settings.withDefaults(settings.defaults().withTtlJitter(0.2));
- * }
+ * CacheSettingsCustomizer customizer = settings -> settings.withDefaults(settings.defaults().withTtlJitter(0.2));
  * }</pre>
  */
 @FunctionalInterface

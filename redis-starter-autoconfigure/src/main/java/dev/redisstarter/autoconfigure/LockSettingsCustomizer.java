@@ -3,15 +3,12 @@ package dev.redisstarter.autoconfigure;
 import dev.redisstarter.lock.LockSettings;
 
 /**
- * Changes the lock settings (default lease and wait, renewal, poll interval) in code, after they are built from {@code redis.starter.lock.*}: a bean of this type is applied to
- * the immutable settings the auto-configuration builds, in {@code @Order} (or {@code Ordered}) order, each
- * receiving what the one before returned. Lighter than replacing the {@code LockSettings} bean, which turns the
- * properties off altogether.
+ * Changes the lock settings (default lease and wait, renewal, poll interval) in code, after they are built from
+ * {@code redis.starter.lock.*}: a bean of this type is applied to the immutable settings the auto-configuration
+ * builds, in {@code @Order} (or {@code Ordered}) order, each receiving what the one before returned. Replacing the
+ * {@code LockSettings} bean instead turns these properties off altogether.
  * <pre>{@code
- * @Bean
- * LockSettingsCustomizer myCustomizer() {
- *     return settings -> settings.withDefaultLease(Duration.ofMinutes(2));
- * }
+ * LockSettingsCustomizer customizer = settings -> settings.withDefaultLease(Duration.ofMinutes(2));
  * }</pre>
  */
 @FunctionalInterface

@@ -3,15 +3,12 @@ package dev.redisstarter.autoconfigure;
 import dev.redisstarter.messaging.queue.QueueSettingsByName;
 
 /**
- * Changes every queue's settings (the defaults and the named queues) in code, after they are built from {@code redis.starter.queue.*}: a bean of this type is applied to
- * the immutable settings the auto-configuration builds, in {@code @Order} (or {@code Ordered}) order, each
- * receiving what the one before returned. Lighter than replacing the {@code QueueSettingsByName} bean, which turns the
- * properties off altogether.
+ * Changes every queue's settings (the defaults and the named queues) in code, after they are built from
+ * {@code redis.starter.queue.*}: a bean of this type is applied to the immutable settings the auto-configuration
+ * builds, in {@code @Order} (or {@code Ordered}) order, each receiving what the one before returned. Replacing the
+ * {@code QueueSettingsByName} bean instead turns these properties off altogether.
  * <pre>{@code
- * @Bean
- * QueueSettingsCustomizer myCustomizer() {
- *     return settings -> settings.withNamed("emails", settings.of("emails").withAttempts(5));
- * }
+ * QueueSettingsCustomizer customizer = settings -> settings.withNamed("emails", settings.of("emails").withAttempts(5));
  * }</pre>
  */
 @FunctionalInterface

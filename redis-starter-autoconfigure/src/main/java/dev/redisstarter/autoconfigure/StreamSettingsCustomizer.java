@@ -3,15 +3,12 @@ package dev.redisstarter.autoconfigure;
 import dev.redisstarter.messaging.stream.StreamSettingsByName;
 
 /**
- * Changes every stream's settings (the defaults and the named streams) in code, after they are built from {@code redis.starter.stream.*}: a bean of this type is applied to
- * the immutable settings the auto-configuration builds, in {@code @Order} (or {@code Ordered}) order, each
- * receiving what the one before returned. Lighter than replacing the {@code StreamSettingsByName} bean, which turns the
- * properties off altogether.
+ * Changes every stream's settings (the defaults and the named streams) in code, after they are built from
+ * {@code redis.starter.stream.*}: a bean of this type is applied to the immutable settings the auto-configuration
+ * builds, in {@code @Order} (or {@code Ordered}) order, each receiving what the one before returned. Replacing the
+ * {@code StreamSettingsByName} bean instead turns these properties off altogether.
  * <pre>{@code
- * @Bean
- * StreamSettingsCustomizer myCustomizer() {
- *     return settings -> settings.withNamed("orders", settings.apply("orders").withMaxDeliveries(3));
- * }
+ * StreamSettingsCustomizer customizer = settings -> settings.withNamed("orders", settings.apply("orders").withMaxDeliveries(3));
  * }</pre>
  */
 @FunctionalInterface
