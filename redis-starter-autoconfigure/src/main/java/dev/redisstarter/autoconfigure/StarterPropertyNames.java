@@ -52,8 +52,10 @@ final class StarterPropertyNames {
 	static StarterPropertyNames load(@Nullable ClassLoader classLoader) {
 		StarterPropertyNames names = new StarterPropertyNames();
 		names.root.addGroup(RedisStarterProperties.class);
-		// redis-starter-test reads its own switches (redis.starter.test.docker) from system properties.
+		// redis-starter-test reads its own system properties (redis.starter.test.docker, redis.starter.schedule.seed),
+		// which an application's tests may set for the whole JVM.
 		names.root.child("test").open = true;
+		names.root.child("schedule").open = true;
 		for (RenamedPropertiesEnvironmentPostProcessor.Rename rename : RenamedPropertiesEnvironmentPostProcessor.RENAMES) {
 			Node renamed = names.root.find(ConfigurationPropertyName.of(rename.newPrefix()), 2);
 			if (renamed != null) {

@@ -71,8 +71,8 @@ class StarterPropertiesCheckTests {
 					"redis.starter.leaderboard.boards.global.tie-rule=dense", "redis.starter.unknown-properties=fail",
 					// Renamed prefixes still bind (RenamedPropertiesEnvironmentPostProcessor), so they are known names.
 					"redis.starter.messaging.streams.named.orders.max-deliveries=3", "redis.starter.rate-limit.enabled=true",
-					// redis-starter-test's own switch.
-					"redis.starter.test.docker=false", "redis.starter.key-prefix=check:", "redis.starter=")
+					// redis-starter-test's own system properties.
+					"redis.starter.test.docker=false", "redis.starter.schedule.seed=7", "redis.starter.key-prefix=check:", "redis.starter=")
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
