@@ -11,6 +11,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -118,7 +119,7 @@ abstract class TestingSnippets {
     abstract long pendingEntriesAndActiveJobs();
 
     // tag::schedule[]
-    @org.junit.jupiter.api.Test
+    @Test
     void ordersSurviveASchedule(@TempDir Path run) {
         try (LocalRedisServer redis = LocalRedisServer.builder()
                     .config("appendonly", "yes").config("appendfsync", "always").build().start();
@@ -148,7 +149,7 @@ abstract class TestingSnippets {
 }
 
 // tag::worker[]
-final class OrderWorker {                              // test sources: a main class of yours
+final class OrderWorker {                                  // test sources: a main class of yours
     public static void main(String[] args) {
         EventLedger ledger = EventLedger.fromSystemProperties();
         // start your application (SpringApplication.run ...) with a handler that ends with
