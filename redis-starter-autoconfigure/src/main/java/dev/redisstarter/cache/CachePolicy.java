@@ -77,4 +77,17 @@ public record CachePolicy(@Nullable Duration ttl, Duration nullTtl, double ttlJi
 		return new CachePolicy(this.ttl, this.nullTtl, this.ttlJitter, earlyRefresh, beta);
 	}
 
+	/**
+	 * A time to live with this policy's jitter applied, so that entries written together do not expire together.
+	 * @param ttl the time to live, at least 1 ms
+	 * @return in ms, at least 1
+	 */
+	public long jitteredTtlMillis(@Nullable Duration ttl) {
+		if (ttl == null || ttl.toMillis() < 1) {
+			throw new IllegalArgumentException("A cache time to live must be at least 1 ms, was " + ttl);
+		}
+		double spread = this.ttlJitter * (2 * java.util.concurrent.ThreadLocalRandom.current().nextDouble() - 1);
+		return Math.max(1, Math.round(ttl.toMillis() * (1 + spread)));
+	}
+
 }

@@ -70,7 +70,7 @@ public final class RedisStarterCache extends AbstractValueAdaptingCache {
 	@Override
 	protected @Nullable Object lookup(Object key) {
 		String cacheKey = key(key);
-		RedisCacheService.Lookup found = this.service.read(cacheKey, this.type);
+		Lookup found = this.service.read(cacheKey, this.type);
 		if (!found.hit()) {
 			this.misses.increment();
 			this.lastMiss.set(new Miss(cacheKey, System.nanoTime()));

@@ -7,8 +7,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.ScriptOutputType;
@@ -19,6 +17,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.LeaseKeeper;
 import dev.redisstarter.core.LuaScript;
 import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisAccess;
@@ -26,7 +25,6 @@ import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.RedisCircuitBreaker;
 import dev.redisstarter.core.RedisDeadlineExceededException;
 import dev.redisstarter.core.RedisPermissionException;
-import dev.redisstarter.core.StarterThreads;
 
 import static dev.redisstarter.core.ScriptArgs.utf8;
 
@@ -71,7 +69,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	private final LockNotices notices;
 
-	private final ScheduledThreadPoolExecutor watchdog;
+	private final LeaseKeeper leases;
 
 	private final String instanceId = UUID.randomUUID().toString();
 
@@ -108,9 +106,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
 		this.channel = keys.prefix() + Feature.LOCK.segment() + ":released";
-		this.watchdog = new ScheduledThreadPoolExecutor(1,
-				(task) -> StarterThreads.background("lock-renewal", task));
-		this.watchdog.setRemoveOnCancelPolicy(true);
+		this.leases = new LeaseKeeper("lock-renewal");
 		this.notices = new LockNotices(calls.access(), this.channel);
 		calls.access().circuit().onTransition((state) -> {
 			if (state == RedisCircuitBreaker.State.CLOSED) {
@@ -316,9 +312,9 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 			boolean renew) {
 		RedisLockLease acquired = new RedisLockLease(this, name, key, waitersKey, owner, token);
 		if (renew) {
-			long period = Math.max(1, lease.toMillis() / 3);
-			acquired.renewWith(this.watchdog.scheduleAtFixedRate(() -> acquired.renew(lease), period, period,
-					TimeUnit.MILLISECONDS));
+			Duration maxRenewal = this.settings.maxRenewal();
+			acquired.renewWith(this.leases.keep("lock " + Masking.mask(name), LeaseKeeper.periodFor(lease), maxRenewal,
+					() -> acquired.renew(lease), () -> acquired.renewedTooLong(maxRenewal)));
 		}
 		this.held.put(name, new Holder(Thread.currentThread(), acquired));
 		return acquired;
@@ -366,7 +362,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	/** Stops renewing leases and listening for release notices. Held locks expire with their leases. */
 	@Override
 	public void close() {
-		this.watchdog.shutdownNow();
+		this.leases.close();
 		this.notices.close();
 	}
 

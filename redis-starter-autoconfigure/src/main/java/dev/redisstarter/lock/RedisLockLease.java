@@ -2,7 +2,6 @@ package dev.redisstarter.lock;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
@@ -11,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
 
+import dev.redisstarter.core.LeaseKeeper;
 import dev.redisstarter.core.Masking;
 
 /**
@@ -37,7 +37,7 @@ final class RedisLockLease implements LockLease {
 
 	private final AtomicBoolean released = new AtomicBoolean();
 
-	private volatile @Nullable ScheduledFuture<?> renewal;
+	private volatile LeaseKeeper.@Nullable Renewal renewal;
 
 	RedisLockLease(RedisDistributedLock lock, String name, String key, String waitersKey, String owner,
 			long fencingToken) {
@@ -54,38 +54,36 @@ final class RedisLockLease implements LockLease {
 		return !this.released.get() && isHeld();
 	}
 
-	void renewWith(ScheduledFuture<?> renewal) {
+	void renewWith(LeaseKeeper.Renewal renewal) {
 		this.renewal = renewal;
 	}
 
-	/** Called by the watchdog: extends the lease, or stops renewing once the lock is gone. */
-	void renew(Duration lease) {
+	/**
+	 * One renewal by the lock's lease keeper: extends the lease.
+	 * @param lease the lease to extend to
+	 * @return false once the lock is released or lost (renewal stops); a failure to reach Redis is thrown and tried
+	 * again at the next period while the lease lasts
+	 */
+	boolean renew(Duration lease) {
 		if (this.released.get()) {
-			return;
+			return false;
 		}
-		Duration maxRenewal = this.lock.settings().maxRenewal();
-		if (System.nanoTime() - this.acquiredAt > maxRenewal.toNanos()) {
-			// Held far longer than any work should take: most likely a lease the application forgot to close.
-			logger.warn("Lock " + Masking.mask(this.name) + " has been held for more than " + maxRenewal
-					+ " (redis.starter.lock.max-renewal) without being closed: it is no longer renewed and ends with"
-					+ " its lease");
+		if (!extend(lease)) {
 			this.lock.metrics().leaseLost();
-			stopRenewal();
+			logger.warn("Lock " + Masking.mask(this.name) + " was lost while held (its lease ended before renewal)");
 			this.lock.forget(this);
-			return;
+			return false;
 		}
-		try {
-			if (!extend(lease)) {
-				this.lock.metrics().leaseLost();
-				logger.warn("Lock " + Masking.mask(this.name) + " was lost while held (its lease ended before renewal)");
-				stopRenewal();
-				this.lock.forget(this);
-			}
-		}
-		catch (RuntimeException ex) {
-			// Redis unreachable: keep trying while the lease lasts; if it ends, the lock frees itself.
-			logger.debug("Could not renew lock " + Masking.mask(this.name), ex);
-		}
+		return true;
+	}
+
+	/** The lease keeper's bound on renewal ended it: most likely a lease the application forgot to close. */
+	void renewedTooLong(Duration maxRenewal) {
+		logger.warn("Lock " + Masking.mask(this.name) + " has been held for more than " + maxRenewal
+				+ " (redis.starter.lock.max-renewal) without being closed: it is no longer renewed and ends with"
+				+ " its lease");
+		this.lock.metrics().leaseLost();
+		this.lock.forget(this);
 	}
 
 	@Override
@@ -162,9 +160,9 @@ final class RedisLockLease implements LockLease {
 	}
 
 	private void stopRenewal() {
-		ScheduledFuture<?> scheduled = this.renewal;
+		LeaseKeeper.Renewal scheduled = this.renewal;
 		if (scheduled != null) {
-			scheduled.cancel(false);
+			scheduled.stop();
 		}
 	}
 

@@ -24,10 +24,13 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JavaType;
 
+import dev.redisstarter.core.LeaseKeeper;
 import dev.redisstarter.core.ReconnectPause;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.StarterThreads;
+import dev.redisstarter.messaging.ConsumerLoop;
 import dev.redisstarter.messaging.HandlerCircuit;
+import dev.redisstarter.messaging.HandlerPool;
 import dev.redisstarter.core.ScriptArgs;
 
 /**
@@ -189,8 +192,11 @@ final class JobWorker {
 		this.state = WorkerStatus.WAITING;
 		this.handlers = this.shared.threads().handlerPool("queue", this.queue, this.concurrency);
 		this.maintenance = StarterThreads.backgroundScheduler("queue-" + this.queue + "-leases");
-		long renewEvery = Math.max(100, this.settings.lease().toMillis() / 3);
-		this.maintenance.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+		Duration renewEvery = Duration.ofMillis(Math.max(100, LeaseKeeper.periodFor(this.settings.lease()).toMillis()));
+		LeaseKeeper.on(this.maintenance).keep("held jobs of queue '" + this.queue + "'", renewEvery, () -> {
+			renewLeases();
+			return true;
+		});
 		long stalledEvery = this.settings.stalledInterval().toMillis();
 		this.maintenance.scheduleWithFixedDelay(this::checkStalled,
 				ThreadLocalRandom.current().nextLong(Math.max(1, stalledEvery)), stalledEvery, TimeUnit.MILLISECONDS);
@@ -203,98 +209,101 @@ final class JobWorker {
 	// ---- taking jobs
 
 	private void fetchLoop() {
-		long idleFor = 0;
-		boolean paused = false;
-		while (this.running) {
-			int asked = 0;
-			try {
-				boolean probe = false;
-				if (this.circuit.state() != HandlerCircuit.State.CLOSED) {
-					// Open: take nothing until the pause ends, then one job as the probe, once this worker holds
-					// nothing (the jobs it took ahead are released as their turn comes).
-					if (!this.circuit.allowsFetching() || !this.held.isEmpty()) {
-						Thread.sleep(Math.max(10, Math.min(this.circuit.millisUntilProbe(), 200)));
-						continue;
-					}
-					probe = true;
+		Fetcher fetcher = new Fetcher();
+		new ConsumerLoop(() -> this.running, fetcher::takeOnce, fetcher::failed, this.fetchPause).run();
+	}
+
+	/** The fetch loop's state from one take to the next. */
+	private final class Fetcher {
+
+		/** How long to wait for a signal before the next take, 0 to take at once. */
+		private long idleFor;
+
+		/** The queue backs off, or the rate limit's window is spent: sleep rather than wait for a signal. */
+		private boolean paused;
+
+		/** Handler slots held for the take under way, given back when it fails. */
+		private int asked;
+
+		boolean takeOnce() throws InterruptedException {
+			JobWorker worker = JobWorker.this;
+			boolean probe = false;
+			if (worker.circuit.state() != HandlerCircuit.State.CLOSED) {
+				// Open: take nothing until the pause ends, then one job as the probe, once this worker holds
+				// nothing (the jobs it took ahead are released as their turn comes).
+				if (!worker.circuit.allowsFetching() || !worker.held.isEmpty()) {
+					Thread.sleep(Math.max(10, Math.min(worker.circuit.millisUntilProbe(), 200)));
+					return false;
 				}
-				int ahead = ahead();
-				int reserve = this.settings.prefetch() - ahead;
-				// Take in batches of half the look-ahead; the handlers stay busy meanwhile.
-				int needed = reserve + Math.max(1, ahead / 2);
-				if (!this.permits.tryAcquire(needed, 200, TimeUnit.MILLISECONDS)) {
-					continue;
-				}
-				asked = needed;
-				if (idleFor > 0) {
-					// Nothing was waiting: sleep, holding a free slot, until a job is added, the next delayed one
-					// is due, or the pause ends (a paused worker does not take the signal: others may use it).
-					if (paused) {
-						Thread.sleep(Math.min(idleFor, 1000));
-					}
-					else {
-						this.signals.await(idleFor);
-					}
-					idleFor = 0;
-				}
-				asked += this.permits.drainPermits();
-				this.permits.release(reserve);
-				asked -= reserve;
-				if (probe && asked > 1) {
-					this.permits.release(asked - 1);
-					asked = 1;
-				}
-				// A rate-limited take is counted against the window by take.lua, for the jobs it finds only; one worker
-				// asking for a whole window would starve the others: at most a quarter of a window per take.
-				int most = (this.settings.rateLimit() > 0) ? (int) Math.max(1, Math.min(asked, this.settings.rateLimit() / 4))
-						: asked;
-				if (most < asked) {
-					this.permits.release(asked - most);
-					asked = most;
-				}
-				String request = this.token + ":" + this.takes.incrementAndGet();
-				TakeReply reply = TakeReply.of(take(asked, request));
-				// The queue backs off, or the rate limit's window is spent: either way the worker sleeps (the
-				// signal would not help).
-				paused = reply.paused();
-				this.permits.release(asked - reply.jobs().size());
-				asked = 0;
-				this.state = reply.queueBacksOff() ? WorkerStatus.PAUSED : WorkerStatus.RUNNING;
-				this.fetchPause.reset();
-				for (List<?> job : reply.jobs()) {
-					dispatch(TakenJob.of(job, request, reply.nowMillis(), this.settings.backoff()));
-				}
-				if (reply.waitMillis() != TakeReply.MORE_WAITING) {
-					long idle = this.settings.idleWait().toMillis();
-					idleFor = (reply.waitMillis() > 0) ? Math.min(reply.waitMillis(), idle) : idle;
-				}
+				probe = true;
 			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
+			int ahead = ahead();
+			int reserve = worker.settings.prefetch() - ahead;
+			// Take in batches of half the look-ahead; the handlers stay busy meanwhile.
+			int needed = reserve + Math.max(1, ahead / 2);
+			if (!worker.permits.tryAcquire(needed, 200, TimeUnit.MILLISECONDS)) {
+				return false;
 			}
-			catch (RuntimeException ex) {
-				if (asked > 0) {
-					this.permits.release(asked);
+			this.asked = needed;
+			if (this.idleFor > 0) {
+				// Nothing was waiting: sleep, holding a free slot, until a job is added, the next delayed one
+				// is due, or the pause ends (a paused worker does not take the signal: others may use it).
+				if (this.paused) {
+					Thread.sleep(Math.min(this.idleFor, 1000));
 				}
-				if (!this.running) {
-					return;
+				else {
+					worker.signals.await(this.idleFor);
 				}
-				this.state = WorkerStatus.WAITING;
-				// Take at once when Redis is back, rather than first waiting out an idle wait that failed.
-				idleFor = 0;
-				logger.debug("Taking jobs of queue '" + this.queue + "' failed, retrying in at most "
-						+ this.fetchPause.currentMillis() + " ms: " + ex);
-				try {
-					// Ends early when Redis answers again, so that the worker (and its health) resumes with the endpoints.
-					this.fetchPause.await();
-				}
-				catch (InterruptedException interrupted) {
-					Thread.currentThread().interrupt();
-					return;
-				}
+				this.idleFor = 0;
 			}
+			this.asked += worker.permits.drainPermits();
+			worker.permits.release(reserve);
+			this.asked -= reserve;
+			if (probe && this.asked > 1) {
+				worker.permits.release(this.asked - 1);
+				this.asked = 1;
+			}
+			// A rate-limited take is counted against the window by take.lua, for the jobs it finds only; one worker
+			// asking for a whole window would starve the others: at most a quarter of a window per take.
+			int most = (worker.settings.rateLimit() > 0)
+					? (int) Math.max(1, Math.min(this.asked, worker.settings.rateLimit() / 4)) : this.asked;
+			if (most < this.asked) {
+				worker.permits.release(this.asked - most);
+				this.asked = most;
+			}
+			String request = worker.token + ":" + worker.takes.incrementAndGet();
+			TakeReply reply = TakeReply.of(take(this.asked, request));
+			// The queue backs off, or the rate limit's window is spent: either way the worker sleeps (the
+			// signal would not help).
+			this.paused = reply.paused();
+			worker.permits.release(this.asked - reply.jobs().size());
+			this.asked = 0;
+			worker.state = reply.queueBacksOff() ? WorkerStatus.PAUSED : WorkerStatus.RUNNING;
+			for (List<?> job : reply.jobs()) {
+				dispatch(TakenJob.of(job, request, reply.nowMillis(), worker.settings.backoff()));
+			}
+			if (reply.waitMillis() != TakeReply.MORE_WAITING) {
+				long idle = worker.settings.idleWait().toMillis();
+				this.idleFor = (reply.waitMillis() > 0) ? Math.min(reply.waitMillis(), idle) : idle;
+			}
+			return true;
 		}
+
+		void failed(RuntimeException ex, long pauseMillis) {
+			JobWorker worker = JobWorker.this;
+			if (this.asked > 0) {
+				worker.permits.release(this.asked);
+				this.asked = 0;
+			}
+			worker.state = WorkerStatus.WAITING;
+			// Take at once when Redis is back, rather than first waiting out an idle wait that failed.
+			this.idleFor = 0;
+			// The pause ends early when Redis answers again, so that the worker (and its health) resumes with the
+			// endpoints.
+			logger.debug("Taking jobs of queue '" + worker.queue + "' failed, retrying in at most " + pauseMillis
+					+ " ms: " + ex);
+		}
+
 	}
 
 	/** The most payload bytes one take returns (at least one job): a large backlog of large jobs still answers in time. */
@@ -715,19 +724,12 @@ final class JobWorker {
 		}
 		long deadline = System.nanoTime() + this.shared.shutdownWait().toNanos();
 		if (stoppedHandlers != null) {
-			stoppedHandlers.shutdown();
-			try {
-				if (!stoppedHandlers.awaitTermination(this.shared.shutdownWait().toMillis(), TimeUnit.MILLISECONDS)) {
-					logger.warn("Queue '" + this.queue + "' stopped with jobs still running; they are released for"
-							+ " another worker (interrupting their handlers)");
-					this.interruptedByStop = true;
-					stoppedHandlers.shutdownNow();
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				this.interruptedByStop = true;
-				stoppedHandlers.shutdownNow();
+			// Marked before the pool interrupts them, so that their outcome is a release, not a failure.
+			boolean finished = HandlerPool.finish(stoppedHandlers, this.shared.shutdownWait(),
+					() -> this.interruptedByStop = true);
+			if (!finished) {
+				logger.warn("Queue '" + this.queue + "' stopped with jobs still running; they are released for"
+						+ " another worker (interrupting their handlers)");
 			}
 		}
 		if (stoppedWriter != null) {

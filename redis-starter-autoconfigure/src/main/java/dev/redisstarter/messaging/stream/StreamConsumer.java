@@ -27,11 +27,14 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.redisstarter.core.DedicatedConnection;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.LeaseKeeper;
 import dev.redisstarter.core.ReconnectPause;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.RedisFailure;
 import dev.redisstarter.core.StarterThreads;
+import dev.redisstarter.messaging.ConsumerLoop;
 import dev.redisstarter.messaging.HandlerCircuit;
+import dev.redisstarter.messaging.HandlerPool;
 
 import static dev.redisstarter.core.ScriptArgs.utf8;
 
@@ -174,6 +177,11 @@ final class StreamConsumer {
 		this.scheduler = StarterThreads.backgroundScheduler("stream-" + this.spec.listener() + "-maintenance");
 		long interval = this.spec.settings().claimInterval().toMillis();
 		this.scheduler.scheduleWithFixedDelay(this.maintenance::run, interval, interval, TimeUnit.MILLISECONDS);
+		LeaseKeeper.on(this.scheduler).keep("entries being handled by stream listener " + this.spec.listener(),
+				this.spec.settings().claimInterval(), () -> {
+					this.maintenance.renewInFlight();
+					return true;
+				});
 		Thread thread = StarterThreads.background("stream-" + this.spec.listener() + "-reader", this::readLoop);
 		this.reader = thread;
 		thread.start();
@@ -206,19 +214,9 @@ final class StreamConsumer {
 		if (stoppedScheduler != null) {
 			stoppedScheduler.shutdownNow();
 		}
-		if (stoppedHandlers != null) {
-			stoppedHandlers.shutdown();
-			try {
-				if (!stoppedHandlers.awaitTermination(this.spec.shutdownWait().toMillis(), TimeUnit.MILLISECONDS)) {
-					logger.warn("Stream listener " + this.spec.listener() + " stopped with " + this.inFlight.size()
-							+ " entries still being handled; they stay pending for another consumer");
-					stoppedHandlers.shutdownNow();
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				stoppedHandlers.shutdownNow();
-			}
+		if (stoppedHandlers != null && !HandlerPool.finish(stoppedHandlers, this.spec.shutdownWait())) {
+			logger.warn("Stream listener " + this.spec.listener() + " stopped with " + this.inFlight.size()
+					+ " entries still being handled; they stay pending for another consumer");
 		}
 		// Tasks dropped by shutdownNow never ran their clean-up: what they held stays pending in Redis, and this
 		// run's bookkeeping goes (the next start makes its own).
@@ -230,66 +228,52 @@ final class StreamConsumer {
 	private void readLoop() {
 		this.readers.incrementAndGet();
 		try {
-			while (this.running) {
-				try {
-					RedisStreamAsyncCommands<byte[], byte[]> redis = readCommands();
-					ensureGroup(redis);
-					if (!this.circuit.allowsFetching()) {
-						// The method keeps failing: read nothing until a probe may start.
-						sleep(Math.max(10, Math.min(this.circuit.millisUntilProbe(), 200)));
-						continue;
-					}
-					int free = awaitPermits();
-					if (free == 0) {
-						continue;
-					}
-					boolean probe = this.circuit.state() != HandlerCircuit.State.CLOSED;
-					List<StreamMessage<byte[], byte[]>> entries = read(redis,
-							probe ? 1 : Math.min(free, this.spec.settings().readCount()));
-					this.readPause.reset();
-					this.access.permissions().succeededOwnConnection(Feature.STREAM, READ_COMMAND);
-					dispatchRead(entries);
-					if (probe && !entries.isEmpty()) {
-						awaitProbeStarted();
-					}
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return;
-				}
-				catch (RuntimeException ex) {
-					if (!this.running) {
-						return;
-					}
-					RedisFailure failure = RedisFailure.of(ex);
-					if (failure.kind() == RedisFailure.Kind.PERMISSION) {
-						// Not an outage, and not silent: logged once and shown in health until a read works again.
-						this.access.permissions().refusedOwnConnection(Feature.STREAM, READ_COMMAND, failure, ex);
-						this.groupReady = false;
-					}
-					else if (String.valueOf(ex.getMessage()).contains("NOGROUP")) {
-						// The stream or the group was deleted: create it again.
-						this.groupReady = false;
-					}
-					else {
-						closeReadConnection();
-					}
-					logger.debug("Reading stream '" + this.spec.stream() + "' failed, retrying in at most "
-							+ this.readPause.currentMillis() + " ms: " + ex);
-					try {
-						// Ends early when Redis answers again, so that reading (and health) resumes with the endpoints.
-						this.readPause.await();
-					}
-					catch (InterruptedException interrupted) {
-						Thread.currentThread().interrupt();
-						return;
-					}
-				}
-			}
+			new ConsumerLoop(() -> this.running, this::readOnce, this::readFailed, this.readPause).run();
 		}
 		finally {
 			this.readers.decrementAndGet();
 		}
+	}
+
+	/** One read: whatever there is room for, or one entry as the probe of an open circuit. */
+	private boolean readOnce() throws InterruptedException {
+		RedisStreamAsyncCommands<byte[], byte[]> redis = readCommands();
+		ensureGroup(redis);
+		if (!this.circuit.allowsFetching()) {
+			// The method keeps failing: read nothing until a probe may start.
+			sleep(Math.max(10, Math.min(this.circuit.millisUntilProbe(), 200)));
+			return false;
+		}
+		int free = awaitPermits();
+		if (free == 0) {
+			return false;
+		}
+		boolean probe = this.circuit.state() != HandlerCircuit.State.CLOSED;
+		List<StreamMessage<byte[], byte[]>> entries = read(redis, probe ? 1 : Math.min(free, this.spec.settings().readCount()));
+		this.access.permissions().succeededOwnConnection(Feature.STREAM, READ_COMMAND);
+		dispatchRead(entries);
+		if (probe && !entries.isEmpty()) {
+			awaitProbeStarted();
+		}
+		return true;
+	}
+
+	private void readFailed(RuntimeException ex, long pauseMillis) {
+		RedisFailure failure = RedisFailure.of(ex);
+		if (failure.kind() == RedisFailure.Kind.PERMISSION) {
+			// Not an outage, and not silent: logged once and shown in health until a read works again.
+			this.access.permissions().refusedOwnConnection(Feature.STREAM, READ_COMMAND, failure, ex);
+			this.groupReady = false;
+		}
+		else if (String.valueOf(ex.getMessage()).contains("NOGROUP")) {
+			// The stream or the group was deleted: create it again.
+			this.groupReady = false;
+		}
+		else {
+			closeReadConnection();
+		}
+		// The pause ends early when Redis answers again, so that reading (and health) resumes with the endpoints.
+		logger.debug("Reading stream '" + this.spec.stream() + "' failed, retrying in at most " + pauseMillis + " ms: " + ex);
 	}
 
 	/** After reading one entry for a probe: no more until it (or a waiting entry) started probing. */

@@ -71,7 +71,6 @@ final class StreamMaintenance {
 			if (!this.spec.atMostOnce()) {
 				this.consumer.outcomes().retryAcknowledgements();
 			}
-			renewInFlight();
 			if (!this.spec.atMostOnce() && this.consumer.circuit().allowsFetching()) {
 				// Not while the listener's circuit is open: another consumer may handle what it would only hold.
 				reclaim();
@@ -95,8 +94,14 @@ final class StreamMaintenance {
 		}
 	}
 
-	/** Entries handled for longer than half the claim idle time are claimed again by their handler (JUSTID). */
-	private void renewInFlight() {
+	/**
+	 * Entries handled for longer than half the claim idle time are claimed again by their handler (JUSTID), so that
+	 * no other consumer takes them for a dead one's; run by the consumer's lease keeper every claim interval.
+	 */
+	void renewInFlight() {
+		if (!this.consumer.isRunning() || !this.consumer.isReading()) {
+			return;
+		}
 		long threshold = System.nanoTime() - this.spec.settings().claimIdle().toNanos() / 2;
 		java.util.Set<String> due = new java.util.HashSet<>(this.consumer.waitingForRetry());
 		// Handled, their acknowledgement waiting for another attempt: still this consumer's.
