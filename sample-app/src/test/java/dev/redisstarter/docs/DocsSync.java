@@ -40,7 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class DocsSync {
 
-	private static final Pattern SNIPPET_MARKER = Pattern.compile("<!-- snippet: ([^#\\s]+)#([\\w-]+) -->");
+	private static final Pattern SNIPPET_MARKER = Pattern.compile("^<!-- snippet: ([^#\\s]+)#([\\w-]+) -->$");
 
 	private static final Pattern LINK = Pattern.compile("\\[[^\\]]*\\]\\(([^)\\s]*)\\)");
 
@@ -221,8 +221,9 @@ final class DocsSync {
 	}
 
 	private String renderProperties(Path page, String text, List<String> problems) {
-		int begin = text.indexOf(PROPERTIES_BEGIN);
-		int end = text.indexOf(PROPERTIES_END);
+		// Markers count only on lines of their own, so that prose may name them.
+		int begin = lineIndex(text, PROPERTIES_BEGIN);
+		int end = lineIndex(text, PROPERTIES_END);
 		if (begin < 0 && end < 0) {
 			return text;
 		}
@@ -232,6 +233,11 @@ final class DocsSync {
 		}
 		return text.substring(0, begin + PROPERTIES_BEGIN.length()) + "\n" + propertyTables()
 				+ text.substring(end);
+	}
+
+	private static int lineIndex(String text, String line) {
+		Matcher marker = Pattern.compile("(?m)^" + Pattern.quote(line) + "$").matcher(text);
+		return marker.find() ? marker.start() : -1;
 	}
 
 	/** One table per capability (the segment after {@code redis.starter.}), then the deprecated names. */

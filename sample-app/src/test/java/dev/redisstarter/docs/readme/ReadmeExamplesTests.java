@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 
 /** The README's examples, as a newcomer would paste them, do what the README says against a real Redis. */
 @SpringBootTest(classes = ReadmeExamplesTests.Application.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
-		properties = "spring.application.name=readme-examples")
+		properties = { "spring.config.name=readme-examples", "spring.application.name=readme-examples" })
 @RealRedis
 class ReadmeExamplesTests {
 
