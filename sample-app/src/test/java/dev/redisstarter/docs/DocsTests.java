@@ -73,6 +73,16 @@ class DocsTests {
 	}
 
 	@Test
+	void markersNamedInProseAreLeftAlone(@TempDir Path root) throws IOException {
+		String prose = "# Title\n\nTables sit between `<!-- properties:begin -->` and `<!-- properties:end -->`;\n"
+				+ "a snippet follows `<!-- snippet: src/Example.java#hello -->` on a line of its own.\n";
+		write(root, "README.md", prose);
+		Files.createDirectories(root.resolve("docs"));
+
+		assertThat(new DocsSync(root, metadata()).check()).isEmpty();
+	}
+
+	@Test
 	void aLinkToAMissingPageOrAnchorIsReported(@TempDir Path root) throws IOException {
 		write(root, "README.md", "# Title\n\nSee [locks](docs/locks.md#fencing-tokens), [gone](docs/gone.md), "
 				+ "[here](#title) and [`code` heading](docs/locks.md#the-fencing-token-across-a-failover).\n");
