@@ -18,7 +18,7 @@ public class Mailer {
 
     public String welcome(String to) { return jobs.enqueue("emails", new Email(to, "Welcome")); }  // the job's id
 
-    public String remind(String to) {
+    public String remind(String to) {                                       // in 3 days, up to 5 attempts
         return jobs.enqueue("emails", new Email(to, "Still there?"),
                 JobOptions.defaults().withDelay(Duration.ofDays(3)).withAttempts(5));
     }

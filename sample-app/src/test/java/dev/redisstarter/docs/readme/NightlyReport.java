@@ -24,7 +24,6 @@ public class NightlyReport {
 
     @WithLock(key = "'invoice:' + #invoiceId", waitTime = "5s")           // else LockNotAcquiredException (409)
     public void settle(String invoiceId) { }
-
     private void write(long fencingToken) { }
 }
 // end::readme[]
