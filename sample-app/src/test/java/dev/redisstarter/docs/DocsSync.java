@@ -46,6 +46,8 @@ final class DocsSync {
 
 	private static final Pattern HEADING = Pattern.compile("^#{1,6} (.*)$");
 
+	private static final Pattern PROPERTY_CELL = Pattern.compile("^\\| `((?:redis\\.starter|management)\\.[^` ]*)");
+
 	private static final String PROPERTIES_BEGIN = "<!-- properties:begin -->";
 
 	private static final String PROPERTIES_END = "<!-- properties:end -->";
@@ -100,6 +102,7 @@ final class DocsSync {
 			}
 		}
 		problems.addAll(brokenLinks());
+		problems.addAll(unknownProperties());
 		return problems;
 	}
 
@@ -119,6 +122,7 @@ final class DocsSync {
 			}
 		}
 		problems.addAll(brokenLinks());
+		problems.addAll(unknownProperties());
 		return problems;
 	}
 
@@ -309,6 +313,41 @@ final class DocsSync {
 
 	private static String cell(String text) {
 		return text.replaceAll("\\s+", " ").replace("|", "\\|").strip();
+	}
+
+	/**
+	 * Rows of the hand-written property tables (a table whose first column is headed {@code property}) that name a
+	 * property the configuration metadata does not know. {@code <name>}, {@code [i]} and {@code *} stand for any key,
+	 * so only the part before them is checked, as a property or a group of properties.
+	 */
+	List<String> unknownProperties() {
+		Set<String> names = new HashSet<>();
+		this.metadata.get("properties").forEach((property) -> names.add(property.get("name").asString()));
+		List<String> problems = new ArrayList<>();
+		for (Path page : pages()) {
+			List<String> lines = List.of(read(page).split("\n", -1));
+			boolean propertyTable = false;
+			for (int i = 0; i < lines.size(); i++) {
+				String line = lines.get(i);
+				if (!line.startsWith("|")) {
+					propertyTable = false;
+					continue;
+				}
+				if (line.startsWith("| property |")) {
+					propertyTable = true;
+					continue;
+				}
+				Matcher name = PROPERTY_CELL.matcher(line);
+				if (propertyTable && name.find()) {
+					String known = name.group(1).replaceAll("[<\\[*].*$", "").replaceAll("\\.+$", "");
+					if (!names.contains(known) && names.stream().noneMatch((each) -> each.startsWith(known + "."))) {
+						problems.add(relative(page) + ":" + (i + 1) + ": names a property the configuration metadata "
+								+ "does not know: " + name.group(1));
+					}
+				}
+			}
+		}
+		return problems;
 	}
 
 	/** Relative links whose file or anchor does not exist. */

@@ -94,6 +94,29 @@ class DocsTests {
 	}
 
 	@Test
+	void aPropertyTableNamingAPropertyTheMetadataDoesNotKnowIsReported(@TempDir Path root) throws IOException {
+		write(root, "README.md", """
+				# Title
+
+				| property | default | meaning |
+				| --- | --- | --- |
+				| `redis.starter.enabled` | `true` | known |
+				| `redis.starter.cache.default-tll` | `10m` | misspelt |
+				| `redis.starter.cache.<name>.ttl` | | a group that exists |
+				| `redis.starter.session.*` | | a group that does not |
+
+				| meter | tags |
+				| --- | --- |
+				| `redis.starter.cache.gets` | not a property table |
+				""");
+		Files.createDirectories(root.resolve("docs"));
+
+		assertThat(new DocsSync(root, metadata()).check()).containsExactly(
+				"README.md:6: names a property the configuration metadata does not know: redis.starter.cache.default-tll",
+				"README.md:8: names a property the configuration metadata does not know: redis.starter.session.*");
+	}
+
+	@Test
 	void headingsGetGitHubsAnchors() {
 		assertThat(DocsSync.slug("Fault schedules (`dev.redisstarter.test.schedule`)"))
 			.isEqualTo("fault-schedules-devredisstartertestschedule");
