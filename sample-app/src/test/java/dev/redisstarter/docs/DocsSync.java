@@ -97,8 +97,8 @@ final class DocsSync {
 			String text = read(page);
 			String expected = render(page, text, problems);
 			if (!expected.equals(text)) {
-				problems.add(relative(page) + ": differs from its sources (snippets or property tables); "
-						+ "run with -Ddocs.write=true to rewrite it");
+				problems.add(relative(page) + ": differs from its sources (snippets or property tables) from line "
+						+ firstDifference(text, expected) + "; run with -Ddocs.write=true to rewrite it");
 			}
 		}
 		problems.addAll(brokenLinks());
@@ -124,6 +124,16 @@ final class DocsSync {
 		problems.addAll(brokenLinks());
 		problems.addAll(unknownProperties());
 		return problems;
+	}
+
+	private static int firstDifference(String text, String expected) {
+		String[] actual = text.split("\n", -1);
+		String[] wanted = expected.split("\n", -1);
+		int line = 0;
+		while (line < actual.length && line < wanted.length && actual[line].equals(wanted[line])) {
+			line++;
+		}
+		return line + 1;
 	}
 
 	List<Path> pages() {
