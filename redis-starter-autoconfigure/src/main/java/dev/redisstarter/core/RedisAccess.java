@@ -15,16 +15,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -53,15 +47,6 @@ public final class RedisAccess implements AutoCloseable {
 
 	private static final Duration FIRST_CONNECTION_WAIT = Duration.ofSeconds(5);
 
-	/** How long a connection attempt may hang before another one starts beside it. */
-	private static final Duration ABANDON_CONNECT_AFTER = Duration.ofSeconds(3);
-
-	/**
-	 * At most this many connection attempts at once: each one that hangs holds a thread until Lettuce's own
-	 * timeout (the command timeout, 60 s by default).
-	 */
-	private static final int MAX_ATTEMPTS_IN_FLIGHT = 2;
-
 	private static final int BACKGROUND_QUEUE = 10_000;
 
 	private final LettuceConnectionFactory connectionFactory;
@@ -83,19 +68,13 @@ public final class RedisAccess implements AutoCloseable {
 
 	private volatile @Nullable StatefulConnection<byte[], byte[]> connection;
 
-	private volatile @Nullable CompletableFuture<StatefulConnection<byte[], byte[]>> connecting;
-
-	private volatile long connectStarted;
-
 	private volatile long lastAnswer = System.nanoTime();
-
-	private final AtomicInteger attemptsInFlight = new AtomicInteger();
 
 	private final ThreadPoolExecutor background = backgroundExecutor();
 
 	private volatile boolean everConnected;
 
-	private volatile boolean shared;
+	private final ConnectionOpener opener;
 
 	private volatile boolean closed;
 
@@ -123,6 +102,7 @@ public final class RedisAccess implements AutoCloseable {
 			@Nullable MeterRegistry meterRegistry, String keyPrefix) {
 		this.permissions = new PermissionRefusals(keyPrefix);
 		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory must not be null");
+		this.opener = new ConnectionOpener(connectionFactory);
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 		this.meterRegistry = meterRegistry;
 		this.circuit = new RedisCircuitBreaker(describe(connectionFactory), settings.failureThreshold(),
@@ -165,7 +145,7 @@ public final class RedisAccess implements AutoCloseable {
 	 * @return this
 	 */
 	public RedisAccess start() {
-		if (this.connection == null && !this.shared && !this.suspended) {
+		if (this.connection == null && !shared() && !this.suspended) {
 			connect();
 		}
 		return this;
@@ -177,10 +157,10 @@ public final class RedisAccess implements AutoCloseable {
 	 * @return whether it is established
 	 */
 	public boolean awaitConnection(Duration timeout) {
-		if (this.shared || this.connection != null) {
+		if (shared() || this.connection != null) {
 			return true;
 		}
-		CompletableFuture<StatefulConnection<byte[], byte[]>> pending = this.connecting;
+		CompletableFuture<StatefulConnection<byte[], byte[]>> pending = this.opener.latest();
 		if (pending == null) {
 			return false;
 		}
@@ -189,7 +169,7 @@ public final class RedisAccess implements AutoCloseable {
 			return true;
 		}
 		catch (TimeoutException | ExecutionException ex) {
-			return this.shared;
+			return shared();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -269,7 +249,7 @@ public final class RedisAccess implements AutoCloseable {
 		this.connectListeners.add(listener);
 		StatefulConnection<byte[], byte[]> current = this.connection;
 		if (current != null && current.isOpen()) {
-			listener.accept(commandsOf(current));
+			listener.accept(ConnectionOpener.commandsOf(current));
 		}
 	}
 
@@ -319,7 +299,7 @@ public final class RedisAccess implements AutoCloseable {
 	 */
 	public boolean isConnected() {
 		StatefulConnection<byte[], byte[]> current = this.connection;
-		return this.shared || (current != null && current.isOpen());
+		return shared() || (current != null && current.isOpen());
 	}
 
 	/**
@@ -344,7 +324,7 @@ public final class RedisAccess implements AutoCloseable {
 			throw new RedisUnavailableException("circuit open: " + this.circuit.lastFailure());
 		}
 		StatefulConnection<byte[], byte[]> current = this.connection;
-		if (this.shared) {
+		if (shared()) {
 			long start = System.nanoTime();
 			try (RedisConnection shared = this.connectionFactory.getConnection()) {
 				shared.ping();
@@ -356,7 +336,7 @@ public final class RedisAccess implements AutoCloseable {
 		}
 		long start = System.nanoTime();
 		try {
-			commandsOf(current).ping().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			ConnectionOpener.commandsOf(current).ping().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 			return Duration.ofNanos(System.nanoTime() - start);
 		}
 		catch (TimeoutException ex) {
@@ -384,7 +364,7 @@ public final class RedisAccess implements AutoCloseable {
 			throw new RedisUnavailableException("Redis is unreachable (circuit open since repeated failures: "
 					+ this.circuit.lastFailure() + "); the " + calls.feature().segment() + " call was not sent");
 		}
-		if (this.shared) {
+		if (shared()) {
 			return null;
 		}
 		StatefulConnection<byte[], byte[]> current = this.connection;
@@ -401,7 +381,7 @@ public final class RedisAccess implements AutoCloseable {
 			failed(refused);
 			throw refused;
 		}
-		return commandsOf(current);
+		return ConnectionOpener.commandsOf(current);
 	}
 
 	private @Nullable StatefulConnection<byte[], byte[]> awaitConnection(RedisCalls calls, long deadlineNanos) {
@@ -414,7 +394,7 @@ public final class RedisAccess implements AutoCloseable {
 			throw new RedisDeadlineExceededException(calls.feature(), calls.deadline());
 		}
 		catch (ExecutionException ex) {
-			if (this.shared) {
+			if (shared()) {
 				return null;
 			}
 			throw new RedisUnavailableException("Redis is unreachable: " + ex.getCause().getMessage()
@@ -426,100 +406,36 @@ public final class RedisAccess implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Starts opening a connection on a thread of its own, unless one is being opened; returns that attempt. An
-	 * attempt older than {@link #ABANDON_CONNECT_AFTER} is left to finish alone (a handshake through a black hole
-	 * hangs until Lettuce's own timeout) and a new one starts; whichever succeeds is installed.
-	 */
-	private synchronized CompletableFuture<StatefulConnection<byte[], byte[]>> connect() {
-		CompletableFuture<StatefulConnection<byte[], byte[]>> pending = this.connecting;
-		if (pending != null && !pending.isDone()
-				&& (System.nanoTime() - this.connectStarted < ABANDON_CONNECT_AFTER.toNanos()
-						|| this.attemptsInFlight.get() >= MAX_ATTEMPTS_IN_FLIGHT)) {
-			return pending;
+	/** Starts opening a connection unless one is being opened (see {@link ConnectionOpener}); returns that attempt. */
+	private CompletableFuture<StatefulConnection<byte[], byte[]>> connect() {
+		ConnectionOpener.Attempt attempt = this.opener.attempt();
+		if (attempt.started()) {
+			attempt.future().whenComplete((opened, failure) -> {
+				if (opened != null) {
+					install(opened, attempt.future());
+				}
+				else if (!shared() && !this.closed && !this.suspended && this.opener.isLatest(attempt.future())
+						&& !isConnected()) {
+					// Only the latest attempt speaks for Redis: one left behind (hung in a black hole) that fails
+					// after a newer one succeeded must not open the circuit again.
+					logger.debug("Could not connect to Redis: " + failure.getMessage());
+					this.circuit.recordFailure(failure);
+					this.circuit.open();
+				}
+			});
 		}
-		CompletableFuture<StatefulConnection<byte[], byte[]>> attempt = new CompletableFuture<>();
-		this.connecting = attempt;
-		this.connectStarted = System.nanoTime();
-		this.attemptsInFlight.incrementAndGet();
-		StarterThreads.background("connect", () -> {
-			try {
-				attempt.complete(open());
-			}
-			catch (Throwable ex) {
-				attempt.completeExceptionally(ex);
-			}
-			finally {
-				this.attemptsInFlight.decrementAndGet();
-			}
-		}).start();
-		attempt.whenComplete((opened, failure) -> {
-			if (opened != null) {
-				install(opened, attempt);
-			}
-			else if (!this.shared && !this.closed && !this.suspended && attempt == this.connecting
-					&& !isConnected()) {
-				// Only the latest attempt speaks for Redis: one left behind (hung in a black hole) that fails
-				// after a newer one succeeded must not open the circuit again.
-				logger.debug("Could not connect to Redis: " + failure.getMessage());
-				this.circuit.recordFailure(failure);
-				this.circuit.open();
-			}
-		});
-		return attempt;
+		return attempt.future();
 	}
 
-	private StatefulConnection<byte[], byte[]> open() {
-		if (!this.connectionFactory.isRunning()) {
-			throw new RedisUnavailableException("The Redis connection factory is not running");
-		}
-		AbstractRedisClient client = this.connectionFactory.getNativeClient();
-		if (client instanceof RedisClusterClient cluster) {
-			return verified(cluster.connect(ByteArrayCodec.INSTANCE));
-		}
-		if (client instanceof RedisClient standalone) {
-			try {
-				return verified(standalone.connect(ByteArrayCodec.INSTANCE));
-			}
-			catch (IllegalStateException | IllegalArgumentException ex) {
-				// A client without a default address (static master/replica): the factory's connection knows the way.
-				this.shared = true;
-				throw ex;
-			}
-		}
-		this.shared = true;
-		throw new IllegalStateException("No Lettuce client to connect with: the factory's shared connection is used");
-	}
-
-	/**
-	 * A connection opened without credentials to a server that wants some is established all the same (Lettuce
-	 * falls back from {@code HELLO}), and every command is then refused with {@code NOAUTH}: one {@code PING}
-	 * finds that out, so the attempt fails as an authentication failure instead of flapping between "connected"
-	 * and "refused". A {@code PING} that does not answer in time proves nothing and is left to the calls.
-	 */
-	private StatefulConnection<byte[], byte[]> verified(StatefulConnection<byte[], byte[]> opened) {
-		try {
-			commandsOf(opened).ping().get(ABANDON_CONNECT_AFTER.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (ExecutionException ex) {
-			if (RedisFailure.of(ex.getCause()).kind() == RedisFailure.Kind.AUTHENTICATION) {
-				opened.closeAsync();
-				throw new RedisUnavailableException(ex.getCause().getMessage(), ex.getCause());
-			}
-		}
-		catch (TimeoutException ex) {
-			// Slow, not refused.
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-		return opened;
+	/** Whether the factory's shared connection is the way (the client cannot open one of the starter's own). */
+	private boolean shared() {
+		return this.opener.sharedOnly();
 	}
 
 	private void install(StatefulConnection<byte[], byte[]> opened,
 			CompletableFuture<StatefulConnection<byte[], byte[]>> attempt) {
 		StatefulConnection<byte[], byte[]> current = this.connection;
-		boolean superseded = attempt != this.connecting && current != null && current.isOpen();
+		boolean superseded = !this.opener.isLatest(attempt) && current != null && current.isOpen();
 		if (this.closed || this.suspended || superseded) {
 			// Closed, suspended, or an attempt left behind that a newer connection already replaced.
 			opened.closeAsync();
@@ -545,7 +461,7 @@ public final class RedisAccess implements AutoCloseable {
 			previous.closeAsync();
 		}
 		this.circuit.close();
-		RedisClusterAsyncCommands<byte[], byte[]> commands = commandsOf(opened);
+		RedisClusterAsyncCommands<byte[], byte[]> commands = ConnectionOpener.commandsOf(opened);
 		for (Consumer<RedisClusterAsyncCommands<byte[], byte[]>> listener : this.connectListeners) {
 			try {
 				listener.accept(commands);
@@ -621,7 +537,7 @@ public final class RedisAccess implements AutoCloseable {
 			scheduleProbe();
 			return;
 		}
-		commandsOf(current).ping()
+		ConnectionOpener.commandsOf(current).ping()
 			.toCompletableFuture()
 			.orTimeout(this.settings.probeTimeout().toMillis(), TimeUnit.MILLISECONDS)
 			.whenComplete((pong, failure) -> {
@@ -644,14 +560,6 @@ public final class RedisAccess implements AutoCloseable {
 		}
 		silent.closeAsync();
 		connect();
-	}
-
-	@SuppressWarnings("unchecked")
-	private static RedisClusterAsyncCommands<byte[], byte[]> commandsOf(StatefulConnection<byte[], byte[]> connection) {
-		if (connection instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster) {
-			return cluster.async();
-		}
-		return ((StatefulRedisConnection<byte[], byte[]>) connection).async();
 	}
 
 	private static String describe(LettuceConnectionFactory factory) {

@@ -38,7 +38,6 @@ public final class RedisSubscription implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RedisSubscription.class);
 
-	private static final long ABANDON_CONNECT_AFTER_NANOS = TimeUnit.SECONDS.toNanos(3);
 
 	/** Each attempt that hangs holds a thread until Lettuce's own timeout: at most this many at once. */
 	private static final int MAX_ATTEMPTS_IN_FLIGHT = 2;
@@ -178,7 +177,7 @@ public final class RedisSubscription implements AutoCloseable {
 	private void connectInBackground() {
 		long since = this.connectingSince.get();
 		long now = System.nanoTime();
-		boolean hung = since != 0 && now - since > ABANDON_CONNECT_AFTER_NANOS;
+		boolean hung = since != 0 && now - since > ConnectionOpener.ABANDON_CONNECT_AFTER.toNanos();
 		if (this.closed || (since != 0 && (!hung || this.attemptsInFlight.get() >= MAX_ATTEMPTS_IN_FLIGHT))
 				|| !this.connectingSince.compareAndSet(since, now)) {
 			return;

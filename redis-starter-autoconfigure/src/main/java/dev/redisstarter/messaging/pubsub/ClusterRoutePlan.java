@@ -30,19 +30,26 @@ final class ClusterRoutePlan {
 	 * The master that carries the channels and patterns.
 	 * @param current the one that carries them now, or {@code null}
 	 * @param masters the masters that are up, in topology order
-	 * @param keepsThem whether the current one's connection should keep them: it is up (moving would deliver twice
-	 * what both hear during the move), not yet opened, or refused its credentials (the other nodes have the same
-	 * users and would refuse them too)
-	 * @return the current one when it is still a master that keeps them, else the first other master
+	 * @param keepsThem whether the current one should keep them: its connection is up (moving would deliver twice
+	 * what both hear during the move), not yet opened, or refused its credentials while every other master is
+	 * backing off from refusing them too
+	 * @param eligible whether a master may take them over now (not backing off after refusing the credentials)
+	 * @return the current one when it is still a master that keeps them, else the first other eligible master, else
+	 * the current one (or the first master) when none is eligible
 	 */
-	static String broadcastNode(@Nullable String current, List<String> masters, Predicate<String> keepsThem) {
+	static String broadcastNode(@Nullable String current, List<String> masters, Predicate<String> keepsThem,
+			Predicate<String> eligible) {
 		if (masters.isEmpty()) {
 			throw new IllegalArgumentException("There is no master to subscribe on");
 		}
-		if (current != null && masters.contains(current) && keepsThem.test(current)) {
+		boolean stillMaster = current != null && masters.contains(current);
+		if (stillMaster && keepsThem.test(current)) {
 			return current;
 		}
-		return masters.stream().filter((id) -> !id.equals(current)).findFirst().orElse(masters.get(0));
+		return masters.stream()
+			.filter((id) -> !id.equals(current) && eligible.test(id))
+			.findFirst()
+			.orElse(stillMaster ? current : masters.get(0));
 	}
 
 	/**

@@ -24,6 +24,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.redisstarter.core.ConnectionOpener;
 import dev.redisstarter.core.RedisFailure;
 import dev.redisstarter.core.StarterThreads;
 
@@ -80,7 +81,7 @@ final class NodeConnection {
 		/** A connection opened: a refusal of its credentials is over. */
 		void connectionOpened(NodeConnection source);
 
-		/** A connection whose credentials were refused is no longer wanted (its node left). */
+		/** A node that refused the credentials no longer does so because it is down, or it left the topology. */
 		void connectionForgotten(NodeConnection source);
 
 	}
@@ -90,10 +91,6 @@ final class NodeConnection {
 	private final Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> opener;
 
 	private final Events events;
-
-	private static final long ABANDON_OPEN_AFTER_MILLIS = 3000;
-
-	private static final long MAX_REFUSED_BACKOFF_MILLIS = 30_000;
 
 	private final Set<Wire> confirmed = ConcurrentHashMap.newKeySet();
 
@@ -108,14 +105,6 @@ final class NodeConnection {
 	private final AtomicLong openingSince = new AtomicLong();
 
 	private final AtomicInteger attemptsInFlight = new AtomicInteger();
-
-	/**
-	 * While Redis refuses this connection's credentials or TLS (a password changed at run time, while the
-	 * starter's own connection stays authenticated): no new attempt before this time (nanos), and the back-off.
-	 */
-	private volatile long refusedUntil;
-
-	private volatile long refusedBackoffMillis;
 
 	/** Refusals already logged (bounded), so that a retry every half second does not flood the log. */
 	private final Set<String> reported = ConcurrentHashMap.newKeySet();
@@ -134,10 +123,15 @@ final class NodeConnection {
 
 	private volatile boolean closed;
 
-	NodeConnection(String node, Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> opener, Events events) {
+	/** The subscriber's nodes refusing credentials or TLS, with their back-offs (shared by its connections). */
+	private final RefusedNodes refusals;
+
+	NodeConnection(String node, Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> opener, Events events,
+			RefusedNodes refusals) {
 		this.node = node;
 		this.opener = opener;
 		this.events = events;
+		this.refusals = refusals;
 	}
 
 	String node() {
@@ -155,7 +149,7 @@ final class NodeConnection {
 	 * @return true until an attempt opens
 	 */
 	boolean refusesCredentials() {
-		return this.refusedBackoffMillis > 0;
+		return this.refusals.refuses(this.node);
 	}
 
 	boolean hasConfirmed(Wire wire) {
@@ -285,14 +279,14 @@ final class NodeConnection {
 	/**
 	 * Opens the connection on a thread of its own: opening blocks until the server answers the handshake, and a
 	 * frozen or black-holed node must not hold up the other nodes' subscriptions. An attempt that hangs longer
-	 * than {@value #ABANDON_OPEN_AFTER_MILLIS} ms no longer stops a new one (at most two at a time).
+	 * than {@link ConnectionOpener#ABANDON_CONNECT_AFTER} no longer stops a new one (at most two at a time).
 	 */
 	private void openInBackground() {
 		long since = this.openingSince.get();
 		long now = System.nanoTime();
-		boolean hung = since != 0 && now - since > TimeUnit.MILLISECONDS.toNanos(ABANDON_OPEN_AFTER_MILLIS);
+		boolean hung = since != 0 && now - since > ConnectionOpener.ABANDON_CONNECT_AFTER.toNanos();
 		if (this.closed || (since != 0 && (!hung || this.attemptsInFlight.get() >= 2))
-				|| (this.refusedBackoffMillis > 0 && now - this.refusedUntil < 0)
+				|| this.refusals.backingOff(this.node)
 				|| !this.openingSince.compareAndSet(since, now)) {
 			return;
 		}
@@ -318,18 +312,18 @@ final class NodeConnection {
 		catch (RuntimeException ex) {
 			RedisFailure failure = RedisFailure.of(ex);
 			if (failure.kind() == RedisFailure.Kind.AUTHENTICATION || failure.kind() == RedisFailure.Kind.TLS) {
-				// Waiting will not fix it, an operator will: back off (1 s doubling to 30 s) and say so.
-				long backoff = Math.min(MAX_REFUSED_BACKOFF_MILLIS, Math.max(1000, this.refusedBackoffMillis * 2));
-				this.refusedBackoffMillis = backoff;
-				this.refusedUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff);
-				this.events.connectionRefused(this, failure, backoff);
+				// Waiting will not fix it, an operator will: back off (1 s doubling to 30 s, per node) and say so.
+				this.events.connectionRefused(this, failure, this.refusals.refused(this.node));
 				return false;
+			}
+			if (this.refusals.clear(this.node)) {
+				// Down now rather than refusing: an outage, which the topology and the circuit take care of.
+				this.events.connectionForgotten(this);
 			}
 			logger.debug("Could not open a pub/sub connection to " + this.node + ", will retry: " + ex);
 			return false;
 		}
-		if (this.refusedBackoffMillis > 0) {
-			this.refusedBackoffMillis = 0;
+		if (this.refusals.clear(this.node)) {
 			this.events.connectionOpened(this);
 		}
 		opened.addListener(new Callbacks(opened));
@@ -387,10 +381,7 @@ final class NodeConnection {
 	void close() {
 		this.closed = true;
 		replace();
-		if (this.refusedBackoffMillis > 0) {
-			this.refusedBackoffMillis = 0;
-			this.events.connectionForgotten(this);
-		}
+		// A refusal stays with the node (the subscriber forgets it when the node leaves the topology).
 		for (Wire wire : this.refused) {
 			if (this.refused.remove(wire)) {
 				this.events.forgotten(this, wire);

@@ -94,6 +94,9 @@ public final class PubSubSubscriber implements AutoCloseable {
 	/** Changed on the loop thread only. The single server's connection, or the Cluster's by node id. */
 	private final Map<String, NodeConnection> connections = new ConcurrentHashMap<>();
 
+	/** Nodes refusing the credentials or TLS of a new connection, each with its back-off (kept across connections). */
+	private final RefusedNodes refusedNodes = new RefusedNodes();
+
 	/** Loop thread only: the Cluster master that carries channels and patterns. */
 	private @Nullable String broadcastNode;
 
@@ -395,7 +398,8 @@ public final class PubSubSubscriber implements AutoCloseable {
 			return true;
 		}
 		NodeConnection node = this.connections.computeIfAbsent("server",
-				(id) -> new NodeConnection(this.access.circuit().target(), this::openStandalone, new Events()));
+				(id) -> new NodeConnection(this.access.circuit().target(), this::openStandalone, new Events(),
+						this.refusedNodes));
 		Set<Wire> desired = new HashSet<>();
 		for (Route route : routes) {
 			desired.add(new Wire(route.isPattern() ? Op.PSUBSCRIBE : Op.SUBSCRIBE, route.name()));
@@ -420,10 +424,21 @@ public final class PubSubSubscriber implements AutoCloseable {
 		if (masters.isEmpty()) {
 			return routes.isEmpty();
 		}
-		String broadcast = ClusterRoutePlan.broadcastNode(this.broadcastNode, List.copyOf(masters.keySet()), (id) -> {
+		forgetRefusalsOfNodesThatLeft(partitions);
+		List<String> masterIds = List.copyOf(masters.keySet());
+		String broadcast = ClusterRoutePlan.broadcastNode(this.broadcastNode, masterIds, (id) -> {
 			NodeConnection connection = this.connections.get(id);
-			return connection == null || connection.isUp() || connection.refusesCredentials();
-		});
+			if (connection != null && connection.isUp()) {
+				return true;
+			}
+			if (this.refusedNodes.refuses(address(masters.get(id)))) {
+				// Its users may differ from the other nodes' (ACL SETUSER acts on one node): try another master
+				// whose own back-off is over; stay while every other one is backing off too.
+				return masterIds.stream().noneMatch((other) -> !other.equals(id)
+						&& !this.refusedNodes.backingOff(address(masters.get(other))));
+			}
+			return connection == null;
+		}, (id) -> !this.refusedNodes.backingOff(address(masters.get(id))));
 		this.broadcastNode = broadcast;
 		Map<String, Set<Wire>> desired = ClusterRoutePlan.plan(routes, masters.keySet(), broadcast, (slot) -> {
 			RedisClusterNode owner = partitions.getMasterBySlot(slot);
@@ -447,9 +462,9 @@ public final class PubSubSubscriber implements AutoCloseable {
 			}
 			RedisClusterNode target = Objects.requireNonNull(node);
 			NodeConnection connection = this.connections.computeIfAbsent(entry.getKey(),
-					(id) -> new NodeConnection(target.getUri().getHost() + ":" + target.getUri().getPort(),
+					(id) -> new NodeConnection(address(target),
 							() -> nodeClient().connectPubSub(ByteArrayCodec.INSTANCE, nodeUri(target.getUri())),
-							new Events()));
+							new Events(), this.refusedNodes));
 			boolean connected = connection.reconcile(entry.getValue(), retryRefused);
 			done &= connected;
 			// A node that refuses the credentials is tried again after its back-off; the topology has not changed.
@@ -465,7 +480,49 @@ public final class PubSubSubscriber implements AutoCloseable {
 		if (lookAtTopology) {
 			this.topologyStale.set(true);
 		}
+		if (done) {
+			forgetRefusalsOfNodesNotUsed(desired.keySet(), masters, partitions);
+		}
 		return done;
+	}
+
+	private static String address(RedisClusterNode node) {
+		return node.getUri().getHost() + ":" + node.getUri().getPort();
+	}
+
+	/**
+	 * Every subscription is carried: a node that refused the credentials and carries none of them now (the channels
+	 * moved to a node that accepts them) is no longer a problem of this application's listeners.
+	 */
+	private void forgetRefusalsOfNodesNotUsed(Set<String> used, Map<String, RedisClusterNode> masters,
+			Partitions partitions) {
+		Set<String> usedAddresses = new HashSet<>();
+		for (String id : used) {
+			RedisClusterNode node = masters.containsKey(id) ? masters.get(id) : partitions.getPartitionByNodeId(id);
+			if (node != null) {
+				usedAddresses.add(address(node));
+			}
+		}
+		for (String node : this.refusedNodes.nodes()) {
+			if (!usedAddresses.contains(node) && this.refusedNodes.clear(node)) {
+				this.access.permissions().forget("pub/sub connection to " + node);
+			}
+		}
+	}
+
+	/** A node that left the topology refuses nothing any more: out of health and of the back-offs. */
+	private void forgetRefusalsOfNodesThatLeft(Partitions partitions) {
+		Set<String> refusing = this.refusedNodes.nodes();
+		if (refusing.isEmpty()) {
+			return;
+		}
+		Set<String> present = new HashSet<>();
+		partitions.forEach((node) -> present.add(address(node)));
+		for (String node : refusing) {
+			if (!present.contains(node) && this.refusedNodes.clear(node)) {
+				this.access.permissions().forget("pub/sub connection to " + node);
+			}
+		}
 	}
 
 	private static boolean failedMasterHoldsSlots(Partitions partitions) {

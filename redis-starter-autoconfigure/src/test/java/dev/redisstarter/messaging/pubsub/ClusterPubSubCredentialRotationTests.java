@@ -28,10 +28,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@link PubSubCredentialRotationTests} on the 3-master Cluster: the application user's password changed on every
- * node while the application runs, and the listeners' connection dropped. The subscriber keeps the channels on their
- * node and backs off there (moving to another node, with the same users, would start afresh every half second and
- * log again), reads no topology meanwhile, and the listeners receive again once the old password is back. The user is
- * made on every node of the shared Cluster and deleted afterwards.
+ * node while the application runs, and the listeners' connection dropped. The subscriber tries the masters in turn
+ * (users are per node), each node with its own back-off, reads no topology meanwhile, logs once per node, and the
+ * listeners receive again once the old password is back ({@link ClusterPubSubPartialRotationTests} for rotations
+ * that reached some nodes only). The user is made on every node of the shared Cluster and deleted afterwards.
  */
 @RealRedis(Topology.CLUSTER)
 @ExtendWith(OutputCaptureExtension.class)
@@ -114,17 +114,20 @@ class ClusterPubSubCredentialRotationTests {
 				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 				assertThat(health.getDetails().get("permissionRefusals").toString()).contains("pub/sub connection to");
 
-				// The drop itself reads the topology (a connection to every node, refused: Lettuce logs each); then
-				// nothing but the back-off's attempts on the channels' node.
-				Thread.sleep(1500);
+				// The drop itself reads the topology (a connection to every node, refused: Lettuce logs each); then the
+				// channels try each master in turn (users are per node), each node backing off on its own: 1 s, 2 s,
+				// 4 s... Six seconds on, each node is tried about once every 4 to 8 s.
+				Thread.sleep(6000);
+				int logged = output.toString().split("Redis refused the pub/sub connection to", -1).length - 1;
 				long connectionsBefore = connectionsReceived(cluster);
 				Thread.sleep(4000);
 				long counting = cluster.nodes().size();
 				assertThat(connectionsReceived(cluster) - connectionsBefore - counting)
-					.as("backed off on one node: a few attempts in 4 s, not one (and a topology read) every half second")
-					.isLessThanOrEqualTo(4);
-				assertThat(output.toString().split("Redis refused the pub/sub connection to", -1)).as("logged once")
-					.hasSize(2);
+					.as("backed off on every node: a few attempts in 4 s, not one (and a topology read) every half second")
+					.isLessThanOrEqualTo(5);
+				assertThat(logged).as("logged once per node").isBetween(1, cluster.masters().size());
+				assertThat(output.toString().split("Redis refused the pub/sub connection to", -1).length - 1)
+					.as("not logged again").isEqualTo(logged);
 				assertThat(output).doesNotContain("rotated-secret").doesNotContain("user-secret");
 
 				cluster.commandOnEveryNode("ACL", "SETUSER", this.user, ">user-secret");

@@ -18,6 +18,8 @@ class ClusterRoutePlanTests {
 
 	private static final List<String> MASTERS = List.of("a", "b", "c");
 
+	private static final java.util.function.Predicate<String> ALL = (id) -> true;
+
 	/** Slots 0-5460 on a, 5461-10922 on b, the rest on c, as a fresh 3-master Cluster. */
 	private static String owner(int slot) {
 		return (slot <= 5460) ? "a" : (slot <= 10922) ? "b" : "c";
@@ -66,24 +68,34 @@ class ClusterRoutePlanTests {
 
 	@Test
 	void theBroadcastNodeStaysWhileItKeepsTheChannels() {
-		assertThat(ClusterRoutePlan.broadcastNode("b", MASTERS, (id) -> true)).isEqualTo("b");
+		assertThat(ClusterRoutePlan.broadcastNode("b", MASTERS, (id) -> true, ALL)).isEqualTo("b");
 	}
 
 	@Test
 	void theBroadcastNodeMovesToAnotherMasterWhenItsConnectionIsDownOrItLeft() {
-		assertThat(ClusterRoutePlan.broadcastNode("a", MASTERS, (id) -> false)).isEqualTo("b");
-		assertThat(ClusterRoutePlan.broadcastNode("z", MASTERS, (id) -> true)).as("no longer a master").isEqualTo("a");
-		assertThat(ClusterRoutePlan.broadcastNode(null, MASTERS, (id) -> true)).as("first time").isEqualTo("a");
+		assertThat(ClusterRoutePlan.broadcastNode("a", MASTERS, (id) -> false, ALL)).isEqualTo("b");
+		assertThat(ClusterRoutePlan.broadcastNode("z", MASTERS, (id) -> true, ALL)).as("no longer a master").isEqualTo("a");
+		assertThat(ClusterRoutePlan.broadcastNode(null, MASTERS, (id) -> true, ALL)).as("first time").isEqualTo("a");
+	}
+
+	@Test
+	void theChannelsMoveOnlyToAMasterThatIsNotBackingOffFromRefusingTheCredentials() {
+		assertThat(ClusterRoutePlan.broadcastNode("a", MASTERS, (id) -> false, (id) -> !id.equals("b")))
+			.as("b refused the credentials a moment ago").isEqualTo("c");
+		assertThat(ClusterRoutePlan.broadcastNode("a", MASTERS, (id) -> false, (id) -> false))
+			.as("every other master is backing off: stay").isEqualTo("a");
+		assertThat(ClusterRoutePlan.broadcastNode("z", MASTERS, (id) -> false, (id) -> false))
+			.as("the current one left: the first master, though backing off").isEqualTo("a");
 	}
 
 	@Test
 	void aLoneMasterKeepsTheChannelsEvenWhenItsConnectionIsDown() {
-		assertThat(ClusterRoutePlan.broadcastNode("a", List.of("a"), (id) -> false)).isEqualTo("a");
+		assertThat(ClusterRoutePlan.broadcastNode("a", List.of("a"), (id) -> false, ALL)).isEqualTo("a");
 	}
 
 	@Test
 	void withoutMastersThereIsNoBroadcastNode() {
-		assertThatIllegalArgumentException().isThrownBy(() -> ClusterRoutePlan.broadcastNode("a", List.of(), (id) -> true));
+		assertThatIllegalArgumentException().isThrownBy(() -> ClusterRoutePlan.broadcastNode("a", List.of(), (id) -> true, ALL));
 	}
 
 }
