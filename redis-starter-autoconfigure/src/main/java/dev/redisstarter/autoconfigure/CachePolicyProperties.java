@@ -60,8 +60,7 @@ public class CachePolicyProperties {
 
 	public void setTtlJitter(@Nullable Double ttlJitter) {
 		if (ttlJitter != null && !(ttlJitter >= 0 && ttlJitter <= 0.5)) {
-			throw new IllegalArgumentException("redis.starter.cache.caches.*.ttl-jitter must be between 0 and 0.5, was "
-					+ ttlJitter);
+			throw new InvalidPropertyException("redis.starter.cache.caches.*.ttl-jitter", ttlJitter, "between 0 and 0.5");
 		}
 		this.ttlJitter = ttlJitter;
 	}
@@ -93,7 +92,7 @@ public class CachePolicyProperties {
 
 	static double beta(String property, double beta) {
 		if (!(beta > 0 && beta <= 100)) {
-			throw new IllegalArgumentException(property + " must be above 0 and at most 100, was " + beta);
+			throw new InvalidPropertyException(property, beta, "above 0 and at most 100");
 		}
 		return beta;
 	}

@@ -164,7 +164,7 @@ public class CacheProperties {
 
 	public void setTtlJitter(double ttlJitter) {
 		if (!(ttlJitter >= 0 && ttlJitter <= 0.5)) {
-			throw new IllegalArgumentException("redis.starter.cache.ttl-jitter must be between 0 and 0.5, was " + ttlJitter);
+			throw new InvalidPropertyException("redis.starter.cache.ttl-jitter", ttlJitter, "between 0 and 0.5");
 		}
 		this.ttlJitter = ttlJitter;
 	}
@@ -183,7 +183,7 @@ public class CacheProperties {
 
 	public void setWaitTimeout(Duration waitTimeout) {
 		if (waitTimeout == null || waitTimeout.isNegative()) {
-			throw new IllegalArgumentException("redis.starter.cache.wait-timeout must not be negative, was " + waitTimeout);
+			throw new InvalidPropertyException("redis.starter.cache.wait-timeout", waitTimeout, "zero or a positive duration");
 		}
 		this.waitTimeout = waitTimeout;
 	}

@@ -34,7 +34,7 @@ public class HandlerCircuitProperties {
 	}
 
 	public void setFailureThreshold(@Nullable Integer failureThreshold) {
-		this.failureThreshold = failureThreshold;
+		this.failureThreshold = PropertyChecks.atLeast("circuit.failure-threshold", failureThreshold, 0);
 	}
 
 	public @Nullable Duration getPause() {
@@ -42,7 +42,7 @@ public class HandlerCircuitProperties {
 	}
 
 	public void setPause(@Nullable Duration pause) {
-		this.pause = pause;
+		this.pause = PropertyChecks.positive("circuit.pause", pause);
 	}
 
 	public @Nullable Duration getMaxPause() {
@@ -50,7 +50,7 @@ public class HandlerCircuitProperties {
 	}
 
 	public void setMaxPause(@Nullable Duration maxPause) {
-		this.maxPause = maxPause;
+		this.maxPause = PropertyChecks.positive("circuit.max-pause", maxPause);
 	}
 
 	/**

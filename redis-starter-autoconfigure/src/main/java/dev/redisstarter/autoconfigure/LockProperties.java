@@ -110,7 +110,7 @@ public class LockProperties {
 
 	public void setDefaultWait(Duration defaultWait) {
 		if (defaultWait == null || defaultWait.isNegative()) {
-			throw new IllegalArgumentException("redis.starter.lock.default-wait must not be negative, was " + defaultWait);
+			throw new InvalidPropertyException("redis.starter.lock.default-wait", defaultWait, "zero or a positive duration");
 		}
 		this.defaultWait = defaultWait;
 	}

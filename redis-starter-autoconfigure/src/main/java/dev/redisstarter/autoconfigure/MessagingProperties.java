@@ -89,7 +89,7 @@ public class MessagingProperties {
 	}
 
 	public void setTimeout(Duration timeout) {
-		this.timeout = timeout;
+		this.timeout = RedisStarterProperties.positive("redis.starter.messaging.timeout", timeout);
 	}
 
 	public @Nullable String getChannelPrefix() {
@@ -105,7 +105,8 @@ public class MessagingProperties {
 	}
 
 	public void setRequestTimeout(Duration requestTimeout) {
-		this.requestTimeout = requestTimeout;
+		this.requestTimeout = RedisStarterProperties.positive("redis.starter.messaging.request-timeout",
+				requestTimeout);
 	}
 
 	public Duration getShutdownWait() {
@@ -113,7 +114,7 @@ public class MessagingProperties {
 	}
 
 	public void setShutdownWait(Duration shutdownWait) {
-		this.shutdownWait = shutdownWait;
+		this.shutdownWait = RedisStarterProperties.positive("redis.starter.messaging.shutdown-wait", shutdownWait);
 	}
 
 	public Listener getListener() {

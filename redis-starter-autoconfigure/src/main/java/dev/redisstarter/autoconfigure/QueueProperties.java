@@ -45,7 +45,7 @@ public class QueueProperties {
 	 * Every queue's defaults.
 	 */
 	@NestedConfigurationProperty
-	private final Settings defaults = new Settings();
+	private final QueueDefaultsProperties defaults = new QueueDefaultsProperties();
 
 	/**
 	 * Settings of individual queues by name; what is not set comes from 'defaults'.
@@ -57,29 +57,6 @@ public class QueueProperties {
 	 * schedule's queue, once across all instances.
 	 */
 	private final Map<String, ScheduleProperties> schedules = new LinkedHashMap<>();
-
-	public QueueProperties() {
-		this.defaults.setConcurrency(1);
-		this.defaults.setAttempts(3);
-		this.defaults.setLease(Duration.ofSeconds(30));
-		this.defaults.setStalledInterval(Duration.ofSeconds(5));
-		this.defaults.setMaxStalled(1);
-		this.defaults.setIdleWait(Duration.ofSeconds(5));
-		this.defaults.setPrefetch(64);
-		this.defaults.getBackoff().setInitial(Duration.ofSeconds(1));
-		this.defaults.getBackoff().setMultiplier(2.0);
-		this.defaults.getBackoff().setMax(Duration.ofMinutes(5));
-		this.defaults.getBackoff().setJitter(0.2);
-		this.defaults.getCompleted().setMaxCount(1000L);
-		this.defaults.getCompleted().setMaxAge(Duration.ofHours(1));
-		this.defaults.getDead().setMaxCount(10_000L);
-		this.defaults.getDead().setMaxAge(Duration.ofDays(7));
-		this.defaults.getRateLimit().setLimit(0L);
-		this.defaults.getRateLimit().setWindow(Duration.ofSeconds(1));
-		this.defaults.getCircuit().setFailureThreshold(10);
-		this.defaults.getCircuit().setPause(Duration.ofSeconds(5));
-		this.defaults.getCircuit().setMaxPause(Duration.ofMinutes(1));
-	}
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -94,7 +71,7 @@ public class QueueProperties {
 	}
 
 	public void setTimeout(Duration timeout) {
-		this.timeout = timeout;
+		this.timeout = RedisStarterProperties.positive("redis.starter.queue.timeout", timeout);
 	}
 
 	public Duration getShutdownWait() {
@@ -102,7 +79,7 @@ public class QueueProperties {
 	}
 
 	public void setShutdownWait(Duration shutdownWait) {
-		this.shutdownWait = shutdownWait;
+		this.shutdownWait = RedisStarterProperties.positive("redis.starter.queue.shutdown-wait", shutdownWait);
 	}
 
 	public DataSize getMaxPayloadSize() {
@@ -113,7 +90,7 @@ public class QueueProperties {
 		this.maxPayloadSize = maxPayloadSize;
 	}
 
-	public Settings getDefaults() {
+	public QueueDefaultsProperties getDefaults() {
 		return this.defaults;
 	}
 
@@ -207,7 +184,7 @@ public class QueueProperties {
 		}
 
 		public void setConcurrency(@Nullable Integer concurrency) {
-			this.concurrency = concurrency;
+			this.concurrency = PropertyChecks.between("redis.starter.queue.*.concurrency", concurrency, 1, 1024);
 		}
 
 		public @Nullable Integer getAttempts() {
@@ -215,7 +192,7 @@ public class QueueProperties {
 		}
 
 		public void setAttempts(@Nullable Integer attempts) {
-			this.attempts = attempts;
+			this.attempts = PropertyChecks.atLeast("redis.starter.queue.*.attempts", attempts, 1);
 		}
 
 		public @Nullable Duration getAttemptTimeout() {
@@ -223,7 +200,7 @@ public class QueueProperties {
 		}
 
 		public void setAttemptTimeout(@Nullable Duration attemptTimeout) {
-			this.attemptTimeout = attemptTimeout;
+			this.attemptTimeout = PropertyChecks.positive("redis.starter.queue.*.attempt-timeout", attemptTimeout);
 		}
 
 		public @Nullable Duration getLease() {
@@ -231,7 +208,7 @@ public class QueueProperties {
 		}
 
 		public void setLease(@Nullable Duration lease) {
-			this.lease = lease;
+			this.lease = PropertyChecks.atLeastMillis("redis.starter.queue.*.lease", lease, 300);
 		}
 
 		public @Nullable Duration getStalledInterval() {
@@ -239,7 +216,7 @@ public class QueueProperties {
 		}
 
 		public void setStalledInterval(@Nullable Duration stalledInterval) {
-			this.stalledInterval = stalledInterval;
+			this.stalledInterval = PropertyChecks.positive("redis.starter.queue.*.stalled-interval", stalledInterval);
 		}
 
 		public @Nullable Integer getMaxStalled() {
@@ -247,7 +224,7 @@ public class QueueProperties {
 		}
 
 		public void setMaxStalled(@Nullable Integer maxStalled) {
-			this.maxStalled = maxStalled;
+			this.maxStalled = PropertyChecks.atLeast("redis.starter.queue.*.max-stalled", maxStalled, 0);
 		}
 
 		public @Nullable Duration getIdleWait() {
@@ -255,7 +232,7 @@ public class QueueProperties {
 		}
 
 		public void setIdleWait(@Nullable Duration idleWait) {
-			this.idleWait = idleWait;
+			this.idleWait = PropertyChecks.positive("redis.starter.queue.*.idle-wait", idleWait);
 		}
 
 		public @Nullable Integer getPrefetch() {
@@ -263,7 +240,7 @@ public class QueueProperties {
 		}
 
 		public void setPrefetch(@Nullable Integer prefetch) {
-			this.prefetch = prefetch;
+			this.prefetch = PropertyChecks.between("redis.starter.queue.*.prefetch", prefetch, 0, 10_000);
 		}
 
 		public BackoffProperties getBackoff() {
@@ -318,7 +295,7 @@ public class QueueProperties {
 		}
 
 		public void setInitial(@Nullable Duration initial) {
-			this.initial = initial;
+			this.initial = PropertyChecks.atLeastMillis("redis.starter.queue.*.backoff.initial", initial, 1);
 		}
 
 		public @Nullable Double getMultiplier() {
@@ -326,7 +303,7 @@ public class QueueProperties {
 		}
 
 		public void setMultiplier(@Nullable Double multiplier) {
-			this.multiplier = multiplier;
+			this.multiplier = PropertyChecks.multiplier("redis.starter.queue.*.backoff.multiplier", multiplier);
 		}
 
 		public @Nullable Duration getMax() {
@@ -334,7 +311,7 @@ public class QueueProperties {
 		}
 
 		public void setMax(@Nullable Duration max) {
-			this.max = max;
+			this.max = PropertyChecks.atLeastMillis("redis.starter.queue.*.backoff.max", max, 1);
 		}
 
 		public @Nullable Double getJitter() {
@@ -342,7 +319,7 @@ public class QueueProperties {
 		}
 
 		public void setJitter(@Nullable Double jitter) {
-			this.jitter = jitter;
+			this.jitter = PropertyChecks.fraction("redis.starter.queue.*.backoff.jitter", jitter, 1.0);
 		}
 
 	}
@@ -367,7 +344,7 @@ public class QueueProperties {
 		}
 
 		public void setMaxCount(@Nullable Long maxCount) {
-			this.maxCount = maxCount;
+			this.maxCount = PropertyChecks.atLeast("redis.starter.queue.*.(completed|dead).max-count", maxCount, 0);
 		}
 
 		public @Nullable Duration getMaxAge() {
@@ -375,7 +352,7 @@ public class QueueProperties {
 		}
 
 		public void setMaxAge(@Nullable Duration maxAge) {
-			this.maxAge = maxAge;
+			this.maxAge = PropertyChecks.positive("redis.starter.queue.*.(completed|dead).max-age", maxAge);
 		}
 
 	}
@@ -400,7 +377,7 @@ public class QueueProperties {
 		}
 
 		public void setLimit(@Nullable Long limit) {
-			this.limit = limit;
+			this.limit = PropertyChecks.atLeast("redis.starter.queue.*.rate-limit.limit", limit, 0);
 		}
 
 		public @Nullable Duration getWindow() {
@@ -408,7 +385,7 @@ public class QueueProperties {
 		}
 
 		public void setWindow(@Nullable Duration window) {
-			this.window = window;
+			this.window = PropertyChecks.positive("redis.starter.queue.*.rate-limit.window", window);
 		}
 
 	}

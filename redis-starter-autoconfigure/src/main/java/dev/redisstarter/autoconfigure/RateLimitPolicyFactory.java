@@ -31,8 +31,8 @@ final class RateLimitPolicyFactory {
 	private static List<RateLimit> limits(String name, RateLimitProperties.Policy policy) {
 		String prefix = PREFIX + name;
 		if (!policy.getLimits().isEmpty() && policy.getAlgorithm() != null) {
-			throw new IllegalArgumentException(
-					prefix + ": set either the fields of one limit or 'limits' with several, not both");
+			throw new InvalidPropertyException(prefix,
+					"set either the fields of one limit or 'limits' with several, not both");
 		}
 		List<RateLimit> limits = new ArrayList<>();
 		if (policy.getLimits().isEmpty()) {
@@ -53,7 +53,7 @@ final class RateLimitPolicyFactory {
 		Algorithm algorithm = required(prefix + ".algorithm", properties.getAlgorithm());
 		Duration window = required(prefix + ".window", properties.getWindow());
 		if (window.isNegative() || window.isZero()) {
-			throw new IllegalArgumentException(prefix + ".window must be positive, was " + window);
+			throw new InvalidPropertyException(prefix + ".window", window, "a positive duration");
 		}
 		try {
 			RateLimit limit = switch (algorithm) {
@@ -65,7 +65,7 @@ final class RateLimitPolicyFactory {
 					long tokens = required(prefix + ".capacity", capacity);
 					double refill = (properties.getRefill() != null) ? properties.getRefill() : tokens;
 					if (!(refill > 0)) {
-						throw new IllegalArgumentException(prefix + ".refill must be positive, was " + refill);
+						throw new InvalidPropertyException(prefix + ".refill", refill, "positive");
 					}
 					yield RateLimit.tokenBucket(tokens, refill, window);
 				}
@@ -81,16 +81,16 @@ final class RateLimitPolicyFactory {
 			return limit;
 		}
 		catch (IllegalArgumentException ex) {
-			if (ex.getMessage() != null && ex.getMessage().startsWith(PREFIX)) {
+			if (ex instanceof InvalidPropertyException) {
 				throw ex;
 			}
-			throw new IllegalArgumentException(prefix + " is invalid: " + ex.getMessage(), ex);
+			throw new InvalidPropertyException(prefix, ex.getMessage());
 		}
 	}
 
 	private static <T> T required(String property, T value) {
 		if (value == null) {
-			throw new IllegalArgumentException(property + " is required");
+			throw new InvalidPropertyException(property, "it is required");
 		}
 		return value;
 	}

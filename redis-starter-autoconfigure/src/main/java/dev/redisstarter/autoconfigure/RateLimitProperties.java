@@ -290,8 +290,8 @@ public class RateLimitProperties {
 
 		public void setIpv6PrefixLength(int ipv6PrefixLength) {
 			if (ipv6PrefixLength < 1 || ipv6PrefixLength > 128) {
-				throw new IllegalArgumentException(
-						"redis.starter.ratelimit.http.ipv6-prefix-length must be 1 to 128, was " + ipv6PrefixLength);
+				throw new InvalidPropertyException("redis.starter.ratelimit.http.ipv6-prefix-length", ipv6PrefixLength,
+						"from 1 to 128");
 			}
 			this.ipv6PrefixLength = ipv6PrefixLength;
 		}

@@ -70,7 +70,7 @@ public final class RedisStarterAutoConfiguration {
 			String applicationName = environment.getProperty("spring.application.name");
 			prefix = (applicationName != null && !applicationName.isBlank()) ? applicationName.strip() + ":" : "";
 			if (KeyNaming.prefixProblem(prefix) != null) {
-				throw new IllegalArgumentException("The default redis.starter.key-prefix '" + prefix
+				throw new InvalidPropertyException("redis.starter.key-prefix", "its default '" + prefix
 						+ "' (from spring.application.name) " + KeyNaming.prefixProblem(prefix)
 						+ ": set redis.starter.key-prefix explicitly");
 			}

@@ -52,14 +52,16 @@ public final class RedisStarterCacheAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	CacheSettings redisStarterCacheSettings(RedisStarterProperties properties) {
+	CacheSettings redisStarterCacheSettings(RedisStarterProperties properties,
+			ObjectProvider<CacheSettingsCustomizer> customizers) {
 		CacheProperties cache = properties.getCache();
 		CachePolicy defaults = new CachePolicy(cache.getDefaultTtl(), cache.getNullTtl(), cache.getTtlJitter(),
 				cache.isEarlyRefresh(), cache.getEarlyRefreshBeta());
 		Map<String, CachePolicy> caches = new LinkedHashMap<>();
 		cache.getCaches().forEach((name, own) -> caches.put(name, own.over(defaults)));
-		return new CacheSettings(defaults, caches, cache.getLoadTimeout(), cache.getWaitTimeout(),
-				CacheSettings.DEFAULTS.pollInterval(), cache.isFailOnRedisDown(), cache.isLocalTagVersions());
+		return Customizers.apply(new CacheSettings(defaults, caches, cache.getLoadTimeout(), cache.getWaitTimeout(),
+				CacheSettings.DEFAULTS.pollInterval(), cache.isFailOnRedisDown(), cache.isLocalTagVersions()), customizers,
+				CacheSettingsCustomizer::customize);
 	}
 
 	/** Static and lazy in its dependencies, so that creating the advisor early creates no Redis beans. */

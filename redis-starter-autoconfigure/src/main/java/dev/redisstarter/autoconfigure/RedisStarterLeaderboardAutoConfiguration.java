@@ -60,7 +60,7 @@ public final class RedisStarterLeaderboardAutoConfiguration {
 					leaderboard.getTimeZone(), clock.getIfUnique(Clock::systemUTC));
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("Invalid redis.starter.leaderboard.boards: " + ex.getMessage(), ex);
+			throw new InvalidPropertyException("redis.starter.leaderboard.boards", ex.getMessage());
 		}
 	}
 

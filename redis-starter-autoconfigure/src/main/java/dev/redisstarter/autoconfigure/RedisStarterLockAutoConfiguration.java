@@ -45,10 +45,11 @@ public final class RedisStarterLockAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LockSettings redisStarterLockSettings(RedisStarterProperties properties) {
+	LockSettings redisStarterLockSettings(RedisStarterProperties properties,
+			ObjectProvider<LockSettingsCustomizer> customizers) {
 		LockProperties lock = properties.getLock();
-		return new LockSettings(lock.getDefaultLease(), lock.getDefaultWait(), lock.isRenewal(), lock.getPollInterval(),
-				lock.getMaxRenewal());
+		return Customizers.apply(new LockSettings(lock.getDefaultLease(), lock.getDefaultWait(), lock.isRenewal(),
+				lock.getPollInterval(), lock.getMaxRenewal()), customizers, LockSettingsCustomizer::customize);
 	}
 
 	@Bean(destroyMethod = "close")

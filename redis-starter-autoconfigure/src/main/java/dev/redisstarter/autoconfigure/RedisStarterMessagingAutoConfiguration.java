@@ -59,7 +59,7 @@ public final class RedisStarterMessagingAutoConfiguration {
 			return new ChannelNames(prefix, channels);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("Invalid redis.starter.messaging.channels: " + ex.getMessage(), ex);
+			throw new InvalidPropertyException("redis.starter.messaging.channels", ex.getMessage());
 		}
 	}
 
@@ -69,8 +69,8 @@ public final class RedisStarterMessagingAutoConfiguration {
 			MessagingMetrics metrics) {
 		long inboxLimit = properties.getMessaging().getInboxLimit().toBytes();
 		if (inboxLimit < 1) {
-			throw new IllegalArgumentException("Invalid redis.starter.messaging.inbox-limit: it must be positive, was "
-					+ properties.getMessaging().getInboxLimit());
+			throw new InvalidPropertyException("redis.starter.messaging.inbox-limit",
+					properties.getMessaging().getInboxLimit(), "a positive size");
 		}
 		PubSubSubscriber subscriber = new PubSubSubscriber(access,
 				properties.getMessaging().getKeyspace().isConfigureServer(), inboxLimit);
@@ -140,7 +140,7 @@ public final class RedisStarterMessagingAutoConfiguration {
 				configured.over(defaults);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException("Invalid redis.starter.messaging.listeners." + id + ": " + ex.getMessage());
+				throw new InvalidPropertyException("redis.starter.messaging.listeners." + id, ex.getMessage());
 			}
 			perListener.put(id, configured);
 		});
@@ -176,7 +176,7 @@ public final class RedisStarterMessagingAutoConfiguration {
 		}
 		catch (IllegalArgumentException ex) {
 			// No cause: the message says it all, and start-up failure reports show the root cause.
-			throw new IllegalArgumentException("Invalid " + property + ": " + ex.getMessage());
+			throw new InvalidPropertyException(property, ex.getMessage());
 		}
 	}
 

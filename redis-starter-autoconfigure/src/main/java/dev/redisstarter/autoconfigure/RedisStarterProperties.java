@@ -43,6 +43,13 @@ public class RedisStarterProperties {
 	private int maxKeyPartLength = KeyNaming.DEFAULT_MAX_PART_LENGTH;
 
 	/**
+	 * What happens at start-up when a name under 'redis.starter' is not one the starter binds (a misspelled key
+	 * would otherwise be ignored): 'fail' stops start-up naming it and the nearest valid name; 'warn' logs one WARN
+	 * per name. Environment variables are not checked.
+	 */
+	private UnknownProperties unknownProperties = UnknownProperties.FAIL;
+
+	/**
 	 * How the starter behaves when Redis is down, slow or frozen.
 	 */
 	@NestedConfigurationProperty
@@ -149,7 +156,8 @@ public class RedisStarterProperties {
 		if (keyPrefix != null) {
 			String problem = KeyNaming.prefixProblem(keyPrefix);
 			if (problem != null) {
-				throw new IllegalArgumentException("redis.starter.key-prefix " + problem);
+				throw new InvalidPropertyException("redis.starter.key-prefix", keyPrefix,
+						"a prefix that does not contain '{', '}' or whitespace (it " + problem + ")");
 			}
 			if (!keyPrefix.isEmpty() && !keyPrefix.endsWith(":")) {
 				// 'shop' would give keys like shopcache:products:1.
@@ -165,10 +173,17 @@ public class RedisStarterProperties {
 
 	public void setMaxKeyPartLength(int maxKeyPartLength) {
 		if (maxKeyPartLength < 1) {
-			throw new IllegalArgumentException(
-					KeyNaming.MAX_PART_LENGTH_PROPERTY + " must be positive, was " + maxKeyPartLength);
+			throw new InvalidPropertyException(KeyNaming.MAX_PART_LENGTH_PROPERTY, maxKeyPartLength, "at least 1");
 		}
 		this.maxKeyPartLength = maxKeyPartLength;
+	}
+
+	public UnknownProperties getUnknownProperties() {
+		return this.unknownProperties;
+	}
+
+	public void setUnknownProperties(UnknownProperties unknownProperties) {
+		this.unknownProperties = unknownProperties;
 	}
 
 	public Leaderboard getLeaderboard() {
@@ -202,7 +217,7 @@ public class RedisStarterProperties {
 
 	static Duration positive(String property, Duration value) {
 		if (value == null || value.isNegative() || value.isZero()) {
-			throw new IllegalArgumentException(property + " must be a positive duration, was " + value);
+			throw new InvalidPropertyException(property, value, "a positive duration");
 		}
 		return value;
 	}
@@ -293,8 +308,7 @@ public class RedisStarterProperties {
 
 		public void setMaxMemberLength(int maxMemberLength) {
 			if (maxMemberLength < 1) {
-				throw new IllegalArgumentException(
-						"redis.starter.leaderboard.max-member-length must be positive, was " + maxMemberLength);
+				throw new InvalidPropertyException("redis.starter.leaderboard.max-member-length", maxMemberLength, "at least 1");
 			}
 			this.maxMemberLength = maxMemberLength;
 		}

@@ -72,20 +72,40 @@ public final class RedisStarterQueueAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	QueueSettingsByName redisStarterQueueSettings(RedisStarterProperties properties) {
+	QueueSettingsByName redisStarterQueueSettings(RedisStarterProperties properties,
+			ObjectProvider<QueueSettingsCustomizer> customizers) {
 		QueueProperties queues = properties.getQueue();
-		QueueSettings defaults = settings("redis.starter.queue.defaults", queues.getDefaults(), QueueSettings.DEFAULTS);
+		QueueSettings defaults = defaults(queues.getDefaults());
 		Map<String, QueueSettings> named = new LinkedHashMap<>();
 		queues.getNamed().forEach((name, queue) -> {
 			try {
 				QueueKeys.requireName(name);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException("Invalid redis.starter.queue.named." + name + ": " + ex.getMessage());
+				throw new InvalidPropertyException("redis.starter.queue.named." + name, ex.getMessage());
 			}
 			named.put(name, settings("redis.starter.queue.named." + name, queue, defaults));
 		});
-		return new QueueSettingsByName(defaults, named);
+		return Customizers.apply(new QueueSettingsByName(defaults, named), customizers,
+				QueueSettingsCustomizer::customize);
+	}
+
+	static QueueSettings defaults(QueueDefaultsProperties queue) {
+		try {
+			QueueDefaultsProperties.Backoff backoff = queue.getBackoff();
+			return new QueueSettings(queue.getConcurrency(), queue.getAttempts(),
+					new RetryBackoff(backoff.getInitial(), backoff.getMultiplier(), backoff.getMax(), backoff.getJitter()),
+					queue.getAttemptTimeout(), queue.getLease(), queue.getStalledInterval(), queue.getMaxStalled(),
+					queue.getCompleted().getMaxCount(), queue.getCompleted().getMaxAge(), queue.getDead().getMaxCount(),
+					queue.getDead().getMaxAge(), queue.getRateLimit().getLimit(), queue.getRateLimit().getWindow(),
+					queue.getIdleWait(), queue.getPrefetch(), queue.getCircuit().settings());
+		}
+		catch (InvalidPropertyException ex) {
+			throw ex;
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidPropertyException("redis.starter.queue.defaults", ex.getMessage());
+		}
 	}
 
 	private static QueueSettings settings(String property, QueueProperties.Settings queue, QueueSettings base) {
@@ -109,7 +129,7 @@ public final class RedisStarterQueueAutoConfiguration {
 					queue.getCircuit().over(base.circuit()));
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("Invalid " + property + ": " + ex.getMessage());
+			throw new InvalidPropertyException(property, ex.getMessage());
 		}
 	}
 
@@ -168,8 +188,7 @@ public final class RedisStarterQueueAutoConfiguration {
 				}
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException("Invalid redis.starter.queue.schedules." + name + ": " + ex.getMessage(),
-						ex);
+				throw new InvalidPropertyException("redis.starter.queue.schedules." + name, ex.getMessage());
 			}
 		});
 		return new JobSchedules(annotated, handlers, configured, access.calls(Feature.QUEUE, timeout(properties)), keys,
@@ -214,8 +233,8 @@ public final class RedisStarterQueueAutoConfiguration {
 	private static long maxPayloadBytes(RedisStarterProperties properties) {
 		long bytes = properties.getQueue().getMaxPayloadSize().toBytes();
 		if (bytes < 1) {
-			throw new IllegalArgumentException("Invalid redis.starter.queue.max-payload-size: it must be positive, was "
-					+ properties.getQueue().getMaxPayloadSize());
+			throw new InvalidPropertyException("redis.starter.queue.max-payload-size",
+					properties.getQueue().getMaxPayloadSize(), "a positive size");
 		}
 		return bytes;
 	}

@@ -57,8 +57,10 @@ public final class RedisStarterRateLimitAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RateLimitPolicies redisStarterRateLimitPolicies(RedisStarterProperties properties) {
-		return RateLimitPolicyFactory.policies(properties.getRatelimit().getPolicies());
+	RateLimitPolicies redisStarterRateLimitPolicies(RedisStarterProperties properties,
+			ObjectProvider<RateLimitPoliciesCustomizer> customizers) {
+		return Customizers.apply(RateLimitPolicyFactory.policies(properties.getRatelimit().getPolicies()), customizers,
+				RateLimitPoliciesCustomizer::customize);
 	}
 
 	@Bean
@@ -99,7 +101,7 @@ public final class RedisStarterRateLimitAutoConfiguration {
 						properties.getRatelimit().getHttp().getIpv6PrefixLength());
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException("redis.starter.ratelimit.http.trusted-proxies: " + ex.getMessage(), ex);
+				throw new InvalidPropertyException("redis.starter.ratelimit.http.trusted-proxies", ex.getMessage());
 			}
 		}
 
@@ -135,8 +137,8 @@ public final class RedisStarterRateLimitAutoConfiguration {
 					policies.get(rule.getPolicy());
 				}
 				catch (IllegalArgumentException ex) {
-					throw new IllegalArgumentException("redis.starter.ratelimit.http.rules[" + i + "]: " + ex.getMessage(),
-							ex);
+					throw new InvalidPropertyException("redis.starter.ratelimit.http.rules[" + i + "]",
+							ex.getMessage());
 				}
 			}
 			return new RateLimitFilter(rules, limiter, policies, addresses, headers, json,

@@ -68,20 +68,36 @@ public final class RedisStarterStreamsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	StreamSettingsByName redisStarterStreamSettings(RedisStarterProperties properties) {
+	StreamSettingsByName redisStarterStreamSettings(RedisStarterProperties properties,
+			ObjectProvider<StreamSettingsCustomizer> customizers) {
 		StreamsProperties streams = properties.getStream();
-		String prefix = "redis.starter.stream.defaults";
-		StreamSettings defaults = settings(prefix, streams.getDefaults(), null);
+		StreamSettings defaults = defaults(streams.getDefaults());
 		Map<String, StreamSettings> named = new LinkedHashMap<>();
 		streams.getNamed()
 			.forEach((name, stream) -> named.put(name,
 					settings("redis.starter.stream.named." + name, stream, defaults)));
-		return new StreamSettingsByName(defaults, named);
+		return Customizers.apply(new StreamSettingsByName(defaults, named), customizers,
+				StreamSettingsCustomizer::customize);
+	}
+
+	static StreamSettings defaults(StreamDefaultsProperties stream) {
+		try {
+			StreamDefaultsProperties.Backoff backoff = stream.getBackoff();
+			return new StreamSettings(stream.getMaxLength(), stream.getMaxAge(), stream.getMaxDeliveries(),
+					new RetryBackoff(backoff.getInitial(), backoff.getMultiplier(), backoff.getMax(), backoff.getJitter()),
+					stream.getClaimIdle(), stream.getClaimInterval(), stream.getReadCount(), stream.getReadBlock(),
+					stream.getDeadLetterMaxLength(), stream.getConsumerExpiry(), stream.getCircuit().settings());
+		}
+		catch (InvalidPropertyException ex) {
+			throw ex;
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidPropertyException("redis.starter.stream.defaults", ex.getMessage());
+		}
 	}
 
 	private static StreamSettings settings(String property, StreamsProperties.StreamProperties stream,
-			@Nullable StreamSettings defaults) {
-		StreamSettings base = (defaults != null) ? defaults : StreamSettings.DEFAULTS;
+			StreamSettings base) {
 		StreamsProperties.BackoffProperties backoff = stream.getBackoff();
 		try {
 			RetryBackoff retries = new RetryBackoff(or(backoff.getInitial(), base.backoff().initial()),
@@ -96,7 +112,7 @@ public final class RedisStarterStreamsAutoConfiguration {
 					or(stream.getConsumerExpiry(), base.consumerExpiry()), stream.getCircuit().over(base.circuit()));
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("Invalid " + property + ": " + ex.getMessage());
+			throw new InvalidPropertyException(property, ex.getMessage());
 		}
 	}
 
@@ -128,10 +144,6 @@ public final class RedisStarterStreamsAutoConfiguration {
 			ObjectProvider<JsonMapper> jsonMapper, StreamMetrics metrics, StreamSettingsByName settings,
 			Environment environment, StarterThreads threads) {
 		StreamsProperties streams = properties.getStream();
-		if (streams.getConcurrency() < 1 || streams.getConcurrency() > 256) {
-			throw new IllegalArgumentException("Invalid redis.starter.stream.concurrency: it must be between"
-					+ " 1 and 256, was " + streams.getConcurrency());
-		}
 		Durations.requirePositive("redis.starter.stream.shutdown-wait", streams.getShutdownWait());
 		Durations.requirePositive("redis.starter.stream.instance-expiry", streams.getInstanceExpiry());
 		String group = (streams.getGroup() != null && !streams.getGroup().isBlank()) ? streams.getGroup()

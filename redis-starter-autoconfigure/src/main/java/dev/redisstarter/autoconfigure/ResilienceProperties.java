@@ -57,8 +57,7 @@ public class ResilienceProperties {
 
 	public void setFailureThreshold(int failureThreshold) {
 		if (failureThreshold < 1) {
-			throw new IllegalArgumentException(
-					"redis.starter.resilience.failure-threshold must be at least 1, was " + failureThreshold);
+			throw new InvalidPropertyException("redis.starter.resilience.failure-threshold", failureThreshold, "at least 1");
 		}
 		this.failureThreshold = failureThreshold;
 	}
@@ -103,8 +102,8 @@ public class ResilienceProperties {
 
 	public void setStartupWait(Duration startupWait) {
 		if (startupWait == null || startupWait.isNegative()) {
-			throw new IllegalArgumentException(
-					"redis.starter.resilience.startup-wait must not be negative, was " + startupWait);
+			throw new InvalidPropertyException("redis.starter.resilience.startup-wait", startupWait,
+					"zero or a positive duration");
 		}
 		this.startupWait = startupWait;
 	}

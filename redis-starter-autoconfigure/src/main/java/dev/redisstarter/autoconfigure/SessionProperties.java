@@ -109,7 +109,7 @@ public class SessionProperties {
 
 	public void setMaxPerUser(int maxPerUser) {
 		if (maxPerUser < 0) {
-			throw new IllegalArgumentException("redis.starter.session.max-per-user must not be negative, was " + maxPerUser);
+			throw new InvalidPropertyException("redis.starter.session.max-per-user", maxPerUser, "0 (no limit) or more");
 		}
 		this.maxPerUser = maxPerUser;
 	}
@@ -128,7 +128,7 @@ public class SessionProperties {
 
 	public void setMaxSize(DataSize maxSize) {
 		if (maxSize == null || maxSize.toBytes() < 1) {
-			throw new IllegalArgumentException("redis.starter.session.max-size must be positive, was " + maxSize);
+			throw new InvalidPropertyException("redis.starter.session.max-size", maxSize, "a positive size");
 		}
 		this.maxSize = maxSize;
 	}
@@ -139,8 +139,7 @@ public class SessionProperties {
 
 	public void setMaxUserIdLength(int maxUserIdLength) {
 		if (maxUserIdLength < 1) {
-			throw new IllegalArgumentException(
-					"redis.starter.session.max-user-id-length must be positive, was " + maxUserIdLength);
+			throw new InvalidPropertyException("redis.starter.session.max-user-id-length", maxUserIdLength, "at least 1");
 		}
 		this.maxUserIdLength = maxUserIdLength;
 	}

@@ -56,30 +56,12 @@ public class StreamsProperties {
 	 * Every stream's defaults.
 	 */
 	@NestedConfigurationProperty
-	private final StreamProperties defaults = new StreamProperties();
+	private final StreamDefaultsProperties defaults = new StreamDefaultsProperties();
 
 	/**
 	 * Settings of individual streams by name; what is not set comes from 'defaults'.
 	 */
 	private final Map<String, StreamProperties> named = new LinkedHashMap<>();
-
-	public StreamsProperties() {
-		this.defaults.setMaxLength(100_000L);
-		this.defaults.setMaxDeliveries(5);
-		this.defaults.setClaimIdle(Duration.ofSeconds(60));
-		this.defaults.setClaimInterval(Duration.ofSeconds(10));
-		this.defaults.setReadCount(100);
-		this.defaults.setReadBlock(Duration.ofSeconds(2));
-		this.defaults.setDeadLetterMaxLength(10_000L);
-		this.defaults.setConsumerExpiry(Duration.ofHours(1));
-		this.defaults.getBackoff().setInitial(Duration.ofSeconds(1));
-		this.defaults.getBackoff().setMultiplier(2.0);
-		this.defaults.getBackoff().setMax(Duration.ofMinutes(1));
-		this.defaults.getBackoff().setJitter(0.2);
-		this.defaults.getCircuit().setFailureThreshold(10);
-		this.defaults.getCircuit().setPause(Duration.ofSeconds(5));
-		this.defaults.getCircuit().setMaxPause(Duration.ofMinutes(1));
-	}
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -94,7 +76,7 @@ public class StreamsProperties {
 	}
 
 	public void setTimeout(Duration timeout) {
-		this.timeout = timeout;
+		this.timeout = RedisStarterProperties.positive("redis.starter.stream.timeout", timeout);
 	}
 
 	public int getConcurrency() {
@@ -102,7 +84,7 @@ public class StreamsProperties {
 	}
 
 	public void setConcurrency(int concurrency) {
-		this.concurrency = concurrency;
+		this.concurrency = PropertyChecks.between("redis.starter.stream.concurrency", concurrency, 1, 256);
 	}
 
 	public @Nullable String getGroup() {
@@ -126,7 +108,7 @@ public class StreamsProperties {
 	}
 
 	public void setShutdownWait(Duration shutdownWait) {
-		this.shutdownWait = shutdownWait;
+		this.shutdownWait = RedisStarterProperties.positive("redis.starter.stream.shutdown-wait", shutdownWait);
 	}
 
 	public Duration getInstanceExpiry() {
@@ -134,10 +116,10 @@ public class StreamsProperties {
 	}
 
 	public void setInstanceExpiry(Duration instanceExpiry) {
-		this.instanceExpiry = instanceExpiry;
+		this.instanceExpiry = RedisStarterProperties.positive("redis.starter.stream.instance-expiry", instanceExpiry);
 	}
 
-	public StreamProperties getDefaults() {
+	public StreamDefaultsProperties getDefaults() {
 		return this.defaults;
 	}
 
@@ -214,7 +196,7 @@ public class StreamsProperties {
 		}
 
 		public void setMaxLength(@Nullable Long maxLength) {
-			this.maxLength = maxLength;
+			this.maxLength = PropertyChecks.atLeast("redis.starter.stream.*.max-length", maxLength, 0);
 		}
 
 		public @Nullable Duration getMaxAge() {
@@ -222,7 +204,7 @@ public class StreamsProperties {
 		}
 
 		public void setMaxAge(@Nullable Duration maxAge) {
-			this.maxAge = maxAge;
+			this.maxAge = PropertyChecks.positive("redis.starter.stream.*.max-age", maxAge);
 		}
 
 		public @Nullable Integer getMaxDeliveries() {
@@ -230,7 +212,7 @@ public class StreamsProperties {
 		}
 
 		public void setMaxDeliveries(@Nullable Integer maxDeliveries) {
-			this.maxDeliveries = maxDeliveries;
+			this.maxDeliveries = PropertyChecks.atLeast("redis.starter.stream.*.max-deliveries", maxDeliveries, 1);
 		}
 
 		public @Nullable Duration getClaimIdle() {
@@ -238,7 +220,7 @@ public class StreamsProperties {
 		}
 
 		public void setClaimIdle(@Nullable Duration claimIdle) {
-			this.claimIdle = claimIdle;
+			this.claimIdle = PropertyChecks.positive("redis.starter.stream.*.claim-idle", claimIdle);
 		}
 
 		public @Nullable Duration getClaimInterval() {
@@ -246,7 +228,7 @@ public class StreamsProperties {
 		}
 
 		public void setClaimInterval(@Nullable Duration claimInterval) {
-			this.claimInterval = claimInterval;
+			this.claimInterval = PropertyChecks.positive("redis.starter.stream.*.claim-interval", claimInterval);
 		}
 
 		public @Nullable Integer getReadCount() {
@@ -254,7 +236,7 @@ public class StreamsProperties {
 		}
 
 		public void setReadCount(@Nullable Integer readCount) {
-			this.readCount = readCount;
+			this.readCount = PropertyChecks.between("redis.starter.stream.*.read-count", readCount, 1, 10_000);
 		}
 
 		public @Nullable Duration getReadBlock() {
@@ -262,7 +244,7 @@ public class StreamsProperties {
 		}
 
 		public void setReadBlock(@Nullable Duration readBlock) {
-			this.readBlock = readBlock;
+			this.readBlock = PropertyChecks.positive("redis.starter.stream.*.read-block", readBlock);
 		}
 
 		public @Nullable Long getDeadLetterMaxLength() {
@@ -270,7 +252,7 @@ public class StreamsProperties {
 		}
 
 		public void setDeadLetterMaxLength(@Nullable Long deadLetterMaxLength) {
-			this.deadLetterMaxLength = deadLetterMaxLength;
+			this.deadLetterMaxLength = PropertyChecks.atLeast("redis.starter.stream.*.dead-letter-max-length", deadLetterMaxLength, 0);
 		}
 
 		public @Nullable Duration getConsumerExpiry() {
@@ -278,7 +260,7 @@ public class StreamsProperties {
 		}
 
 		public void setConsumerExpiry(@Nullable Duration consumerExpiry) {
-			this.consumerExpiry = consumerExpiry;
+			this.consumerExpiry = PropertyChecks.positive("redis.starter.stream.*.consumer-expiry", consumerExpiry);
 		}
 
 		public BackoffProperties getBackoff() {
@@ -321,7 +303,7 @@ public class StreamsProperties {
 		}
 
 		public void setInitial(@Nullable Duration initial) {
-			this.initial = initial;
+			this.initial = PropertyChecks.atLeastMillis("redis.starter.stream.*.backoff.initial", initial, 1);
 		}
 
 		public @Nullable Double getMultiplier() {
@@ -329,7 +311,7 @@ public class StreamsProperties {
 		}
 
 		public void setMultiplier(@Nullable Double multiplier) {
-			this.multiplier = multiplier;
+			this.multiplier = PropertyChecks.multiplier("redis.starter.stream.*.backoff.multiplier", multiplier);
 		}
 
 		public @Nullable Duration getMax() {
@@ -337,7 +319,7 @@ public class StreamsProperties {
 		}
 
 		public void setMax(@Nullable Duration max) {
-			this.max = max;
+			this.max = PropertyChecks.atLeastMillis("redis.starter.stream.*.backoff.max", max, 1);
 		}
 
 		public @Nullable Double getJitter() {
@@ -345,7 +327,7 @@ public class StreamsProperties {
 		}
 
 		public void setJitter(@Nullable Double jitter) {
-			this.jitter = jitter;
+			this.jitter = PropertyChecks.fraction("redis.starter.stream.*.backoff.jitter", jitter, 1.0);
 		}
 
 	}

@@ -199,6 +199,13 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 
 	@Override
 	public <T> T writeThrough(String key, T value, Duration ttl, Consumer<T> store, String... tags) {
+		// Every check first: a refused key or tag must not leave the system of record written and the caller told no.
+		checkKey(key);
+		this.keys.checkPart(Feature.CACHE, key);
+		for (String tag : tags) {
+			CacheEntry.checkTag(tag);
+			this.keys.checkPart(Feature.CACHE, tag);
+		}
 		store.accept(value);
 		set(key, value, ttl, tags);
 		return value;

@@ -95,6 +95,32 @@ public record KeyNaming(String prefix, int maxPartLength) {
 	 */
 	public String hashTagged(Feature feature, String tag, String... parts) {
 		checked(feature, tag);
+		return hashTaggedChecked(feature, tag, parts);
+	}
+
+	/**
+	 * Like {@link #hashTagged}, for a tag its capability escaped (so that a caller's braces cannot pick the slot)
+	 * after checking the caller's key with {@link #checkPart}: the bound is the caller's length, not the escaped one.
+	 * @param feature the capability that owns the key
+	 * @param escapedTag the escaped hash tag; not empty, without {@code '}'}
+	 * @param parts the segments after the tag
+	 * @return the key
+	 */
+	public String hashTaggedEscaped(Feature feature, String escapedTag, String... parts) {
+		return hashTaggedChecked(feature, escapedTag, parts);
+	}
+
+	/**
+	 * Refuses a key part taken from a caller that is longer than {@code maxPartLength}.
+	 * @param feature the capability the part is for, named in the message
+	 * @param part the part
+	 * @throws InputLimitExceededException when it is longer (the message gives its length, never the part)
+	 */
+	public void checkPart(Feature feature, String part) {
+		checked(feature, part);
+	}
+
+	private String hashTaggedChecked(Feature feature, String tag, String... parts) {
 		if (tag.isEmpty() || tag.indexOf('}') >= 0) {
 			throw new IllegalArgumentException("Hash tag '" + Masking.mask(tag) + "' must be non-empty and must not contain '}'");
 		}

@@ -41,4 +41,16 @@ public record RateLimitPolicies(Map<String, List<RateLimit>> policies) {
 		return limits;
 	}
 
+	/**
+	 * A copy with one policy added or replaced, for customizers.
+	 * @param name the policy name
+	 * @param limits its limits, checked together
+	 * @return the copy
+	 */
+	public RateLimitPolicies with(String name, RateLimit... limits) {
+		Map<String, List<RateLimit>> policies = new TreeMap<>(this.policies);
+		policies.put(name, List.of(limits));
+		return new RateLimitPolicies(policies);
+	}
+
 }

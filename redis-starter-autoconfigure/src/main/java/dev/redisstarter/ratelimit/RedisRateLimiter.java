@@ -112,12 +112,14 @@ public final class RedisRateLimiter implements RateLimiter {
 		}
 		int count = limits.size();
 		byte[][] keysAndArgs = new byte[count * 2 + 1 + count * 6][];
+		// The caller's length is bounded, not the escaped one (a brace is escaped to three characters).
+		this.keys.checkPart(Feature.RATE_LIMIT, key);
 		String tag = escape(key);
 		keysAndArgs[count * 2] = Long.toString(permits).getBytes(StandardCharsets.UTF_8);
 		for (int i = 0; i < count; i++) {
 			RateLimit limit = limits.get(i);
-			keysAndArgs[2 * i] = utf8(this.keys.hashTagged(Feature.RATE_LIMIT, tag, limit.name(), limit.stateId()));
-			keysAndArgs[2 * i + 1] = utf8(this.keys.hashTagged(Feature.RATE_LIMIT, tag, limit.name(), "blocked"));
+			keysAndArgs[2 * i] = utf8(this.keys.hashTaggedEscaped(Feature.RATE_LIMIT, tag, limit.name(), limit.stateId()));
+			keysAndArgs[2 * i + 1] = utf8(this.keys.hashTaggedEscaped(Feature.RATE_LIMIT, tag, limit.name(), "blocked"));
 			System.arraycopy(this.encodedLimits.computeIfAbsent(limit, RedisRateLimiter::encode), 0, keysAndArgs,
 					count * 2 + 1 + i * 6, 6);
 		}

@@ -154,7 +154,7 @@ class RateLimitAutoConfigurationTests {
 					"redis.starter.ratelimit.policies.api.limit=10")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
-				.hasStackTraceContaining("redis.starter.ratelimit.policies.api.window is required"));
+				.hasStackTraceContaining("Invalid redis.starter.ratelimit.policies.api.window: it is required"));
 	}
 
 	@Test
@@ -164,7 +164,7 @@ class RateLimitAutoConfigurationTests {
 					"redis.starter.ratelimit.policies.api.limit=0", "redis.starter.ratelimit.policies.api.window=1m")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
-				.hasStackTraceContaining("redis.starter.ratelimit.policies.api is invalid")
+				.hasStackTraceContaining("Invalid redis.starter.ratelimit.policies.api:")
 				.hasStackTraceContaining("limit must be at least 1"));
 	}
 

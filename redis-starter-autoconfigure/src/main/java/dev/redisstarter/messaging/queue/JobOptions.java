@@ -74,7 +74,7 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, int 
 	 * An id is often a caller's (an idempotency key from a request): over its bound it is refused as input too large
 	 * (413 in Spring MVC), and no message carries it whole ({@link Masking}).
 	 */
-	private static void requireId(String what, @Nullable String id) {
+	static void requireId(String what, @Nullable String id) {
 		if (id == null) {
 			return;
 		}

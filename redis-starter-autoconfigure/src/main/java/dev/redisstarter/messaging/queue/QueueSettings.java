@@ -78,4 +78,58 @@ public record QueueSettings(int concurrency, int attempts, RetryBackoff backoff,
 		java.util.Objects.requireNonNull(circuit, "circuit must not be null");
 	}
 
+	/**
+	 * A copy with another concurrency, for customizers.
+	 * @param concurrency jobs one instance runs at once when the handler sets none
+	 * @return the copy
+	 */
+	public QueueSettings withConcurrency(int concurrency) {
+		return new QueueSettings(concurrency, this.attempts, this.backoff, this.attemptTimeout, this.lease, this.stalledInterval, this.maxStalled, this.completedMaxCount, this.completedMaxAge, this.deadMaxCount, this.deadMaxAge, this.rateLimit, this.rateLimitWindow, this.idleWait, this.prefetch, this.circuit);
+	}
+
+	/**
+	 * A copy with another attempts, for customizers.
+	 * @param attempts attempts per job when the job sets none
+	 * @return the copy
+	 */
+	public QueueSettings withAttempts(int attempts) {
+		return new QueueSettings(this.concurrency, attempts, this.backoff, this.attemptTimeout, this.lease, this.stalledInterval, this.maxStalled, this.completedMaxCount, this.completedMaxAge, this.deadMaxCount, this.deadMaxAge, this.rateLimit, this.rateLimitWindow, this.idleWait, this.prefetch, this.circuit);
+	}
+
+	/**
+	 * A copy with another backoff, for customizers.
+	 * @param backoff the wait between attempts
+	 * @return the copy
+	 */
+	public QueueSettings withBackoff(RetryBackoff backoff) {
+		return new QueueSettings(this.concurrency, this.attempts, backoff, this.attemptTimeout, this.lease, this.stalledInterval, this.maxStalled, this.completedMaxCount, this.completedMaxAge, this.deadMaxCount, this.deadMaxAge, this.rateLimit, this.rateLimitWindow, this.idleWait, this.prefetch, this.circuit);
+	}
+
+	/**
+	 * A copy with another attemptTimeout, for customizers.
+	 * @param attemptTimeout how long one attempt may run; null for no limit
+	 * @return the copy
+	 */
+	public QueueSettings withAttemptTimeout(@Nullable Duration attemptTimeout) {
+		return new QueueSettings(this.concurrency, this.attempts, this.backoff, attemptTimeout, this.lease, this.stalledInterval, this.maxStalled, this.completedMaxCount, this.completedMaxAge, this.deadMaxCount, this.deadMaxAge, this.rateLimit, this.rateLimitWindow, this.idleWait, this.prefetch, this.circuit);
+	}
+
+	/**
+	 * A copy with another prefetch, for customizers.
+	 * @param prefetch the most jobs a worker takes ahead of its handlers
+	 * @return the copy
+	 */
+	public QueueSettings withPrefetch(int prefetch) {
+		return new QueueSettings(this.concurrency, this.attempts, this.backoff, this.attemptTimeout, this.lease, this.stalledInterval, this.maxStalled, this.completedMaxCount, this.completedMaxAge, this.deadMaxCount, this.deadMaxAge, this.rateLimit, this.rateLimitWindow, this.idleWait, prefetch, this.circuit);
+	}
+
+	/**
+	 * A copy with another circuit, for customizers.
+	 * @param circuit the handler circuit
+	 * @return the copy
+	 */
+	public QueueSettings withCircuit(HandlerCircuit.Settings circuit) {
+		return new QueueSettings(this.concurrency, this.attempts, this.backoff, this.attemptTimeout, this.lease, this.stalledInterval, this.maxStalled, this.completedMaxCount, this.completedMaxAge, this.deadMaxCount, this.deadMaxAge, this.rateLimit, this.rateLimitWindow, this.idleWait, this.prefetch, circuit);
+	}
+
 }

@@ -35,4 +35,25 @@ public record QueueSettingsByName(QueueSettings defaults, Map<String, QueueSetti
 		return this.named.keySet();
 	}
 
+	/**
+	 * A copy with other defaults, for customizers.
+	 * @param defaults the settings of every queue not named
+	 * @return the copy
+	 */
+	public QueueSettingsByName withDefaults(QueueSettings defaults) {
+		return new QueueSettingsByName(defaults, this.named);
+	}
+
+	/**
+	 * A copy in which one queue has its own settings, for customizers.
+	 * @param name the queue's name
+	 * @param settings its settings
+	 * @return the copy
+	 */
+	public QueueSettingsByName withNamed(String name, QueueSettings settings) {
+		java.util.Map<String, QueueSettings> named = new java.util.LinkedHashMap<>(this.named);
+		named.put(name, settings);
+		return new QueueSettingsByName(this.defaults, named);
+	}
+
 }

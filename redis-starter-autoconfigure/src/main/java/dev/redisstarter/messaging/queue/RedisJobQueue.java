@@ -226,6 +226,7 @@ public final class RedisJobQueue implements JobQueue {
 	@Override
 	public Optional<JobInfo> job(String queue, String jobId) {
 		QueueKeys.requireName(queue);
+		JobOptions.requireId("job id", Objects.requireNonNull(jobId, "jobId must not be null"));
 		try {
 			List<?> reply = this.calls.script(this.scripts.job(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
 					QueueKeys.keysAndArgs(this.keys.scriptKeys(queue), utf8(jobId)));

@@ -6,7 +6,7 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link JobContext} of one attempt; progress and lease extensions go through its worker.
+ * The {@link JobContext} of one attempt; progress and lease extensions go through its worker's {@link JobLeases}.
  */
 final class WorkerJobContext implements JobContext {
 
@@ -14,12 +14,12 @@ final class WorkerJobContext implements JobContext {
 
 	private final TakenJob job;
 
-	private final JobWorker worker;
+	private final JobLeases leases;
 
-	WorkerJobContext(String queue, TakenJob job, JobWorker worker) {
+	WorkerJobContext(String queue, TakenJob job, JobLeases leases) {
 		this.queue = queue;
 		this.job = job;
-		this.worker = worker;
+		this.leases = leases;
 	}
 
 	@Override
@@ -49,12 +49,12 @@ final class WorkerJobContext implements JobContext {
 
 	@Override
 	public boolean reportProgress(Object progress) {
-		return this.worker.progress(this.job, progress, null);
+		return this.leases.progress(this.job, progress, null);
 	}
 
 	@Override
 	public boolean extendLease(Duration lease) {
-		return this.worker.progress(this.job, null, lease);
+		return this.leases.progress(this.job, null, lease);
 	}
 
 	@Override

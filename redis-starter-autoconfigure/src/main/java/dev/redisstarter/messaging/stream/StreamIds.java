@@ -1,5 +1,7 @@
 package dev.redisstarter.messaging.stream;
 
+import dev.redisstarter.core.Masking;
+
 /**
  * Stream entry ids ({@code <milliseconds>-<sequence>}) compared as Redis compares them.
  */
@@ -34,7 +36,7 @@ final class StreamIds {
 					Long.parseUnsignedLong(id.substring(dash + 1)) };
 		}
 		catch (NumberFormatException ex) {
-			throw new IllegalArgumentException("Not a stream entry id: '" + id + "'", ex);
+			throw new IllegalArgumentException("Not a stream entry id: " + Masking.mask(id), ex);
 		}
 	}
 

@@ -89,4 +89,40 @@ public record StreamSettings(long maxLength, @Nullable Duration maxAge, int maxD
 				deadLetterMaxLength, consumerExpiry, HandlerCircuit.Settings.DEFAULTS);
 	}
 
+	/**
+	 * A copy with another maxLength, for customizers.
+	 * @param maxLength the approximate bound on the stream (0: none)
+	 * @return the copy
+	 */
+	public StreamSettings withMaxLength(long maxLength) {
+		return new StreamSettings(maxLength, this.maxAge, this.maxDeliveries, this.backoff, this.claimIdle, this.claimInterval, this.readCount, this.readBlock, this.deadLetterMaxLength, this.consumerExpiry, this.circuit);
+	}
+
+	/**
+	 * A copy with another maxDeliveries, for customizers.
+	 * @param maxDeliveries deliveries before an entry is dead-lettered
+	 * @return the copy
+	 */
+	public StreamSettings withMaxDeliveries(int maxDeliveries) {
+		return new StreamSettings(this.maxLength, this.maxAge, maxDeliveries, this.backoff, this.claimIdle, this.claimInterval, this.readCount, this.readBlock, this.deadLetterMaxLength, this.consumerExpiry, this.circuit);
+	}
+
+	/**
+	 * A copy with another backoff, for customizers.
+	 * @param backoff the wait between deliveries of a failing entry
+	 * @return the copy
+	 */
+	public StreamSettings withBackoff(RetryBackoff backoff) {
+		return new StreamSettings(this.maxLength, this.maxAge, this.maxDeliveries, backoff, this.claimIdle, this.claimInterval, this.readCount, this.readBlock, this.deadLetterMaxLength, this.consumerExpiry, this.circuit);
+	}
+
+	/**
+	 * A copy with another circuit, for customizers.
+	 * @param circuit the listener circuit
+	 * @return the copy
+	 */
+	public StreamSettings withCircuit(HandlerCircuit.Settings circuit) {
+		return new StreamSettings(this.maxLength, this.maxAge, this.maxDeliveries, this.backoff, this.claimIdle, this.claimInterval, this.readCount, this.readBlock, this.deadLetterMaxLength, this.consumerExpiry, circuit);
+	}
+
 }

@@ -26,4 +26,25 @@ public record StreamSettingsByName(StreamSettings defaults, Map<String, StreamSe
 		return this.named.getOrDefault(stream, this.defaults);
 	}
 
+	/**
+	 * A copy with other defaults, for customizers.
+	 * @param defaults the settings of every stream not named
+	 * @return the copy
+	 */
+	public StreamSettingsByName withDefaults(StreamSettings defaults) {
+		return new StreamSettingsByName(defaults, this.named);
+	}
+
+	/**
+	 * A copy in which one stream has its own settings, for customizers.
+	 * @param name the stream's name
+	 * @param settings its settings
+	 * @return the copy
+	 */
+	public StreamSettingsByName withNamed(String name, StreamSettings settings) {
+		java.util.Map<String, StreamSettings> named = new java.util.LinkedHashMap<>(this.named);
+		named.put(name, settings);
+		return new StreamSettingsByName(this.defaults, named);
+	}
+
 }

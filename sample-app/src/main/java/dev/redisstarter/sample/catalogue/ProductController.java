@@ -16,8 +16,8 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
-import dev.redisstarter.core.InputLimitExceededException;
-import dev.redisstarter.core.web.InputLimitExceptionHandler;
+import dev.redisstarter.sample.BadRequests;
+
 
 /**
  * The product catalogue over HTTP: {@code GET /api/products/{id}} answers {@code X-Cache: HIT} or {@code MISS};
@@ -56,18 +56,9 @@ class ProductController {
 		return Map.of("category", category, "invalidated", this.catalogue.invalidateCategory(category) > 0);
 	}
 
-	/**
-	 * A key taken from the path over {@code redis.starter.max-key-part-length}: the starter's 413, which the
-	 * {@code IllegalArgumentException} handler below would otherwise take (this controller's handlers go first).
-	 */
-	@ExceptionHandler(InputLimitExceededException.class)
-	ProblemDetail tooLong(InputLimitExceededException ex, HttpServletRequest request) {
-		return InputLimitExceptionHandler.problemOf(ex, request.getRequestURI());
-	}
-
 	@ExceptionHandler(IllegalArgumentException.class)
-	ProblemDetail badRequest(IllegalArgumentException ex) {
-		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+	ProblemDetail badRequest(IllegalArgumentException ex, HttpServletRequest request) {
+		return BadRequests.problem(ex, request);
 	}
 
 	/** The body of a product update. */

@@ -5,6 +5,8 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -19,6 +21,8 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.redisstarter.messaging.queue.JobInfo;
 import dev.redisstarter.messaging.queue.JobQueue;
 import dev.redisstarter.messaging.queue.JobState;
+
+import dev.redisstarter.sample.BadRequests;
 
 /**
  * E-mails over a job queue: {@code POST /api/emails} enqueues a send job on the {@code emails} queue and answers
@@ -78,8 +82,8 @@ class EmailsController {
 	}
 
 	@ExceptionHandler(IllegalArgumentException.class)
-	ProblemDetail badRequest(IllegalArgumentException ex) {
-		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+	ProblemDetail badRequest(IllegalArgumentException ex, HttpServletRequest request) {
+		return BadRequests.problem(ex, request);
 	}
 
 	@ExceptionHandler(NoSuchJobException.class)

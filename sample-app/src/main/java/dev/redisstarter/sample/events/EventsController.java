@@ -2,6 +2,8 @@ package dev.redisstarter.sample.events;
 
 import java.time.Duration;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -16,6 +18,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import dev.redisstarter.core.web.ProblemAnswers;
 import dev.redisstarter.messaging.pubsub.MessageBus;
+
+import dev.redisstarter.sample.BadRequests;
 
 /**
  * Events over HTTP: {@code POST /api/events} publishes on Redis pub/sub (202, with how many subscribers, that
@@ -63,8 +67,8 @@ class EventsController {
 	}
 
 	@ExceptionHandler(IllegalArgumentException.class)
-	ProblemDetail badRequest(IllegalArgumentException ex) {
-		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+	ProblemDetail badRequest(IllegalArgumentException ex, HttpServletRequest request) {
+		return BadRequests.problem(ex, request);
 	}
 
 	/**

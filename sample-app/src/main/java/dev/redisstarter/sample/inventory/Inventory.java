@@ -6,6 +6,7 @@ import java.util.OptionalLong;
 import io.lettuce.core.ScriptOutputType;
 import org.springframework.stereotype.Service;
 
+import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.LuaScript;
 import dev.redisstarter.core.RedisCalls;
@@ -88,6 +89,8 @@ public class Inventory {
 	}
 
 	private String key(String sku) {
+		// The sku comes from the path: bounded like the starter's own key parts (413 past it).
+		this.keys.checkPart(Feature.APPLICATION, sku);
 		return this.keys.prefix() + "inventory:" + sku;
 	}
 

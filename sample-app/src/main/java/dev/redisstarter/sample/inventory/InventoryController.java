@@ -14,9 +14,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
-import dev.redisstarter.core.InputLimitExceededException;
-import dev.redisstarter.core.web.InputLimitExceptionHandler;
 import dev.redisstarter.lock.LockNotAcquiredException;
+
+import dev.redisstarter.sample.BadRequests;
 
 /**
  * Stock levels over HTTP: set and read a level, and reserve one unit under a distributed lock (200 while
@@ -67,18 +67,9 @@ class InventoryController {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
 	}
 
-	/**
-	 * A key taken from the path over {@code redis.starter.max-key-part-length}: the starter's 413, which the
-	 * {@code IllegalArgumentException} handler below would otherwise take (this controller's handlers go first).
-	 */
-	@ExceptionHandler(InputLimitExceededException.class)
-	ProblemDetail tooLong(InputLimitExceededException ex, HttpServletRequest request) {
-		return InputLimitExceptionHandler.problemOf(ex, request.getRequestURI());
-	}
-
 	@ExceptionHandler(IllegalArgumentException.class)
-	ProblemDetail badRequest(IllegalArgumentException ex) {
-		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+	ProblemDetail badRequest(IllegalArgumentException ex, HttpServletRequest request) {
+		return BadRequests.problem(ex, request);
 	}
 
 	/** The body of a stock update. */

@@ -2,6 +2,8 @@ package dev.redisstarter.sample.leaderboard;
 
 import java.util.List;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -17,6 +19,8 @@ import org.springframework.web.server.ResponseStatusException;
 import dev.redisstarter.leaderboard.Leaderboard;
 import dev.redisstarter.leaderboard.LeaderboardEntry;
 import dev.redisstarter.leaderboard.Leaderboards;
+
+import dev.redisstarter.sample.BadRequests;
 
 /**
  * Leaderboards over HTTP: post scores, read the top, read a member's rank with its neighbours.
@@ -64,8 +68,8 @@ class LeaderboardController {
 	}
 
 	@ExceptionHandler(IllegalArgumentException.class)
-	ProblemDetail badRequest(IllegalArgumentException ex) {
-		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+	ProblemDetail badRequest(IllegalArgumentException ex, HttpServletRequest request) {
+		return BadRequests.problem(ex, request);
 	}
 
 	/** The body of a posted score. */

@@ -7,6 +7,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -22,6 +24,8 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.redisstarter.messaging.stream.DeadLetter;
 import dev.redisstarter.messaging.stream.DeadLetters;
 import dev.redisstarter.messaging.stream.StreamPublisher;
+
+import dev.redisstarter.sample.BadRequests;
 
 /**
  * Orders over a Redis stream: {@code POST /api/orders} adds the order to the {@code orders} stream and answers 202
@@ -97,8 +101,8 @@ class OrdersController {
 	}
 
 	@ExceptionHandler(IllegalArgumentException.class)
-	ProblemDetail badRequest(IllegalArgumentException ex) {
-		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+	ProblemDetail badRequest(IllegalArgumentException ex, HttpServletRequest request) {
+		return BadRequests.problem(ex, request);
 	}
 
 	@ExceptionHandler(NoSuchDeadLetterException.class)

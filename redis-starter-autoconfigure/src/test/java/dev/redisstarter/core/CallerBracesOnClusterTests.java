@@ -30,12 +30,12 @@ import dev.redisstarter.test.Topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Review of issue 22: caller data with Redis hash-tag braces in it ({@code {x}}, {@code }{}, {@code {}) used as a cache
+ * caller data with Redis hash-tag braces in it ({@code {x}}, {@code }{}, {@code {}) used as a cache
  * key and tag, a rate-limit key, a lock name, a session user id and a leaderboard member on the 3-master Cluster: no
  * CROSSSLOT or MOVED reaches the caller, and each works.
  */
 @RealRedis(Topology.CLUSTER)
-class ClusterCallerBracesReviewTests {
+class CallerBracesOnClusterTests {
 
 	private final String prefix = "brc-" + UUID.randomUUID() + ":";
 

@@ -23,12 +23,12 @@ import dev.redisstarter.test.LocalRedisServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Review of issue 22: faults in sequence. An outage (the proxy refuses connections), during which the password is
+ * Credentials in a sequence of faults. An outage (the proxy refuses connections), during which the password is
  * rotated on the server; the network heals while the old password is still configured; then the operator puts the
  * application's password back.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class FaultSequenceReviewTests {
+class CredentialFaultSequenceTests {
 
 	private static final ResilienceSettings FAST = ResilienceSettings.DEFAULTS.withCircuit(3, Duration.ofMillis(100));
 
@@ -94,7 +94,6 @@ class FaultSequenceReviewTests {
 		await(() -> this.access.circuit().failure() != null
 				&& this.access.circuit().failure().kind() == RedisFailure.Kind.AUTHENTICATION, Duration.ofSeconds(10),
 				() -> tryPing(calls));
-		System.out.println("REVIEW: named as authentication " + millisSince(healed) + " ms after the heal");
 		Health down = health();
 		assertThat(down.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(down.getDetails()).containsEntry("failure", "authentication");
@@ -104,7 +103,6 @@ class FaultSequenceReviewTests {
 		long restored = System.nanoTime();
 		await(() -> this.access.circuit().state() == RedisCircuitBreaker.State.CLOSED, Duration.ofSeconds(35),
 				() -> tryPing(calls));
-		System.out.println("REVIEW: circuit closed " + millisSince(restored) + " ms after the password came back");
 		assertThat(health().getStatus()).isEqualTo(Status.UP);
 		assertThat(millisSince(restored)).as("recovered within a back-off step that began at most ~5 s earlier")
 			.isLessThan(10_000);
@@ -132,10 +130,10 @@ class FaultSequenceReviewTests {
 		assertThat(this.access.awaitConnection(Duration.ofSeconds(5))).isTrue();
 		RedisCalls calls = this.access.calls(Feature.CACHE, Duration.ofSeconds(1));
 		java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-		try (dev.redisstarter.messaging.PubSubSubscriber listeners = new dev.redisstarter.messaging.PubSubSubscriber(
+		try (dev.redisstarter.messaging.pubsub.PubSubSubscriber listeners = new dev.redisstarter.messaging.pubsub.PubSubSubscriber(
 				this.access)) {
 			listeners.start();
-			listeners.subscribe(new dev.redisstarter.messaging.Route(dev.redisstarter.messaging.Route.Kind.CHANNEL,
+			listeners.subscribe(new dev.redisstarter.messaging.pubsub.Route(dev.redisstarter.messaging.pubsub.Route.Kind.CHANNEL,
 					"seq:events"), (route, channel, body) -> heard.add(new String(body)));
 			await(() -> publishHeard(heard, "before"), Duration.ofSeconds(10), () -> sleep(Duration.ofMillis(100)));
 
@@ -155,8 +153,6 @@ class FaultSequenceReviewTests {
 			await(() -> publishHeard(heard, "after"), Duration.ofSeconds(35), () -> sleep(Duration.ofMillis(100)));
 			long heardAfter = millisSince(restarted);
 			Health health = health();
-			System.out.println("REVIEW: after the restart: circuit closed in " + closedAfter + " ms, listener heard in "
-					+ heardAfter + " ms, health " + health.getStatus() + " " + health.getDetails());
 			assertThat(health.getStatus()).isEqualTo(Status.UP);
 			assertThat(heardAfter).as("ms until the listener hears after the restart").isLessThan(10_000);
 		}

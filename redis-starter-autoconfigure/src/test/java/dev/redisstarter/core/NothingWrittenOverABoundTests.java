@@ -28,12 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * Review of 42f0c35 (issue 22: "over a bound ... nothing written"): cache calls that carry several key parts, one
- * of them over redis.starter.max-key-part-length, must be refused before anything is written, in Redis or (for
- * writeThrough) in the system of record.
+ * Cache calls that carry several key parts, one of them over {@code redis.starter.max-key-part-length}, are refused
+ * before anything is written, in Redis or (for {@code writeThrough}) in the system of record.
  */
 @RealRedis
-class PartialWriteReviewTests {
+class NothingWrittenOverABoundTests {
 
 	private final String prefix = "pwr-" + UUID.randomUUID() + ":";
 
@@ -68,7 +67,7 @@ class PartialWriteReviewTests {
 			Throwable refused = catchThrowable(() -> cache.writeThrough("wt", "v", Duration.ofMinutes(1),
 					(value) -> stored.incrementAndGet(), "ok-tag", OVERSIZED));
 			assertThat(refused).isInstanceOf(InputLimitExceededException.class);
-			assertThat(stored).as("the system of record written, though the caller is told 413").hasValue(0);
+			assertThat(stored).as("the system of record is not written when the caller is told 413").hasValue(0);
 			assertThat(keys(context)).isEmpty();
 		});
 	}
