@@ -42,6 +42,13 @@ public class QueueProperties {
 	private DataSize maxPayloadSize = DataSize.ofMegabytes(1);
 
 	/**
+	 * How long a queue this instance enqueued to may hold jobs due with no worker serving it before it is reported
+	 * as unhandled (a WARN log once, the jobqueues endpoint and health details, the redis.starter.queue.unhandled
+	 * gauge): a misspelled queue name, or workers all gone. Keep it above the workers' stalled-interval.
+	 */
+	private Duration unhandledAfter = Duration.ofMinutes(1);
+
+	/**
 	 * Every queue's defaults.
 	 */
 	@NestedConfigurationProperty
@@ -80,6 +87,14 @@ public class QueueProperties {
 
 	public void setShutdownWait(Duration shutdownWait) {
 		this.shutdownWait = RedisStarterProperties.positive("redis.starter.queue.shutdown-wait", shutdownWait);
+	}
+
+	public Duration getUnhandledAfter() {
+		return this.unhandledAfter;
+	}
+
+	public void setUnhandledAfter(Duration unhandledAfter) {
+		this.unhandledAfter = unhandledAfter;
 	}
 
 	public DataSize getMaxPayloadSize() {

@@ -41,6 +41,7 @@ import dev.redisstarter.messaging.queue.QueueSettings;
 import dev.redisstarter.messaging.queue.QueueSettingsByName;
 import dev.redisstarter.messaging.queue.RedisJobDeadLetters;
 import dev.redisstarter.messaging.queue.RedisJobQueue;
+import dev.redisstarter.messaging.queue.UnhandledQueues;
 import dev.redisstarter.messaging.queue.actuate.JobQueuesEndpoint;
 import dev.redisstarter.messaging.queue.actuate.JobQueuesHealthIndicator;
 
@@ -138,12 +139,21 @@ public final class RedisStarterQueueAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	UnhandledQueues redisStarterUnhandledQueues(RedisAccess access, RedisStarterProperties properties, QueueKeys keys,
+			QueueMetrics metrics) {
+		return new UnhandledQueues(access.calls(Feature.QUEUE, timeout(properties)), keys, metrics,
+				properties.getQueue().getUnhandledAfter());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(JobQueue.class)
 	RedisJobQueue redisStarterJobQueue(RedisAccess access, RedisStarterProperties properties, QueueKeys keys,
 			JsonCodec codec, ObjectProvider<JsonMapper> jsonMapper, QueueSettingsByName settings, QueueMetrics metrics,
-			ObjectProvider<ObservationRegistry> observations) {
+			ObjectProvider<ObservationRegistry> observations, UnhandledQueues unhandled) {
 		return new RedisJobQueue(access.calls(Feature.QUEUE, timeout(properties)), keys, codec, mapper(jsonMapper),
-				settings, metrics, observations.getIfUnique(() -> ObservationRegistry.NOOP), maxPayloadBytes(properties));
+				settings, metrics, observations.getIfUnique(() -> ObservationRegistry.NOOP), maxPayloadBytes(properties),
+				unhandled);
 	}
 
 	@Bean
@@ -207,7 +217,7 @@ public final class RedisStarterQueueAutoConfiguration {
 		@ConditionalOnMissingBean
 		@ConditionalOnAvailableEndpoint
 		JobQueuesEndpoint redisStarterJobQueuesEndpoint(JobQueue jobs, JobDeadLetters deadLetters, JobWorkers workers,
-				RedisStarterProperties properties) {
+				RedisStarterProperties properties, UnhandledQueues unhandled) {
 			// Queues configured by name, and those YAML schedules enqueue into (annotated ones have a handler here).
 			java.util.Set<String> configured = new java.util.TreeSet<>(properties.getQueue().getNamed().keySet());
 			properties.getQueue()
@@ -217,15 +227,15 @@ public final class RedisStarterQueueAutoConfiguration {
 				.map(QueueProperties.ScheduleProperties::getQueue)
 				.filter((queue) -> queue != null && !queue.isBlank())
 				.forEach(configured::add);
-			return new JobQueuesEndpoint(jobs, deadLetters, workers, configured);
+			return new JobQueuesEndpoint(jobs, deadLetters, workers, configured, unhandled);
 		}
 
 		@Bean
 		@ConditionalOnMissingBean(name = "jobqueuesHealthContributor")
 		@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
 		@ConditionalOnEnabledHealthIndicator("jobqueues")
-		JobQueuesHealthIndicator jobqueuesHealthContributor(JobWorkers workers) {
-			return new JobQueuesHealthIndicator(workers);
+		JobQueuesHealthIndicator jobqueuesHealthContributor(JobWorkers workers, UnhandledQueues unhandled) {
+			return new JobQueuesHealthIndicator(workers, unhandled);
 		}
 
 	}

@@ -11,12 +11,15 @@
 -- ARGV[3]: how long to keep a dead letter, in ms (dead letters past it leave the index at every check, counted as
 --   trimmed: one that reaches its age is counted even when no later dead letter trims the index)
 -- ARGV[4]: the most jobs to look at
+-- ARGV[5]: how long to keep <base>:seen, in ms: the server's time of this check, which tells producers that a worker
+--   serves the queue (unhandled.lua)
 -- Returns: {how many stalled and went back to waiting, how many stalled and were dead-lettered, how many had not
 -- started and went back to waiting, how many dead letters were trimmed to keep the bounds (also added to
 -- <base>:trimmed)}
 local base = KEYS[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('SET', base .. ':seen', now, 'PX', ARGV[5])
 local expired = redis.call('ZRANGEBYSCORE', base .. ':active', '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
 local back, dead, unstarted, trimmed = 0, 0, 0, 0
 local keepAge = tonumber(ARGV[3])

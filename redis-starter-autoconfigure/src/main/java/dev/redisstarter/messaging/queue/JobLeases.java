@@ -31,6 +31,12 @@ final class JobLeases {
 
 	private static final byte[] ZERO = ScriptArgs.utf8("0");
 
+	/**
+	 * How long the queue's {@code :seen} key outlives the last check: long enough for any sensible
+	 * {@code unhandled-after}, so that producers see how long ago the last worker left.
+	 */
+	private static final byte[] SEEN_TTL = ScriptArgs.utf8(Long.toString(Duration.ofDays(1).toMillis()));
+
 	private final String queue;
 
 	private final QueueSettings settings;
@@ -141,7 +147,7 @@ final class JobLeases {
 						QueueKeys.keysAndArgs(this.keys, ScriptArgs.utf8(Integer.toString(this.settings.maxStalled())),
 								ScriptArgs.utf8(Long.toString(this.settings.deadMaxCount())),
 								ScriptArgs.utf8(Long.toString(this.settings.deadMaxAge().toMillis())),
-								ScriptArgs.utf8("1000")));
+								ScriptArgs.utf8("1000"), SEEN_TTL));
 			StalledReply stalled = StalledReply.of(moved);
 			long back = stalled.back();
 			long dead = stalled.dead();

@@ -21,7 +21,8 @@ import dev.redisstarter.messaging.HandlerCircuit;
  * {@code .dead-lettered}, {@code .dead-letters.trimmed} (dropped to keep the dead letters' bounds); timers
  * {@code redis.starter.queue.waiting} (enqueue or run-at to start) and {@code .handling}; gauges
  * {@code redis.starter.queue.jobs} tagged {@code state} (waiting, delayed, active, dead), refreshed by the
- * workers' maintenance; for each queue this application handles, {@code redis.starter.queue.circuit.openings} (how
+ * workers' maintenance; the gauge {@code redis.starter.queue.unhandled}, the jobs due on a queue this instance enqueued
+ * to that no worker serves (0 when served, see {@link UnhandledQueues}); for each queue this application handles, {@code redis.starter.queue.circuit.openings} (how
  * many times its handler's circuit opened) and the gauge {@code redis.starter.queue.circuit.open} (1 while open or
  * probing, else 0).
  */
@@ -75,6 +76,8 @@ public final class QueueMetrics {
 
 		final AtomicLong deadJobs = new AtomicLong();
 
+		final AtomicLong unhandledJobs = new AtomicLong();
+
 		private final @Nullable MeterRegistry registry;
 
 		private final String queue;
@@ -100,6 +103,7 @@ public final class QueueMetrics {
 				gauge(registry, queue, "delayed", this.delayedJobs);
 				gauge(registry, queue, "active", this.activeJobs);
 				gauge(registry, queue, "dead", this.deadJobs);
+				Gauge.builder("redis.starter.queue.unhandled", this.unhandledJobs::get).tag("queue", queue).register(registry);
 			}
 		}
 
@@ -174,6 +178,10 @@ public final class QueueMetrics {
 			if (this.handling != null) {
 				this.handling.record(nanos, TimeUnit.NANOSECONDS);
 			}
+		}
+
+		void unhandled(long jobs) {
+			this.unhandledJobs.set(jobs);
 		}
 
 		void counts(QueueCounts counts) {

@@ -12,7 +12,8 @@ import dev.redisstarter.core.LuaScript;
 record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<List> complete, LuaScript<List> fail,
 		LuaScript<List> renew, LuaScript<Long> release, LuaScript<List> stalled, LuaScript<Long> backOff,
 		LuaScript<List> counts, LuaScript<List> job, LuaScript<List> deadList, LuaScript<List> deadRetry,
-		LuaScript<List> deadPurge, LuaScript<Long> progress, LuaScript<Long> cancelTake, LuaScript<Long> start) {
+		LuaScript<List> deadPurge, LuaScript<Long> progress, LuaScript<Long> cancelTake, LuaScript<Long> start,
+		LuaScript<List> unhandled) {
 
 	static QueueScripts load() {
 		String directory = "dev/redisstarter/queue/";
@@ -27,7 +28,8 @@ record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<Lis
 				LuaScript.load(directory + "dead-purge.lua", List.class),
 				LuaScript.load(directory + "progress.lua", Long.class),
 				LuaScript.load(directory + "cancel-take.lua", Long.class),
-				LuaScript.load(directory + "start.lua", Long.class));
+				LuaScript.load(directory + "start.lua", Long.class),
+				LuaScript.load(directory + "unhandled.lua", List.class));
 	}
 
 }

@@ -54,6 +54,8 @@ public final class RedisJobQueue implements JobQueue {
 
 	private final long maxPayloadBytes;
 
+	private final UnhandledQueues unhandled;
+
 	/**
 	 * A queue on the starter's connection.
 	 * @param calls the starter's calls with the queue deadline
@@ -64,9 +66,11 @@ public final class RedisJobQueue implements JobQueue {
 	 * @param metrics the meters
 	 * @param observations where enqueue observations go
 	 * @param maxPayloadBytes the largest payload (JSON bytes) a job may have
+	 * @param unhandled watches the queues enqueued to for jobs no worker takes
 	 */
 	public RedisJobQueue(RedisCalls calls, QueueKeys keys, JsonCodec codec, JsonMapper mapper,
-			QueueSettingsByName settings, QueueMetrics metrics, ObservationRegistry observations, long maxPayloadBytes) {
+			QueueSettingsByName settings, QueueMetrics metrics, ObservationRegistry observations, long maxPayloadBytes,
+			UnhandledQueues unhandled) {
 		this.calls = calls;
 		this.keys = keys;
 		this.scripts = QueueScripts.load();
@@ -76,6 +80,7 @@ public final class RedisJobQueue implements JobQueue {
 		this.metrics = metrics;
 		this.observations = observations;
 		this.maxPayloadBytes = maxPayloadBytes;
+		this.unhandled = unhandled;
 	}
 
 	@Override
@@ -148,6 +153,7 @@ public final class RedisJobQueue implements JobQueue {
 				added += enqueued.added() ? 1 : 0;
 			}
 			this.metrics.of(queue).enqueued(added);
+			this.unhandled.enqueued(queue);
 			return ids;
 		}
 		catch (DataAccessException ex) {

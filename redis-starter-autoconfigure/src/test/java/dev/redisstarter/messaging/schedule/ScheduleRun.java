@@ -269,7 +269,7 @@ final class ScheduleRun implements AutoCloseable {
 	void assertCountsAgreeWithDeadLetters() {
 		JobQueuesEndpoint queues = new JobQueuesEndpoint(this.producerContext.getBean(JobQueue.class),
 				this.producerContext.getBean(JobDeadLetters.class), this.producerContext.getBean(JobWorkers.class),
-				Set.of());
+				Set.of(), this.producerContext.getBean(dev.redisstarter.messaging.queue.UnhandledQueues.class));
 		Map<String, Object> queue = new LinkedHashMap<>(queues.queue(ScheduleApplication.QUEUE));
 		assertThat(queue).as("/actuator/jobqueues/%s", ScheduleApplication.QUEUE)
 			.containsEntry("waiting", 0L)

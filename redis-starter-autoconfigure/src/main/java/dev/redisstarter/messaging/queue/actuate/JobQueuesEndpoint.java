@@ -25,10 +25,13 @@ import dev.redisstarter.messaging.queue.JobQueue;
 import dev.redisstarter.messaging.queue.JobWorkers;
 import dev.redisstarter.messaging.queue.QueueCounts;
 import dev.redisstarter.messaging.queue.QueueKeys;
+import dev.redisstarter.messaging.queue.UnhandledQueues;
 
 /**
  * {@code /actuator/jobqueues}: the queues this application handles (and those configured by name) with their
- * counts, this instance's workers and their most recent dead letters; {@code /actuator/jobqueues/{queue}} one
+ * counts, this instance's workers, their most recent dead letters and whether the queue is {@code unhandled}
+ * (holds jobs due that no worker on any instance has served for {@code unhandled-after}; also listed: every queue
+ * this instance enqueued to, a misspelled one included, see {@link UnhandledQueues}); {@code /actuator/jobqueues/{queue}} one
  * queue with more dead letters; {@code /actuator/jobqueues/{queue}/{jobId}} one job in full (404 when not kept).
  * {@code POST /actuator/jobqueues/{queue}/{jobId}} retries a dead letter ({@code all}: every one), {@code DELETE}
  * on the same path purges. While Redis is unreachable the read operations answer at once with what this
@@ -75,18 +78,23 @@ public class JobQueuesEndpoint {
 
 	private final Set<String> configured;
 
+	private final UnhandledQueues unhandled;
+
 	/**
 	 * The endpoint.
 	 * @param jobs reads counts and jobs
 	 * @param deadLetters lists, retries and purges dead letters
 	 * @param workers this application's workers
 	 * @param configured queue names configured under {@code redis.starter.queue.named}
+	 * @param unhandled the queues this instance enqueued to, and which of them no worker serves
 	 */
-	public JobQueuesEndpoint(JobQueue jobs, JobDeadLetters deadLetters, JobWorkers workers, Set<String> configured) {
+	public JobQueuesEndpoint(JobQueue jobs, JobDeadLetters deadLetters, JobWorkers workers, Set<String> configured,
+			UnhandledQueues unhandled) {
 		this.jobs = Objects.requireNonNull(jobs, "jobs must not be null");
 		this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters must not be null");
 		this.workers = Objects.requireNonNull(workers, "workers must not be null");
 		this.configured = Set.copyOf(configured);
+		this.unhandled = Objects.requireNonNull(unhandled, "unhandled must not be null");
 	}
 
 	/**
@@ -98,15 +106,17 @@ public class JobQueuesEndpoint {
 	public Map<String, Object> queues() {
 		Set<String> names = new TreeSet<>(this.configured);
 		names.addAll(this.workers.queues());
+		names.addAll(this.unhandled.queues());
 		List<JobWorkers.WorkerState> states = this.workers.states();
+		Set<String> unhandledNow = this.unhandled.unhandled().keySet();
 		Map<String, Object> queues = new LinkedHashMap<>();
 		String skipped = null;
 		for (String name : names) {
 			if (skipped != null) {
-				queues.put(name, shown(name, null, states).error(skipped).map());
+				queues.put(name, shown(name, null, states, unhandledNow).error(skipped).map());
 				continue;
 			}
-			Shown shown = read(name, states, LISTED_DEAD_LETTERS);
+			Shown shown = read(name, states, unhandledNow, LISTED_DEAD_LETTERS);
 			if (shown.unreachable()) {
 				skipped = "Not read: Redis did not answer for queue '" + name + "'";
 			}
@@ -122,7 +132,8 @@ public class JobQueuesEndpoint {
 	 */
 	@ReadOperation
 	public Map<String, @Nullable Object> queue(@Selector String queue) {
-		return read(requireName(queue), this.workers.states(), QUEUE_DEAD_LETTERS).map();
+		return read(requireName(queue), this.workers.states(), this.unhandled.unhandled().keySet(), QUEUE_DEAD_LETTERS)
+			.map();
 	}
 
 	/**
@@ -162,15 +173,16 @@ public class JobQueuesEndpoint {
 		return Map.of("purged", purged);
 	}
 
-	private Shown read(String queue, List<JobWorkers.WorkerState> states, int deadLetterCount) {
+	private Shown read(String queue, List<JobWorkers.WorkerState> states, Set<String> unhandledNow,
+			int deadLetterCount) {
 		QueueCounts counts;
 		try {
 			counts = this.jobs.counts(queue);
 		}
 		catch (DataAccessException ex) {
-			return shown(queue, null, states).failed(ex);
+			return shown(queue, null, states, unhandledNow).failed(ex);
 		}
-		Shown shown = shown(queue, counts, states);
+		Shown shown = shown(queue, counts, states, unhandledNow);
 		try {
 			shown.map().put("deadLetters",
 					this.deadLetters.list(queue, 0, deadLetterCount).stream().map(DeadLetter::of).toList());
@@ -181,7 +193,8 @@ public class JobQueuesEndpoint {
 		}
 	}
 
-	private static Shown shown(String queue, @Nullable QueueCounts counts, List<JobWorkers.WorkerState> states) {
+	private static Shown shown(String queue, @Nullable QueueCounts counts, List<JobWorkers.WorkerState> states,
+			Set<String> unhandledNow) {
 		Map<String, @Nullable Object> shown = new LinkedHashMap<>();
 		shown.put("waiting", (counts != null) ? counts.waiting() : null);
 		shown.put("delayed", (counts != null) ? counts.delayed() : null);
@@ -190,6 +203,7 @@ public class JobQueuesEndpoint {
 		shown.put("dead", (counts != null) ? counts.dead() : null);
 		shown.put("pausedForMillis", (counts != null) ? counts.pausedForMillis() : null);
 		shown.put("deadTrimmed", (counts != null) ? counts.deadTrimmed() : null);
+		shown.put("unhandled", unhandledNow.contains(queue));
 		shown.put("workers", states.stream().filter((state) -> state.queue().equals(queue)).toList());
 		shown.put("deadLetters", List.of());
 		return new Shown(shown, false);
