@@ -2,7 +2,8 @@ package dev.redisstarter.messaging.pubsub;
 
 /**
  * The listener that answered a {@link MessageBus#request request} threw; its exception's class and message
- * came back instead of a reply.
+ * came back instead of a reply. Its subclass {@link MessageReplyUnreadableException}: the listener answered, but
+ * the reply could not be read as the type asked for.
  */
 public class MessageRequestFailedException extends RuntimeException {
 
@@ -18,7 +19,17 @@ public class MessageRequestFailedException extends RuntimeException {
 	 * @param remoteError the listener's exception, as {@code "Class: message"}
 	 */
 	public MessageRequestFailedException(String channel, String remoteError) {
-		super("The listener on channel '" + channel + "' failed: " + remoteError);
+		this("The listener on channel '" + channel + "' failed: " + remoteError, channel, remoteError);
+	}
+
+	/**
+	 * An exception for a request, with its own message.
+	 * @param message the message
+	 * @param channel the channel, as Redis names it
+	 * @param remoteError what went wrong, as {@code "Class: message"} or a sentence
+	 */
+	protected MessageRequestFailedException(String message, String channel, String remoteError) {
+		super(message);
 		this.channel = channel;
 		this.remoteError = remoteError;
 	}

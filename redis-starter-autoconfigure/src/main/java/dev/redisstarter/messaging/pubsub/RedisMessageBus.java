@@ -175,8 +175,8 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 				return (R) this.reader.read(envelope.payload(), replyType);
 			}
 			catch (JacksonException ex) {
-				throw new MessageRequestFailedException(route.name(),
-						"the reply could not be read as " + replyType.getTypeName() + ": " + ex.getOriginalMessage());
+				throw new MessageReplyUnreadableException(route.name(), replyType.getTypeName(),
+						String.valueOf(ex.getOriginalMessage()));
 			}
 		});
 	}

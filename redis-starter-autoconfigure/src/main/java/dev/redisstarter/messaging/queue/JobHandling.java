@@ -15,6 +15,7 @@ import io.micrometer.observation.transport.ReceiverContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JavaType;
 
@@ -148,7 +149,10 @@ final class JobHandling {
 				payload = decode(job);
 			}
 			catch (RuntimeException ex) {
-				failed(job, new NonRetryableJobException("the payload could not be read as " + this.payloadType, ex));
+				// Jackson's own words say which field or value is wrong; its location text would only repeat the payload.
+				String reason = (ex instanceof JacksonException jackson) ? jackson.getOriginalMessage() : ex.getMessage();
+				failed(job, new NonRetryableJobException("the payload could not be read as "
+						+ this.payloadType.toCanonical() + ": " + reason, ex));
 				return;
 			}
 			Observation observation = observe(job);

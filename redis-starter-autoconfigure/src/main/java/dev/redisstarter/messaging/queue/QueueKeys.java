@@ -9,7 +9,8 @@ import dev.redisstarter.core.KeyNaming;
  * A queue's keys, all under {@code <prefix>queue:{<queue>}} (the queue's name is their hash tag, so one script
  * moves jobs between them on Cluster): {@code :ready}, {@code :delayed}, {@code :active}, {@code :completed},
  * {@code :dead} (sorted sets), {@code :job:<id>} (hashes), {@code :signal} (a list idle workers wait on),
- * {@code :id} (the sequence), {@code :paused}, {@code :dedup:<key>}, {@code :schedule:<name>}.
+ * {@code :id} (the sequence), {@code :paused}, {@code :dedup:<key>}, {@code :schedule:<name>}, {@code :seen} (when a
+ * worker last checked the queue, see {@link UnhandledQueues}).
  *
  * @param naming the application's key naming
  */

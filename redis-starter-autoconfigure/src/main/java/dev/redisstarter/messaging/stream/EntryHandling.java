@@ -81,7 +81,7 @@ final class EntryHandling {
 			}
 			catch (RuntimeException ex) {
 				this.meters.failed(1);
-				giveUp(entry, ex, "the payload could not be read as " + this.payloadType);
+				giveUp(entry, ex, "the payload could not be read as " + this.payloadType.toCanonical());
 				return;
 			}
 			if (!this.circuit.tryStart()) {
@@ -130,7 +130,7 @@ final class EntryHandling {
 				}
 				catch (RuntimeException ex) {
 					this.meters.failed(1);
-					giveUp(entry, ex, "the payload could not be read as " + this.payloadType);
+					giveUp(entry, ex, "the payload could not be read as " + this.payloadType.toCanonical());
 				}
 			}
 			skipReplay(othersReplays);
@@ -234,7 +234,8 @@ final class EntryHandling {
 			return;
 		}
 		if (entry.deliveries() >= this.spec.settings().maxDeliveries()) {
-			giveUp(entry, error, "failed on all " + this.spec.settings().maxDeliveries() + " deliveries");
+			int max = this.spec.settings().maxDeliveries();
+			giveUp(entry, error, (max == 1) ? "failed on its only delivery" : "failed on all " + max + " deliveries");
 			return;
 		}
 		java.time.Duration delay = this.spec.settings().backoff().delayAfter(entry.deliveries());

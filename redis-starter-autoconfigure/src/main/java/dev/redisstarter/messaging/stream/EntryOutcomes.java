@@ -255,8 +255,13 @@ final class EntryOutcomes {
 			this.meters.deadLettersTrimmed(trimmed);
 		}
 		logger.error("Entry " + entry.id() + " of stream '" + this.spec.stream() + "' (group " + this.spec.group()
-				+ ") moved to the dead letters after " + entry.deliveries() + " deliveries: " + reason, error);
+				+ ") moved to the dead letters after " + deliveries(entry.deliveries()) + ": " + reason, error);
 		return true;
+	}
+
+	/** "1 delivery", "3 deliveries". */
+	static String deliveries(long count) {
+		return count + ((count == 1) ? " delivery" : " deliveries");
 	}
 
 	private static void field(List<byte[]> args, String name, String value) {

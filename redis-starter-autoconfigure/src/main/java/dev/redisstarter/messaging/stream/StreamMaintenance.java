@@ -183,7 +183,7 @@ final class StreamMaintenance {
 				}
 				if (entry.deliveries() > this.spec.settings().maxDeliveries() && this.consumer.allowsGivingUp()) {
 					// Delivered again and again without an outcome: it stops consumers (kills the process, hangs).
-					this.consumer.giveUp(entry, new IllegalStateException("no outcome after " + entry.deliveries() + " deliveries"),
+					this.consumer.giveUp(entry, new IllegalStateException("no outcome after " + EntryOutcomes.deliveries(entry.deliveries())),
 							"delivered more than " + this.spec.settings().maxDeliveries() + " times without an outcome");
 				}
 				else {

@@ -286,6 +286,22 @@ class StandalonePubSubTests {
 	}
 
 	@Test
+	void aReplyThatCannotBeReadAsTheTypeAskedForSaysSoWithJacksonsReasonNotThatTheListenerFailed() {
+		PubSubContexts.runner(SharedRedis.standalone()).withPropertyValues(app())
+			.withUserConfiguration(ListenerConfig.class)
+			.run((context) -> {
+				MessageBus bus = context.getBean(MessageBus.class);
+				context.getBean(PubSubSubscriber.class).awaitSettled(Duration.ofSeconds(5));
+				assertThatExceptionOfType(MessageReplyUnreadableException.class)
+					.isThrownBy(() -> bus.request("quotes", "sku-1", Integer.class, Duration.ofSeconds(2)))
+					.withMessageMatching("(?s)The reply on channel '.*quotes' could not be read as java\\.lang\\.Integer: .+")
+					.withMessageContaining("Cannot deserialize value of type `java.lang.Integer`")
+					.withMessageNotContaining("failed")
+					.satisfies((ex) -> assertThat(ex.getReplyType()).isEqualTo("java.lang.Integer"));
+			});
+	}
+
+	@Test
 	void twoApplicationsWithDifferentNamesDoNotHearEachOther() {
 		PubSubContexts.runner(SharedRedis.standalone()).withPropertyValues(app())
 			.withUserConfiguration(ListenerConfig.class)

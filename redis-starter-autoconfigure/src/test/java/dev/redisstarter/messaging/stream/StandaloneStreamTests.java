@@ -11,6 +11,9 @@ import java.util.stream.IntStream;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -22,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 @RealRedis
+@ExtendWith(OutputCaptureExtension.class)
 class StandaloneStreamTests {
 
 	record Order(String item, int quantity) {
@@ -152,7 +156,7 @@ class StandaloneStreamTests {
 	}
 
 	@Test
-	void aPayloadThatDoesNotParseGoesToTheDeadLettersAtOnce() {
+	void aPayloadThatDoesNotParseGoesToTheDeadLettersAtOnceAndTheLogSaysAfterOneDelivery(CapturedOutput output) {
 		String stream = stream();
 		StreamContexts.runner(SharedRedis.standalone())
 			.withPropertyValues("test.stream=" + stream, "spring.application.name=shop")
@@ -168,6 +172,9 @@ class StandaloneStreamTests {
 				DeadLetter letter = deadLetters.list(stream, 1).get(0);
 				assertThat(letter.deliveries()).isEqualTo(1);
 				assertThat(letter.message()).contains("payload could not be read");
+				await().atMost(Duration.ofSeconds(5))
+					.untilAsserted(() -> assertThat(output.getOut()).contains("moved to the dead letters after 1 delivery: ")
+						.doesNotContain("after 1 deliveries"));
 			});
 	}
 
