@@ -26,6 +26,15 @@ interface Smtp {
 record Digest(String edition) {
 }
 
+record Ping(String source) {
+}
+
+interface Monitor {
+
+    void ping(Ping ping);
+
+}
+
 interface Digests {
 
     void send(Digest digest);
@@ -78,4 +87,16 @@ class DailyDigest {
     @JobSchedule(name = "daily-digest", cron = "0 0 7 * * *", zone = "Europe/Paris", missed = MissedTicks.RUN_ONCE)
     void digest(Digest digest) { digests.send(digest); }  // payload = "null" by default: digest is null
     // end::schedule[]
+}
+
+@Component
+class Heartbeat {
+    private final Monitor monitor;
+    Heartbeat(Monitor monitor) { this.monitor = monitor; }
+
+    // tag::fixed-rate[]
+    @JobHandler(queue = "pings")
+    @JobSchedule(name = "heartbeat", fixedRate = "30s", payload = "{\"source\":\"schedule\"}")
+    void ping(Ping ping) { monitor.ping(ping); }          // ticks at every multiple of 30 s since the epoch (UTC)
+    // end::fixed-rate[]
 }
