@@ -201,7 +201,7 @@ class JobQueuesEndpointTests {
 				JsonNode json = JsonMapper.builder().build().valueToTree(listing);
 				JsonNode shown = json.get("queues").get(queue);
 				assertThat(shown.propertyNames()).containsExactlyInAnyOrder("waiting", "delayed", "active", "completed", "dead",
-						"pausedForMillis", "deadTrimmed", "workers", "deadLetters");
+						"pausedForMillis", "deadTrimmed", "unhandled", "workers", "deadLetters");
 				assertThat(shown.get("completed").asLong()).isEqualTo(3);
 				assertThat(shown.get("workers").get(0).propertyNames()).containsExactlyInAnyOrder("queue", "handler",
 						"concurrency", "state", "held", "circuit", "circuitOpenings", "circuitError");

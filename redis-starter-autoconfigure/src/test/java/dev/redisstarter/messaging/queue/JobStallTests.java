@@ -157,7 +157,7 @@ class JobStallTests {
 			List taken = template.execute(script("take.lua"), keys, "1", "1", "killed:1", "1048576", "0", "1000");
 			assertThat(taken).hasSize(4);
 			Thread.sleep(20);
-			List stalled = template.execute(script("stalled.lua"), keys, "1", "1000", "60000", "1000");
+			List stalled = template.execute(script("stalled.lua"), keys, "1", "1000", "60000", "1000", "86400000");
 			assertThat(stalled.get(2)).as("went back to waiting unstarted").isEqualTo(1L);
 			assertThat(template.opsForHash().get(base + ":job:" + id, "reclaimed")).isEqualTo("1");
 
