@@ -18,11 +18,13 @@ import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
 import org.springframework.boot.actuate.endpoint.web.WebOperation;
 import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpointDiscoverer;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.convert.support.ConfigurableConversionService;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -280,6 +282,9 @@ class JobQueuesEndpointTests {
 			.withPropertyValues(SharedRedis.standalone().propertyValues())
 			.withPropertyValues("redis.starter.queue.defaults.backoff.initial=50ms", "redis.starter.queue.defaults.attempts=1",
 					"test.queue=" + queue, "management.endpoints.web.exposure.include=jobqueues")
+			// As in an application: Boot's conversion service reads "unrestricted" as Access.UNRESTRICTED.
+			.withInitializer((context) -> context.getEnvironment()
+				.setConversionService((ConfigurableConversionService) ApplicationConversionService.getSharedInstance()))
 			.withBean(Mailer.class);
 	}
 

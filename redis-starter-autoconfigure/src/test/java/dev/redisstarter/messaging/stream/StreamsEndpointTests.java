@@ -15,10 +15,12 @@ import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
 import org.springframework.boot.actuate.endpoint.web.WebOperation;
 import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpointDiscoverer;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.convert.support.ConfigurableConversionService;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -142,6 +144,9 @@ class StreamsEndpointTests {
 					"redis.starter.stream.defaults.backoff.initial=50ms", "redis.starter.stream.defaults.backoff.max=200ms",
 					"redis.starter.stream.shutdown-wait=2s", "redis.starter.stream.defaults.max-deliveries=1",
 					"test.stream=" + stream, "management.endpoints.web.exposure.include=streams")
+			// As in an application: Boot's conversion service reads "unrestricted" as Access.UNRESTRICTED.
+			.withInitializer((context) -> context.getEnvironment()
+				.setConversionService((ConfigurableConversionService) ApplicationConversionService.getSharedInstance()))
 			.withBean(Failing.class);
 	}
 
