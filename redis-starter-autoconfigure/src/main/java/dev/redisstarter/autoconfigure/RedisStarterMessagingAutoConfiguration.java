@@ -80,6 +80,12 @@ public final class RedisStarterMessagingAutoConfiguration {
 	}
 
 	@Bean
+	ListenerSubscriptionsWait redisStarterListenerSubscriptionsWait(PubSubSubscriber subscriber, RedisAccess access,
+			RedisStarterProperties properties) {
+		return new ListenerSubscriptionsWait(subscriber, access, properties.getResilience().getStartupWait());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	MessagingMetrics redisStarterMessagingMetrics(ObjectProvider<MeterRegistry> meterRegistry) {
 		return new MessagingMetrics(meterRegistry.getIfUnique());

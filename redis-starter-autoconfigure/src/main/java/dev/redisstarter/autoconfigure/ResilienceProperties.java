@@ -39,8 +39,10 @@ public class ResilienceProperties {
 	private Duration livenessTimeout = Duration.ofSeconds(1);
 
 	/**
-	 * How long start-up waits for the starter's first connection, so that the first requests find it ready. A
-	 * Redis that refuses connections costs no wait; one that does not answer costs at most this. 0 never waits.
+	 * How long start-up waits for the starter's first connection, so that the first requests find it ready, and
+	 * then for the listeners' subscriptions to be confirmed, so that a message published once the application has
+	 * started reaches its own listeners. A Redis that refuses connections costs no wait; one that does not answer
+	 * costs at most this. 0 never waits.
 	 */
 	private Duration startupWait = Duration.ofSeconds(2);
 

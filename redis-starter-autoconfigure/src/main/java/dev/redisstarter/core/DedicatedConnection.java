@@ -53,7 +53,7 @@ public final class DedicatedConnection {
 		StatefulConnection<byte[], byte[]> current = this.connection;
 		if (current == null || !current.isOpen()) {
 			if (current != null) {
-				current.closeAsync();
+				LettuceConnections.closeAsync(current);
 			}
 			if (this.access.refusesConnections()) {
 				// Would be refused too: the starter's connection backs off and names the failure; the caller backs
@@ -84,7 +84,7 @@ public final class DedicatedConnection {
 		StatefulConnection<byte[], byte[]> current = this.connection;
 		this.connection = null;
 		if (current != null) {
-			current.closeAsync();
+			LettuceConnections.closeAsync(current);
 		}
 	}
 

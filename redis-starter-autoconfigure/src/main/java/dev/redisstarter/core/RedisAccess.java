@@ -266,7 +266,7 @@ public final class RedisAccess implements AutoCloseable {
 			this.connection = null;
 		}
 		if (current != null) {
-			current.closeAsync();
+			LettuceConnections.closeAsync(current);
 		}
 	}
 
@@ -438,7 +438,7 @@ public final class RedisAccess implements AutoCloseable {
 		boolean superseded = !this.opener.isLatest(attempt) && current != null && current.isOpen();
 		if (this.closed || this.suspended || superseded) {
 			// Closed, suspended, or an attempt left behind that a newer connection already replaced.
-			opened.closeAsync();
+			LettuceConnections.closeAsync(opened);
 			return;
 		}
 		this.everConnected = true;
@@ -458,7 +458,7 @@ public final class RedisAccess implements AutoCloseable {
 		}
 		if (previous != null && previous != opened) {
 			// Stops the old connection's reconnect loop.
-			previous.closeAsync();
+			LettuceConnections.closeAsync(previous);
 		}
 		this.circuit.close();
 		RedisClusterAsyncCommands<byte[], byte[]> commands = ConnectionOpener.commandsOf(opened);
@@ -558,7 +558,7 @@ public final class RedisAccess implements AutoCloseable {
 			}
 			this.connection = null;
 		}
-		silent.closeAsync();
+		LettuceConnections.closeAsync(silent);
 		connect();
 	}
 
@@ -579,7 +579,7 @@ public final class RedisAccess implements AutoCloseable {
 		this.background.shutdown();
 		StatefulConnection<byte[], byte[]> current = this.connection;
 		if (current != null) {
-			current.close();
+			LettuceConnections.close(current);
 		}
 	}
 

@@ -164,7 +164,7 @@ public final class RedisSubscription implements AutoCloseable {
 		if (this.connection == silent) {
 			this.connection = null;
 			markLost();
-			silent.closeAsync();
+			LettuceConnections.closeAsync(silent);
 			connectInBackground();
 		}
 	}
@@ -222,7 +222,7 @@ public final class RedisSubscription implements AutoCloseable {
 			synchronized (this) {
 				if (this.closed || this.connection != null) {
 					// Closed meanwhile, or an attempt that started later got there first.
-					opened.closeAsync();
+					LettuceConnections.closeAsync(opened);
 					return;
 				}
 				this.connection = opened;
@@ -242,7 +242,7 @@ public final class RedisSubscription implements AutoCloseable {
 						this.connection = null;
 					}
 				}
-				opened.closeAsync();
+				LettuceConnections.closeAsync(opened);
 			}
 			RedisFailure failure = RedisFailure.of(ex);
 			if (failure.kind() == RedisFailure.Kind.PERMISSION) {
@@ -265,7 +265,7 @@ public final class RedisSubscription implements AutoCloseable {
 		}
 		markLost();
 		if (current != null) {
-			current.close();
+			LettuceConnections.close(current);
 		}
 	}
 

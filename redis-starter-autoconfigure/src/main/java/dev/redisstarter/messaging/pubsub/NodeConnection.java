@@ -25,6 +25,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.redisstarter.core.ConnectionOpener;
+import dev.redisstarter.core.LettuceConnections;
 import dev.redisstarter.core.RedisFailure;
 import dev.redisstarter.core.StarterThreads;
 
@@ -339,7 +340,7 @@ final class NodeConnection {
 		synchronized (this) {
 			if (this.closed || this.connection != null) {
 				// Closed meanwhile, or an attempt that started earlier and hung got there first.
-				opened.closeAsync();
+				LettuceConnections.closeAsync(opened);
 				return false;
 			}
 			this.connection = opened;
@@ -374,7 +375,7 @@ final class NodeConnection {
 		}
 		this.confirmed.clear();
 		if (current != null) {
-			current.closeAsync();
+			LettuceConnections.closeAsync(current);
 		}
 	}
 

@@ -7,9 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,7 +17,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.models.partitions.Partitions;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
@@ -28,11 +25,6 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.data.redis.connection.RedisClusterConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory;
 
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCircuitBreaker;
@@ -97,14 +89,14 @@ public final class PubSubSubscriber implements AutoCloseable {
 	/** Nodes refusing the credentials or TLS of a new connection, each with its back-off (kept across connections). */
 	private final RefusedNodes refusedNodes = new RefusedNodes();
 
+	private final SubscriptionRefusals refusals;
+
 	/** Loop thread only: the Cluster master that carries channels and patterns. */
 	private @Nullable String broadcastNode;
 
 	private long topologyReadAt;
 
-	private volatile @Nullable RedisClient nodeClient;
-
-	private @Nullable AbstractRedisClient nodeClientOwner;
+	private final NodeClients clients;
 
 	/**
 	 * Bumped whenever what is wanted or what a server holds may have changed (a listener came, a connection
@@ -149,6 +141,9 @@ public final class PubSubSubscriber implements AutoCloseable {
 	 */
 	public PubSubSubscriber(RedisAccess access, boolean configureKeyspaceEvents, long inboxLimitBytes) {
 		this.access = Objects.requireNonNull(access, "access must not be null");
+		this.clients = new NodeClients(access);
+		this.refusals = new SubscriptionRefusals(access.permissions(), access.settings().livenessInterval(),
+				() -> this.clusterMode);
 		if (inboxLimitBytes < 1) {
 			throw new IllegalArgumentException("The inbox limit must be positive, was " + inboxLimitBytes);
 		}
@@ -398,7 +393,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 			return true;
 		}
 		NodeConnection node = this.connections.computeIfAbsent("server",
-				(id) -> new NodeConnection(this.access.circuit().target(), this::openStandalone, new Events(),
+				(id) -> new NodeConnection(this.access.circuit().target(), this.clients::openStandalone, new Events(),
 						this.refusedNodes));
 		Set<Wire> desired = new HashSet<>();
 		for (Route route : routes) {
@@ -424,7 +419,9 @@ public final class PubSubSubscriber implements AutoCloseable {
 		if (masters.isEmpty()) {
 			return routes.isEmpty();
 		}
-		forgetRefusalsOfNodesThatLeft(partitions);
+		if (!this.refusedNodes.isEmpty()) {
+			this.refusals.forgetNodesThatLeft(this.refusedNodes, allAddresses(partitions));
+		}
 		List<String> masterIds = List.copyOf(masters.keySet());
 		String broadcast = ClusterRoutePlan.broadcastNode(this.broadcastNode, masterIds, (id) -> {
 			NodeConnection connection = this.connections.get(id);
@@ -463,7 +460,8 @@ public final class PubSubSubscriber implements AutoCloseable {
 			RedisClusterNode target = Objects.requireNonNull(node);
 			NodeConnection connection = this.connections.computeIfAbsent(entry.getKey(),
 					(id) -> new NodeConnection(address(target),
-							() -> nodeClient().connectPubSub(ByteArrayCodec.INSTANCE, nodeUri(target.getUri())),
+							() -> this.clients.nodeClient()
+								.connectPubSub(ByteArrayCodec.INSTANCE, this.clients.nodeUri(target.getUri())),
 							new Events(), this.refusedNodes));
 			boolean connected = connection.reconcile(entry.getValue(), retryRefused);
 			done &= connected;
@@ -481,48 +479,33 @@ public final class PubSubSubscriber implements AutoCloseable {
 			this.topologyStale.set(true);
 		}
 		if (done) {
-			forgetRefusalsOfNodesNotUsed(desired.keySet(), masters, partitions);
+			if (!this.refusedNodes.isEmpty()) {
+				this.refusals.forgetNodesNotUsed(this.refusedNodes, usedAddresses(desired.keySet(), masters, partitions));
+			}
 		}
 		return done;
 	}
 
-	private static String address(RedisClusterNode node) {
-		return node.getUri().getHost() + ":" + node.getUri().getPort();
-	}
-
-	/**
-	 * Every subscription is carried: a node that refused the credentials and carries none of them now (the channels
-	 * moved to a node that accepts them) is no longer a problem of this application's listeners.
-	 */
-	private void forgetRefusalsOfNodesNotUsed(Set<String> used, Map<String, RedisClusterNode> masters,
+	private static Set<String> usedAddresses(Set<String> used, Map<String, RedisClusterNode> masters,
 			Partitions partitions) {
-		Set<String> usedAddresses = new HashSet<>();
+		Set<String> addresses = new HashSet<>();
 		for (String id : used) {
 			RedisClusterNode node = masters.containsKey(id) ? masters.get(id) : partitions.getPartitionByNodeId(id);
 			if (node != null) {
-				usedAddresses.add(address(node));
+				addresses.add(address(node));
 			}
 		}
-		for (String node : this.refusedNodes.nodes()) {
-			if (!usedAddresses.contains(node) && this.refusedNodes.clear(node)) {
-				this.access.permissions().forget("pub/sub connection to " + node);
-			}
-		}
+		return addresses;
 	}
 
-	/** A node that left the topology refuses nothing any more: out of health and of the back-offs. */
-	private void forgetRefusalsOfNodesThatLeft(Partitions partitions) {
-		Set<String> refusing = this.refusedNodes.nodes();
-		if (refusing.isEmpty()) {
-			return;
-		}
-		Set<String> present = new HashSet<>();
-		partitions.forEach((node) -> present.add(address(node)));
-		for (String node : refusing) {
-			if (!present.contains(node) && this.refusedNodes.clear(node)) {
-				this.access.permissions().forget("pub/sub connection to " + node);
-			}
-		}
+	private static Set<String> allAddresses(Partitions partitions) {
+		Set<String> addresses = new HashSet<>();
+		partitions.forEach((node) -> addresses.add(address(node)));
+		return addresses;
+	}
+
+	private static String address(RedisClusterNode node) {
+		return node.getUri().getHost() + ":" + node.getUri().getPort();
 	}
 
 	private static boolean failedMasterHoldsSlots(Partitions partitions) {
@@ -533,72 +516,6 @@ public final class PubSubSubscriber implements AutoCloseable {
 			}
 		}
 		return false;
-	}
-
-	/**
-	 * The address of a Cluster node with the factory's connection settings: a node's URI from the topology has the
-	 * host and port only, and connecting with it would subscribe without TLS and as the default user instead of the
-	 * application's (whose ACL channel rules then go unchecked, or NOAUTH refuses the connection).
-	 */
-	private RedisURI nodeUri(RedisURI node) {
-		LettuceConnectionFactory factory = this.access.connectionFactory();
-		LettuceClientConfiguration client = factory.getClientConfiguration();
-		RedisURI.Builder builder = RedisURI.builder()
-			.withHost(node.getHost())
-			.withPort(node.getPort())
-			.withTimeout(client.getCommandTimeout())
-			.withSsl(client.isUseSsl())
-			.withStartTls(client.isStartTls());
-		if (client.isUseSsl()) {
-			builder.withVerifyPeer(client.getVerifyMode());
-		}
-		client.getClientName().ifPresent(builder::withClientName);
-		RedisClusterConfiguration cluster = factory.getClusterConfiguration();
-		if (cluster != null) {
-			Optional<RedisCredentialsProviderFactory> credentials = client.getRedisCredentialsProviderFactory();
-			if (credentials.isPresent()) {
-				builder.withAuthentication(credentials.get().createCredentialsProvider(cluster));
-			}
-			else if (cluster.getPassword().isPresent()) {
-				char[] password = cluster.getPassword().get();
-				if (cluster.getUsername() != null && !cluster.getUsername().isEmpty()) {
-					builder.withAuthentication(cluster.getUsername(), password);
-				}
-				else {
-					builder.withPassword(password);
-				}
-			}
-		}
-		return builder.build();
-	}
-
-	/** Asks the factory for its client at every open: a stopped and restarted factory has a new one. */
-	private StatefulRedisPubSubConnection<byte[], byte[]> openStandalone() {
-		if (this.access.connectionFactory().getNativeClient() instanceof RedisClient client) {
-			return client.connectPubSub(ByteArrayCodec.INSTANCE);
-		}
-		throw new IllegalStateException("The connection factory no longer has a standalone client");
-	}
-
-	/**
-	 * The client for Cluster node connections: shares the factory's cluster client's resources and options (TLS,
-	 * protocol, timeouts), and is made again when the factory's client changes (a stopped and restarted factory).
-	 */
-	private synchronized RedisClient nodeClient() {
-		AbstractRedisClient owner = this.access.connectionFactory().getNativeClient();
-		RedisClient client = this.nodeClient;
-		if (client == null || owner != this.nodeClientOwner) {
-			if (client != null) {
-				client.shutdownAsync(0, 2, TimeUnit.SECONDS);
-			}
-			client = RedisClient.create(owner.getResources());
-			if (owner instanceof RedisClusterClient cluster) {
-				client.setOptions(io.lettuce.core.ClientOptions.copyOf(cluster.getOptions()));
-			}
-			this.nodeClient = client;
-			this.nodeClientOwner = owner;
-		}
-		return client;
 	}
 
 	private void deliver(Op op, String name, String channel, byte[] body) {
@@ -638,10 +555,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 		this.loop.shutdownNow();
 		this.inbox.close();
 		this.connections.values().forEach(NodeConnection::close);
-		RedisClient client = this.nodeClient;
-		if (client != null) {
-			client.shutdownAsync(0, 2, TimeUnit.SECONDS);
-		}
+		this.clients.close();
 	}
 
 	@Override
@@ -685,49 +599,32 @@ public final class PubSubSubscriber implements AutoCloseable {
 
 		@Override
 		public void refused(NodeConnection source, Wire wire, RedisFailure failure) {
-			PubSubSubscriber.this.access.permissions()
-				.listenerSubscriptionRefused(refusal(source, wire), wire.op().name(), wire.name(),
-						wire.op() == Op.PSUBSCRIBE, failure, PubSubSubscriber.this.access.settings().livenessInterval());
+			PubSubSubscriber.this.refusals.refused(source, wire, failure);
 		}
 
 		@Override
 		public void granted(NodeConnection source, Wire wire) {
-			PubSubSubscriber.this.access.permissions().granted(refusal(source, wire));
+			PubSubSubscriber.this.refusals.granted(source, wire);
 		}
 
 		@Override
 		public void forgotten(NodeConnection source, Wire wire) {
-			PubSubSubscriber.this.access.permissions().forget(refusal(source, wire));
+			PubSubSubscriber.this.refusals.forgotten(source, wire);
 		}
 
 		@Override
 		public void connectionRefused(NodeConnection source, RedisFailure failure, long retryInMillis) {
-			PubSubSubscriber.this.access.permissions()
-				.connectionRefused("pub/sub connection to " + source.node(), failure, retryInMillis);
+			PubSubSubscriber.this.refusals.connectionRefused(source, failure, retryInMillis);
 		}
 
 		@Override
 		public void connectionOpened(NodeConnection source) {
-			PubSubSubscriber.this.access.permissions().granted("pub/sub connection to " + source.node());
+			PubSubSubscriber.this.refusals.connectionOpened(source);
 		}
 
 		@Override
 		public void connectionForgotten(NodeConnection source) {
-			PubSubSubscriber.this.access.permissions().forget("pub/sub connection to " + source.node());
-		}
-
-		/**
-		 * What health calls a refused subscription, such as {@code subscription to channel shop:events}; on a
-		 * Cluster with the node, whose ACL may differ from the others' (ACL SETUSER acts on one node).
-		 */
-		private String refusal(NodeConnection source, Wire wire) {
-			String kind = switch (wire.op()) {
-				case SUBSCRIBE -> "channel";
-				case PSUBSCRIBE -> "pattern";
-				case SSUBSCRIBE -> "shard channel";
-			};
-			return "subscription to " + kind + " " + wire.name()
-					+ (PubSubSubscriber.this.clusterMode ? " on " + source.node() : "");
+			PubSubSubscriber.this.refusals.connectionForgotten(source);
 		}
 
 	}

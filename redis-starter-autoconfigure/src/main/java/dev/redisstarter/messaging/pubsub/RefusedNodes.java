@@ -67,6 +67,14 @@ final class RefusedNodes {
 	}
 
 	/**
+	 * Whether no node refuses.
+	 * @return true when none does
+	 */
+	boolean isEmpty() {
+		return this.byNode.isEmpty();
+	}
+
+	/**
 	 * The refusing nodes.
 	 * @return their addresses, a copy
 	 */
