@@ -58,7 +58,7 @@ public final class WithLockGuardAutoConfiguration {
 					+ " redis.starter.lock.run-unlocked-when-disabled is true");
 			return;
 		}
-		throw new InvalidAnnotationException("@WithLock", method, "the starter's locks are not active"
+		throw new InvalidAnnotationException("@WithLock", method, InvalidAnnotationException.Kind.SETUP, "the starter's locks are not active"
 				+ " (redis.starter.lock.enabled or redis.starter.enabled is false, or no Lettuce RedisConnectionFactory:"
 				+ " see the condition report), so this method would run without mutual exclusion; enable locks, remove"
 				+ " the annotation, or set redis.starter.lock.run-unlocked-when-disabled=true to run it unlocked", null);

@@ -186,7 +186,8 @@ class AnnotationExpressionTests {
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription()).contains("@WithLock", "MisspelledLockKey.reserve", "#skuu")
 				.doesNotContain("Unexpected AOP exception");
-			assertThat(analysis.getAction()).contains("Correct the @WithLock annotation");
+			assertThat(analysis.getAction()).contains("Correct the attribute of the @WithLock annotation", "SpEL")
+				.doesNotContain("policies");
 		});
 	}
 

@@ -1,8 +1,14 @@
 package dev.redisstarter.autoconfigure;
 
 import java.io.File;
+import java.io.FileReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -55,6 +61,52 @@ class ConfigurationMetadataTests {
 			.isEqualTo(QueueSettings.DEFAULTS);
 		assertThat(RedisStarterStreamsAutoConfiguration.defaults(new StreamDefaultsProperties()))
 			.isEqualTo(StreamSettings.DEFAULTS);
+	}
+
+	@Test
+	void theEnumeratedSettingsHaveValueHintsWithDescriptionsInTheGeneratedMetadata() {
+		Map<String, JsonNode> hints = new LinkedHashMap<>();
+		for (JsonNode hint : generatedMetadata().path("hints")) {
+			hints.put(hint.path("name").asString(), hint);
+		}
+		Map<String, List<String>> expected = Map.of("redis.starter.resilience.eviction-policy-check",
+				List.of("warn", "fail", "ignore"), "redis.starter.unknown-properties", List.of("fail", "warn"),
+				"redis.starter.messaging.listener.when-full", List.of("block", "drop"),
+				"redis.starter.session.limit-policy", List.of("evict-oldest", "refuse"),
+				"redis.starter.ratelimit.http.headers", List.of("ietf", "legacy", "both", "none"));
+		Map<String, JsonNode> properties = generatedProperties();
+		expected.forEach((name, values) -> {
+			assertThat(properties).as("a hint for a property that exists").containsKey(name);
+			assertThat(hints).as("hints of %s", name).containsKey(name);
+			List<String> hinted = new ArrayList<>();
+			for (JsonNode value : hints.get(name).path("values")) {
+				hinted.add(value.path("value").asString());
+				assertThat(value.path("description").asString()).as("description of %s=%s", name, value)
+					.isNotBlank();
+			}
+			assertThat(hinted).as("hinted values of %s", name).containsExactlyElementsOf(values);
+		});
+	}
+
+	@Test
+	void theAutoConfigureProcessorWritesConditionMetadataSoBootFiltersWithoutLoadingTheClasses() throws Exception {
+		File file = new File("target/classes/META-INF/spring-autoconfigure-metadata.properties");
+		assertThat(file).exists();
+		Properties metadata = new Properties();
+		try (Reader reader = new FileReader(file, StandardCharsets.UTF_8)) {
+			metadata.load(reader);
+		}
+		assertThat(metadata.getProperty(RedisStarterMessagingAutoConfiguration.class.getName() + ".ConditionalOnClass"))
+			.contains("org.springframework.data.redis.annotation.RedisListener");
+		assertThat(metadata.getProperty(RedisStarterQueueAutoConfiguration.class.getName() + ".AutoConfigureAfter"))
+			.contains(RedisStarterAutoConfiguration.class.getName());
+	}
+
+	private static JsonNode generatedMetadata() {
+		// The module's own output, not a copy from another jar on the class path.
+		File metadata = new File("target/classes/META-INF/spring-configuration-metadata.json");
+		assertThat(metadata).exists();
+		return JsonMapper.builder().build().readTree(metadata);
 	}
 
 	private static Map<String, JsonNode> generatedProperties() {

@@ -128,8 +128,8 @@ class SecurityRecipeTests {
 	}
 
 	@Test
-	void theReadmeGivesThisRecipe() throws java.io.IOException {
-		String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+	void theSecurityPageGivesThisRecipe() throws java.io.IOException {
+		String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "security.md"));
 		String rule = RECIPE.replace(">shop-secret", ">PASSWORD");
 		assertThat(readme).contains("ACL SETUSER " + rule.replace(" +info +config|get", ""));
 		assertThat(readme).contains("spring.data.redis.ssl.bundle").contains("rediss://");

@@ -148,7 +148,7 @@ class EmailsHttpTests {
 		HttpClientSupport.Response retried = this.http.post("/actuator/jobqueues/emails/" + jobId, "");
 
 		assertThat(retried.status()).isEqualTo(200);
-		assertThat(retried.json().get("retried").asLong()).isEqualTo(1);
+		assertThat(retried.json().get("replayed").asLong()).isEqualTo(1);
 		JsonNode waiting = this.http.get("/api/emails/" + jobId).json();
 		assertThat(waiting.get("state").asString()).isEqualTo("waiting");
 		assertThat(waiting.get("attempts").asInt()).as("reset by the retry").isZero();
@@ -157,7 +157,7 @@ class EmailsHttpTests {
 		assertThat(job.get("attempts").asInt()).isEqualTo(ATTEMPTS);
 		assertThat(job.get("history")).as("every failed attempt, before and after the retry").hasSize(2 * ATTEMPTS);
 		assertThat(this.http.get("/actuator/jobqueues").json().at("/queues/emails/dead").asLong()).isEqualTo(1);
-		assertThat(this.http.post("/actuator/jobqueues/emails/no-such-job", "").json().get("retried").asLong())
+		assertThat(this.http.post("/actuator/jobqueues/emails/no-such-job", "").json().get("replayed").asLong())
 			.as("not a dead letter")
 			.isZero();
 	}

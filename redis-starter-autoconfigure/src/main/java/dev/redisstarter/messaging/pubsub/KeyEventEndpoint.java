@@ -50,7 +50,7 @@ final class KeyEventEndpoint implements RedisListenerEndpoint, SmartLifecycle {
 			Supplier<@Nullable RedisListenerSupport> support) {
 		if (method.getParameterCount() != 1
 				|| (method.getParameterTypes()[0] != KeyEvent.class && method.getParameterTypes()[0] != String.class)) {
-			throw new InvalidAnnotationException("@KeyEventListener", method,
+			throw new InvalidAnnotationException("@KeyEventListener", method, InvalidAnnotationException.Kind.SIGNATURE,
 					"the method must take exactly one parameter, a KeyEvent or the key as a String", null);
 		}
 		if (annotation.events().length == 0) {

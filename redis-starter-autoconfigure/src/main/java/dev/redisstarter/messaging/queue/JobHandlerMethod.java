@@ -24,21 +24,22 @@ record JobHandlerMethod(Object bean, Method method, Type payloadType, boolean wi
 	static JobHandlerMethod of(Object bean, Method method, JobHandler annotation) {
 		Type[] parameters = method.getGenericParameterTypes();
 		if (parameters.length < 1 || parameters.length > 2) {
-			throw invalid(method, "the method must take the payload, optionally followed by a JobContext");
+			throw invalid(method, InvalidAnnotationException.Kind.SIGNATURE, "the method must take the payload, optionally followed by a JobContext");
 		}
 		if (parameters.length == 2 && parameters[1] != JobContext.class) {
-			throw invalid(method, "the second parameter must be a JobContext");
+			throw invalid(method, InvalidAnnotationException.Kind.SIGNATURE, "the second parameter must be a JobContext");
 		}
 		if (annotation.concurrency() < 0 || annotation.concurrency() > 1024) {
-			throw invalid(method, "concurrency must be between 1 and 1024 (or 0 for the queue's setting), was "
+			throw invalid(method, InvalidAnnotationException.Kind.ATTRIBUTE, "concurrency must be between 1 and 1024 (or 0 for the queue's setting), was "
 					+ annotation.concurrency());
 		}
 		ReflectionUtils.makeAccessible(method);
 		return new JobHandlerMethod(bean, method, parameters[0], parameters.length == 2, annotation.noRetryFor());
 	}
 
-	private static InvalidAnnotationException invalid(Method method, String problem) {
-		return new InvalidAnnotationException("@JobHandler", method, problem, null);
+	private static InvalidAnnotationException invalid(Method method, InvalidAnnotationException.Kind kind,
+			String problem) {
+		return new InvalidAnnotationException("@JobHandler", method, kind, problem, null);
 	}
 
 	boolean retries(Throwable error) {

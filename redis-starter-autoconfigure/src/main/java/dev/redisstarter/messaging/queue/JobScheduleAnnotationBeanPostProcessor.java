@@ -29,7 +29,7 @@ public class JobScheduleAnnotationBeanPostProcessor
 	protected Declaration declare(Object bean, Method method, JobSchedule schedule) {
 		JobHandler handler = AnnotatedElementUtils.findMergedAnnotation(method, JobHandler.class);
 		if (handler == null) {
-			throw new InvalidAnnotationException("@JobSchedule", method,
+			throw new InvalidAnnotationException("@JobSchedule", method, InvalidAnnotationException.Kind.SETUP,
 					"it must be on a @JobHandler method: the schedule enqueues into that handler's queue", null);
 		}
 		return new Declaration(method, schedule, handler);

@@ -52,7 +52,7 @@ record ListenerMethod(Object bean, Method method, Type payloadType, boolean with
 	}
 
 	private static InvalidAnnotationException invalid(Method method, String problem) {
-		return new InvalidAnnotationException("@StreamListener", method, problem, null);
+		return new InvalidAnnotationException("@StreamListener", method, InvalidAnnotationException.Kind.SIGNATURE, problem, null);
 	}
 
 	/**

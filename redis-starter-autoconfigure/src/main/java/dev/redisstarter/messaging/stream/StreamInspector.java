@@ -35,42 +35,81 @@ public final class StreamInspector {
 	}
 
 	/**
+	 * A stream as Redis describes it.
+	 *
+	 * @param key its key
+	 * @param length its number of entries
+	 * @param groups its consumer groups
+	 */
+	public record StreamState(String key, long length, List<GroupState> groups) {
+	}
+
+	/**
+	 * A consumer group ({@code XINFO GROUPS}).
+	 *
+	 * @param name the group's name
+	 * @param pending entries delivered and not acknowledged
+	 * @param lag entries not yet delivered to the group ({@code null} when Redis cannot tell, or before Redis 7)
+	 * @param lastDeliveredId the id of the last entry delivered to the group
+	 * @param consumers its consumers
+	 */
+	public record GroupState(String name, @Nullable Long pending, @Nullable Long lag, String lastDeliveredId,
+			List<ConsumerInfo> consumers) {
+	}
+
+	/**
+	 * A consumer of a group ({@code XINFO CONSUMERS}).
+	 *
+	 * @param name the consumer's name
+	 * @param pending entries it holds unacknowledged
+	 * @param idleMillis since its last attempted interaction
+	 */
+	public record ConsumerInfo(String name, @Nullable Long pending, @Nullable Long idleMillis) {
+	}
+
+	/**
 	 * A stream's state.
 	 * @param stream the stream's name
-	 * @return length, groups and consumers, as plain maps and lists (JSON-friendly)
+	 * @return length, groups and consumers
 	 * @throws StreamUnavailableException when Redis cannot be reached
 	 */
-	public Map<String, Object> inspect(String stream) {
+	public StreamState inspect(String stream) {
 		byte[] key = utf8(this.keys.stream(stream));
 		try {
-			Map<String, Object> result = new LinkedHashMap<>();
 			Long length = this.calls.call((redis) -> redis.xlen(key));
-			result.put("key", this.keys.stream(stream));
-			result.put("length", (length != null) ? length : 0);
-			List<Map<String, Object>> groups = new ArrayList<>();
+			List<GroupState> groups = new ArrayList<>();
 			if (length != null && length > 0 || exists(key)) {
 				for (Map<String, Object> group : maps(this.calls.call((redis) -> redis.xinfoGroups(key)))) {
-					Map<String, Object> shown = new LinkedHashMap<>();
 					String name = text(group.get("name"));
-					shown.put("name", name);
-					shown.put("pending", group.get("pending"));
-					shown.put("lag", group.get("lag"));
-					shown.put("lastDeliveredId", text(group.get("last-delivered-id")));
-					List<Map<String, Object>> consumers = new ArrayList<>();
+					List<ConsumerInfo> consumers = new ArrayList<>();
 					for (Map<String, Object> consumer : maps(this.calls.call((redis) -> redis.xinfoConsumers(key, utf8(name))))) {
-						consumers.add(Map.of("name", text(consumer.get("name")), "pending", consumer.get("pending"),
-								"idleMillis", consumer.get("idle")));
+						consumers.add(new ConsumerInfo(text(consumer.get("name")), number(consumer.get("pending")),
+								number(consumer.get("idle"))));
 					}
-					shown.put("consumers", consumers);
-					groups.add(shown);
+					groups.add(new GroupState(name, number(group.get("pending")), number(group.get("lag")),
+							text(group.get("last-delivered-id")), List.copyOf(consumers)));
 				}
 			}
-			result.put("groups", groups);
-			return result;
+			return new StreamState(this.keys.stream(stream), (length != null) ? length : 0, List.copyOf(groups));
 		}
 		catch (DataAccessException ex) {
 			throw new StreamUnavailableException(stream, "inspect", ex);
 		}
+	}
+
+	private static @Nullable Long number(@Nullable Object value) {
+		if (value instanceof Number number) {
+			return number.longValue();
+		}
+		if (value instanceof String text && !text.isEmpty()) {
+			try {
+				return Long.parseLong(text);
+			}
+			catch (NumberFormatException ex) {
+				return null;
+			}
+		}
+		return null;
 	}
 
 	private boolean exists(byte[] key) {

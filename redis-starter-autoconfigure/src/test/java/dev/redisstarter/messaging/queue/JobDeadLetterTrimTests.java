@@ -61,7 +61,7 @@ class JobDeadLetterTrimTests {
 				assertThat(meters.get("redis.starter.queue.dead-letters.trimmed").tag("queue", queue).counter().count())
 					.isEqualTo(15);
 				assertThat(jobs.counts(queue).deadTrimmed()).isEqualTo(15);
-				assertThat(context.getBean(JobQueuesEndpoint.class).queue(queue)).containsEntry("deadTrimmed", 15L);
+				assertThat(context.getBean(JobQueuesEndpoint.class).queue(queue).deadTrimmed()).isEqualTo(15L);
 				String line = "Queue '" + queue + "': ";
 				await().atMost(Duration.ofSeconds(3))
 					.until(() -> output.getOut().contains(line) && output.getOut().contains("dead letters were dropped"));

@@ -77,8 +77,8 @@ class JobHandlerCircuitTests {
 					.as("failures during the outage (the probes included)").isGreaterThanOrEqualTo(3);
 				assertThat(meters.get("redis.starter.queue.circuit.openings").tag("queue", queue).functionCounter().count())
 					.isGreaterThanOrEqualTo(1);
-				Object workers = context.getBean(JobQueuesEndpoint.class).queue(queue).get("workers");
-				assertThat((List<JobWorkers.WorkerState>) workers).singleElement().satisfies((worker) -> {
+				List<JobWorkers.WorkerState> workers = context.getBean(JobQueuesEndpoint.class).queue(queue).workers();
+				assertThat(workers).singleElement().satisfies((worker) -> {
 					assertThat(worker.circuit()).isIn("open", "probing");
 					assertThat(worker.circuitError()).contains("the downstream is down");
 				});

@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
@@ -17,10 +18,13 @@ import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
 import org.springframework.boot.actuate.endpoint.web.WebOperation;
 import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpointDiscoverer;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.convert.support.ConfigurableConversionService;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,14 +42,16 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code /actuator/jobqueues} (counts, workers, dead letters, one job in full, retry and purge as write
- * operations) and the {@code jobqueues} health component (DOWN while Redis is stopped, UP again once the workers
+ * {@code /actuator/jobqueues} (counts, workers, dead letters, one job in full; replay and purge as write
+ * operations that exist only with {@code access=unrestricted}) and the {@code jobqueues} health component (DOWN while Redis is stopped, UP again once the workers
  * resume by themselves).
  */
 @RealRedis
 class JobQueuesEndpointTests {
 
 	private static final Duration WITHIN = Duration.ofSeconds(10);
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
 
 	record Email(String to) {
 	}
@@ -71,7 +77,6 @@ class JobQueuesEndpointTests {
 	}
 
 	@Test
-	@SuppressWarnings("unchecked")
 	void theEndpointListsEveryKnownQueueWithItsCountsWorkersAndDeadLettersAndShowsAJobInFull() {
 		String queue = queue();
 		String configured = queue();
@@ -87,22 +92,19 @@ class JobQueuesEndpointTests {
 				jobs.enqueue(queue, new Email("later@example.com"), JobOptions.defaults().withDelay(Duration.ofMinutes(5)));
 				await().atMost(WITHIN).until(() -> jobs.counts(queue).dead() == 1 && jobs.counts(queue).completed() == 1);
 
-				Map<String, Object> queues = (Map<String, Object>) endpoint.queues().get("queues");
+				Map<String, JobQueuesEndpoint.QueueDescriptor> queues = endpoint.queues().queues();
 				assertThat(queues).containsOnlyKeys(queue, configured);
-				Map<String, Object> shown = (Map<String, Object>) queues.get(queue);
-				assertThat(shown).containsEntry("waiting", 0L)
-					.containsEntry("delayed", 1L)
-					.containsEntry("active", 0L)
-					.containsEntry("completed", 1L)
-					.containsEntry("dead", 1L)
-					.containsEntry("pausedForMillis", 0L)
-					.doesNotContainKey("error");
-				assertThat((List<JobWorkers.WorkerState>) shown.get("workers")).singleElement().satisfies((worker) -> {
+				JobQueuesEndpoint.QueueDescriptor shown = queues.get(queue);
+				assertThat(List.of(shown.waiting(), shown.delayed(), shown.active(), shown.completed(), shown.dead(),
+						shown.pausedForMillis()))
+					.containsExactly(0L, 1L, 0L, 1L, 1L, 0L);
+				assertThat(shown.error()).isNull();
+				assertThat(shown.workers()).singleElement().satisfies((worker) -> {
 					assertThat(worker.handler()).isEqualTo("Mailer.send");
 					assertThat(worker.concurrency()).isEqualTo(2);
 					assertThat(worker.state()).isEqualTo(WorkerStatus.RUNNING);
 				});
-				assertThat((List<JobQueuesEndpoint.DeadLetter>) shown.get("deadLetters")).singleElement()
+				assertThat(shown.deadLetters()).singleElement()
 					.satisfies((letter) -> {
 						assertThat(letter.id()).isEqualTo(dead);
 						assertThat(letter.attempts()).isEqualTo(2);
@@ -112,14 +114,14 @@ class JobQueuesEndpointTests {
 						assertThat(letter.payload()).contains("fail@example.com");
 					});
 				// A queue configured by name but handled elsewhere: its counts, no worker here.
-				assertThat((Map<String, Object>) queues.get(configured)).containsEntry("waiting", 0L)
-					.containsEntry("dead", 0L)
-					.containsEntry("workers", List.of())
-					.containsEntry("deadLetters", List.of());
+				JobQueuesEndpoint.QueueDescriptor elsewhere = queues.get(configured);
+				assertThat(List.of(elsewhere.waiting(), elsewhere.dead())).containsExactly(0L, 0L);
+				assertThat(elsewhere.workers()).isEmpty();
+				assertThat(elsewhere.deadLetters()).isEmpty();
 
-				assertThat(endpoint.queue(queue)).containsEntry("dead", 1L)
-					.containsEntry("delayed", 1L)
-					.satisfies((one) -> assertThat((List<?>) one.get("deadLetters")).hasSize(1));
+				JobQueuesEndpoint.QueueDescriptor one = endpoint.queue(queue);
+				assertThat(List.of(one.dead(), one.delayed())).containsExactly(1L, 1L);
+				assertThat(one.deadLetters()).hasSize(1);
 
 				JobInfo job = endpoint.job(queue, dead);
 				assertThat(job).isNotNull();
@@ -133,28 +135,27 @@ class JobQueuesEndpointTests {
 	}
 
 	@Test
-	@SuppressWarnings("unchecked")
-	void retryAndPurgeAreWriteAndDeleteOperationsOnQueueAndJobIdOrAll() {
+	void byDefaultTheEndpointIsReadOnlyItsListingAndAJobStillAnswer() {
 		String queue = queue();
-		new WebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisStarterAutoConfiguration.class,
-					RedisStarterRateLimitAutoConfiguration.class, RedisStarterQueueAutoConfiguration.class,
-					EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class))
-			.withPropertyValues(SharedRedis.standalone().propertyValues())
-			.withPropertyValues("redis.starter.queue.defaults.backoff.initial=50ms", "redis.starter.queue.defaults.attempts=1",
-					"test.queue=" + queue, "management.endpoints.web.exposure.include=jobqueues")
-			.withBean(Mailer.class)
+		webRunner(queue).run((context) -> {
+			Map<String, WebOperation> operations = operations(context);
+			assertThat(operations).as("replay and purge are not there: 404 / 405 over HTTP")
+				.containsOnlyKeys("GET jobqueues", "GET jobqueues/{queue}", "GET jobqueues/{queue}/{jobId}");
+			String dead = context.getBean(JobQueue.class).enqueue(queue, new Email("fail@example.com"));
+			await().atMost(WITHIN).until(() -> context.getBean(JobQueue.class).counts(queue).dead() == 1);
+			JsonNode listing = JSON.valueToTree(operations.get("GET jobqueues").invoke(context(Map.of())));
+			assertThat(listing.get("queues").get(queue).get("dead").asLong()).isEqualTo(1);
+			JsonNode job = JSON.valueToTree(invoke(operations.get("GET jobqueues/{queue}/{jobId}"), queue, dead));
+			assertThat(job.get("state").asString()).isEqualTo("dead");
+		});
+	}
+
+	@Test
+	void replayAndPurgeAreWriteAndDeleteOperationsOnQueueAndJobIdOrAllWithAccessUnrestricted() {
+		String queue = queue();
+		webRunner(queue).withPropertyValues("management.endpoint.jobqueues.access=unrestricted")
 			.run((context) -> {
-				ExposableWebEndpoint endpoint = context.getBean(WebEndpointDiscoverer.class)
-					.getEndpoints()
-					.stream()
-					.filter((candidate) -> candidate.getEndpointId().toString().equals("jobqueues"))
-					.findFirst()
-					.orElseThrow();
-				Map<String, WebOperation> operations = endpoint.getOperations()
-					.stream()
-					.collect(Collectors.toMap((operation) -> operation.getRequestPredicate().getHttpMethod() + " "
-							+ operation.getRequestPredicate().getPath(), (operation) -> operation));
+				Map<String, WebOperation> operations = operations(context);
 				assertThat(operations).containsOnlyKeys("GET jobqueues", "GET jobqueues/{queue}",
 						"GET jobqueues/{queue}/{jobId}", "POST jobqueues/{queue}/{jobId}",
 						"DELETE jobqueues/{queue}/{jobId}");
@@ -167,38 +168,39 @@ class JobQueuesEndpointTests {
 				String second = jobs.enqueue(queue, new Email("fail-2@example.com"));
 				await().atMost(WITHIN).until(() -> jobs.counts(queue).dead() == 2);
 
-				assertThat(invoke(post, queue, "no-such-job")).containsEntry("retried", 0L);
+				assertThat(invoke(post, queue, "no-such-job")).isEqualTo(new JobQueuesEndpoint.Replayed(0));
 				mailer.failing.set(false);
-				assertThat(invoke(post, queue, first)).containsEntry("retried", 1L);
+				assertThat(JSON.valueToTree(invoke(post, queue, first)).toString()).as("the JSON the README documents")
+					.isEqualTo("{\"replayed\":1}");
 				await().atMost(WITHIN).until(() -> mailer.sent.snapshot().contains("fail-1@example.com"));
 				assertThat(jobs.job(queue, first)).get().extracting(JobInfo::state).isEqualTo(JobState.COMPLETED);
 
 				mailer.failing.set(true);
 				String third = jobs.enqueue(queue, new Email("fail-3@example.com"));
 				await().atMost(WITHIN).until(() -> jobs.counts(queue).dead() == 2);
-				assertThat(invoke(delete, queue, second)).containsEntry("purged", 1L);
-				assertThat(invoke(delete, queue, second)).containsEntry("purged", 0L);
+				assertThat(JSON.valueToTree(invoke(delete, queue, second)).toString()).isEqualTo("{\"purged\":1}");
+				assertThat(invoke(delete, queue, second)).isEqualTo(new JobQueuesEndpoint.Purged(0));
 				assertThat(jobs.job(queue, second)).isEmpty();
 				assertThat(invoke(operations.get("GET jobqueues/{queue}/{jobId}"), queue, second)).as("404").isNull();
 				String fourth = jobs.enqueue(queue, new Email("fail-4@example.com"));
 				await().atMost(WITHIN).until(() -> jobs.counts(queue).dead() == 2);
 
 				mailer.failing.set(false);
-				assertThat(invoke(post, queue, JobQueuesEndpoint.ALL)).containsEntry("retried", 2L);
+				assertThat(invoke(post, queue, JobQueuesEndpoint.ALL)).isEqualTo(new JobQueuesEndpoint.Replayed(2));
 				await().atMost(WITHIN)
 					.until(() -> mailer.sent.snapshot().containsAll(List.of("fail-3@example.com", "fail-4@example.com")));
 				mailer.failing.set(true);
 				jobs.enqueue(queue, new Email("fail-5@example.com"));
 				jobs.enqueue(queue, new Email("fail-6@example.com"));
 				await().atMost(WITHIN).until(() -> jobs.counts(queue).dead() == 2);
-				assertThat(invoke(delete, queue, JobQueuesEndpoint.ALL)).containsEntry("purged", 2L);
+				assertThat(invoke(delete, queue, JobQueuesEndpoint.ALL)).isEqualTo(new JobQueuesEndpoint.Purged(2));
 				assertThat(jobs.counts(queue).dead()).isZero();
 				assertThat(List.of(third, fourth)).allSatisfy(
 						(id) -> assertThat(jobs.job(queue, id)).get().extracting(JobInfo::state).isEqualTo(JobState.COMPLETED));
 
 				// The listing as JSON: the field names the README documents.
 				Object listing = operations.get("GET jobqueues").invoke(context(Map.of()));
-				JsonNode json = JsonMapper.builder().build().valueToTree(listing);
+				JsonNode json = JSON.valueToTree(listing);
 				JsonNode shown = json.get("queues").get(queue);
 				assertThat(shown.propertyNames()).containsExactlyInAnyOrder("waiting", "delayed", "active", "completed", "dead",
 						"pausedForMillis", "deadTrimmed", "unhandled", "workers", "deadLetters");
@@ -213,7 +215,6 @@ class JobQueuesEndpointTests {
 	}
 
 	@Test
-	@SuppressWarnings("unchecked")
 	void healthIsDownWhileRedisIsStoppedTheListingStillAnswersAndWorkersResumeByThemselves() throws Exception {
 		String queue = queue();
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
@@ -238,15 +239,17 @@ class JobQueuesEndpointTests {
 							.containsEntry("handler", "Mailer.send")
 							.containsKey("held"));
 					long started = System.nanoTime();
-					Map<String, Object> shown = (Map<String, Object>) ((Map<String, Object>) endpoint.queues()
-						.get("queues")).get(queue);
+					JobQueuesEndpoint.QueueDescriptor shown = endpoint.queues().queues().get(queue);
 					assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
-					assertThat(shown).containsEntry("waiting", null)
-						.containsEntry("dead", null)
-						.containsKey("error")
-						.satisfies((one) -> assertThat((List<?>) one.get("workers")).hasSize(1));
+					assertThat(shown.waiting()).isNull();
+					assertThat(shown.dead()).isNull();
+					assertThat(shown.error()).isNotBlank();
+					assertThat(shown.workers()).hasSize(1);
+					JsonNode json = JSON.valueToTree(shown);
+					assertThat(json.get("waiting").isNull()).as("null counts are shown as null").isTrue();
+					assertThat(json.get("error").asString()).isEqualTo(shown.error());
 					assertThatExceptionOfType(JobQueueUnavailableException.class).as("503")
-						.isThrownBy(() -> endpoint.retry(queue, JobQueuesEndpoint.ALL));
+						.isThrownBy(() -> endpoint.replay(queue, JobQueuesEndpoint.ALL));
 
 					server.start();
 					await().atMost(Duration.ofSeconds(15)).until(() -> status(health).equals(Status.UP));
@@ -271,6 +274,34 @@ class JobQueuesEndpointTests {
 		});
 	}
 
+	private static WebApplicationContextRunner webRunner(String queue) {
+		return new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisStarterAutoConfiguration.class,
+					RedisStarterRateLimitAutoConfiguration.class, RedisStarterQueueAutoConfiguration.class,
+					EndpointAutoConfiguration.class, WebEndpointAutoConfiguration.class))
+			.withPropertyValues(SharedRedis.standalone().propertyValues())
+			.withPropertyValues("redis.starter.queue.defaults.backoff.initial=50ms", "redis.starter.queue.defaults.attempts=1",
+					"test.queue=" + queue, "management.endpoints.web.exposure.include=jobqueues")
+			// As in an application: Boot's conversion service reads "unrestricted" as Access.UNRESTRICTED.
+			.withInitializer((context) -> context.getEnvironment()
+				.setConversionService((ConfigurableConversionService) ApplicationConversionService.getSharedInstance()))
+			.withBean(Mailer.class);
+	}
+
+	/** The operations Actuator exposes over HTTP, by method and path, after its access filter. */
+	private static Map<String, WebOperation> operations(ApplicationContext context) {
+		ExposableWebEndpoint endpoint = context.getBean(WebEndpointDiscoverer.class)
+			.getEndpoints()
+			.stream()
+			.filter((candidate) -> candidate.getEndpointId().toString().equals("jobqueues"))
+			.findFirst()
+			.orElseThrow();
+		return endpoint.getOperations()
+			.stream()
+			.collect(Collectors.toMap((operation) -> operation.getRequestPredicate().getHttpMethod() + " "
+					+ operation.getRequestPredicate().getPath(), (operation) -> operation));
+	}
+
 	private static Status status(JobQueuesHealthIndicator health) {
 		Health result = health.health(false);
 		return result.getStatus();
@@ -280,9 +311,8 @@ class JobQueuesEndpointTests {
 		return new InvocationContext(SecurityContext.NONE, arguments);
 	}
 
-	@SuppressWarnings("unchecked")
-	private static Map<String, Object> invoke(WebOperation operation, String queue, String jobId) {
-		return (Map<String, Object>) operation.invoke(context(Map.<String, Object>of("queue", queue, "jobId", jobId)));
+	private static @Nullable Object invoke(WebOperation operation, String queue, String jobId) {
+		return operation.invoke(context(Map.<String, Object>of("queue", queue, "jobId", jobId)));
 	}
 
 }

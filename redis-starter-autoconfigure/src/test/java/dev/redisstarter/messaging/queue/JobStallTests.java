@@ -101,11 +101,9 @@ class JobStallTests {
 						assertThat(dead.stalled()).isEqualTo(2);
 						assertThat(dead.runs()).as("a stalled dead letter shows that it ran").isEqualTo(2);
 						assertThat(dead.errorMessage()).contains("started 2 times");
-						@SuppressWarnings("unchecked")
-						List<JobQueuesEndpoint.DeadLetter> listed = (List<JobQueuesEndpoint.DeadLetter>) c
-							.getBean(JobQueuesEndpoint.class)
+						List<JobQueuesEndpoint.DeadLetter> listed = c.getBean(JobQueuesEndpoint.class)
 							.queue(queue)
-							.get("deadLetters");
+							.deadLetters();
 						assertThat(listed).singleElement().satisfies((letter) -> {
 							assertThat(letter.runs()).isEqualTo(2);
 							assertThat(letter.stalled()).isEqualTo(2);

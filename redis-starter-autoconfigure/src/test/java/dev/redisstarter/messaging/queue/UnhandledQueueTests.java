@@ -120,14 +120,10 @@ abstract class UnhandledQueueTests {
 		});
 	}
 
-	@SuppressWarnings("unchecked")
 	private static boolean shownUnhandled(AssertableApplicationContext context, String queue) {
-		Map<String, Object> queues = (Map<String, Object>) context.getBean(JobQueuesEndpoint.class)
-			.queues()
-			.get("queues");
-		Map<String, Object> shown = (Map<String, Object>) queues.get(queue);
+		JobQueuesEndpoint.QueueDescriptor shown = context.getBean(JobQueuesEndpoint.class).queues().queues().get(queue);
 		assertThat(shown).as("the queue this instance enqueued to is listed").isNotNull();
-		return (Boolean) shown.get("unhandled");
+		return shown.unhandled();
 	}
 
 	private static double unhandledGauge(AssertableApplicationContext context, String queue) {

@@ -270,23 +270,20 @@ final class ScheduleRun implements AutoCloseable {
 		JobQueuesEndpoint queues = new JobQueuesEndpoint(this.producerContext.getBean(JobQueue.class),
 				this.producerContext.getBean(JobDeadLetters.class), this.producerContext.getBean(JobWorkers.class),
 				Set.of(), this.producerContext.getBean(dev.redisstarter.messaging.queue.UnhandledQueues.class));
-		Map<String, Object> queue = new LinkedHashMap<>(queues.queue(ScheduleApplication.QUEUE));
-		assertThat(queue).as("/actuator/jobqueues/%s", ScheduleApplication.QUEUE)
-			.containsEntry("waiting", 0L)
-			.containsEntry("delayed", 0L)
-			.containsEntry("active", 0L)
-			.containsEntry("dead", (long) deadJobs().size())
-			.containsEntry("deadTrimmed", 0L);
+		JobQueuesEndpoint.QueueDescriptor queue = queues.queue(ScheduleApplication.QUEUE);
+		assertThat(List.of(queue.waiting(), queue.delayed(), queue.active(), queue.dead(), queue.deadTrimmed()))
+			.as("/actuator/jobqueues/%s: waiting, delayed, active, dead, deadTrimmed", ScheduleApplication.QUEUE)
+			.containsExactly(0L, 0L, 0L, (long) deadJobs().size(), 0L);
 		StreamsEndpoint streams = new StreamsEndpoint(this.producerContext.getBean(StreamListeners.class),
 				this.producerContext.getBean(StreamInspector.class), this.producerContext.getBean(DeadLetters.class),
 				Set.of());
-		Map<String, Object> stream = streams.stream(ScheduleApplication.STREAM);
-		assertThat(stream).as("/actuator/streams/%s", ScheduleApplication.STREAM)
-			.containsEntry("deadLetterCount", (long) deadEntries().size());
-		assertThat((List<?>) stream.get("groups")).as("the work group in /actuator/streams")
-			.filteredOn((group) -> "work".equals(((Map<?, ?>) group).get("name")))
+		StreamsEndpoint.StreamDescriptor stream = streams.stream(ScheduleApplication.STREAM);
+		assertThat(stream.deadLetterCount()).as("/actuator/streams/%s", ScheduleApplication.STREAM)
+			.isEqualTo(deadEntries().size());
+		assertThat(stream.groups()).as("the work group in /actuator/streams")
+			.filteredOn((group) -> "work".equals(group.name()))
 			.singleElement()
-			.satisfies((group) -> assertThat(((Number) ((Map<?, ?>) group).get("pending")).longValue()).isZero());
+			.satisfies((group) -> assertThat(group.pending()).isZero());
 		assertThat(this.producerContext.getBean(JobQueue.class).counts(ScheduleApplication.QUEUE).dead())
 			.as("the queue's dead count against its listed dead letters")
 			.isEqualTo(deadJobs().size());

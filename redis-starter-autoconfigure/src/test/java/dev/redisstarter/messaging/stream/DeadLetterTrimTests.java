@@ -1,7 +1,6 @@
 package dev.redisstarter.messaging.stream;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,8 +52,7 @@ class DeadLetterTrimTests {
 				assertThat(output.getAll().split("oldest dead letters were dropped for good", -1))
 					.as("logged once per burst").hasSize(2);
 				assertThat(output).contains("Stream '" + stream + "': the dead-letter stream reached its length bound");
-				Map<String, Object> shown = context.getBean(StreamsEndpoint.class).stream(stream);
-				assertThat(shown).containsEntry("deadLettersTrimmed", (long) trimmed);
+				assertThat(context.getBean(StreamsEndpoint.class).stream(stream).deadLettersTrimmed()).isEqualTo((long) trimmed);
 			});
 	}
 

@@ -8,8 +8,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -28,17 +31,18 @@ import dev.redisstarter.messaging.queue.QueueKeys;
 import dev.redisstarter.messaging.queue.UnhandledQueues;
 
 /**
- * {@code /actuator/jobqueues}: the queues this application handles (and those configured by name) with their
- * counts, this instance's workers, their most recent dead letters and whether the queue is {@code unhandled}
- * (holds jobs due that no worker on any instance has served for {@code unhandled-after}; also listed: every queue
- * this instance enqueued to, a misspelled one included, see {@link UnhandledQueues}); {@code /actuator/jobqueues/{queue}} one
+ * {@code /actuator/jobqueues}: the queues this application handles (and those configured by name, and those this
+ * instance enqueued to, a misspelled one included) with their counts, whether the queue is {@code unhandled} (holds
+ * jobs due that no worker on any instance has served for {@code unhandled-after}, see {@link UnhandledQueues}), this
+ * instance's workers and their most recent dead letters; {@code /actuator/jobqueues/{queue}} one
  * queue with more dead letters; {@code /actuator/jobqueues/{queue}/{jobId}} one job in full (404 when not kept).
- * {@code POST /actuator/jobqueues/{queue}/{jobId}} retries a dead letter ({@code all}: every one), {@code DELETE}
- * on the same path purges. While Redis is unreachable the read operations answer at once with what this
- * instance knows (its workers) and an {@code error} per queue; the others fail with the queue's
- * {@code JobQueueUnavailableException}.
+ * {@code POST /actuator/jobqueues/{queue}/{jobId}} replays a dead letter ({@code all}: every one), {@code DELETE}
+ * on the same path purges. The endpoint is read-only by default ({@link Access#READ_ONLY}): replay and purge
+ * exist only with {@code management.endpoint.jobqueues.access=unrestricted}. While Redis is unreachable the read
+ * operations answer at once with what this instance knows (its workers) and an {@code error} per queue; the
+ * others fail with the queue's {@code JobQueueUnavailableException}.
  */
-@Endpoint(id = "jobqueues")
+@Endpoint(id = "jobqueues", defaultAccess = Access.READ_ONLY)
 public class JobQueuesEndpoint {
 
 	/** The selector that stands for every dead letter of a queue. */
@@ -68,6 +72,63 @@ public class JobQueuesEndpoint {
 					job.errorMessage(), job.finishedAt(), job.payload());
 		}
 
+	}
+
+	/**
+	 * {@code GET /actuator/jobqueues}.
+	 *
+	 * @param queues per queue name, sorted
+	 */
+	public record Queues(Map<String, QueueDescriptor> queues) implements OperationResponseBody {
+	}
+
+	/**
+	 * One queue. The counts are {@code null} when Redis could not be read ({@code error} says why).
+	 *
+	 * @param waiting jobs ready to run
+	 * @param delayed jobs waiting for their time (delays, back-offs)
+	 * @param active jobs a worker holds
+	 * @param completed completed jobs still kept
+	 * @param dead dead letters
+	 * @param pausedForMillis how long the queue stays paused (0 when it is not)
+	 * @param deadTrimmed dead letters dropped to keep {@code dead.max-count}
+	 * @param unhandled whether the queue holds jobs due that no worker on any instance serves (as this instance
+	 * found at its last check of a queue it enqueued to)
+	 * @param workers this instance's workers of the queue
+	 * @param deadLetters the most recent dead letters
+	 * @param error why the queue could not be read; absent from the JSON when it could
+	 */
+	public record QueueDescriptor(@Nullable Long waiting, @Nullable Long delayed, @Nullable Long active,
+			@Nullable Long completed, @Nullable Long dead, @Nullable Long pausedForMillis, @Nullable Long deadTrimmed,
+			boolean unhandled, List<JobWorkers.WorkerState> workers, List<DeadLetter> deadLetters,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String error) implements OperationResponseBody {
+
+		static QueueDescriptor of(@Nullable QueueCounts counts, boolean unhandled, List<JobWorkers.WorkerState> workers,
+				List<DeadLetter> deadLetters, @Nullable String error) {
+			return (counts != null)
+					? new QueueDescriptor(counts.waiting(), counts.delayed(), counts.active(), counts.completed(),
+							counts.dead(), counts.pausedForMillis(), counts.deadTrimmed(), unhandled, workers, deadLetters,
+							error)
+					: new QueueDescriptor(null, null, null, null, null, null, null, unhandled, workers, deadLetters,
+							error);
+		}
+
+	}
+
+	/**
+	 * The result of a replay, the same in {@code /actuator/streams}.
+	 *
+	 * @param replayed how many dead letters went back to be handled
+	 */
+	public record Replayed(long replayed) implements OperationResponseBody {
+	}
+
+	/**
+	 * The result of a purge, the same in {@code /actuator/streams}.
+	 *
+	 * @param purged how many dead letters were deleted
+	 */
+	public record Purged(long purged) implements OperationResponseBody {
 	}
 
 	private final JobQueue jobs;
@@ -100,29 +161,30 @@ public class JobQueuesEndpoint {
 	/**
 	 * Every known queue. Once Redis fails for one queue the others are not asked (each would wait for the queue
 	 * timeout again): they carry an {@code error} too.
-	 * @return {@code queues}: per queue its counts, workers, most recent dead letters and any {@code error}
+	 * @return per queue its counts, workers, most recent dead letters and any {@code error}
 	 */
 	@ReadOperation
-	public Map<String, Object> queues() {
+	public Queues queues() {
 		Set<String> names = new TreeSet<>(this.configured);
 		names.addAll(this.workers.queues());
 		names.addAll(this.unhandled.queues());
 		List<JobWorkers.WorkerState> states = this.workers.states();
 		Set<String> unhandledNow = this.unhandled.unhandled().keySet();
-		Map<String, Object> queues = new LinkedHashMap<>();
+		Map<String, QueueDescriptor> queues = new LinkedHashMap<>();
 		String skipped = null;
 		for (String name : names) {
 			if (skipped != null) {
-				queues.put(name, shown(name, null, states, unhandledNow).error(skipped).map());
+				queues.put(name, QueueDescriptor.of(null, unhandledNow.contains(name), workersOf(name, states), List.of(),
+						skipped));
 				continue;
 			}
-			Shown shown = read(name, states, unhandledNow, LISTED_DEAD_LETTERS);
-			if (shown.unreachable()) {
+			Read read = read(name, states, unhandledNow.contains(name), LISTED_DEAD_LETTERS);
+			if (read.unreachable()) {
 				skipped = "Not read: Redis did not answer for queue '" + name + "'";
 			}
-			queues.put(name, shown.map());
+			queues.put(name, read.shown());
 		}
-		return Map.of("queues", queues);
+		return new Queues(queues);
 	}
 
 	/**
@@ -131,9 +193,10 @@ public class JobQueuesEndpoint {
 	 * @return its counts, workers, most recent dead letters and any {@code error}
 	 */
 	@ReadOperation
-	public Map<String, @Nullable Object> queue(@Selector String queue) {
-		return read(requireName(queue), this.workers.states(), this.unhandled.unhandled().keySet(), QUEUE_DEAD_LETTERS)
-			.map();
+	public QueueDescriptor queue(@Selector String queue) {
+		return read(requireName(queue), this.workers.states(), this.unhandled.unhandled().containsKey(queue),
+				QUEUE_DEAD_LETTERS)
+			.shown();
 	}
 
 	/**
@@ -148,81 +211,69 @@ public class JobQueuesEndpoint {
 	}
 
 	/**
-	 * Puts a dead letter back to waiting, its attempts reset.
+	 * Replays a dead letter: puts it back to waiting, its attempts reset. A write operation, so only there with
+	 * {@code management.endpoint.jobqueues.access=unrestricted}.
 	 * @param queue the queue's name
 	 * @param jobId the job's id, or {@code all}
-	 * @return {@code retried}: how many (0 when the job is not a dead letter)
+	 * @return how many were replayed (0 when the job is not a dead letter)
 	 */
 	@WriteOperation
-	public Map<String, Object> retry(@Selector String queue, @Selector String jobId) {
+	public Replayed replay(@Selector String queue, @Selector String jobId) {
 		requireName(queue);
-		long retried = jobId.equals(ALL) ? this.deadLetters.retryAll(queue) : (this.deadLetters.retry(queue, jobId) ? 1 : 0);
-		return Map.of("retried", retried);
+		long replayed = jobId.equals(ALL) ? this.deadLetters.retryAll(queue)
+				: (this.deadLetters.retry(queue, jobId) ? 1 : 0);
+		return new Replayed(replayed);
 	}
 
 	/**
-	 * Deletes a dead letter.
+	 * Deletes a dead letter. A write operation, so only there with
+	 * {@code management.endpoint.jobqueues.access=unrestricted}.
 	 * @param queue the queue's name
 	 * @param jobId the job's id, or {@code all}
-	 * @return {@code purged}: how many (0 when the job is not a dead letter)
+	 * @return how many were deleted (0 when the job is not a dead letter)
 	 */
 	@DeleteOperation
-	public Map<String, Object> purge(@Selector String queue, @Selector String jobId) {
+	public Purged purge(@Selector String queue, @Selector String jobId) {
 		requireName(queue);
-		long purged = jobId.equals(ALL) ? this.deadLetters.purgeAll(queue) : (this.deadLetters.purge(queue, jobId) ? 1 : 0);
-		return Map.of("purged", purged);
+		long purged = jobId.equals(ALL) ? this.deadLetters.purgeAll(queue)
+				: (this.deadLetters.purge(queue, jobId) ? 1 : 0);
+		return new Purged(purged);
 	}
 
-	private Shown read(String queue, List<JobWorkers.WorkerState> states, Set<String> unhandledNow,
-			int deadLetterCount) {
+	private Read read(String queue, List<JobWorkers.WorkerState> states, boolean unhandled, int deadLetterCount) {
+		List<JobWorkers.WorkerState> workers = workersOf(queue, states);
 		QueueCounts counts;
 		try {
 			counts = this.jobs.counts(queue);
 		}
 		catch (DataAccessException ex) {
-			return shown(queue, null, states, unhandledNow).failed(ex);
+			return Read.failed(null, unhandled, workers, ex);
 		}
-		Shown shown = shown(queue, counts, states, unhandledNow);
 		try {
-			shown.map().put("deadLetters",
-					this.deadLetters.list(queue, 0, deadLetterCount).stream().map(DeadLetter::of).toList());
-			return shown;
+			List<DeadLetter> letters = this.deadLetters.list(queue, 0, deadLetterCount)
+				.stream()
+				.map(DeadLetter::of)
+				.toList();
+			return new Read(QueueDescriptor.of(counts, unhandled, workers, letters, null), false);
 		}
 		catch (DataAccessException ex) {
-			return shown.failed(ex);
+			return Read.failed(counts, unhandled, workers, ex);
 		}
 	}
 
-	private static Shown shown(String queue, @Nullable QueueCounts counts, List<JobWorkers.WorkerState> states,
-			Set<String> unhandledNow) {
-		Map<String, @Nullable Object> shown = new LinkedHashMap<>();
-		shown.put("waiting", (counts != null) ? counts.waiting() : null);
-		shown.put("delayed", (counts != null) ? counts.delayed() : null);
-		shown.put("active", (counts != null) ? counts.active() : null);
-		shown.put("completed", (counts != null) ? counts.completed() : null);
-		shown.put("dead", (counts != null) ? counts.dead() : null);
-		shown.put("pausedForMillis", (counts != null) ? counts.pausedForMillis() : null);
-		shown.put("deadTrimmed", (counts != null) ? counts.deadTrimmed() : null);
-		shown.put("unhandled", unhandledNow.contains(queue));
-		shown.put("workers", states.stream().filter((state) -> state.queue().equals(queue)).toList());
-		shown.put("deadLetters", List.of());
-		return new Shown(shown, false);
+	private static List<JobWorkers.WorkerState> workersOf(String queue, List<JobWorkers.WorkerState> states) {
+		return states.stream().filter((state) -> state.queue().equals(queue)).toList();
 	}
 
 	/**
 	 * One queue as shown, and whether reading it found Redis away (asking again for the next queue would wait for
 	 * the queue timeout once more).
 	 */
-	private record Shown(Map<String, @Nullable Object> map, boolean unreachable) {
+	private record Read(QueueDescriptor shown, boolean unreachable) {
 
-		Shown error(String error) {
-			this.map.put("error", error);
-			return this;
-		}
-
-		Shown failed(DataAccessException ex) {
-			error(String.valueOf(ex.getMessage()));
-			return new Shown(this.map,
+		static Read failed(@Nullable QueueCounts counts, boolean unhandled, List<JobWorkers.WorkerState> workers,
+				DataAccessException ex) {
+			return new Read(QueueDescriptor.of(counts, unhandled, workers, List.of(), String.valueOf(ex.getMessage())),
 					ex instanceof RedisConnectionFailureException || ex instanceof QueryTimeoutException);
 		}
 

@@ -7,6 +7,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -20,13 +24,62 @@ import dev.redisstarter.messaging.stream.StreamListeners;
 
 /**
  * {@code /actuator/streams}: the streams this application consumes (and those configured by name), with their
- * groups, consumers and dead letters; {@code POST /actuator/streams/{stream}/{deadLetterId}} replays a dead letter
- * ({@code all} replays every one), {@code DELETE /actuator/streams/{stream}} purges the dead letters.
+ * groups, consumers and dead letters; {@code /actuator/streams/{stream}} one of them. {@code POST
+ * /actuator/streams/{stream}/{deadLetterId}} replays a dead letter ({@code all} replays every one), {@code DELETE
+ * /actuator/streams/{stream}} purges the dead letters. The endpoint is read-only by default
+ * ({@link Access#READ_ONLY}): replay and purge exist only with {@code management.endpoint.streams.access=unrestricted}.
  */
-@Endpoint(id = "streams")
+@Endpoint(id = "streams", defaultAccess = Access.READ_ONLY)
 public class StreamsEndpoint {
 
+	/** The selector that stands for every dead letter of a stream. */
+	public static final String ALL = "all";
+
 	private static final int SHOWN_DEAD_LETTERS = 20;
+
+	/**
+	 * {@code GET /actuator/streams}.
+	 *
+	 * @param listeners this application's consumers
+	 * @param streams per stream name, sorted
+	 */
+	public record Streams(List<StreamListeners.ConsumerState> listeners, Map<String, StreamDescriptor> streams)
+			implements OperationResponseBody {
+	}
+
+	/**
+	 * One stream.
+	 *
+	 * @param key its Redis key
+	 * @param length its number of entries
+	 * @param groups its consumer groups with their consumers
+	 * @param deadLetterCount how many dead letters it has
+	 * @param deadLettersTrimmed dead letters dropped by {@code dead-letter-max-length} since this instance started
+	 * (gone for good)
+	 * @param deadLetters its oldest dead letters
+	 */
+	public record StreamDescriptor(String key, long length, List<StreamInspector.GroupState> groups,
+			long deadLetterCount, long deadLettersTrimmed, List<DeadLetter> deadLetters)
+			implements OperationResponseBody {
+	}
+
+	/**
+	 * The result of a replay: the same {@code replayed} as in {@code /actuator/jobqueues}.
+	 *
+	 * @param replayed how many dead letters went back into the stream
+	 * @param id the new entry's id when one dead letter was replayed; absent from the JSON otherwise
+	 */
+	public record Replayed(long replayed, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String id)
+			implements OperationResponseBody {
+	}
+
+	/**
+	 * The result of a purge: the same {@code purged} as in {@code /actuator/jobqueues}.
+	 *
+	 * @param purged how many dead letters were deleted
+	 */
+	public record Purged(long purged) implements OperationResponseBody {
+	}
 
 	private final StreamListeners listeners;
 
@@ -56,14 +109,15 @@ public class StreamsEndpoint {
 	 * @return the listeners and, per stream, its state and its oldest dead letters
 	 */
 	@ReadOperation
-	public Map<String, Object> streams() {
+	public Streams streams() {
+		List<StreamListeners.ConsumerState> states = this.listeners.states();
 		Set<String> names = new TreeSet<>(this.configured);
-		this.listeners.states().forEach((state) -> names.add(state.stream()));
-		Map<String, Object> streams = new LinkedHashMap<>();
+		states.forEach((state) -> names.add(state.stream()));
+		Map<String, StreamDescriptor> streams = new LinkedHashMap<>();
 		for (String name : names) {
 			streams.put(name, stream(name));
 		}
-		return Map.of("listeners", this.listeners.states(), "streams", streams);
+		return new Streams(states, streams);
 	}
 
 	/**
@@ -72,40 +126,39 @@ public class StreamsEndpoint {
 	 * @return its length, groups, consumers and oldest dead letters
 	 */
 	@ReadOperation
-	public Map<String, Object> stream(@Selector String stream) {
-		Map<String, Object> result = new LinkedHashMap<>(this.inspector.inspect(stream));
+	public StreamDescriptor stream(@Selector String stream) {
+		StreamInspector.StreamState state = this.inspector.inspect(stream);
 		List<DeadLetter> letters = this.deadLetters.list(stream, SHOWN_DEAD_LETTERS);
-		result.put("deadLetterCount", this.deadLetters.count(stream));
-		// Dropped by dead-letter-max-length since this instance started: gone for good.
-		result.put("deadLettersTrimmed", this.listeners.deadLettersTrimmed(stream));
-		result.put("deadLetters", letters);
-		return result;
+		return new StreamDescriptor(state.key(), state.length(), state.groups(), this.deadLetters.count(stream),
+				this.listeners.deadLettersTrimmed(stream), letters);
 	}
 
 	/**
-	 * Replays a dead letter into its stream.
+	 * Replays a dead letter into its stream. A write operation, so only there with
+	 * {@code management.endpoint.streams.access=unrestricted}.
 	 * @param stream the stream's name
 	 * @param deadLetterId the dead letter's id, or {@code all}
-	 * @return the new entry's id, or how many were replayed
+	 * @return how many were replayed, and the new entry's id for one
 	 */
 	@WriteOperation
-	public Map<String, Object> replay(@Selector String stream, @Selector String deadLetterId) {
-		if (deadLetterId.equals("all")) {
-			return Map.of("replayed", this.deadLetters.replayAll(stream));
+	public Replayed replay(@Selector String stream, @Selector String deadLetterId) {
+		if (deadLetterId.equals(ALL)) {
+			return new Replayed(this.deadLetters.replayAll(stream), null);
 		}
 		return this.deadLetters.replay(stream, deadLetterId)
-			.<Map<String, Object>>map((id) -> Map.of("replayed", 1, "id", id.getValue()))
-			.orElseGet(() -> Map.of("replayed", 0));
+			.map((id) -> new Replayed(1, id.getValue()))
+			.orElseGet(() -> new Replayed(0, null));
 	}
 
 	/**
-	 * Deletes a stream's dead letters.
+	 * Deletes a stream's dead letters. A delete operation, so only there with
+	 * {@code management.endpoint.streams.access=unrestricted}.
 	 * @param stream the stream's name
 	 * @return how many were deleted
 	 */
 	@DeleteOperation
-	public Map<String, Object> purge(@Selector String stream) {
-		return Map.of("purged", this.deadLetters.purge(stream));
+	public Purged purge(@Selector String stream) {
+		return new Purged(this.deadLetters.purge(stream));
 	}
 
 }
