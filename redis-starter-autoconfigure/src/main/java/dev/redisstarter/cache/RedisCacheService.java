@@ -177,9 +177,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 
 	void set(String key, @Nullable Object value, Duration ttl, @Nullable ValueType type, String... tags) {
 		checkKey(key);
-		for (String tag : tags) {
-			CacheEntry.checkTag(tag);
-		}
+		checkTags(tags);
 		String cache = CacheMetrics.cacheOf(key);
 		long ttlMillis = this.settings.policy(cache).jitteredTtlMillis(ttl);
 		byte[] json = (value != null) ? this.codec.encode(value) : null;
@@ -202,10 +200,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		// Every check first: a refused key or tag must not leave the system of record written and the caller told no.
 		checkKey(key);
 		this.keys.checkPart(Feature.CACHE, key);
-		for (String tag : tags) {
-			CacheEntry.checkTag(tag);
-			this.keys.checkPart(Feature.CACHE, tag);
-		}
+		checkTags(tags);
 		store.accept(value);
 		set(key, value, ttl, tags);
 		return value;
@@ -293,9 +288,8 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 
 	@Override
 	public long invalidateTags(String... tags) {
-		for (String tag : tags) {
-			CacheEntry.checkTag(tag);
-		}
+		// Every tag before the first is sent: the invalidations go out one script per tag.
+		checkTags(tags);
 		if (tags.length == 0) {
 			return 0;
 		}
@@ -335,6 +329,14 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		catch (DataAccessException ex) {
 			this.failures.failed(key, cache, "read", ex);
 			return Lookup.MISS;
+		}
+	}
+
+	/** Each tag is valid and within the bound on key parts, before anything is sent. */
+	private void checkTags(String... tags) {
+		for (String tag : tags) {
+			CacheEntry.checkTag(tag);
+			this.keys.checkPart(Feature.CACHE, tag);
 		}
 	}
 
