@@ -84,7 +84,7 @@ public final class DedicatedConnection {
 		StatefulConnection<byte[], byte[]> current = this.connection;
 		this.connection = null;
 		if (current != null) {
-			LettuceConnections.closeAsync(current);
+			LettuceConnections.close(current);
 		}
 	}
 

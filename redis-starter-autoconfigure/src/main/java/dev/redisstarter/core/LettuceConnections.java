@@ -1,5 +1,9 @@
 package dev.redisstarter.core;
 
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.api.AsyncCloseable;
 import org.jspecify.annotations.Nullable;
@@ -26,14 +30,28 @@ public final class LettuceConnections {
 	}
 
 	/**
-	 * Closes a connection and waits for it, unless it is closed already.
+	 * Closes a connection and waits for it (at most {@value #CLOSE_WAIT_MILLIS} ms), unless it is closed already: a
+	 * connection closed when the context stops must be gone from its client before the factory shuts the client down,
+	 * or the client closes it again (and Lettuce warns).
 	 * @param connection a connection, or {@code null}
 	 */
 	public static void close(@Nullable AsyncCloseable connection) {
-		if (connection != null && !isClosed(connection)) {
-			connection.closeAsync().join();
+		if (connection == null || isClosed(connection)) {
+			return;
+		}
+		try {
+			connection.closeAsync().get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// Closing goes on in the background; nothing more to do here.
 		}
 	}
+
+	/** The longest {@link #close} waits for a connection to close. */
+	static final long CLOSE_WAIT_MILLIS = 2000;
 
 	private static boolean isClosed(AsyncCloseable connection) {
 		return connection instanceof RedisChannelHandler<?, ?> handler && handler.isClosed();

@@ -266,7 +266,7 @@ public final class RedisAccess implements AutoCloseable {
 			this.connection = null;
 		}
 		if (current != null) {
-			LettuceConnections.closeAsync(current);
+			LettuceConnections.close(current);
 		}
 	}
 
