@@ -44,7 +44,8 @@ public class QueueProperties {
 	/**
 	 * How long a queue this instance enqueued to may hold jobs due with no worker serving it before it is reported
 	 * as unhandled (a WARN log once, the jobqueues endpoint and health details, the redis.starter.queue.unhandled
-	 * gauge): a misspelled queue name, or workers all gone. Keep it above the workers' stalled-interval.
+	 * gauge): a misspelled queue name, or workers all gone. Must be above every queue's stalled-interval (workers
+	 * check in at each stalled check); start-up refuses it otherwise.
 	 */
 	private Duration unhandledAfter = Duration.ofMinutes(1);
 

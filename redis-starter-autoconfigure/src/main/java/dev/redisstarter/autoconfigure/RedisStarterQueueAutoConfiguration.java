@@ -141,7 +141,19 @@ public final class RedisStarterQueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	UnhandledQueues redisStarterUnhandledQueues(RedisAccess access, RedisStarterProperties properties, QueueKeys keys,
-			QueueMetrics metrics) {
+			QueueMetrics metrics, QueueSettingsByName settings) {
+		// A worker checks in at each stalled check: a queue whose workers check in less often than this would be
+		// reported unhandled while they run.
+		java.time.Duration after = properties.getQueue().getUnhandledAfter();
+		Map<String, QueueSettings> every = new LinkedHashMap<>(settings.named());
+		every.put("(the defaults)", settings.defaults());
+		every.forEach((queue, queueSettings) -> {
+			if (queueSettings.stalledInterval().compareTo(after) >= 0) {
+				throw new InvalidPropertyException("redis.starter.queue.unhandled-after", after,
+						"more than every queue's stalled-interval (workers check in at each stalled check): "
+								+ queue + " has " + queueSettings.stalledInterval());
+			}
+		});
 		return new UnhandledQueues(access.calls(Feature.QUEUE, timeout(properties)), keys, metrics,
 				properties.getQueue().getUnhandledAfter());
 	}
@@ -186,7 +198,8 @@ public final class RedisStarterQueueAutoConfiguration {
 	JobSchedules redisStarterJobSchedules(JobScheduleAnnotationBeanPostProcessor annotated,
 			JobHandlerAnnotationBeanPostProcessor handlers, RedisAccess access, RedisStarterProperties properties,
 			QueueKeys keys, QueueSettingsByName settings, QueueMetrics metrics,
-			ObjectProvider<MeterRegistry> meterRegistry, Environment environment) {
+			ObjectProvider<MeterRegistry> meterRegistry, Environment environment,
+			ObjectProvider<UnhandledQueues> unhandled) {
 		List<JobScheduleDefinition> configured = new ArrayList<>();
 		properties.getQueue().getSchedules().forEach((name, schedule) -> {
 			try {
@@ -202,7 +215,8 @@ public final class RedisStarterQueueAutoConfiguration {
 			}
 		});
 		return new JobSchedules(annotated, handlers, configured, access.calls(Feature.QUEUE, timeout(properties)), keys,
-				settings, metrics, meterRegistry.getIfUnique(), environment::resolvePlaceholders, Clock.systemUTC());
+				settings, metrics, meterRegistry.getIfUnique(), environment::resolvePlaceholders, Clock.systemUTC(),
+				unhandled.getIfAvailable());
 	}
 
 	/**

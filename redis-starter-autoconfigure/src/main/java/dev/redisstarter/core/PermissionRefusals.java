@@ -301,8 +301,8 @@ public final class PermissionRefusals {
 
 	private String grant() {
 		return "the starter's ACL rule for the key prefix '" + this.keyPrefix + "' (redis.starter.key-prefix): keys ~"
-				+ this.keyPrefix + "*, channels &" + this.keyPrefix + "* and the commands listed in the README's Security"
-				+ " section";
+				+ this.keyPrefix + "*, channels &" + this.keyPrefix + "* and the commands listed in docs/security.md (\"An ACL user for the"
+				+ " application\")";
 	}
 
 }

@@ -11,8 +11,8 @@ import org.springframework.data.redis.RedisConnectionFailureException;
  * connection is down and reconnecting).
  * <p>
  * A {@link RedisConnectionFailureException}, so every capability's Redis-down policy, and any code that handles
- * Spring Data Redis connection failures, treats it like any other connection failure. The README's "HTTP answers"
- * table lists how each subclass is answered in Spring MVC.
+ * Spring Data Redis connection failures, treats it like any other connection failure. The "HTTP answers" table of
+ * docs/resilience.md lists how each subclass is answered in Spring MVC.
  */
 public class RedisUnavailableException extends RedisConnectionFailureException {
 

@@ -39,4 +39,13 @@ class PermissionRefusalsTests {
 			.containsExactly("publishing cache invalidation notices");
 	}
 
+	@Test
+	void aRefusalPointsToThePageThatListsTheAclRule(CapturedOutput output) {
+		// The README no longer has a Security section: the rule moved to docs/security.md with the docs split.
+		new PermissionRefusals("shop:").noticeRefused("lock release notices", "shop:lock:released", "NOPERM", "waiters poll");
+		assertThat(output.toString()).contains("Redis refused the starter's lock release notices")
+			.doesNotContain("README's Security section")
+			.contains("docs/security.md");
+	}
+
 }

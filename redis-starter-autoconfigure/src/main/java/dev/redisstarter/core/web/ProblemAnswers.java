@@ -15,7 +15,7 @@ import org.springframework.http.ResponseEntity;
  * Builds the problem answers of the starter's exception handlers, so that every capability answers alike: an
  * RFC 9457 body with one of the {@link ProblemTypes}, and a {@code Retry-After} header field in whole seconds,
  * rounded up and at least 1, so that a client that waits it out is never early. The rules every handler follows
- * (the README's "HTTP answers" table lists each exception):
+ * (docs/resilience.md, "HTTP answers", lists each exception):
  * <ul>
  * <li>every 503 (Redis unavailable) and every answer a retry can cure (409 for a busy lock, 429) carries
  * {@code Retry-After}; the others (401, 409 for the session limit, 413, 500) do not;</li>

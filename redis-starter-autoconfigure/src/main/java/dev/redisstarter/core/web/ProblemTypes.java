@@ -5,8 +5,8 @@ import java.net.URI;
 /**
  * The {@code type} URIs of the starter's RFC 9457 problems: one per kind of problem, the same whichever capability
  * answers, so that a client can tell "Redis is unavailable, retry" from "this lock is busy" without reading the
- * detail. They are identifiers under the project's domain (the Java package's), compared as strings; the README's
- * "HTTP answers" table documents each. The {@code title} of every problem is the status's reason phrase.
+ * detail. They are identifiers under the project's domain (the Java package's), compared as strings; the "HTTP answers"
+ * table of docs/resilience.md documents each. The {@code title} of every problem is the status's reason phrase.
  */
 public final class ProblemTypes {
 

@@ -63,6 +63,9 @@ final class ActiveSchedule {
 
 	private final @Nullable Counter enqueued;
 
+	/** Told of the queue each time this schedule enqueues, as a producer would tell it. */
+	private final @Nullable UnhandledQueues unhandled;
+
 	private final @Nullable Counter missed;
 
 	private final @Nullable Counter skipped;
@@ -77,8 +80,10 @@ final class ActiveSchedule {
 	private int failures;
 
 	ActiveSchedule(JobScheduleDefinition definition, RedisCalls calls, LuaScript<?> script, QueueKeys keys,
-			QueueSettings settings, QueueMetrics queueMetrics, @Nullable MeterRegistry registry) {
+			QueueSettings settings, QueueMetrics queueMetrics, @Nullable MeterRegistry registry,
+			@Nullable UnhandledQueues unhandled) {
 		this.definition = definition;
+		this.unhandled = unhandled;
 		this.ticks = ScheduleTicks.of(definition);
 		this.calls = calls;
 		this.script = script;
@@ -182,6 +187,9 @@ final class ActiveSchedule {
 		String name = "Schedule '" + this.definition.name() + "'";
 		if (outcome == ENQUEUED) {
 			this.queueMeters.enqueued(1);
+			if (this.unhandled != null) {
+				this.unhandled.enqueued(this.definition.queue());
+			}
 			increment(onTime ? this.enqueued : this.missed, 1);
 			if (!onTime) {
 				logger.info(name + " missed " + count(missedBefore + 1) + " up to " + at(tick)

@@ -85,6 +85,8 @@ public final class JobSchedules implements SmartLifecycle, SmartInitializingSing
 
 	private volatile boolean running;
 
+	private final @Nullable UnhandledQueues unhandled;
+
 	/**
 	 * Schedules from properties and annotations, checked once all singletons exist.
 	 * @param annotated the {@link JobSchedule} methods found
@@ -97,11 +99,13 @@ public final class JobSchedules implements SmartLifecycle, SmartInitializingSing
 	 * @param registry where the tick counter goes, or null
 	 * @param placeholders resolves {@code ${...}} in annotation attributes
 	 * @param clock the clock ticks are computed from
+	 * @param unhandled told of each queue a schedule enqueued to, so that one nobody handles is reported, or null
 	 */
 	public JobSchedules(JobScheduleAnnotationBeanPostProcessor annotated, JobHandlerAnnotationBeanPostProcessor handlers,
 			List<JobScheduleDefinition> configured, RedisCalls calls, QueueKeys keys, QueueSettingsByName settings,
 			QueueMetrics queueMetrics, @Nullable MeterRegistry registry, UnaryOperator<String> placeholders,
-			Clock clock) {
+			Clock clock, @Nullable UnhandledQueues unhandled) {
+		this.unhandled = unhandled;
 		this.annotated = annotated;
 		this.handlers = handlers;
 		this.configured = List.copyOf(configured);
@@ -145,7 +149,7 @@ public final class JobSchedules implements SmartLifecycle, SmartInitializingSing
 		List<ActiveSchedule> active = new ArrayList<>();
 		for (JobScheduleDefinition definition : definitions) {
 			active.add(new ActiveSchedule(definition, this.calls, this.script, this.keys,
-					this.settings.of(definition.queue()), this.queueMetrics, this.registry));
+					this.settings.of(definition.queue()), this.queueMetrics, this.registry, this.unhandled));
 		}
 		this.schedules = List.copyOf(active);
 	}
