@@ -138,7 +138,8 @@ class EventsHttpTests {
 				assertThat(posted.json().get("receivers").asLong()).as("both instances subscribe").isEqualTo(2);
 				await().atMost(WITHIN).until(() -> here.texts().contains("from the other")
 						&& there.texts().contains("from the other"));
-				assertThat(here.texts()).containsExactly("from the other");
+				// A probe of awaitSubscribers may still be on its way when the stream opens: only the test's own noise.
+				assertThat(here.texts()).filteredOn((text) -> !text.equals("probe")).containsExactly("from the other");
 			}
 		}
 	}
