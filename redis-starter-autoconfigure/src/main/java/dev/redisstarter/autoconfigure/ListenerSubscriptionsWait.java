@@ -9,7 +9,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextRefreshedEvent;
 
 import dev.redisstarter.core.RedisAccess;
-import dev.redisstarter.messaging.pubsub.PubSubSubscriber;
+import dev.redisstarter.core.subscription.PubSubSubscriber;
 
 /**
  * Start-up waits, at most {@code redis.starter.resilience.startup-wait}, until the listeners' subscriptions are

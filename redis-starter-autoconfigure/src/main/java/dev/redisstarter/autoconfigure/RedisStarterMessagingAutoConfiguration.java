@@ -31,7 +31,7 @@ import dev.redisstarter.messaging.pubsub.ListenerErrorHandler;
 import dev.redisstarter.messaging.pubsub.LoggingListenerErrorHandler;
 import dev.redisstarter.messaging.pubsub.MessageBus;
 import dev.redisstarter.messaging.pubsub.MessagingMetrics;
-import dev.redisstarter.messaging.pubsub.PubSubSubscriber;
+import dev.redisstarter.core.subscription.PubSubSubscriber;
 import dev.redisstarter.messaging.pubsub.RedisListenerSupport;
 import dev.redisstarter.messaging.pubsub.RedisMessageBus;
 

@@ -26,7 +26,7 @@ import org.springframework.data.redis.core.types.Expiration;
 import dev.redisstarter.messaging.pubsub.KeyEvent;
 import dev.redisstarter.messaging.pubsub.KeyEventListener;
 import dev.redisstarter.messaging.pubsub.MessageBus;
-import dev.redisstarter.messaging.pubsub.PubSubSubscriber;
+import dev.redisstarter.core.subscription.PubSubSubscriber;
 
 import dev.redisstarter.messaging.queue.JobHandler;
 import dev.redisstarter.messaging.queue.JobQueue;

@@ -18,8 +18,8 @@ import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redisstarter.core.health.RedisStarterHealthIndicator;
-import dev.redisstarter.messaging.pubsub.PubSubSubscriber;
-import dev.redisstarter.messaging.pubsub.Route;
+import dev.redisstarter.core.subscription.PubSubSubscriber;
+import dev.redisstarter.core.subscription.Route;
 import dev.redisstarter.test.LocalRedisServer;
 import dev.redisstarter.test.RedisServer;
 import dev.redisstarter.test.TlsCertificates;

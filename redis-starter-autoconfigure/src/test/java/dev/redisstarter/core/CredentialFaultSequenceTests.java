@@ -130,10 +130,10 @@ class CredentialFaultSequenceTests {
 		assertThat(this.access.awaitConnection(Duration.ofSeconds(5))).isTrue();
 		RedisCalls calls = this.access.calls(Feature.CACHE, Duration.ofSeconds(1));
 		java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
-		try (dev.redisstarter.messaging.pubsub.PubSubSubscriber listeners = new dev.redisstarter.messaging.pubsub.PubSubSubscriber(
+		try (dev.redisstarter.core.subscription.PubSubSubscriber listeners = new dev.redisstarter.core.subscription.PubSubSubscriber(
 				this.access)) {
 			listeners.start();
-			listeners.subscribe(new dev.redisstarter.messaging.pubsub.Route(dev.redisstarter.messaging.pubsub.Route.Kind.CHANNEL,
+			listeners.subscribe(new dev.redisstarter.core.subscription.Route(dev.redisstarter.core.subscription.Route.Kind.CHANNEL,
 					"seq:events"), (route, channel, body) -> heard.add(new String(body)));
 			await(() -> publishHeard(heard, "before"), Duration.ofSeconds(10), () -> sleep(Duration.ofMillis(100)));
 

@@ -15,7 +15,7 @@ import dev.redisstarter.autoconfigure.RedisStarterAutoConfiguration;
 import dev.redisstarter.autoconfigure.RedisStarterListenerAutoConfiguration;
 import dev.redisstarter.autoconfigure.RedisStarterMessagingAutoConfiguration;
 import dev.redisstarter.messaging.pubsub.MessageBus;
-import dev.redisstarter.messaging.pubsub.PubSubSubscriber;
+import dev.redisstarter.core.subscription.PubSubSubscriber;
 
 /**
  * The starter as an application gets it: Spring Boot's Redis auto-configuration and the starter's, default

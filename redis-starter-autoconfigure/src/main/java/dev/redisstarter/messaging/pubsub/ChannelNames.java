@@ -1,5 +1,7 @@
 package dev.redisstarter.messaging.pubsub;
 
+import dev.redisstarter.core.subscription.Route;
+
 import java.util.Map;
 import java.util.Objects;
 

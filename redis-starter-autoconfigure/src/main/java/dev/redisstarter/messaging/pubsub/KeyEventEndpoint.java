@@ -1,5 +1,7 @@
 package dev.redisstarter.messaging.pubsub;
 
+import dev.redisstarter.core.subscription.Route;
+
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package dev.redisstarter.messaging.pubsub;
 
+import dev.redisstarter.core.subscription.Route;
+import dev.redisstarter.core.subscription.RouteListener;
+
 import java.util.Map;
 import java.util.Objects;
 

@@ -1,5 +1,7 @@
 package dev.redisstarter.messaging.pubsub;
 
+import dev.redisstarter.core.subscription.PubSubSubscriber;
+
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.Map;

@@ -1,5 +1,8 @@
 package dev.redisstarter.messaging.pubsub;
 
+import dev.redisstarter.core.subscription.PubSubSubscriber;
+import dev.redisstarter.core.subscription.Route;
+
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,5 +1,8 @@
 package dev.redisstarter.messaging.pubsub;
 
+import dev.redisstarter.core.subscription.PubSubSubscriber;
+import dev.redisstarter.core.subscription.Route;
+
 import java.lang.reflect.Method;
 import java.util.function.Supplier;
 

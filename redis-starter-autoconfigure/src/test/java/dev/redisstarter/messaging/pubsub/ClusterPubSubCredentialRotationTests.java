@@ -1,5 +1,7 @@
 package dev.redisstarter.messaging.pubsub;
 
+import dev.redisstarter.core.subscription.PubSubSubscriber;
+
 import java.time.Duration;
 import java.util.UUID;
 

@@ -1,5 +1,7 @@
 package dev.redisstarter.messaging.pubsub;
 
+import dev.redisstarter.core.subscription.PubSubSubscriber;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

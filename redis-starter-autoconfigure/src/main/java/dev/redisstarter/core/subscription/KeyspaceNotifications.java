@@ -1,4 +1,4 @@
-package dev.redisstarter.messaging.pubsub;
+package dev.redisstarter.core.subscription;
 
 import java.util.Collection;
 import java.util.LinkedHashSet;

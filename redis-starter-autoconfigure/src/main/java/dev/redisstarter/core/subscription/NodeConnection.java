@@ -1,4 +1,4 @@
-package dev.redisstarter.messaging.pubsub;
+package dev.redisstarter.core.subscription;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.redisstarter.messaging.pubsub;
+package dev.redisstarter.core.subscription;
 
 import java.util.List;
 import java.util.Map;
@@ -7,8 +7,8 @@ import java.util.Set;
 import io.lettuce.core.cluster.SlotHash;
 import org.junit.jupiter.api.Test;
 
-import dev.redisstarter.messaging.pubsub.NodeConnection.Op;
-import dev.redisstarter.messaging.pubsub.NodeConnection.Wire;
+import dev.redisstarter.core.subscription.NodeConnection.Op;
+import dev.redisstarter.core.subscription.NodeConnection.Wire;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

@@ -1,4 +1,4 @@
-package dev.redisstarter.messaging.pubsub;
+package dev.redisstarter.core.subscription;
 
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import dev.redisstarter.messaging.pubsub.NodeConnection.Op;
+import dev.redisstarter.core.subscription.NodeConnection.Op;
 import dev.redisstarter.core.StarterThreads;
 
 /**

@@ -1,4 +1,4 @@
-package dev.redisstarter.messaging.pubsub;
+package dev.redisstarter.core.subscription;
 
 import java.util.Objects;
 
@@ -45,7 +45,11 @@ public record Route(Kind kind, String name) {
 		}
 	}
 
-	boolean isPattern() {
+	/**
+	 * Whether the route is a glob.
+	 * @return true for a pattern or a node pattern
+	 */
+	public boolean isPattern() {
 		return this.kind == Kind.PATTERN || this.kind == Kind.NODE_PATTERN;
 	}
 

@@ -1,4 +1,4 @@
-package dev.redisstarter.messaging.pubsub;
+package dev.redisstarter.core.subscription;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +30,8 @@ import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCircuitBreaker;
 import dev.redisstarter.core.RedisFailure;
 import dev.redisstarter.core.StarterThreads;
-import dev.redisstarter.messaging.pubsub.NodeConnection.Op;
-import dev.redisstarter.messaging.pubsub.NodeConnection.Wire;
+import dev.redisstarter.core.subscription.NodeConnection.Op;
+import dev.redisstarter.core.subscription.NodeConnection.Wire;
 
 /**
  * Keeps every {@link Route} that has a listener subscribed on a live connection, on the node where its

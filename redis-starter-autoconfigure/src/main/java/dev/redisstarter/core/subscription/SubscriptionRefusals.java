@@ -1,4 +1,4 @@
-package dev.redisstarter.messaging.pubsub;
+package dev.redisstarter.core.subscription;
 
 import java.time.Duration;
 import java.util.Set;
@@ -6,8 +6,8 @@ import java.util.function.BooleanSupplier;
 
 import dev.redisstarter.core.PermissionRefusals;
 import dev.redisstarter.core.RedisFailure;
-import dev.redisstarter.messaging.pubsub.NodeConnection.Op;
-import dev.redisstarter.messaging.pubsub.NodeConnection.Wire;
+import dev.redisstarter.core.subscription.NodeConnection.Op;
+import dev.redisstarter.core.subscription.NodeConnection.Wire;
 
 /**
  * What the subscriber tells health and the log when Redis refuses its listeners: a subscription refused by the

@@ -1,4 +1,4 @@
-package dev.redisstarter.messaging.pubsub;
+package dev.redisstarter.core.subscription;
 
 import java.util.Collection;
 import java.util.HashMap;
@@ -12,8 +12,8 @@ import java.util.function.Predicate;
 import io.lettuce.core.cluster.SlotHash;
 import org.jspecify.annotations.Nullable;
 
-import dev.redisstarter.messaging.pubsub.NodeConnection.Op;
-import dev.redisstarter.messaging.pubsub.NodeConnection.Wire;
+import dev.redisstarter.core.subscription.NodeConnection.Op;
+import dev.redisstarter.core.subscription.NodeConnection.Wire;
 
 /**
  * Which Cluster node carries which subscription, decided from the routes and the topology alone (no Redis, so it is

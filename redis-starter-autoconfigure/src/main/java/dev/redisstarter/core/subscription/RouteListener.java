@@ -1,4 +1,4 @@
-package dev.redisstarter.messaging.pubsub;
+package dev.redisstarter.core.subscription;
 
 /**
  * Receives the messages of a {@link Route}. Called on the subscriber's one delivery thread, in arrival order:
