@@ -7,11 +7,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
 import dev.redisstarter.core.RedisAccess;
-import dev.redisstarter.core.RedisSubscription;
+import dev.redisstarter.core.subscription.PubSubSubscriber;
+import dev.redisstarter.core.subscription.Route;
+import dev.redisstarter.core.subscription.RouteListener;
 
 /**
  * The tag versions this instance knows, so that a tagged hit needs no second round trip to check them.
- * Kept fresh by a subscription (a connection of its own) to the channel every invalidation publishes its tag
+ * Kept fresh by a subscription (a connection of its own, kept by the starter's one subscription stack) to the channel every invalidation publishes its tag
  * on. Known versions are trusted only while that subscription is up: when it drops, they are forgotten and
  * entries are checked against Redis until it is subscribed again (notices sent in between are lost, so
  * nothing learned before can be trusted). A version learned from Redis is kept only if no notice arrived
@@ -24,7 +26,7 @@ final class TagVersions implements AutoCloseable {
 
 	private final boolean enabled;
 
-	private final @Nullable RedisSubscription subscription;
+	private final @Nullable PubSubSubscriber subscription;
 
 	private final ConcurrentHashMap<String, String> known = new ConcurrentHashMap<>();
 
@@ -41,8 +43,9 @@ final class TagVersions implements AutoCloseable {
 	 */
 	TagVersions(RedisAccess access, String channel, boolean enabled) {
 		this.enabled = enabled;
-		this.subscription = enabled ? new RedisSubscription(access, "cache invalidations", channel, new Notices()) : null;
+		this.subscription = enabled ? new PubSubSubscriber(access, "cache invalidations") : null;
 		if (this.subscription != null) {
+			this.subscription.subscribeDirect(new Route(Route.Kind.CHANNEL, channel), new Notices());
 			this.subscription.start();
 		}
 	}
@@ -101,21 +104,21 @@ final class TagVersions implements AutoCloseable {
 	}
 
 	/** Notices, (re)subscriptions and losses: Lettuce subscribes again by itself after a reconnection. */
-	private final class Notices implements RedisSubscription.Listener {
+	private final class Notices implements RouteListener {
 
 		@Override
-		public void message(byte[] tag) {
+		public void message(Route route, String channel, byte[] tag) {
 			forget(new String(tag, StandardCharsets.UTF_8));
 		}
 
 		@Override
-		public void subscribed() {
+		public void subscribed(Route route) {
 			forgetAll();
 			TagVersions.this.trusted = true;
 		}
 
 		@Override
-		public void lost() {
+		public void lost(Route route) {
 			forgetAll();
 		}
 

@@ -1,11 +1,9 @@
 package dev.redisstarter.core;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
@@ -21,72 +19,29 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 /**
  * Opens the starter's own connection with the factory's Lettuce client (so its address, SSL, Sentinel or Cluster
- * settings apply), on a thread of its own so that nothing waits on a handshake. An attempt that hangs longer than
- * {@link #ABANDON_CONNECT_AFTER} (a black hole) is left to finish alone and another starts beside it, at most
- * {@link #MAX_ATTEMPTS_IN_FLIGHT} at once; a connection whose credentials the server refuses fails as such instead
+ * settings apply), through {@link ConnectAttempts} (a thread of its own, a hung attempt abandoned); a connection whose credentials the server refuses fails as such instead
  * of seeming connected. A client that cannot open a connection of its own (a static master/replica set-up) makes the
  * factory's shared connection the way ({@link #sharedOnly()}).
  */
 public final class ConnectionOpener {
 
-	/**
-	 * How long an attempt to open one of the starter's connections (its own, a subscription's, a dedicated blocking
-	 * one, a pub/sub node's) may hang before another one starts beside it: a handshake through a black hole hangs
-	 * until Lettuce's own timeout.
-	 */
-	public static final Duration ABANDON_CONNECT_AFTER = Duration.ofSeconds(3);
-
-	/**
-	 * At most this many connection attempts at once: each one that hangs holds a thread until Lettuce's own
-	 * timeout (the command timeout, 60 s by default).
-	 */
-	private static final int MAX_ATTEMPTS_IN_FLIGHT = 2;
-
-	/** An attempt, and whether this call started it (its owner then wires what follows it). */
-	record Attempt(CompletableFuture<StatefulConnection<byte[], byte[]>> future, boolean started) {
-	}
-
 	private final LettuceConnectionFactory connectionFactory;
 
-	private final AtomicInteger attemptsInFlight = new AtomicInteger();
-
-	private volatile @Nullable CompletableFuture<StatefulConnection<byte[], byte[]>> latest;
-
-	private volatile long latestStarted;
+	private final ConnectAttempts<StatefulConnection<byte[], byte[]>> attempts;
 
 	private volatile boolean sharedOnly;
 
 	ConnectionOpener(LettuceConnectionFactory connectionFactory) {
 		this.connectionFactory = connectionFactory;
+		this.attempts = new ConnectAttempts<>("connect", this::open);
 	}
 
 	/**
-	 * The attempt under way, or a new one when there is none, or when it hangs and fewer than the most are in flight.
+	 * The attempt under way, or a new one (see {@link ConnectAttempts#attempt()}).
 	 * @return the attempt
 	 */
-	synchronized Attempt attempt() {
-		CompletableFuture<StatefulConnection<byte[], byte[]>> pending = this.latest;
-		if (pending != null && !pending.isDone()
-				&& (System.nanoTime() - this.latestStarted < ABANDON_CONNECT_AFTER.toNanos()
-						|| this.attemptsInFlight.get() >= MAX_ATTEMPTS_IN_FLIGHT)) {
-			return new Attempt(pending, false);
-		}
-		CompletableFuture<StatefulConnection<byte[], byte[]>> attempt = new CompletableFuture<>();
-		this.latest = attempt;
-		this.latestStarted = System.nanoTime();
-		this.attemptsInFlight.incrementAndGet();
-		StarterThreads.background("connect", () -> {
-			try {
-				attempt.complete(open());
-			}
-			catch (Throwable ex) {
-				attempt.completeExceptionally(ex);
-			}
-			finally {
-				this.attemptsInFlight.decrementAndGet();
-			}
-		}).start();
-		return new Attempt(attempt, true);
+	ConnectAttempts.Attempt<StatefulConnection<byte[], byte[]>> attempt() {
+		return this.attempts.attempt();
 	}
 
 	/**
@@ -94,15 +49,12 @@ public final class ConnectionOpener {
 	 * @return it, or {@code null} before the first
 	 */
 	@Nullable CompletableFuture<StatefulConnection<byte[], byte[]>> latest() {
-		return this.latest;
+		return this.attempts.latest();
 	}
 
-	/**
-	 * Whether an attempt is the latest: only the latest speaks for Redis (one left behind in a black hole that
-	 * fails after a newer one succeeded must not open the circuit again).
-	 */
+	/** Whether an attempt is the latest: only the latest speaks for Redis. */
 	boolean isLatest(CompletableFuture<StatefulConnection<byte[], byte[]>> attempt) {
-		return attempt == this.latest;
+		return this.attempts.isLatest(attempt);
 	}
 
 	/**
@@ -143,7 +95,7 @@ public final class ConnectionOpener {
 	 */
 	private static StatefulConnection<byte[], byte[]> verified(StatefulConnection<byte[], byte[]> opened) {
 		try {
-			commandsOf(opened).ping().get(ABANDON_CONNECT_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+			commandsOf(opened).ping().get(ConnectAttempts.ABANDON_AFTER.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException ex) {
 			if (RedisFailure.of(ex.getCause()).kind() == RedisFailure.Kind.AUTHENTICATION) {

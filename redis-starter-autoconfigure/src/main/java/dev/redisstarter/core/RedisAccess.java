@@ -408,7 +408,7 @@ public final class RedisAccess implements AutoCloseable {
 
 	/** Starts opening a connection unless one is being opened (see {@link ConnectionOpener}); returns that attempt. */
 	private CompletableFuture<StatefulConnection<byte[], byte[]>> connect() {
-		ConnectionOpener.Attempt attempt = this.opener.attempt();
+		ConnectAttempts.Attempt<StatefulConnection<byte[], byte[]>> attempt = this.opener.attempt();
 		if (attempt.started()) {
 			attempt.future().whenComplete((opened, failure) -> {
 				if (opened != null) {

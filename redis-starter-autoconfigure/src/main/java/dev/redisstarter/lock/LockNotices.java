@@ -5,7 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.redisstarter.core.RedisAccess;
-import dev.redisstarter.core.RedisSubscription;
+import dev.redisstarter.core.subscription.PubSubSubscriber;
+import dev.redisstarter.core.subscription.Route;
+import dev.redisstarter.core.subscription.RouteListener;
 
 
 /**
@@ -16,35 +18,28 @@ import dev.redisstarter.core.RedisSubscription;
  * the lock, so a notice that arrives between a failed try and the wait leaves a ticket and is not lost; a
  * woken waiter always tries again, and its own release passes the turn on.
  */
-final class LockNotices implements RedisSubscription.Listener, AutoCloseable {
+final class LockNotices implements RouteListener, AutoCloseable {
 
-	private final RedisSubscription subscription;
+	private final PubSubSubscriber subscription;
 
 	private final ConcurrentHashMap<String, Signal> signals = new ConcurrentHashMap<>();
 
 	/** Subscribes in the background: a lock works without notices (waiters poll) until it is up. */
 	LockNotices(RedisAccess access, String channel) {
-		this.subscription = new RedisSubscription(access, "lock release notices", channel, this);
+		this.subscription = new PubSubSubscriber(access, "lock release notices");
+		this.subscription.subscribeDirect(new Route(Route.Kind.CHANNEL, channel), this);
 		this.subscription.start();
 	}
 
 	@Override
-	public void message(byte[] message) {
+	public void message(Route route, String channel, byte[] message) {
 		Signal signal = this.signals.get(new String(message, StandardCharsets.UTF_8));
 		if (signal != null) {
 			signal.fire();
 		}
 	}
 
-	@Override
-	public void subscribed() {
-		// Releases missed while it was down are made up for by polling.
-	}
-
-	@Override
-	public void lost() {
-		// Waiters keep polling every poll interval.
-	}
+	// Releases missed while the subscription was lost are made up for by polling: no subscribed or lost handling.
 
 	Signal register(String name) {
 		return this.signals.compute(name, (key, signal) -> {

@@ -110,20 +110,9 @@ class CredentialFailureTests {
 				FAST.withLiveness(Duration.ofMillis(200), Duration.ofMillis(200)), null, "creds:").start();
 		await(() -> this.access.circuit().state() == RedisCircuitBreaker.State.OPEN, Duration.ofSeconds(5));
 		PubSubSubscriber listeners = new PubSubSubscriber(this.access);
-		RedisSubscription subscription = new RedisSubscription(this.access, "test notices", "creds:notices",
-				new RedisSubscription.Listener() {
-					@Override
-					public void message(byte[] message) {
-					}
-
-					@Override
-					public void subscribed() {
-					}
-
-					@Override
-					public void lost() {
-					}
-				});
+		PubSubSubscriber subscription = new PubSubSubscriber(this.access, "test notices");
+		subscription.subscribeDirect(new Route(Route.Kind.CHANNEL, "creds:notices"), (route, channel, body) -> {
+		});
 		DedicatedConnection reader = new DedicatedConnection(this.access, "to read a stream");
 		try {
 			listeners.start();
@@ -154,7 +143,7 @@ class CredentialFailureTests {
 				.doesNotContain("to server ");
 
 			this.server.command("CONFIG", "SET", "requirepass", "wrong");
-			await(subscription::isSubscribed, Duration.ofSeconds(10));
+			await(() -> subscription.isConfirmed(new Route(Route.Kind.CHANNEL, "creds:notices")), Duration.ofSeconds(10));
 			assertThat(listeners.awaitSettled(Duration.ofSeconds(5))).as("the listeners subscribe once accepted").isTrue();
 			reader.commands();
 		}

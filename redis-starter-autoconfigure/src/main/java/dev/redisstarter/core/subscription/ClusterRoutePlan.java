@@ -1,11 +1,13 @@
 package dev.redisstarter.core.subscription;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
@@ -83,6 +85,27 @@ final class ClusterRoutePlan {
 
 	private static Set<Wire> wires(Map<String, Set<Wire>> desired, String node) {
 		return desired.computeIfAbsent(node, (id) -> new HashSet<>());
+	}
+
+	/**
+	 * Names to unsubscribe, as the commands to send: for shard channels one command per slot (a multi-slot
+	 * {@code SUNSUBSCRIBE} is refused with {@code CROSSSLOT}), otherwise all in one.
+	 * @param shardChannels whether the names are shard channels
+	 * @param names the names
+	 * @return the names of each command
+	 */
+	static List<byte[][]> bySlot(boolean shardChannels, byte[][] names) {
+		if (names.length == 0) {
+			return List.of();
+		}
+		if (!shardChannels || names.length == 1) {
+			return List.<byte[][]>of(names);
+		}
+		Map<Integer, List<byte[]>> slots = new TreeMap<>();
+		for (byte[] name : names) {
+			slots.computeIfAbsent(SlotHash.getSlot(name), (slot) -> new ArrayList<>()).add(name);
+		}
+		return slots.values().stream().map((group) -> group.toArray(byte[][]::new)).toList();
 	}
 
 }

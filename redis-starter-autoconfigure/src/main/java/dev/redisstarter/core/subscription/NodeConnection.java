@@ -1,21 +1,14 @@
 package dev.redisstarter.core.subscription;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -24,7 +17,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.redisstarter.core.ConnectionOpener;
+import dev.redisstarter.core.ConnectAttempts;
 import dev.redisstarter.core.LettuceConnections;
 import dev.redisstarter.core.RedisFailure;
 import dev.redisstarter.core.StarterThreads;
@@ -64,32 +57,15 @@ final class NodeConnection {
 		/** The connection dropped, or the server took a subscription away (a slot moved): look again. */
 		void changed(NodeConnection source);
 
-		/** The server refused a subscription by permission (the user's channel rules): it is tried at the next retry. */
-		void refused(NodeConnection source, Wire wire, RedisFailure failure);
+		/** A new connection opened: subscribe on it now. */
+		void opened(NodeConnection source);
 
-		/** A subscription refused before is confirmed now. */
-		void granted(NodeConnection source, Wire wire);
-
-		/** A subscription refused before is no longer wanted here. */
-		void forgotten(NodeConnection source, Wire wire);
-
-		/**
-		 * Redis refused the credentials or the TLS handshake of a new connection: the connection is tried again
-		 * after a back-off, not at every look.
-		 */
-		void connectionRefused(NodeConnection source, RedisFailure failure, long retryInMillis);
-
-		/** A connection opened: a refusal of its credentials is over. */
-		void connectionOpened(NodeConnection source);
-
-		/** A node that refused the credentials no longer does so because it is down, or it left the topology. */
-		void connectionForgotten(NodeConnection source);
+		/** The server confirmed a subscription. */
+		void confirmed(NodeConnection source);
 
 	}
 
 	private final String node;
-
-	private final Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> opener;
 
 	private final Events events;
 
@@ -102,10 +78,7 @@ final class NodeConnection {
 	 */
 	private volatile Set<Wire> assigned = Set.of();
 
-	/** When the open under way started, 0 when none. */
-	private final AtomicLong openingSince = new AtomicLong();
-
-	private final AtomicInteger attemptsInFlight = new AtomicInteger();
+	private final ConnectAttempts<StatefulRedisPubSubConnection<byte[], byte[]>> attempts;
 
 	/** Refusals already logged (bounded), so that a retry every half second does not flood the log. */
 	private final Set<String> reported = ConcurrentHashMap.newKeySet();
@@ -127,12 +100,16 @@ final class NodeConnection {
 	/** The subscriber's nodes refusing credentials or TLS, with their back-offs (shared by its connections). */
 	private final RefusedNodes refusals;
 
+	/** Where refusals by permission or of credentials are reported (health and the log). */
+	private final SubscriptionRefusals reports;
+
 	NodeConnection(String node, Supplier<StatefulRedisPubSubConnection<byte[], byte[]>> opener, Events events,
-			RefusedNodes refusals) {
+			RefusedNodes refusals, SubscriptionRefusals reports) {
 		this.node = node;
-		this.opener = opener;
 		this.events = events;
 		this.refusals = refusals;
+		this.reports = reports;
+		this.attempts = new ConnectAttempts<>("pubsub-connect", opener);
 	}
 
 	String node() {
@@ -153,8 +130,12 @@ final class NodeConnection {
 		return this.refusals.refuses(this.node);
 	}
 
+	/**
+	 * Whether a subscription is confirmed on the current connection and assigned here: only then are its messages
+	 * delivered from this node.
+	 */
 	boolean hasConfirmed(Wire wire) {
-		return this.confirmed.contains(wire);
+		return this.confirmed.contains(wire) && this.assigned.contains(wire);
 	}
 
 	/**
@@ -180,7 +161,7 @@ final class NodeConnection {
 		this.assigned = Set.copyOf(desired);
 		for (Wire wire : this.refused) {
 			if (!desired.contains(wire) && this.refused.remove(wire)) {
-				this.events.forgotten(this, wire);
+				this.reports.forgotten(this, wire);
 			}
 		}
 		StatefulRedisPubSubConnection<byte[], byte[]> current = this.connection;
@@ -221,7 +202,7 @@ final class NodeConnection {
 				.filter((wire) -> wire.op() == op && !desired.contains(wire))
 				.map((wire) -> utf8(wire.name()))
 				.toArray(byte[][]::new);
-			for (byte[][] names : bySlot(op, unwanted)) {
+			for (byte[][] names : ClusterRoutePlan.bySlot(op == Op.SSUBSCRIBE, unwanted)) {
 				watch(switch (op) {
 					case SUBSCRIBE -> redis.unsubscribe(names);
 					case PSUBSCRIBE -> redis.punsubscribe(names);
@@ -232,24 +213,6 @@ final class NodeConnection {
 		return desired.stream().allMatch((wire) -> this.confirmed.contains(wire) || this.refused.contains(wire));
 	}
 
-	/**
-	 * The names of one command family as the commands to send: shard channels one command per slot (a
-	 * multi-slot {@code SUNSUBSCRIBE} is refused with {@code CROSSSLOT}), the others all in one.
-	 */
-	private static List<byte[][]> bySlot(Op op, byte[][] names) {
-		if (names.length == 0) {
-			return List.of();
-		}
-		if (op != Op.SSUBSCRIBE || names.length == 1) {
-			return List.<byte[][]>of(names);
-		}
-		Map<Integer, List<byte[]>> slots = new TreeMap<>();
-		for (byte[] name : names) {
-			slots.computeIfAbsent(SlotHash.getSlot(name), (slot) -> new ArrayList<>()).add(name);
-		}
-		return slots.values().stream().map((group) -> group.toArray(byte[][]::new)).toList();
-	}
-
 	private void watch(RedisFuture<Void> reply, String command, @Nullable Wire subscribing) {
 		reply.whenComplete((ok, failure) -> {
 			if (failure != null && !this.closed && subscribing != null && this.assigned.contains(subscribing)
@@ -257,7 +220,7 @@ final class NodeConnection {
 				// The user's channel rules: waiting does not fix it. Reported (logged once, in health) and tried
 				// again at the next liveness check, not at every look.
 				this.refused.add(subscribing);
-				this.events.refused(this, subscribing, RedisFailure.of(failure));
+				this.reports.refused(this, subscribing, RedisFailure.of(failure));
 				return;
 			}
 			if (failure != null && !this.closed) {
@@ -278,54 +241,43 @@ final class NodeConnection {
 	}
 
 	/**
-	 * Opens the connection on a thread of its own: opening blocks until the server answers the handshake, and a
-	 * frozen or black-holed node must not hold up the other nodes' subscriptions. An attempt that hangs longer
-	 * than {@link ConnectionOpener#ABANDON_CONNECT_AFTER} no longer stops a new one (at most two at a time).
+	 * Opens the connection on a thread of its own ({@link ConnectAttempts}): opening blocks until the server answers
+	 * the handshake, and a frozen or black-holed node must not hold up the other nodes' subscriptions.
 	 */
 	private void openInBackground() {
-		long since = this.openingSince.get();
-		long now = System.nanoTime();
-		boolean hung = since != 0 && now - since > ConnectionOpener.ABANDON_CONNECT_AFTER.toNanos();
-		if (this.closed || (since != 0 && (!hung || this.attemptsInFlight.get() >= 2))
-				|| this.refusals.backingOff(this.node)
-				|| !this.openingSince.compareAndSet(since, now)) {
+		if (this.closed || this.refusals.backingOff(this.node)) {
 			return;
 		}
-		this.attemptsInFlight.incrementAndGet();
-		StarterThreads.background("pubsub-connect", () -> {
-			try {
-				if (open()) {
-					this.events.changed(this);
+		ConnectAttempts.Attempt<StatefulRedisPubSubConnection<byte[], byte[]>> attempt = this.attempts.attempt();
+		if (attempt.started()) {
+			attempt.future().whenComplete((opened, failure) -> {
+				if (failure != null) {
+					notOpened(failure);
 				}
-			}
-			finally {
-				this.attemptsInFlight.decrementAndGet();
-				this.openingSince.compareAndSet(now, 0);
-			}
-		}).start();
+				else if (install(opened)) {
+					this.events.opened(this);
+				}
+			});
+		}
 	}
 
-	private boolean open() {
-		StatefulRedisPubSubConnection<byte[], byte[]> opened;
-		try {
-			opened = this.opener.get();
-		}
-		catch (RuntimeException ex) {
-			RedisFailure failure = RedisFailure.of(ex);
-			if (failure.kind() == RedisFailure.Kind.AUTHENTICATION || failure.kind() == RedisFailure.Kind.TLS) {
-				// Waiting will not fix it, an operator will: back off (1 s doubling to 30 s, per node) and say so.
-				this.events.connectionRefused(this, failure, this.refusals.refused(this.node));
-				return false;
-			}
-			if (this.refusals.clear(this.node)) {
-				// Down now rather than refusing: an outage, which the topology and the circuit take care of.
-				this.events.connectionForgotten(this);
-			}
-			logger.debug("Could not open a pub/sub connection to " + this.node + ", will retry: " + ex);
-			return false;
+	private void notOpened(Throwable ex) {
+		RedisFailure failure = RedisFailure.of(ex);
+		if (failure.kind() == RedisFailure.Kind.AUTHENTICATION || failure.kind() == RedisFailure.Kind.TLS) {
+			// Waiting will not fix it, an operator will: back off (1 s doubling to 30 s, per node) and say so.
+			this.reports.connectionRefused(this, failure, this.refusals.refused(this.node));
+			return;
 		}
 		if (this.refusals.clear(this.node)) {
-			this.events.connectionOpened(this);
+			// Down now rather than refusing: an outage, which the topology and the circuit take care of.
+			this.reports.connectionForgotten(this);
+		}
+		logger.debug("Could not open a pub/sub connection to " + this.node + ", will retry: " + ex);
+	}
+
+	private boolean install(StatefulRedisPubSubConnection<byte[], byte[]> opened) {
+		if (this.refusals.clear(this.node)) {
+			this.reports.connectionOpened(this);
 		}
 		opened.addListener(new Callbacks(opened));
 		opened.addListener(new RedisConnectionStateListener() {
@@ -385,7 +337,7 @@ final class NodeConnection {
 		// A refusal stays with the node (the subscriber forgets it when the node leaves the topology).
 		for (Wire wire : this.refused) {
 			if (this.refused.remove(wire)) {
-				this.events.forgotten(this, wire);
+				this.reports.forgotten(this, wire);
 			}
 		}
 	}
@@ -485,8 +437,9 @@ final class NodeConnection {
 			if (current()) {
 				Wire wire = new Wire(op, string(name));
 				NodeConnection.this.confirmed.add(wire);
+				NodeConnection.this.events.confirmed(NodeConnection.this);
 				if (NodeConnection.this.refused.remove(wire)) {
-					NodeConnection.this.events.granted(NodeConnection.this, wire);
+					NodeConnection.this.reports.granted(NodeConnection.this, wire);
 					// Settled now, perhaps: look again rather than at the next liveness check.
 					NodeConnection.this.events.changed(NodeConnection.this);
 				}

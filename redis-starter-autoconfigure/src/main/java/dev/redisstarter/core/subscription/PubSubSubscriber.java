@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,17 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.models.partitions.Partitions;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCircuitBreaker;
-import dev.redisstarter.core.RedisFailure;
 import dev.redisstarter.core.StarterThreads;
 import dev.redisstarter.core.subscription.NodeConnection.Op;
 import dev.redisstarter.core.subscription.NodeConnection.Wire;
@@ -59,9 +53,6 @@ public final class PubSubSubscriber implements AutoCloseable {
 
 	static final long UNSETTLED_RETRY_MILLIS = 500;
 
-	/** On a Cluster, the topology is read again at least this often even when all looks well. */
-	private static final long TOPOLOGY_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(30);
-
 	private final RedisAccess access;
 
 	private final KeyspaceNotifications keyspace;
@@ -69,16 +60,18 @@ public final class PubSubSubscriber implements AutoCloseable {
 	/** 32 MB, Redis's default hard limit of a subscriber's output buffer. */
 	public static final long DEFAULT_INBOX_LIMIT = 32L * 1024 * 1024;
 
-	private final SubscriberInbox inbox;
-
-	private final Map<Route, List<RouteListener>> listeners = new ConcurrentHashMap<>();
-
-	/** Listeners called on the I/O thread, by channel (see {@link #subscribeDirect}). */
-	private final Map<String, RouteListener> direct = new ConcurrentHashMap<>();
+	private final RouteListeners listeners;
 
 	private final ScheduledExecutorService loop;
 
+	/** A reconcile is queued to run now. */
 	private final AtomicBoolean soon = new AtomicBoolean();
+
+	/**
+	 * A reconcile is scheduled a little later; one queued to run now is not held back by it (a connection that
+	 * opens while a retry is pending subscribes at once).
+	 */
+	private final AtomicBoolean later = new AtomicBoolean();
 
 	private final AtomicBoolean topologyStale = new AtomicBoolean(true);
 
@@ -91,12 +84,11 @@ public final class PubSubSubscriber implements AutoCloseable {
 
 	private final SubscriptionRefusals refusals;
 
-	/** Loop thread only: the Cluster master that carries channels and patterns. */
-	private @Nullable String broadcastNode;
-
-	private long topologyReadAt;
-
 	private final NodeClients clients;
+
+	private final ClusterReconciler cluster;
+
+	private final String purpose;
 
 	/**
 	 * Bumped whenever what is wanted or what a server holds may have changed (a listener came, a connection
@@ -118,17 +110,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 	 * @param access whose client opens the connections and whose settings give the liveness interval and timeout
 	 */
 	public PubSubSubscriber(RedisAccess access) {
-		this(access, false);
-	}
-
-	/**
-	 * A subscriber, idle until {@link #start()}.
-	 * @param access whose client opens the connections and whose settings give the liveness interval and timeout
-	 * @param configureKeyspaceEvents whether to set {@code notify-keyspace-events} on a node that lacks what a
-	 * keyevent listener needs (otherwise a warning names the missing flags)
-	 */
-	public PubSubSubscriber(RedisAccess access, boolean configureKeyspaceEvents) {
-		this(access, configureKeyspaceEvents, DEFAULT_INBOX_LIMIT);
+		this(access, false, DEFAULT_INBOX_LIMIT);
 	}
 
 	/**
@@ -140,17 +122,34 @@ public final class PubSubSubscriber implements AutoCloseable {
 	 * dropped
 	 */
 	public PubSubSubscriber(RedisAccess access, boolean configureKeyspaceEvents, long inboxLimitBytes) {
+		this(access, "pub/sub", configureKeyspaceEvents, inboxLimitBytes);
+	}
+
+	/**
+	 * A subscriber for the starter's own notices (cache invalidations, lock releases), idle until {@link #start()}.
+	 * @param access whose client opens the connections and whose settings give the liveness interval and timeout
+	 * @param purpose what it is for, in logs and thread names (such as "cache invalidations")
+	 */
+	public PubSubSubscriber(RedisAccess access, String purpose) {
+		this(access, purpose, false, DEFAULT_INBOX_LIMIT);
+	}
+
+	private PubSubSubscriber(RedisAccess access, String purpose, boolean configureKeyspaceEvents,
+			long inboxLimitBytes) {
 		this.access = Objects.requireNonNull(access, "access must not be null");
+		this.purpose = Objects.requireNonNull(purpose, "purpose must not be null");
 		this.clients = new NodeClients(access);
 		this.refusals = new SubscriptionRefusals(access.permissions(), access.settings().livenessInterval(),
-				() -> this.clusterMode);
-		if (inboxLimitBytes < 1) {
-			throw new IllegalArgumentException("The inbox limit must be positive, was " + inboxLimitBytes);
-		}
-		this.inbox = new SubscriberInbox(inboxLimitBytes,
-				(item) -> deliver(item.op(), item.name(), item.channel(), item.body()));
+				() -> this.clusterMode, "pub/sub".equals(purpose) ? null : purpose);
+		this.listeners = new RouteListeners(inboxLimitBytes);
 		this.keyspace = new KeyspaceNotifications(configureKeyspaceEvents);
-		this.loop = StarterThreads.backgroundScheduler("pubsub");
+		this.cluster = new ClusterReconciler(this.connections, this.refusedNodes, this.refusals, this.clients,
+				new Events(), this.topologyStale);
+		this.loop = StarterThreads.backgroundScheduler(threadName(purpose));
+	}
+
+	private static String threadName(String purpose) {
+		return "pub/sub".equals(purpose) ? "pubsub" : purpose.replace(' ', '-');
 	}
 
 	/** Starts looking after the subscriptions in the background; returns at once. Idempotent. */
@@ -159,7 +158,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 			return;
 		}
 		this.started = true;
-		this.inbox.start();
+		this.listeners.startDelivering();
 		long interval = this.access.settings().livenessInterval().toMillis();
 		this.access.circuit().onTransition((state) -> {
 			if (state == RedisCircuitBreaker.State.CLOSED) {
@@ -171,44 +170,38 @@ public final class PubSubSubscriber implements AutoCloseable {
 	}
 
 	/**
-	 * Subscribes a listener to a route; the subscription is made in the background.
+	 * Subscribes a listener to a route; the subscription is made in the background. Its messages come on the
+	 * subscriber's delivery thread.
 	 * @param route what to subscribe to
 	 * @param listener what receives its messages
 	 * @return closes the subscription (the route is unsubscribed when its last listener goes)
 	 */
 	public AutoCloseable subscribe(Route route, RouteListener listener) {
-		Objects.requireNonNull(route, "route must not be null");
-		Objects.requireNonNull(listener, "listener must not be null");
-		this.listeners.computeIfAbsent(route, (r) -> new CopyOnWriteArrayList<>()).add(listener);
-		this.generation.incrementAndGet();
-		reconcileSoon();
-		return () -> {
-			this.listeners.computeIfPresent(route, (r, list) -> {
-				list.remove(listener);
-				return list.isEmpty() ? null : list;
-			});
-			reconcileSoon();
-		};
+		return register(route, listener, false);
 	}
 
 	/**
 	 * Subscribes a listener that is called on Lettuce's I/O thread, ahead of the inbox: for listeners that never
-	 * block and must not wait behind slow ones (replies to requests). A plain channel route only.
-	 * @param route a {@link Route.Kind#CHANNEL} route
+	 * block and must not wait behind slow ones (replies to requests, the starter's own notices).
+	 * @param route what to subscribe to
 	 * @param listener what receives its messages; must return at once
 	 * @return closes the subscription
 	 */
 	public AutoCloseable subscribeDirect(Route route, RouteListener listener) {
-		if (route.kind() != Route.Kind.CHANNEL) {
-			throw new IllegalArgumentException("Only a channel route can be served directly, not " + route);
-		}
-		this.direct.put(route.name(), listener);
-		AutoCloseable subscription = subscribe(route, (r, channel, body) -> {
-			// Delivered directly by Events.message; nothing comes through the inbox for this route.
-		});
+		return register(route, listener, true);
+	}
+
+	private AutoCloseable register(Route route, RouteListener listener, boolean direct) {
+		Objects.requireNonNull(route, "route must not be null");
+		Objects.requireNonNull(listener, "listener must not be null");
+		Runnable remove = this.listeners.add(route, listener, direct);
+		this.generation.incrementAndGet();
+		refreshStates();
+		reconcileSoon();
 		return () -> {
-			this.direct.remove(route.name(), listener);
-			subscription.close();
+			remove.run();
+			refreshStates();
+			reconcileSoon();
 		};
 	}
 
@@ -276,7 +269,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 	 * @return the count since start
 	 */
 	public long droppedMessages() {
-		return this.inbox.dropped();
+		return this.listeners.dropped();
 	}
 
 	private void reconcileSoon() {
@@ -294,11 +287,17 @@ public final class PubSubSubscriber implements AutoCloseable {
 	}
 
 	private void retryLater() {
-		if (!this.closed && this.soon.compareAndSet(false, true)) {
-			this.loop.schedule(() -> {
-				this.soon.set(false);
-				reconcile();
-			}, UNSETTLED_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+		if (!this.closed && this.later.compareAndSet(false, true)) {
+			try {
+				this.loop.schedule(() -> {
+					this.later.set(false);
+					reconcile();
+				}, UNSETTLED_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+			}
+			catch (RuntimeException ex) {
+				// Closed meanwhile.
+				this.later.set(false);
+			}
 		}
 	}
 
@@ -326,12 +325,12 @@ public final class PubSubSubscriber implements AutoCloseable {
 			// threads (the inbox), silence means the connection, never a busy listener.
 			if (!answered) {
 				if (node.isUp()) {
-					logger.warn("The pub/sub connection to " + node.node() + " did not answer a PING within " + timeout
-							+ " ms: replacing it (messages published meanwhile are lost)");
+					logger.warn("The " + this.purpose + " connection to " + node.node() + " did not answer a PING within "
+							+ timeout + " ms: replacing it (messages published meanwhile are lost)");
 				}
 				else {
 					// Not open (yet): nothing timed out, and why it cannot open is logged where it is known.
-					logger.debug("The pub/sub connection to " + node.node() + " is not open: opening another");
+					logger.debug("The " + this.purpose + " connection to " + node.node() + " is not open: opening another");
 				}
 				node.replace();
 				this.generation.incrementAndGet();
@@ -360,17 +359,17 @@ public final class PubSubSubscriber implements AutoCloseable {
 			// Read before the routes: a listener or a drop after this point leaves the subscriber unsettled.
 			long started = this.generation.get();
 			AbstractRedisClient client = this.access.connectionFactory().getNativeClient();
-			Set<Route> routes = new HashSet<>(this.listeners.keySet());
+			Set<Route> routes = this.listeners.routes();
 			boolean done;
 			if (client instanceof RedisClusterClient cluster) {
 				this.clusterMode = true;
-				done = reconcileCluster(cluster, routes, retryRefused);
+				done = this.cluster.reconcile(cluster, routes, retryRefused);
 			}
 			else if (client instanceof RedisClient standalone) {
 				done = reconcileSingle(standalone, routes, retryRefused);
 			}
 			else {
-				logger.info("No pub/sub: no Lettuce client to subscribe with");
+				logger.info("No subscriptions for " + this.purpose + ": no Lettuce client to subscribe with");
 				return;
 			}
 			// A refusal by permission keeps it unsettled, but looking again before the next liveness check would
@@ -383,9 +382,16 @@ public final class PubSubSubscriber implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			this.settledGeneration = -1;
-			logger.debug("Could not reconcile pub/sub subscriptions, will retry: " + ex);
+			logger.debug("Could not reconcile the subscriptions for " + this.purpose + ", will retry: " + ex);
 			retryLater();
 		}
+		finally {
+			refreshStates();
+		}
+	}
+
+	private void refreshStates() {
+		this.listeners.refreshStates(this::isConfirmed);
 	}
 
 	private boolean reconcileSingle(RedisClient client, Set<Route> routes, boolean retryRefused) {
@@ -394,7 +400,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 		}
 		NodeConnection node = this.connections.computeIfAbsent("server",
 				(id) -> new NodeConnection(this.access.circuit().target(), this.clients::openStandalone, new Events(),
-						this.refusedNodes));
+						this.refusedNodes, this.refusals));
 		Set<Wire> desired = new HashSet<>();
 		for (Route route : routes) {
 			desired.add(new Wire(route.isPattern() ? Op.PSUBSCRIBE : Op.SUBSCRIBE, route.name()));
@@ -402,165 +408,19 @@ public final class PubSubSubscriber implements AutoCloseable {
 		return node.reconcile(desired, retryRefused);
 	}
 
-	private boolean reconcileCluster(RedisClusterClient cluster, Set<Route> routes, boolean retryRefused) {
-		long now = System.nanoTime();
-		if (this.topologyStale.getAndSet(false) || now - this.topologyReadAt > TOPOLOGY_REFRESH_NANOS) {
-			this.topologyReadAt = now;
-			cluster.refreshPartitions();
-		}
-		Partitions partitions = cluster.getPartitions();
-		Map<String, RedisClusterNode> masters = new LinkedHashMap<>();
-		for (RedisClusterNode node : partitions) {
-			if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)
-					&& !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)) {
-				masters.put(node.getNodeId(), node);
-			}
-		}
-		if (masters.isEmpty()) {
-			return routes.isEmpty();
-		}
-		if (!this.refusedNodes.isEmpty()) {
-			this.refusals.forgetNodesThatLeft(this.refusedNodes, allAddresses(partitions));
-		}
-		List<String> masterIds = List.copyOf(masters.keySet());
-		String broadcast = ClusterRoutePlan.broadcastNode(this.broadcastNode, masterIds, (id) -> {
-			NodeConnection connection = this.connections.get(id);
-			if (connection != null && connection.isUp()) {
-				return true;
-			}
-			if (this.refusedNodes.refuses(address(masters.get(id)))) {
-				// Its users may differ from the other nodes' (ACL SETUSER acts on one node): try another master
-				// whose own back-off is over; stay while every other one is backing off too.
-				return masterIds.stream().noneMatch((other) -> !other.equals(id)
-						&& !this.refusedNodes.backingOff(address(masters.get(other))));
-			}
-			return connection == null;
-		}, (id) -> !this.refusedNodes.backingOff(address(masters.get(id))));
-		this.broadcastNode = broadcast;
-		Map<String, Set<Wire>> desired = ClusterRoutePlan.plan(routes, masters.keySet(), broadcast, (slot) -> {
-			RedisClusterNode owner = partitions.getMasterBySlot(slot);
-			return (owner != null) ? owner.getNodeId() : null;
-		});
-		if (desired == null) {
-			this.topologyStale.set(true);
-			return false;
-		}
-		boolean done = true;
-		boolean lookAtTopology = false;
-		for (String id : new ArrayList<>(this.connections.keySet())) {
-			if (!desired.containsKey(id)) {
-				this.connections.remove(id).close();
-			}
-		}
-		for (Map.Entry<String, Set<Wire>> entry : desired.entrySet()) {
-			RedisClusterNode node = masters.get(entry.getKey());
-			if (node == null) {
-				node = partitions.getPartitionByNodeId(entry.getKey());
-			}
-			RedisClusterNode target = Objects.requireNonNull(node);
-			NodeConnection connection = this.connections.computeIfAbsent(entry.getKey(),
-					(id) -> new NodeConnection(address(target),
-							() -> this.clients.nodeClient()
-								.connectPubSub(ByteArrayCodec.INSTANCE, this.clients.nodeUri(target.getUri())),
-							new Events(), this.refusedNodes));
-			boolean connected = connection.reconcile(entry.getValue(), retryRefused);
-			done &= connected;
-			// A node that refuses the credentials is tried again after its back-off; the topology has not changed.
-			lookAtTopology |= !connected && !connection.refusesCredentials();
-		}
-		if (routes.stream().anyMatch((route) -> route.kind() == Route.Kind.NODE_PATTERN)
-				&& failedMasterHoldsSlots(partitions)) {
-			// Its replica is about to take over, and nothing tells this subscriber (it has no connection to a
-			// replica): read the topology again until the promoted master can carry the node patterns too.
-			done = false;
-			lookAtTopology = true;
-		}
-		if (lookAtTopology) {
-			this.topologyStale.set(true);
-		}
-		if (done) {
-			if (!this.refusedNodes.isEmpty()) {
-				this.refusals.forgetNodesNotUsed(this.refusedNodes, usedAddresses(desired.keySet(), masters, partitions));
-			}
-		}
-		return done;
-	}
-
-	private static Set<String> usedAddresses(Set<String> used, Map<String, RedisClusterNode> masters,
-			Partitions partitions) {
-		Set<String> addresses = new HashSet<>();
-		for (String id : used) {
-			RedisClusterNode node = masters.containsKey(id) ? masters.get(id) : partitions.getPartitionByNodeId(id);
-			if (node != null) {
-				addresses.add(address(node));
-			}
-		}
-		return addresses;
-	}
-
-	private static Set<String> allAddresses(Partitions partitions) {
-		Set<String> addresses = new HashSet<>();
-		partitions.forEach((node) -> addresses.add(address(node)));
-		return addresses;
-	}
-
-	private static String address(RedisClusterNode node) {
-		return node.getUri().getHost() + ":" + node.getUri().getPort();
-	}
-
-	private static boolean failedMasterHoldsSlots(Partitions partitions) {
-		for (RedisClusterNode node : partitions) {
-			if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && (node.is(RedisClusterNode.NodeFlag.FAIL)
-					|| node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)) && !node.getSlots().isEmpty()) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private void deliver(Op op, String name, String channel, byte[] body) {
-		switch (op) {
-			case SUBSCRIBE -> {
-				deliver(new Route(Route.Kind.CHANNEL, name), channel, body);
-				deliver(new Route(Route.Kind.SHARD_CHANNEL, name), channel, body);
-			}
-			case PSUBSCRIBE -> {
-				deliver(new Route(Route.Kind.PATTERN, name), channel, body);
-				deliver(new Route(Route.Kind.NODE_PATTERN, name), channel, body);
-			}
-			case SSUBSCRIBE -> deliver(new Route(Route.Kind.SHARD_CHANNEL, name), channel, body);
-		}
-	}
-
-	private void deliver(Route route, String channel, byte[] body) {
-		List<RouteListener> targets = this.listeners.get(route);
-		if (targets == null) {
-			return;
-		}
-		for (RouteListener target : targets) {
-			try {
-				target.message(route, channel, body);
-			}
-			catch (RuntimeException | Error ex) {
-				// Whatever a listener throws, the delivery thread goes on with the next message.
-				logger.error("A listener of " + route + " failed on the delivery thread", ex);
-			}
-		}
-	}
-
 	/** Unsubscribes everything and closes the connections. */
 	@Override
 	public void close() {
 		this.closed = true;
 		this.loop.shutdownNow();
-		this.inbox.close();
 		this.connections.values().forEach(NodeConnection::close);
 		this.clients.close();
+		this.listeners.close();
 	}
 
 	@Override
 	public String toString() {
-		return "PubSubSubscriber[" + this.listeners.size() + " routes, " + (isSettled() ? "settled" : "settling")
+		return "PubSubSubscriber[" + this.purpose + ", " + this.listeners.size() + " routes, " + (isSettled() ? "settled" : "settling")
 				+ "]";
 	}
 
@@ -569,18 +429,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 
 		@Override
 		public void message(Op op, String name, String channel, byte[] body) {
-			// On Lettuce's I/O thread: queue and return, whatever the listeners do.
-			RouteListener direct = (op == Op.SUBSCRIBE) ? PubSubSubscriber.this.direct.get(name) : null;
-			if (direct != null) {
-				try {
-					direct.message(new Route(Route.Kind.CHANNEL, name), channel, body);
-				}
-				catch (RuntimeException | Error ex) {
-					logger.error("A direct listener of " + channel + " failed", ex);
-				}
-				return;
-			}
-			PubSubSubscriber.this.inbox.offer(new SubscriberInbox.Item(op, name, channel, body));
+			PubSubSubscriber.this.listeners.received(op, name, channel, body);
 		}
 
 		@Override
@@ -594,37 +443,19 @@ public final class PubSubSubscriber implements AutoCloseable {
 		public void changed(NodeConnection source) {
 			PubSubSubscriber.this.generation.incrementAndGet();
 			PubSubSubscriber.this.topologyStale.set(true);
+			refreshStates();
 			retryLater();
 		}
 
 		@Override
-		public void refused(NodeConnection source, Wire wire, RedisFailure failure) {
-			PubSubSubscriber.this.refusals.refused(source, wire, failure);
+		public void opened(NodeConnection source) {
+			PubSubSubscriber.this.generation.incrementAndGet();
+			reconcileSoon();
 		}
 
 		@Override
-		public void granted(NodeConnection source, Wire wire) {
-			PubSubSubscriber.this.refusals.granted(source, wire);
-		}
-
-		@Override
-		public void forgotten(NodeConnection source, Wire wire) {
-			PubSubSubscriber.this.refusals.forgotten(source, wire);
-		}
-
-		@Override
-		public void connectionRefused(NodeConnection source, RedisFailure failure, long retryInMillis) {
-			PubSubSubscriber.this.refusals.connectionRefused(source, failure, retryInMillis);
-		}
-
-		@Override
-		public void connectionOpened(NodeConnection source) {
-			PubSubSubscriber.this.refusals.connectionOpened(source);
-		}
-
-		@Override
-		public void connectionForgotten(NodeConnection source) {
-			PubSubSubscriber.this.refusals.connectionForgotten(source);
+		public void confirmed(NodeConnection source) {
+			refreshStates();
 		}
 
 	}

@@ -49,8 +49,14 @@ final class SubscriberInbox {
 		this.thread = StarterThreads.background("pubsub-delivery", this::run);
 	}
 
-	void start() {
-		this.thread.start();
+	private boolean started;
+
+	/** Starts delivering; idempotent, so that a subscriber whose listeners are all served directly needs no thread. */
+	synchronized void start() {
+		if (!this.started && !this.closed) {
+			this.started = true;
+			this.thread.start();
+		}
 	}
 
 	/**

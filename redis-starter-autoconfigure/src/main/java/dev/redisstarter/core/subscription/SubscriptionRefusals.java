@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.redisstarter.core.PermissionRefusals;
 import dev.redisstarter.core.RedisFailure;
 import dev.redisstarter.core.subscription.NodeConnection.Op;
@@ -23,22 +25,40 @@ final class SubscriptionRefusals {
 
 	private final BooleanSupplier clusterMode;
 
-	SubscriptionRefusals(PermissionRefusals permissions, Duration retryInterval, BooleanSupplier clusterMode) {
+	/** What the starter's own subscriber is for ("cache invalidations"), {@code null} for the application's listeners. */
+	private final @Nullable String ownPurpose;
+
+	SubscriptionRefusals(PermissionRefusals permissions, Duration retryInterval, BooleanSupplier clusterMode,
+			@Nullable String ownPurpose) {
 		this.permissions = permissions;
 		this.retryInterval = retryInterval;
 		this.clusterMode = clusterMode;
+		this.ownPurpose = ownPurpose;
 	}
 
 	void refused(NodeConnection source, Wire wire, RedisFailure failure) {
+		if (this.ownPurpose != null) {
+			// The starter's own notices: health names what they are for, and the log what they cost.
+			this.permissions.subscriptionRefused(this.ownPurpose, wire.name(), failure);
+			return;
+		}
 		this.permissions.listenerSubscriptionRefused(subscription(source, wire), wire.op().name(), wire.name(),
 				wire.op() == Op.PSUBSCRIBE, failure, this.retryInterval);
 	}
 
 	void granted(NodeConnection source, Wire wire) {
+		if (this.ownPurpose != null) {
+			this.permissions.subscribed(this.ownPurpose);
+			return;
+		}
 		this.permissions.granted(subscription(source, wire));
 	}
 
 	void forgotten(NodeConnection source, Wire wire) {
+		if (this.ownPurpose != null) {
+			this.permissions.forget("subscription for " + this.ownPurpose);
+			return;
+		}
 		this.permissions.forget(subscription(source, wire));
 	}
 
