@@ -1,7 +1,6 @@
 package dev.redisstarter.autoconfigure;
 
 import java.time.Duration;
-import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,8 +8,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
-import dev.redisstarter.messaging.queue.JobScheduleDefinition;
-import dev.redisstarter.messaging.queue.MissedTicks;
 
 /**
  * {@code redis.starter.queue.*}: JobQueue, @JobHandler workers, dead letters and schedules. The queue settings
@@ -64,7 +61,7 @@ public class QueueProperties {
 	 * Job schedules by name: at each tick of a cron expression or a fixed rate, one job is enqueued into the
 	 * schedule's queue, once across all instances.
 	 */
-	private final Map<String, ScheduleProperties> schedules = new LinkedHashMap<>();
+	private final Map<String, QueueScheduleProperties> schedules = new LinkedHashMap<>();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -114,7 +111,7 @@ public class QueueProperties {
 		return this.named;
 	}
 
-	public Map<String, ScheduleProperties> getSchedules() {
+	public Map<String, QueueScheduleProperties> getSchedules() {
 		return this.schedules;
 	}
 
@@ -402,104 +399,6 @@ public class QueueProperties {
 
 		public void setWindow(@Nullable Duration window) {
 			this.window = PropertyChecks.positive("redis.starter.queue.*.rate-limit.window", window);
-		}
-
-	}
-
-	/**
-	 * One job schedule.
-	 */
-	public static class ScheduleProperties {
-
-		/**
-		 * The queue the schedule's jobs go to; a @JobHandler of this application or redis.starter.queue.named.<queue> must name it.
-		 */
-		private @Nullable String queue;
-
-		/**
-		 * A Spring cron expression of six fields (second minute hour day-of-month month day-of-week), such as "0 0 7 * * *", or a macro such as "@daily". Set exactly one of cron and fixed-rate.
-		 */
-		private @Nullable String cron;
-
-		/**
-		 * A fixed rate: ticks at every multiple of it since the epoch (UTC), so all instances agree on them. Set exactly one of cron and fixed-rate.
-		 */
-		private @Nullable Duration fixedRate;
-
-		/**
-		 * The time zone of the cron expression, such as Europe/Paris; UTC when unset.
-		 */
-		private ZoneId zone = JobScheduleDefinition.DEFAULT_ZONE;
-
-		/**
-		 * The payload of each job, as JSON text (quote it in YAML).
-		 */
-		private String payload = "null";
-
-		/**
-		 * What to do about ticks missed while no instance ran: skip them, or enqueue one job for them (run-once).
-		 */
-		private MissedTicks missed = MissedTicks.SKIP;
-
-		/**
-		 * Whether the schedule runs.
-		 */
-		private boolean enabled = true;
-
-		public @Nullable String getQueue() {
-			return this.queue;
-		}
-
-		public void setQueue(@Nullable String queue) {
-			this.queue = queue;
-		}
-
-		public @Nullable String getCron() {
-			return this.cron;
-		}
-
-		public void setCron(@Nullable String cron) {
-			this.cron = cron;
-		}
-
-		public @Nullable Duration getFixedRate() {
-			return this.fixedRate;
-		}
-
-		public void setFixedRate(@Nullable Duration fixedRate) {
-			this.fixedRate = fixedRate;
-		}
-
-		public ZoneId getZone() {
-			return this.zone;
-		}
-
-		public void setZone(ZoneId zone) {
-			this.zone = zone;
-		}
-
-		public String getPayload() {
-			return this.payload;
-		}
-
-		public void setPayload(String payload) {
-			this.payload = payload;
-		}
-
-		public MissedTicks getMissed() {
-			return this.missed;
-		}
-
-		public void setMissed(MissedTicks missed) {
-			this.missed = missed;
-		}
-
-		public boolean isEnabled() {
-			return this.enabled;
-		}
-
-		public void setEnabled(boolean enabled) {
-			this.enabled = enabled;
 		}
 
 	}

@@ -238,7 +238,7 @@ public final class RedisStarterQueueAutoConfiguration {
 				.getSchedules()
 				.values()
 				.stream()
-				.map(QueueProperties.ScheduleProperties::getQueue)
+				.map(QueueScheduleProperties::getQueue)
 				.filter((queue) -> queue != null && !queue.isBlank())
 				.forEach(configured::add);
 			return new JobQueuesEndpoint(jobs, deadLetters, workers, configured, unhandled);

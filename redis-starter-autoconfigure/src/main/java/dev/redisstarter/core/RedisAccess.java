@@ -4,19 +4,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,24 +52,19 @@ public final class RedisAccess implements AutoCloseable {
 
 	private final @Nullable MeterRegistry meterRegistry;
 
-	private final List<Consumer<RedisClusterAsyncCommands<byte[], byte[]>>> connectListeners = new CopyOnWriteArrayList<>();
 
-	private final AtomicBoolean probeScheduled = new AtomicBoolean();
 
-	/** Probes since the circuit opened: the pause grows with them while credentials or TLS are refused. */
-	private final AtomicInteger probes = new AtomicInteger();
 
 	private final PermissionRefusals permissions;
 
-	private volatile @Nullable StatefulConnection<byte[], byte[]> connection;
 
 	private volatile long lastAnswer = System.nanoTime();
 
 	private final ThreadPoolExecutor background = backgroundExecutor();
 
-	private volatile boolean everConnected;
+	private final StarterConnection connection;
 
-	private final ConnectionOpener opener;
+
 
 	private volatile boolean closed;
 
@@ -102,17 +92,11 @@ public final class RedisAccess implements AutoCloseable {
 			@Nullable MeterRegistry meterRegistry, String keyPrefix) {
 		this.permissions = new PermissionRefusals(keyPrefix);
 		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory must not be null");
-		this.opener = new ConnectionOpener(connectionFactory);
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 		this.meterRegistry = meterRegistry;
 		this.circuit = new RedisCircuitBreaker(describe(connectionFactory), settings.failureThreshold(),
 				settings.openDuration());
-		this.circuit.onTransition((state) -> {
-			if (state == RedisCircuitBreaker.State.OPEN) {
-				this.probes.set(0);
-				scheduleProbe();
-			}
-		});
+		this.connection = new StarterConnection(this, connectionFactory, this.circuit, settings, this.background);
 		if (meterRegistry != null) {
 			meterRegistry.gauge("redis.starter.circuit.open", List.of(), this.circuit,
 					(circuit) -> circuit.state() == RedisCircuitBreaker.State.OPEN ? 1 : 0);
@@ -145,8 +129,8 @@ public final class RedisAccess implements AutoCloseable {
 	 * @return this
 	 */
 	public RedisAccess start() {
-		if (this.connection == null && !shared() && !this.suspended) {
-			connect();
+		if (this.connection.current() == null && !shared() && !this.suspended) {
+			this.connection.connect();
 		}
 		return this;
 	}
@@ -157,10 +141,10 @@ public final class RedisAccess implements AutoCloseable {
 	 * @return whether it is established
 	 */
 	public boolean awaitConnection(Duration timeout) {
-		if (shared() || this.connection != null) {
+		if (shared() || this.connection.current() != null) {
 			return true;
 		}
-		CompletableFuture<StatefulConnection<byte[], byte[]>> pending = this.opener.latest();
+		CompletableFuture<StatefulConnection<byte[], byte[]>> pending = this.connection.latestAttempt();
 		if (pending == null) {
 			return false;
 		}
@@ -246,11 +230,7 @@ public final class RedisAccess implements AutoCloseable {
 	 * @param listener called on a client thread; must not block
 	 */
 	public void onConnect(Consumer<RedisClusterAsyncCommands<byte[], byte[]>> listener) {
-		this.connectListeners.add(listener);
-		StatefulConnection<byte[], byte[]> current = this.connection;
-		if (current != null && current.isOpen()) {
-			listener.accept(ConnectionOpener.commandsOf(current));
-		}
+		this.connection.onConnect(listener);
 	}
 
 	/**
@@ -260,14 +240,7 @@ public final class RedisAccess implements AutoCloseable {
 	 */
 	public void suspend() {
 		this.suspended = true;
-		StatefulConnection<byte[], byte[]> current;
-		synchronized (this) {
-			current = this.connection;
-			this.connection = null;
-		}
-		if (current != null) {
-			LettuceConnections.close(current);
-		}
+		this.connection.closeCurrent();
 	}
 
 	/** Uses Redis again after {@link #suspend()}: connects in the background with the factory's (new) client. */
@@ -298,8 +271,7 @@ public final class RedisAccess implements AutoCloseable {
 	 * @return true when calls can reach Redis
 	 */
 	public boolean isConnected() {
-		StatefulConnection<byte[], byte[]> current = this.connection;
-		return shared() || (current != null && current.isOpen());
+		return this.connection.isConnected();
 	}
 
 	/**
@@ -323,7 +295,7 @@ public final class RedisAccess implements AutoCloseable {
 		if (!this.circuit.allowsCalls()) {
 			throw new RedisUnavailableException("circuit open: " + this.circuit.lastFailure());
 		}
-		StatefulConnection<byte[], byte[]> current = this.connection;
+		StatefulConnection<byte[], byte[]> current = this.connection.current();
 		if (shared()) {
 			long start = System.nanoTime();
 			try (RedisConnection shared = this.connectionFactory.getConnection()) {
@@ -367,7 +339,7 @@ public final class RedisAccess implements AutoCloseable {
 		if (shared()) {
 			return null;
 		}
-		StatefulConnection<byte[], byte[]> current = this.connection;
+		StatefulConnection<byte[], byte[]> current = this.connection.current();
 		if (current == null) {
 			current = awaitConnection(calls, deadlineNanos);
 			if (current == null) {
@@ -385,7 +357,7 @@ public final class RedisAccess implements AutoCloseable {
 	}
 
 	private @Nullable StatefulConnection<byte[], byte[]> awaitConnection(RedisCalls calls, long deadlineNanos) {
-		CompletableFuture<StatefulConnection<byte[], byte[]>> pending = connect();
+		CompletableFuture<StatefulConnection<byte[], byte[]>> pending = this.connection.connect();
 		try {
 			return pending.get(deadlineNanos, TimeUnit.NANOSECONDS);
 		}
@@ -406,70 +378,9 @@ public final class RedisAccess implements AutoCloseable {
 		}
 	}
 
-	/** Starts opening a connection unless one is being opened (see {@link ConnectionOpener}); returns that attempt. */
-	private CompletableFuture<StatefulConnection<byte[], byte[]>> connect() {
-		ConnectAttempts.Attempt<StatefulConnection<byte[], byte[]>> attempt = this.opener.attempt();
-		if (attempt.started()) {
-			attempt.future().whenComplete((opened, failure) -> {
-				if (opened != null) {
-					install(opened, attempt.future());
-				}
-				else if (!shared() && !this.closed && !this.suspended && this.opener.isLatest(attempt.future())
-						&& !isConnected()) {
-					// Only the latest attempt speaks for Redis: one left behind (hung in a black hole) that fails
-					// after a newer one succeeded must not open the circuit again.
-					logger.debug("Could not connect to Redis: " + failure.getMessage());
-					this.circuit.recordFailure(failure);
-					this.circuit.open();
-				}
-			});
-		}
-		return attempt.future();
-	}
-
 	/** Whether the factory's shared connection is the way (the client cannot open one of the starter's own). */
 	private boolean shared() {
-		return this.opener.sharedOnly();
-	}
-
-	private void install(StatefulConnection<byte[], byte[]> opened,
-			CompletableFuture<StatefulConnection<byte[], byte[]>> attempt) {
-		StatefulConnection<byte[], byte[]> current = this.connection;
-		boolean superseded = !this.opener.isLatest(attempt) && current != null && current.isOpen();
-		if (this.closed || this.suspended || superseded) {
-			// Closed, suspended, or an attempt left behind that a newer connection already replaced.
-			LettuceConnections.closeAsync(opened);
-			return;
-		}
-		this.everConnected = true;
-		opened.addListener(new RedisConnectionStateListener() {
-			@Override
-			public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
-				if (!RedisAccess.this.closed && !RedisAccess.this.suspended && RedisAccess.this.connection == opened
-						&& RedisAccess.this.connectionFactory.isRunning()) {
-					logger.info("The starter's connection to " + RedisAccess.this.circuit + " dropped: calls fail fast until it is back");
-				}
-			}
-		});
-		StatefulConnection<byte[], byte[]> previous;
-		synchronized (this) {
-			previous = this.connection;
-			this.connection = opened;
-		}
-		if (previous != null && previous != opened) {
-			// Stops the old connection's reconnect loop.
-			LettuceConnections.closeAsync(previous);
-		}
-		this.circuit.close();
-		RedisClusterAsyncCommands<byte[], byte[]> commands = ConnectionOpener.commandsOf(opened);
-		for (Consumer<RedisClusterAsyncCommands<byte[], byte[]>> listener : this.connectListeners) {
-			try {
-				listener.accept(commands);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("A Redis connect listener failed: " + ex, ex);
-			}
-		}
+		return this.connection.shared();
 	}
 
 	/** A call failed to reach Redis. */
@@ -500,68 +411,6 @@ public final class RedisAccess implements AutoCloseable {
 		return this.lastAnswer - nanos > 0;
 	}
 
-	private void scheduleProbe() {
-		if (this.closed || !this.probeScheduled.compareAndSet(false, true)) {
-			return;
-		}
-		boolean refused = this.circuit.refusedByConfiguration();
-		if (!refused) {
-			this.probes.set(0);
-		}
-		Duration pause = this.circuit.probePause(refused ? this.probes.getAndIncrement() : 0);
-		CompletableFuture.delayedExecutor(pause.toMillis(), TimeUnit.MILLISECONDS, this.background)
-			.execute(() -> {
-				this.probeScheduled.set(false);
-				probe();
-			});
-	}
-
-	/**
-	 * Runs on a pool thread after each cool-down while the circuit is open; never blocks. A connection that is
-	 * down, or open but silent (a black hole, a frozen server), is replaced by a fresh one rather than left to
-	 * Lettuce's reconnect back-off; the first {@code PING} answered, or the first connection established,
-	 * closes the circuit.
-	 */
-	private void probe() {
-		if (this.closed || this.suspended || this.circuit.allowsCalls()) {
-			return;
-		}
-		if (this.everConnected && !this.connectionFactory.isRunning()) {
-			// The factory was stopped or destroyed (the application is closing): nothing left to probe.
-			close();
-			return;
-		}
-		StatefulConnection<byte[], byte[]> current = this.connection;
-		if (current == null || !current.isOpen()) {
-			connect();
-			scheduleProbe();
-			return;
-		}
-		ConnectionOpener.commandsOf(current).ping()
-			.toCompletableFuture()
-			.orTimeout(this.settings.probeTimeout().toMillis(), TimeUnit.MILLISECONDS)
-			.whenComplete((pong, failure) -> {
-				if (failure == null) {
-					this.circuit.close();
-					return;
-				}
-				replace(current);
-				scheduleProbe();
-			});
-	}
-
-	/** Drops a connection that does not answer; replies still owed on it could never be matched again. */
-	private void replace(StatefulConnection<byte[], byte[]> silent) {
-		synchronized (this) {
-			if (this.connection != silent) {
-				return;
-			}
-			this.connection = null;
-		}
-		LettuceConnections.closeAsync(silent);
-		connect();
-	}
-
 	private static String describe(LettuceConnectionFactory factory) {
 		if (factory.isClusterAware()) {
 			return "cluster " + factory.getClusterConfiguration().getClusterNodes();
@@ -577,10 +426,7 @@ public final class RedisAccess implements AutoCloseable {
 	public void close() {
 		this.closed = true;
 		this.background.shutdown();
-		StatefulConnection<byte[], byte[]> current = this.connection;
-		if (current != null) {
-			LettuceConnections.close(current);
-		}
+		this.connection.closeCurrent();
 	}
 
 }

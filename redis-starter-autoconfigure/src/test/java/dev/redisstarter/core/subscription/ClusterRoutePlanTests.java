@@ -98,4 +98,19 @@ class ClusterRoutePlanTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> ClusterRoutePlan.broadcastNode("a", List.of(), (id) -> true, ALL));
 	}
 
+	@Test
+	void shardChannelsAreUnsubscribedOneCommandPerSlotAndOthersInOne() {
+		byte[][] names = { "{a}x".getBytes(), "{a}y".getBytes(), "{b}z".getBytes() };
+		List<byte[][]> shard = ClusterRoutePlan.bySlot(true, names);
+		assertThat(shard).hasSize(2);
+		for (byte[][] command : shard) {
+			assertThat(java.util.Arrays.stream(command).map(SlotHash::getSlot).distinct()).hasSize(1);
+		}
+		assertThat(shard.stream().mapToInt((command) -> command.length).sum()).isEqualTo(3);
+		List<byte[][]> plain = ClusterRoutePlan.bySlot(false, names);
+		assertThat(plain).hasSize(1);
+		assertThat(plain.get(0).length).isEqualTo(3);
+		assertThat(ClusterRoutePlan.bySlot(true, new byte[0][])).isEmpty();
+	}
+
 }
