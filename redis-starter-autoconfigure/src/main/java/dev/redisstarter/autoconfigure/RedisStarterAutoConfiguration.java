@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,6 +29,12 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
+import dev.redisstarter.messaging.observation.JobHandlingObservationConvention;
+import dev.redisstarter.messaging.observation.EnqueueObservationConvention;
+import dev.redisstarter.messaging.observation.StreamHandlingObservationConvention;
+import dev.redisstarter.messaging.observation.ListenerObservationConvention;
+import dev.redisstarter.messaging.observation.PublishObservationConvention;
+import dev.redisstarter.messaging.observation.MessagingObservations;
 import dev.redisstarter.core.DecodeFailureReporter;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
@@ -129,6 +136,22 @@ public final class RedisStarterAutoConfiguration {
 	 * The starter's threads: handlers on virtual threads when {@code spring.threads.virtual.enabled} is on (Java
 	 * 21+), every handler call through the application's {@link TaskDecorator} when it declares exactly one.
 	 */
+	/**
+	 * The messaging observations: on the application's {@link ObservationRegistry} when it has one, named and tagged
+	 * by its {@code ...ObservationConvention} beans where it declares them.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	MessagingObservations redisStarterMessagingObservations(ObjectProvider<ObservationRegistry> registry,
+			ObjectProvider<PublishObservationConvention> publish, ObjectProvider<ListenerObservationConvention> listener,
+			ObjectProvider<StreamHandlingObservationConvention> streamHandling,
+			ObjectProvider<EnqueueObservationConvention> enqueue,
+			ObjectProvider<JobHandlingObservationConvention> jobHandling) {
+		return new MessagingObservations(registry.getIfUnique(() -> ObservationRegistry.NOOP),
+				new MessagingObservations.Conventions(publish.getIfUnique(), listener.getIfUnique(),
+						streamHandling.getIfUnique(), enqueue.getIfUnique(), jobHandling.getIfUnique()));
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	StarterThreads redisStarterThreads(Environment environment, ObjectProvider<TaskDecorator> taskDecorator) {

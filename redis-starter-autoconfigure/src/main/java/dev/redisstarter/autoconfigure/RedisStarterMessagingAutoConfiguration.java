@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -17,6 +16,7 @@ import org.springframework.data.redis.serializer.RedisMessageConverters;
 import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.redisstarter.messaging.observation.MessagingObservations;
 import dev.redisstarter.core.Durations;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
@@ -87,20 +87,21 @@ public final class RedisStarterMessagingAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MessagingMetrics redisStarterMessagingMetrics(ObjectProvider<MeterRegistry> meterRegistry) {
-		return new MessagingMetrics(meterRegistry.getIfUnique());
+	MessagingMetrics redisStarterMessagingMetrics(ObjectProvider<MeterRegistry> meterRegistry, MessagingObservations observations) {
+		// With observations on, each handling is timed by its observation, not twice.
+		return new MessagingMetrics(meterRegistry.getIfUnique(), !observations.enabled());
 	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(MessageBus.class)
 	RedisMessageBus redisStarterMessageBus(RedisAccess access, RedisStarterProperties properties, ChannelNames names,
 			PubSubSubscriber subscriber, ObjectProvider<JsonMapper> jsonMapper, MessagingMetrics metrics,
-			ObjectProvider<ObservationRegistry> observations) {
+			MessagingObservations observations) {
 		MessagingProperties messaging = properties.getMessaging();
 		Durations.requirePositive("redis.starter.messaging.timeout", messaging.getTimeout());
 		Durations.requirePositive("redis.starter.messaging.request-timeout", messaging.getRequestTimeout());
 		return new RedisMessageBus(access.calls(Feature.MESSAGING, messaging.getTimeout()), names, subscriber,
-				mapper(jsonMapper), metrics, observations.getIfUnique(() -> ObservationRegistry.NOOP),
+				mapper(jsonMapper), metrics, observations,
 				messaging.getRequestTimeout());
 	}
 
@@ -126,13 +127,12 @@ public final class RedisStarterMessagingAutoConfiguration {
 	RedisListenerSupport redisStarterListenerSupport(PubSubSubscriber subscriber, ChannelNames names,
 			ObjectProvider<RedisMessageBus> bus, RedisAccess access, RedisStarterProperties properties,
 			ListenerErrorHandler errorHandler, MessagingMetrics metrics, ObjectProvider<JsonMapper> jsonMapper,
-			ObjectProvider<ObservationRegistry> observations, StarterThreads threads) {
+			MessagingObservations observations, StarterThreads threads) {
 		MessagingProperties messaging = properties.getMessaging();
 		JsonMapper mapper = mapper(jsonMapper);
-		ObservationRegistry registry = observations.getIfUnique(() -> ObservationRegistry.NOOP);
 		// Replies go out through the starter's bus even when the application declared a MessageBus of its own.
 		RedisMessageBus replies = bus.getIfAvailable(() -> new RedisMessageBus(
-				access.calls(Feature.MESSAGING, messaging.getTimeout()), names, subscriber, mapper, metrics, registry,
+				access.calls(Feature.MESSAGING, messaging.getTimeout()), names, subscriber, mapper, metrics, observations,
 				messaging.getRequestTimeout()));
 		DispatchSettings defaults = dispatch("redis.starter.messaging.listener", messaging.getListener().getConcurrency(),
 				messaging.getListener().getQueueCapacity(), messaging.getListener().getWhenFull(),
@@ -151,7 +151,7 @@ public final class RedisStarterMessagingAutoConfiguration {
 			perListener.put(id, configured);
 		});
 		Durations.requirePositive("redis.starter.messaging.shutdown-wait", messaging.getShutdownWait());
-		return new RedisListenerSupport(subscriber, names, replies, errorHandler, metrics, registry, mapper, defaults,
+		return new RedisListenerSupport(subscriber, names, replies, errorHandler, metrics, observations, mapper, defaults,
 				perListener, messaging.getShutdownWait(), threads);
 	}
 

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,6 +20,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.redisstarter.messaging.observation.MessagingObservations;
 import dev.redisstarter.core.Durations;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
@@ -67,8 +67,9 @@ public final class RedisStarterQueueAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	QueueMetrics redisStarterQueueMetrics(ObjectProvider<MeterRegistry> meterRegistry) {
-		return new QueueMetrics(meterRegistry.getIfUnique());
+	QueueMetrics redisStarterQueueMetrics(ObjectProvider<MeterRegistry> meterRegistry, MessagingObservations observations) {
+		// With observations on, each handling is timed by its observation, not twice.
+		return new QueueMetrics(meterRegistry.getIfUnique(), !observations.enabled());
 	}
 
 	@Bean
@@ -162,9 +163,9 @@ public final class RedisStarterQueueAutoConfiguration {
 	@ConditionalOnMissingBean(JobQueue.class)
 	RedisJobQueue redisStarterJobQueue(RedisAccess access, RedisStarterProperties properties, QueueKeys keys,
 			JsonCodec codec, ObjectProvider<JsonMapper> jsonMapper, QueueSettingsByName settings, QueueMetrics metrics,
-			ObjectProvider<ObservationRegistry> observations, UnhandledQueues unhandled) {
+			MessagingObservations observations, UnhandledQueues unhandled) {
 		return new RedisJobQueue(access.calls(Feature.QUEUE, timeout(properties)), keys, codec, mapper(jsonMapper),
-				settings, metrics, observations.getIfUnique(() -> ObservationRegistry.NOOP), maxPayloadBytes(properties),
+				settings, metrics, observations, maxPayloadBytes(properties),
 				unhandled);
 	}
 
@@ -179,12 +180,12 @@ public final class RedisStarterQueueAutoConfiguration {
 	@ConditionalOnMissingBean
 	JobWorkers redisStarterJobWorkers(JobHandlerAnnotationBeanPostProcessor declarations, RedisAccess access,
 			RedisStarterProperties properties, QueueKeys keys, ObjectProvider<JsonMapper> jsonMapper, JsonCodec codec,
-			QueueMetrics metrics, ObjectProvider<ObservationRegistry> observations, QueueSettingsByName settings,
+			QueueMetrics metrics, MessagingObservations observations, QueueSettingsByName settings,
 			Environment environment, StarterThreads threads) {
 		Duration shutdownWait = properties.getQueue().getShutdownWait();
 		Durations.requirePositive("redis.starter.queue.shutdown-wait", shutdownWait);
 		return JobWorkers.create(declarations, access, access.calls(Feature.QUEUE, timeout(properties)), keys,
-				mapper(jsonMapper), codec, metrics, observations.getIfUnique(() -> ObservationRegistry.NOOP), settings,
+				mapper(jsonMapper), codec, metrics, observations, settings,
 				shutdownWait, environment::resolvePlaceholders, threads);
 	}
 

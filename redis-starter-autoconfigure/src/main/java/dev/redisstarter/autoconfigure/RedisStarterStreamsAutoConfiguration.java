@@ -18,6 +18,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.redisstarter.messaging.observation.MessagingObservations;
 import dev.redisstarter.core.Durations;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
@@ -62,8 +63,9 @@ public final class RedisStarterStreamsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	StreamMetrics redisStarterStreamMetrics(ObjectProvider<MeterRegistry> meterRegistry) {
-		return new StreamMetrics(meterRegistry.getIfUnique());
+	StreamMetrics redisStarterStreamMetrics(ObjectProvider<MeterRegistry> meterRegistry, MessagingObservations observations) {
+		// With observations on, each handling is timed by its observation, not twice.
+		return new StreamMetrics(meterRegistry.getIfUnique(), !observations.enabled());
 	}
 
 	@Bean
@@ -142,7 +144,7 @@ public final class RedisStarterStreamsAutoConfiguration {
 	StreamListeners redisStarterStreamListeners(StreamListenerAnnotationBeanPostProcessor declarations,
 			RedisAccess access, RedisStarterProperties properties, StreamKeys keys,
 			ObjectProvider<JsonMapper> jsonMapper, StreamMetrics metrics, StreamSettingsByName settings,
-			Environment environment, StarterThreads threads) {
+			Environment environment, StarterThreads threads, MessagingObservations observations) {
 		StreamsProperties streams = properties.getStream();
 		Durations.requirePositive("redis.starter.stream.shutdown-wait", streams.getShutdownWait());
 		Durations.requirePositive("redis.starter.stream.instance-expiry", streams.getInstanceExpiry());
@@ -152,7 +154,7 @@ public final class RedisStarterStreamsAutoConfiguration {
 				access.calls(Feature.STREAM, streams.getTimeout()), keys,
 				jsonMapper.getIfUnique(() -> JsonMapper.builder().build()), metrics, settings, group,
 				streams.getConcurrency(), instanceId(streams), streams.getShutdownWait(), streams.getInstanceExpiry(),
-				environment::resolvePlaceholders, threads);
+				environment::resolvePlaceholders, threads, observations);
 		return new StreamListeners(declarations, context);
 	}
 

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.transport.ReceiverContext;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.PatternTopic;
@@ -106,7 +105,10 @@ final class ListenerInvoker implements RouteListener {
 			}
 		}
 		finally {
-			this.meters.handled(System.nanoTime() - start);
+			if (observation == null) {
+				// With observations on, the observation's own timer counts the handling.
+				this.meters.handled(System.nanoTime() - start);
+			}
 			if (observation != null) {
 				observation.stop();
 			}
@@ -123,21 +125,8 @@ final class ListenerInvoker implements RouteListener {
 	}
 
 	private @Nullable Observation observe(String channel, @Nullable Envelope envelope) {
-		if (this.support.observations().isNoop()) {
-			return null;
-		}
-		Map<String, String> headers = (envelope != null) ? envelope.headers() : Map.of();
-		ReceiverContext<Map<String, String>> context = new ReceiverContext<>(
-				(carrier, key) -> (carrier != null) ? carrier.get(key) : null);
-		context.setCarrier(headers);
-		context.setRemoteServiceName("redis");
-		return Observation.createNotStarted("redis.starter.messaging.receive", () -> context,
-				this.support.observations())
-			.contextualName(channel + " receive")
-			.lowCardinalityKeyValue("messaging.system", "redis")
-			.lowCardinalityKeyValue("listener", this.listener)
-			.highCardinalityKeyValue("messaging.destination.name", channel)
-			.start();
+		return this.support.observations().listener(channel, this.listener,
+				(envelope != null) ? envelope.headers() : Map.of());
 	}
 
 	private void fail(String channel, @Nullable String pattern, byte[] payload, ListenerFailure.Reason reason,

@@ -26,12 +26,25 @@ public final class MessagingMetrics {
 	/** Bounded by the application's listeners and their subscribed routes. */
 	private final java.util.Map<String, ListenerMeters> listeners = new java.util.concurrent.ConcurrentHashMap<>();
 
+	private final boolean handlingTimer;
+
 	/**
 	 * Metrics into a registry.
 	 * @param registry the registry, or {@code null} for none
 	 */
 	public MessagingMetrics(@Nullable MeterRegistry registry) {
+		this(registry, true);
+	}
+
+	/**
+	 * Meters in a registry.
+	 * @param registry the registry, or null for none
+	 * @param handlingTimer whether to time each handling; not when observations time it (their timer has the
+	 * observation's name)
+	 */
+	public MessagingMetrics(@Nullable MeterRegistry registry, boolean handlingTimer) {
 		this.registry = registry;
+		this.handlingTimer = handlingTimer;
 	}
 
 	/**
@@ -66,7 +79,7 @@ public final class MessagingMetrics {
 	 */
 	ListenerMeters listener(String listener, String route) {
 		return this.listeners.computeIfAbsent(listener + '\u0000' + route,
-				(key) -> new ListenerMeters(this.registry, listener, route));
+				(key) -> new ListenerMeters(this.registry, listener, route, this.handlingTimer));
 	}
 
 	/** One listener's meters on one route. */
@@ -84,7 +97,7 @@ public final class MessagingMetrics {
 
 		private final AtomicReference<IntSupplier> depth = new AtomicReference<>(() -> 0);
 
-		ListenerMeters(@Nullable MeterRegistry registry, String listener, String route) {
+		ListenerMeters(@Nullable MeterRegistry registry, String listener, String route, boolean handlingTimer) {
 			if (registry == null) {
 				this.received = null;
 				this.failedInHandler = null;
@@ -99,9 +112,9 @@ public final class MessagingMetrics {
 			this.failedPayload = registry.counter("redis.starter.messaging.failed", "listener", listener, "route",
 					route, "reason", "payload");
 			this.dropped = registry.counter("redis.starter.messaging.dropped", "listener", listener, "route", route);
-			this.handling = Timer.builder("redis.starter.messaging.handling")
+			this.handling = handlingTimer ? Timer.builder("redis.starter.messaging.handling")
 				.tags("listener", listener, "route", route)
-				.register(registry);
+				.register(registry) : null;
 			AtomicReference<IntSupplier> source = this.depth;
 			Gauge.builder("redis.starter.messaging.queue.depth", () -> source.get().getAsInt())
 				.tags("listener", listener, "route", route)

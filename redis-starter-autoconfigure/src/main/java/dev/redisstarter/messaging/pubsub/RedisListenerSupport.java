@@ -1,5 +1,6 @@
 package dev.redisstarter.messaging.pubsub;
 
+import dev.redisstarter.messaging.observation.MessagingObservations;
 import dev.redisstarter.core.subscription.PubSubSubscriber;
 
 import java.lang.reflect.Method;
@@ -7,7 +8,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
-import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,7 +31,7 @@ public final class RedisListenerSupport {
 
 	private final MessagingMetrics metrics;
 
-	private final ObservationRegistry observations;
+	private final MessagingObservations observations;
 
 	private final JsonMapper mapper;
 
@@ -58,7 +58,7 @@ public final class RedisListenerSupport {
 	 * @param threads makes the listeners' threads and decorates their calls
 	 */
 	public RedisListenerSupport(PubSubSubscriber subscriber, ChannelNames names, RedisMessageBus bus,
-			ListenerErrorHandler errorHandler, MessagingMetrics metrics, ObservationRegistry observations,
+			ListenerErrorHandler errorHandler, MessagingMetrics metrics, MessagingObservations observations,
 			JsonMapper mapper, DispatchSettings defaults, Map<String, DispatchOverride> perListener,
 			Duration shutdownWait, StarterThreads threads) {
 		this.subscriber = Objects.requireNonNull(subscriber, "subscriber must not be null");
@@ -98,7 +98,7 @@ public final class RedisListenerSupport {
 		return this.metrics;
 	}
 
-	ObservationRegistry observations() {
+	MessagingObservations observations() {
 		return this.observations;
 	}
 

@@ -1,5 +1,6 @@
 package dev.redisstarter.messaging.pubsub;
 
+import dev.redisstarter.messaging.observation.MessagingObservations;
 import dev.redisstarter.core.subscription.PubSubSubscriber;
 import dev.redisstarter.core.subscription.Route;
 
@@ -18,8 +19,6 @@ import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationRegistry;
-import io.micrometer.observation.transport.SenderContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -52,7 +51,7 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 
 	private final MessagingMetrics metrics;
 
-	private final ObservationRegistry observations;
+	private final MessagingObservations observations;
 
 	private final Duration requestTimeout;
 
@@ -73,7 +72,7 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 	 * @param requestTimeout how long {@link #request(String, Object, Class)} waits
 	 */
 	public RedisMessageBus(RedisCalls calls, ChannelNames names, PubSubSubscriber subscriber, JsonMapper mapper,
-			MessagingMetrics metrics, ObservationRegistry observations, Duration requestTimeout) {
+			MessagingMetrics metrics, MessagingObservations observations, Duration requestTimeout) {
 		this.calls = Objects.requireNonNull(calls, "calls must not be null");
 		this.names = Objects.requireNonNull(names, "names must not be null");
 		this.subscriber = Objects.requireNonNull(subscriber, "subscriber must not be null");
@@ -210,18 +209,7 @@ public final class RedisMessageBus implements MessageBus, AutoCloseable {
 
 	private long send(Route route, @Nullable String id, @Nullable String replyTo, EncodedPayload encoded) {
 		Map<String, String> headers = new LinkedHashMap<>();
-		Observation observation = null;
-		if (!this.observations.isNoop()) {
-			SenderContext<Map<String, String>> context = new SenderContext<>(
-					(carrier, key, value) -> Objects.requireNonNull(carrier).put(key, value));
-			context.setCarrier(headers);
-			context.setRemoteServiceName("redis");
-			observation = Observation.createNotStarted("redis.starter.messaging.publish", () -> context, this.observations)
-				.contextualName(route.name() + " send")
-				.lowCardinalityKeyValue("messaging.system", "redis")
-				.highCardinalityKeyValue("messaging.destination.name", route.name())
-				.start();
-		}
+		Observation observation = this.observations.publish(route.name(), headers);
 		try {
 			byte[] body = (id == null && headers.isEmpty()) ? encoded.bytes()
 					: new Envelope(id, replyTo, null, headers, encoded.bytes()).wrap(this.reader.mapper(), encoded);

@@ -11,7 +11,6 @@ import java.util.function.BooleanSupplier;
 
 import io.lettuce.core.ScriptOutputType;
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.transport.ReceiverContext;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -197,7 +196,10 @@ final class JobHandling {
 		}
 		finally {
 			long took = System.nanoTime() - start;
-			this.meters.handled(took);
+			if (!this.shared.observations().enabled()) {
+				// With observations on, the observation's own timer counts the handling.
+				this.meters.handled(took);
+			}
 			double previous = this.handlingMillis;
 			this.handlingMillis = (previous < 0) ? took / 1e6 : previous * 0.9 + (took / 1e6) * 0.1;
 			slots.release();
@@ -311,7 +313,7 @@ final class JobHandling {
 	}
 
 	private @Nullable Observation observe(TakenJob job) {
-		if (this.shared.observations().isNoop()) {
+		if (!this.shared.observations().enabled()) {
 			return null;
 		}
 		Map<String, String> trace = new HashMap<>();
@@ -324,15 +326,7 @@ final class JobHandling {
 				// An unreadable trace context: the handling starts a trace of its own.
 			}
 		}
-		ReceiverContext<Map<String, String>> context = new ReceiverContext<>((carrier, key) -> carrier.get(key));
-		context.setCarrier(trace);
-		context.setRemoteServiceName("redis");
-		return Observation.createNotStarted("redis.starter.queue.handle", () -> context, this.shared.observations())
-			.contextualName(this.queue + " process")
-			.lowCardinalityKeyValue("messaging.system", "redis")
-			.lowCardinalityKeyValue("messaging.destination.name", this.queue)
-			.highCardinalityKeyValue("messaging.message.id", job.id())
-			.start();
+		return this.shared.observations().jobHandling(this.queue, job.id(), trace);
 	}
 
 }

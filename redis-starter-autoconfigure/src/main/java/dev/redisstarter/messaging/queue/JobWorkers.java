@@ -8,10 +8,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
-import io.micrometer.observation.ObservationRegistry;
 import org.springframework.context.SmartLifecycle;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.redisstarter.messaging.observation.MessagingObservations;
 import dev.redisstarter.core.InvalidAnnotationException;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.ParallelStop;
@@ -44,7 +44,7 @@ public final class JobWorkers implements SmartLifecycle {
 	 * @param threads makes the workers' threads and decorates handler calls
 	 */
 	record Shared(RedisAccess access, RedisCalls calls, QueueKeys queueKeys, QueueScripts scripts, JsonMapper mapper,
-			JsonCodec codec, QueueMetrics metrics, ObservationRegistry observations, QueueSettingsByName settings,
+			JsonCodec codec, QueueMetrics metrics, MessagingObservations observations, QueueSettingsByName settings,
 			Duration shutdownWait, UnaryOperator<String> placeholders, StarterThreads threads) {
 	}
 
@@ -98,7 +98,7 @@ public final class JobWorkers implements SmartLifecycle {
 	 */
 	public static JobWorkers create(JobHandlerAnnotationBeanPostProcessor declarations, RedisAccess access,
 			RedisCalls calls, QueueKeys keys, JsonMapper mapper, JsonCodec codec, QueueMetrics metrics,
-			ObservationRegistry observations, QueueSettingsByName settings, Duration shutdownWait,
+			MessagingObservations observations, QueueSettingsByName settings, Duration shutdownWait,
 			UnaryOperator<String> placeholders, StarterThreads threads) {
 		Shared shared = new Shared(access, calls, keys, QueueScripts.load(), mapper, codec, metrics, observations,
 				settings, shutdownWait, placeholders, threads);

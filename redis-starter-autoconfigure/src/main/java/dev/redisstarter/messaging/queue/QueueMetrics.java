@@ -32,16 +32,29 @@ public final class QueueMetrics {
 
 	private final Map<String, Meters> byQueue = new ConcurrentHashMap<>();
 
+	private final boolean handlingTimer;
+
 	/**
 	 * Meters in a registry.
 	 * @param registry the registry, or null for none
 	 */
 	public QueueMetrics(@Nullable MeterRegistry registry) {
+		this(registry, true);
+	}
+
+	/**
+	 * Meters in a registry.
+	 * @param registry the registry, or null for none
+	 * @param handlingTimer whether to time each handling; not when observations time it (their timer has the
+	 * observation's name)
+	 */
+	public QueueMetrics(@Nullable MeterRegistry registry, boolean handlingTimer) {
 		this.registry = registry;
+		this.handlingTimer = handlingTimer;
 	}
 
 	Meters of(String queue) {
-		return this.byQueue.computeIfAbsent(queue, (name) -> new Meters(this.registry, name));
+		return this.byQueue.computeIfAbsent(queue, (name) -> new Meters(this.registry, name, this.handlingTimer));
 	}
 
 	static final class Meters {
@@ -82,7 +95,7 @@ public final class QueueMetrics {
 
 		private final String queue;
 
-		Meters(@Nullable MeterRegistry registry, String queue) {
+		Meters(@Nullable MeterRegistry registry, String queue, boolean handlingTimer) {
 			this.registry = registry;
 			this.queue = queue;
 			this.enqueued = counter(registry, "enqueued", queue);
@@ -96,7 +109,7 @@ public final class QueueMetrics {
 			this.deadLettersTrimmed = counter(registry, "dead-letters.trimmed", queue);
 			this.waiting = (registry != null) ? Timer.builder("redis.starter.queue.waiting").tag("queue", queue)
 				.register(registry) : null;
-			this.handling = (registry != null) ? Timer.builder("redis.starter.queue.handling").tag("queue", queue)
+			this.handling = (registry != null && handlingTimer) ? Timer.builder("redis.starter.queue.handling").tag("queue", queue)
 				.register(registry) : null;
 			if (registry != null) {
 				gauge(registry, queue, "waiting", this.waitingJobs);

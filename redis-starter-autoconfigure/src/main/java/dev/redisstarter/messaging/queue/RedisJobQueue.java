@@ -10,12 +10,11 @@ import java.util.Optional;
 
 import io.lettuce.core.ScriptOutputType;
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationRegistry;
-import io.micrometer.observation.transport.SenderContext;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.redisstarter.messaging.observation.MessagingObservations;
 import dev.redisstarter.core.InputLimitExceededException;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.RedisCalls;
@@ -50,7 +49,7 @@ public final class RedisJobQueue implements JobQueue {
 
 	private final QueueMetrics metrics;
 
-	private final ObservationRegistry observations;
+	private final MessagingObservations observations;
 
 	private final long maxPayloadBytes;
 
@@ -69,7 +68,7 @@ public final class RedisJobQueue implements JobQueue {
 	 * @param unhandled watches the queues enqueued to for jobs no worker takes
 	 */
 	public RedisJobQueue(RedisCalls calls, QueueKeys keys, JsonCodec codec, JsonMapper mapper,
-			QueueSettingsByName settings, QueueMetrics metrics, ObservationRegistry observations, long maxPayloadBytes,
+			QueueSettingsByName settings, QueueMetrics metrics, MessagingObservations observations, long maxPayloadBytes,
 			UnhandledQueues unhandled) {
 		this.calls = calls;
 		this.keys = keys;
@@ -215,18 +214,7 @@ public final class RedisJobQueue implements JobQueue {
 	}
 
 	private @Nullable Observation startObservation(String queue, Map<String, String> trace) {
-		if (this.observations.isNoop()) {
-			return null;
-		}
-		SenderContext<Map<String, String>> context = new SenderContext<>(
-				(carrier, key, value) -> Objects.requireNonNull(carrier).put(key, value));
-		context.setCarrier(trace);
-		context.setRemoteServiceName("redis");
-		return Observation.createNotStarted("redis.starter.queue.enqueue", () -> context, this.observations)
-			.contextualName(queue + " enqueue")
-			.lowCardinalityKeyValue("messaging.system", "redis")
-			.lowCardinalityKeyValue("messaging.destination.name", queue)
-			.start();
+		return this.observations.enqueue(queue, trace);
 	}
 
 	@Override

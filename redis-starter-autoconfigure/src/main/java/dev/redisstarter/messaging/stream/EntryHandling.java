@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
+import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -14,6 +15,7 @@ import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.redisstarter.messaging.HandlerCircuit;
+import dev.redisstarter.messaging.observation.MessagingObservations;
 
 /**
  * Runs a {@link StreamConsumer}'s listener method on the entries handed to a handler thread: decodes each payload,
@@ -52,9 +54,11 @@ final class EntryHandling {
 	/** Whether the consumer runs: a failure once it stopped says nothing about the entry. */
 	private final BooleanSupplier running;
 
+	private final MessagingObservations observations;
+
 	EntryHandling(ConsumerSpec spec, ListenerMethod method, JsonMapper mapper, StreamMetrics.Meters meters,
 			HandlerCircuit circuit, EntryOutcomes outcomes, EntryRetries retries, Map<String, Long> inFlight,
-			BooleanSupplier running) {
+			BooleanSupplier running, MessagingObservations observations) {
 		this.spec = spec;
 		this.method = method;
 		this.mapper = mapper;
@@ -65,6 +69,7 @@ final class EntryHandling {
 		this.retries = retries;
 		this.inFlight = inFlight;
 		this.running = running;
+		this.observations = observations;
 	}
 
 	void handleOne(StreamEntry entry) {
@@ -89,7 +94,7 @@ final class EntryHandling {
 				return;
 			}
 			try {
-				this.method.invoke(payload, delivery(entry));
+				observed(entry.id(), () -> this.method.invoke(payload, delivery(entry)));
 			}
 			catch (Exception | Error ex) {
 				if (this.running.getAsBoolean()) {
@@ -106,7 +111,7 @@ final class EntryHandling {
 		}
 		finally {
 			this.inFlight.remove(entry.id());
-			this.meters.handled(System.nanoTime() - start);
+			handled(start);
 		}
 	}
 
@@ -142,7 +147,7 @@ final class EntryHandling {
 				return;
 			}
 			try {
-				this.method.invoke(payloads, deliveries);
+				observed(readable.get(0).id(), () -> this.method.invoke(payloads, deliveries));
 			}
 			catch (Exception | Error ex) {
 				// One call failed: one failure for the circuit, whatever the list's length.
@@ -159,8 +164,43 @@ final class EntryHandling {
 		}
 		finally {
 			entries.forEach((entry) -> this.inFlight.remove(entry.id()));
+			handled(start);
+		}
+	}
+
+	/** Calls the listener within its observation (the first entry's id for a batch), when observations are on. */
+	private void observed(String entryId, ListenerCall call) throws Exception {
+		Observation observation = this.observations.streamHandling(this.spec.stream(), this.spec.group(),
+				this.spec.listener(), entryId);
+		if (observation == null) {
+			call.run();
+			return;
+		}
+		try (Observation.Scope scope = observation.openScope()) {
+			call.run();
+		}
+		catch (Exception | Error ex) {
+			observation.error(ex);
+			throw ex;
+		}
+		finally {
+			observation.stop();
+		}
+	}
+
+	private void handled(long start) {
+		if (!this.observations.enabled()) {
+			// With observations on, the observation's own timer counts the handling.
 			this.meters.handled(System.nanoTime() - start);
 		}
+	}
+
+	/** A call of the listener method. */
+	@FunctionalInterface
+	private interface ListenerCall {
+
+		void run() throws Exception;
+
 	}
 
 	private @Nullable Object decode(StreamEntry entry) {

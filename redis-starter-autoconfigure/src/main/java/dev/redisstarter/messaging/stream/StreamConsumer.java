@@ -19,6 +19,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.redisstarter.messaging.observation.MessagingObservations;
 import dev.redisstarter.core.DedicatedConnection;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.RedisAccess;
@@ -98,7 +99,8 @@ final class StreamConsumer implements EntryRetries.Handoff {
 	private volatile boolean running;
 
 	StreamConsumer(ConsumerSpec spec, RedisAccess access, RedisCalls calls, StreamScripts scripts,
-			ListenerMethod method, JsonMapper mapper, StreamMetrics.Meters meters, StarterThreads threads) {
+			ListenerMethod method, JsonMapper mapper, StreamMetrics.Meters meters, StarterThreads threads,
+			MessagingObservations observations) {
 		this.spec = spec;
 		this.threads = threads;
 		this.access = access;
@@ -112,7 +114,7 @@ final class StreamConsumer implements EntryRetries.Handoff {
 		// The retries hand entries back through this consumer: the slots they go to count the retries' waiting entries.
 		this.retries = new EntryRetries(method.batch(), this.circuit, this.outcomes, this, this::isRunning);
 		this.handling = new EntryHandling(spec, method, mapper, meters, this.circuit, this.outcomes, this.retries,
-				this.inFlight, this::isRunning);
+				this.inFlight, this::isRunning, observations);
 		this.slots = new EntrySlots(spec, method.batch(), meters, threads, this.handling, this.inFlight,
 				this.retries.waiting(), this::isRunning);
 		this.group = new GroupJoin(spec, access, this.maintenance);

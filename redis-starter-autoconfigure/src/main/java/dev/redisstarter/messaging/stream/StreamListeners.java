@@ -11,6 +11,7 @@ import java.util.function.UnaryOperator;
 import org.springframework.context.SmartLifecycle;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.redisstarter.messaging.observation.MessagingObservations;
 import dev.redisstarter.core.InvalidAnnotationException;
 import dev.redisstarter.core.ParallelStop;
 import dev.redisstarter.core.RedisAccess;
@@ -42,7 +43,8 @@ public final class StreamListeners implements SmartLifecycle {
 	 */
 	public record Context(RedisAccess access, RedisCalls calls, StreamKeys streamKeys, JsonMapper mapper, StreamMetrics metrics,
 			Function<String, StreamSettings> settings, String defaultGroup, int defaultConcurrency, String instanceId,
-			Duration shutdownWait, Duration instanceExpiry, UnaryOperator<String> placeholders, StarterThreads threads) {
+			Duration shutdownWait, Duration instanceExpiry, UnaryOperator<String> placeholders, StarterThreads threads,
+			MessagingObservations observations) {
 	}
 
 	private final StreamListenerAnnotationBeanPostProcessor declarations;
@@ -118,7 +120,7 @@ public final class StreamListeners implements SmartLifecycle {
 				this.context.instanceExpiry(), group);
 		return new StreamConsumer(spec, this.context.access(), this.context.calls(), this.scripts,
 				declaration.invocable(), this.context.mapper(), this.context.metrics().forGroup(stream, effectiveGroup),
-				this.context.threads());
+				this.context.threads(), this.context.observations());
 	}
 
 	@Override

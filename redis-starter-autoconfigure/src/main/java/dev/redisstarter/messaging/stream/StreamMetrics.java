@@ -35,16 +35,29 @@ public final class StreamMetrics {
 
 	private final Map<String, DeadLetterTrims> trims = new ConcurrentHashMap<>();
 
+	private final boolean handlingTimer;
+
 	/**
 	 * Metrics into a registry.
 	 * @param registry the registry, or {@code null} for none
 	 */
 	public StreamMetrics(@Nullable MeterRegistry registry) {
+		this(registry, true);
+	}
+
+	/**
+	 * Meters in a registry.
+	 * @param registry the registry, or null for none
+	 * @param handlingTimer whether to time each handling; not when observations time it (their timer has the
+	 * observation's name)
+	 */
+	public StreamMetrics(@Nullable MeterRegistry registry, boolean handlingTimer) {
 		this.registry = registry;
+		this.handlingTimer = handlingTimer;
 	}
 
 	Meters forGroup(String stream, String group) {
-		return new Meters(this.registry, stream, group,
+		return new Meters(this.registry, this.handlingTimer, stream, group,
 				this.trims.computeIfAbsent(stream, (name) -> new DeadLetterTrims(this.registry, name)));
 	}
 
@@ -141,7 +154,7 @@ public final class StreamMetrics {
 
 		private final DeadLetterTrims trims;
 
-		Meters(@Nullable MeterRegistry registry, String stream, String group, DeadLetterTrims trims) {
+		Meters(@Nullable MeterRegistry registry, boolean handlingTimer, String stream, String group, DeadLetterTrims trims) {
 			this.trims = trims;
 			this.registry = registry;
 			this.stream = stream;
@@ -155,7 +168,7 @@ public final class StreamMetrics {
 			this.gaps = counter(registry, "gaps", stream, group);
 			this.replaysSkipped = counter(registry, "replays.skipped", stream, group);
 			this.pendingTrimmed = counter(registry, "pending.trimmed", stream, group);
-			this.handling = (registry != null) ? Timer.builder("redis.starter.stream.handling")
+			this.handling = (registry != null && handlingTimer) ? Timer.builder("redis.starter.stream.handling")
 				.tags("stream", stream, "group", group)
 				.register(registry) : null;
 			if (registry != null) {

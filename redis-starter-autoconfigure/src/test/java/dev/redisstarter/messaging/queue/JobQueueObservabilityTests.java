@@ -5,7 +5,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler;
@@ -14,6 +16,10 @@ import io.micrometer.observation.transport.ReceiverContext;
 import io.micrometer.observation.transport.SenderContext;
 import org.junit.jupiter.api.Test;
 
+import dev.redisstarter.messaging.observation.DefaultReceiveObservationConvention;
+import dev.redisstarter.messaging.observation.JobHandlingObservationConvention;
+import dev.redisstarter.messaging.observation.MessagingObservation;
+import dev.redisstarter.messaging.observation.RedisReceiveContext;
 import dev.redisstarter.test.RealRedis;
 import dev.redisstarter.test.SharedRedis;
 
@@ -115,6 +121,53 @@ class JobQueueObservabilityTests {
 				assertThat(meters.get("redis.starter.queue.jobs").tags("queue", queue, "state", "waiting").gauge().value())
 					.isZero();
 			});
+	}
+
+	@Test
+	void eachJobIsTimedOnceByItsObservationNamedByTheApplicationsConvention() {
+		String queue = "observed-" + UUID.randomUUID();
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(meters));
+		QueueContexts.runner(SharedRedis.standalone())
+			.withPropertyValues("test.queue=" + queue)
+			.withBean(MeterRegistry.class, () -> meters)
+			.withBean(ObservationRegistry.class, () -> observations)
+			.withBean(JobHandlingObservationConvention.class, TenantJobConvention::new)
+			.withBean(Tasks.class)
+			.run((context) -> {
+				JobQueue jobs = context.getBean(JobQueue.class);
+				for (int i = 0; i < 3; i++) {
+					jobs.enqueue(queue, new Task("fine-" + i));
+				}
+				await().atMost(Duration.ofSeconds(10)).until(() -> jobs.counts(queue).completed() == 3);
+				await().atMost(Duration.ofSeconds(5))
+					.until(() -> meters.find("redis.starter.queue.handle").tag("tenant", "acme").timer() != null
+							&& meters.get("redis.starter.queue.handle").tag("tenant", "acme").timer().count() == 3);
+				assertThat(meters.get("redis.starter.queue.handle")
+					.tags("tenant", "acme", "messaging.destination.name", queue)
+					.timer()
+					.count()).isEqualTo(3);
+				assertThat(meters.find("redis.starter.queue.handling").timers()).as("no second timer of the same work")
+					.isEmpty();
+				assertThat(meters.get("redis.starter.queue.enqueue").tag("messaging.destination.name", queue).timer().count())
+					.isEqualTo(3);
+			});
+	}
+
+	/** The default naming of job handling, plus a key of the application's. */
+	static final class TenantJobConvention extends DefaultReceiveObservationConvention
+			implements JobHandlingObservationConvention {
+
+		TenantJobConvention() {
+			super(MessagingObservation.JOB_HANDLING);
+		}
+
+		@Override
+		public KeyValues getLowCardinalityKeyValues(RedisReceiveContext context) {
+			return super.getLowCardinalityKeyValues(context).and("tenant", "acme");
+		}
+
 	}
 
 	private static double count(SimpleMeterRegistry meters, String what, String queue) {

@@ -1,0 +1,17 @@
+package dev.redisstarter.messaging.observation;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationConvention;
+
+/**
+ * Names and tags the observation of a stream entry handled by a @StreamListener method ({@link MessagingObservation#STREAM_HANDLING}). Declare a bean of this type to
+ * replace the default (extend {@link DefaultReceiveObservationConvention} to keep its key values and add yours).
+ */
+public interface StreamHandlingObservationConvention extends ObservationConvention<RedisReceiveContext> {
+
+	@Override
+	default boolean supportsContext(Observation.Context context) {
+		return context instanceof RedisReceiveContext redis && redis.kind() == MessagingObservation.STREAM_HANDLING;
+	}
+
+}
