@@ -97,7 +97,7 @@ final class DocsSync {
 			String text = read(page);
 			String expected = render(page, text, problems);
 			if (!expected.equals(text)) {
-				problems.add(relative(page) + ": differs from its sources (snippets or property tables) from line "
+				problems.add(relative(page) + ": differs from its sources (snippets, property or observation tables) from line "
 						+ firstDifference(text, expected) + "; run with -Ddocs.write=true to rewrite it");
 			}
 		}
@@ -151,7 +151,9 @@ final class DocsSync {
 	/** The page as its sources say it should read. */
 	String render(Path page, String text, List<String> problems) {
 		String withSnippets = renderSnippets(page, text, problems);
-		return renderProperties(page, withSnippets, problems);
+		String withProperties = renderProperties(page, withSnippets, problems);
+		return renderBetween(page, withProperties, ObservationTable.BEGIN, ObservationTable.END,
+				ObservationTable.render(), problems);
 	}
 
 	private String renderSnippets(Path page, String text, List<String> problems) {
@@ -247,6 +249,21 @@ final class DocsSync {
 		}
 		return text.substring(0, begin + PROPERTIES_BEGIN.length()) + "\n" + propertyTables()
 				+ text.substring(end);
+	}
+
+	/** Replaces what stands between two marker lines with generated text. */
+	private String renderBetween(Path page, String text, String beginMarker, String endMarker, String generated,
+			List<String> problems) {
+		int begin = lineIndex(text, beginMarker);
+		int end = lineIndex(text, endMarker);
+		if (begin < 0 && end < 0) {
+			return text;
+		}
+		if (begin < 0 || end < begin) {
+			problems.add(relative(page) + ": " + beginMarker + " and " + endMarker + " do not pair up");
+			return text;
+		}
+		return text.substring(0, begin + beginMarker.length()) + "\n" + generated + text.substring(end);
 	}
 
 	private static int lineIndex(String text, String line) {

@@ -40,7 +40,7 @@ class DocsTests {
 		Files.createDirectories(root.resolve("docs"));
 		DocsSync docs = new DocsSync(root, metadata());
 
-		assertThat(docs.check()).singleElement().asString().contains("README.md: differs from its sources (snippets or property tables) from line 5");
+		assertThat(docs.check()).singleElement().asString().contains("README.md: differs from its sources (snippets, property or observation tables) from line 5");
 		assertThat(docs.write()).isEmpty();
 		assertThat(Files.readString(root.resolve("README.md"))).contains("```java\nvoid hello() {\n}\n```");
 		assertThat(docs.check()).isEmpty();
@@ -114,6 +114,19 @@ class DocsTests {
 		assertThat(new DocsSync(root, metadata()).check()).containsExactly(
 				"README.md:6: names a property the configuration metadata does not know: redis.starter.cache.default-tll",
 				"README.md:8: names a property the configuration metadata does not know: redis.starter.session.*");
+	}
+
+	@Test
+	void anObservationTableThatDiffersFromTheCodeIsReportedAndRewritten(@TempDir Path root) throws IOException {
+		write(root, "README.md", "# Title\n\n" + ObservationTable.BEGIN + "\n| stale |\n" + ObservationTable.END + "\n");
+		Files.createDirectories(root.resolve("docs"));
+		DocsSync docs = new DocsSync(root, metadata());
+
+		assertThat(docs.check()).singleElement().asString().contains("README.md: differs from its sources");
+		assertThat(docs.write()).isEmpty();
+		assertThat(Files.readString(root.resolve("README.md"))).contains("| `redis.starter.queue.handle` |")
+			.doesNotContain("| stale |");
+		assertThat(docs.check()).isEmpty();
 	}
 
 	@Test

@@ -116,6 +116,20 @@ public enum MessagingObservation implements ObservationDocumentation {
 	}
 
 	/**
+	 * The bean type an application declares to name and tag this observation its own way.
+	 * @return such as {@link JobHandlingObservationConvention}
+	 */
+	public Class<? extends ObservationConvention<?>> conventionType() {
+		return switch (this) {
+			case PUBLISH -> PublishObservationConvention.class;
+			case LISTENER -> ListenerObservationConvention.class;
+			case STREAM_HANDLING -> StreamHandlingObservationConvention.class;
+			case ENQUEUE -> EnqueueObservationConvention.class;
+			case JOB_HANDLING -> JobHandlingObservationConvention.class;
+		};
+	}
+
+	/**
 	 * The contextual name (a span's name) under the default convention, with {@code <destination>} for the channel,
 	 * stream or queue.
 	 * @return such as {@code <destination> process}
