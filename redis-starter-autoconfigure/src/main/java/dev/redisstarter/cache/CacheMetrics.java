@@ -80,7 +80,7 @@ public final class CacheMetrics {
 		MeterKey id = new MeterKey(meter, cache, result);
 		Counter counter = this.counters.get(id);
 		if (counter == null) {
-			counter = Counter.builder(meter).tag("cache", cache).tag("result", result).register(meters);
+			counter = Counter.builder(meter).tag("cache", cache).tag("outcome", result).register(meters);
 			this.counters.putIfAbsent(id, counter);
 		}
 		counter.increment(amount);
@@ -99,7 +99,7 @@ public final class CacheMetrics {
 		MeterKey id = new MeterKey(LOADS, cache, result);
 		Timer timer = this.timers.get(id);
 		if (timer == null) {
-			timer = Timer.builder(LOADS).tag("cache", cache).tag("result", result).register(meters);
+			timer = Timer.builder(LOADS).tag("cache", cache).tag("outcome", result).register(meters);
 			this.timers.putIfAbsent(id, timer);
 		}
 		timer.record(nanos, TimeUnit.NANOSECONDS);

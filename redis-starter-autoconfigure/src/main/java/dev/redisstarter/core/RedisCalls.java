@@ -33,7 +33,7 @@ import org.springframework.data.redis.connection.RedisConnection;
  * One capability's calls to Redis through {@link RedisAccess}: commands on Lettuce's asynchronous API, each
  * wait bounded by the capability's deadline. When the deadline passes, the caller gets a
  * {@link RedisDeadlineExceededException} at once and the expiry is counted in
- * {@code redis.starter.<feature>.deadlines.expired}; while Redis is known to be unreachable, a
+ * {@code redis.starter.deadlines.expired} tagged {@code capability}; while Redis is known to be unreachable, a
  * {@link RedisUnavailableException} without touching the network. Both are Spring {@link DataAccessException}s,
  * as every other failure is, so each capability's Redis-down policy applies unchanged; except a permission
  * refusal ({@code NOPERM}), a configuration error thrown as {@link RedisPermissionException}, which no Redis-down
@@ -53,6 +53,9 @@ public final class RedisCalls {
 
 	private final long deadlineNanos;
 
+	/** One meter for every capability's expired deadlines, tagged {@code capability} (cache, lock, queue, ...). */
+	public static final String DEADLINES_EXPIRED = "redis.starter.deadlines.expired";
+
 	private final @Nullable Counter expired;
 
 	RedisCalls(RedisAccess access, Feature feature, Duration deadline, @Nullable MeterRegistry meterRegistry) {
@@ -60,8 +63,10 @@ public final class RedisCalls {
 		this.feature = feature;
 		this.deadline = deadline;
 		this.deadlineNanos = deadline.toNanos();
-		this.expired = (meterRegistry != null) ? Counter.builder(feature.meterPrefix() + ".deadlines.expired")
+		this.expired = (meterRegistry != null) ? Counter.builder(DEADLINES_EXPIRED)
+			.tag("capability", feature.propertyName())
 			.description("Calls to Redis whose deadline passed before Redis answered")
+			.baseUnit("calls")
 			.register(meterRegistry) : null;
 	}
 

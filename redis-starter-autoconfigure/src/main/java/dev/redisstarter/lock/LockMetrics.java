@@ -56,7 +56,7 @@ public final class LockMetrics {
 		}
 		Counter.Builder builder = Counter.builder(name);
 		if (result != null) {
-			builder.tag("result", result);
+			builder.tag("outcome", result);
 		}
 		return builder.register(registry);
 	}

@@ -46,7 +46,7 @@ public final class RateLimitMetrics {
 		this.counters.computeIfAbsent(name + '\u0000' + result, (k) -> Counter.builder(DECISIONS)
 			.description("Rate-limit decisions")
 			.tag("name", name)
-			.tag("result", result)
+			.tag("outcome", result)
 			.register(meters)).increment();
 		this.timers.computeIfAbsent(name, (k) -> Timer.builder(LATENCY)
 			.description("Time to decide on a request, Redis round trip included")

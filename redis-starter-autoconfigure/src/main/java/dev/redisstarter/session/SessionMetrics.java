@@ -24,7 +24,7 @@ public final class SessionMetrics {
 		if (registry != null) {
 			for (SessionEvent.Kind kind : SessionEvent.Kind.values()) {
 				this.counters.put(kind, Counter.builder("redis.starter.session.events")
-					.tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+					.tag("outcome", kind.name().toLowerCase(java.util.Locale.ROOT))
 					.register(registry));
 			}
 		}

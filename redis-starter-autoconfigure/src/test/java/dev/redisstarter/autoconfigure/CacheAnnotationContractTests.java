@@ -129,7 +129,7 @@ abstract class CacheAnnotationContractTests {
 			assertThat(catalogue.calls()).as("and was replaced").isEqualTo(2);
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			assertThat(meters.get(DecodeFailureReporter.METER_NAME).counter().count()).isEqualTo(1);
-			assertThat(meters.get(CacheMetrics.GETS).tag("cache", "products").tag("result", "corrupt").counter().count())
+			assertThat(meters.get(CacheMetrics.GETS).tag("cache", "products").tag("outcome", "corrupt").counter().count())
 				.isEqualTo(1);
 		});
 	}

@@ -105,7 +105,7 @@ abstract class CacheContractTests {
 	}
 
 	private double meter(String name, String result) {
-		return this.meters.find(name).tag("result", result).counters().stream().mapToDouble((c) -> c.count()).sum();
+		return this.meters.find(name).tag("outcome", result).counters().stream().mapToDouble((c) -> c.count()).sum();
 	}
 
 	static String unique(String name) {
@@ -539,11 +539,11 @@ abstract class CacheContractTests {
 		String key = "metered:" + UUID.randomUUID();
 		cache.getOrLoad(key, String.class, Duration.ofMinutes(1), () -> "v");
 		cache.getOrLoad(key, String.class, Duration.ofMinutes(1), () -> "v");
-		assertThat(this.meters.get(CacheMetrics.GETS).tag("cache", "metered").tag("result", "miss").counter().count())
+		assertThat(this.meters.get(CacheMetrics.GETS).tag("cache", "metered").tag("outcome", "miss").counter().count())
 			.isEqualTo(1);
-		assertThat(this.meters.get(CacheMetrics.GETS).tag("cache", "metered").tag("result", "hit").counter().count())
+		assertThat(this.meters.get(CacheMetrics.GETS).tag("cache", "metered").tag("outcome", "hit").counter().count())
 			.isEqualTo(1);
-		assertThat(this.meters.get(CacheMetrics.LOADS).tag("cache", "metered").tag("result", "success").timer().count())
+		assertThat(this.meters.get(CacheMetrics.LOADS).tag("cache", "metered").tag("outcome", "success").timer().count())
 			.isEqualTo(1);
 		cache.invalidateTags(unique("t"), unique("u"));
 		assertThat(meter(CacheMetrics.INVALIDATIONS, "tag")).isEqualTo(2);

@@ -104,7 +104,7 @@ class CacheOutageTests {
 		long start = System.nanoTime();
 		assertThat(this.cutOff.invalidateTags("product:7")).as("deferred, not thrown at the caller").isZero();
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
-		assertThat(this.meters.get(CacheMetrics.INVALIDATIONS).tag("result", "deferred").counter().count()).isEqualTo(1);
+		assertThat(this.meters.get(CacheMetrics.INVALIDATIONS).tag("outcome", "deferred").counter().count()).isEqualTo(1);
 		assertThat(this.direct.get("product:7", String.class)).as("the outage hid the invalidation so far")
 			.contains("old name");
 
@@ -113,8 +113,8 @@ class CacheOutageTests {
 				() -> this.direct.get("product:7", String.class).isEmpty());
 		// Counted just after the invalidation is sent: the read above can see its effect first.
 		await("the retry is counted", Duration.ofSeconds(5),
-				() -> this.meters.find(CacheMetrics.INVALIDATIONS).tag("result", "retried").counter() != null);
-		assertThat(this.meters.get(CacheMetrics.INVALIDATIONS).tag("result", "retried").counter().count()).isEqualTo(1);
+				() -> this.meters.find(CacheMetrics.INVALIDATIONS).tag("outcome", "retried").counter() != null);
+		assertThat(this.meters.get(CacheMetrics.INVALIDATIONS).tag("outcome", "retried").counter().count()).isEqualTo(1);
 	}
 
 	@Test
@@ -135,7 +135,7 @@ class CacheOutageTests {
 		});
 		assertThat(read).isEqualTo("new name");
 		assertThat(loads[0]).isEqualTo(1);
-		assertThat(this.meters.find(CacheMetrics.INVALIDATIONS).tag("result", "retried").counter())
+		assertThat(this.meters.find(CacheMetrics.INVALIDATIONS).tag("outcome", "retried").counter())
 			.as("the invalidation has not reached Redis yet: the miss came from the pending tag")
 			.isNull();
 	}

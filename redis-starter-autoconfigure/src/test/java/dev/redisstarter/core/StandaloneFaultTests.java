@@ -141,7 +141,7 @@ class StandaloneFaultTests {
 
 		assertThat(this.starter.access.circuit().state()).as("opened by the failures").isEqualTo(RedisCircuitBreaker.State.OPEN);
 		if (fault != RedisFault.STOPPED) {
-			assertThat(this.starter.meters.get("redis.starter.cache.deadlines.expired").counter().count())
+			assertThat(this.starter.meters.get("redis.starter.deadlines.expired").tag("capability", "cache").counter().count())
 				.as("the cache's deadline passed and was counted")
 				.isPositive();
 		}

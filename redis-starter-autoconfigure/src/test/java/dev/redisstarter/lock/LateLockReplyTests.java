@@ -89,7 +89,7 @@ class LateLockReplyTests {
 					LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
 				}
 				assertThat(server.command("EXISTS", "lock:{order-8}")).isEqualTo(0L);
-				assertThat(meters.get("redis.starter.lock.deadlines.expired").counter().count())
+				assertThat(meters.get("redis.starter.deadlines.expired").tag("capability", "lock").counter().count())
 					.as("only the acquisition expired: its release got its reply, on another thread").isEqualTo(1);
 				assertThat(access.circuit().openings()).isZero();
 				assertThat(lock.tryAcquire("order-9", Duration.ZERO)).isPresent();
@@ -125,7 +125,7 @@ class LateLockReplyTests {
 				try {
 					assertThat(waiter.get(10, java.util.concurrent.TimeUnit.SECONDS))
 						.isInstanceOf(LockUnavailableException.class);
-					assertThat(meters.get("redis.starter.lock.deadlines.expired").counter().count())
+					assertThat(meters.get("redis.starter.deadlines.expired").tag("capability", "lock").counter().count())
 						.as("the failed waiter left the waiter count without waiting for it").isEqualTo(1);
 				}
 				finally {

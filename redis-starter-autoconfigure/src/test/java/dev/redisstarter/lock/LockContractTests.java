@@ -241,7 +241,7 @@ abstract class LockContractTests {
 		Optional<LockLease> handedOff = waiter.get(10, TimeUnit.SECONDS);
 		assertThat(handedOff).isPresent();
 		assertThat(meters.get("redis.starter.lock.polls").counter().count()).isZero();
-		assertThat(meters.get("redis.starter.lock.acquisitions").tag("result", "acquired").counter().count()).isEqualTo(1);
+		assertThat(meters.get("redis.starter.lock.acquisitions").tag("outcome", "acquired").counter().count()).isEqualTo(1);
 		handedOff.get().close();
 	}
 

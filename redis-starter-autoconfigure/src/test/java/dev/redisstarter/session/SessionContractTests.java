@@ -214,7 +214,7 @@ abstract class SessionContractTests {
 		assertThat(instances.get(0).listForUser(user)).hasSize(3);
 		assertThat(worst.get()).isLessThanOrEqualTo(3);
 		assertThat(this.events.stream().filter((event) -> event.getKind() == SessionEvent.Kind.EVICTED)).hasSize(17);
-		assertThat(this.meters.get("redis.starter.session.events").tag("kind", "evicted").counter().count()).isEqualTo(17);
+		assertThat(this.meters.get("redis.starter.session.events").tag("outcome", "evicted").counter().count()).isEqualTo(17);
 	}
 
 	@Test

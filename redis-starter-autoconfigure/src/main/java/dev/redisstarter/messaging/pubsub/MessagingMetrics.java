@@ -63,13 +63,13 @@ public final class MessagingMetrics {
 
 	void published(boolean sent) {
 		if (this.registry != null) {
-			this.registry.counter("redis.starter.messaging.published", "result", sent ? "sent" : "failed").increment();
+			this.registry.counter("redis.starter.messaging.published", "outcome", sent ? "sent" : "failed").increment();
 		}
 	}
 
 	void request(String result) {
 		if (this.registry != null) {
-			this.registry.counter("redis.starter.messaging.requests", "result", result).increment();
+			this.registry.counter("redis.starter.messaging.requests", "outcome", result).increment();
 		}
 	}
 
@@ -108,9 +108,9 @@ public final class MessagingMetrics {
 			}
 			this.received = registry.counter("redis.starter.messaging.received", "listener", listener, "route", route);
 			this.failedInHandler = registry.counter("redis.starter.messaging.failed", "listener", listener, "route",
-					route, "reason", "handler");
+					route, "outcome", "handler");
 			this.failedPayload = registry.counter("redis.starter.messaging.failed", "listener", listener, "route",
-					route, "reason", "payload");
+					route, "outcome", "payload");
 			this.dropped = registry.counter("redis.starter.messaging.dropped", "listener", listener, "route", route);
 			this.handling = handlingTimer ? Timer.builder("redis.starter.messaging.handling")
 				.tags("listener", listener, "route", route)

@@ -176,7 +176,7 @@ class StandalonePubSubTests {
 				assertThat(new String(failure.payload())).isEqualTo("{not json");
 				assertThat(context.getBean(MeterRegistry.class)
 					.get("redis.starter.messaging.failed")
-					.tag("reason", "payload")
+					.tag("outcome", "payload")
 					.tag("listener", "Listeners.order")
 					.counter()
 					.count()).isEqualTo(1);

@@ -120,7 +120,7 @@ class JobScheduleTests {
 	private static double ticks(AssertableApplicationContext context, String schedule, String result) {
 		var counter = context.getBean(MeterRegistry.class)
 			.find("redis.starter.queue.schedule.ticks")
-			.tags("schedule", schedule, "result", result)
+			.tags("schedule", schedule, "outcome", result)
 			.counter();
 		return (counter != null) ? counter.count() : 0;
 	}
