@@ -127,6 +127,14 @@ public final class RedisCircuitBreaker {
 		this.listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
 	}
 
+	/**
+	 * Stops telling a listener (a component that closes before the access does).
+	 * @param listener a listener given to {@link #onTransition}
+	 */
+	public void removeTransitionListener(Consumer<State> listener) {
+		this.listeners.remove(listener);
+	}
+
 	/** Redis answered a call: the failure count starts again. */
 	public void recordSuccess() {
 		if (this.consecutiveFailures.get() != 0) {

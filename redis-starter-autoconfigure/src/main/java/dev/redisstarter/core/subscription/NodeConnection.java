@@ -283,8 +283,14 @@ final class NodeConnection {
 		opened.addListener(new RedisConnectionStateListener() {
 			@Override
 			public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
-				if (NodeConnection.this.connection == opened) {
-					NodeConnection.this.confirmed.clear();
+				boolean mine;
+				synchronized (NodeConnection.this) {
+					mine = NodeConnection.this.connection == opened;
+					if (mine) {
+						NodeConnection.this.confirmed.clear();
+					}
+				}
+				if (mine) {
 					NodeConnection.this.events.changed(NodeConnection.this);
 				}
 			}
@@ -297,6 +303,8 @@ final class NodeConnection {
 			}
 			this.connection = opened;
 			this.checked.clear();
+			// Only what this connection's server confirms counts (see confirmIfCurrent).
+			this.confirmed.clear();
 		}
 		return true;
 	}
@@ -318,14 +326,27 @@ final class NodeConnection {
 			.handle((pong, failure) -> failure == null);
 	}
 
+	/**
+	 * Records a confirmation from a connection if it is still the current one. Under the same monitor as the
+	 * connection's replacement: a confirmation that arrives while a silent connection is being replaced must not
+	 * land in its successor's set, where it would read as subscribed for ever.
+	 */
+	private synchronized boolean confirmIfCurrent(StatefulRedisPubSubConnection<byte[], byte[]> source, Wire wire) {
+		if (this.closed || this.connection != source) {
+			return false;
+		}
+		this.confirmed.add(wire);
+		return true;
+	}
+
 	/** Drops the current connection (silent or dead); the next {@link #reconcile} opens a new one. */
 	void replace() {
 		StatefulRedisPubSubConnection<byte[], byte[]> current;
 		synchronized (this) {
 			current = this.connection;
 			this.connection = null;
+			this.confirmed.clear();
 		}
-		this.confirmed.clear();
 		if (current != null) {
 			LettuceConnections.closeAsync(current);
 		}
@@ -434,9 +455,8 @@ final class NodeConnection {
 		}
 
 		private void confirm(Op op, byte[] name) {
-			if (current()) {
-				Wire wire = new Wire(op, string(name));
-				NodeConnection.this.confirmed.add(wire);
+			Wire wire = new Wire(op, string(name));
+			if (confirmIfCurrent(this.source, wire)) {
 				NodeConnection.this.events.confirmed(NodeConnection.this);
 				if (NodeConnection.this.refused.remove(wire)) {
 					NodeConnection.this.reports.granted(NodeConnection.this, wire);

@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
@@ -85,6 +86,13 @@ public final class PubSubSubscriber implements AutoCloseable {
 	private final SubscriptionRefusals refusals;
 
 	private final NodeClients clients;
+
+	/** Looks again when the circuit closes; removed at close, so that a closed subscriber is not kept reachable. */
+	private final Consumer<RedisCircuitBreaker.State> circuitClosed = (state) -> {
+		if (state == RedisCircuitBreaker.State.CLOSED) {
+			reconcileSoon();
+		}
+	};
 
 	private final ClusterReconciler cluster;
 
@@ -160,11 +168,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 		this.started = true;
 		this.listeners.startDelivering();
 		long interval = this.access.settings().livenessInterval().toMillis();
-		this.access.circuit().onTransition((state) -> {
-			if (state == RedisCircuitBreaker.State.CLOSED) {
-				reconcileSoon();
-			}
-		});
+		this.access.circuit().onTransition(this.circuitClosed);
 		this.loop.scheduleWithFixedDelay(this::checkLiveness, interval, interval, TimeUnit.MILLISECONDS);
 		reconcileSoon();
 	}
@@ -386,6 +390,10 @@ public final class PubSubSubscriber implements AutoCloseable {
 			retryLater();
 		}
 		finally {
+			if (this.closed) {
+				// Closed while this ran: what it opened is closed too (close() may have given up waiting).
+				this.connections.values().forEach(NodeConnection::close);
+			}
 			refreshStates();
 		}
 	}
@@ -412,7 +420,15 @@ public final class PubSubSubscriber implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
+		this.access.circuit().removeTransitionListener(this.circuitClosed);
 		this.loop.shutdownNow();
+		try {
+			// A reconcile under way may still open a node's connection: let it finish, then close them all.
+			this.loop.awaitTermination(2, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		this.connections.values().forEach(NodeConnection::close);
 		this.clients.close();
 		this.listeners.close();
