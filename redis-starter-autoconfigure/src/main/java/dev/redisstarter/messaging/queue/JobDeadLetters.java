@@ -19,19 +19,43 @@ public interface JobDeadLetters {
 	List<JobInfo> list(String queue, int offset, int count);
 
 	/**
-	 * Puts a dead letter back to waiting, its attempts reset.
+	 * Replays a dead letter: puts it back to waiting, its attempts reset (the verb streams' dead letters and both
+	 * Actuator endpoints use).
 	 * @param queue the queue
 	 * @param jobId the job
 	 * @return whether it was a dead letter
 	 */
-	boolean retry(String queue, String jobId);
+	boolean replay(String queue, String jobId);
 
 	/**
-	 * Puts every dead letter of the queue back to waiting (in batches of 1000 per script).
+	 * Replays every dead letter of the queue (in batches of 1000 per script).
 	 * @param queue the queue
-	 * @return how many
+	 * @return how many went back to waiting
 	 */
-	long retryAll(String queue);
+	long replayAll(String queue);
+
+	/**
+	 * The former name of {@link #replay}.
+	 * @param queue the queue
+	 * @param jobId the job
+	 * @return whether it was a dead letter
+	 * @deprecated since 0.1.0, for removal in the next release: use {@link #replay}
+	 */
+	@Deprecated(since = "0.1.0", forRemoval = true)
+	default boolean retry(String queue, String jobId) {
+		return replay(queue, jobId);
+	}
+
+	/**
+	 * The former name of {@link #replayAll}.
+	 * @param queue the queue
+	 * @return how many went back to waiting
+	 * @deprecated since 0.1.0, for removal in the next release: use {@link #replayAll}
+	 */
+	@Deprecated(since = "0.1.0", forRemoval = true)
+	default long retryAll(String queue) {
+		return replayAll(queue);
+	}
 
 	/**
 	 * Deletes a dead letter.

@@ -67,13 +67,13 @@ public final class RedisJobDeadLetters implements JobDeadLetters {
 	}
 
 	@Override
-	public boolean retry(String queue, String jobId) {
-		return run(queue, "retry a dead letter", this.scripts.deadRetry(), jobId).done() > 0;
+	public boolean replay(String queue, String jobId) {
+		return run(queue, "replay a dead letter", this.scripts.deadRetry(), jobId).done() > 0;
 	}
 
 	@Override
-	public long retryAll(String queue) {
-		return all(queue, "retry dead letters", this.scripts.deadRetry());
+	public long replayAll(String queue) {
+		return all(queue, "replay dead letters", this.scripts.deadRetry());
 	}
 
 	@Override

@@ -127,7 +127,7 @@ abstract class JobIdReuseTests {
 
 			jobs.enqueue(queue, new Task("block-again"), JobOptions.defaults().withJobId("x"));
 			await().atMost(Duration.ofSeconds(5)).until(() -> handler.started("block-again") == 1);
-			long retried = context.getBean(JobDeadLetters.class).retryAll(queue);
+			long retried = context.getBean(JobDeadLetters.class).replayAll(queue);
 			// Time for a second worker slot to take the job, had it gone back to waiting.
 			Thread.sleep(500);
 

@@ -290,7 +290,7 @@ class JobQueueResilienceTests {
 						assertThat(job.history()).extracting(JobError::attempt).containsExactly(1, 2);
 						assertThat(job.errorMessage()).isEqualTo("doomed failed attempt 2");
 					});
-					assertThat(dead.retry(queue, doomed)).isTrue();
+					assertThat(dead.replay(queue, doomed)).isTrue();
 					await().atMost(Duration.ofSeconds(5)).until(() -> handler.runs.get(queue + "/doomed").size() == 4
 							&& state(jobs, queue, doomed) == JobState.DEAD);
 				}

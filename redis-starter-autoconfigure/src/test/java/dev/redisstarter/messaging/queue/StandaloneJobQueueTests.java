@@ -86,7 +86,7 @@ class StandaloneJobQueueTests {
 				assertThat(job.errorMessage()).contains("does not exist");
 				assertThat(job.stackTrace()).contains("at ");
 				assertThat(job.history()).extracting(JobError::attempt).containsExactly(1, 2, 3);
-				assertThat(dead.retry(queue, id)).isTrue();
+				assertThat(dead.replay(queue, id)).isTrue();
 				await().atMost(Duration.ofSeconds(10)).until(() -> mailer.failedAttempts.size() == 6);
 				await().atMost(Duration.ofSeconds(10)).until(() -> jobs.counts(queue).dead() == 1);
 			});

@@ -220,8 +220,8 @@ public class JobQueuesEndpoint {
 	@WriteOperation
 	public Replayed replay(@Selector String queue, @Selector String jobId) {
 		requireName(queue);
-		long replayed = jobId.equals(ALL) ? this.deadLetters.retryAll(queue)
-				: (this.deadLetters.retry(queue, jobId) ? 1 : 0);
+		long replayed = jobId.equals(ALL) ? this.deadLetters.replayAll(queue)
+				: (this.deadLetters.replay(queue, jobId) ? 1 : 0);
 		return new Replayed(replayed);
 	}
 
