@@ -80,7 +80,14 @@ public final class CacheMetrics {
 		MeterKey id = new MeterKey(meter, cache, result);
 		Counter counter = this.counters.get(id);
 		if (counter == null) {
-			counter = Counter.builder(meter).tag("cache", cache).tag("outcome", result).register(meters);
+			// A counter missing from DESCRIPTIONS registers undescribed, which MeterConventionsTests reports.
+			Description described = DESCRIPTIONS.get(meter);
+			counter = Counter.builder(meter)
+				.description((described != null) ? described.text() : null)
+				.baseUnit((described != null) ? described.unit() : null)
+				.tag("cache", cache)
+				.tag("outcome", result)
+				.register(meters);
 			this.counters.putIfAbsent(id, counter);
 		}
 		counter.increment(amount);
@@ -99,10 +106,36 @@ public final class CacheMetrics {
 		MeterKey id = new MeterKey(LOADS, cache, result);
 		Timer timer = this.timers.get(id);
 		if (timer == null) {
-			timer = Timer.builder(LOADS).tag("cache", cache).tag("outcome", result).register(meters);
+			timer = Timer.builder(LOADS)
+				.description("Loader calls and their time, by outcome: success or failure (the loader threw)")
+				.tag("cache", cache)
+				.tag("outcome", result)
+				.register(meters);
 			this.timers.putIfAbsent(id, timer);
 		}
 		timer.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	/** What each counter counts, and in what unit. */
+	private static final Map<String, Description> DESCRIPTIONS = Map.of(GETS,
+			new Description("Cache lookups, by outcome: hit, miss, corrupt (an unreadable value, read as a miss) or"
+					+ " refresh (a hit chosen for early refresh)", "lookups"),
+			COALESCED,
+			new Description("Callers that waited for another's load instead of loading, by outcome: local (a load in"
+					+ " this JVM) or remote (another instance's)", "calls"),
+			INVALIDATIONS,
+			new Description("Invalidations, by outcome: tag (tags invalidated), key (entries deleted) or pattern"
+					+ " (entries removed by pattern)", "invalidations"),
+			REFRESH_FAILURES,
+			new Description("Early refreshes whose loader failed; the cached value was served", "refreshes"),
+			UNCACHED_LOADS,
+			new Description("Loaded values served but not cached, by reason (too-slow: longer than the load timeout)",
+					"loads"),
+			REDIS_FAILURES, new Description("Redis failures answered without Redis, by outcome: read or write",
+					"operations"));
+
+	/** A counter's description and base unit. */
+	private record Description(String text, String unit) {
 	}
 
 	/** Which meter: its name and tags. */

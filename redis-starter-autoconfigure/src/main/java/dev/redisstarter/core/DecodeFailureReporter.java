@@ -50,6 +50,7 @@ public final class DecodeFailureReporter {
 		if (this.registry != null) {
 			Counter.builder(METER_NAME)
 				.description("Stored values that did not parse as the expected type and were read as absent")
+				.baseUnit("values")
 				.tag("type", expected.getRawClass().getSimpleName())
 				.register(this.registry)
 				.increment();

@@ -1,7 +1,6 @@
 package dev.redisstarter.core;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -14,6 +13,8 @@ import java.util.function.Consumer;
 
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -98,10 +99,15 @@ public final class RedisAccess implements AutoCloseable {
 				settings.openDuration());
 		this.connection = new StarterConnection(this, connectionFactory, this.circuit, settings, this.background);
 		if (meterRegistry != null) {
-			meterRegistry.gauge("redis.starter.circuit.open", List.of(), this.circuit,
-					(circuit) -> circuit.state() == RedisCircuitBreaker.State.OPEN ? 1 : 0);
-			meterRegistry.more().counter("redis.starter.circuit.openings", List.of(), this.circuit,
-					RedisCircuitBreaker::openings);
+			// A state, not a quantity: no base unit.
+			Gauge.builder("redis.starter.circuit.open", this.circuit,
+					(circuit) -> circuit.state() == RedisCircuitBreaker.State.OPEN ? 1 : 0)
+				.description("1 while the circuit to Redis is open (calls fail fast), else 0")
+				.register(meterRegistry);
+			FunctionCounter.builder("redis.starter.circuit.openings", this.circuit, RedisCircuitBreaker::openings)
+				.description("Times the circuit to Redis opened")
+				.baseUnit("openings")
+				.register(meterRegistry);
 		}
 	}
 

@@ -16,6 +16,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class LockMetrics {
 
+	private static final String ACQUISITIONS = "redis.starter.lock.acquisitions";
+
+	private static final String ACQUISITIONS_DESCRIPTION = "Attempts to acquire a lock, by outcome: acquired,"
+			+ " reentered (already held by this thread) or timed-out";
+
 	private final @Nullable Counter acquired;
 
 	private final @Nullable Counter reentered;
@@ -39,22 +44,31 @@ public final class LockMetrics {
 	 * @param registry the registry, or {@code null} for none
 	 */
 	public LockMetrics(@Nullable MeterRegistry registry) {
-		this.acquired = counter(registry, "redis.starter.lock.acquisitions", "acquired");
-		this.reentered = counter(registry, "redis.starter.lock.acquisitions", "reentered");
-		this.timedOut = counter(registry, "redis.starter.lock.acquisitions", "timed-out");
-		this.waitTimer = (registry != null) ? Timer.builder("redis.starter.lock.wait").register(registry) : null;
-		this.holdTimer = (registry != null) ? Timer.builder("redis.starter.lock.hold").register(registry) : null;
-		this.leasesLost = counter(registry, "redis.starter.lock.leases.lost", null);
-		this.notOwner = counter(registry, "redis.starter.lock.releases.not-owner", null);
-		this.polls = counter(registry, "redis.starter.lock.polls", null);
-		this.abandoned = counter(registry, "redis.starter.lock.abandoned", null);
+		this.acquired = counter(registry, ACQUISITIONS, ACQUISITIONS_DESCRIPTION, "attempts", "acquired");
+		this.reentered = counter(registry, ACQUISITIONS, ACQUISITIONS_DESCRIPTION, "attempts", "reentered");
+		this.timedOut = counter(registry, ACQUISITIONS, ACQUISITIONS_DESCRIPTION, "attempts", "timed-out");
+		this.waitTimer = (registry != null) ? Timer.builder("redis.starter.lock.wait")
+			.description("Time callers waited to acquire a lock, acquired or timed out")
+			.register(registry) : null;
+		this.holdTimer = (registry != null) ? Timer.builder("redis.starter.lock.hold")
+			.description("Time locks were held, from acquisition to release")
+			.register(registry) : null;
+		this.leasesLost = counter(registry, "redis.starter.lock.leases.lost",
+				"Lease renewals that found the lock gone (expired or taken by another owner)", "leases", null);
+		this.notOwner = counter(registry, "redis.starter.lock.releases.not-owner",
+				"Releases by a caller that no longer owned the lock (its lease had ended)", "releases", null);
+		this.polls = counter(registry, "redis.starter.lock.polls",
+				"Times a waiter woke by the poll interval rather than by a release notice", "polls", null);
+		this.abandoned = counter(registry, "redis.starter.lock.abandoned",
+				"Locks taken by a reply that came after the caller gave up, released at once", "locks", null);
 	}
 
-	private static @Nullable Counter counter(@Nullable MeterRegistry registry, String name, @Nullable String result) {
+	private static @Nullable Counter counter(@Nullable MeterRegistry registry, String name, String description,
+			String unit, @Nullable String result) {
 		if (registry == null) {
 			return null;
 		}
-		Counter.Builder builder = Counter.builder(name);
+		Counter.Builder builder = Counter.builder(name).description(description).baseUnit(unit);
 		if (result != null) {
 			builder.tag("outcome", result);
 		}

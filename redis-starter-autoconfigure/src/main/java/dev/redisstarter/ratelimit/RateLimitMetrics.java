@@ -44,7 +44,8 @@ public final class RateLimitMetrics {
 		}
 		String result = decision.name().toLowerCase(Locale.ROOT).replace('_', '-');
 		this.counters.computeIfAbsent(name + '\u0000' + result, (k) -> Counter.builder(DECISIONS)
-			.description("Rate-limit decisions")
+			.description("Rate-limit decisions, by outcome: allowed, rejected, blocked, exceeds-capacity, failed-open or failed-closed")
+			.baseUnit("decisions")
 			.tag("name", name)
 			.tag("outcome", result)
 			.register(meters)).increment();

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.BaseUnits;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +25,9 @@ public final class SessionMetrics {
 		if (registry != null) {
 			for (SessionEvent.Kind kind : SessionEvent.Kind.values()) {
 				this.counters.put(kind, Counter.builder("redis.starter.session.events")
+					.description("Session events, by outcome: created, destroyed, evicted (by the per-user limit)"
+							+ " or expired (found past the absolute lifetime on read)")
+					.baseUnit(BaseUnits.EVENTS)
 					.tag("outcome", kind.name().toLowerCase(java.util.Locale.ROOT))
 					.register(registry));
 			}

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,6 +21,12 @@ import org.jspecify.annotations.Nullable;
  * {@code result}: sent, failed) and {@code .requests} (tag {@code result}: replied, failed, timed-out).
  */
 public final class MessagingMetrics {
+
+	private static final String DROPPED = "redis.starter.messaging.dropped";
+
+	/** The same for the listeners' counters and the subscriber inbox's function counter of the same name. */
+	private static final String DROPPED_DESCRIPTION = "Messages dropped because a full queue could not take them"
+			+ " (a listener's queue with when-full: drop, or the subscriber's inbox)";
 
 	private final @Nullable MeterRegistry registry;
 
@@ -55,7 +62,9 @@ public final class MessagingMetrics {
 	public void inbox(PubSubSubscriber subscriber) {
 		if (this.registry != null) {
 			io.micrometer.core.instrument.FunctionCounter
-				.builder("redis.starter.messaging.dropped", subscriber, PubSubSubscriber::droppedMessages)
+				.builder(DROPPED, subscriber, PubSubSubscriber::droppedMessages)
+				.description(DROPPED_DESCRIPTION)
+				.baseUnit(BaseUnits.MESSAGES)
 				.tags("listener", "inbox", "route", "*")
 				.register(this.registry);
 		}
@@ -63,13 +72,23 @@ public final class MessagingMetrics {
 
 	void published(boolean sent) {
 		if (this.registry != null) {
-			this.registry.counter("redis.starter.messaging.published", "outcome", sent ? "sent" : "failed").increment();
+			Counter.builder("redis.starter.messaging.published")
+				.description("Messages published, by outcome: sent or failed")
+				.baseUnit(BaseUnits.MESSAGES)
+				.tags("outcome", sent ? "sent" : "failed")
+				.register(this.registry)
+				.increment();
 		}
 	}
 
 	void request(String result) {
 		if (this.registry != null) {
-			this.registry.counter("redis.starter.messaging.requests", "outcome", result).increment();
+			Counter.builder("redis.starter.messaging.requests")
+				.description("Requests sent on the bus, by outcome: replied, failed or timed-out")
+				.baseUnit("requests")
+				.tags("outcome", result)
+				.register(this.registry)
+				.increment();
 		}
 	}
 
@@ -106,18 +125,36 @@ public final class MessagingMetrics {
 				this.handling = null;
 				return;
 			}
-			this.received = registry.counter("redis.starter.messaging.received", "listener", listener, "route", route);
-			this.failedInHandler = registry.counter("redis.starter.messaging.failed", "listener", listener, "route",
-					route, "outcome", "handler");
-			this.failedPayload = registry.counter("redis.starter.messaging.failed", "listener", listener, "route",
-					route, "outcome", "payload");
-			this.dropped = registry.counter("redis.starter.messaging.dropped", "listener", listener, "route", route);
+			this.received = Counter.builder("redis.starter.messaging.received")
+				.description("Messages a listener received")
+				.baseUnit(BaseUnits.MESSAGES)
+				.tags("listener", listener, "route", route)
+				.register(registry);
+			this.failedInHandler = failed(registry, listener, route, "handler");
+			this.failedPayload = failed(registry, listener, route, "payload");
+			this.dropped = Counter.builder(DROPPED)
+				.description(DROPPED_DESCRIPTION)
+				.baseUnit(BaseUnits.MESSAGES)
+				.tags("listener", listener, "route", route)
+				.register(registry);
 			this.handling = handlingTimer ? Timer.builder("redis.starter.messaging.handling")
+				.description("Time a listener took to handle a message")
 				.tags("listener", listener, "route", route)
 				.register(registry) : null;
 			AtomicReference<IntSupplier> source = this.depth;
 			Gauge.builder("redis.starter.messaging.queue.depth", () -> source.get().getAsInt())
+				.description("Messages waiting in a listener's queue")
+				.baseUnit(BaseUnits.MESSAGES)
 				.tags("listener", listener, "route", route)
+				.register(registry);
+		}
+
+		private static Counter failed(MeterRegistry registry, String listener, String route, String outcome) {
+			return Counter.builder("redis.starter.messaging.failed")
+				.description("Messages a listener could not handle, by outcome: handler (it threw) or payload (it did"
+						+ " not parse)")
+				.baseUnit(BaseUnits.MESSAGES)
+				.tags("listener", listener, "route", route, "outcome", outcome)
 				.register(registry);
 		}
 

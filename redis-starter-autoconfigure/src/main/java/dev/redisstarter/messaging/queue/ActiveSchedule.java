@@ -108,6 +108,7 @@ final class ActiveSchedule {
 		return (registry != null) ? Counter.builder("redis.starter.queue.schedule.ticks")
 			.description("Ticks of job schedules, each counted once across instances: enqueued on time, missed (a"
 					+ " missed tick enqueued late) or skipped (missed, no job)")
+			.baseUnit("ticks")
 			.tags("schedule", this.definition.name(), "outcome", result)
 			.register(registry) : null;
 	}

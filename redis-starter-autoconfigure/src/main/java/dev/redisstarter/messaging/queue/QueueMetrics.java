@@ -28,6 +28,9 @@ import dev.redisstarter.messaging.HandlerCircuit;
  */
 public final class QueueMetrics {
 
+	/** The base unit of the job counters and gauges. */
+	private static final String JOBS = "jobs";
+
 	private final @Nullable MeterRegistry registry;
 
 	private final Map<String, Meters> byQueue = new ConcurrentHashMap<>();
@@ -98,34 +101,54 @@ public final class QueueMetrics {
 		Meters(@Nullable MeterRegistry registry, String queue, boolean handlingTimer) {
 			this.registry = registry;
 			this.queue = queue;
-			this.enqueued = counter(registry, "enqueued", queue);
-			this.started = counter(registry, "started", queue);
-			this.completed = counter(registry, "completed", queue);
-			this.failed = counter(registry, "failed", queue);
-			this.retried = counter(registry, "retried", queue);
-			this.stalled = counter(registry, "stalled", queue);
-			this.reclaimed = counter(registry, "reclaimed", queue);
-			this.deadLettered = counter(registry, "dead-lettered", queue);
-			this.deadLettersTrimmed = counter(registry, "dead-letters.trimmed", queue);
-			this.waiting = (registry != null) ? Timer.builder("redis.starter.queue.waiting").tag("queue", queue)
+			this.enqueued = counter(registry, "enqueued", "Jobs enqueued, scheduled jobs included", queue);
+			this.started = counter(registry, "started", "Job attempts started", queue);
+			this.completed = counter(registry, "completed", "Jobs completed, each counted once", queue);
+			this.failed = counter(registry, "failed", "Job attempts whose handler failed", queue);
+			this.retried = counter(registry, "retried", "Failed jobs scheduled for another attempt", queue);
+			this.stalled = counter(registry, "stalled", "Jobs whose lease expired while the handler ran", queue);
+			this.reclaimed = counter(registry, "reclaimed",
+					"Jobs whose lease expired before a start mark arrived, taken back to be run again", queue);
+			this.deadLettered = counter(registry, "dead-lettered", "Jobs moved to the dead letters, attempts spent",
+					queue);
+			this.deadLettersTrimmed = counter(registry, "dead-letters.trimmed",
+					"Dead letters dropped to keep the dead letters' bounds", queue);
+			this.waiting = (registry != null) ? Timer.builder("redis.starter.queue.waiting")
+				.description("Time jobs waited from enqueue, or from the due time of a delayed job, to their start")
+				.tag("queue", queue)
 				.register(registry) : null;
-			this.handling = (registry != null && handlingTimer) ? Timer.builder("redis.starter.queue.handling").tag("queue", queue)
+			this.handling = (registry != null && handlingTimer) ? Timer.builder("redis.starter.queue.handling")
+				.description("Time the handler took to run a job attempt")
+				.tag("queue", queue)
 				.register(registry) : null;
 			if (registry != null) {
 				gauge(registry, queue, "waiting", this.waitingJobs);
 				gauge(registry, queue, "delayed", this.delayedJobs);
 				gauge(registry, queue, "active", this.activeJobs);
 				gauge(registry, queue, "dead", this.deadJobs);
-				Gauge.builder("redis.starter.queue.unhandled", this.unhandledJobs::get).tag("queue", queue).register(registry);
+				Gauge.builder("redis.starter.queue.unhandled", this.unhandledJobs::get)
+					.description("Jobs due on a queue this instance enqueued to that no worker serves (0 while served)")
+					.baseUnit(JOBS)
+					.tag("queue", queue)
+					.register(registry);
 			}
 		}
 
 		private static void gauge(MeterRegistry registry, String queue, String state, AtomicLong value) {
-			Gauge.builder("redis.starter.queue.jobs", value::get).tags("queue", queue, "state", state).register(registry);
+			Gauge.builder("redis.starter.queue.jobs", value::get)
+				.description("Jobs in the queue by state (waiting, delayed, active, dead), refreshed every stalled-interval")
+				.baseUnit(JOBS)
+				.tags("queue", queue, "state", state)
+				.register(registry);
 		}
 
-		private static @Nullable Counter counter(@Nullable MeterRegistry registry, String what, String queue) {
-			return (registry != null) ? registry.counter("redis.starter.queue." + what, "queue", queue) : null;
+		private static @Nullable Counter counter(@Nullable MeterRegistry registry, String what, String description,
+				String queue) {
+			return (registry != null) ? Counter.builder("redis.starter.queue." + what)
+				.description(description)
+				.baseUnit(JOBS)
+				.tag("queue", queue)
+				.register(registry) : null;
 		}
 
 		private static void add(@Nullable Counter counter, long amount) {
@@ -140,10 +163,14 @@ public final class QueueMetrics {
 				return;
 			}
 			FunctionCounter.builder("redis.starter.queue.circuit.openings", circuit, HandlerCircuit::openings)
+				.description("Times the job handler's circuit opened")
+				.baseUnit("openings")
 				.tag("queue", this.queue)
 				.register(this.registry);
+			// A state, not a quantity: no base unit.
 			Gauge.builder("redis.starter.queue.circuit.open", circuit,
 					(c) -> (c.state() == HandlerCircuit.State.CLOSED) ? 0 : 1)
+				.description("1 while the job handler's circuit is open or probing, else 0")
 				.tag("queue", this.queue)
 				.register(this.registry);
 		}

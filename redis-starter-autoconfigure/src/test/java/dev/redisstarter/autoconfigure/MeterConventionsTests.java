@@ -1,0 +1,149 @@
+package dev.redisstarter.autoconfigure;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.annotation.RedisListener;
+
+import dev.redisstarter.cache.CacheService;
+import dev.redisstarter.core.subscription.PubSubSubscriber;
+import dev.redisstarter.lock.DistributedLock;
+import dev.redisstarter.lock.LockLease;
+import dev.redisstarter.messaging.pubsub.MessageBus;
+import dev.redisstarter.messaging.pubsub.MessageRequestTimeoutException;
+import dev.redisstarter.messaging.queue.JobHandler;
+import dev.redisstarter.messaging.queue.JobQueue;
+import dev.redisstarter.messaging.stream.StreamListener;
+import dev.redisstarter.messaging.stream.StreamPublisher;
+import dev.redisstarter.ratelimit.RateLimit;
+import dev.redisstarter.ratelimit.RateLimiter;
+import dev.redisstarter.session.SessionService;
+import dev.redisstarter.test.RealRedis;
+import dev.redisstarter.test.SharedRedis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Every meter of the starter says what it measures (a description) and, for counters and gauges, in what unit,
+ * as Micrometer's and Spring Boot's own meters do; a meter name registered in several places says the same
+ * everywhere (some registries refuse a second registration that differs).
+ */
+@RealRedis
+class MeterConventionsTests {
+
+	/** Gauges whose value is a state code (0 closed, 1 open ...), not a quantity: no unit fits them. */
+	private static final Set<String> STATE_GAUGES = Set.of("redis.starter.circuit.open",
+			"redis.starter.queue.circuit.open", "redis.starter.stream.circuit.state");
+
+	static class Handlers {
+
+		final List<String> calls = new CopyOnWriteArrayList<>();
+
+		@JobHandler(queue = "meters-jobs")
+		void job(String payload) {
+			this.calls.add("queue");
+		}
+
+		@StreamListener(stream = "meters-stream", group = "meters")
+		void entry(String payload) {
+			this.calls.add("stream");
+		}
+
+		@RedisListener("meters-channel")
+		void message(String payload) {
+			this.calls.add("pubsub");
+		}
+
+	}
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisStarterAutoConfiguration.class,
+				RedisStarterRateLimitAutoConfiguration.class, RedisStarterLockAutoConfiguration.class,
+				RedisStarterSessionAutoConfiguration.class, RedisStarterCacheAutoConfiguration.class,
+				RedisStarterListenerAutoConfiguration.class, RedisStarterMessagingAutoConfiguration.class,
+				RedisStarterStreamsAutoConfiguration.class, RedisStarterQueueAutoConfiguration.class))
+		.withPropertyValues(SharedRedis.standalone().propertyValues())
+		.withPropertyValues("redis.starter.key-prefix=mc-" + UUID.randomUUID() + ":",
+				"redis.starter.stream.defaults.read-block=200ms", "redis.starter.queue.shutdown-wait=2s",
+				"redis.starter.stream.shutdown-wait=2s", "redis.starter.queue.schedules.meters-digest.queue=meters-jobs",
+				"redis.starter.queue.schedules.meters-digest.cron=0 0 7 * * *")
+		.withBean(Handlers.class);
+
+	@Test
+	void everyStarterMeterHasADescriptionAndCountersAndGaugesABaseUnit() {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		this.runner.withBean(MeterRegistry.class, () -> meters).run((context) -> {
+			assertThat(context).hasNotFailed();
+			context.getBean(PubSubSubscriber.class).awaitSettled(Duration.ofSeconds(5));
+			// Each capability once, so that the meters it registers on first use exist.
+			CacheService cache = context.getBean(CacheService.class);
+			cache.getOrLoad("products:1", String.class, Duration.ofMinutes(1), () -> "one");
+			cache.get("products:1", String.class);
+			context.getBean(RateLimiter.class).tryAcquire("meters", RateLimit.fixedWindow(10, Duration.ofMinutes(1)));
+			Optional<LockLease> lease = context.getBean(DistributedLock.class)
+				.tryAcquire("meters", Duration.ofSeconds(1));
+			assertThat(lease).isPresent();
+			lease.get().close();
+			context.getBean(SessionService.class).create("ann", Map.of());
+			MessageBus bus = context.getBean(MessageBus.class);
+			bus.publish("meters-channel", "message");
+			// Nobody replies on this channel: the request times out, and is counted.
+			assertThatExceptionOfType(MessageRequestTimeoutException.class)
+				.isThrownBy(() -> bus.request("meters-nobody", "ping", String.class, Duration.ofMillis(200)));
+			context.getBean(StreamPublisher.class).add("meters-stream", "entry");
+			context.getBean(JobQueue.class).enqueue("meters-jobs", "job");
+			Handlers handlers = context.getBean(Handlers.class);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> handlers.calls.containsAll(List.of("queue", "stream", "pubsub")));
+
+			List<Meter> starterMeters = meters.getMeters()
+				.stream()
+				.filter((meter) -> meter.getId().getName().startsWith("redis.starter."))
+				.toList();
+			Set<String> capabilities = new TreeSet<>();
+			starterMeters.forEach((meter) -> capabilities.add(meter.getId().getName().split("\\.")[2]));
+			assertThat(capabilities).as("every capability was exercised")
+				.contains("cache", "ratelimit", "lock", "session", "messaging", "stream", "queue", "circuit");
+			assertThat(starterMeters).extracting((meter) -> meter.getId().getName())
+				.as("meters registered on first use, or once per schedule or circuit")
+				.contains("redis.starter.cache.gets", "redis.starter.messaging.requests",
+						"redis.starter.messaging.queue.depth", "redis.starter.queue.schedule.ticks",
+						"redis.starter.queue.circuit.openings", "redis.starter.stream.circuit.state",
+						"redis.starter.circuit.openings", "redis.starter.deadlines.expired");
+			Map<String, Meter.Id> firstByName = new HashMap<>();
+			for (Meter meter : starterMeters) {
+				Meter.Id id = meter.getId();
+				assertThat(id.getDescription()).as("description of %s", id).isNotBlank();
+				boolean countedOrGauged = id.getType() == Meter.Type.COUNTER || id.getType() == Meter.Type.GAUGE;
+				if (countedOrGauged && !STATE_GAUGES.contains(id.getName())) {
+					assertThat(id.getBaseUnit()).as("base unit of %s", id).isNotBlank();
+				}
+				Meter.Id first = firstByName.putIfAbsent(id.getName(), id);
+				if (first != null) {
+					assertThat(id.getDescription()).as("description of %s, as at %s", id, first)
+						.isEqualTo(first.getDescription());
+					assertThat(id.getBaseUnit()).as("base unit of %s, as at %s", id, first)
+						.isEqualTo(first.getBaseUnit());
+				}
+			}
+		});
+	}
+
+}
