@@ -96,8 +96,9 @@ public final class DedicatedConnection {
 		if (attempt.started()) {
 			attempt.future().thenAccept((opened) -> adopt(opened, closesBefore));
 		}
+		StatefulConnection<byte[], byte[]> opened;
 		try {
-			attempt.future().get(ConnectAttempts.ABANDON_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+			opened = attempt.future().get(ConnectAttempts.ABANDON_AFTER.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
 			throw new RedisConnectionFailureException("Opening a connection " + this.purpose + " did not complete within "
@@ -113,6 +114,8 @@ public final class DedicatedConnection {
 			Thread.currentThread().interrupt();
 			throw new RedisConnectionFailureException("Interrupted while opening a connection " + this.purpose, ex);
 		}
+		// Installed here too, not only by the attempt's own callback: that may run after this caller wakes up.
+		adopt(opened, closesBefore);
 		StatefulConnection<byte[], byte[]> adopted = current();
 		if (adopted == null) {
 			throw new RedisConnectionFailureException("The connection " + this.purpose + " was closed while it opened");
@@ -120,17 +123,29 @@ public final class DedicatedConnection {
 		return adopted;
 	}
 
-	/** Installs what an attempt opened, unless this was closed since it started or another one is in use. */
+	/**
+	 * Installs what an attempt opened, unless this was closed since it started or another one is in use; called by
+	 * the attempt's callback and by the caller that waited for it, whichever comes first.
+	 */
 	private void adopt(StatefulConnection<byte[], byte[]> opened, long closesBefore) {
+		StatefulConnection<byte[], byte[]> replaced = null;
 		boolean installed;
 		synchronized (this) {
+			if (this.connection == opened) {
+				return;
+			}
 			installed = this.closes == closesBefore && (this.connection == null || !this.connection.isOpen());
 			if (installed) {
+				replaced = this.connection;
 				this.connection = opened;
 			}
 		}
 		if (!installed) {
 			LettuceConnections.closeAsync(opened);
+		}
+		if (replaced != null) {
+			// Down and perhaps reconnecting: it would linger.
+			LettuceConnections.closeAsync(replaced);
 		}
 	}
 
@@ -146,7 +161,23 @@ public final class DedicatedConnection {
 	}
 
 	/**
-	 * Closes the connection; a command waiting on it fails at once. The next {@link #commands()} opens another.
+	 * Drops the connection after a failed command (a command waiting on it fails at once); an attempt under way may
+	 * still install the next one. The next {@link #commands()} uses that or opens another.
+	 */
+	public void drop() {
+		StatefulConnection<byte[], byte[]> current;
+		synchronized (this) {
+			current = this.connection;
+			this.connection = null;
+		}
+		if (current != null) {
+			LettuceConnections.closeAsync(current);
+		}
+	}
+
+	/**
+	 * Closes the connection for good or until the next {@link #commands()} (its owner stops, or starts over): a command
+	 * waiting on it fails at once, and what an attempt under way opens is closed rather than installed.
 	 */
 	public void close() {
 		StatefulConnection<byte[], byte[]> current;

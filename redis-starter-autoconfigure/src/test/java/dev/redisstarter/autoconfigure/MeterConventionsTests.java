@@ -141,6 +141,11 @@ class MeterConventionsTests {
 						.isEqualTo(first.getDescription());
 					assertThat(id.getBaseUnit()).as("base unit of %s, as at %s", id, first)
 						.isEqualTo(first.getBaseUnit());
+					// Prometheus refuses one name with different tag keys or types.
+					assertThat(id.getTags().stream().map((tag) -> tag.getKey()).sorted().toList())
+						.as("tag keys of %s, as at %s", id, first)
+						.isEqualTo(first.getTags().stream().map((tag) -> tag.getKey()).sorted().toList());
+					assertThat(id.getType()).as("type of %s, as at %s", id, first).isEqualTo(first.getType());
 				}
 			}
 		});

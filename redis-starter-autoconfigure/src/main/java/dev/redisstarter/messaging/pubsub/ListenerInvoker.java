@@ -84,7 +84,11 @@ final class ListenerInvoker implements RouteListener {
 			if (StringUtils.hasText(this.consumes)) {
 				message.setHeader(MessageHeaders.CONTENT_TYPE, this.consumes);
 			}
-			Object result = (observation != null) ? observation.scoped(() -> invoke(message)) : invoke(message);
+			Object result;
+			// A scope of its own, not Observation.scoped: that would record the internal wrapper as a second error.
+			try (Observation.Scope scope = (observation != null) ? observation.openScope() : null) {
+				result = invoke(message);
+			}
 			if (envelope != null && envelope.replyTo() != null && !this.method.isVoid()) {
 				this.support.bus().reply(envelope, result, null);
 			}

@@ -156,38 +156,41 @@ final class JobHandling {
 			}
 			Observation observation = observe(job);
 			AttemptTimer timer = AttemptTimer.start(job.attemptTimeout(), this.maintenance);
-			Throwable error = null;
-			try {
-				if (observation != null) {
-					observation.scoped(() -> invoke(job, payload));
-				}
-				else {
+			boolean timerEnded = false;
+			try (Observation.Scope scope = (observation != null) ? observation.openScope() : null) {
+				Throwable error = null;
+				try {
 					invoke(job, payload);
 				}
-			}
-			catch (HandlerFailure failure) {
-				error = failure.getCause();
-			}
-			boolean timedOut = timer.end();
-			if (timedOut && error == null) {
-				// Past its timeout the attempt has failed, even when the handler swallowed the interrupt and returned.
-				error = new JobTimeoutException(job.id(), Objects.requireNonNull(job.attemptTimeout()));
-			}
-			if (error == null) {
-				this.circuit.succeeded();
-				this.outcomes.add(new JobOutcomes.Completed(job.id(), job.owner()));
-			}
-			else {
+				catch (HandlerFailure failure) {
+					error = failure.getCause();
+				}
+				boolean timedOut = timer.end();
+				timerEnded = true;
 				if (timedOut) {
+					// Past its timeout the attempt has failed, even when the handler swallowed the interrupt and returned.
 					error = new JobTimeoutException(job.id(), Objects.requireNonNull(job.attemptTimeout()));
 				}
-				if (observation != null) {
-					observation.error(error);
+				if (error == null) {
+					this.circuit.succeeded();
+					this.outcomes.add(new JobOutcomes.Completed(job.id(), job.owner()));
 				}
-				outcome(job, error);
+				else {
+					if (observation != null && !(error instanceof JobBackOffException)) {
+						// A back-off is the handler's choice, not a failure.
+						observation.error(error);
+					}
+					outcome(job, error);
+				}
 			}
-			if (observation != null) {
-				observation.stop();
+			finally {
+				if (!timerEnded) {
+					// Else its alarm would interrupt this thread later, in another job.
+					timer.end();
+				}
+				if (observation != null) {
+					observation.stop();
+				}
 			}
 		}
 		catch (RuntimeException | Error ex) {

@@ -47,11 +47,11 @@ final class SignalWaiter {
 			redis.blpop(seconds, this.key).get(wait, TimeUnit.MILLISECONDS);
 		}
 		catch (ExecutionException ex) {
-			close();
+			this.connection.drop();
 			throw new IllegalStateException("Waiting for jobs failed: " + ex.getCause(), ex.getCause());
 		}
 		catch (TimeoutException ex) {
-			close();
+			this.connection.drop();
 			throw new IllegalStateException("No answer to BLPOP within " + wait + " ms", ex);
 		}
 	}

@@ -245,7 +245,9 @@ final class StreamConsumer implements EntryRetries.Handoff {
 			this.group.recheck();
 		}
 		else {
-			closeReadConnection();
+			// Dropped, not closed: an attempt to open the next one that is under way may still serve.
+			this.group.recheck();
+			this.readConnection.drop();
 		}
 		// The pause ends early when Redis answers again, so that reading (and health) resumes with the endpoints.
 		logger.debug("Reading stream '" + this.spec.stream() + "' failed, retrying in at most " + pauseMillis + " ms: " + ex);
