@@ -71,7 +71,7 @@ class DailyDigestTests {
 			HttpClientSupport http = new HttpClientSupport(instance.port());
 
 			await().atMost(Duration.ofSeconds(10)).until(() -> metric(http,
-					"redis.starter.queue.schedule.ticks?tag=schedule:daily-digest&tag=result:enqueued") >= 2);
+					"redis.starter.queue.schedule.ticks?tag=schedule:daily-digest&tag=outcome:enqueued") >= 2);
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> metric(http, "redis.starter.queue.completed?tag=queue:digests") >= 2);
 

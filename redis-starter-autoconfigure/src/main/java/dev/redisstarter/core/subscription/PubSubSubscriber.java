@@ -65,14 +65,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 
 	private final ScheduledExecutorService loop;
 
-	/** A reconcile is queued to run now. */
-	private final AtomicBoolean soon = new AtomicBoolean();
-
-	/**
-	 * A reconcile is scheduled a little later; one queued to run now is not held back by it (a connection that
-	 * opens while a retry is pending subscribes at once).
-	 */
-	private final AtomicBoolean later = new AtomicBoolean();
+	private final ReconcileSchedule schedule;
 
 	private final AtomicBoolean topologyStale = new AtomicBoolean(true);
 
@@ -154,6 +147,7 @@ public final class PubSubSubscriber implements AutoCloseable {
 		this.cluster = new ClusterReconciler(this.connections, this.refusedNodes, this.refusals, this.clients,
 				new Events(), this.topologyStale);
 		this.loop = StarterThreads.backgroundScheduler(threadName(purpose));
+		this.schedule = new ReconcileSchedule(this.loop, this::reconcile);
 	}
 
 	private static String threadName(String purpose) {
@@ -277,31 +271,14 @@ public final class PubSubSubscriber implements AutoCloseable {
 	}
 
 	private void reconcileSoon() {
-		if (this.started && !this.closed && this.soon.compareAndSet(false, true)) {
-			try {
-				this.loop.execute(() -> {
-					this.soon.set(false);
-					reconcile();
-				});
-			}
-			catch (RuntimeException ex) {
-				this.soon.set(false);
-			}
+		if (this.started && !this.closed) {
+			this.schedule.soon();
 		}
 	}
 
 	private void retryLater() {
-		if (!this.closed && this.later.compareAndSet(false, true)) {
-			try {
-				this.loop.schedule(() -> {
-					this.later.set(false);
-					reconcile();
-				}, UNSETTLED_RETRY_MILLIS, TimeUnit.MILLISECONDS);
-			}
-			catch (RuntimeException ex) {
-				// Closed meanwhile.
-				this.later.set(false);
-			}
+		if (!this.closed) {
+			this.schedule.later(UNSETTLED_RETRY_MILLIS);
 		}
 	}
 
