@@ -91,8 +91,10 @@ class CredentialFailureTests {
 		long before = connectionsReceived();
 		sleep(Duration.ofMillis(3000));
 		long attempts = connectionsReceived() - before;
-		// Every 100 ms would be about 30 attempts; doubling pauses make about 5 in 3 s.
-		assertThat(attempts).as("connection attempts in 3 s").isBetween(1L, 8L);
+		// Every 100 ms would be about 30 attempts; doubling pauses make about 5 in 3 s. The count is the server's
+		// (total_connections_received): under a full run's load another test's client still reconnecting to a port
+		// this server reused adds a few (9 seen once in CI), so the bound leaves room for them.
+		assertThat(attempts).as("connection attempts in 3 s").isBetween(1L, 12L);
 		assertThat(output.toString().split("refuses the starter's credentials", -1)).as("logged once").hasSize(2);
 
 		this.server.command("CONFIG", "SET", "requirepass", "changed-at-run-time");

@@ -41,6 +41,9 @@ final class JobFetcher {
 
 	private final QueueSettings settings;
 
+	/** Handler slots plus the jobs taken ahead, and how many to take ahead. */
+	private final ReadAhead readAhead;
+
 	private final JobWorkers.Shared shared;
 
 	/** The keys every script of this queue declares. */
@@ -80,6 +83,7 @@ final class JobFetcher {
 		this.queue = queue;
 		this.concurrency = concurrency;
 		this.settings = settings;
+		this.readAhead = new ReadAhead(concurrency, settings.prefetch());
 		this.shared = shared;
 		this.keys = keys;
 		this.held = held;
@@ -89,7 +93,7 @@ final class JobFetcher {
 		this.running = running;
 		this.status = status;
 		this.pause = pause;
-		this.permits = new Semaphore(capacity());
+		this.permits = new Semaphore(this.readAhead.capacity());
 	}
 
 	/**
@@ -98,7 +102,7 @@ final class JobFetcher {
 	 */
 	void reset(String token) {
 		this.token = token;
-		this.permits = new Semaphore(capacity());
+		this.permits = new Semaphore(this.readAhead.capacity());
 		this.unanswered.clear();
 	}
 
@@ -106,28 +110,6 @@ final class JobFetcher {
 	void run() {
 		Turns turns = new Turns();
 		new ConsumerLoop(this.running, turns::takeOnce, turns::failed, this.pause).run();
-	}
-
-	/** Handler slots plus the most jobs taken ahead. */
-	private int capacity() {
-		return this.concurrency + this.settings.prefetch();
-	}
-
-	/**
-	 * How many jobs to take ahead of the handlers now: about 20 ms of work by the measured handling time, at most
-	 * {@code prefetch}. Short jobs then run from a local buffer, one take per many jobs; long jobs stay in Redis,
-	 * where a free worker of any instance takes them.
-	 */
-	private int ahead() {
-		int prefetch = this.settings.prefetch();
-		double handling = this.handling.handlingMillis();
-		if (prefetch == 0) {
-			return 0;
-		}
-		if (handling < 0) {
-			return Math.min(prefetch, this.concurrency);
-		}
-		return (int) Math.min(prefetch, Math.floor(this.concurrency * 20.0 / Math.max(handling, 0.001)));
 	}
 
 	/** The fetch loop's state from one take to the next (one per run). */
@@ -154,10 +136,11 @@ final class JobFetcher {
 				}
 				probe = true;
 			}
-			int ahead = ahead();
-			int reserve = fetcher.settings.prefetch() - ahead;
+			ReadAhead readAhead = fetcher.readAhead;
+			int ahead = readAhead.ahead(fetcher.handling.handlingMillis());
+			int reserve = readAhead.reserve(ahead);
 			// Take in batches of half the look-ahead; the handlers stay busy meanwhile.
-			int needed = reserve + Math.max(1, ahead / 2);
+			int needed = readAhead.needed(ahead);
 			if (!fetcher.permits.tryAcquire(needed, 200, TimeUnit.MILLISECONDS)) {
 				return false;
 			}

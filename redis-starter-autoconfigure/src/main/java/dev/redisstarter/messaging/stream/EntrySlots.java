@@ -25,10 +25,8 @@ final class EntrySlots {
 
 	private final boolean batch;
 
-	private final int readCount;
-
 	/** Handler slots plus read-ahead: entries in the single form, lists in the batch form. */
-	private final int capacity;
+	private final ReadAhead readAhead;
 
 	private final StreamMetrics.Meters meters;
 
@@ -52,22 +50,19 @@ final class EntrySlots {
 	EntrySlots(ConsumerSpec spec, boolean batch, StreamMetrics.Meters meters, StarterThreads threads,
 			EntryHandling handling, Map<String, Long> inFlight, Set<String> waiting, BooleanSupplier running) {
 		this.batch = batch;
-		this.readCount = spec.settings().readCount();
-		// Read-ahead, so that reads are full (COUNT read-count) and overlap the handling of what came before:
-		// the batch form counts lists (one per handler and one more), the single form entries (twice a read).
-		this.capacity = batch ? spec.concurrency() + 1 : 2 * Math.max(this.readCount, spec.concurrency());
+		this.readAhead = ReadAhead.of(batch, spec.settings().readCount(), spec.concurrency());
 		this.meters = meters;
 		this.threads = threads;
 		this.handling = handling;
 		this.inFlight = inFlight;
 		this.waiting = waiting;
 		this.running = running;
-		this.permits = new Semaphore(this.capacity);
+		this.permits = new Semaphore(this.readAhead.capacity());
 	}
 
 	/** Makes the slots of a new run: a stopped run may leave some taken. */
 	void reset() {
-		this.permits = new Semaphore(this.capacity);
+		this.permits = new Semaphore(this.readAhead.capacity());
 		this.inFlight.clear();
 	}
 
@@ -86,7 +81,7 @@ final class EntrySlots {
 	 */
 	int awaitRoom() throws InterruptedException {
 		// Wait for room (a list's slot, or half the read-ahead), then read no more than there is room for.
-		int wanted = this.batch ? 1 : Math.max(1, this.capacity / 2);
+		int wanted = this.readAhead.wanted();
 		if (!this.permits.tryAcquire(wanted, 200, TimeUnit.MILLISECONDS)) {
 			return 0;
 		}
@@ -97,7 +92,7 @@ final class EntrySlots {
 			Thread.sleep(50);
 			return 0;
 		}
-		return this.batch ? this.readCount : room;
+		return this.readAhead.readSize(room);
 	}
 
 	/**
@@ -106,11 +101,7 @@ final class EntrySlots {
 	 * @return the room, 0 or less when there is none
 	 */
 	int roomForNew() {
-		int waiting = this.waiting.size();
-		if (this.batch) {
-			return this.permits.availablePermits() - (waiting + this.readCount - 1) / this.readCount;
-		}
-		return this.permits.availablePermits() - waiting;
+		return this.readAhead.room(this.permits.availablePermits(), this.waiting.size());
 	}
 
 	/**
