@@ -14,10 +14,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MessagingObservations {
 
-	/** No observations. */
-	public static final MessagingObservations NONE = new MessagingObservations(ObservationRegistry.NOOP,
-			Conventions.DEFAULTS);
-
 	/**
 	 * The conventions the application declared; {@code null} for the default.
 	 * @param publish for publishes

@@ -36,14 +36,6 @@ public final class MessagingMetrics {
 	private final boolean handlingTimer;
 
 	/**
-	 * Metrics into a registry.
-	 * @param registry the registry, or {@code null} for none
-	 */
-	public MessagingMetrics(@Nullable MeterRegistry registry) {
-		this(registry, true);
-	}
-
-	/**
 	 * Meters in a registry.
 	 * @param registry the registry, or null for none
 	 * @param handlingTimer whether to time each handling; not when observations time it (their timer has the

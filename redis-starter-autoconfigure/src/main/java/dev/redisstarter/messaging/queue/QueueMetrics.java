@@ -40,14 +40,6 @@ public final class QueueMetrics {
 	/**
 	 * Meters in a registry.
 	 * @param registry the registry, or null for none
-	 */
-	public QueueMetrics(@Nullable MeterRegistry registry) {
-		this(registry, true);
-	}
-
-	/**
-	 * Meters in a registry.
-	 * @param registry the registry, or null for none
 	 * @param handlingTimer whether to time each handling; not when observations time it (their timer has the
 	 * observation's name)
 	 */

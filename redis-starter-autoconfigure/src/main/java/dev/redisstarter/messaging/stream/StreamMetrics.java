@@ -42,14 +42,6 @@ public final class StreamMetrics {
 	private final boolean handlingTimer;
 
 	/**
-	 * Metrics into a registry.
-	 * @param registry the registry, or {@code null} for none
-	 */
-	public StreamMetrics(@Nullable MeterRegistry registry) {
-		this(registry, true);
-	}
-
-	/**
 	 * Meters in a registry.
 	 * @param registry the registry, or null for none
 	 * @param handlingTimer whether to time each handling; not when observations time it (their timer has the
