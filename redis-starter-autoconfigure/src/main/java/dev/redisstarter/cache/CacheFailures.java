@@ -29,7 +29,7 @@ final class CacheFailures {
 	}
 
 	void failed(String key, String cache, String operation, DataAccessException ex) {
-		this.metrics.count(CacheMetrics.REDIS_FAILURES, cache, operation);
+		this.metrics.count(CacheMeter.REDIS_FAILURES, cache, operation);
 		if (this.settings.failOnRedisDown()) {
 			throw new CacheUnavailableException(key, ex);
 		}

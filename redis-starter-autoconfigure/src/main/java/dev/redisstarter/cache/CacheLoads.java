@@ -93,12 +93,12 @@ final class CacheLoads {
 		CompletableFuture<Object> mine = new CompletableFuture<>();
 		CompletableFuture<Object> running = this.loading.putIfAbsent(key, mine);
 		if (found.hit()) {
-			this.metrics.count(CacheMetrics.GETS, cache, "refresh");
+			this.metrics.count(CacheMeter.GETS, cache, "refresh");
 			// Early refresh: if this JVM is already loading the key, keep serving the cached value meanwhile.
 			return (running != null) ? (T) found.value() : asTheLoad(key, mine, () -> (T) refresh(load, found.value()));
 		}
 		if (running != null) {
-			this.metrics.count(CacheMetrics.COALESCED, cache, "local");
+			this.metrics.count(CacheMeter.COALESCED, cache, "local");
 			return (T) join(running);
 		}
 		return asTheLoad(key, mine, () -> loadOnce(load, javaType));
@@ -113,7 +113,7 @@ final class CacheLoads {
 		CompletableFuture<Object> mine = new CompletableFuture<>();
 		CompletableFuture<Object> running = this.loading.putIfAbsent(key, mine);
 		if (running != null) {
-			this.metrics.count(CacheMetrics.COALESCED, cache, "local");
+			this.metrics.count(CacheMeter.COALESCED, cache, "local");
 			return (T) join(running);
 		}
 		return asTheLoad(key, mine, () -> timedLoad(cache, loader));
@@ -176,7 +176,7 @@ final class CacheLoads {
 				TimeUnit.MILLISECONDS.sleep(this.settings.pollInterval().toMillis());
 				Lookup waited = this.reads.lookup(load.key(), load.cache(), type, false, false);
 				if (waited.hit()) {
-					this.metrics.count(CacheMetrics.COALESCED, load.cache(), "remote");
+					this.metrics.count(CacheMeter.COALESCED, load.cache(), "remote");
 					return (T) waited.value();
 				}
 			}
@@ -228,7 +228,7 @@ final class CacheLoads {
 		}
 		catch (LoaderFailure failure) {
 			// The entry is still good: readers keep it, and the next early read tries again.
-			this.metrics.count(CacheMetrics.REFRESH_FAILURES, load.cache(), "failure");
+			this.metrics.count(CacheMeter.REFRESH_FAILURES, load.cache(), "failure");
 			logger.warn("Early refresh of " + Masking.mask(load.key()) + " failed, the cached value is served: "
 					+ failure.original());
 			return cached;
@@ -256,7 +256,7 @@ final class CacheLoads {
 			return value;
 		}
 		if (System.nanoTime() - lockedAtNanos >= this.settings.loadTimeout().toNanos()) {
-			this.metrics.count(CacheMetrics.UNCACHED_LOADS, load.cache(), "too-slow");
+			this.metrics.count(CacheMeter.UNCACHED_LOADS, load.cache(), "too-slow");
 			logger.debug(Masking.mask(load.key()) + " took longer to load than redis.starter.cache.load-timeout: served,"
 					+ " not cached, since an invalidation during the load might no longer be seen");
 			return value;

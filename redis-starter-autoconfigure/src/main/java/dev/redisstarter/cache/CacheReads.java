@@ -75,7 +75,7 @@ final class CacheReads {
 
 	private void count(boolean counted, String cache, String result) {
 		if (counted) {
-			this.metrics.count(CacheMetrics.GETS, cache, result);
+			this.metrics.count(CacheMeter.GETS, cache, result);
 		}
 	}
 

@@ -83,11 +83,11 @@ final class DeferredInvalidations {
 		int lost = tags.size() - kept;
 		if (lost > 0) {
 			this.dropped.addAndGet(lost);
-			this.metrics.count(CacheMetrics.INVALIDATIONS, "*", "dropped", lost);
+			this.metrics.count(CacheMeter.INVALIDATIONS, "*", "dropped", lost);
 			logger.warn(lost + " tag invalidation(s) dropped: " + this.capacity + " already wait for Redis to come back;"
 					+ " their entries expire with their time to live (" + this.dropped.get() + " dropped so far)");
 		}
-		this.metrics.count(CacheMetrics.INVALIDATIONS, "*", "deferred", kept);
+		this.metrics.count(CacheMeter.INVALIDATIONS, "*", "deferred", kept);
 		logger.warn("Could not invalidate tags " + Masking.mask(tags) + " (" + failure.getMessage()
 				+ "): this instance treats their entries as absent, and sends the invalidation again when Redis answers");
 		scheduleRetry();
@@ -133,7 +133,7 @@ final class DeferredInvalidations {
 			this.invalidate.applyAsLong(List.copyOf(batch.keySet()));
 			// A tag deferred again while this was in flight has a newer generation and stays.
 			batch.forEach(this.pending::remove);
-			this.metrics.count(CacheMetrics.INVALIDATIONS, "*", "retried", batch.size());
+			this.metrics.count(CacheMeter.INVALIDATIONS, "*", "retried", batch.size());
 			logger.info("Sent " + batch.size() + " deferred tag invalidation(s) to Redis");
 			return true;
 		}

@@ -227,7 +227,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 			CacheEntry entry = entries.get(key);
 			String cache = CacheMetrics.cacheOf(key);
 			if (entry == null || entry.absent()) {
-				this.metrics.count(CacheMetrics.GETS, cache, (entry == null) ? "miss" : "hit");
+				this.metrics.count(CacheMeter.GETS, cache, (entry == null) ? "miss" : "hit");
 				continue;
 			}
 			Optional<Object> value = this.reads.decode(key, cache, entry, javaType, true);
@@ -262,7 +262,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 	@Override
 	public long invalidatePattern(String glob) {
 		long removed = this.patterns.invalidate(glob);
-		this.metrics.count(CacheMetrics.INVALIDATIONS, CacheMetrics.cacheOf(glob), "pattern", removed);
+		this.metrics.count(CacheMeter.INVALIDATIONS, CacheMetrics.cacheOf(glob), "pattern", removed);
 		return removed;
 	}
 
@@ -282,7 +282,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 					break;
 				}
 			}
-			this.metrics.count(CacheMetrics.INVALIDATIONS, cache, "key", removed);
+			this.metrics.count(CacheMeter.INVALIDATIONS, cache, "key", removed);
 		}
 	}
 
@@ -304,13 +304,13 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 			this.deferred.defer(invalidating, ex);
 			return 0;
 		}
-		this.metrics.count(CacheMetrics.INVALIDATIONS, "*", "tag", tags.length);
+		this.metrics.count(CacheMeter.INVALIDATIONS, "*", "tag", tags.length);
 		return invalidated;
 	}
 
 	private long invalidateInRedis(List<String> tags) {
 		long invalidated = this.store.invalidate(tags);
-		this.metrics.count(CacheMetrics.INVALIDATIONS, "*", "tag", tags.size());
+		this.metrics.count(CacheMeter.INVALIDATIONS, "*", "tag", tags.size());
 		return invalidated;
 	}
 

@@ -3,7 +3,6 @@ package dev.redisstarter.core;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -18,7 +17,7 @@ import tools.jackson.databind.JavaType;
 public final class DecodeFailureReporter {
 
 	/** The meter counting values that did not parse. */
-	public static final String METER_NAME = "redis.starter.codec.decode.failures";
+	public static final String METER_NAME = CoreMeter.DECODE_FAILURES.getName();
 
 	/** Bounds the memory of patterns already logged; past it, further patterns log at DEBUG. */
 	private static final int MAX_PATTERNS_REMEMBERED = 1024;
@@ -48,10 +47,8 @@ public final class DecodeFailureReporter {
 	 */
 	public void report(String key, JavaType expected, Exception cause) {
 		if (this.registry != null) {
-			Counter.builder(METER_NAME)
-				.description("Stored values that did not parse as the expected type and were read as absent")
-				.baseUnit("values")
-				.tag("type", expected.getRawClass().getSimpleName())
+			CoreMeter.DECODE_FAILURES.counterBuilder()
+				.tag(MeterTag.TYPE.asString(), expected.getRawClass().getSimpleName())
 				.register(this.registry)
 				.increment();
 		}

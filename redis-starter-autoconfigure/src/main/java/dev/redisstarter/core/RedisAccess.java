@@ -13,8 +13,6 @@ import java.util.function.Consumer;
 
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -100,13 +98,10 @@ public final class RedisAccess implements AutoCloseable {
 		this.connection = new StarterConnection(this, connectionFactory, this.circuit, settings, this.background);
 		if (meterRegistry != null) {
 			// A state, not a quantity: no base unit.
-			Gauge.builder("redis.starter.circuit.open", this.circuit,
-					(circuit) -> circuit.state() == RedisCircuitBreaker.State.OPEN ? 1 : 0)
-				.description("1 while the circuit to Redis is open (calls fail fast), else 0")
+			CoreMeter.CIRCUIT_OPEN
+				.gaugeBuilder(this.circuit, (circuit) -> circuit.state() == RedisCircuitBreaker.State.OPEN ? 1 : 0)
 				.register(meterRegistry);
-			FunctionCounter.builder("redis.starter.circuit.openings", this.circuit, RedisCircuitBreaker::openings)
-				.description("Times the circuit to Redis opened")
-				.baseUnit("openings")
+			CoreMeter.CIRCUIT_OPENINGS.functionCounterBuilder(this.circuit, RedisCircuitBreaker::openings)
 				.register(meterRegistry);
 		}
 	}

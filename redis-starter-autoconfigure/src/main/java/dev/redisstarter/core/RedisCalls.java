@@ -54,7 +54,7 @@ public final class RedisCalls {
 	private final long deadlineNanos;
 
 	/** One meter for every capability's expired deadlines, tagged {@code capability} (cache, lock, queue, ...). */
-	public static final String DEADLINES_EXPIRED = "redis.starter.deadlines.expired";
+	public static final String DEADLINES_EXPIRED = CoreMeter.DEADLINES_EXPIRED.getName();
 
 	private final @Nullable Counter expired;
 
@@ -63,10 +63,8 @@ public final class RedisCalls {
 		this.feature = feature;
 		this.deadline = deadline;
 		this.deadlineNanos = deadline.toNanos();
-		this.expired = (meterRegistry != null) ? Counter.builder(DEADLINES_EXPIRED)
-			.tag("capability", feature.propertyName())
-			.description("Calls to Redis whose deadline passed before Redis answered")
-			.baseUnit("calls")
+		this.expired = (meterRegistry != null) ? CoreMeter.DEADLINES_EXPIRED.counterBuilder()
+			.tag(MeterTag.CAPABILITY.asString(), feature.propertyName())
 			.register(meterRegistry) : null;
 	}
 

@@ -7,19 +7,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
-/**
- * Lock meters, without lock names in tags (names are often ids): {@code redis.starter.lock.acquisitions}
- * (tag {@code result}: acquired, reentered, timed-out), {@code redis.starter.lock.wait} and
- * {@code redis.starter.lock.hold} (timers), {@code redis.starter.lock.leases.lost} (a renewal found the lock
- * gone), {@code redis.starter.lock.releases.not-owner} (a release after the lease ended) and
- * {@code redis.starter.lock.polls} (a waiter woke by the poll interval rather than by a release notice).
- */
+import dev.redisstarter.core.MeterTag;
+
+/** Records the locks' meters ({@link LockMeter}), without lock names in tags (names are often ids). */
 public final class LockMetrics {
-
-	private static final String ACQUISITIONS = "redis.starter.lock.acquisitions";
-
-	private static final String ACQUISITIONS_DESCRIPTION = "Attempts to acquire a lock, by outcome: acquired,"
-			+ " reentered (already held by this thread) or timed-out";
 
 	private final @Nullable Counter acquired;
 
@@ -44,35 +35,24 @@ public final class LockMetrics {
 	 * @param registry the registry, or {@code null} for none
 	 */
 	public LockMetrics(@Nullable MeterRegistry registry) {
-		this.acquired = counter(registry, ACQUISITIONS, ACQUISITIONS_DESCRIPTION, "attempts", "acquired");
-		this.reentered = counter(registry, ACQUISITIONS, ACQUISITIONS_DESCRIPTION, "attempts", "reentered");
-		this.timedOut = counter(registry, ACQUISITIONS, ACQUISITIONS_DESCRIPTION, "attempts", "timed-out");
-		this.waitTimer = (registry != null) ? Timer.builder("redis.starter.lock.wait")
-			.description("Time callers waited to acquire a lock, acquired or timed out")
-			.register(registry) : null;
-		this.holdTimer = (registry != null) ? Timer.builder("redis.starter.lock.hold")
-			.description("Time locks were held, from acquisition to release")
-			.register(registry) : null;
-		this.leasesLost = counter(registry, "redis.starter.lock.leases.lost",
-				"Lease renewals that found the lock gone (expired or taken by another owner)", "leases", null);
-		this.notOwner = counter(registry, "redis.starter.lock.releases.not-owner",
-				"Releases by a caller that no longer owned the lock (its lease had ended)", "releases", null);
-		this.polls = counter(registry, "redis.starter.lock.polls",
-				"Times a waiter woke by the poll interval rather than by a release notice", "polls", null);
-		this.abandoned = counter(registry, "redis.starter.lock.abandoned",
-				"Locks taken by a reply that came after the caller gave up, released at once", "locks", null);
+		this.acquired = acquisitions(registry, "acquired");
+		this.reentered = acquisitions(registry, "reentered");
+		this.timedOut = acquisitions(registry, "timed-out");
+		this.waitTimer = (registry != null) ? LockMeter.WAIT.timerBuilder().register(registry) : null;
+		this.holdTimer = (registry != null) ? LockMeter.HOLD.timerBuilder().register(registry) : null;
+		this.leasesLost = counter(registry, LockMeter.LEASES_LOST);
+		this.notOwner = counter(registry, LockMeter.RELEASES_NOT_OWNER);
+		this.polls = counter(registry, LockMeter.POLLS);
+		this.abandoned = counter(registry, LockMeter.ABANDONED);
 	}
 
-	private static @Nullable Counter counter(@Nullable MeterRegistry registry, String name, String description,
-			String unit, @Nullable String result) {
-		if (registry == null) {
-			return null;
-		}
-		Counter.Builder builder = Counter.builder(name).description(description).baseUnit(unit);
-		if (result != null) {
-			builder.tag("outcome", result);
-		}
-		return builder.register(registry);
+	private static @Nullable Counter acquisitions(@Nullable MeterRegistry registry, String outcome) {
+		return (registry != null)
+				? LockMeter.ACQUISITIONS.counterBuilder().tag(MeterTag.OUTCOME.asString(), outcome).register(registry) : null;
+	}
+
+	private static @Nullable Counter counter(@Nullable MeterRegistry registry, LockMeter meter) {
+		return (registry != null) ? meter.counterBuilder().register(registry) : null;
 	}
 
 	void acquired(long waitNanos) {

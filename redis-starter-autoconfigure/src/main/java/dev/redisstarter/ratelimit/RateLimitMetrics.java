@@ -10,18 +10,22 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
+import dev.redisstarter.core.MeterTag;
+
 /**
- * Meters of rate-limit decisions: {@code redis.starter.ratelimit.decisions} (tags {@code name}, {@code result}:
- * allowed, rejected, blocked, exceeds-capacity, failed-open, failed-closed) and
- * {@code redis.starter.ratelimit.latency} (tag {@code name}). Meters are looked up once per name.
+ * Records the rate limiter's meters ({@link RateLimitMeter}); meters are looked up once per name and outcome.
  */
 public final class RateLimitMetrics {
 
 	/** Counter of decisions. */
-	public static final String DECISIONS = "redis.starter.ratelimit.decisions";
+	public static final String DECISIONS = RateLimitMeter.DECISIONS.getName();
 
 	/** Timer of decisions, Redis round trip included. */
-	public static final String LATENCY = "redis.starter.ratelimit.latency";
+	public static final String LATENCY = RateLimitMeter.LATENCY.getName();
+
+	private static final String NAME = MeterTag.NAME.asString();
+
+	private static final String OUTCOME = MeterTag.OUTCOME.asString();
 
 	private final @Nullable MeterRegistry registry;
 
@@ -43,16 +47,10 @@ public final class RateLimitMetrics {
 			return;
 		}
 		String result = decision.name().toLowerCase(Locale.ROOT).replace('_', '-');
-		this.counters.computeIfAbsent(name + '\u0000' + result, (k) -> Counter.builder(DECISIONS)
-			.description("Rate-limit decisions, by outcome: allowed, rejected, blocked, exceeds-capacity, failed-open or failed-closed")
-			.baseUnit("decisions")
-			.tag("name", name)
-			.tag("outcome", result)
+		this.counters.computeIfAbsent(name + '\u0000' + result, (k) -> RateLimitMeter.DECISIONS.counterBuilder()
+			.tags(NAME, name, OUTCOME, result)
 			.register(meters)).increment();
-		this.timers.computeIfAbsent(name, (k) -> Timer.builder(LATENCY)
-			.description("Time to decide on a request, Redis round trip included")
-			.tag("name", name)
-			.register(meters)).record(Duration.ofNanos(nanos));
+		this.timers.computeIfAbsent(name, (k) -> RateLimitMeter.LATENCY.timerBuilder().tag(NAME, name).register(meters)).record(Duration.ofNanos(nanos));
 	}
 
 }

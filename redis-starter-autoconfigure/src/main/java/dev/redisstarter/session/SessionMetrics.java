@@ -5,14 +5,11 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.BaseUnits;
 import org.jspecify.annotations.Nullable;
 
-/**
- * Counts session events in {@code redis.starter.session.events}, tagged {@code kind}: created, destroyed,
- * evicted (by the per-user limit), expired (found past the absolute lifetime on read). A gauge of live
- * sessions is not kept: it would need a scan.
- */
+import dev.redisstarter.core.MeterTag;
+
+/** Counts session events ({@link SessionMeter#EVENTS}), one counter per outcome. */
 public final class SessionMetrics {
 
 	private final Map<SessionEvent.Kind, Counter> counters = new EnumMap<>(SessionEvent.Kind.class);
@@ -24,11 +21,8 @@ public final class SessionMetrics {
 	public SessionMetrics(@Nullable MeterRegistry registry) {
 		if (registry != null) {
 			for (SessionEvent.Kind kind : SessionEvent.Kind.values()) {
-				this.counters.put(kind, Counter.builder("redis.starter.session.events")
-					.description("Session events, by outcome: created, destroyed, evicted (by the per-user limit)"
-							+ " or expired (found past the absolute lifetime on read)")
-					.baseUnit(BaseUnits.EVENTS)
-					.tag("outcome", kind.name().toLowerCase(java.util.Locale.ROOT))
+				this.counters.put(kind, SessionMeter.EVENTS.counterBuilder()
+					.tag(MeterTag.OUTCOME.asString(), kind.name().toLowerCase(java.util.Locale.ROOT))
 					.register(registry));
 			}
 		}

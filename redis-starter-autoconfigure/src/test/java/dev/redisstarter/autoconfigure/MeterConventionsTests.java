@@ -1,6 +1,7 @@
 package dev.redisstarter.autoconfigure;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.micrometer.common.docs.KeyName;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -21,6 +23,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.annotation.RedisListener;
 
 import dev.redisstarter.cache.CacheService;
+import dev.redisstarter.core.StarterMeter;
 import dev.redisstarter.core.subscription.PubSubSubscriber;
 import dev.redisstarter.lock.DistributedLock;
 import dev.redisstarter.lock.LockLease;
@@ -43,7 +46,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Every meter of the starter says what it measures (a description) and, for counters and gauges, in what unit,
  * as Micrometer's and Spring Boot's own meters do; a meter name registered in several places says the same
- * everywhere (some registries refuse a second registration that differs).
+ * everywhere (some registries refuse a second registration that differs); and every registered meter is the one
+ * documented in {@link StarterMeters} (from which the docs' meter table is generated), and the other way round.
  */
 @RealRedis
 class MeterConventionsTests {
@@ -51,6 +55,15 @@ class MeterConventionsTests {
 	/** Gauges whose value is a state code (0 closed, 1 open ...), not a quantity: no unit fits them. */
 	private static final Set<String> STATE_GAUGES = Set.of("redis.starter.circuit.open",
 			"redis.starter.queue.circuit.open", "redis.starter.stream.circuit.state");
+
+	/**
+	 * Documented meters registered only when something goes wrong or races, which this run does not provoke: a caller
+	 * waiting for another's load, a failed early refresh, a load slower than its timeout, Redis failing under the
+	 * cache (CacheContractTests and RedisDownCacheTests provoke them).
+	 */
+	private static final Set<String> REGISTERED_ON_FAILURE_ONLY = Set.of("redis.starter.cache.coalesced",
+			"redis.starter.cache.refresh.failures", "redis.starter.cache.loads.uncached",
+			"redis.starter.cache.redis.failures");
 
 	static class Handlers {
 
@@ -96,6 +109,9 @@ class MeterConventionsTests {
 			CacheService cache = context.getBean(CacheService.class);
 			cache.getOrLoad("products:1", String.class, Duration.ofMinutes(1), () -> "one");
 			cache.get("products:1", String.class);
+			cache.set("products:2", "text", Duration.ofMinutes(1));
+			assertThat(cache.get("products:2", Integer.class)).as("a value that does not parse reads as absent").isEmpty();
+			cache.invalidateTags("meters-tag");
 			context.getBean(RateLimiter.class).tryAcquire("meters", RateLimit.fixedWindow(10, Duration.ofMinutes(1)));
 			Optional<LockLease> lease = context.getBean(DistributedLock.class)
 				.tryAcquire("meters", Duration.ofSeconds(1));
@@ -127,6 +143,7 @@ class MeterConventionsTests {
 						"redis.starter.messaging.queue.depth", "redis.starter.queue.schedule.ticks",
 						"redis.starter.queue.circuit.openings", "redis.starter.stream.circuit.state",
 						"redis.starter.circuit.openings", "redis.starter.deadlines.expired");
+			assertMatchesTheDocumentation(starterMeters);
 			Map<String, Meter.Id> firstByName = new HashMap<>();
 			for (Meter meter : starterMeters) {
 				Meter.Id id = meter.getId();
@@ -149,6 +166,32 @@ class MeterConventionsTests {
 				}
 			}
 		});
+	}
+
+	private static void assertMatchesTheDocumentation(List<Meter> registered) {
+		Map<String, StarterMeter> documented = new HashMap<>();
+		for (StarterMeter meter : StarterMeters.all()) {
+			assertThat(documented.put(meter.getName(), meter)).as("documented once: %s", meter.getName()).isNull();
+		}
+		Set<String> seen = new TreeSet<>();
+		for (Meter meter : registered) {
+			Meter.Id id = meter.getId();
+			StarterMeter documentation = documented.get(id.getName());
+			assertThat(documentation).as("documentation of %s in StarterMeters", id).isNotNull();
+			assertThat(id.getType()).as("type of %s", id).isEqualTo(documentation.getType());
+			if (id.getType() != Meter.Type.TIMER) {
+				// A timer's unit is the registry's time unit.
+				assertThat(id.getBaseUnit()).as("base unit of %s", id).isEqualTo(documentation.getBaseUnit());
+			}
+			assertThat(id.getDescription()).as("description of %s", id).isEqualTo(documentation.getDescription());
+			assertThat(id.getTags().stream().map((tag) -> tag.getKey()).sorted().toList()).as("tag keys of %s", id)
+				.isEqualTo(Arrays.stream(documentation.getKeyNames()).map(KeyName::asString).sorted().toList());
+			seen.add(id.getName());
+		}
+		Set<String> neverRegistered = new TreeSet<>(documented.keySet());
+		neverRegistered.removeAll(seen);
+		assertThat(neverRegistered).as("documented meters this run did not register").isEqualTo(
+				new TreeSet<>(REGISTERED_ON_FAILURE_ONLY));
 	}
 
 }

@@ -152,8 +152,9 @@ final class DocsSync {
 	String render(Path page, String text, List<String> problems) {
 		String withSnippets = renderSnippets(page, text, problems);
 		String withProperties = renderProperties(page, withSnippets, problems);
-		return renderBetween(page, withProperties, ObservationTable.BEGIN, ObservationTable.END,
+		String withObservations = renderBetween(page, withProperties, ObservationTable.BEGIN, ObservationTable.END,
 				ObservationTable.render(), problems);
+		return renderBetween(page, withObservations, MeterTable.BEGIN, MeterTable.END, MeterTable.render(), problems);
 	}
 
 	private String renderSnippets(Path page, String text, List<String> problems) {

@@ -130,6 +130,20 @@ class DocsTests {
 	}
 
 	@Test
+	void aMeterTableThatDiffersFromTheCodeIsReportedAndRewritten(@TempDir Path root) throws IOException {
+		write(root, "README.md", "# Title\n\n" + MeterTable.BEGIN + "\n| stale |\n" + MeterTable.END + "\n");
+		Files.createDirectories(root.resolve("docs"));
+		DocsSync docs = new DocsSync(root, metadata());
+
+		assertThat(docs.check()).singleElement().asString().contains("README.md: differs from its sources");
+		assertThat(docs.write()).isEmpty();
+		assertThat(Files.readString(root.resolve("README.md")))
+			.contains("| `redis.starter.queue.jobs` | gauge | jobs | `queue`, `state` |")
+			.doesNotContain("| stale |");
+		assertThat(docs.check()).isEmpty();
+	}
+
+	@Test
 	void headingsGetGitHubsAnchors() {
 		assertThat(DocsSync.slug("Fault schedules (`dev.redisstarter.test.schedule`)"))
 			.isEqualTo("fault-schedules-devredisstartertestschedule");

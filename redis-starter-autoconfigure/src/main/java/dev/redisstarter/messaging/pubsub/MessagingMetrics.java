@@ -1,32 +1,27 @@
 package dev.redisstarter.messaging.pubsub;
 
-import dev.redisstarter.core.subscription.PubSubSubscriber;
-
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.BaseUnits;
 import org.jspecify.annotations.Nullable;
 
+import dev.redisstarter.core.MeterTag;
+import dev.redisstarter.core.subscription.PubSubSubscriber;
+
 /**
- * Pub/sub meters. Per listener and route (the subscribed channel or pattern, never the matching channel, so
- * a pattern does not multiply meters): {@code redis.starter.messaging.received}, {@code .failed} (tag
- * {@code reason}: handler, payload), {@code .handling} (a timer), {@code .dropped} (a full queue with
- * {@code when-full: drop}) and the gauge {@code .queue.depth}. For the bus: {@code .published} (tag
- * {@code result}: sent, failed) and {@code .requests} (tag {@code result}: replied, failed, timed-out).
+ * Records pub/sub's meters ({@link MessagingMeter}): per listener and route, and for the bus.
  */
 public final class MessagingMetrics {
 
-	private static final String DROPPED = "redis.starter.messaging.dropped";
+	private static final String LISTENER = MeterTag.LISTENER.asString();
 
-	/** The same for the listeners' counters and the subscriber inbox's function counter of the same name. */
-	private static final String DROPPED_DESCRIPTION = "Messages dropped because a full queue could not take them"
-			+ " (a listener's queue with when-full: drop, or the subscriber's inbox)";
+	private static final String ROUTE = MeterTag.ROUTE.asString();
+
+	private static final String OUTCOME = MeterTag.OUTCOME.asString();
 
 	private final @Nullable MeterRegistry registry;
 
@@ -53,21 +48,16 @@ public final class MessagingMetrics {
 	 */
 	public void inbox(PubSubSubscriber subscriber) {
 		if (this.registry != null) {
-			io.micrometer.core.instrument.FunctionCounter
-				.builder(DROPPED, subscriber, PubSubSubscriber::droppedMessages)
-				.description(DROPPED_DESCRIPTION)
-				.baseUnit(BaseUnits.MESSAGES)
-				.tags("listener", "inbox", "route", "*")
+			MessagingMeter.DROPPED.functionCounterBuilder(subscriber, PubSubSubscriber::droppedMessages)
+				.tags(LISTENER, "inbox", ROUTE, "*")
 				.register(this.registry);
 		}
 	}
 
 	void published(boolean sent) {
 		if (this.registry != null) {
-			Counter.builder("redis.starter.messaging.published")
-				.description("Messages published, by outcome: sent or failed")
-				.baseUnit(BaseUnits.MESSAGES)
-				.tags("outcome", sent ? "sent" : "failed")
+			MessagingMeter.PUBLISHED.counterBuilder()
+				.tags(OUTCOME, sent ? "sent" : "failed")
 				.register(this.registry)
 				.increment();
 		}
@@ -75,10 +65,8 @@ public final class MessagingMetrics {
 
 	void request(String result) {
 		if (this.registry != null) {
-			Counter.builder("redis.starter.messaging.requests")
-				.description("Requests sent on the bus, by outcome: replied, failed or timed-out")
-				.baseUnit("requests")
-				.tags("outcome", result)
+			MessagingMeter.REQUESTS.counterBuilder()
+				.tags(OUTCOME, result)
 				.register(this.registry)
 				.increment();
 		}
@@ -117,36 +105,20 @@ public final class MessagingMetrics {
 				this.handling = null;
 				return;
 			}
-			this.received = Counter.builder("redis.starter.messaging.received")
-				.description("Messages a listener received")
-				.baseUnit(BaseUnits.MESSAGES)
-				.tags("listener", listener, "route", route)
-				.register(registry);
+			this.received = MessagingMeter.RECEIVED.counterBuilder().tags(LISTENER, listener, ROUTE, route).register(registry);
 			this.failedInHandler = failed(registry, listener, route, "handler");
 			this.failedPayload = failed(registry, listener, route, "payload");
-			this.dropped = Counter.builder(DROPPED)
-				.description(DROPPED_DESCRIPTION)
-				.baseUnit(BaseUnits.MESSAGES)
-				.tags("listener", listener, "route", route)
-				.register(registry);
-			this.handling = handlingTimer ? Timer.builder("redis.starter.messaging.handling")
-				.description("Time a listener took to handle a message")
-				.tags("listener", listener, "route", route)
-				.register(registry) : null;
-			AtomicReference<IntSupplier> source = this.depth;
-			Gauge.builder("redis.starter.messaging.queue.depth", () -> source.get().getAsInt())
-				.description("Messages waiting in a listener's queue")
-				.baseUnit(BaseUnits.MESSAGES)
-				.tags("listener", listener, "route", route)
+			this.dropped = MessagingMeter.DROPPED.counterBuilder().tags(LISTENER, listener, ROUTE, route).register(registry);
+			this.handling = handlingTimer
+					? MessagingMeter.HANDLING.timerBuilder().tags(LISTENER, listener, ROUTE, route).register(registry) : null;
+			MessagingMeter.QUEUE_DEPTH.gaugeBuilder(this.depth, (source) -> source.get().getAsInt())
+				.tags(LISTENER, listener, ROUTE, route)
 				.register(registry);
 		}
 
 		private static Counter failed(MeterRegistry registry, String listener, String route, String outcome) {
-			return Counter.builder("redis.starter.messaging.failed")
-				.description("Messages a listener could not handle, by outcome: handler (it threw) or payload (it did"
-						+ " not parse)")
-				.baseUnit(BaseUnits.MESSAGES)
-				.tags("listener", listener, "route", route, "outcome", outcome)
+			return MessagingMeter.FAILED.counterBuilder()
+				.tags(LISTENER, listener, ROUTE, route, OUTCOME, outcome)
 				.register(registry);
 		}
 

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 
 import dev.redisstarter.core.LuaScript;
+import dev.redisstarter.core.MeterTag;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.RedisPermissionException;
 
@@ -105,11 +106,8 @@ final class ActiveSchedule {
 	}
 
 	private @Nullable Counter counter(@Nullable MeterRegistry registry, String result) {
-		return (registry != null) ? Counter.builder("redis.starter.queue.schedule.ticks")
-			.description("Ticks of job schedules, each counted once across instances: enqueued on time, missed (a"
-					+ " missed tick enqueued late) or skipped (missed, no job)")
-			.baseUnit("ticks")
-			.tags("schedule", this.definition.name(), "outcome", result)
+		return (registry != null) ? QueueMeter.SCHEDULE_TICKS.counterBuilder()
+			.tags(MeterTag.SCHEDULE.asString(), this.definition.name(), MeterTag.OUTCOME.asString(), result)
 			.register(registry) : null;
 	}
 

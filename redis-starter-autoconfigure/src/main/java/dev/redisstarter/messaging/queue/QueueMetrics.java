@@ -6,30 +6,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
+import dev.redisstarter.core.MeterTag;
 import dev.redisstarter.messaging.HandlerCircuit;
 
 /**
- * The job queue's meters, tagged {@code queue}: counters {@code redis.starter.queue.enqueued}, {@code .started},
- * {@code .completed}, {@code .failed}, {@code .retried}, {@code .stalled} (lease expired while the handler ran),
- * {@code .reclaimed} (lease expired before a start mark arrived: taken ahead, or finished with its outcome lost),
- * {@code .dead-lettered}, {@code .dead-letters.trimmed} (dropped to keep the dead letters' bounds); timers
- * {@code redis.starter.queue.waiting} (enqueue or run-at to start) and {@code .handling}; gauges
- * {@code redis.starter.queue.jobs} tagged {@code state} (waiting, delayed, active, dead), refreshed by the
- * workers' maintenance; the gauge {@code redis.starter.queue.unhandled}, the jobs due on a queue this instance enqueued
- * to that no worker serves (0 when served, see {@link UnhandledQueues}); for each queue this application handles, {@code redis.starter.queue.circuit.openings} (how
- * many times its handler's circuit opened) and the gauge {@code redis.starter.queue.circuit.open} (1 while open or
- * probing, else 0).
+ * Records the job queue's meters ({@link QueueMeter}), one set per queue name.
  */
 public final class QueueMetrics {
 
-	/** The base unit of the job counters and gauges. */
-	private static final String JOBS = "jobs";
+	private static final String QUEUE = MeterTag.QUEUE.asString();
 
 	private final @Nullable MeterRegistry registry;
 
@@ -93,54 +82,35 @@ public final class QueueMetrics {
 		Meters(@Nullable MeterRegistry registry, String queue, boolean handlingTimer) {
 			this.registry = registry;
 			this.queue = queue;
-			this.enqueued = counter(registry, "enqueued", "Jobs enqueued, scheduled jobs included", queue);
-			this.started = counter(registry, "started", "Job attempts started", queue);
-			this.completed = counter(registry, "completed", "Jobs completed, each counted once", queue);
-			this.failed = counter(registry, "failed", "Job attempts whose handler failed", queue);
-			this.retried = counter(registry, "retried", "Failed jobs scheduled for another attempt", queue);
-			this.stalled = counter(registry, "stalled", "Jobs whose lease expired while the handler ran", queue);
-			this.reclaimed = counter(registry, "reclaimed",
-					"Jobs whose lease expired before a start mark arrived, taken back to be run again", queue);
-			this.deadLettered = counter(registry, "dead-lettered", "Jobs moved to the dead letters, attempts spent",
-					queue);
-			this.deadLettersTrimmed = counter(registry, "dead-letters.trimmed",
-					"Dead letters dropped to keep the dead letters' bounds", queue);
-			this.waiting = (registry != null) ? Timer.builder("redis.starter.queue.waiting")
-				.description("Time jobs waited from enqueue, or from the due time of a delayed job, to their start")
-				.tag("queue", queue)
-				.register(registry) : null;
-			this.handling = (registry != null && handlingTimer) ? Timer.builder("redis.starter.queue.handling")
-				.description("Time the handler took to run a job attempt")
-				.tag("queue", queue)
-				.register(registry) : null;
+			this.enqueued = counter(registry, QueueMeter.ENQUEUED, queue);
+			this.started = counter(registry, QueueMeter.STARTED, queue);
+			this.completed = counter(registry, QueueMeter.COMPLETED, queue);
+			this.failed = counter(registry, QueueMeter.FAILED, queue);
+			this.retried = counter(registry, QueueMeter.RETRIED, queue);
+			this.stalled = counter(registry, QueueMeter.STALLED, queue);
+			this.reclaimed = counter(registry, QueueMeter.RECLAIMED, queue);
+			this.deadLettered = counter(registry, QueueMeter.DEAD_LETTERED, queue);
+			this.deadLettersTrimmed = counter(registry, QueueMeter.DEAD_LETTERS_TRIMMED, queue);
+			this.waiting = (registry != null) ? QueueMeter.WAITING.timerBuilder().tag(QUEUE, queue).register(registry) : null;
+			this.handling = (registry != null && handlingTimer)
+					? QueueMeter.HANDLING.timerBuilder().tag(QUEUE, queue).register(registry) : null;
 			if (registry != null) {
 				gauge(registry, queue, "waiting", this.waitingJobs);
 				gauge(registry, queue, "delayed", this.delayedJobs);
 				gauge(registry, queue, "active", this.activeJobs);
 				gauge(registry, queue, "dead", this.deadJobs);
-				Gauge.builder("redis.starter.queue.unhandled", this.unhandledJobs::get)
-					.description("Jobs due on a queue this instance enqueued to that no worker serves (0 while served)")
-					.baseUnit(JOBS)
-					.tag("queue", queue)
-					.register(registry);
+				QueueMeter.UNHANDLED.gaugeBuilder(this.unhandledJobs, AtomicLong::get).tag(QUEUE, queue).register(registry);
 			}
 		}
 
 		private static void gauge(MeterRegistry registry, String queue, String state, AtomicLong value) {
-			Gauge.builder("redis.starter.queue.jobs", value::get)
-				.description("Jobs in the queue by state (waiting, delayed, active, dead), refreshed every stalled-interval")
-				.baseUnit(JOBS)
-				.tags("queue", queue, "state", state)
+			QueueMeter.JOBS.gaugeBuilder(value, AtomicLong::get)
+				.tags(QUEUE, queue, MeterTag.STATE.asString(), state)
 				.register(registry);
 		}
 
-		private static @Nullable Counter counter(@Nullable MeterRegistry registry, String what, String description,
-				String queue) {
-			return (registry != null) ? Counter.builder("redis.starter.queue." + what)
-				.description(description)
-				.baseUnit(JOBS)
-				.tag("queue", queue)
-				.register(registry) : null;
+		private static @Nullable Counter counter(@Nullable MeterRegistry registry, QueueMeter meter, String queue) {
+			return (registry != null) ? meter.counterBuilder().tag(QUEUE, queue).register(registry) : null;
 		}
 
 		private static void add(@Nullable Counter counter, long amount) {
@@ -154,16 +124,11 @@ public final class QueueMetrics {
 			if (this.registry == null) {
 				return;
 			}
-			FunctionCounter.builder("redis.starter.queue.circuit.openings", circuit, HandlerCircuit::openings)
-				.description("Times the job handler's circuit opened")
-				.baseUnit("openings")
-				.tag("queue", this.queue)
+			QueueMeter.CIRCUIT_OPENINGS.functionCounterBuilder(circuit, HandlerCircuit::openings)
+				.tag(QUEUE, this.queue)
 				.register(this.registry);
-			// A state, not a quantity: no base unit.
-			Gauge.builder("redis.starter.queue.circuit.open", circuit,
-					(c) -> (c.state() == HandlerCircuit.State.CLOSED) ? 0 : 1)
-				.description("1 while the job handler's circuit is open or probing, else 0")
-				.tag("queue", this.queue)
+			QueueMeter.CIRCUIT_OPEN.gaugeBuilder(circuit, (c) -> (c.state() == HandlerCircuit.State.CLOSED) ? 0 : 1)
+				.tag(QUEUE, this.queue)
 				.register(this.registry);
 		}
 

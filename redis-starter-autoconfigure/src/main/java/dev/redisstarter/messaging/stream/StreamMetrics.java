@@ -7,31 +7,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.BaseUnits;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.redisstarter.core.MeterTag;
+
 /**
- * Stream meters, tagged {@code stream} and {@code group}: {@code redis.starter.stream.delivered},
- * {@code .acknowledged}, {@code .failed}, {@code .retried}, {@code .reclaimed}, {@code .dead-lettered},
- * {@code .pending.trimmed} (pending entries trimmed from the stream before they were handled, found by the
- * reclaim and acknowledged: lost), {@code .replays.skipped} (dead letters replayed for another group, acknowledged unhandled), {@code .gaps} (a durable-topic instance missed entries that were trimmed, or a group this run had joined was
- * gone from Redis and was created again), {@code .handling} (a timer), and
- * the gauges {@code .lag} (entries not yet delivered to the group, Redis 7), {@code .pending} and
- * {@code .pending.oldest} (seconds the oldest pending entry has waited), refreshed every claim interval; tagged
- * {@code stream} only, {@code redis.starter.stream.dead-letters.trimmed} (old dead letters dropped by the dead-letter
- * stream's length bound, also logged at most once a minute per stream).
+ * Records the streams' meters ({@link StreamMeter}), one set per stream and group; logs the dead letters that the
+ * length bound drops.
  */
 public final class StreamMetrics {
 
 	private static final Log logger = LogFactory.getLog(StreamMetrics.class);
 
-	/** The base unit of the entry counters and gauges. */
-	private static final String ENTRIES = "entries";
+	private static final String STREAM = MeterTag.STREAM.asString();
+
+	private static final String GROUP = MeterTag.GROUP.asString();
 
 	private static final long TRIM_LOG_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
 
@@ -85,11 +79,7 @@ public final class StreamMetrics {
 
 		DeadLetterTrims(@Nullable MeterRegistry registry, String stream) {
 			this.stream = stream;
-			this.counter = (registry != null) ? Counter.builder("redis.starter.stream.dead-letters.trimmed")
-				.description("Old dead letters dropped by the dead-letter stream's length bound")
-				.baseUnit(ENTRIES)
-				.tag("stream", stream)
-				.register(registry) : null;
+			this.counter = (registry != null) ? StreamMeter.DEAD_LETTERS_TRIMMED.counterBuilder().tag(STREAM, stream).register(registry) : null;
 		}
 
 		synchronized void add(long count) {
@@ -158,37 +148,21 @@ public final class StreamMetrics {
 			this.registry = registry;
 			this.stream = stream;
 			this.group = group;
-			this.delivered = counter(registry, "delivered", "Entries delivered to the group's listener", ENTRIES, stream,
-					group);
-			this.acknowledged = counter(registry, "acknowledged", "Handled entries acknowledged, each counted once",
-					ENTRIES, stream, group);
-			this.failed = counter(registry, "failed", "Entries whose handling failed", ENTRIES, stream, group);
-			this.retried = counter(registry, "retried", "Failed entries handled again", ENTRIES, stream, group);
-			this.reclaimed = counter(registry, "reclaimed", "Pending entries claimed from a consumer that went quiet",
-					ENTRIES, stream, group);
-			this.deadLettered = counter(registry, "dead-lettered", "Entries moved to the dead-letter stream", ENTRIES,
-					stream, group);
-			this.gaps = counter(registry, "gaps", "Gaps: a durable-topic instance missed entries that were trimmed, or"
-					+ " a group this run had joined was gone from Redis and was created again", BaseUnits.EVENTS, stream,
-					group);
-			this.replaysSkipped = counter(registry, "replays.skipped",
-					"Dead letters replayed for another group, acknowledged unhandled", ENTRIES, stream, group);
-			this.pendingTrimmed = counter(registry, "pending.trimmed",
-					"Pending entries trimmed from the stream before they were handled (lost)", ENTRIES, stream, group);
-			this.handling = (registry != null && handlingTimer) ? Timer.builder("redis.starter.stream.handling")
-				.description("Time the listener took to handle an entry or a batch")
-				.tags("stream", stream, "group", group)
-				.register(registry) : null;
+			this.delivered = counter(registry, StreamMeter.DELIVERED, stream, group);
+			this.acknowledged = counter(registry, StreamMeter.ACKNOWLEDGED, stream, group);
+			this.failed = counter(registry, StreamMeter.FAILED, stream, group);
+			this.retried = counter(registry, StreamMeter.RETRIED, stream, group);
+			this.reclaimed = counter(registry, StreamMeter.RECLAIMED, stream, group);
+			this.deadLettered = counter(registry, StreamMeter.DEAD_LETTERED, stream, group);
+			this.gaps = counter(registry, StreamMeter.GAPS, stream, group);
+			this.replaysSkipped = counter(registry, StreamMeter.REPLAYS_SKIPPED, stream, group);
+			this.pendingTrimmed = counter(registry, StreamMeter.PENDING_TRIMMED, stream, group);
+			this.handling = (registry != null && handlingTimer)
+					? StreamMeter.HANDLING.timerBuilder().tags(STREAM, stream, GROUP, group).register(registry) : null;
 			if (registry != null) {
-				gauge(registry, "redis.starter.stream.lag",
-						"Entries not yet delivered to the group (Redis 7; -1 when unknown), refreshed every claim"
-								+ " interval", ENTRIES, this.lag, stream, group);
-				gauge(registry, "redis.starter.stream.pending",
-						"Entries delivered to the group and not yet acknowledged, refreshed every claim interval", ENTRIES,
-						this.pending, stream, group);
-				gauge(registry, "redis.starter.stream.pending.oldest",
-						"Time the oldest pending entry has waited, refreshed every claim interval", "seconds",
-						this.oldestPendingSeconds, stream, group);
+				gauge(registry, StreamMeter.LAG, this.lag, stream, group);
+				gauge(registry, StreamMeter.PENDING, this.pending, stream, group);
+				gauge(registry, StreamMeter.PENDING_OLDEST, this.oldestPendingSeconds, stream, group);
 			}
 		}
 
@@ -198,36 +172,23 @@ public final class StreamMetrics {
 		 */
 		void circuit(dev.redisstarter.messaging.HandlerCircuit circuit) {
 			if (this.registry != null) {
-				// A state, not a quantity: no base unit.
-				Gauge.builder("redis.starter.stream.circuit.state", circuit, (c) -> c.state().ordinal())
-					.description("State of the listener's circuit: 0 closed, 1 open, 2 probing")
-					.tags("stream", this.stream, "group", this.group)
+				StreamMeter.CIRCUIT_STATE.gaugeBuilder(circuit, (c) -> c.state().ordinal())
+					.tags(STREAM, this.stream, GROUP, this.group)
 					.register(this.registry);
-				io.micrometer.core.instrument.FunctionCounter
-					.builder("redis.starter.stream.circuit.openings", circuit, (c) -> c.openings())
-					.description("Times the listener's circuit opened")
-					.baseUnit("openings")
-					.tags("stream", this.stream, "group", this.group)
+				StreamMeter.CIRCUIT_OPENINGS.functionCounterBuilder(circuit, (c) -> c.openings())
+					.tags(STREAM, this.stream, GROUP, this.group)
 					.register(this.registry);
 			}
 		}
 
-		private static void gauge(MeterRegistry registry, String name, String description, String unit,
-				AtomicLong value, String stream, String group) {
-			Gauge.builder(name, value::get)
-				.description(description)
-				.baseUnit(unit)
-				.tags("stream", stream, "group", group)
-				.register(registry);
+		private static void gauge(MeterRegistry registry, StreamMeter meter, AtomicLong value, String stream,
+				String group) {
+			meter.gaugeBuilder(value, AtomicLong::get).tags(STREAM, stream, GROUP, group).register(registry);
 		}
 
-		private static @Nullable Counter counter(@Nullable MeterRegistry registry, String what, String description,
-				String unit, String stream, String group) {
-			return (registry != null) ? Counter.builder("redis.starter.stream." + what)
-				.description(description)
-				.baseUnit(unit)
-				.tags("stream", stream, "group", group)
-				.register(registry) : null;
+		private static @Nullable Counter counter(@Nullable MeterRegistry registry, StreamMeter meter, String stream,
+				String group) {
+			return (registry != null) ? meter.counterBuilder().tags(STREAM, stream, GROUP, group).register(registry) : null;
 		}
 
 		private static void add(@Nullable Counter counter, long amount) {

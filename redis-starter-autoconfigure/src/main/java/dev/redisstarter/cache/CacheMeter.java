@@ -1,0 +1,58 @@
+package dev.redisstarter.cache;
+
+import dev.redisstarter.core.MeterSpec;
+import dev.redisstarter.core.StarterMeter;
+
+import static dev.redisstarter.core.MeterSpec.counter;
+import static dev.redisstarter.core.MeterSpec.timer;
+import static dev.redisstarter.core.MeterTag.CACHE;
+import static dev.redisstarter.core.MeterTag.OUTCOME;
+
+/**
+ * The cache's meters, each tagged {@code cache} (the part of the key before its first {@code ':'}, {@code none}
+ * without one) and {@code outcome}. Values that did not parse are also counted by
+ * {@code redis.starter.codec.decode.failures}.
+ */
+public enum CacheMeter implements StarterMeter {
+
+	/** Lookups. */
+	GETS(counter("redis.starter.cache.gets", "lookups", "Cache lookups, by outcome: hit, miss, corrupt (an unreadable"
+			+ " value, read as a miss) or refresh (a hit chosen for early refresh)", CACHE, OUTCOME)),
+
+	/** Loader calls, those made while Redis does not answer included. */
+	LOADS(timer("redis.starter.cache.loads", "Loader calls and their time, by outcome: success or failure (the loader"
+			+ " threw)", CACHE, OUTCOME)),
+
+	/** Callers that waited for another's load. */
+	COALESCED(counter("redis.starter.cache.coalesced", "calls", "Callers that waited for another's load instead of"
+			+ " loading, by outcome: local (a load in this JVM) or remote (another instance's)", CACHE, OUTCOME)),
+
+	/** Tags invalidated ({@code cache} is {@code *}), entries deleted, entries removed by pattern. */
+	INVALIDATIONS(counter("redis.starter.cache.invalidations", "invalidations", "Invalidations, by outcome: tag (tags"
+			+ " invalidated), key (entries deleted), pattern (entries removed by pattern), deferred (tags held while Redis"
+			+ " failed), retried (deferred tags sent again) or dropped (tags past the deferral bound)", CACHE, OUTCOME)),
+
+	/** Early refreshes whose loader failed. */
+	REFRESH_FAILURES(counter("redis.starter.cache.refresh.failures", "refreshes",
+			"Early refreshes whose loader failed; the cached value was served", CACHE, OUTCOME)),
+
+	/** Loaded values served but not cached. */
+	UNCACHED_LOADS(counter("redis.starter.cache.loads.uncached", "loads",
+			"Loaded values served but not cached, by reason (too-slow: longer than the load timeout)", CACHE, OUTCOME)),
+
+	/** Redis failures the cache answered without Redis. */
+	REDIS_FAILURES(counter("redis.starter.cache.redis.failures", "operations",
+			"Redis failures answered without Redis, by outcome: read or write", CACHE, OUTCOME));
+
+	private final MeterSpec spec;
+
+	CacheMeter(MeterSpec spec) {
+		this.spec = spec;
+	}
+
+	@Override
+	public MeterSpec spec() {
+		return this.spec;
+	}
+
+}
