@@ -34,6 +34,11 @@ public class RateLimitProperties {
 	private int advisorOrder = RateLimitedAdvisor.DEFAULT_ORDER;
 
 	/**
+	 * Rejections answered without a Redis call.
+	 */
+	private final LocalRejections localRejections = new LocalRejections();
+
+	/**
 	 * Named policies, used by @RateLimited(policy = ...) and by HTTP rules.
 	 */
 	private final Map<String, Policy> policies = new LinkedHashMap<>();
@@ -59,6 +64,10 @@ public class RateLimitProperties {
 	public void setTimeout(Duration timeout) {
 		this.timeout = RedisStarterProperties.positive("redis.starter.ratelimit.timeout", timeout);
 	}
+	public LocalRejections getLocalRejections() {
+		return this.localRejections;
+	}
+
 	public int getAdvisorOrder() {
 		return this.advisorOrder;
 	}
@@ -357,6 +366,45 @@ public class RateLimitProperties {
 
 		public void setKey(String key) {
 			this.key = key;
+		}
+
+	}
+
+	/**
+	 * Rejections remembered by each instance: further requests on a rejected key are rejected without a Redis call
+	 * until the retry-after time Redis gave, never later, so that a remembered rejection never rejects a request Redis
+	 * would allow (other instances can only use up the limit, not give it back).
+	 */
+	public static class LocalRejections {
+
+		/**
+		 * How many rejected keys each instance remembers; 0 turns local rejections off.
+		 */
+		private int maxKeys = 10_000;
+
+		/**
+		 * The longest a rejection is remembered, even when Redis's retry-after is longer: bounds what an instance cannot see (an operator deleting the key, Redis restarted empty).
+		 */
+		private Duration maxTime = Duration.ofSeconds(1);
+
+		public int getMaxKeys() {
+			return this.maxKeys;
+		}
+
+		public void setMaxKeys(int maxKeys) {
+			if (maxKeys < 0) {
+				throw new InvalidPropertyException("redis.starter.ratelimit.local-rejections.max-keys", maxKeys,
+						"0 (off) or more keys");
+			}
+			this.maxKeys = maxKeys;
+		}
+
+		public Duration getMaxTime() {
+			return this.maxTime;
+		}
+
+		public void setMaxTime(Duration maxTime) {
+			this.maxTime = RedisStarterProperties.positive("redis.starter.ratelimit.local-rejections.max-time", maxTime);
 		}
 
 	}

@@ -68,7 +68,8 @@ public final class RedisStarterRateLimitAutoConfiguration {
 	RedisRateLimiter redisStarterRateLimiter(RedisAccess access, RedisStarterProperties properties, KeyNaming keys,
 			RateLimitMetrics metrics) {
 		return new RedisRateLimiter(access.calls(Feature.RATE_LIMIT, properties.getRatelimit().getTimeout()), keys,
-				metrics);
+				metrics, properties.getRatelimit().getLocalRejections().getMaxKeys(),
+				properties.getRatelimit().getLocalRejections().getMaxTime());
 	}
 
 	/** Static and lazy in its dependencies, so that creating the advisor early creates no Redis beans. */

@@ -17,6 +17,11 @@ public enum RateLimitMeter implements StarterMeter {
 	DECISIONS(counter("redis.starter.ratelimit.decisions", "decisions", "Rate-limit decisions, by outcome: allowed,"
 			+ " rejected, blocked, exceeds-capacity, failed-open or failed-closed", NAME, OUTCOME)),
 
+	/** Rejections answered from the local memo (also counted by {@link #DECISIONS}). */
+	LOCAL_REJECTIONS(counter("redis.starter.ratelimit.rejections.local", "decisions", "Rejections answered without a"
+			+ " Redis call, from a rejection this instance remembers until Redis's retry-after time (also counted in"
+			+ " redis.starter.ratelimit.decisions)", NAME)),
+
 	/** Time per decision. */
 	LATENCY(timer("redis.starter.ratelimit.latency", "Time to decide on a request, Redis round trip included", NAME));
 

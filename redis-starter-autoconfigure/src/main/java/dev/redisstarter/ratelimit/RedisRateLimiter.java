@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -58,6 +59,9 @@ public final class RedisRateLimiter implements RateLimiter {
 	/** How long a decision waits for Redis by default ({@code redis.starter.ratelimit.timeout}). */
 	public static final Duration DEFAULT_DEADLINE = Duration.ofMillis(250);
 
+	/** The permits argument of most calls, encoded once (Lettuce does not change arguments). */
+	private static final byte[] ONE_PERMIT = { '1' };
+
 	private final ScriptRunner scripts;
 
 	private final KeyNaming keys;
@@ -68,6 +72,8 @@ public final class RedisRateLimiter implements RateLimiter {
 
 	/** Each limit's six script arguments, encoded once: they are the same for every request. */
 	private final Map<RateLimit, byte[][]> encodedLimits = new ConcurrentHashMap<>();
+
+	private final LocalRejections rejections;
 
 	private final AtomicLong lastFailureLog = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
@@ -89,16 +95,39 @@ public final class RedisRateLimiter implements RateLimiter {
 	 * @param metrics where decisions are counted
 	 */
 	public RedisRateLimiter(RedisCalls calls, KeyNaming keys, RateLimitMetrics metrics) {
+		this(calls, keys, metrics, 0, Duration.ZERO);
+	}
+
+	/**
+	 * A limiter on the starter's shared access that remembers rejections locally.
+	 * @param calls the rate-limit calls, each bounded by the rate-limit deadline
+	 * @param keys the key naming
+	 * @param metrics where decisions are counted
+	 * @param localRejections how many rejected keys to remember, answering further requests on them without Redis
+	 * until Redis's "retry after" has passed; 0 for none
+	 * @param localRejectionTime the longest a rejection is remembered (what this instance cannot see, such as Redis
+	 * restarted empty, is bounded by it)
+	 */
+	public RedisRateLimiter(RedisCalls calls, KeyNaming keys, RateLimitMetrics metrics, int localRejections,
+			Duration localRejectionTime) {
 		this.scripts = new ScriptRunner(calls);
 		this.keys = Objects.requireNonNull(keys, "keys must not be null");
 		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
+		this.rejections = (localRejections > 0) ? new LocalRejections(localRejections, localRejectionTime)
+				: LocalRejections.NONE;
 	}
 
 	@Override
 	public RateLimitResult tryAcquire(String key, List<RateLimit> limits, long permits) {
 		long start = System.nanoTime();
 		check(key, limits, permits);
+		RateLimitResult remembered = this.rejections.rejection(key, limits, permits, start);
+		if (remembered != null) {
+			this.metrics.recordLocal(limits.get(0).name(), remembered.decision(), System.nanoTime() - start);
+			return remembered;
+		}
 		RateLimitResult result = decide(key, limits, permits);
+		this.rejections.remember(key, limits, permits, start, result);
 		this.metrics.record(limits.get(0).name(), result.decision(), System.nanoTime() - start);
 		return result;
 	}
@@ -115,7 +144,7 @@ public final class RedisRateLimiter implements RateLimiter {
 		// The caller's length is bounded, not the escaped one (a brace is escaped to three characters).
 		this.keys.checkPart(Feature.RATE_LIMIT, key);
 		String tag = escape(key);
-		keysAndArgs[count * 2] = Long.toString(permits).getBytes(StandardCharsets.UTF_8);
+		keysAndArgs[count * 2] = (permits == 1) ? ONE_PERMIT : Long.toString(permits).getBytes(StandardCharsets.UTF_8);
 		for (int i = 0; i < count; i++) {
 			RateLimit limit = limits.get(i);
 			keysAndArgs[2 * i] = utf8(this.keys.hashTaggedEscaped(Feature.RATE_LIMIT, tag, limit.name(), limit.stateId()));
@@ -187,14 +216,15 @@ public final class RedisRateLimiter implements RateLimiter {
 		if (permits < 1) {
 			throw new IllegalArgumentException("permits must be at least 1, was " + permits);
 		}
-		Set<String> names = new HashSet<>();
+		// Most calls check one limit: no set of names to build for them.
+		@Nullable Set<String> names = (limits.size() > 1) ? new HashSet<>() : null;
 		for (RateLimit limit : limits) {
 			if (limit.algorithm() == Algorithm.SLIDING_LOG && permits > MAX_SLIDING_LOG_PERMITS) {
 				throw new IllegalArgumentException("A sliding-log decision writes one log entry per permit, so one"
 						+ " request may take at most " + MAX_SLIDING_LOG_PERMITS + " permits of '" + limit.name()
 						+ "', was " + permits + ": use a sliding window or a token bucket for heavy requests");
 			}
-			if (!names.add(limit.name())) {
+			if (names != null && !names.add(limit.name())) {
 				throw new IllegalArgumentException("Rate limits checked together need distinct names; '" + limit.name()
 						+ "' appears twice (use RateLimit.withName)");
 			}

@@ -63,7 +63,7 @@ class RedisDownRateLimiterTests {
 		assertThat(this.limiter.tryAcquire("k", java.util.List.of(open, closed), 1).allowed())
 			.as("one fail-closed limit rejects a composite")
 			.isFalse();
-		assertThat(this.meters.get(RateLimitMetrics.DECISIONS).tag("outcome", "failed-open").counter().count()).isEqualTo(1);
+		assertThat(this.meters.get(RateLimitMetrics.DECISIONS).tags("name", "open", "outcome", "failed-open").counter().count()).isEqualTo(1);
 		assertThat(this.meters.get(RateLimitMetrics.DECISIONS).tag("outcome", "failed-closed").counters())
 			.as("one under each name that decided").hasSize(2)
 			.allSatisfy((counter) -> assertThat(counter.count()).isEqualTo(1));
