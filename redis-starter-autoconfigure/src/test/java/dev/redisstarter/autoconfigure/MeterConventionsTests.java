@@ -1,5 +1,9 @@
 package dev.redisstarter.autoconfigure;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -10,6 +14,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.micrometer.common.docs.KeyName;
 import io.micrometer.core.instrument.Meter;
@@ -166,6 +172,39 @@ class MeterConventionsTests {
 				}
 			}
 		});
+	}
+
+	/**
+	 * A meter built directly with Micrometer, not from its enum, escapes the run above when only a failure registers
+	 * it; so no main source but {@link StarterMeter} itself may build or register a meter.
+	 */
+	@Test
+	void noMeterIsBuiltExceptFromItsDocumentation() throws IOException {
+		Path sources = Path.of("src/main/java");
+		assertThat(sources.resolve("dev/redisstarter/core/StarterMeter.java")).as("run from the module's directory")
+			.isRegularFile();
+		Pattern direct = Pattern.compile("\\b(Counter|Timer|Gauge|FunctionCounter|FunctionTimer|LongTaskTimer"
+				+ "|DistributionSummary|TimeGauge|MultiGauge)\\.builder\\(|\\.(counter|gauge|gaugeCollectionSize"
+				+ "|gaugeMapSize|timer|summary|more)\\(");
+		List<String> builtDirectly;
+		try (Stream<Path> files = Files.walk(sources)) {
+			builtDirectly = files.filter((file) -> file.toString().endsWith(".java"))
+				.filter((file) -> !file.endsWith(Path.of("dev/redisstarter/core/StarterMeter.java")))
+				.flatMap((file) -> lines(file).filter((line) -> direct.matcher(line).find())
+					.map((line) -> sources.relativize(file) + ": " + line.strip()))
+				.toList();
+		}
+		assertThat(builtDirectly).as("meters built without their enum (declare them in the capability's *Meter enum)")
+			.isEmpty();
+	}
+
+	private static Stream<String> lines(Path file) {
+		try {
+			return Files.readAllLines(file).stream();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private static void assertMatchesTheDocumentation(List<Meter> registered) {
