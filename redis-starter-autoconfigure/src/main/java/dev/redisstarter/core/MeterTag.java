@@ -25,7 +25,10 @@ public enum MeterTag implements KeyName {
 	STATE("state"),
 	/** The job schedule's name. */
 	SCHEDULE("schedule"),
-	/** The capability whose call it was: cache, ratelimit, lock, session, messaging, stream, queue, leaderboard. */
+	/**
+	 * The capability whose call it was: cache, ratelimit, lock, session, messaging, stream, queue, leaderboard or
+	 * application (the application's own calls through the {@code RedisCalls} bean).
+	 */
 	CAPABILITY("capability"),
 	/** The simple name of the type a value was read as. */
 	TYPE("type");

@@ -1,5 +1,9 @@
 package dev.redisstarter.autoconfigure;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -10,15 +14,20 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.micrometer.common.docs.KeyName;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.annotation.RedisListener;
 
@@ -104,30 +113,7 @@ class MeterConventionsTests {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		this.runner.withBean(MeterRegistry.class, () -> meters).run((context) -> {
 			assertThat(context).hasNotFailed();
-			context.getBean(PubSubSubscriber.class).awaitSettled(Duration.ofSeconds(5));
-			// Each capability once, so that the meters it registers on first use exist.
-			CacheService cache = context.getBean(CacheService.class);
-			cache.getOrLoad("products:1", String.class, Duration.ofMinutes(1), () -> "one");
-			cache.get("products:1", String.class);
-			cache.set("products:2", "text", Duration.ofMinutes(1));
-			assertThat(cache.get("products:2", Integer.class)).as("a value that does not parse reads as absent").isEmpty();
-			cache.invalidateTags("meters-tag");
-			context.getBean(RateLimiter.class).tryAcquire("meters", RateLimit.fixedWindow(10, Duration.ofMinutes(1)));
-			Optional<LockLease> lease = context.getBean(DistributedLock.class)
-				.tryAcquire("meters", Duration.ofSeconds(1));
-			assertThat(lease).isPresent();
-			lease.get().close();
-			context.getBean(SessionService.class).create("ann", Map.of());
-			MessageBus bus = context.getBean(MessageBus.class);
-			bus.publish("meters-channel", "message");
-			// Nobody replies on this channel: the request times out, and is counted.
-			assertThatExceptionOfType(MessageRequestTimeoutException.class)
-				.isThrownBy(() -> bus.request("meters-nobody", "ping", String.class, Duration.ofMillis(200)));
-			context.getBean(StreamPublisher.class).add("meters-stream", "entry");
-			context.getBean(JobQueue.class).enqueue("meters-jobs", "job");
-			Handlers handlers = context.getBean(Handlers.class);
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> handlers.calls.containsAll(List.of("queue", "stream", "pubsub")));
+			useEveryCapability(context);
 
 			List<Meter> starterMeters = meters.getMeters()
 				.stream()
@@ -158,7 +144,7 @@ class MeterConventionsTests {
 						.isEqualTo(first.getDescription());
 					assertThat(id.getBaseUnit()).as("base unit of %s, as at %s", id, first)
 						.isEqualTo(first.getBaseUnit());
-					// Prometheus refuses one name with different tag keys or types.
+					// Some registries refuse one name with different tag keys or types (Prometheus's, before 1.13).
 					assertThat(id.getTags().stream().map((tag) -> tag.getKey()).sorted().toList())
 						.as("tag keys of %s, as at %s", id, first)
 						.isEqualTo(first.getTags().stream().map((tag) -> tag.getKey()).sorted().toList());
@@ -166,6 +152,93 @@ class MeterConventionsTests {
 				}
 			}
 		});
+	}
+
+	/**
+	 * Micrometer's Prometheus registry refuses a meter whose name is registered with another type, or whose name maps
+	 * to the Prometheus name of another meter ({@code a.b-c} and {@code a.b.c}): every meter of the starter registers
+	 * there, and the meters that share a name (a listener's and the inbox's dropped messages, the jobs by state) are
+	 * scraped under one name with the same labels. (Since Micrometer 1.13 this registry accepts one name with
+	 * different tag keys; the test above checks those against the documentation.)
+	 */
+	@Test
+	void everyStarterMeterRegistersInPrometheusAndIsScraped() {
+		PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+		List<String> refused = new CopyOnWriteArrayList<>();
+		prometheus.config().onMeterRegistrationFailed((id, reason) -> refused.add(id + ": " + reason));
+		this.runner.withBean(MeterRegistry.class, () -> prometheus).run((context) -> {
+			assertThat(context).hasNotFailed();
+			useEveryCapability(context);
+			assertThat(refused).as("registrations Prometheus refused").isEmpty();
+			List<String> scraped = prometheus.scrape().lines().toList();
+			// The inbox's function counter and a listener's counter share the name and its tag keys.
+			assertThat(scraped).filteredOn((line) -> line.matches("redis_starter_messaging_dropped\\w*_total\\{.*"))
+				.hasSizeGreaterThanOrEqualTo(2)
+				.anyMatch((line) -> line.contains("{listener=\"inbox\",route=\"*\"}"));
+			assertThat(scraped).filteredOn((line) -> line.matches("redis_starter_queue_jobs\\w*\\{queue=\"meters-jobs\",.*"))
+				.hasSize(4);
+			assertThat(refused).as("registrations Prometheus refused").isEmpty();
+		});
+	}
+
+	private static void useEveryCapability(AssertableApplicationContext context) {
+		context.getBean(PubSubSubscriber.class).awaitSettled(Duration.ofSeconds(5));
+		// Each capability once, so that the meters it registers on first use exist.
+		CacheService cache = context.getBean(CacheService.class);
+		cache.getOrLoad("products:1", String.class, Duration.ofMinutes(1), () -> "one");
+		cache.get("products:1", String.class);
+		cache.set("products:2", "text", Duration.ofMinutes(1));
+		assertThat(cache.get("products:2", Integer.class)).as("a value that does not parse reads as absent").isEmpty();
+		cache.invalidateTags("meters-tag");
+		context.getBean(RateLimiter.class).tryAcquire("meters", RateLimit.fixedWindow(10, Duration.ofMinutes(1)));
+		Optional<LockLease> lease = context.getBean(DistributedLock.class)
+			.tryAcquire("meters", Duration.ofSeconds(1));
+		assertThat(lease).isPresent();
+		lease.get().close();
+		context.getBean(SessionService.class).create("ann", Map.of());
+		MessageBus bus = context.getBean(MessageBus.class);
+		bus.publish("meters-channel", "message");
+		// Nobody replies on this channel: the request times out, and is counted.
+		assertThatExceptionOfType(MessageRequestTimeoutException.class)
+			.isThrownBy(() -> bus.request("meters-nobody", "ping", String.class, Duration.ofMillis(200)));
+		context.getBean(StreamPublisher.class).add("meters-stream", "entry");
+		context.getBean(JobQueue.class).enqueue("meters-jobs", "job");
+		Handlers handlers = context.getBean(Handlers.class);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> handlers.calls.containsAll(List.of("queue", "stream", "pubsub")));
+	}
+
+	/**
+	 * A meter built directly with Micrometer, not from its enum, escapes the run above when only a failure registers
+	 * it; so no main source but {@link StarterMeter} itself may build or register a meter.
+	 */
+	@Test
+	void noMeterIsBuiltExceptFromItsDocumentation() throws IOException {
+		Path sources = Path.of("src/main/java");
+		assertThat(sources.resolve("dev/redisstarter/core/StarterMeter.java")).as("run from the module's directory")
+			.isRegularFile();
+		Pattern direct = Pattern.compile("\\b(Counter|Timer|Gauge|FunctionCounter|FunctionTimer|LongTaskTimer"
+				+ "|DistributionSummary|TimeGauge|MultiGauge)\\.builder\\(|\\.(counter|gauge|gaugeCollectionSize"
+				+ "|gaugeMapSize|timer|summary|more)\\(");
+		List<String> builtDirectly;
+		try (Stream<Path> files = Files.walk(sources)) {
+			builtDirectly = files.filter((file) -> file.toString().endsWith(".java"))
+				.filter((file) -> !file.endsWith(Path.of("dev/redisstarter/core/StarterMeter.java")))
+				.flatMap((file) -> lines(file).filter((line) -> direct.matcher(line).find())
+					.map((line) -> sources.relativize(file) + ": " + line.strip()))
+				.toList();
+		}
+		assertThat(builtDirectly).as("meters built without their enum (declare them in the capability's *Meter enum)")
+			.isEmpty();
+	}
+
+	private static Stream<String> lines(Path file) {
+		try {
+			return Files.readAllLines(file).stream();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private static void assertMatchesTheDocumentation(List<Meter> registered) {

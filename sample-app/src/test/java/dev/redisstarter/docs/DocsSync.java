@@ -97,7 +97,7 @@ final class DocsSync {
 			String text = read(page);
 			String expected = render(page, text, problems);
 			if (!expected.equals(text)) {
-				problems.add(relative(page) + ": differs from its sources (snippets, property or observation tables) from line "
+				problems.add(relative(page) + ": differs from its sources (snippets, property, meter or observation tables) from line "
 						+ firstDifference(text, expected) + "; run with -Ddocs.write=true to rewrite it");
 			}
 		}

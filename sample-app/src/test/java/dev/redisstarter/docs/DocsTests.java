@@ -40,7 +40,7 @@ class DocsTests {
 		Files.createDirectories(root.resolve("docs"));
 		DocsSync docs = new DocsSync(root, metadata());
 
-		assertThat(docs.check()).singleElement().asString().contains("README.md: differs from its sources (snippets, property or observation tables) from line 5");
+		assertThat(docs.check()).singleElement().asString().contains("README.md: differs from its sources (snippets, property, meter or observation tables) from line 5");
 		assertThat(docs.write()).isEmpty();
 		assertThat(Files.readString(root.resolve("README.md"))).contains("```java\nvoid hello() {\n}\n```");
 		assertThat(docs.check()).isEmpty();
