@@ -111,7 +111,9 @@ public final class MessagingMetrics {
 			this.dropped = MessagingMeter.DROPPED.counterBuilder().tags(LISTENER, listener, ROUTE, route).register(registry);
 			this.handling = handlingTimer
 					? MessagingMeter.HANDLING.timerBuilder().tags(LISTENER, listener, ROUTE, route).register(registry) : null;
+			// Held strongly, as the value gauges always were: the meters object may be replaced, the gauge is not.
 			MessagingMeter.QUEUE_DEPTH.gaugeBuilder(this.depth, (source) -> source.get().getAsInt())
+				.strongReference(true)
 				.tags(LISTENER, listener, ROUTE, route)
 				.register(registry);
 		}

@@ -99,12 +99,16 @@ public final class QueueMetrics {
 				gauge(registry, queue, "delayed", this.delayedJobs);
 				gauge(registry, queue, "active", this.activeJobs);
 				gauge(registry, queue, "dead", this.deadJobs);
-				QueueMeter.UNHANDLED.gaugeBuilder(this.unhandledJobs, AtomicLong::get).tag(QUEUE, queue).register(registry);
+				QueueMeter.UNHANDLED.gaugeBuilder(this.unhandledJobs, AtomicLong::get)
+					.strongReference(true)
+					.tag(QUEUE, queue)
+					.register(registry);
 			}
 		}
 
 		private static void gauge(MeterRegistry registry, String queue, String state, AtomicLong value) {
 			QueueMeter.JOBS.gaugeBuilder(value, AtomicLong::get)
+				.strongReference(true)
 				.tags(QUEUE, queue, MeterTag.STATE.asString(), state)
 				.register(registry);
 		}

@@ -183,7 +183,9 @@ public final class StreamMetrics {
 
 		private static void gauge(MeterRegistry registry, StreamMeter meter, AtomicLong value, String stream,
 				String group) {
-			meter.gaugeBuilder(value, AtomicLong::get).tags(STREAM, stream, GROUP, group).register(registry);
+			// Held strongly, as the value gauges always were: a group's meters object may be replaced, the gauge is not.
+			meter.gaugeBuilder(value, AtomicLong::get).strongReference(true).tags(STREAM, stream, GROUP, group)
+				.register(registry);
 		}
 
 		private static @Nullable Counter counter(@Nullable MeterRegistry registry, StreamMeter meter, String stream,
