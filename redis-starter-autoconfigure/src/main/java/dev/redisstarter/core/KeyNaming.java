@@ -99,15 +99,18 @@ public record KeyNaming(String prefix, int maxPartLength) {
 	}
 
 	/**
-	 * Like {@link #hashTagged}, for a tag its capability escaped (so that a caller's braces cannot pick the slot)
-	 * after checking the caller's key with {@link #checkPart}: the bound is the caller's length, not the escaped one.
-	 * @param feature the capability that owns the key
-	 * @param escapedTag the escaped hash tag; not empty, without {@code '}'}
-	 * @param parts the segments after the tag
-	 * @return the key
+	 * The template of the hash-tagged keys of a capability with these parts after the tag, whose tag the caller gives
+	 * as bytes on each call (see {@link KeyTemplate}).
+	 * @param feature the capability that owns the keys
+	 * @param parts the segments after the tag, checked as {@link #hashTagged}'s are
+	 * @return the template
 	 */
-	public String hashTaggedEscaped(Feature feature, String escapedTag, String... parts) {
-		return hashTaggedChecked(feature, escapedTag, parts);
+	public KeyTemplate template(Feature feature, String... parts) {
+		StringBuilder tail = new StringBuilder("}");
+		for (String part : parts) {
+			tail.append(SEPARATOR).append(checked(feature, part));
+		}
+		return new KeyTemplate(start(feature).append(SEPARATOR).append('{').toString(), tail.toString());
 	}
 
 	/**

@@ -19,6 +19,7 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.KeyTemplate;
 import dev.redisstarter.core.LuaScript;
 import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisAccess;
@@ -70,8 +71,11 @@ public final class RedisRateLimiter implements RateLimiter {
 
 	private final LuaScript<List> decide = LuaScript.load("dev/redisstarter/ratelimit/decide.lua", List.class);
 
-	/** Each limit's six script arguments, encoded once: they are the same for every request. */
-	private final Map<RateLimit, byte[][]> encodedLimits = new ConcurrentHashMap<>();
+	/**
+	 * Each limit's keys around the limited key and its six script arguments, encoded once: they are the same for every
+	 * request. Bounded by the application's limits (a limit's name is never the limited key).
+	 */
+	private final Map<RateLimit, EncodedLimit> encodedLimits = new ConcurrentHashMap<>();
 
 	private final LocalRejections rejections;
 
@@ -143,14 +147,13 @@ public final class RedisRateLimiter implements RateLimiter {
 		byte[][] keysAndArgs = new byte[count * 2 + 1 + count * 6][];
 		// The caller's length is bounded, not the escaped one (a brace is escaped to three characters).
 		this.keys.checkPart(Feature.RATE_LIMIT, key);
-		String tag = escape(key);
+		byte[] tag = utf8(escape(key));
 		keysAndArgs[count * 2] = (permits == 1) ? ONE_PERMIT : Long.toString(permits).getBytes(StandardCharsets.UTF_8);
 		for (int i = 0; i < count; i++) {
-			RateLimit limit = limits.get(i);
-			keysAndArgs[2 * i] = utf8(this.keys.hashTaggedEscaped(Feature.RATE_LIMIT, tag, limit.name(), limit.stateId()));
-			keysAndArgs[2 * i + 1] = utf8(this.keys.hashTaggedEscaped(Feature.RATE_LIMIT, tag, limit.name(), "blocked"));
-			System.arraycopy(this.encodedLimits.computeIfAbsent(limit, RedisRateLimiter::encode), 0, keysAndArgs,
-					count * 2 + 1 + i * 6, 6);
+			EncodedLimit encoded = encoded(limits.get(i));
+			keysAndArgs[2 * i] = encoded.state().key(tag);
+			keysAndArgs[2 * i + 1] = encoded.blocked().key(tag);
+			System.arraycopy(encoded.args(), 0, keysAndArgs, count * 2 + 1 + i * 6, 6);
 		}
 		List<?> reply;
 		try {
@@ -231,6 +234,16 @@ public final class RedisRateLimiter implements RateLimiter {
 		}
 	}
 
+	private EncodedLimit encoded(RateLimit limit) {
+		EncodedLimit encoded = this.encodedLimits.get(limit);
+		if (encoded == null) {
+			encoded = new EncodedLimit(this.keys.template(Feature.RATE_LIMIT, limit.name(), limit.stateId()),
+					this.keys.template(Feature.RATE_LIMIT, limit.name(), "blocked"), encode(limit));
+			this.encodedLimits.putIfAbsent(limit, encoded);
+		}
+		return encoded;
+	}
+
 	private static byte[][] encode(RateLimit limit) {
 		long windowMicros = RateLimit.micros(limit.window());
 		return new byte[][] { utf8(limit.algorithm().code()), utf8(Long.toString(limit.limit())),
@@ -248,6 +261,10 @@ public final class RedisRateLimiter implements RateLimiter {
 
 	private static Duration micros(long micros) {
 		return Duration.ofNanos(micros * 1000);
+	}
+
+	/** A limit's state and block keys around the limited key, and its script arguments. */
+	private record EncodedLimit(KeyTemplate state, KeyTemplate blocked, byte[][] args) {
 	}
 
 }

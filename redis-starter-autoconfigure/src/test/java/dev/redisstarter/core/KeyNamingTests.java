@@ -26,6 +26,16 @@ class KeyNamingTests {
 	}
 
 	@Test
+	void aTemplateBuildsTheSameKeyAsHashTaggedForAnyTag() {
+		KeyTemplate template = this.keys.template(Feature.RATE_LIMIT, "api", "tb:10:1000000");
+		for (String tag : new String[] { "user-42", "é", "a%7Bb" }) {
+			assertThat(new String(template.key(tag.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+					java.nio.charset.StandardCharsets.UTF_8))
+				.isEqualTo(this.keys.hashTagged(Feature.RATE_LIMIT, tag, "api", "tb:10:1000000"));
+		}
+	}
+
+	@Test
 	void rejectsAPrefixThatWouldBreakHashTags() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new KeyNaming("app{1}:")).withMessageContaining("'{'");
 		assertThatIllegalArgumentException().isThrownBy(() -> new KeyNaming("my app:")).withMessageContaining("whitespace");
