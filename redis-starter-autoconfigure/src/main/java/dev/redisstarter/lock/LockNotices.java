@@ -16,7 +16,8 @@ import dev.redisstarter.core.subscription.RouteListener;
  * Each notice is a ticket that wakes one waiter, not all of them: only one can win the lock, and waking every
  * waiter would cost a failed round trip each (a thundering herd). A waiter registers before it first tries
  * the lock, so a notice that arrives between a failed try and the wait leaves a ticket and is not lost; a
- * woken waiter always tries again, and its own release passes the turn on.
+ * woken waiter always tries again, and its own release passes the turn on. A release by this instance wakes its
+ * waiter here directly ({@link #releasedHere}), and the notice's echo is then not counted again.
  */
 final class LockNotices implements RouteListener, AutoCloseable {
 
@@ -36,6 +37,19 @@ final class LockNotices implements RouteListener, AutoCloseable {
 		Signal signal = this.signals.get(new String(message, StandardCharsets.UTF_8));
 		if (signal != null) {
 			signal.fire();
+		}
+	}
+
+	/**
+	 * A lock released by this instance: wakes a waiter here at once instead of when the notice comes back through
+	 * Redis, and, when a notice went out, lets that echo pass without a second wake-up.
+	 * @param name the lock's name
+	 * @param noticeSent whether the release published a notice (which this subscription will receive)
+	 */
+	void releasedHere(String name, boolean noticeSent) {
+		Signal signal = this.signals.get(name);
+		if (signal != null) {
+			signal.fireHere(noticeSent);
 		}
 	}
 
@@ -61,11 +75,34 @@ final class LockNotices implements RouteListener, AutoCloseable {
 	/** Release notices of one lock, as tickets; {@code waiters} is guarded by the map's compute. */
 	static final class Signal {
 
+		/** How long a release's echo is waited for: past it, the echo was lost (a subscription gone meanwhile). */
+		private static final long ECHO_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+
 		private long tickets;
+
+		/** Notices of this instance's own releases still to come back, already turned into tickets. */
+		private int echoes;
+
+		private long lastEchoExpected;
 
 		int waiters;
 
+		/** A notice from Redis: a ticket, unless it is the echo of a release here that already gave one. */
 		synchronized void fire() {
+			if (this.echoes > 0 && System.nanoTime() - this.lastEchoExpected < ECHO_WINDOW_NANOS) {
+				this.echoes--;
+				return;
+			}
+			this.echoes = 0;
+			this.tickets++;
+			notify();
+		}
+
+		synchronized void fireHere(boolean echoExpected) {
+			if (echoExpected) {
+				this.echoes++;
+				this.lastEchoExpected = System.nanoTime();
+			}
 			this.tickets++;
 			notify();
 		}

@@ -79,6 +79,8 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	private final AbandonedAcquisitions abandoned = new AbandonedAcquisitions();
 
+	private final LocalQueue queue = new LocalQueue();
+
 	/**
 	 * A lock service.
 	 * @param connectionFactory the connection factory (the release-notice subscription takes a connection of its own)
@@ -146,6 +148,35 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 			forget(holder.lease());
 		}
 		long start = System.nanoTime();
+		if (wait.isZero()) {
+			// A try without waiting may come before this instance's waiters, as ReentrantLock.tryLock() does.
+			return acquireInTurn(name, wait, lease, renew, start);
+		}
+		LocalQueue.Turn turn;
+		try {
+			turn = this.queue.enter(name, wait.toNanos());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return Optional.empty();
+		}
+		try {
+			if (!turn.taken()) {
+				this.metrics.timedOut(System.nanoTime() - start);
+				return Optional.empty();
+			}
+			return acquireInTurn(name, wait, lease, renew, start);
+		}
+		finally {
+			turn.leave();
+		}
+	}
+
+	/**
+	 * Tries the lock in Redis and, while it is held, waits for its release (a notice, a local release or the poll
+	 * interval) and tries again, until the wait ends: the one waiter of this instance in Redis for this name.
+	 */
+	private Optional<LockLease> acquireInTurn(String name, Duration wait, Duration lease, boolean renew, long start) {
 		long deadline = start + wait.toNanos();
 		String key = this.keys.hashTagged(Feature.LOCK, name);
 		String waitersKey = this.keys.hashTagged(Feature.LOCK, name, "waiters");
@@ -238,7 +269,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	/** Releases an abandoned acquisition (owner-checked); returns whether Redis was reached. */
 	private boolean release(AbandonedAcquisitions.Abandoned abandoned) {
 		try {
-			released(this.calls.script(this.scripts.release(), ScriptOutputType.INTEGER, 2, abandoned.key(),
+			released(abandoned.name(), this.calls.script(this.scripts.release(), ScriptOutputType.INTEGER, 2, abandoned.key(),
 					abandoned.waitersKey(), utf8(abandoned.owner()), utf8(this.channel), utf8(abandoned.name())));
 			this.abandoned.forget(abandoned.owner());
 			return true;
@@ -265,14 +296,20 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	 * Reads the reply of {@code release.lua}: whether the lock was released, recording a release notice that Redis
 	 * refused (the user's channel rules) for health instead of failing the caller, whose release has taken effect.
 	 */
-	boolean released(@Nullable Long reply) {
+	boolean released(String name, @Nullable Long reply) {
 		long code = (reply != null) ? reply : 0;
+		if (code != 0 && code != 4) {
+			// At most one waiter in Redis (this instance's, if any): wake it now rather than when the notice comes
+			// back. With waiters of other instances too (4), every instance's waiter races on the notice instead, so
+			// that this instance does not keep the lock to itself.
+			this.notices.releasedHere(name, code == 2);
+		}
 		if (code == 3) {
 			this.calls.access().permissions().noticeRefused(RELEASE_NOTICES, this.channel,
 					"PUBLISH refused by the user's channel rules",
 					"waiters for a lock in other instances are not woken and find it free only when they next poll");
 		}
-		else if (code == 2) {
+		else if (code == 2 || code == 4) {
 			this.calls.access().permissions().noticeSent(RELEASE_NOTICES);
 		}
 		return code != 0;
@@ -331,6 +368,11 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	void forget(RedisLockLease lease) {
 		this.held.computeIfPresent(lease.name(), (name, holder) -> (holder.lease == lease) ? null : holder);
+	}
+
+	/** How many threads of this instance wait behind this instance's waiter in Redis for a lock. */
+	int queuedLocally(String name) {
+		return this.queue.queued(name);
 	}
 
 	RedisCalls calls() {

@@ -142,7 +142,7 @@ final class RedisLockLease implements LockLease {
 			this.lock.releaseLater(this.name, this.key, this.waitersKey, this.owner);
 			throw new LockUnavailableException(this.name, ex);
 		}
-		if (!this.lock.released(released)) {
+		if (!this.lock.released(this.name, released)) {
 			this.lock.metrics().releasedByNonOwner();
 			return false;
 		}

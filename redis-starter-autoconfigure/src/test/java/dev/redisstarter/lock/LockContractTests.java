@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +27,7 @@ import dev.redisstarter.test.spring.ConnectionFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /** The lock's behaviour, run against each topology by a subclass. */
 abstract class LockContractTests {
@@ -68,6 +70,77 @@ abstract class LockContractTests {
 
 	private static String uniqueName() {
 		return "lock-" + UUID.randomUUID();
+	}
+
+	@Test
+	void waitersOfOneInstanceGetTheLockInArrivalOrderAndCountAsOneWaiterInRedis() throws Exception {
+		RedisDistributedLock lock = instance();
+		StringRedisTemplate redis = new StringRedisTemplate(factory());
+		String name = uniqueName();
+		String waitersKey = KEYS.hashTagged(Feature.LOCK, name, "waiters");
+		LockLease held = lock.tryAcquire(name, Duration.ZERO).orElseThrow();
+		List<Integer> order = new CopyOnWriteArrayList<>();
+		List<Thread> waiters = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			int arrival = i;
+			Thread waiter = new Thread(() -> lock.tryAcquire(name, Duration.ofSeconds(20)).ifPresent((lease) -> {
+				order.add(arrival);
+				lease.release();
+			}));
+			waiter.start();
+			waiters.add(waiter);
+			// The first waits in Redis; each later one queues here behind it before the next arrives.
+			if (arrival == 0) {
+				await().atMost(Duration.ofSeconds(5)).until(() -> "1".equals(redis.opsForValue().get(waitersKey)));
+			}
+			else {
+				await().atMost(Duration.ofSeconds(5)).until(() -> lock.queuedLocally(name) == arrival);
+			}
+		}
+		assertThat(redis.opsForValue().get(waitersKey)).as("one waiter in Redis for six here").isEqualTo("1");
+
+		held.release();
+		for (Thread waiter : waiters) {
+			waiter.join(Duration.ofSeconds(20).toMillis());
+		}
+		assertThat(order).as("served in arrival order").containsExactly(0, 1, 2, 3, 4, 5);
+		assertThat(lock.queuedLocally(name)).isZero();
+	}
+
+	@Test
+	void contendingInstancesEachGetTheLockWhenOneReleasesToItsOwnWaitersAtOnce() throws Exception {
+		List<RedisDistributedLock> instances = List.of(instance(), instance());
+		String name = uniqueName();
+		AtomicIntegerArray wins = new AtomicIntegerArray(2);
+		long end = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		try {
+			List<Future<?>> workers = new ArrayList<>();
+			for (int t = 0; t < 8; t++) {
+				int instance = t % 2;
+				workers.add(pool.submit(() -> {
+					while (System.nanoTime() < end) {
+						instances.get(instance).tryAcquire(name, Duration.ofSeconds(5)).ifPresent((lease) -> {
+							wins.incrementAndGet(instance);
+							lease.release();
+						});
+					}
+					return null;
+				}));
+			}
+			for (Future<?> worker : workers) {
+				worker.get(30, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		int total = wins.get(0) + wins.get(1);
+		assertThat(total).isPositive();
+		// Each instance's own waiter is woken at once only while no other instance waits; otherwise both race on
+		// the notice, so neither instance keeps the lock to itself.
+		assertThat(wins.get(0)).as("first instance's share of %d", total).isGreaterThan(total / 5);
+		assertThat(wins.get(1)).as("second instance's share of %d", total).isGreaterThan(total / 5);
 	}
 
 	@Test
@@ -174,7 +247,7 @@ abstract class LockContractTests {
 		assertThat(redis.getExpire(waitersKey, java.util.concurrent.TimeUnit.MILLISECONDS))
 			.as("still counted for the 60 s waiter").isGreaterThan(50_000);
 		held.close();
-		assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("woken by the release notice").isPresent();
+		assertThat(waiting.get(10, TimeUnit.SECONDS)).as("woken by the release notice").isPresent();
 		waiting.get().get().close();
 	}
 
