@@ -17,6 +17,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.KeyTemplate;
 import dev.redisstarter.core.LeaseKeeper;
 import dev.redisstarter.core.LuaScript;
 import dev.redisstarter.core.Masking;
@@ -48,6 +49,12 @@ import static dev.redisstarter.core.ScriptArgs.utf8;
 public final class RedisDistributedLock implements DistributedLock, AutoCloseable {
 
 	private static final Duration FENCE_RETENTION = Duration.ofDays(1);
+
+	private static final byte[] FENCE_RETENTION_MILLIS = utf8(Long.toString(FENCE_RETENTION.toMillis()));
+
+	private static final byte[] YES = { '1' };
+
+	private static final byte[] NO = { '0' };
 
 	/** How long a lock call waits for Redis by default ({@code redis.starter.lock.timeout}). */
 	public static final Duration DEFAULT_DEADLINE = Duration.ofMillis(500);
@@ -81,6 +88,15 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	private final LocalQueue queue = new LocalQueue();
 
+	/** The lock's keys around its name, encoded once: {@code <prefix>lock:{<name>}} and its fence and waiters. */
+	private final byte[] channelBytes;
+
+	private final KeyTemplate lockKeys;
+
+	private final KeyTemplate fenceKeys;
+
+	private final KeyTemplate waitersKeys;
+
 	/**
 	 * A lock service.
 	 * @param connectionFactory the connection factory (the release-notice subscription takes a connection of its own)
@@ -108,6 +124,10 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
 		this.channel = keys.prefix() + Feature.LOCK.segment() + ":released";
+		this.channelBytes = utf8(this.channel);
+		this.lockKeys = keys.template(Feature.LOCK);
+		this.fenceKeys = keys.template(Feature.LOCK, "fence");
+		this.waitersKeys = keys.template(Feature.LOCK, "waiters");
 		this.leases = new LeaseKeeper("lock-renewal");
 		this.notices = new LockNotices(calls.access(), this.channel);
 		calls.access().circuit().onTransition((state) -> {
@@ -133,6 +153,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	private Optional<LockLease> acquire(String name, Duration wait, Duration lease, boolean renew) {
 		checkName(name);
+		this.keys.checkPart(Feature.LOCK, name);
 		if (wait == null || wait.isNegative()) {
 			throw new IllegalArgumentException("The wait for lock " + Masking.mask(name) + " must not be negative, was " + wait);
 		}
@@ -178,9 +199,10 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	 */
 	private Optional<LockLease> acquireInTurn(String name, Duration wait, Duration lease, boolean renew, long start) {
 		long deadline = start + wait.toNanos();
-		String key = this.keys.hashTagged(Feature.LOCK, name);
-		String waitersKey = this.keys.hashTagged(Feature.LOCK, name, "waiters");
-		byte[][] scriptKeys = { utf8(key), utf8(this.keys.hashTagged(Feature.LOCK, name, "fence")), utf8(waitersKey) };
+		byte[] tag = utf8(name);
+		byte[] key = this.lockKeys.key(tag);
+		byte[] waitersKey = this.waitersKeys.key(tag);
+		byte[][] scriptKeys = { key, this.fenceKeys.key(tag), waitersKey };
 		String owner = this.instanceId + ":" + this.acquisitions.incrementAndGet();
 		// Counted among the waiters in Redis for as long as this call may still wait, plus a margin.
 		String waiterTtl = Long.toString(Math.max(1, wait.toMillis()) + 1000);
@@ -241,8 +263,8 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	private AcquireReply tryOnce(String name, byte[][] scriptKeys, String owner, Duration lease, boolean waiting,
 			String waiterTtl) {
 		byte[][] keysAndArgs = { scriptKeys[0], scriptKeys[1], scriptKeys[2], utf8(owner),
-				utf8(Long.toString(lease.toMillis())), utf8(Long.toString(FENCE_RETENTION.toMillis())),
-				utf8(waiting ? "1" : "0"), utf8(waiterTtl) };
+				utf8(Long.toString(lease.toMillis())), FENCE_RETENTION_MILLIS, waiting ? YES : NO,
+				"0".equals(waiterTtl) ? NO : utf8(waiterTtl) };
 		AbandonedAcquisitions.Abandoned ifLate = new AbandonedAcquisitions.Abandoned(name, scriptKeys[0], scriptKeys[2],
 				owner, System.nanoTime() + lease.toNanos());
 		try {
@@ -318,26 +340,22 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	/**
 	 * Runs a lock script with an integer reply.
 	 */
-	@Nullable Long script(LuaScript<?> script, int keyCount, String... keysAndArgs) {
-		byte[][] encoded = new byte[keysAndArgs.length][];
-		for (int i = 0; i < keysAndArgs.length; i++) {
-			encoded[i] = utf8(keysAndArgs[i]);
-		}
-		return this.calls.script(script, ScriptOutputType.INTEGER, keyCount, encoded);
+	@Nullable Long script(LuaScript<?> script, int keyCount, byte[]... keysAndArgs) {
+		return this.calls.script(script, ScriptOutputType.INTEGER, keyCount, keysAndArgs);
 	}
 
 	/**
 	 * Leaves the waiter count. After a failure, without waiting for the reply: the caller has already spent
 	 * its deadline, and the counter expires by itself if the command is lost.
 	 */
-	private void stopWaiting(String waitersKey, boolean awaitReply) {
+	private void stopWaiting(byte[] waitersKey, boolean awaitReply) {
 		try {
 			if (awaitReply) {
 				script(this.scripts.stopWaiting(), 1, waitersKey);
 			}
 			else {
 				this.calls.run((redis) -> redis.evalsha(this.scripts.stopWaiting().sha1(), ScriptOutputType.INTEGER,
-						new byte[][] { utf8(waitersKey) }));
+						new byte[][] { waitersKey }));
 			}
 		}
 		catch (DataAccessException ex) {
@@ -345,7 +363,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		}
 	}
 
-	private LockLease held(String name, String key, String waitersKey, String owner, long token, Duration lease,
+	private LockLease held(String name, byte[] key, byte[] waitersKey, String owner, long token, Duration lease,
 			boolean renew) {
 		RedisLockLease acquired = new RedisLockLease(this, name, key, waitersKey, owner, token);
 		if (renew) {
@@ -361,8 +379,8 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	 * A release that could not reach Redis: sent again, owner-checked, once Redis answers (the lease ends by
 	 * itself at the latest).
 	 */
-	void releaseLater(String name, String key, String waitersKey, String owner) {
-		this.abandoned.add(new AbandonedAcquisitions.Abandoned(name, utf8(key), utf8(waitersKey), owner,
+	void releaseLater(String name, byte[] key, byte[] waitersKey, String owner) {
+		this.abandoned.add(new AbandonedAcquisitions.Abandoned(name, key, waitersKey, owner,
 				System.nanoTime() + FENCE_RETENTION.toNanos()));
 	}
 
@@ -393,6 +411,10 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	String channel() {
 		return this.channel;
+	}
+
+	byte[] channelBytes() {
+		return this.channelBytes;
 	}
 
 	private static void checkName(String name) {

@@ -13,6 +13,8 @@ import org.springframework.dao.DataAccessException;
 import dev.redisstarter.core.LeaseKeeper;
 import dev.redisstarter.core.Masking;
 
+import static dev.redisstarter.core.ScriptArgs.utf8;
+
 /**
  * One acquisition in Redis: knows its owner id, releases and extends only as that owner, and stops its
  * renewal when released or lost.
@@ -25,9 +27,9 @@ final class RedisLockLease implements LockLease {
 
 	private final String name;
 
-	private final String key;
+	private final byte[] key;
 
-	private final String waitersKey;
+	private final byte[] waitersKey;
 
 	private final String owner;
 
@@ -39,7 +41,7 @@ final class RedisLockLease implements LockLease {
 
 	private volatile LeaseKeeper.@Nullable Renewal renewal;
 
-	RedisLockLease(RedisDistributedLock lock, String name, String key, String waitersKey, String owner,
+	RedisLockLease(RedisDistributedLock lock, String name, byte[] key, byte[] waitersKey, String owner,
 			long fencingToken) {
 		this.lock = lock;
 		this.name = name;
@@ -102,7 +104,7 @@ final class RedisLockLease implements LockLease {
 			return false;
 		}
 		try {
-			byte[] holder = this.lock.calls().call((redis) -> redis.get(this.key.getBytes(StandardCharsets.UTF_8)));
+			byte[] holder = this.lock.calls().call((redis) -> redis.get(this.key));
 			return holder != null && this.owner.equals(new String(holder, StandardCharsets.UTF_8));
 		}
 		catch (DataAccessException ex) {
@@ -116,8 +118,8 @@ final class RedisLockLease implements LockLease {
 			return false;
 		}
 		try {
-			Long extended = this.lock.script(this.lock.scripts().extend(), 1, this.key, this.owner,
-					Long.toString(Math.max(1, lease.toMillis())));
+			Long extended = this.lock.script(this.lock.scripts().extend(), 1, this.key, utf8(this.owner),
+					utf8(Long.toString(Math.max(1, lease.toMillis()))));
 			return extended != null && extended == 1L;
 		}
 		catch (DataAccessException ex) {
@@ -135,8 +137,8 @@ final class RedisLockLease implements LockLease {
 		this.lock.metrics().held(System.nanoTime() - this.acquiredAt);
 		Long released;
 		try {
-			released = this.lock.script(this.lock.scripts().release(), 2, this.key, this.waitersKey, this.owner,
-					this.lock.channel(), this.name);
+			released = this.lock.script(this.lock.scripts().release(), 2, this.key, this.waitersKey, utf8(this.owner),
+					this.lock.channelBytes(), utf8(this.name));
 		}
 		catch (DataAccessException ex) {
 			this.lock.releaseLater(this.name, this.key, this.waitersKey, this.owner);
