@@ -33,6 +33,9 @@ public final class StreamMetrics {
 
 	private final Map<String, DeadLetterTrims> trims = new ConcurrentHashMap<>();
 
+	/** Bounded by the application's stream listeners. */
+	private final Map<String, Meters> groups = new ConcurrentHashMap<>();
+
 	private final boolean handlingTimer;
 
 	/**
@@ -46,9 +49,14 @@ public final class StreamMetrics {
 		this.handlingTimer = handlingTimer;
 	}
 
+	/**
+	 * A group's meters, the same object every time: Micrometer keeps the gauge registered first, so a consumer started
+	 * again (or a second listener of the group) must feed that gauge's values, not values of its own.
+	 */
 	Meters forGroup(String stream, String group) {
-		return new Meters(this.registry, this.handlingTimer, stream, group,
-				this.trims.computeIfAbsent(stream, (name) -> new DeadLetterTrims(this.registry, name)));
+		return this.groups.computeIfAbsent(stream + '\u0000' + group, (key) -> new Meters(this.registry,
+				this.handlingTimer, stream, group,
+				this.trims.computeIfAbsent(stream, (name) -> new DeadLetterTrims(this.registry, name))));
 	}
 
 	/**
