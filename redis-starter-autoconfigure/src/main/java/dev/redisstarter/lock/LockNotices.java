@@ -4,6 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessException;
+
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.subscription.PubSubSubscriber;
 import dev.redisstarter.core.subscription.Route;
@@ -53,6 +57,23 @@ final class LockNotices implements RouteListener, AutoCloseable {
 		}
 	}
 
+	/** Whether this instance's waiter for a lock has offered to take it over (for tests). */
+	boolean hasOffer(String name) {
+		Signal signal = this.signals.get(name);
+		return signal != null && signal.hasOffer();
+	}
+
+	/**
+	 * Takes the offer of this instance's waiter for a lock, if it made one, so that a release here can hand the lock
+	 * straight to it ({@code handoff.lua}); the caller must {@link Offer#complete complete} it.
+	 * @param name the lock's name
+	 * @return the offer, or {@code null}
+	 */
+	@Nullable Offer claimOffer(String name) {
+		Signal signal = this.signals.get(name);
+		return (signal != null) ? signal.claim() : null;
+	}
+
 	// Releases missed while the subscription was lost are made up for by polling: no subscribed or lost handling.
 
 	Signal register(String name) {
@@ -87,6 +108,8 @@ final class LockNotices implements RouteListener, AutoCloseable {
 
 		int waiters;
 
+		private @Nullable Offer offer;
+
 		/** A notice from Redis: a ticket, unless it is the echo of a release here that already gave one. */
 		synchronized void fire() {
 			if (this.echoes > 0 && System.nanoTime() - this.lastEchoExpected < ECHO_WINDOW_NANOS) {
@@ -107,6 +130,67 @@ final class LockNotices implements RouteListener, AutoCloseable {
 			notify();
 		}
 
+		/**
+		 * A waiter counted in Redis offers to take the lock over from a release in this instance.
+		 * @param owner the waiter's owner id
+		 * @param leaseMillis the lease it asks for
+		 * @return the offer, to {@link #withdraw} after waiting
+		 */
+		synchronized Offer offer(String owner, long leaseMillis) {
+			this.offer = new Offer(this, owner, leaseMillis);
+			return this.offer;
+		}
+
+		private synchronized boolean hasOffer() {
+			return this.offer != null;
+		}
+
+		private synchronized @Nullable Offer claim() {
+			Offer claimed = this.offer;
+			if (claimed != null) {
+				this.offer = null;
+				claimed.claimed = true;
+			}
+			return claimed;
+		}
+
+		/**
+		 * Takes an offer back. One a release has claimed is waited for until that release completes it (one script
+		 * call, bounded by the lock's deadline), without giving up on an interrupt: a lock handed over must not be
+		 * left unowned.
+		 * @param offered the offer
+		 * @return the fencing token of the lock handed over, or 0 when it was not
+		 */
+		synchronized long withdraw(Offer offered) {
+			if (this.offer == offered) {
+				this.offer = null;
+			}
+			boolean interrupted = false;
+			while (offered.claimed && !offered.done) {
+				try {
+					wait();
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+			return offered.token;
+		}
+
+		private synchronized void complete(Offer completed, long token, boolean tryAgain,
+				@Nullable DataAccessException failure) {
+			completed.done = true;
+			completed.token = token;
+			completed.failure = failure;
+			if (token > 0 || tryAgain || failure != null) {
+				this.tickets++;
+			}
+			notifyAll();
+		}
+
 		/** Waits for a ticket and takes it; returns whether one came within the time. */
 		synchronized boolean await(long nanos) throws InterruptedException {
 			long deadline = System.nanoTime() + nanos;
@@ -119,6 +203,58 @@ final class LockNotices implements RouteListener, AutoCloseable {
 			}
 			this.tickets--;
 			return true;
+		}
+
+	}
+
+	/** A waiter's offer to take a lock over from a release in this instance, claimed at most once. */
+	static final class Offer {
+
+		private final Signal signal;
+
+		private final String owner;
+
+		private final long leaseMillis;
+
+		/** Guarded by the signal. */
+		private boolean claimed;
+
+		private boolean done;
+
+		private long token;
+
+		private @Nullable DataAccessException failure;
+
+		private Offer(Signal signal, String owner, long leaseMillis) {
+			this.signal = signal;
+			this.owner = owner;
+			this.leaseMillis = leaseMillis;
+		}
+
+		String owner() {
+			return this.owner;
+		}
+
+		long leaseMillis() {
+			return this.leaseMillis;
+		}
+
+		/**
+		 * Tells the waiter what became of its offer.
+		 * @param fencingToken the token of the lock it now holds, or 0 when it was not handed over
+		 * @param tryAgain whether the waiter should try the lock at once (a release that went wrong here) rather than
+		 * wait for the notice or its poll
+		 * @param failure the hand-off's failure (it may have taken effect): the waiter gives up with it
+		 */
+		void complete(long fencingToken, boolean tryAgain, @Nullable DataAccessException failure) {
+			this.signal.complete(this, fencingToken, tryAgain, failure);
+		}
+
+		/** What the hand-off failed with, once withdrawn; {@code null} when it did not fail. */
+		@Nullable DataAccessException failure() {
+			synchronized (this.signal) {
+				return this.failure;
+			}
 		}
 
 	}

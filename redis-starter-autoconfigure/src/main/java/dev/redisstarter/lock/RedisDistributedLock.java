@@ -50,7 +50,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	private static final Duration FENCE_RETENTION = Duration.ofDays(1);
 
-	private static final byte[] FENCE_RETENTION_MILLIS = utf8(Long.toString(FENCE_RETENTION.toMillis()));
+	static final byte[] FENCE_RETENTION_MILLIS = utf8(Long.toString(FENCE_RETENTION.toMillis()));
 
 	private static final byte[] YES = { '1' };
 
@@ -217,7 +217,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 					waiting = false;
 					this.metrics.acquired(System.nanoTime() - start);
 					releaseAbandoned();
-					return Optional.of(held(name, key, waitersKey, owner, reply.fencingToken(), lease, renew));
+					return Optional.of(held(name, scriptKeys, owner, reply.fencingToken(), lease, renew));
 				}
 				waiting |= signal != null && !wait.isZero();
 				long left = deadline - System.nanoTime();
@@ -233,8 +233,13 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 				}
 				long holderLeft = Math.max(1, reply.holderLeftMillis()) * 1_000_000L;
 				long nap = Math.min(left, Math.min(this.settings.pollInterval().toNanos(), holderLeft));
-				if (!signal.await(nap) && nap == this.settings.pollInterval().toNanos()) {
-					this.metrics.polled();
+				long handedOver = napOrHandOver(signal, waiting, owner, lease, nap);
+				if (handedOver > 0) {
+					// handoff.lua took this waiter out of the count.
+					waiting = false;
+					this.metrics.acquired(System.nanoTime() - start);
+					releaseAbandoned();
+					return Optional.of(held(name, scriptKeys, owner, handedOver, lease, renew));
 				}
 			}
 		}
@@ -254,6 +259,56 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 				stopWaiting(waitersKey, !failed);
 			}
 		}
+	}
+
+	/**
+	 * Waits for a release notice, a release in this instance or the end of the nap. A waiter counted in Redis offers
+	 * to take the lock over, so that a release here can hand it over in the same script ({@code handoff.lua}): then the
+	 * lock's new fencing token comes back (and a thread interrupted meanwhile gets the lock with its interrupt flag
+	 * set, rather than leaving a lock handed to it unowned).
+	 * @return the fencing token of the lock handed over, or 0 when the waiter is to try again
+	 */
+	private long napOrHandOver(LockNotices.Signal signal, boolean counted, String owner, Duration lease, long nap)
+			throws InterruptedException {
+		LockNotices.Offer offer = counted ? signal.offer(owner, Math.max(1, lease.toMillis())) : null;
+		boolean woken = false;
+		InterruptedException interrupted = null;
+		try {
+			woken = signal.await(nap);
+		}
+		catch (InterruptedException ex) {
+			interrupted = ex;
+		}
+		long token = (offer != null) ? signal.withdraw(offer) : 0;
+		DataAccessException failure = (offer != null) ? offer.failure() : null;
+		if (failure != null) {
+			if (interrupted != null) {
+				Thread.currentThread().interrupt();
+			}
+			throw failure;
+		}
+		if (token > 0) {
+			if (interrupted != null) {
+				Thread.currentThread().interrupt();
+			}
+			return token;
+		}
+		if (interrupted != null) {
+			throw interrupted;
+		}
+		if (!woken && nap == this.settings.pollInterval().toNanos()) {
+			this.metrics.polled();
+		}
+		return 0;
+	}
+
+	/**
+	 * Takes the offer of this instance's waiter for a lock, for a release here to hand the lock over to.
+	 * @param name the lock's name
+	 * @return the offer, to complete in any case, or {@code null} when no waiter here offered
+	 */
+	LockNotices.@Nullable Offer claimOffer(String name) {
+		return this.notices.claimOffer(name);
 	}
 
 	/**
@@ -363,9 +418,8 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		}
 	}
 
-	private LockLease held(String name, byte[] key, byte[] waitersKey, String owner, long token, Duration lease,
-			boolean renew) {
-		RedisLockLease acquired = new RedisLockLease(this, name, key, waitersKey, owner, token);
+	private LockLease held(String name, byte[][] keys, String owner, long token, Duration lease, boolean renew) {
+		RedisLockLease acquired = new RedisLockLease(this, name, keys, owner, token);
 		if (renew) {
 			Duration maxRenewal = this.settings.maxRenewal();
 			acquired.renewWith(this.leases.keep("lock " + Masking.mask(name), LeaseKeeper.periodFor(lease), maxRenewal,
@@ -386,6 +440,11 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	void forget(RedisLockLease lease) {
 		this.held.computeIfPresent(lease.name(), (name, holder) -> (holder.lease == lease) ? null : holder);
+	}
+
+	/** Whether this instance's waiter in Redis for a lock has offered to take it over from a release here. */
+	boolean waiterOffered(String name) {
+		return this.notices.hasOffer(name);
 	}
 
 	/** How many threads of this instance wait behind this instance's waiter in Redis for a lock. */

@@ -2,8 +2,10 @@ package dev.redisstarter.lock;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.lettuce.core.ScriptOutputType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +31,8 @@ final class RedisLockLease implements LockLease {
 
 	private final byte[] key;
 
+	private final byte[] fenceKey;
+
 	private final byte[] waitersKey;
 
 	private final String owner;
@@ -41,12 +45,13 @@ final class RedisLockLease implements LockLease {
 
 	private volatile LeaseKeeper.@Nullable Renewal renewal;
 
-	RedisLockLease(RedisDistributedLock lock, String name, byte[] key, byte[] waitersKey, String owner,
-			long fencingToken) {
+	/** {@code keys}: the lock, its fence and its waiter count, as {@code acquire.lua} takes them. */
+	RedisLockLease(RedisDistributedLock lock, String name, byte[][] keys, String owner, long fencingToken) {
 		this.lock = lock;
 		this.name = name;
-		this.key = key;
-		this.waitersKey = waitersKey;
+		this.key = keys[0];
+		this.fenceKey = keys[1];
+		this.waitersKey = keys[2];
 		this.owner = owner;
 		this.fencingToken = fencingToken;
 	}
@@ -135,6 +140,10 @@ final class RedisLockLease implements LockLease {
 		stopRenewal();
 		this.lock.forget(this);
 		this.lock.metrics().held(System.nanoTime() - this.acquiredAt);
+		LockNotices.Offer offer = this.lock.claimOffer(this.name);
+		if (offer != null) {
+			return handOver(offer);
+		}
 		Long released;
 		try {
 			released = this.lock.script(this.lock.scripts().release(), 2, this.key, this.waitersKey, utf8(this.owner),
@@ -149,6 +158,47 @@ final class RedisLockLease implements LockLease {
 			return false;
 		}
 		return true;
+	}
+
+	/**
+	 * Releases by handing the lock to the waiter of this instance that offered to take it ({@code handoff.lua}): one
+	 * script instead of a release, a notice and the waiter's acquisition. The offer is completed on every path, so
+	 * that the waiter never waits on it for longer than this call.
+	 */
+	private boolean handOver(LockNotices.Offer offer) {
+		long token = 0;
+		boolean tryAgain = true;
+		DataAccessException failure = null;
+		try {
+			List<Object> reply = this.lock.calls()
+				.script(this.lock.scripts().handoff(), ScriptOutputType.MULTI, 3, this.key, this.fenceKey,
+						this.waitersKey, utf8(this.owner), utf8(offer.owner()), utf8(Long.toString(offer.leaseMillis())),
+						RedisDistributedLock.FENCE_RETENTION_MILLIS, this.lock.channelBytes(), utf8(this.name));
+			long code = (Long) reply.get(0);
+			if (code == 1) {
+				token = (Long) reply.get(1);
+				return true;
+			}
+			// Released to every instance (4, 3: waiters of others wait), or not owned (0): the waiter tries as usual.
+			tryAgain = code == 0;
+			if (code == 0) {
+				this.lock.metrics().releasedByNonOwner();
+				return false;
+			}
+			return this.lock.released(this.name, code);
+		}
+		catch (DataAccessException ex) {
+			// The script may have run (a late reply): the lock may be the waiter's now. Both releases are owner-checked
+			// and sent again once Redis answers, and the waiter gives up with this failure rather than try again under
+			// an owner id that may hold the lock.
+			failure = ex;
+			this.lock.releaseLater(this.name, this.key, this.waitersKey, this.owner);
+			this.lock.releaseLater(this.name, this.key, this.waitersKey, offer.owner());
+			throw new LockUnavailableException(this.name, ex);
+		}
+		finally {
+			offer.complete(token, tryAgain, failure);
+		}
 	}
 
 	@Override

@@ -1,0 +1,115 @@
+package dev.redisstarter.lock;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.redisstarter.core.Feature;
+import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.test.LocalRedisServer;
+import dev.redisstarter.test.spring.ConnectionFactories;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A release hands the lock straight to this instance's waiter in one script, with a new fencing token, while no
+ * other instance waits; with waiters of another instance it releases to every instance instead.
+ */
+class LockHandOverTests {
+
+	private final LocalRedisServer server = LocalRedisServer.builder().build();
+
+	private LettuceConnectionFactory factory;
+
+	private RedisAccess access;
+
+	private RedisAccess otherAccess;
+
+	@BeforeEach
+	void start() {
+		this.server.start();
+		this.factory = ConnectionFactories.lettuce(this.server, Duration.ofSeconds(2));
+		this.access = RedisAccess.of(this.factory);
+		this.otherAccess = RedisAccess.of(this.factory);
+	}
+
+	@AfterEach
+	void stop() {
+		this.access.close();
+		this.otherAccess.close();
+		this.factory.destroy();
+		this.server.close();
+	}
+
+	private RedisDistributedLock instance(RedisAccess access) {
+		return new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofSeconds(1)), new KeyNaming(""),
+				LockSettings.DEFAULTS, new LockMetrics(new SimpleMeterRegistry()));
+	}
+
+	@Test
+	void aReleaseHandsTheLockToThisInstancesWaiterInOneScriptWithANewToken() throws Exception {
+		try (RedisDistributedLock lock = instance(this.access)) {
+			LockLease held = lock.tryAcquire("job", Duration.ZERO, Duration.ofSeconds(30)).orElseThrow();
+			CompletableFuture<LockLease> next = CompletableFuture
+				.supplyAsync(() -> lock.tryAcquire("job", Duration.ofSeconds(10), Duration.ofSeconds(30)).orElseThrow());
+			await().atMost(Duration.ofSeconds(5)).until(() -> lock.waiterOffered("job"));
+			long publishes = calls("publish");
+
+			assertThat(held.release()).isTrue();
+			LockLease taken = next.get(5, TimeUnit.SECONDS);
+
+			assertThat(taken.fencingToken()).isGreaterThan(held.fencingToken());
+			assertThat(((RedisLockLease) taken).stillOwned()).as("the waiter owns it in Redis").isTrue();
+			assertThat(calls("publish")).as("handed over: no notice").isEqualTo(publishes);
+			assertThat(this.server.command("EXISTS", "lock:{job}:waiters")).as("the waiter is no longer counted")
+				.isEqualTo(0L);
+			assertThat(this.server.command("PTTL", "lock:{job}")).asString().satisfies((ttl) -> assertThat(Long.parseLong(ttl))
+				.as("the waiter's own lease").isGreaterThan(Duration.ofSeconds(25).toMillis()));
+			assertThat(taken.release()).isTrue();
+			assertThat(this.server.command("EXISTS", "lock:{job}")).isEqualTo(0L);
+		}
+	}
+
+	@Test
+	void withAWaiterOfAnotherInstanceTheReleaseGoesToEveryInstance() throws Exception {
+		try (RedisDistributedLock lock = instance(this.access); RedisDistributedLock other = instance(this.otherAccess)) {
+			LockLease held = lock.tryAcquire("job", Duration.ZERO, Duration.ofSeconds(30)).orElseThrow();
+			CompletableFuture<LockLease> here = CompletableFuture
+				.supplyAsync(() -> lock.tryAcquire("job", Duration.ofSeconds(10), Duration.ofSeconds(1)).orElseThrow());
+			CompletableFuture<LockLease> there = CompletableFuture
+				.supplyAsync(() -> other.tryAcquire("job", Duration.ofSeconds(10), Duration.ofSeconds(1)).orElseThrow());
+			await().atMost(Duration.ofSeconds(5)).until(() -> lock.waiterOffered("job")
+					&& "2".equals(String.valueOf(this.server.command("GET", "lock:{job}:waiters"))));
+			long publishes = calls("publish");
+
+			assertThat(held.release()).isTrue();
+
+			assertThat(calls("publish")).as("released to every instance: a notice").isGreaterThan(publishes);
+			// Each gets it in turn: the first winner's one-second lease ends at the latest, then the other's turn.
+			LockLease first = CompletableFuture.anyOf(here, there).thenApply(LockLease.class::cast).get(5, TimeUnit.SECONDS);
+			first.release();
+			assertThat(here.get(5, TimeUnit.SECONDS)).isNotNull();
+			assertThat(there.get(5, TimeUnit.SECONDS)).isNotNull();
+		}
+	}
+
+	private long calls(String command) {
+		Object stats = this.server.command("INFO", "commandstats");
+		for (String line : String.valueOf(stats).split("\r?\n")) {
+			if (line.startsWith("cmdstat_" + command + ":")) {
+				return Long.parseLong(line.replaceFirst("^cmdstat_[^:]+:calls=(\\d+),.*$", "$1"));
+			}
+		}
+		return 0;
+	}
+
+}
