@@ -206,30 +206,27 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		String owner = this.instanceId + ":" + this.acquisitions.incrementAndGet();
 		// Counted among the waiters in Redis for as long as this call may still wait, plus a margin.
 		String waiterTtl = Long.toString(Math.max(1, wait.toMillis()) + 1000);
-		LockNotices.Signal signal = null;
+		// A caller that may wait listens before its first try, and that try counts it among the waiters if the lock is
+		// held: a release between the try and the wait then leaves a notice, and the caller can be handed the lock
+		// after one round trip (a free lock is taken without being counted).
+		LockNotices.Signal signal = wait.isZero() ? null : this.notices.register(name);
 		boolean waiting = false;
 		boolean failed = false;
 		try {
 			while (true) {
-				AcquireReply reply = tryOnce(name, scriptKeys, owner, lease, waiting,
-						(wait.isZero() || signal == null) ? "0" : waiterTtl);
+				AcquireReply reply = tryOnce(name, scriptKeys, owner, lease, waiting, wait.isZero() ? "0" : waiterTtl);
 				if (reply.acquired()) {
 					waiting = false;
 					this.metrics.acquired(System.nanoTime() - start);
 					releaseAbandoned();
 					return Optional.of(held(name, scriptKeys, owner, reply.fencingToken(), lease, renew));
 				}
-				waiting |= signal != null && !wait.isZero();
+				// A failed try with a waiter time counted this caller (a zero wait has ended by now).
+				waiting = true;
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
 					this.metrics.timedOut(System.nanoTime() - start);
 					return Optional.empty();
-				}
-				if (signal == null) {
-					// Listen, and be counted as a waiter by the next try, before waiting: a release between
-					// that try and the wait then leaves a notice.
-					signal = this.notices.register(name);
-					continue;
 				}
 				long holderLeft = Math.max(1, reply.holderLeftMillis()) * 1_000_000L;
 				long nap = Math.min(left, Math.min(this.settings.pollInterval().toNanos(), holderLeft));
