@@ -120,7 +120,9 @@ public final class ConnectionOpener {
 	 * only add a timer task per command, scheduled and cancelled on the client's one timer thread, which showed among
 	 * the hottest frames of a scripted call. A connection timeout of zero turns that timer off for this connection
 	 * (Lettuce schedules none for a timeout of zero); a client with a timeout source of its own keeps it. In a Cluster
-	 * the node connections keep theirs, so a command there is timed once instead of twice.
+	 * this changes no timer: the cluster connection's writer is not a timed one (Lettuce times a keyed command on the
+	 * node connection it is routed to, with the client's timeout, as before; the keyless ones it sends to the default
+	 * node were never timed), so there it sets only the synchronous API's timeout, which the starter does not use.
 	 */
 	private static void withoutClientTimer(StatefulConnection<byte[], byte[]> connection) {
 		connection.setTimeout(Duration.ZERO);

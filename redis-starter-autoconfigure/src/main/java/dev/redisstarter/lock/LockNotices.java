@@ -49,11 +49,12 @@ final class LockNotices implements RouteListener, AutoCloseable {
 	 * Redis, and, when a notice went out, lets that echo pass without a second wake-up.
 	 * @param name the lock's name
 	 * @param noticeSent whether the release published a notice (which this subscription will receive)
+	 * @param sentAt {@link System#nanoTime()} before the release was sent: its echo may come back before its reply
 	 */
-	void releasedHere(String name, boolean noticeSent) {
+	void releasedHere(String name, boolean noticeSent, long sentAt) {
 		Signal signal = this.signals.get(name);
 		if (signal != null) {
-			signal.fireHere(noticeSent);
+			signal.fireHere(noticeSent, sentAt);
 		}
 	}
 
@@ -106,6 +107,11 @@ final class LockNotices implements RouteListener, AutoCloseable {
 
 		private long lastEchoExpected;
 
+		/** When the last notice that gave a ticket came, while no release here has claimed it as its echo. */
+		private long unclaimedNoticeAt;
+
+		private boolean unclaimedNotice;
+
 		int waiters;
 
 		private @Nullable Offer offer;
@@ -117,11 +123,23 @@ final class LockNotices implements RouteListener, AutoCloseable {
 				return;
 			}
 			this.echoes = 0;
+			this.unclaimedNoticeAt = System.nanoTime();
+			this.unclaimedNotice = true;
 			this.tickets++;
 			notify();
 		}
 
-		synchronized void fireHere(boolean echoExpected) {
+		/**
+		 * A release here: a ticket, and its echo expected when it published a notice; unless that echo already came
+		 * (read by the subscription before the releasing thread read the reply): a notice that came after the release
+		 * was sent, while this instance held the lock, is taken for it. Taking another instance's notice for it (one
+		 * delivered late) costs nothing: each notice and each release still gives at most one ticket.
+		 */
+		synchronized void fireHere(boolean echoExpected, long sentAt) {
+			if (echoExpected && this.unclaimedNotice && this.unclaimedNoticeAt - sentAt >= 0) {
+				this.unclaimedNotice = false;
+				return;
+			}
 			if (echoExpected) {
 				this.echoes++;
 				this.lastEchoExpected = System.nanoTime();

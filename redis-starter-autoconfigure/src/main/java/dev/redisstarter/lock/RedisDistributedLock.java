@@ -342,8 +342,9 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	/** Releases an abandoned acquisition (owner-checked); returns whether Redis was reached. */
 	private boolean release(AbandonedAcquisitions.Abandoned abandoned) {
+		long sentAt = System.nanoTime();
 		try {
-			released(abandoned.name(), this.calls.script(this.scripts.release(), ScriptOutputType.INTEGER, 2, abandoned.key(),
+			released(abandoned.name(), sentAt, this.calls.script(this.scripts.release(), ScriptOutputType.INTEGER, 2, abandoned.key(),
 					abandoned.waitersKey(), utf8(abandoned.owner()), utf8(this.channel), utf8(abandoned.name())));
 			this.abandoned.forget(abandoned.owner());
 			return true;
@@ -370,13 +371,13 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	 * Reads the reply of {@code release.lua}: whether the lock was released, recording a release notice that Redis
 	 * refused (the user's channel rules) for health instead of failing the caller, whose release has taken effect.
 	 */
-	boolean released(String name, @Nullable Long reply) {
+	boolean released(String name, long sentAt, @Nullable Long reply) {
 		long code = (reply != null) ? reply : 0;
 		if (code != 0 && code != 4) {
 			// At most one waiter in Redis (this instance's, if any): wake it now rather than when the notice comes
 			// back. With waiters of other instances too (4), every instance's waiter races on the notice instead, so
 			// that this instance does not keep the lock to itself.
-			this.notices.releasedHere(name, code == 2);
+			this.notices.releasedHere(name, code == 2, sentAt);
 		}
 		if (code == 3) {
 			this.calls.access().permissions().noticeRefused(RELEASE_NOTICES, this.channel,

@@ -145,6 +145,7 @@ final class RedisLockLease implements LockLease {
 			return handOver(offer);
 		}
 		Long released;
+		long sentAt = System.nanoTime();
 		try {
 			released = this.lock.script(this.lock.scripts().release(), 2, this.key, this.waitersKey, utf8(this.owner),
 					this.lock.channelBytes(), utf8(this.name));
@@ -153,7 +154,7 @@ final class RedisLockLease implements LockLease {
 			this.lock.releaseLater(this.name, this.key, this.waitersKey, this.owner);
 			throw new LockUnavailableException(this.name, ex);
 		}
-		if (!this.lock.released(this.name, released)) {
+		if (!this.lock.released(this.name, sentAt, released)) {
 			this.lock.metrics().releasedByNonOwner();
 			return false;
 		}

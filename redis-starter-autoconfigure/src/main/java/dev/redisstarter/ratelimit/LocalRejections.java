@@ -93,7 +93,9 @@ final class LocalRejections {
 				&& result.decision() != RateLimitResult.Decision.BLOCKED)) {
 			return;
 		}
-		Remembered remembered = new Remembered(key, limits);
+		// A copy (none for an unmodifiable list such as List.of's): a key whose list the caller changes later would
+		// change its hash inside the map, where it could never be found nor swept again.
+		Remembered remembered = new Remembered(key, List.copyOf(limits));
 		if (this.rejections.size() >= this.maxKeys && !this.rejections.containsKey(remembered)
 				&& !dropExpired(sentAt)) {
 			return;

@@ -125,6 +125,12 @@ public final class RedisRateLimiter implements RateLimiter {
 	public RateLimitResult tryAcquire(String key, List<RateLimit> limits, long permits) {
 		long start = System.nanoTime();
 		check(key, limits, permits);
+		RateLimitResult tooBig = exceedsCapacity(limits, permits);
+		if (tooBig != null) {
+			// Before the memo: a request that can never pass must be told so, not to retry after a rejection.
+			this.metrics.record(limits.get(0).name(), tooBig.decision(), System.nanoTime() - start);
+			return tooBig;
+		}
 		RateLimitResult remembered = this.rejections.rejection(key, limits, permits, start);
 		if (remembered != null) {
 			this.metrics.recordLocal(limits.get(0).name(), remembered.decision(), System.nanoTime() - start);
@@ -136,13 +142,17 @@ public final class RedisRateLimiter implements RateLimiter {
 		return result;
 	}
 
-	private RateLimitResult decide(String key, List<RateLimit> limits, long permits) {
+	private static @Nullable RateLimitResult exceedsCapacity(List<RateLimit> limits, long permits) {
 		for (RateLimit limit : limits) {
 			if (permits > limit.capacity()) {
 				return new RateLimitResult(false, limit.limit(), 0, limit.window(), limit.window(),
 						RateLimitResult.Decision.EXCEEDS_CAPACITY, limit.name(), limit.window());
 			}
 		}
+		return null;
+	}
+
+	private RateLimitResult decide(String key, List<RateLimit> limits, long permits) {
 		int count = limits.size();
 		byte[][] keysAndArgs = new byte[count * 2 + 1 + count * 6][];
 		// The caller's length is bounded, not the escaped one (a brace is escaped to three characters).

@@ -1,6 +1,7 @@
 package dev.redisstarter.ratelimit;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -136,6 +137,36 @@ class LocalRejectionsTests {
 		assertThat(rejections.rejection("key-999", List.of(limit), 1, now)).as("not remembered: asks Redis").isNull();
 		assertThat(rejections.rejection("key-0", List.of(limit), 1, now + Duration.ofMinutes(2).toNanos()))
 			.as("past max-time").isNull();
+	}
+
+	@Test
+	void aRequestOverTheCapacityIsToldItCanNeverPassEvenOnARememberedRejection() {
+		RateLimit limit = RateLimit.fixedWindow(2, Duration.ofMinutes(5)).withName("api");
+		this.limiter.tryAcquire("client", limit);
+		this.limiter.tryAcquire("client", limit);
+		assertThat(this.limiter.tryAcquire("client", limit).decision()).isEqualTo(Decision.REJECTED);
+		RateLimitResult tooBig = this.limiter.tryAcquire("client", limit, 3);
+		assertThat(tooBig.decision()).as("not a rejection to retry after: it can never pass")
+			.isEqualTo(Decision.EXCEEDS_CAPACITY);
+	}
+
+	@Test
+	void aLimitsListTheCallerChangesAfterARejectionDoesNotStayInTheMemoForever() {
+		LocalRejections rejections = new LocalRejections(1, Duration.ofMillis(50));
+		RateLimit strict = RateLimit.fixedWindow(1, Duration.ofMinutes(5)).withName("strict");
+		RateLimit other = RateLimit.fixedWindow(7, Duration.ofMinutes(5)).withName("other");
+		RateLimitResult rejected = new RateLimitResult(false, 1, 0, Duration.ofMinutes(5), Duration.ofMinutes(5),
+				Decision.REJECTED, "strict", Duration.ofMinutes(5));
+		List<RateLimit> reused = new ArrayList<>(List.of(strict));
+		long now = System.nanoTime();
+		rejections.remember("a", reused, 1, now, rejected);
+		// The caller reuses its list for another request.
+		reused.set(0, other);
+		long later = now + Duration.ofSeconds(1).toNanos();
+		rejections.remember("b", List.of(strict), 1, later, rejected);
+		assertThat(rejections.rejection("b", List.of(strict), 1, later))
+			.as("the expired memo was swept, so there is room for this one").isNotNull();
+		assertThat(rejections.size()).isEqualTo(1);
 	}
 
 	@Test
