@@ -170,6 +170,7 @@ final class RedisLockLease implements LockLease {
 		long token = 0;
 		boolean tryAgain = true;
 		DataAccessException failure = null;
+		long sentAt = System.nanoTime();
 		try {
 			List<Object> reply = this.lock.calls()
 				.script(this.lock.scripts().handoff(), ScriptOutputType.MULTI, 3, this.key, this.fenceKey,
@@ -186,7 +187,7 @@ final class RedisLockLease implements LockLease {
 				this.lock.metrics().releasedByNonOwner();
 				return false;
 			}
-			return this.lock.released(this.name, code);
+			return this.lock.released(this.name, sentAt, code);
 		}
 		catch (DataAccessException ex) {
 			// The script may have run (a late reply): the lock may be the waiter's now. Both releases are owner-checked
