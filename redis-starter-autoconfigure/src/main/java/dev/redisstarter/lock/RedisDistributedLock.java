@@ -361,6 +361,30 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		}
 	}
 
+	/**
+	 * The reply of a hand-off that came after its deadline: the releaser and the waiter have both given up, and
+	 * both owners wait to be released later. A lock handed to the waiter is released now (owner-checked), as a
+	 * late acquisition is; the other owner needs no release any more.
+	 */
+	void handOverAnsweredLate(String name, byte[] key, byte[] waitersKey, String releaser, String waiter, long sentAt,
+			@Nullable List<Object> reply) {
+		long code = (reply != null && !reply.isEmpty() && reply.get(0) instanceof Long value) ? value : -1;
+		if (code < 0) {
+			return;
+		}
+		this.abandoned.forget(releaser);
+		if (code == 1) {
+			this.metrics.abandoned();
+			release(new AbandonedAcquisitions.Abandoned(name, key, waitersKey, waiter,
+					System.nanoTime() + FENCE_RETENTION.toNanos()));
+			return;
+		}
+		this.abandoned.forget(waiter);
+		if (code != 0) {
+			released(name, sentAt, code);
+		}
+	}
+
 	private void releaseAbandoned() {
 		if (!this.abandoned.isEmpty()) {
 			this.calls.access().background().execute(() -> this.abandoned.releaseAll(this::release));

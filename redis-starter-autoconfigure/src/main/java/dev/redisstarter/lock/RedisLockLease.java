@@ -14,6 +14,7 @@ import org.springframework.dao.DataAccessException;
 
 import dev.redisstarter.core.LeaseKeeper;
 import dev.redisstarter.core.Masking;
+import dev.redisstarter.core.RedisCalls;
 
 import static dev.redisstarter.core.ScriptArgs.utf8;
 
@@ -172,10 +173,17 @@ final class RedisLockLease implements LockLease {
 		DataAccessException failure = null;
 		long sentAt = System.nanoTime();
 		try {
-			List<Object> reply = this.lock.calls()
-				.script(this.lock.scripts().handoff(), ScriptOutputType.MULTI, 3, this.key, this.fenceKey,
-						this.waitersKey, utf8(this.owner), utf8(offer.owner()), utf8(Long.toString(offer.leaseMillis())),
-						RedisDistributedLock.FENCE_RETENTION_MILLIS, this.lock.channelBytes(), utf8(this.name));
+			RedisCalls calls = this.lock.calls();
+			byte[][] keysAndArgs = { this.key, this.fenceKey, this.waitersKey, utf8(this.owner), utf8(offer.owner()),
+					utf8(Long.toString(offer.leaseMillis())), RedisDistributedLock.FENCE_RETENTION_MILLIS,
+					this.lock.channelBytes(), utf8(this.name) };
+			// A reply after the deadline, when the waiter has given up, is acted on at once: a lock handed to that
+			// waiter is released then, not held by nobody for the waiter's lease.
+			List<Object> reply = calls.run((redis) -> calls.awaitScript(redis,
+					calls.<List<Object>>startScript(redis, this.lock.scripts().handoff(), ScriptOutputType.MULTI, 3,
+							keysAndArgs),
+					(late) -> this.lock.handOverAnsweredLate(this.name, this.key, this.waitersKey, this.owner,
+							offer.owner(), sentAt, late)));
 			long code = (Long) reply.get(0);
 			if (code == 1) {
 				token = (Long) reply.get(1);

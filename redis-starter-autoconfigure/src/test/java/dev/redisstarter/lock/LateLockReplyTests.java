@@ -1,6 +1,8 @@
 package dev.redisstarter.lock;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -59,6 +61,71 @@ class LateLockReplyTests {
 				access.close();
 				factory.destroy();
 			}
+		}
+	}
+
+	@Test
+	void aLockHandedOverByAReplyThatCameTooLateIsReleasedAtOnce() throws Exception {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
+				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
+			LettuceConnectionFactory factory = startedFactory(proxy.host(), proxy.port());
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			// A high threshold: the slow replies must not open the circuit (its closing would release abandoned locks).
+			RedisAccess access = connected(factory, ResilienceSettings.DEFAULTS.withCircuit(100, Duration.ofSeconds(1)), meters);
+			try (RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofMillis(200)),
+					new KeyNaming(""), LockSettings.DEFAULTS, new LockMetrics(meters))) {
+				// Loads handoff.lua on the server, so that the late reply below is the hand-off's, not a NOSCRIPT.
+				LockLease warmUp = lock.tryAcquire("warm-up", Duration.ZERO).orElseThrow();
+				CompletableFuture<LockLease> warmWaiter = CompletableFuture
+					.supplyAsync(() -> lock.tryAcquire("warm-up", Duration.ofSeconds(10)).orElseThrow());
+				awaitOffer(lock, "warm-up");
+				warmUp.release();
+				warmWaiter.get(5, TimeUnit.SECONDS).release();
+
+				LockLease held = lock.tryAcquire("order-7", Duration.ZERO, Duration.ofMinutes(10)).orElseThrow();
+				Object releaser = server.command("GET", "lock:{order-7}");
+				CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
+					try {
+						lock.tryAcquire("order-7", Duration.ofSeconds(30), Duration.ofMinutes(10));
+						return null;
+					}
+					catch (RuntimeException ex) {
+						return ex;
+					}
+				});
+				awaitOffer(lock, "order-7");
+				proxy.setLatency(Duration.ofMillis(600)).set(Fault.LATENCY);
+
+				assertThatExceptionOfType(LockUnavailableException.class).isThrownBy(held::release);
+				assertThat(waiter.get(5, TimeUnit.SECONDS)).as("the waiter gives up with the hand-off's failure")
+					.isInstanceOf(LockUnavailableException.class);
+				long handed = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+				while (String.valueOf(releaser).equals(String.valueOf(server.command("GET", "lock:{order-7}")))
+						&& System.nanoTime() < handed) {
+					LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+				}
+				assertThat(String.valueOf(server.command("GET", "lock:{order-7}"))).as("handed over by the late reply")
+					.isNotEqualTo(String.valueOf(releaser));
+
+				long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+				while (Long.valueOf(1).equals(server.command("EXISTS", "lock:{order-7}")) && System.nanoTime() < deadline) {
+					LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+				}
+				assertThat(server.command("EXISTS", "lock:{order-7}"))
+					.as("released, not held for the waiter's 10 min lease by a waiter that gave up").isEqualTo(0L);
+			}
+			finally {
+				access.close();
+				factory.destroy();
+			}
+		}
+	}
+
+	private static void awaitOffer(RedisDistributedLock lock, String name) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (!lock.waiterOffered(name)) {
+			assertThat(System.nanoTime()).as("the waiter offered").isLessThan(deadline);
+			LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
 		}
 	}
 
