@@ -179,11 +179,22 @@ final class RedisLockLease implements LockLease {
 					this.lock.channelBytes(), utf8(this.name) };
 			// A reply after the deadline, when the waiter has given up, is acted on at once: a lock handed to that
 			// waiter is released then, not held by nobody for the waiter's lease.
-			List<Object> reply = calls.run((redis) -> calls.awaitScript(redis,
-					calls.<List<Object>>startScript(redis, this.lock.scripts().handoff(), ScriptOutputType.MULTI, 3,
-							keysAndArgs),
-					(late) -> this.lock.handOverAnsweredLate(this.name, this.key, this.waitersKey, this.owner,
-							offer.owner(), sentAt, late)));
+			// Nor does the releaser's interrupt (its work cancelled) cut the hand-off short: that would fail the waiter,
+			// another thread, and might leave the lock handed to it held by nobody. The call is bounded by the deadline.
+			boolean interrupted = Thread.interrupted();
+			List<Object> reply;
+			try {
+				reply = calls.run((redis) -> calls.awaitScript(redis,
+						calls.<List<Object>>startScript(redis, this.lock.scripts().handoff(), ScriptOutputType.MULTI, 3,
+								keysAndArgs),
+						(late) -> this.lock.handOverAnsweredLate(this.name, this.key, this.waitersKey, this.owner,
+								offer.owner(), sentAt, late)));
+			}
+			finally {
+				if (interrupted) {
+					Thread.currentThread().interrupt();
+				}
+			}
 			long code = (Long) reply.get(0);
 			if (code == 1) {
 				token = (Long) reply.get(1);

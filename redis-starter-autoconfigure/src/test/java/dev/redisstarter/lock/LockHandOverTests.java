@@ -102,6 +102,32 @@ class LockHandOverTests {
 		}
 	}
 
+	@Test
+	void aReleaseByAnInterruptedThreadStillHandsTheLockOver() throws Exception {
+		try (RedisDistributedLock lock = instance(this.access)) {
+			LockLease held = lock.tryAcquire("job", Duration.ZERO, Duration.ofSeconds(30)).orElseThrow();
+			CompletableFuture<LockLease> next = CompletableFuture
+				.supplyAsync(() -> lock.tryAcquire("job", Duration.ofSeconds(10), Duration.ofSeconds(30)).orElseThrow());
+			await().atMost(Duration.ofSeconds(5)).until(() -> lock.waiterOffered("job"));
+
+			// A holder whose work was cancelled (Future.cancel(true)) closes its lease with its interrupt flag set.
+			Thread.currentThread().interrupt();
+			boolean released;
+			try {
+				released = held.release();
+				assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+			}
+			finally {
+				Thread.interrupted();
+			}
+
+			assertThat(released).isTrue();
+			LockLease taken = next.get(5, TimeUnit.SECONDS);
+			assertThat(((RedisLockLease) taken).stillOwned()).as("the waiter owns it in Redis").isTrue();
+			assertThat(taken.release()).isTrue();
+		}
+	}
+
 	private long calls(String command) {
 		Object stats = this.server.command("INFO", "commandstats");
 		for (String line : String.valueOf(stats).split("\r?\n")) {
