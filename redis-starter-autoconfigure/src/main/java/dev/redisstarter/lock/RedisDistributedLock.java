@@ -253,7 +253,17 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 				this.notices.unregister(name);
 			}
 			if (waiting) {
-				stopWaiting(waitersKey, !failed);
+				// An interrupted caller leaves the count all the same: its interrupt would cancel the command before it
+				// is sent, leaving it counted for the rest of its wait (every hand-off then a release to all).
+				boolean interrupted = Thread.interrupted();
+				try {
+					stopWaiting(waitersKey, !failed);
+				}
+				finally {
+					if (interrupted) {
+						Thread.currentThread().interrupt();
+					}
+				}
 			}
 		}
 	}
