@@ -240,6 +240,14 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 				}
 			}
 		}
+		catch (HandOverFailed ex) {
+			// handoff.lua may have taken this waiter out of the count: its late reply decides whether the waiter still
+			// has to leave it (handOverAnsweredLate), so that it is not left twice (another instance's waiter counted
+			// meanwhile would be uncounted, and not notified); with no reply at all, the count expires by itself.
+			waiting = false;
+			failed = true;
+			throw new LockUnavailableException(name, ex.failure);
+		}
 		catch (DataAccessException ex) {
 			failed = true;
 			throw new LockUnavailableException(name, ex);
@@ -292,7 +300,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 			if (interrupted != null) {
 				Thread.currentThread().interrupt();
 			}
-			throw failure;
+			throw new HandOverFailed(failure);
 		}
 		if (token > 0) {
 			if (interrupted != null) {
@@ -390,6 +398,8 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 			return;
 		}
 		this.abandoned.forget(waiter);
+		// The waiter, counted when it offered, left it to this reply to take it out of the count.
+		stopWaiting(waitersKey, false);
 		if (code != 0) {
 			released(name, sentAt, code);
 		}
@@ -519,6 +529,18 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	public void close() {
 		this.leases.close();
 		this.notices.close();
+	}
+
+	/** A hand-off to this waiter that failed (it may have taken effect): the waiter gives up with the failure. */
+	private static final class HandOverFailed extends RuntimeException {
+
+		private final transient DataAccessException failure;
+
+		HandOverFailed(DataAccessException failure) {
+			super(failure.getMessage(), failure, false, false);
+			this.failure = failure;
+		}
+
 	}
 
 	/** The lease a thread holds on a name; nested acquisitions by that thread re-enter it. */
