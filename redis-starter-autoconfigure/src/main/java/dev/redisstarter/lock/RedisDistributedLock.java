@@ -398,8 +398,9 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 			return;
 		}
 		this.abandoned.forget(waiter);
-		// The waiter, counted when it offered, left it to this reply to take it out of the count.
-		stopWaiting(waitersKey, false);
+		// The waiter, counted when it offered, left it to this reply to take it out of the count. Awaited (this is a
+		// background thread): a script sent without waiting is lost on NOSCRIPT.
+		stopWaiting(waitersKey, true);
 		if (code != 0) {
 			released(name, sentAt, code);
 		}
