@@ -195,6 +195,52 @@ class LateLockReplyTests {
 		}
 	}
 
+	@Test
+	void aWaiterInterruptedWhileASlowHandOverIsUnderWayGetsTheLockWithItsInterruptFlagSet() throws Exception {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
+				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
+			LettuceConnectionFactory factory = startedFactory(proxy.host(), proxy.port());
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			RedisAccess access = connected(factory, ResilienceSettings.DEFAULTS.withCircuit(100, Duration.ofSeconds(1)), meters);
+			try (RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofSeconds(2)),
+					new KeyNaming(""), LockSettings.DEFAULTS, new LockMetrics(meters))) {
+				LockLease held = lock.tryAcquire("order-7", Duration.ZERO, Duration.ofMinutes(10)).orElseThrow();
+				CompletableFuture<Boolean> interruptedHolder = new CompletableFuture<>();
+				CompletableFuture<LockLease> taken = new CompletableFuture<>();
+				Thread waiter = new Thread(() -> {
+					try {
+						taken.complete(lock.tryAcquire("order-7", Duration.ofSeconds(30), Duration.ofMinutes(10)).orElseThrow());
+						interruptedHolder.complete(Thread.currentThread().isInterrupted());
+					}
+					catch (RuntimeException ex) {
+						taken.completeExceptionally(ex);
+					}
+				});
+				waiter.start();
+				awaitOffer(lock, "order-7");
+				proxy.setLatency(Duration.ofMillis(500)).set(Fault.LATENCY);
+				CompletableFuture<Boolean> release = CompletableFuture.supplyAsync(held::release);
+				// The release has claimed the offer; its script's reply is on its way.
+				long claimed = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+				while (lock.waiterOffered("order-7") && System.nanoTime() < claimed) {
+					LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+				}
+				waiter.interrupt();
+
+				assertThat(release.get(5, TimeUnit.SECONDS)).isTrue();
+				LockLease lease = taken.get(5, TimeUnit.SECONDS);
+				assertThat(interruptedHolder.get(5, TimeUnit.SECONDS)).as("the interrupt flag is kept").isTrue();
+				assertThat(lease.fencingToken()).isGreaterThan(held.fencingToken());
+				proxy.pass();
+				assertThat(lease.release()).as("the waiter owned the lock handed to it").isTrue();
+			}
+			finally {
+				access.close();
+				factory.destroy();
+			}
+		}
+	}
+
 	private static void awaitOffer(RedisDistributedLock lock, String name) {
 		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
 		while (!lock.waiterOffered(name)) {
