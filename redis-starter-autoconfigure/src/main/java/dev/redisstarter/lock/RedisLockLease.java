@@ -141,6 +141,21 @@ final class RedisLockLease implements LockLease {
 		stopRenewal();
 		this.lock.forget(this);
 		this.lock.metrics().held(System.nanoTime() - this.acquiredAt);
+		// A thread whose work was cancelled (interrupted) releases all the same: its interrupt would cancel the script,
+		// perhaps before it is sent, leaving the lock held for its lease (and failing a waiter it is handed to). The
+		// call is bounded by the deadline; the flag is kept.
+		boolean interrupted = Thread.interrupted();
+		try {
+			return releaseInRedis();
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private boolean releaseInRedis() {
 		LockNotices.Offer offer = this.lock.claimOffer(this.name);
 		if (offer != null) {
 			return handOver(offer);
@@ -179,22 +194,11 @@ final class RedisLockLease implements LockLease {
 					this.lock.channelBytes(), utf8(this.name) };
 			// A reply after the deadline, when the waiter has given up, is acted on at once: a lock handed to that
 			// waiter is released then, not held by nobody for the waiter's lease.
-			// Nor does the releaser's interrupt (its work cancelled) cut the hand-off short: that would fail the waiter,
-			// another thread, and might leave the lock handed to it held by nobody. The call is bounded by the deadline.
-			boolean interrupted = Thread.interrupted();
-			List<Object> reply;
-			try {
-				reply = calls.run((redis) -> calls.awaitScript(redis,
-						calls.<List<Object>>startScript(redis, this.lock.scripts().handoff(), ScriptOutputType.MULTI, 3,
-								keysAndArgs),
-						(late) -> this.lock.handOverAnsweredLate(this.name, this.key, this.waitersKey, this.owner,
-								offer.owner(), sentAt, late)));
-			}
-			finally {
-				if (interrupted) {
-					Thread.currentThread().interrupt();
-				}
-			}
+			List<Object> reply = calls.run((redis) -> calls.awaitScript(redis,
+					calls.<List<Object>>startScript(redis, this.lock.scripts().handoff(), ScriptOutputType.MULTI, 3,
+							keysAndArgs),
+					(late) -> this.lock.handOverAnsweredLate(this.name, this.key, this.waitersKey, this.owner,
+							offer.owner(), sentAt, late)));
 			long code = (Long) reply.get(0);
 			if (code == 1) {
 				token = (Long) reply.get(1);

@@ -131,6 +131,26 @@ class LockHandOverTests {
 	}
 
 	@Test
+	void aReleaseByAnInterruptedThreadWithNoWaiterFreesTheLock() throws Exception {
+		try (RedisDistributedLock lock = instance(this.access)) {
+			LockLease held = lock.tryAcquire("job", Duration.ZERO, Duration.ofSeconds(30)).orElseThrow();
+
+			Thread.currentThread().interrupt();
+			boolean released;
+			try {
+				released = held.release();
+				assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+			}
+			finally {
+				Thread.interrupted();
+			}
+
+			assertThat(released).isTrue();
+			assertThat(this.server.command("EXISTS", "lock:{job}")).as("free, not held for its 30 s lease").isEqualTo(0L);
+		}
+	}
+
+	@Test
 	void aWaiterInterruptedWhileItWaitsGivesUpAndIsNoLongerCounted() throws Exception {
 		try (RedisDistributedLock lock = instance(this.access)) {
 			LockLease held = lock.tryAcquire("job", Duration.ZERO, Duration.ofSeconds(30)).orElseThrow();
