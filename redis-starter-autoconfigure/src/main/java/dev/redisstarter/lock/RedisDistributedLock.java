@@ -240,6 +240,14 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 				}
 			}
 		}
+		catch (HandOverFailed ex) {
+			// handoff.lua may have taken this waiter out of the count: its late reply decides whether the waiter still
+			// has to leave it (handOverAnsweredLate), so that it is not left twice (another instance's waiter counted
+			// meanwhile would be uncounted, and not notified); with no reply at all, the count expires by itself.
+			waiting = false;
+			failed = true;
+			throw new LockUnavailableException(name, ex.failure);
+		}
 		catch (DataAccessException ex) {
 			failed = true;
 			throw new LockUnavailableException(name, ex);
@@ -253,7 +261,17 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 				this.notices.unregister(name);
 			}
 			if (waiting) {
-				stopWaiting(waitersKey, !failed);
+				// An interrupted caller leaves the count all the same: its interrupt would cancel the command before it
+				// is sent, leaving it counted for the rest of its wait (every hand-off then a release to all).
+				boolean interrupted = Thread.interrupted();
+				try {
+					stopWaiting(waitersKey, !failed);
+				}
+				finally {
+					if (interrupted) {
+						Thread.currentThread().interrupt();
+					}
+				}
 			}
 		}
 	}
@@ -282,7 +300,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 			if (interrupted != null) {
 				Thread.currentThread().interrupt();
 			}
-			throw failure;
+			throw new HandOverFailed(failure);
 		}
 		if (token > 0) {
 			if (interrupted != null) {
@@ -358,6 +376,33 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 			// and the lock frees itself when its lease ends.
 			this.abandoned.forget(abandoned.owner());
 			return true;
+		}
+	}
+
+	/**
+	 * The reply of a hand-off that came after its deadline: the releaser and the waiter have both given up, and
+	 * both owners wait to be released later. A lock handed to the waiter is released now (owner-checked), as a
+	 * late acquisition is; the other owner needs no release any more.
+	 */
+	void handOverAnsweredLate(String name, byte[] key, byte[] waitersKey, String releaser, String waiter, long sentAt,
+			@Nullable List<Object> reply) {
+		long code = (reply != null && !reply.isEmpty() && reply.get(0) instanceof Long value) ? value : -1;
+		if (code < 0) {
+			return;
+		}
+		this.abandoned.forget(releaser);
+		if (code == 1) {
+			this.metrics.abandoned();
+			release(new AbandonedAcquisitions.Abandoned(name, key, waitersKey, waiter,
+					System.nanoTime() + FENCE_RETENTION.toNanos()));
+			return;
+		}
+		this.abandoned.forget(waiter);
+		// The waiter, counted when it offered, left it to this reply to take it out of the count. Awaited (this is a
+		// background thread): a script sent without waiting is lost on NOSCRIPT.
+		stopWaiting(waitersKey, true);
+		if (code != 0) {
+			released(name, sentAt, code);
 		}
 	}
 
@@ -485,6 +530,18 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	public void close() {
 		this.leases.close();
 		this.notices.close();
+	}
+
+	/** A hand-off to this waiter that failed (it may have taken effect): the waiter gives up with the failure. */
+	private static final class HandOverFailed extends RuntimeException {
+
+		private final transient DataAccessException failure;
+
+		HandOverFailed(DataAccessException failure) {
+			super(failure.getMessage(), failure, false, false);
+			this.failure = failure;
+		}
+
 	}
 
 	/** The lease a thread holds on a name; nested acquisitions by that thread re-enter it. */

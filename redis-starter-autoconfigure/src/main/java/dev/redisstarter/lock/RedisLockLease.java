@@ -14,6 +14,7 @@ import org.springframework.dao.DataAccessException;
 
 import dev.redisstarter.core.LeaseKeeper;
 import dev.redisstarter.core.Masking;
+import dev.redisstarter.core.RedisCalls;
 
 import static dev.redisstarter.core.ScriptArgs.utf8;
 
@@ -140,6 +141,21 @@ final class RedisLockLease implements LockLease {
 		stopRenewal();
 		this.lock.forget(this);
 		this.lock.metrics().held(System.nanoTime() - this.acquiredAt);
+		// A thread whose work was cancelled (interrupted) releases all the same: its interrupt would cancel the script,
+		// perhaps before it is sent, leaving the lock held for its lease (and failing a waiter it is handed to). The
+		// call is bounded by the deadline; the flag is kept.
+		boolean interrupted = Thread.interrupted();
+		try {
+			return releaseInRedis();
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private boolean releaseInRedis() {
 		LockNotices.Offer offer = this.lock.claimOffer(this.name);
 		if (offer != null) {
 			return handOver(offer);
@@ -172,10 +188,17 @@ final class RedisLockLease implements LockLease {
 		DataAccessException failure = null;
 		long sentAt = System.nanoTime();
 		try {
-			List<Object> reply = this.lock.calls()
-				.script(this.lock.scripts().handoff(), ScriptOutputType.MULTI, 3, this.key, this.fenceKey,
-						this.waitersKey, utf8(this.owner), utf8(offer.owner()), utf8(Long.toString(offer.leaseMillis())),
-						RedisDistributedLock.FENCE_RETENTION_MILLIS, this.lock.channelBytes(), utf8(this.name));
+			RedisCalls calls = this.lock.calls();
+			byte[][] keysAndArgs = { this.key, this.fenceKey, this.waitersKey, utf8(this.owner), utf8(offer.owner()),
+					utf8(Long.toString(offer.leaseMillis())), RedisDistributedLock.FENCE_RETENTION_MILLIS,
+					this.lock.channelBytes(), utf8(this.name) };
+			// A reply after the deadline, when the waiter has given up, is acted on at once: a lock handed to that
+			// waiter is released then, not held by nobody for the waiter's lease.
+			List<Object> reply = calls.run((redis) -> calls.awaitScript(redis,
+					calls.<List<Object>>startScript(redis, this.lock.scripts().handoff(), ScriptOutputType.MULTI, 3,
+							keysAndArgs),
+					(late) -> this.lock.handOverAnsweredLate(this.name, this.key, this.waitersKey, this.owner,
+							offer.owner(), sentAt, late)));
 			long code = (Long) reply.get(0);
 			if (code == 1) {
 				token = (Long) reply.get(1);

@@ -1,6 +1,9 @@
 package dev.redisstarter.lock;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -59,6 +62,190 @@ class LateLockReplyTests {
 				access.close();
 				factory.destroy();
 			}
+		}
+	}
+
+	@Test
+	void aLockHandedOverByAReplyThatCameTooLateIsReleasedAtOnce() throws Exception {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
+				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
+			LettuceConnectionFactory factory = startedFactory(proxy.host(), proxy.port());
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			// A high threshold: the slow replies must not open the circuit (its closing would release abandoned locks).
+			RedisAccess access = connected(factory, ResilienceSettings.DEFAULTS.withCircuit(100, Duration.ofSeconds(1)), meters);
+			try (RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofMillis(200)),
+					new KeyNaming(""), LockSettings.DEFAULTS, new LockMetrics(meters))) {
+				// Loads handoff.lua on the server, so that the late reply below is the hand-off's, not a NOSCRIPT.
+				LockLease warmUp = lock.tryAcquire("warm-up", Duration.ZERO).orElseThrow();
+				CompletableFuture<LockLease> warmWaiter = CompletableFuture
+					.supplyAsync(() -> lock.tryAcquire("warm-up", Duration.ofSeconds(10)).orElseThrow());
+				awaitOffer(lock, "warm-up");
+				warmUp.release();
+				warmWaiter.get(5, TimeUnit.SECONDS).release();
+
+				LockLease held = lock.tryAcquire("order-7", Duration.ZERO, Duration.ofMinutes(10)).orElseThrow();
+				Object releaser = server.command("GET", "lock:{order-7}");
+				CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
+					try {
+						lock.tryAcquire("order-7", Duration.ofSeconds(30), Duration.ofMinutes(10));
+						return null;
+					}
+					catch (RuntimeException ex) {
+						return ex;
+					}
+				});
+				awaitOffer(lock, "order-7");
+				proxy.setLatency(Duration.ofMillis(600)).set(Fault.LATENCY);
+
+				assertThatExceptionOfType(LockUnavailableException.class).isThrownBy(held::release);
+				assertThat(waiter.get(5, TimeUnit.SECONDS)).as("the waiter gives up with the hand-off's failure")
+					.isInstanceOf(LockUnavailableException.class);
+				long handed = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+				while (String.valueOf(releaser).equals(String.valueOf(server.command("GET", "lock:{order-7}")))
+						&& System.nanoTime() < handed) {
+					LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+				}
+				assertThat(String.valueOf(server.command("GET", "lock:{order-7}"))).as("handed over by the late reply")
+					.isNotEqualTo(String.valueOf(releaser));
+
+				long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+				while (Long.valueOf(1).equals(server.command("EXISTS", "lock:{order-7}")) && System.nanoTime() < deadline) {
+					LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+				}
+				assertThat(server.command("EXISTS", "lock:{order-7}"))
+					.as("released, not held for the waiter's 10 min lease by a waiter that gave up").isEqualTo(0L);
+			}
+			finally {
+				access.close();
+				factory.destroy();
+			}
+		}
+	}
+
+	@Test
+	void aWaiterWhoseHandOverTookEffectLateIsNotTakenOutOfTheWaiterCountTwice() throws Exception {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
+				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
+			LettuceConnectionFactory factory = startedFactory(proxy.host(), proxy.port());
+			LettuceConnectionFactory direct = startedFactory(server.host(), server.port());
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			RedisAccess access = connected(factory, ResilienceSettings.DEFAULTS.withCircuit(100, Duration.ofSeconds(1)), meters);
+			RedisAccess otherAccess = connected(direct, ResilienceSettings.DEFAULTS, new SimpleMeterRegistry());
+			try (RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofMillis(200)),
+					new KeyNaming(""), LockSettings.DEFAULTS, new LockMetrics(meters));
+					RedisDistributedLock other = new RedisDistributedLock(otherAccess.calls(Feature.LOCK, Duration.ofSeconds(1)),
+							new KeyNaming(""), LockSettings.DEFAULTS.withPollInterval(Duration.ofSeconds(30)),
+							new LockMetrics(new SimpleMeterRegistry()))) {
+				LockLease warmUp = lock.tryAcquire("warm-up", Duration.ZERO).orElseThrow();
+				CompletableFuture<LockLease> warmWaiter = CompletableFuture
+					.supplyAsync(() -> lock.tryAcquire("warm-up", Duration.ofSeconds(10)).orElseThrow());
+				awaitOffer(lock, "warm-up");
+				warmUp.release();
+				warmWaiter.get(5, TimeUnit.SECONDS).release();
+				// And stop-waiting.lua, which a failed waiter sends without waiting (a NOSCRIPT would go unnoticed).
+				server.command("SET", "lock:{warm-up}", "someone-else", "PX", "60000");
+				assertThat(lock.tryAcquire("warm-up", Duration.ofMillis(50))).isEmpty();
+
+				LockLease held = lock.tryAcquire("order-7", Duration.ZERO, Duration.ofMinutes(10)).orElseThrow();
+				Object releaser = server.command("GET", "lock:{order-7}");
+				CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
+					try {
+						lock.tryAcquire("order-7", Duration.ofSeconds(30), Duration.ofMinutes(10));
+						return null;
+					}
+					catch (RuntimeException ex) {
+						return ex;
+					}
+				});
+				awaitOffer(lock, "order-7");
+				// Replies from Redis now come 1.5 s late; commands still run at once.
+				proxy.setLatency(Duration.ofMillis(1500)).set(Fault.LATENCY);
+				CompletableFuture<Boolean> release = CompletableFuture.supplyAsync(held::release);
+				long handed = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+				while (String.valueOf(releaser).equals(String.valueOf(server.command("GET", "lock:{order-7}")))
+						&& System.nanoTime() < handed) {
+					LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+				}
+				assertThat(server.command("EXISTS", "lock:{order-7}:waiters")).as("handoff.lua took the waiter out")
+					.isEqualTo(0L);
+				// A waiter of another instance comes while the hand-off's reply is on its way, and is counted.
+				CompletableFuture<Optional<LockLease>> there = CompletableFuture
+					.supplyAsync(() -> other.tryAcquire("order-7", Duration.ofSeconds(20), Duration.ofSeconds(5)));
+				long counted = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+				while (!"1".equals(String.valueOf(server.command("GET", "lock:{order-7}:waiters")))
+						&& System.nanoTime() < counted) {
+					LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+				}
+
+				assertThat(waiter.get(5, TimeUnit.SECONDS)).isInstanceOf(LockUnavailableException.class);
+				assertThatExceptionOfType(java.util.concurrent.ExecutionException.class).isThrownBy(() -> release.get(5, TimeUnit.SECONDS));
+				Thread.sleep(300);
+				assertThat(String.valueOf(server.command("GET", "lock:{order-7}:waiters")))
+					.as("the other instance's waiter is still counted (releases notify it)").isEqualTo("1");
+				proxy.pass();
+				assertThat(there.get(10, TimeUnit.SECONDS)).as("woken by the release of the late hand-off's lock")
+					.isPresent();
+			}
+			finally {
+				access.close();
+				otherAccess.close();
+				factory.destroy();
+				direct.destroy();
+			}
+		}
+	}
+
+	@Test
+	void aWaiterInterruptedWhileASlowHandOverIsUnderWayGetsTheLockWithItsInterruptFlagSet() throws Exception {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
+				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
+			LettuceConnectionFactory factory = startedFactory(proxy.host(), proxy.port());
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			RedisAccess access = connected(factory, ResilienceSettings.DEFAULTS.withCircuit(100, Duration.ofSeconds(1)), meters);
+			try (RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofSeconds(2)),
+					new KeyNaming(""), LockSettings.DEFAULTS, new LockMetrics(meters))) {
+				LockLease held = lock.tryAcquire("order-7", Duration.ZERO, Duration.ofMinutes(10)).orElseThrow();
+				CompletableFuture<Boolean> interruptedHolder = new CompletableFuture<>();
+				CompletableFuture<LockLease> taken = new CompletableFuture<>();
+				Thread waiter = new Thread(() -> {
+					try {
+						taken.complete(lock.tryAcquire("order-7", Duration.ofSeconds(30), Duration.ofMinutes(10)).orElseThrow());
+						interruptedHolder.complete(Thread.currentThread().isInterrupted());
+					}
+					catch (RuntimeException ex) {
+						taken.completeExceptionally(ex);
+					}
+				});
+				waiter.start();
+				awaitOffer(lock, "order-7");
+				proxy.setLatency(Duration.ofMillis(500)).set(Fault.LATENCY);
+				CompletableFuture<Boolean> release = CompletableFuture.supplyAsync(held::release);
+				// The release has claimed the offer; its script's reply is on its way.
+				long claimed = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+				while (lock.waiterOffered("order-7") && System.nanoTime() < claimed) {
+					LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+				}
+				waiter.interrupt();
+
+				assertThat(release.get(5, TimeUnit.SECONDS)).isTrue();
+				LockLease lease = taken.get(5, TimeUnit.SECONDS);
+				assertThat(interruptedHolder.get(5, TimeUnit.SECONDS)).as("the interrupt flag is kept").isTrue();
+				assertThat(lease.fencingToken()).isGreaterThan(held.fencingToken());
+				proxy.pass();
+				assertThat(lease.release()).as("the waiter owned the lock handed to it").isTrue();
+			}
+			finally {
+				access.close();
+				factory.destroy();
+			}
+		}
+	}
+
+	private static void awaitOffer(RedisDistributedLock lock, String name) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		while (!lock.waiterOffered(name)) {
+			assertThat(System.nanoTime()).as("the waiter offered").isLessThan(deadline);
+			LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
 		}
 	}
 

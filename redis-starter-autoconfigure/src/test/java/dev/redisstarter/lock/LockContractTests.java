@@ -283,6 +283,36 @@ abstract class LockContractTests {
 	}
 
 	@Test
+	void aLockHandedOverInsideAnInstanceIsFencedHigherRenewedAndReentered() throws Exception {
+		RedisDistributedLock lock = instance(LockSettings.DEFAULTS.withDefaultLease(Duration.ofMillis(300)),
+				new SimpleMeterRegistry());
+		RedisDistributedLock other = instance();
+		String name = uniqueName();
+		LockLease held = lock.tryAcquire(name, Duration.ZERO).orElseThrow();
+		CompletableFuture<String> waiter = CompletableFuture.supplyAsync(() -> {
+			try (LockLease taken = lock.tryAcquire(name, Duration.ofSeconds(10)).orElseThrow()) {
+				assertThat(taken.fencingToken()).isGreaterThan(held.fencingToken());
+				Thread.sleep(1200);
+				assertThat(taken.isHeld()).as("the watchdog renews the waiter's lease after four leases").isTrue();
+				assertThat(other.tryAcquire(name, Duration.ZERO, Duration.ofMillis(300))).isEmpty();
+				try (LockLease inner = lock.tryAcquire(name, Duration.ZERO).orElseThrow()) {
+					assertThat(inner.fencingToken()).as("re-entered by the thread it was handed to")
+						.isEqualTo(taken.fencingToken());
+				}
+				assertThat(taken.isHeld()).isTrue();
+				return "done";
+			}
+			catch (InterruptedException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		await().atMost(Duration.ofSeconds(5)).until(() -> lock.waiterOffered(name));
+		assertThat(held.release()).isTrue();
+		assertThat(waiter.get(10, TimeUnit.SECONDS)).isEqualTo("done");
+		assertThat(other.tryAcquire(name, Duration.ZERO)).as("the outermost release freed it").isPresent();
+	}
+
+	@Test
 	void aCrashedHoldersLockIsFreeWithinOneLease() throws Exception {
 		LettuceConnectionFactory crashing = factory();
 		RedisDistributedLock doomed = instance(crashing, LockSettings.DEFAULTS.withDefaultLease(Duration.ofMillis(600)),

@@ -1,8 +1,10 @@
 package dev.redisstarter.lock;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -99,6 +101,73 @@ class LockHandOverTests {
 			first.release();
 			assertThat(here.get(5, TimeUnit.SECONDS)).isNotNull();
 			assertThat(there.get(5, TimeUnit.SECONDS)).isNotNull();
+		}
+	}
+
+	@Test
+	void aReleaseByAnInterruptedThreadStillHandsTheLockOver() throws Exception {
+		try (RedisDistributedLock lock = instance(this.access)) {
+			LockLease held = lock.tryAcquire("job", Duration.ZERO, Duration.ofSeconds(30)).orElseThrow();
+			CompletableFuture<LockLease> next = CompletableFuture
+				.supplyAsync(() -> lock.tryAcquire("job", Duration.ofSeconds(10), Duration.ofSeconds(30)).orElseThrow());
+			await().atMost(Duration.ofSeconds(5)).until(() -> lock.waiterOffered("job"));
+
+			// A holder whose work was cancelled (Future.cancel(true)) closes its lease with its interrupt flag set.
+			Thread.currentThread().interrupt();
+			boolean released;
+			try {
+				released = held.release();
+				assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+			}
+			finally {
+				Thread.interrupted();
+			}
+
+			assertThat(released).isTrue();
+			LockLease taken = next.get(5, TimeUnit.SECONDS);
+			assertThat(((RedisLockLease) taken).stillOwned()).as("the waiter owns it in Redis").isTrue();
+			assertThat(taken.release()).isTrue();
+		}
+	}
+
+	@Test
+	void aReleaseByAnInterruptedThreadWithNoWaiterFreesTheLock() throws Exception {
+		try (RedisDistributedLock lock = instance(this.access)) {
+			LockLease held = lock.tryAcquire("job", Duration.ZERO, Duration.ofSeconds(30)).orElseThrow();
+
+			Thread.currentThread().interrupt();
+			boolean released;
+			try {
+				released = held.release();
+				assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+			}
+			finally {
+				Thread.interrupted();
+			}
+
+			assertThat(released).isTrue();
+			assertThat(this.server.command("EXISTS", "lock:{job}")).as("free, not held for its 30 s lease").isEqualTo(0L);
+		}
+	}
+
+	@Test
+	void aWaiterInterruptedWhileItWaitsGivesUpAndIsNoLongerCounted() throws Exception {
+		try (RedisDistributedLock lock = instance(this.access)) {
+			LockLease held = lock.tryAcquire("job", Duration.ZERO, Duration.ofSeconds(30)).orElseThrow();
+			AtomicReference<Optional<LockLease>> result = new AtomicReference<>();
+			Thread waiter = new Thread(() -> result.set(lock.tryAcquire("job", Duration.ofSeconds(20))));
+			waiter.start();
+			await().atMost(Duration.ofSeconds(5)).until(() -> lock.waiterOffered("job"));
+			assertThat(this.server.command("GET", "lock:{job}:waiters")).asString().isEqualTo("1");
+
+			waiter.interrupt();
+			waiter.join(5000);
+
+			assertThat(result.get()).isEmpty();
+			assertThat(this.server.command("EXISTS", "lock:{job}:waiters"))
+				.as("not counted for the rest of its 20 s wait (releases would publish, hand-offs go to every instance)")
+				.isEqualTo(0L);
+			assertThat(held.release()).isTrue();
 		}
 	}
 
