@@ -183,14 +183,18 @@ class PermissionFailureTests {
 	void aRefusedReleaseNoticeDoesNotFailTheReleaseAndWaitersStillGetTheLock(CapturedOutput output) throws Exception {
 		this.server.command("ACL", "SETUSER", "app", "~faults:*", "resetchannels");
 		StarterUnderFaults starter = starter();
-		for (int i = 0; i < 2; i++) {
-			LockLease held = starter.locks.tryAcquire("order", Duration.ZERO).orElseThrow();
-			CompletableFuture<Optional<LockLease>> waiter = CompletableFuture
-				.supplyAsync(() -> starter.locks.tryAcquire("order", Duration.ofSeconds(5)));
-			sleep(Duration.ofMillis(200));
-			assertThat(held.release()).as("released, though the notice to the waiter is refused").isTrue();
-			LockLease next = waiter.get(5, TimeUnit.SECONDS).orElseThrow();
-			next.close();
+		// The waiter is another instance's: a waiter of the releasing instance would be handed the lock without a notice.
+		try (StarterUnderFaults other = new StarterUnderFaults(
+				ConnectionFactories.lettuce(this.server.as("app", "app-secret")), FAST)) {
+			for (int i = 0; i < 2; i++) {
+				LockLease held = starter.locks.tryAcquire("order", Duration.ZERO).orElseThrow();
+				CompletableFuture<Optional<LockLease>> waiter = CompletableFuture
+					.supplyAsync(() -> other.locks.tryAcquire("order", Duration.ofSeconds(5)));
+				sleep(Duration.ofMillis(200));
+				assertThat(held.release()).as("released, though the notice to the waiter is refused").isTrue();
+				LockLease next = waiter.get(5, TimeUnit.SECONDS).orElseThrow();
+				next.close();
+			}
 		}
 		assertThat(starter.access.permissions().current()).extracting(PermissionRefusals.Refusal::what)
 			.contains("publishing lock release notices");

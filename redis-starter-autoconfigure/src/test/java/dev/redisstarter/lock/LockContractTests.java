@@ -137,10 +137,11 @@ abstract class LockContractTests {
 		}
 		int total = wins.get(0) + wins.get(1);
 		assertThat(total).isPositive();
-		// Each instance's own waiter is woken at once only while no other instance waits; otherwise both race on
-		// the notice, so neither instance keeps the lock to itself.
-		assertThat(wins.get(0)).as("first instance's share of %d", total).isGreaterThan(total / 5);
-		assertThat(wins.get(1)).as("second instance's share of %d", total).isGreaterThan(total / 5);
+		// An instance hands the lock to its own waiter only while no other instance's waiter is counted; otherwise both
+		// race on the notice, so neither keeps the lock to itself (shares of about 20/80 to 50/50 were seen; starving
+		// would be a share near 0).
+		assertThat(wins.get(0)).as("first instance's share of %d", total).isGreaterThan(total / 10);
+		assertThat(wins.get(1)).as("second instance's share of %d", total).isGreaterThan(total / 10);
 	}
 
 	@Test
