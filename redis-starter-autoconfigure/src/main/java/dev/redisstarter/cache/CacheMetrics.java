@@ -92,7 +92,7 @@ public final class CacheMetrics {
 	 * A counter to increment directly on a hot path, or {@code null} without a registry.
 	 * @param outcome the {@code outcome} tag, or {@code null} for a meter without one
 	 */
-	@Nullable Counter counter(CacheMeter meter, String cache, @Nullable String outcome) {
+	@Nullable Counter resolvedCounter(CacheMeter meter, String cache, @Nullable String outcome) {
 		MeterRegistry meters = this.registry;
 		if (meters == null) {
 			return null;
@@ -105,7 +105,7 @@ public final class CacheMetrics {
 	}
 
 	/** Registers a gauge of a cache (once per cache and object). */
-	<T> void gauge(CacheMeter meter, String cache, T object, java.util.function.ToDoubleFunction<T> value) {
+	<T> void registerGauge(CacheMeter meter, String cache, T object, java.util.function.ToDoubleFunction<T> value) {
 		MeterRegistry meters = this.registry;
 		if (meters != null) {
 			meter.gaugeBuilder(object, value).tag(CACHE_TAG, cache).register(meters);

@@ -144,9 +144,9 @@ final class NearCache implements AutoCloseable {
 		if (!policy.enabled()) {
 			return Optional.empty();
 		}
-		NearTier tier = new NearTier(cache, policy, this.metrics.counter(CacheMeter.GETS, cache, "hit"),
-				this.metrics.counter(CacheMeter.NEAR_HITS, cache, null));
-		this.metrics.gauge(CacheMeter.NEAR_ENTRIES, cache, tier, NearTier::size);
+		NearTier tier = new NearTier(cache, policy, this.metrics.resolvedCounter(CacheMeter.GETS, cache, "hit"),
+				this.metrics.resolvedCounter(CacheMeter.NEAR_HITS, cache, null));
+		this.metrics.registerGauge(CacheMeter.NEAR_ENTRIES, cache, tier, NearTier::size);
 		return Optional.of(tier);
 	}
 
