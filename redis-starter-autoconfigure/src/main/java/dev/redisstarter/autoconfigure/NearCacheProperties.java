@@ -21,7 +21,7 @@ public class NearCacheProperties {
 	/**
 	 * How many entries a cache's local tier holds at most (when max-memory is not set).
 	 */
-	private long maxEntries = NearCachePolicy.OFF.maxEntries();
+	private long maxEntries = 10_000;
 
 	/**
 	 * How much memory a cache's local tier holds at most, counted by stored value sizes plus a fixed overhead per entry; replaces max-entries when set.
@@ -31,7 +31,7 @@ public class NearCacheProperties {
 	/**
 	 * How long a local copy is served at most, however long it lives in Redis: the bound on writes that bypass the starter and entries evicted by Redis.
 	 */
-	private Duration maxTime = NearCachePolicy.OFF.maxTime();
+	private Duration maxTime = Duration.ofMinutes(5);
 
 	public boolean isEnabled() {
 		return this.enabled;
