@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,6 +22,7 @@ import tools.jackson.databind.JavaType;
 
 import org.springframework.dao.DataAccessException;
 
+import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCircuitBreaker;
 import dev.redisstarter.core.RedisPermissionException;
@@ -75,7 +75,17 @@ final class NearCache implements AutoCloseable {
 
 	private final @Nullable PubSubSubscriber subscription;
 
-	private final ConcurrentHashMap<String, Optional<NearTier>> tiers = new ConcurrentHashMap<>();
+	/**
+	 * How many caches get a local tier at most: cache names come from keys (the part before the first ':'), which
+	 * may come from user input, and with {@code near.enabled} as the default every new name would get a tier of
+	 * its own. Past this, caches are read from Redis only here (their writes still tell every instance).
+	 */
+	static final int MAX_TIERS = 1_000;
+
+	/** The local tiers, one per near-cached cache seen (nothing is held for caches without a near policy). */
+	private final ConcurrentHashMap<String, NearTier> tiers = new ConcurrentHashMap<>();
+
+	private final AtomicBoolean tiersOverflowed = new AtomicBoolean();
 
 	private final AtomicLongArray stamps = new AtomicLongArray(STRIPES);
 
@@ -132,22 +142,37 @@ final class NearCache implements AutoCloseable {
 		if (this.subscription == null) {
 			return null;
 		}
-		Optional<NearTier> tier = this.tiers.get(cache);
-		if (tier == null) {
-			tier = this.tiers.computeIfAbsent(cache, this::newTier);
+		NearTier tier = this.tiers.get(cache);
+		if (tier != null || !nearCached(cache)) {
+			return tier;
 		}
-		return tier.orElse(null);
+		if (this.tiers.size() >= MAX_TIERS) {
+			if (this.tiersOverflowed.compareAndSet(false, true)) {
+				logger.warn(MAX_TIERS + " caches have a near cache already: cache " + Masking.mask(cache)
+						+ " and further ones are read from Redis only in this instance (is a key's first part, the"
+						+ " cache name, built from user input while redis.starter.cache.near.enabled is true?)");
+			}
+			return null;
+		}
+		return this.tiers.computeIfAbsent(cache, this::newTier);
 	}
 
-	private Optional<NearTier> newTier(String cache) {
-		NearCachePolicy policy = this.settings.policy(cache).near();
-		if (!policy.enabled()) {
-			return Optional.empty();
-		}
-		NearTier tier = new NearTier(cache, policy, this.metrics.resolvedCounter(CacheMeter.GETS, cache, "hit"),
+	/** Whether a cache's policy asks for a near cache: then its writes tell every instance, tier here or not. */
+	private boolean nearCached(String cache) {
+		return this.settings.policy(cache).near().enabled();
+	}
+
+	private NearTier newTier(String cache) {
+		NearTier tier = new NearTier(cache, this.settings.policy(cache).near(),
+				this.metrics.resolvedCounter(CacheMeter.GETS, cache, "hit"),
 				this.metrics.resolvedCounter(CacheMeter.NEAR_HITS, cache, null));
 		this.metrics.registerGauge(CacheMeter.NEAR_ENTRIES, cache, tier, NearTier::size);
-		return Optional.of(tier);
+		return tier;
+	}
+
+	/** How many caches have a local tier here. */
+	int tierCount() {
+		return this.tiers.size();
 	}
 
 	/** Whether copies are served and kept now: the notices' subscription is confirmed. */
@@ -218,8 +243,11 @@ final class NearCache implements AutoCloseable {
 
 	/** Drops this instance's copies of keys about to be written, so that reads under way do not keep the old value. */
 	void writing(Collection<String> keys) {
+		if (this.subscription == null) {
+			return;
+		}
 		for (String key : keys) {
-			NearTier tier = tier(CacheMetrics.cacheOf(key));
+			NearTier tier = this.tiers.get(CacheMetrics.cacheOf(key));
 			if (tier != null) {
 				drop(tier, key);
 			}
@@ -232,11 +260,18 @@ final class NearCache implements AutoCloseable {
 	 * @param applied false when the write failed (the notices then wait without a try, Redis being unwell)
 	 */
 	void written(Collection<String> keys, boolean applied) {
+		if (this.subscription == null) {
+			return;
+		}
 		List<String> notices = null;
 		for (String key : keys) {
-			NearTier tier = tier(CacheMetrics.cacheOf(key));
+			String cache = CacheMetrics.cacheOf(key);
+			NearTier tier = this.tiers.get(cache);
 			if (tier != null) {
 				drop(tier, key);
+			}
+			// By the policy, not by the tier here: another instance may hold a copy this one has no tier for.
+			if (nearCached(cache)) {
 				if (notices == null) {
 					notices = new ArrayList<>(keys.size());
 				}
@@ -258,7 +293,7 @@ final class NearCache implements AutoCloseable {
 		}
 		String cache = CacheMetrics.cacheOf(glob);
 		boolean oneCache = !cache.equals(CacheMetrics.NO_CACHE_NAME) && cache.chars().noneMatch((c) -> "*?[\\".indexOf(c) >= 0);
-		if (oneCache && tier(cache) == null) {
+		if (oneCache && !nearCached(cache)) {
 			return;
 		}
 		String notice = oneCache ? CLEAR + ":" + cache : CLEAR;
@@ -357,8 +392,8 @@ final class NearCache implements AutoCloseable {
 			this.stamps.incrementAndGet(i);
 		}
 		this.tiers.forEach((name, tier) -> {
-			if (tier.isPresent() && (cache == null || cache.equals(name))) {
-				long dropped = tier.get().clear();
+			if (cache == null || cache.equals(name)) {
+				long dropped = tier.clear();
 				this.metrics.count(CacheMeter.NEAR_DROPS, name, why, dropped);
 			}
 		});
@@ -409,11 +444,11 @@ final class NearCache implements AutoCloseable {
 				dropTiers(cache, "cleared");
 				return;
 			}
-			Optional<NearTier> tier = NearCache.this.tiers.get(CacheMetrics.cacheOf(notice));
+			NearTier tier = NearCache.this.tiers.get(CacheMetrics.cacheOf(notice));
 			// The stamp moves even without a tier yet: a read that creates it may be under way.
 			NearCache.this.stamps.incrementAndGet(stripe(notice));
-			if (tier != null && tier.isPresent() && tier.get().remove(notice)) {
-				NearCache.this.metrics.count(CacheMeter.NEAR_DROPS, tier.get().name(), "notice");
+			if (tier != null && tier.remove(notice)) {
+				NearCache.this.metrics.count(CacheMeter.NEAR_DROPS, tier.name(), "notice");
 			}
 		}
 

@@ -407,6 +407,11 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		return this.near.trusted();
 	}
 
+	/** How many caches have a near cache's local tier in this instance. */
+	int nearCacheTiers() {
+		return this.near.tierCount();
+	}
+
 	/** How many copies a cache's near cache holds (after pending evictions), 0 without one. */
 	long nearCacheEntries(String cache) {
 		NearTier tier = this.near.tier(cache);

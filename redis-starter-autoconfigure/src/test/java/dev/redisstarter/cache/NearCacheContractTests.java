@@ -146,6 +146,46 @@ abstract class NearCacheContractTests {
 	}
 
 	@Test
+	void cachesWithoutANearPolicyLeaveNothingBehindInTheNearCache() {
+		CacheSettings onlyProducts = CacheSettings.DEFAULTS
+			.withCaches(Map.of("products", CachePolicy.DEFAULTS.withNear(NearCachePolicy.OFF.withEnabled(true))));
+		RedisCacheService cache = cache(onlyProducts);
+		// Cache names come from keys, which may come from user input: one per request must not be remembered.
+		String run = UUID.randomUUID().toString();
+		for (int i = 0; i < 2_000; i++) {
+			cache.get("u" + i + run + ":k", String.class);
+		}
+		assertThat(cache.nearCacheTiers()).isLessThanOrEqualTo(1);
+	}
+
+	@Test
+	void nearCachedByDefaultTheNumberOfLocalTiersIsBounded() {
+		RedisCacheService cache = cache(NEAR);
+		String run = UUID.randomUUID().toString();
+		for (int i = 0; i < NearCache.MAX_TIERS + 200; i++) {
+			cache.get("u" + i + run + ":k", String.class);
+		}
+		assertThat(cache.nearCacheTiers()).isEqualTo(NearCache.MAX_TIERS);
+	}
+
+	@Test
+	void aWriterWithoutATierForANearCachedCacheStillTellsTheInstancesThatHaveOne() {
+		RedisCacheService writer = cache(NEAR);
+		RedisCacheService reader = cache(NEAR);
+		String cacheName = "late" + UUID.randomUUID().toString().substring(0, 8);
+		String key = cacheName + ":k";
+		writer.set(key, "v1", Duration.ofMinutes(5));
+		await().atMost(Duration.ofSeconds(2)).until(() -> reader.get(key, String.class).isPresent()
+				&& reader.nearCacheEntries(cacheName) > 0);
+		String run = UUID.randomUUID().toString();
+		for (int i = 0; writer.nearCacheTiers() < NearCache.MAX_TIERS; i++) {
+			writer.get("u" + i + run + ":k", String.class);
+		}
+		writer.set(key, "v2", Duration.ofMinutes(5));
+		await().atMost(Duration.ofSeconds(2)).until(() -> reader.get(key, String.class).orElse(""), "v2"::equals);
+	}
+
+	@Test
 	void aWriteOnOneInstanceIsSeenOnAnotherOnceItsNoticeArrives() {
 		RedisCacheService writer = cache(NEAR);
 		RedisCacheService reader = cache(NEAR);
