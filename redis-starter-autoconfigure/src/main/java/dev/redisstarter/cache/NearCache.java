@@ -5,13 +5,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import io.lettuce.core.RedisFuture;
@@ -89,8 +91,17 @@ final class NearCache implements AutoCloseable {
 
 	private final AtomicLongArray stamps = new AtomicLongArray(STRIPES);
 
-	/** Notices not published yet (Redis did not answer); {@link #CLEAR} among them once too many waited. */
-	private final Set<String> pending = ConcurrentHashMap.newKeySet();
+	/**
+	 * Notices not published yet (Redis did not answer), each with the generation of its latest deferral: a retry
+	 * removes only what it sent, never a deferral of the same key made while it was on its way (as
+	 * {@link DeferredInvalidations} does). {@link #CLEAR} among them once too many waited.
+	 */
+	private final Map<String, Long> pending = new ConcurrentHashMap<>();
+
+	private final AtomicLong generations = new AtomicLong();
+
+	/** Publishes notices (Redis, but for tests). */
+	private final Consumer<List<String>> publisher;
 
 	private final AtomicBoolean retryScheduled = new AtomicBoolean();
 
@@ -117,6 +128,13 @@ final class NearCache implements AutoCloseable {
 	 * @param metrics where local hits and drops are counted
 	 */
 	NearCache(RedisAccess access, CacheCommands commands, String channel, CacheSettings settings, CacheMetrics metrics) {
+		this(access, commands, channel, settings, metrics, null);
+	}
+
+	/** With another publisher of notices than Redis ({@code null}: Redis), for tests. */
+	NearCache(RedisAccess access, CacheCommands commands, String channel, CacheSettings settings, CacheMetrics metrics,
+			@Nullable Consumer<List<String>> publisher) {
+		this.publisher = (publisher != null) ? publisher : this::publish;
 		this.settings = settings;
 		this.metrics = metrics;
 		this.commands = commands;
@@ -286,8 +304,10 @@ final class NearCache implements AutoCloseable {
 	/**
 	 * Entries matching a pattern were removed: drops the cache's tier here (every tier when the pattern's cache
 	 * name is itself a pattern) and tells every instance.
+	 * @param completed false when the removal failed part-way (the notice then waits without a try, Redis being
+	 * unwell: the caller is not kept waiting a second time)
 	 */
-	void patternRemoved(String glob) {
+	void patternRemoved(String glob, boolean completed) {
 		if (this.subscription == null) {
 			return;
 		}
@@ -298,7 +318,7 @@ final class NearCache implements AutoCloseable {
 		}
 		String notice = oneCache ? CLEAR + ":" + cache : CLEAR;
 		dropTiers(oneCache ? cache : null, "cleared");
-		publishOrKeep(List.of(notice), true);
+		publishOrKeep(List.of(notice), completed);
 	}
 
 	private void drop(NearTier tier, String key) {
@@ -309,10 +329,13 @@ final class NearCache implements AutoCloseable {
 	private void publishOrKeep(List<String> notices, boolean tryNow) {
 		if (tryNow) {
 			try {
-				publish(notices);
+				this.publisher.accept(notices);
 				return;
 			}
-			catch (DataAccessException | RedisPermissionException ex) {
+			catch (RedisPermissionException ex) {
+				// Logged once and shown in health where it was refused; a line per write would flood the log.
+			}
+			catch (DataAccessException ex) {
 				logger.warn("Could not tell other instances to drop " + notices.size() + " near-cached key(s) ("
 						+ ex.getMessage() + "): sent again when Redis answers");
 			}
@@ -333,13 +356,13 @@ final class NearCache implements AutoCloseable {
 
 	private void keep(List<String> notices) {
 		for (String notice : notices) {
-			if (this.pending.size() < MAX_PENDING_NOTICES || this.pending.contains(notice)) {
-				this.pending.add(notice);
+			if (this.pending.size() < MAX_PENDING_NOTICES || this.pending.containsKey(notice)) {
+				this.pending.put(notice, this.generations.incrementAndGet());
 			}
 			else {
 				// Too many to remember: one notice that drops every tier everywhere replaces them.
 				this.pending.clear();
-				this.pending.add(CLEAR);
+				this.pending.put(CLEAR, this.generations.incrementAndGet());
 				this.metrics.count(CacheMeter.NEAR_DROPS, "*", "notices-overflowed");
 				break;
 			}
@@ -349,14 +372,15 @@ final class NearCache implements AutoCloseable {
 
 	/** Publishes what waits, on the caller's thread; what fails waits on. */
 	void retryNow() {
-		List<String> batch = List.copyOf(this.pending);
+		Map<String, Long> batch = Map.copyOf(this.pending);
 		if (batch.isEmpty()) {
 			return;
 		}
-		List<String> toSend = batch.contains(CLEAR) ? List.of(CLEAR) : batch;
+		List<String> toSend = batch.containsKey(CLEAR) ? List.of(CLEAR) : List.copyOf(batch.keySet());
 		try {
-			publish(toSend);
-			this.pending.removeAll(batch);
+			this.publisher.accept(toSend);
+			// Only what was sent: a key deferred again meanwhile (a later write) waits for a notice after it.
+			batch.forEach(this.pending::remove);
 			logger.info("Sent " + toSend.size() + " deferred near-cache notice(s)");
 		}
 		catch (DataAccessException | RedisPermissionException ex) {

@@ -288,12 +288,14 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 	@Override
 	public long invalidatePattern(String glob) {
 		long removed;
+		boolean completed = false;
 		try {
 			removed = this.patterns.invalidate(glob);
+			completed = true;
 		}
 		finally {
 			// Even a scan cut short may have removed entries: every instance drops its copies.
-			this.near.patternRemoved(glob);
+			this.near.patternRemoved(glob, completed);
 		}
 		this.metrics.count(CacheMeter.INVALIDATIONS, CacheMetrics.cacheOf(glob), "pattern", removed);
 		return removed;
