@@ -58,6 +58,7 @@ final class CacheReads {
 			return local;
 		}
 		long stamp = this.near.stamp(key);
+		long readStart = System.nanoTime();
 		// The remaining life is read along: a copy must not outlive its entry.
 		EntryStore.Stored stored = this.store.read(key, true);
 		if (stored == null) {
@@ -67,7 +68,7 @@ final class CacheReads {
 		CacheEntry entry = stored.entry();
 		if (entry.absent()) {
 			count(counted, cache, "hit");
-			this.near.keep(tier, key, stamp, stored, null, null);
+			this.near.keep(tier, key, stamp, readStart, stored, null, null);
 			return new Lookup(true, null, stored);
 		}
 		JavaType readAs = type.readAs(entry);
@@ -75,7 +76,7 @@ final class CacheReads {
 		if (value.isEmpty()) {
 			return Lookup.MISS;
 		}
-		this.near.keep(tier, key, stamp, stored, readAs, value.get());
+		this.near.keep(tier, key, stamp, readStart, stored, readAs, value.get());
 		return new Lookup(true, value.get(), stored);
 	}
 

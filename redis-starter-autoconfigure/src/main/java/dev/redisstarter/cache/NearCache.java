@@ -234,20 +234,28 @@ final class NearCache implements AutoCloseable {
 	/**
 	 * Keeps a copy read from Redis, unless a notice for its stripe or a loss of the subscription came since
 	 * {@code stamp} was taken.
+	 * @param readStartNanos when the read began ({@link System#nanoTime()}): the remaining life Redis gave is
+	 * counted from there, so that the time the read and its decoding took does not lengthen the copy's life
 	 * @param stored the entry with its remaining life in Redis in ms (-1: none; -2: gone)
 	 * @param type the type the value was decoded as
 	 * @param value the decoded value
 	 */
-	void keep(NearTier tier, String key, long stamp, EntryStore.Stored stored, @Nullable JavaType type,
-			@Nullable Object value) {
+	void keep(NearTier tier, String key, long stamp, long readStartNanos, EntryStore.Stored stored,
+			@Nullable JavaType type, @Nullable Object value) {
 		if (stamp < 0 || stored.ttlMillis() == -2 || stored.ttlMillis() == 0) {
 			return;
 		}
-		long maxNanos = tier.maxTimeNanos();
 		long now = System.nanoTime();
-		long redisNanos = (stored.ttlMillis() > 0) ? TimeUnit.MILLISECONDS.toNanos(stored.ttlMillis()) : Long.MAX_VALUE;
-		NearEntry copy = new NearEntry(stored.entry(), type, value,
-				(redisNanos == Long.MAX_VALUE) ? Long.MAX_VALUE : now + redisNanos, Math.min(redisNanos, maxNanos));
+		long left = tier.maxTimeNanos() - (now - readStartNanos);
+		long expiresAt = Long.MAX_VALUE;
+		if (stored.ttlMillis() > 0) {
+			expiresAt = readStartNanos + TimeUnit.MILLISECONDS.toNanos(stored.ttlMillis());
+			left = Math.min(left, expiresAt - now);
+		}
+		if (left <= 0) {
+			return;
+		}
+		NearEntry copy = new NearEntry(stored.entry(), type, value, expiresAt, left);
 		int stripe = stripe(key);
 		if (this.stamps.get(stripe) != stamp || !this.trusted) {
 			return;

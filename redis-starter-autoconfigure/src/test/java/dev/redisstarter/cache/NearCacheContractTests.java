@@ -12,7 +12,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -47,6 +50,17 @@ abstract class NearCacheContractTests {
 		.withDefaults(CachePolicy.DEFAULTS.withNear(NearCachePolicy.OFF.withEnabled(true)));
 
 	record Product(long id, String name) {
+	}
+
+	/** A value whose decoding takes 400 ms. */
+	record SlowToRead(String name) {
+
+		@JsonCreator
+		static SlowToRead read(@JsonProperty("name") String name) {
+			LockSupport.parkNanos(Duration.ofMillis(400).toNanos());
+			return new SlowToRead(name);
+		}
+
 	}
 
 	private final List<LettuceConnectionFactory> factories = new ArrayList<>();
@@ -254,6 +268,18 @@ abstract class NearCacheContractTests {
 		assertThat(cache.get(key, String.class)).contains("v1");
 		Thread.sleep(600);
 		assertThat(cache.get(key, String.class)).isEmpty();
+	}
+
+	@Test
+	void aCopyDecodedSlowlyIsNotServedPastItsEntrysExpiryInRedis() {
+		RedisCacheService cache = cache(NEAR);
+		String key = unique("products");
+		long start = System.nanoTime();
+		// Expires in Redis by start + 550 ms at the latest (10% jitter).
+		cache.set(key, new SlowToRead("lamp"), Duration.ofMillis(500));
+		assertThat(cache.get(key, SlowToRead.class)).contains(new SlowToRead("lamp"));
+		LockSupport.parkNanos(start + Duration.ofMillis(700).toNanos() - System.nanoTime());
+		assertThat(cache.get(key, SlowToRead.class)).as("expired in Redis, so expired here").isEmpty();
 	}
 
 	@Test
