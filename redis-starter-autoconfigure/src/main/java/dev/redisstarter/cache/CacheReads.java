@@ -68,7 +68,7 @@ final class CacheReads {
 		CacheEntry entry = stored.entry();
 		if (entry.absent()) {
 			count(counted, cache, "hit");
-			this.near.keep(tier, key, stamp, readStart, stored, null, null);
+			this.near.keep(tier, key, stamp, readStart, stored, null, null, null);
 			return new Lookup(true, null, stored);
 		}
 		JavaType readAs = type.readAs(entry);
@@ -76,7 +76,7 @@ final class CacheReads {
 		if (value.isEmpty()) {
 			return Lookup.MISS;
 		}
-		this.near.keep(tier, key, stamp, readStart, stored, readAs, value.get());
+		this.near.keep(tier, key, stamp, readStart, stored, type, readAs, value.get());
 		return new Lookup(true, value.get(), stored);
 	}
 

@@ -214,9 +214,12 @@ final class NearCache implements AutoCloseable {
 		}
 		Object value = null;
 		if (!entry.absent()) {
-			JavaType readAs = type.readAs(entry);
-			if (readAs == null || !readAs.equals(copy.type())) {
-				return null;
+			// The reader that kept it chooses the same type again (a recorded type is resolved by class name: costly).
+			if (copy.readBy() != type) {
+				JavaType readAs = type.readAs(entry);
+				if (readAs == null || !readAs.equals(copy.type())) {
+					return null;
+				}
 			}
 			value = copy.value();
 		}
@@ -237,11 +240,12 @@ final class NearCache implements AutoCloseable {
 	 * @param readStartNanos when the read began ({@link System#nanoTime()}): the remaining life Redis gave is
 	 * counted from there, so that the time the read and its decoding took does not lengthen the copy's life
 	 * @param stored the entry with its remaining life in Redis in ms (-1: none; -2: gone)
+	 * @param readBy what chose the type ({@code null} for a cached "absent")
 	 * @param type the type the value was decoded as
 	 * @param value the decoded value
 	 */
 	void keep(NearTier tier, String key, long stamp, long readStartNanos, EntryStore.Stored stored,
-			@Nullable JavaType type, @Nullable Object value) {
+			@Nullable ValueType readBy, @Nullable JavaType type, @Nullable Object value) {
 		if (stamp < 0 || stored.ttlMillis() == -2 || stored.ttlMillis() == 0) {
 			return;
 		}
@@ -255,7 +259,7 @@ final class NearCache implements AutoCloseable {
 		if (left <= 0) {
 			return;
 		}
-		NearEntry copy = new NearEntry(stored.entry(), type, value, expiresAt, left);
+		NearEntry copy = new NearEntry(stored.entry(), readBy, type, value, expiresAt, left);
 		int stripe = stripe(key);
 		if (this.stamps.get(stripe) != stamp || !this.trusted) {
 			return;

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
@@ -22,6 +23,7 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.data.redis.connection.RedisConnection;
@@ -280,6 +282,37 @@ abstract class NearCacheContractTests {
 		assertThat(cache.get(key, SlowToRead.class)).contains(new SlowToRead("lamp"));
 		LockSupport.parkNanos(start + Duration.ofMillis(700).toNanos() - System.nanoTime());
 		assertThat(cache.get(key, SlowToRead.class)).as("expired in Redis, so expired here").isEmpty();
+	}
+
+	@Test
+	void aLocalHitThroughAReaderOfRecordedTypesDoesNotResolveTheTypeAgain() {
+		RedisCacheService cache = cache(NEAR);
+		String key = unique("products");
+		JavaType string = new JsonCodec(JsonMapper.builder().build(), new DecodeFailureReporter(null)).javaType(String.class);
+		AtomicInteger resolved = new AtomicInteger();
+		// As the Spring Cache bridge's reader, which resolves the recorded class name (Class.forName) each time.
+		ValueType recorded = new ValueType() {
+
+			@Override
+			public JavaType readAs(CacheEntry entry) {
+				resolved.incrementAndGet();
+				return string;
+			}
+
+			@Override
+			public String describe(Object value) {
+				return "java.lang.String";
+			}
+
+		};
+		cache.set(key, "v", Duration.ofMinutes(5), recorded);
+		assertThat(cache.read(key, recorded).value()).isEqualTo("v");
+		int first = resolved.get();
+		for (int i = 0; i < 100; i++) {
+			assertThat(cache.read(key, recorded).value()).isEqualTo("v");
+		}
+		assertThat(resolved.get()).as("local hits").isEqualTo(first);
+		assertThat(cache.read(key, ValueType.fixed(string)).value()).as("another reader checks the type").isEqualTo("v");
 	}
 
 	@Test
