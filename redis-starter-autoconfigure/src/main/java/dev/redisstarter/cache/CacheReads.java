@@ -66,9 +66,13 @@ final class CacheReads {
 			return Lookup.MISS;
 		}
 		CacheEntry entry = stored.entry();
+		// A copy whose tags cannot be checked here (local-tag-versions off) would be dropped at its first hit.
+		boolean keep = entry.tags().isEmpty() || this.store.currentHere(entry.tags());
 		if (entry.absent()) {
 			count(counted, cache, "hit");
-			this.near.keep(tier, key, stamp, readStart, stored, null, null, null);
+			if (keep) {
+				this.near.keep(tier, key, stamp, readStart, stored, null, null, null);
+			}
 			return new Lookup(true, null, stored);
 		}
 		JavaType readAs = type.readAs(entry);
@@ -76,7 +80,9 @@ final class CacheReads {
 		if (value.isEmpty()) {
 			return Lookup.MISS;
 		}
-		this.near.keep(tier, key, stamp, readStart, stored, type, readAs, value.get());
+		if (keep) {
+			this.near.keep(tier, key, stamp, readStart, stored, type, readAs, value.get());
+		}
 		return new Lookup(true, value.get(), stored);
 	}
 

@@ -91,7 +91,8 @@ abstract class NearCacheContractTests {
 				new JsonCodec(JsonMapper.builder().build(), new DecodeFailureReporter(this.meters)), settings,
 				new CacheMetrics(this.meters));
 		this.services.add(cache);
-		await().atMost(Duration.ofSeconds(10)).until(() -> cache.tagVersionsTrusted() && cache.nearCacheTrusted());
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> (cache.tagVersionsTrusted() || !settings.localTagVersions()) && cache.nearCacheTrusted());
 		return cache;
 	}
 
@@ -313,6 +314,20 @@ abstract class NearCacheContractTests {
 		}
 		assertThat(resolved.get()).as("local hits").isEqualTo(first);
 		assertThat(cache.read(key, ValueType.fixed(string)).value()).as("another reader checks the type").isEqualTo("v");
+	}
+
+	@Test
+	void withoutLocalTagVersionsTaggedEntriesAreReadFromRedisAndNotKeptLocallyForNothing() {
+		RedisCacheService cache = cache(NEAR.withLocalTagVersions(false));
+		String tagged = unique("products");
+		String untagged = unique("products");
+		cache.set(tagged, "v1", Duration.ofMinutes(5), "t-" + UUID.randomUUID());
+		cache.set(untagged, "v2", Duration.ofMinutes(5));
+		for (int i = 0; i < 3; i++) {
+			assertThat(cache.get(tagged, String.class)).contains("v1");
+			assertThat(cache.get(untagged, String.class)).contains("v2");
+		}
+		assertThat(cache.nearCacheEntries("products")).as("the untagged one only").isEqualTo(1);
 	}
 
 	@Test
