@@ -108,7 +108,17 @@ final class CacheReads {
 		if (value.isEmpty()) {
 			// Unreadable (logged and counted by the codec): remove it, so that the next load replaces it.
 			count(true, cache, "corrupt");
-			this.commands.delete(List.of(this.store.entryKey(key)));
+			// Another instance (another version of the class, another reader) may hold a copy it could read.
+			List<String> removed = List.of(key);
+			this.near.writing(removed);
+			boolean applied = false;
+			try {
+				this.commands.delete(List.of(this.store.entryKey(key)));
+				applied = true;
+			}
+			finally {
+				this.near.written(removed, applied);
+			}
 			return value;
 		}
 		count(counted, cache, "hit");

@@ -331,6 +331,19 @@ abstract class NearCacheContractTests {
 	}
 
 	@Test
+	void anEntryRemovedAsUnreadableOnOneInstanceIsDroppedWhereAnotherCouldReadIt() {
+		RedisCacheService unreadable = cache(NEAR);
+		RedisCacheService readable = cache(NEAR);
+		String key = unique("products");
+		unreadable.set(key, "not a number", Duration.ofMinutes(5));
+		await().atMost(Duration.ofSeconds(2)).until(() -> readable.get(key, String.class).isPresent()
+				&& readable.nearCacheEntries("products") == 1);
+		// Read as another type (another version of the class): removed from Redis so that a load replaces it.
+		assertThat(unreadable.get(key, Integer.class)).isEmpty();
+		await().atMost(Duration.ofSeconds(2)).until(() -> readable.get(key, String.class).isEmpty());
+	}
+
+	@Test
 	void theLocalTierIsBoundedByItsEntries() {
 		CacheSettings small = CacheSettings.DEFAULTS
 			.withDefaults(CachePolicy.DEFAULTS.withNear(new NearCachePolicy(true, 10, 0, Duration.ofMinutes(5))));
