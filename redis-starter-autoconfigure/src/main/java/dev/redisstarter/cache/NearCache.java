@@ -80,7 +80,8 @@ final class NearCache implements AutoCloseable {
 	/**
 	 * How many caches get a local tier at most: cache names come from keys (the part before the first ':'), which
 	 * may come from user input, and with {@code near.enabled} as the default every new name would get a tier of
-	 * its own. Past this, caches are read from Redis only here (their writes still tell every instance).
+	 * its own. Past this, caches without settings of their own are read from Redis only here (their writes still
+	 * tell every instance); caches named in configuration always get a tier.
 	 */
 	static final int MAX_TIERS = 1_000;
 
@@ -164,7 +165,8 @@ final class NearCache implements AutoCloseable {
 		if (tier != null || !nearCached(cache)) {
 			return tier;
 		}
-		if (this.tiers.size() >= MAX_TIERS) {
+		// Caches named in configuration always get theirs: only names that come with the defaults are capped.
+		if (this.tiers.size() >= MAX_TIERS && !this.settings.caches().containsKey(cache)) {
 			if (this.tiersOverflowed.compareAndSet(false, true)) {
 				logger.warn(MAX_TIERS + " caches have a near cache already: cache " + Masking.mask(cache)
 						+ " and further ones are read from Redis only in this instance (is a key's first part, the"

@@ -176,13 +176,17 @@ abstract class NearCacheContractTests {
 	}
 
 	@Test
-	void nearCachedByDefaultTheNumberOfLocalTiersIsBounded() {
-		RedisCacheService cache = cache(NEAR);
+	void nearCachedByDefaultTheNumberOfLocalTiersIsBoundedButNamedCachesAlwaysGetTheirs() {
+		RedisCacheService cache = cache(NEAR.withCaches(Map.of("products", NEAR.defaults())));
 		String run = UUID.randomUUID().toString();
 		for (int i = 0; i < NearCache.MAX_TIERS + 200; i++) {
 			cache.get("u" + i + run + ":k", String.class);
 		}
 		assertThat(cache.nearCacheTiers()).isEqualTo(NearCache.MAX_TIERS);
+		String key = unique("products");
+		cache.set(key, "v", Duration.ofMinutes(5));
+		assertThat(cache.get(key, String.class)).contains("v");
+		assertThat(cache.nearCacheEntries("products")).as("a cache named in configuration").isEqualTo(1);
 	}
 
 	@Test
