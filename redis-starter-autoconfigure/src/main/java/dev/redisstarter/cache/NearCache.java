@@ -5,14 +5,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import io.lettuce.core.RedisFuture;
@@ -23,6 +24,7 @@ import tools.jackson.databind.JavaType;
 
 import org.springframework.dao.DataAccessException;
 
+import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCircuitBreaker;
 import dev.redisstarter.core.RedisPermissionException;
@@ -75,12 +77,32 @@ final class NearCache implements AutoCloseable {
 
 	private final @Nullable PubSubSubscriber subscription;
 
-	private final ConcurrentHashMap<String, Optional<NearTier>> tiers = new ConcurrentHashMap<>();
+	/**
+	 * How many caches get a local tier at most: cache names come from keys (the part before the first ':'), which
+	 * may come from user input, and with {@code near.enabled} as the default every new name would get a tier of
+	 * its own. Past this, caches without settings of their own are read from Redis only here (their writes still
+	 * tell every instance); caches named in configuration always get a tier.
+	 */
+	static final int MAX_TIERS = 1_000;
+
+	/** The local tiers, one per near-cached cache seen (nothing is held for caches without a near policy). */
+	private final ConcurrentHashMap<String, NearTier> tiers = new ConcurrentHashMap<>();
+
+	private final AtomicBoolean tiersOverflowed = new AtomicBoolean();
 
 	private final AtomicLongArray stamps = new AtomicLongArray(STRIPES);
 
-	/** Notices not published yet (Redis did not answer); {@link #CLEAR} among them once too many waited. */
-	private final Set<String> pending = ConcurrentHashMap.newKeySet();
+	/**
+	 * Notices not published yet (Redis did not answer), each with the generation of its latest deferral: a retry
+	 * removes only what it sent, never a deferral of the same key made while it was on its way (as
+	 * {@link DeferredInvalidations} does). {@link #CLEAR} among them once too many waited.
+	 */
+	private final Map<String, Long> pending = new ConcurrentHashMap<>();
+
+	private final AtomicLong generations = new AtomicLong();
+
+	/** Publishes notices (Redis, but for tests). */
+	private final Consumer<List<String>> publisher;
 
 	private final AtomicBoolean retryScheduled = new AtomicBoolean();
 
@@ -107,6 +129,13 @@ final class NearCache implements AutoCloseable {
 	 * @param metrics where local hits and drops are counted
 	 */
 	NearCache(RedisAccess access, CacheCommands commands, String channel, CacheSettings settings, CacheMetrics metrics) {
+		this(access, commands, channel, settings, metrics, null);
+	}
+
+	/** With another publisher of notices than Redis ({@code null}: Redis), for tests. */
+	NearCache(RedisAccess access, CacheCommands commands, String channel, CacheSettings settings, CacheMetrics metrics,
+			@Nullable Consumer<List<String>> publisher) {
+		this.publisher = (publisher != null) ? publisher : this::publish;
 		this.settings = settings;
 		this.metrics = metrics;
 		this.commands = commands;
@@ -132,22 +161,38 @@ final class NearCache implements AutoCloseable {
 		if (this.subscription == null) {
 			return null;
 		}
-		Optional<NearTier> tier = this.tiers.get(cache);
-		if (tier == null) {
-			tier = this.tiers.computeIfAbsent(cache, this::newTier);
+		NearTier tier = this.tiers.get(cache);
+		if (tier != null || !nearCached(cache)) {
+			return tier;
 		}
-		return tier.orElse(null);
+		// Caches named in configuration always get theirs: only names that come with the defaults are capped.
+		if (this.tiers.size() >= MAX_TIERS && !this.settings.caches().containsKey(cache)) {
+			if (this.tiersOverflowed.compareAndSet(false, true)) {
+				logger.warn(MAX_TIERS + " caches have a near cache already: cache " + Masking.mask(cache)
+						+ " and further ones are read from Redis only in this instance (is a key's first part, the"
+						+ " cache name, built from user input while redis.starter.cache.near.enabled is true?)");
+			}
+			return null;
+		}
+		return this.tiers.computeIfAbsent(cache, this::newTier);
 	}
 
-	private Optional<NearTier> newTier(String cache) {
-		NearCachePolicy policy = this.settings.policy(cache).near();
-		if (!policy.enabled()) {
-			return Optional.empty();
-		}
-		NearTier tier = new NearTier(cache, policy, this.metrics.resolvedCounter(CacheMeter.GETS, cache, "hit"),
+	/** Whether a cache's policy asks for a near cache: then its writes tell every instance, tier here or not. */
+	private boolean nearCached(String cache) {
+		return this.settings.policy(cache).near().enabled();
+	}
+
+	private NearTier newTier(String cache) {
+		NearTier tier = new NearTier(cache, this.settings.policy(cache).near(),
+				this.metrics.resolvedCounter(CacheMeter.GETS, cache, "hit"),
 				this.metrics.resolvedCounter(CacheMeter.NEAR_HITS, cache, null));
 		this.metrics.registerGauge(CacheMeter.NEAR_ENTRIES, cache, tier, NearTier::size);
-		return Optional.of(tier);
+		return tier;
+	}
+
+	/** How many caches have a local tier here. */
+	int tierCount() {
+		return this.tiers.size();
 	}
 
 	/** Whether copies are served and kept now: the notices' subscription is confirmed. */
@@ -171,9 +216,12 @@ final class NearCache implements AutoCloseable {
 		}
 		Object value = null;
 		if (!entry.absent()) {
-			JavaType readAs = type.readAs(entry);
-			if (readAs == null || !readAs.equals(copy.type())) {
-				return null;
+			// The reader that kept it chooses the same type again (a recorded type is resolved by class name: costly).
+			if (copy.readBy() != type) {
+				JavaType readAs = type.readAs(entry);
+				if (readAs == null || !readAs.equals(copy.type())) {
+					return null;
+				}
 			}
 			value = copy.value();
 		}
@@ -191,20 +239,29 @@ final class NearCache implements AutoCloseable {
 	/**
 	 * Keeps a copy read from Redis, unless a notice for its stripe or a loss of the subscription came since
 	 * {@code stamp} was taken.
+	 * @param readStartNanos when the read began ({@link System#nanoTime()}): the remaining life Redis gave is
+	 * counted from there, so that the time the read and its decoding took does not lengthen the copy's life
 	 * @param stored the entry with its remaining life in Redis in ms (-1: none; -2: gone)
+	 * @param readBy what chose the type ({@code null} for a cached "absent")
 	 * @param type the type the value was decoded as
 	 * @param value the decoded value
 	 */
-	void keep(NearTier tier, String key, long stamp, EntryStore.Stored stored, @Nullable JavaType type,
-			@Nullable Object value) {
+	void keep(NearTier tier, String key, long stamp, long readStartNanos, EntryStore.Stored stored,
+			@Nullable ValueType readBy, @Nullable JavaType type, @Nullable Object value) {
 		if (stamp < 0 || stored.ttlMillis() == -2 || stored.ttlMillis() == 0) {
 			return;
 		}
-		long maxNanos = tier.maxTimeNanos();
 		long now = System.nanoTime();
-		long redisNanos = (stored.ttlMillis() > 0) ? TimeUnit.MILLISECONDS.toNanos(stored.ttlMillis()) : Long.MAX_VALUE;
-		NearEntry copy = new NearEntry(stored.entry(), type, value,
-				(redisNanos == Long.MAX_VALUE) ? Long.MAX_VALUE : now + redisNanos, Math.min(redisNanos, maxNanos));
+		long left = tier.maxTimeNanos() - (now - readStartNanos);
+		long expiresAt = Long.MAX_VALUE;
+		if (stored.ttlMillis() > 0) {
+			expiresAt = readStartNanos + TimeUnit.MILLISECONDS.toNanos(stored.ttlMillis());
+			left = Math.min(left, expiresAt - now);
+		}
+		if (left <= 0) {
+			return;
+		}
+		NearEntry copy = new NearEntry(stored.entry(), readBy, type, value, expiresAt, left);
 		int stripe = stripe(key);
 		if (this.stamps.get(stripe) != stamp || !this.trusted) {
 			return;
@@ -218,8 +275,11 @@ final class NearCache implements AutoCloseable {
 
 	/** Drops this instance's copies of keys about to be written, so that reads under way do not keep the old value. */
 	void writing(Collection<String> keys) {
+		if (this.subscription == null) {
+			return;
+		}
 		for (String key : keys) {
-			NearTier tier = tier(CacheMetrics.cacheOf(key));
+			NearTier tier = this.tiers.get(CacheMetrics.cacheOf(key));
 			if (tier != null) {
 				drop(tier, key);
 			}
@@ -232,11 +292,18 @@ final class NearCache implements AutoCloseable {
 	 * @param applied false when the write failed (the notices then wait without a try, Redis being unwell)
 	 */
 	void written(Collection<String> keys, boolean applied) {
+		if (this.subscription == null) {
+			return;
+		}
 		List<String> notices = null;
 		for (String key : keys) {
-			NearTier tier = tier(CacheMetrics.cacheOf(key));
+			String cache = CacheMetrics.cacheOf(key);
+			NearTier tier = this.tiers.get(cache);
 			if (tier != null) {
 				drop(tier, key);
+			}
+			// By the policy, not by the tier here: another instance may hold a copy this one has no tier for.
+			if (nearCached(cache)) {
 				if (notices == null) {
 					notices = new ArrayList<>(keys.size());
 				}
@@ -251,19 +318,21 @@ final class NearCache implements AutoCloseable {
 	/**
 	 * Entries matching a pattern were removed: drops the cache's tier here (every tier when the pattern's cache
 	 * name is itself a pattern) and tells every instance.
+	 * @param completed false when the removal failed part-way (the notice then waits without a try, Redis being
+	 * unwell: the caller is not kept waiting a second time)
 	 */
-	void patternRemoved(String glob) {
+	void patternRemoved(String glob, boolean completed) {
 		if (this.subscription == null) {
 			return;
 		}
 		String cache = CacheMetrics.cacheOf(glob);
 		boolean oneCache = !cache.equals(CacheMetrics.NO_CACHE_NAME) && cache.chars().noneMatch((c) -> "*?[\\".indexOf(c) >= 0);
-		if (oneCache && tier(cache) == null) {
+		if (oneCache && !nearCached(cache)) {
 			return;
 		}
 		String notice = oneCache ? CLEAR + ":" + cache : CLEAR;
 		dropTiers(oneCache ? cache : null, "cleared");
-		publishOrKeep(List.of(notice), true);
+		publishOrKeep(List.of(notice), completed);
 	}
 
 	private void drop(NearTier tier, String key) {
@@ -274,10 +343,13 @@ final class NearCache implements AutoCloseable {
 	private void publishOrKeep(List<String> notices, boolean tryNow) {
 		if (tryNow) {
 			try {
-				publish(notices);
+				this.publisher.accept(notices);
 				return;
 			}
-			catch (DataAccessException | RedisPermissionException ex) {
+			catch (RedisPermissionException ex) {
+				// Logged once and shown in health where it was refused; a line per write would flood the log.
+			}
+			catch (DataAccessException ex) {
 				logger.warn("Could not tell other instances to drop " + notices.size() + " near-cached key(s) ("
 						+ ex.getMessage() + "): sent again when Redis answers");
 			}
@@ -298,13 +370,13 @@ final class NearCache implements AutoCloseable {
 
 	private void keep(List<String> notices) {
 		for (String notice : notices) {
-			if (this.pending.size() < MAX_PENDING_NOTICES || this.pending.contains(notice)) {
-				this.pending.add(notice);
+			if (this.pending.size() < MAX_PENDING_NOTICES || this.pending.containsKey(notice)) {
+				this.pending.put(notice, this.generations.incrementAndGet());
 			}
 			else {
 				// Too many to remember: one notice that drops every tier everywhere replaces them.
 				this.pending.clear();
-				this.pending.add(CLEAR);
+				this.pending.put(CLEAR, this.generations.incrementAndGet());
 				this.metrics.count(CacheMeter.NEAR_DROPS, "*", "notices-overflowed");
 				break;
 			}
@@ -314,14 +386,15 @@ final class NearCache implements AutoCloseable {
 
 	/** Publishes what waits, on the caller's thread; what fails waits on. */
 	void retryNow() {
-		List<String> batch = List.copyOf(this.pending);
+		Map<String, Long> batch = Map.copyOf(this.pending);
 		if (batch.isEmpty()) {
 			return;
 		}
-		List<String> toSend = batch.contains(CLEAR) ? List.of(CLEAR) : batch;
+		List<String> toSend = batch.containsKey(CLEAR) ? List.of(CLEAR) : List.copyOf(batch.keySet());
 		try {
-			publish(toSend);
-			this.pending.removeAll(batch);
+			this.publisher.accept(toSend);
+			// Only what was sent: a key deferred again meanwhile (a later write) waits for a notice after it.
+			batch.forEach(this.pending::remove);
 			logger.info("Sent " + toSend.size() + " deferred near-cache notice(s)");
 		}
 		catch (DataAccessException | RedisPermissionException ex) {
@@ -357,8 +430,8 @@ final class NearCache implements AutoCloseable {
 			this.stamps.incrementAndGet(i);
 		}
 		this.tiers.forEach((name, tier) -> {
-			if (tier.isPresent() && (cache == null || cache.equals(name))) {
-				long dropped = tier.get().clear();
+			if (cache == null || cache.equals(name)) {
+				long dropped = tier.clear();
 				this.metrics.count(CacheMeter.NEAR_DROPS, name, why, dropped);
 			}
 		});
@@ -409,11 +482,11 @@ final class NearCache implements AutoCloseable {
 				dropTiers(cache, "cleared");
 				return;
 			}
-			Optional<NearTier> tier = NearCache.this.tiers.get(CacheMetrics.cacheOf(notice));
+			NearTier tier = NearCache.this.tiers.get(CacheMetrics.cacheOf(notice));
 			// The stamp moves even without a tier yet: a read that creates it may be under way.
 			NearCache.this.stamps.incrementAndGet(stripe(notice));
-			if (tier != null && tier.isPresent() && tier.get().remove(notice)) {
-				NearCache.this.metrics.count(CacheMeter.NEAR_DROPS, tier.get().name(), "notice");
+			if (tier != null && tier.remove(notice)) {
+				NearCache.this.metrics.count(CacheMeter.NEAR_DROPS, tier.name(), "notice");
 			}
 		}
 
