@@ -1,5 +1,6 @@
 package dev.redisstarter.lock;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +17,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.test.RedisCluster;
 import dev.redisstarter.test.RedisDeployment;
+import dev.redisstarter.test.RedisServer;
+import dev.redisstarter.test.schedule.JvmProcess;
+import dev.redisstarter.test.schedule.JvmSpec;
 import dev.redisstarter.test.spring.ConnectionFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,6 +112,31 @@ abstract class SemaphoreContractTests {
 		assertThat(acquisitions.get()).isPositive();
 		assertThat(most.get()).as("most permits in use at once").isLessThanOrEqualTo(limit).isGreaterThan(1);
 		assertThat(instances.get(0).available(name, limit)).as("all back").isEqualTo(limit);
+	}
+
+	@Test
+	void permitsOfAKilledHolderProcessComeBackWithinOneLease(@TempDir Path logs) throws Exception {
+		RedisSemaphore survivor = instance();
+		String name = uniqueName();
+		List<String> where = (deployment() instanceof RedisCluster cluster) ? List.of("cluster", cluster.seedNodes())
+				: List.of("standalone", ((RedisServer) deployment()).host(),
+						Integer.toString(((RedisServer) deployment()).port()));
+		List<String> args = new ArrayList<>(where);
+		args.addAll(List.of(name, "3"));
+		try (JvmProcess holder = JvmProcess
+			.start(JvmSpec.of("permit-holder", PermitHolderProcess.class).withArgs(args.toArray(String[]::new)), logs)) {
+			holder.awaitOutput("holding", Duration.ofSeconds(60));
+			// Its watchdog keeps the 1 s leases past their length while it lives.
+			Thread.sleep(1500);
+			assertThat(survivor.available(name, 3)).as("held by the live process").isZero();
+			holder.kill();
+			long start = System.nanoTime();
+			Optional<PermitLease> taken = survivor.tryAcquire(name, 3, 3, Duration.ofSeconds(5));
+			assertThat(taken).as("every permit back").isPresent();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("within one lease of the kill")
+				.isLessThan(Duration.ofMillis(1500));
+			taken.get().release();
+		}
 	}
 
 	@Test
