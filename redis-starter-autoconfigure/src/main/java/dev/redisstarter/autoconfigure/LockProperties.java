@@ -2,6 +2,7 @@ package dev.redisstarter.autoconfigure;
 
 import java.time.Duration;
 
+import dev.redisstarter.lock.RedisSemaphore;
 import dev.redisstarter.lock.WithLockAdvisor;
 
 /**
@@ -55,6 +56,22 @@ public class LockProperties {
 	 * How often a waiter tries again when no release notice arrives.
 	 */
 	private Duration pollInterval = Duration.ofMillis(500);
+
+	/**
+	 * How many permits a semaphore has when the caller (or @WithPermit) does not say.
+	 */
+	private int defaultPermits = RedisSemaphore.DEFAULT_PERMITS;
+
+	public int getDefaultPermits() {
+		return this.defaultPermits;
+	}
+
+	public void setDefaultPermits(int defaultPermits) {
+		if (defaultPermits < 1) {
+			throw new InvalidPropertyException("redis.starter.lock.default-permits", defaultPermits, "a positive number");
+		}
+		this.defaultPermits = defaultPermits;
+	}
 
 	public boolean isEnabled() {
 		return this.enabled;
