@@ -2,7 +2,6 @@ package dev.redisstarter.autoconfigure;
 
 import java.time.Duration;
 
-import dev.redisstarter.lock.RedisSemaphore;
 import dev.redisstarter.lock.WithLockAdvisor;
 
 /**
@@ -60,7 +59,7 @@ public class LockProperties {
 	/**
 	 * How many permits a semaphore has when the caller (or @WithPermit) does not say.
 	 */
-	private int defaultPermits = RedisSemaphore.DEFAULT_PERMITS;
+	private int defaultPermits = 10;
 
 	public int getDefaultPermits() {
 		return this.defaultPermits;

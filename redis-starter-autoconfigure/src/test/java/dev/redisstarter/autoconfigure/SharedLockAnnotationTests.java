@@ -142,8 +142,10 @@ class SharedLockAnnotationTests {
 
 	@Test
 	void theServicesBackOffForTheApplicationsOwnAndWhenLocksAreDisabled() {
-		this.runner.run((context) -> assertThat(context).hasSingleBean(RedisReadWriteLock.class)
-			.hasSingleBean(RedisSemaphore.class));
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(RedisReadWriteLock.class).hasSingleBean(RedisSemaphore.class);
+			assertThat(context.getBean(RedisSemaphore.class).defaultLimit()).isEqualTo(RedisSemaphore.DEFAULT_PERMITS);
+		});
 		this.runner.withPropertyValues("redis.starter.lock.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(DistributedReadWriteLock.class)
 				.doesNotHaveBean(DistributedSemaphore.class));
