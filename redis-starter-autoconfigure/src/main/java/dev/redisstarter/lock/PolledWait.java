@@ -8,18 +8,18 @@ import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * How a waiter for a read/write lock or a semaphore waits between tries: these publish no release notices, so a
- * waiter polls, with a pause that doubles from 1 ms up to the lock's poll interval, cut short by a release in this
- * instance (any name: a spurious wake-up costs one try) and by the holder's lease end when the script told it. A
- * release in another instance is seen at the next try.
+ * waiter polls, with a pause that doubles from 1 ms up to the lock's poll interval, cut short by a release of the same
+ * name in this instance and by the holder's lease end when the script told it. A release in another instance is seen
+ * at the next try. Names share one of {@value #STRIPES} monitors by hash, so a release wakes the waiters of its own
+ * name and of few others (a spurious wake-up costs one try).
  */
 final class PolledWait {
 
+	private static final int STRIPES = 64;
+
 	private final ExponentialBackOff backOff;
 
-	private final Object monitor = new Object();
-
-	/** Releases in this instance so far; guarded by {@link #monitor}. */
-	private long releases;
+	private final Stripe[] stripes = new Stripe[STRIPES];
 
 	/**
 	 * A wait.
@@ -28,6 +28,9 @@ final class PolledWait {
 	PolledWait(Duration maxPause) {
 		this.backOff = new ExponentialBackOff(1, 2.0);
 		this.backOff.setMaxInterval(Math.max(1, maxPause.toMillis()));
+		for (int i = 0; i < STRIPES; i++) {
+			this.stripes[i] = new Stripe();
+		}
 	}
 
 	/** One waiter's pauses, from the shortest. */
@@ -35,33 +38,37 @@ final class PolledWait {
 		return this.backOff.start();
 	}
 
-	/** How many releases this instance has seen: pass to {@link #pause} to wake on the next one. */
-	long releases() {
-		synchronized (this.monitor) {
-			return this.releases;
+	/** How many releases of names like this one this instance has seen: pass to {@link #pause} to wake on the next. */
+	long releases(String name) {
+		Stripe stripe = stripe(name);
+		synchronized (stripe) {
+			return stripe.releases;
 		}
 	}
 
-	/** A hold or permits were given back in this instance: wake its waiters to try again. */
-	void released() {
-		synchronized (this.monitor) {
-			this.releases++;
-			this.monitor.notifyAll();
+	/** A hold or permits of a name were given back in this instance: wake its waiters to try again. */
+	void released(String name) {
+		Stripe stripe = stripe(name);
+		synchronized (stripe) {
+			stripe.releases++;
+			stripe.notifyAll();
 		}
 	}
 
 	/**
-	 * Pauses for up to {@code nanos}, or until a release in this instance after {@code seen}.
-	 * @param seen what {@link #releases()} said before the last try
+	 * Pauses for up to {@code nanos}, or until a release of a name like this one in this instance after {@code seen}.
+	 * @param name the name waited for
+	 * @param seen what {@link #releases} said before the last try
 	 * @param nanos the longest pause
 	 * @throws InterruptedException when interrupted
 	 */
-	void pause(long seen, long nanos) throws InterruptedException {
+	void pause(String name, long seen, long nanos) throws InterruptedException {
+		Stripe stripe = stripe(name);
 		long end = System.nanoTime() + nanos;
-		synchronized (this.monitor) {
+		synchronized (stripe) {
 			long left = nanos;
-			while (this.releases == seen && left > 0) {
-				TimeUnit.NANOSECONDS.timedWait(this.monitor, left);
+			while (stripe.releases == seen && left > 0) {
+				TimeUnit.NANOSECONDS.timedWait(stripe, left);
 				left = end - System.nanoTime();
 			}
 		}
@@ -80,6 +87,17 @@ final class PolledWait {
 			pause = Math.min(pause, TimeUnit.MILLISECONDS.toNanos(Math.max(1, blockedMillis)));
 		}
 		return Math.min(pause, leftNanos);
+	}
+
+	private Stripe stripe(String name) {
+		return this.stripes[Math.floorMod(name.hashCode(), STRIPES)];
+	}
+
+	/** A monitor and its count of releases; guarded by itself. */
+	private static final class Stripe {
+
+		private long releases;
+
 	}
 
 }

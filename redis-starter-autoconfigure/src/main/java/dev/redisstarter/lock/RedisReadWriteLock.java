@@ -159,7 +159,7 @@ public final class RedisReadWriteLock implements DistributedReadWriteLock, AutoC
 		boolean waitingWriter = false;
 		try {
 			while (true) {
-				long seen = this.waits.releases();
+				long seen = this.waits.releases(name);
 				long left = deadline - System.nanoTime();
 				long waitingMillis = (mode == Mode.WRITE && !wait.isZero())
 						? Math.max(1, left / 1_000_000) + this.calls.deadline().toMillis() : 0;
@@ -175,7 +175,7 @@ public final class RedisReadWriteLock implements DistributedReadWriteLock, AutoC
 					this.metrics.timedOut(System.nanoTime() - start);
 					return Optional.empty();
 				}
-				this.waits.pause(seen, PolledWait.next(pauses, reply.holderLeftMillis(), left));
+				this.waits.pause(name, seen, PolledWait.next(pauses, reply.holderLeftMillis(), left));
 			}
 		}
 		catch (DataAccessException ex) {
@@ -189,7 +189,7 @@ public final class RedisReadWriteLock implements DistributedReadWriteLock, AutoC
 		}
 		finally {
 			if (waitingWriter) {
-				stopWaiting(lockKeys[2], owner);
+				stopWaiting(name, lockKeys[2], owner);
 			}
 		}
 	}
@@ -213,7 +213,7 @@ public final class RedisReadWriteLock implements DistributedReadWriteLock, AutoC
 						releaseQuietly(name, mode, lockKeys, owner);
 					}
 					else if (waitingMillis > 0) {
-						stopWaiting(lockKeys[2], owner);
+						stopWaiting(name, lockKeys[2], owner);
 					}
 				})));
 	}
@@ -238,12 +238,12 @@ public final class RedisReadWriteLock implements DistributedReadWriteLock, AutoC
 			throw new LockUnavailableException(name, ex);
 		}
 		finally {
-			this.waits.released();
+			this.waits.released(name);
 		}
 	}
 
 	/** A writer that gives up stops blocking new readers at once (else its entry ends with its wait). */
-	private void stopWaiting(byte[] writersKey, String owner) {
+	private void stopWaiting(String name, byte[] writersKey, String owner) {
 		boolean interrupted = Thread.interrupted();
 		try {
 			this.calls.call((redis) -> redis.zrem(writersKey, utf8(owner)));
@@ -255,7 +255,7 @@ public final class RedisReadWriteLock implements DistributedReadWriteLock, AutoC
 			if (interrupted) {
 				Thread.currentThread().interrupt();
 			}
-			this.waits.released();
+			this.waits.released(name);
 		}
 	}
 

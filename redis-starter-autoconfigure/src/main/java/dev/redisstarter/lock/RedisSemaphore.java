@@ -157,7 +157,7 @@ public final class RedisSemaphore implements DistributedSemaphore, AutoCloseable
 		BackOffExecution pauses = this.waits.start();
 		try {
 			while (true) {
-				long seen = this.waits.releases();
+				long seen = this.waits.releases(name);
 				AcquireReply reply = tryOnce(name, keysAndArgs, holder, permits);
 				if (reply.acquired()) {
 					this.metrics.acquired(System.nanoTime() - start);
@@ -168,7 +168,7 @@ public final class RedisSemaphore implements DistributedSemaphore, AutoCloseable
 					this.metrics.timedOut(System.nanoTime() - start);
 					return Optional.empty();
 				}
-				this.waits.pause(seen, PolledWait.next(pauses, reply.holderLeftMillis(), left));
+				this.waits.pause(name, seen, PolledWait.next(pauses, reply.holderLeftMillis(), left));
 			}
 		}
 		catch (DataAccessException ex) {
@@ -221,7 +221,7 @@ public final class RedisSemaphore implements DistributedSemaphore, AutoCloseable
 			throw new LockUnavailableException(name, ex);
 		}
 		finally {
-			this.waits.released();
+			this.waits.released(name);
 		}
 	}
 
