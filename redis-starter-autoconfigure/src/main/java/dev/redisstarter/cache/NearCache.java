@@ -3,31 +3,22 @@ package dev.redisstarter.cache;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
-import io.lettuce.core.RedisFuture;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JavaType;
 
-import org.springframework.dao.DataAccessException;
 
 import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCircuitBreaker;
-import dev.redisstarter.core.RedisPermissionException;
 import dev.redisstarter.core.subscription.PubSubSubscriber;
 import dev.redisstarter.core.subscription.Route;
 import dev.redisstarter.core.subscription.RouteListener;
@@ -61,19 +52,9 @@ final class NearCache implements AutoCloseable {
 	/** Stripes of keys for the stamps (a power of two). */
 	private static final int STRIPES = 1024;
 
-	/** The notice that drops whole tiers ({@code :clear}, or {@code :clear:<cache>}): cache keys never start with ':'. */
-	private static final String CLEAR = ":clear";
-
-	/** How many notices may wait for Redis to come back; past it, one notice that drops everything is sent instead. */
-	static final int MAX_PENDING_NOTICES = 10_000;
-
 	private final CacheSettings settings;
 
 	private final CacheMetrics metrics;
-
-	private final CacheCommands commands;
-
-	private final byte[] channel;
 
 	private final @Nullable PubSubSubscriber subscription;
 
@@ -92,33 +73,10 @@ final class NearCache implements AutoCloseable {
 
 	private final AtomicLongArray stamps = new AtomicLongArray(STRIPES);
 
-	/**
-	 * Notices not published yet (Redis did not answer), each with the generation of its latest deferral: a retry
-	 * removes only what it sent, never a deferral of the same key made while it was on its way (as
-	 * {@link DeferredInvalidations} does). {@link #CLEAR} among them once too many waited.
-	 */
-	private final Map<String, Long> pending = new ConcurrentHashMap<>();
-
-	private final AtomicLong generations = new AtomicLong();
-
-	/** Publishes notices (Redis, but for tests). */
-	private final Consumer<List<String>> publisher;
-
-	private final AtomicBoolean retryScheduled = new AtomicBoolean();
-
-	private final Executor executor;
-
-	private final long retryIntervalMillis;
-
 	private volatile boolean trusted;
 
-	private volatile boolean closed;
-
-	/**
-	 * Who sends this instance's notices, heading each one ({@code <sender>|<key>}): its own are skipped when they
-	 * come back, its copies having been dropped around the write already (one miss fewer after every write).
-	 */
-	private final String sender = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+	/** Publishes this instance's notices, keeping those Redis did not take for when it answers. */
+	private final NearNotices notices;
 
 	/**
 	 * Near caches for the caches whose policy asks for one; nothing at all (no subscription) when none does.
@@ -135,13 +93,10 @@ final class NearCache implements AutoCloseable {
 	/** With another publisher of notices than Redis ({@code null}: Redis), for tests. */
 	NearCache(RedisAccess access, CacheCommands commands, String channel, CacheSettings settings, CacheMetrics metrics,
 			@Nullable Consumer<List<String>> publisher) {
-		this.publisher = (publisher != null) ? publisher : this::publish;
 		this.settings = settings;
 		this.metrics = metrics;
-		this.commands = commands;
-		this.channel = channel.getBytes(StandardCharsets.UTF_8);
-		this.executor = access.background();
-		this.retryIntervalMillis = access.settings().openDuration().toMillis();
+		this.notices = new NearNotices(commands, channel, access.background(),
+				access.settings().openDuration().toMillis(), metrics, publisher);
 		boolean any = settings.defaults().near().enabled()
 				|| settings.caches().values().stream().anyMatch((policy) -> policy.near().enabled());
 		this.subscription = any ? new PubSubSubscriber(access, "cache near invalidations") : null;
@@ -150,7 +105,7 @@ final class NearCache implements AutoCloseable {
 			this.subscription.start();
 			access.circuit().onTransition((state) -> {
 				if (state == RedisCircuitBreaker.State.CLOSED) {
-					retrySoon();
+					this.notices.retrySoon();
 				}
 			});
 		}
@@ -311,7 +266,7 @@ final class NearCache implements AutoCloseable {
 			}
 		}
 		if (notices != null) {
-			publishOrKeep(notices, applied);
+			this.notices.publishOrKeep(notices, applied);
 		}
 	}
 
@@ -330,98 +285,14 @@ final class NearCache implements AutoCloseable {
 		if (oneCache && !nearCached(cache)) {
 			return;
 		}
-		String notice = oneCache ? CLEAR + ":" + cache : CLEAR;
+		String notice = oneCache ? NearNotices.CLEAR + ":" + cache : NearNotices.CLEAR;
 		dropTiers(oneCache ? cache : null, "cleared");
-		publishOrKeep(List.of(notice), completed);
+		this.notices.publishOrKeep(List.of(notice), completed);
 	}
 
 	private void drop(NearTier tier, String key) {
 		this.stamps.incrementAndGet(stripe(key));
 		tier.remove(key);
-	}
-
-	private void publishOrKeep(List<String> notices, boolean tryNow) {
-		if (tryNow) {
-			try {
-				this.publisher.accept(notices);
-				return;
-			}
-			catch (RedisPermissionException ex) {
-				// Logged once and shown in health where it was refused; a line per write would flood the log.
-			}
-			catch (DataAccessException ex) {
-				logger.warn("Could not tell other instances to drop " + notices.size() + " near-cached key(s) ("
-						+ ex.getMessage() + "): sent again when Redis answers");
-			}
-		}
-		keep(notices);
-	}
-
-	private void publish(List<String> notices) {
-		this.commands.send((redis) -> {
-			List<RedisFuture<Long>> sent = new ArrayList<>(notices.size());
-			for (String notice : notices) {
-				sent.add(redis.publish(this.channel, (this.sender + "|" + notice).getBytes(StandardCharsets.UTF_8)));
-			}
-			sent.forEach(this.commands::await);
-			return null;
-		});
-	}
-
-	private void keep(List<String> notices) {
-		for (String notice : notices) {
-			if (this.pending.size() < MAX_PENDING_NOTICES || this.pending.containsKey(notice)) {
-				this.pending.put(notice, this.generations.incrementAndGet());
-			}
-			else {
-				// Too many to remember: one notice that drops every tier everywhere replaces them.
-				this.pending.clear();
-				this.pending.put(CLEAR, this.generations.incrementAndGet());
-				this.metrics.count(CacheMeter.NEAR_DROPS, "*", "notices-overflowed");
-				break;
-			}
-		}
-		scheduleRetry();
-	}
-
-	/** Publishes what waits, on the caller's thread; what fails waits on. */
-	void retryNow() {
-		Map<String, Long> batch = Map.copyOf(this.pending);
-		if (batch.isEmpty()) {
-			return;
-		}
-		List<String> toSend = batch.containsKey(CLEAR) ? List.of(CLEAR) : List.copyOf(batch.keySet());
-		try {
-			this.publisher.accept(toSend);
-			// Only what was sent: a key deferred again meanwhile (a later write) waits for a notice after it.
-			batch.forEach(this.pending::remove);
-			logger.info("Sent " + toSend.size() + " deferred near-cache notice(s)");
-		}
-		catch (DataAccessException | RedisPermissionException ex) {
-			// Stays pending; tried again later.
-		}
-	}
-
-	private void retrySoon() {
-		if (!this.pending.isEmpty()) {
-			this.executor.execute(this::retryNow);
-		}
-	}
-
-	private void scheduleRetry() {
-		if (this.closed || !this.retryScheduled.compareAndSet(false, true)) {
-			return;
-		}
-		CompletableFuture.delayedExecutor(this.retryIntervalMillis, TimeUnit.MILLISECONDS, this.executor).execute(() -> {
-			this.retryScheduled.set(false);
-			if (this.closed) {
-				return;
-			}
-			retryNow();
-			if (!this.pending.isEmpty()) {
-				scheduleRetry();
-			}
-		});
 	}
 
 	/** Drops one cache's tier, or every tier ({@code cache} null), counting the copies dropped. */
@@ -439,7 +310,12 @@ final class NearCache implements AutoCloseable {
 
 	/** How many notices wait to be published. */
 	int pendingNotices() {
-		return this.pending.size();
+		return this.notices.pending();
+	}
+
+	/** Publishes the notices that wait, on the caller's thread. */
+	void retryNow() {
+		this.notices.retryNow();
 	}
 
 	private static int stripe(String key) {
@@ -449,16 +325,12 @@ final class NearCache implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.closed = true;
+		this.notices.close();
 		this.trusted = false;
 		if (this.subscription != null) {
 			this.subscription.close();
 		}
 		dropTiers(null, "closed");
-		if (!this.pending.isEmpty()) {
-			logger.warn(this.pending.size() + " near-cache notice(s) never reached Redis before the cache closed;"
-					+ " other instances drop those copies within their near caches' max-time");
-		}
 	}
 
 	/** Notices from every instance, and the subscription's confirmations and losses. */
@@ -473,12 +345,13 @@ final class NearCache implements AutoCloseable {
 				dropTiers(null, "cleared");
 				return;
 			}
-			if (message.startsWith(NearCache.this.sender + "|")) {
+			if (NearCache.this.notices.isOwn(message)) {
 				return;
 			}
 			String notice = message.substring(bar + 1);
-			if (notice.startsWith(CLEAR)) {
-				String cache = notice.startsWith(CLEAR + ":") ? notice.substring(CLEAR.length() + 1) : null;
+			if (notice.startsWith(NearNotices.CLEAR)) {
+				String cache = notice.startsWith(NearNotices.CLEAR + ":")
+						? notice.substring(NearNotices.CLEAR.length() + 1) : null;
 				dropTiers(cache, "cleared");
 				return;
 			}
