@@ -5,7 +5,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.async.RedisListAsyncCommands;
+import org.jspecify.annotations.Nullable;
 
 import dev.redisstarter.core.DedicatedConnection;
 import dev.redisstarter.core.RedisAccess;
@@ -13,7 +16,9 @@ import dev.redisstarter.core.RedisAccess;
 /**
  * Waits for a queue's signal ({@code BLPOP} on {@code <queue>:signal}) on a {@link DedicatedConnection}, since a
  * blocking command would hold up every other command on the starter's shared connection. A wait that outlives its
- * timeout by the liveness timeout counts as a silent connection and replaces it.
+ * timeout by the liveness timeout counts as a silent connection and replaces it. A wait ends on time by this JVM's
+ * clock, not by Redis's timeout of the command, which Redis checks only at its cron ticks (up to 100 ms late at the
+ * default {@code hz}): a delayed job on an idle worker starts when it is due. Used by one worker's fetching thread.
  */
 final class SignalWaiter {
 
@@ -22,6 +27,12 @@ final class SignalWaiter {
 	private final byte[] key;
 
 	private final DedicatedConnection connection;
+
+	/** A BLPOP still blocked on the server from an earlier wait that this JVM's clock ended, or {@code null}. */
+	private @Nullable RedisFuture<KeyValue<byte[], byte[]>> blocked;
+
+	/** When {@link #blocked} must have been answered (its timeout plus the liveness timeout), else the connection is silent. */
+	private long answerDueNanos;
 
 	SignalWaiter(RedisAccess access, String key) {
 		this.access = access;
@@ -39,25 +50,41 @@ final class SignalWaiter {
 		if (millis <= 0) {
 			return;
 		}
-		RedisListAsyncCommands<byte[], byte[]> redis = this.connection.commands();
-		// BLPOP takes seconds with decimals (Redis 6+); 0 would block forever.
-		double seconds = Math.max(0.01, millis / 1000.0);
-		long wait = millis + this.access.settings().livenessTimeout().toMillis() + 1000;
+		long now = System.nanoTime();
+		if (this.blocked == null) {
+			RedisListAsyncCommands<byte[], byte[]> redis = this.connection.commands();
+			// BLPOP takes seconds with decimals (Redis 6+); 0 would block forever.
+			this.blocked = redis.blpop(Math.max(0.01, millis / 1000.0), this.key);
+			this.answerDueNanos = now
+					+ TimeUnit.MILLISECONDS.toNanos(millis + this.access.settings().livenessTimeout().toMillis() + 1000);
+		}
+		long waitNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(millis), this.answerDueNanos - now);
 		try {
-			redis.blpop(seconds, this.key).get(wait, TimeUnit.MILLISECONDS);
+			this.blocked.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
+			// A signal, or the server's timeout.
+			this.blocked = null;
 		}
 		catch (ExecutionException ex) {
+			this.blocked = null;
 			this.connection.drop();
 			throw new IllegalStateException("Waiting for jobs failed: " + ex.getCause(), ex.getCause());
 		}
 		catch (TimeoutException ex) {
-			this.connection.drop();
-			throw new IllegalStateException("No answer to BLPOP within " + wait + " ms", ex);
+			if (System.nanoTime() - this.answerDueNanos >= 0) {
+				this.blocked = null;
+				this.connection.drop();
+				throw new IllegalStateException("No answer to BLPOP within "
+						+ TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms", ex);
+			}
+			// Ended by this JVM's clock, on time for the delayed job that is due: Redis ends a blocking command's
+			// timeout only at its next cron tick (hz 10: up to 100 ms late). The BLPOP stays blocked, and the next
+			// wait goes on with it (a signal it took meanwhile ends that wait at once).
 		}
 	}
 
 	/** Closes the connection (a waiting {@link #await} fails at once). */
 	void close() {
+		this.blocked = null;
 		this.connection.close();
 	}
 

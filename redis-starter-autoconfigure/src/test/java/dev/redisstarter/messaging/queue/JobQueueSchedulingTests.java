@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import dev.redisstarter.test.LocalRedisServer;
 import dev.redisstarter.test.RealRedis;
 import dev.redisstarter.test.SharedRedis;
 
@@ -128,6 +129,37 @@ class JobQueueSchedulingTests {
 			System.out.println("A delayed job on an idle worker started " + (start.atMillis() - due) + " ms after due");
 			assertThat(start.atMillis()).isGreaterThanOrEqualTo(due - EARLY).isLessThanOrEqualTo(enqueuedBy + 1500 + LATE);
 		});
+	}
+
+	@Test
+	void anIdleWorkerStartsDelayedJobsOnTimeEvenWhenRedisEndsBlockingTimeoutsLate() {
+		String queue = queue();
+		// hz 1: Redis ends a BLPOP's timeout at its next cron tick, up to a second late. The worker must wake by its
+		// own clock.
+		try (LocalRedisServer server = LocalRedisServer.builder().config("hz", "1").build().start()) {
+			QueueContexts.runner(server).withPropertyValues("test.queue=" + queue).withBean(Timed.class).run((context) -> {
+				JobQueue jobs = context.getBean(JobQueue.class);
+				Timed timed = context.getBean(Timed.class);
+				warmUp(jobs, queue, timed.starts);
+				List<Long> lateness = new ArrayList<>();
+				for (int i = 0; i < 4; i++) {
+					// The worker is idle on the signal list; each job is due while it waits.
+					Thread.sleep(200);
+					String name = "idle-" + i;
+					jobs.enqueue(queue, new Task(name), JobOptions.defaults().withDelay(Duration.ofMillis(400)));
+					long enqueuedBy = System.currentTimeMillis();
+					await().atMost(Duration.ofSeconds(5)).until(() -> timed.starts.containsKey(name));
+					Start start = timed.starts.get(name);
+					long due = start.enqueuedAt().toEpochMilli() + 400;
+					lateness.add(start.atMillis() - due);
+					assertThat(start.atMillis()).as("%s started %d ms after due", name, start.atMillis() - due)
+						.isGreaterThanOrEqualTo(due - EARLY)
+						.isLessThanOrEqualTo(enqueuedBy + 400 + LATE);
+				}
+				System.out.println("Delayed jobs on an idle worker (Redis hz 1) started this many ms after due: "
+						+ lateness);
+			});
+		}
 	}
 
 	record Ranked(int index, int priority) {
