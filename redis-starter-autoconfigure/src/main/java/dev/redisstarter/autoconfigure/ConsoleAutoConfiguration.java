@@ -1,5 +1,7 @@
 package dev.redisstarter.autoconfigure;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -11,11 +13,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
 
+import dev.redisstarter.console.CapabilityHealth;
 import dev.redisstarter.console.ConsoleAccessFilter;
 import dev.redisstarter.console.ConsoleApi;
 import dev.redisstarter.console.ConsoleRoutes;
@@ -26,16 +31,19 @@ import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.core.health.RedisStarterHealthIndicator;
 import dev.redisstarter.messaging.queue.JobDeadLetters;
 import dev.redisstarter.messaging.queue.JobQueue;
 import dev.redisstarter.messaging.queue.JobWorkers;
 import dev.redisstarter.messaging.queue.QueueKeys;
 import dev.redisstarter.messaging.queue.UnhandledQueues;
 import dev.redisstarter.messaging.queue.actuate.JobQueuesEndpoint;
+import dev.redisstarter.messaging.queue.actuate.JobQueuesHealthIndicator;
 import dev.redisstarter.messaging.stream.DeadLetters;
 import dev.redisstarter.messaging.stream.StreamInspector;
 import dev.redisstarter.messaging.stream.StreamListeners;
 import dev.redisstarter.messaging.stream.actuate.StreamsEndpoint;
+import dev.redisstarter.messaging.stream.actuate.StreamsHealthIndicator;
 
 /**
  * The operations console ({@code redis.starter.console.enabled=true}, off by default) in a servlet web application
@@ -44,7 +52,8 @@ import dev.redisstarter.messaging.stream.actuate.StreamsEndpoint;
  * views appear when those capabilities are on; they reuse the Actuator endpoints' logic, whether or not those
  * endpoints are exposed.
  */
-@AutoConfiguration(after = { RedisStarterAutoConfiguration.class, RedisStarterQueueAutoConfiguration.class,
+@AutoConfiguration(after = { RedisStarterAutoConfiguration.class, RedisStarterHealthAutoConfiguration.class,
+		RedisStarterQueueAutoConfiguration.class,
 		RedisStarterStreamsAutoConfiguration.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(value = RouterFunction.class,
@@ -80,10 +89,15 @@ public final class ConsoleAutoConfiguration {
 			ObjectProvider<JobDeadLetters> jobDeadLetters, ObjectProvider<JobWorkers> workers,
 			ObjectProvider<UnhandledQueues> unhandled, ObjectProvider<QueueKeys> queueKeys,
 			ObjectProvider<StreamsEndpoint> streamsEndpoint, ObjectProvider<StreamListeners> listeners,
-			ObjectProvider<StreamInspector> inspector, ObjectProvider<DeadLetters> deadLetters) {
+			ObjectProvider<StreamInspector> inspector, ObjectProvider<DeadLetters> deadLetters,
+			ObjectProvider<CapabilityHealth> health) {
 		RedisCalls calls = access.calls(Feature.CONSOLE,
 				Durations.requirePositive("redis.starter.console.timeout", properties.getConsole().getTimeout()));
 		ConsoleViews views = new ConsoleViews(access, calls, naming, settings, meterRegistry.getIfUnique());
+		CapabilityHealth statuses = health.getIfUnique();
+		if (statuses != null) {
+			views = views.withHealth(statuses);
+		}
 		JobQueue queue = jobs.getIfUnique();
 		JobDeadLetters queueDeadLetters = jobDeadLetters.getIfUnique();
 		QueueKeys keys = queueKeys.getIfUnique();
@@ -128,6 +142,30 @@ public final class ConsoleAutoConfiguration {
 		registration.setOrder(AFTER_SECURITY);
 		registration.setName("redisStarterConsoleAccessFilter");
 		return registration;
+	}
+
+	/**
+	 * With Spring Boot's health module: the status of the starter's health components in the overview.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		CapabilityHealth redisStarterConsoleHealth(ObjectProvider<RedisStarterHealthIndicator> redis,
+				ObjectProvider<JobQueuesHealthIndicator> jobQueues, ObjectProvider<StreamsHealthIndicator> streams) {
+			Map<String, HealthIndicator> components = new LinkedHashMap<>();
+			redis.ifUnique((indicator) -> components.put("redis", indicator));
+			jobQueues.ifUnique((indicator) -> components.put("jobqueues", indicator));
+			streams.ifUnique((indicator) -> components.put("streams", indicator));
+			return () -> {
+				Map<String, String> statuses = new LinkedHashMap<>();
+				components.forEach((name, indicator) -> statuses.put(name, indicator.health(false).getStatus().getCode()));
+				return statuses;
+			};
+		}
+
 	}
 
 	/** The queues {@code /actuator/jobqueues} lists besides those handled here: named ones and schedules' queues. */

@@ -38,15 +38,18 @@ public final class ConsoleApi {
 
 	private final MeterView meters;
 
+	private final @Nullable CapabilityHealth health;
+
 	private final ConsoleSettings settings;
 
 	ConsoleApi(RedisAccess access, ServerInsight server, @Nullable QueueView queues, @Nullable StreamView streams,
-			MeterView meters, ConsoleSettings settings) {
+			MeterView meters, @Nullable CapabilityHealth health, ConsoleSettings settings) {
 		this.access = Objects.requireNonNull(access, "access must not be null");
 		this.server = Objects.requireNonNull(server, "server must not be null");
 		this.queues = queues;
 		this.streams = streams;
 		this.meters = Objects.requireNonNull(meters, "meters must not be null");
+		this.health = health;
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 	}
 
@@ -63,6 +66,7 @@ public final class ConsoleApi {
 		body.put("circuit", state);
 		body.put("writeEnabled", this.settings.writeEnabled());
 		body.put("capabilities", Map.of("queues", this.queues != null, "streams", this.streams != null));
+		body.put("health", (this.health != null) ? this.health.statuses() : Map.of());
 		body.put("server", circuit.allowsCalls() ? this.server.info() : List.of());
 		body.put("csrf", csrf(request));
 		return ServerResponse.ok().body(body);

@@ -36,6 +36,8 @@ public final class ConsoleViews {
 
 	private final @Nullable StreamView streams;
 
+	private final @Nullable CapabilityHealth health;
+
 	/**
 	 * Views without job queues or streams.
 	 * @param access the starter's access (its circuit)
@@ -46,11 +48,12 @@ public final class ConsoleViews {
 	 */
 	public ConsoleViews(RedisAccess access, RedisCalls calls, KeyNaming naming, ConsoleSettings settings,
 			@Nullable MeterRegistry meterRegistry) {
-		this(access, calls, naming, settings, meterRegistry, null, null);
+		this(access, calls, naming, settings, meterRegistry, null, null, null);
 	}
 
 	private ConsoleViews(RedisAccess access, RedisCalls calls, KeyNaming naming, ConsoleSettings settings,
-			@Nullable MeterRegistry meterRegistry, @Nullable QueueView queues, @Nullable StreamView streams) {
+			@Nullable MeterRegistry meterRegistry, @Nullable QueueView queues, @Nullable StreamView streams,
+			@Nullable CapabilityHealth health) {
 		this.access = Objects.requireNonNull(access, "access must not be null");
 		this.calls = Objects.requireNonNull(calls, "calls must not be null");
 		this.naming = Objects.requireNonNull(naming, "naming must not be null");
@@ -58,6 +61,7 @@ public final class ConsoleViews {
 		this.meterRegistry = meterRegistry;
 		this.queues = queues;
 		this.streams = streams;
+		this.health = health;
 	}
 
 	/**
@@ -71,7 +75,7 @@ public final class ConsoleViews {
 	public ConsoleViews withQueues(JobQueuesEndpoint endpoint, JobQueue jobs, JobDeadLetters deadLetters,
 			QueueKeys keys) {
 		return new ConsoleViews(this.access, this.calls, this.naming, this.settings, this.meterRegistry,
-				new QueueView(endpoint, jobs, deadLetters, keys, this.calls, this.settings), this.streams);
+				new QueueView(endpoint, jobs, deadLetters, keys, this.calls, this.settings), this.streams, this.health);
 	}
 
 	/**
@@ -82,7 +86,17 @@ public final class ConsoleViews {
 	 */
 	public ConsoleViews withStreams(StreamsEndpoint endpoint, DeadLetters deadLetters) {
 		return new ConsoleViews(this.access, this.calls, this.naming, this.settings, this.meterRegistry, this.queues,
-				new StreamView(endpoint, deadLetters, this.calls, this.settings));
+				new StreamView(endpoint, deadLetters, this.calls, this.settings), this.health);
+	}
+
+	/**
+	 * These views with the capabilities' health in the overview.
+	 * @param health the health components' statuses
+	 * @return new views
+	 */
+	public ConsoleViews withHealth(CapabilityHealth health) {
+		return new ConsoleViews(this.access, this.calls, this.naming, this.settings, this.meterRegistry, this.queues,
+				this.streams, health);
 	}
 
 	/**
@@ -92,7 +106,7 @@ public final class ConsoleViews {
 	public ConsoleApi api() {
 		RedisNodes nodes = new RedisNodes(this.calls, this.access.circuit().target());
 		return new ConsoleApi(this.access, new ServerInsight(nodes, this.naming, this.settings), this.queues,
-				this.streams, new MeterView(this.meterRegistry), this.settings);
+				this.streams, new MeterView(this.meterRegistry), this.health, this.settings);
 	}
 
 }

@@ -93,6 +93,8 @@ class ConsoleApiTests {
 			JsonNode overview = json(mvc, get(api + "overview").with(ConsoleContexts.withRole()), 200);
 			assertThat(overview.get("circuit").get("state").asString()).isEqualTo("closed");
 			assertThat(overview.get("writeEnabled").asBoolean()).isFalse();
+			assertThat(overview.get("health").get("jobqueues").asString()).isEqualTo("UP");
+			assertThat(overview.get("health").get("streams").asString()).isEqualTo("UP");
 			JsonNode server = overview.get("server").get(0);
 			assertThat(server.get("version").asString()).isNotBlank();
 			assertThat(server.get("usedMemory").asLong()).isPositive();

@@ -123,8 +123,12 @@
         card('state', el('span', { className: 'badge ' + c.state, id: 'overview-circuit' }, c.state)),
         card('openings', formatNumber(c.openings)),
         card('failure', c.failure), card('last failure', c.lastFailure)),
-      el('h2', null, 'Capabilities'),
-      el('p', null, 'Job queues: ', overview.capabilities.queues ? 'on' : 'off', '. Streams: ',
+      el('h2', null, 'Health'),
+      Object.keys(overview.health).length ? el('div', { className: 'cards', id: 'health' }, Object.keys(overview.health).map(function (name) {
+        var status = overview.health[name];
+        return card(name, el('span', { className: 'badge ' + status.toLowerCase(), 'data-component': name }, status));
+      })) : el('p', { className: 'muted' }, 'No health components.'),
+      el('p', { className: 'muted' }, 'Job queues: ', overview.capabilities.queues ? 'on' : 'off', '. Streams: ',
         overview.capabilities.streams ? 'on' : 'off', '.'),
       overview.server.length ? nodes : el('p', { className: 'muted' }, 'The server is not read while the circuit is open.'));
   }
@@ -157,8 +161,14 @@
         queue.unhandled ? el('span', { className: 'badge open' }, 'unhandled') : null);
       var counts = table(states, el('tr', null, states.map(function (name) {
         return el('td', { className: 'num count-' + name },
-          el('button', { type: 'button', className: 'action show', 'data-state': name,
-            onclick: function () { state.lists[queue.name] = name; state.rendered = {}; refresh(false); } },
+          el('button', { type: 'button', className: 'action show' + (selected === name ? ' selected' : ''), 'data-state': name,
+            title: selected === name ? 'back to the dead letters' : 'list the ' + name + ' jobs',
+            onclick: function () {
+              if (state.lists[queue.name] === name) { delete state.lists[queue.name]; }
+              else { state.lists[queue.name] = name; }
+              state.rendered = {};
+              refresh(false);
+            } },
           formatNumber(queue[name])));
       })), 'counts');
       var workers = queue.workers.length ? table(['handler', 'concurrency', 'state', 'held', 'circuit', 'openings', 'circuit error'],
@@ -319,7 +329,7 @@
       document.getElementById('tab-' + name).className = name === tab ? 'active' : '';
     });
     if (tab === 'server') { loadServer(); }
-    else { refresh(false); }
+    refresh(false);
     if (window.location.hash !== '#' + tab) { window.history.replaceState(null, '', '#' + tab); }
   }
   document.addEventListener('DOMContentLoaded', function () {
