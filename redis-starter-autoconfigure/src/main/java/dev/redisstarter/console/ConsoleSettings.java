@@ -21,10 +21,6 @@ import org.jspecify.annotations.Nullable;
 public record ConsoleSettings(String path, boolean writeEnabled, String role, boolean allowWithoutSecurity,
 		int sampleSize, Duration sampleTimeBudget, int slowlogEntries, int listSize, int payloadPreview) {
 
-	/** The defaults, served at {@code /redis-starter/}, read-only. */
-	public static final ConsoleSettings DEFAULTS = new ConsoleSettings("/redis-starter/", false,
-			"REDIS_STARTER_CONSOLE", false, 1000, Duration.ofMillis(250), 20, 50, 200);
-
 	/**
 	 * Checks the settings.
 	 * @param path where the console is served
@@ -54,16 +50,6 @@ public record ConsoleSettings(String path, boolean writeEnabled, String role, bo
 		requirePositive("slowlogEntries", slowlogEntries);
 		requirePositive("listSize", listSize);
 		requirePositive("payloadPreview", payloadPreview);
-	}
-
-	/**
-	 * These settings with writes allowed or not.
-	 * @param enabled whether write actions are allowed
-	 * @return new settings
-	 */
-	public ConsoleSettings withWriteEnabled(boolean enabled) {
-		return new ConsoleSettings(this.path, enabled, this.role, this.allowWithoutSecurity, this.sampleSize,
-				this.sampleTimeBudget, this.slowlogEntries, this.listSize, this.payloadPreview);
 	}
 
 	/**

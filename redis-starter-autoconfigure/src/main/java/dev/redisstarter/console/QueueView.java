@@ -1,11 +1,10 @@
 package dev.redisstarter.console;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -186,7 +185,7 @@ public final class QueueView {
 	 * @param queue the queue
 	 * @param pause how long
 	 */
-	public void pause(String queue, java.time.Duration pause) {
+	public void pause(String queue, Duration pause) {
 		this.jobs.pause(QueueKeys.requireName(queue), pause);
 	}
 

@@ -101,6 +101,8 @@ class ConsoleBrowserTests extends RedisDownHttpTestSupport {
 		waitForText(By.id("circuit-state"), "closed");
 		WebElement node = waitFor(By.cssSelector("#page-overview .node"));
 		assertThat(node.getText()).contains("maxmemory-policy", "ops/s", "keyspace hits", "memory used");
+		waitForText(By.cssSelector("#health [data-component='redis']"), "UP");
+		waitForText(By.cssSelector("#health [data-component='jobqueues']"), "UP");
 		screenshot("overview");
 	}
 
