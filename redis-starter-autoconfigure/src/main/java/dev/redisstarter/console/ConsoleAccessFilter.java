@@ -98,7 +98,7 @@ public final class ConsoleAccessFilter extends OncePerRequestFilter {
 			response.setStatus(HttpServletResponse.SC_FORBIDDEN);
 			response.setContentType("application/json");
 			response.setCharacterEncoding(StandardCharsets.UTF_8.name());
-			response.getWriter().write("{\"error\":\"" + refused + "\"}");
+			response.getWriter().write("{\"error\":\"" + refused.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
 			return;
 		}
 		chain.doFilter(request, response);

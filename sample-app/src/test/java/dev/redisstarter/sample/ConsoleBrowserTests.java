@@ -121,13 +121,16 @@ class ConsoleBrowserTests extends RedisDownHttpTestSupport {
 		assertThat(((JavascriptExecutor) browser).executeScript("return window.consolePwned === undefined")).isEqualTo(true);
 		assertThat(browser.findElement(By.cssSelector("section.queue[data-queue='emails'] td.count-dead")).getText())
 			.isNotEqualTo("0");
-		screenshot("queues");
 
 		click(By.cssSelector("section.queue[data-queue='emails'] button.retry[data-job-id='" + jobId + "']"));
 		waitForText(By.id("message"), "Job " + jobId + " sent back to waiting");
 		// Retried: three more attempts fail, the job is dead once more with every attempt in its history.
 		await().atMost(WITHIN).until(() -> this.jobs.job("emails", jobId).orElseThrow().history().size() == 6
 				&& state(http, jobId).equals("dead"));
+		// The page's sparkline of completed and dead jobs per poll, drawn after two polls.
+		waitFor(By.cssSelector("section.queue[data-queue='emails'] svg.sparkline polyline"));
+		waitFor(row);
+		screenshot("queues");
 	}
 
 	@Test

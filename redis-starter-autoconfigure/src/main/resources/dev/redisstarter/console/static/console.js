@@ -6,7 +6,7 @@
 
   var POLL_MILLIS = 2000;
   var TABS = ['overview', 'queues', 'streams', 'meters', 'server'];
-  var state = { tab: 'overview', overview: null, rendered: {}, lists: {}, server: null, serverLoading: false };
+  var state = { tab: 'overview', overview: null, rendered: {}, lists: {}, server: null, serverLoading: false, history: {} };
 
   // --- DOM helpers: text only ---
   function el(tag, attributes) {
@@ -183,7 +183,10 @@
         onclick: function () { send('POST', 'queues/' + enc(queue.name) + '/pause?seconds=60', 'Queue ' + queue.name + ' paused for 60 s'); } },
       'Pause 60 s') : null;
       return el('section', { className: 'queue', 'data-queue': queue.name }, header,
-        queue.error ? el('p', { className: 'error' }, queue.error) : null, counts, pause,
+        queue.error ? el('p', { className: 'error' }, queue.error) : null, counts,
+        el('div', { className: 'spark-line' }, el('span', { className: 'spark' }),
+          el('span', { className: 'muted' }, ' completed (green) and dead (red) per poll, this page\'s last ' + HISTORY + ' polls')),
+        pause,
         el('h3', null, 'Workers'), workers, el('h3', null, title),
         jobs.length ? table(['id', 'state', 'attempts', 'error', 'payload', 'at', ''], jobRows(queue.name, jobs), 'jobs')
           : el('p', { className: 'muted' }, 'None.'));
@@ -201,6 +204,50 @@
         lists.forEach(function (pair) { if (pair[1]) { state.jobLists[pair[0]] = pair[1]; } });
         return { queues: body.queues, lists: state.jobLists };
       });
+    });
+  }
+
+  // Throughput and failures: the rise of the completed and dead counts between polls, kept by this page only.
+  var HISTORY = 60;
+  var SVG = 'http://www.w3.org/2000/svg';
+  function remember(queues) {
+    queues.forEach(function (queue) {
+      if (queue.completed === null || queue.dead === null) { return; }
+      var points = state.history[queue.name] || (state.history[queue.name] = []);
+      points.push({ completed: queue.completed, dead: queue.dead });
+      if (points.length > HISTORY + 1) { points.shift(); }
+    });
+  }
+  function polyline(values, max, color) {
+    var line = document.createElementNS(SVG, 'polyline');
+    var step = 240 / HISTORY;
+    line.setAttribute('points', values.map(function (value, i) {
+      return (i * step).toFixed(1) + ',' + (34 - 32 * value / max).toFixed(1);
+    }).join(' '));
+    line.setAttribute('fill', 'none');
+    line.setAttribute('stroke', color);
+    line.setAttribute('stroke-width', '1.5');
+    return line;
+  }
+  function drawSparklines() {
+    Object.keys(state.history).forEach(function (name) {
+      var holder = document.querySelector('section.queue[data-queue="' + CSS.escape(name) + '"] .spark');
+      var points = state.history[name];
+      if (!holder || points.length < 2) { return; }
+      var completed = [];
+      var dead = [];
+      for (var i = 1; i < points.length; i++) {
+        completed.push(Math.max(0, points[i].completed - points[i - 1].completed));
+        dead.push(Math.max(0, points[i].dead - points[i - 1].dead));
+      }
+      var max = Math.max(1, Math.max.apply(null, completed.concat(dead)));
+      var svg = document.createElementNS(SVG, 'svg');
+      svg.setAttribute('width', '240');
+      svg.setAttribute('height', '36');
+      svg.setAttribute('class', 'sparkline');
+      svg.appendChild(polyline(completed, max, '#1f7a3d'));
+      svg.appendChild(polyline(dead, max, '#b42318'));
+      holder.replaceChildren(svg);
     });
   }
 
@@ -312,7 +359,9 @@
       state.overview = overview;
       renderStatus(overview);
       if (state.tab === 'overview') { renderIfChanged('overview', overview, renderOverview); return null; }
-      if (state.tab === 'queues') { return loadQueues().then(function (body) { renderIfChanged('queues', body, renderQueues); }); }
+      if (state.tab === 'queues') {
+        return loadQueues().then(function (body) { remember(body.queues); renderIfChanged('queues', body, renderQueues); drawSparklines(); });
+      }
       if (state.tab === 'streams') { return getJson('streams').then(function (body) { renderIfChanged('streams', body, renderStreams); }); }
       if (state.tab === 'meters') { return getJson('meters').then(function (body) { renderIfChanged('meters', body, renderMeters); }); }
       return null;
