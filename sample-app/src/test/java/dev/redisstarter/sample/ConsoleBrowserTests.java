@@ -79,7 +79,7 @@ class ConsoleBrowserTests extends RedisDownHttpTestSupport {
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(chromium.get().toFile());
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-				"--window-size=1400,1000");
+				"--window-size=1400,1300");
 		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driver.get().toFile())
 			.usingAnyFreePort()
 			.build();
