@@ -18,6 +18,7 @@ import org.springframework.web.servlet.function.ServerResponse;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCircuitBreaker;
 import dev.redisstarter.core.RedisFailure;
+import dev.redisstarter.core.RedisPermissionException;
 
 /**
  * The console's JSON API, under {@code {path}api/}. Reads answer 200, or 503 with an {@code error} while Redis
@@ -147,6 +148,9 @@ public final class ConsoleApi {
 		}
 		catch (DataAccessException ex) {
 			return error(HttpStatus.SERVICE_UNAVAILABLE, "Redis could not be read: " + ex.getMessage());
+		}
+		catch (RedisPermissionException ex) {
+			return error(HttpStatus.SERVICE_UNAVAILABLE, String.valueOf(ex.getMessage()));
 		}
 	}
 

@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 
 import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.core.RedisPermissionException;
 
 /**
  * Runs a read on each Redis node that holds data: the one server (or the Sentinel's master), or each master of a
@@ -70,7 +71,7 @@ final class RedisNodes {
 							answers.add(new Answer<>(name, read.read(cluster.getConnection(node.getNodeId()), this.calls),
 									null));
 						}
-						catch (DataAccessException | io.lettuce.core.RedisException ex) {
+						catch (DataAccessException | RedisPermissionException | io.lettuce.core.RedisException ex) {
 							answers.add(new Answer<>(name, null, String.valueOf(ex.getMessage())));
 						}
 					}
@@ -79,7 +80,7 @@ final class RedisNodes {
 				return List.of(new Answer<>(this.standaloneName, read.read(redis, this.calls), null));
 			});
 		}
-		catch (DataAccessException | io.lettuce.core.RedisException ex) {
+		catch (DataAccessException | RedisPermissionException | io.lettuce.core.RedisException ex) {
 			return List.of(new Answer<>(this.standaloneName, null, String.valueOf(ex.getMessage())));
 		}
 	}

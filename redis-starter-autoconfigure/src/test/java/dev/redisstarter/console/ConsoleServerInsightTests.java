@@ -9,6 +9,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.test.web.servlet.MockMvc;
 
+import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.test.LocalRedisServer;
 import dev.redisstarter.test.RealRedis;
 import dev.redisstarter.test.SharedRedis;
@@ -54,6 +55,19 @@ class ConsoleServerInsightTests {
 					assertThat(node.get("sample").get("sampled").asLong()).isBetween(0L, 50L);
 				});
 			});
+	}
+
+	@Test
+	void aCommandTheUserIsNotGrantedShowsAsTheNodesErrorAndLeavesTheApplicationsHealthAlone() {
+		try (LocalRedisServer server = LocalRedisServer.builder().user("app on >app-secret ~* &* +@all -slowlog").build().start()) {
+			ConsoleContexts.runner(server.as("app", "app-secret")).run((context) -> {
+				JsonNode node = ConsoleApiTests.json(ConsoleContexts.mvc(context),
+						get("/redis-starter/api/server").with(ConsoleContexts.withRole()), 200).get("nodes").get(0);
+				assertThat(node.get("error").asString()).contains("SLOWLOG").contains("NOPERM");
+				assertThat(context.getBean(RedisAccess.class).permissions().current()).as("nothing for health to report")
+					.isEmpty();
+			});
+		}
 	}
 
 	@Test
