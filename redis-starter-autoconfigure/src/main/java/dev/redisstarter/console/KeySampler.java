@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.core.RedisPermissionException;
 
 /**
  * A bounded look at one node's keys: {@code SCAN} pages of at most 100 keys, each key's {@code MEMORY USAGE}
@@ -81,6 +82,7 @@ public final class KeySampler {
 	 * The sample of one node.
 	 *
 	 * @param sampled how many keys are in it
+	 * @param refused how many keys the scan met that the Redis user may not read (left out)
 	 * @param elapsedMillis how long it took
 	 * @param stoppedBy why it stopped: {@code size}, {@code time} or {@code end}
 	 * @param byCapability memory of the starter's keys, per capability segment
@@ -89,7 +91,7 @@ public final class KeySampler {
 	 * @param withoutTtl how many sampled keys under the starter's prefix have no TTL
 	 * @param withoutTtlKeys the first of them
 	 */
-	public record Sample(long sampled, long elapsedMillis, String stoppedBy, Map<String, Group> byCapability,
+	public record Sample(long sampled, long refused, long elapsedMillis, String stoppedBy, Map<String, Group> byCapability,
 			Map<String, Group> byPrefix, List<SampledKey> biggest, long withoutTtl, List<String> withoutTtlKeys) {
 	}
 
@@ -114,6 +116,7 @@ public final class KeySampler {
 		List<String> withoutTtlKeys = new ArrayList<>();
 		long withoutTtl = 0;
 		long sampled = 0;
+		long refused = 0;
 		Stop stop = null;
 		ScanCursor cursor = ScanCursor.INITIAL;
 		while (stop == null) {
@@ -130,8 +133,16 @@ public final class KeySampler {
 				ttls.add(node.pttl(key));
 			}
 			for (int i = 0; i < keys.size(); i++) {
-				Long bytesReply = calls.await(memory.get(i));
-				Long ttlReply = calls.await(ttls.get(i));
+				Long bytesReply;
+				Long ttlReply;
+				try {
+					bytesReply = calls.await(memory.get(i));
+					ttlReply = calls.await(ttls.get(i));
+				}
+				catch (RedisPermissionException ex) {
+					refused++; // a key outside the user's ACL key patterns: SCAN lists it, MEMORY USAGE may not read it
+					continue;
+				}
 				if (bytesReply == null || ttlReply == null || ttlReply == -2) {
 					continue; // gone between SCAN and now
 				}
@@ -180,8 +191,8 @@ public final class KeySampler {
 			typed.add(new SampledKey(key.key(), key.bytes(), calls.await(types.get(i)), key.ttlMillis()));
 		}
 		long elapsed = Duration.ofNanos(System.nanoTime() - start).toMillis();
-		return new Sample(sampled, elapsed, stop.name().toLowerCase(java.util.Locale.ROOT), sorted(byCapability),
-				sorted(byPrefix), typed, withoutTtl, withoutTtlKeys);
+		return new Sample(sampled, refused, elapsed, stop.name().toLowerCase(java.util.Locale.ROOT),
+				sorted(byCapability), sorted(byPrefix), typed, withoutTtl, withoutTtlKeys);
 	}
 
 	private static Map<String, Group> sorted(Map<String, Group> groups) {

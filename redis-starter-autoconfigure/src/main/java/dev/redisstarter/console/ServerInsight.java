@@ -11,6 +11,7 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.RedisPermissionException;
 
 /**
  * What the server says about itself, per node (each master on a Cluster): a few {@code INFO} fields, the
@@ -77,11 +78,12 @@ public final class ServerInsight {
 	 *
 	 * @param node the node's address
 	 * @param slowlog its slowest recent commands
+	 * @param slowlogError why {@code SLOWLOG} could not be read (a user not granted it), when it could not
 	 * @param sample its sampled keys
 	 * @param error why the node could not be read
 	 */
-	public record NodeInsight(String node, List<SlowEntry> slowlog, KeySampler.@Nullable Sample sample,
-			@Nullable String error) {
+	public record NodeInsight(String node, List<SlowEntry> slowlog, @Nullable String slowlogError,
+			KeySampler.@Nullable Sample sample, @Nullable String error) {
 	}
 
 	/**
@@ -125,13 +127,21 @@ public final class ServerInsight {
 	public Insight insight() {
 		KeySampler sampler = new KeySampler(this.naming, this.settings.sampleSize(), this.settings.sampleTimeBudget());
 		List<NodeInsight> insights = this.nodes.each((node, calls) -> {
-			List<SlowEntry> slowlog = slowlog(calls.await(node.slowlogGet(this.settings.slowlogEntries())));
-			return new NodeInsight("", slowlog, sampler.sample(node, calls), null);
+			List<SlowEntry> slowlog = List.of();
+			String slowlogError = null;
+			try {
+				slowlog = slowlog(calls.await(node.slowlogGet(this.settings.slowlogEntries())));
+			}
+			catch (RedisPermissionException ex) {
+				slowlogError = ex.getMessage();
+			}
+			return new NodeInsight("", slowlog, slowlogError, sampler.sample(node, calls), null);
 		})
 			.stream()
 			.map((answer) -> (answer.value() != null)
-					? new NodeInsight(answer.node(), answer.value().slowlog(), answer.value().sample(), null)
-					: new NodeInsight(answer.node(), List.of(), null, answer.error()))
+					? new NodeInsight(answer.node(), answer.value().slowlog(), answer.value().slowlogError(),
+							answer.value().sample(), null)
+					: new NodeInsight(answer.node(), List.of(), null, null, answer.error()))
 			.toList();
 		return new Insight(this.settings.sampleSize(), this.settings.sampleTimeBudget().toMillis(),
 				this.naming.prefix(), insights);

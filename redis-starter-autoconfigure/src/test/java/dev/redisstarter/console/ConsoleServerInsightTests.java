@@ -58,12 +58,16 @@ class ConsoleServerInsightTests {
 	}
 
 	@Test
-	void aCommandTheUserIsNotGrantedShowsAsTheNodesErrorAndLeavesTheApplicationsHealthAlone() {
-		try (LocalRedisServer server = LocalRedisServer.builder().user("app on >app-secret ~* &* +@all -slowlog").build().start()) {
+	void whatTheRedisUserIsNotGrantedShowsOnThePageAndLeavesTheApplicationsHealthAlone() {
+		try (LocalRedisServer server = LocalRedisServer.builder().user("app on >app-secret ~console-* &* +@all -slowlog").build().start()) {
+			server.command("SET", "elsewhere:1", "not the application's");
 			ConsoleContexts.runner(server.as("app", "app-secret")).run((context) -> {
 				JsonNode node = ConsoleApiTests.json(ConsoleContexts.mvc(context),
 						get("/redis-starter/api/server").with(ConsoleContexts.withRole()), 200).get("nodes").get(0);
-				assertThat(node.get("error").asString()).contains("SLOWLOG").contains("NOPERM");
+				assertThat(node.get("error").isNull()).as(node.toString()).isTrue();
+				assertThat(node.get("slowlogError").asString()).contains("SLOWLOG").contains("NOPERM");
+				assertThat(node.get("sample").get("refused").asLong()).as("the key outside ~console-*").isEqualTo(1);
+				assertThat(node.get("sample").get("byPrefix").has("elsewhere:")).isFalse();
 				assertThat(context.getBean(RedisAccess.class).permissions().current()).as("nothing for health to report")
 					.isEmpty();
 			});

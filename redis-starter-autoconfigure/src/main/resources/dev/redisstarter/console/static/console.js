@@ -315,7 +315,8 @@
       return el('section', { className: 'node', 'data-node': node.node },
         el('h2', null, 'Node ', node.node),
         el('p', { className: 'sample-summary' }, formatNumber(s.sampled), ' keys sampled in ', millis(s.elapsedMillis),
-          ', stopped by ', el('strong', { className: 'stopped-by' }, s.stoppedBy), '.'),
+          ', stopped by ', el('strong', { className: 'stopped-by' }, s.stoppedBy), '.',
+          s.refused ? ' ' + formatNumber(s.refused) + ' keys left out: the Redis user may not read them.' : null),
         el('h3', null, 'Biggest keys in the sample'),
         table(['key', 'type', 'memory', 'TTL'], s.biggest.map(function (k) {
           return el('tr', null, td(k.key, 'payload'), td(k.type), td(bytes(k.bytes)), td(k.ttlMillis < 0 ? 'none' : millis(k.ttlMillis)));
@@ -328,6 +329,7 @@
         el('p', { className: 'muted' }, 'Only leaderboards, streams and job queues\' own sets are kept without a TTL by design.'),
         s.withoutTtlKeys.length ? el('ul', null, s.withoutTtlKeys.map(function (k) { return el('li', null, el('code', null, k)); })) : null,
         el('h3', null, 'SLOWLOG'),
+        node.slowlogError ? el('p', { className: 'error' }, node.slowlogError) : null,
         node.slowlog.length ? table(['id', 'at', 'time', 'command', 'client'], node.slowlog.map(function (e) {
           return el('tr', null, num(e.id), td(e.at), td(e.micros + ' \u00b5s'), td(e.command.join(' '), 'payload'), td(e.client));
         }), 'slowlog') : el('p', { className: 'muted' }, 'Empty.'));
