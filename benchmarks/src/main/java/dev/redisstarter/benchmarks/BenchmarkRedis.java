@@ -41,6 +41,22 @@ final class BenchmarkRedis implements AutoCloseable {
 		return factory;
 	}
 
+	/** How often a command has run on this server so far (from {@code INFO commandstats}). */
+	long commandCalls(String command) {
+		io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(url());
+		try (var connection = client.connect()) {
+			for (String line : connection.sync().info("commandstats").split("\r?\n")) {
+				if (line.startsWith("cmdstat_" + command + ":calls=")) {
+					return Long.parseLong(line.replaceFirst("^[^=]*=(\\d+),.*$", "$1"));
+				}
+			}
+			return 0;
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
 	@Override
 	public void close() {
 		this.server.close();

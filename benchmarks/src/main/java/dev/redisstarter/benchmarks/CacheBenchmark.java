@@ -101,7 +101,7 @@ public class CacheBenchmark {
 		this.strictCache = new RedisCacheService(this.strictFactory, new KeyNaming("bench:"), codec,
 				CacheSettings.DEFAULTS.withLocalTagVersions(false));
 		StarterCatalogue starterTarget = new StarterCatalogue();
-		this.starterCatalogue = starterProxy(this.cache, starterTarget);
+		this.starterCatalogue = starterProxy(this.cache, CacheSettings.DEFAULTS, starterTarget);
 		if (!this.starterCatalogue.find(1).equals(this.product)) {
 			throw new IllegalStateException("The annotated method did not answer the product");
 		}
@@ -124,9 +124,8 @@ public class CacheBenchmark {
 		}
 	}
 
-	private static StarterCatalogue starterProxy(CacheService cache, StarterCatalogue target) {
-		StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("cache", cache, "settings",
-				CacheSettings.DEFAULTS));
+	static StarterCatalogue starterProxy(CacheService cache, CacheSettings settings, StarterCatalogue target) {
+		StaticListableBeanFactory beans = new StaticListableBeanFactory(Map.of("cache", cache, "settings", settings));
 		CacheAnnotationMethods methods = new CacheAnnotationMethods();
 		ProxyFactory proxy = new ProxyFactory(target);
 		proxy.setProxyTargetClass(true);

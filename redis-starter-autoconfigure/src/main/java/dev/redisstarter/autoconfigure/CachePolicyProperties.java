@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
 import dev.redisstarter.cache.CachePolicy;
 
 /**
@@ -36,6 +38,16 @@ public class CachePolicyProperties {
 	 * How eagerly this cache's entries are refreshed early (1 is the XFetch optimum).
 	 */
 	private @Nullable Double earlyRefreshBeta;
+
+	/**
+	 * This cache's near cache (a local tier in front of Redis).
+	 */
+	@NestedConfigurationProperty
+	private final NearCachePolicyProperties near = new NearCachePolicyProperties();
+
+	public NearCachePolicyProperties getNear() {
+		return this.near;
+	}
 
 	public @Nullable Duration getTtl() {
 		return this.ttl;
@@ -87,7 +99,8 @@ public class CachePolicyProperties {
 		return new CachePolicy(this.ttl, (this.nullTtl != null) ? this.nullTtl : defaults.nullTtl(),
 				(this.ttlJitter != null) ? this.ttlJitter : defaults.ttlJitter(),
 				(this.earlyRefresh != null) ? this.earlyRefresh : defaults.earlyRefresh(),
-				(this.earlyRefreshBeta != null) ? this.earlyRefreshBeta : defaults.earlyRefreshBeta());
+				(this.earlyRefreshBeta != null) ? this.earlyRefreshBeta : defaults.earlyRefreshBeta(),
+				this.near.over(defaults.near()));
 	}
 
 	static double beta(String property, double beta) {

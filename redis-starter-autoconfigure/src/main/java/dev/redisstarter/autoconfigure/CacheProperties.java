@@ -51,6 +51,16 @@ public class CacheProperties {
 	private boolean localTagVersions = true;
 
 	/**
+	 * The near cache (a local tier in front of Redis) of every cache without settings of its own.
+	 */
+	@NestedConfigurationProperty
+	private final NearCacheProperties near = new NearCacheProperties();
+
+	public NearCacheProperties getNear() {
+		return this.near;
+	}
+
+	/**
 	 * Per-cache settings, by cache name (the part of a key before its first ':'); unset fields take the defaults.
 	 */
 	private final Map<String, CachePolicyProperties> caches = new LinkedHashMap<>();

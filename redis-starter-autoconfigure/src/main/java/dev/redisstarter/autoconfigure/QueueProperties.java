@@ -39,6 +39,12 @@ public class QueueProperties {
 	private DataSize maxPayloadSize = DataSize.ofMegabytes(1);
 
 	/**
+	 * How many enqueueAsync calls may wait for Redis's reply at once; a call beyond that waits for one of them to
+	 * finish (at most the queue timeout, then its future fails), so that a producer cannot outrun Redis without bound.
+	 */
+	private int maxAsyncInFlight = 1000;
+
+	/**
 	 * How long a queue this instance enqueued to may hold jobs due with no worker serving it before it is reported
 	 * as unhandled (a WARN log once, the jobqueues endpoint and health details, the redis.starter.queue.unhandled
 	 * gauge): a misspelled queue name, or workers all gone. Must be above every queue's stalled-interval (workers
@@ -101,6 +107,17 @@ public class QueueProperties {
 
 	public void setMaxPayloadSize(DataSize maxPayloadSize) {
 		this.maxPayloadSize = maxPayloadSize;
+	}
+
+	public int getMaxAsyncInFlight() {
+		return this.maxAsyncInFlight;
+	}
+
+	public void setMaxAsyncInFlight(int maxAsyncInFlight) {
+		if (maxAsyncInFlight < 1) {
+			throw new InvalidPropertyException("redis.starter.queue.max-async-in-flight", maxAsyncInFlight, "at least 1");
+		}
+		this.maxAsyncInFlight = maxAsyncInFlight;
 	}
 
 	public QueueDefaultsProperties getDefaults() {

@@ -56,7 +56,7 @@ public final class RedisStarterCacheAutoConfiguration {
 			ObjectProvider<CacheSettingsCustomizer> customizers) {
 		CacheProperties cache = properties.getCache();
 		CachePolicy defaults = new CachePolicy(cache.getDefaultTtl(), cache.getNullTtl(), cache.getTtlJitter(),
-				cache.isEarlyRefresh(), cache.getEarlyRefreshBeta());
+				cache.isEarlyRefresh(), cache.getEarlyRefreshBeta(), cache.getNear().policy());
 		Map<String, CachePolicy> caches = new LinkedHashMap<>();
 		cache.getCaches().forEach((name, own) -> caches.put(name, own.over(defaults)));
 		return Customizers.apply(new CacheSettings(defaults, caches, cache.getLoadTimeout(), cache.getWaitTimeout(),

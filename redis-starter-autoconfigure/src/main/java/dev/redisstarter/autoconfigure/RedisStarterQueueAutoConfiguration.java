@@ -166,7 +166,7 @@ public final class RedisStarterQueueAutoConfiguration {
 			MessagingObservations observations, UnhandledQueues unhandled) {
 		return new RedisJobQueue(access.calls(Feature.QUEUE, timeout(properties)), keys, codec, mapper(jsonMapper),
 				settings, metrics, observations, maxPayloadBytes(properties),
-				unhandled);
+				unhandled, properties.getQueue().getMaxAsyncInFlight());
 	}
 
 	@Bean

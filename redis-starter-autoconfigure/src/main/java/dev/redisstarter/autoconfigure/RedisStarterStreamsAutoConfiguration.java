@@ -128,7 +128,8 @@ public final class RedisStarterStreamsAutoConfiguration {
 			StreamKeys keys, JsonCodec codec, StreamSettingsByName settings) {
 		Duration timeout = properties.getStream().getTimeout();
 		Durations.requirePositive("redis.starter.stream.timeout", timeout);
-		return new RedisStreamPublisher(access.calls(Feature.STREAM, timeout), keys, codec, settings);
+		return new RedisStreamPublisher(access.calls(Feature.STREAM, timeout), keys, codec, settings,
+				properties.getStream().getMaxAsyncInFlight());
 	}
 
 	@Bean

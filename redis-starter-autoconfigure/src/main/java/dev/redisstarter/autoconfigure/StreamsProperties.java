@@ -25,6 +25,12 @@ public class StreamsProperties {
 	private Duration timeout = Duration.ofMillis(500);
 
 	/**
+	 * How many addAsync calls may wait for Redis's reply at once; a call beyond that waits for one of them to
+	 * finish (at most the streams timeout, then its future fails), so that a producer cannot outrun Redis without bound.
+	 */
+	private int maxAsyncInFlight = 1000;
+
+	/**
 	 * How many entries a @StreamListener handles at once in this instance, when the annotation sets none.
 	 */
 	private int concurrency = 1;
@@ -69,6 +75,17 @@ public class StreamsProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public int getMaxAsyncInFlight() {
+		return this.maxAsyncInFlight;
+	}
+
+	public void setMaxAsyncInFlight(int maxAsyncInFlight) {
+		if (maxAsyncInFlight < 1) {
+			throw new InvalidPropertyException("redis.starter.stream.max-async-in-flight", maxAsyncInFlight, "at least 1");
+		}
+		this.maxAsyncInFlight = maxAsyncInFlight;
 	}
 
 	public Duration getTimeout() {

@@ -4,6 +4,7 @@ import dev.redisstarter.core.MeterSpec;
 import dev.redisstarter.core.StarterMeter;
 
 import static dev.redisstarter.core.MeterSpec.counter;
+import static dev.redisstarter.core.MeterSpec.gauge;
 import static dev.redisstarter.core.MeterSpec.timer;
 import static dev.redisstarter.core.MeterTag.CACHE;
 import static dev.redisstarter.core.MeterTag.OUTCOME;
@@ -42,7 +43,22 @@ public enum CacheMeter implements StarterMeter {
 
 	/** Redis failures the cache answered without Redis. */
 	REDIS_FAILURES(counter("redis.starter.cache.redis.failures", "operations",
-			"Redis failures answered without Redis, by outcome: read or write", CACHE, OUTCOME));
+			"Redis failures answered without Redis, by outcome: read or write", CACHE, OUTCOME)),
+
+	/** Hits served by a near cache's local tier (also counted in {@link #GETS} as hits). */
+	NEAR_HITS(counter("redis.starter.cache.near.hits", "lookups",
+			"Hits served from the near cache's local tier without a round trip (also counted as hits in"
+					+ " redis.starter.cache.gets)", CACHE)),
+
+	/** Copies held by a near cache's local tier. */
+	NEAR_ENTRIES(gauge("redis.starter.cache.near.entries", "entries", "Copies held in the near cache's local tier"
+			+ " (an estimate)", CACHE)),
+
+	/** Copies dropped from a near cache's local tier, by why. */
+	NEAR_DROPS(counter("redis.starter.cache.near.drops", "entries", "Copies dropped from the near cache's local tier,"
+			+ " by outcome: notice (a write anywhere), cleared (a pattern invalidation), lost (the notices' subscription"
+			+ " was lost), resubscribed, closed, or notices-overflowed (too many notices waited for Redis: cache *)",
+			CACHE, OUTCOME));
 
 	private final MeterSpec spec;
 

@@ -88,6 +88,30 @@ public final class CacheMetrics {
 		count(meter, cache, result, 1);
 	}
 
+	/**
+	 * A counter to increment directly on a hot path, or {@code null} without a registry.
+	 * @param outcome the {@code outcome} tag, or {@code null} for a meter without one
+	 */
+	@Nullable Counter resolvedCounter(CacheMeter meter, String cache, @Nullable String outcome) {
+		MeterRegistry meters = this.registry;
+		if (meters == null) {
+			return null;
+		}
+		Counter.Builder builder = meter.counterBuilder().tag(CACHE_TAG, cache);
+		if (outcome != null) {
+			builder.tag(OUTCOME_TAG, outcome);
+		}
+		return builder.register(meters);
+	}
+
+	/** Registers a gauge of a cache (once per cache and object). */
+	<T> void registerGauge(CacheMeter meter, String cache, T object, java.util.function.ToDoubleFunction<T> value) {
+		MeterRegistry meters = this.registry;
+		if (meters != null) {
+			meter.gaugeBuilder(object, value).tag(CACHE_TAG, cache).register(meters);
+		}
+	}
+
 	void load(String cache, boolean success, long nanos) {
 		MeterRegistry meters = this.registry;
 		if (meters == null) {

@@ -17,13 +17,27 @@ import org.jspecify.annotations.Nullable;
  * @param earlyRefresh whether a hit may reload the entry before it expires, with a probability that grows as
  * expiry nears and with the time its load took (Vattani, Chierichetti and Lowenstein, VLDB 2015)
  * @param earlyRefreshBeta how eagerly: 1 is the paper's optimum, above 1 refreshes earlier
+ * @param near the cache's local tier ({@link NearCachePolicy#OFF}: none)
  */
 public record CachePolicy(@Nullable Duration ttl, Duration nullTtl, double ttlJitter, boolean earlyRefresh,
-		double earlyRefreshBeta) {
+		double earlyRefreshBeta, NearCachePolicy near) {
 
-	/** 10 minutes, 1 minute for nulls, 10% jitter, no early refresh (beta 1 when turned on). */
+	/** 10 minutes, 1 minute for nulls, 10% jitter, no early refresh (beta 1 when turned on), no near cache. */
 	public static final CachePolicy DEFAULTS = new CachePolicy(Duration.ofMinutes(10), Duration.ofMinutes(1), 0.1,
 			false, 1.0);
+
+	/**
+	 * A policy without a near cache.
+	 * @param ttl time to live, or {@code null}
+	 * @param nullTtl null TTL
+	 * @param ttlJitter jitter fraction
+	 * @param earlyRefresh early refresh on or off
+	 * @param earlyRefreshBeta early refresh eagerness
+	 */
+	public CachePolicy(@Nullable Duration ttl, Duration nullTtl, double ttlJitter, boolean earlyRefresh,
+			double earlyRefreshBeta) {
+		this(ttl, nullTtl, ttlJitter, earlyRefresh, earlyRefreshBeta, NearCachePolicy.OFF);
+	}
 
 	/**
 	 * Checks the policy.
@@ -32,9 +46,11 @@ public record CachePolicy(@Nullable Duration ttl, Duration nullTtl, double ttlJi
 	 * @param ttlJitter jitter fraction
 	 * @param earlyRefresh early refresh on or off
 	 * @param earlyRefreshBeta early refresh eagerness
+	 * @param near the near cache
 	 */
 	public CachePolicy {
 		Objects.requireNonNull(nullTtl, "nullTtl must not be null");
+		Objects.requireNonNull(near, "near must not be null");
 		if (ttl != null && ttl.toMillis() < 1) {
 			throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
 		}
@@ -55,7 +71,7 @@ public record CachePolicy(@Nullable Duration ttl, Duration nullTtl, double ttlJi
 	 * @return a new policy
 	 */
 	public CachePolicy withNullTtl(Duration nullTtl) {
-		return new CachePolicy(this.ttl, nullTtl, this.ttlJitter, this.earlyRefresh, this.earlyRefreshBeta);
+		return new CachePolicy(this.ttl, nullTtl, this.ttlJitter, this.earlyRefresh, this.earlyRefreshBeta, this.near);
 	}
 
 	/**
@@ -64,7 +80,7 @@ public record CachePolicy(@Nullable Duration ttl, Duration nullTtl, double ttlJi
 	 * @return a new policy
 	 */
 	public CachePolicy withTtlJitter(double ttlJitter) {
-		return new CachePolicy(this.ttl, this.nullTtl, ttlJitter, this.earlyRefresh, this.earlyRefreshBeta);
+		return new CachePolicy(this.ttl, this.nullTtl, ttlJitter, this.earlyRefresh, this.earlyRefreshBeta, this.near);
 	}
 
 	/**
@@ -74,7 +90,16 @@ public record CachePolicy(@Nullable Duration ttl, Duration nullTtl, double ttlJi
 	 * @return a new policy
 	 */
 	public CachePolicy withEarlyRefresh(boolean earlyRefresh, double beta) {
-		return new CachePolicy(this.ttl, this.nullTtl, this.ttlJitter, earlyRefresh, beta);
+		return new CachePolicy(this.ttl, this.nullTtl, this.ttlJitter, earlyRefresh, beta, this.near);
+	}
+
+	/**
+	 * This policy with another near cache.
+	 * @param near the near cache ({@link NearCachePolicy#OFF} for none)
+	 * @return a new policy
+	 */
+	public CachePolicy withNear(NearCachePolicy near) {
+		return new CachePolicy(this.ttl, this.nullTtl, this.ttlJitter, this.earlyRefresh, this.earlyRefreshBeta, near);
 	}
 
 	/**

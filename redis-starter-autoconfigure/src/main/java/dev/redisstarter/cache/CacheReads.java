@@ -26,8 +26,12 @@ final class CacheReads {
 
 	private final CacheMetrics metrics;
 
-	CacheReads(EntryStore store, CacheCommands commands, JsonCodec codec, KeyNaming keys, CacheMetrics metrics) {
+	private final NearCache near;
+
+	CacheReads(EntryStore store, CacheCommands commands, JsonCodec codec, KeyNaming keys, CacheMetrics metrics,
+			NearCache near) {
 		this.store = store;
+		this.near = near;
 		this.commands = commands;
 		this.codec = codec;
 		this.keys = keys;
@@ -45,6 +49,37 @@ final class CacheReads {
 	 * counted twice
 	 */
 	Lookup lookup(String key, String cache, ValueType type, boolean withTtl, boolean counted) {
+		NearTier tier = this.near.tier(cache);
+		if (tier == null) {
+			return lookupInRedis(key, cache, type, withTtl, counted);
+		}
+		Lookup local = this.near.read(tier, key, type, this.store, counted);
+		if (local != null) {
+			return local;
+		}
+		long stamp = this.near.stamp(key);
+		// The remaining life is read along: a copy must not outlive its entry.
+		EntryStore.Stored stored = this.store.read(key, true);
+		if (stored == null) {
+			count(counted, cache, "miss");
+			return Lookup.MISS;
+		}
+		CacheEntry entry = stored.entry();
+		if (entry.absent()) {
+			count(counted, cache, "hit");
+			this.near.keep(tier, key, stamp, stored, null, null);
+			return new Lookup(true, null, stored);
+		}
+		JavaType readAs = type.readAs(entry);
+		Optional<Object> value = decode(key, cache, entry, type, counted);
+		if (value.isEmpty()) {
+			return Lookup.MISS;
+		}
+		this.near.keep(tier, key, stamp, stored, readAs, value.get());
+		return new Lookup(true, value.get(), stored);
+	}
+
+	private Lookup lookupInRedis(String key, String cache, ValueType type, boolean withTtl, boolean counted) {
 		EntryStore.Stored stored = this.store.read(key, withTtl);
 		if (stored == null) {
 			count(counted, cache, "miss");

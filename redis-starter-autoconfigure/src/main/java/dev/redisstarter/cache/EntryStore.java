@@ -77,9 +77,13 @@ final class EntryStore {
 	/** Whether entries and tags may sit on different nodes (a Cluster), so one script cannot write them all. */
 	private final boolean clustered;
 
-	EntryStore(CacheCommands commands, TagVersions versions, DeferredInvalidations deferred, KeyNaming keys,
-			String channel, long loadTimeoutMillis) {
+	/** Local tiers to drop written keys from, here and in every instance. */
+	private final NearCache near;
+
+	EntryStore(CacheCommands commands, TagVersions versions, DeferredInvalidations deferred, NearCache near,
+			KeyNaming keys, String channel, long loadTimeoutMillis) {
 		this.deferred = deferred;
+		this.near = near;
 		this.clustered = commands.connectionFactory().isClusterAware();
 		this.clockMarginMicros = this.clustered ? CLUSTER_CLOCK_MARGIN_MICROS : 0;
 		this.commands = commands;
@@ -129,6 +133,14 @@ final class EntryStore {
 			return null;
 		}
 		return new Stored(entry, ttlMillis);
+	}
+
+	/**
+	 * Whether an entry's tags are current by what this instance knows, without a round trip: no invalidation of
+	 * them waits here, and each version is known and matches (a near cache's local hit needs this).
+	 */
+	boolean currentHere(Map<String, String> tags) {
+		return !this.deferred.anyPending(tags) && knownCurrent(tags);
 	}
 
 	/** The common case, without allocating: every tag's version is known here and matches. */
@@ -227,6 +239,21 @@ final class EntryStore {
 	 */
 	boolean write(String key, byte @Nullable [] entryJson, @Nullable String type, long ttlMillis, Collection<String> tags,
 			long loadStartMicros, long loadMillis) {
+		List<String> written = List.of(key);
+		this.near.writing(written);
+		boolean applied = false;
+		try {
+			boolean result = writeToRedis(key, entryJson, type, ttlMillis, tags, loadStartMicros, loadMillis);
+			applied = true;
+			return result;
+		}
+		finally {
+			this.near.written(written, applied);
+		}
+	}
+
+	private boolean writeToRedis(String key, byte @Nullable [] entryJson, @Nullable String type, long ttlMillis,
+			Collection<String> tags, long loadStartMicros, long loadMillis) {
 		byte[] entryKey = entryKey(key);
 		byte[] ttl = utf8(Long.toString(ttlMillis));
 		if (tags.isEmpty()) {

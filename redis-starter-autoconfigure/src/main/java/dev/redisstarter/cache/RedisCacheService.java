@@ -71,6 +71,8 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 
 	private final PatternInvalidation patterns;
 
+	private final NearCache near;
+
 	/** How many tag invalidations may wait for Redis to come back; past it they are dropped and counted. */
 	static final int MAX_DEFERRED_TAGS = 10_000;
 
@@ -130,9 +132,11 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 				this.deferred.retrySoon();
 			}
 		});
-		this.store = new EntryStore(this.commands, this.versions, this.deferred, keys, channel,
+		this.near = new NearCache(calls.access(), this.commands, keys.key(Feature.CACHE, "invalidations", "keys"), settings,
+				metrics);
+		this.store = new EntryStore(this.commands, this.versions, this.deferred, this.near, keys, channel,
 				settings.loadTimeout().toMillis());
-		this.reads = new CacheReads(this.store, this.commands, codec, keys, metrics);
+		this.reads = new CacheReads(this.store, this.commands, codec, keys, metrics, this.near);
 		this.failures = new CacheFailures(settings, metrics);
 		this.loads = new CacheLoads(settings, metrics, codec, this.store,
 				new LoadLock(this.commands, keys, settings.loadTimeout().toMillis()), this.reads, this.failures);
@@ -184,7 +188,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		try {
 			if (value != null && type != null && !type.roundTrips(value)) {
 				// Not cached; an older entry under the key would now be stale.
-				this.commands.delete(List.of(this.store.entryKey(key)));
+				deleteEntries(List.of(key));
 				return;
 			}
 			String described = (value != null && type != null) ? type.describe(value) : null;
@@ -215,6 +219,21 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 			return found;
 		}
 		ValueType javaType = ValueType.fixed(this.codec.javaType(type));
+		List<String> remote = new ArrayList<>(wanted.size());
+		for (String key : wanted) {
+			NearTier tier = this.near.tier(CacheMetrics.cacheOf(key));
+			Lookup local = (tier != null) ? this.near.read(tier, key, javaType, this.store, true) : null;
+			if (local == null) {
+				remote.add(key);
+			}
+			else if (local.value() != null) {
+				found.put(key, type.cast(local.value()));
+			}
+		}
+		if (remote.isEmpty()) {
+			return found;
+		}
+		wanted = remote;
 		Map<String, CacheEntry> entries;
 		try {
 			entries = this.store.readAll(wanted);
@@ -250,30 +269,42 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		if (entryKeys.isEmpty()) {
 			return;
 		}
+		List<String> written = List.copyOf(entries.keySet());
+		this.near.writing(written);
+		boolean applied = false;
 		try {
 			this.commands.setAll(entryKeys, values, ttls);
+			applied = true;
 		}
 		catch (DataAccessException ex) {
 			String first = entries.keySet().iterator().next();
 			this.failures.failed(first, CacheMetrics.cacheOf(first), "write", ex);
 		}
+		finally {
+			this.near.written(written, applied);
+		}
 	}
 
 	@Override
 	public long invalidatePattern(String glob) {
-		long removed = this.patterns.invalidate(glob);
+		long removed;
+		try {
+			removed = this.patterns.invalidate(glob);
+		}
+		finally {
+			// Even a scan cut short may have removed entries: every instance drops its copies.
+			this.near.patternRemoved(glob);
+		}
 		this.metrics.count(CacheMeter.INVALIDATIONS, CacheMetrics.cacheOf(glob), "pattern", removed);
 		return removed;
 	}
 
 	@Override
 	public void delete(String... keys) {
-		List<byte[]> entries = new ArrayList<>(keys.length);
 		for (String key : keys) {
 			checkKey(key);
-			entries.add(this.store.entryKey(key));
 		}
-		long removed = this.commands.delete(entries);
+		long removed = deleteEntries(List.of(keys));
 		if (keys.length > 0) {
 			String cache = CacheMetrics.cacheOf(keys[0]);
 			for (String key : keys) {
@@ -306,6 +337,22 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		}
 		this.metrics.count(CacheMeter.INVALIDATIONS, "*", "tag", tags.length);
 		return invalidated;
+	}
+
+	/** Deletes entries, dropping their near-cached copies here and in every instance. */
+	private long deleteEntries(List<String> keys) {
+		List<byte[]> entries = new ArrayList<>(keys.size());
+		keys.forEach((key) -> entries.add(this.store.entryKey(key)));
+		this.near.writing(keys);
+		boolean applied = false;
+		try {
+			long removed = this.commands.delete(entries);
+			applied = true;
+			return removed;
+		}
+		finally {
+			this.near.written(keys, applied);
+		}
 	}
 
 	private long invalidateInRedis(List<String> tags) {
@@ -355,9 +402,21 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		return this.versions.trusted();
 	}
 
+	/** Whether near-cached copies are served now (their notices' subscription is up); false without near caches. */
+	boolean nearCacheTrusted() {
+		return this.near.trusted();
+	}
+
+	/** How many copies a cache's near cache holds (after pending evictions), 0 without one. */
+	long nearCacheEntries(String cache) {
+		NearTier tier = this.near.tier(cache);
+		return (tier != null) ? tier.cleanedSize() : 0;
+	}
+
 	/** Stops listening for invalidations. The shared connection is the {@link RedisAccess}'s to close. */
 	@Override
 	public void close() {
+		this.near.close();
 		this.deferred.close();
 		this.versions.close();
 	}

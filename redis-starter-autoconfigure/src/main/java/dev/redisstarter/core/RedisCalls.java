@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -246,28 +247,14 @@ public final class RedisCalls {
 		long waitingSince = System.nanoTime();
 		try {
 			T value = reply.get(this.deadlineNanos, TimeUnit.NANOSECONDS);
-			this.access.answered();
-			if (this.access.permissions().any()) {
-				String command = commandOf(reply);
-				if (command != null) {
-					this.access.permissions().succeeded(this.feature, command, script);
-				}
-			}
+			replied(reply, script);
 			return value;
 		}
 		catch (TimeoutException ex) {
 			if (cancelLate) {
 				reply.cancel(false);
 			}
-			RedisDeadlineExceededException expiry = new RedisDeadlineExceededException(this.feature, this.deadline);
-			if (this.expired != null) {
-				this.expired.increment();
-			}
-			if (!this.access.answeredSince(waitingSince)) {
-				// Nothing came back while this call waited: Redis may be gone. Replies that did come mean slow.
-				this.access.failed(expiry);
-			}
-			throw expiry;
+			throw expired(waitingSince);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -278,27 +265,80 @@ public final class RedisCalls {
 			throw new RedisSystemException("The " + this.feature.segment() + " call to Redis was cancelled", ex);
 		}
 		catch (ExecutionException ex) {
-			if (ex.getCause() instanceof RedisCommandExecutionException) {
-				if (RedisFailure.of(ex.getCause()).kind() == RedisFailure.Kind.AUTHENTICATION) {
-					this.access.credentialsRefused(ex.getCause());
-				}
-				else {
-					// Redis answered, with an error (a NOPERM among them: a permission error, not an outage).
-					this.access.answered();
-				}
-			}
-			else {
-				this.access.failed(ex.getCause());
-			}
+			failedWith(ex.getCause());
 			throw ex;
 		}
+	}
+
+	/** Bookkeeping of a reply: Redis answers, and the command is no longer refused if it once was. */
+	void replied(Future<?> reply, @Nullable String script) {
+		this.access.answered();
+		if (this.access.permissions().any()) {
+			String command = commandOf(reply);
+			if (command != null) {
+				this.access.permissions().succeeded(this.feature, command, script);
+			}
+		}
+	}
+
+	/** Bookkeeping of a failed command: an error reply is an answer (a refused login, not even that); else a failure. */
+	void failedWith(@Nullable Throwable cause) {
+		if (cause instanceof RedisCommandExecutionException) {
+			if (RedisFailure.of(cause).kind() == RedisFailure.Kind.AUTHENTICATION) {
+				this.access.credentialsRefused(cause);
+			}
+			else {
+				// Redis answered, with an error (a NOPERM among them: a permission error, not an outage).
+				this.access.answered();
+			}
+		}
+		else if (cause != null) {
+			this.access.failed(cause);
+		}
+	}
+
+	/** A deadline passed: counted, and a failure of Redis if nothing came back while the call waited. */
+	RedisDeadlineExceededException expired(long waitingSince) {
+		RedisDeadlineExceededException expiry = new RedisDeadlineExceededException(this.feature, this.deadline);
+		if (this.expired != null) {
+			this.expired.increment();
+		}
+		if (!this.access.answeredSince(waitingSince)) {
+			// Nothing came back while this call waited: Redis may be gone. Replies that did come mean slow.
+			this.access.failed(expiry);
+		}
+		return expiry;
+	}
+
+	/**
+	 * Runs a script without waiting for it: {@code EVALSHA}, then {@code EVAL} after {@code NOSCRIPT}. The future
+	 * completes with the reply, or fails with what {@link #script} would throw, at the latest at the deadline.
+	 * @param script the script
+	 * @param type how to read its reply
+	 * @param keyCount how many of {@code keysAndArgs} are keys (they come first)
+	 * @param keysAndArgs keys, then arguments
+	 * @param <T> the reply
+	 * @return the reply to come
+	 */
+	public <T> CompletableFuture<T> scriptAsync(LuaScript<?> script, ScriptOutputType type, int keyCount,
+			byte[]... keysAndArgs) {
+		return new AsyncScript<T>(this, script, type, keyCount, keysAndArgs).start();
+	}
+
+	/** The shared connection's commands within this deadline, or {@code null} without the starter's connection. */
+	@Nullable RedisClusterAsyncCommands<byte[], byte[]> commandsOrNull() {
+		return this.access.commands(this, this.deadlineNanos);
+	}
+
+	long deadlineNanos() {
+		return this.deadlineNanos;
 	}
 
 	/**
 	 * A data access exception for the capability's Redis-down policy, except for a permission refusal, which is
 	 * a {@link RedisPermissionException} that no such policy catches.
 	 */
-	private RuntimeException translate(@Nullable Throwable cause, Future<?> reply, @Nullable String script) {
+	RuntimeException translate(@Nullable Throwable cause, Future<?> reply, @Nullable String script) {
 		if (cause instanceof RedisCommandExecutionException) {
 			RedisFailure failure = RedisFailure.of(cause);
 			if (failure.kind() == RedisFailure.Kind.PERMISSION) {

@@ -61,6 +61,7 @@ class ConfigurationMetadataTests {
 			.isEqualTo(QueueSettings.DEFAULTS);
 		assertThat(RedisStarterStreamsAutoConfiguration.defaults(new StreamDefaultsProperties()))
 			.isEqualTo(StreamSettings.DEFAULTS);
+		assertThat(new NearCacheProperties().policy()).isEqualTo(dev.redisstarter.cache.NearCachePolicy.OFF);
 	}
 
 	@Test

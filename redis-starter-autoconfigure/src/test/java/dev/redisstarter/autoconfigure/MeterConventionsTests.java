@@ -105,7 +105,8 @@ class MeterConventionsTests {
 		.withPropertyValues("redis.starter.key-prefix=mc-" + UUID.randomUUID() + ":",
 				"redis.starter.stream.defaults.read-block=200ms", "redis.starter.queue.shutdown-wait=2s",
 				"redis.starter.stream.shutdown-wait=2s", "redis.starter.queue.schedules.meters-digest.queue=meters-jobs",
-				"redis.starter.queue.schedules.meters-digest.cron=0 0 7 * * *")
+				"redis.starter.queue.schedules.meters-digest.cron=0 0 7 * * *",
+				"redis.starter.cache.caches.near.near.enabled=true")
 		.withBean(Handlers.class);
 
 	@Test
@@ -190,6 +191,13 @@ class MeterConventionsTests {
 		cache.set("products:2", "text", Duration.ofMinutes(1));
 		assertThat(cache.get("products:2", Integer.class)).as("a value that does not parse reads as absent").isEmpty();
 		cache.invalidateTags("meters-tag");
+		// A near-cached cache: a local hit once its subscription is up, then a pattern invalidation drops the copy.
+		cache.set("near:1", "local", Duration.ofMinutes(1));
+		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+			cache.get("near:1", String.class);
+			return context.getBean(MeterRegistry.class).find("redis.starter.cache.near.hits").counter() != null;
+		});
+		cache.invalidatePattern("near:*");
 		context.getBean(RateLimiter.class).tryAcquire("meters", RateLimit.fixedWindow(10, Duration.ofMinutes(1)));
 		Optional<LockLease> lease = context.getBean(DistributedLock.class)
 			.tryAcquire("meters", Duration.ofSeconds(1));

@@ -86,6 +86,31 @@ abstract class SpringCacheBridgeContractTests {
 	}
 
 	@Test
+	void aNearCachedCacheServesHitsLocallyAndAnEvictionInAnotherInstanceDropsThem() {
+		ApplicationContextRunner near = this.runner.withPropertyValues("redis.starter.cache.caches.books.near.enabled=true",
+				"redis.starter.cache.caches.books.near.max-entries=100");
+		near.run((first) -> near.run((second) -> {
+			assertThat(second.getBean(dev.redisstarter.cache.CacheSettings.class).policy("books").near().maxEntries())
+				.isEqualTo(100);
+			Library one = first.getBean(Library.class);
+			Library two = second.getBean(Library.class);
+			SimpleMeterRegistry meters = second.getBean(SimpleMeterRegistry.class);
+			assertThat(one.find(21)).isEqualTo(new Book(21, "b21"));
+			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+				assertThat(two.find(21)).isEqualTo(new Book(21, "b21"));
+				return meters.find("redis.starter.cache.near.hits").counter() != null
+						&& meters.find("redis.starter.cache.near.hits").counter().count() > 0;
+			});
+			assertThat(two.calls()).as("read from Redis, then locally").isZero();
+			one.remove(21);
+			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> {
+				two.find(21);
+				return two.calls() == 1;
+			});
+		}));
+	}
+
+	@Test
 	void cachePutAndCacheEvictWriteAndRemoveEntries() {
 		this.runner.run((context) -> {
 			Library library = context.getBean(Library.class);

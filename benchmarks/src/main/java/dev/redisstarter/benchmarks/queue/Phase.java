@@ -11,6 +11,12 @@ enum Phase {
 	/** Bulk adds of {@code --batch} jobs, one producer, each batch awaited before the next. */
 	ENQUEUE_BULK("enqueue-bulk", "enqueue, bulk adds", 0),
 
+	/**
+	 * Single adds sent without waiting ({@code enqueueAsync}) from one producer, against BullMQ's bulk adds (its way
+	 * of not waiting for each job).
+	 */
+	ENQUEUE_ASYNC("enqueue-bulk", "enqueue, starter enqueueAsync vs BullMQ addBulk", 0),
+
 	/** A backlog drained by one worker with concurrency 16. */
 	DRAIN_16("drain", "drain", 16),
 
@@ -51,7 +57,7 @@ enum Phase {
 	}
 
 	boolean isEnqueue() {
-		return this == ENQUEUE_SINGLE || this == ENQUEUE_BULK;
+		return this == ENQUEUE_SINGLE || this == ENQUEUE_BULK || this == ENQUEUE_ASYNC;
 	}
 
 }

@@ -49,7 +49,7 @@ import dev.redisstarter.test.LocalRedisServer;
  *     [--jobs 30000] [--drain-jobs 50000] [--warmup-jobs 5000] [--warmup-rounds 1] [--repetitions 3] \
  *     [--producers 16] [--batch 100] \
  *     [--latency-concurrency 16] [--rate 200] [--seconds 5] [--warmup-seconds 1] \
- *     [--sides bullmq,starter] [--phases enqueue-single,enqueue-bulk,drain-16,drain-1,latency] \
+ *     [--sides bullmq,starter] [--phases enqueue-single,enqueue-bulk,enqueue-async,drain-16,drain-1,latency] \
  *     [--node node] [--npm npm] [--bullmq-dir benchmarks/bullmq]
  * </pre>
  * The summary is also written to {@code benchmarks/target/queue-summary.txt}.
@@ -172,6 +172,7 @@ public final class QueueBenchmark {
 		return switch (name) {
 			case "enqueue-single" -> Phase.ENQUEUE_SINGLE;
 			case "enqueue-bulk" -> Phase.ENQUEUE_BULK;
+			case "enqueue-async" -> Phase.ENQUEUE_ASYNC;
 			case "drain-16" -> Phase.DRAIN_16;
 			case "drain-1" -> Phase.DRAIN_1;
 			case "latency" -> Phase.LATENCY;
@@ -237,6 +238,8 @@ public final class QueueBenchmark {
 				String label = switch (phase) {
 					case ENQUEUE_SINGLE -> "enqueue, single adds, " + settings.producers() + " producers (jobs/s)";
 					case ENQUEUE_BULK -> "enqueue, bulk adds of " + settings.batch() + " (jobs/s)";
+					case ENQUEUE_ASYNC -> "enqueue, starter enqueueAsync from 1 producer vs BullMQ addBulk of "
+							+ settings.batch() + " (jobs/s)";
 					default -> "drain " + String.format(Locale.ROOT, "%,d", settings.drainJobs()) + ", concurrency "
 							+ phase.concurrency() + " (jobs/s)";
 				};

@@ -74,7 +74,7 @@ final class StarterSide implements Side {
 	@Override
 	public PhaseResult run(Phase phase, Settings settings, int repetition) throws InterruptedException {
 		return switch (phase) {
-			case ENQUEUE_SINGLE, ENQUEUE_BULK -> enqueue(phase, settings, repetition);
+			case ENQUEUE_SINGLE, ENQUEUE_BULK, ENQUEUE_ASYNC -> enqueue(phase, settings, repetition);
 			case DRAIN_16, DRAIN_1 -> drain(phase, settings, repetition);
 			case LATENCY -> latency(settings, repetition);
 		};
@@ -97,6 +97,10 @@ final class StarterSide implements Side {
 			throws InterruptedException {
 		if (phase == Phase.ENQUEUE_BULK) {
 			addBulk(jobs, queue, 0, count, settings.batch());
+			return;
+		}
+		if (phase == Phase.ENQUEUE_ASYNC) {
+			addAsync(jobs, queue, count);
 			return;
 		}
 		AtomicInteger next = new AtomicInteger();
@@ -124,6 +128,15 @@ final class StarterSide implements Side {
 		if (!failures.isEmpty()) {
 			throw failures.get(0);
 		}
+	}
+
+	/** One producer sending every job without waiting, then waiting for them all. */
+	private static void addAsync(JobQueue jobs, String queue, int count) {
+		List<java.util.concurrent.CompletableFuture<String>> sent = new ArrayList<>(count);
+		for (int seq = 0; seq < count; seq++) {
+			sent.add(jobs.enqueueAsync(queue, Task.of(seq)));
+		}
+		java.util.concurrent.CompletableFuture.allOf(sent.toArray(java.util.concurrent.CompletableFuture[]::new)).join();
 	}
 
 	private static void addBulk(JobQueue jobs, String queue, int from, int to, int batch) {

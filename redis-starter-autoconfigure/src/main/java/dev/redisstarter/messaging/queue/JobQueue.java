@@ -3,6 +3,7 @@ package dev.redisstarter.messaging.queue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Enqueues jobs for {@link JobHandler} methods, in this application or any other that shares the Redis. Each
@@ -31,6 +32,39 @@ public interface JobQueue {
 	 * @throws JobQueueUnavailableException when Redis does not answer in time
 	 */
 	String enqueue(String queue, Object payload, JobOptions options);
+
+	/**
+	 * Enqueues a job with the queue's settings without waiting for Redis. See
+	 * {@link #enqueueAsync(String, Object, JobOptions)}.
+	 * @param queue the queue (no braces)
+	 * @param payload what the handler receives
+	 * @return the job's id to come
+	 */
+	default CompletableFuture<String> enqueueAsync(String queue, Object payload) {
+		return enqueueAsync(queue, payload, JobOptions.defaults());
+	}
+
+	/**
+	 * Enqueues a job without waiting for Redis: the script is sent at once, pipelined with every other call on the
+	 * starter's connection, and the future completes with the job's id when Redis has stored it, or fails with a
+	 * {@link JobQueueUnavailableException} when Redis does not answer within {@code redis.starter.queue.timeout}.
+	 * A job whose future failed may or may not have been stored (as with {@link #enqueue}); give it a job id to
+	 * retry safely. Bad input (a payload too large, an invalid option) is thrown at once. At most
+	 * {@code redis.starter.queue.max-async-in-flight} calls wait for replies; a call beyond that waits for a slot,
+	 * at most the queue timeout. The future completes on a client thread: do not block in what you chain on it.
+	 * @param queue the queue (no braces)
+	 * @param payload what the handler receives
+	 * @param options delay, priority, attempts, backoff, timeout, id or deduplication, retention
+	 * @return the job's id to come; the existing job's id when its job id or deduplication key is taken
+	 */
+	default CompletableFuture<String> enqueueAsync(String queue, Object payload, JobOptions options) {
+		try {
+			return CompletableFuture.completedFuture(enqueue(queue, payload, options));
+		}
+		catch (JobQueueUnavailableException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
 
 	/**
 	 * Enqueues many jobs in one script (one round trip: all of a queue's keys are on one node).

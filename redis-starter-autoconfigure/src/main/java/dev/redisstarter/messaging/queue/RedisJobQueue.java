@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import io.lettuce.core.ScriptOutputType;
 import io.micrometer.observation.Observation;
@@ -15,6 +17,7 @@ import org.springframework.dao.DataAccessException;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.redisstarter.messaging.observation.MessagingObservations;
+import dev.redisstarter.core.InFlightLimit;
 import dev.redisstarter.core.InputLimitExceededException;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.RedisCalls;
@@ -55,6 +58,12 @@ public final class RedisJobQueue implements JobQueue {
 
 	private final UnhandledQueues unhandled;
 
+	/** Slots of enqueueAsync calls waiting for Redis. */
+	private final InFlightLimit asyncInFlight;
+
+	/** How many enqueueAsync calls may wait for Redis at once by default. */
+	public static final int DEFAULT_MAX_ASYNC_IN_FLIGHT = 1000;
+
 	/**
 	 * A queue on the starter's connection.
 	 * @param calls the starter's calls with the queue deadline
@@ -70,6 +79,27 @@ public final class RedisJobQueue implements JobQueue {
 	public RedisJobQueue(RedisCalls calls, QueueKeys keys, JsonCodec codec, JsonMapper mapper,
 			QueueSettingsByName settings, QueueMetrics metrics, MessagingObservations observations, long maxPayloadBytes,
 			UnhandledQueues unhandled) {
+		this(calls, keys, codec, mapper, settings, metrics, observations, maxPayloadBytes, unhandled,
+				DEFAULT_MAX_ASYNC_IN_FLIGHT);
+	}
+
+	/**
+	 * A queue on the starter's connection.
+	 * @param calls the starter's calls with the queue deadline
+	 * @param keys the queue keys
+	 * @param codec writes payloads
+	 * @param mapper reads records
+	 * @param settings the queues' settings
+	 * @param metrics the meters
+	 * @param observations where enqueue observations go
+	 * @param maxPayloadBytes the largest payload (JSON bytes) a job may have
+	 * @param unhandled watches the queues enqueued to for jobs no worker takes
+	 * @param maxAsyncInFlight how many enqueueAsync calls may wait for Redis at once
+	 */
+	public RedisJobQueue(RedisCalls calls, QueueKeys keys, JsonCodec codec, JsonMapper mapper,
+			QueueSettingsByName settings, QueueMetrics metrics, MessagingObservations observations, long maxPayloadBytes,
+			UnhandledQueues unhandled, int maxAsyncInFlight) {
+		this.asyncInFlight = new InFlightLimit(maxAsyncInFlight, "redis.starter.queue.max-async-in-flight");
 		this.calls = calls;
 		this.keys = keys;
 		this.scripts = QueueScripts.load();
@@ -171,6 +201,69 @@ public final class RedisJobQueue implements JobQueue {
 			if (observation != null) {
 				observation.stop();
 			}
+		}
+	}
+
+	@Override
+	public CompletableFuture<String> enqueueAsync(String queue, Object payload, JobOptions options) {
+		QueueKeys.requireName(queue);
+		Objects.requireNonNull(options, "options");
+		QueueSettings queueSettings = this.settings.of(queue);
+		Map<String, String> trace = new LinkedHashMap<>();
+		Observation observation = startObservation(queue, trace);
+		byte[][] args;
+		try {
+			String traceJson = trace.isEmpty() ? "" : this.mapper.writeValueAsString(trace);
+			args = enqueueArgs(queue, List.of(encode(payload)), options, queueSettings, traceJson);
+			try {
+				this.asyncInFlight.enter(this.calls.deadline());
+			}
+			catch (DataAccessException ex) {
+				throw new JobQueueUnavailableException(queue, "enqueue", ex);
+			}
+		}
+		catch (JobQueueUnavailableException ex) {
+			stop(observation, ex);
+			return CompletableFuture.failedFuture(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			JobQueueUnavailableException interrupted = new JobQueueUnavailableException(queue, "enqueue", ex);
+			stop(observation, interrupted);
+			return CompletableFuture.failedFuture(interrupted);
+		}
+		catch (RuntimeException ex) {
+			// Bad input: thrown at once, as enqueue throws it.
+			stop(observation, ex);
+			throw ex;
+		}
+		CompletableFuture<List<?>> reply = this.calls.scriptAsync(this.scripts.enqueue(), ScriptOutputType.MULTI,
+				QueueKeys.SCRIPT_KEYS, args);
+		return reply.handle((enqueued, failure) -> {
+			this.asyncInFlight.leave();
+			if (failure != null) {
+				Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+						? failure.getCause() : failure;
+				RuntimeException thrown = (cause instanceof DataAccessException)
+						? new JobQueueUnavailableException(queue, "enqueue", cause)
+						: (cause instanceof RuntimeException runtime) ? runtime : new CompletionException(cause);
+				stop(observation, thrown);
+				throw (thrown instanceof CompletionException completion) ? completion : new CompletionException(thrown);
+			}
+			EnqueueReply job = EnqueueReply.of(enqueued.get(0));
+			this.metrics.of(queue).enqueued(job.added() ? 1 : 0);
+			this.unhandled.enqueued(queue);
+			stop(observation, null);
+			return job.id();
+		});
+	}
+
+	private static void stop(@Nullable Observation observation, @Nullable Throwable error) {
+		if (observation != null) {
+			if (error != null) {
+				observation.error(error);
+			}
+			observation.stop();
 		}
 	}
 

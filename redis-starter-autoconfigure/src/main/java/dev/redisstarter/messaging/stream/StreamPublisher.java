@@ -1,6 +1,7 @@
 package dev.redisstarter.messaging.stream;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import org.springframework.data.redis.connection.stream.RecordId;
 
@@ -30,5 +31,37 @@ public interface StreamPublisher {
 	 * @return the entry's id
 	 */
 	RecordId add(String stream, Object payload, Map<String, String> fields);
+
+	/**
+	 * Adds an entry without waiting for Redis. See {@link #addAsync(String, Object, Map)}.
+	 * @param stream the stream's name
+	 * @param payload what to add
+	 * @return the entry's id to come
+	 */
+	default CompletableFuture<RecordId> addAsync(String stream, Object payload) {
+		return addAsync(stream, payload, Map.of());
+	}
+
+	/**
+	 * Adds an entry without waiting for Redis: the script is sent at once, pipelined with every other call on the
+	 * starter's connection, and the future completes with the entry's id once Redis has stored it, or fails with a
+	 * {@link StreamUnavailableException} when Redis does not answer within {@code redis.starter.stream.timeout} (the
+	 * entry may or may not have been added). Bad input is thrown at once. At most
+	 * {@code redis.starter.stream.max-async-in-flight} adds wait for replies; one beyond that waits for a slot, at
+	 * most the streams timeout. Entries added one after the other from one thread keep their order. The future
+	 * completes on a client thread: do not block in what you chain on it.
+	 * @param stream the stream's name
+	 * @param payload what to add
+	 * @param fields more fields
+	 * @return the entry's id to come
+	 */
+	default CompletableFuture<RecordId> addAsync(String stream, Object payload, Map<String, String> fields) {
+		try {
+			return CompletableFuture.completedFuture(add(stream, payload, fields));
+		}
+		catch (StreamUnavailableException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
 
 }
