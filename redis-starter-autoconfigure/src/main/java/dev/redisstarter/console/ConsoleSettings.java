@@ -35,9 +35,11 @@ public record ConsoleSettings(String path, boolean writeEnabled, String role, bo
 	 */
 	public ConsoleSettings {
 		Objects.requireNonNull(path, "path must not be null");
-		if (!path.startsWith("/") || !path.endsWith("/") || path.contains("*") || path.contains("{")) {
-			throw new IllegalArgumentException(
-					"path must start and end with '/' and hold no pattern ('*', '{'), was '" + path + "'");
+		if (path.length() < 3 || !path.startsWith("/") || !path.endsWith("/") || path.contains("*")
+				|| path.contains("{")) {
+			// Not the root: the console's access filter covers everything under its path.
+			throw new IllegalArgumentException("path must start and end with '/', name a segment (not the root) and"
+					+ " hold no pattern ('*', '{'), was '" + path + "'");
 		}
 		if (role == null || role.isBlank()) {
 			throw new IllegalArgumentException("role must not be empty");

@@ -60,6 +60,9 @@ class ConsoleAutoConfigurationTests {
 		ConsoleContexts.runner(SharedRedis.standalone())
 			.withPropertyValues("redis.starter.console.sample-size=0")
 			.run((context) -> assertThat(context).getFailure().rootCause().hasMessageContaining("sampleSize"));
+		ConsoleContexts.runner(SharedRedis.standalone())
+			.withPropertyValues("redis.starter.console.path=/")
+			.run((context) -> assertThat(context).getFailure().rootCause().hasMessageContaining("not the root"));
 	}
 
 	@Test
