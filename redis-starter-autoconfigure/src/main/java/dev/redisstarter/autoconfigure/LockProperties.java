@@ -56,6 +56,22 @@ public class LockProperties {
 	 */
 	private Duration pollInterval = Duration.ofMillis(500);
 
+	/**
+	 * How many permits a semaphore has when the caller (or @WithPermit) does not say.
+	 */
+	private int defaultPermits = 10;
+
+	public int getDefaultPermits() {
+		return this.defaultPermits;
+	}
+
+	public void setDefaultPermits(int defaultPermits) {
+		if (defaultPermits < 1) {
+			throw new InvalidPropertyException("redis.starter.lock.default-permits", defaultPermits, "a positive number");
+		}
+		this.defaultPermits = defaultPermits;
+	}
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}

@@ -20,16 +20,24 @@ import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.lock.DistributedLock;
+import dev.redisstarter.lock.DistributedReadWriteLock;
+import dev.redisstarter.lock.DistributedSemaphore;
 import dev.redisstarter.lock.LockMetrics;
 import dev.redisstarter.lock.LockSettings;
 import dev.redisstarter.lock.RedisDistributedLock;
+import dev.redisstarter.lock.RedisReadWriteLock;
+import dev.redisstarter.lock.RedisSemaphore;
+import dev.redisstarter.lock.SharedLockAdvisor;
+import dev.redisstarter.lock.SharedLockInterceptor;
+import dev.redisstarter.lock.SharedLockMethods;
 import dev.redisstarter.lock.WithLockAdvisor;
 import dev.redisstarter.lock.WithLockInterceptor;
 import dev.redisstarter.lock.WithLockMethods;
 import dev.redisstarter.lock.web.LockExceptionHandler;
 
 /**
- * Distributed locks from {@code redis.starter.lock.*}, and {@code @WithLock} through an advisor. Off with
+ * Distributed locks, read/write locks and semaphores from {@code redis.starter.lock.*}, and {@code @WithLock},
+ * {@code @WithReadLock}, {@code @WithWriteLock} and {@code @WithPermit} through advisors. Off with
  * {@code redis.starter.lock.enabled=false}; the {@link RedisDistributedLock} gives way to an application's own.
  */
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class)
@@ -67,6 +75,40 @@ public final class RedisStarterLockAutoConfiguration {
 			ObjectProvider<LockSettings> settings, Environment environment) {
 		WithLockMethods methods = new WithLockMethods();
 		WithLockAdvisor advisor = new WithLockAdvisor(methods, new WithLockInterceptor(methods, lock, settings));
+		advisor.setOrder(
+				environment.getProperty("redis.starter.lock.advisor-order", Integer.class, WithLockAdvisor.DEFAULT_ORDER));
+		return advisor;
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean(DistributedReadWriteLock.class)
+	RedisReadWriteLock redisStarterReadWriteLock(RedisAccess access, RedisStarterProperties properties, KeyNaming keys,
+			LockSettings settings, LockMetrics metrics) {
+		return new RedisReadWriteLock(access.calls(Feature.LOCK, properties.getLock().getTimeout()), keys, settings,
+				metrics);
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean(DistributedSemaphore.class)
+	RedisSemaphore redisStarterSemaphore(RedisAccess access, RedisStarterProperties properties, KeyNaming keys,
+			LockSettings settings, LockMetrics metrics) {
+		return new RedisSemaphore(access.calls(Feature.LOCK, properties.getLock().getTimeout()), keys, settings,
+				properties.getLock().getDefaultPermits(), metrics);
+	}
+
+	/**
+	 * {@code @WithReadLock}, {@code @WithWriteLock} and {@code @WithPermit}, at the order of {@code @WithLock}. Static
+	 * and lazy in its dependencies, so that creating the advisor early creates no Redis beans.
+	 */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	static SharedLockAdvisor redisStarterSharedLockAdvisor(ObjectProvider<DistributedReadWriteLock> readWriteLock,
+			ObjectProvider<DistributedSemaphore> semaphore, ObjectProvider<LockSettings> settings,
+			ObjectProvider<RedisStarterProperties> properties, Environment environment) {
+		SharedLockMethods methods = new SharedLockMethods();
+		SharedLockAdvisor advisor = new SharedLockAdvisor(methods, new SharedLockInterceptor(methods, readWriteLock,
+				semaphore, settings, () -> properties.getObject().getLock().getDefaultPermits()));
 		advisor.setOrder(
 				environment.getProperty("redis.starter.lock.advisor-order", Integer.class, WithLockAdvisor.DEFAULT_ORDER));
 		return advisor;

@@ -38,6 +38,11 @@ public final class CacheAnnotationInterceptor implements MethodInterceptor {
 
 	private final ParameterNameDiscoverer parameterNames = new RememberedParameterNames();
 
+	/** The beans, looked up at the first call and kept: a lookup by type on every call costs more than a local hit. */
+	private volatile @Nullable CacheService resolvedCache;
+
+	private volatile @Nullable CacheSettings resolvedSettings;
+
 	/**
 	 * An interceptor.
 	 * @param methods the annotation reader shared with the pointcut
@@ -59,43 +64,54 @@ public final class CacheAnnotationInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		CacheAnnotationMethods.CachingMethod method = found.get();
-		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(
-				new AnnotationRoot(invocation.getMethod(), invocation.getArguments(), invocation.getThis(), targetClass),
-				invocation.getMethod(),
-				invocation.getArguments(), this.parameterNames);
+		// Built only when an expression needs it: a hit whose key is a parameter evaluates no SpEL at all.
+		CallContext context = new CallContext(invocation, targetClass, this.parameterNames);
 		CacheAnnotationMethods.Eviction eviction = method.eviction();
 		if (eviction != null && eviction.beforeInvocation()) {
-			evict(method, eviction, context, null);
+			evict(method, eviction, context.get(), null);
 		}
 		Object result = (method.cacheable() != null) ? cached(method, method.cacheable(), invocation, context)
 				: invocation.proceed();
 		if (eviction != null && !eviction.beforeInvocation()) {
-			evict(method, eviction, context, result);
+			evict(method, eviction, context.get(), result);
 		}
 		return result;
 	}
 
 	private @Nullable Object cached(CacheAnnotationMethods.CachingMethod method, CacheAnnotationMethods.Cacheable cacheable,
-			MethodInvocation invocation, MethodBasedEvaluationContext context) throws Throwable {
-		if (cacheable.condition() != null && !Boolean.TRUE.equals(cacheable.condition().getValue(context, Boolean.class))) {
+			MethodInvocation invocation, CallContext context) throws Throwable {
+		if (cacheable.condition() != null
+				&& !Boolean.TRUE.equals(cacheable.condition().getValue(context.get(), Boolean.class))) {
 			return invocation.proceed();
 		}
-		String key = cacheable.cache() + ":" + AnnotationExpressions.name(cacheable.key(), context,
-				"The @TaggedCacheable key of " + method.description());
+		String name;
+		if (cacheable.keyArgument() >= 0) {
+			Object argument = invocation.getArguments()[cacheable.keyArgument()];
+			name = (argument != null) ? argument.toString() : null;
+			if (name == null || name.isEmpty()) {
+				name = AnnotationExpressions.name(argument, "The @TaggedCacheable key of " + method.description());
+			}
+		}
+		else {
+			name = AnnotationExpressions.name(cacheable.key(), context.get(),
+					"The @TaggedCacheable key of " + method.description());
+		}
+		String key = cacheable.cache() + ":" + name;
 		try {
-			Object result = this.cache.getObject().getOrLoad(key, cacheable.returnType(), ttl(cacheable), () -> {
+			Object result = cache().getOrLoad(key, cacheable.returnType(), ttl(cacheable), () -> {
 				try {
 					return invocation.proceed();
 				}
 				catch (Throwable ex) {
 					throw new MethodFailure(ex);
 				}
-			}, (value) -> tags(cacheable.tags(), context, value, "@TaggedCacheable", method), (value) -> {
+			}, (value) -> tags(cacheable.tags(), context.get(), value, "@TaggedCacheable", method), (value) -> {
 				if (cacheable.unless() == null) {
 					return true;
 				}
-				context.setVariable("result", value);
-				return !Boolean.TRUE.equals(cacheable.unless().getValue(context, Boolean.class));
+				MethodBasedEvaluationContext evaluation = context.get();
+				evaluation.setVariable("result", value);
+				return !Boolean.TRUE.equals(cacheable.unless().getValue(evaluation, Boolean.class));
 			});
 			return (result == null && cacheable.optional()) ? Optional.empty() : result;
 		}
@@ -105,7 +121,11 @@ public final class CacheAnnotationInterceptor implements MethodInterceptor {
 	}
 
 	private Duration ttl(CacheAnnotationMethods.Cacheable cacheable) {
-		CacheSettings configured = this.settings.getIfAvailable(() -> CacheSettings.DEFAULTS);
+		CacheSettings configured = this.resolvedSettings;
+		if (configured == null) {
+			configured = this.settings.getIfAvailable(() -> CacheSettings.DEFAULTS);
+			this.resolvedSettings = configured;
+		}
 		return configured.ttl(cacheable.cache(), cacheable.ttl());
 	}
 
@@ -119,12 +139,12 @@ public final class CacheAnnotationInterceptor implements MethodInterceptor {
 	private void evict(CacheAnnotationMethods.CachingMethod method, CacheAnnotationMethods.Eviction eviction,
 			MethodBasedEvaluationContext context, @Nullable Object result) {
 		String[] tags = tags(eviction.tags(), context, result, "@EvictTags", method).toArray(String[]::new);
-		this.cache.getObject().invalidateTags(tags);
+		cache().invalidateTags(tags);
 		if (!eviction.beforeInvocation() && TransactionSynchronizationManager.isSynchronizationActive()) {
 			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
 				@Override
 				public void afterCommit() {
-					CacheAnnotationInterceptor.this.cache.getObject().invalidateTags(tags);
+					cache().invalidateTags(tags);
 				}
 			});
 		}
@@ -143,6 +163,43 @@ public final class CacheAnnotationInterceptor implements MethodInterceptor {
 					"A " + annotation + " tag '" + expression.getExpressionString() + "' of " + method.description()));
 		}
 		return tags;
+	}
+
+	private CacheService cache() {
+		CacheService service = this.resolvedCache;
+		if (service == null) {
+			service = this.cache.getObject();
+			this.resolvedCache = service;
+		}
+		return service;
+	}
+
+	/** A call's SpEL evaluation context, built on first use. */
+	private static final class CallContext {
+
+		private final MethodInvocation invocation;
+
+		private final @Nullable Class<?> targetClass;
+
+		private final ParameterNameDiscoverer parameterNames;
+
+		private @Nullable MethodBasedEvaluationContext context;
+
+		CallContext(MethodInvocation invocation, @Nullable Class<?> targetClass, ParameterNameDiscoverer parameterNames) {
+			this.invocation = invocation;
+			this.targetClass = targetClass;
+			this.parameterNames = parameterNames;
+		}
+
+		MethodBasedEvaluationContext get() {
+			if (this.context == null) {
+				this.context = new MethodBasedEvaluationContext(new AnnotationRoot(this.invocation.getMethod(),
+						this.invocation.getArguments(), this.invocation.getThis(), this.targetClass),
+						this.invocation.getMethod(), this.invocation.getArguments(), this.parameterNames);
+			}
+			return this.context;
+		}
+
 	}
 
 	/** Carries the method's own exception through the loader, to be rethrown unchanged. */

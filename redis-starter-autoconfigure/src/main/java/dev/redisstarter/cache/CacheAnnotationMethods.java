@@ -66,6 +66,7 @@ public final class CacheAnnotationMethods {
 					throw new IllegalArgumentException("a method that returns nothing has nothing to cache");
 				}
 				cached = new Cacheable(cacheable.cache(), this.expressions.parse(cacheable.key(), method, NO_VARIABLES),
+						this.expressions.parameterIndex(cacheable.key(), method),
 						parseAll(cacheable.tags(), method, RESULT),
 						cacheable.ttl().isEmpty() ? null : Durations.parse(cacheable.ttl()),
 						parse(cacheable.condition(), method, NO_VARIABLES), parse(cacheable.unless(), method, RESULT),
@@ -109,6 +110,8 @@ public final class CacheAnnotationMethods {
 	 *
 	 * @param cache the cache name
 	 * @param key the key expression
+	 * @param keyArgument the parameter the key is nothing but a reference to ({@code #id}), read without SpEL; -1
+	 * when the key is any other expression
 	 * @param tags the tag expressions
 	 * @param ttl the time to live asked for, or {@code null} for the configured one
 	 * @param condition the condition, or {@code null}
@@ -116,7 +119,7 @@ public final class CacheAnnotationMethods {
 	 * @param returnType the method's generic return type
 	 * @param optional whether the method returns an {@code Optional}
 	 */
-	public record Cacheable(String cache, Expression key, List<Expression> tags, @Nullable Duration ttl,
+	public record Cacheable(String cache, Expression key, int keyArgument, List<Expression> tags, @Nullable Duration ttl,
 			@Nullable Expression condition, @Nullable Expression unless, Type returnType, boolean optional) {
 	}
 

@@ -58,6 +58,7 @@ final class CacheReads {
 			return local;
 		}
 		long stamp = this.near.stamp(key);
+		long readStart = System.nanoTime();
 		// The remaining life is read along: a copy must not outlive its entry.
 		EntryStore.Stored stored = this.store.read(key, true);
 		if (stored == null) {
@@ -65,9 +66,13 @@ final class CacheReads {
 			return Lookup.MISS;
 		}
 		CacheEntry entry = stored.entry();
+		// A copy whose tags cannot be checked here (local-tag-versions off) would be dropped at its first hit.
+		boolean keep = entry.tags().isEmpty() || this.store.currentHere(entry.tags());
 		if (entry.absent()) {
 			count(counted, cache, "hit");
-			this.near.keep(tier, key, stamp, stored, null, null);
+			if (keep) {
+				this.near.keep(tier, key, stamp, readStart, stored, null, null, null);
+			}
 			return new Lookup(true, null, stored);
 		}
 		JavaType readAs = type.readAs(entry);
@@ -75,7 +80,9 @@ final class CacheReads {
 		if (value.isEmpty()) {
 			return Lookup.MISS;
 		}
-		this.near.keep(tier, key, stamp, stored, readAs, value.get());
+		if (keep) {
+			this.near.keep(tier, key, stamp, readStart, stored, type, readAs, value.get());
+		}
 		return new Lookup(true, value.get(), stored);
 	}
 
@@ -101,7 +108,17 @@ final class CacheReads {
 		if (value.isEmpty()) {
 			// Unreadable (logged and counted by the codec): remove it, so that the next load replaces it.
 			count(true, cache, "corrupt");
-			this.commands.delete(List.of(this.store.entryKey(key)));
+			// Another instance (another version of the class, another reader) may hold a copy it could read.
+			List<String> removed = List.of(key);
+			this.near.writing(removed);
+			boolean applied = false;
+			try {
+				this.commands.delete(List.of(this.store.entryKey(key)));
+				applied = true;
+			}
+			finally {
+				this.near.written(removed, applied);
+			}
 			return value;
 		}
 		count(counted, cache, "hit");

@@ -3,29 +3,22 @@ package dev.redisstarter.cache;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 
-import io.lettuce.core.RedisFuture;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JavaType;
 
-import org.springframework.dao.DataAccessException;
 
+import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCircuitBreaker;
-import dev.redisstarter.core.RedisPermissionException;
 import dev.redisstarter.core.subscription.PubSubSubscriber;
 import dev.redisstarter.core.subscription.Route;
 import dev.redisstarter.core.subscription.RouteListener;
@@ -59,44 +52,31 @@ final class NearCache implements AutoCloseable {
 	/** Stripes of keys for the stamps (a power of two). */
 	private static final int STRIPES = 1024;
 
-	/** The notice that drops whole tiers ({@code :clear}, or {@code :clear:<cache>}): cache keys never start with ':'. */
-	private static final String CLEAR = ":clear";
-
-	/** How many notices may wait for Redis to come back; past it, one notice that drops everything is sent instead. */
-	static final int MAX_PENDING_NOTICES = 10_000;
-
 	private final CacheSettings settings;
 
 	private final CacheMetrics metrics;
 
-	private final CacheCommands commands;
-
-	private final byte[] channel;
-
 	private final @Nullable PubSubSubscriber subscription;
 
-	private final ConcurrentHashMap<String, Optional<NearTier>> tiers = new ConcurrentHashMap<>();
+	/**
+	 * How many caches get a local tier at most: cache names come from keys (the part before the first ':'), which
+	 * may come from user input, and with {@code near.enabled} as the default every new name would get a tier of
+	 * its own. Past this, caches without settings of their own are read from Redis only here (their writes still
+	 * tell every instance); caches named in configuration always get a tier.
+	 */
+	static final int MAX_TIERS = 1_000;
+
+	/** The local tiers, one per near-cached cache seen (nothing is held for caches without a near policy). */
+	private final ConcurrentHashMap<String, NearTier> tiers = new ConcurrentHashMap<>();
+
+	private final AtomicBoolean tiersOverflowed = new AtomicBoolean();
 
 	private final AtomicLongArray stamps = new AtomicLongArray(STRIPES);
 
-	/** Notices not published yet (Redis did not answer); {@link #CLEAR} among them once too many waited. */
-	private final Set<String> pending = ConcurrentHashMap.newKeySet();
-
-	private final AtomicBoolean retryScheduled = new AtomicBoolean();
-
-	private final Executor executor;
-
-	private final long retryIntervalMillis;
-
 	private volatile boolean trusted;
 
-	private volatile boolean closed;
-
-	/**
-	 * Who sends this instance's notices, heading each one ({@code <sender>|<key>}): its own are skipped when they
-	 * come back, its copies having been dropped around the write already (one miss fewer after every write).
-	 */
-	private final String sender = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+	/** Publishes this instance's notices, keeping those Redis did not take for when it answers. */
+	private final NearNotices notices;
 
 	/**
 	 * Near caches for the caches whose policy asks for one; nothing at all (no subscription) when none does.
@@ -107,12 +87,16 @@ final class NearCache implements AutoCloseable {
 	 * @param metrics where local hits and drops are counted
 	 */
 	NearCache(RedisAccess access, CacheCommands commands, String channel, CacheSettings settings, CacheMetrics metrics) {
+		this(access, commands, channel, settings, metrics, null);
+	}
+
+	/** With another publisher of notices than Redis ({@code null}: Redis), for tests. */
+	NearCache(RedisAccess access, CacheCommands commands, String channel, CacheSettings settings, CacheMetrics metrics,
+			@Nullable Consumer<List<String>> publisher) {
 		this.settings = settings;
 		this.metrics = metrics;
-		this.commands = commands;
-		this.channel = channel.getBytes(StandardCharsets.UTF_8);
-		this.executor = access.background();
-		this.retryIntervalMillis = access.settings().openDuration().toMillis();
+		this.notices = new NearNotices(commands, channel, access.background(),
+				access.settings().openDuration().toMillis(), metrics, publisher);
 		boolean any = settings.defaults().near().enabled()
 				|| settings.caches().values().stream().anyMatch((policy) -> policy.near().enabled());
 		this.subscription = any ? new PubSubSubscriber(access, "cache near invalidations") : null;
@@ -121,7 +105,7 @@ final class NearCache implements AutoCloseable {
 			this.subscription.start();
 			access.circuit().onTransition((state) -> {
 				if (state == RedisCircuitBreaker.State.CLOSED) {
-					retrySoon();
+					this.notices.retrySoon();
 				}
 			});
 		}
@@ -132,22 +116,38 @@ final class NearCache implements AutoCloseable {
 		if (this.subscription == null) {
 			return null;
 		}
-		Optional<NearTier> tier = this.tiers.get(cache);
-		if (tier == null) {
-			tier = this.tiers.computeIfAbsent(cache, this::newTier);
+		NearTier tier = this.tiers.get(cache);
+		if (tier != null || !nearCached(cache)) {
+			return tier;
 		}
-		return tier.orElse(null);
+		// Caches named in configuration always get theirs: only names that come with the defaults are capped.
+		if (this.tiers.size() >= MAX_TIERS && !this.settings.caches().containsKey(cache)) {
+			if (this.tiersOverflowed.compareAndSet(false, true)) {
+				logger.warn(MAX_TIERS + " caches have a near cache already: cache " + Masking.mask(cache)
+						+ " and further ones are read from Redis only in this instance (is a key's first part, the"
+						+ " cache name, built from user input while redis.starter.cache.near.enabled is true?)");
+			}
+			return null;
+		}
+		return this.tiers.computeIfAbsent(cache, this::newTier);
 	}
 
-	private Optional<NearTier> newTier(String cache) {
-		NearCachePolicy policy = this.settings.policy(cache).near();
-		if (!policy.enabled()) {
-			return Optional.empty();
-		}
-		NearTier tier = new NearTier(cache, policy, this.metrics.resolvedCounter(CacheMeter.GETS, cache, "hit"),
+	/** Whether a cache's policy asks for a near cache: then its writes tell every instance, tier here or not. */
+	private boolean nearCached(String cache) {
+		return this.settings.policy(cache).near().enabled();
+	}
+
+	private NearTier newTier(String cache) {
+		NearTier tier = new NearTier(cache, this.settings.policy(cache).near(),
+				this.metrics.resolvedCounter(CacheMeter.GETS, cache, "hit"),
 				this.metrics.resolvedCounter(CacheMeter.NEAR_HITS, cache, null));
 		this.metrics.registerGauge(CacheMeter.NEAR_ENTRIES, cache, tier, NearTier::size);
-		return Optional.of(tier);
+		return tier;
+	}
+
+	/** How many caches have a local tier here. */
+	int tierCount() {
+		return this.tiers.size();
 	}
 
 	/** Whether copies are served and kept now: the notices' subscription is confirmed. */
@@ -171,9 +171,12 @@ final class NearCache implements AutoCloseable {
 		}
 		Object value = null;
 		if (!entry.absent()) {
-			JavaType readAs = type.readAs(entry);
-			if (readAs == null || !readAs.equals(copy.type())) {
-				return null;
+			// The reader that kept it chooses the same type again (a recorded type is resolved by class name: costly).
+			if (copy.readBy() != type) {
+				JavaType readAs = type.readAs(entry);
+				if (readAs == null || !readAs.equals(copy.type())) {
+					return null;
+				}
 			}
 			value = copy.value();
 		}
@@ -191,20 +194,29 @@ final class NearCache implements AutoCloseable {
 	/**
 	 * Keeps a copy read from Redis, unless a notice for its stripe or a loss of the subscription came since
 	 * {@code stamp} was taken.
+	 * @param readStartNanos when the read began ({@link System#nanoTime()}): the remaining life Redis gave is
+	 * counted from there, so that the time the read and its decoding took does not lengthen the copy's life
 	 * @param stored the entry with its remaining life in Redis in ms (-1: none; -2: gone)
+	 * @param readBy what chose the type ({@code null} for a cached "absent")
 	 * @param type the type the value was decoded as
 	 * @param value the decoded value
 	 */
-	void keep(NearTier tier, String key, long stamp, EntryStore.Stored stored, @Nullable JavaType type,
-			@Nullable Object value) {
+	void keep(NearTier tier, String key, long stamp, long readStartNanos, EntryStore.Stored stored,
+			@Nullable ValueType readBy, @Nullable JavaType type, @Nullable Object value) {
 		if (stamp < 0 || stored.ttlMillis() == -2 || stored.ttlMillis() == 0) {
 			return;
 		}
-		long maxNanos = tier.maxTimeNanos();
 		long now = System.nanoTime();
-		long redisNanos = (stored.ttlMillis() > 0) ? TimeUnit.MILLISECONDS.toNanos(stored.ttlMillis()) : Long.MAX_VALUE;
-		NearEntry copy = new NearEntry(stored.entry(), type, value,
-				(redisNanos == Long.MAX_VALUE) ? Long.MAX_VALUE : now + redisNanos, Math.min(redisNanos, maxNanos));
+		long left = tier.maxTimeNanos() - (now - readStartNanos);
+		long expiresAt = Long.MAX_VALUE;
+		if (stored.ttlMillis() > 0) {
+			expiresAt = readStartNanos + TimeUnit.MILLISECONDS.toNanos(stored.ttlMillis());
+			left = Math.min(left, expiresAt - now);
+		}
+		if (left <= 0) {
+			return;
+		}
+		NearEntry copy = new NearEntry(stored.entry(), readBy, type, value, expiresAt, left);
 		int stripe = stripe(key);
 		if (this.stamps.get(stripe) != stamp || !this.trusted) {
 			return;
@@ -218,8 +230,11 @@ final class NearCache implements AutoCloseable {
 
 	/** Drops this instance's copies of keys about to be written, so that reads under way do not keep the old value. */
 	void writing(Collection<String> keys) {
+		if (this.subscription == null) {
+			return;
+		}
 		for (String key : keys) {
-			NearTier tier = tier(CacheMetrics.cacheOf(key));
+			NearTier tier = this.tiers.get(CacheMetrics.cacheOf(key));
 			if (tier != null) {
 				drop(tier, key);
 			}
@@ -232,11 +247,18 @@ final class NearCache implements AutoCloseable {
 	 * @param applied false when the write failed (the notices then wait without a try, Redis being unwell)
 	 */
 	void written(Collection<String> keys, boolean applied) {
+		if (this.subscription == null) {
+			return;
+		}
 		List<String> notices = null;
 		for (String key : keys) {
-			NearTier tier = tier(CacheMetrics.cacheOf(key));
+			String cache = CacheMetrics.cacheOf(key);
+			NearTier tier = this.tiers.get(cache);
 			if (tier != null) {
 				drop(tier, key);
+			}
+			// By the policy, not by the tier here: another instance may hold a copy this one has no tier for.
+			if (nearCached(cache)) {
 				if (notices == null) {
 					notices = new ArrayList<>(keys.size());
 				}
@@ -244,111 +266,33 @@ final class NearCache implements AutoCloseable {
 			}
 		}
 		if (notices != null) {
-			publishOrKeep(notices, applied);
+			this.notices.publishOrKeep(notices, applied);
 		}
 	}
 
 	/**
 	 * Entries matching a pattern were removed: drops the cache's tier here (every tier when the pattern's cache
 	 * name is itself a pattern) and tells every instance.
+	 * @param completed false when the removal failed part-way (the notice then waits without a try, Redis being
+	 * unwell: the caller is not kept waiting a second time)
 	 */
-	void patternRemoved(String glob) {
+	void patternRemoved(String glob, boolean completed) {
 		if (this.subscription == null) {
 			return;
 		}
 		String cache = CacheMetrics.cacheOf(glob);
 		boolean oneCache = !cache.equals(CacheMetrics.NO_CACHE_NAME) && cache.chars().noneMatch((c) -> "*?[\\".indexOf(c) >= 0);
-		if (oneCache && tier(cache) == null) {
+		if (oneCache && !nearCached(cache)) {
 			return;
 		}
-		String notice = oneCache ? CLEAR + ":" + cache : CLEAR;
+		String notice = oneCache ? NearNotices.CLEAR + ":" + cache : NearNotices.CLEAR;
 		dropTiers(oneCache ? cache : null, "cleared");
-		publishOrKeep(List.of(notice), true);
+		this.notices.publishOrKeep(List.of(notice), completed);
 	}
 
 	private void drop(NearTier tier, String key) {
 		this.stamps.incrementAndGet(stripe(key));
 		tier.remove(key);
-	}
-
-	private void publishOrKeep(List<String> notices, boolean tryNow) {
-		if (tryNow) {
-			try {
-				publish(notices);
-				return;
-			}
-			catch (DataAccessException | RedisPermissionException ex) {
-				logger.warn("Could not tell other instances to drop " + notices.size() + " near-cached key(s) ("
-						+ ex.getMessage() + "): sent again when Redis answers");
-			}
-		}
-		keep(notices);
-	}
-
-	private void publish(List<String> notices) {
-		this.commands.send((redis) -> {
-			List<RedisFuture<Long>> sent = new ArrayList<>(notices.size());
-			for (String notice : notices) {
-				sent.add(redis.publish(this.channel, (this.sender + "|" + notice).getBytes(StandardCharsets.UTF_8)));
-			}
-			sent.forEach(this.commands::await);
-			return null;
-		});
-	}
-
-	private void keep(List<String> notices) {
-		for (String notice : notices) {
-			if (this.pending.size() < MAX_PENDING_NOTICES || this.pending.contains(notice)) {
-				this.pending.add(notice);
-			}
-			else {
-				// Too many to remember: one notice that drops every tier everywhere replaces them.
-				this.pending.clear();
-				this.pending.add(CLEAR);
-				this.metrics.count(CacheMeter.NEAR_DROPS, "*", "notices-overflowed");
-				break;
-			}
-		}
-		scheduleRetry();
-	}
-
-	/** Publishes what waits, on the caller's thread; what fails waits on. */
-	void retryNow() {
-		List<String> batch = List.copyOf(this.pending);
-		if (batch.isEmpty()) {
-			return;
-		}
-		List<String> toSend = batch.contains(CLEAR) ? List.of(CLEAR) : batch;
-		try {
-			publish(toSend);
-			this.pending.removeAll(batch);
-			logger.info("Sent " + toSend.size() + " deferred near-cache notice(s)");
-		}
-		catch (DataAccessException | RedisPermissionException ex) {
-			// Stays pending; tried again later.
-		}
-	}
-
-	private void retrySoon() {
-		if (!this.pending.isEmpty()) {
-			this.executor.execute(this::retryNow);
-		}
-	}
-
-	private void scheduleRetry() {
-		if (this.closed || !this.retryScheduled.compareAndSet(false, true)) {
-			return;
-		}
-		CompletableFuture.delayedExecutor(this.retryIntervalMillis, TimeUnit.MILLISECONDS, this.executor).execute(() -> {
-			this.retryScheduled.set(false);
-			if (this.closed) {
-				return;
-			}
-			retryNow();
-			if (!this.pending.isEmpty()) {
-				scheduleRetry();
-			}
-		});
 	}
 
 	/** Drops one cache's tier, or every tier ({@code cache} null), counting the copies dropped. */
@@ -357,8 +301,8 @@ final class NearCache implements AutoCloseable {
 			this.stamps.incrementAndGet(i);
 		}
 		this.tiers.forEach((name, tier) -> {
-			if (tier.isPresent() && (cache == null || cache.equals(name))) {
-				long dropped = tier.get().clear();
+			if (cache == null || cache.equals(name)) {
+				long dropped = tier.clear();
 				this.metrics.count(CacheMeter.NEAR_DROPS, name, why, dropped);
 			}
 		});
@@ -366,7 +310,12 @@ final class NearCache implements AutoCloseable {
 
 	/** How many notices wait to be published. */
 	int pendingNotices() {
-		return this.pending.size();
+		return this.notices.pending();
+	}
+
+	/** Publishes the notices that wait, on the caller's thread. */
+	void retryNow() {
+		this.notices.retryNow();
 	}
 
 	private static int stripe(String key) {
@@ -376,16 +325,12 @@ final class NearCache implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.closed = true;
+		this.notices.close();
 		this.trusted = false;
 		if (this.subscription != null) {
 			this.subscription.close();
 		}
 		dropTiers(null, "closed");
-		if (!this.pending.isEmpty()) {
-			logger.warn(this.pending.size() + " near-cache notice(s) never reached Redis before the cache closed;"
-					+ " other instances drop those copies within their near caches' max-time");
-		}
 	}
 
 	/** Notices from every instance, and the subscription's confirmations and losses. */
@@ -400,20 +345,21 @@ final class NearCache implements AutoCloseable {
 				dropTiers(null, "cleared");
 				return;
 			}
-			if (message.startsWith(NearCache.this.sender + "|")) {
+			if (NearCache.this.notices.isOwn(message)) {
 				return;
 			}
 			String notice = message.substring(bar + 1);
-			if (notice.startsWith(CLEAR)) {
-				String cache = notice.startsWith(CLEAR + ":") ? notice.substring(CLEAR.length() + 1) : null;
+			if (notice.startsWith(NearNotices.CLEAR)) {
+				String cache = notice.startsWith(NearNotices.CLEAR + ":")
+						? notice.substring(NearNotices.CLEAR.length() + 1) : null;
 				dropTiers(cache, "cleared");
 				return;
 			}
-			Optional<NearTier> tier = NearCache.this.tiers.get(CacheMetrics.cacheOf(notice));
+			NearTier tier = NearCache.this.tiers.get(CacheMetrics.cacheOf(notice));
 			// The stamp moves even without a tier yet: a read that creates it may be under way.
 			NearCache.this.stamps.incrementAndGet(stripe(notice));
-			if (tier != null && tier.isPresent() && tier.get().remove(notice)) {
-				NearCache.this.metrics.count(CacheMeter.NEAR_DROPS, tier.get().name(), "notice");
+			if (tier != null && tier.remove(notice)) {
+				NearCache.this.metrics.count(CacheMeter.NEAR_DROPS, tier.name(), "notice");
 			}
 		}
 

@@ -288,12 +288,14 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 	@Override
 	public long invalidatePattern(String glob) {
 		long removed;
+		boolean completed = false;
 		try {
 			removed = this.patterns.invalidate(glob);
+			completed = true;
 		}
 		finally {
 			// Even a scan cut short may have removed entries: every instance drops its copies.
-			this.near.patternRemoved(glob);
+			this.near.patternRemoved(glob, completed);
 		}
 		this.metrics.count(CacheMeter.INVALIDATIONS, CacheMetrics.cacheOf(glob), "pattern", removed);
 		return removed;
@@ -405,6 +407,11 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 	/** Whether near-cached copies are served now (their notices' subscription is up); false without near caches. */
 	boolean nearCacheTrusted() {
 		return this.near.trusted();
+	}
+
+	/** How many caches have a near cache's local tier in this instance. */
+	int nearCacheTiers() {
+		return this.near.tierCount();
 	}
 
 	/** How many copies a cache's near cache holds (after pending evictions), 0 without one. */

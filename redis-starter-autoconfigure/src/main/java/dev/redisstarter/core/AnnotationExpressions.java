@@ -79,7 +79,41 @@ public final class AnnotationExpressions {
 	 * @throws IllegalStateException when it evaluates to {@code null} or an empty string
 	 */
 	public static String name(Expression expression, EvaluationContext context, String what) {
-		Object value = expression.getValue(context);
+		return name(expression.getValue(context), what);
+	}
+
+	/**
+	 * The parameter an expression is nothing but a reference to ({@code #id}, {@code #p0}, {@code #a0}), so that a
+	 * caller can read the argument without evaluating SpEL on every call.
+	 * @param source the expression
+	 * @param method the annotated method
+	 * @return the parameter's index, or -1 when the expression is anything else
+	 */
+	public int parameterIndex(String source, Method method) {
+		String stripped = source.strip();
+		if (stripped.length() < 2 || stripped.charAt(0) != '#' || !stripped.substring(1).chars().allMatch(
+				Character::isJavaIdentifierPart)) {
+			return -1;
+		}
+		String variable = stripped.substring(1);
+		String[] names = this.parameterNames.getParameterNames(method);
+		if (names != null) {
+			int index = Arrays.asList(names).indexOf(variable);
+			if (index >= 0) {
+				return index;
+			}
+		}
+		return isPosition(variable, method.getParameterCount()) ? Integer.parseInt(variable.substring(1)) : -1;
+	}
+
+	/**
+	 * A key, tag or lock name read straight from an argument, checked as {@link #name} checks an evaluated one.
+	 * @param value the argument
+	 * @param what what it is, for the message
+	 * @return the name, never empty
+	 * @throws IllegalStateException when the argument is {@code null} or its text empty
+	 */
+	public static String name(@Nullable Object value, String what) {
 		String name = (value != null) ? value.toString() : null;
 		if (name == null || name.isEmpty()) {
 			throw new IllegalStateException(what + " evaluated to " + ((name == null) ? "null" : "an empty string")

@@ -23,6 +23,16 @@ public class LockNotAcquiredException extends RuntimeException {
 	}
 
 	/**
+	 * A timeout with a message of its own (a semaphore's).
+	 * @param lockName the lock or semaphore
+	 * @param message the message, with the name masked
+	 */
+	protected LockNotAcquiredException(String lockName, String message) {
+		super(message);
+		this.lockName = lockName;
+	}
+
+	/**
 	 * The lock's name.
 	 * @return the name
 	 */

@@ -92,6 +92,29 @@ class AnnotationExpressionTests {
 	}
 
 	@Test
+	void aKeyThatIsOnlyAParameterIsReadWithoutSpelByNameOrPositionAndAnythingElseIsEvaluated() throws Exception {
+		java.lang.reflect.Method method = Positions.class.getDeclaredMethod("find", long.class, String.class);
+		dev.redisstarter.core.AnnotationExpressions expressions = new dev.redisstarter.core.AnnotationExpressions();
+		assertThat(expressions.parameterIndex("#id", method)).isZero();
+		assertThat(expressions.parameterIndex(" #name ", method)).isEqualTo(1);
+		assertThat(expressions.parameterIndex("#p1", method)).isEqualTo(1);
+		assertThat(expressions.parameterIndex("#a0", method)).isZero();
+		assertThat(expressions.parameterIndex("#p2", method)).as("no third parameter").isEqualTo(-1);
+		assertThat(expressions.parameterIndex("#id + 1", method)).isEqualTo(-1);
+		assertThat(expressions.parameterIndex("'id'", method)).isEqualTo(-1);
+		assertThat(expressions.parameterIndex("#root", method)).isEqualTo(-1);
+		assertThat(expressions.parameterIndex("#", method)).isEqualTo(-1);
+	}
+
+	static class Positions {
+
+		String find(long id, String name) {
+			return name + id;
+		}
+
+	}
+
+	@Test
 	void aKeyTagOrLockNameThatEvaluatesToNullIsAnErrorNamingTheAnnotationAndTheMethod() {
 		this.runner.withBean(WellWritten.class).run((context) -> {
 			WellWritten bean = context.getBean(WellWritten.class);

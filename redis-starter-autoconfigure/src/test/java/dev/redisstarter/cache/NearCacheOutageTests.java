@@ -17,6 +17,7 @@ import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.ResilienceSettings;
 import dev.redisstarter.test.Fault;
 import dev.redisstarter.test.FaultProxy;
@@ -158,6 +159,24 @@ class NearCacheOutageTests {
 				() -> this.direct.nearCacheEntries("product") == 0);
 		assertThat(this.directMeters.get(CacheMeter.NEAR_DROPS.getName()).tag("outcome", "notice").counter().count())
 			.isEqualTo(1);
+	}
+
+	@Test
+	void aPatternInvalidationThatFailedDoesNotKeepItsCallerWaitingForItsNoticeToo() {
+		start(ResilienceSettings.DEFAULTS.withCircuit(3, Duration.ofMillis(300)));
+		this.direct.set("product:4", "old", Duration.ofMinutes(10));
+		assertThat(this.direct.get("product:4", String.class)).contains("old");
+		assertThat(this.direct.nearCacheEntries("product")).isEqualTo(1);
+
+		this.proxy.set(Fault.BLACK_HOLE);
+		assertThatExceptionOfType(DataAccessException.class)
+			.isThrownBy(() -> this.cutOff.invalidatePattern("product:*"));
+		assertThat(this.meters.find(RedisCalls.DEADLINES_EXPIRED).counters().stream().mapToDouble((c) -> c.count()).sum())
+			.as("the scan's deadline only: no PUBLISH tried at a Redis that just did not answer")
+			.isEqualTo(1);
+		this.proxy.setForNewConnections(Fault.PASS);
+		await("the deferred notice reaches the other instance", Duration.ofSeconds(15),
+				() -> this.direct.nearCacheEntries("product") == 0);
 	}
 
 	private static void await(String what, Duration timeout, BooleanSupplier condition) {
