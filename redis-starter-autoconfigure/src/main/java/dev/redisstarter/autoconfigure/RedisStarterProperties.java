@@ -108,12 +108,22 @@ public class RedisStarterProperties {
 	@NestedConfigurationProperty
 	private final QueueProperties queue = new QueueProperties();
 
+	/**
+	 * The operations console: a web page and its JSON API (off by default).
+	 */
+	@NestedConfigurationProperty
+	private final ConsoleProperties console = new ConsoleProperties();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
 
 	public QueueProperties getQueue() {
 		return this.queue;
+	}
+
+	public ConsoleProperties getConsole() {
+		return this.console;
 	}
 
 	public StreamsProperties getStream() {

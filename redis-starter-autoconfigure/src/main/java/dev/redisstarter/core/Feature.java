@@ -29,6 +29,9 @@ public enum Feature {
 	/** Leaderboards. */
 	LEADERBOARD("lb", "leaderboard"),
 
+	/** The operations console's reads and actions (it writes no keys of its own). */
+	CONSOLE("console", "console"),
+
 	/**
 	 * The application's own commands, run through the {@link RedisCalls} bean under the starter's deadline and
 	 * circuit (the starter writes no keys of its own under this segment).

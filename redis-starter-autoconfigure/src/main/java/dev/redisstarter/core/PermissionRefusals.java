@@ -79,6 +79,11 @@ public final class PermissionRefusals {
 				+ ": " + failure.message() + ". This is a permission error of the Redis user (spring.data.redis.username, or"
 				+ " the user in spring.data.redis.url), not an outage: grant it " + grant() + ". ACL GETUSER <user> shows"
 				+ " what it has; ACL LOG shows what was refused.";
+		if (feature == Feature.CONSOLE) {
+			// An operator's read (INFO, SLOWLOG, SCAN, MEMORY USAGE) the user is not granted: the console shows the
+			// error; the application's own calls, and so its health, are not concerned.
+			return new RedisPermissionException(feature, refusedCommand, message, cause);
+		}
 		String identity = identity(what, script);
 		if (this.refusals.put(identity, new Refusal(what, failure.message(), Instant.now())) == null) {
 			if (firstInAWhile(identity)) {

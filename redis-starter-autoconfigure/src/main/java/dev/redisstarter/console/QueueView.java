@@ -1,0 +1,217 @@
+package dev.redisstarter.console;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.messaging.queue.JobDeadLetters;
+import dev.redisstarter.messaging.queue.JobInfo;
+import dev.redisstarter.messaging.queue.JobQueue;
+import dev.redisstarter.messaging.queue.JobState;
+import dev.redisstarter.messaging.queue.JobWorkers;
+import dev.redisstarter.messaging.queue.QueueKeys;
+import dev.redisstarter.messaging.queue.actuate.JobQueuesEndpoint;
+
+/**
+ * The console's job queues: the queues and counts of {@code /actuator/jobqueues} (the same
+ * {@link JobQueuesEndpoint} logic, whether or not that endpoint is exposed), lists of jobs by state, one job in full,
+ * and the actions the queue API offers (retry and delete a dead job, pause a queue). A list reads at most
+ * {@code list-size} ids from the state's sorted set ({@code ZRANGE}, newest first for completed jobs) and each job
+ * with the queue's own read; payloads in lists are cut to {@code payload-preview} characters.
+ */
+public final class QueueView {
+
+	/**
+	 * A job as lists show it.
+	 *
+	 * @param id its id
+	 * @param state its state
+	 * @param attempts attempts started
+	 * @param maxAttempts attempts it gets
+	 * @param createdAt when it was enqueued
+	 * @param runAt when it may run
+	 * @param finishedAt when it completed or died
+	 * @param errorType the last error's class
+	 * @param errorMessage the last error's message
+	 * @param payload its payload, cut
+	 */
+	public record JobLine(String id, String state, int attempts, int maxAttempts, @Nullable Instant createdAt,
+			@Nullable Instant runAt, @Nullable Instant finishedAt, @Nullable String errorType,
+			@Nullable String errorMessage, @Nullable String payload) {
+	}
+
+	/**
+	 * One queue in the overview.
+	 *
+	 * @param name its name
+	 * @param waiting jobs ready to run
+	 * @param delayed jobs waiting for their time
+	 * @param active jobs a worker holds
+	 * @param completed completed jobs kept
+	 * @param dead dead letters
+	 * @param pausedForMillis how long it stays paused (0: not paused)
+	 * @param unhandled whether it holds jobs due that no worker serves
+	 * @param workers this instance's workers
+	 * @param deadLetters its most recent dead letters
+	 * @param error why it could not be read
+	 */
+	public record QueueLine(String name, @Nullable Long waiting, @Nullable Long delayed, @Nullable Long active,
+			@Nullable Long completed, @Nullable Long dead, @Nullable Long pausedForMillis, boolean unhandled,
+			List<JobWorkers.WorkerState> workers, List<JobLine> deadLetters, @Nullable String error) {
+	}
+
+	/**
+	 * Jobs of one state.
+	 *
+	 * @param queue the queue
+	 * @param state the state
+	 * @param total how many jobs have it
+	 * @param jobs the first {@code list-size} of them
+	 */
+	public record JobList(String queue, String state, long total, List<JobLine> jobs) {
+	}
+
+	private final JobQueuesEndpoint endpoint;
+
+	private final JobQueue jobs;
+
+	private final JobDeadLetters deadLetters;
+
+	private final QueueKeys keys;
+
+	private final RedisCalls calls;
+
+	private final ConsoleSettings settings;
+
+	QueueView(JobQueuesEndpoint endpoint, JobQueue jobs, JobDeadLetters deadLetters, QueueKeys keys, RedisCalls calls,
+			ConsoleSettings settings) {
+		this.endpoint = Objects.requireNonNull(endpoint, "endpoint must not be null");
+		this.jobs = Objects.requireNonNull(jobs, "jobs must not be null");
+		this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters must not be null");
+		this.keys = Objects.requireNonNull(keys, "keys must not be null");
+		this.calls = Objects.requireNonNull(calls, "calls must not be null");
+		this.settings = Objects.requireNonNull(settings, "settings must not be null");
+	}
+
+	/**
+	 * Every known queue.
+	 * @return per queue, sorted by name
+	 */
+	public List<QueueLine> queues() {
+		List<QueueLine> lines = new ArrayList<>();
+		this.endpoint.queues().queues().forEach((name, queue) -> {
+			List<JobLine> letters = queue.deadLetters()
+				.stream()
+				.limit(this.settings.listSize())
+				.map((letter) -> new JobLine(letter.id(), JobState.DEAD.wireName(), letter.attempts(),
+						letter.attempts(), null, null, letter.finishedAt(), letter.errorType(), letter.errorMessage(),
+						this.settings.preview(letter.payload())))
+				.toList();
+			lines.add(new QueueLine(name, queue.waiting(), queue.delayed(), queue.active(), queue.completed(),
+					queue.dead(), queue.pausedForMillis(), queue.unhandled(), queue.workers(), letters, queue.error()));
+		});
+		return lines;
+	}
+
+	/**
+	 * The first jobs of a state.
+	 * @param queue the queue
+	 * @param state the state's wire name
+	 * @return the list
+	 * @throws IllegalArgumentException for an unknown state or a bad queue name
+	 */
+	public JobList list(String queue, String state) {
+		QueueKeys.requireName(queue);
+		JobState wanted = state(state);
+		int count = this.settings.listSize();
+		List<JobInfo> found = new ArrayList<>();
+		long total;
+		if (wanted == JobState.DEAD) {
+			found.addAll(this.deadLetters.list(queue, 0, count));
+			total = this.jobs.counts(queue).dead();
+		}
+		else {
+			byte[] key = (this.keys.base(queue) + ":" + setOf(wanted)).getBytes(StandardCharsets.UTF_8);
+			List<byte[]> ids = this.calls.call((redis) -> (wanted == JobState.COMPLETED)
+					? redis.zrevrange(key, 0, count - 1) : redis.zrange(key, 0, count - 1));
+			Long size = this.calls.call((redis) -> redis.zcard(key));
+			total = (size != null) ? size : 0;
+			for (byte[] id : ids) {
+				this.jobs.job(queue, new String(id, StandardCharsets.UTF_8)).ifPresent(found::add);
+			}
+		}
+		return new JobList(queue, wanted.wireName(), total, found.stream().map(this::line).toList());
+	}
+
+	/**
+	 * One job in full.
+	 * @param queue the queue
+	 * @param jobId the job's id
+	 * @return the job, when kept
+	 */
+	public Optional<JobInfo> job(String queue, String jobId) {
+		return this.jobs.job(QueueKeys.requireName(queue), jobId);
+	}
+
+	/**
+	 * Sends a dead job back to waiting, its attempts reset.
+	 * @param queue the queue
+	 * @param jobId the job's id
+	 * @return whether it was a dead letter
+	 */
+	public boolean retry(String queue, String jobId) {
+		return this.deadLetters.replay(QueueKeys.requireName(queue), jobId);
+	}
+
+	/**
+	 * Deletes a dead job.
+	 * @param queue the queue
+	 * @param jobId the job's id
+	 * @return whether it was a dead letter
+	 */
+	public boolean delete(String queue, String jobId) {
+		return this.deadLetters.purge(QueueKeys.requireName(queue), jobId);
+	}
+
+	/**
+	 * Pauses every worker of the queue, in every instance.
+	 * @param queue the queue
+	 * @param pause how long
+	 */
+	public void pause(String queue, Duration pause) {
+		this.jobs.pause(QueueKeys.requireName(queue), pause);
+	}
+
+	private JobLine line(JobInfo job) {
+		return new JobLine(job.id(), job.state().wireName(), job.attempts(), job.maxAttempts(), job.createdAt(),
+				job.runAt(), job.finishedAt(), job.errorType(), job.errorMessage(), this.settings.preview(job.payload()));
+	}
+
+	static JobState state(String state) {
+		for (JobState candidate : JobState.values()) {
+			if (candidate.wireName().equals(state)) {
+				return candidate;
+			}
+		}
+		throw new IllegalArgumentException("Unknown job state '" + state + "': waiting, delayed, active, completed or dead");
+	}
+
+	private static String setOf(JobState state) {
+		return switch (state) {
+			case WAITING -> "ready";
+			case DELAYED -> "delayed";
+			case ACTIVE -> "active";
+			case COMPLETED -> "completed";
+			case DEAD -> "dead";
+		};
+	}
+
+
+}
