@@ -43,8 +43,11 @@ public final class ConsoleApi {
 
 	private final ConsoleSettings settings;
 
+	private final HeldLocksView held;
+
 	ConsoleApi(RedisAccess access, ServerInsight server, @Nullable QueueView queues, @Nullable StreamView streams,
-			MeterView meters, @Nullable CapabilityHealth health, ConsoleSettings settings) {
+			MeterView meters, @Nullable CapabilityHealth health, ConsoleSettings settings, HeldLocksView held) {
+		this.held = Objects.requireNonNull(held, "held must not be null");
 		this.access = Objects.requireNonNull(access, "access must not be null");
 		this.server = Objects.requireNonNull(server, "server must not be null");
 		this.queues = queues;
@@ -132,6 +135,10 @@ public final class ConsoleApi {
 
 	ServerResponse meters(ServerRequest request) {
 		return ServerResponse.ok().body(this.meters.meters());
+	}
+
+	ServerResponse locks(ServerRequest request) {
+		return read(this.held::held);
 	}
 
 	ServerResponse insight(ServerRequest request) {

@@ -17,6 +17,8 @@ import org.springframework.web.servlet.function.ServerResponse;
  * {@code GET api/queues/{queue}/jobs/{jobId}};</li>
  * <li>{@code GET api/streams};</li>
  * <li>{@code GET api/meters}: caches, rate limits, locks and sessions;</li>
+ * <li>{@code GET api/locks}: locks held now (owner, fencing token, time left, waiters) and sessions alive, from a
+ * bounded scan per node;</li>
  * <li>{@code GET api/server}: {@code SLOWLOG} and the sampled keys, per node;</li>
  * <li>writes: {@code POST api/queues/{queue}/jobs/{jobId}/retry}, {@code DELETE api/queues/{queue}/jobs/{jobId}},
  * {@code POST api/queues/{queue}/pause?seconds=n}, {@code POST api/streams/{stream}/dead-letters/{id}/replay}.</li>
@@ -53,6 +55,7 @@ public final class ConsoleRoutes {
 			.GET(base + "streams", api::streams)
 			.POST(base + "streams/{stream}/dead-letters/{id}/replay", api::replay)
 			.GET(base + "meters", api::meters)
+			.GET(base + "locks", api::locks)
 			.GET(base + "server", api::insight)
 			.add(RouterFunctions.resources(path + "static/**", new ClassPathResource(STATIC)))
 			.build();

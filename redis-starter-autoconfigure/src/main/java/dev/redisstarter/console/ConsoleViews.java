@@ -106,7 +106,8 @@ public final class ConsoleViews {
 	public ConsoleApi api() {
 		RedisNodes nodes = new RedisNodes(this.calls, this.access.circuit().target());
 		return new ConsoleApi(this.access, new ServerInsight(nodes, this.naming, this.settings), this.queues,
-				this.streams, new MeterView(this.meterRegistry), this.health, this.settings);
+				this.streams, new MeterView(this.meterRegistry), this.health, this.settings,
+				new HeldLocksView(nodes, this.naming, this.settings.listSize(), this.settings.sampleTimeBudget()));
 	}
 
 }

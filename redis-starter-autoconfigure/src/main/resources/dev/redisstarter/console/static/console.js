@@ -297,7 +297,31 @@
           td(row.totalMillis === null ? '' : millis(Math.round(row.totalMillis))));
       }), 'meters ' + group) : el('p', { className: 'muted' }, 'Nothing measured yet.'));
     });
-    fill(page('meters'), parts);
+    fill(document.getElementById('meters'), parts);
+  }
+
+  // --- Locks held and sessions (on demand: a bounded scan of each node, not every poll) ---
+  function renderLocks(body) {
+    var again = el('button', { type: 'button', className: 'action', id: 'locks-again',
+      onclick: function () { loadLocks(); } }, 'Scan again');
+    var rows = body.locks.map(function (l) {
+      return el('tr', { className: 'held-lock', 'data-lock': l.name }, td(l.name, 'payload'), td(l.kind), td(l.owner, 'payload'),
+        td(l.fencingToken), td(l.millisLeft < 0 ? 'none' : millis(l.millisLeft)), num(l.waiters), td(l.node));
+    });
+    fill(document.getElementById('held'),
+      el('h2', null, 'Locks held now'),
+      el('p', { className: 'muted' }, 'A scan of each node for the starter\'s lock keys, at most ',
+        formatNumber(body.timeBudgetMillis), ' ms per node',
+        body.locksComplete ? ' (complete). ' : ' (stopped before the end: more may be held). ', again),
+      rows.length ? table(['lock', 'kind', 'owner (instance:acquisition)', 'fencing token', 'time left', 'waiters', 'node'], rows, 'held-locks')
+        : el('p', { className: 'muted' }, 'None held.'),
+      el('h2', null, 'Sessions'),
+      el('p', { id: 'session-count' }, formatNumber(body.sessions),
+        body.sessionsComplete ? ' sessions alive.' : ' sessions at least (the scan stopped at its time budget).'),
+      body.errors.length ? el('p', { className: 'error' }, body.errors.join('; ')) : null);
+  }
+  function loadLocks() {
+    return getJson('locks').then(renderLocks).catch(function (error) { say(error.message, true); });
   }
 
   // --- Server insight (on demand: a sample costs up to its time budget per node) ---
@@ -380,6 +404,7 @@
       document.getElementById('tab-' + name).className = name === tab ? 'active' : '';
     });
     if (tab === 'server') { loadServer(); }
+    if (tab === 'meters') { loadLocks(); }
     refresh(false);
     if (window.location.hash !== '#' + tab) { window.history.replaceState(null, '', '#' + tab); }
   }
