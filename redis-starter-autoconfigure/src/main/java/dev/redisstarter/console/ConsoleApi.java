@@ -121,6 +121,24 @@ public final class ConsoleApi {
 		});
 	}
 
+	ServerResponse promote(ServerRequest request) {
+		QueueView view = this.queues;
+		return write(view, "job queues",
+				() -> view.promote(request.pathVariable("queue"), request.pathVariable("jobId")) ? Map.of("promoted", 1)
+						: null);
+	}
+
+	ServerResponse resume(ServerRequest request) {
+		QueueView view = this.queues;
+		return write(view, "job queues",
+				() -> Map.of("pauseLeftMillis", view.resume(request.pathVariable("queue")).toMillis()));
+	}
+
+	ServerResponse purgeDead(ServerRequest request) {
+		QueueView view = this.queues;
+		return write(view, "job queues", () -> Map.of("purged", view.purgeDead(request.pathVariable("queue"))));
+	}
+
 	ServerResponse streams(ServerRequest request) {
 		StreamView view = this.streams;
 		return (view != null) ? read(view::streams) : absent("streams");

@@ -21,7 +21,9 @@ import org.springframework.web.servlet.function.ServerResponse;
  * bounded scan per node;</li>
  * <li>{@code GET api/server}: {@code SLOWLOG} and the sampled keys, per node;</li>
  * <li>writes: {@code POST api/queues/{queue}/jobs/{jobId}/retry}, {@code DELETE api/queues/{queue}/jobs/{jobId}},
- * {@code POST api/queues/{queue}/pause?seconds=n}, {@code POST api/streams/{stream}/dead-letters/{id}/replay}.</li>
+ * {@code POST api/queues/{queue}/pause?seconds=n}, {@code POST api/queues/{queue}/resume},
+ * {@code POST api/queues/{queue}/jobs/{jobId}/promote} (a delayed job), {@code POST api/queues/{queue}/dead-letters/purge},
+ * {@code POST api/streams/{stream}/dead-letters/{id}/replay}.</li>
  * </ul>
  * Who may see it and send writes is the {@link ConsoleAccessFilter}'s decision.
  */
@@ -52,6 +54,9 @@ public final class ConsoleRoutes {
 			.POST(base + "queues/{queue}/jobs/{jobId}/retry", api::retry)
 			.DELETE(base + "queues/{queue}/jobs/{jobId}", api::delete)
 			.POST(base + "queues/{queue}/pause", api::pause)
+			.POST(base + "queues/{queue}/jobs/{jobId}/promote", api::promote)
+			.POST(base + "queues/{queue}/resume", api::resume)
+			.POST(base + "queues/{queue}/dead-letters/purge", api::purgeDead)
 			.GET(base + "streams", api::streams)
 			.POST(base + "streams/{stream}/dead-letters/{id}/replay", api::replay)
 			.GET(base + "meters", api::meters)

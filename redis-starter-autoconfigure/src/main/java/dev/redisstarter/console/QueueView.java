@@ -189,6 +189,34 @@ public final class QueueView {
 		this.jobs.pause(QueueKeys.requireName(queue), pause);
 	}
 
+	/**
+	 * Makes a delayed job waiting now.
+	 * @param queue the queue
+	 * @param jobId the delayed job
+	 * @return whether it was a delayed job
+	 */
+	public boolean promote(String queue, String jobId) {
+		return this.jobs.promote(QueueKeys.requireName(queue), jobId);
+	}
+
+	/**
+	 * Ends the queue's pause at once.
+	 * @param queue the queue
+	 * @return the pause that was left
+	 */
+	public Duration resume(String queue) {
+		return this.jobs.resume(QueueKeys.requireName(queue));
+	}
+
+	/**
+	 * Deletes every dead letter of the queue.
+	 * @param queue the queue
+	 * @return how many were deleted
+	 */
+	public long purgeDead(String queue) {
+		return this.deadLetters.purgeAll(QueueKeys.requireName(queue));
+	}
+
 	private JobLine line(JobInfo job) {
 		return new JobLine(job.id(), job.state().wireName(), job.attempts(), job.maxAttempts(), job.createdAt(),
 				job.runAt(), job.finishedAt(), job.errorType(), job.errorMessage(), this.settings.preview(job.payload()));

@@ -155,6 +155,9 @@ class ConsoleApiTests {
 				.with(ConsoleContexts.fromThePage()), 403).get("error").asString()).isEqualTo(refused);
 			json(mvc, delete(api + "queues/" + this.queue + "/jobs/" + jobId).with(ConsoleContexts.fromThePage()), 403);
 			json(mvc, post(api + "queues/" + this.queue + "/pause").with(ConsoleContexts.fromThePage()), 403);
+			json(mvc, post(api + "queues/" + this.queue + "/resume").with(ConsoleContexts.fromThePage()), 403);
+			json(mvc, post(api + "queues/" + this.queue + "/jobs/" + jobId + "/promote").with(ConsoleContexts.fromThePage()), 403);
+			json(mvc, post(api + "queues/" + this.queue + "/dead-letters/purge").with(ConsoleContexts.fromThePage()), 403);
 			String deadLetterId = context.getBean(DeadLetters.class).list(this.stream, 1).get(0).id();
 			json(mvc, post(api + "streams/" + this.stream + "/dead-letters/" + deadLetterId + "/replay")
 				.with(ConsoleContexts.fromThePage()), 403);
@@ -195,6 +198,23 @@ class ConsoleApiTests {
 			assertThat(json(mvc, post(api + "queues/" + this.queue + "/pause?seconds=30").with(ConsoleContexts.fromThePage()), 200)
 				.get("pausedForMillis").asLong()).isEqualTo(30_000);
 			assertThat(jobs.counts(this.queue).pausedForMillis()).isPositive();
+
+			assertThat(json(mvc, post(api + "queues/" + this.queue + "/resume").with(ConsoleContexts.fromThePage()), 200)
+				.get("pauseLeftMillis").asLong()).isPositive();
+			assertThat(jobs.counts(this.queue).pausedForMillis()).isZero();
+			String later = jobs.enqueue(this.queue, new Email("later@example.com", "later"),
+					dev.redisstarter.messaging.queue.JobOptions.defaults().withDelay(Duration.ofHours(1)));
+			assertThat(json(mvc, post(api + "queues/" + this.queue + "/jobs/" + later + "/promote").with(ConsoleContexts.fromThePage()), 200)
+				.get("promoted").asInt()).isEqualTo(1);
+			await().atMost(WITHIN).until(() -> jobs.job(this.queue, later).orElseThrow().state() == JobState.COMPLETED);
+			json(mvc, post(api + "queues/" + this.queue + "/jobs/" + later + "/promote").with(ConsoleContexts.fromThePage()), 404);
+
+			context.getBean(Handlers.class).failing.set(true);
+			jobs.enqueue(this.queue, new Email("fail-3@example.com", "three"));
+			await().atMost(WITHIN).until(() -> jobs.counts(this.queue).dead() == 1);
+			assertThat(json(mvc, post(api + "queues/" + this.queue + "/dead-letters/purge").with(ConsoleContexts.fromThePage()), 200)
+				.get("purged").asInt()).isEqualTo(1);
+			assertThat(jobs.counts(this.queue).dead()).isZero();
 		});
 	}
 

@@ -102,4 +102,25 @@ public interface JobQueue {
 	 */
 	void pause(String queue, Duration pause);
 
+	/**
+	 * Makes a delayed job waiting now, in its priority's place, and wakes a worker (an operator's "run it now").
+	 * @param queue the queue
+	 * @param jobId the delayed job's id
+	 * @return true when the job was delayed and is now waiting; false when it is not a delayed job
+	 * @throws JobQueueUnavailableException when Redis does not answer in time
+	 */
+	default boolean promote(String queue, String jobId) {
+		throw new UnsupportedOperationException(getClass().getName() + " cannot promote delayed jobs");
+	}
+
+	/**
+	 * Ends a pause of the queue at once (from {@link #pause} or a handler's back-off), in every instance.
+	 * @param queue the queue
+	 * @return the pause that was left, zero when the queue was not paused
+	 * @throws JobQueueUnavailableException when Redis does not answer in time
+	 */
+	default Duration resume(String queue) {
+		throw new UnsupportedOperationException(getClass().getName() + " cannot resume queues");
+	}
+
 }

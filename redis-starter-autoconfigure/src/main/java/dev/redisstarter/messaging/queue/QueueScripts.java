@@ -13,7 +13,7 @@ record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<Lis
 		LuaScript<List> renew, LuaScript<Long> release, LuaScript<List> stalled, LuaScript<Long> backOff,
 		LuaScript<List> counts, LuaScript<List> job, LuaScript<List> deadList, LuaScript<List> deadRetry,
 		LuaScript<List> deadPurge, LuaScript<Long> progress, LuaScript<Long> cancelTake, LuaScript<Long> start,
-		LuaScript<List> unhandled) {
+		LuaScript<List> unhandled, LuaScript<Long> promote, LuaScript<Long> resume) {
 
 	static QueueScripts load() {
 		String directory = "dev/redisstarter/queue/";
@@ -29,7 +29,8 @@ record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<Lis
 				LuaScript.load(directory + "progress.lua", Long.class),
 				LuaScript.load(directory + "cancel-take.lua", Long.class),
 				LuaScript.load(directory + "start.lua", Long.class),
-				LuaScript.load(directory + "unhandled.lua", List.class));
+				LuaScript.load(directory + "unhandled.lua", List.class),
+				LuaScript.load(directory + "promote.lua", Long.class), LuaScript.load(directory + "resume.lua", Long.class));
 	}
 
 }

@@ -350,6 +350,33 @@ public final class RedisJobQueue implements JobQueue {
 		}
 	}
 
+	@Override
+	public boolean promote(String queue, String jobId) {
+		QueueKeys.requireName(queue);
+		JobOptions.requireId("job id", Objects.requireNonNull(jobId, "jobId must not be null"));
+		try {
+			Long promoted = this.calls.script(this.scripts.promote(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
+					QueueKeys.keysAndArgs(this.keys.scriptKeys(queue), utf8(jobId)));
+			return promoted != null && promoted == 1;
+		}
+		catch (DataAccessException ex) {
+			throw new JobQueueUnavailableException(queue, "promote a delayed job", ex);
+		}
+	}
+
+	@Override
+	public Duration resume(String queue) {
+		QueueKeys.requireName(queue);
+		try {
+			Long left = this.calls.script(this.scripts.resume(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
+					this.keys.scriptKeys(queue));
+			return Duration.ofMillis((left != null) ? left : 0);
+		}
+		catch (DataAccessException ex) {
+			throw new JobQueueUnavailableException(queue, "resume", ex);
+		}
+	}
+
 	private static String millis(@Nullable Duration duration, long fallback) {
 		return Long.toString((duration != null) ? duration.toMillis() : fallback);
 	}

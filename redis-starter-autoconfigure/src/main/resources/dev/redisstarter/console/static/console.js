@@ -147,6 +147,10 @@
             }
           } }, 'Delete'));
       }
+      if (writable() && job.state === 'delayed') {
+        actions.push(el('button', { type: 'button', className: 'action promote', 'data-job-id': job.id,
+          onclick: function () { send('POST', 'queues/' + enc(queue) + '/jobs/' + enc(job.id) + '/promote', 'Job ' + job.id + ' waits to run now'); } }, 'Run now'));
+      }
       return el('tr', { className: 'job', 'data-job-id': job.id, 'data-state': job.state },
         td(job.id), td(job.state), num(job.attempts), td(job.errorType ? job.errorType + ': ' + (job.errorMessage || '') : ''),
         td(job.payload, 'payload'), td(job.finishedAt || job.runAt || job.createdAt), el('td', null, actions));
@@ -182,11 +186,20 @@
       var pause = writable() ? el('button', { type: 'button', className: 'action pause',
         onclick: function () { send('POST', 'queues/' + enc(queue.name) + '/pause?seconds=60', 'Queue ' + queue.name + ' paused for 60 s'); } },
       'Pause 60 s') : null;
+      var resume = (writable() && queue.pausedForMillis) ? el('button', { type: 'button', className: 'action resume',
+        onclick: function () { send('POST', 'queues/' + enc(queue.name) + '/resume', 'Queue ' + queue.name + ' resumed'); } },
+      'Resume') : null;
+      var purge = (writable() && queue.dead) ? el('button', { type: 'button', className: 'action purge',
+        onclick: function () {
+          if (window.confirm('Delete all ' + queue.dead + ' dead jobs of queue ' + queue.name + '?')) {
+            send('POST', 'queues/' + enc(queue.name) + '/dead-letters/purge', 'Dead jobs of ' + queue.name + ' deleted');
+          }
+        } }, 'Delete all dead') : null;
       return el('section', { className: 'queue', 'data-queue': queue.name }, header,
         queue.error ? el('p', { className: 'error' }, queue.error) : null, counts,
         el('div', { className: 'spark-line' }, el('span', { className: 'spark' }),
           el('span', { className: 'muted' }, ' completed (green) and dead (red) per poll, this page\'s last ' + HISTORY + ' polls')),
-        pause,
+        pause, resume, purge,
         el('h3', null, 'Workers'), workers, el('h3', null, title),
         jobs.length ? table(['id', 'state', 'attempts', 'error', 'payload', 'at', ''], jobRows(queue.name, jobs), 'jobs')
           : el('p', { className: 'muted' }, 'None.'));
