@@ -255,10 +255,13 @@ async function main() {
 			break;
 		}
 		case 'drain': {
-			await drain('warmup', options.warmupJobs, null);
-			const warmup = new Queue('warmup', { connection });
-			await warmup.obliterate({ force: true });
-			await warmup.close();
+			// A drain of 0 jobs would wait forever for its last completion.
+			if (options.warmupJobs > 0) {
+				await drain('warmup', options.warmupJobs, null);
+				const warmup = new Queue('warmup', { connection });
+				await warmup.obliterate({ force: true });
+				await warmup.close();
+			}
 			const { tally, left, measured } = await drain('bench', options.jobs, probe);
 			Object.assign(result, { jobs: options.jobs, concurrency: options.concurrency, handled: tally.handled,
 				duplicates: tally.duplicates, missing: tally.seen.filter((n) => n === 0).length, left }, measured);
