@@ -75,21 +75,28 @@ public final class CacheWarming {
 			pool.execute(() -> listKeys(progress, pool));
 		}
 		boolean finished;
+		boolean interrupted = false;
 		try {
 			finished = done.await(this.settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (InterruptedException ex) {
+			// The application is stopping while warming runs in the background.
 			Thread.currentThread().interrupt();
 			finished = false;
+			interrupted = true;
 		}
-		pool.shutdownNow();
+		// Results first, then the interrupts: a load that ends because it was interrupted is abandoned, not failed.
 		List<Result> results = new ArrayList<>();
 		for (Progress progress : all) {
+			if (!finished) {
+				progress.abandon();
+			}
 			results.add(progress.result());
 		}
+		pool.shutdownNow();
 		Report report = new Report(List.copyOf(results), Duration.ofNanos(System.nanoTime() - start));
 		if (!finished) {
-			abandoned(report);
+			abandoned(report, interrupted);
 		}
 		else {
 			logger.info("Cache warming done: " + results.size() + " warmer(s), " + report.written() + " entries in "
@@ -136,8 +143,10 @@ public final class CacheWarming {
 			}
 		}
 		catch (RuntimeException ex) {
-			progress.failed(ex);
-			this.metrics.count(CacheMeter.WARMED, progress.cache, "failed");
+			if (!progress.abandoned) {
+				progress.failed(ex);
+				this.metrics.count(CacheMeter.WARMED, progress.cache, "failed");
+			}
 		}
 		finally {
 			if (progress.pending.decrementAndGet() == 0) {
@@ -159,7 +168,7 @@ public final class CacheWarming {
 		}
 	}
 
-	private void abandoned(Report report) {
+	private void abandoned(Report report, boolean interrupted) {
 		StringBuilder left = new StringBuilder();
 		for (Result result : report.results()) {
 			if (result.outcome() == Outcome.TIMED_OUT) {
@@ -172,9 +181,10 @@ public final class CacheWarming {
 				this.metrics.count(CacheMeter.WARMED, result.cache(), "abandoned", Math.max(1, result.abandoned()));
 			}
 		}
-		logger.warn("Cache warming stopped after its time budget of " + this.settings.timeout().toMillis()
-				+ " ms (redis.starter.cache.warming.timeout); unfinished: " + left + "; " + report.written()
-				+ " entries written in all");
+		String why = interrupted ? "Cache warming stopped with the application"
+				: "Cache warming stopped after its time budget of " + this.settings.timeout().toMillis()
+						+ " ms (redis.starter.cache.warming.timeout)";
+		logger.warn(why + "; unfinished: " + left + "; " + report.written() + " entries written in all");
 	}
 
 	/** How many threads warm at once, and for how long in all. */
@@ -273,6 +283,12 @@ public final class CacheWarming {
 
 		volatile @Nullable RuntimeException error;
 
+		/** Set when the budget ran out first: what ends later is neither logged nor counted. */
+		volatile boolean abandoned;
+
+		/** Frozen at the budget, so that later completions do not change the report. */
+		volatile @Nullable Result frozen;
+
 		Progress(CacheWarmer warmer, CountDownLatch done) {
 			this.warmer = warmer;
 			this.cache = Objects.requireNonNull(warmer.cache(), "A warmer's cache must not be null");
@@ -291,13 +307,26 @@ public final class CacheWarming {
 			}
 		}
 
-		void finish(java.util.function.Consumer<Progress> log) {
+		synchronized void abandon() {
+			this.frozen = result();
+			this.abandoned = true;
+		}
+
+		synchronized void finish(java.util.function.Consumer<Progress> log) {
+			if (this.abandoned) {
+				return;
+			}
 			this.end = System.nanoTime();
 			log.accept(this);
 			this.done.countDown();
 		}
 
 		Result result() {
+			Result result = this.frozen;
+			return (result != null) ? result : current();
+		}
+
+		private Result current() {
 			long finishedAt = this.end;
 			Outcome outcome = (finishedAt == 0) ? Outcome.TIMED_OUT
 					: (this.failed.get() > 0) ? Outcome.FAILED : Outcome.COMPLETED;

@@ -30,6 +30,15 @@ class StandaloneCacheWarmingTests extends CacheWarmingContractTests {
 	}
 
 	@Test
+	void aConcurrencyBelowOneFailsStartUpNamingTheProperty() {
+		this.runner.withPropertyValues("redis.starter.cache.warming.concurrency=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("redis.starter.cache.warming.concurrency"));
+	}
+
+	@Test
 	void withRedisUnreachableTheApplicationStartsWithinTheBudget() throws IOException {
 		int port;
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
