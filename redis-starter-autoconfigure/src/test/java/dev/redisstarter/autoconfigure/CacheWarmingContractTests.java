@@ -241,6 +241,15 @@ abstract class CacheWarmingContractTests {
 				.hasMessageContaining("cache 'broken'")
 				.hasMessageContaining("the catalogue is down")
 				.hasMessageContaining("redis.starter.cache.warming.fail-on-error"));
+		this.runner.withPropertyValues("redis.starter.cache.warming.fail-on-error=true")
+			.withBean("broken", CacheWarmer.class, CacheWarmingContractTests::broken)
+			.run((context) -> {
+				org.springframework.boot.diagnostics.FailureAnalysis analysis = new CacheWarmingFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("cache 'broken'");
+				assertThat(analysis.getAction()).contains("redis.starter.cache.warming.fail-on-error=false");
+			});
 	}
 
 	@Test
