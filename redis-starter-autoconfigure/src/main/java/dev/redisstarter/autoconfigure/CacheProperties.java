@@ -72,6 +72,12 @@ public class CacheProperties {
 	private final SpringCache springCache = new SpringCache();
 
 	/**
+	 * Cache warming at start-up (CacheWarmer beans).
+	 */
+	@NestedConfigurationProperty
+	private final Warming warming = new Warming();
+
+	/**
 	 * How long a loader's null is cached as absent.
 	 */
 	private Duration nullTtl = Duration.ofMinutes(1);
@@ -106,6 +112,10 @@ public class CacheProperties {
 
 	public SpringCache getSpringCache() {
 		return this.springCache;
+	}
+
+	public Warming getWarming() {
+		return this.warming;
 	}
 
 
@@ -236,6 +246,81 @@ public class CacheProperties {
 
 		public void setAllowedPackages(List<String> allowedPackages) {
 			this.allowedPackages = allowedPackages;
+		}
+
+	}
+
+	/**
+	 * Cache warming, under {@code redis.starter.cache.warming}.
+	 */
+	public static class Warming {
+
+		/**
+		 * Whether CacheWarmer beans run at start-up.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether start-up waits for warming (within the timeout), so that readiness stays REFUSING_TRAFFIC until the caches are warm; when false, warming runs in the background.
+		 */
+		private boolean blockReadiness = true;
+
+		/**
+		 * How many loads run at once, across all warmers.
+		 */
+		private int concurrency = 4;
+
+		/**
+		 * Time budget of warming as a whole; past it, what is left is abandoned, logged, and start-up proceeds.
+		 */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		/**
+		 * Whether a warmer that throws stops start-up (only while block-readiness is true); otherwise it is logged and counted.
+		 */
+		private boolean failOnError;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isBlockReadiness() {
+			return this.blockReadiness;
+		}
+
+		public void setBlockReadiness(boolean blockReadiness) {
+			this.blockReadiness = blockReadiness;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			if (concurrency < 1) {
+				throw new InvalidPropertyException("redis.starter.cache.warming.concurrency", concurrency, "at least 1");
+			}
+			this.concurrency = concurrency;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = RedisStarterProperties.positive("redis.starter.cache.warming.timeout", timeout);
+		}
+
+		public boolean isFailOnError() {
+			return this.failOnError;
+		}
+
+		public void setFailOnError(boolean failOnError) {
+			this.failOnError = failOnError;
 		}
 
 	}

@@ -31,6 +31,8 @@ import dev.redisstarter.cache.CacheMetrics;
 import dev.redisstarter.cache.CachePolicy;
 import dev.redisstarter.cache.CacheService;
 import dev.redisstarter.cache.CacheSettings;
+import dev.redisstarter.cache.CacheWarmer;
+import dev.redisstarter.cache.CacheWarming;
 import dev.redisstarter.cache.RedisCacheService;
 import dev.redisstarter.cache.RedisStarterCacheManager;
 import dev.redisstarter.cache.web.CacheExceptionHandler;
@@ -113,6 +115,20 @@ public final class RedisStarterCacheAutoConfiguration {
 			return new RedisStarterCacheMeterBinderProvider();
 		}
 
+	}
+
+	/** Runs the application's {@link CacheWarmer} beans at start-up. */
+	@Bean
+	@ConditionalOnBean(CacheWarmer.class)
+	@ConditionalOnEnabled("redis.starter.cache.warming.enabled")
+	@ConditionalOnMissingBean
+	CacheWarmingLifecycle redisStarterCacheWarming(CacheService cache, CacheSettings settings, CacheMetrics metrics,
+			RedisStarterProperties properties, ObjectProvider<CacheWarmer> warmers) {
+		CacheProperties.Warming warming = properties.getCache().getWarming();
+		CacheWarming runner = new CacheWarming(cache, settings, metrics,
+				new CacheWarming.Settings(warming.getConcurrency(), warming.getTimeout()));
+		return new CacheWarmingLifecycle(runner, warmers.orderedStream().toList(), warming.isBlockReadiness(),
+				warming.isFailOnError());
 	}
 
 	@Bean

@@ -58,7 +58,12 @@ public enum CacheMeter implements StarterMeter {
 	NEAR_DROPS(counter("redis.starter.cache.near.drops", "entries", "Copies dropped from the near cache's local tier,"
 			+ " by outcome: notice (a write anywhere), cleared (a pattern invalidation), lost (the notices' subscription"
 			+ " was lost), resubscribed, closed, or notices-overflowed (too many notices waited for Redis: cache *)",
-			CACHE, OUTCOME));
+			CACHE, OUTCOME)),
+
+	/** Entries written by cache warming at start-up, by outcome. */
+	WARMED(counter("redis.starter.cache.warmed", "entries", "Entries of cache warming at start-up, by outcome: written,"
+			+ " failed (a load threw; a warmer whose keys threw counts one) or abandoned (left when the time budget ran"
+			+ " out)", CACHE, OUTCOME));
 
 	private final MeterSpec spec;
 

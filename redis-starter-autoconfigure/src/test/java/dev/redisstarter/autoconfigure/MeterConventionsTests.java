@@ -32,6 +32,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.annotation.RedisListener;
 
 import dev.redisstarter.cache.CacheService;
+import dev.redisstarter.cache.CacheWarmer;
 import dev.redisstarter.core.StarterMeter;
 import dev.redisstarter.core.subscription.PubSubSubscriber;
 import dev.redisstarter.lock.DistributedLock;
@@ -107,7 +108,9 @@ class MeterConventionsTests {
 				"redis.starter.stream.shutdown-wait=2s", "redis.starter.queue.schedules.meters-digest.queue=meters-jobs",
 				"redis.starter.queue.schedules.meters-digest.cron=0 0 7 * * *",
 				"redis.starter.cache.caches.near.near.enabled=true")
-		.withBean(Handlers.class);
+		.withBean(Handlers.class)
+		// Cache warming runs at start-up and registers redis.starter.cache.warmed.
+		.withBean(CacheWarmer.class, () -> CacheWarmer.ofEntries("warmed", () -> Map.of("1", "one")));
 
 	@Test
 	void everyStarterMeterHasADescriptionAndCountersAndGaugesABaseUnit() {
@@ -129,7 +132,7 @@ class MeterConventionsTests {
 				.contains("redis.starter.cache.gets", "redis.starter.messaging.requests",
 						"redis.starter.messaging.queue.depth", "redis.starter.queue.schedule.ticks",
 						"redis.starter.queue.circuit.openings", "redis.starter.stream.circuit.state",
-						"redis.starter.circuit.openings", "redis.starter.deadlines.expired");
+						"redis.starter.circuit.openings", "redis.starter.deadlines.expired", "redis.starter.cache.warmed");
 			assertMatchesTheDocumentation(starterMeters);
 			Map<String, Meter.Id> firstByName = new HashMap<>();
 			for (Meter meter : starterMeters) {

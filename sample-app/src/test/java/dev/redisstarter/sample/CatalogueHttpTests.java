@@ -1,7 +1,9 @@
 package dev.redisstarter.sample;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -15,6 +17,18 @@ class CatalogueHttpTests {
 
 	@LocalServerPort
 	private int port;
+
+	@Autowired
+	private MeterRegistry meters;
+
+	@Test
+	void theFeaturedProductsWereWarmedBeforeTheApplicationWasReady() {
+		// Other tests invalidate categories of this shared context, so the count, not a HIT, is the lasting evidence.
+		assertThat(this.meters.get("redis.starter.cache.warmed")
+			.tags("cache", "products", "outcome", "written")
+			.counter()
+			.count()).isEqualTo(10.0);
+	}
 
 	@Test
 	void aReadIsAMissThenAHitAndAnUpdateMakesTheNextReadAMissWithTheNewData() throws Exception {

@@ -2,12 +2,16 @@ package dev.redisstarter.docs.cache;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.stereotype.Service;
 
 import dev.redisstarter.cache.CacheService;
+import dev.redisstarter.cache.CacheWarmer;
 import dev.redisstarter.cache.EvictTags;
 import dev.redisstarter.cache.TaggedCacheable;
 
@@ -47,6 +51,8 @@ interface ProductRepository {
 
     void update(long id, ProductChange change);
 
+    List<Long> bestSellers(int count);
+
 }
 
 // tag::annotations[]
@@ -62,3 +68,17 @@ class Catalogue {
     void update(long id, ProductChange change) { repository.update(id, change); }
 }
 // end::annotations[]
+
+// tag::warming[]
+@Configuration
+class CatalogueWarming {
+    @Bean
+    CacheWarmer productsWarmer(ProductRepository repository) {
+        // Keys within the cache "products" (entries "products:<id>", as @TaggedCacheable names them), loaded 4 at a time
+        return CacheWarmer.ofKeys("products",
+                () -> repository.bestSellers(500).stream().map(String::valueOf).toList(),
+                (id) -> repository.find(Long.parseLong(id)),
+                (product) -> List.of("product:" + product.id(), "category:" + product.category()));
+    }
+}
+// end::warming[]
