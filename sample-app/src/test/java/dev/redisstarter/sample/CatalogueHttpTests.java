@@ -24,10 +24,14 @@ class CatalogueHttpTests {
 	@Test
 	void theFeaturedProductsWereWarmedBeforeTheApplicationWasReady() {
 		// Other tests invalidate categories of this shared context, so the count, not a HIT, is the lasting evidence.
-		assertThat(this.meters.get("redis.starter.cache.warmed")
+		// Spring's test framework stops a cached context while other tests run and starts it again when it is used:
+		// warming runs at every start, 10 products each time.
+		double written = this.meters.get("redis.starter.cache.warmed")
 			.tags("cache", "products", "outcome", "written")
 			.counter()
-			.count()).isEqualTo(10.0);
+			.count();
+		assertThat(written).isGreaterThanOrEqualTo(10.0);
+		assertThat(written % 10).isZero();
 	}
 
 	@Test
