@@ -161,6 +161,10 @@ public final class RedisReadWriteLock implements DistributedReadWriteLock, AutoC
 		boolean waitingWriter = false;
 		try {
 			while (true) {
+				if (Thread.currentThread().isInterrupted()) {
+					// Cancelled: gives up without trying, as tryLock(timeout) does (the flag is kept).
+					return Optional.empty();
+				}
 				long seen = this.waits.releases(name);
 				long left = deadline - System.nanoTime();
 				long waitingMillis = (mode == Mode.WRITE && !wait.isZero()) ? waitingMillis(left) : 0;
@@ -182,6 +186,10 @@ public final class RedisReadWriteLock implements DistributedReadWriteLock, AutoC
 		catch (DataAccessException ex) {
 			// A waiting writer's entry ends soon by itself (see waitingMillis): no second call that would double the time to fail.
 			waitingWriter = false;
+			if (Thread.currentThread().isInterrupted()) {
+				// Interrupted while the reply was on its way: a lease it grants is released when it comes (tryOnce).
+				return Optional.empty();
+			}
 			throw new LockUnavailableException(name, ex);
 		}
 		catch (InterruptedException ex) {
@@ -208,8 +216,8 @@ public final class RedisReadWriteLock implements DistributedReadWriteLock, AutoC
 	}
 
 	/**
-	 * One try. A lease granted by a reply that came after the deadline, when the caller has given up, is released at
-	 * once (owner-checked); with no reply at all it ends with its lease.
+	 * One try. A lease granted by a reply that came after the deadline or after the caller was interrupted, when the
+	 * caller has given up, is released at once (owner-checked); with no reply at all it ends with its lease.
 	 */
 	private AcquireReply tryOnce(String name, Mode mode, byte[][] lockKeys, String owner, Duration lease,
 			long waitingMillis) {
