@@ -141,6 +141,20 @@ class SharedLockAnnotationTests {
 	}
 
 	@Test
+	void morePermitsThanTheDefaultLimitOfAWithPermitWithoutALimitFailStartUpNamingTheMethodAndTheProperty() {
+		// Else every call would throw IllegalArgumentException (an HTTP 500), not a wait in vain.
+		this.runner.withUserConfiguration(CatalogueConfiguration.class, BadDefaultPermitConfiguration.class)
+			.withPropertyValues("redis.starter.lock.default-permits=2")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("Invalid @WithPermit on")
+				.hasStackTraceContaining("BadDefaultPermit.run")
+				.hasStackTraceContaining("redis.starter.lock.default-permits"));
+		this.runner.withUserConfiguration(BadDefaultPermitConfiguration.class)
+			.run((context) -> assertThat(context).as("3 of the default 10").hasNotFailed());
+	}
+
+	@Test
 	void theServicesBackOffForTheApplicationsOwnAndWhenLocksAreDisabled() {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(RedisReadWriteLock.class).hasSingleBean(RedisSemaphore.class);
@@ -253,6 +267,24 @@ class SharedLockAnnotationTests {
 		@Bean
 		BadPermit badPermit() {
 			return new BadPermit();
+		}
+
+	}
+
+	static class BadDefaultPermit {
+
+		@WithPermit(key = "'x'", permits = 3)
+		void run() {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BadDefaultPermitConfiguration {
+
+		@Bean
+		BadDefaultPermit badDefaultPermit() {
+			return new BadDefaultPermit();
 		}
 
 	}
