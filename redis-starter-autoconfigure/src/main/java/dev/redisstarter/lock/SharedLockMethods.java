@@ -79,9 +79,10 @@ public final class SharedLockMethods {
 		}
 		String name = "@" + found.get(0).annotationType().getSimpleName();
 		try {
-			if (found.size() > 1) {
-				throw new IllegalArgumentException("a method may carry only one of @WithReadLock, @WithWriteLock and"
-						+ " @WithPermit");
+			// With @WithLock too, two advisors of one order would take the locks in an order left to chance.
+			if (found.size() > 1 || AnnotatedElementUtils.hasAnnotation(method, WithLock.class)) {
+				throw new IllegalArgumentException("a method may carry only one of @WithLock, @WithReadLock,"
+						+ " @WithWriteLock and @WithPermit");
 			}
 			return Optional.of(compile(method, found.get(0), name));
 		}
