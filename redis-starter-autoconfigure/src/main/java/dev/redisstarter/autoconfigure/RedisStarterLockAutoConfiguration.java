@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
@@ -106,7 +107,11 @@ public final class RedisStarterLockAutoConfiguration {
 	static SharedLockAdvisor redisStarterSharedLockAdvisor(ObjectProvider<DistributedReadWriteLock> readWriteLock,
 			ObjectProvider<DistributedSemaphore> semaphore, ObjectProvider<LockSettings> settings,
 			ObjectProvider<RedisStarterProperties> properties, Environment environment) {
-		SharedLockMethods methods = new SharedLockMethods();
+		// From the environment, not the properties bean, which the advisor must not create early; bound the same way.
+		int defaultPermits = Binder.get(environment)
+			.bind("redis.starter.lock.default-permits", Integer.class)
+			.orElse(RedisSemaphore.DEFAULT_PERMITS);
+		SharedLockMethods methods = new SharedLockMethods(() -> defaultPermits);
 		SharedLockAdvisor advisor = new SharedLockAdvisor(methods, new SharedLockInterceptor(methods, readWriteLock,
 				semaphore, settings, () -> properties.getObject().getLock().getDefaultPermits()));
 		advisor.setOrder(

@@ -200,7 +200,8 @@ public final class RedisCalls {
 	 * @param <T> the reply
 	 * @param redis the commands of the current {@link #run}
 	 * @param pending the script in flight
-	 * @param lateReply what to do with a reply that came after the deadline, or {@code null} to drop it
+	 * @param lateReply what to do with a reply that came after the deadline, or after the calling thread was
+	 * interrupted while waiting for it (the script may have run all the same), or {@code null} to drop it
 	 * @return the reply
 	 */
 	public <T> T awaitScript(RedisClusterAsyncCommands<byte[], byte[]> redis, PendingScript<T> pending,
@@ -210,8 +211,8 @@ public final class RedisCalls {
 			try {
 				return awaitRaw(pending.reply(), lateReply == null, location);
 			}
-			catch (RedisDeadlineExceededException ex) {
-				if (lateReply != null) {
+			catch (RedisDeadlineExceededException | RedisSystemException ex) {
+				if (lateReply != null && lateOrInterrupted(ex)) {
 					pending.reply().thenAcceptAsync(lateReply, this.access.background());
 				}
 				throw ex;
@@ -226,8 +227,8 @@ public final class RedisCalls {
 				try {
 					return awaitRaw(again, lateReply == null, location);
 				}
-				catch (RedisDeadlineExceededException expiry) {
-					if (lateReply != null) {
+				catch (RedisDeadlineExceededException | RedisSystemException expiry) {
+					if (lateReply != null && lateOrInterrupted(expiry)) {
 						again.thenAcceptAsync(lateReply, this.access.background());
 					}
 					throw expiry;
@@ -237,6 +238,11 @@ public final class RedisCalls {
 				throw translate(failed.getCause(), again, location);
 			}
 		}
+	}
+
+	/** Whether a failed wait may still see its reply: past the deadline, or its thread interrupted. */
+	private static boolean lateOrInterrupted(RuntimeException ex) {
+		return ex instanceof RedisDeadlineExceededException || ex.getCause() instanceof InterruptedException;
 	}
 
 	/**
@@ -258,7 +264,9 @@ public final class RedisCalls {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			reply.cancel(false);
+			if (cancelLate) {
+				reply.cancel(false);
+			}
 			throw new RedisSystemException("Interrupted while waiting for Redis", ex);
 		}
 		catch (CancellationException ex) {

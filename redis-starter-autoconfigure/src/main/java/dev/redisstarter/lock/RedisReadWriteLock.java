@@ -35,8 +35,10 @@ import static dev.redisstarter.core.ScriptArgs.utf8;
  * <li>{@code <prefix>lock:{<name>}:rw:readers}: sorted set of reader id to the end of its lease (server ms),
  * expiring with the longest lease; readers whose lease ended are purged by every acquisition, so a crashed reader
  * never blocks writers for longer than its lease.</li>
- * <li>{@code <prefix>lock:{<name>}:rw:writers}: sorted set of waiting writer id to the end of its wait (server ms),
- * expiring with the longest wait: while it has a live entry, {@code read-acquire.lua} refuses new readers.</li>
+ * <li>{@code <prefix>lock:{<name>}:rw:writers}: sorted set of waiting writer id to when it stops counting as waiting (server ms),
+ * expiring with the longest wait: while it has a live entry, {@code read-acquire.lua} refuses new readers. Each try
+ * of a waiting writer renews its entry for about two poll intervals and two deadlines only, so a writer that died
+ * while waiting stops holding readers off soon after.</li>
  * <li>{@code <prefix>lock:{<name>}:rw:fence}: the last write fencing token, kept one day.</li>
  * </ul>
  * Commands: {@code read-acquire.lua}, {@code read-extend.lua}, {@code read-release.lua}, {@code read-held.lua};
@@ -159,10 +161,13 @@ public final class RedisReadWriteLock implements DistributedReadWriteLock, AutoC
 		boolean waitingWriter = false;
 		try {
 			while (true) {
+				if (Thread.currentThread().isInterrupted()) {
+					// Cancelled: gives up without trying, as tryLock(timeout) does (the flag is kept).
+					return Optional.empty();
+				}
 				long seen = this.waits.releases(name);
 				long left = deadline - System.nanoTime();
-				long waitingMillis = (mode == Mode.WRITE && !wait.isZero())
-						? Math.max(1, left / 1_000_000) + this.calls.deadline().toMillis() : 0;
+				long waitingMillis = (mode == Mode.WRITE && !wait.isZero()) ? waitingMillis(left) : 0;
 				AcquireReply reply = tryOnce(name, mode, lockKeys, owner, lease, waitingMillis);
 				if (reply.acquired()) {
 					waitingWriter = false;
@@ -179,8 +184,12 @@ public final class RedisReadWriteLock implements DistributedReadWriteLock, AutoC
 			}
 		}
 		catch (DataAccessException ex) {
-			// A waiting writer's entry ends with its wait: no second call that would double the time to fail.
+			// A waiting writer's entry ends soon by itself (see waitingMillis): no second call that would double the time to fail.
 			waitingWriter = false;
+			if (Thread.currentThread().isInterrupted()) {
+				// Interrupted while the reply was on its way: a lease it grants is released when it comes (tryOnce).
+				return Optional.empty();
+			}
 			throw new LockUnavailableException(name, ex);
 		}
 		catch (InterruptedException ex) {
@@ -195,8 +204,20 @@ public final class RedisReadWriteLock implements DistributedReadWriteLock, AutoC
 	}
 
 	/**
-	 * One try. A lease granted by a reply that came after the deadline, when the caller has given up, is released at
-	 * once (owner-checked); with no reply at all it ends with its lease.
+	 * How long a refused writer counts as waiting from this try: the rest of its wait, but no longer than the next try
+	 * is sure to come (a pause of at most {@code pollInterval}, and a round trip within the deadline) with as much
+	 * again to spare, so that a writer that died or lost Redis while waiting holds new readers off for about a second,
+	 * not for the rest of a long wait. Each try renews it.
+	 */
+	private long waitingMillis(long leftNanos) {
+		long deadline = this.calls.deadline().toMillis();
+		long beat = 2 * this.settings.pollInterval().toMillis() + deadline;
+		return Math.min(Math.max(1, leftNanos / 1_000_000), beat) + deadline;
+	}
+
+	/**
+	 * One try. A lease granted by a reply that came after the deadline or after the caller was interrupted, when the
+	 * caller has given up, is released at once (owner-checked); with no reply at all it ends with its lease.
 	 */
 	private AcquireReply tryOnce(String name, Mode mode, byte[][] lockKeys, String owner, Duration lease,
 			long waitingMillis) {
@@ -242,14 +263,14 @@ public final class RedisReadWriteLock implements DistributedReadWriteLock, AutoC
 		}
 	}
 
-	/** A writer that gives up stops blocking new readers at once (else its entry ends with its wait). */
+	/** A writer that gives up stops blocking new readers at once (else its entry ends by itself soon after). */
 	private void stopWaiting(String name, byte[] writersKey, String owner) {
 		boolean interrupted = Thread.interrupted();
 		try {
 			this.calls.call((redis) -> redis.zrem(writersKey, utf8(owner)));
 		}
 		catch (DataAccessException ex) {
-			// The entry ends with the writer's wait.
+			// The entry ends by itself soon after (see waitingMillis).
 		}
 		finally {
 			if (interrupted) {

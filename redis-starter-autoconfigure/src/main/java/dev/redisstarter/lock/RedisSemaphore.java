@@ -157,6 +157,10 @@ public final class RedisSemaphore implements DistributedSemaphore, AutoCloseable
 		BackOffExecution pauses = this.waits.start();
 		try {
 			while (true) {
+				if (Thread.currentThread().isInterrupted()) {
+					// Cancelled: gives up without trying, as tryAcquire(timeout) does (the flag is kept).
+					return Optional.empty();
+				}
 				long seen = this.waits.releases(name);
 				AcquireReply reply = tryOnce(name, keysAndArgs, holder, permits);
 				if (reply.acquired()) {
@@ -172,6 +176,10 @@ public final class RedisSemaphore implements DistributedSemaphore, AutoCloseable
 			}
 		}
 		catch (DataAccessException ex) {
+			if (Thread.currentThread().isInterrupted()) {
+				// Interrupted while the reply was on its way: permits it grants are given back when it comes (tryOnce).
+				return Optional.empty();
+			}
 			throw new LockUnavailableException(name, ex);
 		}
 		catch (InterruptedException ex) {
@@ -181,8 +189,8 @@ public final class RedisSemaphore implements DistributedSemaphore, AutoCloseable
 	}
 
 	/**
-	 * One try. Permits taken by a reply that came after the deadline, when the caller has given up, are given back at
-	 * once (holder-checked); with no reply at all they come back when their lease ends.
+	 * One try. Permits taken by a reply that came after the deadline or after the caller was interrupted, when the
+	 * caller has given up, are given back at once (holder-checked); with no reply at all they come back when their lease ends.
 	 */
 	private AcquireReply tryOnce(String name, byte[][] keysAndArgs, String holder, int permits) {
 		return AcquireReply.of(this.calls.run((redis) -> this.calls.awaitScript(redis,

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +36,22 @@ public final class SharedLockMethods {
 
 	private final AnnotatedMethods<GuardedMethod> methods = new AnnotatedMethods<>(this::read);
 
+	private final IntSupplier defaultLimit;
+
+	/** An annotation reader that does not check {@code permits} of a {@link WithPermit} without a limit. */
+	public SharedLockMethods() {
+		this(() -> 0);
+	}
+
+	/**
+	 * An annotation reader that checks {@code permits} of a {@link WithPermit} without a limit against the default
+	 * limit, so that such a method fails start-up rather than every call.
+	 * @param defaultLimit {@code redis.starter.lock.default-permits}, or 0 when unknown
+	 */
+	public SharedLockMethods(IntSupplier defaultLimit) {
+		this.defaultLimit = defaultLimit;
+	}
+
 	/**
 	 * The guard of a method, read once.
 	 * @param method the invoked method
@@ -62,9 +79,10 @@ public final class SharedLockMethods {
 		}
 		String name = "@" + found.get(0).annotationType().getSimpleName();
 		try {
-			if (found.size() > 1) {
-				throw new IllegalArgumentException("a method may carry only one of @WithReadLock, @WithWriteLock and"
-						+ " @WithPermit");
+			// With @WithLock too, two advisors of one order would take the locks in an order left to chance.
+			if (found.size() > 1 || AnnotatedElementUtils.hasAnnotation(method, WithLock.class)) {
+				throw new IllegalArgumentException("a method may carry only one of @WithLock, @WithReadLock,"
+						+ " @WithWriteLock and @WithPermit");
 			}
 			return Optional.of(compile(method, found.get(0), name));
 		}
@@ -106,6 +124,11 @@ public final class SharedLockMethods {
 			}
 			if (permits < 1 || (limit > 0 && permits > limit)) {
 				throw new IllegalArgumentException("permits must be 1 to the limit, was " + permits);
+			}
+			int defaultLimit = this.defaultLimit.getAsInt();
+			if (limit == 0 && defaultLimit > 0 && permits > defaultLimit) {
+				throw new IllegalArgumentException("permits must be 1 to the limit, here the default limit "
+						+ defaultLimit + " (redis.starter.lock.default-permits), was " + permits);
 			}
 		}
 		Expression parsed = this.expressions.parse(key, method, List.of());

@@ -5,7 +5,8 @@
 --
 -- KEYS[1]: the write lease (string: the writer's id), expiring with its lease
 -- KEYS[2]: the readers (sorted set: reader id -> end of its lease, server ms), expiring with the longest lease
--- KEYS[3]: the waiting writers (sorted set: writer id -> end of its wait, server ms), expiring with the longest wait
+-- KEYS[3]: the waiting writers (sorted set: writer id -> until when it counts as waiting, server ms), expiring with the
+--   longest entry
 -- KEYS[4]: the last fencing token of a writer (string)
 -- ARGV[1]: the reader's id
 -- ARGV[2]: the lease in milliseconds

@@ -5,7 +5,8 @@
 --
 -- KEYS[1]: the write lease (string: the writer's id), expiring with its lease
 -- KEYS[2]: the readers (sorted set: reader id -> end of its lease, server ms)
--- KEYS[3]: the waiting writers (sorted set: writer id -> end of its wait, server ms), expiring with the longest wait
+-- KEYS[3]: the waiting writers (sorted set: writer id -> until when it counts as waiting, server ms), expiring with the
+--   longest entry
 -- KEYS[4]: the last fencing token (string), kept ARGV[3] ms after the last acquisition
 -- ARGV[1]: the writer's id
 -- ARGV[2]: the lease in milliseconds

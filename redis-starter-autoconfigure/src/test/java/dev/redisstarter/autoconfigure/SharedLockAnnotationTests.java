@@ -30,6 +30,7 @@ import dev.redisstarter.lock.PermitLease;
 import dev.redisstarter.lock.PermitsNotAcquiredException;
 import dev.redisstarter.lock.RedisReadWriteLock;
 import dev.redisstarter.lock.RedisSemaphore;
+import dev.redisstarter.lock.WithLock;
 import dev.redisstarter.lock.WithPermit;
 import dev.redisstarter.lock.WithReadLock;
 import dev.redisstarter.lock.WithWriteLock;
@@ -138,6 +139,30 @@ class SharedLockAnnotationTests {
 				.getFailure()
 				.hasStackTraceContaining("Invalid @WithPermit on")
 				.hasStackTraceContaining("BadPermit.run"));
+	}
+
+	@Test
+	void morePermitsThanTheDefaultLimitOfAWithPermitWithoutALimitFailStartUpNamingTheMethodAndTheProperty() {
+		// Else every call would throw IllegalArgumentException (an HTTP 500), not a wait in vain.
+		this.runner.withUserConfiguration(CatalogueConfiguration.class, BadDefaultPermitConfiguration.class)
+			.withPropertyValues("redis.starter.lock.default-permits=2")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("Invalid @WithPermit on")
+				.hasStackTraceContaining("BadDefaultPermit.run")
+				.hasStackTraceContaining("redis.starter.lock.default-permits"));
+		this.runner.withUserConfiguration(BadDefaultPermitConfiguration.class)
+			.run((context) -> assertThat(context).as("3 of the default 10").hasNotFailed());
+	}
+
+	@Test
+	void aMethodCarryingWithLockAndAReadLockFailsStartUpNamingTheMethod() {
+		// Two advisors at one order: which lock is taken first would be left to chance (lock-order deadlocks).
+		this.runner.withUserConfiguration(DoublyLockedConfiguration.class)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.hasStackTraceContaining("DoublyLocked.run")
+				.hasStackTraceContaining("only one of @WithLock"));
 	}
 
 	@Test
@@ -253,6 +278,43 @@ class SharedLockAnnotationTests {
 		@Bean
 		BadPermit badPermit() {
 			return new BadPermit();
+		}
+
+	}
+
+	static class BadDefaultPermit {
+
+		@WithPermit(key = "'x'", permits = 3)
+		void run() {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BadDefaultPermitConfiguration {
+
+		@Bean
+		BadDefaultPermit badDefaultPermit() {
+			return new BadDefaultPermit();
+		}
+
+	}
+
+	static class DoublyLocked {
+
+		@WithLock(key = "'a'")
+		@WithReadLock(key = "'b'")
+		void run() {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class DoublyLockedConfiguration {
+
+		@Bean
+		DoublyLocked doublyLocked() {
+			return new DoublyLocked();
 		}
 
 	}

@@ -320,6 +320,39 @@ abstract class ReadWriteLockContractTests {
 		assertThat(other.tryWriteLock(name, Duration.ZERO).map(this::released)).isPresent();
 	}
 
+	@Test
+	void anInterruptedCallerGetsNoLeaseAndLeavesNoneHeldByNobody() throws Exception {
+		RedisReadWriteLock lock = instance();
+		RedisReadWriteLock other = instance();
+		String name = uniqueName();
+		// A task cancelled with cancel(true): its thread asks with its interrupt flag set.
+		assertThat(interrupted(() -> lock.tryReadLock(name, Duration.ofSeconds(1), Duration.ofMinutes(10))))
+			.as("an interrupted reader gives up").isEqualTo(Optional.empty());
+		assertThat(other.tryWriteLock(name, Duration.ofSeconds(1)).map(this::released))
+			.as("the write lock, with no read lease left behind for 10 min").isPresent();
+		assertThat(interrupted(() -> lock.tryWriteLock(name, Duration.ZERO, Duration.ofMinutes(10))))
+			.as("an interrupted writer gives up").isEqualTo(Optional.empty());
+		assertThat(other.tryReadLock(name, Duration.ofSeconds(1)).map(this::released))
+			.as("a read lease, with no write lease left behind for 10 min").isPresent();
+	}
+
+	/** What a call answers (or throws) on a thread whose interrupt flag is set. */
+	static Object interrupted(java.util.function.Supplier<?> call) throws InterruptedException {
+		java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+		Thread caller = new Thread(() -> {
+			Thread.currentThread().interrupt();
+			try {
+				outcome.set(call.get());
+			}
+			catch (RuntimeException ex) {
+				outcome.set(ex);
+			}
+		});
+		caller.start();
+		caller.join(10_000);
+		return outcome.get();
+	}
+
 	private LockLease released(LockLease lease) {
 		lease.release();
 		return lease;

@@ -240,4 +240,16 @@ abstract class SemaphoreContractTests {
 		}
 	}
 
+
+	@Test
+	void anInterruptedCallerGetsNoPermitsAndLeavesNoneHeldByNobody() throws Exception {
+		RedisSemaphore semaphore = instance();
+		String name = uniqueName();
+		// A task cancelled with cancel(true): its thread asks with its interrupt flag set.
+		assertThat(ReadWriteLockContractTests
+			.interrupted(() -> semaphore.tryAcquire(name, 2, 2, Duration.ofSeconds(1), Duration.ofMinutes(10))))
+			.as("an interrupted caller gives up").isEqualTo(Optional.empty());
+		assertThat(semaphore.available(name, 2)).as("no permits left behind for 10 min").isEqualTo(2);
+	}
+
 }
