@@ -129,14 +129,12 @@ public final class ConsoleAutoConfiguration {
 
 	@Bean
 	RouterFunction<ServerResponse> redisStarterConsoleRoutes(ConsoleSettings settings, ConsoleApi api) {
-		return ConsoleRoutes.of(settings, api);
+		return ConsoleRoutes.of(settings, api, accessFilter(settings));
 	}
 
 	@Bean
 	FilterRegistrationBean<ConsoleAccessFilter> redisStarterConsoleAccessFilter(ConsoleSettings settings) {
-		boolean security = ClassUtils.isPresent(SECURITY_CLASS, ConsoleAutoConfiguration.class.getClassLoader());
-		ConsoleAccessFilter filter = new ConsoleAccessFilter(
-				ConsoleAccessFilter.Access.of(security, settings.allowWithoutSecurity()), settings.role());
+		ConsoleAccessFilter filter = accessFilter(settings);
 		FilterRegistrationBean<ConsoleAccessFilter> registration = new FilterRegistrationBean<>(filter);
 		registration.addUrlPatterns(settings.path() + "*");
 		registration.setOrder(AFTER_SECURITY);
@@ -166,6 +164,12 @@ public final class ConsoleAutoConfiguration {
 			};
 		}
 
+	}
+
+	private static ConsoleAccessFilter accessFilter(ConsoleSettings settings) {
+		boolean security = ClassUtils.isPresent(SECURITY_CLASS, ConsoleAutoConfiguration.class.getClassLoader());
+		return new ConsoleAccessFilter(ConsoleAccessFilter.Access.of(security, settings.allowWithoutSecurity()),
+				settings.role());
 	}
 
 	/** The queues {@code /actuator/jobqueues} lists besides those handled here: named ones and schedules' queues. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -12,7 +13,14 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.util.MultiValueMap;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.servlet.function.HandlerFilterFunction;
+import org.springframework.web.servlet.function.ServerResponse;
 
 /**
  * Who may use the console, and which requests may change state. Registered on the console's path, after Spring
@@ -33,6 +41,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@code X-Frame-Options: DENY} and a Content Security Policy that allows only the console's own script and style
  * (no inline script).</li>
  * </ul>
+ * The same checks and headers also apply inside the console's routes ({@link #routeFilter()}): the servlet filter
+ * is mapped on the console's path within the context, and a DispatcherServlet under a servlet path
+ * ({@code spring.mvc.servlet.path}) serves the routes under another one, which the filter would not see.
  */
 public final class ConsoleAccessFilter extends OncePerRequestFilter {
 
@@ -88,11 +99,7 @@ public final class ConsoleAccessFilter extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		response.setHeader("Cache-Control", "no-store");
-		response.setHeader("X-Content-Type-Options", "nosniff");
-		response.setHeader("X-Frame-Options", "DENY");
-		response.setHeader("Referrer-Policy", "no-referrer");
-		response.setHeader("Content-Security-Policy", POLICY);
+		secure(response);
 		String refused = refusal(request);
 		if (refused != null) {
 			response.setStatus(HttpServletResponse.SC_FORBIDDEN);
@@ -102,6 +109,54 @@ public final class ConsoleAccessFilter extends OncePerRequestFilter {
 			return;
 		}
 		chain.doFilter(request, response);
+	}
+
+	/**
+	 * The same checks and headers as a filter of the console's routes, so that they hold whichever servlet mapping
+	 * a request reached a route through.
+	 * @return the route filter
+	 */
+	public HandlerFilterFunction<ServerResponse, ServerResponse> routeFilter() {
+		return (request, next) -> {
+			String refused = refusal(request.servletRequest());
+			return new Secured((refused != null)
+					? ServerResponse.status(HttpStatus.FORBIDDEN).body(Map.of("error", refused)) : next.handle(request));
+		};
+	}
+
+	private static void secure(HttpServletResponse response) {
+		response.setHeader("Cache-Control", "no-store");
+		response.setHeader("X-Content-Type-Options", "nosniff");
+		response.setHeader("X-Frame-Options", "DENY");
+		response.setHeader("Referrer-Policy", "no-referrer");
+		response.setHeader("Content-Security-Policy", POLICY);
+	}
+
+	/** A route's answer with the console's headers, set when it is written. */
+	private record Secured(ServerResponse response) implements ServerResponse {
+
+		@Override
+		public HttpStatusCode statusCode() {
+			return this.response.statusCode();
+		}
+
+		@Override
+		public HttpHeaders headers() {
+			return this.response.headers();
+		}
+
+		@Override
+		public MultiValueMap<String, jakarta.servlet.http.Cookie> cookies() {
+			return this.response.cookies();
+		}
+
+		@Override
+		public @Nullable ModelAndView writeTo(HttpServletRequest request, HttpServletResponse response, Context context)
+				throws ServletException, IOException {
+			secure(response);
+			return this.response.writeTo(request, response, context);
+		}
+
 	}
 
 	private @Nullable String refusal(HttpServletRequest request) {

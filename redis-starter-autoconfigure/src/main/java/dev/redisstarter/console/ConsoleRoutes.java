@@ -25,7 +25,8 @@ import org.springframework.web.servlet.function.ServerResponse;
  * {@code POST api/queues/{queue}/jobs/{jobId}/promote} (a delayed job), {@code POST api/queues/{queue}/dead-letters/purge},
  * {@code POST api/streams/{stream}/dead-letters/{id}/replay}.</li>
  * </ul>
- * Who may see it and send writes is the {@link ConsoleAccessFilter}'s decision.
+ * Who may see it and send writes is the {@link ConsoleAccessFilter}'s decision, made again inside the routes
+ * ({@link ConsoleAccessFilter#routeFilter()}).
  */
 public final class ConsoleRoutes {
 
@@ -38,9 +39,11 @@ public final class ConsoleRoutes {
 	 * The routes.
 	 * @param settings where the console is served
 	 * @param api the API's handlers
+	 * @param access who may see the console and send writes
 	 * @return the router function
 	 */
-	public static RouterFunction<ServerResponse> of(ConsoleSettings settings, ConsoleApi api) {
+	public static RouterFunction<ServerResponse> of(ConsoleSettings settings, ConsoleApi api,
+			ConsoleAccessFilter access) {
 		String path = settings.path();
 		String base = path + "api/";
 		ClassPathResource page = new ClassPathResource(STATIC + "index.html");
@@ -63,6 +66,7 @@ public final class ConsoleRoutes {
 			.GET(base + "locks", api::locks)
 			.GET(base + "server", api::insight)
 			.add(RouterFunctions.resources(path + "static/**", new ClassPathResource(STATIC)))
+			.filter(access.routeFilter())
 			.build();
 	}
 

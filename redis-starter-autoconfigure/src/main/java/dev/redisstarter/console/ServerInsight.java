@@ -7,6 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 
@@ -17,7 +20,8 @@ import dev.redisstarter.core.RedisPermissionException;
  * What the server says about itself, per node (each master on a Cluster): a few {@code INFO} fields, the
  * {@code SLOWLOG}, and a {@link KeySampler sampled} look at its keys. Commands, per node: {@code INFO};
  * {@code SLOWLOG GET n}; {@code SCAN}, {@code MEMORY USAGE} and {@code PTTL} for the sample and {@code TYPE} for
- * its biggest keys. Never {@code KEYS}, never a scan without a bound.
+ * its biggest keys. Never {@code KEYS}, never a scan without a bound. One insight runs at a time: a request made
+ * while one runs gets that one's answer, so that more users, tabs or clicks on "sample again" do not add scans.
  */
 public final class ServerInsight {
 
@@ -103,6 +107,8 @@ public final class ServerInsight {
 
 	private final ConsoleSettings settings;
 
+	private final AtomicReference<@Nullable CompletableFuture<Insight>> running = new AtomicReference<>();
+
 	ServerInsight(RedisNodes nodes, KeyNaming naming, ConsoleSettings settings) {
 		this.nodes = Objects.requireNonNull(nodes, "nodes must not be null");
 		this.naming = Objects.requireNonNull(naming, "naming must not be null");
@@ -125,6 +131,31 @@ public final class ServerInsight {
 	 * @return the insight
 	 */
 	public Insight insight() {
+		CompletableFuture<Insight> mine = new CompletableFuture<>();
+		CompletableFuture<Insight> current = this.running.compareAndExchange(null, mine);
+		if (current != null) {
+			try {
+				return current.join();
+			}
+			catch (CompletionException ex) {
+				throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
+			}
+		}
+		try {
+			Insight insight = sample();
+			mine.complete(insight);
+			return insight;
+		}
+		catch (RuntimeException | Error ex) {
+			mine.completeExceptionally(ex);
+			throw ex;
+		}
+		finally {
+			this.running.set(null);
+		}
+	}
+
+	private Insight sample() {
 		KeySampler sampler = new KeySampler(this.naming, this.settings.sampleSize(), this.settings.sampleTimeBudget());
 		List<NodeInsight> insights = this.nodes.each((node, calls) -> {
 			List<SlowEntry> slowlog = List.of();

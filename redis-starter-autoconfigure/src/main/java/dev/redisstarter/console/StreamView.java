@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import io.lettuce.core.models.stream.PendingMessages;
 import org.jspecify.annotations.Nullable;
@@ -77,6 +78,9 @@ public final class StreamView {
 	public record Streams(List<StreamListeners.ConsumerState> listeners, List<StreamLine> streams) {
 	}
 
+	/** A whole entry id: the replay script reads it with XRANGE, where anything else is a range ('-', '(', ms only). */
+	private static final Pattern ENTRY_ID = Pattern.compile("[0-9]{1,20}-[0-9]{1,20}");
+
 	private final StreamsEndpoint endpoint;
 
 	private final DeadLetters deadLetters;
@@ -123,8 +127,12 @@ public final class StreamView {
 	 * @param stream the stream
 	 * @param deadLetterId the dead letter's id
 	 * @return the new entry's id, or empty when there was no such dead letter
+	 * @throws IllegalArgumentException when the id is not a whole entry id ({@code <ms>-<seq>})
 	 */
 	public Optional<String> replay(String stream, String deadLetterId) {
+		if (!ENTRY_ID.matcher(deadLetterId).matches()) {
+			throw new IllegalArgumentException("A dead letter's id is <milliseconds>-<sequence>, was '" + deadLetterId + "'");
+		}
 		return this.deadLetters.replay(stream, deadLetterId).map((id) -> id.getValue());
 	}
 

@@ -1,6 +1,7 @@
 package dev.redisstarter.console;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -189,6 +190,12 @@ class ConsoleApiTests {
 			json(mvc, post(api + "queues/" + this.queue + "/jobs/" + retried + "/retry").with(ConsoleContexts.fromThePage()), 404);
 
 			String deadLetterId = streamDeadLetters.list(this.stream, 1).get(0).id();
+			// An id that is not a whole entry id (a range to XRANGE: it could find one entry and XDEL another).
+			for (String partial : List.of(deadLetterId.substring(0, deadLetterId.indexOf('-')), "-", "(0")) {
+				json(mvc, post(api + "streams/" + this.stream + "/dead-letters/" + partial + "/replay")
+					.with(ConsoleContexts.fromThePage()), 400);
+			}
+			assertThat(streamDeadLetters.count(this.stream)).as("not replayed by a partial id").isOne();
 			JsonNode replayed = json(mvc, post(api + "streams/" + this.stream + "/dead-letters/" + deadLetterId + "/replay")
 				.with(ConsoleContexts.fromThePage()), 200);
 			assertThat(replayed.get("replayed").asInt()).isEqualTo(1);

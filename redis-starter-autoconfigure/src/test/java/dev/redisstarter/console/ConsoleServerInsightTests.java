@@ -3,6 +3,10 @@ package dev.redisstarter.console;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -109,6 +113,52 @@ class ConsoleServerInsightTests {
 						.get("nodes").get(0).get("sample");
 					assertThat(sample.get("stoppedBy").asString()).isEqualTo("size");
 					assertThat(sample.get("sampled").asLong()).isEqualTo(500);
+				});
+		}
+	}
+
+
+	@Test
+	void concurrentInsightRequestsShareOneSampleInsteadOfEachScanning() {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
+			server.command("EVAL", LOAD, "0", "load:cache:", "1", "200000");
+			ConsoleContexts.runner(server)
+				.withPropertyValues("redis.starter.key-prefix=load:", "redis.starter.console.sample-size=" + MILLION,
+						"redis.starter.console.sample-time-budget=600ms")
+				.run((context) -> {
+					MockMvc mvc = ConsoleContexts.mvc(context);
+					server.command("CONFIG", "RESETSTAT");
+					int requests = 4;
+					ExecutorService threads = Executors.newFixedThreadPool(requests);
+					CountDownLatch start = new CountDownLatch(1);
+					List<CompletableFuture<JsonNode>> answers = new ArrayList<>();
+					for (int i = 0; i < requests; i++) {
+						answers.add(CompletableFuture.supplyAsync(() -> {
+							try {
+								start.await();
+								return ConsoleApiTests.json(mvc, get("/redis-starter/api/server").with(ConsoleContexts.withRole()), 200);
+							}
+							catch (Exception ex) {
+								throw new IllegalStateException(ex);
+							}
+						}, threads));
+					}
+					start.countDown();
+					long sampled = 0;
+					for (CompletableFuture<JsonNode> answer : answers) {
+						sampled = Math.max(sampled, answer.join().get("nodes").get(0).get("sample").get("sampled").asLong());
+					}
+					threads.shutdown();
+					long scans = 0;
+					for (String line : String.valueOf(server.command("INFO", "commandstats")).split("\r?\n")) {
+						if (line.startsWith("cmdstat_scan:calls=")) {
+							scans = Long.parseLong(line.substring("cmdstat_scan:calls=".length(), line.indexOf(',')));
+						}
+					}
+					// One sample scans about sampled / 100 pages; one per request would be about four times that.
+					assertThat(sampled).isPositive();
+					assertThat(scans).as("SCAN pages for " + requests + " concurrent requests, " + sampled + " keys sampled")
+						.isLessThan(2 * (sampled / 100) + 10);
 				});
 		}
 	}
