@@ -96,6 +96,10 @@ public final class AnnotationExpressions {
 			return -1;
 		}
 		String variable = stripped.substring(1);
+		if (BUILT_IN.contains(variable)) {
+			// SpEL reads these as the root and context objects, even where a parameter has the name.
+			return -1;
+		}
 		String[] names = this.parameterNames.getParameterNames(method);
 		if (names != null) {
 			int index = Arrays.asList(names).indexOf(variable);

@@ -67,12 +67,22 @@ final class AsyncScript<T> {
 				finish(pending.reply(), value, cause);
 			}
 		});
-		CompletableFuture.delayedExecutor(this.calls.deadlineNanos(), TimeUnit.NANOSECONDS).execute(() -> {
-			if (!this.result.isDone() && this.result.completeExceptionally(this.calls.expired(sent))) {
-				// Not sent yet, it never will be; sent, its late reply is dropped.
-				pending.reply().cancel(false);
+		// A timer cancelled when the call ends: one left to run would hold the call, its arguments among them, until
+		// its deadline, for every call of the last deadline however soon they were answered.
+		CompletableFuture<Boolean> deadline = new CompletableFuture<Boolean>()
+			.completeOnTimeout(Boolean.TRUE, this.calls.deadlineNanos(), TimeUnit.NANOSECONDS);
+		deadline.thenAccept((expired) -> {
+			if (expired && !this.result.isDone()) {
+				// Off the timer's thread, as a delayed task ran before; an answered call costs no task.
+				CompletableFuture.runAsync(() -> {
+					if (!this.result.isDone() && this.result.completeExceptionally(this.calls.expired(sent))) {
+						// Not sent yet, it never will be; sent, its late reply is dropped.
+						pending.reply().cancel(false);
+					}
+				});
 			}
 		});
+		this.result.whenComplete((value, failure) -> deadline.complete(Boolean.FALSE));
 		return this.result;
 	}
 

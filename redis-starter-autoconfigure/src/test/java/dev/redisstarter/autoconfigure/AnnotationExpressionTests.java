@@ -112,6 +112,24 @@ class AnnotationExpressionTests {
 			return name + id;
 		}
 
+		String climb(String root, String self) {
+			return root + self;
+		}
+
+	}
+
+	@Test
+	void aKeyOfRootOrThisIsEvaluatedAsSpelDoesEvenWhenAParameterHasThatName() throws Exception {
+		// SpEL reads #root and #this as the root and the context object, never as a parameter of that name.
+		java.lang.reflect.Method method = Positions.class.getDeclaredMethod("climb", String.class, String.class);
+		dev.redisstarter.core.AnnotationExpressions expressions = new dev.redisstarter.core.AnnotationExpressions();
+		org.springframework.expression.EvaluationContext context = new org.springframework.context.expression.MethodBasedEvaluationContext(
+				"the root object", method, new Object[] { "the argument", "other" },
+				new org.springframework.core.DefaultParameterNameDiscoverer());
+		assertThat(expressions.parse("#root", method, java.util.List.of()).getValue(context)).isEqualTo("the root object");
+		assertThat(expressions.parameterIndex("#root", method)).isEqualTo(-1);
+		assertThat(expressions.parameterIndex("#this", method)).isEqualTo(-1);
+		assertThat(expressions.parameterIndex("#self", method)).isEqualTo(1);
 	}
 
 	@Test
