@@ -7,8 +7,10 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.dao.QueryTimeoutException;
 
 /**
- * A bound on calls sent without waiting that still wait for Redis's reply, so that a producer cannot outrun
- * Redis without limit: a call beyond it waits for a slot, at most its deadline.
+ * A bound on calls sent without waiting that still wait for Redis's reply, so that a producer is held back when it
+ * outruns Redis: a call beyond it waits for a slot, at most its deadline. A slot is given back when its call is
+ * answered or its deadline passes; a call given up at its deadline may still sit in the client's queue, so while Redis
+ * does not answer at all it is the circuit, opening after repeated expiries, that stops further calls.
  */
 public final class InFlightLimit {
 

@@ -237,8 +237,16 @@ public final class RedisJobQueue implements JobQueue {
 			stop(observation, ex);
 			throw ex;
 		}
-		CompletableFuture<List<?>> reply = this.calls.scriptAsync(this.scripts.enqueue(), ScriptOutputType.MULTI,
-				QueueKeys.SCRIPT_KEYS, args);
+		CompletableFuture<List<?>> reply;
+		try {
+			reply = this.calls.scriptAsync(this.scripts.enqueue(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS, args);
+		}
+		catch (RuntimeException ex) {
+			// Not expected (failures come through the future), but the slot and the observation must not leak.
+			this.asyncInFlight.leave();
+			stop(observation, ex);
+			throw ex;
+		}
 		return reply.handle((enqueued, failure) -> {
 			this.asyncInFlight.leave();
 			if (failure != null) {
@@ -250,9 +258,16 @@ public final class RedisJobQueue implements JobQueue {
 				stop(observation, thrown);
 				throw (thrown instanceof CompletionException completion) ? completion : new CompletionException(thrown);
 			}
-			EnqueueReply job = EnqueueReply.of(enqueued.get(0));
-			this.metrics.of(queue).enqueued(job.added() ? 1 : 0);
-			this.unhandled.enqueued(queue);
+			EnqueueReply job;
+			try {
+				job = EnqueueReply.of(enqueued.get(0));
+				this.metrics.of(queue).enqueued(job.added() ? 1 : 0);
+				this.unhandled.enqueued(queue);
+			}
+			catch (RuntimeException ex) {
+				stop(observation, ex);
+				throw ex;
+			}
 			stop(observation, null);
 			return job.id();
 		});

@@ -29,7 +29,7 @@ final class SignalWaiter {
 	private final DedicatedConnection connection;
 
 	/** A BLPOP still blocked on the server from an earlier wait that this JVM's clock ended, or {@code null}. */
-	private @Nullable RedisFuture<KeyValue<byte[], byte[]>> blocked;
+	private volatile @Nullable RedisFuture<KeyValue<byte[], byte[]>> blocked;
 
 	/** When {@link #blocked} must have been answered (its timeout plus the liveness timeout), else the connection is silent. */
 	private long answerDueNanos;
@@ -51,16 +51,18 @@ final class SignalWaiter {
 			return;
 		}
 		long now = System.nanoTime();
-		if (this.blocked == null) {
+		RedisFuture<KeyValue<byte[], byte[]>> waiting = this.blocked;
+		if (waiting == null) {
 			RedisListAsyncCommands<byte[], byte[]> redis = this.connection.commands();
 			// BLPOP takes seconds with decimals (Redis 6+); 0 would block forever.
-			this.blocked = redis.blpop(Math.max(0.01, millis / 1000.0), this.key);
+			waiting = redis.blpop(Math.max(0.01, millis / 1000.0), this.key);
+			this.blocked = waiting;
 			this.answerDueNanos = now
 					+ TimeUnit.MILLISECONDS.toNanos(millis + this.access.settings().livenessTimeout().toMillis() + 1000);
 		}
 		long waitNanos = Math.min(TimeUnit.MILLISECONDS.toNanos(millis), this.answerDueNanos - now);
 		try {
-			this.blocked.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
+			waiting.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
 			// A signal, or the server's timeout.
 			this.blocked = null;
 		}
