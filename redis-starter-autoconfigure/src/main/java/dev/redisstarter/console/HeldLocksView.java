@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.Range;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
@@ -21,7 +22,7 @@ import dev.redisstarter.core.RedisCalls;
  * 100 keys matching the lock or session prefix, until the list is full, the time budget is spent, or the scan ends.
  * Per lock: who holds it (the owner's instance and acquisition), its fencing token, its time left and how many wait
  * ({@code GET}s and {@code PTTL} pipelined per page); per read/write lock, its writer; per semaphore, the permits
- * taken. Sessions are counted (their records only), exactly when the scan ended within the budget, else as a floor.
+ * taken (leases not yet ended by the node's clock). Sessions are counted (their records only), exactly when the scan ended within the budget, else as a floor.
  */
 final class HeldLocksView {
 
@@ -170,6 +171,9 @@ final class HeldLocksView {
 				kinds.add("permits");
 			}
 		}
+		// Permits are counted against the node's clock: an entry whose lease ended is not taken, even before the next
+		// acquire purges it.
+		RedisFuture<List<byte[]>> clock = kinds.contains("permits") ? node.time() : null;
 		List<RedisFuture<?>> owners = new ArrayList<>();
 		List<RedisFuture<Long>> ttls = new ArrayList<>();
 		List<RedisFuture<byte[]>> fences = new ArrayList<>();
@@ -182,10 +186,20 @@ final class HeldLocksView {
 				case "permits" -> base + ":permits";
 				default -> base;
 			};
-			owners.add("permits".equals(kind) ? node.zcard(bytes(key)) : node.get(bytes(key)));
+			owners.add("permits".equals(kind) ? null : node.get(bytes(key)));
 			ttls.add(node.pttl(bytes(key)));
 			fences.add(node.get(bytes("write".equals(kind) ? base + ":rw:fence" : base + ":fence")));
 			waiters.add(node.get(bytes(base + ":waiters")));
+		}
+		if (clock != null) {
+			List<byte[]> time = calls.await(clock);
+			long now = Long.parseLong(text(time.get(0))) * 1000 + Long.parseLong(text(time.get(1))) / 1000;
+			Range<Long> live = Range.create(now + 1, Long.MAX_VALUE);
+			for (int i = 0; i < bases.size(); i++) {
+				if ("permits".equals(kinds.get(i))) {
+					owners.set(i, node.zcount(bytes(bases.get(i) + ":permits"), live));
+				}
+			}
 		}
 		for (int i = 0; i < bases.size() && found.size() < this.listSize; i++) {
 			Object owner = calls.await(owners.get(i));

@@ -1,6 +1,7 @@
 package dev.redisstarter.console;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -9,10 +10,13 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.test.web.servlet.MockMvc;
 
 import dev.redisstarter.autoconfigure.RedisStarterLockAutoConfiguration;
 import dev.redisstarter.autoconfigure.RedisStarterSessionAutoConfiguration;
+import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.lock.DistributedLock;
 import dev.redisstarter.lock.DistributedSemaphore;
 import dev.redisstarter.lock.LockLease;
@@ -76,6 +80,38 @@ class ConsoleHeldLocksTests {
 			permit.get().close();
 			JsonNode after = ConsoleApiTests.json(mvc, get("/redis-starter/api/locks").with(ConsoleContexts.withRole()), 200);
 			assertThat(after.get("locks").size()).as("released locks are gone").isZero();
+		});
+	}
+
+	@Test
+	void aSemaphoreCountsOnlyPermitsWhoseLeaseHasNotEnded() {
+		runner(SharedRedis.standalone()).run((context) -> {
+			MockMvc mvc = ConsoleContexts.mvc(context);
+			String prefix = context.getBean(KeyNaming.class).prefix();
+			StringRedisTemplate redis = new StringRedisTemplate(context.getBean(RedisConnectionFactory.class));
+			// Holders that died: their entries' leases ended, and no acquire has purged them yet.
+			redis.opsForZSet().add(prefix + "lock:{uploads}:permits", "dead-holder#1", 1_000);
+			redis.opsForZSet().add(prefix + "lock:{uploads}:permits", "dead-holder#2", 2_000);
+			redis.opsForZSet().add(prefix + "lock:{abandoned}:permits", "dead-holder#1", 1_000);
+			redis.expire(prefix + "lock:{uploads}:permits", Duration.ofMinutes(1));
+			redis.expire(prefix + "lock:{abandoned}:permits", Duration.ofMinutes(1));
+			try {
+				Optional<PermitLease> permit = context.getBean(DistributedSemaphore.class)
+					.tryAcquire("uploads", 5, 1, Duration.ofSeconds(1), Duration.ofMinutes(1));
+				assertThat(permit).isPresent();
+				// The acquire purged the ended entries of 'uploads'; put them back to see that the view skips them.
+				redis.opsForZSet().add(prefix + "lock:{uploads}:permits", "dead-holder#1", 1_000);
+				JsonNode held = ConsoleApiTests.json(mvc, get("/redis-starter/api/locks").with(ConsoleContexts.withRole()),
+						200);
+				assertThat(ConsoleApiTests.find(held.get("locks"), "name", "uploads").get("owner").asString())
+					.isEqualTo("1 permits taken");
+				assertThat(held.get("locks").findValuesAsString("name")).as("only ended leases: not held")
+					.doesNotContain("abandoned");
+				permit.get().close();
+			}
+			finally {
+				redis.delete(List.of(prefix + "lock:{uploads}:permits", prefix + "lock:{abandoned}:permits"));
+			}
 		});
 	}
 
