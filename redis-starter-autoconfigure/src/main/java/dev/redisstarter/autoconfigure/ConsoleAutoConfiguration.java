@@ -35,7 +35,6 @@ import dev.redisstarter.core.health.RedisStarterHealthIndicator;
 import dev.redisstarter.messaging.queue.JobDeadLetters;
 import dev.redisstarter.messaging.queue.JobQueue;
 import dev.redisstarter.messaging.queue.JobWorkers;
-import dev.redisstarter.messaging.queue.QueueKeys;
 import dev.redisstarter.messaging.queue.UnhandledQueues;
 import dev.redisstarter.messaging.queue.actuate.JobQueuesEndpoint;
 import dev.redisstarter.messaging.queue.actuate.JobQueuesHealthIndicator;
@@ -87,7 +86,7 @@ public final class ConsoleAutoConfiguration {
 			ConsoleSettings settings, ObjectProvider<MeterRegistry> meterRegistry,
 			ObjectProvider<JobQueuesEndpoint> jobQueuesEndpoint, ObjectProvider<JobQueue> jobs,
 			ObjectProvider<JobDeadLetters> jobDeadLetters, ObjectProvider<JobWorkers> workers,
-			ObjectProvider<UnhandledQueues> unhandled, ObjectProvider<QueueKeys> queueKeys,
+			ObjectProvider<UnhandledQueues> unhandled,
 			ObjectProvider<StreamsEndpoint> streamsEndpoint, ObjectProvider<StreamListeners> listeners,
 			ObjectProvider<StreamInspector> inspector, ObjectProvider<DeadLetters> deadLetters,
 			ObjectProvider<CapabilityHealth> health) {
@@ -100,8 +99,7 @@ public final class ConsoleAutoConfiguration {
 		}
 		JobQueue queue = jobs.getIfUnique();
 		JobDeadLetters queueDeadLetters = jobDeadLetters.getIfUnique();
-		QueueKeys keys = queueKeys.getIfUnique();
-		if (queue != null && queueDeadLetters != null && keys != null) {
+		if (queue != null && queueDeadLetters != null) {
 			JobQueuesEndpoint endpoint = jobQueuesEndpoint.getIfUnique(() -> {
 				JobWorkers jobWorkers = workers.getIfUnique();
 				UnhandledQueues unhandledQueues = unhandled.getIfUnique();
@@ -109,7 +107,7 @@ public final class ConsoleAutoConfiguration {
 						jobWorkers, configuredQueues(properties), unhandledQueues) : null;
 			});
 			if (endpoint != null) {
-				views = views.withQueues(endpoint, queue, queueDeadLetters, keys);
+				views = views.withQueues(endpoint, queue, queueDeadLetters);
 			}
 		}
 		DeadLetters streamDeadLetters = deadLetters.getIfUnique();

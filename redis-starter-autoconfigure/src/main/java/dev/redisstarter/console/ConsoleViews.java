@@ -10,7 +10,6 @@ import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.messaging.queue.JobDeadLetters;
 import dev.redisstarter.messaging.queue.JobQueue;
-import dev.redisstarter.messaging.queue.QueueKeys;
 import dev.redisstarter.messaging.queue.actuate.JobQueuesEndpoint;
 import dev.redisstarter.messaging.stream.DeadLetters;
 import dev.redisstarter.messaging.stream.actuate.StreamsEndpoint;
@@ -69,13 +68,11 @@ public final class ConsoleViews {
 	 * @param endpoint the Actuator endpoint's logic (counts, workers, dead letters)
 	 * @param jobs the queue API
 	 * @param deadLetters the dead letters
-	 * @param keys the queues' keys
 	 * @return new views
 	 */
-	public ConsoleViews withQueues(JobQueuesEndpoint endpoint, JobQueue jobs, JobDeadLetters deadLetters,
-			QueueKeys keys) {
+	public ConsoleViews withQueues(JobQueuesEndpoint endpoint, JobQueue jobs, JobDeadLetters deadLetters) {
 		return new ConsoleViews(this.access, this.calls, this.naming, this.settings, this.meterRegistry,
-				new QueueView(endpoint, jobs, deadLetters, keys, this.calls, this.settings), this.streams, this.health);
+				new QueueView(endpoint, jobs, deadLetters, this.settings), this.streams, this.health);
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package dev.redisstarter.console;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,13 +9,13 @@ import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.messaging.queue.JobDeadLetters;
 import dev.redisstarter.messaging.queue.JobInfo;
 import dev.redisstarter.messaging.queue.JobQueue;
 import dev.redisstarter.messaging.queue.JobState;
 import dev.redisstarter.messaging.queue.JobWorkers;
 import dev.redisstarter.messaging.queue.QueueKeys;
+import dev.redisstarter.messaging.queue.WorkerCheckIn;
 import dev.redisstarter.messaging.queue.actuate.JobQueuesEndpoint;
 
 /**
@@ -59,12 +58,14 @@ public final class QueueView {
 	 * @param pausedForMillis how long it stays paused (0: not paused)
 	 * @param unhandled whether it holds jobs due that no worker serves
 	 * @param workers this instance's workers
+	 * @param instances the workers of every instance, as they last checked in
 	 * @param deadLetters its most recent dead letters
 	 * @param error why it could not be read
 	 */
 	public record QueueLine(String name, @Nullable Long waiting, @Nullable Long delayed, @Nullable Long active,
 			@Nullable Long completed, @Nullable Long dead, @Nullable Long pausedForMillis, boolean unhandled,
-			List<JobWorkers.WorkerState> workers, List<JobLine> deadLetters, @Nullable String error) {
+			List<JobWorkers.WorkerState> workers, List<WorkerCheckIn> instances, List<JobLine> deadLetters,
+			@Nullable String error) {
 	}
 
 	/**
@@ -84,19 +85,12 @@ public final class QueueView {
 
 	private final JobDeadLetters deadLetters;
 
-	private final QueueKeys keys;
-
-	private final RedisCalls calls;
-
 	private final ConsoleSettings settings;
 
-	QueueView(JobQueuesEndpoint endpoint, JobQueue jobs, JobDeadLetters deadLetters, QueueKeys keys, RedisCalls calls,
-			ConsoleSettings settings) {
+	QueueView(JobQueuesEndpoint endpoint, JobQueue jobs, JobDeadLetters deadLetters, ConsoleSettings settings) {
 		this.endpoint = Objects.requireNonNull(endpoint, "endpoint must not be null");
 		this.jobs = Objects.requireNonNull(jobs, "jobs must not be null");
 		this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters must not be null");
-		this.keys = Objects.requireNonNull(keys, "keys must not be null");
-		this.calls = Objects.requireNonNull(calls, "calls must not be null");
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 	}
 
@@ -106,7 +100,7 @@ public final class QueueView {
 	 */
 	public List<QueueLine> queues() {
 		List<QueueLine> lines = new ArrayList<>();
-		this.endpoint.queues().queues().forEach((name, queue) -> {
+		this.endpoint.queues(previewRead()).queues().forEach((name, queue) -> {
 			List<JobLine> letters = queue.deadLetters()
 				.stream()
 				.limit(this.settings.listSize())
@@ -114,8 +108,19 @@ public final class QueueView {
 						letter.attempts(), null, null, letter.finishedAt(), letter.errorType(), letter.errorMessage(),
 						this.settings.preview(letter.payload())))
 				.toList();
+			String error = queue.error();
+			List<WorkerCheckIn> instances = List.of();
+			if (error == null) {
+				try {
+					instances = this.jobs.workers(name, this.settings.listSize());
+				}
+				catch (RuntimeException ex) {
+					error = "Workers not read: " + ex.getMessage();
+				}
+			}
 			lines.add(new QueueLine(name, queue.waiting(), queue.delayed(), queue.active(), queue.completed(),
-					queue.dead(), queue.pausedForMillis(), queue.unhandled(), queue.workers(), letters, queue.error()));
+					queue.dead(), queue.pausedForMillis(), queue.unhandled(), queue.workers(), instances, letters,
+					error));
 		});
 		return lines;
 	}
@@ -129,25 +134,9 @@ public final class QueueView {
 	 */
 	public JobList list(String queue, String state) {
 		QueueKeys.requireName(queue);
-		JobState wanted = state(state);
-		int count = this.settings.listSize();
-		List<JobInfo> found = new ArrayList<>();
-		long total;
-		if (wanted == JobState.DEAD) {
-			found.addAll(this.deadLetters.list(queue, 0, count));
-			total = this.jobs.counts(queue).dead();
-		}
-		else {
-			byte[] key = (this.keys.base(queue) + ":" + setOf(wanted)).getBytes(StandardCharsets.UTF_8);
-			List<byte[]> ids = this.calls.call((redis) -> (wanted == JobState.COMPLETED)
-					? redis.zrevrange(key, 0, count - 1) : redis.zrange(key, 0, count - 1));
-			Long size = this.calls.call((redis) -> redis.zcard(key));
-			total = (size != null) ? size : 0;
-			for (byte[] id : ids) {
-				this.jobs.job(queue, new String(id, StandardCharsets.UTF_8)).ifPresent(found::add);
-			}
-		}
-		return new JobList(queue, wanted.wireName(), total, found.stream().map(this::line).toList());
+		dev.redisstarter.messaging.queue.JobList found = this.jobs.jobs(queue, state(state), this.settings.listSize(),
+				previewRead());
+		return new JobList(queue, found.state().wireName(), found.total(), found.jobs().stream().map(this::line).toList());
 	}
 
 	/**
@@ -222,6 +211,11 @@ public final class QueueView {
 				job.runAt(), job.finishedAt(), job.errorType(), job.errorMessage(), this.settings.preview(job.payload()));
 	}
 
+	/** One character more than the preview: {@link ConsoleSettings#preview} then marks what was cut. */
+	private int previewRead() {
+		return (int) Math.min(Integer.MAX_VALUE, this.settings.payloadPreview() + 1L);
+	}
+
 	static JobState state(String state) {
 		for (JobState candidate : JobState.values()) {
 			if (candidate.wireName().equals(state)) {
@@ -231,15 +225,6 @@ public final class QueueView {
 		throw new IllegalArgumentException("Unknown job state '" + state + "': waiting, delayed, active, completed or dead");
 	}
 
-	private static String setOf(JobState state) {
-		return switch (state) {
-			case WAITING -> "ready";
-			case DELAYED -> "delayed";
-			case ACTIVE -> "active";
-			case COMPLETED -> "completed";
-			case DEAD -> "dead";
-		};
-	}
 
 
 }

@@ -13,6 +13,11 @@
 -- ARGV[4]: the most jobs to look at
 -- ARGV[5]: how long to keep <base>:seen, in ms: the server's time of this check, which tells producers that a worker
 --   serves the queue (unhandled.lua)
+-- ARGV[6]: the checking worker's id, <instance>/<handler>; ARGV[7]: what it says of itself (JSON); ARGV[8]: how long
+--   that check-in is kept, in ms (all three absent: no check-in). Check-ins live in <base>:workers (id -> server
+--   time the check-in ends) and <base>:workers:info (id -> JSON); ended ones are removed here (at most 100 per
+--   check), and both keys outlive the latest check-in only, so a crashed instance's workers leave within ARGV[8]
+--   (workers.lua reads them, leave.lua removes a stopping worker's)
 -- Returns: {how many stalled and went back to waiting, how many stalled and were dead-lettered, how many had not
 -- started and went back to waiting, how many dead letters were trimmed to keep the bounds (also added to
 -- <base>:trimmed)}
@@ -20,6 +25,20 @@ local base = KEYS[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('SET', base .. ':seen', now, 'PX', ARGV[5])
+if ARGV[6] then
+  local keepCheckIn = tonumber(ARGV[8])
+  redis.call('ZADD', base .. ':workers', now + keepCheckIn, ARGV[6])
+  redis.call('HSET', base .. ':workers:info', ARGV[6], ARGV[7])
+  local ended = redis.call('ZRANGEBYSCORE', base .. ':workers', '-inf', now, 'LIMIT', 0, 100)
+  if #ended > 0 then
+    redis.call('ZREM', base .. ':workers', unpack(ended))
+    redis.call('HDEL', base .. ':workers:info', unpack(ended))
+  end
+  if redis.call('PTTL', base .. ':workers') < keepCheckIn then
+    redis.call('PEXPIRE', base .. ':workers', keepCheckIn)
+    redis.call('PEXPIRE', base .. ':workers:info', keepCheckIn)
+  end
+end
 local expired = redis.call('ZRANGEBYSCORE', base .. ':active', '-inf', now, 'LIMIT', 0, tonumber(ARGV[4]))
 local back, dead, unstarted, trimmed = 0, 0, 0, 0
 local keepAge = tonumber(ARGV[3])

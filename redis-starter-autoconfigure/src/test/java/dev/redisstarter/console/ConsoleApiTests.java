@@ -106,11 +106,18 @@ class ConsoleApiTests {
 			assertThat(server.get("keyspaceHits").isNumber()).isTrue();
 			assertThat(server.get("keyspaceMisses").isNumber()).isTrue();
 
+			// A worker checks in at its first stalled check, within stalled-interval of its start.
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> !context.getBean(JobQueue.class).workers(this.queue, 10).isEmpty());
 			JsonNode queues = json(mvc, get(api + "queues").with(ConsoleContexts.withRole()), 200).get("queues");
 			JsonNode shown = find(queues, "name", this.queue);
 			assertThat(shown.get("dead").asLong()).isEqualTo(1);
 			assertThat(shown.get("waiting").asLong()).isZero();
 			assertThat(shown.get("workers")).hasSize(1);
+			JsonNode instance = shown.get("instances").get(0);
+			assertThat(instance.get("handler").asString()).isEqualTo(shown.get("workers").get(0).get("handler").asString());
+			assertThat(instance.get("instance").asString()).isNotBlank();
+			assertThat(instance.get("checkedInAt").asString()).isNotBlank();
 			JsonNode letter = shown.get("deadLetters").get(0);
 			assertThat(letter.get("id").asString()).isEqualTo(jobId);
 			assertThat(letter.get("errorMessage").asString()).contains("does not exist");
@@ -120,6 +127,8 @@ class ConsoleApiTests {
 			assertThat(dead.get("total").asLong()).isEqualTo(1);
 			assertThat(dead.get("jobs").get(0).get("id").asString()).isEqualTo(jobId);
 			assertThat(dead.get("jobs").get(0).get("state").asString()).isEqualTo("dead");
+			assertThat(dead.get("jobs").get(0).get("payload").asString()).as("cut to the preview").hasSize(41)
+				.endsWith("\u2026");
 			JsonNode waiting = json(mvc, get(api + "queues/" + this.queue + "/jobs?state=waiting").with(ConsoleContexts.withRole()), 200);
 			assertThat(waiting.get("total").asLong()).isZero();
 			json(mvc, get(api + "queues/" + this.queue + "/jobs?state=lost").with(ConsoleContexts.withRole()), 400);

@@ -2,6 +2,7 @@ package dev.redisstarter.messaging.queue;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
@@ -31,4 +32,22 @@ public record JobInfo(String id, String queue, JobState state, int attempts, int
 		String payload,
 		@Nullable String progress, @Nullable String errorType, @Nullable String errorMessage,
 		@Nullable String stackTrace, List<JobError> history) {
+
+	/** This job with its payload, progress and error message cut to {@code chars} characters, as lists show it. */
+	JobInfo cut(int chars) {
+		return new JobInfo(this.id, this.queue, this.state, this.attempts, this.maxAttempts, this.priority,
+				this.createdAt, this.runAt, this.finishedAt, this.stalled, this.runs,
+				Objects.requireNonNull(cut(this.payload, chars)),
+				cut(this.progress, chars), this.errorType, cut(this.errorMessage, chars), this.stackTrace, this.history);
+	}
+
+	private static @Nullable String cut(@Nullable String text, int chars) {
+		if (text == null || text.length() <= chars) {
+			return text;
+		}
+		// Never half a surrogate pair.
+		int end = Character.isHighSurrogate(text.charAt(chars - 1)) ? chars - 1 : chars;
+		return text.substring(0, end);
+	}
+
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import io.lettuce.core.ScriptOutputType;
 import org.apache.commons.logging.Log;
@@ -59,9 +60,20 @@ final class JobLeases {
 	/** Where a queue found paused is reported (the worker's state). */
 	private final Consumer<WorkerStatus> status;
 
+	/** This worker in the queue's check-ins. */
+	private final byte[] workerId;
+
+	/** What this worker says of itself at each check-in. */
+	private final Supplier<byte[]> checkIn;
+
+	private final byte[] keepCheckIn;
+
 	JobLeases(String queue, QueueSettings settings, JobWorkers.Shared shared, byte[][] keys, Map<String, HeldJob> held,
 			JobOutcomes outcomes, DeadLetterTrims trims, QueueMetrics.Meters meters, BooleanSupplier running,
-			Consumer<WorkerStatus> status) {
+			Consumer<WorkerStatus> status, String workerId, Supplier<byte[]> checkIn, long keepCheckInMillis) {
+		this.workerId = ScriptArgs.utf8(workerId);
+		this.checkIn = checkIn;
+		this.keepCheckIn = ScriptArgs.utf8(Long.toString(keepCheckInMillis));
 		this.queue = queue;
 		this.settings = settings;
 		this.shared = shared;
@@ -139,7 +151,20 @@ final class JobLeases {
 		});
 	}
 
-	/** Returns the jobs whose lease expired, trims the dead letters and refreshes the gauges. */
+	/** Removes this worker's check-in, at its stop; a Redis that does not answer lets the check-in end by itself. */
+	void leave() {
+		try {
+			this.shared.calls()
+				.script(this.shared.scripts().leave(), ScriptOutputType.INTEGER, QueueKeys.SCRIPT_KEYS,
+						QueueKeys.keysAndArgs(this.keys, this.workerId));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Removing the check-in of a worker of queue '" + this.queue + "' failed; it ends by itself: "
+					+ ex);
+		}
+	}
+
+	/** Returns the jobs whose lease expired, trims the dead letters, checks in and refreshes the gauges. */
 	void checkStalled() {
 		try {
 			List<?> moved = this.shared.calls()
@@ -147,7 +172,7 @@ final class JobLeases {
 						QueueKeys.keysAndArgs(this.keys, ScriptArgs.utf8(Integer.toString(this.settings.maxStalled())),
 								ScriptArgs.utf8(Long.toString(this.settings.deadMaxCount())),
 								ScriptArgs.utf8(Long.toString(this.settings.deadMaxAge().toMillis())),
-								ScriptArgs.utf8("1000"), SEEN_TTL));
+								ScriptArgs.utf8("1000"), SEEN_TTL, this.workerId, this.checkIn.get(), this.keepCheckIn));
 			StalledReply stalled = StalledReply.of(moved);
 			long back = stalled.back();
 			long dead = stalled.dead();

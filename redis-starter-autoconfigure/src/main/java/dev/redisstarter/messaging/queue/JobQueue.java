@@ -87,6 +87,33 @@ public interface JobQueue {
 	Optional<JobInfo> job(String queue, String jobId);
 
 	/**
+	 * Lists the first jobs of a state, for a page or an endpoint: waiting jobs in the order they run, delayed jobs
+	 * the soonest due first, active jobs the soonest lease end first, completed and dead jobs the most recent first.
+	 * Each job's payload, error message and progress are cut to {@code previewChars} characters before they leave
+	 * Redis (so a list of large jobs stays small), and its stack trace and history are left out: read one job in full
+	 * with {@link #job}. One script call, whatever the count.
+	 * @param queue the queue
+	 * @param state the state
+	 * @param count how many jobs at most, 1 to 1,000
+	 * @param previewChars characters kept of a payload, error message or progress, 1 or more
+	 * @return how many jobs have the state, and the first of them
+	 * @throws IllegalArgumentException when {@code count} or {@code previewChars} is out of range
+	 * @throws JobQueueUnavailableException when Redis does not answer in time
+	 */
+	JobList jobs(String queue, JobState state, int count, int previewChars);
+
+	/**
+	 * The workers that serve a queue on every instance, as each last checked in (every {@code stalled-interval},
+	 * with its stalled check). A worker that stopped is gone at once; one whose instance crashed or lost Redis is gone
+	 * three of its intervals after its last check-in.
+	 * @param queue the queue
+	 * @param max how many workers at most, 1 or more
+	 * @return the workers, those that checked in longest ago first
+	 * @throws JobQueueUnavailableException when Redis does not answer in time
+	 */
+	List<WorkerCheckIn> workers(String queue, int max);
+
+	/**
 	 * Counts a queue's jobs by state.
 	 * @param queue the queue
 	 * @return the counts

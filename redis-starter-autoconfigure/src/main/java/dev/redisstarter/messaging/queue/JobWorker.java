@@ -1,6 +1,7 @@
 package dev.redisstarter.messaging.queue;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,7 +87,8 @@ final class JobWorker {
 
 	private @Nullable Thread writer;
 
-	JobWorker(String queue, JobHandlerMethod method, int concurrency, QueueSettings settings, JobWorkers.Shared shared) {
+	JobWorker(String queue, String handler, JobHandlerMethod method, int concurrency, QueueSettings settings,
+			JobWorkers.Shared shared) {
 		this.queue = queue;
 		this.concurrency = concurrency;
 		this.settings = settings;
@@ -101,8 +103,14 @@ final class JobWorker {
 		this.writePause = new ReconnectPause(shared.access().circuit(), Duration.ofMillis(100), Duration.ofSeconds(2));
 		this.circuit = new HandlerCircuit("Job handler of queue '" + queue + "'", settings.circuit());
 		meters.circuit(this.circuit);
+		String workerId = shared.instance() + "/" + handler;
+		long keepCheckIn = settings.stalledInterval().toMillis() * WorkerCheckIns.KEPT_INTERVALS;
 		this.leases = new JobLeases(queue, settings, shared, keys, this.held, this.outcomes, trims, meters,
-				this::isRunning, this::setState);
+				this::isRunning, this::setState, workerId,
+				() -> WorkerCheckIns.encode(shared.mapper(), new WorkerCheckIns.Stored(shared.instance(), handler,
+						concurrency, this.state.wireName(), this.held.size(),
+						this.circuit.state().name().toLowerCase(Locale.ROOT), keepCheckIn)),
+				keepCheckIn);
 		this.handling = new JobHandling(queue, method, settings, shared, meters, keys, this.held, this.outcomes,
 				this.circuit, this.leases, this::isRunning, () -> this.interruptedByStop);
 		this.fetcher = new JobFetcher(queue, concurrency, settings, shared, keys, this.held, this.circuit, this.signals,
@@ -236,7 +244,10 @@ final class JobWorker {
 		flush(System.nanoTime() + Duration.ofSeconds(2).toNanos());
 		if (stoppedMaintenance != null) {
 			stoppedMaintenance.shutdownNow();
+			// A stalled check still running would check in again after the worker left.
+			awaitTermination(stoppedMaintenance);
 		}
+		this.leases.leave();
 		if (!this.held.isEmpty()) {
 			logger.warn("Queue '" + this.queue + "': " + this.held.size() + " jobs could not be released (Redis did not"
 					+ " answer); they go back to waiting when their lease expires");
@@ -258,6 +269,15 @@ final class JobWorker {
 			sleep(50);
 		}
 		while (System.nanoTime() < deadlineNanos);
+	}
+
+	private static void awaitTermination(ScheduledExecutorService executor) {
+		try {
+			executor.awaitTermination(2000, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static void join(Thread thread, long millis) {

@@ -1,11 +1,14 @@
 package dev.redisstarter.messaging.queue;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 
 import org.springframework.context.SmartLifecycle;
@@ -45,7 +48,7 @@ public final class JobWorkers implements SmartLifecycle {
 	 */
 	record Shared(RedisAccess access, RedisCalls calls, QueueKeys queueKeys, QueueScripts scripts, JsonMapper mapper,
 			JsonCodec codec, QueueMetrics metrics, MessagingObservations observations, QueueSettingsByName settings,
-			Duration shutdownWait, UnaryOperator<String> placeholders, StarterThreads threads) {
+			Duration shutdownWait, UnaryOperator<String> placeholders, StarterThreads threads, String instance) {
 	}
 
 	/**
@@ -101,8 +104,26 @@ public final class JobWorkers implements SmartLifecycle {
 			MessagingObservations observations, QueueSettingsByName settings, Duration shutdownWait,
 			UnaryOperator<String> placeholders, StarterThreads threads) {
 		Shared shared = new Shared(access, calls, keys, QueueScripts.load(), mapper, codec, metrics, observations,
-				settings, shutdownWait, placeholders, threads);
+				settings, shutdownWait, placeholders, threads, instanceName());
 		return new JobWorkers(declarations, shared);
+	}
+
+	/**
+	 * How this instance's workers name it in their check-ins: the host and process, and a random part, since one
+	 * process may run several applications.
+	 */
+	private static String instanceName() {
+		String host = System.getenv("HOSTNAME");
+		if (host == null || host.isBlank()) {
+			try {
+				host = InetAddress.getLocalHost().getHostName();
+			}
+			catch (IOException | RuntimeException ex) {
+				host = "instance";
+			}
+		}
+		return host + ":" + ProcessHandle.current().pid() + "-"
+				+ Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
 	}
 
 	@Override
@@ -127,9 +148,11 @@ public final class JobWorkers implements SmartLifecycle {
 				QueueSettings settings = this.shared.settings().of(queue);
 				int concurrency = (declaration.annotation().concurrency() > 0) ? declaration.annotation().concurrency()
 						: settings.concurrency();
-				this.workers.add(new JobWorker(queue, declaration.invocable(), concurrency, settings, this.shared));
-				this.handlerNames.add(declaration.method().getDeclaringClass().getSimpleName() + "."
-						+ declaration.method().getName());
+				String handler = declaration.method().getDeclaringClass().getSimpleName() + "."
+						+ declaration.method().getName();
+				this.workers.add(new JobWorker(queue, handler, declaration.invocable(), concurrency, settings,
+						this.shared));
+				this.handlerNames.add(handler);
 			}
 		}
 		this.workers.forEach(JobWorker::start);

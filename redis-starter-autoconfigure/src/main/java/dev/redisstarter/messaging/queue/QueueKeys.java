@@ -44,6 +44,17 @@ public record QueueKeys(KeyNaming naming) {
 		return base(queue) + ":schedule:" + schedule;
 	}
 
+	/** The sorted set that indexes a state's jobs, after the base key. */
+	static String setOf(JobState state) {
+		return switch (state) {
+			case WAITING -> "ready";
+			case DELAYED -> "delayed";
+			case ACTIVE -> "active";
+			case COMPLETED -> "completed";
+			case DEAD -> "dead";
+		};
+	}
+
 	/** How many keys every queue script declares: the base key, then the queue's fixed keys. */
 	static final int SCRIPT_KEYS = 9;
 

@@ -13,7 +13,8 @@ record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<Lis
 		LuaScript<List> renew, LuaScript<Long> release, LuaScript<List> stalled, LuaScript<Long> backOff,
 		LuaScript<List> counts, LuaScript<List> job, LuaScript<List> deadList, LuaScript<List> deadRetry,
 		LuaScript<List> deadPurge, LuaScript<Long> progress, LuaScript<Long> cancelTake, LuaScript<Long> start,
-		LuaScript<List> unhandled, LuaScript<Long> promote, LuaScript<Long> resume) {
+		LuaScript<List> unhandled, LuaScript<Long> promote, LuaScript<Long> resume,
+		LuaScript<List> jobsList, LuaScript<List> workers, LuaScript<Long> leave) {
 
 	static QueueScripts load() {
 		String directory = "dev/redisstarter/queue/";
@@ -30,7 +31,9 @@ record QueueScripts(LuaScript<List> enqueue, LuaScript<List> take, LuaScript<Lis
 				LuaScript.load(directory + "cancel-take.lua", Long.class),
 				LuaScript.load(directory + "start.lua", Long.class),
 				LuaScript.load(directory + "unhandled.lua", List.class),
-				LuaScript.load(directory + "promote.lua", Long.class), LuaScript.load(directory + "resume.lua", Long.class));
+				LuaScript.load(directory + "promote.lua", Long.class), LuaScript.load(directory + "resume.lua", Long.class),
+				LuaScript.load(directory + "jobs-list.lua", List.class),
+				LuaScript.load(directory + "workers.lua", List.class), LuaScript.load(directory + "leave.lua", Long.class));
 	}
 
 }

@@ -340,6 +340,52 @@ public final class RedisJobQueue implements JobQueue {
 	}
 
 	@Override
+	public JobList jobs(String queue, JobState state, int count, int previewChars) {
+		QueueKeys.requireName(queue);
+		Objects.requireNonNull(state, "state must not be null");
+		if (count < 1 || count > 1_000 || previewChars < 1) {
+			throw new IllegalArgumentException("count must be 1 to 1,000 and previewChars positive, were " + count
+					+ " and " + previewChars);
+		}
+		boolean recentFirst = state == JobState.COMPLETED || state == JobState.DEAD;
+		// A character is at most 4 bytes in UTF-8: the bytes kept always hold previewChars whole characters.
+		long keepBytes = Math.min(Integer.MAX_VALUE, 4L * previewChars + 4);
+		try {
+			List<?> reply = this.calls.script(this.scripts.jobsList(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
+					QueueKeys.keysAndArgs(this.keys.scriptKeys(queue), utf8(QueueKeys.setOf(state)),
+							utf8(recentFirst ? "1" : "0"), utf8(Integer.toString(count)), utf8(Long.toString(keepBytes))));
+			List<JobInfo> jobs = new ArrayList<>(reply.size() - 1);
+			for (Object entry : reply.subList(1, reply.size())) {
+				List<?> pair = (List<?>) entry;
+				JobInfo job = JobRecords.read(this.mapper, queue, JobRecords.text(pair.get(0)), (List<?>) pair.get(1));
+				if (job != null) {
+					jobs.add(job.cut(previewChars));
+				}
+			}
+			return new JobList(queue, state, ((Number) reply.get(0)).longValue(), jobs);
+		}
+		catch (DataAccessException ex) {
+			throw new JobQueueUnavailableException(queue, "list jobs", ex);
+		}
+	}
+
+	@Override
+	public List<WorkerCheckIn> workers(String queue, int max) {
+		QueueKeys.requireName(queue);
+		if (max < 1) {
+			throw new IllegalArgumentException("max must be positive, was " + max);
+		}
+		try {
+			List<?> reply = this.calls.script(this.scripts.workers(), ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS,
+					QueueKeys.keysAndArgs(this.keys.scriptKeys(queue), utf8(Integer.toString(max))));
+			return WorkerCheckIns.read(this.mapper, reply);
+		}
+		catch (DataAccessException ex) {
+			throw new JobQueueUnavailableException(queue, "list workers", ex);
+		}
+	}
+
+	@Override
 	public QueueCounts counts(String queue) {
 		QueueKeys.requireName(queue);
 		try {

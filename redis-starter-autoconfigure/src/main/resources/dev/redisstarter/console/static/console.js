@@ -180,6 +180,11 @@
           return el('tr', null, td(w.handler), num(w.concurrency), td(w.state), num(w.held), td(w.circuit),
             num(w.circuitOpenings), td(w.circuitError));
         })) : el('p', { className: 'muted' }, 'No workers in this instance.');
+      var instances = (queue.instances || []).length ? table(['instance', 'handler', 'concurrency', 'state', 'held', 'circuit', 'checked in at'],
+        queue.instances.map(function (w) {
+          return el('tr', null, td(w.instance, 'payload'), td(w.handler), num(w.concurrency), td(w.state), num(w.held),
+            td(w.circuit), td(w.checkedInAt));
+        }), 'instances') : el('p', { className: 'muted' }, 'No worker on any instance checked in lately.');
       var list = selected && state.jobLists && state.jobLists[queue.name];
       var jobs = list ? list.jobs : queue.deadLetters;
       var title = list ? (list.state + ' jobs (' + jobs.length + ' of ' + formatNumber(list.total) + ')') : 'Dead letters (most recent)';
@@ -200,7 +205,8 @@
         el('div', { className: 'spark-line' }, el('span', { className: 'spark' }),
           el('span', { className: 'muted' }, ' completed (green) and dead (red) per poll, this page\'s last ' + HISTORY + ' polls')),
         pause, resume, purge,
-        el('h3', null, 'Workers'), workers, el('h3', null, title),
+        el('h3', null, 'Workers on every instance'), instances, el('h3', null, 'Workers in this instance'), workers,
+        el('h3', null, title),
         jobs.length ? table(['id', 'state', 'attempts', 'error', 'payload', 'at', ''], jobRows(queue.name, jobs), 'jobs')
           : el('p', { className: 'muted' }, 'None.'));
     });

@@ -25,6 +25,7 @@ import org.springframework.data.redis.RedisConnectionFailureException;
 import dev.redisstarter.messaging.queue.JobDeadLetters;
 import dev.redisstarter.messaging.queue.JobInfo;
 import dev.redisstarter.messaging.queue.JobQueue;
+import dev.redisstarter.messaging.queue.JobState;
 import dev.redisstarter.messaging.queue.JobWorkers;
 import dev.redisstarter.messaging.queue.QueueCounts;
 import dev.redisstarter.messaging.queue.QueueKeys;
@@ -52,6 +53,9 @@ public class JobQueuesEndpoint {
 
 	private static final int QUEUE_DEAD_LETTERS = 100;
 
+	/** Characters of a dead letter's payload and message in the lists (the job's own read has them whole). */
+	public static final int PAYLOAD_PREVIEW = 1_000;
+
 	/**
 	 * A dead letter as the listings show it (the job's detail adds its stack trace and history).
 	 *
@@ -62,7 +66,7 @@ public class JobQueuesEndpoint {
 	 * @param errorType the last error's class
 	 * @param errorMessage the last error's message
 	 * @param finishedAt when it died (server clock)
-	 * @param payload its payload as JSON text
+	 * @param payload its payload as JSON text, cut to {@link #PAYLOAD_PREVIEW} characters (a longer one is not valid JSON)
 	 */
 	public record DeadLetter(String id, int attempts, int runs, int stalled, @Nullable String errorType,
 			@Nullable String errorMessage, @Nullable Instant finishedAt, String payload) {
@@ -165,6 +169,15 @@ public class JobQueuesEndpoint {
 	 */
 	@ReadOperation
 	public Queues queues() {
+		return queues(PAYLOAD_PREVIEW);
+	}
+
+	/**
+	 * Every known queue, its dead letters' payloads and messages cut to a preview.
+	 * @param previewChars characters of a payload or message kept, 1 or more
+	 * @return per queue its counts, workers, most recent dead letters and any {@code error}
+	 */
+	public Queues queues(int previewChars) {
 		Set<String> names = new TreeSet<>(this.configured);
 		names.addAll(this.workers.queues());
 		names.addAll(this.unhandled.queues());
@@ -178,7 +191,7 @@ public class JobQueuesEndpoint {
 						skipped));
 				continue;
 			}
-			Read read = read(name, states, unhandledNow.contains(name), LISTED_DEAD_LETTERS);
+			Read read = read(name, states, unhandledNow.contains(name), LISTED_DEAD_LETTERS, previewChars);
 			if (read.unreachable()) {
 				skipped = "Not read: Redis did not answer for queue '" + name + "'";
 			}
@@ -195,7 +208,7 @@ public class JobQueuesEndpoint {
 	@ReadOperation
 	public QueueDescriptor queue(@Selector String queue) {
 		return read(requireName(queue), this.workers.states(), this.unhandled.unhandled().containsKey(queue),
-				QUEUE_DEAD_LETTERS)
+				QUEUE_DEAD_LETTERS, PAYLOAD_PREVIEW)
 			.shown();
 	}
 
@@ -240,7 +253,8 @@ public class JobQueuesEndpoint {
 		return new Purged(purged);
 	}
 
-	private Read read(String queue, List<JobWorkers.WorkerState> states, boolean unhandled, int deadLetterCount) {
+	private Read read(String queue, List<JobWorkers.WorkerState> states, boolean unhandled, int deadLetterCount,
+			int previewChars) {
 		List<JobWorkers.WorkerState> workers = workersOf(queue, states);
 		QueueCounts counts;
 		try {
@@ -250,8 +264,10 @@ public class JobQueuesEndpoint {
 			return Read.failed(null, unhandled, workers, ex);
 		}
 		try {
-			List<DeadLetter> letters = this.deadLetters.list(queue, 0, deadLetterCount)
+			List<DeadLetter> letters = this.jobs.jobs(queue, JobState.DEAD, deadLetterCount, previewChars)
+				.jobs()
 				.stream()
+				.filter((job) -> job.state() == JobState.DEAD)
 				.map(DeadLetter::of)
 				.toList();
 			return new Read(QueueDescriptor.of(counts, unhandled, workers, letters, null), false);
