@@ -101,7 +101,9 @@ public final class StreamView {
 	 * @return the listeners and the streams
 	 */
 	public Streams streams() {
-		StreamsEndpoint.Streams all = this.endpoint.streams();
+		// One character more than the preview: settings.preview then marks what was cut.
+		StreamsEndpoint.Streams all = this.endpoint.streams((int) Math.min(Integer.MAX_VALUE,
+				this.settings.payloadPreview() + 1L));
 		List<StreamLine> lines = new ArrayList<>();
 		long now = System.currentTimeMillis();
 		all.streams().forEach((name, stream) -> {
@@ -114,7 +116,8 @@ public final class StreamView {
 				.stream()
 				.limit(this.settings.listSize())
 				.map((letter) -> new DeadLine(letter.id(), letter.originalId(), letter.group(), letter.deliveries(),
-						letter.error(), letter.message(), letter.failedAt(), this.settings.preview(letter.payload())))
+						letter.error(), this.settings.preview(letter.message()), letter.failedAt(),
+						this.settings.preview(letter.payload())))
 				.toList();
 			lines.add(new StreamLine(name, stream.key(), stream.length(), groups, stream.deadLetterCount(), letters,
 					null));

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
 
@@ -54,6 +55,22 @@ public record DeadLetter(String id, String originalId, String stream, String gro
 				all.getOrDefault(GROUP, ""), parse(all.get(DELIVERIES)), all.getOrDefault(ERROR, ""),
 				all.getOrDefault(MESSAGE, ""), (at != null) ? Instant.ofEpochMilli(parse(at)) : null,
 				all.get(RedisStreamPublisher.PAYLOAD), fields);
+	}
+
+	/** This dead letter with its message, payload and fields cut to {@code chars} characters, as lists show it. */
+	DeadLetter cut(int chars) {
+		Map<String, String> cutFields = new LinkedHashMap<>();
+		this.fields.forEach((name, value) -> cutFields.put(name, Objects.requireNonNull(cut(value, chars))));
+		return new DeadLetter(this.id, this.originalId, this.stream, this.group, this.deliveries, this.error,
+				Objects.requireNonNull(cut(this.message, chars)), this.failedAt, cut(this.payload, chars), cutFields);
+	}
+
+	private static @Nullable String cut(@Nullable String text, int chars) {
+		if (text == null || text.length() <= chars) {
+			return text;
+		}
+		// Never half a surrogate pair.
+		return text.substring(0, Character.isHighSurrogate(text.charAt(chars - 1)) ? chars - 1 : chars);
 	}
 
 	private static long parse(@Nullable String number) {

@@ -20,6 +20,18 @@ public interface DeadLetters {
 	List<DeadLetter> list(String stream, int limit);
 
 	/**
+	 * The oldest dead letters of a stream, for a page or an endpoint: every field (the payload, the error's message,
+	 * the entry's own fields) cut to {@code previewChars} characters before it leaves Redis, so that a list of large
+	 * entries stays small.
+	 * @param stream the stream's name
+	 * @param limit at most this many
+	 * @param previewChars characters kept of each field, 1 or more
+	 * @return the dead letters, oldest first
+	 * @throws IllegalArgumentException when {@code limit} or {@code previewChars} is not positive
+	 */
+	List<DeadLetter> preview(String stream, int limit, int previewChars);
+
+	/**
 	 * How many dead letters a stream has.
 	 * @param stream the stream's name
 	 * @return the count

@@ -2,7 +2,9 @@ package dev.redisstarter.messaging.stream;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -57,6 +59,35 @@ public final class RedisDeadLetters implements DeadLetters {
 				.call((redis) -> redis.xrange(key, Range.create("-", "+"), Limit.from(limit)));
 			List<DeadLetter> letters = new ArrayList<>(found.size());
 			found.forEach((message) -> letters.add(DeadLetter.of(message.getId(), message.getBody())));
+			return letters;
+		}
+		catch (DataAccessException ex) {
+			throw new StreamUnavailableException(stream, "list the dead letters", ex);
+		}
+	}
+
+	@Override
+	public List<DeadLetter> preview(String stream, int limit, int previewChars) {
+		if (limit < 1 || previewChars < 1) {
+			throw new IllegalArgumentException("limit and previewChars must be positive, were " + limit + " and "
+					+ previewChars);
+		}
+		// A character is at most 4 bytes in UTF-8: the bytes kept always hold previewChars whole characters.
+		long keepBytes = Math.min(Integer.MAX_VALUE, 4L * previewChars + 4);
+		try {
+			List<?> reply = this.calls.script(this.scripts.deadList(), ScriptOutputType.MULTI, 1,
+					utf8(this.keys.deadLetters(stream)), utf8(Integer.toString(limit)), utf8(Long.toString(keepBytes)));
+			List<DeadLetter> letters = new ArrayList<>(reply.size());
+			for (Object entry : reply) {
+				List<?> pair = (List<?>) entry;
+				List<?> flat = (List<?>) pair.get(1);
+				Map<byte[], byte[]> body = new LinkedHashMap<>();
+				for (int i = 0; i + 1 < flat.size(); i += 2) {
+					body.put((byte[]) flat.get(i), (byte[]) flat.get(i + 1));
+				}
+				letters.add(DeadLetter.of(new String((byte[]) pair.get(0), StandardCharsets.UTF_8), body)
+					.cut(previewChars));
+			}
 			return letters;
 		}
 		catch (DataAccessException ex) {

@@ -64,6 +64,38 @@ class DeadLetterReplayTests {
 		});
 	}
 
+	@Test
+	void aPreviewListsDeadLettersWithEveryFieldCutAndTheListKeepsThemWhole() {
+		String stream = "orders-" + UUID.randomUUID();
+		runner(stream).withBean(AlwaysFailing.class).run((context) -> {
+			StreamPublisher publisher = context.getBean(StreamPublisher.class);
+			DeadLetters deadLetters = context.getBean(DeadLetters.class);
+			publisher.add(stream, new Order("\uD83D\uDE00".repeat(50_000)));
+			publisher.add(stream, new Order("small"));
+			await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters.count(stream) == 2);
+
+			java.util.List<DeadLetter> previews = deadLetters.preview(stream, 10, 30);
+			assertThat(previews).hasSize(2);
+			// Handled concurrently: either may have died first.
+			DeadLetter big = previews.stream().filter((letter) -> !letter.payload().contains("small")).findFirst()
+				.orElseThrow();
+			assertThat(big.payload().length()).isBetween(29, 30);
+			assertThat(Character.isHighSurrogate(big.payload().charAt(big.payload().length() - 1)))
+				.as("no half character").isFalse();
+			assertThat(big.message().length()).isLessThanOrEqualTo(30);
+			assertThat(big.error()).isEqualTo(IllegalStateException.class.getName());
+			assertThat(big.originalId()).isNotEmpty();
+			assertThat(previews).extracting(DeadLetter::payload).contains("{\"item\":\"small\"}");
+			assertThat(deadLetters.preview(stream, 1, 30)).hasSize(1);
+			assertThat(deadLetters.list(stream, 10)).extracting(DeadLetter::payload).as("the list has it whole")
+				.anyMatch((payload) -> payload.length() > 100_000);
+			org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+				.isThrownBy(() -> deadLetters.preview(stream, 0, 30));
+			org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+				.isThrownBy(() -> deadLetters.preview(stream, 10, 0));
+		});
+	}
+
 	/** Fails while its downstream is down; keeps what it handled, keyed by the entry's original id. */
 	static class Billing {
 

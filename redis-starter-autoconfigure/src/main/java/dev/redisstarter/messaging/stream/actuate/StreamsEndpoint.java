@@ -37,6 +37,9 @@ public class StreamsEndpoint {
 
 	private static final int SHOWN_DEAD_LETTERS = 20;
 
+	/** Characters of each field of a dead letter in the lists (a page of large entries stays small). */
+	public static final int PAYLOAD_PREVIEW = 1_000;
+
 	/**
 	 * {@code GET /actuator/streams}.
 	 *
@@ -110,12 +113,21 @@ public class StreamsEndpoint {
 	 */
 	@ReadOperation
 	public Streams streams() {
+		return streams(PAYLOAD_PREVIEW);
+	}
+
+	/**
+	 * Every known stream, its dead letters' fields cut to a preview.
+	 * @param previewChars characters kept of each field, 1 or more
+	 * @return the listeners and, per stream, its state and its oldest dead letters
+	 */
+	public Streams streams(int previewChars) {
 		List<StreamListeners.ConsumerState> states = this.listeners.states();
 		Set<String> names = new TreeSet<>(this.configured);
 		states.forEach((state) -> names.add(state.stream()));
 		Map<String, StreamDescriptor> streams = new LinkedHashMap<>();
 		for (String name : names) {
-			streams.put(name, stream(name));
+			streams.put(name, stream(name, previewChars));
 		}
 		return new Streams(states, streams);
 	}
@@ -127,8 +139,12 @@ public class StreamsEndpoint {
 	 */
 	@ReadOperation
 	public StreamDescriptor stream(@Selector String stream) {
+		return stream(stream, PAYLOAD_PREVIEW);
+	}
+
+	private StreamDescriptor stream(String stream, int previewChars) {
 		StreamInspector.StreamState state = this.inspector.inspect(stream);
-		List<DeadLetter> letters = this.deadLetters.list(stream, SHOWN_DEAD_LETTERS);
+		List<DeadLetter> letters = this.deadLetters.preview(stream, SHOWN_DEAD_LETTERS, previewChars);
 		return new StreamDescriptor(state.key(), state.length(), state.groups(), this.deadLetters.count(stream),
 				this.listeners.deadLettersTrimmed(stream), letters);
 	}
