@@ -72,7 +72,14 @@ final class HeldLocksView {
 		this.budgetNanos = timeBudget.toNanos();
 	}
 
+	/** One scan at a time: a request made while one runs gets its answer. */
+	private final SingleFlight<Held> scanning = new SingleFlight<>();
+
 	Held held() {
+		return this.scanning.get(this::scan);
+	}
+
+	private Held scan() {
 		String lockPrefix = this.naming.prefix() + "lock:{";
 		String sessionPrefix = this.naming.prefix() + "session:{";
 		List<HeldLock> locks = new ArrayList<>();

@@ -7,9 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 
@@ -107,7 +104,8 @@ public final class ServerInsight {
 
 	private final ConsoleSettings settings;
 
-	private final AtomicReference<@Nullable CompletableFuture<Insight>> running = new AtomicReference<>();
+	/** One sample at a time: a request made while one runs gets its answer. */
+	private final SingleFlight<Insight> sampling = new SingleFlight<>();
 
 	ServerInsight(RedisNodes nodes, KeyNaming naming, ConsoleSettings settings) {
 		this.nodes = Objects.requireNonNull(nodes, "nodes must not be null");
@@ -131,28 +129,7 @@ public final class ServerInsight {
 	 * @return the insight
 	 */
 	public Insight insight() {
-		CompletableFuture<Insight> mine = new CompletableFuture<>();
-		CompletableFuture<Insight> current = this.running.compareAndExchange(null, mine);
-		if (current != null) {
-			try {
-				return current.join();
-			}
-			catch (CompletionException ex) {
-				throw (ex.getCause() instanceof RuntimeException cause) ? cause : ex;
-			}
-		}
-		try {
-			Insight insight = sample();
-			mine.complete(insight);
-			return insight;
-		}
-		catch (RuntimeException | Error ex) {
-			mine.completeExceptionally(ex);
-			throw ex;
-		}
-		finally {
-			this.running.set(null);
-		}
+		return this.sampling.get(this::sample);
 	}
 
 	private Insight sample() {
