@@ -72,8 +72,12 @@ abstract class SpringSessionBridgeContractTests {
 	}
 
 	SpringSessionBridge bridge(SessionSettings settings) {
+		return bridge(settings, KEYS);
+	}
+
+	SpringSessionBridge bridge(SessionSettings settings, KeyNaming keys) {
 		JsonCodec json = new JsonCodec(JsonMapper.builder().build(), new DecodeFailureReporter(this.meters));
-		return new SpringSessionBridge(RedisAccess.of(factory()).calls(Feature.SESSION, Duration.ofSeconds(2)), KEYS,
+		return new SpringSessionBridge(RedisAccess.of(factory()).calls(Feature.SESSION, Duration.ofSeconds(2)), keys,
 				settings, new SessionAttributeCodec(json, new DecodeFailureReporter(this.meters), null),
 				new SessionMetrics(this.meters), (event) -> {
 					if (event instanceof AbstractSessionEvent sessionEvent) {
@@ -559,6 +563,64 @@ abstract class SpringSessionBridgeContractTests {
 		found.setAttribute("theme", "light");
 		bridge.save(found);
 		assertThat(service.get(created.id()).orElseThrow().attribute("theme", String.class)).contains("light");
+	}
+
+	// The index never leaks
+
+	@Test
+	void thePrincipalIndexStaysBoundedUnderTenThousandLoginsAndExpiries() throws Exception {
+		KeyNaming keys = new KeyNaming(unique("ssbound") + ":");
+		SessionSettings settings = SessionSettings.DEFAULTS.withExpiry(Duration.ofMillis(100), Duration.ofMillis(2000));
+		List<String> users = new ArrayList<>();
+		for (int i = 0; i < 50; i++) {
+			users.add("user-" + i);
+		}
+		List<SecurityContext> contexts = users.stream().map(SpringSessionBridgeContractTests::context).toList();
+		int threads = 4;
+		int loginsPerThread = 2_500;
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+		try {
+			List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				SpringSessionBridge bridge = bridge(settings, keys);
+				int offset = t;
+				done.add(pool.submit(() -> {
+					for (int i = 0; i < loginsPerThread; i++) {
+						BridgedSession session = bridge.createSession();
+						session.setAttribute(SECURITY_CONTEXT, contexts.get((i * threads + offset) % contexts.size()));
+						bridge.save(session);
+						if (i % 10 == 0) {
+							bridge.deleteById(session.getId());
+						}
+					}
+					return null;
+				}));
+			}
+			for (java.util.concurrent.Future<?> future : done) {
+				future.get(60, java.util.concurrent.TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		StringRedisTemplate redis = redis();
+		java.util.function.Function<String, String> index = (user) -> keys.hashTagged(Feature.SESSION,
+				SessionIds.tag(user), "u", user);
+		// 200 logins per user went through each index; it holds only those not yet found ended.
+		long largest = users.stream().mapToLong((user) -> redis.opsForZSet().zCard(index.apply(user))).max().orElseThrow();
+		assertThat(largest).isLessThan(50);
+		Thread.sleep(250);
+		SpringSessionBridge bridge = bridge(settings, keys);
+		for (int i = 0; i < users.size(); i++) {
+			BridgedSession session = bridge.createSession();
+			session.setAttribute(SECURITY_CONTEXT, contexts.get(i));
+			bridge.save(session);
+		}
+		// Every ended session is pruned as soon as a session enters the index.
+		assertThat(users).allSatisfy((user) -> assertThat(redis.opsForZSet().zCard(index.apply(user))).isEqualTo(1));
+		// And every index ends with its longest-lived session: nothing outlives the absolute lifetime.
+		Thread.sleep(2300);
+		assertThat(users).allSatisfy((user) -> assertThat(redis.hasKey(index.apply(user))).isFalse());
 	}
 
 }
