@@ -51,6 +51,9 @@ public final class BridgedSession implements Session {
 
 	private boolean maxInactiveChanged;
 
+	/** Whether the read that made this object slid the expiry, so that marking it used needs no second write. */
+	private boolean slidOnRead;
+
 	BridgedSession(SpringSessionBridge bridge, String id, @Nullable String storedId, String principal,
 			Map<String, byte[]> stored, Instant created, Instant lastAccessed, Instant absolute, Duration maxInactive) {
 		this.bridge = bridge;
@@ -202,6 +205,19 @@ public final class BridgedSession implements Session {
 		return this.touched || this.maxInactiveChanged;
 	}
 
+	void slidOnRead() {
+		this.slidOnRead = true;
+	}
+
+	/**
+	 * Whether a save has nothing to write: no attribute, id or idle time changed, and any use already slid the
+	 * expiry when the session was read (Spring Session's filter marks every session it reads as used).
+	 */
+	boolean nothingToSave() {
+		return !isNew() && this.changes.isEmpty() && !this.maxInactiveChanged && this.id.equals(this.storedId)
+				&& (!this.touched || this.slidOnRead);
+	}
+
 	boolean principalMayHaveChanged() {
 		return isNew() || this.changes.keySet().stream().anyMatch(SpringSessionBridge::namesPrincipal);
 	}
@@ -248,6 +264,7 @@ public final class BridgedSession implements Session {
 		this.absolute = absolute;
 		this.touched = false;
 		this.maxInactiveChanged = false;
+		this.slidOnRead = false;
 	}
 
 }

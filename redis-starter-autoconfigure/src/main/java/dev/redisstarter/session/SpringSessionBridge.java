@@ -50,8 +50,9 @@ import static dev.redisstarter.core.ScriptArgs.utf8;
  * Cluster slot. Commands per operation:
  * <ul>
  * <li>{@link #createSession}: none (the session is written by its first save);</li>
- * <li>{@link #save}: {@code save.lua} (attributes changed or removed, id changed with {@code RENAME}, expiry slid,
- * index kept, limit applied: one atomic script); when the principal changes to one whose tag differs, the session
+ * <li>{@link #save}: nothing when the session was only marked used and its read already slid the expiry; else
+ * {@code save.lua} (attributes changed or removed, id changed with {@code RENAME}, expiry slid, index kept, limit
+ * applied: one atomic script); when the principal changes to one whose tag differs, the session
  * moves: {@code destroy.lua} on the old key, then {@code save.lua} creates it under a new id with the new tag,
  * keeping its creation time, absolute deadline and attributes;</li>
  * <li>{@link #findById}: {@code read.lua} (slides the expiry when {@code touch-on-read});</li>
@@ -119,6 +120,9 @@ public final class SpringSessionBridge implements FindByIndexNameSessionReposito
 
 	@Override
 	public void save(BridgedSession session) {
+		if (session.nothingToSave()) {
+			return;
+		}
 		String principal = session.principalMayHaveChanged() ? principalOf(session) : session.getStoredPrincipal();
 		String principalTag = principal.isEmpty() ? session.tag() : SessionIds.tag(principal);
 		if (session.isNew()) {
@@ -246,8 +250,12 @@ public final class SpringSessionBridge implements FindByIndexNameSessionReposito
 		Optional<BridgedSession> session = parse(id, (Long) reply.get(2), reply.subList(3, reply.size()));
 		if (session.isEmpty()) {
 			destroy(id, tag);
+			return null;
 		}
-		return session.orElse(null);
+		if (touch) {
+			session.get().slidOnRead();
+		}
+		return session.get();
 	}
 
 	@Override
