@@ -113,7 +113,7 @@ public final class RedisStarterSessionAutoConfiguration {
 		@ConditionalOnMissingBean
 		SessionAttributeCodec redisStarterSessionAttributeCodec(JsonCodec codec, DecodeFailureReporter failures,
 				ApplicationContext context) {
-			return new SessionAttributeCodec(codec, failures, context.getClassLoader());
+			return SessionAttributeCodec.standard(codec, failures, context.getClassLoader());
 		}
 
 		@Bean

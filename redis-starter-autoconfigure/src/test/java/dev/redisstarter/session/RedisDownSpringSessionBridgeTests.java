@@ -32,7 +32,7 @@ class RedisDownSpringSessionBridgeTests {
 				JsonCodec json = JsonCodec.withDefaults();
 				SpringSessionBridge bridge = new SpringSessionBridge(
 						RedisAccess.of(factory).calls(Feature.SESSION, Duration.ofMillis(300)), new KeyNaming(""),
-						SessionSettings.DEFAULTS, new SessionAttributeCodec(json, new DecodeFailureReporter(null), null),
+						SessionSettings.DEFAULTS, SessionAttributeCodec.standard(json, new DecodeFailureReporter(null), null),
 						new SessionMetrics(null), null);
 				BridgedSession session = bridge.createSession();
 				session.setAttribute("a", "b");

@@ -78,7 +78,7 @@ abstract class SpringSessionBridgeContractTests {
 	SpringSessionBridge bridge(SessionSettings settings, KeyNaming keys) {
 		JsonCodec json = new JsonCodec(JsonMapper.builder().build(), new DecodeFailureReporter(this.meters));
 		return new SpringSessionBridge(RedisAccess.of(factory()).calls(Feature.SESSION, Duration.ofSeconds(2)), keys,
-				settings, new SessionAttributeCodec(json, new DecodeFailureReporter(this.meters), null),
+				settings, SessionAttributeCodec.standard(json, new DecodeFailureReporter(this.meters), null),
 				new SessionMetrics(this.meters), (event) -> {
 					if (event instanceof AbstractSessionEvent sessionEvent) {
 						this.events.add(sessionEvent);
@@ -192,6 +192,19 @@ abstract class SpringSessionBridgeContractTests {
 		assertThat(redis().opsForHash().get(sessionKey(found.getId()), "a:string")).isEqualTo("\"text\"");
 		assertThat((String) redis().opsForHash().get(sessionKey(found.getId()), "a:long"))
 			.startsWith("{\"@java-serialized\":\"");
+	}
+
+	@Test
+	void aValueThatNoLongerDeserializesReadsAsAbsentAndIsCounted() {
+		SpringSessionBridge bridge = bridge();
+		BridgedSession toSave = bridge.createSession();
+		toSave.setAttribute("kept", "yes");
+		bridge.save(toSave);
+		redis().opsForHash().put(sessionKey(toSave.getId()), "a:gone", "{\"@java-serialized\":\"rO0ABXNyAAdNaXNzaW5n\"}");
+		BridgedSession found = bridge.findById(toSave.getId());
+		assertThat(found.<Object>getAttribute("gone")).isNull();
+		assertThat(found.<String>getAttribute("kept")).isEqualTo("yes");
+		assertThat(this.meters.find("redis.starter.codec.decode.failures").counter().count()).isEqualTo(1);
 	}
 
 	@Test
