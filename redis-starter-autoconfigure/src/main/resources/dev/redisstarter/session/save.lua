@@ -6,6 +6,7 @@
 --
 -- KEYS[1]: the session under its stored id ('create': under its id)
 -- KEYS[2]: the session under its id after this save (KEYS[1] unless the id changes)
+-- The index is a sorted set of the principal's session ids by creation time (ms, with microseconds as a fraction).
 -- ARGV[1]: 'create' or 'update'
 -- ARGV[2]: the stored id ('create': the id)
 -- ARGV[3]: the id after this save
@@ -28,6 +29,9 @@
 --          and {-3}.
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+-- Index scores carry the microseconds too, so that sessions created within one millisecond keep their order
+-- (the oldest is the one evicted).
+local precise = now + (tonumber(time[2]) % 1000) / 1000
 local create = ARGV[1] == 'create'
 local user, prefix, indexPrefix = ARGV[4], ARGV[5], ARGV[6]
 local old, created, absolute, idle, accessed = '', nil, nil, nil, nil
@@ -100,6 +104,11 @@ if user ~= '' and (create or old ~= user) then
   end
 end
 
+-- A session that stays in its principal's index keeps its place there (its score), whatever its id.
+local score = (create and ARGV[9] == '') and precise or created
+if not create and old == user and user ~= '' then
+  score = tonumber(redis.call('ZSCORE', index, ARGV[2]) or created)
+end
 if not create then
   if KEYS[2] ~= KEYS[1] then
     redis.call('RENAME', KEYS[1], KEYS[2])
@@ -132,7 +141,7 @@ else
   expires = now + redis.call('PTTL', KEYS[2])
 end
 if user ~= '' then
-  redis.call('ZADD', index, created, ARGV[3])
+  redis.call('ZADD', index, score, ARGV[3])
   -- The index lives as long as its longest-lived session can.
   if redis.call('PTTL', index) < absolute - now then
     redis.call('PEXPIREAT', index, absolute)
