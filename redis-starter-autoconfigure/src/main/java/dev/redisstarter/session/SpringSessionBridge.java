@@ -1,6 +1,5 @@
 package dev.redisstarter.session;
 
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +33,7 @@ import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.ScriptRunner;
 
 import static dev.redisstarter.core.ScriptArgs.utf8;
+import static dev.redisstarter.session.SessionHash.text;
 
 /**
  * Spring Session's {@link FindByIndexNameSessionRepository} on the starter's sessions: the keys, per-user index,
@@ -247,7 +247,7 @@ public final class SpringSessionBridge implements FindByIndexNameSessionReposito
 			ended(SessionEvent.Kind.EXPIRED, new MapSession(id));
 			return null;
 		}
-		Optional<BridgedSession> session = parse(id, (Long) reply.get(2), reply.subList(3, reply.size()));
+		Optional<BridgedSession> session = parse(id, reply.subList(3, reply.size()));
 		if (session.isEmpty()) {
 			destroy(id, tag);
 			return null;
@@ -293,45 +293,20 @@ public final class SpringSessionBridge implements FindByIndexNameSessionReposito
 		int i = 0;
 		while (i < reply.size()) {
 			String id = text(reply.get(i));
-			long expiresAt = (Long) reply.get(i + 1);
 			int fieldCount = ((Long) reply.get(i + 2)).intValue();
 			List<Object> fields = reply.subList(i + 3, i + 3 + fieldCount);
 			i += 3 + fieldCount;
-			parse(id, expiresAt, fields).ifPresent(session -> sessions.put(id, session));
+			parse(id, fields).ifPresent(session -> sessions.put(id, session));
 		}
 		return sessions;
 	}
 
-	/** A session from its hash fields; empty when a field it needs is missing. */
-	private Optional<BridgedSession> parse(String id, long expiresAt, List<Object> fields) {
-		Map<String, byte[]> attributes = new LinkedHashMap<>();
-		String user = null;
-		Long created = null;
-		Long accessed = null;
-		Long absolute = null;
-		Long idle = null;
-		for (int i = 0; i + 1 < fields.size(); i += 2) {
-			String name = text(fields.get(i));
-			byte[] value = (byte[]) fields.get(i + 1);
-			switch (name) {
-				case "user" -> user = new String(value, StandardCharsets.UTF_8);
-				case "created" -> created = number(value);
-				case "accessed" -> accessed = number(value);
-				case "absolute" -> absolute = number(value);
-				case "idle" -> idle = number(value);
-				default -> {
-					if (name.startsWith("a:")) {
-						attributes.put(name.substring(2), value);
-					}
-				}
-			}
-		}
-		if (user == null || created == null || accessed == null || absolute == null) {
-			return Optional.empty();
-		}
-		Duration maxInactive = (idle != null) ? Duration.ofMillis(idle) : this.settings.ttl();
-		return Optional.of(new BridgedSession(this, id, id, user, attributes, Instant.ofEpochMilli(created),
-				Instant.ofEpochMilli(accessed), Instant.ofEpochMilli(absolute), maxInactive));
+	/** A session from its hash fields; empty when a field every session has is missing. */
+	private Optional<BridgedSession> parse(String id, List<Object> fields) {
+		return SessionHash.of(fields).map((hash) -> new BridgedSession(this, id, id, hash.user(), hash.attributes(),
+				Instant.ofEpochMilli(hash.created()), Instant.ofEpochMilli(hash.accessed()),
+				Instant.ofEpochMilli(hash.absolute()),
+				(hash.idle() != null) ? Duration.ofMillis(hash.idle()) : this.settings.ttl()));
 	}
 
 	/** The changed attributes, encoded; a removed one as an empty value unless the session is written whole. */
@@ -400,19 +375,6 @@ public final class SpringSessionBridge implements FindByIndexNameSessionReposito
 		}
 		catch (DataAccessException ex) {
 			throw new SessionStoreUnavailableException(operation, ex);
-		}
-	}
-
-	private static String text(Object reply) {
-		return (reply instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
-	}
-
-	private static @Nullable Long number(byte[] value) {
-		try {
-			return Long.parseLong(new String(value, StandardCharsets.UTF_8));
-		}
-		catch (NumberFormatException ex) {
-			return null;
 		}
 	}
 
