@@ -17,6 +17,7 @@ import org.springframework.session.MapSessionRepository;
 import org.springframework.session.SessionRepository;
 
 import dev.redisstarter.session.BridgedSession;
+import dev.redisstarter.session.SessionAttributeCodec;
 import dev.redisstarter.session.SessionEvent;
 import dev.redisstarter.session.SessionService;
 import dev.redisstarter.session.SessionSettings;
@@ -100,6 +101,32 @@ class SessionAutoConfigurationTests {
 			.withBean(MapSessionRepository.class, () -> new MapSessionRepository(new java.util.HashMap<>()))
 			.run((context) -> assertThat(context).hasSingleBean(SessionRepository.class)
 				.doesNotHaveBean(SpringSessionBridge.class));
+	}
+
+	@Test
+	void anAttributeCodecBeanReplacesTheStandardOne() {
+		SessionAttributeCodec upperCase = new SessionAttributeCodec() {
+
+			@Override
+			public byte[] encode(String name, Object value) {
+				return ("\"" + value.toString().toUpperCase(java.util.Locale.ROOT) + "\"").getBytes();
+			}
+
+			@Override
+			public java.util.Optional<Object> decode(String key, byte[] encoded) {
+				return java.util.Optional.of(new String(encoded).replace("\"", ""));
+			}
+
+		};
+		this.runner.withPropertyValues("redis.starter.session.spring-session.enabled=true")
+			.withBean(SessionAttributeCodec.class, () -> upperCase)
+			.run((context) -> {
+				SpringSessionBridge bridge = context.getBean(SpringSessionBridge.class);
+				BridgedSession session = bridge.createSession();
+				session.setAttribute("a", "quiet");
+				bridge.save(session);
+				assertThat(bridge.findById(session.getId()).<String>getAttribute("a")).isEqualTo("QUIET");
+			});
 	}
 
 	@Test
