@@ -576,6 +576,14 @@ abstract class SpringSessionBridgeContractTests {
 		found.setAttribute("theme", "light");
 		bridge.save(found);
 		assertThat(service.get(created.id()).orElseThrow().attribute("theme", String.class)).contains("light");
+		// "Log out everywhere" through the service ends the principal's bridge sessions too.
+		BridgedSession http = bridge.createSession();
+		http.setAttribute(SECURITY_CONTEXT, context(user));
+		bridge.save(http);
+		assertThat(service.listForUser(user)).extracting(Session::id).containsExactlyInAnyOrder(created.id(), http.getId());
+		assertThat(service.destroyAllForUser(user)).isEqualTo(2);
+		assertThat(bridge.findById(http.getId())).isNull();
+		assertThat(bridge.findByPrincipalName(user)).isEmpty();
 	}
 
 	// The index never leaks
