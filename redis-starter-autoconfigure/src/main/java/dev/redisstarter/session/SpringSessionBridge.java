@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.session.MapSession;
 import org.springframework.session.PrincipalNameIndexResolver;
@@ -26,9 +27,11 @@ import org.springframework.session.events.SessionCreatedEvent;
 import org.springframework.session.events.SessionDeletedEvent;
 import org.springframework.session.events.SessionExpiredEvent;
 
+import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.InputLimitExceededException;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.Masking;
+import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.ScriptRunner;
 
@@ -60,9 +63,9 @@ import static dev.redisstarter.session.SessionHash.text;
  * <li>{@link #findByPrincipalName}: {@code list.lua} on the principal's index.</li>
  * </ul>
  * Events: {@link SessionCreatedEvent} on a first save, {@link SessionDeletedEvent} on {@link #deleteById} and for
- * sessions evicted by the per-user limit, {@link SessionExpiredEvent} when a read finds a session past its absolute
- * deadline. A session that ends by idling out is not announced: there is no keyspace notification to learn it
- * from. Calls fail within the session deadline with {@link SessionStoreUnavailableException} when Redis cannot be
+ * sessions evicted by the per-user limit, {@link SessionExpiredEvent} only when a read or save finds a session past
+ * its absolute deadline (rare: its key expires at that deadline). A session that ends by expiring is not announced:
+ * there is no keyspace notification to learn it from. Calls fail within the session deadline with {@link SessionStoreUnavailableException} when Redis cannot be
  * reached.
  */
 public final class SpringSessionBridge implements FindByIndexNameSessionRepository<BridgedSession> {
@@ -88,6 +91,21 @@ public final class SpringSessionBridge implements FindByIndexNameSessionReposito
 	private final SecureRandom random = new SecureRandom();
 
 	private final PrincipalNameIndexResolver<BridgedSession> principals = new PrincipalNameIndexResolver<>();
+
+	/**
+	 * A bridge on a connection factory of its own (without Spring Boot), with the default session deadline
+	 * ({@link RedisSessionService#DEFAULT_DEADLINE}) and no metrics.
+	 * @param connectionFactory where connections come from
+	 * @param keys the key naming
+	 * @param settings expiry and limits ({@code ttl} is a new session's max inactive interval)
+	 * @param codec writes and reads attribute values
+	 * @param events where Spring Session's events are published, or {@code null}
+	 */
+	public SpringSessionBridge(RedisConnectionFactory connectionFactory, KeyNaming keys, SessionSettings settings,
+			SessionAttributeCodec codec, @Nullable ApplicationEventPublisher events) {
+		this(RedisAccess.of(connectionFactory).calls(Feature.SESSION, RedisSessionService.DEFAULT_DEADLINE), keys,
+				settings, codec, new SessionMetrics(null), events);
+	}
 
 	/**
 	 * A bridge.

@@ -7,10 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redisstarter.core.DecodeFailureReporter;
-import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
-import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.test.LocalRedisServer;
 import dev.redisstarter.test.spring.ConnectionFactories;
 
@@ -30,10 +28,9 @@ class RedisDownSpringSessionBridgeTests {
 			LettuceConnectionFactory factory = ConnectionFactories.lettuce(server, Duration.ofSeconds(60));
 			try {
 				JsonCodec json = JsonCodec.withDefaults();
-				SpringSessionBridge bridge = new SpringSessionBridge(
-						RedisAccess.of(factory).calls(Feature.SESSION, Duration.ofMillis(300)), new KeyNaming(""),
-						SessionSettings.DEFAULTS, SessionAttributeCodec.standard(json, new DecodeFailureReporter(null), null),
-						new SessionMetrics(null), null);
+				// The plain constructor: the default session deadline (600 ms), not the client's 60 s, bounds each call.
+				SpringSessionBridge bridge = new SpringSessionBridge(factory, new KeyNaming(""), SessionSettings.DEFAULTS,
+						SessionAttributeCodec.standard(json, new DecodeFailureReporter(null), null), null);
 				BridgedSession session = bridge.createSession();
 				session.setAttribute("a", "b");
 				bridge.save(session);
