@@ -65,8 +65,8 @@ import static dev.redisstarter.session.SessionHash.text;
  * Events: {@link SessionCreatedEvent} on a first save, {@link SessionDeletedEvent} on {@link #deleteById} and for
  * sessions evicted by the per-user limit, {@link SessionExpiredEvent} only when a read or save finds a session past
  * its absolute deadline (rare: its key expires at that deadline). A session that ends by expiring is not announced:
- * there is no keyspace notification to learn it from. Calls fail within the session deadline with {@link SessionStoreUnavailableException} when Redis cannot be
- * reached.
+ * there is no keyspace notification to learn it from. Calls fail within the session deadline with
+ * {@link SessionStoreUnavailableException} when Redis cannot be reached.
  */
 public final class SpringSessionBridge implements FindByIndexNameSessionRepository<BridgedSession> {
 

@@ -42,7 +42,8 @@ class RedisDownSpringSessionBridgeTests {
 					.withMessageNotContaining(id);
 				session.setAttribute("a", "c");
 				assertThatExceptionOfType(SessionStoreUnavailableException.class).isThrownBy(() -> bridge.save(session));
-				assertThatExceptionOfType(SessionStoreUnavailableException.class).isThrownBy(() -> bridge.save(bridge.createSession()));
+				assertThatExceptionOfType(SessionStoreUnavailableException.class)
+					.isThrownBy(() -> bridge.save(bridge.createSession()));
 				assertThatExceptionOfType(SessionStoreUnavailableException.class).isThrownBy(() -> bridge.deleteById(id));
 				assertThatExceptionOfType(SessionStoreUnavailableException.class)
 					.isThrownBy(() -> bridge.findByPrincipalName("ann.longname@example.com"))

@@ -496,7 +496,8 @@ abstract class SpringSessionBridgeContractTests {
 
 	@Test
 	void aBusySessionStillEndsAtItsAbsoluteDeadline() throws InterruptedException {
-		SpringSessionBridge bridge = bridge(SessionSettings.DEFAULTS.withExpiry(Duration.ofSeconds(10), Duration.ofMillis(600)));
+		SpringSessionBridge bridge = bridge(
+				SessionSettings.DEFAULTS.withExpiry(Duration.ofSeconds(10), Duration.ofMillis(600)));
 		String principal = unique("absolute");
 		BridgedSession toSave = bridge.createSession();
 		toSave.setAttribute(INDEX_NAME, principal);
