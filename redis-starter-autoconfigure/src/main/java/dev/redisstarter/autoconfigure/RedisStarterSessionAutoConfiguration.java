@@ -17,11 +17,18 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
+import org.springframework.context.ApplicationContext;
+import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.session.SessionRepository;
+
+import dev.redisstarter.core.DecodeFailureReporter;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.session.RedisSessionService;
+import dev.redisstarter.session.SessionAttributeCodec;
+import dev.redisstarter.session.SpringSessionBridge;
 import dev.redisstarter.session.SessionMetrics;
 import dev.redisstarter.session.SessionService;
 import dev.redisstarter.session.SessionSettings;
@@ -31,7 +38,9 @@ import dev.redisstarter.session.web.SessionTokenReader;
 
 /**
  * Sessions from {@code redis.starter.session.*}, and in a servlet web application {@code @CurrentSession}
- * parameters with 401 answers. Off with {@code redis.starter.session.enabled=false}.
+ * parameters with 401 answers. Off with {@code redis.starter.session.enabled=false}. With
+ * {@code redis.starter.session.spring-session.enabled=true} and spring-session-core on the class path, also Spring
+ * Session's {@code SessionRepository} on the same sessions.
  */
 @AutoConfiguration(after = RedisStarterAutoConfiguration.class)
 @ConditionalOnBean(KeyNaming.class)
@@ -91,6 +100,29 @@ public final class RedisStarterSessionAutoConfiguration {
 				}
 
 			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(FindByIndexNameSessionRepository.class)
+	@ConditionalOnEnabled(value = "redis.starter.session.spring-session.enabled", matchIfMissing = false)
+	static class SpringSessionConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SessionAttributeCodec redisStarterSessionAttributeCodec(JsonCodec codec, DecodeFailureReporter failures,
+				ApplicationContext context) {
+			return SessionAttributeCodec.standard(codec, failures, context.getClassLoader());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(SessionRepository.class)
+		SpringSessionBridge redisStarterSpringSessionRepository(RedisAccess access, RedisStarterProperties properties,
+				KeyNaming keys, SessionSettings settings, SessionAttributeCodec codec, SessionMetrics metrics,
+				ApplicationEventPublisher events) {
+			return new SpringSessionBridge(access.calls(Feature.SESSION, properties.getSession().getTimeout()), keys,
+					settings, codec, metrics, events);
 		}
 
 	}

@@ -63,6 +63,11 @@ public class SessionProperties {
 	 */
 	private final Http http = new Http();
 
+	/**
+	 * Spring Session bridge.
+	 */
+	private final SpringSession springSession = new SpringSession();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -146,6 +151,32 @@ public class SessionProperties {
 
 	public Http getHttp() {
 		return this.http;
+	}
+
+	public SpringSession getSpringSession() {
+		return this.springSession;
+	}
+
+	/**
+	 * The Spring Session bridge: a FindByIndexNameSessionRepository on these sessions.
+	 */
+	public static class SpringSession {
+
+		/**
+		 * Whether the starter's sessions back Spring Session (a SessionRepository bean for @EnableSpringHttpSession
+		 * and Spring Security's SpringSessionBackedSessionRegistry); needs spring-session-core. Off unless set, so an
+		 * application that uses Spring Session's own Redis repository is never switched over.
+		 */
+		private boolean enabled;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 	/**

@@ -48,7 +48,7 @@ public final class RedisSessionService implements SessionService {
 
 	private final ScriptRunner scripts;
 
-	private final KeyNaming keys;
+	private final SessionKeys keys;
 
 	private final JsonCodec codec;
 
@@ -92,7 +92,7 @@ public final class RedisSessionService implements SessionService {
 	public RedisSessionService(RedisCalls calls, KeyNaming keys, JsonCodec codec, SessionSettings settings,
 			SessionMetrics metrics, @Nullable ApplicationEventPublisher events) {
 		this.scripts = new ScriptRunner(calls);
-		this.keys = Objects.requireNonNull(keys, "keys must not be null");
+		this.keys = new SessionKeys(Objects.requireNonNull(keys, "keys must not be null"));
 		this.codec = Objects.requireNonNull(codec, "codec must not be null");
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
@@ -340,11 +340,11 @@ public final class RedisSessionService implements SessionService {
 	}
 
 	private String sessionKey(String tag, String id) {
-		return this.keys.hashTagged(Feature.SESSION, tag, "s", id);
+		return this.keys.session(tag, id);
 	}
 
 	private String indexKey(String tag, String userId) {
-		return this.keys.hashTagged(Feature.SESSION, tag, "u", userId);
+		return this.keys.index(tag, userId);
 	}
 
 	private static String requireTag(String id) {

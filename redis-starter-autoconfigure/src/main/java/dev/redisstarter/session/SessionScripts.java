@@ -11,13 +11,14 @@ import dev.redisstarter.core.LuaScript;
  * @param rotate {@code rotate.lua}
  * @param destroy {@code destroy.lua}
  * @param list {@code list.lua}
+ * @param save {@code save.lua}, the Spring Session bridge's save
  */
 record SessionScripts(LuaScript<?> create, LuaScript<?> read, LuaScript<?> update, LuaScript<?> rotate,
-		LuaScript<?> destroy, LuaScript<?> list) {
+		LuaScript<?> destroy, LuaScript<?> list, LuaScript<?> save) {
 
 	static SessionScripts load() {
 		return new SessionScripts(load("create"), load("read"), load("update"), load("rotate"), load("destroy"),
-				load("list"));
+				load("list"), load("save"));
 	}
 
 	private static LuaScript<?> load(String name) {

@@ -4,7 +4,7 @@
 -- Cluster slot; the session keys of other index members are built from ARGV[1], inside that same tag.
 --
 -- KEYS[1]: the new session (hash: user, created, accessed, absolute, and a:<name> per attribute as JSON)
--- KEYS[2]: the user's index (sorted set: session id -> creation time in ms)
+-- KEYS[2]: the user's index (sorted set: session id -> creation time in ms, microseconds as a fraction)
 -- ARGV[1]: the key of a session is ARGV[1] .. id
 -- ARGV[2]: the new session's id
 -- ARGV[3]: the user id
@@ -49,7 +49,8 @@ for i = 8, #ARGV, 2 do
 end
 redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('PEXPIREAT', KEYS[1], expires)
-redis.call('ZADD', index, now, ARGV[2])
+-- The microseconds as a fraction keep sessions created within one millisecond in order (the oldest is evicted).
+redis.call('ZADD', index, now + (tonumber(time[2]) % 1000) / 1000, ARGV[2])
 -- The index lives as long as its longest-lived session can.
 if redis.call('PTTL', index) < tonumber(ARGV[5]) then
   redis.call('PEXPIREAT', index, absolute)

@@ -11,9 +11,17 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
 
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.session.MapSessionRepository;
+import org.springframework.session.SessionRepository;
+
+import dev.redisstarter.session.BridgedSession;
+import dev.redisstarter.session.SessionAttributeCodec;
 import dev.redisstarter.session.SessionEvent;
 import dev.redisstarter.session.SessionService;
 import dev.redisstarter.session.SessionSettings;
+import dev.redisstarter.session.SpringSessionBridge;
 import dev.redisstarter.test.RealRedis;
 import dev.redisstarter.test.SharedRedis;
 
@@ -58,6 +66,76 @@ class SessionAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("redis.starter.session.ttl"));
+	}
+
+	@Test
+	void theSpringSessionBridgeIsOffUnlessEnabled() {
+		this.runner.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(SessionRepository.class));
+	}
+
+	@Test
+	void theSpringSessionBridgeWhenEnabledUsesTheSessionProperties() {
+		this.runner
+			.withPropertyValues("redis.starter.session.spring-session.enabled=true", "redis.starter.session.ttl=7m")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(SpringSessionBridge.class).hasSingleBean(SessionService.class);
+				SpringSessionBridge bridge = context.getBean(SpringSessionBridge.class);
+				BridgedSession session = bridge.createSession();
+				assertThat(session.getMaxInactiveInterval()).isEqualTo(Duration.ofMinutes(7));
+				session.setAttribute("a", "b");
+				bridge.save(session);
+				assertThat(bridge.findById(session.getId()).<String>getAttribute("a")).isEqualTo("b");
+			});
+	}
+
+	@Test
+	void theSpringSessionBridgeBacksOffWithoutSpringSession() {
+		this.runner.withPropertyValues("redis.starter.session.spring-session.enabled=true")
+			.withClassLoader(new FilteredClassLoader(FindByIndexNameSessionRepository.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(SpringSessionBridge.class));
+	}
+
+	@Test
+	void theSpringSessionBridgeBacksOffForTheApplicationsOwnRepository() {
+		this.runner.withPropertyValues("redis.starter.session.spring-session.enabled=true")
+			.withBean(MapSessionRepository.class, () -> new MapSessionRepository(new java.util.HashMap<>()))
+			.run((context) -> assertThat(context).hasSingleBean(SessionRepository.class)
+				.doesNotHaveBean(SpringSessionBridge.class));
+	}
+
+	@Test
+	void anAttributeCodecBeanReplacesTheStandardOne() {
+		SessionAttributeCodec upperCase = new SessionAttributeCodec() {
+
+			@Override
+			public byte[] encode(String name, Object value) {
+				return ("\"" + value.toString().toUpperCase(java.util.Locale.ROOT) + "\"").getBytes();
+			}
+
+			@Override
+			public java.util.Optional<Object> decode(String key, byte[] encoded) {
+				return java.util.Optional.of(new String(encoded).replace("\"", ""));
+			}
+
+		};
+		this.runner.withPropertyValues("redis.starter.session.spring-session.enabled=true")
+			.withBean(SessionAttributeCodec.class, () -> upperCase)
+			.run((context) -> {
+				SpringSessionBridge bridge = context.getBean(SpringSessionBridge.class);
+				BridgedSession session = bridge.createSession();
+				session.setAttribute("a", "quiet");
+				bridge.save(session);
+				assertThat(bridge.findById(session.getId()).<String>getAttribute("a")).isEqualTo("QUIET");
+			});
+	}
+
+	@Test
+	void aMisspelledSpringSessionSwitchFailsStartUpNamingTheProperty() {
+		this.runner.withPropertyValues("redis.starter.session.spring-session.enabled=ture")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("redis.starter.session.spring-session.enabled"));
 	}
 
 	@Test
