@@ -128,4 +128,63 @@ class CacheWarmingFaultTests {
 			});
 	}
 
+	@Test
+	void whileWarmingBlocksReadinessTheApplicationIsLive() {
+		List<Object> states = new CopyOnWriteArrayList<>();
+		List<Object> seenWhileWarming = new CopyOnWriteArrayList<>();
+		CacheWarmer slow = CacheWarmer.ofKeys("slow", () -> List.of("1"), (key) -> {
+			seenWhileWarming.addAll(states);
+			return "one";
+		});
+		try (ConfigurableApplicationContext context = startApplication(slow, states)) {
+			assertThat(seenWhileWarming).as("published before the warmer ran")
+				.contains(LivenessState.CORRECT)
+				.doesNotContain(ReadinessState.ACCEPTING_TRAFFIC);
+			assertThat(states).containsExactly(LivenessState.CORRECT, ReadinessState.ACCEPTING_TRAFFIC);
+			assertThat(context.getBean(CacheService.class).get("slow:1", String.class)).contains("one");
+		}
+	}
+
+	@Test
+	void failOnErrorStopsAWholeApplicationBeforeItIsReady() {
+		List<Object> states = new CopyOnWriteArrayList<>();
+		CacheWarmer broken = CacheWarmer.ofKeys("broken", () -> {
+			throw new IllegalStateException("the catalogue is down");
+		}, (key) -> key);
+		Throwable failure = catchThrowable(
+				() -> startApplication(broken, states, "redis.starter.cache.warming.fail-on-error=true").close());
+		assertThat(NestedExceptionUtils.getMostSpecificCause(failure)).isInstanceOf(CacheWarmingException.class)
+			.hasMessageContaining("cache 'broken'");
+		assertThat(states).doesNotContain(ReadinessState.ACCEPTING_TRAFFIC);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ ApplicationAvailabilityAutoConfiguration.class, DataRedisAutoConfiguration.class,
+			RedisStarterAutoConfiguration.class, RedisStarterCacheAutoConfiguration.class })
+	static class WarmedApplication {
+
+	}
+
+	private ConfigurableApplicationContext startApplication(CacheWarmer warmer, List<Object> states,
+			String... properties) {
+		SpringApplication application = new SpringApplication(WarmedApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.setBannerMode(Banner.Mode.OFF);
+		application.setLogStartupInfo(false);
+		List<String> all = new ArrayList<>(List.of(SharedRedis.standalone().propertyValues()));
+		all.add("redis.starter.key-prefix=" + this.prefix);
+		all.addAll(List.of(properties));
+		Map<String, Object> defaults = new HashMap<>();
+		all.forEach((property) -> defaults.put(property.substring(0, property.indexOf('=')),
+				property.substring(property.indexOf('=') + 1)));
+		application.setDefaultProperties(defaults);
+		application.addInitializers((context) -> context.getBeanFactory().registerSingleton("warmer", warmer));
+		application.addListeners((event) -> {
+			if (event instanceof AvailabilityChangeEvent<?> change) {
+				states.add(change.getState());
+			}
+		});
+		return application.run();
+	}
+
 }
