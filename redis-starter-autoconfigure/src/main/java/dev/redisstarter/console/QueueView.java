@@ -134,8 +134,9 @@ public final class QueueView {
 	 */
 	public JobList list(String queue, String state) {
 		QueueKeys.requireName(queue);
-		dev.redisstarter.messaging.queue.JobList found = this.jobs.jobs(queue, state(state), this.settings.listSize(),
-				previewRead());
+		// list-size has no upper bound (it also sizes the other lists); JobQueue.jobs lists at most 1,000.
+		int count = Math.min(this.settings.listSize(), MAX_LISTED);
+		dev.redisstarter.messaging.queue.JobList found = this.jobs.jobs(queue, state(state), count, previewRead());
 		return new JobList(queue, found.state().wireName(), found.total(), found.jobs().stream().map(this::line).toList());
 	}
 
@@ -210,6 +211,9 @@ public final class QueueView {
 		return new JobLine(job.id(), job.state().wireName(), job.attempts(), job.maxAttempts(), job.createdAt(),
 				job.runAt(), job.finishedAt(), job.errorType(), job.errorMessage(), this.settings.preview(job.payload()));
 	}
+
+	/** The most jobs {@link JobQueue#jobs} lists at once. */
+	private static final int MAX_LISTED = 1_000;
 
 	/** One character more than the preview: {@link ConsoleSettings#preview} then marks what was cut. */
 	private int previewRead() {
