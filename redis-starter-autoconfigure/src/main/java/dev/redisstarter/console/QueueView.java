@@ -215,9 +215,12 @@ public final class QueueView {
 	/** The most jobs {@link JobQueue#jobs} lists at once. */
 	private static final int MAX_LISTED = 1_000;
 
-	/** One character more than the preview: {@link ConsoleSettings#preview} then marks what was cut. */
+	/**
+	 * Two characters more than the preview, so that {@link ConsoleSettings#preview} sees what was cut as longer than
+	 * the preview and marks it: the read may end one character short rather than in half a surrogate pair.
+	 */
 	private int previewRead() {
-		return (int) Math.min(Integer.MAX_VALUE, this.settings.payloadPreview() + 1L);
+		return (int) Math.min(Integer.MAX_VALUE, this.settings.payloadPreview() + 2L);
 	}
 
 	static JobState state(String state) {
