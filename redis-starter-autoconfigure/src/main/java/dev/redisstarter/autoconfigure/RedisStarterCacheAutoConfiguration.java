@@ -125,10 +125,14 @@ public final class RedisStarterCacheAutoConfiguration {
 	@ConditionalOnMissingBean
 	CacheWarmingLifecycle redisStarterCacheWarming(CacheService cache, CacheSettings settings, CacheMetrics metrics,
 			RedisStarterProperties properties, ObjectProvider<CacheWarmer> warmers,
-			ObjectProvider<ApplicationArguments> applicationArguments) {
+			ObjectProvider<ApplicationArguments> applicationArguments,
+			ObjectProvider<RedisStarterCacheManager> springCache) {
 		CacheProperties.Warming warming = properties.getCache().getWarming();
-		CacheWarming runner = new CacheWarming(cache, settings, metrics,
+		CacheWarming configured = new CacheWarming(cache, settings, metrics,
 				new CacheWarming.Settings(warming.getConcurrency(), warming.getTimeout()));
+		// With the Spring Cache bridge on, entries record their type, or @Cacheable would read each as a miss.
+		RedisStarterCacheManager bridge = springCache.getIfUnique();
+		CacheWarming runner = (bridge != null) ? configured.withSpringCache(bridge) : configured;
 		// A SpringApplication registers its arguments: then its runners wait for warming, once liveness is CORRECT.
 		return new CacheWarmingLifecycle(runner, warmers.orderedStream().toList(), warming.isBlockReadiness(),
 				warming.isFailOnError(), applicationArguments.getIfAvailable() != null);

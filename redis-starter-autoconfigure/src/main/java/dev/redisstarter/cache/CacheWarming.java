@@ -42,6 +42,9 @@ public final class CacheWarming {
 
 	private final Settings settings;
 
+	/** The Spring Cache bridge, when on: warmed entries then record their type, as its caches need to read them. */
+	private final @Nullable RedisStarterCacheManager springCache;
+
 	/**
 	 * @param cache where entries are written
 	 * @param cacheSettings the caches' time to live
@@ -53,6 +56,25 @@ public final class CacheWarming {
 		this.cacheSettings = Objects.requireNonNull(cacheSettings, "cacheSettings must not be null");
 		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
+		this.springCache = null;
+	}
+
+	private CacheWarming(CacheWarming warming, RedisStarterCacheManager springCache) {
+		this.cache = warming.cache;
+		this.cacheSettings = warming.cacheSettings;
+		this.metrics = warming.metrics;
+		this.settings = warming.settings;
+		this.springCache = springCache;
+	}
+
+	/**
+	 * This warming, writing entries that the Spring Cache bridge's caches ({@code @Cacheable}) read as hits: with
+	 * their type recorded, as the bridge writes them.
+	 * @param springCache the bridge
+	 * @return a new warming
+	 */
+	public CacheWarming withSpringCache(RedisStarterCacheManager springCache) {
+		return new CacheWarming(this, Objects.requireNonNull(springCache, "springCache must not be null"));
 	}
 
 	/**
@@ -144,8 +166,15 @@ public final class CacheWarming {
 			// value it read may be older than an update the running application has made since.
 			if (entry != null && !progress.abandoned) {
 				String cacheName = progress.cache;
-				this.cache.set(cacheName + ":" + key, entry.value(), this.cacheSettings.ttl(cacheName, null),
-						entry.tags().toArray(String[]::new));
+				String[] tags = entry.tags().toArray(String[]::new);
+				Duration ttl = this.cacheSettings.ttl(cacheName, null);
+				RedisStarterCacheManager bridge = this.springCache;
+				if (bridge != null) {
+					bridge.warm(cacheName + ":" + key, entry.value(), ttl, tags);
+				}
+				else {
+					this.cache.set(cacheName + ":" + key, entry.value(), ttl, tags);
+				}
 				progress.written.incrementAndGet();
 				this.metrics.count(CacheMeter.WARMED, cacheName, "written");
 			}

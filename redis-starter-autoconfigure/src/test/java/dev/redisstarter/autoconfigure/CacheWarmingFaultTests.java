@@ -23,6 +23,8 @@ import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cache.Cache;
+import org.springframework.cache.CacheManager;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.NestedExceptionUtils;
@@ -125,6 +127,24 @@ class CacheWarmingFaultTests {
 				await().during(Duration.ofMillis(500))
 					.atMost(Duration.ofSeconds(2))
 					.until(() -> cache.get("slow:1", String.class).isEmpty());
+			});
+	}
+
+	@Test
+	void entriesWarmedForACacheReadThroughTheSpringCacheBridgeAreHits() {
+		CacheWarmer books = CacheWarmer.ofEntries("books", () -> Map.of("1", "Dune", "2", List.of("a", "b")));
+		this.runner.withPropertyValues("redis.starter.cache.spring-cache.enabled=true")
+			.withBean(CacheWarmer.class, () -> books)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Cache cache = context.getBean(CacheManager.class).getCache("books");
+				assertThat(cache).isNotNull();
+				Cache.ValueWrapper dune = cache.get("1");
+				assertThat(dune).as("a hit for @Cacheable").isNotNull();
+				assertThat(dune.get()).isEqualTo("Dune");
+				assertThat(cache.get("2", List.class)).containsExactly("a", "b");
+				assertThat(context.getBean(CacheService.class).get("books:1", String.class)).as("and for the service")
+					.contains("Dune");
 			});
 	}
 
