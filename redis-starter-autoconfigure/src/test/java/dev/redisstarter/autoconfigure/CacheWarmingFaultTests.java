@@ -33,6 +33,8 @@ import dev.redisstarter.cache.CacheService;
 import dev.redisstarter.cache.CacheWarmer;
 import dev.redisstarter.cache.CacheWarming;
 import dev.redisstarter.cache.CacheWarmingException;
+import dev.redisstarter.test.Fault;
+import dev.redisstarter.test.FaultProxy;
 import dev.redisstarter.test.RealRedis;
 import dev.redisstarter.test.SharedRedis;
 
@@ -146,6 +148,28 @@ class CacheWarmingFaultTests {
 				assertThat(context.getBean(CacheService.class).get("books:1", String.class)).as("and for the service")
 					.contains("Dune");
 			});
+	}
+
+	@Test
+	void withRedisNotAnsweringTheApplicationStartsWithinTheBudget() {
+		List<String> keys = java.util.stream.IntStream.range(0, 200).mapToObj(String::valueOf).toList();
+		try (FaultProxy proxy = FaultProxy.inFrontOf(SharedRedis.standalone())) {
+			proxy.set(Fault.BLACK_HOLE);
+			long start = System.nanoTime();
+			new ApplicationContextRunner()
+				.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+						RedisStarterAutoConfiguration.class, RedisStarterCacheAutoConfiguration.class))
+				.withPropertyValues("spring.data.redis.url=" + proxy.url(), "redis.starter.key-prefix=" + this.prefix,
+						"redis.starter.cache.warming.timeout=2s")
+				.withBean(CacheWarmer.class, () -> CacheWarmer.ofKeys("frozen", () -> keys, (key) -> "v" + key))
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+					CacheWarming.Report report = context.getBean(CacheWarmingLifecycle.class).report();
+					assertThat(report).isNotNull();
+					assertThat(report.time()).isLessThanOrEqualTo(Duration.ofMillis(2_500));
+				});
+		}
 	}
 
 	@Test
