@@ -177,11 +177,17 @@ class CacheWarmingFaultTests {
 		List<Object> states = new CopyOnWriteArrayList<>();
 		List<Object> seenWhileWarming = new CopyOnWriteArrayList<>();
 		CacheWarmer slow = CacheWarmer.ofKeys("slow", () -> List.of("1"), (key) -> {
+			// Warming starts before the context has refreshed: the load waits (at most 5 s) to see liveness
+			// published while start-up is still waiting for it.
+			long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+			while (!states.contains(LivenessState.CORRECT) && System.nanoTime() < deadline) {
+				sleep(10);
+			}
 			seenWhileWarming.addAll(states);
 			return "one";
 		});
 		try (ConfigurableApplicationContext context = startApplication(slow, states)) {
-			assertThat(seenWhileWarming).as("published before the warmer ran")
+			assertThat(seenWhileWarming).as("published while start-up waited for the warmer")
 				.contains(LivenessState.CORRECT)
 				.doesNotContain(ReadinessState.ACCEPTING_TRAFFIC);
 			assertThat(states).containsExactly(LivenessState.CORRECT, ReadinessState.ACCEPTING_TRAFFIC);
@@ -200,6 +206,16 @@ class CacheWarmingFaultTests {
 		assertThat(NestedExceptionUtils.getMostSpecificCause(failure)).isInstanceOf(CacheWarmingException.class)
 			.hasMessageContaining("cache 'broken'");
 		assertThat(states).doesNotContain(ReadinessState.ACCEPTING_TRAFFIC);
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted", ex);
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)
