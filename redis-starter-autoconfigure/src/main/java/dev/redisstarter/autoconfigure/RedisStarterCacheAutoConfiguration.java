@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -123,12 +124,18 @@ public final class RedisStarterCacheAutoConfiguration {
 	@ConditionalOnEnabled("redis.starter.cache.warming.enabled")
 	@ConditionalOnMissingBean
 	CacheWarmingLifecycle redisStarterCacheWarming(CacheService cache, CacheSettings settings, CacheMetrics metrics,
-			RedisStarterProperties properties, ObjectProvider<CacheWarmer> warmers) {
+			RedisStarterProperties properties, ObjectProvider<CacheWarmer> warmers,
+			ObjectProvider<ApplicationArguments> applicationArguments,
+			ObjectProvider<RedisStarterCacheManager> springCache) {
 		CacheProperties.Warming warming = properties.getCache().getWarming();
-		CacheWarming runner = new CacheWarming(cache, settings, metrics,
+		CacheWarming configured = new CacheWarming(cache, settings, metrics,
 				new CacheWarming.Settings(warming.getConcurrency(), warming.getTimeout()));
+		// With the Spring Cache bridge on, entries record their type, or @Cacheable would read each as a miss.
+		RedisStarterCacheManager bridge = springCache.getIfUnique();
+		CacheWarming runner = (bridge != null) ? configured.withSpringCache(bridge) : configured;
+		// A SpringApplication registers its arguments: then its runners wait for warming, once liveness is CORRECT.
 		return new CacheWarmingLifecycle(runner, warmers.orderedStream().toList(), warming.isBlockReadiness(),
-				warming.isFailOnError());
+				warming.isFailOnError(), applicationArguments.getIfAvailable() != null);
 	}
 
 	@Bean

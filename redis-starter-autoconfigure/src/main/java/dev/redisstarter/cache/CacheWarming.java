@@ -23,8 +23,9 @@ import dev.redisstarter.core.StarterThreads;
  * Runs {@link CacheWarmer}s once: their keys and loads on {@code concurrency} threads (so at most that many loads run
  * at a time, across all warmers), each entry written by {@link CacheService#set} with its cache's time to live
  * ({@link CacheSettings#ttl}), all within a time budget. Past the budget the threads are interrupted, what is left is
- * abandoned, and the report says so. A Redis failure during a write follows the cache's own policy (bounded by the
- * cache's timeout, answered at once while the circuit is open); a loader that throws fails its entry, not the run.
+ * abandoned, and the report says so; a load that ignores the interrupt keeps its (daemon) thread until it returns,
+ * and then writes nothing. A Redis failure during a write follows the cache's own policy (bounded by the
+ * cache's timeout, answered at once while the circuit is open); a loader that throws (any {@link Throwable}) fails its entry, not the run.
  * <p>
  * Progress is logged at INFO (one line per warmer: entries written and time), failures and the budget at WARN, and
  * counted by {@link CacheMeter#WARMED}.
@@ -41,6 +42,9 @@ public final class CacheWarming {
 
 	private final Settings settings;
 
+	/** The Spring Cache bridge, when on: warmed entries then record their type, as its caches need to read them. */
+	private final @Nullable RedisStarterCacheManager springCache;
+
 	/**
 	 * @param cache where entries are written
 	 * @param cacheSettings the caches' time to live
@@ -52,6 +56,25 @@ public final class CacheWarming {
 		this.cacheSettings = Objects.requireNonNull(cacheSettings, "cacheSettings must not be null");
 		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
+		this.springCache = null;
+	}
+
+	private CacheWarming(CacheWarming warming, RedisStarterCacheManager springCache) {
+		this.cache = warming.cache;
+		this.cacheSettings = warming.cacheSettings;
+		this.metrics = warming.metrics;
+		this.settings = warming.settings;
+		this.springCache = springCache;
+	}
+
+	/**
+	 * This warming, writing entries that the Spring Cache bridge's caches ({@code @Cacheable}) read as hits: with
+	 * their type recorded, as the bridge writes them.
+	 * @param springCache the bridge
+	 * @return a new warming
+	 */
+	public CacheWarming withSpringCache(RedisStarterCacheManager springCache) {
+		return new CacheWarming(this, Objects.requireNonNull(springCache, "springCache must not be null"));
 	}
 
 	/**
@@ -64,14 +87,16 @@ public final class CacheWarming {
 		if (warmers.isEmpty()) {
 			return new Report(List.of(), Duration.ZERO);
 		}
+		CountDownLatch done = new CountDownLatch(warmers.size());
+		List<Progress> all = new ArrayList<>();
+		// Every warmer checked before the pool exists: a bad one fails the run without leaving threads behind.
+		for (CacheWarmer warmer : warmers) {
+			all.add(new Progress(warmer, done));
+		}
 		AtomicInteger threads = new AtomicInteger();
 		ExecutorService pool = Executors.newFixedThreadPool(this.settings.concurrency(),
 				(task) -> StarterThreads.background("cache-warming-" + threads.incrementAndGet(), task));
-		CountDownLatch done = new CountDownLatch(warmers.size());
-		List<Progress> all = new ArrayList<>();
-		for (CacheWarmer warmer : warmers) {
-			Progress progress = new Progress(warmer, done);
-			all.add(progress);
+		for (Progress progress : all) {
 			pool.execute(() -> listKeys(progress, pool));
 		}
 		boolean finished;
@@ -110,7 +135,10 @@ public final class CacheWarming {
 		try {
 			keys = List.copyOf(progress.warmer.keys());
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
+			// Not only RuntimeException: a warmer's Error (a class that failed to initialise, an assertion) or a
+			// checked exception thrown undeclared would otherwise end the pool's thread and leave the warmer
+			// unfinished, so that the run waited for its whole budget and reported it timed out, not failed.
 			progress.failed(ex);
 			this.metrics.count(CacheMeter.WARMED, progress.cache, "failed");
 			progress.finish(this::finished);
@@ -134,15 +162,25 @@ public final class CacheWarming {
 	private void loadOne(Progress progress, String key) {
 		try {
 			CacheWarmer.Entry entry = progress.warmer.load(key);
-			if (entry != null) {
+			// A load that ignored the interrupt and ended past the budget writes nothing: warming is over, and the
+			// value it read may be older than an update the running application has made since.
+			if (entry != null && !progress.abandoned) {
 				String cacheName = progress.cache;
-				this.cache.set(cacheName + ":" + key, entry.value(), this.cacheSettings.ttl(cacheName, null),
-						entry.tags().toArray(String[]::new));
+				String[] tags = entry.tags().toArray(String[]::new);
+				Duration ttl = this.cacheSettings.ttl(cacheName, null);
+				RedisStarterCacheManager bridge = this.springCache;
+				if (bridge != null) {
+					bridge.warm(cacheName + ":" + key, entry.value(), ttl, tags);
+				}
+				else {
+					this.cache.set(cacheName + ":" + key, entry.value(), ttl, tags);
+				}
 				progress.written.incrementAndGet();
 				this.metrics.count(CacheMeter.WARMED, cacheName, "written");
 			}
 		}
-		catch (RuntimeException ex) {
+		catch (Throwable ex) {
+			// Any Throwable, as in listKeys: an Error here was lost and the warmer reported completed.
 			if (!progress.abandoned) {
 				progress.failed(ex);
 				this.metrics.count(CacheMeter.WARMED, progress.cache, "failed");
@@ -281,7 +319,7 @@ public final class CacheWarming {
 
 		volatile long end;
 
-		volatile @Nullable RuntimeException error;
+		volatile @Nullable Throwable error;
 
 		/** Set when the budget ran out first: what ends later is neither logged nor counted. */
 		volatile boolean abandoned;
@@ -300,7 +338,7 @@ public final class CacheWarming {
 			this.pending.set(count);
 		}
 
-		synchronized void failed(RuntimeException ex) {
+		synchronized void failed(Throwable ex) {
 			this.failed.incrementAndGet();
 			if (this.error == null) {
 				this.error = ex;
@@ -334,7 +372,7 @@ public final class CacheWarming {
 			long failures = this.failed.get();
 			long abandoned = (outcome != Outcome.TIMED_OUT) ? 0
 					: (this.keys < 0) ? 0 : Math.max(0, this.keys - written - failures);
-			RuntimeException first = this.error;
+			Throwable first = this.error;
 			String message = (first != null) ? first.getClass().getSimpleName() + ": " + first.getMessage() : null;
 			long until = (finishedAt == 0) ? System.nanoTime() : finishedAt;
 			return new Result(this.cache, outcome, written, failures, abandoned, Duration.ofNanos(until - this.start),

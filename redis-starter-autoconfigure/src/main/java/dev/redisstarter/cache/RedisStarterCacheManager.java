@@ -1,5 +1,6 @@
 package dev.redisstarter.cache;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JavaType;
 
 import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
@@ -53,6 +55,29 @@ public final class RedisStarterCacheManager implements CacheManager {
 			cache = (raced != null) ? raced : cache;
 		}
 		return cache;
+	}
+
+	/**
+	 * Writes a warmed entry ({@link CacheWarming}) with its type recorded, so that this manager's caches read it as a
+	 * hit (an entry without a recorded type is a miss to them); {@code @TaggedCacheable} and the service read it
+	 * as they read any entry. A value whose recorded type would not be read back is written all the same, for those
+	 * readers (this manager's caches miss it, as they miss any entry they cannot read).
+	 */
+	void warm(String key, Object value, Duration ttl, String... tags) {
+		ValueType recorded = this.type;
+		this.service.set(key, value, ttl, new ValueType() {
+
+			@Override
+			public @Nullable JavaType readAs(CacheEntry entry) {
+				return recorded.readAs(entry);
+			}
+
+			@Override
+			public @Nullable String describe(Object described) {
+				return recorded.describe(described);
+			}
+
+		}, tags);
 	}
 
 	@Override

@@ -55,7 +55,8 @@ public record ConsoleSettings(String path, boolean writeEnabled, String role, bo
 	}
 
 	/**
-	 * A payload as lists show it: cut to {@link #payloadPreview} characters, with an ellipsis when cut.
+	 * A payload as lists show it: cut to {@link #payloadPreview} characters (one less rather than half a surrogate
+	 * pair), with an ellipsis when cut.
 	 * @param payload the payload, or {@code null}
 	 * @return the preview, or {@code null}
 	 */
@@ -63,7 +64,9 @@ public record ConsoleSettings(String path, boolean writeEnabled, String role, bo
 		if (payload == null || payload.length() <= this.payloadPreview) {
 			return payload;
 		}
-		return payload.substring(0, this.payloadPreview) + "\u2026";
+		int end = Character.isHighSurrogate(payload.charAt(this.payloadPreview - 1)) ? this.payloadPreview - 1
+				: this.payloadPreview;
+		return payload.substring(0, end) + "\u2026";
 	}
 
 	private static void requirePositive(String name, int value) {

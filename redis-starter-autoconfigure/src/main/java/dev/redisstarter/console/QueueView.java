@@ -134,8 +134,9 @@ public final class QueueView {
 	 */
 	public JobList list(String queue, String state) {
 		QueueKeys.requireName(queue);
-		dev.redisstarter.messaging.queue.JobList found = this.jobs.jobs(queue, state(state), this.settings.listSize(),
-				previewRead());
+		// list-size has no upper bound (it also sizes the other lists); JobQueue.jobs lists at most 1,000.
+		int count = Math.min(this.settings.listSize(), MAX_LISTED);
+		dev.redisstarter.messaging.queue.JobList found = this.jobs.jobs(queue, state(state), count, previewRead());
 		return new JobList(queue, found.state().wireName(), found.total(), found.jobs().stream().map(this::line).toList());
 	}
 
@@ -211,9 +212,15 @@ public final class QueueView {
 				job.runAt(), job.finishedAt(), job.errorType(), job.errorMessage(), this.settings.preview(job.payload()));
 	}
 
-	/** One character more than the preview: {@link ConsoleSettings#preview} then marks what was cut. */
+	/** The most jobs {@link JobQueue#jobs} lists at once. */
+	private static final int MAX_LISTED = 1_000;
+
+	/**
+	 * Two characters more than the preview, so that {@link ConsoleSettings#preview} sees what was cut as longer than
+	 * the preview and marks it: the read may end one character short rather than in half a surrogate pair.
+	 */
 	private int previewRead() {
-		return (int) Math.min(Integer.MAX_VALUE, this.settings.payloadPreview() + 1L);
+		return (int) Math.min(Integer.MAX_VALUE, this.settings.payloadPreview() + 2L);
 	}
 
 	static JobState state(String state) {

@@ -34,8 +34,12 @@ if ARGV[6] then
     redis.call('ZREM', base .. ':workers', unpack(ended))
     redis.call('HDEL', base .. ':workers:info', unpack(ended))
   end
+  -- Each key on its own: the hash may have been written again (evicted, deleted) while the sorted set kept a longer
+  -- time to live, and must not be left without one.
   if redis.call('PTTL', base .. ':workers') < keepCheckIn then
     redis.call('PEXPIRE', base .. ':workers', keepCheckIn)
+  end
+  if redis.call('PTTL', base .. ':workers:info') < keepCheckIn then
     redis.call('PEXPIRE', base .. ':workers:info', keepCheckIn)
   end
 end

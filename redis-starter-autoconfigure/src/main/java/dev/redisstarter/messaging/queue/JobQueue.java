@@ -108,7 +108,8 @@ public interface JobQueue {
 	 * three of its intervals after its last check-in.
 	 * @param queue the queue
 	 * @param max how many workers at most, 1 or more
-	 * @return the workers, those that checked in longest ago first
+	 * @return the workers, those whose check-in ends soonest first (with one {@code stalled-interval} everywhere:
+	 *     those that checked in longest ago first)
 	 * @throws JobQueueUnavailableException when Redis does not answer in time
 	 */
 	List<WorkerCheckIn> workers(String queue, int max);

@@ -1,14 +1,18 @@
 package dev.redisstarter.messaging.queue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.redisstarter.test.Fault;
+import dev.redisstarter.test.FaultProxy;
 import dev.redisstarter.test.RedisDeployment;
 import dev.redisstarter.test.SharedRedis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
@@ -96,6 +100,27 @@ class JobQueueListingTests {
 			assertThatIllegalArgumentException().isThrownBy(() -> jobs.jobs("q", JobState.WAITING, 1_001, 10));
 			assertThatIllegalArgumentException().isThrownBy(() -> jobs.jobs("q", JobState.WAITING, 10, 0));
 		});
+	}
+
+	@Test
+	void listingWhileRedisDoesNotAnswerFailsWithinTheQueueTimeout() {
+		try (FaultProxy proxy = FaultProxy.inFrontOf(SharedRedis.standalone())) {
+			QueueContexts.runner(SharedRedis.standalone())
+				.withPropertyValues("spring.data.redis.url=" + proxy.url(), "redis.starter.queue.timeout=300ms")
+				.run((context) -> {
+					JobQueue jobs = context.getBean(JobQueue.class);
+					String queue = "listing-" + UUID.randomUUID();
+					jobs.enqueue(queue, "x");
+					assertThat(jobs.jobs(queue, JobState.WAITING, 10, 10).total()).isEqualTo(1);
+					proxy.set(Fault.BLACK_HOLE);
+					for (Runnable listing : List.<Runnable>of(() -> jobs.jobs(queue, JobState.WAITING, 10, 10),
+							() -> jobs.workers(queue, 10))) {
+						long start = System.nanoTime();
+						assertThatExceptionOfType(JobQueueUnavailableException.class).isThrownBy(listing::run);
+						assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+					}
+				});
+		}
 	}
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +110,27 @@ class WorkerCheckInTests {
 			assertThat(template.hasKey(base + ":workers")).as("emptied by the stop").isFalse();
 			assertThat(template.hasKey(base + ":workers:info")).isFalse();
 		});
+	}
+
+	@Test
+	void theCheckInHashExpiresEvenWhenTheSortedSetOutlivesThisWorkersCheckIn() {
+		RedisDeployment redis = SharedRedis.standalone();
+		String queue = "check-in-" + UUID.randomUUID();
+		QueueContexts.runner(redis)
+			.withPropertyValues("test.queue=" + queue, "redis.starter.queue.defaults.stalled-interval=200ms")
+			.withBean(Mailer.class)
+			.run((context) -> {
+				JobQueue jobs = context.getBean(JobQueue.class);
+				await().atMost(Duration.ofSeconds(5)).until(() -> jobs.workers(queue, 10).size() == 1);
+				StringRedisTemplate template = new StringRedisTemplate(context.getBean(RedisConnectionFactory.class));
+				String base = context.getBean(QueueKeys.class).base(queue);
+				// As a worker with a longer stalled-interval leaves it, and the hash lost (evicted, deleted by hand).
+				template.expire(base + ":workers", Duration.ofHours(1));
+				template.delete(base + ":workers:info");
+				await().atMost(Duration.ofSeconds(5)).until(() -> template.hasKey(base + ":workers:info"));
+				Long ttl = template.getExpire(base + ":workers:info", TimeUnit.MILLISECONDS);
+				assertThat(ttl).as("the hash written again expires with its check-ins").isPositive();
+			});
 	}
 
 }
