@@ -171,6 +171,33 @@ class LockHandOverTests {
 		}
 	}
 
+	@Test
+	void handoffHandsTheLockToAnUncountedWaiterOnlyWhileNoWaiterIsCountedAndItsOwnLateTryDoesNotCountIt() {
+		LockScripts scripts = LockScripts.load();
+		String[] keys = { "lock:{job}", "lock:{job}:fence", "lock:{job}:waiters" };
+		this.server.command("SET", keys[0], "holder");
+
+		assertThat(handOff(scripts, keys, "holder", "first")).as("nobody counted: handed to the uncounted waiter")
+			.asList().first().isEqualTo(1L);
+		assertThat(this.server.command("GET", keys[0])).isEqualTo("first");
+		// The waiter's own try, sent before the hand-off's reply came, finds the lock its own and counts nothing.
+		assertThat(this.server.command("EVAL", scripts.acquire().text(), "3", keys[0], keys[1], keys[2], "first",
+				"30000", "86400000", "0", "11000")).asList().containsExactly(2L, 0L);
+		assertThat(this.server.command("EXISTS", keys[2])).isEqualTo(0L);
+
+		// Another instance's waiter is counted: an uncounted waiter here is not handed the lock.
+		this.server.command("INCR", keys[2]);
+		assertThat(handOff(scripts, keys, "first", "second")).as("released to every instance, with the notice")
+			.asList().containsExactly(4L);
+		assertThat(this.server.command("EXISTS", keys[0])).isEqualTo(0L);
+		assertThat(this.server.command("GET", keys[2])).as("the other instance's waiter is still counted").isEqualTo("1");
+	}
+
+	private Object handOff(LockScripts scripts, String[] keys, String owner, String waiter) {
+		return this.server.command("EVAL", scripts.handoff().text(), "3", keys[0], keys[1], keys[2], owner, waiter,
+				"30000", "86400000", "lock:released", "job", "0");
+	}
+
 	private long calls(String command) {
 		Object stats = this.server.command("INFO", "commandstats");
 		for (String line : String.valueOf(stats).split("\r?\n")) {
