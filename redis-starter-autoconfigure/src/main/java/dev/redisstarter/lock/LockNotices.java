@@ -344,7 +344,9 @@ final class LockNotices implements RouteListener, AutoCloseable {
 				completed.done = true;
 				completed.token = token;
 				completed.failure = failure;
-				if (tryAgain) {
+				if (tryAgain && token == 0 && failure == null) {
+					// Only a waiter left without the lock tries again: a ticket beside a hand-off would be left over,
+					// and make the next waiter try at once instead of waiting for its own hand-off.
 					this.tickets++;
 				}
 				// The waiter waits for its completion, or, first in the line and napping, for a ticket.

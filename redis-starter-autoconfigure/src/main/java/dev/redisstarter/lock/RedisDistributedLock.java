@@ -226,6 +226,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		String waiterTtl = Long.toString(Math.max(1, wait.toMillis()) + 1000);
 		boolean waiting = false;
 		boolean failed = false;
+		boolean firstTry = true;
 		try {
 			if (!signal.awaitTurn(offer, wait.toNanos())) {
 				return givenUp(name, scriptKeys, owner, lease, renew, start, signal, offer, false);
@@ -247,6 +248,19 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 					failed = true;
 					throw new LockUnavailableException(name, handOverFailure);
 				}
+				if (firstTry && this.held.containsKey(name)) {
+					// A thread of this instance holds the lock: its release hands it over to this waiter, whose own
+					// try now would only count it in Redis and turn that release into one to every instance. So it
+					// waits for that release first (a hand-off, a ticket, or the poll interval: a holder may have lost
+					// its lease), then tries.
+					firstTry = false;
+					long left = deadline - System.nanoTime();
+					if (left > 0) {
+						signal.await(offer, Math.min(left, this.settings.pollInterval().toNanos()));
+						continue;
+					}
+				}
+				firstTry = false;
 				AcquireReply reply = tryAcquire(name, scriptKeys, owner, lease, waiting, waiterTtl);
 				if (reply.acquired()) {
 					waiting = false;

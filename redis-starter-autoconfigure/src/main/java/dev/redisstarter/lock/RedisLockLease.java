@@ -143,7 +143,6 @@ final class RedisLockLease implements LockLease {
 			return false;
 		}
 		stopRenewal();
-		this.lock.forget(this);
 		this.lock.metrics().held(System.nanoTime() - this.acquiredAt);
 		// A thread whose work was cancelled (interrupted) releases all the same: its interrupt would cancel the script,
 		// perhaps before it is sent, leaving the lock held for its lease (and failing a waiter it is handed to). The
@@ -153,6 +152,9 @@ final class RedisLockLease implements LockLease {
 			return releaseInRedis();
 		}
 		finally {
+			// Forgotten once released in Redis: until then this instance's next waiter knows a thread here holds the
+			// lock and waits for its hand-off instead of trying.
+			this.lock.forget(this);
 			if (interrupted) {
 				Thread.currentThread().interrupt();
 			}
