@@ -205,6 +205,10 @@ final class LockNotices implements RouteListener, AutoCloseable {
 		 * @return whether that came within the time
 		 */
 		boolean awaitTurn(Offer offer, long nanos) throws InterruptedException {
+			if (Thread.interrupted()) {
+				// As Semaphore.tryAcquire(timeout) does: an interrupted caller gives up without taking its turn.
+				throw new InterruptedException();
+			}
 			this.lock.lock();
 			try {
 				long left = nanos;
@@ -364,7 +368,9 @@ final class LockNotices implements RouteListener, AutoCloseable {
 		}
 
 		/**
-		 * The first waiter's wait in Redis: for a ticket, which it takes, or for its claimed offer to be completed.
+		 * The first waiter's wait in Redis: for a ticket, which it takes, or for a hand-off to it to be completed with
+		 * the lock or a failure. A release here that went to every instance instead does not wake it: it waits for the
+		 * notice, as every other instance's waiter does.
 		 * @return whether either came within the time
 		 */
 		boolean await(@Nullable Offer offer, long nanos) throws InterruptedException {
@@ -372,7 +378,7 @@ final class LockNotices implements RouteListener, AutoCloseable {
 			try {
 				long left = nanos;
 				while (this.tickets == 0) {
-					if (offer != null && offer.claimed && offer.done) {
+					if (offer != null && offer.claimed && offer.done && (offer.token > 0 || offer.failure != null)) {
 						return true;
 					}
 					if (left <= 0) {
