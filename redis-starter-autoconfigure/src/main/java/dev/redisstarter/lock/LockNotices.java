@@ -67,6 +67,11 @@ final class LockNotices implements RouteListener, AutoCloseable {
 		return signal != null && signal.hasOffer();
 	}
 
+	/** Whether a thread of this instance waits for a lock. */
+	boolean hasWaiters(String name) {
+		return this.signals.containsKey(name);
+	}
+
 	/** How many waiters of this instance stand behind the one waiting in Redis for a lock. */
 	int queued(String name) {
 		Signal signal = this.signals.get(name);

@@ -531,6 +531,11 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		return this.notices.hasOffer(name);
 	}
 
+	/** Whether a thread of this instance waits for a lock (for tests). */
+	boolean waitingHere(String name) {
+		return this.notices.hasWaiters(name);
+	}
+
 	/** How many threads of this instance wait behind this instance's waiter in Redis for a lock. */
 	int queuedLocally(String name) {
 		return this.notices.queued(name);

@@ -172,6 +172,32 @@ class LockHandOverTests {
 	}
 
 	@Test
+	void aWaiterWhoseTurnComesWhileAThreadHereHoldsTheLockIsHandedItWithoutATryOfItsOwn() throws Exception {
+		try (RedisDistributedLock lock = new RedisDistributedLock(this.access.calls(Feature.LOCK, Duration.ofSeconds(1)),
+				new KeyNaming(""), LockSettings.DEFAULTS.withPollInterval(Duration.ofSeconds(30)),
+				new LockMetrics(new SimpleMeterRegistry()))) {
+			LockLease held = lock.tryAcquire("job", Duration.ZERO, Duration.ofSeconds(30)).orElseThrow();
+			long scripts = calls("evalsha");
+			CompletableFuture<LockLease> next = CompletableFuture
+				.supplyAsync(() -> lock.tryAcquire("job", Duration.ofSeconds(10), Duration.ofSeconds(30)).orElseThrow());
+			await().atMost(Duration.ofSeconds(5)).until(() -> lock.waitingHere("job"));
+			Thread.sleep(300);
+			assertThat(calls("evalsha")).as("no try of its own while a thread here holds the lock").isEqualTo(scripts);
+			assertThat(this.server.command("EXISTS", "lock:{job}:waiters")).as("so not counted in Redis").isEqualTo(0L);
+			long publishes = calls("publish");
+
+			assertThat(held.release()).isTrue();
+			LockLease taken = next.get(5, TimeUnit.SECONDS);
+
+			assertThat(calls("evalsha")).as("one script: the hand-off").isEqualTo(scripts + 1);
+			assertThat(calls("publish")).as("no notice").isEqualTo(publishes);
+			assertThat(taken.fencingToken()).isGreaterThan(held.fencingToken());
+			assertThat(((RedisLockLease) taken).stillOwned()).isTrue();
+			assertThat(taken.release()).isTrue();
+		}
+	}
+
+	@Test
 	void handoffHandsTheLockToAnUncountedWaiterOnlyWhileNoWaiterIsCountedAndItsOwnLateTryDoesNotCountIt() {
 		LockScripts scripts = LockScripts.load();
 		String[] keys = { "lock:{job}", "lock:{job}:fence", "lock:{job}:waiters" };
