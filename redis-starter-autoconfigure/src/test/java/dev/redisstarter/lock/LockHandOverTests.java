@@ -198,6 +198,24 @@ class LockHandOverTests {
 	}
 
 	@Test
+	void aFailedTryWithoutWaitingLeavesTheWaiterCountOfOtherWaitersAlone() throws Exception {
+		try (RedisDistributedLock lock = instance(this.access); RedisDistributedLock other = instance(this.otherAccess)) {
+			LockLease held = lock.tryAcquire("job", Duration.ZERO, Duration.ofSeconds(30)).orElseThrow();
+			CompletableFuture<Optional<LockLease>> there = CompletableFuture
+				.supplyAsync(() -> other.tryAcquire("job", Duration.ofSeconds(10), Duration.ofSeconds(1)));
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> "1".equals(String.valueOf(this.server.command("GET", "lock:{job}:waiters"))));
+
+			assertThat(other.tryAcquire("job", Duration.ZERO)).isEmpty();
+
+			assertThat(this.server.command("GET", "lock:{job}:waiters"))
+				.as("the other instance's waiter is still counted (a release notifies it)").isEqualTo("1");
+			assertThat(held.release()).isTrue();
+			assertThat(there.get(5, TimeUnit.SECONDS)).isPresent();
+		}
+	}
+
+	@Test
 	void handoffHandsTheLockToAnUncountedWaiterOnlyWhileNoWaiterIsCountedAndItsOwnLateTryDoesNotCountIt() {
 		LockScripts scripts = LockScripts.load();
 		String[] keys = { "lock:{job}", "lock:{job}:fence", "lock:{job}:waiters" };
