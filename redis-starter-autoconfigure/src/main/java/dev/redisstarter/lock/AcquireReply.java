@@ -4,14 +4,25 @@ import java.util.List;
 
 /**
  * What {@code acquire.lua} returns, by name (its header is the contract): {@code {1, fencing token}} when acquired,
- * {@code {0, milliseconds until the current holder's lease ends}} otherwise.
- * @param acquired whether this call took the lock
+ * {@code {2, 0}} when a release handed the lock to this owner before the try ran, {@code {0, milliseconds until the
+ * current holder's lease ends}} otherwise.
+ * @param code 1 acquired, 2 already handed to this owner, 0 held by another
  * @param value the fencing token when acquired, else the ms until the holder's lease ends
  */
-record AcquireReply(boolean acquired, long value) {
+record AcquireReply(long code, long value) {
 
 	static AcquireReply of(List<?> reply) {
-		return new AcquireReply(((Long) reply.get(0)) == 1L, (Long) reply.get(1));
+		return new AcquireReply((Long) reply.get(0), (Long) reply.get(1));
+	}
+
+	/** Whether this call took the lock. */
+	boolean acquired() {
+		return this.code == 1L;
+	}
+
+	/** Whether a release handed the lock to this owner before the try ran (its token comes with the hand-off). */
+	boolean handedOver() {
+		return this.code == 2L;
 	}
 
 	/** The fencing token of an acquired lock. */

@@ -86,8 +86,6 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	private final AbandonedAcquisitions abandoned = new AbandonedAcquisitions();
 
-	private final LocalQueue queue = new LocalQueue();
-
 	/** The lock's keys around its name, encoded once: {@code <prefix>lock:{<name>}} and its fence and waiters. */
 	private final byte[] channelBytes;
 
@@ -169,103 +167,150 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 			forget(holder.lease());
 		}
 		long start = System.nanoTime();
+		byte[] tag = utf8(name);
+		byte[][] scriptKeys = { this.lockKeys.key(tag), this.fenceKeys.key(tag), this.waitersKeys.key(tag) };
+		String owner = this.instanceId + ":" + this.acquisitions.incrementAndGet();
 		if (wait.isZero()) {
-			// A try without waiting may come before this instance's waiters, as ReentrantLock.tryLock() does.
-			return acquireInTurn(name, wait, lease, renew, start);
-		}
-		LocalQueue.Turn turn;
-		try {
-			turn = this.queue.enter(name, wait.toNanos());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return Optional.empty();
-		}
-		try {
-			if (!turn.taken()) {
+			// A try without waiting may come before this instance's waiters, as ReentrantLock.tryLock() does, and is
+			// never counted among the waiters.
+			AcquireReply reply;
+			try {
+				reply = tryAcquire(name, scriptKeys, owner, lease, false, "0");
+			}
+			catch (DataAccessException ex) {
+				throw new LockUnavailableException(name, ex);
+			}
+			if (!reply.acquired()) {
 				this.metrics.timedOut(System.nanoTime() - start);
 				return Optional.empty();
 			}
-			return acquireInTurn(name, wait, lease, renew, start);
+			return acquired(name, scriptKeys, owner, reply.fencingToken(), lease, renew, start);
+		}
+		// The caller joins this instance's line for the name and listens for release notices before its first try;
+		// from the moment it joins, it offers to take the lock over from a release here once it is first in line.
+		LockNotices.Signal signal = this.notices.register(name);
+		LockNotices.Offer offer = signal.join(owner, Math.max(1, lease.toMillis()));
+		try {
+			return acquireInLine(name, scriptKeys, owner, wait, lease, renew, start, signal, offer);
 		}
 		finally {
-			turn.leave();
+			long unsettled = signal.leave(offer);
+			this.notices.unregister(name);
+			if (unsettled > 0) {
+				abandonHandedOver(name, scriptKeys, owner, lease);
+			}
 		}
 	}
 
 	/**
-	 * Tries the lock in Redis and, while it is held, waits for its release (a notice, a local release or the poll
-	 * interval) and tries again, until the wait ends: the one waiter of this instance in Redis for this name.
+	 * A lock handed to a caller that is failing: released, owner-checked, as a late acquisition is, rather than held
+	 * by nobody for its lease.
 	 */
-	private Optional<LockLease> acquireInTurn(String name, Duration wait, Duration lease, boolean renew, long start) {
+	private void abandonHandedOver(String name, byte[][] scriptKeys, String owner, Duration lease) {
+		this.metrics.abandoned();
+		this.abandoned.add(new AbandonedAcquisitions.Abandoned(name, scriptKeys[0], scriptKeys[2], owner,
+				System.nanoTime() + lease.toNanos()));
+		releaseAbandoned();
+	}
+
+	/**
+	 * Waits for this caller's turn in this instance's line, then tries the lock in Redis and, while it is held, waits
+	 * for its release (a notice, a local release or the poll interval) and tries again, until the wait ends: the one
+	 * waiter of this instance in Redis for this name. A release here may hand the lock over at any time from the turn
+	 * on, also before this caller's first try.
+	 */
+	private Optional<LockLease> acquireInLine(String name, byte[][] scriptKeys, String owner, Duration wait,
+			Duration lease, boolean renew, long start, LockNotices.Signal signal, LockNotices.Offer offer) {
 		long deadline = start + wait.toNanos();
-		byte[] tag = utf8(name);
-		byte[] key = this.lockKeys.key(tag);
-		byte[] waitersKey = this.waitersKeys.key(tag);
-		byte[][] scriptKeys = { key, this.fenceKeys.key(tag), waitersKey };
-		String owner = this.instanceId + ":" + this.acquisitions.incrementAndGet();
 		// Counted among the waiters in Redis for as long as this call may still wait, plus a margin.
 		String waiterTtl = Long.toString(Math.max(1, wait.toMillis()) + 1000);
-		// A caller that may wait listens before its first try, and that try counts it among the waiters if the lock is
-		// held: a release between the try and the wait then leaves a notice, and the caller can be handed the lock
-		// after one round trip (a free lock is taken without being counted).
-		LockNotices.Signal signal = wait.isZero() ? null : this.notices.register(name);
 		boolean waiting = false;
 		boolean failed = false;
+		boolean firstTry = true;
 		try {
+			if (!signal.awaitTurn(offer, wait.toNanos())) {
+				return givenUp(name, scriptKeys, owner, lease, renew, start, signal, offer, false);
+			}
 			while (true) {
-				AcquireReply reply = tryOnce(name, scriptKeys, owner, lease, waiting, wait.isZero() ? "0" : waiterTtl);
+				long handedOver = signal.settle(offer);
+				if (handedOver > 0) {
+					// handoff.lua took this waiter out of the count, or it was not counted.
+					waiting = false;
+					return acquired(name, scriptKeys, owner, handedOver, lease, renew, start);
+				}
+				DataAccessException handOverFailure = offer.failure();
+				if (handOverFailure != null) {
+					// handoff.lua may have taken this waiter out of the count: its late reply decides whether the
+					// waiter still has to leave it (handOverAnsweredLate), so that it is not left twice (another
+					// instance's waiter counted meanwhile would be uncounted, and not notified); a waiter not counted
+					// when its offer was claimed leaves the count itself.
+					waiting = waiting && !offer.claimedCounted();
+					failed = true;
+					throw new LockUnavailableException(name, handOverFailure);
+				}
+				if (firstTry && this.held.containsKey(name)) {
+					// A thread of this instance holds the lock: its release hands it over to this waiter, whose own
+					// try now would only count it in Redis and turn that release into one to every instance. So it
+					// waits for that release first (a hand-off, a ticket, or the poll interval: a holder may have lost
+					// its lease), then tries.
+					firstTry = false;
+					long left = deadline - System.nanoTime();
+					if (left > 0) {
+						signal.await(offer, Math.min(left, this.settings.pollInterval().toNanos()));
+						continue;
+					}
+				}
+				firstTry = false;
+				AcquireReply reply = tryAcquire(name, scriptKeys, owner, lease, waiting, waiterTtl);
 				if (reply.acquired()) {
 					waiting = false;
-					this.metrics.acquired(System.nanoTime() - start);
-					releaseAbandoned();
-					return Optional.of(held(name, scriptKeys, owner, reply.fencingToken(), lease, renew));
+					return acquired(name, scriptKeys, owner, reply.fencingToken(), lease, renew, start);
 				}
-				// A failed try with a waiter time counted this caller (a zero wait has ended by now).
+				if (reply.handedOver()) {
+					// A release here handed the lock to this caller before its try ran: settled on the next turn.
+					continue;
+				}
 				waiting = true;
+				signal.counted(offer);
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
-					this.metrics.timedOut(System.nanoTime() - start);
-					return Optional.empty();
+					Optional<LockLease> result = givenUp(name, scriptKeys, owner, lease, renew, start, signal, offer,
+							false);
+					waiting = stillCounted(waiting, result, offer);
+					return result;
 				}
 				long holderLeft = Math.max(1, reply.holderLeftMillis()) * 1_000_000L;
 				long nap = Math.min(left, Math.min(this.settings.pollInterval().toNanos(), holderLeft));
-				long handedOver = napOrHandOver(signal, waiting, owner, lease, nap);
-				if (handedOver > 0) {
-					// handoff.lua took this waiter out of the count.
-					waiting = false;
-					this.metrics.acquired(System.nanoTime() - start);
-					releaseAbandoned();
-					return Optional.of(held(name, scriptKeys, owner, handedOver, lease, renew));
+				if (!signal.await(offer, nap) && nap == this.settings.pollInterval().toNanos()) {
+					this.metrics.polled();
 				}
 			}
 		}
-		catch (HandOverFailed ex) {
-			// handoff.lua may have taken this waiter out of the count: its late reply decides whether the waiter still
-			// has to leave it (handOverAnsweredLate), so that it is not left twice (another instance's waiter counted
-			// meanwhile would be uncounted, and not notified); with no reply at all, the count expires by itself.
-			waiting = false;
-			failed = true;
-			throw new LockUnavailableException(name, ex.failure);
+		catch (InterruptedException ex) {
+			Optional<LockLease> result = givenUp(name, scriptKeys, owner, lease, renew, start, signal, offer, true);
+			waiting = stillCounted(waiting, result, offer);
+			return result;
 		}
 		catch (DataAccessException ex) {
 			failed = true;
+			// A release here may have claimed this waiter's offer meanwhile: its outcome decides the count.
+			long handedOver = signal.leave(offer);
+			if (handedOver > 0) {
+				waiting = false;
+				abandonHandedOver(name, scriptKeys, owner, lease);
+			}
+			else if (offer.failure() != null) {
+				waiting = waiting && !offer.claimedCounted();
+			}
 			throw new LockUnavailableException(name, ex);
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return Optional.empty();
-		}
 		finally {
-			if (signal != null) {
-				this.notices.unregister(name);
-			}
 			if (waiting) {
 				// An interrupted caller leaves the count all the same: its interrupt would cancel the command before it
 				// is sent, leaving it counted for the rest of its wait (every hand-off then a release to all).
 				boolean interrupted = Thread.interrupted();
 				try {
-					stopWaiting(waitersKey, !failed);
+					stopWaiting(scriptKeys[2], !failed);
 				}
 				finally {
 					if (interrupted) {
@@ -277,44 +322,38 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	}
 
 	/**
-	 * Waits for a release notice, a release in this instance or the end of the nap. A waiter counted in Redis offers
-	 * to take the lock over, so that a release here can hand it over in the same script ({@code handoff.lua}): then the
-	 * lock's new fencing token comes back (and a thread interrupted meanwhile gets the lock with its interrupt flag
-	 * set, rather than leaving a lock handed to it unowned).
-	 * @return the fencing token of the lock handed over, or 0 when the waiter is to try again
+	 * A caller whose wait ended or who was interrupted leaves the line; a hand-off to it under way is waited for, and
+	 * a lock handed over is this caller's (with its interrupt flag set, if interrupted), never left unowned.
 	 */
-	private long napOrHandOver(LockNotices.Signal signal, boolean counted, String owner, Duration lease, long nap)
-			throws InterruptedException {
-		LockNotices.Offer offer = counted ? signal.offer(owner, Math.max(1, lease.toMillis())) : null;
-		boolean woken = false;
-		InterruptedException interrupted = null;
-		try {
-			woken = signal.await(nap);
+	private Optional<LockLease> givenUp(String name, byte[][] scriptKeys, String owner, Duration lease, boolean renew,
+			long start, LockNotices.Signal signal, LockNotices.Offer offer, boolean interrupted) {
+		long handedOver = signal.leave(offer);
+		if (interrupted) {
+			Thread.currentThread().interrupt();
 		}
-		catch (InterruptedException ex) {
-			interrupted = ex;
+		if (handedOver > 0) {
+			return acquired(name, scriptKeys, owner, handedOver, lease, renew, start);
 		}
-		long token = (offer != null) ? signal.withdraw(offer) : 0;
-		DataAccessException failure = (offer != null) ? offer.failure() : null;
-		if (failure != null) {
-			if (interrupted != null) {
-				Thread.currentThread().interrupt();
-			}
-			throw new HandOverFailed(failure);
+		if (!interrupted) {
+			this.metrics.timedOut(System.nanoTime() - start);
 		}
-		if (token > 0) {
-			if (interrupted != null) {
-				Thread.currentThread().interrupt();
-			}
-			return token;
-		}
-		if (interrupted != null) {
-			throw interrupted;
-		}
-		if (!woken && nap == this.settings.pollInterval().toNanos()) {
-			this.metrics.polled();
-		}
-		return 0;
+		return Optional.empty();
+	}
+
+	/**
+	 * Whether a waiter that gave up still has to leave the count itself: not when a lock was handed over (handoff.lua
+	 * took it out of the count, or it was not counted when claimed), nor when a hand-off to it that was claimed while
+	 * it was counted failed (the late reply decides, so that it is not left twice).
+	 */
+	private static boolean stillCounted(boolean waiting, Optional<LockLease> result, LockNotices.Offer offer) {
+		return waiting && result.isEmpty() && !(offer.failure() != null && offer.claimedCounted());
+	}
+
+	private Optional<LockLease> acquired(String name, byte[][] scriptKeys, String owner, long token, Duration lease,
+			boolean renew, long start) {
+		this.metrics.acquired(System.nanoTime() - start);
+		releaseAbandoned();
+		return Optional.of(held(name, scriptKeys, owner, token, lease, renew));
 	}
 
 	/**
@@ -330,7 +369,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	 * One try of {@code acquire.lua}. A lock taken by a reply that came after the deadline, when this caller has
 	 * already given up, is released at once (owner-checked), so it is never held by nobody for its lease.
 	 */
-	private AcquireReply tryOnce(String name, byte[][] scriptKeys, String owner, Duration lease, boolean waiting,
+	private AcquireReply tryAcquire(String name, byte[][] scriptKeys, String owner, Duration lease, boolean waiting,
 			String waiterTtl) {
 		byte[][] keysAndArgs = { scriptKeys[0], scriptKeys[1], scriptKeys[2], utf8(owner),
 				utf8(Long.toString(lease.toMillis())), FENCE_RETENTION_MILLIS, waiting ? YES : NO,
@@ -384,8 +423,8 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	 * both owners wait to be released later. A lock handed to the waiter is released now (owner-checked), as a
 	 * late acquisition is; the other owner needs no release any more.
 	 */
-	void handOverAnsweredLate(String name, byte[] key, byte[] waitersKey, String releaser, String waiter, long sentAt,
-			@Nullable List<Object> reply) {
+	void handOverAnsweredLate(String name, byte[] key, byte[] waitersKey, String releaser, String waiter,
+			boolean waiterCounted, long sentAt, @Nullable List<Object> reply) {
 		long code = (reply != null && !reply.isEmpty() && reply.get(0) instanceof Long value) ? value : -1;
 		if (code < 0) {
 			return;
@@ -398,9 +437,11 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 			return;
 		}
 		this.abandoned.forget(waiter);
-		// The waiter, counted when it offered, left it to this reply to take it out of the count. Awaited (this is a
-		// background thread): a script sent without waiting is lost on NOSCRIPT.
-		stopWaiting(waitersKey, true);
+		if (waiterCounted) {
+			// The waiter, counted when its offer was claimed, left it to this reply to take it out of the count.
+			// Awaited (this is a background thread): a script sent without waiting is lost on NOSCRIPT.
+			stopWaiting(waitersKey, true);
+		}
 		if (code != 0) {
 			released(name, sentAt, code);
 		}
@@ -490,9 +531,14 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		return this.notices.hasOffer(name);
 	}
 
+	/** Whether a thread of this instance waits for a lock (for tests). */
+	boolean waitingHere(String name) {
+		return this.notices.hasWaiters(name);
+	}
+
 	/** How many threads of this instance wait behind this instance's waiter in Redis for a lock. */
 	int queuedLocally(String name) {
-		return this.queue.queued(name);
+		return this.notices.queued(name);
 	}
 
 	RedisCalls calls() {
@@ -530,18 +576,6 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	public void close() {
 		this.leases.close();
 		this.notices.close();
-	}
-
-	/** A hand-off to this waiter that failed (it may have taken effect): the waiter gives up with the failure. */
-	private static final class HandOverFailed extends RuntimeException {
-
-		private final transient DataAccessException failure;
-
-		HandOverFailed(DataAccessException failure) {
-			super(failure.getMessage(), failure, false, false);
-			this.failure = failure;
-		}
-
 	}
 
 	/** The lease a thread holds on a name; nested acquisitions by that thread re-enter it. */

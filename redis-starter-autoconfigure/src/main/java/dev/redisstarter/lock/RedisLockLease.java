@@ -26,6 +26,10 @@ final class RedisLockLease implements LockLease {
 
 	private static final Log logger = LogFactory.getLog(RedisLockLease.class);
 
+	private static final byte[] YES = { '1' };
+
+	private static final byte[] NO = { '0' };
+
 	private final RedisDistributedLock lock;
 
 	private final String name;
@@ -139,7 +143,6 @@ final class RedisLockLease implements LockLease {
 			return false;
 		}
 		stopRenewal();
-		this.lock.forget(this);
 		this.lock.metrics().held(System.nanoTime() - this.acquiredAt);
 		// A thread whose work was cancelled (interrupted) releases all the same: its interrupt would cancel the script,
 		// perhaps before it is sent, leaving the lock held for its lease (and failing a waiter it is handed to). The
@@ -149,6 +152,9 @@ final class RedisLockLease implements LockLease {
 			return releaseInRedis();
 		}
 		finally {
+			// Forgotten once released in Redis: until then this instance's next waiter knows a thread here holds the
+			// lock and waits for its hand-off instead of trying.
+			this.lock.forget(this);
 			if (interrupted) {
 				Thread.currentThread().interrupt();
 			}
@@ -189,22 +195,24 @@ final class RedisLockLease implements LockLease {
 		long sentAt = System.nanoTime();
 		try {
 			RedisCalls calls = this.lock.calls();
+			boolean counted = offer.claimedCounted();
 			byte[][] keysAndArgs = { this.key, this.fenceKey, this.waitersKey, utf8(this.owner), utf8(offer.owner()),
 					utf8(Long.toString(offer.leaseMillis())), RedisDistributedLock.FENCE_RETENTION_MILLIS,
-					this.lock.channelBytes(), utf8(this.name) };
+					this.lock.channelBytes(), utf8(this.name), counted ? YES : NO };
 			// A reply after the deadline, when the waiter has given up, is acted on at once: a lock handed to that
 			// waiter is released then, not held by nobody for the waiter's lease.
 			List<Object> reply = calls.run((redis) -> calls.awaitScript(redis,
 					calls.<List<Object>>startScript(redis, this.lock.scripts().handoff(), ScriptOutputType.MULTI, 3,
 							keysAndArgs),
 					(late) -> this.lock.handOverAnsweredLate(this.name, this.key, this.waitersKey, this.owner,
-							offer.owner(), sentAt, late)));
+							offer.owner(), counted, sentAt, late)));
 			long code = (Long) reply.get(0);
 			if (code == 1) {
 				token = (Long) reply.get(1);
 				return true;
 			}
-			// Released to every instance (4, 3: waiters of others wait), or not owned (0): the waiter tries as usual.
+			// Released to every instance (4, 3: waiters of others wait, or the waiter's own try counted it meanwhile),
+			// or not owned (0): the waiter tries as usual (on the notice, as every instance's waiter does).
 			tryAgain = code == 0;
 			if (code == 0) {
 				this.lock.metrics().releasedByNonOwner();

@@ -11,7 +11,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -142,6 +145,92 @@ abstract class LockContractTests {
 		// would be a share near 0).
 		assertThat(wins.get(0)).as("first instance's share of %d", total).isGreaterThan(total / 10);
 		assertThat(wins.get(1)).as("second instance's share of %d", total).isGreaterThan(total / 10);
+	}
+
+	@Test
+	void sixteenThreadsOnEachOfTwoInstancesTakeTurnsWithoutOverlapStarvationOrALeftoverWaiterCount() throws Exception {
+		List<RedisDistributedLock> instances = List.of(instance(), instance());
+		StringRedisTemplate redis = new StringRedisTemplate(factory());
+		String name = uniqueName();
+		AtomicInteger inside = new AtomicInteger();
+		AtomicInteger overlaps = new AtomicInteger();
+		AtomicIntegerArray wins = new AtomicIntegerArray(2);
+		AtomicLong longestWait = new AtomicLong();
+		List<Long> tokens = new ArrayList<>();
+		ExecutorService pool = Executors.newFixedThreadPool(32);
+		try {
+			List<Future<?>> threads = new ArrayList<>();
+			for (int t = 0; t < 32; t++) {
+				int instance = t % 2;
+				threads.add(pool.submit(() -> {
+					for (int i = 0; i < 40; i++) {
+						long start = System.nanoTime();
+						// An empty critical section: the next waiter here is handed the lock before its own try.
+						try (LockLease lease = instances.get(instance).tryAcquire(name, Duration.ofSeconds(30)).orElseThrow()) {
+							longestWait.accumulateAndGet(System.nanoTime() - start, Math::max);
+							if (inside.incrementAndGet() != 1) {
+								overlaps.incrementAndGet();
+							}
+							tokens.add(lease.fencingToken());
+							wins.incrementAndGet(instance);
+							inside.decrementAndGet();
+						}
+					}
+					return null;
+				}));
+			}
+			for (Future<?> thread : threads) {
+				thread.get(2, TimeUnit.MINUTES);
+			}
+		}
+		finally {
+			pool.shutdown();
+		}
+		assertThat(overlaps.get()).as("holders at once").isZero();
+		assertThat(tokens).hasSize(1280);
+		for (int i = 1; i < tokens.size(); i++) {
+			assertThat(tokens.get(i)).as("token %d, in the order the lock was held", i).isGreaterThan(tokens.get(i - 1));
+		}
+		assertThat(Duration.ofNanos(longestWait.get())).as("no waiter starves").isLessThan(Duration.ofSeconds(15));
+		assertThat(wins.get(0)).as("each instance gets the lock").isEqualTo(640);
+		assertThat(wins.get(1)).isEqualTo(640);
+		assertThat(redis.hasKey(KEYS.hashTagged(Feature.LOCK, name, "waiters")))
+			.as("every waiter left the count (handed over, acquired or gave up)").isFalse();
+		assertThat(redis.hasKey(KEYS.hashTagged(Feature.LOCK, name))).isFalse();
+	}
+
+	@Test
+	void anotherInstancesWaiterGetsTheLockWhileThisInstanceHandsItRoundItsOwnWaiters() throws Exception {
+		RedisDistributedLock busy = instance();
+		RedisDistributedLock other = instance();
+		String name = uniqueName();
+		AtomicBoolean stop = new AtomicBoolean();
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		try {
+			for (int t = 0; t < 8; t++) {
+				pool.submit(() -> {
+					while (!stop.get()) {
+						busy.tryAcquire(name, Duration.ofSeconds(30)).ifPresent(LockLease::release);
+					}
+					return null;
+				});
+			}
+			Thread.sleep(300);
+			for (int i = 0; i < 5; i++) {
+				long start = System.nanoTime();
+				// Counted in Redis: every release by the busy instance then goes to every instance, also when its next
+				// waiter has not been counted yet.
+				LockLease lease = other.tryAcquire(name, Duration.ofSeconds(10)).orElseThrow();
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not starved by the busy instance's hand-offs")
+					.isLessThan(Duration.ofSeconds(3));
+				lease.release();
+			}
+		}
+		finally {
+			stop.set(true);
+			pool.shutdown();
+			assertThat(pool.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
+		}
 	}
 
 	@Test

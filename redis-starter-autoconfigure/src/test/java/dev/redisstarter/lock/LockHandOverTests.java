@@ -171,6 +171,77 @@ class LockHandOverTests {
 		}
 	}
 
+	@Test
+	void aWaiterWhoseTurnComesWhileAThreadHereHoldsTheLockIsHandedItWithoutATryOfItsOwn() throws Exception {
+		try (RedisDistributedLock lock = new RedisDistributedLock(this.access.calls(Feature.LOCK, Duration.ofSeconds(1)),
+				new KeyNaming(""), LockSettings.DEFAULTS.withPollInterval(Duration.ofSeconds(30)),
+				new LockMetrics(new SimpleMeterRegistry()))) {
+			LockLease held = lock.tryAcquire("job", Duration.ZERO, Duration.ofSeconds(30)).orElseThrow();
+			long scripts = calls("evalsha");
+			CompletableFuture<LockLease> next = CompletableFuture
+				.supplyAsync(() -> lock.tryAcquire("job", Duration.ofSeconds(10), Duration.ofSeconds(30)).orElseThrow());
+			await().atMost(Duration.ofSeconds(5)).until(() -> lock.waitingHere("job"));
+			Thread.sleep(300);
+			assertThat(calls("evalsha")).as("no try of its own while a thread here holds the lock").isEqualTo(scripts);
+			assertThat(this.server.command("EXISTS", "lock:{job}:waiters")).as("so not counted in Redis").isEqualTo(0L);
+			long publishes = calls("publish");
+
+			assertThat(held.release()).isTrue();
+			LockLease taken = next.get(5, TimeUnit.SECONDS);
+
+			assertThat(calls("evalsha")).as("one script: the hand-off").isEqualTo(scripts + 1);
+			assertThat(calls("publish")).as("no notice").isEqualTo(publishes);
+			assertThat(taken.fencingToken()).isGreaterThan(held.fencingToken());
+			assertThat(((RedisLockLease) taken).stillOwned()).isTrue();
+			assertThat(taken.release()).isTrue();
+		}
+	}
+
+	@Test
+	void aFailedTryWithoutWaitingLeavesTheWaiterCountOfOtherWaitersAlone() throws Exception {
+		try (RedisDistributedLock lock = instance(this.access); RedisDistributedLock other = instance(this.otherAccess)) {
+			LockLease held = lock.tryAcquire("job", Duration.ZERO, Duration.ofSeconds(30)).orElseThrow();
+			CompletableFuture<Optional<LockLease>> there = CompletableFuture
+				.supplyAsync(() -> other.tryAcquire("job", Duration.ofSeconds(10), Duration.ofSeconds(1)));
+			await().atMost(Duration.ofSeconds(5))
+				.until(() -> "1".equals(String.valueOf(this.server.command("GET", "lock:{job}:waiters"))));
+
+			assertThat(other.tryAcquire("job", Duration.ZERO)).isEmpty();
+
+			assertThat(this.server.command("GET", "lock:{job}:waiters"))
+				.as("the other instance's waiter is still counted (a release notifies it)").isEqualTo("1");
+			assertThat(held.release()).isTrue();
+			assertThat(there.get(5, TimeUnit.SECONDS)).isPresent();
+		}
+	}
+
+	@Test
+	void handoffHandsTheLockToAnUncountedWaiterOnlyWhileNoWaiterIsCountedAndItsOwnLateTryDoesNotCountIt() {
+		LockScripts scripts = LockScripts.load();
+		String[] keys = { "lock:{job}", "lock:{job}:fence", "lock:{job}:waiters" };
+		this.server.command("SET", keys[0], "holder");
+
+		assertThat(handOff(scripts, keys, "holder", "first")).as("nobody counted: handed to the uncounted waiter")
+			.asList().first().isEqualTo(1L);
+		assertThat(this.server.command("GET", keys[0])).isEqualTo("first");
+		// The waiter's own try, sent before the hand-off's reply came, finds the lock its own and counts nothing.
+		assertThat(this.server.command("EVAL", scripts.acquire().text(), "3", keys[0], keys[1], keys[2], "first",
+				"30000", "86400000", "0", "11000")).asList().containsExactly(2L, 0L);
+		assertThat(this.server.command("EXISTS", keys[2])).isEqualTo(0L);
+
+		// Another instance's waiter is counted: an uncounted waiter here is not handed the lock.
+		this.server.command("INCR", keys[2]);
+		assertThat(handOff(scripts, keys, "first", "second")).as("released to every instance, with the notice")
+			.asList().containsExactly(4L);
+		assertThat(this.server.command("EXISTS", keys[0])).isEqualTo(0L);
+		assertThat(this.server.command("GET", keys[2])).as("the other instance's waiter is still counted").isEqualTo("1");
+	}
+
+	private Object handOff(LockScripts scripts, String[] keys, String owner, String waiter) {
+		return this.server.command("EVAL", scripts.handoff().text(), "3", keys[0], keys[1], keys[2], owner, waiter,
+				"30000", "86400000", "lock:released", "job", "0");
+	}
+
 	private long calls(String command) {
 		Object stats = this.server.command("INFO", "commandstats");
 		for (String line : String.valueOf(stats).split("\r?\n")) {
