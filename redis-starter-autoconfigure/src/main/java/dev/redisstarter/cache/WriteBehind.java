@@ -18,6 +18,8 @@ import io.lettuce.core.StreamMessage;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.context.SmartLifecycle;
+
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.LuaScript;
 import dev.redisstarter.core.RedisCalls;
@@ -35,7 +37,7 @@ import static dev.redisstarter.core.ScriptArgs.utf8;
  * <p>Writes that keep failing end in each partition's dead letters ({@code <prefix>stream:{<cache>.write-behind.<n>}:dead},
  * the layout of every stream's), with the key and the value: {@link #deadLetters}, {@link #replay}, {@link #purge}.
  */
-public final class WriteBehind implements AutoCloseable {
+public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 
 	private static final LuaScript<byte[]> REPLAY = LuaScript.load("dev/redisstarter/stream/replay.lua", byte[].class);
 
@@ -79,8 +81,9 @@ public final class WriteBehind implements AutoCloseable {
 	}
 
 	/** Starts persisting: one thread per partition, and the renewal of the leases held. */
+	@Override
 	public synchronized void start() {
-		if (this.running) {
+		if (this.running || this.partitions.isEmpty()) {
 			return;
 		}
 		this.running = true;
@@ -112,6 +115,7 @@ public final class WriteBehind implements AutoCloseable {
 	 * Drains and stops: every partition held (or free) hands what is pending to the writer at once; each stops when
 	 * nothing is left or at its cache's {@code drain-timeout}, whatever is left then stays pending for the next holder.
 	 */
+	@Override
 	public void stop() {
 		List<Thread> stopping;
 		synchronized (this) {
@@ -148,6 +152,7 @@ public final class WriteBehind implements AutoCloseable {
 	 * Whether the partitions are being persisted here.
 	 * @return true between start and stop
 	 */
+	@Override
 	public boolean isRunning() {
 		return this.running;
 	}
