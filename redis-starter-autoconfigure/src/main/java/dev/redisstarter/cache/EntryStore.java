@@ -262,7 +262,14 @@ final class EntryStore {
 		byte[] entryKey = entryKey(key);
 		byte[] ttl = utf8(Long.toString(ttlMillis));
 		if (tags.isEmpty()) {
-			this.commands.set(entryKey, CacheEntry.encode(entryJson, Map.of(), loadMillis, type), ttlMillis);
+			byte[] entry = CacheEntry.encode(entryJson, Map.of(), loadMillis, type);
+			if (this.writeBehind.entryKey(key) != null) {
+				// A load of a write-behind cache: a write made while it ran is newer than the store's value, and stays.
+				this.commands.setIfAbsent(entryKey, entry, ttlMillis);
+			}
+			else {
+				this.commands.set(entryKey, entry, ttlMillis);
+			}
 			return true;
 		}
 		byte[] started = utf8(Long.toString((loadStartMicros > 0) ? loadStartMicros - this.clockMarginMicros : 0));

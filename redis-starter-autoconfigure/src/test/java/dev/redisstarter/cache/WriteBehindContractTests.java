@@ -135,6 +135,18 @@ abstract class WriteBehindContractTests {
 	}
 
 	@Test
+	void aLoadDoesNotReplaceAWriteMadeWhileItRan() {
+		RedisCacheService cache = cache(policy(2, 100, Duration.ofMillis(50)));
+		Product loaded = cache.getOrLoad("products:5", Product.class, Duration.ofMinutes(5), () -> {
+			// The store still has the old row: the write below is not persisted yet.
+			cache.set("products:5", new Product(5, "new", 2), Duration.ofMinutes(5));
+			return new Product(5, "old", 1);
+		});
+		assertThat(loaded).isEqualTo(new Product(5, "old", 1));
+		assertThat(cache.get("products:5", Product.class)).contains(new Product(5, "new", 2));
+	}
+
+	@Test
 	void writesOfAKeyInOneBatchReachTheWriterOnceWithTheLastValue() throws Exception {
 		WriteBehindPolicy policy = policy(1, 1000, Duration.ofMillis(200));
 		RedisCacheService cache = cache(policy);
