@@ -136,8 +136,14 @@ public final class CacheWarming {
 			CacheWarmer.Entry entry = progress.warmer.load(key);
 			if (entry != null) {
 				String cacheName = progress.cache;
-				this.cache.set(cacheName + ":" + key, entry.value(), this.cacheSettings.ttl(cacheName, null),
-						entry.tags().toArray(String[]::new));
+				String[] tags = entry.tags().toArray(String[]::new);
+				if (this.cache instanceof RedisCacheService service) {
+					// A write-behind cache must not write warmed values back to where they were read from.
+					service.setLoaded(cacheName + ":" + key, entry.value(), this.cacheSettings.ttl(cacheName, null), tags);
+				}
+				else {
+					this.cache.set(cacheName + ":" + key, entry.value(), this.cacheSettings.ttl(cacheName, null), tags);
+				}
 				progress.written.incrementAndGet();
 				this.metrics.count(CacheMeter.WARMED, cacheName, "written");
 			}

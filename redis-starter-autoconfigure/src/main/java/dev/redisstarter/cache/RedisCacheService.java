@@ -223,6 +223,27 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		}
 	}
 
+	/**
+	 * Caches a value read from the system of record (cache warming): for a write-behind cache, written as a load is
+	 * (not written back, and not over a write made meanwhile); for the others as {@link #set}.
+	 */
+	void setLoaded(String key, @Nullable Object value, Duration ttl, String... tags) {
+		String cache = CacheMetrics.cacheOf(key);
+		if (this.writeBehind.policy(cache) == null) {
+			set(key, value, ttl, tags);
+			return;
+		}
+		checkKey(key);
+		checkTags(tags);
+		try {
+			this.store.write(key, (value != null) ? this.codec.encode(value) : null, null,
+					this.settings.policy(cache).jitteredTtlMillis(ttl), List.of(tags), 0, 0);
+		}
+		catch (DataAccessException ex) {
+			this.failures.failed(key, cache, "write", ex);
+		}
+	}
+
 	@Override
 	public <T> T writeThrough(String key, T value, Duration ttl, Consumer<T> store, String... tags) {
 		// Every check first: a refused key or tag must not leave the system of record written and the caller told no.

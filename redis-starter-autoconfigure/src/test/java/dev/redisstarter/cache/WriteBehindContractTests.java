@@ -147,6 +147,17 @@ abstract class WriteBehindContractTests {
 	}
 
 	@Test
+	void warmedEntriesOfAWriteBehindCacheAreNotWrittenBack() {
+		WriteBehindPolicy policy = policy(1, 100, Duration.ofMillis(50));
+		RedisCacheService cache = cache(policy);
+		CacheWarming warming = new CacheWarming(cache, CacheSettings.DEFAULTS, new CacheMetrics(this.meters),
+				new CacheWarming.Settings(2, Duration.ofSeconds(10)));
+		warming.warm(List.of(CacheWarmer.ofEntries("products", () -> Map.of("1", new Product(1, "lamp", 1)))));
+		assertThat(cache.get("products:1", Product.class)).contains(new Product(1, "lamp", 1));
+		assertThat(writeBehind(policy, new Store()).backlog("products")).isZero();
+	}
+
+	@Test
 	void writesOfAKeyInOneBatchReachTheWriterOnceWithTheLastValue() throws Exception {
 		WriteBehindPolicy policy = policy(1, 1000, Duration.ofMillis(200));
 		RedisCacheService cache = cache(policy);
