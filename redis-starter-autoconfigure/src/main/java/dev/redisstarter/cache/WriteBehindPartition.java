@@ -111,6 +111,9 @@ final class WriteBehindPartition implements Runnable {
 
 	private long bufferedSince;
 
+	/** When other consumers' pending writes were last looked for (nanos). */
+	private long sweptAt = System.nanoTime();
+
 	@SuppressWarnings("unchecked")
 	WriteBehindPartition(String cache, int partition, WriteBehindPolicy policy, WriteBehindWriter<?> writer,
 			JsonMapper mapper, RedisCalls calls, WriteBehindKeys keys, String consumer, CacheMetrics metrics) {
@@ -193,6 +196,7 @@ final class WriteBehindPartition implements Runnable {
 			}
 			takeOver();
 		}
+		sweep();
 		int room = this.policy.batchSize() - this.buffer.size();
 		if (room > 0) {
 			List<WriteEntry> read = read(room);
@@ -233,16 +237,8 @@ final class WriteBehindPartition implements Runnable {
 				throw ex;
 			}
 		}
-		String next = "0-0";
+		claimPending(Duration.ZERO);
 		Set<String> others = new LinkedHashSet<>();
-		do {
-			String from = next;
-			ClaimedMessages<byte[], byte[]> claimed = this.calls.call((redis) -> redis.xautoclaim(this.stream,
-					XAutoClaimArgs.Builder.<byte[]>justid(Consumer.from(this.group, this.holder), Duration.ZERO, from)
-						.count(1000)));
-			next = claimed.getId();
-		}
-		while (!"0-0".equals(next));
 		List<Object> consumers = this.calls.call((redis) -> redis.xinfoConsumers(this.stream, this.group));
 		for (Object info : consumers) {
 			if (info instanceof List<?> flat) {
@@ -261,6 +257,42 @@ final class WriteBehindPartition implements Runnable {
 		this.buffer.clear();
 		this.owned = true;
 		logger.debug("Write-behind of '" + this.name + "' taken over by " + this.consumer);
+	}
+
+	/**
+	 * Claims the entries pending for other consumers of the group, idle at least {@code minIdle}.
+	 * @return how many were claimed
+	 */
+	private int claimPending(Duration minIdle) {
+		String next = "0-0";
+		int claimed = 0;
+		do {
+			String from = next;
+			ClaimedMessages<byte[], byte[]> page = this.calls.call((redis) -> redis.xautoclaim(this.stream,
+					XAutoClaimArgs.Builder.<byte[]>justid(Consumer.from(this.group, this.holder), minIdle, from)
+						.count(1000)));
+			claimed += page.getMessages().size();
+			next = page.getId();
+		}
+		while (!"0-0".equals(next));
+		return claimed;
+	}
+
+	/**
+	 * Now and then, with nothing buffered: claims what an earlier holder read after this one took over (it read until
+	 * its next renewal told it the lease was lost), so that nothing stays pending for a consumer that no longer reads.
+	 * Those writes are older than what was read since; the latest-write check skips the superseded ones.
+	 */
+	private void sweep() {
+		long now = System.nanoTime();
+		if (!this.buffer.isEmpty() || this.cursor != null || now - this.sweptAt < this.policy.lease().toNanos()) {
+			return;
+		}
+		this.sweptAt = now;
+		List<Object> consumers = this.calls.call((redis) -> redis.xinfoConsumers(this.stream, this.group));
+		if (consumers.size() > 1 && claimPending(this.policy.lease()) > 0) {
+			this.cursor = "0-0";
+		}
 	}
 
 	private List<WriteEntry> read(int count) {

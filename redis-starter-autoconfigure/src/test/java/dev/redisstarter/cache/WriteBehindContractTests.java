@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -318,6 +320,41 @@ abstract class WriteBehindContractTests {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> cache.set("products:1", new Product(1, "p", 1), Duration.ofMinutes(5), "category:1"))
 			.withMessageContaining("takes no tags");
+	}
+
+	@Test
+	void writesAnEarlierHolderReadAfterLosingItsLeaseAreClaimedAndPersisted() throws Exception {
+		WriteBehindPolicy policy = policy(1, 100, Duration.ofMillis(10)).withPartitions(1, Duration.ofMillis(600));
+		RedisCacheService cache = cache(policy);
+		CountDownLatch release = new CountDownLatch(1);
+		Store store = new Store();
+		// A class, not a lambda: the values are read as its type argument.
+		WriteBehind writeBehind = writeBehind(policy, new WriteBehindWriter<Product>() {
+
+			@Override
+			public void write(String name, Map<String, Product> upserts, Set<String> deletes) throws Exception {
+				release.await(10, TimeUnit.SECONDS);
+				store.write(name, upserts, deletes);
+			}
+
+		});
+		writeBehind.start();
+		cache.set("products:1", new Product(1, "first", 1), Duration.ofMinutes(5));
+		Thread.sleep(300);
+		// While the holder is busy with its batch, an earlier holder that has not noticed it lost the lease reads on.
+		cache.set("products:2", new Product(2, "second", 1), Duration.ofMinutes(5));
+		WriteBehindKeys keys = new WriteBehindKeys(this.naming, new WriteBehindSettings(Map.of("products", policy)));
+		byte[] stream = keys.stream("products", 0).getBytes(StandardCharsets.UTF_8);
+		try (RedisConnection connection = this.factories.get(0).getConnection()) {
+			List<?> read = connection.streamCommands()
+				.xReadGroup(org.springframework.data.redis.connection.stream.Consumer.from(WriteBehindKeys.GROUP, "zombie"),
+						org.springframework.data.redis.connection.stream.StreamOffset.create(stream,
+								org.springframework.data.redis.connection.stream.ReadOffset.lastConsumed()));
+			assertThat(read).hasSize(1);
+		}
+		release.countDown();
+		await(() -> store.rows.size() == 2, Duration.ofSeconds(10));
+		await(() -> writeBehind.backlog("products") == 0, Duration.ofSeconds(5));
 	}
 
 	@Test
