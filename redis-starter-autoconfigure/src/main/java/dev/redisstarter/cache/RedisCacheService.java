@@ -35,7 +35,10 @@ import dev.redisstarter.core.RedisCircuitBreaker;
  * entry written with it; an invalidation replaces it (and publishes the tag on {@code <prefix>cache:invalidations}),
  * so every entry written with the old one reads as a miss. A version lost to eviction is never recreated with
  * an old value, so an evicted record fails safe (as misses) and an invalidation is never lost;</li>
- * <li>{@code <prefix>cache::lock:<key>}: string, the owner of a running load, expiring after the load timeout.</li>
+ * <li>{@code <prefix>cache::lock:<key>}: string, the owner of a running load, expiring after the load timeout;</li>
+ * <li>for write-behind caches, the entry lives at {@code <prefix>cache:{<cache>.write-behind.<n>}:<key>} instead, next
+ * to its partition's stream ({@link WriteBehindKeys}): a write or delete stores it and appends to the stream in one
+ * script, and a failure is thrown rather than served around.</li>
  * </ul>
  * A hit is one {@code GET}: tag versions are known locally and kept fresh by pub/sub ({@link TagVersions});
  * versions not known locally cost one {@code MGET} more. Consistency when an invalidation races a load: a value

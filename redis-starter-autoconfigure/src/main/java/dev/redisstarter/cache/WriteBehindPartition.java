@@ -179,7 +179,7 @@ final class WriteBehindPartition implements Runnable {
 	}
 
 	/** Renews the lease while held; a renewal that finds another holder ends this holding (the loop then starts over). */
-	void renew() {
+	synchronized void renew() {
 		if (this.owned && !leaseCall(this.policy.lease().toMillis())) {
 			logger.warn("Write-behind of '" + this.name + "' lost its lease to another instance");
 			this.owned = false;
@@ -255,6 +255,7 @@ final class WriteBehindPartition implements Runnable {
 		}
 		this.cursor = "0-0";
 		this.buffer.clear();
+		this.sweptAt = System.nanoTime();
 		this.owned = true;
 		logger.debug("Write-behind of '" + this.name + "' taken over by " + this.consumer);
 	}
@@ -482,7 +483,8 @@ final class WriteBehindPartition implements Runnable {
 		return held != null && held == 1L;
 	}
 
-	private void release() {
+	/** Gives the lease up; synchronized with {@link #renew()}, so that a renewal cannot take it back just after. */
+	private synchronized void release() {
 		if (this.owned) {
 			this.owned = false;
 			try {
