@@ -109,6 +109,8 @@ class WriteBehindCrashTests {
 			producer.start();
 		}
 		awaitWritten(written, WRITES / 3);
+		long persistedBeforeKill = Files.size(store);
+		assertThat(persistedBeforeKill).as("the first writer persisted batches before it was killed").isPositive();
 		// The writer dies mid-batch, with whatever it read and did not acknowledge: its successor takes over.
 		this.writers.get(0).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 		startWriter(prefix, store);
@@ -120,6 +122,7 @@ class WriteBehindCrashTests {
 			producer.join(TimeUnit.SECONDS.toMillis(60));
 		}
 		assertThat(failure.get()).isNull();
+		assertThat(Files.size(store)).as("the second writer persisted").isGreaterThan(persistedBeforeKill);
 		assertThat(written.get()).isGreaterThanOrEqualTo(WRITES);
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
 		Map<String, Long> stored = read(store);
