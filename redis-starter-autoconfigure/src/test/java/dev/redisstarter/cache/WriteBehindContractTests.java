@@ -114,6 +114,11 @@ abstract class WriteBehindContractTests {
 		return writeBehind;
 	}
 
+	private double writeBehindCount(String outcome) {
+		return this.meters.find("redis.starter.cache.write-behind").tag("outcome", outcome).counters().stream()
+			.mapToDouble((counter) -> counter.count()).sum();
+	}
+
 	static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (!condition.getAsBoolean()) {
@@ -174,6 +179,9 @@ abstract class WriteBehindContractTests {
 		assertThat(store.batches).containsExactly(
 				Map.of("products:1", new Product(1, "lamp", 20), "products:2", new Product(2, "desk", 20)));
 		await(() -> writeBehind.backlog("products") == 0, Duration.ofSeconds(5));
+		assertThat(writeBehindCount("set")).isEqualTo(40);
+		assertThat(writeBehindCount("persisted")).isEqualTo(2);
+		assertThat(writeBehindCount("superseded")).isEqualTo(38);
 	}
 
 	@Test
