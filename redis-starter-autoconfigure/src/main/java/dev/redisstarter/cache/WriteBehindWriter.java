@@ -34,8 +34,9 @@ public interface WriteBehindWriter<V> {
 	void write(String cache, Map<String, V> upserts, Set<String> deletes) throws Exception;
 
 	/**
-	 * The type the values are read as; by default the writer's type argument ({@code Object}, read as maps and
-	 * lists, when it cannot be told, as for a lambda).
+	 * The type the values are read as; by default the writer's type argument, found on the class (and through a
+	 * class-based proxy); {@code Object} (maps and lists) when it cannot be told, as for a lambda or an interface-based
+	 * proxy, which should override this.
 	 * @return the type
 	 */
 	default Type valueType() {
