@@ -45,8 +45,18 @@ public class CachePolicyProperties {
 	@NestedConfigurationProperty
 	private final NearCachePolicyProperties near = new NearCachePolicyProperties();
 
+	/**
+	 * This cache's write-behind (writes persisted later, in batches, by a WriteBehindWriter bean).
+	 */
+	@NestedConfigurationProperty
+	private final WriteBehindProperties writeBehind = new WriteBehindProperties();
+
 	public NearCachePolicyProperties getNear() {
 		return this.near;
+	}
+
+	public WriteBehindProperties getWriteBehind() {
+		return this.writeBehind;
 	}
 
 	public @Nullable Duration getTtl() {

@@ -1,5 +1,6 @@
 package dev.redisstarter.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,8 +8,10 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.ApplicationArguments;
@@ -36,6 +39,10 @@ import dev.redisstarter.cache.CacheWarmer;
 import dev.redisstarter.cache.CacheWarming;
 import dev.redisstarter.cache.RedisCacheService;
 import dev.redisstarter.cache.RedisStarterCacheManager;
+import dev.redisstarter.cache.WriteBehind;
+import dev.redisstarter.cache.WriteBehindPolicy;
+import dev.redisstarter.cache.WriteBehindSettings;
+import dev.redisstarter.cache.WriteBehindWriter;
 import dev.redisstarter.cache.web.CacheExceptionHandler;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
@@ -81,12 +88,69 @@ public final class RedisStarterCacheAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
+	WriteBehindSettings redisStarterWriteBehindSettings(RedisStarterProperties properties) {
+		Map<String, WriteBehindPolicy> caches = new LinkedHashMap<>();
+		properties.getCache().getCaches().forEach((name, own) -> {
+			if (own.getWriteBehind().isEnabled()) {
+				caches.put(name, own.getWriteBehind().policy());
+			}
+		});
+		try {
+			return new WriteBehindSettings(caches);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidPropertyException("redis.starter.cache.caches", caches.keySet(), ex.getMessage());
+		}
+	}
+
+	@Bean
 	@ConditionalOnMissingBean(CacheService.class)
 	RedisCacheService redisStarterCacheService(RedisAccess access, RedisStarterProperties properties, KeyNaming keys,
-			JsonCodec codec, CacheSettings settings, CacheMetrics metrics) {
+			JsonCodec codec, CacheSettings settings, CacheMetrics metrics, WriteBehindSettings writeBehind) {
 		return new RedisCacheService(access.calls(Feature.CACHE, properties.getCache().getTimeout()), keys, codec,
-				settings, metrics);
+				settings, metrics, writeBehind);
 	}
+
+	/**
+	 * Persists the write-behind caches this instance persists ({@code write-behind.persist}, on by default) through
+	 * their {@link WriteBehindWriter} beans; drains on shutdown, before the connection closes.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	WriteBehind redisStarterWriteBehind(RedisAccess access, RedisStarterProperties properties, KeyNaming keys,
+			ObjectProvider<JsonMapper> jsonMapper, WriteBehindSettings settings, CacheMetrics metrics,
+			ListableBeanFactory beanFactory) {
+		@SuppressWarnings("rawtypes")
+		Map<String, WriteBehindWriter> beans = beanFactory.getBeansOfType(WriteBehindWriter.class);
+		Map<String, WriteBehindWriter<?>> writers = new LinkedHashMap<>();
+		properties.getCache().getCaches().forEach((cache, own) -> {
+			WriteBehindProperties writeBehind = own.getWriteBehind();
+			if (!writeBehind.isEnabled() || !writeBehind.isPersist() || settings.policy(cache) == null) {
+				return;
+			}
+			String property = "redis.starter.cache.caches." + cache + ".write-behind.writer";
+			String name = writeBehind.getWriter();
+			WriteBehindWriter<?> writer = (name != null) ? beans.get(name)
+					: (beans.size() == 1) ? beans.values().iterator().next() : null;
+			if (writer == null) {
+				throw new InvalidPropertyException(property, name, "the name of a WriteBehindWriter bean (there are "
+						+ beans.size() + ": " + beans.keySet() + "), or unset when there is exactly one; or set"
+						+ " redis.starter.cache.caches." + cache + ".write-behind.persist=false in instances that only write");
+			}
+			writers.put(cache, writer);
+		});
+		Duration deadline = properties.getCache().getTimeout();
+		if (deadline.compareTo(WRITE_BEHIND_DEADLINE) < 0) {
+			deadline = WRITE_BEHIND_DEADLINE;
+		}
+		return new WriteBehind(access.calls(Feature.CACHE, deadline), keys,
+				jsonMapper.getIfUnique(() -> JsonMapper.builder().build()), settings, writers,
+				RedisStarterStreamsAutoConfiguration.instanceId(properties.getStream()), metrics);
+	}
+
+	/** The least deadline of the write-behind's batch reads and acknowledgements (the cache's own is for single keys). */
+	private static final Duration WRITE_BEHIND_DEADLINE = Duration.ofSeconds(2);
 
 	/**
 	 * The Spring Cache bridge, when asked for. Named {@code cacheManager} and created before Spring Boot's cache

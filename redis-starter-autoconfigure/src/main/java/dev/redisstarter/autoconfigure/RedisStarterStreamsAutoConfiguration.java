@@ -194,7 +194,7 @@ public final class RedisStarterStreamsAutoConfiguration {
 
 	}
 
-	private static String instanceId(StreamsProperties streams) {
+	static String instanceId(StreamsProperties streams) {
 		if (streams.getInstanceId() != null && !streams.getInstanceId().isBlank()) {
 			return streams.getInstanceId();
 		}

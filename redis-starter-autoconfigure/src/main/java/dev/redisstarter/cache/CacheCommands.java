@@ -78,6 +78,11 @@ final class CacheCommands {
 		send((redis) -> await(redis.set(key, value, SetArgs.Builder.px(ttlMillis))));
 	}
 
+	/** Writes an entry unless the key holds one. */
+	void setIfAbsent(byte[] key, byte[] value, long ttlMillis) {
+		send((redis) -> await(redis.set(key, value, SetArgs.Builder.nx().px(ttlMillis))));
+	}
+
 	/** Writes many entries at once: the SETs are sent together and then awaited. */
 	void setAll(List<byte[]> keys, List<byte[]> values, List<Long> ttlMillis) {
 		send((redis) -> {

@@ -63,7 +63,12 @@ public enum CacheMeter implements StarterMeter {
 	/** Entries written by cache warming at start-up, by outcome. */
 	WARMED(counter("redis.starter.cache.warmed", "entries", "Entries of cache warming at start-up, by outcome: written,"
 			+ " failed (a load threw; a warmer whose keys threw counts one) or abandoned (left when the time budget ran"
-			+ " out)", CACHE, OUTCOME));
+			+ " out)", CACHE, OUTCOME)),
+
+	/** Writes of write-behind caches, by outcome. */
+	WRITE_BEHIND(counter("redis.starter.cache.write-behind", "writes", "Writes of write-behind caches, by outcome: set"
+			+ " and delete (appended), persisted (handed to the writer, which returned), superseded (a later write of the"
+			+ " key was pending), retried (a failed attempt) or dead-lettered", CACHE, OUTCOME));
 
 	private final MeterSpec spec;
 

@@ -169,7 +169,11 @@ public final class CacheWarming {
 				String[] tags = entry.tags().toArray(String[]::new);
 				Duration ttl = this.cacheSettings.ttl(cacheName, null);
 				RedisStarterCacheManager bridge = this.springCache;
-				if (bridge != null) {
+				if (this.cache instanceof RedisCacheService service && service.writesBehind(cacheName)) {
+					// A write-behind cache must not write warmed values back to where they were read from.
+					service.setLoaded(cacheName + ":" + key, entry.value(), ttl, tags);
+				}
+				else if (bridge != null) {
 					bridge.warm(cacheName + ":" + key, entry.value(), ttl, tags);
 				}
 				else {

@@ -80,8 +80,12 @@ final class EntryStore {
 	/** Local tiers to drop written keys from, here and in every instance. */
 	private final NearCache near;
 
+	/** Where the entries of write-behind caches live (in their partition's hash tag). */
+	private final WriteBehindLog writeBehind;
+
 	EntryStore(CacheCommands commands, TagVersions versions, DeferredInvalidations deferred, NearCache near,
-			KeyNaming keys, String channel, long loadTimeoutMillis) {
+			KeyNaming keys, String channel, long loadTimeoutMillis, WriteBehindLog writeBehind) {
+		this.writeBehind = writeBehind;
 		this.deferred = deferred;
 		this.near = near;
 		this.clustered = commands.connectionFactory().isClusterAware();
@@ -104,7 +108,8 @@ final class EntryStore {
 	}
 
 	byte[] entryKey(String key) {
-		return utf8(this.keys.key(Feature.CACHE, key));
+		String writeBehindKey = this.writeBehind.entryKey(key);
+		return utf8((writeBehindKey != null) ? writeBehindKey : this.keys.key(Feature.CACHE, key));
 	}
 
 	private byte[] tagKey(String tag) {
@@ -257,7 +262,14 @@ final class EntryStore {
 		byte[] entryKey = entryKey(key);
 		byte[] ttl = utf8(Long.toString(ttlMillis));
 		if (tags.isEmpty()) {
-			this.commands.set(entryKey, CacheEntry.encode(entryJson, Map.of(), loadMillis, type), ttlMillis);
+			byte[] entry = CacheEntry.encode(entryJson, Map.of(), loadMillis, type);
+			if (this.writeBehind.entryKey(key) != null) {
+				// A load of a write-behind cache: a write made while it ran is newer than the store's value, and stays.
+				this.commands.setIfAbsent(entryKey, entry, ttlMillis);
+			}
+			else {
+				this.commands.set(entryKey, entry, ttlMillis);
+			}
 			return true;
 		}
 		byte[] started = utf8(Long.toString((loadStartMicros > 0) ? loadStartMicros - this.clockMarginMicros : 0));

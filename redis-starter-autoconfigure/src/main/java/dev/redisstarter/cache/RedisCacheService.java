@@ -35,7 +35,10 @@ import dev.redisstarter.core.RedisCircuitBreaker;
  * entry written with it; an invalidation replaces it (and publishes the tag on {@code <prefix>cache:invalidations}),
  * so every entry written with the old one reads as a miss. A version lost to eviction is never recreated with
  * an old value, so an evicted record fails safe (as misses) and an invalidation is never lost;</li>
- * <li>{@code <prefix>cache::lock:<key>}: string, the owner of a running load, expiring after the load timeout.</li>
+ * <li>{@code <prefix>cache::lock:<key>}: string, the owner of a running load, expiring after the load timeout;</li>
+ * <li>for write-behind caches, the entry lives at {@code <prefix>cache:{<cache>.write-behind.<n>}:<key>} instead, next
+ * to its partition's stream ({@link WriteBehindKeys}): a write or delete stores it and appends to the stream in one
+ * script, and a failure is thrown rather than served around.</li>
  * </ul>
  * A hit is one {@code GET}: tag versions are known locally and kept fresh by pub/sub ({@link TagVersions});
  * versions not known locally cost one {@code MGET} more. Consistency when an invalidation races a load: a value
@@ -72,6 +75,9 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 	private final PatternInvalidation patterns;
 
 	private final NearCache near;
+
+	/** The write-behind caches' writes. */
+	private final WriteBehindLog writeBehind;
 
 	/** How many tag invalidations may wait for Redis to come back; past it they are dropped and counted. */
 	static final int MAX_DEFERRED_TAGS = 10_000;
@@ -116,7 +122,24 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 	 */
 	public RedisCacheService(RedisCalls calls, KeyNaming keys, JsonCodec codec, CacheSettings settings,
 			CacheMetrics metrics) {
+		this(calls, keys, codec, settings, metrics, WriteBehindSettings.NONE);
+	}
+
+	/**
+	 * A cache service with write-behind caches: their writes and deletes are stored and appended to their stream in
+	 * one step, for a {@link WriteBehind} (in this instance or another) to persist.
+	 * @param calls the cache calls, each bounded by the cache deadline
+	 * @param keys the key naming
+	 * @param codec writes and reads values
+	 * @param settings policies, load lock and wait
+	 * @param metrics where hits, misses and loads are counted
+	 * @param writeBehind which caches are write-behind
+	 */
+	public RedisCacheService(RedisCalls calls, KeyNaming keys, JsonCodec codec, CacheSettings settings,
+			CacheMetrics metrics, WriteBehindSettings writeBehind) {
 		Objects.requireNonNull(calls, "calls must not be null");
+		Objects.requireNonNull(writeBehind, "writeBehind must not be null");
+		this.writeBehind = new WriteBehindLog(calls, new WriteBehindKeys(keys, writeBehind));
 		this.keys = Objects.requireNonNull(keys, "keys must not be null");
 		this.codec = Objects.requireNonNull(codec, "codec must not be null");
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
@@ -135,7 +158,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		this.near = new NearCache(calls.access(), this.commands, keys.key(Feature.CACHE, "invalidations", "keys"), settings,
 				metrics);
 		this.store = new EntryStore(this.commands, this.versions, this.deferred, this.near, keys, channel,
-				settings.loadTimeout().toMillis());
+				settings.loadTimeout().toMillis(), this.writeBehind);
 		this.reads = new CacheReads(this.store, this.commands, codec, keys, metrics, this.near);
 		this.failures = new CacheFailures(settings, metrics);
 		this.loads = new CacheLoads(settings, metrics, codec, this.store,
@@ -185,6 +208,10 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		String cache = CacheMetrics.cacheOf(key);
 		long ttlMillis = this.settings.policy(cache).jitteredTtlMillis(ttl);
 		byte[] json = (value != null) ? this.codec.encode(value) : null;
+		if (this.writeBehind.policy(cache) != null) {
+			writeBehind(key, json, (value != null && type != null) ? type.describe(value) : null, ttlMillis, tags);
+			return;
+		}
 		try {
 			if (value != null && type != null && !type.roundTrips(value)) {
 				// Not cached; an older entry under the key would now be stale.
@@ -193,6 +220,32 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 			}
 			String described = (value != null && type != null) ? type.describe(value) : null;
 			this.store.write(key, json, described, ttlMillis, List.of(tags), 0, 0);
+		}
+		catch (DataAccessException ex) {
+			this.failures.failed(key, cache, "write", ex);
+		}
+	}
+
+	/** Whether a cache writes behind (its writes go to the system of record through a stream). */
+	boolean writesBehind(String cache) {
+		return this.writeBehind.policy(cache) != null;
+	}
+
+	/**
+	 * Caches a value read from the system of record (cache warming): for a write-behind cache, written as a load is
+	 * (not written back, and not over a write made meanwhile); for the others as {@link #set}.
+	 */
+	void setLoaded(String key, @Nullable Object value, Duration ttl, String... tags) {
+		String cache = CacheMetrics.cacheOf(key);
+		if (this.writeBehind.policy(cache) == null) {
+			set(key, value, ttl, tags);
+			return;
+		}
+		checkKey(key);
+		checkTags(tags);
+		try {
+			this.store.write(key, (value != null) ? this.codec.encode(value) : null, null,
+					this.settings.policy(cache).jitteredTtlMillis(ttl), List.of(tags), 0, 0);
 		}
 		catch (DataAccessException ex) {
 			this.failures.failed(key, cache, "write", ex);
@@ -208,6 +261,32 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		store.accept(value);
 		set(key, value, ttl, tags);
 		return value;
+	}
+
+	/**
+	 * A write (or, for {@code null}, a delete) of a write-behind cache: stored and appended in one step, or thrown.
+	 * Untagged: a tag's record lives in another slot than the partition, and one script writes both.
+	 */
+	private void writeBehind(String key, byte @Nullable [] json, @Nullable String type, long ttlMillis, String... tags) {
+		if (tags.length > 0) {
+			throw new IllegalArgumentException("Write-behind cache '" + CacheMetrics.cacheOf(key) + "' takes no tags");
+		}
+		List<String> written = List.of(key);
+		this.near.writing(written);
+		boolean applied = false;
+		try {
+			if (json != null) {
+				this.writeBehind.set(key, json, CacheEntry.encode(json, Map.of(), 0, type), ttlMillis);
+			}
+			else {
+				this.writeBehind.delete(key, CacheEntry.encode(null, Map.of(), 0, null), ttlMillis);
+			}
+			applied = true;
+		}
+		finally {
+			this.near.written(written, applied);
+		}
+		this.metrics.count(CacheMeter.WRITE_BEHIND, CacheMetrics.cacheOf(key), (json != null) ? "set" : "delete");
 	}
 
 	@Override
@@ -260,8 +339,14 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		List<byte[]> entryKeys = new ArrayList<>(entries.size());
 		List<byte[]> values = new ArrayList<>(entries.size());
 		List<Long> ttls = new ArrayList<>(entries.size());
+		List<String> written = new ArrayList<>(entries.size());
 		entries.forEach((key, value) -> {
 			checkKey(key);
+			if (this.writeBehind.policy(CacheMetrics.cacheOf(key)) != null) {
+				set(key, value, ttl);
+				return;
+			}
+			written.add(key);
 			entryKeys.add(this.store.entryKey(key));
 			values.add(CacheEntry.encode((value != null) ? this.codec.encode(value) : null, Map.of(), 0, null));
 			ttls.add(this.settings.policy(CacheMetrics.cacheOf(key)).jitteredTtlMillis(ttl));
@@ -269,7 +354,6 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		if (entryKeys.isEmpty()) {
 			return;
 		}
-		List<String> written = List.copyOf(entries.keySet());
 		this.near.writing(written);
 		boolean applied = false;
 		try {
@@ -277,7 +361,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 			applied = true;
 		}
 		catch (DataAccessException ex) {
-			String first = entries.keySet().iterator().next();
+			String first = written.get(0);
 			this.failures.failed(first, CacheMetrics.cacheOf(first), "write", ex);
 		}
 		finally {
@@ -303,10 +387,21 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 
 	@Override
 	public void delete(String... keys) {
+		List<String> plain = new ArrayList<>(keys.length);
 		for (String key : keys) {
 			checkKey(key);
 		}
-		long removed = deleteEntries(List.of(keys));
+		for (String key : keys) {
+			String cache = CacheMetrics.cacheOf(key);
+			if (this.writeBehind.policy(cache) != null) {
+				// Stored as "absent" rather than removed: a reader must not load the old value before the delete persists.
+				writeBehind(key, null, null, this.settings.policy(cache).jitteredTtlMillis(this.settings.ttl(cache, null)));
+			}
+			else {
+				plain.add(key);
+			}
+		}
+		long removed = deleteEntries(plain);
 		if (keys.length > 0) {
 			String cache = CacheMetrics.cacheOf(keys[0]);
 			for (String key : keys) {

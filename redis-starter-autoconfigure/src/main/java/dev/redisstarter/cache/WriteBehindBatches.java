@@ -1,0 +1,267 @@
+package dev.redisstarter.cache;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.ScriptOutputType;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.redisstarter.core.LuaScript;
+import dev.redisstarter.core.Masking;
+import dev.redisstarter.core.RedisCalls;
+
+import static dev.redisstarter.core.ScriptArgs.utf8;
+
+/**
+ * Hands the batches of one write-behind partition to its writer and settles them. A batch keeps each key's last write
+ * only, and of those only the key's latest write not persisted yet (the latest-write hash): an older one, redelivered
+ * after a crash or replayed from the dead letters after the key was written again, is superseded and settled without
+ * reaching the writer. A failing batch is retried with back-off, then key by key; what still fails is dead-lettered
+ * with its key and value.
+ */
+final class WriteBehindBatches {
+
+	private static final Log logger = LogFactory.getLog(WriteBehind.class);
+
+	private static final LuaScript<Long> SETTLE = LuaScript.load("dev/redisstarter/cache/write-behind-settle.lua",
+			Long.class);
+
+	/** The streams' own script: dead letters here are listed and replayed as every stream's are. */
+	@SuppressWarnings("rawtypes")
+	private static final LuaScript<List> DEAD_LETTER = LuaScript.load("dev/redisstarter/stream/dead-letter.lua",
+			List.class);
+
+	private final String cache;
+
+	private final String name;
+
+	private final WriteBehindPolicy policy;
+
+	private final WriteBehindWriter<Object> writer;
+
+	private final JavaType valueType;
+
+	private final JsonMapper mapper;
+
+	private final RedisCalls calls;
+
+	private final CacheMetrics metrics;
+
+	private final byte[] stream;
+
+	private final byte[] deadLetters;
+
+	private final byte[] latest;
+
+	private final byte[] group = utf8(WriteBehindKeys.GROUP);
+
+	private final byte[] holder;
+
+	/** Whether the partition is still this instance's to persist: running, and its lease held. */
+	private final BooleanSupplier active;
+
+	@SuppressWarnings("unchecked")
+	WriteBehindBatches(String cache, int partition, WriteBehindPolicy policy, WriteBehindWriter<?> writer,
+			JsonMapper mapper, RedisCalls calls, WriteBehindKeys keys, String consumer, CacheMetrics metrics,
+			BooleanSupplier active) {
+		this.cache = cache;
+		this.name = WriteBehindKeys.streamName(cache, partition);
+		this.policy = policy;
+		this.writer = (WriteBehindWriter<Object>) writer;
+		this.mapper = mapper;
+		this.valueType = mapper.getTypeFactory().constructType(writer.valueType());
+		this.calls = calls;
+		this.metrics = metrics;
+		this.stream = utf8(keys.stream(cache, partition));
+		this.deadLetters = utf8(keys.deadLetters(cache, partition));
+		this.latest = utf8(keys.latest(cache, partition));
+		this.holder = utf8(consumer);
+		this.active = active;
+	}
+
+	/** Hands a batch to the writer (each key's last write, when it is the key's latest), and settles it. */
+	void flush(List<WriteBehindEntry> batch) {
+		Map<String, WriteBehindEntry> last = new LinkedHashMap<>();
+		List<String> settled = new ArrayList<>(batch.size());
+		for (WriteBehindEntry entry : batch) {
+			if (entry.key() == null) {
+				// Deleted under us, or not a write: nothing to persist.
+				settled.add(entry.id());
+			}
+			else {
+				last.put(entry.key(), entry);
+			}
+		}
+		List<String> keys = List.copyOf(last.keySet());
+		Map<String, WriteBehindEntry> current = new LinkedHashMap<>();
+		if (!keys.isEmpty()) {
+			List<KeyValue<byte[], byte[]>> latestIds = this.calls
+				.call((redis) -> redis.hmget(this.latest, keys.stream().map((key) -> utf8(key)).toArray(byte[][]::new)));
+			for (int i = 0; i < keys.size(); i++) {
+				WriteBehindEntry entry = last.get(keys.get(i));
+				KeyValue<byte[], byte[]> id = latestIds.get(i);
+				if (id.hasValue() && new String(id.getValue(), StandardCharsets.UTF_8).equals(entry.originalId())) {
+					current.put(entry.key(), entry);
+				}
+			}
+		}
+		int superseded = batch.size() - settled.size() - current.size();
+		for (WriteBehindEntry entry : batch) {
+			if (entry.key() != null && current.get(entry.key()) != entry) {
+				settled.add(entry.id());
+			}
+		}
+		Map<String, Object> upserts = new LinkedHashMap<>();
+		Set<String> deletes = new LinkedHashSet<>();
+		for (WriteBehindEntry entry : List.copyOf(current.values())) {
+			if (entry.delete()) {
+				deletes.add(entry.key());
+				continue;
+			}
+			try {
+				upserts.put(entry.key(), this.mapper.readValue(entry.payload(), this.valueType));
+			}
+			catch (RuntimeException ex) {
+				current.remove(entry.key());
+				deadLetter(entry, ex, "the value could not be read as " + this.valueType.toCanonical(), 0);
+			}
+		}
+		if (current.isEmpty()) {
+			settle(settled, Map.of());
+		}
+		else if (persist(upserts, deletes, current, settled)) {
+			this.metrics.count(CacheMeter.WRITE_BEHIND, this.cache, "persisted", current.size());
+		}
+		this.metrics.count(CacheMeter.WRITE_BEHIND, this.cache, "superseded", superseded);
+	}
+
+	/**
+	 * Calls the writer until it returns or the attempts are spent, then key by key, dead-lettering what still fails.
+	 * @return true when the whole batch was persisted
+	 */
+	private boolean persist(Map<String, Object> upserts, Set<String> deletes, Map<String, WriteBehindEntry> current,
+			List<String> settled) {
+		Exception last = null;
+		for (int attempt = 1; attempt <= this.policy.maxAttempts(); attempt++) {
+			try {
+				this.writer.write(this.cache, upserts, deletes);
+				List<String> ids = new ArrayList<>(settled);
+				current.values().forEach((entry) -> ids.add(entry.id()));
+				settle(ids, current);
+				return true;
+			}
+			catch (Exception ex) {
+				last = ex;
+				if (!this.active.getAsBoolean()) {
+					// Stopping (the writer may have been interrupted), or another instance took over: left pending.
+					throw new IllegalStateException("write-behind stopped or lost its lease during a batch", ex);
+				}
+				this.metrics.count(CacheMeter.WRITE_BEHIND, this.cache, "retried", 1);
+				if (attempt < this.policy.maxAttempts()) {
+					Duration delay = this.policy.backoff().delayAfter(attempt);
+					logger.warn("Write-behind writer of '" + this.name + "' failed on a batch of " + current.size()
+							+ " keys (attempt " + attempt + " of " + this.policy.maxAttempts() + "), retrying in "
+							+ delay.toMillis() + " ms: " + ex);
+					pause(delay.toMillis());
+				}
+			}
+		}
+		// The batch keeps failing: one key at a time, so that one bad key does not bury the others.
+		settle(settled, Map.of());
+		for (WriteBehindEntry entry : current.values()) {
+			try {
+				if (entry.delete()) {
+					this.writer.write(this.cache, Map.of(), Set.of(entry.key()));
+				}
+				else {
+					this.writer.write(this.cache, Map.of(entry.key(), upserts.get(entry.key())), Set.of());
+				}
+				settle(List.of(entry.id()), Map.of(entry.key(), entry));
+				this.metrics.count(CacheMeter.WRITE_BEHIND, this.cache, "persisted", 1);
+			}
+			catch (Exception ex) {
+				if (!this.active.getAsBoolean()) {
+					throw new IllegalStateException("write-behind stopped or lost its lease during a batch", ex);
+				}
+				deadLetter(entry, ex, "failed on all " + this.policy.maxAttempts() + " attempts of its batch and alone",
+						this.policy.maxAttempts() + 1);
+			}
+		}
+		logger.warn("Write-behind writer of '" + this.name + "' kept failing on a batch; its keys were tried one by one",
+				last);
+		return false;
+	}
+
+	/** Acknowledges and deletes entries, and forgets the latest write of each key persisted. */
+	private void settle(List<String> ids, Map<String, WriteBehindEntry> persisted) {
+		if (ids.isEmpty()) {
+			return;
+		}
+		List<byte[]> args = new ArrayList<>(3 + 2 * persisted.size() + ids.size());
+		args.add(this.stream);
+		args.add(this.latest);
+		args.add(this.group);
+		args.add(utf8(Integer.toString(persisted.size())));
+		persisted.forEach((key, entry) -> {
+			args.add(utf8(key));
+			args.add(utf8(entry.originalId()));
+		});
+		ids.forEach((id) -> args.add(utf8(id)));
+		this.calls.script(SETTLE, ScriptOutputType.INTEGER, 2, args.toArray(byte[][]::new));
+	}
+
+	/**
+	 * Moves a write to the partition's dead letters with its key and value, in the fields every stream's dead
+	 * letters have, so that they list and replay alike. The key's latest-write record stays: a replay is then
+	 * persisted unless the key was written again since.
+	 */
+	private void deadLetter(WriteBehindEntry entry, Throwable error, String reason, long attempts) {
+		List<byte[]> args = new ArrayList<>();
+		args.add(this.stream);
+		args.add(this.deadLetters);
+		args.add(this.group);
+		args.add(this.holder);
+		args.add(utf8(entry.id()));
+		args.add(utf8(Long.toString(this.policy.deadLetterMaxLength())));
+		entry.fields().forEach((field, value) -> {
+			args.add(utf8(field));
+			args.add(value);
+		});
+		addField(args, "x-dead-id", entry.originalId());
+		addField(args, "x-dead-stream", this.name);
+		addField(args, "x-dead-group", WriteBehindKeys.GROUP);
+		addField(args, "x-dead-deliveries", Long.toString(attempts));
+		addField(args, "x-dead-error", error.getClass().getName());
+		addField(args, "x-dead-message", reason + ": " + error.getMessage());
+		this.calls.script(DEAD_LETTER, ScriptOutputType.MULTI, 2, args.toArray(byte[][]::new));
+		this.calls.call((redis) -> redis.xdel(this.stream, entry.id()));
+		this.metrics.count(CacheMeter.WRITE_BEHIND, this.cache, "dead-lettered", 1);
+		logger.warn("Write-behind of '" + this.name + "' dead-lettered a write of " + Masking.mask(entry.key()) + ": " + reason + ": " + error);
+	}
+
+	private static void addField(List<byte[]> args, String name, String value) {
+		args.add(utf8(name));
+		args.add(utf8(value));
+	}
+
+	private static void pause(long millis) {
+		try {
+			Thread.sleep(Math.max(1, millis));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
