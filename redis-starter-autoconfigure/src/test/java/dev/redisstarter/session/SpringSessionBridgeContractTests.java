@@ -208,6 +208,30 @@ abstract class SpringSessionBridgeContractTests {
 	}
 
 	@Test
+	void aLoginThatCannotBeWrittenFailsWithTheAnonymousSessionStillThere() {
+		SpringSessionBridge bridge = bridge(SessionSettings.DEFAULTS.withBounds(2048, 256));
+		BridgedSession anonymous = bridge.createSession();
+		anonymous.setAttribute("cart", "3 items");
+		bridge.save(anonymous);
+		String principal = unique("unwritable-login");
+
+		BridgedSession notSerializable = bridge.findById(anonymous.getId());
+		notSerializable.changeSessionId();
+		notSerializable.setAttribute(SECURITY_CONTEXT, context(principal));
+		notSerializable.setAttribute("thread", new Object());
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> bridge.save(notSerializable));
+		BridgedSession tooLarge = bridge.findById(anonymous.getId());
+		tooLarge.changeSessionId();
+		tooLarge.setAttribute(SECURITY_CONTEXT, context(principal));
+		tooLarge.setAttribute("big", "y".repeat(3000));
+		assertThatExceptionOfType(InputLimitExceededException.class).isThrownBy(() -> bridge.save(tooLarge));
+
+		// The login moves the session to its principal's slot; failing before that leaves it as it was.
+		assertThat(bridge.findById(anonymous.getId()).<String>getAttribute("cart")).isEqualTo("3 items");
+		assertThat(bridge.findByPrincipalName(principal)).isEmpty();
+	}
+
+	@Test
 	void aValueThatIsNotSerializableIsRefusedNamingTheAttribute() {
 		SpringSessionBridge bridge = bridge();
 		BridgedSession toSave = bridge.createSession();
@@ -534,6 +558,34 @@ abstract class SpringSessionBridgeContractTests {
 		assertThat(bridge.findById(ids.get(0))).isNull();
 		assertThat(this.events).filteredOn(SessionDeletedEvent.class::isInstance)
 			.extracting(AbstractSessionEvent::getSessionId).containsExactly(ids.get(0));
+	}
+
+	@Test
+	void beyondMaxPerUserTheOldestLoginIsEvictedNotTheSessionCreatedFirst() {
+		SpringSessionBridge bridge = bridge(SessionSettings.DEFAULTS.withLimit(2, SessionSettings.LimitPolicy.EVICT_OLDEST));
+		String principal = unique("oldest-login");
+		// Browsed anonymously first (CSRF token, cart), logs in only after two other logins.
+		BridgedSession browsing = bridge.createSession();
+		browsing.setAttribute("cart", "3 items");
+		bridge.save(browsing);
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 2; i++) {
+			BridgedSession session = bridge.createSession();
+			session.setAttribute(SECURITY_CONTEXT, context(principal));
+			bridge.save(session);
+			ids.add(session.getId());
+		}
+		BridgedSession loggedIn = bridge.findById(browsing.getId());
+		loggedIn.changeSessionId();
+		loggedIn.setAttribute(SECURITY_CONTEXT, context(principal));
+		bridge.save(loggedIn);
+		assertThat(bridge.findByPrincipalName(principal)).containsOnlyKeys(ids.get(1), loggedIn.getId());
+
+		BridgedSession latest = bridge.createSession();
+		latest.setAttribute(SECURITY_CONTEXT, context(principal));
+		bridge.save(latest);
+		// The login before last stays: the oldest login goes, whenever its session was first created.
+		assertThat(bridge.findByPrincipalName(principal)).containsOnlyKeys(loggedIn.getId(), latest.getId());
 	}
 
 	@Test
