@@ -232,6 +232,29 @@ abstract class SpringSessionBridgeContractTests {
 	}
 
 	@Test
+	void principalNamesWithBracesAndOddAttributeNamesKeepTheSessionInItsPrincipalsSlot() {
+		SpringSessionBridge bridge = bridge(SessionSettings.DEFAULTS.withLimit(1, SessionSettings.LimitPolicy.EVICT_OLDEST));
+		// Braces decide a key's Cluster slot: a principal's own must not replace the tag the starter puts first.
+		String principal = "{" + unique("braces") + "}:u:{x}";
+		BridgedSession first = bridge.createSession();
+		first.setAttribute(SECURITY_CONTEXT, context(principal));
+		bridge.save(first);
+		BridgedSession second = bridge.createSession();
+		List<String> names = List.of("a:b", "{tag}", "with space", "line\nbreak", "ünïcødé", "user", "created");
+		names.forEach((name) -> second.setAttribute(name, "v-" + name));
+		second.setAttribute(SECURITY_CONTEXT, context(principal));
+		bridge.save(second);
+
+		assertThat(bridge.findByPrincipalName(principal)).containsOnlyKeys(second.getId());
+		assertThat(bridge.findById(first.getId())).isNull();
+		BridgedSession found = bridge.findById(second.getId());
+		names.forEach((name) -> assertThat(found.<String>getAttribute(name)).isEqualTo("v-" + name));
+		assertThat(found.getAttributeNames()).containsAll(names);
+		bridge.deleteById(second.getId());
+		assertThat(bridge.findByPrincipalName(principal)).isEmpty();
+	}
+
+	@Test
 	void aValueThatIsNotSerializableIsRefusedNamingTheAttribute() {
 		SpringSessionBridge bridge = bridge();
 		BridgedSession toSave = bridge.createSession();
