@@ -663,6 +663,23 @@ abstract class SpringSessionBridgeContractTests {
 		assertThat(bridge.findByPrincipalName(user)).isEmpty();
 	}
 
+	@Test
+	void anAnonymousSessionRotatedThroughTheSessionServiceEntersNoIndex() {
+		JsonCodec json = new JsonCodec(JsonMapper.builder().build(), new DecodeFailureReporter(this.meters));
+		SessionService service = new RedisSessionService(factory(), KEYS, json, SessionSettings.DEFAULTS,
+				new SessionMetrics(this.meters), null);
+		SpringSessionBridge bridge = bridge();
+		BridgedSession anonymous = bridge.createSession();
+		anonymous.setAttribute("cart", "3 items");
+		bridge.save(anonymous);
+
+		Session rotated = service.rotate(anonymous.getId());
+		assertThat(bridge.findById(rotated.id()).<String>getAttribute("cart")).isEqualTo("3 items");
+		// An index of the principal '' would never expire: nothing sets its expiry, nothing prunes it.
+		String tag = SessionIds.tagOf(rotated.id());
+		assertThat(redis().hasKey(KEYS.hashTagged(Feature.SESSION, tag, "u", ""))).isFalse();
+	}
+
 	// The index never leaks
 
 	@Test
