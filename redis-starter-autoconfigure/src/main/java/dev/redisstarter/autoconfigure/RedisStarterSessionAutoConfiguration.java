@@ -112,8 +112,9 @@ public final class RedisStarterSessionAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		SessionAttributeCodec redisStarterSessionAttributeCodec(JsonCodec codec, DecodeFailureReporter failures,
-				ApplicationContext context) {
-			return SessionAttributeCodec.standard(codec, failures, context.getClassLoader());
+				ApplicationContext context, RedisStarterProperties properties) {
+			return SessionAttributeCodec.standard(codec, failures, context.getClassLoader(),
+					properties.getSession().getSpringSession().getSerializableClasses());
 		}
 
 		@Bean

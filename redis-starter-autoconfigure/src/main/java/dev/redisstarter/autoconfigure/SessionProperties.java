@@ -1,6 +1,9 @@
 package dev.redisstarter.autoconfigure;
 
+import java.io.ObjectInputFilter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
@@ -169,12 +172,44 @@ public class SessionProperties {
 		 */
 		private boolean enabled;
 
+		/**
+		 * Classes that Java-serialized attributes (anything but strings and booleans) may be read back as, besides
+		 * the JDK's java.lang, java.util, java.time and java.math packages and Spring Security's classes: patterns in
+		 * java.io.ObjectInputFilter syntax, one per entry (com.example.Cart; a package name ending in .* for its
+		 * classes or .** with subpackages; !com.example.Unsafe to refuse; maxdepth=64), checked before the defaults.
+		 * Anything else reads as absent.
+		 */
+		private List<String> serializableClasses = new ArrayList<>();
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public List<String> getSerializableClasses() {
+			return this.serializableClasses;
+		}
+
+		public void setSerializableClasses(List<String> serializableClasses) {
+			for (int i = 0; i < serializableClasses.size(); i++) {
+				String pattern = serializableClasses.get(i);
+				String property = "redis.starter.session.spring-session.serializable-classes[" + i + "]";
+				String accepted = "one java.io.ObjectInputFilter pattern (com.example.Cart, com.example.*, "
+						+ "com.example.**, !com.example.Unsafe, maxdepth=64)";
+				if (pattern == null || pattern.isBlank() || pattern.contains(";")) {
+					throw new InvalidPropertyException(property, pattern, accepted);
+				}
+				try {
+					ObjectInputFilter.Config.createFilter(pattern.trim());
+				}
+				catch (IllegalArgumentException ex) {
+					throw new InvalidPropertyException(property, pattern, accepted);
+				}
+			}
+			this.serializableClasses = new ArrayList<>(serializableClasses);
 		}
 
 	}

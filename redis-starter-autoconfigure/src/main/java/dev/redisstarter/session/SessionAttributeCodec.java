@@ -1,6 +1,8 @@
 package dev.redisstarter.session;
 
+import java.io.ObjectInputFilter;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
@@ -21,12 +23,25 @@ import dev.redisstarter.core.JsonCodec;
  * <li>a value that is neither is refused with {@link IllegalArgumentException} naming the attribute.</li>
  * </ul>
  * Values written by {@link SessionService} (plain JSON) read back as what Jackson makes of them (maps, lists,
- * numbers). A value that cannot be read back (its class changed or is gone) reads as absent and is reported to the
- * {@link DecodeFailureReporter}, never thrown. Java deserialization trusts what is in Redis, as Spring Session's own
- * default serializer does: keep Redis private to the application, or declare a codec of your own (a bean of this
- * type replaces the standard one).
+ * numbers). A value that cannot be read back (its class changed or is gone, or the allow-list refuses it) reads as
+ * absent and is reported to the {@link DecodeFailureReporter}, never thrown.
+ * <p>
+ * Java deserialization of whatever is in Redis would let anyone who can write to Redis run a gadget chain, so the
+ * standard codec reads every serialized value through an {@link ObjectInputFilter}: only classes matching
+ * {@link #DEFAULT_SERIALIZABLE_CLASSES} or the application's patterns (and arrays of them, and primitives) are
+ * instantiated, within limits on depth, references, array length and bytes; anything else is refused before it is
+ * built (its {@code readObject} never runs). To store no class names at all, declare a codec of your own (a bean
+ * of this type replaces the standard one).
  */
 public interface SessionAttributeCodec {
+
+	/**
+	 * The classes the standard codec deserializes without being told, in
+	 * {@link ObjectInputFilter.Config#createFilter} syntax: the JDK's value and collection types and Spring
+	 * Security's (its {@code SecurityContextImpl}, tokens, {@code User}, authorities, {@code WebAuthenticationDetails}).
+	 */
+	List<String> DEFAULT_SERIALIZABLE_CLASSES = List.of("java.lang.*", "java.util.*", "java.time.*", "java.math.*",
+			"org.springframework.security.**");
 
 	/**
 	 * Writes a value.
@@ -45,7 +60,8 @@ public interface SessionAttributeCodec {
 	Optional<Object> decode(String key, byte[] encoded);
 
 	/**
-	 * The standard codec: strings and booleans as JSON, other serializable values as Java serialization in JSON.
+	 * The standard codec: strings and booleans as JSON, other serializable values as Java serialization in JSON,
+	 * deserializing only {@link #DEFAULT_SERIALIZABLE_CLASSES}.
 	 * @param json the starter's JSON codec
 	 * @param failures where values that cannot be read back are reported
 	 * @param classLoader the class loader for Java-serialized values, or {@code null} for the default
@@ -53,7 +69,23 @@ public interface SessionAttributeCodec {
 	 */
 	static SessionAttributeCodec standard(JsonCodec json, DecodeFailureReporter failures,
 			@Nullable ClassLoader classLoader) {
-		return new JsonOrJavaAttributeCodec(json, failures, classLoader);
+		return standard(json, failures, classLoader, List.of());
+	}
+
+	/**
+	 * The standard codec, deserializing the application's classes too.
+	 * @param json the starter's JSON codec
+	 * @param failures where values that cannot be read back are reported
+	 * @param classLoader the class loader for Java-serialized values, or {@code null} for the default
+	 * @param serializableClasses patterns in {@link ObjectInputFilter.Config#createFilter} syntax, one per entry
+	 * ({@code com.example.Cart}, {@code com.example.web.*}, {@code com.example.**}, {@code !com.example.Unsafe},
+	 * {@code maxdepth=64}), checked before the defaults
+	 * @return the codec
+	 * @throws IllegalArgumentException naming a pattern that is not valid
+	 */
+	static SessionAttributeCodec standard(JsonCodec json, DecodeFailureReporter failures,
+			@Nullable ClassLoader classLoader, List<String> serializableClasses) {
+		return new JsonOrJavaAttributeCodec(json, failures, classLoader, serializableClasses);
 	}
 
 }

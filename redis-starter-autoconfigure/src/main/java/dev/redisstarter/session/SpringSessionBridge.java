@@ -164,14 +164,20 @@ public final class SpringSessionBridge implements FindByIndexNameSessionReposito
 	 */
 	private void move(BridgedSession session, String principal, String principalTag) {
 		String storedId = Objects.requireNonNull(session.storedId());
+		// Encoded and bounded before the old session ends, so that a value that cannot be written fails the save
+		// with the session still there.
+		Map<String, byte[]> all = new LinkedHashMap<>(session.unchangedStored());
+		all.putAll(encodeChanges(session, true));
+		long size = size(all);
+		if (size > this.settings.maxSize()) {
+			throw tooLarge(size);
+		}
 		List<Object> ended = run("move a session", () -> this.scripts.multi(this.lua.destroy(), 1,
 				utf8(this.keys.session(session.tag(), storedId)), utf8("one"), utf8(storedId),
 				utf8(this.keys.index(session.tag(), ""))));
 		if (ended.size() < 2) {
 			return;
 		}
-		Map<String, byte[]> all = new LinkedHashMap<>(session.unchangedStored());
-		all.putAll(encodeChanges(session, true));
 		session.moveTo(newId(principalTag));
 		write(session, principal, true, all, session);
 	}
@@ -205,13 +211,11 @@ public final class SpringSessionBridge implements FindByIndexNameSessionReposito
 		args.add(utf8((this.settings.limitPolicy() == SessionSettings.LimitPolicy.REFUSE) ? "refuse" : "evict-oldest"));
 		args.add(utf8(Long.toString(this.settings.maxSize())));
 		args.add(utf8((create || session.touched()) ? "1" : "0"));
-		long size = 0;
 		for (Map.Entry<String, byte[]> attribute : attributes.entrySet()) {
-			byte[] name = utf8(attribute.getKey());
-			size += (attribute.getValue().length > 0) ? name.length + attribute.getValue().length : 0;
-			args.add(name);
+			args.add(utf8(attribute.getKey()));
 			args.add(attribute.getValue());
 		}
+		long size = size(attributes);
 		if (size > this.settings.maxSize()) {
 			throw tooLarge(size);
 		}
@@ -243,6 +247,15 @@ public final class SpringSessionBridge implements FindByIndexNameSessionReposito
 			this.metrics.record(SessionEvent.Kind.CREATED);
 			publish(new SessionCreatedEvent(this, session));
 		}
+	}
+
+	/** The bytes attributes take as {@code save.lua} counts them: names and values, removals nothing. */
+	private static long size(Map<String, byte[]> attributes) {
+		long size = 0;
+		for (Map.Entry<String, byte[]> attribute : attributes.entrySet()) {
+			size += (attribute.getValue().length > 0) ? utf8(attribute.getKey()).length + attribute.getValue().length : 0;
+		}
+		return size;
 	}
 
 	@Override

@@ -12,7 +12,12 @@ if not user then
   return 0
 end
 redis.call('RENAME', KEYS[1], KEYS[2])
-local index = ARGV[3] .. user
-redis.call('ZREM', index, ARGV[1])
-redis.call('ZADD', index, redis.call('HGET', KEYS[2], 'created'), ARGV[2])
+-- An anonymous session (a Spring Session bridge one, user '') is in no index: none is created for it.
+if user ~= '' then
+  local index = ARGV[3] .. user
+  -- The session keeps its place in the index (when it entered it), whatever its id.
+  local score = redis.call('ZSCORE', index, ARGV[1]) or redis.call('HGET', KEYS[2], 'created')
+  redis.call('ZREM', index, ARGV[1])
+  redis.call('ZADD', index, score, ARGV[2])
+end
 return 1

@@ -6,7 +6,8 @@
 --
 -- KEYS[1]: the session under its stored id ('create': under its id)
 -- KEYS[2]: the session under its id after this save (KEYS[1] unless the id changes)
--- The index is a sorted set of the principal's session ids by creation time (ms, with microseconds as a fraction).
+-- The index is a sorted set of the principal's session ids by the time each entered it (ms, with microseconds as a
+-- fraction): creation for a session created with its principal, login for one that was anonymous before.
 -- ARGV[1]: 'create' or 'update'
 -- ARGV[2]: the stored id ('create': the id)
 -- ARGV[3]: the id after this save
@@ -104,8 +105,9 @@ if user ~= '' and (create or old ~= user) then
   end
 end
 
--- A session that stays in its principal's index keeps its place there (its score), whatever its id.
-local score = (create and ARGV[9] == '') and precise or created
+-- A session enters its principal's index at the time it does (its login, not its creation, which may be long
+-- before while it was anonymous), so that the oldest login is the one evicted; one that stays keeps its place.
+local score = precise
 if not create and old == user and user ~= '' then
   score = tonumber(redis.call('ZSCORE', index, ARGV[2]) or created)
 end

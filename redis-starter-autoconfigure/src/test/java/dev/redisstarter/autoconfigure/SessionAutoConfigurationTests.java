@@ -130,6 +130,30 @@ class SessionAutoConfigurationTests {
 	}
 
 	@Test
+	void anInvalidSerializableClassPatternFailsStartUpNamingTheProperty() {
+		this.runner
+			.withPropertyValues("redis.starter.session.spring-session.enabled=true",
+					"redis.starter.session.spring-session.serializable-classes=com.example.Cart,maxdepth=deep")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("redis.starter.session.spring-session.serializable-classes[1]"));
+	}
+
+	@Test
+	void serializableClassPatternsReachTheStandardCodec() {
+		this.runner
+			.withPropertyValues("redis.starter.session.spring-session.enabled=true",
+					"redis.starter.session.spring-session.serializable-classes=java.net.URI")
+			.run((context) -> {
+				SessionAttributeCodec codec = context.getBean(SessionAttributeCodec.class);
+				// Outside the defaults: refused on write unless the property's pattern reached the codec.
+				byte[] encoded = codec.encode("link", java.net.URI.create("https://example.com/"));
+				assertThat(codec.decode("k", encoded)).contains(java.net.URI.create("https://example.com/"));
+			});
+	}
+
+	@Test
 	void aMisspelledSpringSessionSwitchFailsStartUpNamingTheProperty() {
 		this.runner.withPropertyValues("redis.starter.session.spring-session.enabled=ture")
 			.run((context) -> assertThat(context).hasFailed()

@@ -208,6 +208,53 @@ abstract class SpringSessionBridgeContractTests {
 	}
 
 	@Test
+	void aLoginThatCannotBeWrittenFailsWithTheAnonymousSessionStillThere() {
+		SpringSessionBridge bridge = bridge(SessionSettings.DEFAULTS.withBounds(2048, 256));
+		BridgedSession anonymous = bridge.createSession();
+		anonymous.setAttribute("cart", "3 items");
+		bridge.save(anonymous);
+		String principal = unique("unwritable-login");
+
+		BridgedSession notSerializable = bridge.findById(anonymous.getId());
+		notSerializable.changeSessionId();
+		notSerializable.setAttribute(SECURITY_CONTEXT, context(principal));
+		notSerializable.setAttribute("thread", new Object());
+		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> bridge.save(notSerializable));
+		BridgedSession tooLarge = bridge.findById(anonymous.getId());
+		tooLarge.changeSessionId();
+		tooLarge.setAttribute(SECURITY_CONTEXT, context(principal));
+		tooLarge.setAttribute("big", "y".repeat(3000));
+		assertThatExceptionOfType(InputLimitExceededException.class).isThrownBy(() -> bridge.save(tooLarge));
+
+		// The login moves the session to its principal's slot; failing before that leaves it as it was.
+		assertThat(bridge.findById(anonymous.getId()).<String>getAttribute("cart")).isEqualTo("3 items");
+		assertThat(bridge.findByPrincipalName(principal)).isEmpty();
+	}
+
+	@Test
+	void principalNamesWithBracesAndOddAttributeNamesKeepTheSessionInItsPrincipalsSlot() {
+		SpringSessionBridge bridge = bridge(SessionSettings.DEFAULTS.withLimit(1, SessionSettings.LimitPolicy.EVICT_OLDEST));
+		// Braces decide a key's Cluster slot: a principal's own must not replace the tag the starter puts first.
+		String principal = "{" + unique("braces") + "}:u:{x}";
+		BridgedSession first = bridge.createSession();
+		first.setAttribute(SECURITY_CONTEXT, context(principal));
+		bridge.save(first);
+		BridgedSession second = bridge.createSession();
+		List<String> names = List.of("a:b", "{tag}", "with space", "line\nbreak", "ünïcødé", "user", "created");
+		names.forEach((name) -> second.setAttribute(name, "v-" + name));
+		second.setAttribute(SECURITY_CONTEXT, context(principal));
+		bridge.save(second);
+
+		assertThat(bridge.findByPrincipalName(principal)).containsOnlyKeys(second.getId());
+		assertThat(bridge.findById(first.getId())).isNull();
+		BridgedSession found = bridge.findById(second.getId());
+		names.forEach((name) -> assertThat(found.<String>getAttribute(name)).isEqualTo("v-" + name));
+		assertThat(found.getAttributeNames()).containsAll(names);
+		bridge.deleteById(second.getId());
+		assertThat(bridge.findByPrincipalName(principal)).isEmpty();
+	}
+
+	@Test
 	void aValueThatIsNotSerializableIsRefusedNamingTheAttribute() {
 		SpringSessionBridge bridge = bridge();
 		BridgedSession toSave = bridge.createSession();
@@ -537,6 +584,34 @@ abstract class SpringSessionBridgeContractTests {
 	}
 
 	@Test
+	void beyondMaxPerUserTheOldestLoginIsEvictedNotTheSessionCreatedFirst() {
+		SpringSessionBridge bridge = bridge(SessionSettings.DEFAULTS.withLimit(2, SessionSettings.LimitPolicy.EVICT_OLDEST));
+		String principal = unique("oldest-login");
+		// Browsed anonymously first (CSRF token, cart), logs in only after two other logins.
+		BridgedSession browsing = bridge.createSession();
+		browsing.setAttribute("cart", "3 items");
+		bridge.save(browsing);
+		List<String> ids = new ArrayList<>();
+		for (int i = 0; i < 2; i++) {
+			BridgedSession session = bridge.createSession();
+			session.setAttribute(SECURITY_CONTEXT, context(principal));
+			bridge.save(session);
+			ids.add(session.getId());
+		}
+		BridgedSession loggedIn = bridge.findById(browsing.getId());
+		loggedIn.changeSessionId();
+		loggedIn.setAttribute(SECURITY_CONTEXT, context(principal));
+		bridge.save(loggedIn);
+		assertThat(bridge.findByPrincipalName(principal)).containsOnlyKeys(ids.get(1), loggedIn.getId());
+
+		BridgedSession latest = bridge.createSession();
+		latest.setAttribute(SECURITY_CONTEXT, context(principal));
+		bridge.save(latest);
+		// The login before last stays: the oldest login goes, whenever its session was first created.
+		assertThat(bridge.findByPrincipalName(principal)).containsOnlyKeys(loggedIn.getId(), latest.getId());
+	}
+
+	@Test
 	void beyondMaxPerUserWithRefuseTheSaveFailsAndWritesNothing() {
 		SpringSessionBridge bridge = bridge(SessionSettings.DEFAULTS.withLimit(1, SessionSettings.LimitPolicy.REFUSE));
 		String principal = unique("refuse");
@@ -586,6 +661,23 @@ abstract class SpringSessionBridgeContractTests {
 		assertThat(service.destroyAllForUser(user)).isEqualTo(2);
 		assertThat(bridge.findById(http.getId())).isNull();
 		assertThat(bridge.findByPrincipalName(user)).isEmpty();
+	}
+
+	@Test
+	void anAnonymousSessionRotatedThroughTheSessionServiceEntersNoIndex() {
+		JsonCodec json = new JsonCodec(JsonMapper.builder().build(), new DecodeFailureReporter(this.meters));
+		SessionService service = new RedisSessionService(factory(), KEYS, json, SessionSettings.DEFAULTS,
+				new SessionMetrics(this.meters), null);
+		SpringSessionBridge bridge = bridge();
+		BridgedSession anonymous = bridge.createSession();
+		anonymous.setAttribute("cart", "3 items");
+		bridge.save(anonymous);
+
+		Session rotated = service.rotate(anonymous.getId());
+		assertThat(bridge.findById(rotated.id()).<String>getAttribute("cart")).isEqualTo("3 items");
+		// An index of the principal '' would never expire: nothing sets its expiry, nothing prunes it.
+		String tag = SessionIds.tagOf(rotated.id());
+		assertThat(redis().hasKey(KEYS.hashTagged(Feature.SESSION, tag, "u", ""))).isFalse();
 	}
 
 	// The index never leaks
