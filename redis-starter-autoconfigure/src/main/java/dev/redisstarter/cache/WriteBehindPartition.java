@@ -128,6 +128,11 @@ final class WriteBehindPartition implements Runnable {
 				this.buffer.clear();
 				this.bufferedSince = 0;
 				this.cursor = "0-0";
+				if (mentions(ex, "NOGROUP")) {
+					// The stream went with its group (deleted, or Redis restarted empty): take the partition over
+					// again, which recreates the group, or nothing written since would ever be read.
+					this.owned = false;
+				}
 				pause(200);
 			}
 		}
@@ -308,6 +313,18 @@ final class WriteBehindPartition implements Runnable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	private static boolean mentions(Throwable error, String code) {
+		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			if (String.valueOf(cause.getMessage()).contains(code)) {
+				return true;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return false;
 	}
 
 	private static String text(Object value) {
