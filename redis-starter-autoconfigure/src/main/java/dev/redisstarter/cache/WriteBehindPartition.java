@@ -171,6 +171,7 @@ final class WriteBehindPartition implements Runnable {
 		sweep();
 		int room = this.policy.batchSize() - this.buffer.size();
 		if (room > 0) {
+			boolean readingNew = this.cursor == null;
 			List<WriteBehindEntry> read = read(room);
 			if (this.cursor != null) {
 				this.cursor = read.isEmpty() ? null : read.get(read.size() - 1).id();
@@ -180,7 +181,8 @@ final class WriteBehindPartition implements Runnable {
 			}
 			this.buffer.addAll(read);
 			if (read.isEmpty() && this.buffer.isEmpty()) {
-				this.drained = this.draining;
+				// Drained once nothing new is left: an empty read of the entries pending here says nothing of new ones.
+				this.drained = this.draining && readingNew;
 				pause(Math.min(IDLE_POLL_MILLIS, this.policy.maxDelay().toMillis()));
 				return;
 			}
