@@ -157,6 +157,20 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 		return this.running;
 	}
 
+	/**
+	 * Stops late: after the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}) and the web server
+	 * ({@code DEFAULT_PHASE - 2048}), and the starter's consumers (default phase), so that the writes of requests and
+	 * messages still running are drained too; before the connection factory (phase 0).
+	 * @return the phase
+	 */
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	/** {@link #getPhase()}. */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
 	@Override
 	public void close() {
 		stop();
