@@ -254,6 +254,13 @@ final class WriteBehindBatches {
 		}
 		this.calls.call((redis) -> redis.xdel(this.stream, entry.id()));
 		this.metrics.count(CacheMeter.WRITE_BEHIND, this.cache, "dead-lettered", 1);
+		long trimmed = (reply.get(1) instanceof Number number) ? number.longValue() : 0;
+		if (trimmed > 0) {
+			// Writes lost for good: never silent.
+			this.metrics.count(CacheMeter.WRITE_BEHIND, this.cache, "dead-letters-trimmed", trimmed);
+			logger.warn("Write-behind of '" + this.name + "' dropped its " + trimmed + " oldest dead letters"
+					+ " (dead-letter-max-length " + this.policy.deadLetterMaxLength() + ")");
+		}
 		logger.warn("Write-behind of '" + this.name + "' dead-lettered a write of " + Masking.mask(entry.key()) + ": " + reason + ": " + error);
 	}
 

@@ -449,4 +449,27 @@ abstract class WriteBehindContractTests {
 		}
 	}
 
+	@Test
+	void deadLettersDroppedByTheirBoundAreCounted() throws Exception {
+		WriteBehindPolicy policy = new WriteBehindPolicy(1, 100, Duration.ofMillis(10), 1,
+				RetryBackoff.fixed(Duration.ofMillis(10)), Duration.ofSeconds(2), 0, 10, Duration.ofSeconds(5));
+		RedisCacheService cache = cache(policy);
+		Store store = new Store();
+		for (int i = 0; i < 250; i++) {
+			store.failing.add("products:" + i);
+			cache.set("products:" + i, new Product(i, "p", 1), Duration.ofMinutes(5));
+		}
+		WriteBehind writeBehind = writeBehind(policy, store);
+		writeBehind.start();
+		await(() -> writeBehind.backlog("products") == 0, Duration.ofSeconds(20));
+		WriteBehindKeys keys = new WriteBehindKeys(this.naming, new WriteBehindSettings(Map.of("products", policy)));
+		long kept;
+		try (RedisConnection connection = this.factories.get(0).getConnection()) {
+			kept = connection.streamCommands().xLen(keys.deadLetters("products", 0).getBytes(StandardCharsets.UTF_8));
+		}
+		assertThat(kept).isLessThan(250);
+		assertThat(writeBehindCount("dead-lettered")).isEqualTo(250);
+		assertThat(writeBehindCount("dead-letters-trimmed")).isEqualTo(250 - kept);
+	}
+
 }
