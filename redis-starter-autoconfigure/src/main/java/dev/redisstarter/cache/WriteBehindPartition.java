@@ -196,6 +196,14 @@ final class WriteBehindPartition implements Runnable {
 		List<WriteBehindEntry> batch = List.copyOf(this.buffer);
 		this.buffer.clear();
 		this.bufferedSince = 0;
+		// The lease checked (and renewed) right before the writer call, not only every third of it: a holder that
+		// lost it (paused, cut off) must not persist writes the new holder persists too, maybe after newer ones.
+		renew();
+		if (!this.owned) {
+			// Left pending here: the new holder claims them once idle for the lease.
+			this.cursor = "0-0";
+			return;
+		}
 		this.batches.flush(batch);
 	}
 

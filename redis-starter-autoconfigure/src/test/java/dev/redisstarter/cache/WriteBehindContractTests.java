@@ -472,4 +472,30 @@ abstract class WriteBehindContractTests {
 		assertThat(writeBehindCount("dead-letters-trimmed")).isEqualTo(250 - kept);
 	}
 
+	@Test
+	void aHolderWhoseLeaseWasTakenDoesNotHandItsNextBatchToTheWriter() throws Exception {
+		// A long lease: the renewal (every third of it) does not come during the test.
+		WriteBehindPolicy policy = policy(1, 100, Duration.ofMillis(10)).withPartitions(1, Duration.ofSeconds(30));
+		RedisCacheService cache = cache(policy);
+		Store store = new Store();
+		WriteBehind writeBehind = writeBehind(policy, store);
+		writeBehind.start();
+		cache.set("products:1", new Product(1, "first", 1), Duration.ofMinutes(5));
+		await(() -> store.rows.containsKey("products:1"), Duration.ofSeconds(5));
+		WriteBehindKeys keys = new WriteBehindKeys(this.naming, new WriteBehindSettings(Map.of("products", policy)));
+		byte[] lease = keys.lease("products", 0).getBytes(StandardCharsets.UTF_8);
+		try (RedisConnection connection = this.factories.get(0).getConnection()) {
+			// Another instance holds the partition now (this one was paused past its lease).
+			connection.stringCommands().set(lease, "another".getBytes(StandardCharsets.UTF_8));
+		}
+		cache.set("products:2", new Product(2, "second", 1), Duration.ofMinutes(5));
+		Thread.sleep(500);
+		assertThat(store.rows).doesNotContainKey("products:2");
+		try (RedisConnection connection = this.factories.get(0).getConnection()) {
+			connection.keyCommands().del(lease);
+		}
+		// Not lost: the partition's next holder (here this one again) claims and persists it.
+		await(() -> store.rows.containsKey("products:2"), Duration.ofSeconds(5));
+	}
+
 }
