@@ -41,6 +41,8 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 
 	private static final LuaScript<byte[]> REPLAY = LuaScript.load("dev/redisstarter/stream/replay.lua", byte[].class);
 
+	private static final LuaScript<Long> PURGE = LuaScript.load("dev/redisstarter/cache/write-behind-purge.lua", Long.class);
+
 	private final RedisCalls calls;
 
 	private final WriteBehindKeys keys;
@@ -257,9 +259,14 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 		long purged = 0;
 		for (int partition = 0; partition < policy.partitions(); partition++) {
 			byte[] dead = utf8(this.keys.deadLetters(cache, partition));
-			Long length = this.calls.call((redis) -> redis.xlen(dead));
-			this.calls.call((redis) -> redis.del(dead));
-			purged += (length != null) ? length : 0;
+			byte[] latest = utf8(this.keys.latest(cache, partition));
+			Long deleted;
+			do {
+				// In pages, each with the latest-write records of its keys, so that none is left behind for good.
+				deleted = this.calls.script(PURGE, ScriptOutputType.INTEGER, 2, dead, latest, utf8("500"));
+				purged += (deleted != null) ? deleted : 0;
+			}
+			while (deleted != null && deleted > 0);
 		}
 		return purged;
 	}

@@ -498,4 +498,23 @@ abstract class WriteBehindContractTests {
 		await(() -> store.rows.containsKey("products:2"), Duration.ofSeconds(5));
 	}
 
+	@Test
+	void purgedDeadLettersLeaveNoLatestWriteRecordBehind() throws Exception {
+		WriteBehindPolicy policy = policy(1, 100, Duration.ofMillis(10));
+		RedisCacheService cache = cache(policy);
+		Store store = new Store();
+		store.failing.add("products:1");
+		WriteBehind writeBehind = writeBehind(policy, store);
+		writeBehind.start();
+		cache.set("products:1", new Product(1, "refused", 1), Duration.ofMinutes(5));
+		await(() -> !writeBehind.deadLetters("products", 10).isEmpty(), Duration.ofSeconds(10));
+		assertThat(writeBehind.purge("products")).isEqualTo(1);
+		assertThat(writeBehind.deadLetters("products", 10)).isEmpty();
+		WriteBehindKeys keys = new WriteBehindKeys(this.naming, new WriteBehindSettings(Map.of("products", policy)));
+		try (RedisConnection connection = this.factories.get(0).getConnection()) {
+			assertThat(connection.hashCommands().hLen(keys.latest("products", 0).getBytes(StandardCharsets.UTF_8)))
+				.isZero();
+		}
+	}
+
 }
