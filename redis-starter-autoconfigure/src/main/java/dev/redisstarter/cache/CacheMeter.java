@@ -68,7 +68,8 @@ public enum CacheMeter implements StarterMeter {
 	/** Writes of write-behind caches, by outcome. */
 	WRITE_BEHIND(counter("redis.starter.cache.write-behind", "writes", "Writes of write-behind caches, by outcome: set"
 			+ " and delete (appended), persisted (handed to the writer, which returned), superseded (a later write of the"
-			+ " key was pending), retried (a failed attempt) or dead-lettered", CACHE, OUTCOME));
+			+ " key was pending), retried (a failed attempt) or dead-lettered; dead-letters-trimmed (older dead letters dropped"
+			+ " by dead-letter-max-length)", CACHE, OUTCOME));
 
 	private final MeterSpec spec;
 

@@ -41,6 +41,8 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 
 	private static final LuaScript<byte[]> REPLAY = LuaScript.load("dev/redisstarter/stream/replay.lua", byte[].class);
 
+	private static final LuaScript<Long> PURGE = LuaScript.load("dev/redisstarter/cache/write-behind-purge.lua", Long.class);
+
 	private final RedisCalls calls;
 
 	private final WriteBehindKeys keys;
@@ -157,6 +159,20 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 		return this.running;
 	}
 
+	/**
+	 * Stops late: after the web server's graceful shutdown ({@code DEFAULT_PHASE - 1024}) and the web server
+	 * ({@code DEFAULT_PHASE - 2048}), and the starter's consumers (default phase), so that the writes of requests and
+	 * messages still running are drained too; before the connection factory (phase 0).
+	 * @return the phase
+	 */
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	/** {@link #getPhase()}. */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
 	@Override
 	public void close() {
 		stop();
@@ -243,9 +259,14 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 		long purged = 0;
 		for (int partition = 0; partition < policy.partitions(); partition++) {
 			byte[] dead = utf8(this.keys.deadLetters(cache, partition));
-			Long length = this.calls.call((redis) -> redis.xlen(dead));
-			this.calls.call((redis) -> redis.del(dead));
-			purged += (length != null) ? length : 0;
+			byte[] latest = utf8(this.keys.latest(cache, partition));
+			Long deleted;
+			do {
+				// In pages, each with the latest-write records of its keys, so that none is left behind for good.
+				deleted = this.calls.script(PURGE, ScriptOutputType.INTEGER, 2, dead, latest, utf8("500"));
+				purged += (deleted != null) ? deleted : 0;
+			}
+			while (deleted != null && deleted > 0);
 		}
 		return purged;
 	}

@@ -244,9 +244,23 @@ final class WriteBehindBatches {
 		addField(args, "x-dead-deliveries", Long.toString(attempts));
 		addField(args, "x-dead-error", error.getClass().getName());
 		addField(args, "x-dead-message", reason + ": " + error.getMessage());
-		this.calls.script(DEAD_LETTER, ScriptOutputType.MULTI, 2, args.toArray(byte[][]::new));
+		List<?> reply = this.calls.script(DEAD_LETTER, ScriptOutputType.MULTI, 2, args.toArray(byte[][]::new));
+		if (reply == null || reply.size() < 2) {
+			// Not pending for this consumer any more: the partition's new holder claimed it and persists or
+			// dead-letters it; deleting it here would lose it.
+			logger.warn("Write-behind of '" + this.name + "' left a write of " + Masking.mask(entry.key())
+					+ " to the partition's new holder: " + reason + ": " + error);
+			return;
+		}
 		this.calls.call((redis) -> redis.xdel(this.stream, entry.id()));
 		this.metrics.count(CacheMeter.WRITE_BEHIND, this.cache, "dead-lettered", 1);
+		long trimmed = (reply.get(1) instanceof Number number) ? number.longValue() : 0;
+		if (trimmed > 0) {
+			// Writes lost for good: never silent.
+			this.metrics.count(CacheMeter.WRITE_BEHIND, this.cache, "dead-letters-trimmed", trimmed);
+			logger.warn("Write-behind of '" + this.name + "' dropped its " + trimmed + " oldest dead letters"
+					+ " (dead-letter-max-length " + this.policy.deadLetterMaxLength() + ")");
+		}
 		logger.warn("Write-behind of '" + this.name + "' dead-lettered a write of " + Masking.mask(entry.key()) + ": " + reason + ": " + error);
 	}
 

@@ -128,6 +128,11 @@ final class WriteBehindPartition implements Runnable {
 				this.buffer.clear();
 				this.bufferedSince = 0;
 				this.cursor = "0-0";
+				if (mentions(ex, "NOGROUP")) {
+					// The stream went with its group (deleted, or Redis restarted empty): take the partition over
+					// again, which recreates the group, or nothing written since would ever be read.
+					this.owned = false;
+				}
 				pause(200);
 			}
 		}
@@ -191,6 +196,14 @@ final class WriteBehindPartition implements Runnable {
 		List<WriteBehindEntry> batch = List.copyOf(this.buffer);
 		this.buffer.clear();
 		this.bufferedSince = 0;
+		// The lease checked (and renewed) right before the writer call, not only every third of it: a holder that
+		// lost it (paused, cut off) must not persist writes the new holder persists too, maybe after newer ones.
+		renew();
+		if (!this.owned) {
+			// Left pending here: the new holder claims them once idle for the lease.
+			this.cursor = "0-0";
+			return;
+		}
 		this.batches.flush(batch);
 	}
 
@@ -310,6 +323,18 @@ final class WriteBehindPartition implements Runnable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	private static boolean mentions(Throwable error, String code) {
+		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+			if (String.valueOf(cause.getMessage()).contains(code)) {
+				return true;
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return false;
 	}
 
 	private static String text(Object value) {

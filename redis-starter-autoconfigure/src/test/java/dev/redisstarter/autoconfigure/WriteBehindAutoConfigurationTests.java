@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.SmartLifecycle;
 
 import dev.redisstarter.cache.CacheService;
 import dev.redisstarter.cache.WriteBehind;
@@ -33,6 +34,37 @@ class WriteBehindAutoConfigurationTests {
 		public void write(String cache, Map<String, String> upserts, Set<String> deletes) {
 			this.rows.putAll(upserts);
 			deletes.forEach(this.rows::remove);
+		}
+
+	}
+
+	/** Stands for the web server's graceful shutdown: requests still running write to the cache while it stops. */
+	static final class InFlightRequests implements SmartLifecycle {
+
+		volatile CacheService cache;
+
+		private volatile boolean running;
+
+		@Override
+		public void start() {
+			this.running = true;
+		}
+
+		@Override
+		public void stop() {
+			this.cache.set("products:3", "late", Duration.ofMinutes(5));
+			this.running = false;
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running;
+		}
+
+		@Override
+		public int getPhase() {
+			// Spring Boot's WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE
+			return SmartLifecycle.DEFAULT_PHASE - 1024;
 		}
 
 	}
@@ -108,6 +140,20 @@ class WriteBehindAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("write-behind.batch-size"));
+	}
+
+	@Test
+	void writesOfRequestsFinishingDuringTheWebServersGracefulShutdownAreDrainedToo() {
+		ProductWriter writer = new ProductWriter();
+		InFlightRequests requests = new InFlightRequests();
+		this.runner.withBean("productWriter", ProductWriter.class, () -> writer)
+			.withBean(InFlightRequests.class, () -> requests)
+			.withPropertyValues("redis.starter.cache.caches.products.write-behind.max-delay=1m")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				requests.cache = context.getBean(CacheService.class);
+			});
+		assertThat(writer.rows).containsEntry("products:3", "late");
 	}
 
 }

@@ -400,4 +400,121 @@ abstract class WriteBehindContractTests {
 		await(() -> second.rows.size() == 2, Duration.ofSeconds(10));
 	}
 
+
+	@Test
+	void writesMadeAfterThePartitionStreamWasDeletedArePersisted() throws Exception {
+		WriteBehindPolicy policy = policy(1, 100, Duration.ofMillis(10));
+		RedisCacheService cache = cache(policy);
+		Store store = new Store();
+		WriteBehind writeBehind = writeBehind(policy, store);
+		writeBehind.start();
+		cache.set("products:1", new Product(1, "before", 1), Duration.ofMinutes(5));
+		await(() -> store.rows.containsKey("products:1"), Duration.ofSeconds(5));
+		WriteBehindKeys keys = new WriteBehindKeys(this.naming, new WriteBehindSettings(Map.of("products", policy)));
+		try (RedisConnection connection = this.factories.get(0).getConnection()) {
+			// An operator deletes the stream, or Redis restarts empty: its consumer group goes with it.
+			connection.keyCommands().del(keys.stream("products", 0).getBytes(StandardCharsets.UTF_8));
+		}
+		cache.set("products:2", new Product(2, "after", 1), Duration.ofMinutes(5));
+		await(() -> store.rows.containsKey("products:2"), Duration.ofSeconds(5));
+	}
+
+	@Test
+	void aWriteNoLongerPendingForThisInstanceIsNotDeletedWhenItsDeadLetteringIsRefused() {
+		WriteBehindPolicy policy = policy(1, 100, Duration.ofMillis(10));
+		WriteBehindKeys keys = new WriteBehindKeys(this.naming, new WriteBehindSettings(Map.of("products", policy)));
+		byte[] stream = keys.stream("products", 0).getBytes(StandardCharsets.UTF_8);
+		RedisCalls calls = calls();
+		WriteBehindLog log = new WriteBehindLog(calls, keys);
+		// A value its writer cannot read: it would be dead-lettered.
+		byte[] json = "\"not a product\"".getBytes(StandardCharsets.UTF_8);
+		String id = log.set("products:1", json, json, 60_000);
+		try (RedisConnection connection = this.factories.get(0).getConnection()) {
+			connection.streamCommands().xGroupCreate(stream, WriteBehindKeys.GROUP,
+					org.springframework.data.redis.connection.stream.ReadOffset.from("0-0"));
+			// The new holder of the partition claimed the write: it is pending for it, not for "old".
+			assertThat(connection.streamCommands()
+				.xReadGroup(org.springframework.data.redis.connection.stream.Consumer.from(WriteBehindKeys.GROUP, "new"),
+						org.springframework.data.redis.connection.stream.StreamOffset.create(stream,
+								org.springframework.data.redis.connection.stream.ReadOffset.lastConsumed())))
+				.hasSize(1);
+		}
+		WriteBehindBatches old = new WriteBehindBatches("products", 0, policy, new Store(), JsonMapper.builder().build(),
+				calls, keys, "old", new CacheMetrics(this.meters), () -> true);
+		old.flush(List.of(new WriteBehindEntry(id, Map.of("key", "products:1".getBytes(StandardCharsets.UTF_8), "op",
+				"set".getBytes(StandardCharsets.UTF_8), "payload", json))));
+		try (RedisConnection connection = this.factories.get(0).getConnection()) {
+			// Still there for the new holder to persist or dead-letter: neither instance may drop it.
+			assertThat(connection.streamCommands().xLen(stream)).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void deadLettersDroppedByTheirBoundAreCounted() throws Exception {
+		WriteBehindPolicy policy = new WriteBehindPolicy(1, 100, Duration.ofMillis(10), 1,
+				RetryBackoff.fixed(Duration.ofMillis(10)), Duration.ofSeconds(2), 0, 10, Duration.ofSeconds(5));
+		RedisCacheService cache = cache(policy);
+		Store store = new Store();
+		for (int i = 0; i < 250; i++) {
+			store.failing.add("products:" + i);
+			cache.set("products:" + i, new Product(i, "p", 1), Duration.ofMinutes(5));
+		}
+		WriteBehind writeBehind = writeBehind(policy, store);
+		writeBehind.start();
+		await(() -> writeBehind.backlog("products") == 0, Duration.ofSeconds(20));
+		WriteBehindKeys keys = new WriteBehindKeys(this.naming, new WriteBehindSettings(Map.of("products", policy)));
+		long kept;
+		try (RedisConnection connection = this.factories.get(0).getConnection()) {
+			kept = connection.streamCommands().xLen(keys.deadLetters("products", 0).getBytes(StandardCharsets.UTF_8));
+		}
+		assertThat(kept).isLessThan(250);
+		assertThat(writeBehindCount("dead-lettered")).isEqualTo(250);
+		assertThat(writeBehindCount("dead-letters-trimmed")).isEqualTo(250 - kept);
+	}
+
+	@Test
+	void aHolderWhoseLeaseWasTakenDoesNotHandItsNextBatchToTheWriter() throws Exception {
+		// A long lease: the renewal (every third of it) does not come during the test.
+		WriteBehindPolicy policy = policy(1, 100, Duration.ofMillis(10)).withPartitions(1, Duration.ofSeconds(30));
+		RedisCacheService cache = cache(policy);
+		Store store = new Store();
+		WriteBehind writeBehind = writeBehind(policy, store);
+		writeBehind.start();
+		cache.set("products:1", new Product(1, "first", 1), Duration.ofMinutes(5));
+		await(() -> store.rows.containsKey("products:1"), Duration.ofSeconds(5));
+		WriteBehindKeys keys = new WriteBehindKeys(this.naming, new WriteBehindSettings(Map.of("products", policy)));
+		byte[] lease = keys.lease("products", 0).getBytes(StandardCharsets.UTF_8);
+		try (RedisConnection connection = this.factories.get(0).getConnection()) {
+			// Another instance holds the partition now (this one was paused past its lease).
+			connection.stringCommands().set(lease, "another".getBytes(StandardCharsets.UTF_8));
+		}
+		cache.set("products:2", new Product(2, "second", 1), Duration.ofMinutes(5));
+		Thread.sleep(500);
+		assertThat(store.rows).doesNotContainKey("products:2");
+		try (RedisConnection connection = this.factories.get(0).getConnection()) {
+			connection.keyCommands().del(lease);
+		}
+		// Not lost: the partition's next holder (here this one again) claims and persists it.
+		await(() -> store.rows.containsKey("products:2"), Duration.ofSeconds(5));
+	}
+
+	@Test
+	void purgedDeadLettersLeaveNoLatestWriteRecordBehind() throws Exception {
+		WriteBehindPolicy policy = policy(1, 100, Duration.ofMillis(10));
+		RedisCacheService cache = cache(policy);
+		Store store = new Store();
+		store.failing.add("products:1");
+		WriteBehind writeBehind = writeBehind(policy, store);
+		writeBehind.start();
+		cache.set("products:1", new Product(1, "refused", 1), Duration.ofMinutes(5));
+		await(() -> !writeBehind.deadLetters("products", 10).isEmpty(), Duration.ofSeconds(10));
+		assertThat(writeBehind.purge("products")).isEqualTo(1);
+		assertThat(writeBehind.deadLetters("products", 10)).isEmpty();
+		WriteBehindKeys keys = new WriteBehindKeys(this.naming, new WriteBehindSettings(Map.of("products", policy)));
+		try (RedisConnection connection = this.factories.get(0).getConnection()) {
+			assertThat(connection.hashCommands().hLen(keys.latest("products", 0).getBytes(StandardCharsets.UTF_8)))
+				.isZero();
+		}
+	}
+
 }
