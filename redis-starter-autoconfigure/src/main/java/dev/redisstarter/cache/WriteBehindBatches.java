@@ -14,6 +14,7 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -147,7 +148,15 @@ final class WriteBehindBatches {
 	}
 
 	/**
-	 * Calls the writer until it returns or the attempts are spent, then key by key, dead-lettering what still fails.
+	 * Keys that failed alone in a row, across batches, with nothing persisted in between: at
+	 * {@link #OUTAGE_KEYS} the writer's store is taken to be down rather than the keys bad.
+	 */
+	private int failedAlone;
+
+	/**
+	 * Calls the writer until it returns or the attempts are spent, then key by key, dead-lettering what still fails;
+	 * unless no key goes through alone and {@link #OUTAGE_KEYS} keys in a row have failed so: the store is down, and
+	 * the batch stays pending for the next round ({@link WriterOutage}) rather than every write becoming a dead letter.
 	 * @return true when the whole batch was persisted
 	 */
 	private boolean persist(Map<String, Object> upserts, Set<String> deletes, Map<String, WriteBehindEntry> current,
@@ -156,6 +165,7 @@ final class WriteBehindBatches {
 		for (int attempt = 1; attempt <= this.policy.maxAttempts(); attempt++) {
 			try {
 				this.writer.write(this.cache, upserts, deletes);
+				this.failedAlone = 0;
 				List<String> ids = new ArrayList<>(settled);
 				current.values().forEach((entry) -> ids.add(entry.id()));
 				settle(ids, current);
@@ -177,8 +187,14 @@ final class WriteBehindBatches {
 				}
 			}
 		}
+		if (this.failedAlone >= OUTAGE_KEYS) {
+			// Still down: no key-by-key round (a write per key against a store that refuses everything).
+			throw new WriterOutage(this.name, last);
+		}
 		// The batch keeps failing: one key at a time, so that one bad key does not bury the others.
 		settle(settled, Map.of());
+		Map<WriteBehindEntry, Exception> failed = new LinkedHashMap<>();
+		boolean anyPersisted = false;
 		for (WriteBehindEntry entry : current.values()) {
 			try {
 				if (entry.delete()) {
@@ -189,18 +205,40 @@ final class WriteBehindBatches {
 				}
 				settle(List.of(entry.id()), Map.of(entry.key(), entry));
 				this.metrics.count(CacheMeter.WRITE_BEHIND, this.cache, "persisted", 1);
+				anyPersisted = true;
 			}
 			catch (Exception ex) {
 				if (!this.active.getAsBoolean()) {
 					throw new IllegalStateException("write-behind stopped or lost its lease during a batch", ex);
 				}
-				deadLetter(entry, ex, "failed on all " + this.policy.maxAttempts() + " attempts of its batch and alone",
-						this.policy.maxAttempts() + 1);
+				failed.put(entry, ex);
 			}
 		}
+		this.failedAlone = anyPersisted ? 0 : this.failedAlone + failed.size();
+		if (!anyPersisted && this.failedAlone >= OUTAGE_KEYS) {
+			throw new WriterOutage(this.name, last);
+		}
+		failed.forEach((entry, ex) -> deadLetter(entry, ex, "failed on all " + this.policy.maxAttempts()
+				+ " attempts of its batch and alone", this.policy.maxAttempts() + 1));
 		logger.warn("Write-behind writer of '" + this.name + "' kept failing on a batch; its keys were tried one by one",
 				last);
 		return false;
+	}
+
+	/** How many keys failing alone in a row, with nothing persisted, mean the writer's store is down. */
+	static final int OUTAGE_KEYS = 3;
+
+	/**
+	 * The writer refuses every key: its store is taken to be down. Everything read stays pending and is handed to the
+	 * writer again after the back-off's maximum, in order, until it goes through; nothing is dead-lettered meanwhile.
+	 */
+	static final class WriterOutage extends RuntimeException {
+
+		WriterOutage(String partition, @Nullable Exception cause) {
+			super("Write-behind writer of '" + partition + "' refuses every key: its store looks down; the writes wait"
+					+ " and are tried again", cause);
+		}
+
 	}
 
 	/** Acknowledges and deletes entries, and forgets the latest write of each key persisted. */

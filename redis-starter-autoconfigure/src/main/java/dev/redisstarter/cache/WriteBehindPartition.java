@@ -77,6 +77,9 @@ final class WriteBehindPartition implements Runnable {
 	/** Whether this instance holds the lease; cleared by a renewal that finds another holder. */
 	private volatile boolean owned;
 
+	/** Whether the writer's store is down (logged once when it goes, once when it comes back). */
+	private boolean outage;
+
 	/** Where reading the entries pending for this consumer resumes; {@code null} once they are read (new ones then). */
 	private @Nullable String cursor;
 
@@ -121,6 +124,17 @@ final class WriteBehindPartition implements Runnable {
 		while (this.running && !(this.draining && (this.drained || System.nanoTime() - this.drainDeadline > 0))) {
 			try {
 				step();
+			}
+			catch (WriteBehindBatches.WriterOutage ex) {
+				// The store is down: what was read stays pending here, and is handed over again, in order, after a wait.
+				if (!this.outage) {
+					logger.warn(ex.getMessage(), ex.getCause());
+					this.outage = true;
+				}
+				this.buffer.clear();
+				this.bufferedSince = 0;
+				this.cursor = "0-0";
+				pause(this.policy.backoff().max().toMillis());
 			}
 			catch (RuntimeException ex) {
 				// Redis away or restarting: what was read and not settled is pending here, and is read again in order.
@@ -205,6 +219,10 @@ final class WriteBehindPartition implements Runnable {
 			return;
 		}
 		this.batches.flush(batch);
+		if (this.outage) {
+			logger.info("Write-behind writer of '" + this.name + "' persists again");
+			this.outage = false;
+		}
 	}
 
 	/** Takes the partition over: the group in place, and every entry pending in it (others' included) claimed. */

@@ -236,6 +236,43 @@ abstract class WriteBehindContractTests {
 	}
 
 	@Test
+	void aStoreDownForLongerThanTheRetriesTurnsNoWriteIntoADeadLetterAndGetsEveryWriteWhenItIsBack() throws Exception {
+		WriteBehindPolicy policy = policy(1, 100, Duration.ofMillis(10));
+		RedisCacheService cache = cache(policy);
+		Store store = new Store();
+		java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+		java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+		WriteBehind writeBehind = writeBehind(policy, new WriteBehindWriter<Product>() {
+			@Override
+			public void write(String name, Map<String, Product> upserts, Set<String> deletes) {
+				calls.incrementAndGet();
+				if (down.get()) {
+					throw new IllegalStateException("the database is down");
+				}
+				store.write(name, upserts, deletes);
+			}
+		});
+		for (int i = 0; i < 5; i++) {
+			cache.set("products:" + i, new Product(i, "p" + i, 1), Duration.ofMinutes(5));
+		}
+		// One batch of five keys, none of which goes through alone (the first keys of an outage that come one per
+		// batch are dead-lettered until OUTAGE_KEYS have failed in a row).
+		writeBehind.start();
+		// Several rounds of the retry policy (2 attempts 20 ms apart, then each key alone), at the back-off's pace.
+		await(() -> calls.get() > 20, Duration.ofSeconds(10));
+		assertThat(writeBehind.deadLetters("products", 10)).as("an outage is not a bad key").isEmpty();
+		assertThat(writeBehind.backlog("products")).isEqualTo(5);
+		down.set(false);
+		await(() -> store.rows.size() == 5, Duration.ofSeconds(10));
+		assertThat(writeBehind.deadLetters("products", 10)).isEmpty();
+		await(() -> writeBehind.backlog("products") == 0, Duration.ofSeconds(5));
+		// A bad key alone, once the store is back, is a dead letter again.
+		store.failing.add("products:bad");
+		cache.set("products:bad", new Product(9, "bad", 1), Duration.ofMinutes(5));
+		await(() -> writeBehind.deadLetters("products", 10).size() == 1, Duration.ofSeconds(10));
+	}
+
+	@Test
 	void aReplayedDeadLetterDoesNotOverwriteALaterWriteOfItsKey() throws Exception {
 		WriteBehindPolicy policy = policy(1, 100, Duration.ofMillis(10));
 		RedisCacheService cache = cache(policy);
@@ -455,8 +492,12 @@ abstract class WriteBehindContractTests {
 				RetryBackoff.fixed(Duration.ofMillis(10)), Duration.ofSeconds(2), 0, 10, Duration.ofSeconds(5));
 		RedisCacheService cache = cache(policy);
 		Store store = new Store();
-		for (int i = 0; i < 250; i++) {
-			store.failing.add("products:" + i);
+		// A bad key and a good one in turn: with keys going through alone, the failing ones are bad keys, not an
+		// outage of the store, and are dead-lettered.
+		for (int i = 0; i < 500; i++) {
+			if (i % 2 == 0) {
+				store.failing.add("products:" + i);
+			}
 			cache.set("products:" + i, new Product(i, "p", 1), Duration.ofMinutes(5));
 		}
 		WriteBehind writeBehind = writeBehind(policy, store);
