@@ -376,17 +376,26 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 				"0".equals(waiterTtl) ? NO : utf8(waiterTtl) };
 		AbandonedAcquisitions.Abandoned ifLate = new AbandonedAcquisitions.Abandoned(name, scriptKeys[0], scriptKeys[2],
 				owner, System.nanoTime() + lease.toNanos());
+		// A failed try by a caller not yet counted counts it (acquire.lua's INCR): one that came after the caller gave
+		// up is undone here, as the caller does not know it was counted.
+		boolean counts = !waiting && !"0".equals(waiterTtl);
 		try {
 			return AcquireReply.of(this.calls.run((redis) -> this.calls.awaitScript(redis,
 					this.calls.<List<Object>>startScript(redis, this.scripts.acquire(), ScriptOutputType.MULTI, 3,
 							keysAndArgs),
 					(late) -> {
-						if (AcquireReply.of(late).acquired()) {
+						AcquireReply reply = AcquireReply.of(late);
+						if (reply.acquired()) {
 							this.metrics.abandoned();
 							release(ifLate);
 						}
 						else {
 							this.abandoned.forget(owner);
+							if (counts && reply.code() == 0) {
+								// Awaited (this is a background thread): a script sent without waiting is lost on
+								// NOSCRIPT.
+								stopWaiting(scriptKeys[2], true);
+							}
 						}
 					})));
 		}
