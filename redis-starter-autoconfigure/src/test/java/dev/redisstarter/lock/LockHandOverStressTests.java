@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,12 +58,16 @@ class LockHandOverStressTests {
 	}
 
 	private RedisDistributedLock instance() {
+		return instance(LockSettings.DEFAULTS.withPollInterval(Duration.ofMillis(50)));
+	}
+
+	private RedisDistributedLock instance(LockSettings settings) {
 		LettuceConnectionFactory factory = ConnectionFactories.lettuce(this.server, Duration.ofSeconds(2));
 		this.factories.add(factory);
 		RedisAccess access = RedisAccess.of(factory);
 		this.accesses.add(access);
 		RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofSeconds(1)),
-				new KeyNaming(""), LockSettings.DEFAULTS.withPollInterval(Duration.ofMillis(50)),
+				new KeyNaming(""), settings,
 				new LockMetrics(new SimpleMeterRegistry()));
 		this.locks.add(lock);
 		return lock;
@@ -195,6 +200,45 @@ class LockHandOverStressTests {
 		// Not awaited: a count left over would expire by itself about a second after the longest wait.
 		Thread.sleep(200);
 		assertThat(this.server.command("GET", "lock:{job}:waiters")).as("no waiter count left").isNull();
+	}
+
+	@Test
+	void anotherInstancesWaiterIsCountedAgainAfterTheWaiterCountWasLostAndIsNotStarvedByHandOffs() throws Exception {
+		RedisDistributedLock busy = instance(LockSettings.DEFAULTS);
+		RedisDistributedLock other = instance(LockSettings.DEFAULTS);
+		LockLease held = busy.tryAcquire("job", Duration.ZERO, Duration.ofSeconds(30)).orElseThrow();
+		CompletableFuture<Optional<LockLease>> there = CompletableFuture
+			.supplyAsync(() -> other.tryAcquire("job", Duration.ofSeconds(6), Duration.ofSeconds(30)));
+		CompletableFuture<Void> here = CompletableFuture.runAsync(
+				() -> busy.tryAcquire("job", Duration.ofSeconds(6), Duration.ofSeconds(30)).ifPresent(LockLease::release));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> "2".equals(String.valueOf(this.server.command("GET", "lock:{job}:waiters"))));
+		// Lost as on a restart without persistence, an eviction or a failover: both waiters still wait.
+		this.server.command("DEL", "lock:{job}:waiters");
+		AtomicBoolean stop = new AtomicBoolean();
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		try {
+			for (int t = 0; t < 8; t++) {
+				pool.submit(() -> {
+					while (!stop.get()) {
+						busy.tryAcquire("job", Duration.ofSeconds(30)).ifPresent(LockLease::release);
+					}
+					return null;
+				});
+			}
+			await().atMost(Duration.ofSeconds(5)).until(() -> busy.queuedLocally("job") > 0);
+			held.release();
+			here.get(5, TimeUnit.SECONDS);
+
+			Optional<LockLease> taken = there.get(10, TimeUnit.SECONDS);
+			assertThat(taken).as("the other instance's waiter, while this one hands the lock round").isPresent();
+			taken.get().release();
+		}
+		finally {
+			stop.set(true);
+			pool.shutdown();
+			assertThat(pool.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
+		}
 	}
 
 }
