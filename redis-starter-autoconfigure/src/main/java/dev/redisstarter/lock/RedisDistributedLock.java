@@ -292,6 +292,14 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 			return result;
 		}
 		catch (DataAccessException ex) {
+			if (ex.getCause() instanceof InterruptedException) {
+				// Interrupted while waiting for Redis, not a failure of Redis: given up as on any other interrupt (a
+				// try answered later is undone by its late reply).
+				Thread.interrupted();
+				Optional<LockLease> result = givenUp(name, scriptKeys, owner, lease, renew, start, signal, offer, true);
+				waiting = stillCounted(waiting, result, offer);
+				return result;
+			}
 			failed = true;
 			// A release here may have claimed this waiter's offer meanwhile: its outcome decides the count.
 			long handedOver = signal.leave(offer);

@@ -111,13 +111,8 @@ class LockHandOverStressTests {
 								}
 							}
 						}
-						catch (LockUnavailableException ex) {
-							// An interrupt while waiting for Redis.
-							failures.incrementAndGet();
-							Thread.interrupted();
-							continue;
-						}
 						catch (Throwable ex) {
+							// An interrupt, also one while waiting for Redis, is not a failure of Redis.
 							unexpected.add(ex);
 							continue;
 						}
@@ -186,7 +181,8 @@ class LockHandOverStressTests {
 			stop.set(true);
 			pool.shutdownNow();
 		}
-		assertThat(unexpected).isEmpty();
+		assertThat(unexpected).as("failures of callers interrupted while waiting").isEmpty();
+		assertThat(failures.get()).as("failed releases").isZero();
 		assertThat(overlaps.get()).as("holders at once").isZero();
 		assertThat(acquired.get()).isPositive();
 		assertThat(gaveUp.get()).isPositive();
