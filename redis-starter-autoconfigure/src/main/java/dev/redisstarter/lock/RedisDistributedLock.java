@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.ScriptOutputType;
@@ -24,7 +27,6 @@ import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.RedisCircuitBreaker;
-import dev.redisstarter.core.RedisDeadlineExceededException;
 import dev.redisstarter.core.RedisPermissionException;
 
 import static dev.redisstarter.core.ScriptArgs.utf8;
@@ -85,6 +87,10 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	private final Map<String, Holder> held = new ConcurrentHashMap<>();
 
 	private final AbandonedAcquisitions abandoned = new AbandonedAcquisitions();
+
+	private final AtomicBoolean abandonedRetry = new AtomicBoolean();
+
+	private volatile boolean closed;
 
 	/** The lock's keys around its name, encoded once: {@code <prefix>lock:{<name>}} and its fence and waiters. */
 	private final byte[] channelBytes;
@@ -407,9 +413,14 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 						}
 					})));
 		}
-		catch (RedisDeadlineExceededException ex) {
-			// No answer yet: Redis may have run it, and the reply may never come (a replaced connection).
-			this.abandoned.add(ifLate);
+		catch (DataAccessException ex) {
+			if (!(ex.getCause() instanceof InterruptedException)) {
+				// No answer: Redis may have run it, and the reply may never come (past the deadline on a replaced
+				// connection, or lost with a reset one): released, owner-checked, once Redis answers again. (An
+				// interrupted caller's reply still comes, to the late reply above.)
+				this.abandoned.add(ifLate);
+				retryAbandonedLater();
+			}
 			throw ex;
 		}
 	}
@@ -466,7 +477,25 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	private void releaseAbandoned() {
 		if (!this.abandoned.isEmpty()) {
-			this.calls.access().background().execute(() -> this.abandoned.releaseAll(this::release));
+			this.calls.access().background().execute(() -> {
+				this.abandoned.releaseAll(this::release);
+				retryAbandonedLater();
+			});
+		}
+	}
+
+	/**
+	 * Tries abandoned acquisitions again after the poll interval while some are left: Redis may come back on the same
+	 * connection (Lettuce's own reconnect), with no new connection or closing circuit to trigger it, and no acquisition
+	 * here either. Entries are dropped when their leases end.
+	 */
+	private void retryAbandonedLater() {
+		if (!this.closed && !this.abandoned.isEmpty() && this.abandonedRetry.compareAndSet(false, true)) {
+			CompletableFuture.delayedExecutor(this.settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS,
+					this.calls.access().background()).execute(() -> {
+						this.abandonedRetry.set(false);
+						releaseAbandoned();
+					});
 		}
 	}
 
@@ -537,6 +566,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	void releaseLater(String name, byte[] key, byte[] waitersKey, String owner) {
 		this.abandoned.add(new AbandonedAcquisitions.Abandoned(name, key, waitersKey, owner,
 				System.nanoTime() + FENCE_RETENTION.toNanos()));
+		retryAbandonedLater();
 	}
 
 	void forget(RedisLockLease lease) {
@@ -591,6 +621,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	/** Stops renewing leases and listening for release notices. Held locks expire with their leases. */
 	@Override
 	public void close() {
+		this.closed = true;
 		this.leases.close();
 		this.notices.close();
 	}
