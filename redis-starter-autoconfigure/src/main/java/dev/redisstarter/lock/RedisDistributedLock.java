@@ -273,8 +273,19 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 					return acquired(name, scriptKeys, owner, reply.fencingToken(), lease, renew, start);
 				}
 				if (reply.handedOver()) {
-					// A release here handed the lock to this caller before its try ran: settled on the next turn.
-					continue;
+					// This owner holds the lock: a release here handed it over before the try ran (settled now), or a
+					// run of this same try whose reply was lost took it (the client sent it again after a reconnect).
+					long token = signal.settle(offer);
+					if (token > 0) {
+						waiting = false;
+						return acquired(name, scriptKeys, owner, token, lease, renew, start);
+					}
+					if (offer.failure() != null) {
+						// A hand-off that failed: its late reply or a later release frees the lock (handled above).
+						continue;
+					}
+					waiting = false;
+					return acquired(name, scriptKeys, owner, reply.fencingToken(), lease, renew, start);
 				}
 				waiting = true;
 				signal.counted(offer);

@@ -13,13 +13,15 @@
 --          failed try that finds no count), else '0'
 -- ARGV[5]: on a failed try, '0' to stay as it is, or the milliseconds to be counted among the waiters (the
 --          counter's time to live only grows)
--- Returns: {1, fencing token} when acquired; {2, 0} when the owner already holds it (a release handed it over
---   before this try ran: nothing changed, the token came with the hand-off); {0, milliseconds until the current
---   holder's lease ends}
+-- Returns: {1, fencing token} when acquired; {2, its fencing token} when the owner already holds it (a release
+--   handed it over before this try ran, or an earlier run of this same try took it and its reply was lost: the
+--   client sent it again after a reconnect); nothing changed; {0, milliseconds until the current holder's lease
+--   ends}
 local waiting = ARGV[4] == '1'
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   if redis.call('GET', KEYS[1]) == ARGV[1] then
-    return {2, 0}
+    -- The last token issued is this owner's: every acquisition (here or in handoff.lua) sets both keys.
+    return {2, tonumber(redis.call('GET', KEYS[2])) or 0}
   end
   local register = tonumber(ARGV[5])
   if register > 0 then
