@@ -186,7 +186,8 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 			catch (DataAccessException ex) {
 				throw new LockUnavailableException(name, ex);
 			}
-			if (!reply.acquired()) {
+			// {2}: a run of this try whose reply was lost took the lock (the client sent it again after a reconnect).
+			if (!reply.acquired() && !reply.handedOver()) {
 				this.metrics.timedOut(System.nanoTime() - start);
 				return Optional.empty();
 			}

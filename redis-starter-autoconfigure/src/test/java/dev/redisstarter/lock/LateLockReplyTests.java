@@ -373,6 +373,15 @@ class LateLockReplyTests {
 
 	@Test
 	void aTrySentAgainAfterAResetThatFindsTheLockTakenByItsFirstRunGetsItWithinItsWait() throws Exception {
+		trySentAgainAfterAReset(Duration.ofSeconds(2));
+	}
+
+	@Test
+	void aTryWithoutWaitingSentAgainAfterAResetThatFindsTheLockTakenByItsFirstRunGetsIt() throws Exception {
+		trySentAgainAfterAReset(Duration.ZERO);
+	}
+
+	private void trySentAgainAfterAReset(Duration wait) throws Exception {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
 				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
 			LettuceConnectionFactory factory = startedFactory(proxy.host(), proxy.port());
@@ -399,7 +408,7 @@ class LateLockReplyTests {
 				long start = System.nanoTime();
 				CompletableFuture<Object> waiter = CompletableFuture.supplyAsync(() -> {
 					try {
-						return lock.tryAcquire("order-9", Duration.ofSeconds(2), Duration.ofSeconds(20));
+						return lock.tryAcquire("order-9", wait, Duration.ofSeconds(20));
 					}
 					catch (RuntimeException ex) {
 						return ex;
