@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  * A waiter count lost in Redis (a restart without persistence, an eviction, a failover) while waiters wait: they are
  * counted again, so that another instance's hand-offs do not pass them by.
  */
-class LostWaiterCountTests {
+class LostLockWaiterCountTests {
 
 	private final LocalRedisServer server = LocalRedisServer.builder().build();
 
