@@ -28,6 +28,7 @@ import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.RedisCircuitBreaker;
 import dev.redisstarter.core.RedisPermissionException;
+import dev.redisstarter.core.RedisUnavailableException;
 
 import static dev.redisstarter.core.ScriptArgs.utf8;
 
@@ -426,10 +427,10 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 					})));
 		}
 		catch (DataAccessException ex) {
-			if (!(ex.getCause() instanceof InterruptedException)) {
+			if (!(ex.getCause() instanceof InterruptedException) && !(ex instanceof RedisUnavailableException)) {
 				// No answer: Redis may have run it, and the reply may never come (past the deadline on a replaced
 				// connection, or lost with a reset one): released, owner-checked, once Redis answers again. (An
-				// interrupted caller's reply still comes, to the late reply above.)
+				// interrupted caller's reply still comes, to the late reply above; a refused call was never sent.)
 				this.abandoned.add(ifLate);
 				retryAbandonedLater();
 			}
