@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * What {@code acquire.lua} returns, by name (its header is the contract): {@code {1, fencing token}} when acquired,
- * {@code {2, 0}} when a release handed the lock to this owner before the try ran, {@code {0, milliseconds until the
+ * {@code {2, fencing token}} when this owner already held the lock when the try ran (a
+ * release handed it over, or a run of the same try whose reply was lost took it), {@code {0, milliseconds until the
  * current holder's lease ends}} otherwise.
  * @param code 1 acquired, 2 already handed to this owner, 0 held by another
  * @param value the fencing token when acquired, else the ms until the holder's lease ends
@@ -25,7 +26,7 @@ record AcquireReply(long code, long value) {
 		return this.code == 2L;
 	}
 
-	/** The fencing token of an acquired lock. */
+	/** The fencing token of an acquired lock, or of one this owner already held. */
 	long fencingToken() {
 		return this.value;
 	}

@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.ScriptOutputType;
@@ -24,8 +27,8 @@ import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.RedisCircuitBreaker;
-import dev.redisstarter.core.RedisDeadlineExceededException;
 import dev.redisstarter.core.RedisPermissionException;
+import dev.redisstarter.core.RedisUnavailableException;
 
 import static dev.redisstarter.core.ScriptArgs.utf8;
 
@@ -85,6 +88,10 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	private final Map<String, Holder> held = new ConcurrentHashMap<>();
 
 	private final AbandonedAcquisitions abandoned = new AbandonedAcquisitions();
+
+	private final AtomicBoolean abandonedRetry = new AtomicBoolean();
+
+	private volatile boolean closed;
 
 	/** The lock's keys around its name, encoded once: {@code <prefix>lock:{<name>}} and its fence and waiters. */
 	private final byte[] channelBytes;
@@ -180,7 +187,8 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 			catch (DataAccessException ex) {
 				throw new LockUnavailableException(name, ex);
 			}
-			if (!reply.acquired()) {
+			// {2}: a run of this try whose reply was lost took the lock (the client sent it again after a reconnect).
+			if (!reply.acquired() && !reply.handedOver()) {
 				this.metrics.timedOut(System.nanoTime() - start);
 				return Optional.empty();
 			}
@@ -267,8 +275,19 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 					return acquired(name, scriptKeys, owner, reply.fencingToken(), lease, renew, start);
 				}
 				if (reply.handedOver()) {
-					// A release here handed the lock to this caller before its try ran: settled on the next turn.
-					continue;
+					// This owner holds the lock: a release here handed it over before the try ran (settled now), or a
+					// run of this same try whose reply was lost took it (the client sent it again after a reconnect).
+					long token = signal.settle(offer);
+					if (token > 0) {
+						waiting = false;
+						return acquired(name, scriptKeys, owner, token, lease, renew, start);
+					}
+					if (offer.failure() != null) {
+						// A hand-off that failed: its late reply or a later release frees the lock (handled above).
+						continue;
+					}
+					waiting = false;
+					return acquired(name, scriptKeys, owner, reply.fencingToken(), lease, renew, start);
 				}
 				waiting = true;
 				signal.counted(offer);
@@ -292,6 +311,14 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 			return result;
 		}
 		catch (DataAccessException ex) {
+			if (ex.getCause() instanceof InterruptedException) {
+				// Interrupted while waiting for Redis, not a failure of Redis: given up as on any other interrupt (a
+				// try answered later is undone by its late reply).
+				Thread.interrupted();
+				Optional<LockLease> result = givenUp(name, scriptKeys, owner, lease, renew, start, signal, offer, true);
+				waiting = stillCounted(waiting, result, offer);
+				return result;
+			}
 			failed = true;
 			// A release here may have claimed this waiter's offer meanwhile: its outcome decides the count.
 			long handedOver = signal.leave(offer);
@@ -376,23 +403,37 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 				"0".equals(waiterTtl) ? NO : utf8(waiterTtl) };
 		AbandonedAcquisitions.Abandoned ifLate = new AbandonedAcquisitions.Abandoned(name, scriptKeys[0], scriptKeys[2],
 				owner, System.nanoTime() + lease.toNanos());
+		// A failed try by a caller not yet counted counts it (acquire.lua's INCR): one that came after the caller gave
+		// up is undone here, as the caller does not know it was counted.
+		boolean counts = !waiting && !"0".equals(waiterTtl);
 		try {
 			return AcquireReply.of(this.calls.run((redis) -> this.calls.awaitScript(redis,
 					this.calls.<List<Object>>startScript(redis, this.scripts.acquire(), ScriptOutputType.MULTI, 3,
 							keysAndArgs),
 					(late) -> {
-						if (AcquireReply.of(late).acquired()) {
+						AcquireReply reply = AcquireReply.of(late);
+						if (reply.acquired()) {
 							this.metrics.abandoned();
 							release(ifLate);
 						}
 						else {
 							this.abandoned.forget(owner);
+							if (counts && reply.code() == 0) {
+								// Awaited (this is a background thread): a script sent without waiting is lost on
+								// NOSCRIPT.
+								stopWaiting(scriptKeys[2], true);
+							}
 						}
 					})));
 		}
-		catch (RedisDeadlineExceededException ex) {
-			// No answer yet: Redis may have run it, and the reply may never come (a replaced connection).
-			this.abandoned.add(ifLate);
+		catch (DataAccessException ex) {
+			if (!(ex.getCause() instanceof InterruptedException) && !(ex instanceof RedisUnavailableException)) {
+				// No answer: Redis may have run it, and the reply may never come (past the deadline on a replaced
+				// connection, or lost with a reset one): released, owner-checked, once Redis answers again. (An
+				// interrupted caller's reply still comes, to the late reply above; a refused call was never sent.)
+				this.abandoned.add(ifLate);
+				retryAbandonedLater();
+			}
 			throw ex;
 		}
 	}
@@ -449,7 +490,25 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	private void releaseAbandoned() {
 		if (!this.abandoned.isEmpty()) {
-			this.calls.access().background().execute(() -> this.abandoned.releaseAll(this::release));
+			this.calls.access().background().execute(() -> {
+				this.abandoned.releaseAll(this::release);
+				retryAbandonedLater();
+			});
+		}
+	}
+
+	/**
+	 * Tries abandoned acquisitions again after the poll interval while some are left: Redis may come back on the same
+	 * connection (Lettuce's own reconnect), with no new connection or closing circuit to trigger it, and no acquisition
+	 * here either. Entries are dropped when their leases end.
+	 */
+	private void retryAbandonedLater() {
+		if (!this.closed && !this.abandoned.isEmpty() && this.abandonedRetry.compareAndSet(false, true)) {
+			CompletableFuture.delayedExecutor(this.settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS,
+					this.calls.access().background()).execute(() -> {
+						this.abandonedRetry.set(false);
+						releaseAbandoned();
+					});
 		}
 	}
 
@@ -520,6 +579,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	void releaseLater(String name, byte[] key, byte[] waitersKey, String owner) {
 		this.abandoned.add(new AbandonedAcquisitions.Abandoned(name, key, waitersKey, owner,
 				System.nanoTime() + FENCE_RETENTION.toNanos()));
+		retryAbandonedLater();
 	}
 
 	void forget(RedisLockLease lease) {
@@ -574,6 +634,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	/** Stops renewing leases and listening for release notices. Held locks expire with their leases. */
 	@Override
 	public void close() {
+		this.closed = true;
 		this.leases.close();
 		this.notices.close();
 	}

@@ -9,20 +9,25 @@
 -- ARGV[1]: the owner's id
 -- ARGV[2]: the lease in milliseconds
 -- ARGV[3]: how long to keep the last token, in milliseconds
--- ARGV[4]: '1' when the owner is counted among the waiters (and stops being one if it acquires), else '0'
+-- ARGV[4]: '1' when the owner is counted among the waiters (and stops being one if it acquires; counted again on a
+--          failed try that finds no count), else '0'
 -- ARGV[5]: on a failed try, '0' to stay as it is, or the milliseconds to be counted among the waiters (the
 --          counter's time to live only grows)
--- Returns: {1, fencing token} when acquired; {2, 0} when the owner already holds it (a release handed it over
---   before this try ran: nothing changed, the token came with the hand-off); {0, milliseconds until the current
---   holder's lease ends}
+-- Returns: {1, fencing token} when acquired; {2, its fencing token} when the owner already holds it (a release
+--   handed it over before this try ran, or an earlier run of this same try took it and its reply was lost: the
+--   client sent it again after a reconnect); nothing changed; {0, milliseconds until the current holder's lease
+--   ends}
 local waiting = ARGV[4] == '1'
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
   if redis.call('GET', KEYS[1]) == ARGV[1] then
-    return {2, 0}
+    -- The last token issued is this owner's: every acquisition (here or in handoff.lua) sets both keys.
+    return {2, tonumber(redis.call('GET', KEYS[2])) or 0}
   end
   local register = tonumber(ARGV[5])
   if register > 0 then
-    if not waiting then
+    -- A counted owner finding no count at all was lost from it (a restart, an eviction, a failover): counted
+    -- again, or releases would no longer notify it and its instance's hand-offs would pass it by.
+    if not waiting or redis.call('EXISTS', KEYS[3]) == 0 then
       redis.call('INCR', KEYS[3])
     end
     -- Only ever lengthened: a short waiter must not cut the count short under a long one.

@@ -326,6 +326,119 @@ class LateLockReplyTests {
 		}
 	}
 
+	@Test
+	void aLockTakenByATryWhoseReplyWasLostToAConnectionResetIsReleasedOnceRedisAnswersAgain() throws Exception {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
+				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
+			LettuceConnectionFactory factory = startedFactory(proxy.host(), proxy.port());
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			RedisAccess access = connected(factory, ResilienceSettings.DEFAULTS.withCircuit(100, Duration.ofSeconds(1)), meters);
+			try (RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofSeconds(3)),
+					new KeyNaming(""), LockSettings.DEFAULTS, new LockMetrics(meters))) {
+				// Loads acquire.lua on the server, so that the try below runs as EVALSHA.
+				lock.tryAcquire("warm-up", Duration.ZERO).orElseThrow().release();
+				proxy.setLatency(Duration.ofMillis(500)).set(Fault.LATENCY);
+				CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
+					try {
+						lock.tryAcquire("order-8", Duration.ofSeconds(2), Duration.ofMinutes(10));
+						return null;
+					}
+					catch (RuntimeException ex) {
+						return ex;
+					}
+				});
+				long ran = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+				while (server.command("GET", "lock:{order-8}") == null && System.nanoTime() < ran) {
+					LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+				}
+				assertThat(server.command("GET", "lock:{order-8}")).as("the try ran; its reply is held back").isNotNull();
+				proxy.set(Fault.RESET);
+				assertThat(waiter.get(10, TimeUnit.SECONDS)).as("the reply is lost with the connection")
+					.isInstanceOf(LockUnavailableException.class);
+				proxy.set(Fault.PASS);
+
+				long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+				while (Long.valueOf(1).equals(server.command("EXISTS", "lock:{order-8}")) && System.nanoTime() < deadline) {
+					LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+				}
+				assertThat(server.command("EXISTS", "lock:{order-8}"))
+					.as("released once Redis answers, not held by nobody for its 10 min lease").isEqualTo(0L);
+			}
+			finally {
+				access.close();
+				factory.destroy();
+			}
+		}
+	}
+
+	@Test
+	void aTrySentAgainAfterAResetThatFindsTheLockTakenByItsFirstRunGetsItWithinItsWait() throws Exception {
+		trySentAgainAfterAReset(Duration.ofSeconds(2));
+	}
+
+	@Test
+	void aTryWithoutWaitingSentAgainAfterAResetThatFindsTheLockTakenByItsFirstRunGetsIt() throws Exception {
+		trySentAgainAfterAReset(Duration.ZERO);
+	}
+
+	private void trySentAgainAfterAReset(Duration wait) throws Exception {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
+				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
+			LettuceConnectionFactory factory = startedFactory(proxy.host(), proxy.port());
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			RedisAccess access = connected(factory, ResilienceSettings.DEFAULTS.withCircuit(100, Duration.ofSeconds(1)), meters);
+			try (RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofSeconds(3)),
+					new KeyNaming(""), LockSettings.DEFAULTS, new LockMetrics(meters))) {
+				lock.tryAcquire("warm-up", Duration.ZERO).orElseThrow().release();
+				proxy.setLatency(Duration.ofMillis(500)).set(Fault.LATENCY);
+				// Another call in flight ahead of the try: a reset fails the first command waiting for its reply, and
+				// Lettuce sends the ones behind it again on its new connection (at least once).
+				CompletableFuture<?> ahead = CompletableFuture.runAsync(() -> {
+					try {
+						lock.tryAcquire("ahead", Duration.ZERO);
+					}
+					catch (RuntimeException ex) {
+						// failed with the reset
+					}
+				});
+				long sent = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+				while (server.command("GET", "lock:{ahead}") == null && System.nanoTime() < sent) {
+					LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+				}
+				long start = System.nanoTime();
+				CompletableFuture<Object> waiter = CompletableFuture.supplyAsync(() -> {
+					try {
+						return lock.tryAcquire("order-9", wait, Duration.ofSeconds(20));
+					}
+					catch (RuntimeException ex) {
+						return ex;
+					}
+				});
+				long ran = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+				while (server.command("GET", "lock:{order-9}") == null && System.nanoTime() < ran) {
+					LockSupport.parkNanos(Duration.ofMillis(1).toNanos());
+				}
+				proxy.set(Fault.RESET);
+				Thread.sleep(20);
+				proxy.set(Fault.PASS);
+				ahead.get(10, TimeUnit.SECONDS);
+
+				Object outcome = waiter.get(30, TimeUnit.SECONDS);
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).as("within its wait, not its 20 s lease (%s)", outcome)
+					.isLessThan(Duration.ofSeconds(5));
+				assertThat(outcome).isInstanceOf(Optional.class);
+				LockLease taken = ((Optional<?>) outcome).map(LockLease.class::cast).orElseThrow();
+				assertThat(taken.fencingToken()).as("its first run's token")
+					.isEqualTo(Long.parseLong(String.valueOf(server.command("GET", "lock:{order-9}:fence"))));
+				assertThat(taken.release()).isTrue();
+			}
+			finally {
+				access.close();
+				factory.destroy();
+			}
+		}
+	}
+
 	private static LettuceConnectionFactory startedFactory(String host, int port) {
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(host, port);
 		factory.afterPropertiesSet();

@@ -6,15 +6,18 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -231,6 +234,135 @@ abstract class LockContractTests {
 			pool.shutdown();
 			assertThat(pool.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
 		}
+	}
+
+	@Test
+	void waitersThatTimeOutOrAreInterruptedNeverLeaveTheLockHeldByNobodyTwoHoldersOrACount() throws Exception {
+		LockSettings settings = LockSettings.DEFAULTS.withPollInterval(Duration.ofMillis(50));
+		List<RedisDistributedLock> instances = List.of(instance(settings, new SimpleMeterRegistry()),
+				instance(settings, new SimpleMeterRegistry()), instance(settings, new SimpleMeterRegistry()));
+		StringRedisTemplate redis = new StringRedisTemplate(factory());
+		String name = uniqueName();
+		AtomicInteger inside = new AtomicInteger();
+		AtomicInteger overlaps = new AtomicInteger();
+		AtomicInteger acquired = new AtomicInteger();
+		AtomicInteger gaveUp = new AtomicInteger();
+		AtomicInteger failures = new AtomicInteger();
+		ConcurrentLinkedQueue<Throwable> unexpected = new ConcurrentLinkedQueue<>();
+		List<Long> tokens = new ArrayList<>();
+		AtomicBoolean stop = new AtomicBoolean();
+		int threads = 24;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		// Each worker's thread while it is inside tryAcquire, interrupted at most once per call (as a cancelled task is).
+		List<AtomicReference<Thread>> acquiring = new CopyOnWriteArrayList<>();
+		long end = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+		try {
+			List<Future<?>> futures = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				RedisDistributedLock lock = instances.get(t % instances.size());
+				futures.add(pool.submit(() -> {
+					AtomicReference<Thread> mine = new AtomicReference<>();
+					acquiring.add(mine);
+					while (System.nanoTime() < end) {
+						ThreadLocalRandom random = ThreadLocalRandom.current();
+						Duration wait = Duration.ofMillis(random.nextInt(1, 40));
+						Optional<LockLease> lease;
+						try {
+							mine.set(Thread.currentThread());
+							try {
+								lease = lock.tryAcquire(name, wait, Duration.ofSeconds(30));
+							}
+							finally {
+								synchronized (mine) {
+									mine.set(null);
+								}
+							}
+						}
+						catch (Throwable ex) {
+							// An interrupt, also one while waiting for Redis, is not a failure of Redis.
+							unexpected.add(ex);
+							continue;
+						}
+						Thread.interrupted();
+						if (lease.isEmpty()) {
+							gaveUp.incrementAndGet();
+							continue;
+						}
+						try {
+							if (inside.incrementAndGet() != 1) {
+								overlaps.incrementAndGet();
+							}
+							synchronized (tokens) {
+								tokens.add(lease.get().fencingToken());
+							}
+							acquired.incrementAndGet();
+							if (random.nextInt(4) == 0) {
+								Thread.sleep(random.nextInt(0, 3));
+							}
+							inside.decrementAndGet();
+						}
+						catch (InterruptedException ex) {
+							inside.decrementAndGet();
+						}
+						finally {
+							try {
+								lease.get().release();
+							}
+							catch (LockUnavailableException ex) {
+								failures.incrementAndGet();
+							}
+							Thread.interrupted();
+						}
+					}
+					return null;
+				}));
+			}
+			Thread interrupter = new Thread(() -> {
+				ThreadLocalRandom random = ThreadLocalRandom.current();
+				while (!stop.get()) {
+					if (!acquiring.isEmpty()) {
+						AtomicReference<Thread> target = acquiring.get(random.nextInt(acquiring.size()));
+						synchronized (target) {
+							Thread thread = target.getAndSet(null);
+							if (thread != null) {
+								thread.interrupt();
+							}
+						}
+					}
+					try {
+						Thread.sleep(random.nextInt(1, 5));
+					}
+					catch (InterruptedException ex) {
+						return;
+					}
+				}
+			});
+			interrupter.start();
+			for (Future<?> future : futures) {
+				future.get(1, TimeUnit.MINUTES);
+			}
+			stop.set(true);
+			interrupter.join();
+		}
+		finally {
+			stop.set(true);
+			pool.shutdownNow();
+		}
+		assertThat(unexpected).as("failures of callers interrupted while waiting").isEmpty();
+		assertThat(failures.get()).as("failed releases").isZero();
+		assertThat(overlaps.get()).as("holders at once").isZero();
+		assertThat(acquired.get()).isPositive();
+		assertThat(gaveUp.get()).isPositive();
+		for (int i = 1; i < tokens.size(); i++) {
+			assertThat(tokens.get(i)).as("token %d, in holding order", i).isGreaterThan(tokens.get(i - 1));
+		}
+		// Locks handed to callers that gave up, and late acquisitions, are released in the background.
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(redis.hasKey(KEYS.hashTagged(Feature.LOCK, name)))
+			.as("no lock held by nobody (acquired %d, gave up %d, failed %d)", acquired.get(), gaveUp.get(), failures.get())
+			.isFalse());
+		// Not awaited: a count left over would expire by itself about a second after the longest wait.
+		Thread.sleep(200);
+		assertThat(redis.opsForValue().get(KEYS.hashTagged(Feature.LOCK, name, "waiters"))).as("no waiter count left").isNull();
 	}
 
 	@Test
