@@ -82,6 +82,7 @@ abstract class RateLimiterContractTests {
 		List<RateLimiter> instances = List.of(this.limiter, newLimiter(), newLimiter());
 		String key = uniqueKey();
 		AtomicInteger allowed = new AtomicInteger();
+		AtomicInteger failedOpen = new AtomicInteger();
 		AtomicInteger requests = new AtomicInteger();
 		CountDownLatch start = new CountDownLatch(1);
 		ExecutorService pool = Executors.newFixedThreadPool(64);
@@ -93,8 +94,13 @@ abstract class RateLimiterContractTests {
 					start.await();
 					while (requests.incrementAndGet() <= 500) {
 						RateLimitResult result = instance.tryAcquire(key, limit);
-						if (result.allowed()) {
+						if (result.decision() == RateLimitResult.Decision.ALLOWED) {
 							allowed.incrementAndGet();
+						}
+						else if (result.decision() == RateLimitResult.Decision.FAILED_OPEN) {
+							// A decision Redis did not answer within its deadline (a loaded machine): allowed by
+							// the fail-open policy, whatever the script decided.
+							failedOpen.incrementAndGet();
 						}
 						else {
 							assertThat(result.retryAfter()).isPositive();
@@ -111,7 +117,13 @@ abstract class RateLimiterContractTests {
 		finally {
 			pool.shutdown();
 		}
-		assertThat(allowed.get()).as(limit.algorithm() + " admitted").isEqualTo(100);
+		if (failedOpen.get() == 0) {
+			assertThat(allowed.get()).as(limit.algorithm() + " admitted").isEqualTo(100);
+		}
+		else {
+			// Some answers came too late: those were admitted or refused in Redis, unseen here.
+			assertThat(allowed.get()).as(limit.algorithm() + " admitted").isBetween(100 - failedOpen.get(), 100);
+		}
 	}
 
 	@ParameterizedTest
