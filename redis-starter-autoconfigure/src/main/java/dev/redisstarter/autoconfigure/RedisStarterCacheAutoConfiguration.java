@@ -48,6 +48,7 @@ import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.RedisAccess;
+import dev.redisstarter.core.StarterThreads;
 
 /**
  * A {@link CacheService} from {@code redis.starter.cache.*}, and {@code @TaggedCacheable}/{@code @EvictTags}
@@ -190,10 +191,11 @@ public final class RedisStarterCacheAutoConfiguration {
 	CacheWarmingLifecycle redisStarterCacheWarming(CacheService cache, CacheSettings settings, CacheMetrics metrics,
 			RedisStarterProperties properties, ObjectProvider<CacheWarmer> warmers,
 			ObjectProvider<ApplicationArguments> applicationArguments,
-			ObjectProvider<RedisStarterCacheManager> springCache) {
+			ObjectProvider<RedisStarterCacheManager> springCache, ObjectProvider<StarterThreads> threads) {
 		CacheProperties.Warming warming = properties.getCache().getWarming();
 		CacheWarming configured = new CacheWarming(cache, settings, metrics,
-				new CacheWarming.Settings(warming.getConcurrency(), warming.getTimeout()));
+				new CacheWarming.Settings(warming.getConcurrency(), warming.getTimeout()))
+			.withThreads(threads.getIfUnique(() -> StarterThreads.DEFAULTS));
 		// With the Spring Cache bridge on, entries record their type, or @Cacheable would read each as a miss.
 		RedisStarterCacheManager bridge = springCache.getIfUnique();
 		CacheWarming runner = (bridge != null) ? configured.withSpringCache(bridge) : configured;

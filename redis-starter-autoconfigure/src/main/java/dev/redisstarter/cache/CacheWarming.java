@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,6 +44,9 @@ public final class CacheWarming {
 	/** The Spring Cache bridge, when on: warmed entries then record their type, as its caches need to read them. */
 	private final @Nullable RedisStarterCacheManager springCache;
 
+	/** Makes the loaders' threads (virtual when handlers are) and decorates each load, as for any handler. */
+	private final StarterThreads threads;
+
 	/**
 	 * @param cache where entries are written
 	 * @param cacheSettings the caches' time to live
@@ -57,14 +59,16 @@ public final class CacheWarming {
 		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 		this.springCache = null;
+		this.threads = StarterThreads.DEFAULTS;
 	}
 
-	private CacheWarming(CacheWarming warming, RedisStarterCacheManager springCache) {
+	private CacheWarming(CacheWarming warming, @Nullable RedisStarterCacheManager springCache, StarterThreads threads) {
 		this.cache = warming.cache;
 		this.cacheSettings = warming.cacheSettings;
 		this.metrics = warming.metrics;
 		this.settings = warming.settings;
 		this.springCache = springCache;
+		this.threads = threads;
 	}
 
 	/**
@@ -74,7 +78,17 @@ public final class CacheWarming {
 	 * @return a new warming
 	 */
 	public CacheWarming withSpringCache(RedisStarterCacheManager springCache) {
-		return new CacheWarming(this, Objects.requireNonNull(springCache, "springCache must not be null"));
+		return new CacheWarming(this, Objects.requireNonNull(springCache, "springCache must not be null"), this.threads);
+	}
+
+	/**
+	 * This warming, running the loads on the application's handler threads ({@code redis.starter.virtual-threads},
+	 * its {@code TaskDecorator}) rather than plain platform threads.
+	 * @param threads the starter's threads
+	 * @return a new warming
+	 */
+	public CacheWarming withThreads(StarterThreads threads) {
+		return new CacheWarming(this, this.springCache, Objects.requireNonNull(threads, "threads must not be null"));
 	}
 
 	/**
@@ -93,11 +107,9 @@ public final class CacheWarming {
 		for (CacheWarmer warmer : warmers) {
 			all.add(new Progress(warmer, done));
 		}
-		AtomicInteger threads = new AtomicInteger();
-		ExecutorService pool = Executors.newFixedThreadPool(this.settings.concurrency(),
-				(task) -> StarterThreads.background("cache-warming-" + threads.incrementAndGet(), task));
+		ExecutorService pool = this.threads.handlerPool("cache", "warming", this.settings.concurrency());
 		for (Progress progress : all) {
-			pool.execute(() -> listKeys(progress, pool));
+			pool.execute(this.threads.decorate(() -> listKeys(progress, pool)));
 		}
 		boolean finished;
 		boolean interrupted = false;
@@ -151,7 +163,7 @@ public final class CacheWarming {
 		}
 		try {
 			for (String key : keys) {
-				pool.execute(() -> loadOne(progress, key));
+				pool.execute(this.threads.decorate(() -> loadOne(progress, key)));
 			}
 		}
 		catch (RejectedExecutionException ex) {
