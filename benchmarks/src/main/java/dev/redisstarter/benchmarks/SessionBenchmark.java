@@ -1,10 +1,16 @@
 package dev.redisstarter.benchmarks;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,6 +32,7 @@ import org.springframework.session.data.redis.RedisSessionRepository;
 import dev.redisstarter.core.DecodeFailureReporter;
 import dev.redisstarter.core.JsonCodec;
 import dev.redisstarter.core.KeyNaming;
+import dev.redisstarter.core.LuaScript;
 import dev.redisstarter.session.RedisSessionService;
 import dev.redisstarter.session.Session;
 import dev.redisstarter.session.SessionMetrics;
@@ -36,7 +43,8 @@ import dev.redisstarter.session.SessionSettings;
  * Reading a session with its expiry slid, and creating one: the starter's {@link SessionService} against
  * Spring Session Data Redis's {@code RedisSessionRepository} and {@code RedisIndexedSessionRepository}, each
  * doing {@code findById}, setting the last access time and {@code save} (what Spring Session's filter does on
- * every request), with their default serialization. Each thread reads its own session.
+ * every request), with their default serialization; and raw Lettuce sending the starter's {@code read.lua} with the
+ * same key and arguments (what the starter's read costs on top of the client). Each thread reads its own session.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -57,6 +65,12 @@ public class SessionBenchmark {
 
 	private RedisIndexedSessionRepository indexed;
 
+	private RedisClient client;
+
+	private StatefulRedisConnection<String, String> raw;
+
+	private String readSha;
+
 	@Setup
 	public void setUp() {
 		this.redis = new BenchmarkRedis();
@@ -74,10 +88,16 @@ public class SessionBenchmark {
 		this.plain.setDefaultMaxInactiveInterval(Duration.ofMinutes(1));
 		this.indexed = new RedisIndexedSessionRepository(template);
 		this.indexed.setDefaultMaxInactiveInterval(Duration.ofMinutes(1));
+		this.client = RedisClient.create(RedisURI.create(this.redis.url()));
+		this.raw = this.client.connect(StringCodec.UTF8);
+		this.readSha = this.raw.sync()
+			.scriptLoad(LuaScript.load("dev/redisstarter/session/read.lua", List.class).text());
 	}
 
 	@TearDown
 	public void tearDown() {
+		this.raw.close();
+		this.client.shutdown();
 		this.factory.destroy();
 		this.redis.close();
 	}
@@ -94,6 +114,9 @@ public class SessionBenchmark {
 
 		String indexedId;
 
+		/** The key of a session of the starter's, read by raw Lettuce. */
+		String rawKey;
+
 		int created;
 
 		@Setup
@@ -102,6 +125,8 @@ public class SessionBenchmark {
 			this.starterId = benchmark.starter.create(this.user, DATA).id();
 			this.plainId = idOf(createAndSave(benchmark.plain));
 			this.indexedId = createAndSave(benchmark.indexed).getId();
+			String rawId = benchmark.starter.create(this.user + "-raw", DATA).id();
+			this.rawKey = benchmark.raw.sync().keys("bench:*" + rawId).get(0);
 		}
 
 	}
@@ -109,6 +134,13 @@ public class SessionBenchmark {
 	@Benchmark
 	public Session starterGet(PerThread thread) {
 		return this.starter.get(thread.starterId).orElseThrow();
+	}
+
+	@Benchmark
+	public Object rawLettuceGet(PerThread thread) {
+		// read.lua as the starter sends it: slide the expiry (touch on read, the default), idle time of a minute.
+		return this.raw.sync().evalsha(this.readSha, ScriptOutputType.MULTI, new String[] { thread.rawKey }, "1",
+				"60000");
 	}
 
 	@Benchmark

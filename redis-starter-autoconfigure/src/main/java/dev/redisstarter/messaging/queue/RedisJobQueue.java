@@ -31,7 +31,8 @@ import static dev.redisstarter.core.ScriptArgs.utf8;
  */
 public final class RedisJobQueue implements JobQueue {
 
-	private static final int FIELDS_PER_JOB = 12;
+	/** Arguments of {@code enqueue.lua} per job. */
+	static final int FIELDS_PER_JOB = 12;
 
 	/** Jobs per enqueue script: a large enqueueAll is pipelined in scripts of this many, none blocking Redis long. */
 	private static final int JOBS_PER_SCRIPT = 1000;
@@ -57,6 +58,9 @@ public final class RedisJobQueue implements JobQueue {
 	private final long maxPayloadBytes;
 
 	private final UnhandledQueues unhandled;
+
+	/** Single enqueues that overlap go to Redis together. */
+	private final EnqueueCoalescer coalescer;
 
 	/** Slots of enqueueAsync calls waiting for Redis. */
 	private final InFlightLimit asyncInFlight;
@@ -110,11 +114,39 @@ public final class RedisJobQueue implements JobQueue {
 		this.observations = observations;
 		this.maxPayloadBytes = maxPayloadBytes;
 		this.unhandled = unhandled;
+		this.coalescer = new EnqueueCoalescer(calls, this.scripts.enqueue(), keys, JOBS_PER_SCRIPT, BYTES_PER_SCRIPT);
 	}
 
 	@Override
 	public String enqueue(String queue, Object payload, JobOptions options) {
-		return add(queue, java.util.Collections.singletonList(payload), options).get(0);
+		QueueKeys.requireName(queue);
+		Objects.requireNonNull(options, "options");
+		QueueSettings queueSettings = this.settings.of(queue);
+		Map<String, String> trace = new LinkedHashMap<>();
+		Observation observation = startObservation(queue, trace);
+		try {
+			String traceJson = trace.isEmpty() ? "" : this.mapper.writeValueAsString(trace);
+			byte[] json = encode(payload);
+			byte[][] job = new byte[FIELDS_PER_JOB][];
+			writeJob(job, 0, json, options, queueSettings, traceJson);
+			EnqueueReply enqueued = EnqueueReply.of(this.coalescer.enqueue(queue, job, json.length));
+			this.metrics.of(queue).enqueued(enqueued.added() ? 1 : 0);
+			this.unhandled.enqueued(queue);
+			return enqueued.id();
+		}
+		catch (DataAccessException ex) {
+			stop(observation, ex);
+			observation = null;
+			throw new JobQueueUnavailableException(queue, "enqueue", ex);
+		}
+		catch (RuntimeException ex) {
+			stop(observation, ex);
+			observation = null;
+			throw ex;
+		}
+		finally {
+			stop(observation, null);
+		}
 	}
 
 	@Override
@@ -300,25 +332,33 @@ public final class RedisJobQueue implements JobQueue {
 		keysAndArgs[scriptKeys.length] = utf8(Integer.toString(payloads.size()));
 		int i = scriptKeys.length + 1;
 		for (byte[] json : payloads) {
-			keysAndArgs[i++] = utf8(Objects.toString(options.jobId(), ""));
-			keysAndArgs[i++] = utf8(Objects.toString(options.deduplicationKey(), ""));
-			keysAndArgs[i++] = utf8(millis(options.deduplicationWindow(), 0));
-			keysAndArgs[i++] = json;
-			keysAndArgs[i++] = utf8(Integer.toString(options.priority()));
-			keysAndArgs[i++] = utf8((options.delay() != null && options.delay().toMillis() > 0)
-					? Long.toString(options.delay().toMillis()) : "-1");
-			keysAndArgs[i++] = utf8((options.delay() == null && options.runAt() != null)
-					? Long.toString(options.runAt().toEpochMilli()) : "-1");
-			keysAndArgs[i++] = utf8(Integer.toString((options.attempts() != null) ? options.attempts()
-					: queueSettings.attempts()));
-			keysAndArgs[i++] = utf8(JobRecords.encode((options.backoff() != null) ? options.backoff() : queueSettings.backoff()));
-			Duration timeout = (options.attemptTimeout() != null) ? options.attemptTimeout()
-					: queueSettings.attemptTimeout();
-			keysAndArgs[i++] = utf8(millis(timeout, 0));
-			keysAndArgs[i++] = utf8(millis(options.retention(), 0));
-			keysAndArgs[i++] = utf8(traceJson);
+			writeJob(keysAndArgs, i, json, options, queueSettings, traceJson);
+			i += FIELDS_PER_JOB;
 		}
 		return keysAndArgs;
+	}
+
+	/** Writes one job's {@value #FIELDS_PER_JOB} arguments of {@code enqueue.lua} from {@code from}. */
+	private static void writeJob(byte[][] keysAndArgs, int from, byte[] json, JobOptions options,
+			QueueSettings queueSettings, String traceJson) {
+		int i = from;
+		keysAndArgs[i++] = utf8(Objects.toString(options.jobId(), ""));
+		keysAndArgs[i++] = utf8(Objects.toString(options.deduplicationKey(), ""));
+		keysAndArgs[i++] = utf8(millis(options.deduplicationWindow(), 0));
+		keysAndArgs[i++] = json;
+		keysAndArgs[i++] = utf8(Integer.toString(options.priority()));
+		keysAndArgs[i++] = utf8((options.delay() != null && options.delay().toMillis() > 0)
+				? Long.toString(options.delay().toMillis()) : "-1");
+		keysAndArgs[i++] = utf8((options.delay() == null && options.runAt() != null)
+				? Long.toString(options.runAt().toEpochMilli()) : "-1");
+		keysAndArgs[i++] = utf8(Integer.toString((options.attempts() != null) ? options.attempts()
+				: queueSettings.attempts()));
+		keysAndArgs[i++] = utf8(JobRecords.encode((options.backoff() != null) ? options.backoff() : queueSettings.backoff()));
+		Duration timeout = (options.attemptTimeout() != null) ? options.attemptTimeout()
+				: queueSettings.attemptTimeout();
+		keysAndArgs[i++] = utf8(millis(timeout, 0));
+		keysAndArgs[i++] = utf8(millis(options.retention(), 0));
+		keysAndArgs[i++] = utf8(traceJson);
 	}
 
 	private @Nullable Observation startObservation(String queue, Map<String, String> trace) {
