@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 
 import io.lettuce.core.ScriptOutputType;
@@ -34,6 +35,13 @@ public final class RedisJobQueue implements JobQueue {
 	/** Arguments of {@code enqueue.lua} per job. */
 	static final int FIELDS_PER_JOB = 12;
 
+	/** Where a job's payload and trace context are among its arguments. */
+	private static final int PAYLOAD_FIELD = 3;
+
+	private static final int TRACE_FIELD = 11;
+
+	private static final byte[] EMPTY = new byte[0];
+
 	/** Jobs per enqueue script: a large enqueueAll is pipelined in scripts of this many, none blocking Redis long. */
 	private static final int JOBS_PER_SCRIPT = 1000;
 
@@ -58,6 +66,12 @@ public final class RedisJobQueue implements JobQueue {
 	private final long maxPayloadBytes;
 
 	private final UnhandledQueues unhandled;
+
+	/**
+	 * enqueue.lua's arguments of a job with default options, per queue: all but its payload and trace are the same
+	 * for every such job, so they are encoded once (bounded like the coalescer's lanes).
+	 */
+	private final Map<String, byte[][]> defaultJobs = new ConcurrentHashMap<>();
 
 	/** Single enqueues that overlap go to Redis together. */
 	private final EnqueueCoalescer coalescer;
@@ -128,7 +142,7 @@ public final class RedisJobQueue implements JobQueue {
 			String traceJson = trace.isEmpty() ? "" : this.mapper.writeValueAsString(trace);
 			byte[] json = encode(payload);
 			byte[][] job = new byte[FIELDS_PER_JOB][];
-			writeJob(job, 0, json, options, queueSettings, traceJson);
+			writeJob(job, 0, queue, json, options, queueSettings, traceJson);
 			EnqueueReply enqueued = EnqueueReply.of(this.coalescer.enqueue(queue, job, json.length));
 			this.metrics.of(queue).enqueued(enqueued.added() ? 1 : 0);
 			this.unhandled.enqueued(queue);
@@ -332,14 +346,35 @@ public final class RedisJobQueue implements JobQueue {
 		keysAndArgs[scriptKeys.length] = utf8(Integer.toString(payloads.size()));
 		int i = scriptKeys.length + 1;
 		for (byte[] json : payloads) {
-			writeJob(keysAndArgs, i, json, options, queueSettings, traceJson);
+			writeJob(keysAndArgs, i, queue, json, options, queueSettings, traceJson);
 			i += FIELDS_PER_JOB;
 		}
 		return keysAndArgs;
 	}
 
 	/** Writes one job's {@value #FIELDS_PER_JOB} arguments of {@code enqueue.lua} from {@code from}. */
-	private static void writeJob(byte[][] keysAndArgs, int from, byte[] json, JobOptions options,
+	private void writeJob(byte[][] keysAndArgs, int from, String queue, byte[] json, JobOptions options,
+			QueueSettings queueSettings, String traceJson) {
+		if (options != JobOptions.defaults()) {
+			writeFields(keysAndArgs, from, json, options, queueSettings, traceJson);
+			return;
+		}
+		byte[][] template = this.defaultJobs.get(queue);
+		if (template == null) {
+			template = new byte[FIELDS_PER_JOB][];
+			writeFields(template, 0, EMPTY, options, queueSettings, "");
+			if (this.defaultJobs.size() < EnqueueCoalescer.MAX_LANES) {
+				this.defaultJobs.putIfAbsent(queue, template);
+			}
+		}
+		System.arraycopy(template, 0, keysAndArgs, from, FIELDS_PER_JOB);
+		keysAndArgs[from + PAYLOAD_FIELD] = json;
+		if (!traceJson.isEmpty()) {
+			keysAndArgs[from + TRACE_FIELD] = utf8(traceJson);
+		}
+	}
+
+	private static void writeFields(byte[][] keysAndArgs, int from, byte[] json, JobOptions options,
 			QueueSettings queueSettings, String traceJson) {
 		int i = from;
 		keysAndArgs[i++] = utf8(Objects.toString(options.jobId(), ""));

@@ -106,6 +106,37 @@ class JobQueueCoalescedEnqueueTests {
 	}
 
 	@Test
+	void jobsWithDefaultOptionsCarryTheirOwnQueuesSettingsAndOptionsGivenStillWin() {
+		String named = queue();
+		String plain = queue();
+		runner(SharedRedis.standalone()).withPropertyValues("redis.starter.queue.named." + named + ".attempts=7")
+			.run((context) -> {
+				JobQueue jobs = context.getBean(JobQueue.class);
+				String first = jobs.enqueue(named, new Task(0, 1));
+				String second = jobs.enqueue(plain, new Task(0, 2));
+				String third = jobs.enqueue(named, new Task(0, 3), JobOptions.defaults().withAttempts(2).withPriority(5));
+				String fourth = jobs.enqueue(named, new Task(0, 4));
+				assertThat(jobs.job(named, first)).get().satisfies((job) -> {
+					assertThat(job.maxAttempts()).isEqualTo(7);
+					assertThat(job.payload()).contains("\"number\":1");
+				});
+				assertThat(jobs.job(plain, second)).get().satisfies((job) -> {
+					assertThat(job.maxAttempts()).isNotEqualTo(7);
+					assertThat(job.payload()).contains("\"number\":2");
+				});
+				assertThat(jobs.job(named, third)).get().satisfies((job) -> {
+					assertThat(job.maxAttempts()).isEqualTo(2);
+					assertThat(job.priority()).isEqualTo(5);
+				});
+				assertThat(jobs.job(named, fourth)).get().satisfies((job) -> {
+					assertThat(job.maxAttempts()).isEqualTo(7);
+					assertThat(job.priority()).isZero();
+					assertThat(job.payload()).contains("\"number\":4");
+				});
+			});
+	}
+
+	@Test
 	void aFrozenRedisFailsEveryCallerWithinTheTimeoutAndTheQueueWorksWhenItIsBack() throws Exception {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
 			runner(server).run((context) -> {
