@@ -48,6 +48,13 @@ public final class RedisSessionService implements SessionService {
 
 	private final ScriptRunner scripts;
 
+	/** read.lua's idle time to live argument, the same on every read. */
+	private final byte[] idleMillis;
+
+	private static final byte[] TOUCH = utf8("1");
+
+	private static final byte[] READ_ONLY = utf8("0");
+
 	private final SessionKeys keys;
 
 	private final JsonCodec codec;
@@ -95,6 +102,7 @@ public final class RedisSessionService implements SessionService {
 		this.keys = new SessionKeys(Objects.requireNonNull(keys, "keys must not be null"));
 		this.codec = Objects.requireNonNull(codec, "codec must not be null");
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
+		this.idleMillis = utf8(Long.toString(settings.ttl().toMillis()));
 		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
 		this.events = events;
 	}
@@ -146,7 +154,7 @@ public final class RedisSessionService implements SessionService {
 		}
 		String key = sessionKey(tag, id);
 		List<Object> reply = run("read a session", () -> this.scripts.multi(this.lua.read(), 1, utf8(key),
-				utf8(touch ? "1" : "0"), utf8(Long.toString(this.settings.ttl().toMillis()))));
+				touch ? TOUCH : READ_ONLY, this.idleMillis));
 		if (reply.isEmpty()) {
 			return Optional.empty();
 		}
@@ -269,11 +277,15 @@ public final class RedisSessionService implements SessionService {
 				case "absolute" -> absolute = number(value);
 				default -> {
 					if (name.startsWith("a:")) {
-						Optional<JsonNode> parsed = this.codec.decode(key, value, JsonNode.class);
-						if (parsed.isEmpty()) {
-							return Optional.empty();
+						JsonNode node = PlainStringAttribute.read(value);
+						if (node == null) {
+							Optional<JsonNode> parsed = this.codec.decode(key, value, JsonNode.class);
+							if (parsed.isEmpty()) {
+								return Optional.empty();
+							}
+							node = parsed.get();
 						}
-						attributes.put(name.substring(2), parsed.get());
+						attributes.put(name.substring(2), node);
 					}
 				}
 			}
