@@ -44,6 +44,9 @@ final class RedisLeaderboard implements Leaderboard {
 
 	private final List<String> keys;
 
+	/** The keys as sent, encoded once: every call sends some of them. */
+	private final byte[][] keyBytes;
+
 	private final LeaderboardSettings settings;
 
 	private final ScoreEncoding encoding;
@@ -54,6 +57,10 @@ final class RedisLeaderboard implements Leaderboard {
 			LeaderboardSettings settings, ScoreEncoding encoding, long expireAtMillis) {
 		this.id = id;
 		this.keys = List.copyOf(keys);
+		this.keyBytes = new byte[this.keys.size()][];
+		for (int i = 0; i < this.keyBytes.length; i++) {
+			this.keyBytes[i] = utf8(this.keys.get(i));
+		}
 		this.calls = calls;
 		this.scripts = scripts;
 		this.settings = settings;
@@ -84,7 +91,7 @@ final class RedisLeaderboard implements Leaderboard {
 	private List<?> write(String member, double value, String mode, String what) {
 		checkMember(member);
 		this.encoding.check(this.id, what, value);
-		List<?> result = list(this.scripts.writeScore(), this.keys, member, Double.toString(value), mode,
+		List<?> result = list(this.scripts.writeScore(), this.keys.size(), member, Double.toString(value), mode,
 				tieRule(), direction(), Integer.toString(this.encoding.bits()),
 				Long.toString(this.encoding.baseEpochSecond()), Long.toString(this.expireAtMillis),
 				Long.toString((long) this.encoding.maxScore()));
@@ -111,7 +118,7 @@ final class RedisLeaderboard implements Leaderboard {
 
 	private long removeMembers(String what, String argument) {
 		if (!what.equals("below-top")) {
-			Long removed = script(this.scripts.removeMembers(), ScriptOutputType.INTEGER, this.keys, what, argument,
+			Long removed = script(this.scripts.removeMembers(), ScriptOutputType.INTEGER, this.keys.size(), what, argument,
 					tieRule(), direction(), "1");
 			return (removed != null) ? removed : 0;
 		}
@@ -120,7 +127,7 @@ final class RedisLeaderboard implements Leaderboard {
 		long total = 0;
 		while (total < excess) {
 			long chunk = Math.min(TRIM_CHUNK, excess - total);
-			Long removed = script(this.scripts.removeMembers(), ScriptOutputType.INTEGER, this.keys, what, argument,
+			Long removed = script(this.scripts.removeMembers(), ScriptOutputType.INTEGER, this.keys.size(), what, argument,
 					tieRule(), direction(), Long.toString(chunk));
 			long count = (removed != null) ? removed : 0;
 			if (count == 0) {
@@ -134,13 +141,13 @@ final class RedisLeaderboard implements Leaderboard {
 	@Override
 	public OptionalDouble score(String member) {
 		checkMember(member);
-		Double stored = call(() -> this.calls.call((redis) -> redis.zscore(utf8(this.keys.get(0)), utf8(member))));
+		Double stored = call(() -> this.calls.call((redis) -> redis.zscore(this.keyBytes[0], utf8(member))));
 		return (stored != null) ? OptionalDouble.of(this.encoding.decode(stored)) : OptionalDouble.empty();
 	}
 
 	@Override
 	public long size() {
-		Long size = call(() -> this.calls.call((redis) -> redis.zcard(utf8(this.keys.get(0)))));
+		Long size = call(() -> this.calls.call((redis) -> redis.zcard(this.keyBytes[0])));
 		return (size != null) ? size : 0;
 	}
 
@@ -152,7 +159,7 @@ final class RedisLeaderboard implements Leaderboard {
 	@Override
 	public Optional<LeaderboardEntry> entry(String member) {
 		checkMember(member);
-		List<?> result = list(this.scripts.rank(), this.keys.subList(0, 2), member, tieRule(), direction());
+		List<?> result = list(this.scripts.rank(), 2, member, tieRule(), direction());
 		if (result == null || result.isEmpty()) {
 			return Optional.empty();
 		}
@@ -184,7 +191,7 @@ final class RedisLeaderboard implements Leaderboard {
 	}
 
 	private List<LeaderboardEntry> range(String mode, String from, int size) {
-		List<?> result = list(this.scripts.range(), this.keys.subList(0, 2), tieRule(), direction(), mode,
+		List<?> result = list(this.scripts.range(), 2, tieRule(), direction(), mode,
 				from, Integer.toString(size));
 		if (result == null || result.isEmpty()) {
 			return List.of();
@@ -218,8 +225,8 @@ final class RedisLeaderboard implements Leaderboard {
 	}
 
 	/** Runs a script with an array reply; its strings come back as {@code String}s, its integers as {@code Long}s. */
-	private List<Object> list(LuaScript<?> script, List<String> scriptKeys, String... args) {
-		List<Object> reply = script(script, ScriptOutputType.MULTI, scriptKeys, args);
+	private List<Object> list(LuaScript<?> script, int keyCount, String... args) {
+		List<Object> reply = script(script, ScriptOutputType.MULTI, keyCount, args);
 		List<Object> decoded = new ArrayList<>(reply.size());
 		for (Object item : reply) {
 			decoded.add((item instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : item);
@@ -227,15 +234,14 @@ final class RedisLeaderboard implements Leaderboard {
 		return decoded;
 	}
 
-	private <T> T script(LuaScript<?> script, ScriptOutputType type, List<String> scriptKeys, String... args) {
-		byte[][] keysAndArgs = new byte[scriptKeys.size() + args.length][];
-		for (int i = 0; i < scriptKeys.size(); i++) {
-			keysAndArgs[i] = utf8(scriptKeys.get(i));
-		}
+	/** Runs a script with the board's first {@code keyCount} keys. */
+	private <T> T script(LuaScript<?> script, ScriptOutputType type, int keyCount, String... args) {
+		byte[][] keysAndArgs = new byte[keyCount + args.length][];
+		System.arraycopy(this.keyBytes, 0, keysAndArgs, 0, keyCount);
 		for (int i = 0; i < args.length; i++) {
-			keysAndArgs[scriptKeys.size() + i] = utf8(args[i]);
+			keysAndArgs[keyCount + i] = utf8(args[i]);
 		}
-		return call(() -> this.calls.script(script, type, scriptKeys.size(), keysAndArgs));
+		return call(() -> this.calls.script(script, type, keyCount, keysAndArgs));
 	}
 
 	/** Redis failures become {@link LeaderboardUnavailableException}s naming the board. */
