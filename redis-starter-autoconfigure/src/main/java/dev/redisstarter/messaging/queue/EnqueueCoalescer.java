@@ -152,8 +152,12 @@ final class EnqueueCoalescer {
 
 		Object enqueue(Waiter me) {
 			this.waiting.add(me);
-			if (this.sending.compareAndSet(false, true)) {
-				me.state = Waiter.LEADING;
+			if (this.sending.compareAndSet(false, true)
+					&& !Waiter.STATE.compareAndSet(me, Waiter.WAITING, Waiter.LEADING)) {
+				// Between add and here the holder of the turn took this job, had it answered (or failed at once:
+				// circuit open) and freed the turn: this caller needs no turn, so it passes it on, else it would keep
+				// it for good and every later enqueue of the queue would wait out its deadline.
+				release();
 			}
 			while (true) {
 				Object outcome = me.outcome;

@@ -152,8 +152,28 @@ class JobQueueCoalescedEnqueueFaultTests {
 				assertThat(failed).hasPositiveValue();
 				assertThat(millis).allSatisfy((took) -> assertThat(took).isLessThan(TIMEOUT + 1000));
 				AtomicInteger probe = new AtomicInteger();
-				await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
-					.until(() -> jobs.enqueue(queue, new Task(-1, probe.incrementAndGet())) != null);
+				List<String> probeFailures = new CopyOnWriteArrayList<>();
+				long thawed = System.nanoTime();
+				try {
+					await().atMost(Duration.ofSeconds(10)).until(() -> {
+						long start = System.nanoTime();
+						try {
+							return jobs.enqueue(queue, new Task(-1, probe.incrementAndGet())) != null;
+						}
+						catch (RuntimeException ex) {
+							probeFailures.add(TimeUnit.NANOSECONDS.toMillis(start - thawed) + "+"
+									+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + "ms: " + ex);
+							return false;
+						}
+					});
+				}
+				catch (RuntimeException ex) {
+					throw new AssertionError("No enqueue after the thaw: " + probeFailures.size() + " failed, first "
+							+ probeFailures.subList(0, Math.min(3, probeFailures.size())) + ", last "
+							+ probeFailures.get(probeFailures.size() - 1) + "; circuit "
+							+ context.getBean(dev.redisstarter.core.RedisAccess.class).circuit().state() + "; lane "
+							+ laneState(jobs, queue), ex);
+				}
 				Thread.sleep(TIMEOUT);
 				List<String> payloads = payloads(server, queue);
 				assertThat(payloads).doesNotHaveDuplicates();
@@ -163,6 +183,116 @@ class JobQueueCoalescedEnqueueFaultTests {
 						.satisfies((job) -> assertThat(job.payload()).contains(
 								"\"producer\":" + success.getValue().producer() + ",\"number\":"
 										+ success.getValue().number() + "}"));
+				}
+			});
+		}
+	}
+
+	/**
+	 * A caller is added to its lane's waiting jobs, and before it asks for the turn the holder takes its job, has it
+	 * answered and frees the turn (a preempted thread; or a call failed at once, circuit open). Replayed here step by
+	 * step on the real lane: the caller then wins the turn with its job already answered. It must pass the turn on;
+	 * kept, every later enqueue of the queue waits out its deadline and fails (seen in the outage test, 1 run in 4).
+	 */
+	@Test
+	@SuppressWarnings("unchecked")
+	void aCallerWhoseJobWasAnsweredBeforeItAskedForTheTurnPassesTheTurnOn() throws Exception {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
+			runner(server).run((context) -> {
+				JobQueue jobs = context.getBean(JobQueue.class);
+				String queue = queue();
+				jobs.enqueue(queue, new Task(-1, 0));
+				Object lane = ((Map<?, ?>) field(field(jobs, "coalescer"), "lanes")).get(queue);
+				// The caller's job joins the waiting ones (the first step of Lane.enqueue) ...
+				Class<?> waiterType = Class.forName(EnqueueCoalescer.class.getName() + "$Waiter");
+				java.lang.reflect.Constructor<?> newWaiter = waiterType.getDeclaredConstructor(byte[][].class, long.class,
+						long.class);
+				newWaiter.setAccessible(true);
+				byte[][] job = new byte[RedisJobQueue.FIELDS_PER_JOB][];
+				for (int i = 0; i < job.length; i++) {
+					job[i] = new byte[0];
+				}
+				job[3] = "{\"producer\":1,\"number\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+				job[4] = "0".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+				job[5] = "-1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+				job[6] = "-1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+				job[7] = "1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+				job[8] = "fixed:1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+				job[9] = "0".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+				job[10] = "0".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+				Object preempted = newWaiter.newInstance(job, 10L, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+				((java.util.Queue<Object>) field(lane, "waiting")).add(preempted);
+				// ... another caller takes the turn, sends both jobs, is answered and frees the turn ...
+				assertThat(outcome(jobs, queue, new Task(2, 2))).as("lane %s; preempted %s %s", laneState(jobs, queue),
+						field(preempted, "state"), field(preempted, "outcome")).startsWith("stored");
+				assertThat(field(preempted, "outcome")).as("the preempted caller's job was answered").isNotNull();
+				assertThat(((java.util.concurrent.atomic.AtomicBoolean) field(lane, "sending")).get()).isFalse();
+				// ... and the preempted caller goes on: it asks for the turn (here by entering again with its answered
+				// job, which goes through the same steps), gets it, and returns its answer.
+				java.lang.reflect.Method enqueue = lane.getClass().getDeclaredMethod("enqueue", waiterType);
+				enqueue.setAccessible(true);
+				assertThat(enqueue.invoke(lane, preempted)).isNotNull();
+				assertThat(((java.util.concurrent.atomic.AtomicBoolean) field(lane, "sending")).get())
+					.as("the turn is free again: %s", laneState(jobs, queue)).isFalse();
+				long start = System.nanoTime();
+				assertThat(outcome(jobs, queue, new Task(3, 3))).startsWith("stored");
+				assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(TIMEOUT);
+			});
+		}
+	}
+
+	/**
+	 * While Redis is stopped every call fails at once (connection down, then circuit open), on the sending thread:
+	 * a batch can be taken, failed and its turn freed before one of its callers, just added, asks for the turn. Such
+	 * a caller must not keep the turn (it would hold it forever, and every later enqueue of the queue would wait out
+	 * its deadline).
+	 */
+	@Test
+	void callsFailingAtOnceWhileRedisIsStoppedNeverWedgeTheQueue() throws Exception {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
+			runner(server).run((context) -> {
+				JobQueue jobs = context.getBean(JobQueue.class);
+				String queue = queue();
+				jobs.enqueue(queue, new Task(-1, 0));
+				server.stop();
+				AtomicInteger calls = new AtomicInteger();
+				List<Long> millis = new CopyOnWriteArrayList<>();
+				long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2000);
+				ExecutorService producers = Executors.newFixedThreadPool(16);
+				try {
+					for (int p = 0; p < 16; p++) {
+						int producer = p;
+						producers.submit(() -> {
+							long slowest = 0;
+							for (int i = 0; System.nanoTime() < end; i++) {
+								long start = System.nanoTime();
+								try {
+									jobs.enqueue(queue, new Task(producer, i));
+								}
+								catch (JobQueueUnavailableException ex) {
+									// Expected: Redis is stopped.
+								}
+								calls.incrementAndGet();
+								slowest = Math.max(slowest, System.nanoTime() - start);
+							}
+							millis.add(TimeUnit.NANOSECONDS.toMillis(slowest));
+						});
+					}
+					producers.shutdown();
+					assertThat(producers.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+				}
+				finally {
+					producers.shutdownNow();
+				}
+				server.start();
+				AtomicInteger probe = new AtomicInteger();
+				try {
+					await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+						.until(() -> jobs.enqueue(queue, new Task(-1, probe.incrementAndGet())) != null);
+				}
+				catch (RuntimeException ex) {
+					throw new AssertionError("No enqueue after the restart (" + calls + " calls while stopped, slowest "
+							+ millis + " ms); lane " + laneState(jobs, queue), ex);
 				}
 			});
 		}
@@ -231,6 +361,73 @@ class JobQueueCoalescedEnqueueFaultTests {
 		}
 	}
 
+	/**
+	 * One caller's job that Redis refuses inside the script (a deduplication window Redis cannot store: SET PX
+	 * overflows) travels with others: it must not fail them, nor leave jobs stored whose callers were told they
+	 * failed. It is refused at once, before any batch.
+	 */
+	@Test
+	void aJobRedisWouldRefuseIsRefusedAtOnceAndFailsNoOtherCallerOfItsBatch() throws Exception {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
+			runner(server).run((context) -> {
+				JobQueue jobs = context.getBean(JobQueue.class);
+				String queue = queue();
+				jobs.enqueue(queue, new Task(-1, 0));
+				Map<Integer, String> outcomes = new ConcurrentHashMap<>();
+				// The first call is held by a short freeze, so that the 16 callers after it travel together.
+				server.freeze();
+				Thread first = new Thread(() -> outcomes.put(-2, outcome(jobs, queue, new Task(-2, 0))));
+				List<String> others;
+				try {
+					first.start();
+					Thread.sleep(50);
+					ExecutorService threads = Executors.newFixedThreadPool(16);
+					try {
+						List<Future<?>> all = new ArrayList<>();
+						for (int p = 0; p < 16; p++) {
+							int producer = p;
+							all.add(threads.submit(() -> {
+								try {
+									JobOptions options = (producer != 7) ? JobOptions.defaults()
+											: JobOptions.defaults().withDeduplication("forever", Duration.ofMillis(Long.MAX_VALUE));
+									outcomes.put(producer, outcome(jobs, queue, new Task(producer, 1), options));
+								}
+								catch (IllegalArgumentException ex) {
+									outcomes.put(producer, "refused: " + ex.getMessage());
+								}
+							}));
+						}
+						Thread.sleep(100);
+						server.thaw();
+						for (Future<?> one : all) {
+							one.get(10, TimeUnit.SECONDS);
+						}
+					}
+					finally {
+						threads.shutdownNow();
+					}
+				}
+				finally {
+					server.thaw();
+				}
+				first.join(10_000);
+				assertThat(outcomes.get(7)).as("the caller whose window Redis cannot store").startsWith("refused");
+				for (int p = 0; p < 16; p++) {
+					if (p != 7) {
+						assertThat(outcomes.get(p)).as("caller %d", p).startsWith("stored");
+					}
+				}
+				List<String> payloads = payloads(server, queue);
+				for (int p = 0; p < 16; p++) {
+					int producer = p;
+					assertThat(payloads.stream().anyMatch((payload) -> payload.contains("\"producer\":" + producer + ",")))
+						.as("caller %d's job stored", producer)
+						.isEqualTo(outcomes.get(producer).startsWith("stored"));
+				}
+			});
+		}
+	}
+
 	/** Each job of its queue is followed by five jobs of another, enqueued from the handler's threads. */
 	static class FollowUps {
 
@@ -281,13 +478,44 @@ class JobQueueCoalescedEnqueueFaultTests {
 	}
 
 	private static String outcome(JobQueue jobs, String queue, Task task) {
+		return outcome(jobs, queue, task, JobOptions.defaults());
+	}
+
+	private static String outcome(JobQueue jobs, String queue, Task task, JobOptions options) {
 		long start = System.nanoTime();
 		try {
-			return "stored " + jobs.enqueue(queue, task);
+			return "stored " + jobs.enqueue(queue, task, options);
 		}
 		catch (JobQueueUnavailableException ex) {
 			return "failed after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms: " + ex;
 		}
+	}
+
+	/** The coalescer's lane of a queue, for a failure's message. */
+	static String laneState(JobQueue jobs, String queue) {
+		try {
+			Object coalescer = field(jobs, "coalescer");
+			Object lane = ((Map<?, ?>) field(coalescer, "lanes")).get(queue);
+			if (lane == null) {
+				return "none";
+			}
+			StringBuilder text = new StringBuilder("sending=" + field(lane, "sending") + " waiting=[");
+			for (Object waiter : (Iterable<?>) field(lane, "waiting")) {
+				Thread thread = (Thread) field(waiter, "thread");
+				text.append(field(waiter, "state")).append(':').append(thread.getName()).append('/')
+					.append(thread.getState()).append(' ');
+			}
+			return text.append(']').toString();
+		}
+		catch (ReflectiveOperationException ex) {
+			return ex.toString();
+		}
+	}
+
+	private static Object field(Object owner, String name) throws ReflectiveOperationException {
+		java.lang.reflect.Field field = owner.getClass().getDeclaredField(name);
+		field.setAccessible(true);
+		return field.get(owner);
 	}
 
 	/** Every waiting job's payload, read in one script (a listing stops at 1,000). */
