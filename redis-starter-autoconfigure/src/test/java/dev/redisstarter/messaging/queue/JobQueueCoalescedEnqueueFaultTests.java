@@ -203,6 +203,10 @@ class JobQueueCoalescedEnqueueFaultTests {
 				String queue = queue();
 				jobs.enqueue(queue, new Task(-1, 0));
 				Object lane = ((Map<?, ?>) field(field(jobs, "coalescer"), "lanes")).get(queue);
+				java.util.concurrent.atomic.AtomicBoolean sending = (java.util.concurrent.atomic.AtomicBoolean) field(lane,
+						"sending");
+				// The reply's thread frees the turn just after handing the outcomes over.
+				await().atMost(Duration.ofSeconds(5)).until(() -> !sending.get());
 				// The caller's job joins the waiting ones (the first step of Lane.enqueue) ...
 				Class<?> waiterType = Class.forName(EnqueueCoalescer.class.getName() + "$Waiter");
 				java.lang.reflect.Constructor<?> newWaiter = waiterType.getDeclaredConstructor(byte[][].class, long.class,
@@ -226,14 +230,13 @@ class JobQueueCoalescedEnqueueFaultTests {
 				assertThat(outcome(jobs, queue, new Task(2, 2))).as("lane %s; preempted %s %s", laneState(jobs, queue),
 						field(preempted, "state"), field(preempted, "outcome")).startsWith("stored");
 				assertThat(field(preempted, "outcome")).as("the preempted caller's job was answered").isNotNull();
-				assertThat(((java.util.concurrent.atomic.AtomicBoolean) field(lane, "sending")).get()).isFalse();
+				await().atMost(Duration.ofSeconds(5)).until(() -> !sending.get());
 				// ... and the preempted caller goes on: it asks for the turn (here by entering again with its answered
 				// job, which goes through the same steps), gets it, and returns its answer.
 				java.lang.reflect.Method enqueue = lane.getClass().getDeclaredMethod("enqueue", waiterType);
 				enqueue.setAccessible(true);
 				assertThat(enqueue.invoke(lane, preempted)).isNotNull();
-				assertThat(((java.util.concurrent.atomic.AtomicBoolean) field(lane, "sending")).get())
-					.as("the turn is free again: %s", laneState(jobs, queue)).isFalse();
+				assertThat(sending.get()).as("the turn is free again: %s", laneState(jobs, queue)).isFalse();
 				long start = System.nanoTime();
 				assertThat(outcome(jobs, queue, new Task(3, 3))).startsWith("stored");
 				assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(TIMEOUT);
