@@ -79,7 +79,8 @@ final class EnqueueCoalescer {
 		if (lane == null) {
 			lane = (this.lanes.size() < MAX_LANES) ? this.lanes.computeIfAbsent(queue, this::lane) : lane(queue);
 		}
-		return lane.enqueue(new Waiter(job, bytes));
+		long deadline = System.nanoTime() + this.calls.deadline().toNanos();
+		return lane.enqueue(new Waiter(job, bytes, deadline));
 	}
 
 	private Lane lane(String queue) {
@@ -105,6 +106,9 @@ final class EnqueueCoalescer {
 
 		final long bytes;
 
+		/** When its caller stops waiting ({@link System#nanoTime()}): not sent by then, it never is. */
+		final long deadline;
+
 		final Thread thread = Thread.currentThread();
 
 		volatile int state = WAITING;
@@ -112,9 +116,14 @@ final class EnqueueCoalescer {
 		/** The reply entry, or a {@link Failure}. */
 		volatile @Nullable Object outcome;
 
-		Waiter(byte[][] job, long bytes) {
+		Waiter(byte[][] job, long bytes, long deadline) {
 			this.job = job;
 			this.bytes = bytes;
+			this.deadline = deadline;
+		}
+
+		boolean expired() {
+			return this.deadline - System.nanoTime() <= 0;
 		}
 
 		void settle(Object outcome) {
@@ -142,10 +151,13 @@ final class EnqueueCoalescer {
 		}
 
 		Object enqueue(Waiter me) {
-			long deadline = System.nanoTime() + EnqueueCoalescer.this.calls.deadline().toNanos();
 			this.waiting.add(me);
-			if (this.sending.compareAndSet(false, true)) {
-				me.state = Waiter.LEADING;
+			if (this.sending.compareAndSet(false, true)
+					&& !Waiter.STATE.compareAndSet(me, Waiter.WAITING, Waiter.LEADING)) {
+				// Between add and here the holder of the turn took this job, had it answered (or failed at once:
+				// circuit open) and freed the turn: this caller needs no turn, so it passes it on, else it would keep
+				// it for good and every later enqueue of the queue would wait out its deadline.
+				release();
 			}
 			while (true) {
 				Object outcome = me.outcome;
@@ -155,19 +167,23 @@ final class EnqueueCoalescer {
 					}
 					return outcome;
 				}
-				if (me.state == Waiter.LEADING) {
-					send(me);
-					continue;
-				}
-				long left = deadline - System.nanoTime();
+				// Deadline and interrupt first: a caller given the turn only after its deadline (its thread stalled)
+				// or while interrupted passes the turn on and never sends its job.
+				long left = me.deadline - System.nanoTime();
 				if (left <= 0) {
 					giveUp(me, new RedisDeadlineExceededException(EnqueueCoalescer.this.calls.feature(),
 							EnqueueCoalescer.this.calls.deadline()));
+					continue;
 				}
 				if (Thread.interrupted()) {
 					Thread.currentThread().interrupt();
 					giveUp(me, new RedisSystemException("Interrupted while waiting for Redis",
 							new InterruptedException()));
+					continue;
+				}
+				if (me.state == Waiter.LEADING) {
+					send(me);
+					continue;
 				}
 				LockSupport.parkNanos(this, left);
 			}
@@ -182,15 +198,15 @@ final class EnqueueCoalescer {
 					release();
 					break;
 				}
-				if (state == Waiter.TAKEN || (state == Waiter.WAITING
+				if (state == Waiter.TAKEN || state == Waiter.ABANDONED || (state == Waiter.WAITING
 						&& Waiter.STATE.compareAndSet(me, state, Waiter.ABANDONED))) {
+					// ABANDONED: taken out at its deadline by the holder of the turn.
 					break;
 				}
 				// Given the turn meanwhile: look again.
 			}
-			Object outcome = me.outcome;
-			if (outcome != null && !(outcome instanceof Failure)) {
-				// Answered while giving up: the job was added, so say so.
+			if (me.outcome != null) {
+				// Answered while giving up: the caller gets the answer.
 				return;
 			}
 			throw why;
@@ -212,15 +228,27 @@ final class EnqueueCoalescer {
 				reply = EnqueueCoalescer.this.calls.scriptAsync(EnqueueCoalescer.this.script, ScriptOutputType.MULTI,
 						QueueKeys.SCRIPT_KEYS, keysAndArgs(batch));
 			}
-			catch (RuntimeException ex) {
-				settle(batch, null, ex);
-				release();
+			catch (RuntimeException | Error ex) {
+				// The turn is never lost: with it, every later enqueue of the queue would wait out its deadline.
+				try {
+					settle(batch, null, ex);
+				}
+				finally {
+					release();
+				}
+				if (ex instanceof Error error) {
+					throw error;
+				}
 				return;
 			}
 			// Runs on Lettuce's I/O thread: it only hands outcomes over and wakes threads.
 			reply.whenComplete((entries, failure) -> {
-				settle(batch, entries, failure);
-				release();
+				try {
+					settle(batch, entries, failure);
+				}
+				finally {
+					release();
+				}
 			});
 		}
 
@@ -235,7 +263,15 @@ final class EnqueueCoalescer {
 				}
 				this.waiting.poll();
 				int state = next.state;
-				if (state != Waiter.ABANDONED && Waiter.STATE.compareAndSet(next, state, Waiter.TAKEN)) {
+				if (state == Waiter.ABANDONED) {
+					continue;
+				}
+				if (next.expired()) {
+					// Past its deadline, its caller not yet woken to give up (a stalled thread): never sent.
+					Waiter.STATE.compareAndSet(next, state, Waiter.ABANDONED);
+					LockSupport.unpark(next.thread);
+				}
+				else if (Waiter.STATE.compareAndSet(next, state, Waiter.TAKEN)) {
 					batch.add(next);
 					bytes += next.bytes;
 				}
@@ -262,8 +298,9 @@ final class EnqueueCoalescer {
 				Throwable cause = (failure instanceof CompletionException completion
 						&& completion.getCause() != null) ? completion.getCause() : failure;
 				error = (cause instanceof RuntimeException runtime) ? runtime
-						: new RedisSystemException("enqueue.lua answered " + ((entries != null) ? entries.size()
-								: "nothing") + " entries for " + batch.size() + " jobs", cause);
+						: new RedisSystemException((cause != null) ? "enqueue.lua failed: " + cause
+								: "enqueue.lua answered " + ((entries != null) ? entries.size() : "nothing")
+										+ " entries for " + batch.size() + " jobs", cause);
 			}
 			for (int i = 0; i < batch.size(); i++) {
 				Object entry = (error != null) ? new Failure(error) : entries.get(i);

@@ -32,6 +32,9 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, int 
 	/** The most characters of a job id or a deduplication key (each is part of a key). */
 	private static final int MAX_ID_LENGTH = 256;
 
+	/** The longest deduplication window Redis can store: it adds the window to its clock in milliseconds. */
+	private static final long MAX_WINDOW_MILLIS = Long.MAX_VALUE / 2;
+
 	private static final JobOptions DEFAULTS = new JobOptions(null, null, 0, null, null, null, null, null, null, null);
 
 	/**
@@ -60,6 +63,11 @@ public record JobOptions(@Nullable Duration delay, @Nullable Instant runAt, int 
 				throw new IllegalArgumentException("A deduplication key needs a deduplication window");
 			}
 			requireMillis("deduplication window", deduplicationWindow);
+			if (deduplicationWindow.toMillis() > MAX_WINDOW_MILLIS) {
+				// SET ... PX fails inside enqueue.lua, and with it every job sent in the same script.
+				throw new IllegalArgumentException("A job's deduplication window must be at most "
+						+ MAX_WINDOW_MILLIS + "ms (Redis adds it to its clock), was " + deduplicationWindow);
+			}
 		}
 	}
 
