@@ -27,6 +27,7 @@ import dev.redisstarter.core.RedisCalls;
 import dev.redisstarter.core.ScriptRunner;
 
 import static dev.redisstarter.core.ScriptArgs.utf8;
+import static dev.redisstarter.session.SessionHash.text;
 
 /**
  * {@link SessionService} on Redis. A session id ends with a tag derived from its user, and every key of a
@@ -262,40 +263,27 @@ public final class RedisSessionService implements SessionService {
 	 * it reads as absent (and the caller removes it), and the codec counts it.
 	 */
 	private Optional<Session> parse(String id, String key, long expires, List<Object> fields) {
-		Map<String, JsonNode> attributes = new LinkedHashMap<>();
-		String user = null;
-		Long created = null;
-		Long accessed = null;
-		Long absolute = null;
-		for (int i = 0; i + 1 < fields.size(); i += 2) {
-			String name = text(fields.get(i));
-			byte[] value = (byte[]) fields.get(i + 1);
-			switch (name) {
-				case "user" -> user = new String(value, StandardCharsets.UTF_8);
-				case "created" -> created = number(value);
-				case "accessed" -> accessed = number(value);
-				case "absolute" -> absolute = number(value);
-				default -> {
-					if (name.startsWith("a:")) {
-						JsonNode node = PlainStringAttribute.read(value);
-						if (node == null) {
-							Optional<JsonNode> parsed = this.codec.decode(key, value, JsonNode.class);
-							if (parsed.isEmpty()) {
-								return Optional.empty();
-							}
-							node = parsed.get();
-						}
-						attributes.put(name.substring(2), node);
-					}
-				}
-			}
-		}
-		if (user == null || created == null || accessed == null || absolute == null) {
+		Optional<SessionHash> read = SessionHash.of(fields);
+		if (read.isEmpty()) {
 			return Optional.empty();
 		}
-		long expiresAt = (expires >= 0) ? expires : accessed + Math.max(0, -1 - expires);
-		return Optional.of(new Session(id, user, attributes, Instant.ofEpochMilli(created), Instant.ofEpochMilli(accessed),
-				Instant.ofEpochMilli(Math.min(expiresAt, absolute)), Instant.ofEpochMilli(absolute), this.codec));
+		SessionHash hash = read.get();
+		Map<String, JsonNode> attributes = new LinkedHashMap<>();
+		for (Map.Entry<String, byte[]> attribute : hash.attributes().entrySet()) {
+			JsonNode node = PlainStringAttribute.read(attribute.getValue());
+			if (node == null) {
+				Optional<JsonNode> parsed = this.codec.decode(key, attribute.getValue(), JsonNode.class);
+				if (parsed.isEmpty()) {
+					return Optional.empty();
+				}
+				node = parsed.get();
+			}
+			attributes.put(attribute.getKey(), node);
+		}
+		long expiresAt = (expires >= 0) ? expires : hash.accessed() + Math.max(0, -1 - expires);
+		return Optional.of(new Session(id, hash.user(), attributes, Instant.ofEpochMilli(hash.created()),
+				Instant.ofEpochMilli(hash.accessed()), Instant.ofEpochMilli(Math.min(expiresAt, hash.absolute())),
+				Instant.ofEpochMilli(hash.absolute()), this.codec));
 	}
 
 	/**
@@ -375,19 +363,6 @@ public final class RedisSessionService implements SessionService {
 			// Its length only: the id is the caller's data.
 			throw new InputLimitExceededException("A session user id", userId.length(), this.settings.maxUserIdLength(),
 					"characters", "redis.starter.session.max-user-id-length");
-		}
-	}
-
-	private static String text(Object reply) {
-		return (reply instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
-	}
-
-	private static Long number(byte[] value) {
-		try {
-			return Long.parseLong(new String(value, StandardCharsets.UTF_8));
-		}
-		catch (NumberFormatException ex) {
-			return null;
 		}
 	}
 
