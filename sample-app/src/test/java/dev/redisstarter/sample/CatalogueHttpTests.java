@@ -31,7 +31,17 @@ class CatalogueHttpTests {
 			.counter()
 			.count();
 		assertThat(written).isGreaterThanOrEqualTo(10.0);
-		assertThat(written % 10).isZero();
+		// A start cut short (the context paused while it warmed) writes fewer and counts what it abandoned.
+		if (written % 10 != 0) {
+			assertThat(counted("abandoned")).as("warming runs that stopped before their 10 products").isPositive();
+		}
+	}
+
+	private double counted(String outcome) {
+		io.micrometer.core.instrument.Counter counter = this.meters.find("redis.starter.cache.warmed")
+			.tags("cache", "products", "outcome", outcome)
+			.counter();
+		return (counter != null) ? counter.count() : 0;
 	}
 
 	@Test
