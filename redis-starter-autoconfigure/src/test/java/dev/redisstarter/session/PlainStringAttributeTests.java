@@ -6,9 +6,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.redisstarter.core.DecodeFailureReporter;
 import dev.redisstarter.core.JsonCodec;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,12 +24,14 @@ class PlainStringAttributeTests {
 
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
+	private static final long LONGEST = PlainStringAttribute.longest(JsonCodec.withDefaults().readConstraints());
+
 	@ParameterizedTest
 	@ValueSource(strings = { "\"dark\"", "\"\"", "\"en-GB\"", "\"3 items\"", "\"{not: json}\"", "\" spaced \"",
 			"\"~!@#$%^&*()_+`-=[]{}|;':,./<>?\"" })
 	void readsPlainAsciiStringsAsJacksonDoes(String json) {
 		byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-		JsonNode quick = PlainStringAttribute.read(bytes);
+		JsonNode quick = PlainStringAttribute.read(bytes, LONGEST);
 		assertThat(quick).isNotNull().isEqualTo(MAPPER.readTree(bytes));
 		assertThat(quick.isString()).isTrue();
 	}
@@ -36,7 +41,7 @@ class PlainStringAttributeTests {
 			"{\"a\":1}", "[\"a\"]", "\"", "", "\"unterminated", "unquoted\"", "\"a\"b\"", "\"line\nbreak\"",
 			"\"abc\"garbage", "\"abc\" \"", "\"abc\"\"", " \"abc\"", "\"abc\" ", "\"\u007f\"", "\"a\u007fb\"" })
 	void leavesEverythingElseToTheCodec(String json) {
-		assertThat(PlainStringAttribute.read(json.getBytes(StandardCharsets.UTF_8))).isNull();
+		assertThat(PlainStringAttribute.read(json.getBytes(StandardCharsets.UTF_8), LONGEST)).isNull();
 	}
 
 	/**
@@ -56,7 +61,7 @@ class PlainStringAttributeTests {
 				for (int i = 0; i < length; i++) {
 					json[i] = alphabet[digits[i]];
 				}
-				JsonNode quick = PlainStringAttribute.read(json);
+				JsonNode quick = PlainStringAttribute.read(json, LONGEST);
 				if (quick != null) {
 					taken++;
 					Optional<JsonNode> parsed = codec.decode("k", json, JsonNode.class);
@@ -72,6 +77,38 @@ class PlainStringAttributeTests {
 			}
 		}
 		assertThat(taken).as("plain strings of 0 to 4 characters over 5 printable bytes").isEqualTo(1 + 5 + 25 + 125 + 625);
+	}
+
+	/**
+	 * A string longer than the mapper reads (its longest string, or its longest document) is left to the codec, which
+	 * refuses it; one just within both is read here, as the codec reads it.
+	 */
+	@ParameterizedTest
+	@ValueSource(ints = { 8, 9, 10, 11, 12, 13, 14 })
+	void leavesStringsPastTheMappersLimitsToTheCodec(int characters) {
+		byte[] json = ("\"" + "a".repeat(characters) + "\"").getBytes(StandardCharsets.US_ASCII);
+		for (StreamReadConstraints limits : new StreamReadConstraints[] {
+				StreamReadConstraints.builder().maxStringLength(10).build(),
+				StreamReadConstraints.builder().maxDocumentLength(12).build(),
+				StreamReadConstraints.builder().maxStringLength(11).maxDocumentLength(12).build() }) {
+			JsonCodec codec = new JsonCodec(JsonMapper.builder(JsonFactory.builder().streamReadConstraints(limits).build())
+				.build(), new DecodeFailureReporter(null));
+			JsonNode quick = PlainStringAttribute.read(json, PlainStringAttribute.longest(codec.readConstraints()));
+			Optional<JsonNode> parsed = codec.decode("k", json, JsonNode.class);
+			if (characters <= 10) {
+				assertThat(quick).isNotNull();
+				assertThat(parsed).contains(quick);
+			}
+			else {
+				assertThat(parsed).isEmpty();
+				assertThat(quick).isNull();
+			}
+		}
+	}
+
+	@Test
+	void theDefaultLimitsAreJacksons() {
+		assertThat(LONGEST).isEqualTo(StreamReadConstraints.DEFAULT_MAX_STRING_LEN + 2L);
 	}
 
 }
