@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.type.TypeFactory;
@@ -137,6 +138,14 @@ public final class JsonCodec {
 		catch (JacksonException ex) {
 			return false;
 		}
+	}
+
+	/**
+	 * The limits the mapper reads within (longest string, longest document, ...): payloads past them do not parse.
+	 * @return the mapper's stream read constraints
+	 */
+	public StreamReadConstraints readConstraints() {
+		return this.mapper.tokenStreamFactory().streamReadConstraints();
 	}
 
 	/**

@@ -56,6 +56,9 @@ public final class RedisSessionService implements SessionService {
 
 	private static final byte[] READ_ONLY = utf8("0");
 
+	/** The longest plain string attribute read without the codec: what the codec's mapper reads at most. */
+	private final long plainStringLongest;
+
 	private final SessionKeys keys;
 
 	private final JsonCodec codec;
@@ -102,6 +105,7 @@ public final class RedisSessionService implements SessionService {
 		this.scripts = new ScriptRunner(calls);
 		this.keys = new SessionKeys(Objects.requireNonNull(keys, "keys must not be null"));
 		this.codec = Objects.requireNonNull(codec, "codec must not be null");
+		this.plainStringLongest = PlainStringAttribute.longest(codec.readConstraints());
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 		this.idleMillis = utf8(Long.toString(settings.ttl().toMillis()));
 		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
@@ -270,7 +274,7 @@ public final class RedisSessionService implements SessionService {
 		SessionHash hash = read.get();
 		Map<String, JsonNode> attributes = new LinkedHashMap<>();
 		for (Map.Entry<String, byte[]> attribute : hash.attributes().entrySet()) {
-			JsonNode node = PlainStringAttribute.read(attribute.getValue());
+			JsonNode node = PlainStringAttribute.read(attribute.getValue(), this.plainStringLongest);
 			if (node == null) {
 				Optional<JsonNode> parsed = this.codec.decode(key, attribute.getValue(), JsonNode.class);
 				if (parsed.isEmpty()) {

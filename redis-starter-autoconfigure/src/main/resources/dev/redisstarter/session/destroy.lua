@@ -9,6 +9,8 @@
 if ARGV[1] == 'one' then
   local user = redis.call('HGET', KEYS[1], 'user')
   if not user then
+    -- No session, or a corrupt one without its user (no index entry to find): removed, not left to expire.
+    redis.call('DEL', KEYS[1])
     return {''}
   end
   redis.call('DEL', KEYS[1])

@@ -19,7 +19,8 @@ for i = 1, #data, 2 do
   if data[i] == 'absolute' then
     absolute = tonumber(data[i + 1])
   elseif data[i] == 'idle' then
-    ttl = tonumber(data[i + 1])
+    -- One that is no number (corrupt) is read as none, by the caller as here: no arithmetic on nil below.
+    ttl = tonumber(data[i + 1]) or ttl
   end
 end
 if absolute and absolute <= now then

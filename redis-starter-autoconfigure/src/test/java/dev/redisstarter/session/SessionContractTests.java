@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -355,6 +357,86 @@ abstract class SessionContractTests {
 		assertThat(redis().hasKey(sessionKey(id))).isFalse();
 		assertThat(redis().opsForZSet().zCard(indexKey(user))).isZero();
 		assertThat(this.meters.get(DecodeFailureReporter.METER_NAME).counter().count()).isEqualTo(1);
+	}
+
+	@Test
+	void aPlainStringAttributeTheApplicationsMapperRefusesIsCorruptAsAnyOtherAttribute() {
+		// The application's mapper reads strings of 10 characters at most: a stored attribute holding a longer one
+		// is refused by the codec, so the session is corrupt, whether the string is read without a parser or not.
+		JsonMapper strict = JsonMapper
+			.builder(JsonFactory.builder()
+				.streamReadConstraints(StreamReadConstraints.builder().maxStringLength(10).build())
+				.build())
+			.build();
+		SessionService sessions = new RedisSessionService(factory(), KEYS,
+				new JsonCodec(strict, new DecodeFailureReporter(this.meters)), SessionSettings.DEFAULTS,
+				new SessionMetrics(this.meters), (event) -> this.events.add((SessionEvent) event));
+		String user = uniqueUser();
+		String fits = sessions.create(user, Map.of("theme", "dark")).id();
+		redis().opsForHash().put(sessionKey(fits), "a:theme", "\"ten-chars!\"");
+		assertThat(sessions.get(fits).orElseThrow().attribute("theme", String.class)).contains("ten-chars!");
+		String tooLong = sessions.create(user, Map.of("theme", "dark")).id();
+		redis().opsForHash().put(sessionKey(tooLong), "a:theme", "\"eleven-char\"");
+		assertThat(sessions.get(tooLong)).isEmpty();
+		assertThat(redis().hasKey(sessionKey(tooLong))).isFalse();
+		assertThat(this.meters.get(DecodeFailureReporter.METER_NAME).counter().count()).isEqualTo(1);
+		assertThat(sessions.listForUser(user)).extracting(Session::id).containsExactly(fits);
+	}
+
+	@Test
+	void aSessionHashMissingAFieldOrHoldingATimeThatIsNoNumberIsCorruptAndRemoved() {
+		// Reads without touch: a touching read writes 'accessed' afresh (and so mends it).
+		SessionService sessions = service(SessionSettings.DEFAULTS.withTouchOnRead(false));
+		String user = uniqueUser();
+		List<java.util.function.Consumer<String>> corruptions = List.of(
+				(key) -> redis().opsForHash().delete(key, "created"),
+				(key) -> redis().opsForHash().delete(key, "accessed"),
+				(key) -> redis().opsForHash().delete(key, "absolute"),
+				(key) -> redis().opsForHash().put(key, "created", "yesterday"),
+				(key) -> redis().opsForHash().put(key, "accessed", "12.5"),
+				(key) -> redis().opsForHash().put(key, "absolute", "never"));
+		for (java.util.function.Consumer<String> corruption : corruptions) {
+			String id = sessions.create(user, Map.of("theme", "dark")).id();
+			corruption.accept(sessionKey(id));
+			assertThat(sessions.get(id)).isEmpty();
+			assertThat(redis().hasKey(sessionKey(id))).isFalse();
+		}
+		assertThat(sessions.listForUser(user)).isEmpty();
+		String broken = sessions.create(user, Map.of()).id();
+		redis().opsForHash().put(sessionKey(broken), "created", "soon");
+		assertThatExceptionOfType(SessionNotFoundException.class).isThrownBy(() -> sessions.refresh(broken));
+	}
+
+	@Test
+	void aSessionHashWithoutItsUserIsCorruptAndRemoved() {
+		SessionService sessions = service(SessionSettings.DEFAULTS);
+		String user = uniqueUser();
+		String id = sessions.create(user, Map.of("theme", "dark")).id();
+		redis().opsForHash().delete(sessionKey(id), "user");
+		assertThat(sessions.get(id)).isEmpty();
+		assertThat(redis().hasKey(sessionKey(id))).as("removed, not left until it expires").isFalse();
+		assertThat(sessions.listForUser(user)).isEmpty();
+		assertThat(redis().opsForZSet().zCard(indexKey(user))).isZero();
+	}
+
+	@Test
+	void aSessionsOwnIdleTimeSlidesItsExpiryAndIsNoAttribute() {
+		SessionService sessions = service(SessionSettings.DEFAULTS.withTouchOnRead(false));
+		String user = uniqueUser();
+		String id = sessions.create(user, Map.of("theme", "dark")).id();
+		redis().opsForHash().put(sessionKey(id), "idle", "5000");
+		Session refreshed = sessions.refresh(id);
+		assertThat(refreshed.attributes()).containsOnlyKeys("theme");
+		assertThat(refreshed.expiresAt()).isBetween(refreshed.lastAccessedAt().plusMillis(4000),
+				refreshed.lastAccessedAt().plusMillis(5000));
+		redis().opsForHash().put(sessionKey(id), "idle", "a while");
+		Session read = sessions.get(id).orElseThrow();
+		assertThat(read.attributes()).containsOnlyKeys("theme");
+		assertThat(read.userId()).isEqualTo(user);
+		// An idle time that is no number is read as none (SessionHash): a touching read slides by the settings' ttl,
+		// and does not fail in read.lua on every read until the session expires.
+		Session slid = sessions.refresh(id);
+		assertThat(slid.expiresAt()).isEqualTo(slid.lastAccessedAt().plus(SessionSettings.DEFAULTS.ttl()));
 	}
 
 	@Test
