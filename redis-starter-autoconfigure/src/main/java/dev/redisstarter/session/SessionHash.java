@@ -9,7 +9,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A session's hash as the scripts return it (field, value, field, value, ...), read for the Spring Session bridge.
+ * A session's hash as the scripts return it (field, value, field, value, ...), read by the session service and the
+ * Spring Session bridge.
  *
  * @param user the user or principal, {@code ""} for an anonymous session
  * @param created creation time, epoch ms
