@@ -6,10 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -321,10 +319,10 @@ class JobQueueCoalescedEnqueueFaultTests {
 				await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
 					.until(() -> jobs.enqueue(queue, new Task(-1, probe.incrementAndGet())) != null);
 				server.command("SCRIPT", "FLUSH");
-				List<String> ids = atOnce((producer) -> jobs.enqueue(queue, new Task(producer, 2)));
+				List<String> ids = ProducersAtOnce.run((producer) -> jobs.enqueue(queue, new Task(producer, 2)));
 				assertThat(Set.copyOf(ids)).hasSize(16);
 				server.command("SCRIPT", "FLUSH");
-				List<String> more = atOnce((producer) -> jobs.enqueue(queue, new Task(producer, 3)));
+				List<String> more = ProducersAtOnce.run((producer) -> jobs.enqueue(queue, new Task(producer, 3)));
 				assertThat(Set.copyOf(more)).hasSize(16);
 				assertThat(payloads(server, queue)).doesNotHaveDuplicates()
 					.filteredOn((payload) -> !payload.contains("\"producer\":-1"))
@@ -347,7 +345,7 @@ class JobQueueCoalescedEnqueueFaultTests {
 			runner(server.as("app", "app-secret")).run((context) -> {
 				JobQueue jobs = context.getBean(JobQueue.class);
 				String queue = queue();
-				List<String> outcomes = atOnce((producer) -> {
+				List<String> outcomes = ProducersAtOnce.run((producer) -> {
 					long start = System.nanoTime();
 					try {
 						return jobs.enqueue(queue, new Task(producer, 0));
@@ -361,7 +359,7 @@ class JobQueueCoalescedEnqueueFaultTests {
 					assertThat(Long.parseLong(outcome.substring("refused in ".length()))).isLessThan(TIMEOUT);
 				});
 				server.command("ACL", "SETUSER", "app", "+evalsha");
-				List<String> ids = atOnce((producer) -> jobs.enqueue(queue, new Task(producer, 1)));
+				List<String> ids = ProducersAtOnce.run((producer) -> jobs.enqueue(queue, new Task(producer, 1)));
 				assertThat(Set.copyOf(ids)).hasSize(16);
 			});
 		}
@@ -540,41 +538,6 @@ class JobQueueCoalescedEnqueueFaultTests {
 			payloads.add(String.valueOf(payload));
 		}
 		return payloads;
-	}
-
-	/** Runs the body on 16 threads started together, returning what each returned. */
-	private static <T> List<T> atOnce(ProducerBody<T> body) {
-		ExecutorService threads = Executors.newFixedThreadPool(16);
-		try {
-			CyclicBarrier start = new CyclicBarrier(16);
-			List<Future<T>> results = new ArrayList<>();
-			for (int producer = 0; producer < 16; producer++) {
-				int number = producer;
-				Callable<T> task = () -> {
-					start.await(10, TimeUnit.SECONDS);
-					return body.run(number);
-				};
-				results.add(threads.submit(task));
-			}
-			List<T> values = new ArrayList<>();
-			for (Future<T> result : results) {
-				values.add(result.get(60, TimeUnit.SECONDS));
-			}
-			return values;
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-		finally {
-			threads.shutdownNow();
-		}
-	}
-
-	@FunctionalInterface
-	interface ProducerBody<T> {
-
-		T run(int producer) throws Exception;
-
 	}
 
 }

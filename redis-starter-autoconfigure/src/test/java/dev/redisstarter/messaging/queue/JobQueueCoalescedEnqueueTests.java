@@ -6,12 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  */
 class JobQueueCoalescedEnqueueTests {
 
-	private static final int THREADS = 16;
+	private static final int THREADS = ProducersAtOnce.THREADS;
 
 	record Task(int producer, int number) {
 	}
@@ -86,7 +81,7 @@ class JobQueueCoalescedEnqueueTests {
 		runner(SharedRedis.standalone()).run((context) -> {
 			JobQueue jobs = context.getBean(JobQueue.class);
 			String queue = queue();
-			List<String> ids = atOnce((producer) -> jobs.enqueue(queue, new Task(producer, 0),
+			List<String> ids = ProducersAtOnce.run((producer) -> jobs.enqueue(queue, new Task(producer, 0),
 					JobOptions.defaults().withJobId("order-7")));
 			assertThat(ids).containsOnly("order-7").hasSize(THREADS);
 			assertThat(jobs.counts(queue).waiting()).isEqualTo(1);
@@ -99,7 +94,7 @@ class JobQueueCoalescedEnqueueTests {
 			JobQueue jobs = context.getBean(JobQueue.class);
 			String queue = queue();
 			JobOptions once = JobOptions.defaults().withDeduplication("report-42", Duration.ofMinutes(1));
-			List<String> ids = atOnce((producer) -> jobs.enqueue(queue, new Task(producer, 0), once));
+			List<String> ids = ProducersAtOnce.run((producer) -> jobs.enqueue(queue, new Task(producer, 0), once));
 			assertThat(new HashSet<>(ids)).hasSize(1);
 			assertThat(jobs.counts(queue).waiting()).isEqualTo(1);
 		});
@@ -146,7 +141,7 @@ class JobQueueCoalescedEnqueueTests {
 				server.freeze();
 				List<Long> failedAfter;
 				try {
-					failedAfter = atOnce((producer) -> {
+					failedAfter = ProducersAtOnce.run((producer) -> {
 						long start = System.nanoTime();
 						try {
 							jobs.enqueue(queue, new Task(producer, 1));
@@ -175,41 +170,13 @@ class JobQueueCoalescedEnqueueTests {
 
 	private static Set<String> enqueueFromManyThreads(JobQueue jobs, String queue, int each) {
 		Set<String> ids = ConcurrentHashMap.newKeySet();
-		atOnce((producer) -> {
+		ProducersAtOnce.run((producer) -> {
 			for (int i = 0; i < each; i++) {
 				ids.add(jobs.enqueue(queue, new Task(producer, i)));
 			}
 			return null;
 		});
 		return ids;
-	}
-
-	/** Runs the body on {@value #THREADS} threads started together, returning what each returned. */
-	private static <T> List<T> atOnce(ProducerBody<T> body) {
-		ExecutorService threads = Executors.newFixedThreadPool(THREADS);
-		try {
-			CyclicBarrier start = new CyclicBarrier(THREADS);
-			List<Future<T>> results = new ArrayList<>();
-			for (int producer = 0; producer < THREADS; producer++) {
-				int number = producer;
-				Callable<T> task = () -> {
-					start.await(10, TimeUnit.SECONDS);
-					return body.run(number);
-				};
-				results.add(threads.submit(task));
-			}
-			List<T> values = new ArrayList<>();
-			for (Future<T> result : results) {
-				values.add(result.get(60, TimeUnit.SECONDS));
-			}
-			return values;
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-		finally {
-			threads.shutdownNow();
-		}
 	}
 
 	private static long enqueueScripts(LocalRedisServer server) {
@@ -220,13 +187,6 @@ class JobQueueCoalescedEnqueueTests {
 			calls += Long.parseLong(matcher.group(1));
 		}
 		return calls;
-	}
-
-	@FunctionalInterface
-	interface ProducerBody<T> {
-
-		T run(int producer) throws Exception;
-
 	}
 
 }
