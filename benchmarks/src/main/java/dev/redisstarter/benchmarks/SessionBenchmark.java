@@ -126,7 +126,13 @@ public class SessionBenchmark {
 			this.plainId = idOf(createAndSave(benchmark.plain));
 			this.indexedId = createAndSave(benchmark.indexed).getId();
 			String rawId = benchmark.starter.create(this.user + "-raw", DATA).id();
-			this.rawKey = benchmark.raw.sync().keys("bench:*" + rawId).get(0);
+			// Found with SCAN (the key's hash tag is the starter's own business); KEYS has no place even here.
+			io.lettuce.core.ScanArgs match = io.lettuce.core.ScanArgs.Builder.matches("bench:*" + rawId).limit(1000);
+			io.lettuce.core.KeyScanCursor<String> cursor = benchmark.raw.sync().scan(match);
+			while (cursor.getKeys().isEmpty() && !cursor.isFinished()) {
+				cursor = benchmark.raw.sync().scan(cursor, match);
+			}
+			this.rawKey = cursor.getKeys().get(0);
 		}
 
 	}

@@ -11,7 +11,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,6 +25,7 @@ import dev.redisstarter.test.LocalRedisServer;
 import dev.redisstarter.test.RedisDeployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -52,55 +52,61 @@ class JobQueueCoalescedEnqueueFaultTests {
 	}
 
 	/**
-	 * The turn to send passes to a waiting caller whose thread only runs again after its deadline (a stalled thread:
-	 * here suspended): it must give up, not send its job and then report that it failed. Thread.suspend works up to
-	 * JDK 19; this build runs on 17.
+	 * The turn to send passes to a waiting caller whose thread only runs again after its deadline (a stalled thread),
+	 * replayed step by step on the real lane: it must pass the turn on and give up, never send its job and then report
+	 * that it failed.
 	 */
 	@Test
-	@SuppressWarnings({ "deprecation", "removal" })
 	void aCallerThatGetsTheTurnOnlyAfterItsDeadlineNeverSendsItsJob() throws Exception {
-		// Thread.suspend throws from JDK 20 on; CI runs this class on 17 (the build's JDK).
-		org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() < 20,
-				"stalls a thread with Thread.suspend, which JDK 20 and later refuse");
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
-			runner(server).withPropertyValues("redis.starter.resilience.failure-threshold=100").run((context) -> {
+			runner(server).run((context) -> {
 				JobQueue jobs = context.getBean(JobQueue.class);
 				String queue = queue();
 				jobs.enqueue(queue, new Task(-1, 0));
-				server.freeze();
-				FutureTask<String> first = new FutureTask<>(() -> outcome(jobs, queue, new Task(1, 1)));
-				FutureTask<String> late = new FutureTask<>(() -> outcome(jobs, queue, new Task(2, 2)));
-				try {
-					new Thread(first, "first-caller").start();
-					Thread.sleep(100);
-					Thread stalled = new Thread(late, "stalled-caller");
-					stalled.start();
-					// It waits behind the first call (in flight to the frozen server).
-					Thread.sleep(100);
-					stalled.suspend();
-					try {
-						// The first call fails at its deadline and the turn passes to the stalled caller, whose own
-						// deadline then passes too.
-						Thread.sleep(3 * TIMEOUT);
-					}
-					finally {
-						stalled.resume();
-					}
-					assertThat(first.get(10, TimeUnit.SECONDS)).startsWith("failed");
-					assertThat(late.get(10, TimeUnit.SECONDS)).startsWith("failed");
-				}
-				finally {
-					server.thaw();
-				}
-				// Whatever was sent runs now: the first caller's job was (it is uncertain), the stalled one's not.
-				await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> payloads(server, queue).size() >= 2);
-				Thread.sleep(TIMEOUT);
+				Object lane = ((Map<?, ?>) field(field(jobs, "coalescer"), "lanes")).get(queue);
+				java.util.concurrent.atomic.AtomicBoolean sending = (java.util.concurrent.atomic.AtomicBoolean) field(lane,
+						"sending");
+				await().atMost(Duration.ofSeconds(5)).until(() -> !sending.get());
+				// The turn was handed to the caller (state LEADING) while its thread stood still past its deadline.
+				Object stalled = waiter(System.nanoTime() - 1, "{\"producer\":2,\"number\":2}");
+				java.lang.reflect.Field state = stalled.getClass().getDeclaredField("state");
+				state.setAccessible(true);
+				assertThat(sending.compareAndSet(false, true)).isTrue();
+				state.setInt(stalled, 1);
+				// Its thread runs again (the same steps as entering with its job).
+				java.lang.reflect.Method enqueue = lane.getClass().getDeclaredMethod("enqueue", stalled.getClass());
+				enqueue.setAccessible(true);
+				assertThatExceptionOfType(java.lang.reflect.InvocationTargetException.class)
+					.isThrownBy(() -> enqueue.invoke(lane, stalled))
+					.withCauseInstanceOf(dev.redisstarter.core.RedisDeadlineExceededException.class);
+				assertThat(sending.get()).as("the turn is passed on: %s", laneState(jobs, queue)).isFalse();
+				assertThat(outcome(jobs, queue, new Task(3, 3))).as("the queue still works").startsWith("stored");
 				assertThat(payloads(server, queue)).as("jobs stored")
-					.anyMatch((payload) -> payload.contains("\"number\":1"))
+					.anyMatch((payload) -> payload.contains("\"number\":3"))
 					.noneMatch((payload) -> payload.contains("\"number\":2"));
-				assertThat(jobs.enqueue(queue, new Task(-1, 3))).as("the queue still works").isNotNull();
 			});
 		}
+	}
+
+	/** A caller's waiting job as {@code Lane.enqueue} takes it, default options, the given payload and deadline. */
+	private static Object waiter(long deadline, String payload) throws ReflectiveOperationException {
+		Class<?> waiterType = Class.forName(EnqueueCoalescer.class.getName() + "$Waiter");
+		java.lang.reflect.Constructor<?> newWaiter = waiterType.getDeclaredConstructor(byte[][].class, long.class,
+				long.class);
+		newWaiter.setAccessible(true);
+		byte[][] job = new byte[RedisJobQueue.FIELDS_PER_JOB][];
+		for (int i = 0; i < job.length; i++) {
+			job[i] = new byte[0];
+		}
+		job[3] = payload.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		job[4] = "0".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		job[5] = "-1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		job[6] = "-1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		job[7] = "1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		job[8] = "fixed:1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		job[9] = "0".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		job[10] = "0".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		return newWaiter.newInstance(job, (long) job[3].length, deadline);
 	}
 
 	/**
@@ -209,23 +215,7 @@ class JobQueueCoalescedEnqueueFaultTests {
 				// The reply's thread frees the turn just after handing the outcomes over.
 				await().atMost(Duration.ofSeconds(5)).until(() -> !sending.get());
 				// The caller's job joins the waiting ones (the first step of Lane.enqueue) ...
-				Class<?> waiterType = Class.forName(EnqueueCoalescer.class.getName() + "$Waiter");
-				java.lang.reflect.Constructor<?> newWaiter = waiterType.getDeclaredConstructor(byte[][].class, long.class,
-						long.class);
-				newWaiter.setAccessible(true);
-				byte[][] job = new byte[RedisJobQueue.FIELDS_PER_JOB][];
-				for (int i = 0; i < job.length; i++) {
-					job[i] = new byte[0];
-				}
-				job[3] = "{\"producer\":1,\"number\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-				job[4] = "0".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-				job[5] = "-1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-				job[6] = "-1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-				job[7] = "1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-				job[8] = "fixed:1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-				job[9] = "0".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-				job[10] = "0".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-				Object preempted = newWaiter.newInstance(job, 10L, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
+				Object preempted = waiter(System.nanoTime() + TimeUnit.SECONDS.toNanos(5), "{\"producer\":1,\"number\":1}");
 				((java.util.Queue<Object>) field(lane, "waiting")).add(preempted);
 				// ... another caller takes the turn, sends both jobs, is answered and frees the turn ...
 				assertThat(outcome(jobs, queue, new Task(2, 2))).as("lane %s; preempted %s %s", laneState(jobs, queue),
@@ -234,7 +224,7 @@ class JobQueueCoalescedEnqueueFaultTests {
 				await().atMost(Duration.ofSeconds(5)).until(() -> !sending.get());
 				// ... and the preempted caller goes on: it asks for the turn (here by entering again with its answered
 				// job, which goes through the same steps), gets it, and returns its answer.
-				java.lang.reflect.Method enqueue = lane.getClass().getDeclaredMethod("enqueue", waiterType);
+				java.lang.reflect.Method enqueue = lane.getClass().getDeclaredMethod("enqueue", preempted.getClass());
 				enqueue.setAccessible(true);
 				assertThat(enqueue.invoke(lane, preempted)).isNotNull();
 				assertThat(sending.get()).as("the turn is free again: %s", laneState(jobs, queue)).isFalse();
