@@ -53,7 +53,9 @@ class WorkerCheckInTests {
 		instance.run((first) -> {
 			JobQueue jobs = first.getBean(JobQueue.class);
 			instance.run((second) -> {
-				await().atMost(Duration.ofSeconds(5)).until(() -> jobs.workers(queue, 10).size() == 2);
+				// Both listed and past their start: a check-in written while a worker was still starting says "waiting".
+				await().atMost(Duration.ofSeconds(5)).until(() -> jobs.workers(queue, 10).stream()
+					.filter((worker) -> worker.state() == WorkerStatus.RUNNING).count() == 2);
 				List<WorkerCheckIn> workers = jobs.workers(queue, 10);
 				assertThat(workers).extracting(WorkerCheckIn::instance).doesNotHaveDuplicates();
 				assertThat(workers).allSatisfy((worker) -> {
@@ -81,7 +83,9 @@ class WorkerCheckInTests {
 			instance.run((observer) -> {
 				JobQueue jobs = observer.getBean(JobQueue.class);
 				instance.withPropertyValues("spring.data.redis.url=" + proxy.url()).run((lost) -> {
-					await().atMost(Duration.ofSeconds(5)).until(() -> jobs.workers(queue, 10).size() == 2);
+					// Both listed and past their start: a check-in written while a worker was still starting says "waiting".
+				await().atMost(Duration.ofSeconds(5)).until(() -> jobs.workers(queue, 10).stream()
+					.filter((worker) -> worker.state() == WorkerStatus.RUNNING).count() == 2);
 					proxy.set(Fault.BLACK_HOLE);
 					Instant cut = Instant.now();
 					await().atMost(Duration.ofSeconds(5)).until(() -> jobs.workers(queue, 10).size() == 1);
