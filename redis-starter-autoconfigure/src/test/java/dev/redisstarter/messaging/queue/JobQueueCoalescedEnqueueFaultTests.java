@@ -63,7 +63,7 @@ class JobQueueCoalescedEnqueueFaultTests {
 				JobQueue jobs = context.getBean(JobQueue.class);
 				String queue = queue();
 				jobs.enqueue(queue, new Task(-1, 0));
-				Object lane = ((Map<?, ?>) field(field(jobs, "coalescer"), "lanes")).get(queue);
+				Object lane = ((Map<?, ?>) field(field(field(jobs, "coalescer"), "lanes"), "lanes")).get(queue);
 				java.util.concurrent.atomic.AtomicBoolean sending = (java.util.concurrent.atomic.AtomicBoolean) field(lane,
 						"sending");
 				await().atMost(Duration.ofSeconds(5)).until(() -> !sending.get());
@@ -74,7 +74,7 @@ class JobQueueCoalescedEnqueueFaultTests {
 				assertThat(sending.compareAndSet(false, true)).isTrue();
 				state.setInt(stalled, 1);
 				// Its thread runs again (the same steps as entering with its job).
-				java.lang.reflect.Method enqueue = lane.getClass().getDeclaredMethod("enqueue", stalled.getClass());
+				java.lang.reflect.Method enqueue = lane.getClass().getDeclaredMethod("submit", stalled.getClass());
 				enqueue.setAccessible(true);
 				assertThatExceptionOfType(java.lang.reflect.InvocationTargetException.class)
 					.isThrownBy(() -> enqueue.invoke(lane, stalled))
@@ -88,10 +88,10 @@ class JobQueueCoalescedEnqueueFaultTests {
 		}
 	}
 
-	/** A caller's waiting job as {@code Lane.enqueue} takes it, default options, the given payload and deadline. */
+	/** A caller's waiting job as {@code Lane.submit} takes it, default options, the given payload and deadline. */
 	private static Object waiter(long deadline, String payload) throws ReflectiveOperationException {
-		Class<?> waiterType = Class.forName(EnqueueCoalescer.class.getName() + "$Waiter");
-		java.lang.reflect.Constructor<?> newWaiter = waiterType.getDeclaredConstructor(byte[][].class, long.class,
+		Class<?> waiterType = Class.forName(dev.redisstarter.core.CallCoalescer.class.getName() + "$Waiter");
+		java.lang.reflect.Constructor<?> newWaiter = waiterType.getDeclaredConstructor(Object.class, long.class,
 				long.class);
 		newWaiter.setAccessible(true);
 		byte[][] job = new byte[RedisJobQueue.FIELDS_PER_JOB][];
@@ -209,12 +209,12 @@ class JobQueueCoalescedEnqueueFaultTests {
 				JobQueue jobs = context.getBean(JobQueue.class);
 				String queue = queue();
 				jobs.enqueue(queue, new Task(-1, 0));
-				Object lane = ((Map<?, ?>) field(field(jobs, "coalescer"), "lanes")).get(queue);
+				Object lane = ((Map<?, ?>) field(field(field(jobs, "coalescer"), "lanes"), "lanes")).get(queue);
 				java.util.concurrent.atomic.AtomicBoolean sending = (java.util.concurrent.atomic.AtomicBoolean) field(lane,
 						"sending");
 				// The reply's thread frees the turn just after handing the outcomes over.
 				await().atMost(Duration.ofSeconds(5)).until(() -> !sending.get());
-				// The caller's job joins the waiting ones (the first step of Lane.enqueue) ...
+				// The caller's job joins the waiting ones (the first step of Lane.submit) ...
 				Object preempted = waiter(System.nanoTime() + TimeUnit.SECONDS.toNanos(5), "{\"producer\":1,\"number\":1}");
 				((java.util.Queue<Object>) field(lane, "waiting")).add(preempted);
 				// ... another caller takes the turn, sends both jobs, is answered and frees the turn ...
@@ -224,7 +224,7 @@ class JobQueueCoalescedEnqueueFaultTests {
 				await().atMost(Duration.ofSeconds(5)).until(() -> !sending.get());
 				// ... and the preempted caller goes on: it asks for the turn (here by entering again with its answered
 				// job, which goes through the same steps), gets it, and returns its answer.
-				java.lang.reflect.Method enqueue = lane.getClass().getDeclaredMethod("enqueue", preempted.getClass());
+				java.lang.reflect.Method enqueue = lane.getClass().getDeclaredMethod("submit", preempted.getClass());
 				enqueue.setAccessible(true);
 				assertThat(enqueue.invoke(lane, preempted)).isNotNull();
 				assertThat(sending.get()).as("the turn is free again: %s", laneState(jobs, queue)).isFalse();
@@ -488,7 +488,7 @@ class JobQueueCoalescedEnqueueFaultTests {
 	/** The coalescer's lane of a queue, for a failure's message. */
 	static String laneState(JobQueue jobs, String queue) {
 		try {
-			Object coalescer = field(jobs, "coalescer");
+			Object coalescer = field(field(jobs, "coalescer"), "lanes");
 			Object lane = ((Map<?, ?>) field(coalescer, "lanes")).get(queue);
 			if (lane == null) {
 				return "none";
