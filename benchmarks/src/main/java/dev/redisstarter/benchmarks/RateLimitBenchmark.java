@@ -124,7 +124,7 @@ public class RateLimitBenchmark {
 					KEYS.hashTagged(dev.redisstarter.core.Feature.RATE_LIMIT, this.key, "raw", "tb"),
 					KEYS.hashTagged(dev.redisstarter.core.Feature.RATE_LIMIT, this.key, "raw", "blocked") };
 			long windowMicros = TOKEN_BUCKET.window().toNanos() / 1000;
-			this.rawArgs = new String[] { "1", "1", "1", "tb", Long.toString(TOKEN_BUCKET.limit()), Long.toString(windowMicros),
+			this.rawArgs = new String[] { "1", "tb", Long.toString(TOKEN_BUCKET.limit()), Long.toString(windowMicros),
 					Double.toString((double) TOKEN_BUCKET.limit() / windowMicros), Long.toString(TOKEN_BUCKET.burst()), "0" };
 			BucketConfiguration configuration = BucketConfiguration.builder()
 				.addLimit((limit) -> limit.capacity(1_000_000_000L).refillGreedy(1_000_000_000L, Duration.ofSeconds(1)))

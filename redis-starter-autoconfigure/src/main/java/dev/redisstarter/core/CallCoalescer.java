@@ -18,10 +18,11 @@ import org.springframework.data.redis.RedisSystemException;
 
 /**
  * Sends the calls of one lane that overlap in time as one call carrying all of them (one script run for many jobs
- * or many rate-limit decisions). The first caller of a lane sends at once; callers arriving while its call is in
- * flight wait, and when it is answered the longest waiting of them sends the next call for all of them. There is no
- * timer: a lone call is never held back, and under load Redis and the client handle one command (encoded, sent,
- * parsed and woken for once) per batch instead of one per caller. The sender must handle the items of a batch in
+ * or many stream entries). The first caller of a lane sends at once; callers arriving while its call is in flight
+ * wait, and when it is answered the thread that received the reply sends the next call for all of them (no thread
+ * to wake first; when the starter's connection is not up, the longest waiting caller sends it instead, so the I/O
+ * thread never waits for a connection). There is no timer: a lone call is never held back, and under load Redis and
+ * the client handle one command (encoded, sent, parsed and woken for once) per batch instead of one per caller. The sender must handle the items of a batch in
  * order, each as a separate call would, so that a batch is indistinguishable from the calls one after the other.
  *
  * <p>
@@ -244,6 +245,11 @@ public final class CallCoalescer<K, T> {
 				release();
 				return;
 			}
+			start(batch);
+		}
+
+		/** Starts the call for a batch, holding the turn, which its reply passes on. */
+		private void start(List<Waiter<T>> batch) {
 			CompletableFuture<? extends List<?>> reply;
 			try {
 				List<T> items = new ArrayList<>(batch.size());
@@ -265,15 +271,55 @@ public final class CallCoalescer<K, T> {
 				}
 				return;
 			}
-			// Runs on Lettuce's I/O thread: it only hands outcomes over and wakes threads.
+			if (reply.isDone()) {
+				// Answered at once (failed fast, or run on the caller's thread without the starter's connection):
+				// the turn goes to a waiting caller rather than round in a loop on this thread.
+				reply.whenComplete((entries, failure) -> {
+					try {
+						settle(batch, entries, failure);
+					}
+					finally {
+						release();
+					}
+				});
+				return;
+			}
+			// Runs on the thread that completed the reply, Lettuce's I/O thread most often: it hands outcomes over,
+			// wakes their callers and sends what waits meanwhile, so no thread has to be woken before the next call.
 			reply.whenComplete((entries, failure) -> {
 				try {
 					settle(batch, entries, failure);
 				}
-				finally {
+				catch (RuntimeException | Error ex) {
 					release();
+					throw ex;
 				}
+				sendNextOrRelease();
 			});
+		}
+
+		/**
+		 * After a reply, on its thread: sends the next batch at once while the starter's connection is up (sending
+		 * then never waits for a connection, so the I/O thread is never held); otherwise the turn goes to a waiter.
+		 */
+		private void sendNextOrRelease() {
+			if (!CallCoalescer.this.calls.access().isConnected()) {
+				release();
+				return;
+			}
+			List<Waiter<T>> batch;
+			try {
+				batch = take();
+			}
+			catch (RuntimeException | Error ex) {
+				release();
+				throw ex;
+			}
+			if (batch.isEmpty()) {
+				release();
+				return;
+			}
+			start(batch);
 		}
 
 		/** The oldest waiting items, up to a call's bounds; items given up on are dropped. */

@@ -24,13 +24,14 @@ import dev.redisstarter.core.LuaScript;
 import dev.redisstarter.core.Masking;
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.RedisCalls;
+import dev.redisstarter.core.ScriptRunner;
 
 import static dev.redisstarter.core.ScriptArgs.utf8;
 
 /**
- * {@link RateLimiter} on Redis: each decision is one run of {@code decide.lua}, whatever the algorithm and however
- * many limits are checked together, sent with pre-encoded arguments on the starter's connection. Decisions that
- * overlap in time travel in one run ({@link DecisionCoalescer}), decided one after the other as separate runs would.
+ * {@link RateLimiter} on Redis: each decision is one {@code EVALSHA} of {@code decide.lua}, whatever the
+ * algorithm and however many limits are checked together, sent with pre-encoded arguments through a
+ * {@link ScriptRunner} (the template's connection factory, without its serializers).
  *
  * <p>Keys, all hash-tagged by the limited key so that every limit on it lives in one Cluster slot (braces and
  * {@code %} in the limited key are percent-encoded):
@@ -59,11 +60,10 @@ public final class RedisRateLimiter implements RateLimiter {
 	/** How long a decision waits for Redis by default ({@code redis.starter.ratelimit.timeout}). */
 	public static final Duration DEFAULT_DEADLINE = Duration.ofMillis(250);
 
-	/** The limit count and permits arguments of most calls, encoded once (Lettuce does not change arguments). */
-	private static final byte[] ONE = { '1' };
+	/** The permits argument of most calls, encoded once (Lettuce does not change arguments). */
+	private static final byte[] ONE_PERMIT = { '1' };
 
-	/** Concurrent decisions travel together. */
-	private final DecisionCoalescer decisions;
+	private final ScriptRunner scripts;
 
 	private final KeyNaming keys;
 
@@ -114,8 +114,7 @@ public final class RedisRateLimiter implements RateLimiter {
 	 */
 	public RedisRateLimiter(RedisCalls calls, KeyNaming keys, RateLimitMetrics metrics, int localRejections,
 			Duration localRejectionTime) {
-		this.decisions = new DecisionCoalescer(Objects.requireNonNull(calls, "calls must not be null"), this.decide,
-				calls.access().connectionFactory().isClusterAware());
+		this.scripts = new ScriptRunner(calls);
 		this.keys = Objects.requireNonNull(keys, "keys must not be null");
 		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
 		this.rejections = (localRejections > 0) ? new LocalRejections(localRejections, localRejectionTime)
@@ -155,27 +154,20 @@ public final class RedisRateLimiter implements RateLimiter {
 
 	private RateLimitResult decide(String key, List<RateLimit> limits, long permits) {
 		int count = limits.size();
-		byte[][] scriptKeys = new byte[count * 2][];
-		byte[][] args = new byte[2 + count * 6][];
+		byte[][] keysAndArgs = new byte[count * 2 + 1 + count * 6][];
 		// The caller's length is bounded, not the escaped one (a brace is escaped to three characters).
 		this.keys.checkPart(Feature.RATE_LIMIT, key);
 		byte[] tag = utf8(escape(key));
-		args[0] = (count == 1) ? ONE : Integer.toString(count).getBytes(StandardCharsets.US_ASCII);
-		args[1] = (permits == 1) ? ONE : Long.toString(permits).getBytes(StandardCharsets.US_ASCII);
-		long weight = 1;
+		keysAndArgs[count * 2] = (permits == 1) ? ONE_PERMIT : Long.toString(permits).getBytes(StandardCharsets.UTF_8);
 		for (int i = 0; i < count; i++) {
-			RateLimit limit = limits.get(i);
-			EncodedLimit encoded = encoded(limit);
-			scriptKeys[2 * i] = encoded.state().key(tag);
-			scriptKeys[2 * i + 1] = encoded.blocked().key(tag);
-			System.arraycopy(encoded.args(), 0, args, 2 + i * 6, 6);
-			if (limit.algorithm() == Algorithm.SLIDING_LOG) {
-				weight += permits;
-			}
+			EncodedLimit encoded = encoded(limits.get(i));
+			keysAndArgs[2 * i] = encoded.state().key(tag);
+			keysAndArgs[2 * i + 1] = encoded.blocked().key(tag);
+			System.arraycopy(encoded.args(), 0, keysAndArgs, count * 2 + 1 + i * 6, 6);
 		}
 		List<?> reply;
 		try {
-			reply = this.decisions.decide(scriptKeys, args, weight);
+			reply = this.scripts.multi(this.decide, count * 2, keysAndArgs);
 		}
 		catch (DataAccessException ex) {
 			return redisUnavailable(key, limits, ex);
