@@ -94,8 +94,9 @@ abstract class JobIdReuseTests {
 	void purgingAllDeadLettersDoesNotDeleteAWaitingJobThatReusedADeadLettersId() {
 		String queue = "reuse-" + UUID.randomUUID();
 		runner(queue, "redis.starter.queue.named." + queue + ".dead.max-age=2s",
-				// The stalled check drops dead letters past their age from the index: not before the test looked.
-				"redis.starter.queue.named." + queue + ".stalled-interval=10s").run((context) -> {
+				// The stalled check drops dead letters past their age from the index: not before the test looked. Its
+				// first run comes at a random moment within one interval, so the interval is far beyond the test's.
+				"redis.starter.queue.named." + queue + ".stalled-interval=10m", "redis.starter.queue.unhandled-after=1h").run((context) -> {
 			JobQueue jobs = context.getBean(JobQueue.class);
 			Handler handler = context.getBean(Handler.class);
 			deadLetterWhoseRecordExpired(context, queue, "x");
@@ -119,8 +120,9 @@ abstract class JobIdReuseTests {
 	void retryingAllDeadLettersDoesNotPutARunningJobThatReusedADeadLettersIdBackToWaiting() {
 		String queue = "reuse-" + UUID.randomUUID();
 		runner(queue, "redis.starter.queue.named." + queue + ".dead.max-age=2s",
-				// The stalled check drops dead letters past their age from the index: not before the test looked.
-				"redis.starter.queue.named." + queue + ".stalled-interval=10s").run((context) -> {
+				// The stalled check drops dead letters past their age from the index: not before the test looked. Its
+				// first run comes at a random moment within one interval, so the interval is far beyond the test's.
+				"redis.starter.queue.named." + queue + ".stalled-interval=10m", "redis.starter.queue.unhandled-after=1h").run((context) -> {
 			JobQueue jobs = context.getBean(JobQueue.class);
 			Handler handler = context.getBean(Handler.class);
 			deadLetterWhoseRecordExpired(context, queue, "x");
