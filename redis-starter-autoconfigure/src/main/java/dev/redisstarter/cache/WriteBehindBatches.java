@@ -272,6 +272,8 @@ final class WriteBehindBatches {
 		args.add(this.holder);
 		args.add(utf8(entry.id()));
 		args.add(utf8(Long.toString(this.policy.deadLetterMaxLength())));
+		// Deleted from the stream in the same step: a crash in between would leave it counted in the backlog.
+		args.add(utf8("1"));
 		entry.fields().forEach((field, value) -> {
 			args.add(utf8(field));
 			args.add(value);
@@ -290,7 +292,6 @@ final class WriteBehindBatches {
 					+ " to the partition's new holder: " + reason + ": " + error);
 			return;
 		}
-		this.calls.call((redis) -> redis.xdel(this.stream, entry.id()));
 		this.metrics.count(CacheMeter.WRITE_BEHIND, this.cache, "dead-lettered", 1);
 		long trimmed = (reply.get(1) instanceof Number number) ? number.longValue() : 0;
 		if (trimmed > 0) {

@@ -8,7 +8,10 @@
 -- ARGV[2]: the consumer
 -- ARGV[3]: the entry id
 -- ARGV[4]: the dead-letter stream's approximate maximum length ('0': no bound)
--- ARGV[5..]: field, value pairs of the dead letter (the entry's own fields and what went wrong); the
+-- ARGV[5]: '1' to delete the entry from the source stream too (write-behind, whose stream holds only the writes
+--          not settled yet: deleted in the same step, a crash cannot leave it counted there), '0' to keep it
+--          (a stream's history)
+-- ARGV[6..]: field, value pairs of the dead letter (the entry's own fields and what went wrong); the
 --            field 'x-dead-at' is added with the server's time in milliseconds
 -- Returns: {the dead letter's id, how many older dead letters the length bound trimmed (XLEN before and after)},
 --          or false when the entry is not pending for this consumer
@@ -18,7 +21,7 @@ if not pending[1] or pending[1][2] ~= ARGV[2] then
 end
 local time = redis.call('TIME')
 local fields = {}
-for i = 5, #ARGV do
+for i = 6, #ARGV do
   fields[#fields + 1] = ARGV[i]
 end
 fields[#fields + 1] = 'x-dead-at'
@@ -34,4 +37,7 @@ else
   id = redis.call('XADD', KEYS[2], '*', unpack(fields))
 end
 redis.call('XACK', KEYS[1], ARGV[1], ARGV[3])
+if ARGV[5] == '1' then
+  redis.call('XDEL', KEYS[1], ARGV[3])
+end
 return {id, trimmed}

@@ -486,6 +486,70 @@ abstract class WriteBehindContractTests {
 		}
 	}
 
+	/**
+	 * A write given up on leaves the backlog in the same step that makes it a dead letter: an observer reading both
+	 * streams at once never sees it in both (before, the stream entry was deleted by a second call, and a crash
+	 * between the two left an acknowledged write counted in {@code backlog()} for good).
+	 */
+	@Test
+	void aDeadLetteredWriteLeavesTheBacklogInTheSameStepThatMakesItADeadLetter() throws Exception {
+		WriteBehindPolicy policy = policy(1, 100, Duration.ofMillis(10));
+		WriteBehindKeys keys = new WriteBehindKeys(this.naming, new WriteBehindSettings(Map.of("products", policy)));
+		byte[] stream = keys.stream("products", 0).getBytes(StandardCharsets.UTF_8);
+		byte[] dead = keys.deadLetters("products", 0).getBytes(StandardCharsets.UTF_8);
+		RedisCalls calls = calls();
+		WriteBehindLog log = new WriteBehindLog(calls, keys);
+		// Values the writer cannot read: each is dead-lettered at once.
+		byte[] json = "\"not a product\"".getBytes(StandardCharsets.UTF_8);
+		int writes = 200;
+		List<WriteBehindEntry> entries = new ArrayList<>();
+		for (int i = 0; i < writes; i++) {
+			String id = log.set("products:" + i, json, json, 60_000);
+			entries.add(new WriteBehindEntry(id, Map.of("key", ("products:" + i).getBytes(StandardCharsets.UTF_8), "op",
+					"set".getBytes(StandardCharsets.UTF_8), "payload", json)));
+		}
+		try (RedisConnection connection = this.factories.get(0).getConnection()) {
+			connection.streamCommands().xGroupCreate(stream, WriteBehindKeys.GROUP,
+					org.springframework.data.redis.connection.stream.ReadOffset.from("0-0"));
+			assertThat(connection.streamCommands()
+				.xReadGroup(org.springframework.data.redis.connection.stream.Consumer.from(WriteBehindKeys.GROUP, "holder"),
+						org.springframework.data.redis.connection.stream.StreamReadOptions.empty().count(writes),
+						org.springframework.data.redis.connection.stream.StreamOffset.create(stream,
+								org.springframework.data.redis.connection.stream.ReadOffset.lastConsumed())))
+				.hasSize(writes);
+		}
+		WriteBehindBatches batches = new WriteBehindBatches("products", 0, policy, new Store(),
+				JsonMapper.builder().build(), calls, keys, "holder", new CacheMetrics(this.meters), () -> true);
+		java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+		List<Long> counted = new CopyOnWriteArrayList<>();
+		Thread observer = new Thread(() -> {
+			try (RedisConnection connection = this.factories.get(0).getConnection()) {
+				while (!done.get()) {
+					// Both lengths at one moment (one script: the streams share a slot).
+					List<Object> lengths = connection.scriptingCommands()
+						.eval("return {redis.call('XLEN', KEYS[1]), redis.call('XLEN', KEYS[2])}".getBytes(
+								StandardCharsets.UTF_8), org.springframework.data.redis.connection.ReturnType.MULTI, 2,
+								stream, dead);
+					counted.add((Long) lengths.get(0) + (Long) lengths.get(1));
+				}
+			}
+		});
+		observer.start();
+		try {
+			batches.flush(entries);
+		}
+		finally {
+			done.set(true);
+			observer.join(10_000);
+		}
+		try (RedisConnection connection = this.factories.get(0).getConnection()) {
+			assertThat(connection.streamCommands().xLen(stream)).as("backlog").isZero();
+			assertThat(connection.streamCommands().xLen(dead)).as("dead letters").isEqualTo(writes);
+		}
+		assertThat(counted).as("observations").isNotEmpty();
+		assertThat(counted).as("writes counted in the backlog and the dead letters at once").containsOnly((long) writes);
+	}
+
 	@Test
 	void deadLettersDroppedByTheirBoundAreCounted() throws Exception {
 		WriteBehindPolicy policy = new WriteBehindPolicy(1, 100, Duration.ofMillis(10), 1,

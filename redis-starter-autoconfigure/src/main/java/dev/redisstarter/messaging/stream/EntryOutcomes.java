@@ -230,6 +230,8 @@ final class EntryOutcomes {
 		args.add(utf8(this.spec.consumer()));
 		args.add(utf8(entry.id()));
 		args.add(utf8(Long.toString(this.spec.settings().deadLetterMaxLength())));
+		// The entry stays in the stream: its history.
+		args.add(utf8("0"));
 		if (entry.payload() != null) {
 			args.add(utf8(RedisStreamPublisher.PAYLOAD));
 			args.add(entry.payload());
