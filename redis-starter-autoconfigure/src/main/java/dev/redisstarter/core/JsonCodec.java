@@ -11,6 +11,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.type.TypeFactory;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -30,6 +31,9 @@ public final class JsonCodec {
 
 	private final DecodeFailureReporter failures;
 
+	/** The longest plain string {@link #readTree} reads without a parser: what the mapper's limits allow. */
+	private final long plainStringLongest;
+
 	/**
 	 * A codec on the given mapper.
 	 * @param mapper the application's mapper, or one built for the starter
@@ -38,6 +42,7 @@ public final class JsonCodec {
 	public JsonCodec(JsonMapper mapper, DecodeFailureReporter failures) {
 		this.mapper = Objects.requireNonNull(mapper, "mapper must not be null");
 		this.failures = Objects.requireNonNull(failures, "failures must not be null");
+		this.plainStringLongest = PlainJsonString.longest(readConstraints());
 	}
 
 	/**
@@ -141,10 +146,24 @@ public final class JsonCodec {
 	}
 
 	/**
-	 * The limits the mapper reads within (longest string, longest document, ...): payloads past them do not parse.
-	 * @return the mapper's stream read constraints
+	 * Reads a payload as a JSON tree, plain ASCII strings without a parser (most session attributes: exactly what
+	 * the mapper reads, within its limits).
+	 * @param key the key the payload came from
+	 * @param payload the JSON bytes, or {@code null} for a missing key
+	 * @return the tree, or empty when the payload is missing, JSON {@code null}, or does not parse
 	 */
-	public StreamReadConstraints readConstraints() {
+	public Optional<JsonNode> readTree(String key, byte @Nullable [] payload) {
+		if (payload != null) {
+			JsonNode plain = PlainJsonString.read(payload, this.plainStringLongest);
+			if (plain != null) {
+				return Optional.of(plain);
+			}
+		}
+		return decode(key, payload, JsonNode.class);
+	}
+
+	/** The limits the mapper reads within (longest string, longest document, ...): payloads past them do not parse. */
+	StreamReadConstraints readConstraints() {
 		return this.mapper.tokenStreamFactory().streamReadConstraints();
 	}
 

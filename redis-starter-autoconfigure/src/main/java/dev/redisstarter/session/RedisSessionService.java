@@ -56,9 +56,6 @@ public final class RedisSessionService implements SessionService {
 
 	private static final byte[] READ_ONLY = utf8("0");
 
-	/** The longest plain string attribute read without the codec: what the codec's mapper reads at most. */
-	private final long plainStringLongest;
-
 	private final SessionKeys keys;
 
 	private final JsonCodec codec;
@@ -105,7 +102,6 @@ public final class RedisSessionService implements SessionService {
 		this.scripts = new ScriptRunner(calls);
 		this.keys = new SessionKeys(Objects.requireNonNull(keys, "keys must not be null"));
 		this.codec = Objects.requireNonNull(codec, "codec must not be null");
-		this.plainStringLongest = PlainStringAttribute.longest(codec.readConstraints());
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 		this.idleMillis = utf8(Long.toString(settings.ttl().toMillis()));
 		this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
@@ -274,15 +270,11 @@ public final class RedisSessionService implements SessionService {
 		SessionHash hash = read.get();
 		Map<String, JsonNode> attributes = new LinkedHashMap<>();
 		for (Map.Entry<String, byte[]> attribute : hash.attributes().entrySet()) {
-			JsonNode node = PlainStringAttribute.read(attribute.getValue(), this.plainStringLongest);
-			if (node == null) {
-				Optional<JsonNode> parsed = this.codec.decode(key, attribute.getValue(), JsonNode.class);
-				if (parsed.isEmpty()) {
-					return Optional.empty();
-				}
-				node = parsed.get();
+			Optional<JsonNode> node = this.codec.readTree(key, attribute.getValue());
+			if (node.isEmpty()) {
+				return Optional.empty();
 			}
-			attributes.put(attribute.getKey(), node);
+			attributes.put(attribute.getKey(), node.get());
 		}
 		long expiresAt = (expires >= 0) ? expires : hash.accessed() + Math.max(0, -1 - expires);
 		return Optional.of(new Session(id, hash.user(), attributes, Instant.ofEpochMilli(hash.created()),

@@ -133,16 +133,12 @@ public final class RedisJobQueue implements JobQueue {
 
 	@Override
 	public String enqueue(String queue, Object payload, JobOptions options) {
-		QueueKeys.requireName(queue);
-		Objects.requireNonNull(options, "options");
-		QueueSettings queueSettings = this.settings.of(queue);
-		Map<String, String> trace = new LinkedHashMap<>();
-		Observation observation = startObservation(queue, trace);
+		EnqueueStart start = start(queue, options);
+		Observation observation = start.observation();
 		try {
-			String traceJson = trace.isEmpty() ? "" : this.mapper.writeValueAsString(trace);
 			byte[] json = encode(payload);
 			byte[][] job = new byte[FIELDS_PER_JOB][];
-			writeJob(job, 0, queue, json, options, queueSettings, traceJson);
+			writeJob(job, 0, queue, json, options, start.settings(), start.traceJson());
 			EnqueueReply enqueued = EnqueueReply.of(this.coalescer.enqueue(queue, job, json.length));
 			this.metrics.of(queue).enqueued(enqueued.added() ? 1 : 0);
 			this.unhandled.enqueued(queue);
@@ -176,13 +172,9 @@ public final class RedisJobQueue implements JobQueue {
 	}
 
 	private List<String> add(String queue, List<?> payloads, JobOptions options) {
-		QueueKeys.requireName(queue);
-		Objects.requireNonNull(options, "options");
-		QueueSettings queueSettings = this.settings.of(queue);
-		Map<String, String> trace = new LinkedHashMap<>();
-		Observation observation = startObservation(queue, trace);
+		EnqueueStart start = start(queue, options);
+		Observation observation = start.observation();
 		try {
-			String traceJson = trace.isEmpty() ? "" : this.mapper.writeValueAsString(trace);
 			List<byte[]> encoded = new ArrayList<>(payloads.size());
 			for (Object payload : payloads) {
 				encoded.add(encode(payload));
@@ -197,7 +189,7 @@ public final class RedisJobQueue implements JobQueue {
 					bytes += encoded.get(to).length;
 					to++;
 				}
-				scripts.add(enqueueArgs(queue, encoded.subList(from, to), options, queueSettings, traceJson));
+				scripts.add(enqueueArgs(queue, encoded.subList(from, to), options, start.settings(), start.traceJson()));
 				from = to;
 			}
 			List<?> reply = new ArrayList<>();
@@ -232,35 +224,27 @@ public final class RedisJobQueue implements JobQueue {
 			return ids;
 		}
 		catch (DataAccessException ex) {
-			if (observation != null) {
-				observation.error(ex);
-			}
+			stop(observation, ex);
+			observation = null;
 			throw new JobQueueUnavailableException(queue, "enqueue", ex);
 		}
-		catch (IllegalArgumentException ex) {
-			if (observation != null) {
-				observation.error(ex);
-			}
+		catch (RuntimeException ex) {
+			stop(observation, ex);
+			observation = null;
 			throw ex;
 		}
 		finally {
-			if (observation != null) {
-				observation.stop();
-			}
+			stop(observation, null);
 		}
 	}
 
 	@Override
 	public CompletableFuture<String> enqueueAsync(String queue, Object payload, JobOptions options) {
-		QueueKeys.requireName(queue);
-		Objects.requireNonNull(options, "options");
-		QueueSettings queueSettings = this.settings.of(queue);
-		Map<String, String> trace = new LinkedHashMap<>();
-		Observation observation = startObservation(queue, trace);
+		EnqueueStart start = start(queue, options);
+		Observation observation = start.observation();
 		byte[][] args;
 		try {
-			String traceJson = trace.isEmpty() ? "" : this.mapper.writeValueAsString(trace);
-			args = enqueueArgs(queue, List.of(encode(payload)), options, queueSettings, traceJson);
+			args = enqueueArgs(queue, List.of(encode(payload)), options, start.settings(), start.traceJson());
 			try {
 				this.asyncInFlight.enter(this.calls.deadline());
 			}
@@ -317,6 +301,30 @@ public final class RedisJobQueue implements JobQueue {
 			stop(observation, null);
 			return job.id();
 		});
+	}
+
+	/**
+	 * What every enqueue starts with: the queue's name and options checked, its settings, its observation started and
+	 * the trace context the jobs carry (JSON, empty without one).
+	 */
+	private EnqueueStart start(String queue, JobOptions options) {
+		QueueKeys.requireName(queue);
+		Objects.requireNonNull(options, "options");
+		QueueSettings queueSettings = this.settings.of(queue);
+		Map<String, String> trace = new LinkedHashMap<>();
+		Observation observation = startObservation(queue, trace);
+		try {
+			return new EnqueueStart(queueSettings, observation,
+					trace.isEmpty() ? "" : this.mapper.writeValueAsString(trace));
+		}
+		catch (RuntimeException ex) {
+			stop(observation, ex);
+			throw ex;
+		}
+	}
+
+	/** An enqueue under way: the queue's settings, its observation (if observed) and the jobs' trace context. */
+	private record EnqueueStart(QueueSettings settings, @Nullable Observation observation, String traceJson) {
 	}
 
 	private static void stop(@Nullable Observation observation, @Nullable Throwable error) {

@@ -1,4 +1,4 @@
-package dev.redisstarter.session;
+package dev.redisstarter.core;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -11,27 +11,24 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.redisstarter.core.DecodeFailureReporter;
-import dev.redisstarter.core.JsonCodec;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The parser-free read of plain string attributes gives exactly what Jackson reads, and leaves everything else
+ * The parser-free read of plain JSON strings ({@link JsonCodec#readTree}) gives exactly what Jackson reads, and leaves everything else
  * (escapes, non-ASCII, control characters, other JSON types, broken JSON) to the codec.
  */
-class PlainStringAttributeTests {
+class PlainJsonStringTests {
 
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
-	private static final long LONGEST = PlainStringAttribute.longest(JsonCodec.withDefaults().readConstraints());
+	private static final long LONGEST = PlainJsonString.longest(JsonCodec.withDefaults().readConstraints());
 
 	@ParameterizedTest
 	@ValueSource(strings = { "\"dark\"", "\"\"", "\"en-GB\"", "\"3 items\"", "\"{not: json}\"", "\" spaced \"",
 			"\"~!@#$%^&*()_+`-=[]{}|;':,./<>?\"" })
 	void readsPlainAsciiStringsAsJacksonDoes(String json) {
 		byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-		JsonNode quick = PlainStringAttribute.read(bytes, LONGEST);
+		JsonNode quick = PlainJsonString.read(bytes, LONGEST);
 		assertThat(quick).isNotNull().isEqualTo(MAPPER.readTree(bytes));
 		assertThat(quick.isString()).isTrue();
 	}
@@ -41,7 +38,7 @@ class PlainStringAttributeTests {
 			"{\"a\":1}", "[\"a\"]", "\"", "", "\"unterminated", "unquoted\"", "\"a\"b\"", "\"line\nbreak\"",
 			"\"abc\"garbage", "\"abc\" \"", "\"abc\"\"", " \"abc\"", "\"abc\" ", "\"\u007f\"", "\"a\u007fb\"" })
 	void leavesEverythingElseToTheCodec(String json) {
-		assertThat(PlainStringAttribute.read(json.getBytes(StandardCharsets.UTF_8), LONGEST)).isNull();
+		assertThat(PlainJsonString.read(json.getBytes(StandardCharsets.UTF_8), LONGEST)).isNull();
 	}
 
 	/**
@@ -61,7 +58,7 @@ class PlainStringAttributeTests {
 				for (int i = 0; i < length; i++) {
 					json[i] = alphabet[digits[i]];
 				}
-				JsonNode quick = PlainStringAttribute.read(json, LONGEST);
+				JsonNode quick = PlainJsonString.read(json, LONGEST);
 				if (quick != null) {
 					taken++;
 					Optional<JsonNode> parsed = codec.decode("k", json, JsonNode.class);
@@ -93,8 +90,9 @@ class PlainStringAttributeTests {
 				StreamReadConstraints.builder().maxStringLength(11).maxDocumentLength(12).build() }) {
 			JsonCodec codec = new JsonCodec(JsonMapper.builder(JsonFactory.builder().streamReadConstraints(limits).build())
 				.build(), new DecodeFailureReporter(null));
-			JsonNode quick = PlainStringAttribute.read(json, PlainStringAttribute.longest(codec.readConstraints()));
+			JsonNode quick = PlainJsonString.read(json, PlainJsonString.longest(codec.readConstraints()));
 			Optional<JsonNode> parsed = codec.decode("k", json, JsonNode.class);
+			assertThat(codec.readTree("k", json)).as("the codec's tree read").isEqualTo(parsed);
 			if (characters <= 10) {
 				assertThat(quick).isNotNull();
 				assertThat(parsed).contains(quick);
