@@ -2,7 +2,6 @@ package dev.redisstarter.lock;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -54,11 +53,7 @@ final class ReadWriteLease implements LockLease {
 
 	private final Thread thread = Thread.currentThread();
 
-	private final long acquiredAt = System.nanoTime();
-
-	private final AtomicBoolean released = new AtomicBoolean();
-
-	private volatile LeaseKeeper.@Nullable Renewal renewal;
+	private final LeaseLife life;
 
 	ReadWriteLease(RedisReadWriteLock lock, String name, Mode mode, byte[][] keys, String owner, long fencingToken) {
 		this.lock = lock;
@@ -68,6 +63,8 @@ final class ReadWriteLease implements LockLease {
 		this.readersKey = keys[1];
 		this.owner = owner;
 		this.fencingToken = fencingToken;
+		this.life = new LeaseLife("The " + mode.label() + " lease of lock " + Masking.mask(name), lock.metrics(),
+				() -> lock.forget(this));
 	}
 
 	Mode mode() {
@@ -81,35 +78,21 @@ final class ReadWriteLease implements LockLease {
 
 	/** Whether this lease still holds in Redis (one round trip); false once released or lost. */
 	boolean stillOwned() {
-		return !this.released.get() && isHeld();
+		return !this.life.isReleased() && isHeld();
 	}
 
 	void renewWith(LeaseKeeper.Renewal renewal) {
-		this.renewal = renewal;
+		this.life.renewWith(renewal);
 	}
 
 	/** One renewal by the lease keeper: false once released or lost (renewal stops). */
 	boolean renew(Duration lease) {
-		if (this.released.get()) {
-			return false;
-		}
-		if (!extend(lease)) {
-			this.lock.metrics().leaseLost();
-			logger.warn("The " + this.mode.label() + " lease of lock " + Masking.mask(this.name)
-					+ " was lost while held (it ended before renewal)");
-			this.lock.forget(this);
-			return false;
-		}
-		return true;
+		return this.life.renew(() -> extend(lease));
 	}
 
 	/** The bound on renewal ended it: most likely a lease the application forgot to close. */
 	void renewedTooLong(Duration maxRenewal) {
-		logger.warn("The " + this.mode.label() + " lease of lock " + Masking.mask(this.name) + " has been held for more"
-				+ " than " + maxRenewal + " (redis.starter.lock.max-renewal) without being closed: it is no longer"
-				+ " renewed and ends with its lease");
-		this.lock.metrics().leaseLost();
-		this.lock.forget(this);
+		this.life.renewedTooLong(maxRenewal);
 	}
 
 	@Override
@@ -124,7 +107,7 @@ final class ReadWriteLease implements LockLease {
 
 	@Override
 	public boolean isHeld() {
-		if (this.released.get()) {
+		if (this.life.isReleased()) {
 			return false;
 		}
 		try {
@@ -141,7 +124,7 @@ final class ReadWriteLease implements LockLease {
 
 	@Override
 	public boolean extend(Duration lease) {
-		if (this.released.get()) {
+		if (this.life.isReleased()) {
 			return false;
 		}
 		byte[] millis = utf8(Long.toString(Math.max(1, lease.toMillis())));
@@ -157,29 +140,16 @@ final class ReadWriteLease implements LockLease {
 
 	@Override
 	public boolean release() {
-		if (!this.released.compareAndSet(false, true)) {
+		if (!this.life.release()) {
 			return false;
 		}
-		LeaseKeeper.Renewal scheduled = this.renewal;
-		if (scheduled != null) {
-			scheduled.stop();
-		}
 		this.lock.forget(this);
-		this.lock.metrics().held(System.nanoTime() - this.acquiredAt);
-		// A cancelled (interrupted) thread releases all the same: its interrupt would cancel the script. The flag is kept.
-		boolean interrupted = Thread.interrupted();
-		try {
-			boolean held = this.lock.releaseInRedis(this.name, this.mode, this.writeKey, this.readersKey, this.owner);
-			if (!held) {
-				this.lock.metrics().releasedByNonOwner();
-			}
-			return held;
+		boolean held = LeaseLife.releaseEvenIfInterrupted(
+				() -> this.lock.releaseInRedis(this.name, this.mode, this.writeKey, this.readersKey, this.owner));
+		if (!held) {
+			this.lock.metrics().releasedByNonOwner();
 		}
-		finally {
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
-		}
+		return held;
 	}
 
 	@Override

@@ -3,12 +3,10 @@ package dev.redisstarter.lock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.lettuce.core.ScriptOutputType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
 
@@ -44,11 +42,7 @@ final class RedisLockLease implements LockLease {
 
 	private final long fencingToken;
 
-	private final long acquiredAt = System.nanoTime();
-
-	private final AtomicBoolean released = new AtomicBoolean();
-
-	private volatile LeaseKeeper.@Nullable Renewal renewal;
+	private final LeaseLife life;
 
 	/** {@code keys}: the lock, its fence and its waiter count, as {@code acquire.lua} takes them. */
 	RedisLockLease(RedisDistributedLock lock, String name, byte[][] keys, String owner, long fencingToken) {
@@ -59,15 +53,16 @@ final class RedisLockLease implements LockLease {
 		this.waitersKey = keys[2];
 		this.owner = owner;
 		this.fencingToken = fencingToken;
+		this.life = new LeaseLife("Lock " + Masking.mask(name), lock.metrics(), () -> lock.forget(this));
 	}
 
 	/** Whether this lease still holds its lock in Redis (one {@code GET}); false once released or lost. */
 	boolean stillOwned() {
-		return !this.released.get() && isHeld();
+		return !this.life.isReleased() && isHeld();
 	}
 
 	void renewWith(LeaseKeeper.Renewal renewal) {
-		this.renewal = renewal;
+		this.life.renewWith(renewal);
 	}
 
 	/**
@@ -77,25 +72,12 @@ final class RedisLockLease implements LockLease {
 	 * again at the next period while the lease lasts
 	 */
 	boolean renew(Duration lease) {
-		if (this.released.get()) {
-			return false;
-		}
-		if (!extend(lease)) {
-			this.lock.metrics().leaseLost();
-			logger.warn("Lock " + Masking.mask(this.name) + " was lost while held (its lease ended before renewal)");
-			this.lock.forget(this);
-			return false;
-		}
-		return true;
+		return this.life.renew(() -> extend(lease));
 	}
 
 	/** The lease keeper's bound on renewal ended it: most likely a lease the application forgot to close. */
 	void renewedTooLong(Duration maxRenewal) {
-		logger.warn("Lock " + Masking.mask(this.name) + " has been held for more than " + maxRenewal
-				+ " (redis.starter.lock.max-renewal) without being closed: it is no longer renewed and ends with"
-				+ " its lease");
-		this.lock.metrics().leaseLost();
-		this.lock.forget(this);
+		this.life.renewedTooLong(maxRenewal);
 	}
 
 	@Override
@@ -110,7 +92,7 @@ final class RedisLockLease implements LockLease {
 
 	@Override
 	public boolean isHeld() {
-		if (this.released.get()) {
+		if (this.life.isReleased()) {
 			return false;
 		}
 		try {
@@ -124,7 +106,7 @@ final class RedisLockLease implements LockLease {
 
 	@Override
 	public boolean extend(Duration lease) {
-		if (this.released.get()) {
+		if (this.life.isReleased()) {
 			return false;
 		}
 		try {
@@ -139,25 +121,16 @@ final class RedisLockLease implements LockLease {
 
 	@Override
 	public boolean release() {
-		if (!this.released.compareAndSet(false, true)) {
+		if (!this.life.release()) {
 			return false;
 		}
-		stopRenewal();
-		this.lock.metrics().held(System.nanoTime() - this.acquiredAt);
-		// A thread whose work was cancelled (interrupted) releases all the same: its interrupt would cancel the script,
-		// perhaps before it is sent, leaving the lock held for its lease (and failing a waiter it is handed to). The
-		// call is bounded by the deadline; the flag is kept.
-		boolean interrupted = Thread.interrupted();
 		try {
-			return releaseInRedis();
+			return LeaseLife.releaseEvenIfInterrupted(this::releaseInRedis);
 		}
 		finally {
 			// Forgotten once released in Redis: until then this instance's next waiter knows a thread here holds the
 			// lock and waits for its hand-off instead of trying.
 			this.lock.forget(this);
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
 		}
 	}
 
@@ -241,13 +214,6 @@ final class RedisLockLease implements LockLease {
 		}
 		catch (LockUnavailableException ex) {
 			logger.warn(ex.getMessage() + "; the lock frees itself when its lease ends");
-		}
-	}
-
-	private void stopRenewal() {
-		LeaseKeeper.Renewal scheduled = this.renewal;
-		if (scheduled != null) {
-			scheduled.stop();
 		}
 	}
 

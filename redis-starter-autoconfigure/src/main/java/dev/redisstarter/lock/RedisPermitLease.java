@@ -1,11 +1,9 @@
 package dev.redisstarter.lock;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
 
@@ -32,11 +30,7 @@ final class RedisPermitLease implements PermitLease {
 
 	private final int permits;
 
-	private final long acquiredAt = System.nanoTime();
-
-	private final AtomicBoolean released = new AtomicBoolean();
-
-	private volatile LeaseKeeper.@Nullable Renewal renewal;
+	private final LeaseLife life;
 
 	RedisPermitLease(RedisSemaphore semaphore, String name, byte[] key, String holder, int permits) {
 		this.semaphore = semaphore;
@@ -44,32 +38,23 @@ final class RedisPermitLease implements PermitLease {
 		this.key = key;
 		this.holder = holder;
 		this.permits = permits;
+		this.life = new LeaseLife("The lease of " + permits + " permit" + ((permits == 1) ? "" : "s") + " of semaphore "
+				+ Masking.mask(name), semaphore.metrics(), () -> {
+				});
 	}
 
 	void renewWith(LeaseKeeper.Renewal renewal) {
-		this.renewal = renewal;
+		this.life.renewWith(renewal);
 	}
 
 	/** One renewal by the lease keeper: false once released or lost (renewal stops). */
 	boolean renew(Duration lease) {
-		if (this.released.get()) {
-			return false;
-		}
-		if (!extend(lease)) {
-			this.semaphore.metrics().leaseLost();
-			logger.warn("Permits of semaphore " + Masking.mask(this.name) + " were lost while held (their lease ended"
-					+ " before renewal)");
-			return false;
-		}
-		return true;
+		return this.life.renew(() -> extend(lease));
 	}
 
 	/** The bound on renewal ended it: most likely a lease the application forgot to close. */
 	void renewedTooLong(Duration maxRenewal) {
-		logger.warn("Permits of semaphore " + Masking.mask(this.name) + " have been held for more than " + maxRenewal
-				+ " (redis.starter.lock.max-renewal) without being given back: they are no longer renewed and end with"
-				+ " their lease");
-		this.semaphore.metrics().leaseLost();
+		this.life.renewedTooLong(maxRenewal);
 	}
 
 	@Override
@@ -84,39 +69,26 @@ final class RedisPermitLease implements PermitLease {
 
 	@Override
 	public boolean isHeld() {
-		return !this.released.get() && call(this.semaphore.scripts().held());
+		return !this.life.isReleased() && call(this.semaphore.scripts().held());
 	}
 
 	@Override
 	public boolean extend(Duration lease) {
-		return !this.released.get()
+		return !this.life.isReleased()
 				&& call(this.semaphore.scripts().extend(), utf8(Long.toString(Math.max(1, lease.toMillis()))));
 	}
 
 	@Override
 	public boolean release() {
-		if (!this.released.compareAndSet(false, true)) {
+		if (!this.life.release()) {
 			return false;
 		}
-		LeaseKeeper.Renewal scheduled = this.renewal;
-		if (scheduled != null) {
-			scheduled.stop();
+		boolean held = LeaseLife.releaseEvenIfInterrupted(
+				() -> this.semaphore.release(this.name, this.key, this.holder, this.permits));
+		if (!held) {
+			this.semaphore.metrics().releasedByNonOwner();
 		}
-		this.semaphore.metrics().held(System.nanoTime() - this.acquiredAt);
-		// A cancelled (interrupted) thread gives back all the same: its interrupt would cancel the script. The flag is kept.
-		boolean interrupted = Thread.interrupted();
-		try {
-			boolean held = this.semaphore.release(this.name, this.key, this.holder, this.permits);
-			if (!held) {
-				this.semaphore.metrics().releasedByNonOwner();
-			}
-			return held;
-		}
-		finally {
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
-		}
+		return held;
 	}
 
 	@Override
