@@ -6,10 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.ScriptOutputType;
@@ -87,11 +84,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	private final Map<String, Holder> held = new ConcurrentHashMap<>();
 
-	private final AbandonedAcquisitions abandoned = new AbandonedAcquisitions();
-
-	private final AtomicBoolean abandonedRetry = new AtomicBoolean();
-
-	private volatile boolean closed;
+	private final AbandonedAcquisitions abandoned;
 
 	/** The lock's keys around its name, encoded once: {@code <prefix>lock:{<name>}} and its fence and waiters. */
 	private final byte[] channelBytes;
@@ -135,12 +128,13 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		this.waitersKeys = keys.template(Feature.LOCK, "waiters");
 		this.leases = new LeaseKeeper("lock-renewal");
 		this.notices = new LockNotices(calls.access(), this.channel);
+		this.abandoned = new AbandonedAcquisitions(calls.access().background(), settings.pollInterval(), this::release);
 		calls.access().circuit().onTransition((state) -> {
 			if (state == RedisCircuitBreaker.State.CLOSED) {
-				releaseAbandoned();
+				this.abandoned.releaseSoon();
 			}
 		});
-		calls.access().onConnect((redis) -> releaseAbandoned());
+		calls.access().onConnect((redis) -> this.abandoned.releaseSoon());
 	}
 
 	@Override
@@ -218,7 +212,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		this.metrics.abandoned();
 		this.abandoned.add(new AbandonedAcquisitions.Abandoned(name, scriptKeys[0], scriptKeys[2], owner,
 				System.nanoTime() + lease.toNanos()));
-		releaseAbandoned();
+		this.abandoned.releaseSoon();
 	}
 
 	/**
@@ -379,7 +373,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	private Optional<LockLease> acquired(String name, byte[][] scriptKeys, String owner, long token, Duration lease,
 			boolean renew, long start) {
 		this.metrics.acquired(System.nanoTime() - start);
-		releaseAbandoned();
+		this.abandoned.releaseSoon();
 		return Optional.of(held(name, scriptKeys, owner, token, lease, renew));
 	}
 
@@ -432,7 +426,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 				// connection, or lost with a reset one): released, owner-checked, once Redis answers again. (An
 				// interrupted caller's reply still comes, to the late reply above; a refused call was never sent.)
 				this.abandoned.add(ifLate);
-				retryAbandonedLater();
+				this.abandoned.retryLater();
 			}
 			throw ex;
 		}
@@ -485,30 +479,6 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		}
 		if (code != 0) {
 			released(name, sentAt, code);
-		}
-	}
-
-	private void releaseAbandoned() {
-		if (!this.abandoned.isEmpty()) {
-			this.calls.access().background().execute(() -> {
-				this.abandoned.releaseAll(this::release);
-				retryAbandonedLater();
-			});
-		}
-	}
-
-	/**
-	 * Tries abandoned acquisitions again after the poll interval while some are left: Redis may come back on the same
-	 * connection (Lettuce's own reconnect), with no new connection or closing circuit to trigger it, and no acquisition
-	 * here either. Entries are dropped when their leases end.
-	 */
-	private void retryAbandonedLater() {
-		if (!this.closed && !this.abandoned.isEmpty() && this.abandonedRetry.compareAndSet(false, true)) {
-			CompletableFuture.delayedExecutor(this.settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS,
-					this.calls.access().background()).execute(() -> {
-						this.abandonedRetry.set(false);
-						releaseAbandoned();
-					});
 		}
 	}
 
@@ -579,7 +549,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	void releaseLater(String name, byte[] key, byte[] waitersKey, String owner) {
 		this.abandoned.add(new AbandonedAcquisitions.Abandoned(name, key, waitersKey, owner,
 				System.nanoTime() + FENCE_RETENTION.toNanos()));
-		retryAbandonedLater();
+		this.abandoned.retryLater();
 	}
 
 	void forget(RedisLockLease lease) {
@@ -634,7 +604,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	/** Stops renewing leases and listening for release notices. Held locks expire with their leases. */
 	@Override
 	public void close() {
-		this.closed = true;
+		this.abandoned.close();
 		this.leases.close();
 		this.notices.close();
 	}
