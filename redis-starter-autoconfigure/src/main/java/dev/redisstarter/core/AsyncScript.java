@@ -30,20 +30,25 @@ final class AsyncScript<T> {
 
 	private final byte[][] keysAndArgs;
 
+	/** How long to wait for a connection being opened (0: not at all). */
+	private final long connectionWaitNanos;
+
 	private final CompletableFuture<T> result = new CompletableFuture<>();
 
-	AsyncScript(RedisCalls calls, LuaScript<?> script, ScriptOutputType type, int keyCount, byte[][] keysAndArgs) {
+	AsyncScript(RedisCalls calls, LuaScript<?> script, ScriptOutputType type, int keyCount, byte[][] keysAndArgs,
+			long connectionWaitNanos) {
 		this.calls = calls;
 		this.script = script;
 		this.type = type;
 		this.keyCount = keyCount;
 		this.keysAndArgs = keysAndArgs;
+		this.connectionWaitNanos = connectionWaitNanos;
 	}
 
 	CompletableFuture<T> start() {
 		RedisClusterAsyncCommands<byte[], byte[]> redis;
 		try {
-			redis = this.calls.commandsOrNull();
+			redis = this.calls.commandsOrNull(this.connectionWaitNanos);
 			if (redis == null) {
 				// Not on the starter's connection (a plain connection factory): run it here and now.
 				this.result.complete(this.calls.script(this.script, this.type, this.keyCount, this.keysAndArgs));

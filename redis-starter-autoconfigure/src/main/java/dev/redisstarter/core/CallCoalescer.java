@@ -101,10 +101,12 @@ public final class CallCoalescer<K, T> {
 		 * Starts the call; it must handle the items in order, as separate calls would.
 		 * @param lane the batch's lane
 		 * @param items the batch, in arrival order (never empty)
+		 * @param connectionWaitNanos the longest the call may wait for a connection being opened, for
+		 * {@link RedisCalls#scriptAsyncConnectingWithin}: the sending caller's own time left, or 0 on a reply's thread
 		 * @return the reply to come, one entry per item in the same order; it must complete, at the latest at the
-		 * deadline (as {@link RedisCalls#scriptAsync} does)
+		 * deadline (as {@link RedisCalls#scriptAsyncConnectingWithin} does)
 		 */
-		CompletableFuture<? extends List<?>> send(K lane, List<T> items);
+		CompletableFuture<? extends List<?>> send(K lane, List<T> items, long connectionWaitNanos);
 
 	}
 
@@ -245,18 +247,20 @@ public final class CallCoalescer<K, T> {
 				release();
 				return;
 			}
-			start(batch);
+			// Waiting for a connection being opened, this caller holds every other caller of the lane: never past its
+			// own deadline (a caller given the turn late in it would otherwise wait a whole further deadline).
+			start(batch, Math.max(1, me.deadline - System.nanoTime()));
 		}
 
 		/** Starts the call for a batch, holding the turn, which its reply passes on. */
-		private void start(List<Waiter<T>> batch) {
+		private void start(List<Waiter<T>> batch, long connectionWaitNanos) {
 			CompletableFuture<? extends List<?>> reply;
 			try {
 				List<T> items = new ArrayList<>(batch.size());
 				for (Waiter<T> waiter : batch) {
 					items.add(waiter.item);
 				}
-				reply = CallCoalescer.this.sender.send(this.key, items);
+				reply = CallCoalescer.this.sender.send(this.key, items, connectionWaitNanos);
 			}
 			catch (RuntimeException | Error ex) {
 				// The turn is never lost: with it, every later call of the lane would wait out its deadline.
@@ -299,8 +303,9 @@ public final class CallCoalescer<K, T> {
 		}
 
 		/**
-		 * After a reply, on its thread: sends the next batch at once while the starter's connection is up (sending
-		 * then never waits for a connection, so the I/O thread is never held); otherwise the turn goes to a waiter.
+		 * After a reply, on its thread: sends the next batch at once while the starter's connection is up, never
+		 * waiting for one (the I/O thread is never held); otherwise the turn goes to a waiter, who may wait for a
+		 * connection within its own deadline.
 		 */
 		private void sendNextOrRelease() {
 			if (!CallCoalescer.this.calls.access().isConnected()) {
@@ -319,7 +324,9 @@ public final class CallCoalescer<K, T> {
 				release();
 				return;
 			}
-			start(batch);
+			// Never waiting for a connection: should it drop between the check above and the send, the call is
+			// refused at once (its items fail as not sent) rather than this thread waiting for a new one.
+			start(batch, 0);
 		}
 
 		/** The oldest waiting items, up to a call's bounds; items given up on are dropped. */

@@ -326,9 +326,10 @@ public final class RedisAccess implements AutoCloseable {
 
 	/**
 	 * The connection's commands for one call, or a refusal when Redis is known to be unreachable. Waits for a
-	 * connection being opened for at most {@code deadlineNanos}.
+	 * connection being opened for at most {@code connectionWaitNanos}: 0 refuses the call at once (not sent) while no
+	 * connection is established, for threads that must never wait.
 	 */
-	@Nullable RedisClusterAsyncCommands<byte[], byte[]> commands(RedisCalls calls, long deadlineNanos) {
+	@Nullable RedisClusterAsyncCommands<byte[], byte[]> commands(RedisCalls calls, long connectionWaitNanos) {
 		if (this.closed || this.suspended) {
 			throw new RedisUnavailableException("The starter's Redis access is " + (this.closed ? "closed" : "suspended")
 					+ " (" + calls.feature().segment() + ")");
@@ -342,7 +343,11 @@ public final class RedisAccess implements AutoCloseable {
 		}
 		StatefulConnection<byte[], byte[]> current = this.connection.current();
 		if (current == null) {
-			current = awaitConnection(calls, deadlineNanos);
+			if (connectionWaitNanos <= 0) {
+				throw new RedisUnavailableException("The starter's connection to Redis is not established; the "
+						+ calls.feature().segment() + " call was not sent");
+			}
+			current = awaitConnection(calls, connectionWaitNanos);
 			if (current == null) {
 				return null;
 			}
@@ -357,10 +362,10 @@ public final class RedisAccess implements AutoCloseable {
 		return ConnectionOpener.commandsOf(current);
 	}
 
-	private @Nullable StatefulConnection<byte[], byte[]> awaitConnection(RedisCalls calls, long deadlineNanos) {
+	private @Nullable StatefulConnection<byte[], byte[]> awaitConnection(RedisCalls calls, long waitNanos) {
 		CompletableFuture<StatefulConnection<byte[], byte[]>> pending = this.connection.connect();
 		try {
-			return pending.get(deadlineNanos, TimeUnit.NANOSECONDS);
+			return pending.get(waitNanos, TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
 			// Not counted by the circuit: the attempt itself opens it if it fails.

@@ -330,12 +330,33 @@ public final class RedisCalls {
 	 */
 	public <T> CompletableFuture<T> scriptAsync(LuaScript<?> script, ScriptOutputType type, int keyCount,
 			byte[]... keysAndArgs) {
-		return new AsyncScript<T>(this, script, type, keyCount, keysAndArgs).start();
+		return new AsyncScript<T>(this, script, type, keyCount, keysAndArgs, this.deadlineNanos).start();
 	}
 
-	/** The shared connection's commands within this deadline, or {@code null} without the starter's connection. */
-	@Nullable RedisClusterAsyncCommands<byte[], byte[]> commandsOrNull() {
-		return this.access.commands(this, this.deadlineNanos);
+	/**
+	 * Runs a script without waiting for it, as {@link #scriptAsync}, waiting for a connection being opened for less
+	 * than the deadline: for a caller sending for others (no longer than its own time left) or a thread that must
+	 * never wait, such as Lettuce's I/O thread (0: refused at once, not sent, while no connection is established).
+	 * @param connectionWaitNanos the longest wait for a connection being opened
+	 * @param script the script
+	 * @param type how to read its reply
+	 * @param keyCount how many of {@code keysAndArgs} are keys (they come first)
+	 * @param keysAndArgs keys, then arguments
+	 * @param <T> the reply
+	 * @return the reply to come
+	 */
+	public <T> CompletableFuture<T> scriptAsyncConnectingWithin(long connectionWaitNanos, LuaScript<?> script,
+			ScriptOutputType type, int keyCount, byte[]... keysAndArgs) {
+		return new AsyncScript<T>(this, script, type, keyCount, keysAndArgs,
+				Math.max(0, Math.min(connectionWaitNanos, this.deadlineNanos))).start();
+	}
+
+	/**
+	 * The shared connection's commands, or {@code null} without the starter's connection.
+	 * @param connectionWaitNanos how long to wait for a connection being opened (0: not at all)
+	 */
+	@Nullable RedisClusterAsyncCommands<byte[], byte[]> commandsOrNull(long connectionWaitNanos) {
+		return this.access.commands(this, connectionWaitNanos);
 	}
 
 	long deadlineNanos() {

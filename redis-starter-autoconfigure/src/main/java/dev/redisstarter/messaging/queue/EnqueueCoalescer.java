@@ -62,7 +62,7 @@ final class EnqueueCoalescer {
 		return this.lanes.submit(queue, job, bytes);
 	}
 
-	private CompletableFuture<List<?>> send(String queue, List<byte[][]> jobs) {
+	private CompletableFuture<List<?>> send(String queue, List<byte[][]> jobs, long connectionWaitNanos) {
 		byte[][] scriptKeys = this.scriptKeys.get(queue);
 		if (scriptKeys == null) {
 			scriptKeys = this.keys.scriptKeys(queue);
@@ -79,7 +79,8 @@ final class EnqueueCoalescer {
 			System.arraycopy(job, 0, all, at, fields);
 			at += fields;
 		}
-		return this.calls.scriptAsync(this.script, ScriptOutputType.MULTI, QueueKeys.SCRIPT_KEYS, all);
+		return this.calls.scriptAsyncConnectingWithin(connectionWaitNanos, this.script, ScriptOutputType.MULTI,
+				QueueKeys.SCRIPT_KEYS, all);
 	}
 
 }

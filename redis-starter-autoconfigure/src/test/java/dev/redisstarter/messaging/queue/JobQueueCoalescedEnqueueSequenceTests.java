@@ -1,0 +1,428 @@
+package dev.redisstarter.messaging.queue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.lettuce.core.cluster.SlotHash;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import dev.redisstarter.test.LocalRedisServer;
+import dev.redisstarter.test.RedisCluster;
+import dev.redisstarter.test.RedisDeployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Faults in sequence around coalesced single enqueues, whose next batch the reply's thread (Lettuce's I/O thread, or
+ * the deadline task's) sends itself: while producers keep enqueueing, Redis is frozen past the deadline, then
+ * stopped, then restarted empty (and, on a Cluster, one of two queues' masters frozen). A watcher samples the
+ * client's I/O threads throughout: none may ever be found parked or blocked in the starter's code (waiting for a
+ * connection, running a script synchronously), nor deep in a chain of batches sent from one another's replies.
+ */
+class JobQueueCoalescedEnqueueSequenceTests {
+
+	/** The queue timeout (its default). */
+	private static final long TIMEOUT = 500;
+
+	/** What a call may take beyond its deadline on a shared two-core machine (GC, scheduling). */
+	private static final long SLACK = 1000;
+
+	record Task(int producer, int number) {
+	}
+
+	private static ApplicationContextRunner runner(RedisDeployment redis) {
+		return QueueContexts.runner(redis)
+			.withPropertyValues("redis.starter.resilience.open-duration=300ms",
+					"redis.starter.queue.timeout=" + TIMEOUT + "ms");
+	}
+
+	@Test
+	void freezePastTheDeadlineThenStopThenEmptyRestartNeverHoldsAnIoThreadNorACallerPastItsDeadline()
+			throws Exception {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
+			runner(server).run((context) -> {
+				JobQueue jobs = context.getBean(JobQueue.class);
+				List<String> queues = List.of("seq-a-" + UUID.randomUUID(), "seq-b-" + UUID.randomUUID());
+				for (String queue : queues) {
+					jobs.enqueue(queue, new Task(-1, 0));
+				}
+				Producers producers = new Producers(jobs, queues, 24);
+				try (IoThreadWatcher watcher = IoThreadWatcher.start()) {
+					producers.start();
+					Thread.sleep(300);
+					server.freeze();
+					Thread.sleep(3 * TIMEOUT);
+					server.stop();
+					Thread.sleep(1000);
+					server.deleteDataFiles();
+					long restarted = System.nanoTime();
+					producers.restartedAt.set(restarted);
+					server.start();
+					// Every queue works again within seconds (no lane wedged), while the producers keep going.
+					for (String queue : queues) {
+						AtomicInteger probe = new AtomicInteger();
+						await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+							.until(() -> jobs.enqueue(queue, new Task(-2, probe.incrementAndGet())) != null);
+					}
+					Thread.sleep(1000);
+					producers.stop();
+					watcher.assertNoIoThreadHeld();
+				}
+				producers.assertBounded();
+				producers.assertStoredAfterRestart(server, jobs);
+				producers.assertNothingStoredThatWasReportedNotSent(server);
+			});
+		}
+	}
+
+	@Test
+	void onAClusterAFrozenMasterHoldsNeitherAnIoThreadNorTheQueueOfAnotherSlot() throws Exception {
+		try (RedisCluster cluster = RedisCluster.threeMasters().start()) {
+			runner(cluster).run((context) -> {
+				JobQueue jobs = context.getBean(JobQueue.class);
+				LocalRedisServer first = cluster.masters().get(0);
+				String frozenQueue = queueOn(cluster, first, "seq-frozen-");
+				String healthyQueue = queueOn(cluster, cluster.masters().get(1), "seq-healthy-");
+				List<String> queues = List.of(frozenQueue, healthyQueue);
+				for (String queue : queues) {
+					jobs.enqueue(queue, new Task(-1, 0));
+				}
+				Producers producers = new Producers(jobs, queues, 24);
+				try (IoThreadWatcher watcher = IoThreadWatcher.start()) {
+					producers.start();
+					Thread.sleep(300);
+					first.freeze();
+					try {
+						Thread.sleep(3 * TIMEOUT);
+					}
+					finally {
+						first.thaw();
+					}
+					for (String queue : queues) {
+						AtomicInteger probe = new AtomicInteger();
+						await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+							.until(() -> jobs.enqueue(queue, new Task(-2, probe.incrementAndGet())) != null);
+					}
+					Thread.sleep(500);
+					producers.stop();
+					watcher.assertNoIoThreadHeld();
+				}
+				producers.assertBounded();
+				assertThat(producers.succeeded.get(healthyQueue))
+					.as("enqueues to the queue whose master never froze")
+					.hasPositiveValue();
+			});
+		}
+	}
+
+	/**
+	 * Redis frozen before the application starts: the starter's first connection hangs in its handshake, the circuit
+	 * stays closed, and each holder of a lane's turn waits for that connection. A caller given the turn late in its
+	 * deadline must still give up at its deadline, not a whole further deadline later.
+	 */
+	@Test
+	void callersWaitingForAFirstConnectionThatHangsGiveUpAtTheirOwnDeadline() throws Exception {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
+			server.freeze();
+			try {
+				runner(server).run((context) -> {
+					JobQueue jobs = context.getBean(JobQueue.class);
+					List<Long> millis = new CopyOnWriteArrayList<>();
+					ExecutorService threads = Executors.newFixedThreadPool(8);
+					try {
+						long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
+						String queue = "seq-first-" + UUID.randomUUID();
+						for (int p = 0; p < 8; p++) {
+							int producer = p;
+							threads.submit(() -> {
+								for (int i = 0; System.nanoTime() < end; i++) {
+									long start = System.nanoTime();
+									try {
+										jobs.enqueue(queue, new Task(producer, i));
+									}
+									catch (JobQueueUnavailableException ex) {
+										// Expected: Redis is frozen.
+									}
+									millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+									Thread.sleep(producer * 37L % 120);
+								}
+								return null;
+							});
+						}
+						threads.shutdown();
+						assertThat(threads.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+					}
+					finally {
+						threads.shutdownNow();
+					}
+					List<Long> sorted = new ArrayList<>(millis);
+					sorted.sort(null);
+					System.out.println("Calls while the first connection hangs (" + sorted.size() + "), slowest: "
+							+ sorted.subList(Math.max(0, sorted.size() - 8), sorted.size()));
+					assertThat(sorted).as("calls while the first connection hangs").isNotEmpty()
+						.allSatisfy((took) -> assertThat(took).isLessThan(TIMEOUT + 400));
+				});
+			}
+			finally {
+				server.thaw();
+			}
+		}
+	}
+
+	private static String queueOn(RedisCluster cluster, LocalRedisServer master, String prefix) {
+		while (true) {
+			String queue = prefix + UUID.randomUUID();
+			if (cluster.masterForSlot(SlotHash.getSlot(queue)) == master) {
+				return queue;
+			}
+		}
+	}
+
+	private static final java.util.regex.Pattern TASK = java.util.regex.Pattern
+		.compile("\"producer\":(-?\\d+),\"number\":(\\d+)");
+
+	/** Producers enqueueing to a few queues in a loop, each call timed and its outcome kept. */
+	static final class Producers {
+
+		private final JobQueue jobs;
+
+		private final List<String> queues;
+
+		private final int count;
+
+		private final ExecutorService threads;
+
+		private final AtomicBoolean running = new AtomicBoolean(true);
+
+		final AtomicLong restartedAt = new AtomicLong(Long.MAX_VALUE);
+
+		/** The slowest calls, as text, with how long they took. */
+		final List<String> slow = new CopyOnWriteArrayList<>();
+
+		final AtomicLong slowest = new AtomicLong();
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		final Map<String, AtomicInteger> succeeded = new ConcurrentHashMap<>();
+
+		/** Jobs reported stored after the restart began: id to payload. */
+		final Map<String, Task> storedAfterRestart = new ConcurrentHashMap<>();
+
+		/** Jobs whose caller was told they were never sent. */
+		final Set<Task> reportedNotSent = ConcurrentHashMap.newKeySet();
+
+		Producers(JobQueue jobs, List<String> queues, int count) {
+			this.jobs = jobs;
+			this.queues = queues;
+			this.count = count;
+			this.threads = Executors.newFixedThreadPool(count);
+			for (String queue : queues) {
+				this.succeeded.put(queue, new AtomicInteger());
+			}
+		}
+
+		void start() {
+			for (int p = 0; p < this.count; p++) {
+				int producer = p;
+				String queue = this.queues.get(p % this.queues.size());
+				this.threads.submit(() -> {
+					for (int i = 0; this.running.get(); i++) {
+						Task task = new Task(producer, i);
+						long start = System.nanoTime();
+						String failure = null;
+						try {
+							String id = this.jobs.enqueue(queue, task);
+							this.succeeded.get(queue).incrementAndGet();
+							if (start - this.restartedAt.get() > 0) {
+								this.storedAfterRestart.put(id, task);
+							}
+						}
+						catch (JobQueueUnavailableException ex) {
+							failure = String.valueOf(ex.getCause());
+							if (failure.contains("was not sent") || failure.contains("never sent")) {
+								this.reportedNotSent.add(task);
+							}
+						}
+						long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+						this.calls.incrementAndGet();
+						if (took > this.slowest.get()) {
+							this.slowest.set(took);
+						}
+						if (took >= TIMEOUT + SLACK) {
+							this.slow.add(took + " ms " + task + " " + failure);
+						}
+						if (failure != null) {
+							// A failed call is retried at once, as a busy producer would.
+							Thread.onSpinWait();
+						}
+					}
+				});
+			}
+		}
+
+		void stop() throws InterruptedException {
+			this.running.set(false);
+			this.threads.shutdown();
+			assertThat(this.threads.awaitTermination(30, TimeUnit.SECONDS)).as("producers ended").isTrue();
+		}
+
+		void assertBounded() {
+			System.out.println("Producers: " + this.calls + " calls, slowest " + this.slowest + " ms, succeeded "
+					+ this.succeeded + ", " + this.reportedNotSent.size() + " told not sent, "
+					+ this.storedAfterRestart.size() + " stored after a restart");
+			assertThat(this.slow).as("calls of %s (slowest %d ms) taking the deadline plus %d ms or more", this.calls,
+					this.slowest.get(), SLACK)
+				.isEmpty();
+		}
+
+		void assertStoredAfterRestart(LocalRedisServer server, JobQueue jobs) {
+			for (Map.Entry<String, Task> stored : this.storedAfterRestart.entrySet()) {
+				String queue = this.queues.get(stored.getValue().producer() % this.queues.size());
+				assertThat(jobs.job(queue, stored.getKey())).as("job %s reported stored after the restart", stored)
+					.isPresent();
+			}
+		}
+
+		void assertNothingStoredThatWasReportedNotSent(LocalRedisServer server) {
+			Set<String> found = new java.util.HashSet<>();
+			for (String queue : this.queues) {
+				for (String payload : JobQueueCoalescedEnqueueSequenceTests.payloads(server, queue)) {
+					java.util.regex.Matcher task = TASK.matcher(payload);
+					assertThat(task.find()).as("a task in %s", payload).isTrue();
+					found.add(task.group(1) + ":" + task.group(2));
+				}
+			}
+			assertThat(found).as("jobs stored after the restart").isNotEmpty();
+			List<String> sentAnyway = new ArrayList<>();
+			for (Task task : this.reportedNotSent) {
+				if (found.contains(task.producer() + ":" + task.number())) {
+					sentAnyway.add(task.toString());
+				}
+			}
+			assertThat(sentAnyway).as("jobs stored whose callers were told they were not sent (of %d such)",
+					this.reportedNotSent.size())
+				.isEmpty();
+		}
+
+	}
+
+	/** Every waiting job's payload of a queue on a standalone server. */
+	static List<String> payloads(LocalRedisServer server, String queue) {
+		Object ready = server.command("KEYS", "*{" + queue + "}:ready");
+		if (!(ready instanceof List<?> found) || found.isEmpty()) {
+			return List.of();
+		}
+		String readyKey = String.valueOf(found.get(0));
+		String base = readyKey.substring(0, readyKey.length() - ":ready".length());
+		Object all = server.command("EVAL", "local ids = redis.call('ZRANGE', KEYS[1] .. ':ready', 0, -1) "
+				+ "local out = {} for i, id in ipairs(ids) do "
+				+ "out[i] = redis.call('HGET', KEYS[1] .. ':job:' .. id, 'payload') end return out", "1", base);
+		List<String> payloads = new ArrayList<>();
+		for (Object payload : (List<?>) all) {
+			payloads.add(String.valueOf(payload));
+		}
+		return payloads;
+	}
+
+	/**
+	 * Samples the client's I/O threads (and the common pool, where deadline tasks complete replies) every
+	 * millisecond or so: a thread parked, waiting or blocked with the starter's code on its stack is held by it.
+	 */
+	static final class IoThreadWatcher implements AutoCloseable {
+
+		private final AtomicBoolean running = new AtomicBoolean(true);
+
+		private final List<String> held = new CopyOnWriteArrayList<>();
+
+		private final AtomicInteger deepestChain = new AtomicInteger();
+
+		private final AtomicInteger samples = new AtomicInteger();
+
+		private final Thread thread = new Thread(this::watch, "io-thread-watcher");
+
+		static IoThreadWatcher start() {
+			IoThreadWatcher watcher = new IoThreadWatcher();
+			watcher.thread.setDaemon(true);
+			watcher.thread.start();
+			return watcher;
+		}
+
+		private void watch() {
+			List<Thread> watched = new ArrayList<>();
+			long refreshed = 0;
+			while (this.running.get()) {
+				if (System.nanoTime() - refreshed > TimeUnit.MILLISECONDS.toNanos(100)) {
+					watched.clear();
+					for (Thread candidate : Thread.getAllStackTraces().keySet()) {
+						String name = candidate.getName();
+						if (name.contains("EventLoop") || name.startsWith("ForkJoinPool.commonPool")) {
+							watched.add(candidate);
+						}
+					}
+					refreshed = System.nanoTime();
+				}
+				for (Thread candidate : watched) {
+					StackTraceElement[] stack = candidate.getStackTrace();
+					Thread.State state = candidate.getState();
+					this.samples.incrementAndGet();
+					int starts = 0;
+					boolean starter = false;
+					for (StackTraceElement frame : stack) {
+						if (frame.getClassName().startsWith("dev.redisstarter.")) {
+							starter = true;
+						}
+						if (frame.getClassName().endsWith("CallCoalescer$Lane") && frame.getMethodName().equals("start")) {
+							starts++;
+						}
+					}
+					this.deepestChain.accumulateAndGet(starts, Math::max);
+					if (starter && state != Thread.State.RUNNABLE && this.held.size() < 5) {
+						StringBuilder text = new StringBuilder(candidate.getName() + " " + state + ":");
+						for (int i = 0; i < Math.min(25, stack.length); i++) {
+							text.append("\n\t").append(stack[i]);
+						}
+						this.held.add(text.toString());
+					}
+				}
+				try {
+					Thread.sleep(1);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+			}
+		}
+
+		void assertNoIoThreadHeld() {
+			System.out.println("Watcher: " + this.samples + " samples, deepest chain of batch starts "
+					+ this.deepestChain + ", held " + this.held.size());
+			assertThat(this.samples).as("samples of I/O threads").hasPositiveValue();
+			assertThat(this.held).as("I/O or common-pool threads found held in the starter's code").isEmpty();
+			assertThat(this.deepestChain.get()).as("batches started one inside another's reply on one stack")
+				.isLessThanOrEqualTo(2);
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			this.running.set(false);
+			this.thread.join(5000);
+		}
+
+	}
+
+}
