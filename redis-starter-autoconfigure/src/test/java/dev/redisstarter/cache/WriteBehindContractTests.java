@@ -536,6 +536,9 @@ abstract class WriteBehindContractTests {
 		});
 		observer.start();
 		try {
+			// The observer watches before the first dead letter: otherwise it could look only after the flush and
+			// prove nothing.
+			await(() -> !counted.isEmpty(), Duration.ofSeconds(5));
 			batches.flush(entries);
 		}
 		finally {
