@@ -39,6 +39,10 @@ final class WriteBehindPartition implements Runnable {
 
 	private static final LuaScript<Long> LEASE = LuaScript.load("dev/redisstarter/cache/write-behind-lease.lua", Long.class);
 
+	@SuppressWarnings("rawtypes")
+	private static final LuaScript<List> REPAIR = LuaScript.load("dev/redisstarter/cache/write-behind-repair.lua",
+			List.class);
+
 	private static final LuaScript<Long> REMOVE_CONSUMER = LuaScript
 		.load("dev/redisstarter/stream/remove-idle-consumer.lua", Long.class);
 
@@ -238,6 +242,7 @@ final class WriteBehindPartition implements Runnable {
 			}
 		}
 		claimPending(Duration.ZERO);
+		deleteAcknowledgedLeftovers();
 		Set<String> others = new LinkedHashSet<>();
 		List<Object> consumers = this.calls.call((redis) -> redis.xinfoConsumers(this.stream, this.group));
 		for (Object info : consumers) {
@@ -258,6 +263,27 @@ final class WriteBehindPartition implements Runnable {
 		this.sweptAt = System.nanoTime();
 		this.owned = true;
 		logger.debug("Write-behind of '" + this.name + "' taken over by " + this.consumer);
+	}
+
+	/**
+	 * Deletes the writes acknowledged but left in the stream by an older version (settled or dead-lettered, their
+	 * deletion a separate call that a crash or a failure skipped): counted in backlog() and against max-backlog for
+	 * good otherwise. Page by page, each page one script.
+	 */
+	private void deleteAcknowledgedLeftovers() {
+		Object start = "-";
+		long deleted = 0;
+		while (start != null) {
+			byte[] from = utf8(text(start));
+			List<?> reply = this.calls.script(REPAIR, ScriptOutputType.MULTI, 1, this.stream, this.group, from,
+					utf8("1000"));
+			deleted += (reply.get(0) instanceof Number number) ? number.longValue() : 0;
+			start = (reply.size() > 1) ? reply.get(1) : null;
+		}
+		if (deleted > 0) {
+			logger.warn("Write-behind of '" + this.name + "' deleted " + deleted + " acknowledged writes left in its"
+					+ " stream (by an older version: they were counted in its backlog)");
+		}
 	}
 
 	/**

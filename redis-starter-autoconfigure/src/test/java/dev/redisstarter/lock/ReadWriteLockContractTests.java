@@ -367,4 +367,33 @@ abstract class ReadWriteLockContractTests {
 		}
 	}
 
+	/**
+	 * A cancelled (interrupted) holder releases its write and read leases in Redis all the same, its flag kept: the
+	 * lock is free at once for another instance, not held for the lease (LeaseLife.releaseEvenIfInterrupted).
+	 */
+	@Test
+	void writeAndReadLeasesReleasedByAnInterruptedThreadAreFreeAtOnceWithTheInterruptKept() {
+		RedisReadWriteLock lock = instance();
+		RedisReadWriteLock other = instance();
+		String name = uniqueName();
+		for (boolean write : new boolean[] { true, false }) {
+			LockLease held = (write ? lock.tryWriteLock(name, Duration.ZERO, Duration.ofSeconds(30))
+					: lock.tryReadLock(name, Duration.ZERO, Duration.ofSeconds(30))).orElseThrow();
+			boolean released;
+			Thread.currentThread().interrupt();
+			try {
+				released = held.release();
+				assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+			}
+			finally {
+				Thread.interrupted();
+			}
+			assertThat(released).as("released (write %s)", write).isTrue();
+			assertThat(held.release()).as("released once").isFalse();
+			LockLease taken = other.tryWriteLock(name, Duration.ZERO, Duration.ofSeconds(30)).orElse(null);
+			assertThat(taken).as("free at once after the interrupted release (write %s)", write).isNotNull();
+			assertThat(taken.release()).isTrue();
+		}
+	}
+
 }

@@ -252,4 +252,30 @@ abstract class SemaphoreContractTests {
 		assertThat(semaphore.available(name, 2)).as("no permits left behind for 10 min").isEqualTo(2);
 	}
 
+	/**
+	 * A cancelled (interrupted) holder gives its permits back in Redis all the same, its flag kept: they are free at
+	 * once for another instance, not held for the lease (LeaseLife.releaseEvenIfInterrupted).
+	 */
+	@Test
+	void permitsReleasedByAnInterruptedThreadAreFreeAtOnceWithTheInterruptKept() {
+		RedisSemaphore semaphore = instance();
+		RedisSemaphore other = instance();
+		String name = uniqueName();
+		PermitLease held = semaphore.tryAcquire(name, 2, 2, Duration.ZERO, Duration.ofSeconds(30)).orElseThrow();
+		boolean released;
+		Thread.currentThread().interrupt();
+		try {
+			released = held.release();
+			assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+		}
+		finally {
+			Thread.interrupted();
+		}
+		assertThat(released).isTrue();
+		assertThat(held.release()).as("released once").isFalse();
+		PermitLease taken = other.tryAcquire(name, 2, 2, Duration.ZERO, Duration.ofSeconds(30)).orElse(null);
+		assertThat(taken).as("free at once after the interrupted release").isNotNull();
+		assertThat(taken.release()).isTrue();
+	}
+
 }
