@@ -336,7 +336,9 @@ public final class RedisCalls {
 	/**
 	 * Runs a script without waiting for it, as {@link #scriptAsync}, waiting for a connection being opened for less
 	 * than the deadline: for a caller sending for others (no longer than its own time left) or a thread that must
-	 * never wait, such as Lettuce's I/O thread (0: refused at once, not sent, while no connection is established).
+	 * never wait, such as Lettuce's I/O thread (0: refused at once, not sent, while the starter's own connection is not
+	 * established). Without the starter's connection (a plain connection factory) the script runs on the calling
+	 * thread, as {@link #scriptAsync} runs it.
 	 * @param connectionWaitNanos the longest wait for a connection being opened
 	 * @param script the script
 	 * @param type how to read its reply

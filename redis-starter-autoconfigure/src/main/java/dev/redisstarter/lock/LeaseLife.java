@@ -62,7 +62,7 @@ final class LeaseLife {
 		}
 		if (!extend.getAsBoolean()) {
 			this.metrics.leaseLost();
-			logger.warn(this.subject + " was lost while held (its lease ended before renewal)");
+			logger.warn(this.subject + " was lost while held (it expired before it was renewed)");
 			this.forget.run();
 			return false;
 		}
