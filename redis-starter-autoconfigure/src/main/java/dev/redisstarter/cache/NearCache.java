@@ -78,6 +78,11 @@ final class NearCache implements AutoCloseable {
 	/** Publishes this instance's notices, keeping those Redis did not take for when it answers. */
 	private final NearNotices notices;
 
+	private final RedisCircuitBreaker circuit;
+
+	/** Retries the notices Redis did not take when the circuit closes; removed on close. */
+	private final Consumer<RedisCircuitBreaker.State> circuitClosed;
+
 	/**
 	 * Near caches for the caches whose policy asks for one; nothing at all (no subscription) when none does.
 	 * @param access whose client the notices' subscription connects with, and whose circuit tells when to retry
@@ -95,19 +100,21 @@ final class NearCache implements AutoCloseable {
 			@Nullable Consumer<List<String>> publisher) {
 		this.settings = settings;
 		this.metrics = metrics;
+		this.circuit = access.circuit();
 		this.notices = new NearNotices(commands, channel, access.background(),
 				access.settings().openDuration().toMillis(), metrics, publisher);
+		this.circuitClosed = (state) -> {
+			if (state == RedisCircuitBreaker.State.CLOSED) {
+				this.notices.retrySoon();
+			}
+		};
 		boolean any = settings.defaults().near().enabled()
 				|| settings.caches().values().stream().anyMatch((policy) -> policy.near().enabled());
 		this.subscription = any ? new PubSubSubscriber(access, "cache near invalidations") : null;
 		if (this.subscription != null) {
 			this.subscription.subscribeDirect(new Route(Route.Kind.CHANNEL, channel), new Notices());
 			this.subscription.start();
-			access.circuit().onTransition((state) -> {
-				if (state == RedisCircuitBreaker.State.CLOSED) {
-					this.notices.retrySoon();
-				}
-			});
+			this.circuit.onTransition(this.circuitClosed);
 		}
 	}
 
@@ -325,6 +332,7 @@ final class NearCache implements AutoCloseable {
 
 	@Override
 	public void close() {
+		this.circuit.removeTransitionListener(this.circuitClosed);
 		this.notices.close();
 		this.trusted = false;
 		if (this.subscription != null) {

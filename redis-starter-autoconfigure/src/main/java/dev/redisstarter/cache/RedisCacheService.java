@@ -76,6 +76,11 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 
 	private final NearCache near;
 
+	private final RedisCircuitBreaker circuit;
+
+	/** Retries deferred tag invalidations when the circuit closes; removed on close. */
+	private final Consumer<RedisCircuitBreaker.State> circuitClosed;
+
 	/** The write-behind caches' writes. */
 	private final WriteBehindLog writeBehind;
 
@@ -150,11 +155,13 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		this.deferred = new DeferredInvalidations(MAX_DEFERRED_TAGS,
 				calls.access().settings().openDuration().toMillis(), this::invalidateInRedis, metrics,
 				calls.access().background());
-		calls.access().circuit().onTransition((state) -> {
+		this.circuitClosed = (state) -> {
 			if (state == RedisCircuitBreaker.State.CLOSED) {
 				this.deferred.retrySoon();
 			}
-		});
+		};
+		this.circuit = calls.access().circuit();
+		this.circuit.onTransition(this.circuitClosed);
 		this.near = new NearCache(calls.access(), this.commands, keys.key(Feature.CACHE, "invalidations", "keys"), settings,
 				metrics);
 		this.store = new EntryStore(this.commands, this.versions, this.deferred, this.near, keys, channel,
@@ -518,6 +525,7 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 	/** Stops listening for invalidations. The shared connection is the {@link RedisAccess}'s to close. */
 	@Override
 	public void close() {
+		this.circuit.removeTransitionListener(this.circuitClosed);
 		this.near.close();
 		this.deferred.close();
 		this.versions.close();

@@ -235,6 +235,14 @@ public final class RedisAccess implements AutoCloseable {
 	}
 
 	/**
+	 * Stops running a task given to {@link #onConnect} (its owner is closed: kept, it would keep the owner alive).
+	 * @param listener the task, as given
+	 */
+	public void removeConnectListener(Consumer<RedisClusterAsyncCommands<byte[], byte[]>> listener) {
+		this.connection.removeConnectListener(listener);
+	}
+
+	/**
 	 * Stops using Redis until {@link #resume()}: closes the connection and stops probing. For a connection
 	 * factory that is about to stop (a Spring context being stopped or paused), whose client closes every
 	 * connection it opened.

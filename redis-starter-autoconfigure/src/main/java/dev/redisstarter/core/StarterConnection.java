@@ -85,6 +85,11 @@ final class StarterConnection {
 		return shared() || (current != null && current.isOpen());
 	}
 
+	/** Stops running a task given to {@link #onConnect}. */
+	void removeConnectListener(Consumer<RedisClusterAsyncCommands<byte[], byte[]>> listener) {
+		this.connectListeners.remove(listener);
+	}
+
 	/**
 	 * Runs a task with the connection's commands each time a connection is established (at once if one is).
 	 * @param listener called on a client thread; must not block

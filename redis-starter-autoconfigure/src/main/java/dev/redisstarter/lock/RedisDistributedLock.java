@@ -8,8 +8,10 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.DataAccessException;
@@ -86,6 +88,12 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 
 	private final AbandonedAcquisitions abandoned;
 
+	/** Releases abandoned acquisitions when the circuit closes; removed on close. */
+	private final Consumer<RedisCircuitBreaker.State> circuitClosed;
+
+	/** Releases abandoned acquisitions on a new connection; removed on close. */
+	private final Consumer<RedisClusterAsyncCommands<byte[], byte[]>> connected;
+
 	/** The lock's keys around its name, encoded once: {@code <prefix>lock:{<name>}} and its fence and waiters. */
 	private final byte[] channelBytes;
 
@@ -129,12 +137,14 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		this.leases = new LeaseKeeper("lock-renewal");
 		this.notices = new LockNotices(calls.access(), this.channel);
 		this.abandoned = new AbandonedAcquisitions(calls.access().background(), settings.pollInterval(), this::release);
-		calls.access().circuit().onTransition((state) -> {
+		this.circuitClosed = (state) -> {
 			if (state == RedisCircuitBreaker.State.CLOSED) {
 				this.abandoned.releaseSoon();
 			}
-		});
-		calls.access().onConnect((redis) -> this.abandoned.releaseSoon());
+		};
+		this.connected = (redis) -> this.abandoned.releaseSoon();
+		calls.access().circuit().onTransition(this.circuitClosed);
+		calls.access().onConnect(this.connected);
 	}
 
 	@Override
@@ -604,6 +614,8 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	/** Stops renewing leases and listening for release notices. Held locks expire with their leases. */
 	@Override
 	public void close() {
+		this.calls.access().circuit().removeTransitionListener(this.circuitClosed);
+		this.calls.access().removeConnectListener(this.connected);
 		this.abandoned.close();
 		this.leases.close();
 		this.notices.close();

@@ -1,0 +1,76 @@
+package dev.redisstarter.core;
+
+import java.time.Duration;
+import java.util.Collection;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.redisstarter.cache.CacheMetrics;
+import dev.redisstarter.cache.CachePolicy;
+import dev.redisstarter.cache.CacheSettings;
+import dev.redisstarter.cache.NearCachePolicy;
+import dev.redisstarter.cache.RedisCacheService;
+import dev.redisstarter.lock.LockMetrics;
+import dev.redisstarter.lock.LockSettings;
+import dev.redisstarter.lock.RedisDistributedLock;
+import dev.redisstarter.test.LocalRedisServer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Locks and cache services closed on a shared {@link RedisAccess} (a context refreshed in tests, a component
+ * replaced at run time) leave none of their listeners on it: kept, each would keep its closed owner reachable, and
+ * run on every connection and circuit change, for as long as the access lives.
+ */
+class ClosedComponentsLeaveNoListenersTests {
+
+	@Test
+	void closedLocksAndCachesLeaveNoCircuitNorConnectListenersBehind() throws Exception {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
+			LettuceConnectionFactory factory = new LettuceConnectionFactory("127.0.0.1", server.port());
+			factory.afterPropertiesSet();
+			factory.start();
+			RedisAccess access = new RedisAccess(factory, ResilienceSettings.DEFAULTS, null, "listeners:").start();
+			try {
+				assertThat(access.awaitConnection(Duration.ofSeconds(10))).isTrue();
+				int circuitBefore = listeners(access.circuit(), "listeners");
+				int connectBefore = connectListeners(access);
+				CacheSettings near = CacheSettings.DEFAULTS
+					.withDefaults(CachePolicy.DEFAULTS.withNear(NearCachePolicy.OFF.withEnabled(true)));
+				for (int i = 0; i < 20; i++) {
+					RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofMillis(500)),
+							new KeyNaming("listeners:"), LockSettings.DEFAULTS, new LockMetrics(null));
+					RedisCacheService cache = new RedisCacheService(access.calls(Feature.CACHE, Duration.ofMillis(300)),
+							new KeyNaming("listeners:"), new JsonCodec(JsonMapper.builder().build(),
+									new DecodeFailureReporter(null)), near, new CacheMetrics(null));
+					assertThat(listeners(access.circuit(), "listeners")).as("while open").isGreaterThan(circuitBefore);
+					assertThat(connectListeners(access)).as("while open").isGreaterThan(connectBefore);
+					lock.close();
+					cache.close();
+				}
+				assertThat(listeners(access.circuit(), "listeners")).as("circuit listeners left").isEqualTo(circuitBefore);
+				assertThat(connectListeners(access)).as("connect listeners left").isEqualTo(connectBefore);
+			}
+			finally {
+				access.close();
+				factory.destroy();
+			}
+		}
+	}
+
+	private static int connectListeners(RedisAccess access) throws ReflectiveOperationException {
+		java.lang.reflect.Field connection = RedisAccess.class.getDeclaredField("connection");
+		connection.setAccessible(true);
+		return listeners(connection.get(access), "connectListeners");
+	}
+
+	private static int listeners(Object owner, String field) throws ReflectiveOperationException {
+		java.lang.reflect.Field listeners = owner.getClass().getDeclaredField(field);
+		listeners.setAccessible(true);
+		return ((Collection<?>) listeners.get(owner)).size();
+	}
+
+}
