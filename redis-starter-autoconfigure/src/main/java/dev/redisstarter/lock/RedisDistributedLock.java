@@ -200,8 +200,8 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 		}
 		// The caller joins this instance's line for the name and listens for release notices before its first try;
 		// from the moment it joins, it offers to take the lock over from a release here once it is first in line.
-		LockNotices.Signal signal = this.notices.register(name);
-		LockNotices.Offer offer = signal.join(owner, Math.max(1, lease.toMillis()));
+		LockLine signal = this.notices.register(name);
+		LockLine.Offer offer = signal.join(owner, Math.max(1, lease.toMillis()));
 		try {
 			return acquireInLine(name, scriptKeys, owner, wait, lease, renew, start, signal, offer);
 		}
@@ -232,7 +232,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	 * on, also before this caller's first try.
 	 */
 	private Optional<LockLease> acquireInLine(String name, byte[][] scriptKeys, String owner, Duration wait,
-			Duration lease, boolean renew, long start, LockNotices.Signal signal, LockNotices.Offer offer) {
+			Duration lease, boolean renew, long start, LockLine signal, LockLine.Offer offer) {
 		long deadline = start + wait.toNanos();
 		// Counted among the waiters in Redis for as long as this call may still wait, plus a margin.
 		String waiterTtl = Long.toString(Math.max(1, wait.toMillis()) + 1000);
@@ -357,7 +357,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	 * a lock handed over is this caller's (with its interrupt flag set, if interrupted), never left unowned.
 	 */
 	private Optional<LockLease> givenUp(String name, byte[][] scriptKeys, String owner, Duration lease, boolean renew,
-			long start, LockNotices.Signal signal, LockNotices.Offer offer, boolean interrupted) {
+			long start, LockLine signal, LockLine.Offer offer, boolean interrupted) {
 		long handedOver = signal.leave(offer);
 		if (interrupted) {
 			Thread.currentThread().interrupt();
@@ -376,7 +376,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	 * took it out of the count, or it was not counted when claimed), nor when a hand-off to it that was claimed while
 	 * it was counted failed (the late reply decides, so that it is not left twice).
 	 */
-	private static boolean stillCounted(boolean waiting, Optional<LockLease> result, LockNotices.Offer offer) {
+	private static boolean stillCounted(boolean waiting, Optional<LockLease> result, LockLine.Offer offer) {
 		return waiting && result.isEmpty() && !(offer.failure() != null && offer.claimedCounted());
 	}
 
@@ -392,7 +392,7 @@ public final class RedisDistributedLock implements DistributedLock, AutoCloseabl
 	 * @param name the lock's name
 	 * @return the offer, to complete in any case, or {@code null} when no waiter here offered
 	 */
-	LockNotices.@Nullable Offer claimOffer(String name) {
+	LockLine.@Nullable Offer claimOffer(String name) {
 		return this.notices.claimOffer(name);
 	}
 

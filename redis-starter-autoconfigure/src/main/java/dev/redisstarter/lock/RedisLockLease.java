@@ -135,7 +135,7 @@ final class RedisLockLease implements LockLease {
 	}
 
 	private boolean releaseInRedis() {
-		LockNotices.Offer offer = this.lock.claimOffer(this.name);
+		LockLine.Offer offer = this.lock.claimOffer(this.name);
 		if (offer != null) {
 			return handOver(offer);
 		}
@@ -161,7 +161,7 @@ final class RedisLockLease implements LockLease {
 	 * script instead of a release, a notice and the waiter's acquisition. The offer is completed on every path, so
 	 * that the waiter never waits on it for longer than this call.
 	 */
-	private boolean handOver(LockNotices.Offer offer) {
+	private boolean handOver(LockLine.Offer offer) {
 		long token = 0;
 		boolean tryAgain = true;
 		DataAccessException failure = null;

@@ -11,11 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * How release notices turn into wake-ups, whatever order a release's reply and its echo come back in; and how a
  * release here claims the offer of the first waiter in this instance's line.
  */
-class LockNoticesTests {
+class LockLineTests {
 
 	@Test
 	void anEchoThatComesBackBeforeTheReleasesReplyWakesOnceAndSwallowsNoLaterNotice() throws InterruptedException {
-		LockNotices.Signal signal = new LockNotices.Signal();
+		LockLine signal = new LockLine();
 		long sent = System.nanoTime();
 		// The subscription's thread can read the notice before the releasing thread reads the script's reply.
 		signal.fire();
@@ -29,7 +29,7 @@ class LockNoticesTests {
 
 	@Test
 	void anEchoThatComesBackAfterTheReleasesReplyIsNotCountedTwice() throws InterruptedException {
-		LockNotices.Signal signal = new LockNotices.Signal();
+		LockLine signal = new LockLine();
 		long sent = System.nanoTime();
 		signal.fireHere(true, sent);
 		signal.fire();
@@ -42,7 +42,7 @@ class LockNoticesTests {
 
 	@Test
 	void aNoticeFromBeforeTheReleaseWasSentIsNotTakenForItsEcho() throws InterruptedException {
-		LockNotices.Signal signal = new LockNotices.Signal();
+		LockLine signal = new LockLine();
 		signal.fire();
 		assertThat(signal.await(0)).isTrue();
 		Thread.sleep(1);
@@ -55,13 +55,13 @@ class LockNoticesTests {
 
 	@Test
 	void aReleaseClaimsTheFirstWaitersOfferBeforeItHasTriedAndTheNextWaiterBehindItGetsItsTurnAfter() throws Exception {
-		LockNotices.Signal signal = new LockNotices.Signal();
-		LockNotices.Offer first = signal.join("first", 1000);
-		LockNotices.Offer second = signal.join("second", 1000);
+		LockLine signal = new LockLine();
+		LockLine.Offer first = signal.join("first", 1000);
+		LockLine.Offer second = signal.join("second", 1000);
 		assertThat(signal.awaitTurn(first, 0)).as("the first in line has its turn").isTrue();
 		assertThat(signal.awaitTurn(second, 0)).as("the second waits behind it").isFalse();
 
-		LockNotices.Offer claimed = signal.claim();
+		LockLine.Offer claimed = signal.claim();
 		assertThat(claimed).as("claimed before the first waiter's own try").isSameAs(first);
 		assertThat(claimed.claimedCounted()).as("not counted in Redis yet: handoff.lua is told so").isFalse();
 		assertThat(signal.claim()).as("claimed once").isNull();
@@ -71,16 +71,16 @@ class LockNoticesTests {
 		assertThat(signal.leave(first)).as("settled already: not handed over twice").isZero();
 		assertThat(signal.awaitTurn(second, 0)).as("its turn once the first has left").isTrue();
 		signal.counted(second);
-		LockNotices.Offer next = signal.claim();
+		LockLine.Offer next = signal.claim();
 		assertThat(next).isSameAs(second);
 		assertThat(next.claimedCounted()).isTrue();
 	}
 
 	@Test
 	void aWaiterWhoseWaitEndsWhileAHandOverToItIsUnderWayGetsTheLock() throws Exception {
-		LockNotices.Signal signal = new LockNotices.Signal();
-		LockNotices.Offer offer = signal.join("waiter", 1000);
-		LockNotices.Offer claimed = signal.claim();
+		LockLine signal = new LockLine();
+		LockLine.Offer offer = signal.join("waiter", 1000);
+		LockLine.Offer claimed = signal.claim();
 		CompletableFuture<Long> left = CompletableFuture.supplyAsync(() -> signal.leave(offer));
 		Thread.sleep(100);
 		assertThat(left).as("leaving waits for the hand-off's reply").isNotDone();
@@ -93,8 +93,8 @@ class LockNoticesTests {
 
 	@Test
 	void anOfferNotHandedOverCanBeClaimedAgainAndALeavingWaiterIsNotClaimed() {
-		LockNotices.Signal signal = new LockNotices.Signal();
-		LockNotices.Offer offer = signal.join("waiter", 1000);
+		LockLine signal = new LockLine();
+		LockLine.Offer offer = signal.join("waiter", 1000);
 		signal.claim().complete(0, false, null);
 		assertThat(signal.settle(offer)).isZero();
 		assertThat(signal.claim()).as("released to every instance: the next release here may hand over").isSameAs(offer);
