@@ -81,7 +81,7 @@ class JobQueueCoalescedEnqueueFaultTests {
 					.withCauseInstanceOf(dev.redisstarter.core.RedisDeadlineExceededException.class);
 				assertThat(sending.get()).as("the turn is passed on: %s", laneState(jobs, queue)).isFalse();
 				assertThat(outcome(jobs, queue, new Task(3, 3))).as("the queue still works").startsWith("stored");
-				assertThat(payloads(server, queue)).as("jobs stored")
+				assertThat(WaitingPayloads.of(server, queue)).as("jobs stored")
 					.anyMatch((payload) -> payload.contains("\"number\":3"))
 					.noneMatch((payload) -> payload.contains("\"number\":2"));
 			});
@@ -182,7 +182,7 @@ class JobQueueCoalescedEnqueueFaultTests {
 							+ laneState(jobs, queue), ex);
 				}
 				Thread.sleep(TIMEOUT);
-				List<String> payloads = payloads(server, queue);
+				List<String> payloads = WaitingPayloads.of(server, queue);
 				assertThat(payloads).doesNotHaveDuplicates();
 				for (Map.Entry<String, Task> success : succeeded.entrySet()) {
 					assertThat(jobs.job(queue, success.getKey())).as("job %s reported stored", success.getValue())
@@ -314,7 +314,7 @@ class JobQueueCoalescedEnqueueFaultTests {
 				server.command("SCRIPT", "FLUSH");
 				List<String> more = ProducersAtOnce.run((producer) -> jobs.enqueue(queue, new Task(producer, 3)));
 				assertThat(Set.copyOf(more)).hasSize(16);
-				assertThat(payloads(server, queue)).doesNotHaveDuplicates()
+				assertThat(WaitingPayloads.of(server, queue)).doesNotHaveDuplicates()
 					.filteredOn((payload) -> !payload.contains("\"producer\":-1"))
 					.hasSize(32);
 			});
@@ -411,7 +411,7 @@ class JobQueueCoalescedEnqueueFaultTests {
 						assertThat(outcomes.get(p)).as("caller %d", p).startsWith("stored");
 					}
 				}
-				List<String> payloads = payloads(server, queue);
+				List<String> payloads = WaitingPayloads.of(server, queue);
 				for (int p = 0; p < 16; p++) {
 					int producer = p;
 					assertThat(payloads.stream().anyMatch((payload) -> payload.contains("\"producer\":" + producer + ",")))
@@ -466,7 +466,7 @@ class JobQueueCoalescedEnqueueFaultTests {
 					await().atMost(Duration.ofSeconds(30)).until(() -> jobs.counts(follow).waiting() >= 300);
 					await().atMost(Duration.ofSeconds(10)).until(() -> jobs.counts(queue).completed() == 60);
 					assertThat(handler.failures).hasValue(0);
-					assertThat(payloads(server, follow)).hasSize(300).doesNotHaveDuplicates();
+					assertThat(WaitingPayloads.of(server, follow)).hasSize(300).doesNotHaveDuplicates();
 				});
 		}
 	}
@@ -510,24 +510,6 @@ class JobQueueCoalescedEnqueueFaultTests {
 		java.lang.reflect.Field field = owner.getClass().getDeclaredField(name);
 		field.setAccessible(true);
 		return field.get(owner);
-	}
-
-	/** Every waiting job's payload, read in one script (a listing stops at 1,000). */
-	private static List<String> payloads(LocalRedisServer server, String queue) {
-		Object ready = server.command("KEYS", "*{" + queue + "}:ready");
-		if (!(ready instanceof List<?> found) || found.isEmpty()) {
-			return List.of();
-		}
-		String readyKey = String.valueOf(found.get(0));
-		String base = readyKey.substring(0, readyKey.length() - ":ready".length());
-		Object all = server.command("EVAL", "local ids = redis.call('ZRANGE', KEYS[1] .. ':ready', 0, -1) "
-				+ "local out = {} for i, id in ipairs(ids) do "
-				+ "out[i] = redis.call('HGET', KEYS[1] .. ':job:' .. id, 'payload') end return out", "1", base);
-		List<String> payloads = new ArrayList<>();
-		for (Object payload : (List<?>) all) {
-			payloads.add(String.valueOf(payload));
-		}
-		return payloads;
 	}
 
 }

@@ -301,7 +301,7 @@ class JobQueueCoalescedEnqueueSequenceTests {
 		void assertNothingStoredThatWasReportedNotSent(LocalRedisServer server) {
 			Set<String> found = new java.util.HashSet<>();
 			for (String queue : this.queues) {
-				for (String payload : JobQueueCoalescedEnqueueSequenceTests.payloads(server, queue)) {
+				for (String payload : WaitingPayloads.of(server, queue)) {
 					java.util.regex.Matcher task = TASK.matcher(payload);
 					assertThat(task.find()).as("a task in %s", payload).isTrue();
 					found.add(task.group(1) + ":" + task.group(2));
@@ -319,24 +319,6 @@ class JobQueueCoalescedEnqueueSequenceTests {
 				.isEmpty();
 		}
 
-	}
-
-	/** Every waiting job's payload of a queue on a standalone server. */
-	static List<String> payloads(LocalRedisServer server, String queue) {
-		Object ready = server.command("KEYS", "*{" + queue + "}:ready");
-		if (!(ready instanceof List<?> found) || found.isEmpty()) {
-			return List.of();
-		}
-		String readyKey = String.valueOf(found.get(0));
-		String base = readyKey.substring(0, readyKey.length() - ":ready".length());
-		Object all = server.command("EVAL", "local ids = redis.call('ZRANGE', KEYS[1] .. ':ready', 0, -1) "
-				+ "local out = {} for i, id in ipairs(ids) do "
-				+ "out[i] = redis.call('HGET', KEYS[1] .. ':job:' .. id, 'payload') end return out", "1", base);
-		List<String> payloads = new ArrayList<>();
-		for (Object payload : (List<?>) all) {
-			payloads.add(String.valueOf(payload));
-		}
-		return payloads;
 	}
 
 	/**
