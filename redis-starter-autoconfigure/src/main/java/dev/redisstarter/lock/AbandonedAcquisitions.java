@@ -64,9 +64,9 @@ final class AbandonedAcquisitions {
 		return this.byOwner.isEmpty();
 	}
 
-	/** Releases every entry now, in the background (Redis answers again), then retries what is left. */
+	/** Releases every entry now, in the background (Redis answers again), then retries what is left; not once closed. */
 	void releaseSoon() {
-		if (!this.byOwner.isEmpty()) {
+		if (!this.closed && !this.byOwner.isEmpty()) {
 			this.background.execute(() -> {
 				releaseAll();
 				retryLater();
