@@ -19,11 +19,9 @@ final class LeaseLife {
 
 	private static final Log logger = LogFactory.getLog(LeaseLife.class);
 
-	private final String subject;
+	private final Holder holder;
 
 	private final LockMetrics metrics;
-
-	private final Runnable forget;
 
 	private final long acquiredAt = System.nanoTime();
 
@@ -32,14 +30,23 @@ final class LeaseLife {
 	private volatile LeaseKeeper.@Nullable Renewal renewal;
 
 	/**
-	 * @param subject what the lease holds, for log lines, starting a sentence ({@code "Lock 'orders'"})
+	 * @param holder the lease: what it is called and what it forgets (asked only when it is lost or renewed too long)
 	 * @param metrics where lost and held leases are counted
-	 * @param forget what the holder forgets when the lease is lost or no longer renewed (its record of the hold)
 	 */
-	LeaseLife(String subject, LockMetrics metrics, Runnable forget) {
-		this.subject = subject;
+	LeaseLife(Holder holder, LockMetrics metrics) {
+		this.holder = holder;
 		this.metrics = metrics;
-		this.forget = forget;
+	}
+
+	/** What a lease says of itself, asked only when it is lost or renewed too long (nothing built per acquisition). */
+	interface Holder {
+
+		/** What the lease holds, for log lines, starting a sentence ({@code "Lock 'orders'"}). */
+		String subject();
+
+		/** Forgets this instance's record of the hold: the lease is lost or no longer renewed. */
+		void forgetHold();
+
 	}
 
 	void renewWith(LeaseKeeper.Renewal renewal) {
@@ -62,8 +69,8 @@ final class LeaseLife {
 		}
 		if (!extend.getAsBoolean()) {
 			this.metrics.leaseLost();
-			logger.warn(this.subject + " was lost while held (it expired before it was renewed)");
-			this.forget.run();
+			logger.warn(this.holder.subject() + " was lost while held (it expired before it was renewed)");
+			this.holder.forgetHold();
 			return false;
 		}
 		return true;
@@ -71,10 +78,10 @@ final class LeaseLife {
 
 	/** The lease keeper's bound on renewal ended it: most likely a lease the application forgot to close. */
 	void renewedTooLong(Duration maxRenewal) {
-		logger.warn(this.subject + " has been held for more than " + maxRenewal + " (redis.starter.lock.max-renewal)"
-				+ " without being closed: it is no longer renewed and ends with its lease");
+		logger.warn(this.holder.subject() + " has been held for more than " + maxRenewal
+				+ " (redis.starter.lock.max-renewal) without being closed: it is no longer renewed and ends with its lease");
 		this.metrics.leaseLost();
-		this.forget.run();
+		this.holder.forgetHold();
 	}
 
 	/**

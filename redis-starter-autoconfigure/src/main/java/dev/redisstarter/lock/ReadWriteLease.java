@@ -18,7 +18,7 @@ import static dev.redisstarter.core.ScriptArgs.utf8;
  * One read or write lease of a {@link RedisReadWriteLock} in Redis: knows its holder's id, extends and releases only
  * as that holder, and stops its renewal when released or lost.
  */
-final class ReadWriteLease implements LockLease {
+final class ReadWriteLease implements LockLease, LeaseLife.Holder {
 
 	private static final Log logger = LogFactory.getLog(ReadWriteLease.class);
 
@@ -63,8 +63,17 @@ final class ReadWriteLease implements LockLease {
 		this.readersKey = keys[1];
 		this.owner = owner;
 		this.fencingToken = fencingToken;
-		this.life = new LeaseLife("The " + mode.label() + " lease of lock " + Masking.mask(name), lock.metrics(),
-				() -> lock.forget(this));
+		this.life = new LeaseLife(this, lock.metrics());
+	}
+
+	@Override
+	public String subject() {
+		return "The " + this.mode.label() + " lease of lock " + Masking.mask(this.name);
+	}
+
+	@Override
+	public void forgetHold() {
+		this.lock.forget(this);
 	}
 
 	Mode mode() {

@@ -20,7 +20,7 @@ import static dev.redisstarter.core.ScriptArgs.utf8;
  * One acquisition in Redis: knows its owner id, releases and extends only as that owner, and stops its
  * renewal when released or lost.
  */
-final class RedisLockLease implements LockLease {
+final class RedisLockLease implements LockLease, LeaseLife.Holder {
 
 	private static final Log logger = LogFactory.getLog(RedisLockLease.class);
 
@@ -53,7 +53,17 @@ final class RedisLockLease implements LockLease {
 		this.waitersKey = keys[2];
 		this.owner = owner;
 		this.fencingToken = fencingToken;
-		this.life = new LeaseLife("Lock " + Masking.mask(name), lock.metrics(), () -> lock.forget(this));
+		this.life = new LeaseLife(this, lock.metrics());
+	}
+
+	@Override
+	public String subject() {
+		return "Lock " + Masking.mask(this.name);
+	}
+
+	@Override
+	public void forgetHold() {
+		this.lock.forget(this);
 	}
 
 	/** Whether this lease still holds its lock in Redis (one {@code GET}); false once released or lost. */

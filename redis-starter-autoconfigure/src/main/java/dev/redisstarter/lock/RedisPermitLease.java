@@ -16,7 +16,7 @@ import static dev.redisstarter.core.ScriptArgs.utf8;
  * Permits of a {@link RedisSemaphore} in Redis: knows its holder's id, extends and gives back only that holder's
  * permits, and stops its renewal when released or lost.
  */
-final class RedisPermitLease implements PermitLease {
+final class RedisPermitLease implements PermitLease, LeaseLife.Holder {
 
 	private static final Log logger = LogFactory.getLog(RedisPermitLease.class);
 
@@ -38,9 +38,18 @@ final class RedisPermitLease implements PermitLease {
 		this.key = key;
 		this.holder = holder;
 		this.permits = permits;
-		this.life = new LeaseLife("The lease of " + permits + " permit" + ((permits == 1) ? "" : "s") + " of semaphore "
-				+ Masking.mask(name), semaphore.metrics(), () -> {
-				});
+		this.life = new LeaseLife(this, semaphore.metrics());
+	}
+
+	@Override
+	public String subject() {
+		return "The lease of " + this.permits + " permit" + ((this.permits == 1) ? "" : "s") + " of semaphore "
+				+ Masking.mask(this.name);
+	}
+
+	@Override
+	public void forgetHold() {
+		// The semaphore keeps no record of its holds here.
 	}
 
 	void renewWith(LeaseKeeper.Renewal renewal) {
