@@ -275,21 +275,11 @@ public final class CallCoalescer<K, T> {
 				}
 				return;
 			}
-			if (reply.isDone()) {
-				// Answered at once (failed fast, or run on the caller's thread without the starter's connection):
-				// the turn goes to a waiting caller rather than round in a loop on this thread.
-				reply.whenComplete((entries, failure) -> {
-					try {
-						settle(batch, entries, failure);
-					}
-					finally {
-						release();
-					}
-				});
-				return;
-			}
-			// Runs on the thread that completed the reply, Lettuce's I/O thread most often: it hands outcomes over,
-			// wakes their callers and sends what waits meanwhile, so no thread has to be woken before the next call.
+			// Answered at once (failed fast, or run on the caller's thread without the starter's connection), the turn
+			// goes to a waiting caller rather than round in a loop on this thread. Otherwise this runs on the thread
+			// that completed the reply, Lettuce's I/O thread most often: it hands outcomes over, wakes their callers
+			// and sends what waits meanwhile, so no thread has to be woken before the next call.
+			boolean answeredAtOnce = reply.isDone();
 			reply.whenComplete((entries, failure) -> {
 				try {
 					settle(batch, entries, failure);
@@ -298,7 +288,12 @@ public final class CallCoalescer<K, T> {
 					release();
 					throw ex;
 				}
-				sendNextOrRelease();
+				if (answeredAtOnce) {
+					release();
+				}
+				else {
+					sendNextOrRelease();
+				}
 			});
 		}
 

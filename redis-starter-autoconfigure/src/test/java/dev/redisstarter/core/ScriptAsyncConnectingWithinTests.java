@@ -11,11 +11,10 @@ import java.util.concurrent.TimeUnit;
 import io.lettuce.core.ScriptOutputType;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redisstarter.test.LocalRedisServer;
+import dev.redisstarter.test.spring.ConnectionFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -30,11 +29,7 @@ class ScriptAsyncConnectingWithinTests {
 	@Test
 	void aZeroWaitIsRefusedAtOnceAndNotRunWithoutAConnectionAndRunsOnceThereIsOne() throws Exception {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(
-					new RedisStandaloneConfiguration("127.0.0.1", server.port()),
-					LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(2)).build());
-			factory.afterPropertiesSet();
-			factory.start();
+			LettuceConnectionFactory factory = ConnectionFactories.lettuce(server, Duration.ofSeconds(2));
 			// Not started: nothing connects until a call does.
 			RedisAccess access = new RedisAccess(factory, ResilienceSettings.DEFAULTS, null, "cw:");
 			try {
