@@ -1,5 +1,8 @@
 package dev.redisstarter.messaging.queue;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -184,6 +187,51 @@ class JobQueueCoalescedEnqueueSequenceTests {
 		}
 	}
 
+	/**
+	 * The watcher itself: a thread named like an I/O thread, sleeping in this package's code for longer than a moment,
+	 * is reported; one that stops only for moments between runs is not. Without this, a watcher that never reports
+	 * would pass every test above.
+	 */
+	@Test
+	void theWatcherReportsAnIoThreadHeldInTheStartersCodeButNotAMomentaryStop() throws Exception {
+		IoThreadWatcher watcher = IoThreadWatcher.start();
+		AtomicBoolean briefOnly = new AtomicBoolean(true);
+		Thread brief = new Thread(() -> {
+			long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(600);
+			while (System.nanoTime() < end) {
+				// Busy for 5 ms, then stopped for 1: an I/O thread that waits only for moments.
+				long busy = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
+				while (System.nanoTime() < busy) {
+					Thread.onSpinWait();
+				}
+				java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+			}
+		}, "fake-nioEventLoop-brief");
+		try {
+			Thread.sleep(150);
+			brief.start();
+			brief.join();
+			briefOnly.set(watcher.held.isEmpty());
+			Thread held = new Thread(() -> {
+				try {
+					Thread.sleep(400);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}, "fake-nioEventLoop-held");
+			held.start();
+			Thread.sleep(150);
+			held.join();
+		}
+		finally {
+			watcher.close();
+		}
+		assertThat(briefOnly).as("no hold reported for a thread stopping only for moments").isTrue();
+		assertThat(watcher.held).as("holds reported").singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+			.startsWith("fake-nioEventLoop-held TIMED_WAITING");
+	}
+
 	private static String queueOn(RedisCluster cluster, LocalRedisServer master, String prefix) {
 		while (true) {
 			String queue = prefix + UUID.randomUUID();
@@ -323,9 +371,14 @@ class JobQueueCoalescedEnqueueSequenceTests {
 
 	/**
 	 * Samples the client's I/O threads (and the common pool, where deadline tasks complete replies) every
-	 * millisecond or so: a thread parked, waiting or blocked with the starter's code on its stack is held by it.
+	 * millisecond or so: a thread parked, waiting or blocked with the starter's code on its stack, in the same place
+	 * for {@link #HELD_FOR_NANOS} or more, is held by it. State and stack come from one snapshot
+	 * ({@link ThreadMXBean#getThreadInfo(long[], int)}); a moment's monitor contention between two samples is not a
+	 * hold, while waiting for a connection or a reply (hundreds of milliseconds) is.
 	 */
 	static final class IoThreadWatcher implements AutoCloseable {
+
+		private static final long HELD_FOR_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 		private final AtomicBoolean running = new AtomicBoolean(true);
 
@@ -334,6 +387,8 @@ class JobQueueCoalescedEnqueueSequenceTests {
 		private final AtomicInteger deepestChain = new AtomicInteger();
 
 		private final AtomicInteger samples = new AtomicInteger();
+
+		private final AtomicInteger briefStops = new AtomicInteger();
 
 		private final Thread thread = new Thread(this::watch, "io-thread-watcher");
 
@@ -345,40 +400,22 @@ class JobQueueCoalescedEnqueueSequenceTests {
 		}
 
 		private void watch() {
-			List<Thread> watched = new ArrayList<>();
+			ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+			long[] watched = new long[0];
 			long refreshed = 0;
+			// Per thread id: where it was first seen stopped in the starter's code, and since when.
+			Map<Long, Stop> stops = new java.util.HashMap<>();
 			while (this.running.get()) {
 				if (System.nanoTime() - refreshed > TimeUnit.MILLISECONDS.toNanos(100)) {
-					watched.clear();
-					for (Thread candidate : Thread.getAllStackTraces().keySet()) {
-						String name = candidate.getName();
-						if (name.contains("EventLoop") || name.startsWith("ForkJoinPool.commonPool")) {
-							watched.add(candidate);
-						}
-					}
+					watched = Thread.getAllStackTraces().keySet().stream()
+						.filter((candidate) -> candidate.getName().contains("EventLoop")
+								|| candidate.getName().startsWith("ForkJoinPool.commonPool"))
+						.mapToLong(Thread::getId).toArray();
 					refreshed = System.nanoTime();
 				}
-				for (Thread candidate : watched) {
-					StackTraceElement[] stack = candidate.getStackTrace();
-					Thread.State state = candidate.getState();
-					this.samples.incrementAndGet();
-					int starts = 0;
-					boolean starter = false;
-					for (StackTraceElement frame : stack) {
-						if (frame.getClassName().startsWith("dev.redisstarter.")) {
-							starter = true;
-						}
-						if (frame.getClassName().endsWith("CallCoalescer$Lane") && frame.getMethodName().equals("start")) {
-							starts++;
-						}
-					}
-					this.deepestChain.accumulateAndGet(starts, Math::max);
-					if (starter && state != Thread.State.RUNNABLE && this.held.size() < 5) {
-						StringBuilder text = new StringBuilder(candidate.getName() + " " + state + ":");
-						for (int i = 0; i < Math.min(25, stack.length); i++) {
-							text.append("\n\t").append(stack[i]);
-						}
-						this.held.add(text.toString());
+				for (ThreadInfo info : threads.getThreadInfo(watched, Integer.MAX_VALUE)) {
+					if (info != null) {
+						sample(info, stops);
 					}
 				}
 				try {
@@ -390,9 +427,54 @@ class JobQueueCoalescedEnqueueSequenceTests {
 			}
 		}
 
+		private void sample(ThreadInfo info, Map<Long, Stop> stops) {
+			StackTraceElement[] stack = info.getStackTrace();
+			this.samples.incrementAndGet();
+			int starts = 0;
+			boolean starter = false;
+			for (StackTraceElement frame : stack) {
+				if (frame.getClassName().startsWith("dev.redisstarter.")) {
+					starter = true;
+				}
+				if (frame.getClassName().endsWith("CallCoalescer$Lane") && frame.getMethodName().equals("start")) {
+					starts++;
+				}
+			}
+			this.deepestChain.accumulateAndGet(starts, Math::max);
+			if (!starter || info.getThreadState() == Thread.State.RUNNABLE) {
+				if (stops.remove(info.getThreadId()) != null) {
+					this.briefStops.incrementAndGet();
+				}
+				return;
+			}
+			StackTraceElement top = (stack.length > 0) ? stack[0] : null;
+			Stop stop = stops.get(info.getThreadId());
+			long now = System.nanoTime();
+			if (stop == null || !java.util.Objects.equals(stop.top(), top)) {
+				stops.put(info.getThreadId(), new Stop(top, now));
+			}
+			else if (now - stop.since() >= HELD_FOR_NANOS && !stop.reported() && this.held.size() < 5) {
+				stops.put(info.getThreadId(), new Stop(top, stop.since(), true));
+				StringBuilder text = new StringBuilder(info.getThreadName() + " " + info.getThreadState() + " for "
+						+ TimeUnit.NANOSECONDS.toMillis(now - stop.since()) + " ms:");
+				for (int i = 0; i < Math.min(25, stack.length); i++) {
+					text.append("\n\t").append(stack[i]);
+				}
+				this.held.add(text.toString());
+			}
+		}
+
+		private record Stop(StackTraceElement top, long since, boolean reported) {
+
+			Stop(StackTraceElement top, long since) {
+				this(top, since, false);
+			}
+
+		}
+
 		void assertNoIoThreadHeld() {
 			System.out.println("Watcher: " + this.samples + " samples, deepest chain of batch starts "
-					+ this.deepestChain + ", held " + this.held.size());
+					+ this.deepestChain + ", brief stops " + this.briefStops + ", held " + this.held.size());
 			assertThat(this.samples).as("samples of I/O threads").hasPositiveValue();
 			assertThat(this.held).as("I/O or common-pool threads found held in the starter's code").isEmpty();
 			assertThat(this.deepestChain.get()).as("batches started one inside another's reply on one stack")
