@@ -161,7 +161,6 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 			}
 		};
 		this.circuit = calls.access().circuit();
-		this.circuit.onTransition(this.circuitClosed);
 		this.near = new NearCache(calls.access(), this.commands, keys.key(Feature.CACHE, "invalidations", "keys"), settings,
 				metrics);
 		this.store = new EntryStore(this.commands, this.versions, this.deferred, this.near, keys, channel,
@@ -171,6 +170,8 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		this.loads = new CacheLoads(settings, metrics, codec, this.store,
 				new LoadLock(this.commands, keys, settings.loadTimeout().toMillis()), this.reads, this.failures);
 		this.patterns = new PatternInvalidation(this.commands, keys);
+		// Last: a constructor that threw before this line leaves nothing registered on the shared access.
+		this.circuit.onTransition(this.circuitClosed);
 	}
 
 	@Override
