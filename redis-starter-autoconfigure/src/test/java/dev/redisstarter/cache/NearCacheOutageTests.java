@@ -22,6 +22,7 @@ import dev.redisstarter.core.ResilienceSettings;
 import dev.redisstarter.test.Fault;
 import dev.redisstarter.test.FaultProxy;
 import dev.redisstarter.test.LocalRedisServer;
+import dev.redisstarter.test.spring.ConnectionFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -58,8 +59,8 @@ class NearCacheOutageTests {
 	private RedisCacheService direct;
 
 	private void start(ResilienceSettings settings) {
-		this.cutOffFactory = factory(this.proxy.host(), this.proxy.port());
-		this.directFactory = factory(this.server.host(), this.server.port());
+		this.cutOffFactory = ConnectionFactories.lettuce(this.proxy.host(), this.proxy.port());
+		this.directFactory = ConnectionFactories.lettuce(this.server.host(), this.server.port());
 		this.cutOffAccess = new RedisAccess(this.cutOffFactory, settings, this.meters).start();
 		this.directAccess = new RedisAccess(this.directFactory, settings, null).start();
 		this.cutOff = cache(this.cutOffAccess, this.meters);
@@ -72,13 +73,6 @@ class NearCacheOutageTests {
 		access.awaitConnection(Duration.ofSeconds(10));
 		return new RedisCacheService(access.calls(Feature.CACHE, Duration.ofMillis(300)), KEYS,
 				new JsonCodec(JsonMapper.builder().build(), new DecodeFailureReporter(null)), NEAR, new CacheMetrics(meters));
-	}
-
-	private static LettuceConnectionFactory factory(String host, int port) {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(host, port);
-		factory.afterPropertiesSet();
-		factory.start();
-		return factory;
 	}
 
 	@AfterEach

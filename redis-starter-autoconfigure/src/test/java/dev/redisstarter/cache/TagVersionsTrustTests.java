@@ -4,13 +4,12 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redisstarter.core.RedisAccess;
 import dev.redisstarter.core.ResilienceSettings;
 import dev.redisstarter.test.LocalRedisServer;
+import dev.redisstarter.test.spring.ConnectionFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,11 +24,7 @@ class TagVersionsTrustTests {
 	@Test
 	void trustIsDroppedOnAFreezeAndARestartAndNoticesArriveOnceTrustedAgain() throws Exception {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(
-					new RedisStandaloneConfiguration("127.0.0.1", server.port()),
-					LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(2)).build());
-			factory.afterPropertiesSet();
-			factory.start();
+			LettuceConnectionFactory factory = ConnectionFactories.lettuce("127.0.0.1", server.port(), Duration.ofSeconds(2));
 			RedisAccess access = new RedisAccess(factory,
 					ResilienceSettings.DEFAULTS.withLiveness(Duration.ofMillis(200), Duration.ofMillis(300)), null, "tv:")
 				.start();

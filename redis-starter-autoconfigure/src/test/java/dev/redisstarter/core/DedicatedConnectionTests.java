@@ -7,11 +7,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.RedisConnectionFailureException;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redisstarter.test.LocalRedisServer;
+import dev.redisstarter.test.spring.ConnectionFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,11 +24,7 @@ class DedicatedConnectionTests {
 	@Test
 	void aHealthyOpenNeverFailsAsClosedWhileItOpened() throws Exception {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(
-					new RedisStandaloneConfiguration("127.0.0.1", server.port()),
-					LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(2)).build());
-			factory.afterPropertiesSet();
-			factory.start();
+			LettuceConnectionFactory factory = ConnectionFactories.lettuce("127.0.0.1", server.port(), Duration.ofSeconds(2));
 			RedisAccess access = new RedisAccess(factory, ResilienceSettings.DEFAULTS, null, "dc:").start();
 			DedicatedConnection connection = new DedicatedConnection(access, "for a test");
 			List<String> failures = new ArrayList<>();
@@ -69,11 +64,7 @@ class DedicatedConnectionTests {
 	@Test
 	void aConnectionThatOpensAfterAFrozenHandshakeAndACloseIsClosedAndTheNextOpenWorks() throws Exception {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(
-					new RedisStandaloneConfiguration("127.0.0.1", server.port()),
-					LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(10)).build());
-			factory.afterPropertiesSet();
-			factory.start();
+			LettuceConnectionFactory factory = ConnectionFactories.lettuce("127.0.0.1", server.port(), Duration.ofSeconds(10));
 			RedisAccess access = new RedisAccess(factory, ResilienceSettings.DEFAULTS, null, "dc:").start();
 			DedicatedConnection connection = new DedicatedConnection(access, "for a test");
 			try {

@@ -18,6 +18,7 @@ import dev.redisstarter.core.ResilienceSettings;
 import dev.redisstarter.test.Fault;
 import dev.redisstarter.test.FaultProxy;
 import dev.redisstarter.test.LocalRedisServer;
+import dev.redisstarter.test.spring.ConnectionFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -29,7 +30,7 @@ class LateLockReplyTests {
 	void aLockWhoseAcquisitionReplyCameTooLateIsReleasedAtOnce() {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
 				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
-			LettuceConnectionFactory factory = startedFactory(proxy.host(), proxy.port());
+			LettuceConnectionFactory factory = ConnectionFactories.lettuce(proxy.host(), proxy.port());
 			SimpleMeterRegistry meters = new SimpleMeterRegistry();
 			// A high threshold: the slow replies must not open the circuit, so the release can go out.
 			RedisAccess access = connected(factory, ResilienceSettings.DEFAULTS.withCircuit(100, Duration.ofSeconds(1)), meters);
@@ -69,7 +70,7 @@ class LateLockReplyTests {
 	void aLockHandedOverByAReplyThatCameTooLateIsReleasedAtOnce() throws Exception {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
 				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
-			LettuceConnectionFactory factory = startedFactory(proxy.host(), proxy.port());
+			LettuceConnectionFactory factory = ConnectionFactories.lettuce(proxy.host(), proxy.port());
 			SimpleMeterRegistry meters = new SimpleMeterRegistry();
 			// A high threshold: the slow replies must not open the circuit (its closing would release abandoned locks).
 			RedisAccess access = connected(factory, ResilienceSettings.DEFAULTS.withCircuit(100, Duration.ofSeconds(1)), meters);
@@ -126,8 +127,8 @@ class LateLockReplyTests {
 	void aWaiterWhoseHandOverTookEffectLateIsNotTakenOutOfTheWaiterCountTwice() throws Exception {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
 				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
-			LettuceConnectionFactory factory = startedFactory(proxy.host(), proxy.port());
-			LettuceConnectionFactory direct = startedFactory(server.host(), server.port());
+			LettuceConnectionFactory factory = ConnectionFactories.lettuce(proxy.host(), proxy.port());
+			LettuceConnectionFactory direct = ConnectionFactories.lettuce(server.host(), server.port());
 			SimpleMeterRegistry meters = new SimpleMeterRegistry();
 			RedisAccess access = connected(factory, ResilienceSettings.DEFAULTS.withCircuit(100, Duration.ofSeconds(1)), meters);
 			RedisAccess otherAccess = connected(direct, ResilienceSettings.DEFAULTS, new SimpleMeterRegistry());
@@ -199,7 +200,7 @@ class LateLockReplyTests {
 	void aWaiterInterruptedWhileASlowHandOverIsUnderWayGetsTheLockWithItsInterruptFlagSet() throws Exception {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
 				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
-			LettuceConnectionFactory factory = startedFactory(proxy.host(), proxy.port());
+			LettuceConnectionFactory factory = ConnectionFactories.lettuce(proxy.host(), proxy.port());
 			SimpleMeterRegistry meters = new SimpleMeterRegistry();
 			RedisAccess access = connected(factory, ResilienceSettings.DEFAULTS.withCircuit(100, Duration.ofSeconds(1)), meters);
 			try (RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofSeconds(2)),
@@ -252,7 +253,7 @@ class LateLockReplyTests {
 	@Test
 	void aLateReplyIsHandledOffTheClientThreadSoOtherCallsDoNotWaitBehindItsRelease() {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
-			LettuceConnectionFactory factory = startedFactory(server.host(), server.port());
+			LettuceConnectionFactory factory = ConnectionFactories.lettuce(server.host(), server.port());
 			SimpleMeterRegistry meters = new SimpleMeterRegistry();
 			RedisAccess access = connected(factory, ResilienceSettings.DEFAULTS, meters);
 			try (RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofMillis(300)),
@@ -291,7 +292,7 @@ class LateLockReplyTests {
 	@Test
 	void aWaiterThatFailsDoesNotSpendASecondDeadlineLeavingTheWaiterCount() throws Exception {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
-			LettuceConnectionFactory factory = startedFactory(server.host(), server.port());
+			LettuceConnectionFactory factory = ConnectionFactories.lettuce(server.host(), server.port());
 			SimpleMeterRegistry meters = new SimpleMeterRegistry();
 			RedisAccess access = connected(factory, ResilienceSettings.DEFAULTS, meters);
 			try (RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofMillis(300)),
@@ -330,7 +331,7 @@ class LateLockReplyTests {
 	void aLockTakenByATryWhoseReplyWasLostToAConnectionResetIsReleasedOnceRedisAnswersAgain() throws Exception {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
 				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
-			LettuceConnectionFactory factory = startedFactory(proxy.host(), proxy.port());
+			LettuceConnectionFactory factory = ConnectionFactories.lettuce(proxy.host(), proxy.port());
 			SimpleMeterRegistry meters = new SimpleMeterRegistry();
 			RedisAccess access = connected(factory, ResilienceSettings.DEFAULTS.withCircuit(100, Duration.ofSeconds(1)), meters);
 			try (RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofSeconds(3)),
@@ -384,7 +385,7 @@ class LateLockReplyTests {
 	private void trySentAgainAfterAReset(Duration wait) throws Exception {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
 				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
-			LettuceConnectionFactory factory = startedFactory(proxy.host(), proxy.port());
+			LettuceConnectionFactory factory = ConnectionFactories.lettuce(proxy.host(), proxy.port());
 			SimpleMeterRegistry meters = new SimpleMeterRegistry();
 			RedisAccess access = connected(factory, ResilienceSettings.DEFAULTS.withCircuit(100, Duration.ofSeconds(1)), meters);
 			try (RedisDistributedLock lock = new RedisDistributedLock(access.calls(Feature.LOCK, Duration.ofSeconds(3)),
@@ -437,13 +438,6 @@ class LateLockReplyTests {
 				factory.destroy();
 			}
 		}
-	}
-
-	private static LettuceConnectionFactory startedFactory(String host, int port) {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(host, port);
-		factory.afterPropertiesSet();
-		factory.start();
-		return factory;
 	}
 
 	private static RedisAccess connected(LettuceConnectionFactory factory, ResilienceSettings settings,

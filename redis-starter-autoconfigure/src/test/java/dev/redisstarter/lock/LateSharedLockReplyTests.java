@@ -18,6 +18,7 @@ import dev.redisstarter.core.ResilienceSettings;
 import dev.redisstarter.test.Fault;
 import dev.redisstarter.test.FaultProxy;
 import dev.redisstarter.test.LocalRedisServer;
+import dev.redisstarter.test.spring.ConnectionFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -32,9 +33,7 @@ class LateSharedLockReplyTests {
 	void aReadLeaseAndPermitsWhoseAcquisitionReplyCameTooLateAreGivenBackAtOnce() {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
 				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(proxy.host(), proxy.port());
-			factory.afterPropertiesSet();
-			factory.start();
+			LettuceConnectionFactory factory = ConnectionFactories.lettuce(proxy.host(), proxy.port());
 			SimpleMeterRegistry meters = new SimpleMeterRegistry();
 			// A high threshold: the slow replies must not open the circuit, so the releases can go out.
 			RedisAccess access = new RedisAccess(factory, ResilienceSettings.DEFAULTS.withCircuit(100, Duration.ofSeconds(1)),
@@ -74,9 +73,7 @@ class LateSharedLockReplyTests {
 	void aReadLeaseAndPermitsWhoseCallerWasInterruptedWhileTheirReplyWasOnItsWayAreGivenBack() throws Exception {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
 				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(proxy.host(), proxy.port());
-			factory.afterPropertiesSet();
-			factory.start();
+			LettuceConnectionFactory factory = ConnectionFactories.lettuce(proxy.host(), proxy.port());
 			SimpleMeterRegistry meters = new SimpleMeterRegistry();
 			RedisAccess access = new RedisAccess(factory, ResilienceSettings.DEFAULTS, meters).start();
 			access.awaitConnection(Duration.ofSeconds(10));

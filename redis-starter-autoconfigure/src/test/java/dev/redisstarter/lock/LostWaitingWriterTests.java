@@ -19,6 +19,7 @@ import dev.redisstarter.core.ResilienceSettings;
 import dev.redisstarter.test.Fault;
 import dev.redisstarter.test.FaultProxy;
 import dev.redisstarter.test.LocalRedisServer;
+import dev.redisstarter.test.spring.ConnectionFactories;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,12 +35,8 @@ class LostWaitingWriterTests {
 	void aWaitingWriterCutOffFromRedisHoldsOffReadersForAboutOnePollNotForItsWholeWait() throws Exception {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start();
 				FaultProxy proxy = FaultProxy.inFrontOf(server)) {
-			LettuceConnectionFactory writerFactory = new LettuceConnectionFactory(proxy.host(), proxy.port());
-			writerFactory.afterPropertiesSet();
-			writerFactory.start();
-			LettuceConnectionFactory readerFactory = new LettuceConnectionFactory(server.host(), server.port());
-			readerFactory.afterPropertiesSet();
-			readerFactory.start();
+			LettuceConnectionFactory writerFactory = ConnectionFactories.lettuce(proxy.host(), proxy.port());
+			LettuceConnectionFactory readerFactory = ConnectionFactories.lettuce(server.host(), server.port());
 			SimpleMeterRegistry meters = new SimpleMeterRegistry();
 			RedisAccess access = new RedisAccess(writerFactory, ResilienceSettings.DEFAULTS, meters).start();
 			access.awaitConnection(Duration.ofSeconds(10));

@@ -77,11 +77,7 @@ class JobQueueCoalescedEnqueueSequenceTests {
 					producers.restartedAt.set(restarted);
 					server.start();
 					// Every queue works again within seconds (no lane wedged), while the producers keep going.
-					for (String queue : queues) {
-						AtomicInteger probe = new AtomicInteger();
-						await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
-							.until(() -> jobs.enqueue(queue, new Task(-2, probe.incrementAndGet())) != null);
-					}
+					awaitEveryQueueWorks(jobs, queues);
 					Thread.sleep(1000);
 					producers.stop();
 					watcher.assertNoIoThreadHeld();
@@ -116,11 +112,7 @@ class JobQueueCoalescedEnqueueSequenceTests {
 					finally {
 						first.thaw();
 					}
-					for (String queue : queues) {
-						AtomicInteger probe = new AtomicInteger();
-						await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
-							.until(() -> jobs.enqueue(queue, new Task(-2, probe.incrementAndGet())) != null);
-					}
+					awaitEveryQueueWorks(jobs, queues);
 					Thread.sleep(500);
 					producers.stop();
 					watcher.assertNoIoThreadHeld();
@@ -230,6 +222,14 @@ class JobQueueCoalescedEnqueueSequenceTests {
 		assertThat(briefOnly).as("no hold reported for a thread stopping only for moments").isTrue();
 		assertThat(watcher.held).as("holds reported").singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
 			.startsWith("fake-nioEventLoop-held TIMED_WAITING");
+	}
+
+	private static void awaitEveryQueueWorks(JobQueue jobs, List<String> queues) {
+		for (String queue : queues) {
+			AtomicInteger probe = new AtomicInteger();
+			await().atMost(Duration.ofSeconds(15)).ignoreExceptions()
+				.until(() -> jobs.enqueue(queue, new Task(-2, probe.incrementAndGet())) != null);
+		}
 	}
 
 	private static String queueOn(RedisCluster cluster, LocalRedisServer master, String prefix) {

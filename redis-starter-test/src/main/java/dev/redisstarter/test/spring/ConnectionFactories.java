@@ -41,6 +41,35 @@ public final class ConnectionFactories {
 		return factory;
 	}
 
+	/**
+	 * A started factory for a plain address (a proxy in front of a server, most often), with Lettuce's default
+	 * command timeout. The caller destroys it.
+	 * @param host the host
+	 * @param port the port
+	 * @return a started factory
+	 */
+	public static LettuceConnectionFactory lettuce(String host, int port) {
+		return started(new LettuceConnectionFactory(host, port));
+	}
+
+	/**
+	 * A started factory for a plain address with a command timeout. The caller destroys it.
+	 * @param host the host
+	 * @param port the port
+	 * @param commandTimeout how long a command may wait for its reply
+	 * @return a started factory
+	 */
+	public static LettuceConnectionFactory lettuce(String host, int port, java.time.Duration commandTimeout) {
+		return started(new LettuceConnectionFactory(new RedisStandaloneConfiguration(host, port),
+				LettuceClientConfiguration.builder().commandTimeout(commandTimeout).build()));
+	}
+
+	private static LettuceConnectionFactory started(LettuceConnectionFactory factory) {
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
 	/** The server's address and the credentials it asks for. */
 	private static RedisStandaloneConfiguration standalone(RedisServer server) {
 		RedisStandaloneConfiguration configuration = new RedisStandaloneConfiguration(server.host(), server.port());
