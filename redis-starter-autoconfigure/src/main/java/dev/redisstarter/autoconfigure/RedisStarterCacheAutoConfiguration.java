@@ -15,6 +15,7 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -43,6 +44,7 @@ import dev.redisstarter.cache.WriteBehind;
 import dev.redisstarter.cache.WriteBehindPolicy;
 import dev.redisstarter.cache.WriteBehindSettings;
 import dev.redisstarter.cache.WriteBehindWriter;
+import dev.redisstarter.cache.actuate.WriteBehindEndpoint;
 import dev.redisstarter.cache.web.CacheExceptionHandler;
 import dev.redisstarter.core.Feature;
 import dev.redisstarter.core.JsonCodec;
@@ -208,6 +210,23 @@ public final class RedisStarterCacheAutoConfiguration {
 	@ConditionalOnMissingBean
 	CacheMetrics redisStarterCacheMetrics(ObjectProvider<MeterRegistry> meterRegistry) {
 		return new CacheMetrics(meterRegistry.getIfUnique());
+	}
+
+	/**
+	 * With Actuator: {@code /actuator/writebehind} (read-only by default).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.springframework.boot.actuate.endpoint.annotation.Endpoint",
+			"org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint" })
+	static class ActuatorConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnAvailableEndpoint
+		WriteBehindEndpoint redisStarterWriteBehindEndpoint(WriteBehind writeBehind) {
+			return new WriteBehindEndpoint(writeBehind);
+		}
+
 	}
 
 	/**

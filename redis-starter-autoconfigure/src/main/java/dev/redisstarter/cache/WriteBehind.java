@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,8 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 	private static final LuaScript<byte[]> REPLAY = LuaScript.load("dev/redisstarter/stream/replay.lua", byte[].class);
 
 	private static final LuaScript<Long> PURGE = LuaScript.load("dev/redisstarter/cache/write-behind-purge.lua", Long.class);
+
+	private static final java.util.regex.Pattern STREAM_ID = java.util.regex.Pattern.compile("\\d{1,20}(-\\d{1,20})?");
 
 	private final RedisCalls calls;
 
@@ -179,6 +183,30 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 	}
 
 	/**
+	 * The write-behind caches, whether or not this instance persists them.
+	 * @return their names, sorted
+	 */
+	public SortedSet<String> caches() {
+		return new TreeSet<>(this.keys.settings().caches().keySet());
+	}
+
+	/**
+	 * How many dead letters a cache has (in every partition).
+	 * @param cache the cache's name
+	 * @return the count
+	 */
+	public long deadLetterCount(String cache) {
+		WriteBehindPolicy policy = policy(cache);
+		long total = 0;
+		for (int partition = 0; partition < policy.partitions(); partition++) {
+			byte[] dead = utf8(this.keys.deadLetters(cache, partition));
+			Long length = this.calls.call((redis) -> redis.xlen(dead));
+			total += (length != null) ? length : 0;
+		}
+		return total;
+	}
+
+	/**
 	 * How many writes of a cache are not persisted yet (in every partition, whichever instance persists it).
 	 * @param cache the cache's name
 	 * @return the count
@@ -223,10 +251,29 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 	 * @return true when it was replayed, false when it was not there any more
 	 */
 	public boolean replay(WriteBehindDeadLetter letter) {
-		byte[] id = this.calls.script(REPLAY, ScriptOutputType.VALUE, 2,
-				utf8(this.keys.deadLetters(letter.cache(), letter.partition())),
-				utf8(this.keys.stream(letter.cache(), letter.partition())), utf8(letter.id()), utf8("0"), utf8("0"));
-		return id != null;
+		return replay(letter.cache(), letter.partition(), letter.id());
+	}
+
+	/**
+	 * Replays a dead letter known by its place (see {@link #replay(WriteBehindDeadLetter)}).
+	 * @param cache the cache's name
+	 * @param partition the dead letter's partition
+	 * @param id the dead letter's id
+	 * @return true when it was replayed, false when it was not there (any more)
+	 */
+	public boolean replay(String cache, int partition, String id) {
+		WriteBehindPolicy policy = policy(cache);
+		if (partition < 0 || partition >= policy.partitions()) {
+			throw new IllegalArgumentException("Cache '" + cache + "' has partitions 0 to " + (policy.partitions() - 1)
+					+ ", not " + partition);
+		}
+		if (!STREAM_ID.matcher(id).matches()) {
+			throw new IllegalArgumentException("Not a dead letter's id: '" + id + "' (ids look like 1700000000000-0)");
+		}
+		byte[] replayed = this.calls.script(REPLAY, ScriptOutputType.VALUE, 2,
+				utf8(this.keys.deadLetters(cache, partition)), utf8(this.keys.stream(cache, partition)), utf8(id),
+				utf8("0"), utf8("0"));
+		return replayed != null;
 	}
 
 	/**
