@@ -180,48 +180,78 @@ class JobQueueCoalescedEnqueueSequenceTests {
 	}
 
 	/**
-	 * The watcher itself: a thread named like an I/O thread, sleeping in this package's code for longer than a moment,
-	 * is reported; one that stops only for moments between runs is not. Without this, a watcher that never reports
-	 * would pass every test above.
+	 * The watcher itself: a thread named like an I/O thread that waits in this package's code, even for a few
+	 * milliseconds at a time, is reported, and so is one blocked on a monitor for longer than a moment; one that only
+	 * contends for a monitor for moments between runs is not. Without this, a watcher that never reports would pass
+	 * every test above.
 	 */
 	@Test
-	void theWatcherReportsAnIoThreadHeldInTheStartersCodeButNotAMomentaryStop() throws Exception {
+	void theWatcherReportsAnIoThreadWaitingOrHeldInTheStartersCodeButNotAMomentaryContention() throws Exception {
 		IoThreadWatcher watcher = IoThreadWatcher.start();
 		AtomicBoolean briefOnly = new AtomicBoolean(true);
+		Object monitor = new Object();
+		AtomicBoolean contending = new AtomicBoolean(true);
+		// Holds the monitor for 1 ms in every 5: the I/O thread below is blocked on it for moments only.
+		Thread holder = new Thread(() -> {
+			while (contending.get()) {
+				synchronized (monitor) {
+					spin(1);
+				}
+				spin(4);
+			}
+		}, "monitor-holder");
 		Thread brief = new Thread(() -> {
 			long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(600);
 			while (System.nanoTime() < end) {
-				// Busy for 5 ms, then stopped for 1: an I/O thread that waits only for moments.
-				long busy = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
-				while (System.nanoTime() < busy) {
-					Thread.onSpinWait();
+				synchronized (monitor) {
+					spin(1);
 				}
-				java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
 			}
 		}, "fake-nioEventLoop-brief");
+		Thread waiting = new Thread(() -> {
+			// Runs long enough to be seen, then waits 20 ms at a time: a reply thread that waits a little.
+			spin(150);
+			for (int i = 0; i < 10; i++) {
+				java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+				spin(20);
+			}
+		}, "fake-nioEventLoop-waiting");
+		Thread blocked = new Thread(() -> {
+			synchronized (monitor) {
+				spin(1);
+			}
+		}, "fake-nioEventLoop-blocked");
 		try {
 			Thread.sleep(150);
+			holder.start();
 			brief.start();
 			brief.join();
+			contending.set(false);
+			holder.join();
 			briefOnly.set(watcher.held.isEmpty());
-			Thread held = new Thread(() -> {
-				try {
-					Thread.sleep(400);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			}, "fake-nioEventLoop-held");
-			held.start();
-			Thread.sleep(150);
-			held.join();
+			waiting.start();
+			waiting.join();
+			synchronized (monitor) {
+				blocked.start();
+				Thread.sleep(400);
+			}
+			blocked.join();
 		}
 		finally {
 			watcher.close();
 		}
-		assertThat(briefOnly).as("no hold reported for a thread stopping only for moments").isTrue();
-		assertThat(watcher.held).as("holds reported").singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-			.startsWith("fake-nioEventLoop-held TIMED_WAITING");
+		assertThat(briefOnly).as("no hold reported for a thread contending only for moments").isTrue();
+		assertThat(watcher.held).as("holds reported")
+			.anySatisfy((held) -> assertThat(held).startsWith("fake-nioEventLoop-waiting TIMED_WAITING:"))
+			.anySatisfy((held) -> assertThat(held).startsWith("fake-nioEventLoop-blocked BLOCKED for "))
+			.allSatisfy((held) -> assertThat(held).containsPattern("^fake-nioEventLoop-(waiting|blocked) "));
+	}
+
+	private static void spin(long millis) {
+		long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+		while (System.nanoTime() < end) {
+			Thread.onSpinWait();
+		}
 	}
 
 	private static void awaitEveryQueueWorks(JobQueue jobs, List<String> queues) {
@@ -371,14 +401,17 @@ class JobQueueCoalescedEnqueueSequenceTests {
 
 	/**
 	 * Samples the client's I/O threads (and the common pool, where deadline tasks complete replies) every
-	 * millisecond or so: a thread parked, waiting or blocked with the starter's code on its stack, in the same place
-	 * for {@link #HELD_FOR_NANOS} or more, is held by it. State and stack come from one snapshot
-	 * ({@link ThreadMXBean#getThreadInfo(long[], int)}); a moment's monitor contention between two samples is not a
-	 * hold, while waiting for a connection or a reply (hundreds of milliseconds) is.
+	 * millisecond or so, state and stack from one snapshot ({@link ThreadMXBean#getThreadInfo(long[], int)}). A
+	 * thread waiting (parked, sleeping, in {@code Object.wait}) with the starter's code on its stack is held by it at
+	 * once: such a thread waits for a connection, a reply or a timer, never for a moment's contention, and a wait of
+	 * a few milliseconds on every tenth reply is as wrong as one of a second. A thread contending for a lock (a
+	 * monitor, or parked acquiring a {@code java.util.concurrent} lock) is held only when that one contention (its
+	 * blocked and waited counts unchanged) lasts {@link #CONTENDED_FOR_NANOS}: a moment's contention is not a hold,
+	 * while a lock held across a wait for Redis is.
 	 */
 	static final class IoThreadWatcher implements AutoCloseable {
 
-		private static final long HELD_FOR_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+		private static final long CONTENDED_FOR_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 		private final AtomicBoolean running = new AtomicBoolean(true);
 
@@ -389,6 +422,9 @@ class JobQueueCoalescedEnqueueSequenceTests {
 		private final AtomicInteger samples = new AtomicInteger();
 
 		private final AtomicInteger briefStops = new AtomicInteger();
+
+		/** The threads reported (only the watcher's thread reads and writes it). */
+		private final Set<Long> reported = new java.util.HashSet<>();
 
 		private final Thread thread = new Thread(this::watch, "io-thread-watcher");
 
@@ -447,29 +483,55 @@ class JobQueueCoalescedEnqueueSequenceTests {
 				}
 				return;
 			}
-			StackTraceElement top = (stack.length > 0) ? stack[0] : null;
-			Stop stop = stops.get(info.getThreadId());
+			// One stop while neither its blocked nor its waited count moved: the thread has not run since.
+			long count = info.getBlockedCount() + info.getWaitedCount();
 			long now = System.nanoTime();
-			if (stop == null || !java.util.Objects.equals(stop.top(), top)) {
-				stops.put(info.getThreadId(), new Stop(top, now));
+			Stop stop = stops.get(info.getThreadId());
+			if (stop == null || stop.count() != count) {
+				stop = new Stop(count, now);
+				stops.put(info.getThreadId(), stop);
 			}
-			else if (now - stop.since() >= HELD_FOR_NANOS && !stop.reported() && this.held.size() < 5) {
-				stops.put(info.getThreadId(), new Stop(top, stop.since(), true));
-				StringBuilder text = new StringBuilder(info.getThreadName() + " " + info.getThreadState() + " for "
-						+ TimeUnit.NANOSECONDS.toMillis(now - stop.since()) + " ms:");
-				for (int i = 0; i < Math.min(25, stack.length); i++) {
-					text.append("\n\t").append(stack[i]);
-				}
-				this.held.add(text.toString());
+			if (!contending(info)) {
+				report(info, stack, "");
+			}
+			else if (now - stop.since() >= CONTENDED_FOR_NANOS) {
+				report(info, stack, " for " + TimeUnit.NANOSECONDS.toMillis(now - stop.since()) + " ms");
 			}
 		}
 
-		private record Stop(StackTraceElement top, long since, boolean reported) {
-
-			Stop(StackTraceElement top, long since) {
-				this(top, since, false);
+		/** Blocked on a monitor, or parked acquiring a lock: contention rather than a wait for something. */
+		private static boolean contending(ThreadInfo info) {
+			if (info.getThreadState() == Thread.State.BLOCKED) {
+				return true;
 			}
+			for (StackTraceElement frame : info.getStackTrace()) {
+				String type = frame.getClassName();
+				if (type.startsWith("java.util.concurrent.locks.ReentrantLock")
+						|| type.startsWith("java.util.concurrent.locks.ReentrantReadWriteLock")) {
+					return true;
+				}
+				if (!type.startsWith("java.") && !type.startsWith("jdk.")) {
+					// The JDK's frames end at the caller's: a lock taken further down is not this wait.
+					return false;
+				}
+			}
+			return false;
+		}
 
+		/** Each thread once (the first of its holds), five threads at most. */
+		private void report(ThreadInfo info, StackTraceElement[] stack, String lasting) {
+			if (this.held.size() >= 5 || !this.reported.add(info.getThreadId())) {
+				return;
+			}
+			StringBuilder text = new StringBuilder(info.getThreadName() + " " + info.getThreadState() + lasting + ":");
+			for (int i = 0; i < Math.min(25, stack.length); i++) {
+				text.append("\n\t").append(stack[i]);
+			}
+			this.held.add(text.toString());
+		}
+
+		/** A stop seen: the thread's blocked and waited counts then, and since when. */
+		private record Stop(long count, long since) {
 		}
 
 		void assertNoIoThreadHeld() {
