@@ -170,7 +170,8 @@ public final class RedisCacheService implements CacheService, AutoCloseable {
 		this.loads = new CacheLoads(settings, metrics, codec, this.store,
 				new LoadLock(this.commands, keys, settings.loadTimeout().toMillis()), this.reads, this.failures);
 		this.patterns = new PatternInvalidation(this.commands, keys);
-		// Last: a constructor that threw before this line leaves nothing registered on the shared access.
+		// Last: the shared circuit refers to this service only once it is built (NearCache and TagVersions subscribe
+		// on their own above, and close with it).
 		this.circuit.onTransition(this.circuitClosed);
 	}
 
