@@ -1,0 +1,208 @@
+package dev.redisstarter.cache;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.InvocationContext;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
+import org.springframework.boot.actuate.endpoint.web.WebOperation;
+import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpointDiscoverer;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.convert.ApplicationConversionService;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.convert.support.ConfigurableConversionService;
+
+import dev.redisstarter.autoconfigure.RedisStarterAutoConfiguration;
+import dev.redisstarter.autoconfigure.RedisStarterCacheAutoConfiguration;
+import dev.redisstarter.cache.actuate.WriteBehindEndpoint;
+import dev.redisstarter.test.LocalRedisServer;
+import dev.redisstarter.test.RealRedis;
+import dev.redisstarter.test.SharedRedis;
+import dev.redisstarter.test.Topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+/**
+ * Review of {@code /actuator/writebehind}: a replay racing a newer write of its key (the later write wins), a replay
+ * of every dead letter bounded by those there when it starts, whole stream ids only, and a frozen Redis.
+ */
+@RealRedis
+class WriteBehindEndpointReviewTests {
+
+	private static final Duration WITHIN = Duration.ofSeconds(15);
+
+	/** Refuses the keys it is told to; persists the others. */
+	static final class RefusingWriter implements WriteBehindWriter<String> {
+
+		final Map<String, String> rows = new ConcurrentHashMap<>();
+
+		final Set<String> refused = ConcurrentHashMap.newKeySet();
+
+		@Override
+		public void write(String cache, Map<String, String> upserts, Set<String> deletes) {
+			for (String key : upserts.keySet()) {
+				if (this.refused.contains(key)) {
+					throw new IllegalStateException("the database refuses " + key);
+				}
+			}
+			this.rows.putAll(upserts);
+			deletes.forEach(this.rows::remove);
+		}
+
+	}
+
+	/** Takes numbers: a text value cannot be read, and is dead-lettered at once, every time it is replayed. */
+	static final class NumberWriter implements WriteBehindWriter<Integer> {
+
+		@Override
+		public void write(String cache, Map<String, Integer> upserts, Set<String> deletes) {
+		}
+
+	}
+
+	@Test
+	void aDeadLetterReplayedJustAfterANewerWriteOfItsKeyLetsTheNewerWriteBePersisted() {
+		RefusingWriter writer = new RefusingWriter();
+		writer.refused.add("products:k");
+		// A long max-delay: the newer write and the replay are read into the same batch.
+		runner(SharedRedis.get(Topology.STANDALONE).propertyValues(), "1500ms")
+			.withBean("productWriter", RefusingWriter.class, () -> writer)
+			.run((context) -> {
+				WriteBehind writeBehind = context.getBean(WriteBehind.class);
+				CacheService cache = context.getBean(CacheService.class);
+				cache.set("products:k", "v1", Duration.ofMinutes(5));
+				await().atMost(WITHIN).until(() -> writeBehind.deadLetterCount("products") == 1);
+				WriteBehindDeadLetter letter = writeBehind.deadLetters("products", 1).get(0);
+				writer.refused.clear();
+
+				cache.set("products:k", "v2", Duration.ofMinutes(5));
+				Object replayed = operations(context).get("POST writebehind/{cache}/{partition}/{id}")
+					.invoke(context(Map.of("cache", "products", "partition", String.valueOf(letter.partition()), "id",
+							letter.id())));
+				assertThat(replayed).isEqualTo(new WriteBehindEndpoint.Replayed(1));
+
+				await().atMost(WITHIN).until(() -> writeBehind.backlog("products") == 0);
+				assertThat(writer.rows).as("the later write wins, and is persisted").containsEntry("products:k", "v2");
+				assertThat(cache.get("products:k", String.class)).contains("v2");
+			});
+	}
+
+	@Test
+	void replayingEveryDeadLetterReplaysThoseThereWhenItStartsOnceEvenWhenTheyAreDeadLetteredAgainAtOnce() {
+		runner(SharedRedis.get(Topology.STANDALONE).propertyValues(), "10ms")
+			.withBean("productWriter", NumberWriter.class, NumberWriter::new)
+			.run((context) -> {
+				WriteBehind writeBehind = context.getBean(WriteBehind.class);
+				CacheService cache = context.getBean(CacheService.class);
+				for (int i = 0; i < 250; i++) {
+					cache.set("products:" + i, "not a number", Duration.ofMinutes(5));
+				}
+				await().atMost(WITHIN).until(() -> writeBehind.deadLetterCount("products") == 250);
+				WebOperation replayAll = operations(context).get("POST writebehind/{cache}");
+				Object replayed = assertTimeoutPreemptively(Duration.ofSeconds(30),
+						() -> replayAll.invoke(context(Map.of("cache", "products"))),
+						"replayAll goes on while the letters it replays come back");
+				assertThat(replayed).isEqualTo(new WriteBehindEndpoint.Replayed(250));
+			});
+	}
+
+	@Test
+	void anIdWithoutItsSequenceOrOutOfRangeIsABadRequestNotARangeNorARedisError() {
+		RefusingWriter writer = new RefusingWriter();
+		runner(SharedRedis.get(Topology.STANDALONE).propertyValues(), "10ms")
+			.withBean("productWriter", RefusingWriter.class, () -> writer)
+			.run((context) -> {
+				WebOperation replayOne = operations(context).get("POST writebehind/{cache}/{partition}/{id}");
+				for (String id : new String[] { "1765090000000", "99999999999999999999-0", "1-99999999999999999999",
+						"-1-0", "" }) {
+					assertThatExceptionOfType(InvalidEndpointRequestException.class).as(id)
+						.isThrownBy(() -> replayOne
+							.invoke(context(Map.of("cache", "products", "partition", "0", "id", id))));
+				}
+				assertThat(replayOne.invoke(context(Map.of("cache", "products", "partition", "0", "id",
+						"18446744073709551615-18446744073709551615"))))
+					.as("the largest id is an id").isEqualTo(new WriteBehindEndpoint.Replayed(0));
+			});
+	}
+
+	@Test
+	void whileRedisIsFrozenTheListingAnswersWithinOneDeadline() {
+		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
+			RefusingWriter writer = new RefusingWriter();
+			runner(server.propertyValues(), "10ms").withBean("productWriter", RefusingWriter.class, () -> writer)
+				.run((context) -> {
+					WebOperation read = operations(context).get("GET writebehind");
+					read.invoke(context(Map.of()));
+					server.freeze();
+					try {
+						long start = System.nanoTime();
+						WriteBehindEndpoint.Caches frozen = (WriteBehindEndpoint.Caches) read.invoke(context(Map.of()));
+						long tookMillis = (System.nanoTime() - start) / 1_000_000;
+						assertThat(tookMillis).as("one deadline (2 s), not one per cache").isLessThan(3_500);
+						assertThat(frozen.caches().get("products").error()).isNotBlank();
+						assertThat(frozen.caches().get("views").error())
+							.isEqualTo("Not read: Redis did not answer for cache 'products'");
+					}
+					finally {
+						server.thaw();
+					}
+				});
+		}
+	}
+
+	private static WebApplicationContextRunner runner(String[] redis, String maxDelay) {
+		String prefix = "wber-" + UUID.randomUUID().toString().substring(0, 8) + ":";
+		return new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisStarterAutoConfiguration.class,
+					RedisStarterCacheAutoConfiguration.class, EndpointAutoConfiguration.class,
+					WebEndpointAutoConfiguration.class))
+			.withPropertyValues(redis)
+			.withPropertyValues("redis.starter.key-prefix=" + prefix,
+					"redis.starter.cache.caches.products.write-behind.enabled=true",
+					"redis.starter.cache.caches.products.write-behind.partitions=1",
+					"redis.starter.cache.caches.products.write-behind.max-delay=" + maxDelay,
+					"redis.starter.cache.caches.products.write-behind.max-attempts=1",
+					"redis.starter.cache.caches.products.write-behind.backoff.initial=10ms",
+					"redis.starter.cache.caches.products.write-behind.backoff.max=20ms",
+					"redis.starter.cache.caches.products.write-behind.drain-timeout=1s",
+					"redis.starter.cache.caches.views.write-behind.enabled=true",
+					"redis.starter.cache.caches.views.write-behind.persist=false",
+					"management.endpoints.web.exposure.include=writebehind",
+					"management.endpoint.writebehind.access=unrestricted")
+			.withInitializer((context) -> context.getEnvironment()
+				.setConversionService((ConfigurableConversionService) ApplicationConversionService.getSharedInstance()));
+	}
+
+	private static Map<String, WebOperation> operations(ApplicationContext context) {
+		ExposableWebEndpoint endpoint = context.getBean(WebEndpointDiscoverer.class)
+			.getEndpoints()
+			.stream()
+			.filter((candidate) -> candidate.getEndpointId().toString().equals("writebehind"))
+			.findFirst()
+			.orElseThrow();
+		return endpoint.getOperations()
+			.stream()
+			.collect(Collectors.toMap((operation) -> operation.getRequestPredicate().getHttpMethod() + " "
+					+ operation.getRequestPredicate().getPath(), (operation) -> operation));
+	}
+
+	private static InvocationContext context(Map<String, @Nullable Object> arguments) {
+		return new InvocationContext(SecurityContext.NONE, arguments);
+	}
+
+}
