@@ -45,7 +45,8 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 
 	private static final LuaScript<Long> PURGE = LuaScript.load("dev/redisstarter/cache/write-behind-purge.lua", Long.class);
 
-	private static final java.util.regex.Pattern STREAM_ID = java.util.regex.Pattern.compile("\\d{1,20}(-\\d{1,20})?");
+	/** A whole stream id: without its sequence, Redis would read a range of ids (and delete another than it replays). */
+	private static final java.util.regex.Pattern STREAM_ID = java.util.regex.Pattern.compile("(\\d{1,20})-(\\d{1,20})");
 
 	private final RedisCalls calls;
 
@@ -267,7 +268,7 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 			throw new IllegalArgumentException("Cache '" + cache + "' has partitions 0 to " + (policy.partitions() - 1)
 					+ ", not " + partition);
 		}
-		if (!STREAM_ID.matcher(id).matches()) {
+		if (!isStreamId(id)) {
 			throw new IllegalArgumentException("Not a dead letter's id: '" + id + "' (ids look like 1700000000000-0)");
 		}
 		byte[] replayed = this.calls.script(REPLAY, ScriptOutputType.VALUE, 2,
@@ -282,19 +283,47 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 	 * @return how many were replayed
 	 */
 	public int replayAll(String cache) {
+		WriteBehindPolicy policy = policy(cache);
 		int replayed = 0;
-		List<WriteBehindDeadLetter> letters;
-		do {
-			letters = deadLetters(cache, 100);
-			for (WriteBehindDeadLetter letter : letters) {
-				if (replay(letter)) {
+		for (int partition = 0; partition < policy.partitions(); partition++) {
+			replayed += replayAll(cache, partition);
+		}
+		return replayed;
+	}
+
+	/**
+	 * Replays the dead letters a partition has when the call starts, each once: those dead-lettered again meanwhile
+	 * (a writer still failing, a value still unreadable) come after the last one and are left for the next call,
+	 * or the loop would go on for as long as the writer fails.
+	 */
+	private int replayAll(String cache, int partition) {
+		byte[] dead = utf8(this.keys.deadLetters(cache, partition));
+		List<StreamMessage<byte[], byte[]>> last = this.calls
+			.call((redis) -> redis.xrevrange(dead, Range.create("-", "+"), Limit.from(1)));
+		if (last.isEmpty()) {
+			return 0;
+		}
+		String end = last.get(0).getId();
+		Range.Boundary<String> from = Range.Boundary.unbounded();
+		int replayed = 0;
+		while (true) {
+			Range<String> range = Range.from(from, Range.Boundary.including(end));
+			List<StreamMessage<byte[], byte[]>> page = this.calls
+				.call((redis) -> redis.xrange(dead, range, Limit.from(REPLAY_PAGE)));
+			for (StreamMessage<byte[], byte[]> letter : page) {
+				if (replay(cache, partition, letter.getId())) {
 					replayed++;
 				}
 			}
+			if (page.size() < REPLAY_PAGE || page.get(page.size() - 1).getId().equals(end)) {
+				return replayed;
+			}
+			// Exclusive: the next page starts after the last letter of this one (Redis 6.2+).
+			from = Range.Boundary.excluding(page.get(page.size() - 1).getId());
 		}
-		while (letters.size() == 100);
-		return replayed;
 	}
+
+	private static final int REPLAY_PAGE = 100;
 
 	/**
 	 * Deletes every dead letter of a cache.
@@ -316,6 +345,22 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 			while (deleted != null && deleted > 0);
 		}
 		return purged;
+	}
+
+	private static boolean isStreamId(String id) {
+		java.util.regex.Matcher matcher = STREAM_ID.matcher(id);
+		if (!matcher.matches()) {
+			return false;
+		}
+		try {
+			// Each part an unsigned 64-bit number, or Redis refuses it (an error, not a 400).
+			Long.parseUnsignedLong(matcher.group(1));
+			Long.parseUnsignedLong(matcher.group(2));
+			return true;
+		}
+		catch (NumberFormatException ex) {
+			return false;
+		}
 	}
 
 	private WriteBehindPolicy policy(String cache) {

@@ -25,8 +25,8 @@ import dev.redisstarter.core.RedisCalls;
 import static dev.redisstarter.core.ScriptArgs.utf8;
 
 /**
- * Hands the batches of one write-behind partition to its writer and settles them. A batch keeps each key's last write
- * only, and of those only the key's latest write not persisted yet (the latest-write hash): an older one, redelivered
+ * Hands the batches of one write-behind partition to its writer and settles them. A batch keeps of each key only its
+ * latest write not persisted yet (the latest-write hash), wherever it is in the batch: an older one, redelivered
  * after a crash or replayed from the dead letters after the key was written again, is superseded and settled without
  * reaching the writer. A failing batch is retried with back-off, then key by key; what still fails is dead-lettered
  * with its key and value.
@@ -91,9 +91,9 @@ final class WriteBehindBatches {
 		this.active = active;
 	}
 
-	/** Hands a batch to the writer (each key's last write, when it is the key's latest), and settles it. */
+	/** Hands a batch to the writer (each key's latest write, when the batch has it), and settles it. */
 	void flush(List<WriteBehindEntry> batch) {
-		Map<String, WriteBehindEntry> last = new LinkedHashMap<>();
+		Map<String, List<WriteBehindEntry>> byKey = new LinkedHashMap<>();
 		List<String> settled = new ArrayList<>(batch.size());
 		for (WriteBehindEntry entry : batch) {
 			if (entry.key() == null) {
@@ -101,19 +101,29 @@ final class WriteBehindBatches {
 				settled.add(entry.id());
 			}
 			else {
-				last.put(entry.key(), entry);
+				byKey.computeIfAbsent(entry.key(), (key) -> new ArrayList<>()).add(entry);
 			}
 		}
-		List<String> keys = List.copyOf(last.keySet());
+		List<String> keys = List.copyOf(byKey.keySet());
 		Map<String, WriteBehindEntry> current = new LinkedHashMap<>();
 		if (!keys.isEmpty()) {
 			List<KeyValue<byte[], byte[]>> latestIds = this.calls
 				.call((redis) -> redis.hmget(this.latest, keys.stream().map((key) -> utf8(key)).toArray(byte[][]::new)));
 			for (int i = 0; i < keys.size(); i++) {
-				WriteBehindEntry entry = last.get(keys.get(i));
 				KeyValue<byte[], byte[]> id = latestIds.get(i);
-				if (id.hasValue() && new String(id.getValue(), StandardCharsets.UTF_8).equals(entry.originalId())) {
-					current.put(entry.key(), entry);
+				if (!id.hasValue()) {
+					continue;
+				}
+				String latestId = new String(id.getValue(), StandardCharsets.UTF_8);
+				// The key's latest write, wherever it is in the batch: not the batch's last entry of the key, which
+				// can be an older write replayed from the dead letters after it (both would be skipped otherwise,
+				// and the later write never persisted).
+				List<WriteBehindEntry> entries = byKey.get(keys.get(i));
+				for (int j = entries.size() - 1; j >= 0; j--) {
+					if (latestId.equals(entries.get(j).originalId())) {
+						current.put(keys.get(i), entries.get(j));
+						break;
+					}
 				}
 			}
 		}
