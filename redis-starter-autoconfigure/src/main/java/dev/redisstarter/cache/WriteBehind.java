@@ -197,14 +197,7 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 	 * @return the count
 	 */
 	public long deadLetterCount(String cache) {
-		WriteBehindPolicy policy = policy(cache);
-		long total = 0;
-		for (int partition = 0; partition < policy.partitions(); partition++) {
-			byte[] dead = utf8(this.keys.deadLetters(cache, partition));
-			Long length = this.calls.call((redis) -> redis.xlen(dead));
-			total += (length != null) ? length : 0;
-		}
-		return total;
+		return totalLength(cache, (partition) -> this.keys.deadLetters(cache, partition));
 	}
 
 	/**
@@ -213,10 +206,15 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 	 * @return the count
 	 */
 	public long backlog(String cache) {
+		return totalLength(cache, (partition) -> this.keys.stream(cache, partition));
+	}
+
+	/** The entries of one stream per partition of a cache, added up (one call per partition: each its own slot). */
+	private long totalLength(String cache, java.util.function.IntFunction<String> streamOf) {
 		WriteBehindPolicy policy = policy(cache);
 		long total = 0;
 		for (int partition = 0; partition < policy.partitions(); partition++) {
-			byte[] stream = utf8(this.keys.stream(cache, partition));
+			byte[] stream = utf8(streamOf.apply(partition));
 			Long length = this.calls.call((redis) -> redis.xlen(stream));
 			total += (length != null) ? length : 0;
 		}

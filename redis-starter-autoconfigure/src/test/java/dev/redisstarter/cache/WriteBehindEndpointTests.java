@@ -5,20 +5,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
-import org.springframework.boot.actuate.endpoint.InvocationContext;
-import org.springframework.boot.actuate.endpoint.SecurityContext;
-import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
 import org.springframework.boot.actuate.endpoint.web.WebOperation;
-import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpointDiscoverer;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -28,6 +22,7 @@ import org.springframework.core.convert.support.ConfigurableConversionService;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.redisstarter.autoconfigure.ActuatorOperations;
 import dev.redisstarter.autoconfigure.RedisStarterAutoConfiguration;
 import dev.redisstarter.autoconfigure.RedisStarterCacheAutoConfiguration;
 import dev.redisstarter.cache.actuate.WriteBehindEndpoint;
@@ -78,7 +73,7 @@ class WriteBehindEndpointTests {
 		RefusingWriter writer = new RefusingWriter();
 		writer.refused.add("products:bad");
 		runner(SharedRedis.get(topology).propertyValues(), writer).run((context) -> {
-			Map<String, WebOperation> operations = operations(context);
+			Map<String, WebOperation> operations = ActuatorOperations.of(context, "writebehind");
 			assertThat(operations).as("replay and purge are not there: 404 / 405 over HTTP")
 				.containsOnlyKeys("GET writebehind", "GET writebehind/{cache}");
 			CacheService cache = context.getBean(CacheService.class);
@@ -88,7 +83,7 @@ class WriteBehindEndpointTests {
 					&& context.getBean(WriteBehind.class).deadLetterCount("products") == 1);
 
 			WriteBehindEndpoint.Caches all = (WriteBehindEndpoint.Caches) operations.get("GET writebehind")
-				.invoke(context(Map.of()));
+				.invoke(ActuatorOperations.invocation(Map.of()));
 			assertThat(all.caches()).containsOnlyKeys("products", "views");
 			WriteBehindEndpoint.CacheDescriptor products = all.caches().get("products");
 			assertThat(products.backlog()).isZero();
@@ -107,12 +102,12 @@ class WriteBehindEndpointTests {
 
 			// The JSON the docs show.
 			JsonNode json = JSON.valueToTree(operations.get("GET writebehind/{cache}")
-				.invoke(context(Map.of("cache", "products"))));
+				.invoke(ActuatorOperations.invocation(Map.of("cache", "products"))));
 			assertThat(json.propertyNames()).containsExactly("backlog", "deadLetterCount", "deadLetters");
 			assertThat(json.get("deadLetters").get(0).propertyNames()).containsExactly("partition", "id", "key",
 					"operation", "value", "error", "message", "attempts", "failedAt");
 			assertThatExceptionOfType(InvalidEndpointRequestException.class).as("a cache that is not write-behind")
-				.isThrownBy(() -> operations.get("GET writebehind/{cache}").invoke(context(Map.of("cache", "orders"))))
+				.isThrownBy(() -> operations.get("GET writebehind/{cache}").invoke(ActuatorOperations.invocation(Map.of("cache", "orders"))))
 				.withMessageContaining("'orders' is not write-behind");
 		});
 	}
@@ -125,7 +120,7 @@ class WriteBehindEndpointTests {
 		runner(SharedRedis.get(topology).propertyValues(), writer)
 			.withPropertyValues("management.endpoint.writebehind.access=unrestricted")
 			.run((context) -> {
-				Map<String, WebOperation> operations = operations(context);
+				Map<String, WebOperation> operations = ActuatorOperations.of(context, "writebehind");
 				assertThat(operations).containsOnlyKeys("GET writebehind", "GET writebehind/{cache}",
 						"POST writebehind/{cache}", "POST writebehind/{cache}/{partition}/{id}",
 						"DELETE writebehind/{cache}");
@@ -138,19 +133,19 @@ class WriteBehindEndpointTests {
 				// One, by its partition and id, once the database takes it.
 				writer.refused.clear();
 				WebOperation replayOne = operations.get("POST writebehind/{cache}/{partition}/{id}");
-				assertThat(replayOne.invoke(context(Map.of("cache", "products", "partition",
+				assertThat(replayOne.invoke(ActuatorOperations.invocation(Map.of("cache", "products", "partition",
 						String.valueOf(letter.partition()), "id", letter.id()))))
 					.isEqualTo(new WriteBehindEndpoint.Replayed(1));
 				await().atMost(WITHIN).until(() -> "lamp".equals(writer.rows.get("products:bad")));
 				assertThat(writeBehind.deadLetterCount("products")).isZero();
-				assertThat(replayOne.invoke(context(Map.of("cache", "products", "partition",
+				assertThat(replayOne.invoke(ActuatorOperations.invocation(Map.of("cache", "products", "partition",
 						String.valueOf(letter.partition()), "id", letter.id()))))
 					.as("replayed already").isEqualTo(new WriteBehindEndpoint.Replayed(0));
 				assertThatExceptionOfType(InvalidEndpointRequestException.class).as("not an id")
-					.isThrownBy(() -> replayOne.invoke(context(Map.of("cache", "products", "partition", "0", "id",
+					.isThrownBy(() -> replayOne.invoke(ActuatorOperations.invocation(Map.of("cache", "products", "partition", "0", "id",
 							"x'; FLUSHALL"))));
 				assertThatExceptionOfType(InvalidEndpointRequestException.class).as("no such partition")
-					.isThrownBy(() -> replayOne.invoke(context(Map.of("cache", "products", "partition", "9", "id",
+					.isThrownBy(() -> replayOne.invoke(ActuatorOperations.invocation(Map.of("cache", "products", "partition", "9", "id",
 							"0-1"))));
 
 				// All of them.
@@ -159,7 +154,7 @@ class WriteBehindEndpointTests {
 				await().atMost(WITHIN).until(() -> writeBehind.deadLetterCount("products") == 1);
 				writer.refused.clear();
 				JsonNode replayed = JSON.valueToTree(operations.get("POST writebehind/{cache}")
-					.invoke(context(Map.of("cache", "products"))));
+					.invoke(ActuatorOperations.invocation(Map.of("cache", "products"))));
 				assertThat(replayed.toString()).isEqualTo("{\"replayed\":1}");
 				await().atMost(WITHIN).until(() -> "lamp 2".equals(writer.rows.get("products:bad")));
 
@@ -167,7 +162,7 @@ class WriteBehindEndpointTests {
 				writer.refused.add("products:bad");
 				cache.set("products:bad", "lamp 3", Duration.ofMinutes(5));
 				await().atMost(WITHIN).until(() -> writeBehind.deadLetterCount("products") == 1);
-				Object purged = operations.get("DELETE writebehind/{cache}").invoke(context(Map.of("cache", "products")));
+				Object purged = operations.get("DELETE writebehind/{cache}").invoke(ActuatorOperations.invocation(Map.of("cache", "products")));
 				assertThat(JSON.valueToTree(purged).toString()).isEqualTo("{\"purged\":1}");
 				assertThat(writeBehind.deadLetterCount("products")).isZero();
 				assertThat(writer.rows).containsEntry("products:bad", "lamp 2");
@@ -179,13 +174,13 @@ class WriteBehindEndpointTests {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
 			RefusingWriter writer = new RefusingWriter();
 			runner(server.propertyValues(), writer).run((context) -> {
-				WebOperation read = operations(context).get("GET writebehind");
-				WriteBehindEndpoint.Caches before = (WriteBehindEndpoint.Caches) read.invoke(context(Map.of()));
+				WebOperation read = ActuatorOperations.of(context, "writebehind").get("GET writebehind");
+				WriteBehindEndpoint.Caches before = (WriteBehindEndpoint.Caches) read.invoke(ActuatorOperations.invocation(Map.of()));
 				assertThat(before.caches().values()).allSatisfy((shown) -> assertThat(shown.error()).isNull());
 
 				server.stop();
 				long start = System.nanoTime();
-				WriteBehindEndpoint.Caches away = (WriteBehindEndpoint.Caches) read.invoke(context(Map.of()));
+				WriteBehindEndpoint.Caches away = (WriteBehindEndpoint.Caches) read.invoke(ActuatorOperations.invocation(Map.of()));
 				long tookMillis = (System.nanoTime() - start) / 1_000_000;
 				assertThat(tookMillis).as("one deadline (2 s) at most, not one per cache").isLessThan(3_500);
 				assertThat(away.caches()).containsOnlyKeys("products", "views");
@@ -196,7 +191,7 @@ class WriteBehindEndpointTests {
 
 				server.start();
 				await().atMost(WITHIN).ignoreExceptions().until(() -> ((WriteBehindEndpoint.Caches) read
-					.invoke(context(Map.of()))).caches().get("products").error() == null);
+					.invoke(ActuatorOperations.invocation(Map.of()))).caches().get("products").error() == null);
 			});
 		}
 	}
@@ -225,22 +220,6 @@ class WriteBehindEndpointTests {
 			.withBean("productWriter", RefusingWriter.class, () -> writer);
 	}
 
-	/** The operations Actuator exposes over HTTP, by method and path, after its access filter. */
-	private static Map<String, WebOperation> operations(ApplicationContext context) {
-		ExposableWebEndpoint endpoint = context.getBean(WebEndpointDiscoverer.class)
-			.getEndpoints()
-			.stream()
-			.filter((candidate) -> candidate.getEndpointId().toString().equals("writebehind"))
-			.findFirst()
-			.orElseThrow();
-		return endpoint.getOperations()
-			.stream()
-			.collect(Collectors.toMap((operation) -> operation.getRequestPredicate().getHttpMethod() + " "
-					+ operation.getRequestPredicate().getPath(), (operation) -> operation));
-	}
 
-	private static InvocationContext context(Map<String, @Nullable Object> arguments) {
-		return new InvocationContext(SecurityContext.NONE, arguments);
-	}
 
 }

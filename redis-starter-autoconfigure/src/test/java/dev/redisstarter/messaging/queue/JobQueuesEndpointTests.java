@@ -5,18 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
-import org.springframework.boot.actuate.endpoint.InvocationContext;
-import org.springframework.boot.actuate.endpoint.SecurityContext;
-import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
 import org.springframework.boot.actuate.endpoint.web.WebOperation;
-import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpointDiscoverer;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -28,6 +23,7 @@ import org.springframework.core.convert.support.ConfigurableConversionService;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.redisstarter.autoconfigure.ActuatorOperations;
 import dev.redisstarter.autoconfigure.RedisStarterAutoConfiguration;
 import dev.redisstarter.autoconfigure.RedisStarterQueueAutoConfiguration;
 import dev.redisstarter.autoconfigure.RedisStarterRateLimitAutoConfiguration;
@@ -138,12 +134,12 @@ class JobQueuesEndpointTests {
 	void byDefaultTheEndpointIsReadOnlyItsListingAndAJobStillAnswer() {
 		String queue = queue();
 		webRunner(queue).run((context) -> {
-			Map<String, WebOperation> operations = operations(context);
+			Map<String, WebOperation> operations = ActuatorOperations.of(context, "jobqueues");
 			assertThat(operations).as("replay and purge are not there: 404 / 405 over HTTP")
 				.containsOnlyKeys("GET jobqueues", "GET jobqueues/{queue}", "GET jobqueues/{queue}/{jobId}");
 			String dead = context.getBean(JobQueue.class).enqueue(queue, new Email("fail@example.com"));
 			await().atMost(WITHIN).until(() -> context.getBean(JobQueue.class).counts(queue).dead() == 1);
-			JsonNode listing = JSON.valueToTree(operations.get("GET jobqueues").invoke(context(Map.of())));
+			JsonNode listing = JSON.valueToTree(operations.get("GET jobqueues").invoke(ActuatorOperations.invocation(Map.of())));
 			assertThat(listing.get("queues").get(queue).get("dead").asLong()).isEqualTo(1);
 			JsonNode job = JSON.valueToTree(invoke(operations.get("GET jobqueues/{queue}/{jobId}"), queue, dead));
 			assertThat(job.get("state").asString()).isEqualTo("dead");
@@ -155,7 +151,7 @@ class JobQueuesEndpointTests {
 		String queue = queue();
 		webRunner(queue).withPropertyValues("management.endpoint.jobqueues.access=unrestricted")
 			.run((context) -> {
-				Map<String, WebOperation> operations = operations(context);
+				Map<String, WebOperation> operations = ActuatorOperations.of(context, "jobqueues");
 				assertThat(operations).containsOnlyKeys("GET jobqueues", "GET jobqueues/{queue}",
 						"GET jobqueues/{queue}/{jobId}", "POST jobqueues/{queue}/{jobId}",
 						"DELETE jobqueues/{queue}/{jobId}");
@@ -199,7 +195,7 @@ class JobQueuesEndpointTests {
 						(id) -> assertThat(jobs.job(queue, id)).get().extracting(JobInfo::state).isEqualTo(JobState.COMPLETED));
 
 				// The listing as JSON: the field names the README documents.
-				Object listing = operations.get("GET jobqueues").invoke(context(Map.of()));
+				Object listing = operations.get("GET jobqueues").invoke(ActuatorOperations.invocation(Map.of()));
 				JsonNode json = JSON.valueToTree(listing);
 				JsonNode shown = json.get("queues").get(queue);
 				assertThat(shown.propertyNames()).containsExactlyInAnyOrder("waiting", "delayed", "active", "completed", "dead",
@@ -288,31 +284,15 @@ class JobQueuesEndpointTests {
 			.withBean(Mailer.class);
 	}
 
-	/** The operations Actuator exposes over HTTP, by method and path, after its access filter. */
-	private static Map<String, WebOperation> operations(ApplicationContext context) {
-		ExposableWebEndpoint endpoint = context.getBean(WebEndpointDiscoverer.class)
-			.getEndpoints()
-			.stream()
-			.filter((candidate) -> candidate.getEndpointId().toString().equals("jobqueues"))
-			.findFirst()
-			.orElseThrow();
-		return endpoint.getOperations()
-			.stream()
-			.collect(Collectors.toMap((operation) -> operation.getRequestPredicate().getHttpMethod() + " "
-					+ operation.getRequestPredicate().getPath(), (operation) -> operation));
-	}
 
 	private static Status status(JobQueuesHealthIndicator health) {
 		Health result = health.health(false);
 		return result.getStatus();
 	}
 
-	private static InvocationContext context(Map<String, Object> arguments) {
-		return new InvocationContext(SecurityContext.NONE, arguments);
-	}
 
 	private static @Nullable Object invoke(WebOperation operation, String queue, String jobId) {
-		return operation.invoke(context(Map.<String, Object>of("queue", queue, "jobId", jobId)));
+		return operation.invoke(ActuatorOperations.invocation(Map.<String, Object>of("queue", queue, "jobId", jobId)));
 	}
 
 }

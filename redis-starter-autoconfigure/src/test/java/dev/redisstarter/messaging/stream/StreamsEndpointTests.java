@@ -3,17 +3,11 @@ package dev.redisstarter.messaging.stream;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
-import org.springframework.boot.actuate.endpoint.InvocationContext;
-import org.springframework.boot.actuate.endpoint.SecurityContext;
-import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
 import org.springframework.boot.actuate.endpoint.web.WebOperation;
-import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpointDiscoverer;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -24,6 +18,7 @@ import org.springframework.core.convert.support.ConfigurableConversionService;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.redisstarter.autoconfigure.ActuatorOperations;
 import dev.redisstarter.autoconfigure.RedisStarterAutoConfiguration;
 import dev.redisstarter.autoconfigure.RedisStarterStreamsAutoConfiguration;
 import dev.redisstarter.messaging.stream.actuate.StreamsEndpoint;
@@ -58,13 +53,13 @@ class StreamsEndpointTests {
 	void byDefaultOnlyTheReadOperationsAreThereAndTheyListStreamsGroupsConsumersAndDeadLetters() {
 		String stream = stream();
 		webRunner(stream).run((context) -> {
-			Map<String, WebOperation> operations = operations(context);
+			Map<String, WebOperation> operations = ActuatorOperations.of(context, "streams");
 			assertThat(operations).as("replay and purge are not there: 404 / 405 over HTTP")
 				.containsOnlyKeys("GET streams", "GET streams/{stream}");
 			DeadLetters deadLetters = context.getBean(DeadLetters.class);
 			awaitOneDeadLetter(context, stream);
 
-			StreamsEndpoint.Streams all = (StreamsEndpoint.Streams) operations.get("GET streams").invoke(context(Map.of()));
+			StreamsEndpoint.Streams all = (StreamsEndpoint.Streams) operations.get("GET streams").invoke(ActuatorOperations.invocation(Map.of()));
 			assertThat(all.listeners()).singleElement().satisfies((listener) -> {
 				assertThat(listener.stream()).isEqualTo(stream);
 				assertThat(listener.group()).isEqualTo("billing");
@@ -82,7 +77,7 @@ class StreamsEndpointTests {
 
 			// The JSON the README documents.
 			JsonNode json = JSON.valueToTree(operations.get("GET streams/{stream}")
-				.invoke(context(Map.of("stream", stream))));
+				.invoke(ActuatorOperations.invocation(Map.of("stream", stream))));
 			assertThat(json.propertyNames()).containsExactly("key", "length", "groups", "deadLetterCount",
 					"deadLettersTrimmed", "deadLetters");
 			assertThat(json.get("groups").get(0).propertyNames()).containsExactly("name", "pending", "lag",
@@ -97,7 +92,7 @@ class StreamsEndpointTests {
 	void withAccessUnrestrictedReplayAndPurgeAreWriteAndDeleteOperations() {
 		String stream = stream();
 		webRunner(stream).withPropertyValues("management.endpoint.streams.access=unrestricted").run((context) -> {
-			Map<String, WebOperation> operations = operations(context);
+			Map<String, WebOperation> operations = ActuatorOperations.of(context, "streams");
 			assertThat(operations).containsOnlyKeys("GET streams", "GET streams/{stream}",
 					"POST streams/{stream}/{deadLetterId}", "DELETE streams/{stream}");
 			WebOperation replay = operations.get("POST streams/{stream}/{deadLetterId}");
@@ -105,19 +100,19 @@ class StreamsEndpointTests {
 			awaitOneDeadLetter(context, stream);
 
 			String id = deadLetters.list(stream, 1).get(0).id();
-			Object one = replay.invoke(context(Map.of("stream", stream, "deadLetterId", id)));
+			Object one = replay.invoke(ActuatorOperations.invocation(Map.of("stream", stream, "deadLetterId", id)));
 			assertThat(one).isInstanceOfSatisfying(StreamsEndpoint.Replayed.class, (replayed) -> {
 				assertThat(replayed.replayed()).isEqualTo(1);
 				assertThat(replayed.id()).isNotBlank();
 			});
 			await().atMost(WITHIN).until(() -> deadLetters.count(stream) == 1);
-			Object all = replay.invoke(context(Map.of("stream", stream, "deadLetterId", StreamsEndpoint.ALL)));
+			Object all = replay.invoke(ActuatorOperations.invocation(Map.of("stream", stream, "deadLetterId", StreamsEndpoint.ALL)));
 			assertThat(JSON.valueToTree(all).toString()).as("no id when several are replayed")
 				.isEqualTo("{\"replayed\":1}");
 			await().atMost(WITHIN).until(() -> deadLetters.count(stream) == 1);
-			assertThat(replay.invoke(context(Map.of("stream", stream, "deadLetterId", "0-1"))))
+			assertThat(replay.invoke(ActuatorOperations.invocation(Map.of("stream", stream, "deadLetterId", "0-1"))))
 				.isEqualTo(new StreamsEndpoint.Replayed(0, null));
-			Object purged = operations.get("DELETE streams/{stream}").invoke(context(Map.of("stream", stream)));
+			Object purged = operations.get("DELETE streams/{stream}").invoke(ActuatorOperations.invocation(Map.of("stream", stream)));
 			assertThat(JSON.valueToTree(purged).toString()).isEqualTo("{\"purged\":1}");
 			assertThat(deadLetters.count(stream)).isZero();
 		});
@@ -150,22 +145,6 @@ class StreamsEndpointTests {
 			.withBean(Failing.class);
 	}
 
-	/** The operations Actuator exposes over HTTP, by method and path, after its access filter. */
-	private static Map<String, WebOperation> operations(ApplicationContext context) {
-		ExposableWebEndpoint endpoint = context.getBean(WebEndpointDiscoverer.class)
-			.getEndpoints()
-			.stream()
-			.filter((candidate) -> candidate.getEndpointId().toString().equals("streams"))
-			.findFirst()
-			.orElseThrow();
-		return endpoint.getOperations()
-			.stream()
-			.collect(Collectors.toMap((operation) -> operation.getRequestPredicate().getHttpMethod() + " "
-					+ operation.getRequestPredicate().getPath(), (operation) -> operation));
-	}
 
-	private static InvocationContext context(Map<String, @Nullable Object> arguments) {
-		return new InvocationContext(SecurityContext.NONE, arguments);
-	}
 
 }

@@ -4,19 +4,12 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
-import org.springframework.boot.actuate.endpoint.InvocationContext;
-import org.springframework.boot.actuate.endpoint.SecurityContext;
-import org.springframework.boot.actuate.endpoint.web.ExposableWebEndpoint;
 import org.springframework.boot.actuate.endpoint.web.WebOperation;
-import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpointDiscoverer;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
@@ -24,6 +17,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.convert.support.ConfigurableConversionService;
 
+import dev.redisstarter.autoconfigure.ActuatorOperations;
 import dev.redisstarter.autoconfigure.RedisStarterAutoConfiguration;
 import dev.redisstarter.autoconfigure.RedisStarterCacheAutoConfiguration;
 import dev.redisstarter.cache.actuate.WriteBehindEndpoint;
@@ -38,33 +32,14 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
- * Review of {@code /actuator/writebehind}: a replay racing a newer write of its key (the later write wins), a replay
- * of every dead letter bounded by those there when it starts, whole stream ids only, and a frozen Redis.
+ * Replaying write-behind dead letters through {@code /actuator/writebehind}: a replay racing a newer write of its key
+ * (the later write wins), a replay of every dead letter bounded by those there when it starts, whole stream ids only,
+ * and a frozen Redis.
  */
 @RealRedis
-class WriteBehindEndpointReviewTests {
+class WriteBehindReplayTests {
 
 	private static final Duration WITHIN = Duration.ofSeconds(15);
-
-	/** Refuses the keys it is told to; persists the others. */
-	static final class RefusingWriter implements WriteBehindWriter<String> {
-
-		final Map<String, String> rows = new ConcurrentHashMap<>();
-
-		final Set<String> refused = ConcurrentHashMap.newKeySet();
-
-		@Override
-		public void write(String cache, Map<String, String> upserts, Set<String> deletes) {
-			for (String key : upserts.keySet()) {
-				if (this.refused.contains(key)) {
-					throw new IllegalStateException("the database refuses " + key);
-				}
-			}
-			this.rows.putAll(upserts);
-			deletes.forEach(this.rows::remove);
-		}
-
-	}
 
 	/** Takes numbers: a text value cannot be read, and is dead-lettered at once, every time it is replayed. */
 	static final class NumberWriter implements WriteBehindWriter<Integer> {
@@ -77,11 +52,11 @@ class WriteBehindEndpointReviewTests {
 
 	@Test
 	void aDeadLetterReplayedJustAfterANewerWriteOfItsKeyLetsTheNewerWriteBePersisted() {
-		RefusingWriter writer = new RefusingWriter();
+		WriteBehindEndpointTests.RefusingWriter writer = new WriteBehindEndpointTests.RefusingWriter();
 		writer.refused.add("products:k");
 		// A long max-delay: the newer write and the replay are read into the same batch.
 		runner(SharedRedis.get(Topology.STANDALONE).propertyValues(), "1500ms")
-			.withBean("productWriter", RefusingWriter.class, () -> writer)
+			.withBean("productWriter", WriteBehindEndpointTests.RefusingWriter.class, () -> writer)
 			.run((context) -> {
 				WriteBehind writeBehind = context.getBean(WriteBehind.class);
 				CacheService cache = context.getBean(CacheService.class);
@@ -91,8 +66,8 @@ class WriteBehindEndpointReviewTests {
 				writer.refused.clear();
 
 				cache.set("products:k", "v2", Duration.ofMinutes(5));
-				Object replayed = operations(context).get("POST writebehind/{cache}/{partition}/{id}")
-					.invoke(context(Map.of("cache", "products", "partition", String.valueOf(letter.partition()), "id",
+				Object replayed = ActuatorOperations.of(context, "writebehind").get("POST writebehind/{cache}/{partition}/{id}")
+					.invoke(ActuatorOperations.invocation(Map.of("cache", "products", "partition", String.valueOf(letter.partition()), "id",
 							letter.id())));
 				assertThat(replayed).isEqualTo(new WriteBehindEndpoint.Replayed(1));
 
@@ -113,9 +88,9 @@ class WriteBehindEndpointReviewTests {
 					cache.set("products:" + i, "not a number", Duration.ofMinutes(5));
 				}
 				await().atMost(WITHIN).until(() -> writeBehind.deadLetterCount("products") == 250);
-				WebOperation replayAll = operations(context).get("POST writebehind/{cache}");
+				WebOperation replayAll = ActuatorOperations.of(context, "writebehind").get("POST writebehind/{cache}");
 				Object replayed = assertTimeoutPreemptively(Duration.ofSeconds(30),
-						() -> replayAll.invoke(context(Map.of("cache", "products"))),
+						() -> replayAll.invoke(ActuatorOperations.invocation(Map.of("cache", "products"))),
 						"replayAll goes on while the letters it replays come back");
 				assertThat(replayed).isEqualTo(new WriteBehindEndpoint.Replayed(250));
 			});
@@ -123,18 +98,18 @@ class WriteBehindEndpointReviewTests {
 
 	@Test
 	void anIdWithoutItsSequenceOrOutOfRangeIsABadRequestNotARangeNorARedisError() {
-		RefusingWriter writer = new RefusingWriter();
+		WriteBehindEndpointTests.RefusingWriter writer = new WriteBehindEndpointTests.RefusingWriter();
 		runner(SharedRedis.get(Topology.STANDALONE).propertyValues(), "10ms")
-			.withBean("productWriter", RefusingWriter.class, () -> writer)
+			.withBean("productWriter", WriteBehindEndpointTests.RefusingWriter.class, () -> writer)
 			.run((context) -> {
-				WebOperation replayOne = operations(context).get("POST writebehind/{cache}/{partition}/{id}");
+				WebOperation replayOne = ActuatorOperations.of(context, "writebehind").get("POST writebehind/{cache}/{partition}/{id}");
 				for (String id : new String[] { "1765090000000", "99999999999999999999-0", "1-99999999999999999999",
 						"-1-0", "" }) {
 					assertThatExceptionOfType(InvalidEndpointRequestException.class).as(id)
 						.isThrownBy(() -> replayOne
-							.invoke(context(Map.of("cache", "products", "partition", "0", "id", id))));
+							.invoke(ActuatorOperations.invocation(Map.of("cache", "products", "partition", "0", "id", id))));
 				}
-				assertThat(replayOne.invoke(context(Map.of("cache", "products", "partition", "0", "id",
+				assertThat(replayOne.invoke(ActuatorOperations.invocation(Map.of("cache", "products", "partition", "0", "id",
 						"18446744073709551615-18446744073709551615"))))
 					.as("the largest id is an id").isEqualTo(new WriteBehindEndpoint.Replayed(0));
 			});
@@ -143,15 +118,15 @@ class WriteBehindEndpointReviewTests {
 	@Test
 	void whileRedisIsFrozenTheListingAnswersWithinOneDeadline() {
 		try (LocalRedisServer server = LocalRedisServer.builder().build().start()) {
-			RefusingWriter writer = new RefusingWriter();
-			runner(server.propertyValues(), "10ms").withBean("productWriter", RefusingWriter.class, () -> writer)
+			WriteBehindEndpointTests.RefusingWriter writer = new WriteBehindEndpointTests.RefusingWriter();
+			runner(server.propertyValues(), "10ms").withBean("productWriter", WriteBehindEndpointTests.RefusingWriter.class, () -> writer)
 				.run((context) -> {
-					WebOperation read = operations(context).get("GET writebehind");
-					read.invoke(context(Map.of()));
+					WebOperation read = ActuatorOperations.of(context, "writebehind").get("GET writebehind");
+					read.invoke(ActuatorOperations.invocation(Map.of()));
 					server.freeze();
 					try {
 						long start = System.nanoTime();
-						WriteBehindEndpoint.Caches frozen = (WriteBehindEndpoint.Caches) read.invoke(context(Map.of()));
+						WriteBehindEndpoint.Caches frozen = (WriteBehindEndpoint.Caches) read.invoke(ActuatorOperations.invocation(Map.of()));
 						long tookMillis = (System.nanoTime() - start) / 1_000_000;
 						assertThat(tookMillis).as("one deadline (2 s), not one per cache").isLessThan(3_500);
 						assertThat(frozen.caches().get("products").error()).isNotBlank();
@@ -188,21 +163,6 @@ class WriteBehindEndpointReviewTests {
 				.setConversionService((ConfigurableConversionService) ApplicationConversionService.getSharedInstance()));
 	}
 
-	private static Map<String, WebOperation> operations(ApplicationContext context) {
-		ExposableWebEndpoint endpoint = context.getBean(WebEndpointDiscoverer.class)
-			.getEndpoints()
-			.stream()
-			.filter((candidate) -> candidate.getEndpointId().toString().equals("writebehind"))
-			.findFirst()
-			.orElseThrow();
-		return endpoint.getOperations()
-			.stream()
-			.collect(Collectors.toMap((operation) -> operation.getRequestPredicate().getHttpMethod() + " "
-					+ operation.getRequestPredicate().getPath(), (operation) -> operation));
-	}
 
-	private static InvocationContext context(Map<String, @Nullable Object> arguments) {
-		return new InvocationContext(SecurityContext.NONE, arguments);
-	}
 
 }
