@@ -17,7 +17,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
-import org.springframework.context.ApplicationContext;
 import org.springframework.core.convert.support.ConfigurableConversionService;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -197,6 +196,14 @@ class WriteBehindEndpointTests {
 	}
 
 	private static WebApplicationContextRunner runner(String[] redis, RefusingWriter writer) {
+		return runner(redis, 2, "10ms").withBean("productWriter", RefusingWriter.class, () -> writer);
+	}
+
+	/**
+	 * Two write-behind caches: {@code products}, persisted here by a writer bean the caller adds, its writes tried
+	 * once before they are dead-lettered, and {@code views}, persisted elsewhere; the endpoint exposed.
+	 */
+	static WebApplicationContextRunner runner(String[] redis, int partitions, String maxDelay) {
 		String prefix = "wbe-" + UUID.randomUUID().toString().substring(0, 8) + ":";
 		return new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisStarterAutoConfiguration.class,
@@ -205,8 +212,8 @@ class WriteBehindEndpointTests {
 			.withPropertyValues(redis)
 			.withPropertyValues("redis.starter.key-prefix=" + prefix,
 					"redis.starter.cache.caches.products.write-behind.enabled=true",
-					"redis.starter.cache.caches.products.write-behind.partitions=2",
-					"redis.starter.cache.caches.products.write-behind.max-delay=10ms",
+					"redis.starter.cache.caches.products.write-behind.partitions=" + partitions,
+					"redis.starter.cache.caches.products.write-behind.max-delay=" + maxDelay,
 					"redis.starter.cache.caches.products.write-behind.max-attempts=1",
 					"redis.starter.cache.caches.products.write-behind.backoff.initial=10ms",
 					"redis.starter.cache.caches.products.write-behind.backoff.max=20ms",
@@ -216,10 +223,7 @@ class WriteBehindEndpointTests {
 					"management.endpoints.web.exposure.include=writebehind")
 			// As in an application: Boot's conversion service reads "unrestricted" as Access.UNRESTRICTED.
 			.withInitializer((context) -> context.getEnvironment()
-				.setConversionService((ConfigurableConversionService) ApplicationConversionService.getSharedInstance()))
-			.withBean("productWriter", RefusingWriter.class, () -> writer);
+				.setConversionService((ConfigurableConversionService) ApplicationConversionService.getSharedInstance()));
 	}
-
-
 
 }

@@ -3,23 +3,13 @@ package dev.redisstarter.cache;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.web.WebOperation;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.convert.ApplicationConversionService;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
-import org.springframework.context.ApplicationContext;
-import org.springframework.core.convert.support.ConfigurableConversionService;
 
 import dev.redisstarter.autoconfigure.ActuatorOperations;
-import dev.redisstarter.autoconfigure.RedisStarterAutoConfiguration;
-import dev.redisstarter.autoconfigure.RedisStarterCacheAutoConfiguration;
 import dev.redisstarter.cache.actuate.WriteBehindEndpoint;
 import dev.redisstarter.test.LocalRedisServer;
 import dev.redisstarter.test.RealRedis;
@@ -141,28 +131,7 @@ class WriteBehindReplayTests {
 	}
 
 	private static WebApplicationContextRunner runner(String[] redis, String maxDelay) {
-		String prefix = "wber-" + UUID.randomUUID().toString().substring(0, 8) + ":";
-		return new WebApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisStarterAutoConfiguration.class,
-					RedisStarterCacheAutoConfiguration.class, EndpointAutoConfiguration.class,
-					WebEndpointAutoConfiguration.class))
-			.withPropertyValues(redis)
-			.withPropertyValues("redis.starter.key-prefix=" + prefix,
-					"redis.starter.cache.caches.products.write-behind.enabled=true",
-					"redis.starter.cache.caches.products.write-behind.partitions=1",
-					"redis.starter.cache.caches.products.write-behind.max-delay=" + maxDelay,
-					"redis.starter.cache.caches.products.write-behind.max-attempts=1",
-					"redis.starter.cache.caches.products.write-behind.backoff.initial=10ms",
-					"redis.starter.cache.caches.products.write-behind.backoff.max=20ms",
-					"redis.starter.cache.caches.products.write-behind.drain-timeout=1s",
-					"redis.starter.cache.caches.views.write-behind.enabled=true",
-					"redis.starter.cache.caches.views.write-behind.persist=false",
-					"management.endpoints.web.exposure.include=writebehind",
-					"management.endpoint.writebehind.access=unrestricted")
-			.withInitializer((context) -> context.getEnvironment()
-				.setConversionService((ConfigurableConversionService) ApplicationConversionService.getSharedInstance()));
+		return WriteBehindEndpointTests.runner(redis, 1, maxDelay)
+			.withPropertyValues("management.endpoint.writebehind.access=unrestricted");
 	}
-
-
-
 }
