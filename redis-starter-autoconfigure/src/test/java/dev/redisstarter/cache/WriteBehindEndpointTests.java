@@ -195,6 +195,25 @@ class WriteBehindEndpointTests {
 		}
 	}
 
+	@Test
+	void aReadRedisRefusesToThisUserIsAnErrorForEachCacheNotAFailedRequest() {
+		try (LocalRedisServer server = LocalRedisServer.builder()
+			.password("admin")
+			.user("app on >app-secret ~elsewhere:* &* +@all")
+			.build()
+			.start()) {
+			runner(server.as("app", "app-secret").propertyValues(), new RefusingWriter()).run((context) -> {
+				WriteBehindEndpoint.Caches refused = (WriteBehindEndpoint.Caches) ActuatorOperations
+					.of(context, "writebehind")
+					.get("GET writebehind")
+					.invoke(ActuatorOperations.invocation(Map.of()));
+				assertThat(refused.caches()).containsOnlyKeys("products", "views");
+				assertThat(refused.caches().values()).as("each cache asked, each refused")
+					.allSatisfy((shown) -> assertThat(shown.error()).contains("NOPERM"));
+			});
+		}
+	}
+
 	private static WebApplicationContextRunner runner(String[] redis, RefusingWriter writer) {
 		return runner(redis, 2, "10ms").withBean("productWriter", RefusingWriter.class, () -> writer);
 	}
