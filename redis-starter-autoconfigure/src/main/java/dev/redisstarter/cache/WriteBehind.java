@@ -12,6 +12,9 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
@@ -46,7 +49,10 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 	private static final LuaScript<Long> PURGE = LuaScript.load("dev/redisstarter/cache/write-behind-purge.lua", Long.class);
 
 	/** A whole stream id: without its sequence, Redis would read a range of ids (and delete another than it replays). */
-	private static final java.util.regex.Pattern STREAM_ID = java.util.regex.Pattern.compile("(\\d{1,20})-(\\d{1,20})");
+	private static final Pattern STREAM_ID = Pattern.compile("(\\d{1,20})-(\\d{1,20})");
+
+	/** Dead letters read per call while replaying all of a partition's. */
+	private static final int REPLAY_PAGE = 100;
 
 	private final RedisCalls calls;
 
@@ -210,7 +216,7 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 	}
 
 	/** The entries of one stream per partition of a cache, added up (one call per partition: each its own slot). */
-	private long totalLength(String cache, java.util.function.IntFunction<String> streamOf) {
+	private long totalLength(String cache, IntFunction<String> streamOf) {
 		WriteBehindPolicy policy = policy(cache);
 		long total = 0;
 		for (int partition = 0; partition < policy.partitions(); partition++) {
@@ -321,8 +327,6 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 		}
 	}
 
-	private static final int REPLAY_PAGE = 100;
-
 	/**
 	 * Deletes every dead letter of a cache.
 	 * @param cache the cache's name
@@ -346,7 +350,7 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 	}
 
 	private static boolean isStreamId(String id) {
-		java.util.regex.Matcher matcher = STREAM_ID.matcher(id);
+		Matcher matcher = STREAM_ID.matcher(id);
 		if (!matcher.matches()) {
 			return false;
 		}
