@@ -37,6 +37,12 @@ class ProductViewsHttpTests {
 			.asLong() == 20);
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> http.get("/api/products/7/views").json().get("backlog").asLong() == 0);
+		// The operator's view of the same cache (exposed by the sample's application.yml).
+		HttpClientSupport.Response writeBehind = http.get("/actuator/writebehind");
+		assertThat(writeBehind.status()).isEqualTo(200);
+		assertThat(writeBehind.json().get("caches").get("product-views").get("backlog").asLong()).isZero();
+		assertThat(writeBehind.json().get("caches").get("product-views").get("deadLetterCount").asLong()).isZero();
+		assertThat(http.get("/actuator/writebehind/orders").status()).as("not a write-behind cache").isEqualTo(400);
 		assertThat(http.get("/api/products/8/views").json().get("persistedViewers").asLong()).isZero();
 		assertThat(http.post("/api/products/7/views", "{\"viewer\":\"\"}").status()).isEqualTo(400);
 	}
