@@ -25,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.SmartLifecycle;
 
+import dev.redisstarter.core.DeadLetterReplay;
 import dev.redisstarter.core.KeyNaming;
 import dev.redisstarter.core.LuaScript;
 import dev.redisstarter.core.RedisCalls;
@@ -301,30 +302,8 @@ public final class WriteBehind implements SmartLifecycle, AutoCloseable {
 	 * or the loop would go on for as long as the writer fails.
 	 */
 	private int replayAll(String cache, int partition) {
-		byte[] dead = utf8(this.keys.deadLetters(cache, partition));
-		List<StreamMessage<byte[], byte[]>> last = this.calls
-			.call((redis) -> redis.xrevrange(dead, Range.create("-", "+"), Limit.from(1)));
-		if (last.isEmpty()) {
-			return 0;
-		}
-		String end = last.get(0).getId();
-		Range.Boundary<String> from = Range.Boundary.unbounded();
-		int replayed = 0;
-		while (true) {
-			Range<String> range = Range.from(from, Range.Boundary.including(end));
-			List<StreamMessage<byte[], byte[]>> page = this.calls
-				.call((redis) -> redis.xrange(dead, range, Limit.from(REPLAY_PAGE)));
-			for (StreamMessage<byte[], byte[]> letter : page) {
-				if (replay(cache, partition, letter.getId())) {
-					replayed++;
-				}
-			}
-			if (page.size() < REPLAY_PAGE || page.get(page.size() - 1).getId().equals(end)) {
-				return replayed;
-			}
-			// Exclusive: the next page starts after the last letter of this one (Redis 6.2+).
-			from = Range.Boundary.excluding(page.get(page.size() - 1).getId());
-		}
+		return DeadLetterReplay.replayThoseThereNow(this.calls, utf8(this.keys.deadLetters(cache, partition)),
+				REPLAY_PAGE, (id) -> replay(cache, partition, id));
 	}
 
 	/**

@@ -16,6 +16,7 @@ import io.lettuce.core.StreamMessage;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.stream.RecordId;
 
+import dev.redisstarter.core.DeadLetterReplay;
 import dev.redisstarter.core.RedisCalls;
 
 import static dev.redisstarter.core.ScriptArgs.utf8;
@@ -133,38 +134,15 @@ public final class RedisDeadLetters implements DeadLetters {
 	public int replayAll(String stream, Target target) {
 		Objects.requireNonNull(target, "target must not be null");
 		byte[] key = utf8(this.keys.deadLetters(stream));
-		List<StreamMessage<byte[], byte[]>> last;
 		try {
-			last = this.calls.call((redis) -> redis.xrevrange(key, Range.create("-", "+"), Limit.from(1)));
+			return DeadLetterReplay.replayThoseThereNow(this.calls, key, REPLAY_BATCH,
+					(id) -> replay(stream, id, target).isPresent());
+		}
+		catch (StreamUnavailableException ex) {
+			throw ex;
 		}
 		catch (DataAccessException ex) {
 			throw new StreamUnavailableException(stream, "list the dead letters", ex);
-		}
-		if (last.isEmpty()) {
-			return 0;
-		}
-		String end = last.get(0).getId();
-		Range.Boundary<String> from = Range.Boundary.unbounded();
-		int replayed = 0;
-		while (true) {
-			Range<String> range = Range.from(from, Range.Boundary.including(end));
-			List<StreamMessage<byte[], byte[]>> page;
-			try {
-				page = this.calls.call((redis) -> redis.xrange(key, range, Limit.from(REPLAY_BATCH)));
-			}
-			catch (DataAccessException ex) {
-				throw new StreamUnavailableException(stream, "list the dead letters", ex);
-			}
-			for (StreamMessage<byte[], byte[]> letter : page) {
-				if (replay(stream, letter.getId(), target).isPresent()) {
-					replayed++;
-				}
-			}
-			if (page.size() < REPLAY_BATCH || page.get(page.size() - 1).getId().equals(end)) {
-				return replayed;
-			}
-			// Exclusive: the next page starts after the last letter of this one (Redis 6.2+).
-			from = Range.Boundary.excluding(page.get(page.size() - 1).getId());
 		}
 	}
 
